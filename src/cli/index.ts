@@ -1,0 +1,80 @@
+// The `qmfg` command. Every subcommand loads its implementation lazily so that light commands
+// (analyze, plan, demo-data) start without loading the server, the database drivers or React.
+import { Command, Option } from 'commander';
+import { CliError } from './errors.js';
+
+const program = new Command('qmfg')
+  .description('qmfg — production operations: scheduling, tracking and OEE for a regulated plant')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('migrate, seed the demo plant when the database is empty, and serve the web app and API')
+  .option('--port <port>', 'port (default: PORT or 3000)')
+  .option('--no-seed', 'do not seed the demo plant into an empty database')
+  .action(async (opts) => (await import('./serve.js')).serveCommand(opts));
+
+program
+  .command('migrate')
+  .description('bring the database (DATABASE_URL) to the latest schema')
+  .action(async () => (await import('./migrate.js')).migrateCommand());
+
+program
+  .command('seed')
+  .description('seed the demo plant (process groups, machines, products, calendar, sensor data) into an empty database')
+  .option('--days <n>', 'days of synthetic sensor data per demo machine', '3')
+  .action(async (opts) => (await import('./seed.js')).seedCommand(opts));
+
+program
+  .command('demo-data')
+  .description('write synthetic sensor logs in the camera format (one file per plant-local day)')
+  .requiredOption('--machine <key>', 'machine key, e.g. line7')
+  .option('--days <n>', 'number of days', '7')
+  .option('--end <date>', 'last day (YYYY-MM-DD, plant-local); default: today')
+  .option('--seed <n>', 'random seed (same seed, same files)', '1')
+  .requiredOption('--out <folder>', 'output folder (files go to <folder>/PRYYYYMMDD.txt)')
+  .action(async (opts) => (await import('./demo-data.js')).demoDataCommand(opts));
+
+program
+  .command('analyze')
+  .description('OEE and stats of sensor files, without a server or database')
+  .argument('<files...>', 'sensor files (camera CSV)')
+  .requiredOption('--machine <key>', 'machine key, e.g. line8')
+  .option('--from <local>', 'window start, plant-local, e.g. 2022-10-11T06:00')
+  .option('--to <local>', 'window end, plant-local')
+  .option('--profile <name>', 'OEE profile', 'itrak-legacy')
+  .option('--tz <zone>', 'plant time zone (default: QMFG_TZ)')
+  .option('--json', 'print JSON')
+  .action(async (files, opts) => (await import('./analyze.js')).analyzeCommand(files, opts));
+
+program
+  .command('plan')
+  .description('forecast a self-contained scenario file with the scheduler and print the plan')
+  .argument('<scenario>', 'scenario JSON file')
+  .option('--json', 'print JSON')
+  .action(async (file, opts) => (await import('./plan.js')).planCommand(file, opts));
+
+program
+  .command('import')
+  .description('ingest sensor files or folders into the database (idempotent)')
+  .argument('<paths...>', 'files or folders')
+  .requiredOption('--machine <key>', 'machine key')
+  .action(async (paths, opts) => (await import('./import.js')).importCommand(paths, opts));
+
+program
+  .command('export')
+  .description('export data from the database')
+  .addOption(new Option('--scenario', 'write the current plan as a scenario file (see `qmfg plan`)'))
+  .option('--out <file>', 'output file (default: stdout)')
+  .action(async (opts) => (await import('./export.js')).exportCommand(opts));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Expected failures print one line naming what is wrong; anything else is a bug and keeps its stack.
+  if (error instanceof CliError) {
+    console.error(`qmfg: ${error.message}`);
+    process.exit(error.exitCode);
+  }
+  throw error;
+}
