@@ -1,0 +1,30 @@
+// Finite-capacity scheduler (DESIGN.md §3): the public surface other parts code against.
+export type {
+  Interval,
+  WorkingTimeSource,
+  OperationState,
+  RateMode,
+  RoutingStep,
+  PlanProduct,
+  PlanMachine,
+  PlanOperationInput,
+  PlanWorkOrder,
+  PlanInput,
+  PlannedOperation,
+  PlanResult,
+  UnplannedReason,
+  LoadMode,
+} from './types.js';
+export { plan, planningHorizonEnd, operationDurationMs, PLANNING_HORIZON_YEARS } from './scheduler.js';
+export { addWorkingTime, WorkingTimeline } from './working-time.js';
+export { loadIntoQueue } from './queue.js';
+export {
+  scenarioSchema,
+  scenarioToPlanInput,
+  parseScenario,
+  describeScenarioIssues,
+  formatIssuePath,
+  ScenarioError,
+  type Scenario,
+  type ScenarioFile,
+} from './scenario.js';
