@@ -1,0 +1,335 @@
+// The OEE engine (DESIGN §4): a pure function from a machine's cycles, a window and a profile to
+// availability, performance, quality, OEE and the stop statistics behind them. No I/O, no clock.
+//
+// Decisions where the model leaves room (each one is pinned by a test):
+// - A stop is classed by its FULL duration (the gap), but only the part of it that overlaps the
+//   loading time counts as stop seconds and availability loss. A 90-minute stop that starts
+//   10 minutes before the window is still a long stop; only its 80 minutes inside count as loss.
+// - A stop is counted (count, classes, MTBF/MTTR) only when it overlaps the loading time by more
+//   than zero; stops entirely outside it (e.g. the night before the first part) are not the
+//   window's stops. The cycle that ends a stop may lie after the window.
+// - Whether a stop is an availability loss also uses its full duration.
+// - firstToLastPart loading runs from the earliest to the latest part instant in the window
+//   (instants, not file positions: after a backward clock step the last line is not always the
+//   latest instant).
+// - Running time = the gaps ≤ maxCycleSeconds of the window's cycles (clipped to the window; a
+//   negative gap adds a running cycle of zero duration). The first cycle of the data has no gap
+//   and is neither running nor a stop.
+// - A rework is a part whose (lot, serial) was seen on an earlier PART in file order; an empty
+//   pocket reading a serial does not make the next part with it a rework, and an all-zero or empty
+//   serial identifies nothing (the camera writes 000000 when it could not read one).
+// - Undefined ratios are null with a warning, never NaN; OEE is still 0 when availability or
+//   performance is 0 (nothing good was made in the loading time), even if P or Q is undefined.
+
+import type { Interval } from '../calendar/types.js';
+import { profileLabel, type OeeProfile } from './profiles.js';
+
+/** What the engine needs of a camera cycle (the sensor parser's Cycle satisfies it). */
+export interface OeeCycle {
+  /** UTC epoch milliseconds */
+  at: number;
+  lot: string;
+  serial: string;
+  part: boolean;
+}
+
+/** Half-open [start, end) in UTC epoch milliseconds: the calendar's working intervals plug in as they are. */
+export type { Interval };
+
+export interface OeeInput {
+  machine?: string | null;
+  /** in file order, NOT re-sorted: the camera clock can step back */
+  cycles: ArrayLike<OeeCycle>;
+  /** instant of the last cycle before cycles[0], if known (gives the first cycle its gap) */
+  previousAt?: number | null;
+  from: number;
+  to: number;
+  profile: OeeProfile;
+  /** planned production time; required for the calendar basis, ignored for firstToLastPart */
+  loadingIntervals?: readonly Interval[];
+  /** parts rejected by inspection outside the camera (operator reports); 0 from sensors */
+  rejects?: number;
+}
+
+export interface StopClass {
+  minSeconds: number;
+  /** null for the last, open-ended class */
+  maxSeconds: number | null;
+  count: number;
+  seconds: number;
+}
+
+export interface OeeResult {
+  machine: string | null;
+  /** window start, ISO 8601 UTC */
+  from: string;
+  /** window end (exclusive), ISO 8601 UTC */
+  to: string;
+  /** "<name>@v<version>" */
+  profile: string;
+  cycles: number;
+  parts: number;
+  emptyCycles: number;
+  reworks: number;
+  loadingSeconds: number;
+  availabilityLossSeconds: number;
+  netRunSeconds: number;
+  availability: number | null;
+  performance: number | null;
+  quality: number | null;
+  oee: number | null;
+  stops: { count: number; seconds: number; classes: StopClass[] };
+  mtbfSeconds: number | null;
+  mttrSeconds: number | null;
+  averageRatePerMinute: number | null;
+  emptyRate: number | null;
+  reworkRate: number | null;
+  runSeconds: number;
+  effectiveRatePerMinute: number | null;
+  rejects: number;
+  warnings: string[];
+}
+
+const MS_PER_MINUTE = 60_000;
+
+/** Seconds → ms without binary noise (0.3 * 1000 = 300.00000000000006), to a microsecond. */
+function secondsToMs(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e3;
+}
+
+const round = (value: number, decimals: number): number => {
+  const scale = 10 ** decimals;
+  return Math.round(value * scale) / scale;
+};
+const ratio = (value: number | null): number | null => (value === null ? null : round(value, 4));
+const seconds = (ms: number): number => round(ms / 1000, 3);
+const perMinute = (value: number | null): number | null => (value === null ? null : round(value, 2));
+const percent = (value: number): string => `${round(value * 100, 1)} %`;
+
+/** Sorts, clips to [from, to) and merges, so that overlapping calendar entries are not counted twice. */
+export function normalizeIntervals(intervals: readonly Interval[], from: number, to: number): Interval[] {
+  const clipped: Interval[] = [];
+  for (const interval of intervals) {
+    const start = Math.max(interval.start, from);
+    const end = Math.min(interval.end, to);
+    if (end > start) clipped.push({ start, end });
+  }
+  clipped.sort((a, b) => a.start - b.start);
+  const merged: Interval[] = [];
+  for (const interval of clipped) {
+    const last = merged[merged.length - 1];
+    if (last && interval.start <= last.end) last.end = Math.max(last.end, interval.end);
+    else merged.push({ ...interval });
+  }
+  return merged;
+}
+
+/** Length of (start, end] ∩ ⋃intervals; intervals sorted and disjoint (see normalizeIntervals). */
+export function overlapMs(start: number, end: number, intervals: readonly Interval[]): number {
+  // binary search for the first interval ending after start
+  let low = 0;
+  let high = intervals.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (intervals[mid].end <= start) low = mid + 1;
+    else high = mid;
+  }
+  let total = 0;
+  for (let i = low; i < intervals.length && intervals[i].start < end; i++) {
+    total += Math.min(end, intervals[i].end) - Math.max(start, intervals[i].start);
+  }
+  return total;
+}
+
+/** True when the serial can identify a strip (the camera writes 0 / 000000 when it has none). */
+function identifiesStrip(serial: string): boolean {
+  for (let i = 0; i < serial.length; i++) if (serial.charCodeAt(i) !== 48 /* '0' */) return true;
+  return false;
+}
+
+interface StopCandidate {
+  previousAt: number;
+  at: number;
+}
+
+export function computeOee(input: OeeInput): OeeResult {
+  const { cycles, from, to, profile } = input;
+  if (!Number.isFinite(from) || !Number.isFinite(to)) throw new RangeError('computeOee: from and to must be finite epoch milliseconds');
+  if (!(from < to)) throw new RangeError(`computeOee: the window start (${from}) must be before its end (${to})`);
+  if (profile.basis === 'calendar' && !input.loadingIntervals) {
+    throw new RangeError(`computeOee: profile ${profileLabel(profile)} uses the calendar basis and needs loadingIntervals`);
+  }
+  const rejects = input.rejects ?? 0;
+  const maxCycleMs = secondsToMs(profile.maxCycleSeconds);
+  const availabilityLossThresholdMs = secondsToMs(profile.availabilityLossSeconds);
+  const binsMs = profile.stopBinsSeconds.map(secondsToMs);
+
+  let cycleCount = 0;
+  let partCount = 0;
+  let reworkCount = 0;
+  let firstPartAt = Infinity;
+  let lastPartAt = -Infinity;
+  let runningCycles = 0;
+  let runMs = 0;
+  const stopCandidates: StopCandidate[] = [];
+  // lot → serials of parts seen so far; nested so the hot loop builds no composite string keys
+  const seenSerialsByLot = new Map<string, Set<string>>();
+
+  let previousAt = input.previousAt ?? null;
+  for (let i = 0; i < cycles.length; i++) {
+    const cycle = cycles[i];
+    const at = cycle.at;
+    const inWindow = at >= from && at < to;
+
+    if (cycle.part && identifiesStrip(cycle.serial)) {
+      let seen = seenSerialsByLot.get(cycle.lot);
+      if (!seen) seenSerialsByLot.set(cycle.lot, (seen = new Set()));
+      if (seen.has(cycle.serial)) {
+        if (inWindow) reworkCount++;
+      } else seen.add(cycle.serial);
+    }
+
+    if (inWindow) {
+      cycleCount++;
+      if (cycle.part) {
+        partCount++;
+        if (at < firstPartAt) firstPartAt = at;
+        if (at > lastPartAt) lastPartAt = at;
+      }
+    }
+
+    if (previousAt !== null) {
+      const gapMs = at - previousAt;
+      if (gapMs > maxCycleMs) {
+        // (previousAt, at] touches the window: its overlap with the loading time is settled below
+        if (previousAt < to && at > from) stopCandidates.push({ previousAt, at });
+      } else if (inWindow) {
+        runningCycles++;
+        // a negative gap (clock stepped back) counts as 0
+        if (gapMs > 0) runMs += at - Math.max(previousAt, from);
+      }
+    }
+    previousAt = at;
+  }
+
+  const loading =
+    profile.basis === 'calendar'
+      ? normalizeIntervals(input.loadingIntervals ?? [], from, to)
+      : partCount > 0 && lastPartAt > firstPartAt
+        ? [{ start: firstPartAt, end: lastPartAt }]
+        : [];
+  let loadingMs = 0;
+  for (const interval of loading) loadingMs += interval.end - interval.start;
+
+  const classes: StopClass[] = profile.stopBinsSeconds.map((minSeconds, i) => ({
+    minSeconds,
+    maxSeconds: i + 1 < profile.stopBinsSeconds.length ? profile.stopBinsSeconds[i + 1] : null,
+    count: 0,
+    seconds: 0,
+  }));
+  const classMs = classes.map(() => 0);
+  let stopCount = 0;
+  let stopMs = 0;
+  let lossMs = 0;
+  let lossStopCount = 0;
+  for (const stop of stopCandidates) {
+    const overlap = overlapMs(stop.previousAt, stop.at, loading);
+    if (overlap <= 0) continue;
+    const durationMs = stop.at - stop.previousAt;
+    // last bin whose lower bound the full duration reaches; a profile whose first bin exceeds
+    // maxCycleSeconds is refused by the schema, class 0 keeps the sums whole if one slips through
+    let classIndex = 0;
+    while (classIndex + 1 < binsMs.length && durationMs >= binsMs[classIndex + 1]) classIndex++;
+    stopCount++;
+    stopMs += overlap;
+    if (classes.length > 0) {
+      classes[classIndex].count++;
+      classMs[classIndex] += overlap;
+    }
+    if (durationMs >= availabilityLossThresholdMs) {
+      lossMs += overlap;
+      lossStopCount++;
+    }
+  }
+  classes.forEach((stopClass, i) => (stopClass.seconds = seconds(classMs[i])));
+
+  const netRunMs = loadingMs - lossMs;
+  const warnings: string[] = [];
+  const lossRule = `stops ≥ ${profile.availabilityLossSeconds} s`;
+
+  if (cycleCount === 0) warnings.push('no cycles in the window: every figure is empty');
+  if (loadingMs <= 0) {
+    warnings.push(
+      profile.basis === 'calendar'
+        ? 'no planned production time in the window (calendar basis): availability, performance, effective rate and OEE are undefined'
+        : 'loading time is 0 (fewer than two distinct part instants in the window, basis firstToLastPart): availability, performance, effective rate and OEE are undefined',
+    );
+  } else if (netRunMs <= 0) {
+    warnings.push(`net run time is 0 (${lossRule} fill the whole loading time): performance is undefined, OEE is 0`);
+  }
+  if (cycleCount > 0 && partCount === 0) warnings.push('no parts in the window: quality and rework rate are undefined');
+
+  const availability = loadingMs > 0 ? netRunMs / loadingMs : null;
+  const netRunMinutes = netRunMs / MS_PER_MINUTE;
+  const performance = loadingMs > 0 && netRunMs > 0 ? partCount / netRunMinutes / profile.idealRatePerMinute : null;
+  const quality = partCount > 0 ? (partCount - reworkCount - rejects) / partCount : null;
+  // With no run time or no parts nothing good was made: OEE is 0 even though P or Q is undefined.
+  const oee =
+    availability === null ? null
+    : availability === 0 || performance === 0 ? 0
+    : performance !== null && quality !== null ? availability * performance * quality
+    : null;
+
+  if (availability !== null && (availability < 0 || availability > 1)) {
+    warnings.push(`availability ${percent(availability)} is outside 0–100 %: the availability loss (${seconds(lossMs)} s) and loading time (${seconds(loadingMs)} s) disagree — this is a bug, please report it`);
+  }
+  if (performance !== null && performance > 1) {
+    warnings.push(
+      `performance ${percent(performance)} > 100 %: the ideal rate ${profile.idealRatePerMinute}/min is lower than the observed rate (${round(partCount / netRunMinutes, 1)} parts/min of net run time) — check the profile`,
+    );
+  }
+  if (quality !== null && quality < 0) {
+    warnings.push(`quality ${percent(quality)} < 0 %: reworks (${reworkCount}) and rejects (${rejects}) exceed the parts (${partCount}) — check the reject count`);
+  }
+
+  let mtbf: number | null = null;
+  let mttr: number | null = null;
+  if (lossStopCount > 0) {
+    mtbf = netRunMs / lossStopCount / 1000;
+    mttr = lossMs / lossStopCount / 1000;
+  } else if (loadingMs > 0) {
+    warnings.push(`no availability-loss stops (${lossRule}) in the loading time: MTBF and MTTR are undefined`);
+  }
+
+  const averageRate = runMs > 0 ? runningCycles / (runMs / MS_PER_MINUTE) : null;
+  if (averageRate === null && cycleCount > 0) warnings.push(`no running time (no gaps ≤ ${profile.maxCycleSeconds} s in the window): the average rate is undefined`);
+
+  // Key order is the JSON contract of `qmfg analyze --json`: keep it.
+  return {
+    machine: input.machine ?? null,
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    profile: profileLabel(profile),
+    cycles: cycleCount,
+    parts: partCount,
+    emptyCycles: cycleCount - partCount,
+    reworks: reworkCount,
+    loadingSeconds: seconds(loadingMs),
+    availabilityLossSeconds: seconds(lossMs),
+    netRunSeconds: seconds(netRunMs),
+    availability: ratio(availability),
+    performance: ratio(performance),
+    quality: ratio(quality),
+    oee: ratio(oee),
+    stops: { count: stopCount, seconds: seconds(stopMs), classes },
+    mtbfSeconds: mtbf === null ? null : round(mtbf, 3),
+    mttrSeconds: mttr === null ? null : round(mttr, 3),
+    averageRatePerMinute: perMinute(averageRate),
+    emptyRate: ratio(cycleCount > 0 ? (cycleCount - partCount) / cycleCount : null),
+    reworkRate: ratio(partCount > 0 ? reworkCount / partCount : null),
+    runSeconds: seconds(runMs),
+    effectiveRatePerMinute: perMinute(loadingMs > 0 ? partCount / (loadingMs / MS_PER_MINUTE) : null),
+    rejects,
+    warnings,
+  };
+}
