@@ -1,6 +1,6 @@
 // The `qmfg` command. Every subcommand loads its implementation lazily so that light commands
 // (analyze, plan, demo-data) start without loading the server, the database drivers or React.
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { CliError } from './errors.js';
 
 const program = new Command('qmfg')
@@ -53,20 +53,6 @@ program
   .argument('<scenario>', 'scenario JSON file')
   .option('--json', 'print JSON')
   .action(async (file, opts) => (await import('./plan.js')).planCommand(file, opts));
-
-program
-  .command('import')
-  .description('ingest sensor files or folders into the database (idempotent)')
-  .argument('<paths...>', 'files or folders')
-  .requiredOption('--machine <key>', 'machine key')
-  .action(async (paths, opts) => (await import('./import.js')).importCommand(paths, opts));
-
-program
-  .command('export')
-  .description('export data from the database')
-  .addOption(new Option('--scenario', 'write the current plan as a scenario file (see `qmfg plan`)'))
-  .option('--out <file>', 'output file (default: stdout)')
-  .action(async (opts) => (await import('./export.js')).exportCommand(opts));
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,58 @@
+// The application's error catalogue. Services throw these; src/server/error-handler.ts maps them to
+// HTTP statuses in one place. Messages are written for the person who has to act on them.
+
+export interface FieldError {
+  /** where: e.g. "body.quantity", "query.from", "routing[1].ratePerHour" */
+  path: string;
+  message: string;
+}
+
+export abstract class AppError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+}
+
+export class NotFound extends AppError {
+  readonly status = 404;
+  readonly code = 'not_found';
+  constructor(entity: string, key: string) {
+    super(`${entity} '${key}' not found`);
+  }
+}
+
+export class Conflict extends AppError {
+  readonly status = 409;
+  readonly code: string = 'conflict';
+}
+
+/** Optimistic concurrency: somebody else changed the record since the client read it. */
+export class StaleVersion extends Conflict {
+  override readonly code = 'stale_version';
+  constructor(entity: string, key: string, expected: number, current: number) {
+    super(`${entity} '${key}' was changed by someone else (you edited version ${expected}, it is now at version ${current}); reload and try again`);
+  }
+}
+
+export class Invalid extends AppError {
+  readonly status = 400;
+  readonly code = 'invalid';
+  constructor(
+    message: string,
+    readonly fields: FieldError[] = [],
+  ) {
+    super(message);
+  }
+  static field(path: string, message: string): Invalid {
+    return new Invalid(`${path}: ${message}`, [{ path, message }]);
+  }
+}
+
+export class Unauthorized extends AppError {
+  readonly status = 401;
+  readonly code = 'unauthorized';
+}
+
+export class Forbidden extends AppError {
+  readonly status = 403;
+  readonly code = 'forbidden';
+}

@@ -1,0 +1,137 @@
+// Opens the database named by DATABASE_URL with the matching Kysely dialect, creating the database
+// (or the SQLite file's folder) when it is missing. Failures become one-line ConfigErrors naming the setting.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { ConfigError } from '../config.js';
+import type { Database, DialectName } from './database.js';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** what the URL points at, without credentials, for logs */
+  describe: string;
+  close(): Promise<void>;
+}
+
+export function dialectOfUrl(url: string): DialectName {
+  if (url.startsWith('sqlite:')) return 'sqlite';
+  if (/^postgres(ql)?:\/\//.test(url)) return 'postgres';
+  if (/^(mysql|mariadb):\/\//.test(url)) return 'mysql';
+  throw new ConfigError(`DATABASE_URL: unsupported scheme in "${url}" (use sqlite:, postgres:// or mysql://)`);
+}
+
+function parseUrl(url: string): URL {
+  try {
+    return new URL(url);
+  } catch {
+    throw new ConfigError(`DATABASE_URL: "${url}" is not a valid URL`);
+  }
+}
+
+function reason(error: unknown): string {
+  const e = error as { code?: string; message?: string; errors?: { message?: string }[] };
+  const message = e.message || e.errors?.map((x) => x.message).join('; ') || String(error);
+  return e.code && !message.includes(e.code) ? `${e.code} ${message}` : message;
+}
+
+async function openSqlite(url: string): Promise<DatabaseHandle> {
+  const { default: SQLite } = await import('better-sqlite3');
+  const location = url.slice('sqlite:'.length).replace(/^\/\//, '') || './data/qmfg.db';
+  const memory = location === ':memory:';
+  const file = memory ? ':memory:' : resolve(location);
+  let sqlite;
+  try {
+    if (!memory) mkdirSync(dirname(file), { recursive: true });
+    sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+  } catch (error) {
+    throw new ConfigError(`DATABASE_URL: cannot open SQLite database ${file}: ${reason(error)}`);
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', describe: `sqlite ${file}`, close: () => db.destroy() };
+}
+
+async function openPostgres(url: string): Promise<DatabaseHandle> {
+  const { default: pg } = await import('pg');
+  // Instants are bigint epoch ms: return them as numbers (safe up to year 287 396), and numerics as floats.
+  pg.types.setTypeParser(20, (v) => Number(v));
+  pg.types.setTypeParser(1700, (v) => Number(v));
+  const target = parseUrl(url);
+  const database = decodeURIComponent(target.pathname.slice(1)) || 'qmfg';
+  const where = `${target.hostname}:${target.port || 5432}/${database}`;
+  const urlFor = (db: string) => {
+    const u = new URL(url);
+    u.pathname = `/${encodeURIComponent(db)}`;
+    return u.toString();
+  };
+  const tryConnect = async (db: string) => {
+    const client = new pg.Client({ connectionString: urlFor(db), connectionTimeoutMillis: 5000 });
+    await client.connect();
+    return client;
+  };
+  try {
+    const probe = await tryConnect(database);
+    await probe.end();
+  } catch (error) {
+    if ((error as { code?: string }).code !== '3D000') {
+      throw new ConfigError(`DATABASE_URL: cannot connect to PostgreSQL at ${where}: ${reason(error)}`);
+    }
+    // database does not exist yet: create it from the maintenance database
+    try {
+      const admin = await tryConnect('postgres');
+      await admin.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`).catch((e) => {
+        if ((e as { code?: string }).code !== '42P04') throw e; // created meanwhile by someone else
+      });
+      await admin.end();
+    } catch (e) {
+      throw new ConfigError(`DATABASE_URL: database ${database} is missing and cannot be created at ${where}: ${reason(e)}`);
+    }
+  }
+  const pool = new pg.Pool({ connectionString: urlFor(database), max: 10 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', describe: `postgres ${where}`, close: () => db.destroy() };
+}
+
+async function openMysql(url: string): Promise<DatabaseHandle> {
+  const mysql = await import('mysql2');
+  const target = parseUrl(url);
+  const database = decodeURIComponent(target.pathname.slice(1)) || 'qmfg';
+  const where = `${target.hostname}:${target.port || 3306}/${database}`;
+  const common = {
+    host: target.hostname,
+    port: Number(target.port || 3306),
+    user: decodeURIComponent(target.username || 'root'),
+    password: decodeURIComponent(target.password),
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    decimalNumbers: true,
+    connectTimeout: 5000,
+    timezone: 'Z',
+  };
+  try {
+    const admin = await mysql.createConnection(common).promise();
+    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${database.replace(/`/g, '``')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+    await admin.end();
+  } catch (error) {
+    throw new ConfigError(`DATABASE_URL: cannot connect to MySQL/MariaDB at ${where}: ${reason(error)}`);
+  }
+  const pool = mysql.createPool({ ...common, database, connectionLimit: 10 });
+  const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
+  return { db, dialect: 'mysql', describe: `mysql ${where}`, close: () => db.destroy() };
+}
+
+export async function openDatabase(url: string): Promise<DatabaseHandle> {
+  const dialect = dialectOfUrl(url);
+  const handle = dialect === 'sqlite' ? await openSqlite(url) : dialect === 'postgres' ? await openPostgres(url) : await openMysql(url);
+  try {
+    await sql`select 1`.execute(handle.db);
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw new ConfigError(`DATABASE_URL: cannot reach the ${dialect} database (${handle.describe}): ${reason(error)}`);
+  }
+  return handle;
+}

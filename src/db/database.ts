@@ -1,0 +1,23 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { MachineTable, ProcessGroupTable, ProductTable, RoutingStepTable, SiteTable } from './tables/plant.js';
+import type { CalendarWeekTable, HolidayTable } from './tables/calendar.js';
+import type { AuditHeadTable, AuditLogTable } from './tables/audit.js';
+
+/** The database as Kysely sees it: one entry per table. */
+export interface Database {
+  site: SiteTable;
+  process_groups: ProcessGroupTable;
+  machines: MachineTable;
+  products: ProductTable;
+  routing_steps: RoutingStepTable;
+  calendar_weeks: CalendarWeekTable;
+  holidays: HolidayTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+}
+
+export type DialectName = 'sqlite' | 'postgres' | 'mysql';
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** Either the database or a transaction: repositories accept both, services decide the boundary. */
+export type Executor = Kysely<Database> | Transaction<Database>;

@@ -1,0 +1,47 @@
+// The demo plant, modelled on the original: iTrak pouching lines 6–11, dipstick lines A–H, two swab
+// pouchers, three kitting lines, and a QC-release gate after pouching.
+import type { WeekPattern } from '../../core/calendar/index.js';
+import type { MachineCreate, ProcessGroupCreate, ProductCreate, RoutingStep } from '../plant/schemas.js';
+
+export const DEMO_GROUPS: ProcessGroupCreate[] = [
+  { key: 'pouching-itrak', name: 'Pouching – iTrak', sortOrder: 1 },
+  { key: 'pouching-dipstick', name: 'Pouching – Dipstick', sortOrder: 2 },
+  { key: 'swab', name: 'Swab pouchers', sortOrder: 3 },
+  { key: 'kitting', name: 'Kitting', sortOrder: 4 },
+];
+
+const machine = (key: string, name: string, group: string, sortOrder: number, oeeProfile = 'itrak-legacy'): MachineCreate => ({
+  key, name, group, sortOrder, oeeProfile, enabled: true, dataFolder: null,
+});
+
+export const DEMO_MACHINES: MachineCreate[] = [
+  ...[6, 7, 8, 9, 10, 11].map((n, i) => machine(`line${n}`, `Line ${n}`, 'pouching-itrak', i)),
+  ...'ABCDEFGH'.split('').map((l, i) => machine(`dip-${l.toLowerCase()}`, `Dipstick ${l}`, 'pouching-dipstick', i, 'iso22400')),
+  ...[1, 2].map((n, i) => machine(`swab${n}`, `Swab poucher ${n}`, 'swab', i, 'iso22400')),
+  ...[1, 2, 3].map((n, i) => machine(`kit${n}`, `Kitting ${n}`, 'kitting', i, 'iso22400')),
+];
+
+/** Machines that get synthetic sensor logs in the demo (the two lines of the real sample data and two more). */
+export const DEMO_SENSOR_MACHINES = ['line7', 'line8', 'line9', 'line10'];
+
+const qcRelease = { name: 'QC release', hours: 24, role: 'quality' as const };
+const pouching = (group: string, ratePerHour: number): RoutingStep => ({ group, ratePerHour, setupMinutes: 30, gate: qcRelease });
+const kitting: RoutingStep = { group: 'kitting', ratePerHour: 4000, setupMinutes: 20, gate: null };
+
+export const DEMO_PRODUCTS: ProductCreate[] = [
+  { key: 'flu-ab', name: 'Flu A/B FIA', shortName: 'Flu A/B', itemNumber: '1169100', color: '#2f6fde', routing: [pouching('pouching-itrak', 5000), kitting] },
+  { key: 'flu-sars', name: 'Flu+SARS FIA', shortName: 'ABC', itemNumber: '1451300', color: '#8e44ad', routing: [pouching('pouching-itrak', 5000), kitting] },
+  { key: 'strep-a-plus', name: 'Strep A+ FIA', shortName: 'Strep A+', itemNumber: '1330700', color: '#d35400', routing: [pouching('pouching-itrak', 5000), kitting] },
+  { key: 'sars-ag', name: 'SARS Antigen FIA', shortName: 'SARS Ag', itemNumber: '1440700', color: '#16a085', routing: [pouching('pouching-itrak', 5000), kitting] },
+  { key: 'rsv', name: 'RSV FIA', shortName: 'RSV', itemNumber: '1175000', color: '#c0392b', routing: [pouching('pouching-itrak', 5000), kitting] },
+  { key: 'strep-a-inline', name: 'Strep A Inline', shortName: 'Strep Inl', itemNumber: '1094000', color: '#b7950b', routing: [pouching('pouching-dipstick', 3500), kitting] },
+];
+
+const twoShifts: [string, string][] = [
+  ['06:30', '14:45'],
+  ['14:45', '23:00'],
+];
+/** Mon–Sun 06:30–23:00 in two shifts. */
+export const DEMO_WEEK: WeekPattern = {
+  mon: twoShifts, tue: twoShifts, wed: twoShifts, thu: twoShifts, fri: twoShifts, sat: twoShifts, sun: twoShifts,
+};

@@ -1,0 +1,94 @@
+// REST for the plant model: /api/site, /api/process-groups, /api/machines, /api/products.
+import { z } from 'zod';
+import type { App, AppDeps } from '../../server/context.js';
+import { whoOf } from '../../server/context.js';
+import * as service from './service.js';
+import * as repo from './repository.js';
+import { NotFound } from '../../core/errors.js';
+import {
+  deleteQuery, keyParams, machineCreateSchema, machineSchema, machineUpdateSchema, processGroupCreateSchema, processGroupSchema,
+  processGroupUpdateSchema, productCreateSchema, productSchema, productUpdateSchema, siteSchema, siteUpdateSchema,
+} from './schemas.js';
+
+export async function plantRoutes(app: App, { db, events }: AppDeps): Promise<void> {
+  const changed = (entity: string, key: string) => events.publish({ topic: 'plant', data: { entity, key } });
+  const found = <T>(entity: string, key: string, value: T | undefined): T => {
+    if (value === undefined) throw new NotFound(entity, key);
+    return value;
+  };
+
+  app.get('/api/site', { schema: { tags: ['plant'], response: { 200: siteSchema } } }, () => service.getSite(db));
+  app.patch('/api/site', { schema: { tags: ['plant'], body: siteUpdateSchema, response: { 200: siteSchema } } }, async (req) => {
+    const site = await service.updateSite(db, whoOf(req), req.body);
+    changed('site', 'site');
+    return site;
+  });
+
+  // ---- process groups
+  const groupTags = ['plant'];
+  app.get('/api/process-groups', { schema: { tags: groupTags, response: { 200: z.array(processGroupSchema) } } }, () => repo.listGroups(db));
+  app.get('/api/process-groups/:key', { schema: { tags: groupTags, params: keyParams, response: { 200: processGroupSchema } } }, async (req) =>
+    found('process group', req.params.key, await repo.getGroup(db, req.params.key)),
+  );
+  app.post('/api/process-groups', { schema: { tags: groupTags, body: processGroupCreateSchema, response: { 201: processGroupSchema } } }, async (req, reply) => {
+    const group = await service.createGroup(db, whoOf(req), req.body);
+    changed('process-group', group.key);
+    return reply.code(201).send(group);
+  });
+  app.patch('/api/process-groups/:key', { schema: { tags: groupTags, params: keyParams, body: processGroupUpdateSchema, response: { 200: processGroupSchema } } }, async (req) => {
+    const group = await service.updateGroup(db, whoOf(req), req.params.key, req.body);
+    changed('process-group', group.key);
+    return group;
+  });
+  app.delete('/api/process-groups/:key', { schema: { tags: groupTags, params: keyParams, querystring: deleteQuery } }, async (req, reply) => {
+    await service.deleteGroup(db, whoOf(req), req.params.key, req.query.version);
+    changed('process-group', req.params.key);
+    return reply.code(204).send();
+  });
+
+  // ---- machines
+  const machineTags = ['plant'];
+  app.get('/api/machines', { schema: { tags: machineTags, querystring: z.object({ group: z.string().optional() }), response: { 200: z.array(machineSchema) } } }, (req) =>
+    repo.listMachines(db, req.query.group),
+  );
+  app.get('/api/machines/:key', { schema: { tags: machineTags, params: keyParams, response: { 200: machineSchema } } }, async (req) =>
+    found('machine', req.params.key, await repo.getMachine(db, req.params.key)),
+  );
+  app.post('/api/machines', { schema: { tags: machineTags, body: machineCreateSchema, response: { 201: machineSchema } } }, async (req, reply) => {
+    const machine = await service.createMachine(db, whoOf(req), req.body);
+    changed('machine', machine.key);
+    return reply.code(201).send(machine);
+  });
+  app.patch('/api/machines/:key', { schema: { tags: machineTags, params: keyParams, body: machineUpdateSchema, response: { 200: machineSchema } } }, async (req) => {
+    const machine = await service.updateMachine(db, whoOf(req), req.params.key, req.body);
+    changed('machine', machine.key);
+    return machine;
+  });
+  app.delete('/api/machines/:key', { schema: { tags: machineTags, params: keyParams, querystring: deleteQuery } }, async (req, reply) => {
+    await service.deleteMachine(db, whoOf(req), req.params.key, req.query.version);
+    changed('machine', req.params.key);
+    return reply.code(204).send();
+  });
+
+  // ---- products
+  const productTags = ['plant'];
+  app.get('/api/products', { schema: { tags: productTags, response: { 200: z.array(productSchema) } } }, () => repo.listProducts(db));
+  app.get('/api/products/:key', { schema: { tags: productTags, params: keyParams, response: { 200: productSchema } } }, async (req) =>
+    found('product', req.params.key, await repo.getProduct(db, req.params.key)),
+  );
+  app.post('/api/products', { schema: { tags: productTags, body: productCreateSchema, response: { 201: productSchema } } }, async (req, reply) => {
+    const product = await service.createProduct(db, whoOf(req), req.body);
+    changed('product', product.key);
+    return reply.code(201).send(product);
+  });
+  app.patch('/api/products/:key', { schema: { tags: productTags, params: keyParams, body: productUpdateSchema, response: { 200: productSchema } } }, async (req) => {
+    const product = await service.updateProduct(db, whoOf(req), req.params.key, req.body);
+    changed('product', product.key);
+    return product;
+  });
+  app.delete('/api/products/:key', { schema: { tags: productTags, params: keyParams, querystring: deleteQuery } }, async (req, reply) => {
+    await service.deleteProduct(db, whoOf(req), req.params.key, req.query.version);
+    changed('product', req.params.key);
+    return reply.code(204).send();
+  });
+}

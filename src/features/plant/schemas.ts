@@ -1,0 +1,82 @@
+// Plant model schemas: shared by the API (validation, OpenAPI) and the web app (forms, types).
+import { z } from 'zod';
+
+export const ROLES = ['viewer', 'operator', 'lead', 'planner', 'quality', 'manager', 'admin'] as const;
+export const roleSchema = z.enum(ROLES);
+
+export const keySchema = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'use 1–40 lower-case letters, digits, - or _ (e.g. line7)');
+const nameSchema = z.string().trim().min(1, 'required').max(120);
+export const versionSchema = z.number().int().min(1);
+export const keyParams = z.object({ key: z.string().min(1).max(120) });
+export const deleteQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
+
+export const siteSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  timezone: z.string(),
+  defaultRateMode: z.enum(['standard', 'observed']),
+  observedWindowHours: z.number().int().min(1).max(168),
+  version: versionSchema,
+});
+export const siteUpdateSchema = siteSchema.omit({ timezone: true }).partial().extend({ version: versionSchema });
+
+export const processGroupSchema = z.object({
+  key: keySchema,
+  name: nameSchema,
+  sortOrder: z.number().int().default(0),
+  version: versionSchema,
+  machineCount: z.number().int().optional(),
+});
+export const processGroupCreateSchema = processGroupSchema.omit({ version: true, machineCount: true });
+export const processGroupUpdateSchema = processGroupCreateSchema.omit({ key: true }).partial().extend({ version: versionSchema });
+
+export const machineSchema = z.object({
+  key: keySchema,
+  name: nameSchema,
+  group: keySchema,
+  enabled: z.boolean().default(true),
+  oeeProfile: z.string().trim().min(1).max(64).default('itrak-legacy'),
+  dataFolder: z.string().trim().max(500).nullable().default(null),
+  sortOrder: z.number().int().default(0),
+  version: versionSchema,
+});
+export const machineCreateSchema = machineSchema.omit({ version: true });
+export const machineUpdateSchema = machineCreateSchema.omit({ key: true }).partial().extend({ version: versionSchema });
+
+export const gateSchema = z.object({
+  name: z.string().trim().min(1).max(120),
+  hours: z.number().min(0).max(24 * 60),
+  role: roleSchema,
+});
+export const routingStepSchema = z.object({
+  group: keySchema,
+  ratePerHour: z.number().positive('must be > 0').max(1_000_000),
+  setupMinutes: z.number().min(0).max(24 * 60).default(0),
+  gate: gateSchema.nullable().default(null),
+});
+export const productSchema = z.object({
+  key: keySchema,
+  name: nameSchema,
+  shortName: z.string().trim().min(1, 'required').max(40),
+  itemNumber: z.string().regex(/^\d{7}$/, 'must be exactly 7 digits (e.g. 1330700)'),
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f77b4'),
+  routing: z.array(routingStepSchema).min(1, 'a product needs at least one routing step').max(20),
+  version: versionSchema,
+});
+export const productCreateSchema = productSchema.omit({ version: true });
+export const productUpdateSchema = productCreateSchema.omit({ key: true }).partial().extend({ version: versionSchema });
+
+export type Site = z.infer<typeof siteSchema>;
+export type ProcessGroup = z.infer<typeof processGroupSchema>;
+export type ProcessGroupCreate = z.infer<typeof processGroupCreateSchema>;
+export type ProcessGroupUpdate = z.infer<typeof processGroupUpdateSchema>;
+export type Machine = z.infer<typeof machineSchema>;
+export type MachineCreate = z.infer<typeof machineCreateSchema>;
+export type MachineUpdate = z.infer<typeof machineUpdateSchema>;
+export type RoutingStep = z.infer<typeof routingStepSchema>;
+export type Product = z.infer<typeof productSchema>;
+export type ProductCreate = z.infer<typeof productCreateSchema>;
+export type ProductUpdate = z.infer<typeof productUpdateSchema>;
+export type Role = z.infer<typeof roleSchema>;

@@ -1,0 +1,59 @@
+// Assembles the Fastify app: plugins, error handling, API routes, live events and the web app.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { App, AppDeps } from './context.js';
+import { registerErrorHandler } from './error-handler.js';
+import { registerEventStream } from './events.js';
+import { healthRoutes } from '../features/health/routes.js';
+import { plantRoutes } from '../features/plant/routes.js';
+import { calendarRoutes } from '../features/calendar/routes.js';
+import { auditRoutes } from '../features/audit/routes.js';
+
+export interface BuildOptions {
+  /** folder of the built web app; omitted → no static files (API-only tests) */
+  webRoot?: string;
+  logger?: boolean;
+}
+
+const featureRoutes = [healthRoutes, plantRoutes, calendarRoutes, auditRoutes];
+
+export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promise<App> {
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: deps.config.LOG_LEVEL },
+    bodyLimit: 50 * 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'qmfg API', description: 'Production operations: plant model, calendar, work orders, OEE', version: '0.1.0' },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  for (const routes of featureRoutes) await routes(app, deps);
+  registerEventStream(app, deps.events);
+
+  if (options.webRoot && existsSync(join(options.webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, { root: options.webRoot, prefix: '/', wildcard: false, maxAge: '1h', index: false });
+    const indexHtml = (_req: unknown, reply: { header: (k: string, v: string) => { sendFile: (f: string) => unknown } }) =>
+      reply.header('cache-control', 'no-cache').sendFile('index.html');
+    app.get('/', { schema: { hide: true } }, (req, reply) => indexHtml(req, reply));
+    // client-side routes of the single-page app
+    app.get('/*', { schema: { hide: true } }, (req, reply) => {
+      if (req.url.startsWith('/api/')) {
+        return reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+      }
+      return indexHtml(req, reply);
+    });
+  }
+  return app;
+}

@@ -1,0 +1,57 @@
+// One place that turns errors into HTTP answers: 400 with field errors, 404, 409, never a stack trace.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { AppError, Invalid, type FieldError } from '../core/errors.js';
+
+export interface ErrorBody {
+  error: { code: string; message: string; fields?: FieldError[] };
+}
+
+/** Database constraint violations that reach the handler are conflicts, not server errors. */
+function constraintConflict(error: unknown): string | null {
+  const e = error as { code?: string; errno?: number; message?: string };
+  const code = String(e.code ?? '');
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505' || code === 'ER_DUP_ENTRY') {
+    return 'a record with this key already exists';
+  }
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503' || code === 'ER_ROW_IS_REFERENCED_2' || code === 'ER_NO_REFERENCED_ROW_2') {
+    return 'this change conflicts with records that refer to it';
+  }
+  return null;
+}
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const where = error.validationContext ?? 'body';
+      const fields = error.validation.map((v) => {
+        const path = [where, ...String(v.instancePath ?? '').split('/').filter(Boolean)].join('.');
+        return { path, message: v.message ?? 'invalid' };
+      });
+      const body: ErrorBody = {
+        error: { code: 'invalid', message: fields.map((f) => `${f.path}: ${f.message}`).join('; '), fields },
+      };
+      return reply.code(400).send(body);
+    }
+    if (error instanceof AppError) {
+      const body: ErrorBody = { error: { code: error.code, message: error.message } };
+      if (error instanceof Invalid) body.error.fields = error.fields;
+      return reply.code(error.status).send(body);
+    }
+    const conflict = constraintConflict(error);
+    if (conflict) return reply.code(409).send({ error: { code: 'conflict', message: conflict } } satisfies ErrorBody);
+    if (isResponseSerializationError(error)) {
+      request.log.error({ err: error, issues: error.cause.issues }, 'response did not match its schema');
+    } else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      // Fastify's own client errors (malformed JSON, body too large, unsupported media type …)
+      return reply.code(error.statusCode).send({ error: { code: error.code ?? 'bad_request', message: error.message } } satisfies ErrorBody);
+    } else {
+      request.log.error({ err: error }, 'unhandled error');
+    }
+    return reply.code(500).send({ error: { code: 'internal', message: `Internal error (request ${request.id}); it has been logged` } } satisfies ErrorBody);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } } satisfies ErrorBody);
+  });
+}

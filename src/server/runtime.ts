@@ -1,0 +1,50 @@
+// Starting the whole thing: config → database (created/migrated/seeded) → app → listen.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type Config } from '../config.js';
+import { openDatabase, type DatabaseHandle } from '../db/connect.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { seedDatabase } from '../features/demo/seed.js';
+import { buildApp } from './app.js';
+import { EventHub } from './events.js';
+import type { App } from './context.js';
+
+/** dist/web next to the bundle (dist/cli.js) or, when running from source, <repo>/dist/web. */
+export function defaultWebRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return here.endsWith('dist') || here.endsWith('dist/server') ? join(here.replace(/\/server$/, ''), 'web') : join(here, '../../dist/web');
+}
+
+export interface Running {
+  app: App;
+  handle: DatabaseHandle;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function prepareDatabase(config: Config, seed: boolean): Promise<DatabaseHandle> {
+  const handle = await openDatabase(config.DATABASE_URL);
+  await migrateToLatest(handle.db);
+  if (seed) await seedDatabase(handle.db, config, config.QMFG_DEMO);
+  return handle;
+}
+
+export async function startServer(options: { config?: Config; port?: number; seed?: boolean; webRoot?: string; logger?: boolean } = {}): Promise<Running> {
+  const config = options.config ?? loadConfig();
+  const handle = await prepareDatabase(config, options.seed ?? true);
+  const events = new EventHub();
+  const app = await buildApp({ db: handle.db, dialect: handle.dialect, config, events }, { webRoot: options.webRoot ?? defaultWebRoot(), logger: options.logger });
+  const port = options.port ?? config.PORT;
+  await app.listen({ port, host: config.HOST });
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  return {
+    app,
+    handle,
+    url: `http://localhost:${actualPort}`,
+    async close() {
+      await app.close();
+      await handle.close();
+    },
+  };
+}
