@@ -13,7 +13,7 @@
 //   or end inside the missing hour is moved forward by Luxon (22:00–06:00 over it lasts 7 h); at
 //   fall-back the repeated hour is worked twice (22:00–06:00 over it lasts 9 h).
 
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime, IANAZone, type Zone } from 'luxon';
 import {
   civilDateOf,
   dayNumberOf,
@@ -180,7 +180,7 @@ class WallClock {
   private readonly plainDayMidnight = new Map<number, number>();
   private readonly midnights = new Map<number, { utc: number; isTrueMidnight: boolean }>();
 
-  constructor(private readonly zone: string) {}
+  constructor(private readonly zone: Zone) {}
 
   toUtc(dayNumber: number, minuteOfDay: number): number {
     let day = dayNumber;
@@ -228,7 +228,7 @@ class WallClock {
   }
 }
 
-function localDayNumberAt(instant: number, zone: string): number {
+function localDayNumberAt(instant: number, zone: Zone): number {
   const local = DateTime.fromMillis(instant, { zone });
   return dayNumberOf({ year: local.year, month: local.month, day: local.day });
 }
@@ -249,7 +249,9 @@ function parsePattern(pattern: WeekPattern, where: string): ShiftMinutes[][] {
 /** Working intervals intersecting [from, to), clipped to it, sorted, merged when touching/overlapping. */
 export function workingIntervals(calendar: CalendarSpec, zone: string, from: number, to: number): Interval[] {
   if (!Number.isFinite(from) || !Number.isFinite(to)) throw new RangeError(`window [${from}, ${to}) must be two finite epoch milliseconds`);
-  if (!IANAZone.isValidZone(zone)) throw new RangeError(`"${zone}" is not an IANA time zone`);
+  // IANAZone.create is cached per name; isValidZone would build a new Intl formatter on every call.
+  const siteZone = IANAZone.create(zone);
+  if (!siteZone.isValid) throw new RangeError(`"${zone}" is not an IANA time zone`);
   if (to <= from) return [];
 
   const holidays = new Set<number>();
@@ -270,10 +272,10 @@ export function workingIntervals(calendar: CalendarSpec, zone: string, from: num
     return parsed;
   };
 
-  const clock = new WallClock(zone);
+  const clock = new WallClock(siteZone);
   // A shift lasts at most 24 wall-clock hours, so only one started the day before `from` can reach it.
-  const firstDay = localDayNumberAt(from, zone) - 1;
-  const lastDay = localDayNumberAt(to, zone);
+  const firstDay = localDayNumberAt(from, siteZone) - 1;
+  const lastDay = localDayNumberAt(to, siteZone);
   const clipped: Interval[] = [];
   let shiftsByWeekday: ShiftMinutes[][] = [];
   for (let day = firstDay; day <= lastDay; day++) {
