@@ -1,0 +1,201 @@
+// `qmfg analyze <files...>`: OEE and stop statistics of camera files, without a server or database
+// (the original system's analytics script). Start-up time is part of the product here (target:
+// three line-days in < 0.3 s wall time), so this file imports only the parser, the OEE core without
+// zod (oee.js, profiles.js — not the oee index) and Luxon for the plant-local window.
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { DateTime, IANAZone } from 'luxon';
+import { fileDateFromName, parseSensorFile, type Cycle } from '../core/sensor/index.js';
+import { computeOee, type OeeResult } from '../core/oee/oee.js';
+import { BUILTIN_PROFILES, isBuiltinProfileName, type OeeProfile } from '../core/oee/profiles.js';
+import { CliError } from './errors.js';
+
+export interface AnalyzeOptions {
+  machine: string;
+  from?: string;
+  to?: string;
+  profile: string;
+  tz?: string;
+  json?: boolean;
+}
+
+/** What `--json` prints: the OeeResult keys first (the contract), then context about the run. */
+export interface AnalyzeReport extends OeeResult {
+  zone: string;
+  fromLocal: string;
+  toLocal: string;
+  files: string[];
+  rowErrors: number;
+}
+
+const DEFAULT_ZONE = 'America/Los_Angeles';
+const MAX_ROW_ERRORS_SHOWN = 20;
+
+export async function analyzeCommand(files: string[], opts: AnalyzeOptions): Promise<void> {
+  // an empty QMFG_TZ (a blank line in .env) means "not set", not "zone ''"
+  const zone = opts.tz || process.env.QMFG_TZ || DEFAULT_ZONE;
+  if (!IANAZone.isValidZone(zone)) throw new CliError(`unknown time zone "${zone}" (expected an IANA zone such as America/Los_Angeles)`);
+  const profile = resolveProfile(opts.profile);
+  const requestedFrom = opts.from === undefined ? null : parseLocal('--from', opts.from, zone);
+  const requestedTo = opts.to === undefined ? null : parseLocal('--to', opts.to, zone);
+  if (requestedFrom !== null && requestedTo !== null && requestedFrom >= requestedTo) {
+    throw new CliError(`--from (${opts.from}) must be before --to (${opts.to})`);
+  }
+
+  const ordered = orderFiles(files);
+  await Promise.all(ordered.map(assertReadableFile));
+  const parsed = await Promise.all(ordered.map((file) => parseSensorFile(file, zone)));
+
+  let rowErrors = 0;
+  const cycles: Cycle[] = [];
+  parsed.forEach((result, i) => {
+    if (result.cycles.length === 0) {
+      const why = result.errors.length > 0 ? `all ${result.errors.length} rows are invalid` : 'the file is empty';
+      throw new CliError(`${ordered[i]}: no cycles (${why})`);
+    }
+    for (const error of result.errors) {
+      if (rowErrors < MAX_ROW_ERRORS_SHOWN) process.stderr.write(`${error.file}:${error.line}: ${error.message}\n`);
+      rowErrors++;
+    }
+    for (const cycle of result.cycles) cycles.push(cycle);
+  });
+  if (rowErrors > MAX_ROW_ERRORS_SHOWN) {
+    process.stderr.write(`… ${rowErrors - MAX_ROW_ERRORS_SHOWN} more row errors (${rowErrors} in all); those rows were skipped\n`);
+  }
+
+  const window = resolveWindow(cycles, requestedFrom, requestedTo, opts, zone);
+  const result = computeOee({
+    machine: opts.machine,
+    cycles,
+    from: window.from,
+    to: window.to,
+    profile,
+    // Without a database there is no production calendar: the window itself is the plan.
+    loadingIntervals: profile.basis === 'calendar' ? [{ start: window.from, end: window.to }] : undefined,
+  });
+  if (profile.basis === 'calendar') {
+    result.warnings.push(
+      'calendar basis without a production calendar: the whole window is taken as planned production time (pass --from/--to to match the shift)',
+    );
+  }
+
+  const report: AnalyzeReport = {
+    ...result,
+    zone,
+    fromLocal: formatLocal(window.from, zone),
+    toLocal: formatLocal(window.to, zone),
+    files: ordered,
+    rowErrors,
+  };
+  process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report, profile));
+}
+
+function resolveProfile(name: string): OeeProfile {
+  if (!isBuiltinProfileName(name)) {
+    throw new CliError(`unknown profile "${name}" — known profiles: ${Object.keys(BUILTIN_PROFILES).join(', ')}`);
+  }
+  return BUILTIN_PROFILES[name];
+}
+
+function parseLocal(option: string, value: string, zone: string): number {
+  const parsed = DateTime.fromISO(value, { zone });
+  if (!parsed.isValid) {
+    throw new CliError(`${option} "${value}" is not a valid plant-local date-time (expected e.g. 2022-10-11T06:00; ${parsed.invalidExplanation ?? parsed.invalidReason})`);
+  }
+  return parsed.toMillis();
+}
+
+/**
+ * Camera files are concatenated in the order given, except that day-files named
+ * <process code><YYYYMMDD>.txt are put in date order (a shell glob already sorts them, a hand-typed list may
+ * not). If any file does not follow the pattern the user's order is kept as a whole.
+ */
+function orderFiles(files: string[]): string[] {
+  const dated = files.map((file, index) => ({ file, index, date: fileDateFromName(file) }));
+  if (dated.some((entry) => entry.date === null)) return [...files];
+  return dated
+    .sort((a, b) => (a.date === b.date ? a.index - b.index : (a.date as string) < (b.date as string) ? -1 : 1))
+    .map((entry) => entry.file);
+}
+
+async function assertReadableFile(file: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new CliError(`file not found: ${file}`);
+    throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  if (!info.isFile()) throw new CliError(`not a file: ${file}`);
+}
+
+/** Default window = the whole data: earliest instant to just after the latest (the window is half-open). */
+function resolveWindow(
+  cycles: readonly Cycle[],
+  from: number | null,
+  to: number | null,
+  opts: AnalyzeOptions,
+  zone: string,
+): { from: number; to: number } {
+  let earliest = Infinity;
+  let latest = -Infinity;
+  for (const cycle of cycles) {
+    if (cycle.at < earliest) earliest = cycle.at;
+    if (cycle.at > latest) latest = cycle.at;
+  }
+  const window = { from: from ?? earliest, to: to ?? latest + 1 };
+  if (window.from >= window.to) {
+    throw new CliError(
+      from !== null
+        ? `--from (${opts.from}) is after the end of the data (last cycle ${formatLocal(latest, zone)})`
+        : `--to (${opts.to}) is before the start of the data (first cycle ${formatLocal(earliest, zone)})`,
+    );
+  }
+  return window;
+}
+
+function formatLocal(ms: number, zone: string): string {
+  return DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true }) ?? new Date(ms).toISOString();
+}
+
+// ---- readable output -------------------------------------------------------------------------
+
+function renderTable(report: AnalyzeReport, profile: OeeProfile): string {
+  const pct = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)} %`);
+  const count = (value: number) => value.toLocaleString('en-US');
+  const rate = (value: number | null) => (value === null ? '—' : `${value.toFixed(1)}/min`);
+  const shortLocal = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+  const lines: string[] = [];
+  lines.push(`${report.machine} · ${report.profile} · ${shortLocal(report.fromLocal)} → ${shortLocal(report.toLocal)} (${report.zone})`);
+  lines.push(`files: ${report.files.map((file) => basename(file)).join(', ')}${report.rowErrors > 0 ? ` · ${report.rowErrors} bad rows skipped` : ''}`);
+  lines.push('');
+  const row = (label: string, value: string, detail = '') => lines.push(`${label.padEnd(16)}${value.padStart(12)}  ${detail}`.trimEnd());
+  row('OEE', pct(report.oee), `= availability ${pct(report.availability)} × performance ${pct(report.performance)} × quality ${pct(report.quality)}`);
+  row('cycles', count(report.cycles), `parts ${count(report.parts)} · empty ${count(report.emptyCycles)} (${pct(report.emptyRate)})`);
+  row('reworks', count(report.reworks), `${pct(report.reworkRate)} of parts · rejects ${count(report.rejects)}`);
+  row('loading time', duration(report.loadingSeconds), profile.basis === 'calendar' ? 'planned production time (calendar basis)' : 'first to last part');
+  row('availability loss', duration(report.availabilityLossSeconds), `stops ≥ ${profile.availabilityLossSeconds} s`);
+  row('net run time', duration(report.netRunSeconds), `run time (gaps ≤ ${profile.maxCycleSeconds} s) ${duration(report.runSeconds)}`);
+  row('average rate', rate(report.averageRatePerMinute), `while running · effective ${rate(report.effectiveRatePerMinute)} · ideal ${profile.idealRatePerMinute}/min`);
+  row('MTBF', report.mtbfSeconds === null ? '—' : duration(report.mtbfSeconds), `MTTR ${report.mttrSeconds === null ? '—' : duration(report.mttrSeconds)}`);
+  row('stops', count(report.stops.count), duration(report.stops.seconds));
+  for (const stopClass of report.stops.classes) {
+    const label = stopClass.maxSeconds === null ? `≥ ${stopClass.minSeconds} s` : `${stopClass.minSeconds}–${stopClass.maxSeconds} s`;
+    row(`  ${label}`, count(stopClass.count), duration(stopClass.seconds));
+  }
+  if (report.warnings.length > 0) {
+    lines.push('');
+    for (const warning of report.warnings) lines.push(`warning: ${warning}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** 5025.3 → "1:23:45" (hours may exceed 24: loading time of several days). */
+function duration(totalSeconds: number): string {
+  const whole = Math.round(totalSeconds);
+  const hours = Math.floor(whole / 3600);
+  const minutes = Math.floor((whole % 3600) / 60);
+  const secs = whole % 60;
+  return `${hours}:${String(minutes).padStart(2, '0')}:${String(secs).padStart(2, '0')}`;
+}
