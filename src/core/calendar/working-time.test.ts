@@ -241,6 +241,13 @@ describe('workingIntervals: DST in America/Los_Angeles, 2026', () => {
     expect(workingIntervals(ghost, LA, at('2026-03-08T00:00'), at('2026-03-09T00:00'))).toEqual([]);
   });
 
+  it('reads a time inside the repeated hour of fall-back as its second occurrence, as Luxon does', () => {
+    const ambiguous = calendar(pattern({ sun: [['00:00', '01:30'], ['01:45', '04:00']] }));
+    const intervals = workingIntervals(ambiguous, LA, at('2026-11-01T00:00'), at('2026-11-02T00:00'));
+    expect(show(intervals)).toEqual(['2026-11-01T00:00-07:00 → 2026-11-01T01:30-08:00', '2026-11-01T01:45-08:00 → 2026-11-01T04:00-08:00']);
+    expect(intervals.map((interval) => (interval.end - interval.start) / HOUR)).toEqual([2.5, 2.25]);
+  });
+
   it('makes a round-the-clock week 167 h and 169 h long, as one interval', () => {
     const roundTheClock = calendar(everyDay(['00:00', '24:00']));
     for (const [week, hours] of [['2026-W10', 167], ['2026-W44', 169], ['2026-W20', 168]] as const) {

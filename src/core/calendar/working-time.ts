@@ -11,7 +11,9 @@
 //   shift was planned as one piece, so cutting it at midnight would plan a half shift nobody works.
 // - Wall-clock times are turned into instants by Luxon in the site's zone. At spring-forward a start
 //   or end inside the missing hour is moved forward by Luxon (22:00–06:00 over it lasts 7 h); at
-//   fall-back the repeated hour is worked twice (22:00–06:00 over it lasts 9 h).
+//   fall-back the repeated hour is worked twice (22:00–06:00 over it lasts 9 h). A time inside the
+//   repeated hour itself is ambiguous; Luxon reads it as its second (standard-time) occurrence, so
+//   01:00–04:00 on that night lasts 3 h and 00:00–01:30 lasts 2.5 h.
 
 import { DateTime, IANAZone, type Zone } from 'luxon';
 import {
@@ -81,6 +83,14 @@ function formatDuration(minutes: number): string {
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
+/** A readable shift of a pattern under validation, with its position and text for messages. */
+interface ValidShift {
+  index: number;
+  shift: ShiftMinutes;
+  text: string;
+  endText: string;
+}
+
 /**
  * Checks a week pattern as an editor would submit it. Paths name the weekday, shift index and
  * (for a time) 0 = start, 1 = end: "tue[1][0]" is the start of Tuesday's second shift.
@@ -98,7 +108,7 @@ export function validateWeekPattern(pattern: unknown): { path: string; message: 
   }
 
   // Parsed shifts per weekday, kept with their index so overlap messages can name both shifts.
-  const parsedByDay = new Map<Weekday, { index: number; shift: ShiftMinutes; text: string }[]>();
+  const parsedByDay = new Map<Weekday, ValidShift[]>();
   for (const weekday of WEEKDAYS) {
     const shifts = record[weekday];
     if (!Object.hasOwn(record, weekday) || shifts === undefined) {
@@ -109,7 +119,7 @@ export function validateWeekPattern(pattern: unknown): { path: string; message: 
       problems.push({ path: weekday, message: 'must be a list of shifts ["HH:MM", "HH:MM"]' });
       continue;
     }
-    const parsed: { index: number; shift: ShiftMinutes; text: string }[] = [];
+    const parsed: ValidShift[] = [];
     shifts.forEach((shift: unknown, index: number) => {
       const path = `${weekday}[${index}]`;
       if (!Array.isArray(shift) || shift.length !== 2 || typeof shift[0] !== 'string' || typeof shift[1] !== 'string') {
@@ -121,7 +131,7 @@ export function validateWeekPattern(pattern: unknown): { path: string; message: 
         problems.push({ path: `${path}[${result.error.index}]`, message: result.error.message });
         return;
       }
-      parsed.push({ index, shift: result.value, text: `${shift[0]}–${shift[1]}` });
+      parsed.push({ index, shift: result.value, text: `${shift[0]}–${shift[1]}`, endText: shift[1] });
     });
     parsedByDay.set(weekday, parsed);
   }
@@ -148,7 +158,7 @@ export function validateWeekPattern(pattern: unknown): { path: string; message: 
         if (next.shift.startMinute < minutesIntoNextDay) {
           problems.push({
             path: `${weekday}[${crossing.index}]`,
-            message: `runs into ${nextWeekday} until ${crossing.text.split('–')[1]} and overlaps ${nextWeekday}[${next.index}] (${next.text})`,
+            message: `runs into ${nextWeekday} until ${crossing.endText} and overlaps ${nextWeekday}[${next.index}] (${next.text})`,
           });
         }
       }
