@@ -48,8 +48,14 @@ export class WorkingTimeline {
       const available = interval.end - cursor;
       if (remaining <= available) return cursor + remaining;
       remaining -= available;
-      index += 1;
-      if (!this.ensureIndex(index)) return null;
+      cursor = interval.end;
+      if (index + 1 < this.intervals.length) {
+        index += 1;
+      } else if (!this.fetchNextWindow()) {
+        return null;
+      }
+      // After a fetch, look at the same interval again: a shift cut by the window edge has just been
+      // extended by its continuation (the cursor is at its old end, so nothing is counted twice).
     }
   }
 
@@ -59,7 +65,8 @@ export class WorkingTimeline {
     for (;;) {
       const index = this.binarySearchFirstEndingAfter(instant, searchFrom);
       if (index < this.intervals.length) return index;
-      searchFrom = this.intervals.length;
+      // The last interval may be extended by the next window (a shift cut at the edge): search it again.
+      searchFrom = Math.max(0, this.intervals.length - 1);
       if (!this.fetchNextWindow()) return -1;
     }
   }
@@ -72,14 +79,6 @@ export class WorkingTimeline {
       else low = middle + 1;
     }
     return low;
-  }
-
-  /** Makes sure intervals[index] exists if the calendar has that many intervals before the horizon. */
-  private ensureIndex(index: number): boolean {
-    while (index >= this.intervals.length) {
-      if (!this.fetchNextWindow()) return false;
-    }
-    return true;
   }
 
   private fetchNextWindow(): boolean {
