@@ -23,7 +23,8 @@ function constraintConflict(error: unknown): string | null {
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const where = error.validationContext ?? 'body';
+      const context = error.validationContext ?? 'body';
+      const where = context === 'querystring' ? 'query' : context;
       const fields = error.validation.map((v) => {
         const path = [where, ...String(v.instancePath ?? '').split('/').filter(Boolean)].join('.');
         return { path, message: v.message ?? 'invalid' };
