@@ -17,12 +17,14 @@
 //   and is neither running nor a stop.
 // - A rework is a part whose (lot, serial) was seen on an earlier PART in file order; an empty
 //   pocket reading a serial does not make the next part with it a rework, and an all-zero or empty
-//   serial identifies nothing (the camera writes 000000 when it could not read one).
+//   serial identifies nothing (the camera writes 000000 when it could not read one). Serials compare
+//   as numbers (the camera zero-pads them since 13 Oct 2022), lots as strings: see rework.ts.
 // - Undefined ratios are null with a warning, never NaN; OEE is still 0 when availability or
 //   performance is 0 (nothing good was made in the loading time), even if P or Q is undefined.
 
 import type { Interval } from '../calendar/types.js';
 import { profileLabel, type OeeProfile } from './profiles.js';
+import { PartRegistry } from './rework.js';
 
 /** What the engine needs of a camera cycle (the sensor parser's Cycle satisfies it). */
 export interface OeeCycle {
@@ -141,12 +143,6 @@ export function overlapMs(start: number, end: number, intervals: readonly Interv
   return total;
 }
 
-/** True when the serial can identify a strip (the camera writes 0 / 000000 when it has none). */
-function identifiesStrip(serial: string): boolean {
-  for (let i = 0; i < serial.length; i++) if (serial.charCodeAt(i) !== 48 /* '0' */) return true;
-  return false;
-}
-
 interface StopCandidate {
   previousAt: number;
   at: number;
@@ -172,8 +168,7 @@ export function computeOee(input: OeeInput): OeeResult {
   let runningCycles = 0;
   let runMs = 0;
   const stopCandidates: StopCandidate[] = [];
-  // lot → serials of parts seen so far; nested so the hot loop builds no composite string keys
-  const seenSerialsByLot = new Map<string, Set<string>>();
+  const partsSeen = new PartRegistry();
 
   let previousAt = input.previousAt ?? null;
   for (let i = 0; i < cycles.length; i++) {
@@ -181,13 +176,7 @@ export function computeOee(input: OeeInput): OeeResult {
     const at = cycle.at;
     const inWindow = at >= from && at < to;
 
-    if (cycle.part && identifiesStrip(cycle.serial)) {
-      let seen = seenSerialsByLot.get(cycle.lot);
-      if (!seen) seenSerialsByLot.set(cycle.lot, (seen = new Set()));
-      if (seen.has(cycle.serial)) {
-        if (inWindow) reworkCount++;
-      } else seen.add(cycle.serial);
-    }
+    if (cycle.part && partsSeen.isRework(cycle.lot, cycle.serial) && inWindow) reworkCount++;
 
     if (inWindow) {
       cycleCount++;
