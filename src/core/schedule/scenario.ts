@@ -154,7 +154,8 @@ function checkReferences(scenario: ScenarioShape, ctx: z.RefinementCtx): void {
         report([...operationPath, 'machine'], `unknown machine '${operation.machine}'`);
         return;
       }
-      if (machine.group !== routingStep.group) {
+      // An unknown routing group is reported once, on the product, not again on every operation.
+      if (machine.group !== routingStep.group && groups.has(routingStep.group)) {
         report(
           [...operationPath, 'machine'],
           `machine '${machine.key}' is in group '${machine.group}' but step ${operation.step} of '${product.key}' runs on group '${routingStep.group}'`,
@@ -195,9 +196,13 @@ export function describeScenarioIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => `${formatIssuePath(issue.path)}: ${issue.message}`);
 }
 
+/** how many problems the one-line message spells out; `problems` keeps them all */
+const PROBLEMS_IN_MESSAGE = 5;
+
 export class ScenarioError extends Error {
   constructor(readonly problems: string[]) {
-    super(problems.length === 1 ? problems[0] : `${problems[0]} (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})`);
+    const hidden = problems.length - PROBLEMS_IN_MESSAGE;
+    super(problems.slice(0, PROBLEMS_IN_MESSAGE).join('; ') + (hidden > 0 ? `; and ${hidden} more problem${hidden > 1 ? 's' : ''}` : ''));
     this.name = 'ScenarioError';
   }
 }
