@@ -11,7 +11,7 @@ import type {
   RoutingStep,
   UnplannedReason,
 } from './types.js';
-import { WorkingTimeline } from './working-time.js';
+import { addWorkingTime, WorkingTimeline } from './working-time.js';
 
 export { addWorkingTime, WorkingTimeline } from './working-time.js';
 
@@ -210,7 +210,7 @@ function placeNode(node: OperationNode, queue: MachineQueue, now: number, timeli
   // A job with no work left (and no setup) takes no working time, so it need not wait for a shift.
   const start =
     readyAt >= timeline.horizonEnd ? null : durationMs === 0 ? readyAt : timeline.firstWorkingInstant(readyAt);
-  const end = start === null ? null : timeline.addWorkingTime(start, durationMs);
+  const end = start === null ? null : addWorkingTime(timeline, start, durationMs);
   if (start === null || end === null || end > timeline.horizonEnd) {
     node.status = 'unplanned';
     node.reason = 'horizon-exceeded';
