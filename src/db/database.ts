@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { MachineTable, ProcessGroupTable, ProductTable, RoutingStepTable, SiteTable } from './tables/plant.js';
 import type { CalendarWeekTable, HolidayTable } from './tables/calendar.js';
 import type { AuditHeadTable, AuditLogTable } from './tables/audit.js';
+import type { OperationTable, WorkOrderTable } from './tables/orders.js';
 
 /** The database as Kysely sees it: one entry per table. */
 export interface Database {
@@ -14,6 +15,8 @@ export interface Database {
   holidays: HolidayTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  work_orders: WorkOrderTable;
+  operations: OperationTable;
 }
 
 export type DialectName = 'sqlite' | 'postgres' | 'mysql';

@@ -3,9 +3,11 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './database.js';
 import * as foundation from './migrations/20261125_01_foundation.js';
+import * as workOrders from './migrations/20261125_02_work_orders.js';
 
 const migrations: Record<string, Migration> = {
   '20261125_01_foundation': foundation,
+  '20261125_02_work_orders': workOrders,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

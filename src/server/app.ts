@@ -13,6 +13,7 @@ import { healthRoutes } from '../features/health/routes.js';
 import { plantRoutes } from '../features/plant/routes.js';
 import { calendarRoutes } from '../features/calendar/routes.js';
 import { auditRoutes } from '../features/audit/routes.js';
+import { orderRoutes } from '../features/orders/routes.js';
 
 export interface BuildOptions {
   /** folder of the built web app; omitted → no static files (API-only tests) */
@@ -20,7 +21,7 @@ export interface BuildOptions {
   logger?: boolean;
 }
 
-const featureRoutes = [healthRoutes, plantRoutes, calendarRoutes, auditRoutes];
+const featureRoutes = [healthRoutes, plantRoutes, calendarRoutes, auditRoutes, orderRoutes];
 
 export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promise<App> {
   const app = Fastify({

@@ -1,0 +1,35 @@
+// Work orders and their operations (one per routing step).
+
+export interface WorkOrderTable {
+  lot: string;
+  product_key: string;
+  quantity: number;
+  /** due instant, UTC ms */
+  due: number | null;
+  priority: number;
+  notes: string;
+  /** 'standard' | 'observed'; null = the site default */
+  rate_mode: string | null;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OperationTable {
+  lot: string;
+  step: number;
+  /** parked | queued | running | done | held */
+  state: string;
+  machine_key: string | null;
+  /** place in the machine's queue, 0 = running job */
+  position: number | null;
+  produced: number;
+  good: number;
+  scrap: number;
+  observed_rate_per_hour: number | null;
+  forecast_start: number | null;
+  forecast_end: number | null;
+  late: number;
+  actual_start: number | null;
+  actual_end: number | null;
+}

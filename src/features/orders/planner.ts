@@ -1,0 +1,73 @@
+// The shell around the pure scheduler: reads the plant and open work orders, plans, stores forecasts.
+import type { Executor } from '../../db/database.js';
+import { workingIntervals } from '../../core/calendar/index.js';
+import { plan, type PlanInput, type PlanResult, type OperationState, type RateMode } from '../../core/schedule/index.js';
+import { loadCalendarSpec } from '../calendar/repository.js';
+import * as plantRepo from '../plant/repository.js';
+import * as repo from './repository.js';
+
+export interface PlanSnapshot {
+  input: PlanInput;
+  workOrders: repo.WorkOrderRow[];
+  operations: repo.OperationRow[];
+}
+
+/** Everything the scheduler needs, read in one go. */
+export async function loadPlanSnapshot(db: Executor, zone: string, now: number): Promise<PlanSnapshot> {
+  const [site, calendar, machines, products, workOrders, operations] = await Promise.all([
+    plantRepo.getSite(db),
+    loadCalendarSpec(db),
+    plantRepo.listMachines(db),
+    plantRepo.listProducts(db),
+    repo.listWorkOrders(db),
+    repo.listOperations(db),
+  ]);
+  const defaultMode = (site?.defaultRateMode ?? 'standard') as RateMode;
+  const opsByLot = new Map<string, repo.OperationRow[]>();
+  for (const op of operations) {
+    const list = opsByLot.get(op.lot);
+    if (list) list.push(op);
+    else opsByLot.set(op.lot, [op]);
+  }
+  const input: PlanInput = {
+    now,
+    working: (from, to) => workingIntervals(calendar, zone, from, to),
+    machines: machines.filter((m) => m.enabled).map((m) => ({ key: m.key, group: m.group })),
+    products: products.map((p) => ({
+      key: p.key,
+      routing: p.routing.map((s) => ({ group: s.group, ratePerHour: s.ratePerHour, setupMinutes: s.setupMinutes, gateHours: s.gate?.hours ?? 0 })),
+    })),
+    workOrders: workOrders.map((wo) => ({
+      lot: wo.lot,
+      product: wo.product_key,
+      quantity: wo.quantity,
+      due: wo.due,
+      rateMode: (wo.rate_mode ?? defaultMode) as RateMode,
+      operations: (opsByLot.get(wo.lot) ?? []).map((op) => ({
+        step: op.step,
+        machine: op.state === 'parked' || op.state === 'done' ? null : op.machine_key,
+        position: op.position,
+        state: op.state as OperationState,
+        produced: op.produced,
+        observedRatePerHour: op.observed_rate_per_hour,
+        actualStart: op.actual_start,
+        actualEnd: op.actual_end,
+      })),
+    })),
+  };
+  return { input, workOrders, operations };
+}
+
+/** Re-plans the whole plant (cross-machine dependencies make "only this machine" wrong) and writes the forecasts that changed. */
+export async function replan(db: Executor, zone: string, now: number): Promise<{ result: PlanResult; changed: number }> {
+  const snapshot = await loadPlanSnapshot(db, zone, now);
+  const result = plan(snapshot.input);
+  const stored = new Map(snapshot.operations.map((op) => [`${op.lot}/${op.step}`, op]));
+  const changes = result.operations.filter((p) => {
+    const op = stored.get(`${p.lot}/${p.step}`);
+    if (!op || op.state === 'done') return false;
+    return op.forecast_start !== p.start || op.forecast_end !== p.end || (op.late === 1) !== p.late;
+  });
+  await repo.writeForecasts(db, changes);
+  return { result, changed: changes.length };
+}

@@ -1,0 +1,128 @@
+// The only place with SQL for work orders and operations.
+import type { Executor } from '../../db/database.js';
+import type { OperationTable, WorkOrderTable } from '../../db/tables/orders.js';
+
+export type WorkOrderRow = WorkOrderTable;
+export type OperationRow = OperationTable;
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+function normaliseOperation(r: OperationTable): OperationRow {
+  return {
+    ...r,
+    step: Number(r.step),
+    position: num(r.position),
+    produced: Number(r.produced),
+    good: Number(r.good),
+    scrap: Number(r.scrap),
+    observed_rate_per_hour: num(r.observed_rate_per_hour),
+    forecast_start: num(r.forecast_start),
+    forecast_end: num(r.forecast_end),
+    late: Number(r.late),
+    actual_start: num(r.actual_start),
+    actual_end: num(r.actual_end),
+  };
+}
+function normaliseWorkOrder(r: WorkOrderTable): WorkOrderRow {
+  return { ...r, quantity: Number(r.quantity), due: num(r.due), priority: Number(r.priority), version: Number(r.version), created_at: Number(r.created_at), updated_at: Number(r.updated_at) };
+}
+
+export async function getWorkOrder(db: Executor, lot: string): Promise<WorkOrderRow | undefined> {
+  const row = await db.selectFrom('work_orders').selectAll().where('lot', '=', lot).executeTakeFirst();
+  return row && normaliseWorkOrder(row);
+}
+
+export async function listWorkOrders(db: Executor, lots?: string[]): Promise<WorkOrderRow[]> {
+  let q = db.selectFrom('work_orders').selectAll();
+  if (lots) {
+    if (lots.length === 0) return [];
+    q = q.where('lot', 'in', lots);
+  }
+  return (await q.execute()).map(normaliseWorkOrder);
+}
+
+export async function listOperations(db: Executor, lots?: string[]): Promise<OperationRow[]> {
+  let q = db.selectFrom('operations').selectAll();
+  if (lots) {
+    if (lots.length === 0) return [];
+    q = q.where('lot', 'in', lots);
+  }
+  return (await q.orderBy('lot').orderBy('step').execute()).map(normaliseOperation);
+}
+
+/** Operations on a machine's queue (not done, not parked), in queue order. */
+export async function machineQueue(db: Executor, machine: string): Promise<OperationRow[]> {
+  const rows = await db
+    .selectFrom('operations')
+    .selectAll()
+    .where('machine_key', '=', machine)
+    .where('state', 'in', ['queued', 'running', 'held'])
+    .orderBy('position')
+    .execute();
+  return rows.map(normaliseOperation);
+}
+
+export async function insertWorkOrder(db: Executor, wo: Omit<WorkOrderRow, 'version' | 'created_at' | 'updated_at'>, steps: number, now: number): Promise<void> {
+  await db.insertInto('work_orders').values({ ...wo, version: 1, created_at: now, updated_at: now }).execute();
+  await db
+    .insertInto('operations')
+    .values(
+      Array.from({ length: steps }, (_, step) => ({
+        lot: wo.lot, step, state: 'parked', machine_key: null, position: null, produced: 0, good: 0, scrap: 0,
+        observed_rate_per_hour: null, forecast_start: null, forecast_end: null, late: 0, actual_start: null, actual_end: null,
+      })),
+    )
+    .execute();
+}
+
+/** Bumps the version when it still is `expectedVersion`; false = somebody else changed it. */
+export async function bumpWorkOrder(
+  db: Executor,
+  lot: string,
+  expectedVersion: number,
+  changes: Partial<Pick<WorkOrderRow, 'product_key' | 'quantity' | 'due' | 'priority' | 'notes' | 'rate_mode'>>,
+  now: number,
+): Promise<boolean> {
+  const res = await db
+    .updateTable('work_orders')
+    .set({ ...changes, version: expectedVersion + 1, updated_at: now })
+    .where('lot', '=', lot)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export async function deleteWorkOrder(db: Executor, lot: string): Promise<void> {
+  await db.deleteFrom('operations').where('lot', '=', lot).execute();
+  await db.deleteFrom('work_orders').where('lot', '=', lot).execute();
+}
+
+export async function updateOperation(
+  db: Executor,
+  lot: string,
+  step: number,
+  changes: Partial<Omit<OperationRow, 'lot' | 'step'>>,
+): Promise<void> {
+  await db.updateTable('operations').set(changes).where('lot', '=', lot).where('step', '=', step).execute();
+}
+
+/** Writes forecasts; only rows whose forecast changed are passed in. */
+export async function writeForecasts(db: Executor, rows: { lot: string; step: number; start: number | null; end: number | null; late: boolean }[]): Promise<void> {
+  for (const r of rows) {
+    await db
+      .updateTable('operations')
+      .set({ forecast_start: r.start, forecast_end: r.end, late: r.late ? 1 : 0 })
+      .where('lot', '=', r.lot)
+      .where('step', '=', r.step)
+      .execute();
+  }
+}
+
+export async function operationsOnMachineCount(db: Executor, machine: string): Promise<number> {
+  const row = await db.selectFrom('operations').select(db.fn.countAll<number>().as('n')).where('machine_key', '=', machine).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+export async function workOrdersOfProductCount(db: Executor, product: string): Promise<number> {
+  const row = await db.selectFrom('work_orders').select(db.fn.countAll<number>().as('n')).where('product_key', '=', product).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,107 @@
+// Work-order schemas: shared by the API (validation, OpenAPI) and the web app.
+import { z } from 'zod';
+
+export const lotSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'use 1–40 letters, digits, . _ or - (e.g. 159070; leading zeros are kept)');
+export const rateModeSchema = z.enum(['standard', 'observed']);
+export const operationStateSchema = z.enum(['parked', 'queued', 'running', 'done', 'held']);
+export const loadModeSchema = z.enum(['replace', 'insert', 'append', 'position']);
+
+/** A due date: "2026-12-01" (end of that plant-local day) or an ISO date-time. */
+export const dueSchema = z
+  .string()
+  .trim()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(s), 'must be a date (YYYY-MM-DD) or ISO date-time');
+
+export const workOrderCreateSchema = z.object({
+  lot: lotSchema,
+  product: z.string().trim().min(1, 'required'),
+  quantity: z.number().int('must be a whole number').positive('must be > 0').max(100_000_000),
+  due: dueSchema.nullable().default(null),
+  priority: z.number().int().min(0).max(9).default(0),
+  notes: z.string().max(4000).default(''),
+  rateMode: rateModeSchema.nullable().default(null),
+});
+export const workOrderUpdateSchema = workOrderCreateSchema.omit({ lot: true }).partial().extend({
+  version: z.number().int().min(1),
+  reason: z.string().max(500).optional(),
+});
+
+export const operationSchema = z.object({
+  step: z.number().int(),
+  group: z.string(),
+  groupName: z.string(),
+  state: operationStateSchema,
+  machine: z.string().nullable(),
+  machineName: z.string().nullable(),
+  position: z.number().int().nullable(),
+  produced: z.number(),
+  good: z.number(),
+  scrap: z.number(),
+  ratePerHour: z.number(),
+  observedRatePerHour: z.number().nullable(),
+  gate: z.object({ name: z.string(), hours: z.number(), role: z.string() }).nullable(),
+  forecastStart: z.string().nullable(),
+  forecastEnd: z.string().nullable(),
+  late: z.boolean(),
+  actualStart: z.string().nullable(),
+  actualEnd: z.string().nullable(),
+});
+
+export const workOrderSchema = z.object({
+  lot: z.string(),
+  product: z.string(),
+  productName: z.string(),
+  itemNumber: z.string(),
+  color: z.string(),
+  quantity: z.number(),
+  due: z.string().nullable(),
+  priority: z.number(),
+  notes: z.string(),
+  rateMode: rateModeSchema.nullable(),
+  effectiveRateMode: rateModeSchema,
+  status: z.enum(['parked', 'planned', 'in-progress', 'held', 'done']),
+  late: z.boolean(),
+  forecastEnd: z.string().nullable(),
+  produced: z.number(),
+  operations: z.array(operationSchema),
+  version: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const lotParams = z.object({ lot: z.string().min(1).max(40) });
+export const operationParams = z.object({ lot: z.string().min(1).max(40), step: z.coerce.number().int().min(0) });
+export const loadBodySchema = z
+  .object({
+    machine: z.string().min(1),
+    mode: loadModeSchema.default('append'),
+    position: z.number().int().min(0).optional(),
+    version: z.number().int().min(1).optional(),
+  })
+  .refine((b) => b.mode !== 'position' || b.position !== undefined, { message: 'required when mode is position', path: ['position'] });
+export const operationActionSchema = z.object({ version: z.number().int().min(1).optional(), reason: z.string().max(500).optional() });
+export const countsSchema = z.object({
+  produced: z.number().int().min(0),
+  good: z.number().int().min(0).optional(),
+  scrap: z.number().int().min(0).optional(),
+  version: z.number().int().min(1).optional(),
+});
+
+export const workOrderListQuery = z.object({
+  search: z.string().max(100).optional(),
+  product: z.string().max(64).optional(),
+  status: z.enum(['parked', 'planned', 'in-progress', 'held', 'done', 'open']).optional(),
+  late: z.enum(['true', 'false']).optional(),
+  sort: z.enum(['lot', 'due', 'product', 'forecastEnd', 'priority', 'updated']).default('due'),
+  dir: z.enum(['asc', 'desc']).default('asc'),
+  limit: z.coerce.number().int().min(1).max(5000).default(500),
+});
+
+export type WorkOrderCreate = z.infer<typeof workOrderCreateSchema>;
+export type WorkOrderUpdate = z.infer<typeof workOrderUpdateSchema>;
+export type WorkOrder = z.infer<typeof workOrderSchema>;
+export type OperationView = z.infer<typeof operationSchema>;
+export type WorkOrderListQuery = z.infer<typeof workOrderListQuery>;

@@ -1,0 +1,295 @@
+// Rules of work orders: creation with one parked operation per routing step, loading onto machine
+// queues (replace / insert / append / position), park, hold, release, close, counts — each change in
+// one transaction with its audit entry, followed by a re-plan of the plant.
+import { DateTime } from 'luxon';
+import type { Db, Executor, Tx } from '../../db/database.js';
+import { Conflict, Invalid, NotFound, StaleVersion } from '../../core/errors.js';
+import { loadIntoQueue, type LoadMode } from '../../core/schedule/index.js';
+import { appendAudit } from '../audit/repository.js';
+import type { Who } from '../audit/who.js';
+import * as plantRepo from '../plant/repository.js';
+import { addMachineReferenceCheck, addProductReferenceCheck } from '../plant/service.js';
+import * as repo from './repository.js';
+import { replan } from './planner.js';
+import { toWorkOrderView, type PlantLookup } from './views.js';
+import type { WorkOrder, WorkOrderCreate, WorkOrderListQuery, WorkOrderUpdate } from './schemas.js';
+
+addMachineReferenceCheck(async (db, key) => ((await repo.operationsOnMachineCount(db, key)) > 0 ? 'operations of work orders' : null));
+addProductReferenceCheck(async (db, key) => {
+  const n = await repo.workOrdersOfProductCount(db, key);
+  return n > 0 ? `${n} work order${n === 1 ? '' : 's'}` : null;
+});
+
+export interface OrdersContext {
+  db: Db;
+  zone: string;
+  /** injectable clock for tests; defaults to Date.now */
+  now?: () => number;
+}
+
+/** "2026-12-01" → the end of that plant-local day; an ISO date-time with or without offset (plant-local). */
+export function parseDue(due: string | null | undefined, zone: string, path = 'body.due'): number | null {
+  if (due === null || due === undefined || due === '') return null;
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(due);
+  const parsed = dateOnly ? DateTime.fromISO(due, { zone }).plus({ days: 1 }) : DateTime.fromISO(due, { zone, setZone: false });
+  if (!parsed.isValid) throw Invalid.field(path, `'${due}' is not a valid date (${parsed.invalidExplanation ?? parsed.invalidReason})`);
+  return parsed.toMillis();
+}
+
+export async function plantLookup(db: Executor): Promise<PlantLookup> {
+  const [products, groups, machines, site] = await Promise.all([plantRepo.listProducts(db), plantRepo.listGroups(db), plantRepo.listMachines(db), plantRepo.getSite(db)]);
+  return {
+    products: new Map(products.map((p) => [p.key, p])),
+    groups: new Map(groups.map((g) => [g.key, g])),
+    machines: new Map(machines.map((m) => [m.key, m])),
+    defaultRateMode: site?.defaultRateMode ?? 'standard',
+  };
+}
+
+export async function getWorkOrderView(db: Executor, lot: string): Promise<WorkOrder> {
+  const wo = await repo.getWorkOrder(db, lot);
+  if (!wo) throw new NotFound('work order', lot);
+  return toWorkOrderView(wo, await repo.listOperations(db, [lot]), await plantLookup(db));
+}
+
+export async function listWorkOrderViews(db: Executor, query: WorkOrderListQuery): Promise<WorkOrder[]> {
+  const [rows, ops, plant] = await Promise.all([repo.listWorkOrders(db), repo.listOperations(db), plantLookup(db)]);
+  const opsByLot = new Map<string, repo.OperationRow[]>();
+  for (const op of ops) opsByLot.set(op.lot, [...(opsByLot.get(op.lot) ?? []), op]);
+  const search = query.search?.trim().toLowerCase();
+  let views = rows.map((wo) => toWorkOrderView(wo, opsByLot.get(wo.lot) ?? [], plant));
+  views = views.filter(
+    (v) =>
+      (!query.product || v.product === query.product) &&
+      (!query.status || (query.status === 'open' ? v.status !== 'done' : v.status === query.status)) &&
+      (!query.late || v.late === (query.late === 'true')) &&
+      (!search || [v.lot, v.productName, v.itemNumber, v.notes].some((s) => s.toLowerCase().includes(search))),
+  );
+  const key: Record<WorkOrderListQuery['sort'], (v: WorkOrder) => string | number> = {
+    lot: (v) => v.lot,
+    due: (v) => v.due ?? '9999',
+    product: (v) => v.productName,
+    forecastEnd: (v) => v.forecastEnd ?? '9999',
+    priority: (v) => -v.priority,
+    updated: (v) => v.updatedAt,
+  };
+  const k = key[query.sort];
+  const dir = query.dir === 'desc' ? -1 : 1;
+  views.sort((a, b) => (k(a) < k(b) ? -dir : k(a) > k(b) ? dir : a.lot < b.lot ? -1 : 1));
+  return views.slice(0, query.limit);
+}
+
+async function audit(trx: Tx, who: Who, lot: string, action: string, before: unknown, after: unknown): Promise<void> {
+  await appendAudit(trx, { ...who, entity: 'work-order', entityKey: lot, action, before, after });
+}
+
+/** Runs a change and the re-plan in one transaction; returns the fresh view of the lot. */
+async function change(ctx: OrdersContext, lot: string, fn: (trx: Tx, now: number) => Promise<void>): Promise<WorkOrder> {
+  const now = (ctx.now ?? Date.now)();
+  return ctx.db.transaction().execute(async (trx) => {
+    await fn(trx, now);
+    await replan(trx, ctx.zone, now);
+    return getWorkOrderView(trx, lot);
+  });
+}
+
+async function requireWorkOrder(trx: Executor, lot: string, version?: number): Promise<repo.WorkOrderRow> {
+  const wo = await repo.getWorkOrder(trx, lot);
+  if (!wo) throw new NotFound('work order', lot);
+  if (version !== undefined && wo.version !== version) throw new StaleVersion('work order', lot, version, wo.version);
+  return wo;
+}
+
+async function bump(trx: Executor, wo: repo.WorkOrderRow, now: number, changes: Parameters<typeof repo.bumpWorkOrder>[3] = {}): Promise<void> {
+  if (!(await repo.bumpWorkOrder(trx, wo.lot, wo.version, changes, now))) throw new StaleVersion('work order', wo.lot, wo.version, wo.version + 1);
+}
+
+export async function createWorkOrder(ctx: OrdersContext, who: Who, input: WorkOrderCreate): Promise<WorkOrder> {
+  return change(ctx, input.lot, async (trx, now) => {
+    if (await repo.getWorkOrder(trx, input.lot)) throw new Conflict(`work order '${input.lot}' already exists`);
+    const product = await plantRepo.getProduct(trx, input.product);
+    if (!product) throw Invalid.field('body.product', `unknown product '${input.product}'`);
+    const due = parseDue(input.due, ctx.zone);
+    await repo.insertWorkOrder(
+      trx,
+      { lot: input.lot, product_key: input.product, quantity: input.quantity, due, priority: input.priority, notes: input.notes, rate_mode: input.rateMode },
+      product.routing.length,
+      now,
+    );
+    await audit(trx, who, input.lot, 'create', null, { ...input, due: due === null ? null : new Date(due).toISOString() });
+  });
+}
+
+export async function updateWorkOrder(ctx: OrdersContext, who: Who, lot: string, patch: WorkOrderUpdate): Promise<WorkOrder> {
+  return change(ctx, lot, async (trx, now) => {
+    const wo = await requireWorkOrder(trx, lot, patch.version);
+    const changes: Parameters<typeof repo.bumpWorkOrder>[3] = {};
+    if (patch.product !== undefined && patch.product !== wo.product_key) {
+      const ops = await repo.listOperations(trx, [lot]);
+      if (ops.some((o) => o.state !== 'parked')) throw new Conflict(`the product of work order '${lot}' can only change while all its operations are parked`);
+      const product = await plantRepo.getProduct(trx, patch.product);
+      if (!product) throw Invalid.field('body.product', `unknown product '${patch.product}'`);
+      if (product.routing.length !== ops.length) throw Invalid.field('body.product', `product '${patch.product}' has a different routing (${product.routing.length} steps, this work order has ${ops.length})`);
+      changes.product_key = patch.product;
+    }
+    if (patch.quantity !== undefined) changes.quantity = patch.quantity;
+    if (patch.due !== undefined) changes.due = parseDue(patch.due, ctx.zone);
+    if (patch.priority !== undefined) changes.priority = patch.priority;
+    if (patch.notes !== undefined) changes.notes = patch.notes;
+    if (patch.rateMode !== undefined) changes.rate_mode = patch.rateMode;
+    await bump(trx, wo, now, changes);
+    const before = Object.fromEntries(Object.keys(changes).map((k) => [k, wo[k as keyof repo.WorkOrderRow]]));
+    await appendAudit(trx, { ...who, reason: patch.reason ?? who.reason, entity: 'work-order', entityKey: lot, action: 'update', before, after: changes });
+  });
+}
+
+export async function deleteWorkOrder(ctx: OrdersContext, who: Who, lot: string, version?: number): Promise<void> {
+  const now = (ctx.now ?? Date.now)();
+  await ctx.db.transaction().execute(async (trx) => {
+    const wo = await requireWorkOrder(trx, lot, version);
+    const ops = await repo.listOperations(trx, [lot]);
+    if (ops.some((o) => o.produced > 0 || o.state === 'done')) throw new Conflict(`work order '${lot}' has production recorded; close it instead of deleting it`);
+    const machines = [...new Set(ops.map((o) => o.machine_key).filter((m): m is string => m !== null))];
+    await repo.deleteWorkOrder(trx, lot);
+    for (const m of machines) await renumberQueue(trx, m, (await repo.machineQueue(trx, m)).map(opId));
+    await audit(trx, who, lot, 'delete', wo, null);
+    await replan(trx, ctx.zone, now);
+  });
+}
+
+const opId = (op: { lot: string; step: number }) => `${op.lot}/${op.step}`;
+const splitId = (id: string) => {
+  const at = id.lastIndexOf('/');
+  return { lot: id.slice(0, at), step: Number(id.slice(at + 1)) };
+};
+
+/** Writes positions 0..n-1 and running/queued states (held stays held) for a machine's queue. */
+async function renumberQueue(trx: Executor, machine: string, ids: string[]): Promise<void> {
+  const current = new Map((await repo.machineQueue(trx, machine)).map((o) => [opId(o), o]));
+  for (const [position, id] of ids.entries()) {
+    const { lot, step } = splitId(id);
+    const op = current.get(id);
+    const state = op?.state === 'held' ? 'held' : position === 0 ? 'running' : 'queued';
+    if (op && op.position === position && op.state === state && op.machine_key === machine) continue;
+    await repo.updateOperation(trx, lot, step, { machine_key: machine, position, state });
+  }
+}
+
+async function requireOperation(trx: Executor, lot: string, step: number): Promise<repo.OperationRow> {
+  const op = (await repo.listOperations(trx, [lot])).find((o) => o.step === step);
+  if (!op) throw new NotFound('operation', `${lot}/${step}`);
+  return op;
+}
+
+const placement = (op: repo.OperationRow) => ({ state: op.state, machine: op.machine_key, position: op.position });
+
+export interface LoadRequest {
+  machine: string;
+  mode: LoadMode;
+  position?: number;
+  version?: number;
+}
+
+/** Loads (or moves) an operation onto a machine's queue with one of the original's load modes. */
+export async function loadOperation(ctx: OrdersContext, who: Who, lot: string, step: number, request: LoadRequest): Promise<WorkOrder> {
+  return change(ctx, lot, async (trx, now) => {
+    const wo = await requireWorkOrder(trx, lot, request.version);
+    const op = await requireOperation(trx, lot, step);
+    if (op.state === 'done') throw new Conflict(`operation ${lot}/${step} is done; it cannot be loaded again`);
+    const machine = await plantRepo.getMachine(trx, request.machine);
+    if (!machine) throw new NotFound('machine', request.machine);
+    const product = await plantRepo.getProduct(trx, wo.product_key);
+    const stepDef = product?.routing[step];
+    if (!stepDef) throw new NotFound('routing step', `${wo.product_key}/${step}`);
+    if (machine.group !== stepDef.group) {
+      throw Invalid.field('body.machine', `${machine.name} belongs to process group '${machine.group}', but step ${step + 1} of lot ${lot} runs on '${stepDef.group}'`);
+    }
+    if (!machine.enabled) throw new Conflict(`${machine.name} is disabled`);
+    const previousMachine = op.state === 'parked' ? null : op.machine_key;
+    const queue = (await repo.machineQueue(trx, machine.key)).map(opId);
+    const { queue: next, parked } = loadIntoQueue(queue, opId(op), request.mode, request.position);
+    for (const id of parked) {
+      const p = splitId(id);
+      await repo.updateOperation(trx, p.lot, p.step, { state: 'parked', machine_key: null, position: null });
+      const other = await repo.getWorkOrder(trx, p.lot);
+      if (other && other.lot !== lot) await bump(trx, other, now);
+      await audit(trx, who, p.lot, 'park', { step: p.step, machine: machine.key }, { step: p.step, reason: `replaced by lot ${lot}` });
+    }
+    // taking it off its previous machine first keeps both queues dense
+    if (previousMachine && previousMachine !== machine.key) {
+      await repo.updateOperation(trx, lot, step, { position: null, state: 'queued', machine_key: null });
+      await renumberQueue(trx, previousMachine, (await repo.machineQueue(trx, previousMachine)).map(opId));
+    }
+    if (op.state === 'parked' || previousMachine !== machine.key) await repo.updateOperation(trx, lot, step, { machine_key: machine.key, state: 'queued', position: -1 });
+    await renumberQueue(trx, machine.key, next);
+    await bump(trx, wo, now);
+    const after = await requireOperation(trx, lot, step);
+    await audit(trx, who, lot, `load-${request.mode}`, { step, ...placement(op) }, { step, ...placement(after) });
+  });
+}
+
+/** Back to the parking lot (counts are kept). */
+export async function parkOperation(ctx: OrdersContext, who: Who, lot: string, step: number, version?: number): Promise<WorkOrder> {
+  return change(ctx, lot, async (trx, now) => {
+    const wo = await requireWorkOrder(trx, lot, version);
+    const op = await requireOperation(trx, lot, step);
+    if (op.state === 'done') throw new Conflict(`operation ${lot}/${step} is done`);
+    if (op.state === 'parked') return;
+    await repo.updateOperation(trx, lot, step, { state: 'parked', machine_key: null, position: null });
+    if (op.machine_key) await renumberQueue(trx, op.machine_key, (await repo.machineQueue(trx, op.machine_key)).map(opId));
+    await bump(trx, wo, now);
+    await audit(trx, who, lot, 'park', { step, ...placement(op) }, { step, state: 'parked' });
+  });
+}
+
+export async function holdOperation(ctx: OrdersContext, who: Who, lot: string, step: number, hold: boolean, version?: number, reason?: string): Promise<WorkOrder> {
+  return change(ctx, lot, async (trx, now) => {
+    const wo = await requireWorkOrder(trx, lot, version);
+    const op = await requireOperation(trx, lot, step);
+    if (hold) {
+      if (op.state === 'done' || op.state === 'parked') throw new Conflict(`only a queued or running operation can be held (${lot}/${step} is ${op.state})`);
+      if (op.state === 'held') return;
+      await repo.updateOperation(trx, lot, step, { state: 'held' });
+    } else {
+      if (op.state !== 'held') throw new Conflict(`operation ${lot}/${step} is not held`);
+      await repo.updateOperation(trx, lot, step, { state: op.position === 0 ? 'running' : 'queued' });
+    }
+    await bump(trx, wo, now);
+    await appendAudit(trx, { ...who, reason: reason ?? who.reason, entity: 'work-order', entityKey: lot, action: hold ? 'hold' : 'release', before: { step, state: op.state }, after: { step, state: hold ? 'held' : 'released' } });
+  });
+}
+
+/** Marks an operation done: it leaves the machine's queue, the next job moves up. */
+export async function closeOperation(ctx: OrdersContext, who: Who, lot: string, step: number, version?: number, reason?: string): Promise<WorkOrder> {
+  return change(ctx, lot, async (trx, now) => {
+    const wo = await requireWorkOrder(trx, lot, version);
+    const op = await requireOperation(trx, lot, step);
+    if (op.state === 'done') throw new Conflict(`operation ${lot}/${step} is already done`);
+    await repo.updateOperation(trx, lot, step, {
+      state: 'done',
+      position: null,
+      actual_start: op.actual_start ?? op.forecast_start ?? now,
+      actual_end: now,
+      forecast_start: null,
+      forecast_end: null,
+      late: 0,
+    });
+    if (op.machine_key && op.state !== 'parked') await renumberQueue(trx, op.machine_key, (await repo.machineQueue(trx, op.machine_key)).map(opId));
+    await bump(trx, wo, now);
+    await appendAudit(trx, { ...who, reason: reason ?? who.reason, entity: 'work-order', entityKey: lot, action: 'close', before: { step, ...placement(op) }, after: { step, state: 'done', produced: op.produced } });
+  });
+}
+
+/** Production counts reported for an operation (operator form, or the machine data). */
+export async function setCounts(ctx: OrdersContext, who: Who, lot: string, step: number, counts: { produced: number; good?: number; scrap?: number; version?: number }): Promise<WorkOrder> {
+  return change(ctx, lot, async (trx, now) => {
+    const wo = await requireWorkOrder(trx, lot, counts.version);
+    const op = await requireOperation(trx, lot, step);
+    const good = counts.good ?? Math.max(0, counts.produced - (counts.scrap ?? op.scrap));
+    const scrap = counts.scrap ?? op.scrap;
+    if (good + scrap > counts.produced) throw Invalid.field('body.good', `good (${good}) + scrap (${scrap}) exceed produced (${counts.produced})`);
+    await repo.updateOperation(trx, lot, step, { produced: counts.produced, good, scrap, actual_start: op.actual_start ?? (counts.produced > 0 ? now : null) });
+    await bump(trx, wo, now);
+    await audit(trx, who, lot, 'counts', { step, produced: op.produced, good: op.good, scrap: op.scrap }, { step, produced: counts.produced, good, scrap });
+  });
+}
