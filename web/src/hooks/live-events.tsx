@@ -1,0 +1,95 @@
+// Live updates: one EventSource on /api/events per tab, shared by every screen. A screen subscribes
+// to the topics it shows ("plant", "calendar", …) and refetches when one of them fires. After the
+// stream drops and comes back, everyone refetches, because events sent in between are lost.
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+
+export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
+
+type Listener = () => void;
+
+class LiveConnection {
+  private source: EventSource | null = null;
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly boundTopics = new Set<string>();
+  private hadError = false;
+  status: LiveStatus = 'connecting';
+  onStatus: (status: LiveStatus) => void = () => {};
+
+  open(): void {
+    const source = new EventSource('/api/events');
+    this.source = source;
+    source.onopen = () => {
+      this.setStatus('live');
+      if (this.hadError) {
+        this.hadError = false;
+        for (const topicListeners of this.listeners.values()) for (const listener of topicListeners) listener();
+      }
+    };
+    // EventSource retries by itself (the server asks for 2 s); this only reports the gap.
+    source.onerror = () => {
+      this.hadError = true;
+      this.setStatus('reconnecting');
+    };
+    for (const topic of this.listeners.keys()) this.bind(topic);
+  }
+
+  close(): void {
+    this.source?.close();
+    this.source = null;
+    this.boundTopics.clear();
+  }
+
+  subscribe(topic: string, listener: Listener): () => void {
+    let topicListeners = this.listeners.get(topic);
+    if (!topicListeners) {
+      topicListeners = new Set();
+      this.listeners.set(topic, topicListeners);
+    }
+    topicListeners.add(listener);
+    this.bind(topic);
+    return () => topicListeners.delete(listener);
+  }
+
+  private bind(topic: string): void {
+    if (!this.source || this.boundTopics.has(topic)) return;
+    this.boundTopics.add(topic);
+    this.source.addEventListener(topic, () => {
+      for (const listener of this.listeners.get(topic) ?? []) listener();
+    });
+  }
+
+  private setStatus(status: LiveStatus): void {
+    this.status = status;
+    this.onStatus(status);
+  }
+}
+
+const LiveContext = createContext<{ connection: LiveConnection; status: LiveStatus } | null>(null);
+
+export function LiveEventsProvider({ children }: { children: ReactNode }) {
+  const [connection] = useState(() => new LiveConnection());
+  const [status, setStatus] = useState<LiveStatus>('connecting');
+  useEffect(() => {
+    connection.onStatus = setStatus;
+    connection.open();
+    return () => connection.close();
+  }, [connection]);
+  return <LiveContext.Provider value={{ connection, status }}>{children}</LiveContext.Provider>;
+}
+
+export function useLiveStatus(): LiveStatus {
+  return useContext(LiveContext)?.status ?? 'connecting';
+}
+
+/** Calls `onChange` whenever the server reports a change on one of `topics`. */
+export function useLiveTopics(topics: readonly string[], onChange: () => void): void {
+  const connection = useContext(LiveContext)?.connection;
+  const latest = useRef(onChange);
+  latest.current = onChange;
+  const topicKey = topics.join(',');
+  useEffect(() => {
+    if (!connection) return;
+    const unsubscribers = topicKey.split(',').filter(Boolean).map((topic) => connection.subscribe(topic, () => latest.current()));
+    return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+  }, [connection, topicKey]);
+}

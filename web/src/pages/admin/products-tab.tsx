@@ -1,0 +1,353 @@
+// Products and their routings: the ordered steps a work order goes through, each on a process group
+// at a standard rate with a setup time, optionally followed by a gate someone has to sign.
+import { useRef, useState, type FormEvent } from 'react';
+import {
+  productCreateSchema, productUpdateSchema, ROLES, type ProcessGroup, type Product, type Role,
+} from '../../../../src/features/plant/schemas.js';
+import { createProduct, deleteProduct, getProduct, listProcessGroups, listProducts, updateProduct } from '../../api/plant.js';
+import { useResource } from '../../hooks/use-resource.js';
+import { useToast } from '../../components/toasts.js';
+import { ConfirmDialog, SidePanel } from '../../components/dialogs.js';
+import { Field } from '../../components/field.js';
+import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
+import { numberFromInput, textOf, useSubmit, validated } from '../../lib/forms.js';
+import { FormErrorBanner, FormFooter, RowActions, TableToolbar } from './shared.js';
+
+interface StepDraft {
+  /** stable identity for React while steps move around */
+  id: number;
+  group: string;
+  ratePerHour: string;
+  setupMinutes: string;
+  hasGate: boolean;
+  gateName: string;
+  gateHours: string;
+  gateRole: Role;
+}
+
+interface Draft {
+  key: string;
+  name: string;
+  shortName: string;
+  itemNumber: string;
+  color: string;
+  routing: StepDraft[];
+}
+
+const PRESET_COLOURS = ['#2f6fde', '#8e44ad', '#d35400', '#16a085', '#c0392b', '#b7950b', '#2c3e50', '#e84393'];
+const ROLE_LABELS: Record<Role, string> = {
+  viewer: 'Viewer', operator: 'Operator', lead: 'Lead', planner: 'Planner', quality: 'Quality', manager: 'Manager', admin: 'Admin',
+};
+
+function draftOf(product: Product | undefined, groups: ProcessGroup[], nextId: () => number): Draft {
+  const steps: StepDraft[] = (product?.routing ?? []).map((step) => ({
+    id: nextId(),
+    group: step.group,
+    ratePerHour: textOf(step.ratePerHour),
+    setupMinutes: textOf(step.setupMinutes),
+    hasGate: step.gate !== null,
+    gateName: step.gate?.name ?? '',
+    gateHours: textOf(step.gate?.hours),
+    gateRole: step.gate?.role ?? 'quality',
+  }));
+  return {
+    key: product?.key ?? '',
+    name: product?.name ?? '',
+    shortName: product?.shortName ?? '',
+    itemNumber: product?.itemNumber ?? '',
+    color: product?.color ?? PRESET_COLOURS[0],
+    routing: steps.length ? steps : [newStep(groups, nextId())],
+  };
+}
+
+function newStep(groups: ProcessGroup[], id: number): StepDraft {
+  return { id, group: groups[0]?.key ?? '', ratePerHour: '', setupMinutes: '0', hasGate: false, gateName: 'QC release', gateHours: '24', gateRole: 'quality' };
+}
+
+function routingOf(draft: Draft) {
+  return draft.routing.map((step) => ({
+    group: step.group,
+    ratePerHour: numberFromInput(step.ratePerHour),
+    setupMinutes: numberFromInput(step.setupMinutes),
+    gate: step.hasGate ? { name: step.gateName, hours: numberFromInput(step.gateHours), role: step.gateRole } : null,
+  }));
+}
+
+function RoutingEditor({ steps, groups, errors, onChange, addStep }: {
+  steps: StepDraft[];
+  groups: ProcessGroup[];
+  errors: Record<string, string>;
+  onChange: (steps: StepDraft[]) => void;
+  addStep: () => void;
+}) {
+  const update = (index: number, patch: Partial<StepDraft>) => onChange(steps.map((step, i) => (i === index ? { ...step, ...patch } : step)));
+  const move = (index: number, by: -1 | 1) => {
+    const next = [...steps];
+    const [step] = next.splice(index, 1);
+    next.splice(index + by, 0, step);
+    onChange(next);
+  };
+  const remove = (index: number) => onChange(steps.filter((_, i) => i !== index));
+  const error = (index: number, field: string) => errors[`routing.${index}.${field}`];
+
+  return (
+    <fieldset className="routing" data-testid="routing-editor">
+      <legend>Routing</legend>
+      <p className="field-hint">Steps in the order a lot goes through them. A gate is a wait after the step until someone signs it off.</p>
+      {errors.routing ? <p className="field-error" data-testid="field-error-routing">{errors.routing}</p> : null}
+      <ol className="routing-steps">
+        {steps.map((step, index) => (
+          <li key={step.id} className="routing-step" data-testid={`step-${index}`}>
+            <div className="step-head">
+              <span className="step-number" aria-hidden="true">{index + 1}</span>
+              <span className="step-title">Step {index + 1}</span>
+              <div className="step-tools">
+                <button type="button" className="icon-button" onClick={() => move(index, -1)} disabled={index === 0} aria-label={`Move step ${index + 1} up`} data-testid={`step-up-${index}`}>
+                  ↑
+                </button>
+                <button type="button" className="icon-button" onClick={() => move(index, 1)} disabled={index === steps.length - 1} aria-label={`Move step ${index + 1} down`} data-testid={`step-down-${index}`}>
+                  ↓
+                </button>
+                <button type="button" className="icon-button icon-danger" onClick={() => remove(index)} aria-label={`Remove step ${index + 1}`} data-testid={`step-remove-${index}`}>
+                  ×
+                </button>
+              </div>
+            </div>
+            <div className="step-grid">
+              <Field label="Process group" name={`routing.${index}.group`} error={error(index, 'group')} className="span-2">
+                <select value={step.group} onChange={(e) => update(index, { group: e.target.value })} data-testid={`step-group-${index}`}>
+                  {groups.map((group) => (
+                    <option key={group.key} value={group.key}>
+                      {group.name}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <Field label="Rate (units/h)" name={`routing.${index}.ratePerHour`} error={error(index, 'ratePerHour')}>
+                <input value={step.ratePerHour} onChange={(e) => update(index, { ratePerHour: e.target.value })} inputMode="decimal" data-testid={`step-rate-${index}`} />
+              </Field>
+              <Field label="Setup (min)" name={`routing.${index}.setupMinutes`} error={error(index, 'setupMinutes')}>
+                <input value={step.setupMinutes} onChange={(e) => update(index, { setupMinutes: e.target.value })} inputMode="decimal" data-testid={`step-setup-${index}`} />
+              </Field>
+            </div>
+            <label className="toggle">
+              <input type="checkbox" checked={step.hasGate} onChange={(e) => update(index, { hasGate: e.target.checked })} data-testid={`step-gate-${index}`} />
+              <span>Gate after this step</span>
+            </label>
+            {step.hasGate ? (
+              <div className="step-grid gate-grid">
+                <Field label="Gate name" name={`routing.${index}.gate.name`} error={error(index, 'gate.name')} className="span-2">
+                  <input value={step.gateName} onChange={(e) => update(index, { gateName: e.target.value })} data-testid={`step-gate-name-${index}`} />
+                </Field>
+                <Field label="Hours" name={`routing.${index}.gate.hours`} error={error(index, 'gate.hours')}>
+                  <input value={step.gateHours} onChange={(e) => update(index, { gateHours: e.target.value })} inputMode="decimal" data-testid={`step-gate-hours-${index}`} />
+                </Field>
+                <Field label="Signed by" name={`routing.${index}.gate.role`} error={error(index, 'gate.role')}>
+                  <select value={step.gateRole} onChange={(e) => update(index, { gateRole: e.target.value as Role })} data-testid={`step-gate-role-${index}`}>
+                    {ROLES.map((role) => (
+                      <option key={role} value={role}>
+                        {ROLE_LABELS[role]}
+                      </option>
+                    ))}
+                  </select>
+                </Field>
+              </div>
+            ) : null}
+          </li>
+        ))}
+      </ol>
+      <button type="button" className="button" onClick={addStep} disabled={steps.length >= 20 || groups.length === 0} data-testid="step-add">
+        + Add step
+      </button>
+    </fieldset>
+  );
+}
+
+function ProductForm({ existing, groups, onDone, onCancel }: {
+  existing?: Product;
+  groups: ProcessGroup[];
+  onDone: (product: Product) => void;
+  onCancel: () => void;
+}) {
+  const stepIds = useRef(0);
+  const nextId = () => ++stepIds.current;
+  const [draft, setDraft] = useState<Draft>(() => draftOf(existing, groups, nextId));
+  const [version, setVersion] = useState(existing?.version);
+  const submit = useSubmit((path) => /^(key|name|shortName|itemNumber|color|routing)(\.|$)/.test(path));
+  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    const fields = { name: draft.name, shortName: draft.shortName, itemNumber: draft.itemNumber.trim(), color: draft.color, routing: routingOf(draft) };
+    if (existing) {
+      const patch = validated(productUpdateSchema, { ...fields, version }, submit.setFieldErrors);
+      if (patch) void submit.run(async () => onDone(await updateProduct(existing.key, patch)));
+    } else {
+      const input = validated(productCreateSchema, { ...fields, key: draft.key }, submit.setFieldErrors);
+      if (input) void submit.run(async () => onDone(await createProduct(input)));
+    }
+  };
+
+  const reloadLatest = () =>
+    void submit.run(async () => {
+      if (!existing) return;
+      const latest = await getProduct(existing.key);
+      setDraft(draftOf(latest, groups, nextId));
+      setVersion(latest.version);
+    });
+
+  const formId = 'product-form';
+  const errors = submit.fieldErrors;
+  return (
+    <SidePanel
+      title={existing ? `Edit ${existing.name}` : 'New product'}
+      onClose={onCancel}
+      testId="product-form"
+      footer={<FormFooter busy={submit.busy} onCancel={onCancel} submitLabel={existing ? 'Save changes' : 'Create product'} formId={formId} />}
+    >
+      <form id={formId} onSubmit={save} noValidate className="form">
+        <FormErrorBanner error={submit.formError} entity="product" onReload={existing ? reloadLatest : undefined} />
+        <div className="form-grid">
+          <Field label="Key" name="key" error={errors.key} hint={existing ? 'The key cannot be changed.' : 'e.g. flu-ab'}>
+            <input value={draft.key} onChange={(e) => set({ key: e.target.value })} disabled={Boolean(existing)} autoFocus={!existing} className="mono" data-testid="input-key" autoComplete="off" />
+          </Field>
+          <Field label="Item number" name="itemNumber" error={errors.itemNumber} hint="7 digits, as on the label">
+            <input value={draft.itemNumber} onChange={(e) => set({ itemNumber: e.target.value })} inputMode="numeric" maxLength={7} className="mono" data-testid="input-itemNumber" />
+          </Field>
+          <Field label="Name" name="name" error={errors.name} className="span-2">
+            <input value={draft.name} onChange={(e) => set({ name: e.target.value })} data-testid="input-name" />
+          </Field>
+          <Field label="Short name" name="shortName" error={errors.shortName} hint="Shown on the board's job blocks">
+            <input value={draft.shortName} onChange={(e) => set({ shortName: e.target.value })} maxLength={40} data-testid="input-shortName" />
+          </Field>
+          <Field label="Colour" name="color" error={errors.color}>
+            <div className="colour-picker">
+              <input type="color" value={/^#[0-9a-fA-F]{6}$/.test(draft.color) ? draft.color : '#000000'} onChange={(e) => set({ color: e.target.value })} aria-label="Pick a colour" data-testid="input-color-picker" />
+              <input value={draft.color} onChange={(e) => set({ color: e.target.value })} className="mono input-short" aria-label="Colour as hex" data-testid="input-color" />
+            </div>
+          </Field>
+        </div>
+        <div className="swatches" role="group" aria-label="Preset colours">
+          {PRESET_COLOURS.map((colour) => (
+            <button key={colour} type="button" className={`swatch${draft.color.toLowerCase() === colour ? ' swatch-selected' : ''}`} style={{ background: colour }} onClick={() => set({ color: colour })} aria-label={`Use colour ${colour}`} />
+          ))}
+        </div>
+        <RoutingEditor
+          steps={draft.routing}
+          groups={groups}
+          errors={errors}
+          onChange={(routing) => set({ routing })}
+          addStep={() => set({ routing: [...draft.routing, newStep(groups, nextId())] })}
+        />
+      </form>
+    </SidePanel>
+  );
+}
+
+function RoutingSummary({ product, groupName }: { product: Product; groupName: (key: string) => string }) {
+  return (
+    <ol className="routing-summary">
+      {product.routing.map((step, index) => (
+        <li key={index}>
+          <span className="chip">
+            {groupName(step.group)} <span className="chip-detail">{step.ratePerHour.toLocaleString('en-US')}/h</span>
+          </span>
+          {step.gate ? <span className="chip chip-gate">{step.gate.name} · {step.gate.hours} h</span> : null}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+async function loadProductsAndGroups() {
+  const [products, groups] = await Promise.all([listProducts(), listProcessGroups()]);
+  return { products, groups };
+}
+
+export function ProductsTab() {
+  const plant = useResource(loadProductsAndGroups, [], ['plant']);
+  const toast = useToast();
+  const [editing, setEditing] = useState<Product | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<Product | null>(null);
+  const groupName = (key: string) => plant.data?.groups.find((g) => g.key === key)?.name ?? key;
+  const products = plant.data?.products;
+
+  return (
+    <section data-testid="admin-products">
+      <TableToolbar count={products?.length} noun="product">
+        <button type="button" className="button button-primary" onClick={() => setEditing('new')} disabled={!plant.data || plant.data.groups.length === 0} data-testid="create-product">
+          New product
+        </button>
+      </TableToolbar>
+      {plant.error ? <LoadFailed error={plant.error} onRetry={plant.reload} /> : null}
+      {plant.loading && !plant.data ? <Spinner /> : null}
+      {products?.length === 0 ? <EmptyState title="No products yet"><p>Add products with their item number, colour and routing.</p></EmptyState> : null}
+      {products?.length ? (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th>Product</th>
+                <th>Key</th>
+                <th>Item no.</th>
+                <th>Routing</th>
+                <th className="actions-col"><span className="visually-hidden">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {products.map((product) => (
+                <tr key={product.key} data-testid={`row-${product.key}`}>
+                  <td>
+                    <div className="product-cell">
+                      <span className="colour-dot" style={{ background: product.color }} aria-hidden="true" />
+                      <div>
+                        <div className="strong">{product.name}</div>
+                        <div className="muted small">{product.shortName}</div>
+                      </div>
+                    </div>
+                  </td>
+                  <td className="mono">{product.key}</td>
+                  <td className="mono">{product.itemNumber}</td>
+                  <td>
+                    <RoutingSummary product={product} groupName={groupName} />
+                  </td>
+                  <td>
+                    <RowActions name={product.key} onEdit={() => setEditing(product)} onDelete={() => setDeleting(product)} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {editing && plant.data ? (
+        <ProductForm
+          existing={editing === 'new' ? undefined : editing}
+          groups={plant.data.groups}
+          onCancel={() => setEditing(null)}
+          onDone={(product) => {
+            setEditing(null);
+            toast.success(editing === 'new' ? `Product ${product.name} created` : `Product ${product.name} saved`);
+            void plant.reload();
+          }}
+        />
+      ) : null}
+      {deleting ? (
+        <ConfirmDialog
+          title="Delete product?"
+          confirmLabel="Delete product"
+          onClose={() => setDeleting(null)}
+          onConfirm={async () => {
+            await deleteProduct(deleting.key, deleting.version);
+            toast.success(`Product ${deleting.name} deleted`);
+            void plant.reload();
+          }}
+        >
+          <p>
+            Delete <strong>{deleting.name}</strong> (<span className="mono">{deleting.key}</span>, item {deleting.itemNumber})? This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,89 @@
+// Machines grouped by process group. Later issues add live status to each card.
+import { Link } from 'react-router-dom';
+import type { Machine, ProcessGroup } from '../../../src/features/plant/schemas.js';
+import { listMachines, listProcessGroups } from '../api/plant.js';
+import { useResource } from '../hooks/use-resource.js';
+import { EmptyState, LoadFailed, Spinner } from '../components/feedback.js';
+import { MachinesIcon } from '../components/icons.js';
+
+async function loadPlant(): Promise<{ groups: ProcessGroup[]; machines: Machine[] }> {
+  const [groups, machines] = await Promise.all([listProcessGroups(), listMachines()]);
+  return { groups, machines };
+}
+
+function MachineCard({ machine }: { machine: Machine }) {
+  return (
+    <article className={`machine-card${machine.enabled ? '' : ' machine-disabled'}`} data-testid={`machine-card-${machine.key}`}>
+      <header className="machine-card-header">
+        <h3>{machine.name}</h3>
+        <span className={`badge ${machine.enabled ? 'badge-ok' : 'badge-muted'}`}>{machine.enabled ? 'Enabled' : 'Disabled'}</span>
+      </header>
+      <dl className="machine-facts">
+        <div>
+          <dt>Key</dt>
+          <dd className="mono">{machine.key}</dd>
+        </div>
+        <div>
+          <dt>OEE profile</dt>
+          <dd>{machine.oeeProfile}</dd>
+        </div>
+      </dl>
+    </article>
+  );
+}
+
+export function MachinesPage() {
+  const plant = useResource(loadPlant, [], ['plant']);
+  const groups = plant.data?.groups ?? [];
+  const machines = plant.data?.machines ?? [];
+  const ungrouped = machines.filter((m) => !groups.some((g) => g.key === m.group));
+  const sections = [
+    ...groups.map((group) => ({ key: group.key, name: group.name, machines: machines.filter((m) => m.group === group.key) })),
+    ...(ungrouped.length ? [{ key: '_none', name: 'Without a known process group', machines: ungrouped }] : []),
+  ];
+
+  return (
+    <div className="page" data-testid="page-machines">
+      <div className="page-header">
+        <h1>Machines</h1>
+        {plant.data ? (
+          <p className="page-subtitle">
+            {machines.length} machines in {groups.length} process groups · {machines.filter((m) => m.enabled).length} enabled
+          </p>
+        ) : null}
+        <div className="page-actions">
+          <Link className="button" to="/admin/machines">
+            Manage machines
+          </Link>
+        </div>
+      </div>
+      {plant.error ? <LoadFailed error={plant.error} onRetry={plant.reload} /> : null}
+      {plant.loading && !plant.data ? <Spinner label="Loading machines…" /> : null}
+      {plant.data && sections.length === 0 ? (
+        <EmptyState title="No machines yet" icon={<MachinesIcon />}>
+          <p>Create process groups and machines in Admin; they appear here grouped by process group.</p>
+          <Link className="button button-primary" to="/admin/process-groups">
+            Set up the plant
+          </Link>
+        </EmptyState>
+      ) : null}
+      {sections.map((section) => (
+        <section key={section.key} className="group-section" data-testid={`machine-group-${section.key}`}>
+          <h2 className="group-title">
+            {section.name}
+            <span className="group-count">{section.machines.length}</span>
+          </h2>
+          {section.machines.length === 0 ? (
+            <p className="muted">No machines in this group yet.</p>
+          ) : (
+            <div className="card-grid">
+              {section.machines.map((machine) => (
+                <MachineCard key={machine.key} machine={machine} />
+              ))}
+            </div>
+          )}
+        </section>
+      ))}
+    </div>
+  );
+}
