@@ -33,6 +33,13 @@ interface ShiftDraft {
 }
 
 let nextShiftId = 1;
+
+/** ["fri", 2] → "Friday's shift 3" */
+function describePath(path: readonly PropertyKey[]): string {
+  const names: Record<string, string> = { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' };
+  const day = names[String(path[0])] ?? String(path[0]);
+  return typeof path[1] === 'number' ? `${day}'s shift ${path[1] + 1}` : day;
+}
 const draftOf = (shifts: Shift[]): ShiftDraft[] => shifts.map(([start, end]) => ({ id: nextShiftId++, start, end }));
 
 function ShiftDuration({ start, end }: { start: string; end: string }) {
@@ -81,11 +88,17 @@ export function DayEditor({ base, dayIndex, weekday, holidayName, onClose, onSav
     // the day is checked inside a whole week so the shared rules (overlaps, HH:MM) apply unchanged
     const parsed = weekPatternSchema.safeParse({ ...snapshot.weekDays, [weekday]: normalised });
     if (!parsed.success) {
-      submit.setFieldErrors(issuesToFieldErrors(parsed.error.issues.filter((issue) => issue.path[0] === weekday)));
-      if (parsed.error.issues.some((issue) => issue.path[0] === weekday)) return;
-    } else {
-      submit.setFieldErrors({});
+      const own = parsed.error.issues.filter((issue) => issue.path[0] === weekday);
+      // a night shift of the day before that now runs into this day's first shift is reported on that day
+      const neighbours = parsed.error.issues.filter((issue) => issue.path[0] !== weekday);
+      const fieldErrors = issuesToFieldErrors(own);
+      if (neighbours.length) {
+        fieldErrors[weekday] = [fieldErrors[weekday], ...neighbours.map((issue) => `${describePath(issue.path)}: ${issue.message}`)].filter(Boolean).join(' · ');
+      }
+      submit.setFieldErrors(fieldErrors);
+      return;
     }
+    submit.setFieldErrors({});
     setStep('apply');
   };
 

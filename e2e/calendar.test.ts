@@ -1,0 +1,181 @@
+// The calendar screen: overriding one week, changing the default, resetting a week, holidays.
+// The demo plant works Mon–Sun 06:30–14:45 and 14:45–23:00; the browser runs in UTC while the
+// plant is in its own zone, so "this week" must come from plant time.
+import { describe, it, expect } from 'vitest';
+import { DateTime } from 'luxon';
+import type { Page } from 'playwright-core';
+import { isoWeekOf } from '../src/core/calendar/index.js';
+import { formatLocalDate, isoWeekOfDayNumber, mondayOfIsoWeek } from '../src/core/calendar/iso-week.js';
+import type { CalendarView, WeekView } from '../src/features/calendar/schemas.js';
+import { expectHidden, expectText, expectVisible, useE2E } from './harness.js';
+
+const e2e = useE2E();
+
+function plantWeek(offset = 0): string {
+  const today = DateTime.now().setZone(e2e.config.QMFG_TZ).toISODate();
+  if (!today) throw new Error('no plant date');
+  const monday = mondayOfIsoWeek(isoWeekOf(today));
+  if (monday === null) throw new Error('no Monday');
+  return isoWeekOfDayNumber(monday + offset * 7);
+}
+
+async function openCalendar(page: Page, week?: string): Promise<void> {
+  await page.goto(week ? `/calendar?week=${week}` : '/calendar');
+  await expectVisible(page.getByTestId('week-grid'));
+}
+
+/** Opens a day, lets `edit` change its shifts, saves and answers the one question with `scope`. */
+async function editDay(page: Page, weekday: string, scope: 'week' | 'default', edit: (editor: Page) => Promise<void>): Promise<void> {
+  await page.getByTestId(`day-edit-${weekday}`).click();
+  await expectVisible(page.getByTestId('day-editor-shifts'));
+  await edit(page);
+  await page.getByTestId('day-save').click();
+  await expectVisible(page.getByTestId('apply-choice'));
+  // the one question: nothing is chosen for the user
+  expect(await page.getByTestId('apply-confirm').isDisabled()).toBe(true);
+  await page.getByTestId(scope === 'week' ? 'apply-week' : 'apply-default').check();
+  await page.getByTestId('apply-confirm').click();
+  await expectHidden(page.getByTestId('day-editor'));
+}
+
+describe('calendar screen', () => {
+  it('overrides one shift for this week only: it survives a reload and next week keeps the default', async () => {
+    const page = await e2e.newPage();
+    const week = plantWeek();
+    await openCalendar(page);
+    await expectText(page.getByTestId('week-label'), week);
+    await expectText(page.getByTestId('shift-wed-0'), '06:30–14:45');
+    await expectVisible(page.getByTestId('week-default-badge'));
+
+    await editDay(page, 'wed', 'week', async () => {
+      await page.getByTestId('shift-start-0').fill('7:00');
+    });
+    await expectVisible(page.getByTestId('week-overridden-badge'));
+    await expectText(page.getByTestId('week-overridden-badge'), 'This week differs from the default');
+    await expectText(page.getByTestId('shift-wed-0'), '07:00–14:45');
+
+    const saved = await e2e.api<WeekView>(`/api/calendar/weeks/${week}`);
+    expect(saved.body.overridden).toBe(true);
+    expect(saved.body.days.wed[0]).toEqual(['07:00', '14:45']);
+    expect(saved.body.days.thu[0]).toEqual(['06:30', '14:45']);
+    await expectText(page.getByTestId('week-hours'), `${saved.body.workingHours} h`);
+
+    await page.reload();
+    await expectVisible(page.getByTestId('week-grid'));
+    await expectText(page.getByTestId('week-label'), week);
+    await expectText(page.getByTestId('shift-wed-0'), '07:00–14:45');
+    await expectVisible(page.getByTestId('week-overridden-badge'));
+
+    await page.getByTestId('week-next').click();
+    await expectText(page.getByTestId('week-label'), plantWeek(1));
+    await expectText(page.getByTestId('shift-wed-0'), '06:30–14:45');
+    await expectVisible(page.getByTestId('week-default-badge'));
+    expect(await page.getByTestId('week-overridden-badge').count()).toBe(0);
+
+    // and "Today" brings the edited week back
+    await page.getByTestId('week-today').click();
+    await expectText(page.getByTestId('week-label'), week);
+    await expectText(page.getByTestId('shift-wed-0'), '07:00–14:45');
+  });
+
+  it('changes the default ("every week") and a week three weeks later follows it', async () => {
+    const page = await e2e.newPage();
+    const start = plantWeek(1);
+    await openCalendar(page, start);
+    await expectText(page.getByTestId('week-label'), start);
+
+    await editDay(page, 'fri', 'default', async () => {
+      await page.getByTestId('shift-add').click();
+      // the suggestion follows the last shift (23:00); make it a night shift ending 06:00
+      await page.getByTestId('shift-start-2').fill('23:00');
+      await page.getByTestId('shift-end-2').fill('06:00');
+      await expectText(page.getByTestId('shift-row-2'), 'ends next day');
+    });
+    await expectText(page.getByTestId('shift-fri-2'), '23:00–06:00');
+    await expectText(page.getByTestId('shift-cont-fri-2'), '06:00');
+    await expectVisible(page.getByTestId('week-default-badge'));
+
+    const calendar = await e2e.api<CalendarView>('/api/calendar');
+    expect(calendar.body.default.days.fri).toEqual([
+      ['06:30', '14:45'],
+      ['14:45', '23:00'],
+      ['23:00', '06:00'],
+    ]);
+
+    for (let i = 0; i < 3; i++) await page.getByTestId('week-next').click();
+    const later = plantWeek(4);
+    await expectText(page.getByTestId('week-label'), later);
+    await expectText(page.getByTestId('shift-fri-2'), '23:00–06:00');
+    await expectVisible(page.getByTestId('week-default-badge'));
+    const laterView = await e2e.api<WeekView>(`/api/calendar/weeks/${later}`);
+    await expectText(page.getByTestId('week-hours'), `${laterView.body.workingHours} h`);
+  });
+
+  it('resets an overridden week to the default', async () => {
+    const page = await e2e.newPage();
+    const week = plantWeek(2);
+    await openCalendar(page, week);
+    await expectText(page.getByTestId('shift-mon-1'), '14:45–23:00');
+
+    await editDay(page, 'mon', 'week', async () => {
+      await page.getByTestId('shift-remove-1').click();
+    });
+    await expectVisible(page.getByTestId('week-overridden-badge'));
+    expect(await page.getByTestId('shift-mon-1').count()).toBe(0);
+    await expectText(page.getByTestId('day-hours-mon'), '8 h 15 min');
+
+    await page.getByTestId('week-reset').click();
+    await page.getByTestId('confirm-ok').click();
+    await expectVisible(page.getByTestId('week-default-badge'));
+    expect(await page.getByTestId('week-overridden-badge').count()).toBe(0);
+    await expectText(page.getByTestId('shift-mon-1'), '14:45–23:00');
+    const view = await e2e.api<WeekView>(`/api/calendar/weeks/${week}`);
+    expect(view.body.overridden).toBe(false);
+    expect(view.body.days.mon).toHaveLength(2);
+  });
+
+  it('shows overlapping shifts as a field error and saves nothing', async () => {
+    const page = await e2e.newPage();
+    const week = plantWeek(3);
+    await openCalendar(page, week);
+    await page.getByTestId('day-edit-tue').click();
+    await page.getByTestId('shift-start-1').fill('14:00');
+    await page.getByTestId('day-save').click();
+    await expectText(page.getByTestId('shift-error-1'), /overlaps/);
+    await expectVisible(page.getByTestId('day-editor-shifts'));
+    await page.getByTestId('shift-end-0').fill('25:00');
+    await page.getByTestId('day-save').click();
+    await expectText(page.getByTestId('shift-error-0'), /not a time of day/);
+    await page.getByTestId('day-cancel').click();
+    await expectHidden(page.getByTestId('day-editor'));
+    const view = await e2e.api<WeekView>(`/api/calendar/weeks/${week}`);
+    expect(view.body.overridden).toBe(false);
+  });
+
+  it('adds a holiday that shades its day, and removes it again', async () => {
+    const page = await e2e.newPage();
+    const week = plantWeek(5);
+    const monday = mondayOfIsoWeek(week);
+    if (monday === null) throw new Error('no Monday');
+    const thursday = formatLocalDate(monday + 3);
+    await openCalendar(page, week);
+    await page.getByTestId('holiday-date').fill(thursday);
+    await page.getByTestId('holiday-add').click();
+    await expectVisible(page.getByTestId('field-error-name'));
+    await page.getByTestId('holiday-name').fill('Plant shutdown');
+    await page.getByTestId('holiday-add').click();
+    await expectText(page.getByTestId(`holiday-${thursday}`), 'Plant shutdown');
+    await expectText(page.getByTestId('holiday-label-thu'), 'Holiday · Plant shutdown');
+    await expectText(page.getByTestId('day-hours-thu'), 'Holiday');
+    const withHoliday = await e2e.api<WeekView>(`/api/calendar/weeks/${week}`);
+    await expectText(page.getByTestId('week-hours'), `${withHoliday.body.workingHours} h`);
+
+    await page.getByTestId(`holiday-remove-${thursday}`).click();
+    await page.getByTestId('confirm-ok').click();
+    await expectHidden(page.getByTestId('holiday-label-thu'));
+    expect(await page.getByTestId(`holiday-${thursday}`).count()).toBe(0);
+    const without = await e2e.api<WeekView>(`/api/calendar/weeks/${week}`);
+    expect(without.body.holidays).toEqual([]);
+    expect(without.body.workingHours).toBeGreaterThan(withHoliday.body.workingHours);
+  });
+});

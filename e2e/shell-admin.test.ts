@@ -1,0 +1,196 @@
+// The frame and the admin screens: every page loads cleanly, machines can be created with field
+// errors shown where they belong, refused deletes say why, and stale edits are caught.
+import { describe, it, expect } from 'vitest';
+import { DateTime } from 'luxon';
+import type { Machine, Product } from '../src/features/plant/schemas.js';
+import { expectHidden, expectText, expectValue, expectVisible, useE2E } from './harness.js';
+
+const e2e = useE2E();
+
+describe('shell', () => {
+  it('renders the frame and every page from the navigation without errors', async () => {
+    const page = await e2e.newPage({ width: 1920, height: 1080 });
+    await page.goto('/');
+    await page.waitForURL('**/board');
+    await expectVisible(page.getByTestId('page-board'));
+    await expectText(page.getByTestId('site-name'), e2e.config.QMFG_SITE_NAME);
+    await expectText(page.getByTestId('live-indicator'), 'Live');
+
+    // the clock shows plant time, not the browser's (the browser runs in UTC)
+    const clock = await expectText(page.getByTestId('plant-clock'), /\d{2}:\d{2}/);
+    const shown = /(\d{2}):(\d{2})/.exec(clock);
+    const plantNow = DateTime.now().setZone(e2e.config.QMFG_TZ);
+    const shownMinutes = Number(shown?.[1]) * 60 + Number(shown?.[2]);
+    const nowMinutes = plantNow.hour * 60 + plantNow.minute;
+    expect(Math.min(Math.abs(shownMinutes - nowMinutes), 1440 - Math.abs(shownMinutes - nowMinutes))).toBeLessThanOrEqual(1);
+
+    const pages: [nav: string, url: string, marker: string][] = [
+      ['nav-work-orders', '/work-orders', 'page-work-orders'],
+      ['nav-machines', '/machines', 'machine-card-line7'],
+      ['nav-analytics', '/analytics', 'page-analytics'],
+      ['nav-calendar', '/calendar', 'week-grid'],
+      ['nav-admin', '/admin/process-groups', 'row-kitting'],
+      ['nav-board', '/board', 'page-board'],
+    ];
+    const documentRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.resourceType() === 'document') documentRequests.push(request.url());
+    });
+    for (const [nav, url, marker] of pages) {
+      await page.getByTestId(nav).click();
+      await page.waitForURL(`**${url}`);
+      await expectVisible(page.getByTestId(marker));
+    }
+    // client-side routing: no page was loaded again
+    expect(documentRequests).toEqual([]);
+  });
+
+  it('shows the machines grouped by process group', async () => {
+    const page = await e2e.newPage();
+    await page.goto('/machines');
+    const machines = await e2e.api<Machine[]>('/api/machines');
+    await expectVisible(page.getByTestId('machine-card-kit3'));
+    expect(await page.locator('[data-testid^="machine-card-"]').count()).toBe(machines.body.length);
+    await expectText(page.getByTestId('machine-group-kitting'), 'Kitting 1');
+    await expectText(page.getByTestId('machine-card-line7'), 'itrak-legacy');
+    expect(await page.getByTestId('machine-group-kitting').getByTestId('machine-card-line7').count()).toBe(0);
+  });
+
+  it('answers an unknown address with a page, not a blank screen', async () => {
+    const page = await e2e.newPage();
+    await page.goto('/no-such-screen');
+    await expectVisible(page.getByTestId('not-found'));
+  });
+});
+
+describe('admin', () => {
+  it('creates a machine, showing a field error for an invalid key first', async () => {
+    const page = await e2e.newPage();
+    await page.goto('/admin/machines');
+    await expectVisible(page.getByTestId('row-line7'));
+    await page.getByTestId('create-machine').click();
+    await page.getByTestId('input-key').fill('Line 12');
+    await page.getByTestId('input-name').fill('Line 12');
+    await page.getByTestId('input-group').selectOption('pouching-itrak');
+    await page.getByTestId('form-save').click();
+    await expectText(page.getByTestId('field-error-key'), 'lower-case');
+    // the user's input is still there
+    await expectValue(page.getByTestId('input-name'), 'Line 12');
+    expect((await e2e.api('/api/machines/line12')).status).toBe(404);
+
+    await page.getByTestId('input-key').fill('line12');
+    await page.getByTestId('form-save').click();
+    await expectHidden(page.getByTestId('machine-form'));
+    await expectText(page.getByTestId('row-line12'), 'Pouching – iTrak');
+    await expectText(page.getByTestId('toast-success'), 'Machine Line 12 created');
+    const created = await e2e.api<Machine>('/api/machines/line12');
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ key: 'line12', name: 'Line 12', group: 'pouching-itrak', enabled: true });
+
+    // the machines page shows it in its group without a reload of the app
+    await page.getByTestId('nav-machines').click();
+    await expectVisible(page.getByTestId('machine-group-pouching-itrak').getByTestId('machine-card-line12'));
+  });
+
+  it('maps a server-side field error onto its field (duplicate item number)', async () => {
+    e2e.allowConsoleErrors(/status of 400/);
+    const page = await e2e.newPage();
+    await page.goto('/admin/products');
+    await page.getByTestId('create-product').click();
+    await page.getByTestId('input-key').fill('flu-ab-2');
+    await page.getByTestId('input-itemNumber').fill('123');
+    await page.getByTestId('input-name').fill('Flu A/B FIA (second source)');
+    await page.getByTestId('input-shortName').fill('Flu A/B 2');
+    await page.getByTestId('step-rate-0').fill('4500');
+    await page.getByTestId('form-save').click();
+    await expectText(page.getByTestId('field-error-itemNumber'), '7 digits');
+
+    // valid for the schema, refused by the server: the item number belongs to another product
+    await page.getByTestId('input-itemNumber').fill('1169100');
+    await page.getByTestId('form-save').click();
+    await expectText(page.getByTestId('field-error-itemNumber'), "already belongs to product 'flu-ab'");
+    await expectValue(page.getByTestId('input-name'), 'Flu A/B FIA (second source)');
+    expect((await e2e.api('/api/products/flu-ab-2')).status).toBe(404);
+  });
+
+  it('refuses to delete a process group that is still used and says by what', async () => {
+    e2e.allowConsoleErrors(/status of 409/);
+    const page = await e2e.newPage();
+    await page.goto('/admin/process-groups');
+    await page.getByTestId('delete-kitting').click();
+    await page.getByTestId('confirm-ok').click();
+    await expectText(page.getByTestId('confirm-error'), "process group 'kitting' is still used by machines kit1, kit2, kit3");
+    await page.getByTestId('confirm-cancel').click();
+    await expectVisible(page.getByTestId('row-kitting'));
+    expect((await e2e.api('/api/process-groups/kitting')).status).toBe(200);
+  });
+
+  it('creates and deletes an unused process group', async () => {
+    const page = await e2e.newPage();
+    await page.goto('/admin/process-groups');
+    await page.getByTestId('create-process-group').click();
+    await page.getByTestId('input-key').fill('sterilisation');
+    await page.getByTestId('input-name').fill('Sterilisation');
+    await page.getByTestId('input-sortOrder').fill('5');
+    await page.getByTestId('form-save').click();
+    await expectText(page.getByTestId('row-sterilisation'), 'Sterilisation');
+    await page.getByTestId('delete-sterilisation').click();
+    await page.getByTestId('confirm-ok').click();
+    await expectHidden(page.getByTestId('row-sterilisation'));
+    expect((await e2e.api('/api/process-groups/sterilisation')).status).toBe(404);
+  });
+
+  it('tells the user when someone else changed the machine meanwhile, and reloads it on request', async () => {
+    e2e.allowConsoleErrors(/status of 409/);
+    const page = await e2e.newPage();
+    await page.goto('/admin/machines');
+    await page.getByTestId('edit-line8').click();
+    await page.getByTestId('input-name').fill('Line 8 (mine)');
+
+    const current = await e2e.api<Machine>('/api/machines/line8');
+    const theirs = await e2e.api<Machine>('/api/machines/line8', { method: 'PATCH', body: { name: 'Line 8 (theirs)', version: current.body.version } });
+    expect(theirs.status).toBe(200);
+
+    await page.getByTestId('form-save').click();
+    await expectText(page.getByTestId('stale-banner'), 'Someone else changed this machine');
+    await expectValue(page.getByTestId('input-name'), 'Line 8 (mine)');
+    await page.getByTestId('stale-reload').click();
+    await expectValue(page.getByTestId('input-name'), 'Line 8 (theirs)');
+    await page.getByTestId('input-name').fill('Line 8 (mine, again)');
+    await page.getByTestId('form-save').click();
+    await expectHidden(page.getByTestId('machine-form'));
+    expect((await e2e.api<Machine>('/api/machines/line8')).body.name).toBe('Line 8 (mine, again)');
+  });
+
+  it("edits a product's routing: add a step with a gate, move it, change the colour", async () => {
+    const page = await e2e.newPage();
+    await page.goto('/admin/products');
+    await page.getByTestId('edit-rsv').click();
+    await expectVisible(page.getByTestId('step-1'));
+    await page.getByTestId('step-add').click();
+    await page.getByTestId('step-group-2').selectOption('swab');
+    await page.getByTestId('step-rate-2').fill('1200');
+    await page.getByTestId('step-setup-2').fill('15');
+    await page.getByTestId('step-gate-2').check();
+    await page.getByTestId('step-gate-name-2').fill('Supervisor sign-off');
+    await page.getByTestId('step-gate-hours-2').fill('2');
+    await page.getByTestId('step-gate-role-2').selectOption('lead');
+    await page.getByTestId('step-up-2').click();
+    await page.getByTestId('input-color').fill('#123abc');
+    await page.getByTestId('form-save').click();
+    await expectHidden(page.getByTestId('product-form'));
+    await expectText(page.getByTestId('row-rsv'), 'Supervisor sign-off');
+
+    const saved = await e2e.api<Product>('/api/products/rsv');
+    expect(saved.body.color).toBe('#123abc');
+    expect(saved.body.routing.map((step) => step.group)).toEqual(['pouching-itrak', 'swab', 'kitting']);
+    expect(saved.body.routing[1]).toEqual({ group: 'swab', ratePerHour: 1200, setupMinutes: 15, gate: { name: 'Supervisor sign-off', hours: 2, role: 'lead' } });
+
+    // removing every step is refused client-side with the schema's message
+    await page.getByTestId('edit-rsv').click();
+    for (let i = 2; i >= 0; i--) await page.getByTestId(`step-remove-${i}`).click();
+    await page.getByTestId('form-save').click();
+    await expectText(page.getByTestId('field-error-routing'), 'at least one routing step');
+    expect((await e2e.api<Product>('/api/products/rsv')).body.routing).toHaveLength(3);
+  });
+});
