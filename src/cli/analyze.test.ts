@@ -109,6 +109,22 @@ describe('qmfg analyze --json', () => {
     expect(report.cycles).toBe(4);
     expect(report.rowErrors).toBe(2);
   });
+
+  it('shows the first 20 row errors and counts the rest', async () => {
+    const file = join(scratch, 'PR20221014.txt');
+    const bad = Array.from({ length: 25 }, (_, i) => `1330700,159070,${i},1,not a time`);
+    await writeFile(file, ['1330700,159070,100,1,10/14/22 06:00:00.000', ...bad, '1330700,159070,101,1,10/14/22 06:00:00.450'].join('\n'));
+    const run = await qmfg(['analyze', file, '--machine', 'line8', '--json']);
+    expect(run.code).toBe(0);
+    const stderrLines = run.stderr.trim().split('\n');
+    expect(stderrLines).toHaveLength(21);
+    expect(stderrLines[19]).toMatch(new RegExp(`^${escapeRegExp(file)}:21: `));
+    expect(stderrLines[20]).toBe('… 5 more row errors (25 in all); those rows were skipped');
+    const report = JSON.parse(run.stdout);
+    // the last line has no newline: it still counts
+    expect(report.cycles).toBe(2);
+    expect(report.rowErrors).toBe(25);
+  });
 });
 
 describe('qmfg analyze — readable output', () => {
@@ -152,7 +168,20 @@ describe('qmfg analyze — errors exit 1 with one line', () => {
   it('a file with no cycles', async () => {
     const file = join(scratch, 'PR20221012.txt');
     await writeFile(file, '');
-    expectOneLineError(await qmfg(['analyze', file, '--machine', 'line8']), /^qmfg: .*PR20221012\.txt: no cycles \(the file is empty\)$/);
+    expectOneLineError(await qmfg(['analyze', LINE8_DAYS[0], file, '--machine', 'line8']), /^qmfg: .*PR20221012\.txt: no cycles \(the file is empty\)$/);
+    const garbage = join(scratch, 'PR20221013.txt');
+    await writeFile(garbage, 'not,a,camera,row\nnor,is,this\n');
+    const run = await qmfg(['analyze', garbage, '--machine', 'line8']);
+    expect(run.code).toBe(1);
+    // the row errors come first, then the one-line reason
+    expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^qmfg: .*PR20221013\.txt: no cycles \(all 2 rows are invalid\)$/);
+  });
+
+  it('--from after the end of the data', async () => {
+    expectOneLineError(
+      await qmfg(['analyze', LINE8_DAYS[0], '--machine', 'line8', '--from', '2022-10-20T06:00']),
+      /^qmfg: --from \(2022-10-20T06:00\) is after the end of the data$/,
+    );
   });
 
   it('an unknown time zone', async () => {

@@ -1,12 +1,14 @@
 // `qmfg analyze <files...>`: OEE and stop statistics of camera files, without a server or database
 // (the original system's analytics script). Start-up time is part of the product here (target:
 // three line-days in < 0.3 s wall time), so this file imports only the parser, the OEE core without
-// zod (oee.js, profiles.js — not the oee index) and Luxon for the plant-local window.
+// zod (oee.js, profiles.js — not the oee index: zod alone costs ~55 ms to import) and Luxon for
+// the plant-local window, and it streams cycles into the engine instead of collecting them.
+import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { DateTime, IANAZone } from 'luxon';
-import { fileDateFromName, parseSensorFile, type Cycle } from '../core/sensor/index.js';
-import { computeOee, type OeeResult } from '../core/oee/oee.js';
+import { fileDateFromName, SensorLogParser, type ParseBatch, type RowError } from '../core/sensor/index.js';
+import { OeeAccumulator, type OeeResult } from '../core/oee/oee.js';
 import { BUILTIN_PROFILES, isBuiltinProfileName, type OeeProfile } from '../core/oee/profiles.js';
 import { CliError } from './errors.js';
 
@@ -30,6 +32,34 @@ export interface AnalyzeReport extends OeeResult {
 
 const DEFAULT_ZONE = 'America/Los_Angeles';
 const MAX_ROW_ERRORS_SHOWN = 20;
+/**
+ * 64 KiB reads keep each parsed batch (~1 500 cycles) small enough to die young in the nursery.
+ * Measured on three line-days, CPU time of the whole command: 64 KiB 0.29 s, 256 KiB 0.30 s,
+ * 1 MiB 0.38 s; collecting every cycle in an array first (parseSensorFile) 0.46 s.
+ */
+const READ_CHUNK_BYTES = 1 << 16;
+
+/** Bad rows go to stderr as `file:line: message`, the first MAX_ROW_ERRORS_SHOWN of them, then a count. */
+class RowErrorPrinter {
+  private printed = 0;
+  total = 0;
+
+  print(error: RowError): void {
+    if (this.printed >= MAX_ROW_ERRORS_SHOWN) return;
+    process.stderr.write(`${error.file}:${error.line}: ${error.message}\n`);
+    this.printed++;
+  }
+
+  addToTotal(count: number): void {
+    this.total += count;
+  }
+
+  printSummary(): void {
+    if (this.total > this.printed) {
+      process.stderr.write(`… ${this.total - this.printed} more row errors (${this.total} in all); those rows were skipped\n`);
+    }
+  }
+}
 
 export async function analyzeCommand(files: string[], opts: AnalyzeOptions): Promise<void> {
   // an empty QMFG_TZ (a blank line in .env) means "not set", not "zone ''"
@@ -44,32 +74,48 @@ export async function analyzeCommand(files: string[], opts: AnalyzeOptions): Pro
 
   const ordered = orderFiles(files);
   await Promise.all(ordered.map(assertReadableFile));
-  const parsed = await Promise.all(ordered.map((file) => parseSensorFile(file, zone)));
 
-  let rowErrors = 0;
-  const cycles: Cycle[] = [];
-  parsed.forEach((result, i) => {
-    if (result.cycles.length === 0) {
-      const why = result.errors.length > 0 ? `all ${result.errors.length} rows are invalid` : 'the file is empty';
-      throw new CliError(`${ordered[i]}: no cycles (${why})`);
+  // Cycles stream from the parser into the engine and are dropped chunk by chunk: holding all
+  // 225 000 of three line-days costs more in garbage collection than the OEE arithmetic itself.
+  const accumulator = new OeeAccumulator({ profile, from: requestedFrom ?? undefined, to: requestedTo ?? undefined });
+  const rowErrors = new RowErrorPrinter();
+  for (const file of ordered) {
+    const parser = new SensorLogParser({ file, zone });
+    let fileCycles = 0;
+    const take = (batch: ParseBatch) => {
+      for (const cycle of batch.cycles) accumulator.add(cycle);
+      fileCycles += batch.cycles.length;
+      for (const error of batch.errors) rowErrors.print(error);
+    };
+    try {
+      for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK_BYTES })) take(parser.push(chunk as Buffer));
+    } catch (error) {
+      // a file that vanished or became unreadable after the check: the user's problem, one line
+      const code = (error as NodeJS.ErrnoException).code;
+      if (typeof code === 'string') throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+      throw error;
     }
-    for (const error of result.errors) {
-      if (rowErrors < MAX_ROW_ERRORS_SHOWN) process.stderr.write(`${error.file}:${error.line}: ${error.message}\n`);
-      rowErrors++;
+    const errorsBeforeEnd = parser.errorCount;
+    take(parser.end(true));
+    // end() reports rows beyond the parser's cap as one summary; errorCount still counts them all
+    // (it can miss only a bad unterminated last line after the cap: not worth more machinery)
+    const fileErrors = Math.max(errorsBeforeEnd, parser.errorCount);
+    rowErrors.addToTotal(fileErrors);
+    if (fileCycles === 0) {
+      const why = fileErrors > 0 ? `all ${fileErrors} rows are invalid` : 'the file is empty';
+      throw new CliError(`${file}: no cycles (${why})`);
     }
-    for (const cycle of result.cycles) cycles.push(cycle);
-  });
-  if (rowErrors > MAX_ROW_ERRORS_SHOWN) {
-    process.stderr.write(`… ${rowErrors - MAX_ROW_ERRORS_SHOWN} more row errors (${rowErrors} in all); those rows were skipped\n`);
   }
+  rowErrors.printSummary();
 
-  const window = resolveWindow(cycles, requestedFrom, requestedTo, opts, zone);
-  const result = computeOee({
+  const window = accumulator.window();
+  if (window === null) {
+    throw new CliError(
+      requestedFrom !== null ? `--from (${opts.from}) is after the end of the data` : `--to (${opts.to}) is before the start of the data`,
+    );
+  }
+  const result = accumulator.result({
     machine: opts.machine,
-    cycles,
-    from: window.from,
-    to: window.to,
-    profile,
     // Without a database there is no production calendar: the window itself is the plan.
     loadingIntervals: profile.basis === 'calendar' ? [{ start: window.from, end: window.to }] : undefined,
   });
@@ -85,7 +131,7 @@ export async function analyzeCommand(files: string[], opts: AnalyzeOptions): Pro
     fromLocal: formatLocal(window.from, zone),
     toLocal: formatLocal(window.to, zone),
     files: ordered,
-    rowErrors,
+    rowErrors: rowErrors.total,
   };
   process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report, profile));
 }
@@ -130,31 +176,6 @@ async function assertReadableFile(file: string): Promise<void> {
   if (!info.isFile()) throw new CliError(`not a file: ${file}`);
 }
 
-/** Default window = the whole data: earliest instant to just after the latest (the window is half-open). */
-function resolveWindow(
-  cycles: readonly Cycle[],
-  from: number | null,
-  to: number | null,
-  opts: AnalyzeOptions,
-  zone: string,
-): { from: number; to: number } {
-  let earliest = Infinity;
-  let latest = -Infinity;
-  for (const cycle of cycles) {
-    if (cycle.at < earliest) earliest = cycle.at;
-    if (cycle.at > latest) latest = cycle.at;
-  }
-  const window = { from: from ?? earliest, to: to ?? latest + 1 };
-  if (window.from >= window.to) {
-    throw new CliError(
-      from !== null
-        ? `--from (${opts.from}) is after the end of the data (last cycle ${formatLocal(latest, zone)})`
-        : `--to (${opts.to}) is before the start of the data (first cycle ${formatLocal(earliest, zone)})`,
-    );
-  }
-  return window;
-}
-
 function formatLocal(ms: number, zone: string): string {
   return DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true }) ?? new Date(ms).toISOString();
 }
@@ -170,7 +191,7 @@ function renderTable(report: AnalyzeReport, profile: OeeProfile): string {
   lines.push(`${report.machine} · ${report.profile} · ${shortLocal(report.fromLocal)} → ${shortLocal(report.toLocal)} (${report.zone})`);
   lines.push(`files: ${report.files.map((file) => basename(file)).join(', ')}${report.rowErrors > 0 ? ` · ${report.rowErrors} bad rows skipped` : ''}`);
   lines.push('');
-  const row = (label: string, value: string, detail = '') => lines.push(`${label.padEnd(16)}${value.padStart(12)}  ${detail}`.trimEnd());
+  const row = (label: string, value: string, detail = '') => lines.push(`${label.padEnd(18)}${value.padStart(12)}  ${detail}`.trimEnd());
   row('OEE', pct(report.oee), `= availability ${pct(report.availability)} × performance ${pct(report.performance)} × quality ${pct(report.quality)}`);
   row('cycles', count(report.cycles), `parts ${count(report.parts)} · empty ${count(report.emptyCycles)} (${pct(report.emptyRate)})`);
   row('reworks', count(report.reworks), `${pct(report.reworkRate)} of parts · rejects ${count(report.rejects)}`);

@@ -112,7 +112,8 @@ describe('real data: Line 7, 12 Oct 2022 (lot changeover day)', () => {
     const iso = computeOee({
       machine: 'line7',
       cycles,
-      ...extent,
+      from: local('2022-10-12T00:00'),
+      to: local('2022-10-13T00:00'),
       profile: BUILTIN_PROFILES.iso22400,
       loadingIntervals: [{ start: local('2022-10-12T06:00'), end: local('2022-10-12T23:00') }],
     });

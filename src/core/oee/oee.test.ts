@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeOee, normalizeIntervals, overlapMs, type OeeCycle } from './oee.js';
+import { computeOee, normalizeIntervals, OeeAccumulator, overlapMs, type OeeCycle } from './oee.js';
 import { BUILTIN_PROFILES, type OeeProfile } from './profiles.js';
 
 // All instants are seconds after T0 = 2022-10-11 06:00 PDT (13:00 UTC), written as plain numbers
@@ -347,6 +347,38 @@ describe('computeOee — ratios outside 0–1 and undefined figures', () => {
     expect(result.warnings.some((w) => w.includes('no cycles in the window'))).toBe(true);
     expect(result.warnings.some((w) => w.includes('net run time is 0'))).toBe(true);
     expect(JSON.stringify(result)).not.toMatch(/NaN|Infinity/);
+  });
+});
+
+describe('OeeAccumulator (streaming)', () => {
+  it('with an open window gives exactly what computeOee gives for the data extent', () => {
+    const extent = { from: t(-50), to: t(300) + 1 };
+    for (const profile of [legacy, calendarLegacy]) {
+      const loadingIntervals = [{ start: t(-40), end: t(120) }];
+      const accumulator = new OeeAccumulator({ profile });
+      for (const cycle of handCycles) accumulator.add(cycle);
+      expect(accumulator.window()).toEqual(extent);
+      expect(accumulator.cycles).toBe(17);
+      const streamed = accumulator.result({ machine: 'line8', loadingIntervals });
+      expect(streamed).toEqual(computeOee({ machine: 'line8', cycles: handCycles, ...extent, profile, loadingIntervals }));
+      expect(streamed.cycles).toBe(17);
+    }
+  });
+
+  it('resolves only the open side of a half-open window', () => {
+    const accumulator = new OeeAccumulator({ profile: legacy, from: t(0) });
+    for (const cycle of handCycles) accumulator.add(cycle);
+    expect(accumulator.window()).toEqual({ from: t(0), to: t(300) + 1 });
+    expect(accumulator.result().cycles).toBe(16);
+  });
+
+  it('has no window while an open side saw no cycle, and refuses contradictory options', () => {
+    const accumulator = new OeeAccumulator({ profile: legacy, from: t(1000) });
+    for (const cycle of handCycles) accumulator.add(cycle);
+    expect(accumulator.window()).toBeNull();
+    expect(() => accumulator.result()).toThrow(/no cycle fell inside/);
+    expect(() => new OeeAccumulator({ profile: legacy, previousAt: t(0) })).toThrow(/explicit window start/);
+    expect(() => new OeeAccumulator({ profile: legacy, from: t(5), to: t(5) })).toThrow(/before its end/);
   });
 });
 

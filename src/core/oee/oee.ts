@@ -148,6 +148,242 @@ interface StopCandidate {
   at: number;
 }
 
+/** Window and parameters of an incremental OEE computation (see OeeAccumulator). */
+export interface OeeAccumulatorOptions {
+  profile: OeeProfile;
+  /** window start; omitted = open: the window starts at the earliest cycle */
+  from?: number;
+  /** window end (exclusive); omitted = open: the window ends just after the latest cycle */
+  to?: number;
+  /** instant of the last cycle before the first one added, if known (needs an explicit `from`) */
+  previousAt?: number | null;
+}
+
+/** What is settled only at the end: who, the planned time and the rejects reported by people. */
+export interface OeeFinishOptions {
+  machine?: string | null;
+  /** required for the calendar basis; clipped to the window */
+  loadingIntervals?: readonly Interval[];
+  rejects?: number;
+}
+
+/**
+ * The OEE engine, fed one cycle at a time in file order, so that a caller streaming camera files
+ * never has to hold every cycle in memory (`qmfg analyze`). computeOee is this over an array.
+ * An open window side is resolved at the end to the data's extent, which gives exactly the
+ * figures computeOee gives for that extent as an explicit window.
+ */
+export class OeeAccumulator {
+  private readonly profile: OeeProfile;
+  private readonly from: number;
+  private readonly to: number;
+  private readonly maxCycleMs: number;
+  private readonly partsSeen = new PartRegistry();
+  private readonly stopCandidates: StopCandidate[] = [];
+  private previousAt: number | null;
+  private cycleCount = 0;
+  private partCount = 0;
+  private reworkCount = 0;
+  private earliestAt = Infinity;
+  private latestAt = -Infinity;
+  private firstPartAt = Infinity;
+  private lastPartAt = -Infinity;
+  private runningCycles = 0;
+  private runMs = 0;
+
+  constructor(options: OeeAccumulatorOptions) {
+    this.profile = options.profile;
+    this.from = options.from ?? -Infinity;
+    this.to = options.to ?? Infinity;
+    if (Number.isNaN(this.from) || Number.isNaN(this.to)) throw new RangeError('OEE window: from and to must be epoch milliseconds');
+    if (!(this.from < this.to)) throw new RangeError(`OEE window: the window start (${this.from}) must be before its end (${this.to})`);
+    this.previousAt = options.previousAt ?? null;
+    // an open start is the first cycle's instant: a known earlier cycle would contradict it
+    if (this.previousAt !== null && !Number.isFinite(this.from)) throw new RangeError('OEE window: previousAt needs an explicit window start');
+    this.maxCycleMs = secondsToMs(options.profile.maxCycleSeconds);
+  }
+
+  /** Cycles counted so far (inside the window). */
+  get cycles(): number {
+    return this.cycleCount;
+  }
+
+  /** The window: as given, open sides resolved to the data's extent; null while an open side has no data. */
+  window(): { from: number; to: number } | null {
+    const from = Number.isFinite(this.from) ? this.from : this.earliestAt;
+    const to = Number.isFinite(this.to) ? this.to : this.latestAt + 1;
+    return Number.isFinite(from) && Number.isFinite(to) && from < to ? { from, to } : null;
+  }
+
+  add(cycle: OeeCycle): void {
+    const at = cycle.at;
+    const inWindow = at >= this.from && at < this.to;
+
+    if (cycle.part && this.partsSeen.isRework(cycle.lot, cycle.serial) && inWindow) this.reworkCount++;
+
+    if (inWindow) {
+      this.cycleCount++;
+      if (at < this.earliestAt) this.earliestAt = at;
+      if (at > this.latestAt) this.latestAt = at;
+      if (cycle.part) {
+        this.partCount++;
+        if (at < this.firstPartAt) this.firstPartAt = at;
+        if (at > this.lastPartAt) this.lastPartAt = at;
+      }
+    }
+
+    const previousAt = this.previousAt;
+    if (previousAt !== null) {
+      const gapMs = at - previousAt;
+      if (gapMs > this.maxCycleMs) {
+        // (previousAt, at] touches the window: its overlap with the loading time is settled at the end
+        if (previousAt < this.to && at > this.from) this.stopCandidates.push({ previousAt, at });
+      } else if (inWindow) {
+        this.runningCycles++;
+        // a negative gap (clock stepped back) counts as 0
+        if (gapMs > 0) this.runMs += at - Math.max(previousAt, this.from);
+      }
+    }
+    this.previousAt = at;
+  }
+
+  result(options: OeeFinishOptions = {}): OeeResult {
+    const profile = this.profile;
+    const window = this.window();
+    if (window === null) throw new RangeError('OEE window: a window side is open and no cycle fell inside it');
+    const { from, to } = window;
+    if (profile.basis === 'calendar' && !options.loadingIntervals) {
+      throw new RangeError(`OEE: profile ${profileLabel(profile)} uses the calendar basis and needs loadingIntervals`);
+    }
+    const rejects = options.rejects ?? 0;
+    const availabilityLossThresholdMs = secondsToMs(profile.availabilityLossSeconds);
+    const binsMs = profile.stopBinsSeconds.map(secondsToMs);
+    const { cycleCount, partCount, reworkCount, firstPartAt, lastPartAt, runningCycles, runMs, stopCandidates } = this;
+
+    const loading =
+      profile.basis === 'calendar'
+        ? normalizeIntervals(options.loadingIntervals ?? [], from, to)
+        : partCount > 0 && lastPartAt > firstPartAt
+          ? [{ start: firstPartAt, end: lastPartAt }]
+          : [];
+    let loadingMs = 0;
+    for (const interval of loading) loadingMs += interval.end - interval.start;
+
+    const classes: StopClass[] = profile.stopBinsSeconds.map((minSeconds, i) => ({
+      minSeconds,
+      maxSeconds: i + 1 < profile.stopBinsSeconds.length ? profile.stopBinsSeconds[i + 1] : null,
+      count: 0,
+      seconds: 0,
+    }));
+    const classMs = classes.map(() => 0);
+    let stopCount = 0;
+    let stopMs = 0;
+    let lossMs = 0;
+    let lossStopCount = 0;
+    for (const stop of stopCandidates) {
+      const overlap = overlapMs(stop.previousAt, stop.at, loading);
+      if (overlap <= 0) continue;
+      const durationMs = stop.at - stop.previousAt;
+      // last bin whose lower bound the full duration reaches; a profile whose first bin exceeds
+      // maxCycleSeconds is refused by the schema, class 0 keeps the sums whole if one slips through
+      let classIndex = 0;
+      while (classIndex + 1 < binsMs.length && durationMs >= binsMs[classIndex + 1]) classIndex++;
+      stopCount++;
+      stopMs += overlap;
+      if (classes.length > 0) {
+        classes[classIndex].count++;
+        classMs[classIndex] += overlap;
+      }
+      if (durationMs >= availabilityLossThresholdMs) {
+        lossMs += overlap;
+        lossStopCount++;
+      }
+    }
+    classes.forEach((stopClass, i) => (stopClass.seconds = seconds(classMs[i])));
+
+    const netRunMs = loadingMs - lossMs;
+    const warnings: string[] = [];
+    const lossRule = `stops ≥ ${profile.availabilityLossSeconds} s`;
+
+    if (cycleCount === 0) warnings.push('no cycles in the window: every figure is empty');
+    if (loadingMs <= 0) {
+      warnings.push(
+        profile.basis === 'calendar'
+          ? 'no planned production time in the window (calendar basis): availability, performance, effective rate and OEE are undefined'
+          : 'loading time is 0 (fewer than two distinct part instants in the window, basis firstToLastPart): availability, performance, effective rate and OEE are undefined',
+      );
+    } else if (netRunMs <= 0) {
+      warnings.push(`net run time is 0 (${lossRule} fill the whole loading time): performance is undefined, OEE is 0`);
+    }
+    if (cycleCount > 0 && partCount === 0) warnings.push('no parts in the window: quality and rework rate are undefined');
+
+    const availability = loadingMs > 0 ? netRunMs / loadingMs : null;
+    const netRunMinutes = netRunMs / MS_PER_MINUTE;
+    const performance = loadingMs > 0 && netRunMs > 0 ? partCount / netRunMinutes / profile.idealRatePerMinute : null;
+    const quality = partCount > 0 ? (partCount - reworkCount - rejects) / partCount : null;
+    // With no run time or no parts nothing good was made: OEE is 0 even though P or Q is undefined.
+    const oee =
+      availability === null ? null
+      : availability === 0 || performance === 0 ? 0
+      : performance !== null && quality !== null ? availability * performance * quality
+      : null;
+
+    if (availability !== null && (availability < 0 || availability > 1)) {
+      warnings.push(`availability ${percent(availability)} is outside 0–100 %: the availability loss (${seconds(lossMs)} s) and loading time (${seconds(loadingMs)} s) disagree — this is a bug, please report it`);
+    }
+    if (performance !== null && performance > 1) {
+      warnings.push(
+        `performance ${percent(performance)} > 100 %: the ideal rate ${profile.idealRatePerMinute}/min is lower than the observed rate (${round(partCount / netRunMinutes, 1)} parts/min of net run time) — check the profile`,
+      );
+    }
+    if (quality !== null && quality < 0) {
+      warnings.push(`quality ${percent(quality)} < 0 %: reworks (${reworkCount}) and rejects (${rejects}) exceed the parts (${partCount}) — check the reject count`);
+    }
+
+    let mtbf: number | null = null;
+    let mttr: number | null = null;
+    if (lossStopCount > 0) {
+      mtbf = netRunMs / lossStopCount / 1000;
+      mttr = lossMs / lossStopCount / 1000;
+    } else if (loadingMs > 0) {
+      warnings.push(`no availability-loss stops (${lossRule}) in the loading time: MTBF and MTTR are undefined`);
+    }
+
+    const averageRate = runMs > 0 ? runningCycles / (runMs / MS_PER_MINUTE) : null;
+    if (averageRate === null && cycleCount > 0) warnings.push(`no running time (no gaps ≤ ${profile.maxCycleSeconds} s in the window): the average rate is undefined`);
+
+    // Key order is the JSON contract of `qmfg analyze --json`: keep it.
+    return {
+      machine: options.machine ?? null,
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      profile: profileLabel(profile),
+      cycles: cycleCount,
+      parts: partCount,
+      emptyCycles: cycleCount - partCount,
+      reworks: reworkCount,
+      loadingSeconds: seconds(loadingMs),
+      availabilityLossSeconds: seconds(lossMs),
+      netRunSeconds: seconds(netRunMs),
+      availability: ratio(availability),
+      performance: ratio(performance),
+      quality: ratio(quality),
+      oee: ratio(oee),
+      stops: { count: stopCount, seconds: seconds(stopMs), classes },
+      mtbfSeconds: mtbf === null ? null : round(mtbf, 3),
+      mttrSeconds: mttr === null ? null : round(mttr, 3),
+      averageRatePerMinute: perMinute(averageRate),
+      emptyRate: ratio(cycleCount > 0 ? (cycleCount - partCount) / cycleCount : null),
+      reworkRate: ratio(partCount > 0 ? reworkCount / partCount : null),
+      runSeconds: seconds(runMs),
+      effectiveRatePerMinute: perMinute(loadingMs > 0 ? partCount / (loadingMs / MS_PER_MINUTE) : null),
+      rejects,
+      warnings,
+    };
+  }
+}
+
+/** OEE of a machine's cycles (in file order) over the window [from, to): DESIGN §4. */
 export function computeOee(input: OeeInput): OeeResult {
   const { cycles, from, to, profile } = input;
   if (!Number.isFinite(from) || !Number.isFinite(to)) throw new RangeError('computeOee: from and to must be finite epoch milliseconds');
@@ -155,170 +391,7 @@ export function computeOee(input: OeeInput): OeeResult {
   if (profile.basis === 'calendar' && !input.loadingIntervals) {
     throw new RangeError(`computeOee: profile ${profileLabel(profile)} uses the calendar basis and needs loadingIntervals`);
   }
-  const rejects = input.rejects ?? 0;
-  const maxCycleMs = secondsToMs(profile.maxCycleSeconds);
-  const availabilityLossThresholdMs = secondsToMs(profile.availabilityLossSeconds);
-  const binsMs = profile.stopBinsSeconds.map(secondsToMs);
-
-  let cycleCount = 0;
-  let partCount = 0;
-  let reworkCount = 0;
-  let firstPartAt = Infinity;
-  let lastPartAt = -Infinity;
-  let runningCycles = 0;
-  let runMs = 0;
-  const stopCandidates: StopCandidate[] = [];
-  const partsSeen = new PartRegistry();
-
-  let previousAt = input.previousAt ?? null;
-  for (let i = 0; i < cycles.length; i++) {
-    const cycle = cycles[i];
-    const at = cycle.at;
-    const inWindow = at >= from && at < to;
-
-    if (cycle.part && partsSeen.isRework(cycle.lot, cycle.serial) && inWindow) reworkCount++;
-
-    if (inWindow) {
-      cycleCount++;
-      if (cycle.part) {
-        partCount++;
-        if (at < firstPartAt) firstPartAt = at;
-        if (at > lastPartAt) lastPartAt = at;
-      }
-    }
-
-    if (previousAt !== null) {
-      const gapMs = at - previousAt;
-      if (gapMs > maxCycleMs) {
-        // (previousAt, at] touches the window: its overlap with the loading time is settled below
-        if (previousAt < to && at > from) stopCandidates.push({ previousAt, at });
-      } else if (inWindow) {
-        runningCycles++;
-        // a negative gap (clock stepped back) counts as 0
-        if (gapMs > 0) runMs += at - Math.max(previousAt, from);
-      }
-    }
-    previousAt = at;
-  }
-
-  const loading =
-    profile.basis === 'calendar'
-      ? normalizeIntervals(input.loadingIntervals ?? [], from, to)
-      : partCount > 0 && lastPartAt > firstPartAt
-        ? [{ start: firstPartAt, end: lastPartAt }]
-        : [];
-  let loadingMs = 0;
-  for (const interval of loading) loadingMs += interval.end - interval.start;
-
-  const classes: StopClass[] = profile.stopBinsSeconds.map((minSeconds, i) => ({
-    minSeconds,
-    maxSeconds: i + 1 < profile.stopBinsSeconds.length ? profile.stopBinsSeconds[i + 1] : null,
-    count: 0,
-    seconds: 0,
-  }));
-  const classMs = classes.map(() => 0);
-  let stopCount = 0;
-  let stopMs = 0;
-  let lossMs = 0;
-  let lossStopCount = 0;
-  for (const stop of stopCandidates) {
-    const overlap = overlapMs(stop.previousAt, stop.at, loading);
-    if (overlap <= 0) continue;
-    const durationMs = stop.at - stop.previousAt;
-    // last bin whose lower bound the full duration reaches; a profile whose first bin exceeds
-    // maxCycleSeconds is refused by the schema, class 0 keeps the sums whole if one slips through
-    let classIndex = 0;
-    while (classIndex + 1 < binsMs.length && durationMs >= binsMs[classIndex + 1]) classIndex++;
-    stopCount++;
-    stopMs += overlap;
-    if (classes.length > 0) {
-      classes[classIndex].count++;
-      classMs[classIndex] += overlap;
-    }
-    if (durationMs >= availabilityLossThresholdMs) {
-      lossMs += overlap;
-      lossStopCount++;
-    }
-  }
-  classes.forEach((stopClass, i) => (stopClass.seconds = seconds(classMs[i])));
-
-  const netRunMs = loadingMs - lossMs;
-  const warnings: string[] = [];
-  const lossRule = `stops ≥ ${profile.availabilityLossSeconds} s`;
-
-  if (cycleCount === 0) warnings.push('no cycles in the window: every figure is empty');
-  if (loadingMs <= 0) {
-    warnings.push(
-      profile.basis === 'calendar'
-        ? 'no planned production time in the window (calendar basis): availability, performance, effective rate and OEE are undefined'
-        : 'loading time is 0 (fewer than two distinct part instants in the window, basis firstToLastPart): availability, performance, effective rate and OEE are undefined',
-    );
-  } else if (netRunMs <= 0) {
-    warnings.push(`net run time is 0 (${lossRule} fill the whole loading time): performance is undefined, OEE is 0`);
-  }
-  if (cycleCount > 0 && partCount === 0) warnings.push('no parts in the window: quality and rework rate are undefined');
-
-  const availability = loadingMs > 0 ? netRunMs / loadingMs : null;
-  const netRunMinutes = netRunMs / MS_PER_MINUTE;
-  const performance = loadingMs > 0 && netRunMs > 0 ? partCount / netRunMinutes / profile.idealRatePerMinute : null;
-  const quality = partCount > 0 ? (partCount - reworkCount - rejects) / partCount : null;
-  // With no run time or no parts nothing good was made: OEE is 0 even though P or Q is undefined.
-  const oee =
-    availability === null ? null
-    : availability === 0 || performance === 0 ? 0
-    : performance !== null && quality !== null ? availability * performance * quality
-    : null;
-
-  if (availability !== null && (availability < 0 || availability > 1)) {
-    warnings.push(`availability ${percent(availability)} is outside 0–100 %: the availability loss (${seconds(lossMs)} s) and loading time (${seconds(loadingMs)} s) disagree — this is a bug, please report it`);
-  }
-  if (performance !== null && performance > 1) {
-    warnings.push(
-      `performance ${percent(performance)} > 100 %: the ideal rate ${profile.idealRatePerMinute}/min is lower than the observed rate (${round(partCount / netRunMinutes, 1)} parts/min of net run time) — check the profile`,
-    );
-  }
-  if (quality !== null && quality < 0) {
-    warnings.push(`quality ${percent(quality)} < 0 %: reworks (${reworkCount}) and rejects (${rejects}) exceed the parts (${partCount}) — check the reject count`);
-  }
-
-  let mtbf: number | null = null;
-  let mttr: number | null = null;
-  if (lossStopCount > 0) {
-    mtbf = netRunMs / lossStopCount / 1000;
-    mttr = lossMs / lossStopCount / 1000;
-  } else if (loadingMs > 0) {
-    warnings.push(`no availability-loss stops (${lossRule}) in the loading time: MTBF and MTTR are undefined`);
-  }
-
-  const averageRate = runMs > 0 ? runningCycles / (runMs / MS_PER_MINUTE) : null;
-  if (averageRate === null && cycleCount > 0) warnings.push(`no running time (no gaps ≤ ${profile.maxCycleSeconds} s in the window): the average rate is undefined`);
-
-  // Key order is the JSON contract of `qmfg analyze --json`: keep it.
-  return {
-    machine: input.machine ?? null,
-    from: new Date(from).toISOString(),
-    to: new Date(to).toISOString(),
-    profile: profileLabel(profile),
-    cycles: cycleCount,
-    parts: partCount,
-    emptyCycles: cycleCount - partCount,
-    reworks: reworkCount,
-    loadingSeconds: seconds(loadingMs),
-    availabilityLossSeconds: seconds(lossMs),
-    netRunSeconds: seconds(netRunMs),
-    availability: ratio(availability),
-    performance: ratio(performance),
-    quality: ratio(quality),
-    oee: ratio(oee),
-    stops: { count: stopCount, seconds: seconds(stopMs), classes },
-    mtbfSeconds: mtbf === null ? null : round(mtbf, 3),
-    mttrSeconds: mttr === null ? null : round(mttr, 3),
-    averageRatePerMinute: perMinute(averageRate),
-    emptyRate: ratio(cycleCount > 0 ? (cycleCount - partCount) / cycleCount : null),
-    reworkRate: ratio(partCount > 0 ? reworkCount / partCount : null),
-    runSeconds: seconds(runMs),
-    effectiveRatePerMinute: perMinute(loadingMs > 0 ? partCount / (loadingMs / MS_PER_MINUTE) : null),
-    rejects,
-    warnings,
-  };
+  const accumulator = new OeeAccumulator({ profile, from, to, previousAt: input.previousAt });
+  for (let i = 0; i < cycles.length; i++) accumulator.add(cycles[i]);
+  return accumulator.result({ machine: input.machine, loadingIntervals: input.loadingIntervals, rejects: input.rejects });
 }
