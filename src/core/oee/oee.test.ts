@@ -210,6 +210,23 @@ describe('computeOee — previousAt instead of cycles before the window', () => 
     // loss 230.2 − 10 = 220.2 s over 2 stops
     expect(withoutPrevious.stops.count).toBe(4);
     expect(withoutPrevious.availabilityLossSeconds).toBe(220.2);
+    // the first 10 s of planned time are now blind: neither run nor stop, and the result says so
+    expect(withoutPrevious.warnings).toEqual([
+      'the data starts 0.2 min into the planned production time: with no earlier cycle that time is counted neither as run nor as stop (add the previous day\'s data)',
+    ]);
+  });
+
+  it('warns about planned time after the last cycle of the data', () => {
+    const result = computeOee({
+      cycles: handCycles.slice(0, -1), // ends with #16 at 119.8 s
+      from: t(0),
+      to: t(300),
+      profile: calendarLegacy,
+      loadingIntervals: [{ start: t(0), end: t(200) }, { start: t(250), end: t(400) }],
+    });
+    // (119.8, 200) + [250, 300) = 130.2 s = 2.17 min
+    expect(result.warnings).toEqual(['the data ends 2.2 min before the planned production time does: that time is counted neither as run nor as stop']);
+    expect(result.availabilityLossSeconds).toBe(100);
   });
 });
 

@@ -107,6 +107,7 @@ const ratio = (value: number | null): number | null => (value === null ? null : 
 const seconds = (ms: number): number => round(ms / 1000, 3);
 const perMinute = (value: number | null): number | null => (value === null ? null : round(value, 2));
 const percent = (value: number): string => `${round(value * 100, 1)} %`;
+const minutes = (ms: number): string => `${round(ms / MS_PER_MINUTE, 1)} min`;
 
 /** Sorts, clips to [from, to) and merges, so that overlapping calendar entries are not counted twice. */
 export function normalizeIntervals(intervals: readonly Interval[], from: number, to: number): Interval[] {
@@ -128,6 +129,7 @@ export function normalizeIntervals(intervals: readonly Interval[], from: number,
 
 /** Length of (start, end] ∩ ⋃intervals; intervals sorted and disjoint (see normalizeIntervals). */
 export function overlapMs(start: number, end: number, intervals: readonly Interval[]): number {
+  if (!(end > start)) return 0;
   // binary search for the first interval ending after start
   let low = 0;
   let high = intervals.length;
@@ -190,6 +192,10 @@ export class OeeAccumulator {
   private lastPartAt = -Infinity;
   private runningCycles = 0;
   private runMs = 0;
+  /** instant of the first cycle when nothing before it was known: the data's blind start */
+  private firstAtWithoutPrevious: number | null = null;
+  /** latest instant of any cycle, in the window or not: the data's blind end */
+  private latestAnyAt = -Infinity;
 
   constructor(options: OeeAccumulatorOptions) {
     this.profile = options.profile;
@@ -232,8 +238,10 @@ export class OeeAccumulator {
       }
     }
 
+    if (at > this.latestAnyAt) this.latestAnyAt = at;
     const previousAt = this.previousAt;
-    if (previousAt !== null) {
+    if (previousAt === null) this.firstAtWithoutPrevious = at;
+    else {
       const gapMs = at - previousAt;
       if (gapMs > this.maxCycleMs) {
         // (previousAt, at] touches the window: its overlap with the loading time is settled at the end
@@ -316,6 +324,18 @@ export class OeeAccumulator {
       warnings.push(`net run time is 0 (${lossRule} fill the whole loading time): performance is undefined, OEE is 0`);
     }
     if (cycleCount > 0 && partCount === 0) warnings.push('no parts in the window: quality and rework rate are undefined');
+    if (profile.basis === 'calendar') {
+      // Planned time before the first cycle or after the last one is neither run nor stop: a gap
+      // needs a cycle at both ends. Say so rather than guess (the model only knows gaps).
+      const blindStartMs = this.firstAtWithoutPrevious === null ? 0 : overlapMs(from, this.firstAtWithoutPrevious, loading);
+      const blindEndMs = this.latestAnyAt < to ? overlapMs(Math.max(this.latestAnyAt, from), to, loading) : 0;
+      if (blindStartMs > 0) {
+        warnings.push(`the data starts ${minutes(blindStartMs)} into the planned production time: with no earlier cycle that time is counted neither as run nor as stop (add the previous day's data)`);
+      }
+      if (blindEndMs > 0) {
+        warnings.push(`the data ends ${minutes(blindEndMs)} before the planned production time does: that time is counted neither as run nor as stop`);
+      }
+    }
 
     const availability = loadingMs > 0 ? netRunMs / loadingMs : null;
     const netRunMinutes = netRunMs / MS_PER_MINUTE;
