@@ -1,5 +1,6 @@
-// The OEE engine (DESIGN §4): a pure function from a machine's cycles, a window and a profile to
-// availability, performance, quality, OEE and the stop statistics behind them. No I/O, no clock.
+// The OEE engine (DESIGN §4): from a machine's cycles, a window and a profile to availability,
+// performance, quality, OEE and the stop statistics behind them. Pure: no I/O, no clock.
+// OeeAccumulator takes the cycles one at a time (streaming callers); computeOee takes an array.
 //
 // Decisions where the model leaves room (each one is pinned by a test):
 // - A stop is classed by its FULL duration (the gap), but only the part of it that overlaps the
@@ -19,6 +20,9 @@
 //   pocket reading a serial does not make the next part with it a rework, and an all-zero or empty
 //   serial identifies nothing (the camera writes 000000 when it could not read one). Serials compare
 //   as numbers (the camera zero-pads them since 13 Oct 2022), lots as strings: see rework.ts.
+// - Calendar basis: planned time before the data's first cycle (when no previousAt is known) or
+//   after its last cycle has no gap to measure, so it is neither run nor stop; a warning says how
+//   much (add the neighbouring day's data to close it) rather than guessing.
 // - Undefined ratios are null with a warning, never NaN; OEE is still 0 when availability or
 //   performance is 0 (nothing good was made in the loading time), even if P or Q is undefined.
 
