@@ -1,0 +1,573 @@
+// Work orders in and out of spreadsheets: reading an uploaded .xlsx or CSV into validated work-order
+// inputs with row-level errors, and writing the import template and the work-order export (.xlsx, CSV).
+// No database here: products come in as data, so parsing is testable on bytes alone. ExcelJS is
+// loaded lazily — it is large, and only these file operations need it.
+import { parse as parseCsv, CsvError } from 'csv-parse/sync';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { Cell as ExcelCell, CellValue as ExcelCellValue, DataValidation, Workbook, Worksheet } from 'exceljs';
+import { Invalid } from '../../core/errors.js';
+import type { Product } from '../plant/schemas.js';
+import { workOrderCreateSchema, type WorkOrder, type WorkOrderCreate } from './schemas.js';
+
+export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** A plant's order book is about a thousand lots; more in one file is almost surely the wrong file. */
+export const MAX_IMPORT_ROWS = 5000;
+
+export const importRowErrorSchema = z.object({
+  /** row as Excel shows it: the header is row 1 */
+  row: z.number().int(),
+  field: z.string(),
+  message: z.string(),
+});
+export const importResultSchema = z.object({ imported: z.number().int(), errors: z.array(importRowErrorSchema) });
+export type ImportRowError = z.infer<typeof importRowErrorSchema>;
+export type ImportResult = z.infer<typeof importResultSchema>;
+
+/** "row 4, quantity: must be > 0" — how a row error reads in a message. */
+export const describeRowError = (e: ImportRowError): string => `row ${e.row}, ${e.field}: ${e.message}`;
+
+// ---------------------------------------------------------------- reading
+
+/** A cell as read from either format: CSV gives strings only; xlsx also numbers, booleans and dates. */
+export type SheetCell = string | number | boolean | Date | null;
+interface SheetRow {
+  /** 1-based, as the spreadsheet program shows it */
+  number: number;
+  cells: SheetCell[];
+}
+interface SheetGrid {
+  name: string;
+  rows: SheetRow[];
+}
+
+export const IMPORT_FIELDS = ['lot', 'product', 'quantity', 'due', 'priority', 'notes', 'rateMode'] as const;
+export type ImportField = (typeof IMPORT_FIELDS)[number];
+
+/** Header spellings people use, after normaliseHeader ("Lot #" → "lot#", "Qty (units)" → "qty"). */
+const HEADER_ALIASES: Record<ImportField, string[]> = {
+  lot: ['lot', 'lot#', 'lotno', 'lotnumber', 'lotid', 'batch', 'batchno', 'batchnumber', 'workorder', 'workorderno', 'workordernumber'],
+  product: ['product', 'productkey', 'productname', 'productcode', 'item', 'item#', 'itemno', 'itemnumber', 'itemcode', 'partno', 'partnumber', 'sku'],
+  quantity: ['quantity', 'qty', 'orderquantity', 'orderqty', 'lotsize', 'units'],
+  due: ['due', 'duedate', 'dueby', 'dueon', 'deadline', 'needby', 'needdate', 'requireddate'],
+  priority: ['priority', 'prio'],
+  notes: ['notes', 'note', 'comment', 'comments', 'remark', 'remarks'],
+  rateMode: ['ratemode', 'rate', 'forecastrate', 'forecastratemode'],
+};
+const FIELD_BY_HEADER = new Map(Object.entries(HEADER_ALIASES).flatMap(([field, aliases]) => aliases.map((a) => [a, field as ImportField])));
+const REQUIRED_FIELDS: ImportField[] = ['lot', 'product', 'quantity'];
+/** the header may sit below a title or a blank line or two */
+const HEADER_SEARCH_ROWS = 10;
+
+export function normaliseHeader(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/\([^)]*\)/g, '')
+    .replace(/[^a-z0-9#]/g, '');
+}
+
+export interface ProductRef {
+  key: string;
+  name: string;
+  itemNumber: string;
+}
+
+/** Resolves what a planner typed in the product column: a key, a 7-digit item number or the product's name. */
+export function productResolver(products: ProductRef[]): (text: string) => { key: string } | { error: string } {
+  const byKey = new Map(products.map((p) => [p.key.toLowerCase(), p.key]));
+  const byItem = new Map(products.map((p) => [p.itemNumber, p.key]));
+  const byName = new Map<string, string[]>();
+  const nameKey = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
+  for (const p of products) byName.set(nameKey(p.name), [...(byName.get(nameKey(p.name)) ?? []), p.key]);
+  return (text) => {
+    const wanted = text.trim();
+    const key = byKey.get(wanted.toLowerCase()) ?? byItem.get(wanted);
+    if (key) return { key };
+    const named = byName.get(nameKey(wanted)) ?? [];
+    if (named.length === 1) return { key: named[0] };
+    if (named.length > 1) return { error: `'${wanted}' names several products (${named.join(', ')}); use the product key or item number` };
+    return { error: `unknown product '${wanted}' (use a product key, 7-digit item number or product name — see the Products sheet of the template)` };
+  };
+}
+
+export interface ParsedImportRow {
+  row: number;
+  input: WorkOrderCreate;
+}
+export interface ParsedImport {
+  format: 'xlsx' | 'csv';
+  sheet: string;
+  rows: ParsedImportRow[];
+  errors: ImportRowError[];
+}
+
+const fileError = (message: string) => Invalid.field('file', message);
+
+/**
+ * Reads an uploaded work-order file (.xlsx or CSV, recognised by content) into work-order inputs.
+ * Problems of the file as a whole throw Invalid; problems of single rows come back in `errors`,
+ * each with its row number and field, and leave the other rows usable.
+ */
+export async function parseWorkOrderFile(bytes: Uint8Array, options: { products: ProductRef[]; fileName?: string }): Promise<ParsedImport> {
+  const fileName = options.fileName ? `'${options.fileName}'` : 'the file';
+  if (bytes.length === 0 || (bytes.length < 4096 && Buffer.from(bytes).toString('utf8').replace(/^\ufeff/, '').trim() === '')) {
+    throw fileError(`${fileName} is empty`);
+  }
+  const format = detectFormat(bytes, fileName);
+  const grids = format === 'xlsx' ? await readXlsxGrids(bytes, fileName) : [readCsvGrid(bytes, fileName)];
+  const found = findHeader(grids);
+  if (!found) {
+    const firstRow = grids[0]?.rows[0]?.cells.filter((c) => c !== null && String(c).trim() !== '').map(String) ?? [];
+    throw fileError(
+      `${fileName} has no header row with the columns Lot, Product and Quantity` +
+        (firstRow.length ? ` (row ${grids[0].rows[0].number} reads: ${firstRow.slice(0, 8).join(', ')})` : ''),
+    );
+  }
+  const { grid, headerIndex, columns } = found;
+  const dataRows = grid.rows.slice(headerIndex + 1).filter((r) => [...columns.values()].some((col) => !isBlank(r.cells[col])));
+  if (dataRows.length === 0) throw fileError(`${fileName} has a header row but no work orders below it`);
+  if (dataRows.length > MAX_IMPORT_ROWS) throw fileError(`${fileName} has ${dataRows.length} work orders; import at most ${MAX_IMPORT_ROWS} per file`);
+
+  const resolveProduct = productResolver(options.products);
+  const rows: ParsedImportRow[] = [];
+  const errors: ImportRowError[] = [];
+  const firstRowOfLot = new Map<string, number>();
+  for (const sheetRow of dataRows) {
+    const cell = (field: ImportField) => {
+      const col = columns.get(field);
+      return col === undefined ? null : (sheetRow.cells[col] ?? null);
+    };
+    const rowErrors: ImportRowError[] = [];
+    const fail = (field: string, message: string) => rowErrors.push({ row: sheetRow.number, field, message });
+    const read = <T>(field: ImportField, convert: (c: SheetCell) => T): T | undefined => {
+      try {
+        return convert(cell(field));
+      } catch (error) {
+        if (!(error instanceof CellProblem)) throw error;
+        fail(field, error.message);
+        return undefined;
+      }
+    };
+    const lot = read('lot', (c) => requiredText(c));
+    const productText = read('product', (c) => requiredText(c));
+    let product: string | undefined;
+    if (productText !== undefined) {
+      const resolved = resolveProduct(productText);
+      if ('key' in resolved) product = resolved.key;
+      else fail('product', resolved.error);
+    }
+    const candidate = {
+      lot,
+      product,
+      quantity: read('quantity', (c) => requiredNumber(c)),
+      due: read('due', dueText),
+      priority: read('priority', priorityNumber),
+      notes: read('notes', (c) => optionalText(c) ?? ''),
+      rateMode: read('rateMode', rateModeValue),
+    };
+    const checked = workOrderCreateSchema.safeParse(candidate);
+    if (!checked.success) {
+      const reported = new Set(rowErrors.map((e) => e.field));
+      for (const issue of checked.error.issues) {
+        const field = String(issue.path[0] ?? 'row');
+        // a field that failed conversion already has its message; its value is undefined here
+        if (!reported.has(field)) fail(field, issue.message);
+      }
+    }
+    if (lot !== undefined && rowErrors.every((e) => e.field !== 'lot')) {
+      const first = firstRowOfLot.get(lot);
+      if (first !== undefined) fail('lot', `lot '${lot}' appears twice in the file (first in row ${first})`);
+      else firstRowOfLot.set(lot, sheetRow.number);
+    }
+    if (rowErrors.length > 0 || !checked.success) errors.push(...rowErrors);
+    else rows.push({ row: sheetRow.number, input: checked.data });
+  }
+  return { format, sheet: grid.name, rows, errors };
+}
+
+function detectFormat(bytes: Uint8Array, fileName: string): 'xlsx' | 'csv' {
+  const startsWith = (...sig: number[]) => sig.every((b, i) => bytes[i] === b);
+  if (startsWith(0x50, 0x4b, 0x03, 0x04)) return 'xlsx';
+  if (startsWith(0xd0, 0xcf, 0x11, 0xe0)) {
+    throw fileError(`${fileName} is an old Excel 97–2003 (.xls) workbook: save it as .xlsx (Excel Workbook) or CSV and upload again`);
+  }
+  const head = bytes.subarray(0, 8192);
+  const utf16 = startsWith(0xff, 0xfe) || startsWith(0xfe, 0xff);
+  if (!utf16 && head.includes(0)) throw fileError(`${fileName} is not a spreadsheet: upload an .xlsx workbook or a CSV file`);
+  return 'csv';
+}
+
+async function readXlsxGrids(bytes: Uint8Array, fileName: string): Promise<SheetGrid[]> {
+  const { default: ExcelJS } = await import('exceljs');
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
+  } catch (error) {
+    throw fileError(`${fileName} is not a readable .xlsx workbook (${(error as Error).message})`);
+  }
+  if (workbook.worksheets.length === 0) throw fileError(`${fileName} is not an .xlsx workbook with worksheets`);
+  return workbook.worksheets.map((sheet) => {
+    const rows: SheetRow[] = [];
+    sheet.eachRow({ includeEmpty: false }, (row, number) => {
+      const cells: SheetCell[] = [];
+      row.eachCell({ includeEmpty: false }, (cell, col) => {
+        cells[col - 1] = excelCellValue(cell.value, cell.numFmt);
+      });
+      rows.push({ number, cells });
+    });
+    return { name: sheet.name, rows };
+  });
+}
+
+/** ExcelJS' cell value → a plain value; a number shown with zero padding ("000000") keeps its zeros, as the user sees it. */
+function excelCellValue(value: ExcelCellValue, numFmt?: string): SheetCell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') {
+    const padding = numFmt && /^0+$/.test(numFmt) ? numFmt.length : 0;
+    return padding > 0 && Number.isInteger(value) && value >= 0 ? String(value).padStart(padding, '0') : value;
+  }
+  if (typeof value === 'string' || typeof value === 'boolean' || value instanceof Date) return value;
+  if ('richText' in value) return value.richText.map((part) => part.text).join('');
+  if ('error' in value) return value.error;
+  if ('formula' in value || 'sharedFormula' in value) return excelCellValue(value.result ?? null, numFmt);
+  if ('text' in value) return excelCellValue(value.text as ExcelCellValue, numFmt);
+  return null;
+}
+
+function decodeText(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    // Not UTF-8: Excel on Windows saves "CSV (Comma delimited)" in the ANSI code page.
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}
+
+function readCsvGrid(bytes: Uint8Array, fileName: string): SheetGrid {
+  const text = decodeText(bytes).replace(/^\ufeff/, '');
+  if (/[\u0000-\u0008\u000e-\u001f]/.test(text.slice(0, 8192))) throw fileError(`${fileName} is not a spreadsheet: upload an .xlsx workbook or a CSV file`);
+  const firstLine = text.split(/\r\n|\n|\r/).find((line) => line.trim() !== '') ?? '';
+  // European Excel writes ';', "Unicode text" exports use tabs
+  const delimiter = [',', ';', '\t'].map((d) => ({ d, n: firstLine.split(d).length })).sort((a, b) => b.n - a.n)[0].d;
+  let records: { record: string[]; info: { records: number } }[];
+  try {
+    // with `info: true` each record comes wrapped with its position (the typings do not model that option)
+    records = parseCsv(text, { delimiter, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, skip_empty_lines: false, info: true }) as unknown as typeof records;
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const line = (error as CsvError & { lines?: number }).lines;
+      throw fileError(`${fileName} is not valid CSV${line ? ` (line ${line})` : ''}: ${error.message}`);
+    }
+    throw error;
+  }
+  return { name: 'CSV', rows: records.map(({ record, info }) => ({ number: info.records, cells: record })) };
+}
+
+function findHeader(grids: SheetGrid[]): { grid: SheetGrid; headerIndex: number; columns: Map<ImportField, number> } | null {
+  for (const grid of grids) {
+    for (const [index, row] of grid.rows.slice(0, HEADER_SEARCH_ROWS).entries()) {
+      const columns = new Map<ImportField, number>();
+      row.cells.forEach((cell, col) => {
+        if (typeof cell !== 'string') return;
+        const field = FIELD_BY_HEADER.get(normaliseHeader(cell));
+        // the first matching column wins: an export has both "Product" and "Item number"
+        if (field && !columns.has(field)) columns.set(field, col);
+      });
+      if (REQUIRED_FIELDS.every((f) => columns.has(f))) return { grid, headerIndex: index, columns };
+    }
+  }
+  return null;
+}
+
+/** A cell that cannot become the field's value; its message goes into the row error. */
+class CellProblem extends Error {}
+
+const isBlank = (c: SheetCell | undefined) => c === null || c === undefined || (typeof c === 'string' && c.trim() === '');
+
+function optionalText(c: SheetCell): string | null {
+  if (isBlank(c)) return null;
+  if (c instanceof Date) return DateTime.fromJSDate(c, { zone: 'utc' }).toISODate();
+  // String(159070) is "159070": a numeric lot or item number cell reads back without ".0"
+  return String(c).trim();
+}
+
+function requiredText(c: SheetCell): string {
+  const text = optionalText(c);
+  if (text === null) throw new CellProblem('required');
+  return text;
+}
+
+function numberOf(c: SheetCell): number | null {
+  if (isBlank(c)) return null;
+  if (typeof c === 'number') return c;
+  const text = String(c).trim();
+  // thousands separators as Excel shows them: 200,000 or 200 000
+  const plain = /^\d{1,3}([, \u00a0\u202f]\d{3})+$/.test(text) ? text.replace(/[, \u00a0\u202f]/g, '') : text;
+  const value = /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(plain) ? Number(plain) : NaN;
+  if (Number.isNaN(value)) throw new CellProblem(`must be a number (got '${text}')`);
+  return value;
+}
+
+function requiredNumber(c: SheetCell): number {
+  const value = numberOf(c);
+  if (value === null) throw new CellProblem('required');
+  return value;
+}
+
+function priorityNumber(c: SheetCell): number {
+  const value = numberOf(c);
+  if (value === null) return 0;
+  if (!Number.isInteger(value) || value < 0 || value > 9) throw new CellProblem(`must be a whole number from 0 to 9 (got ${value})`);
+  return value;
+}
+
+function rateModeValue(c: SheetCell): 'standard' | 'observed' | null {
+  const text = optionalText(c)?.toLowerCase() ?? '';
+  if (text === '' || text === 'default' || text === 'site default') return null;
+  if (text === 'standard' || text === 'observed') return text;
+  throw new CellProblem(`must be 'standard', 'observed' or empty for the site default (got '${optionalText(c)}')`);
+}
+
+/** Excel counts days from 1899-12-30 (the 1900 leap-year bug folded in). */
+const EXCEL_EPOCH = DateTime.fromISO('1899-12-30T00:00:00', { zone: 'utc' });
+
+/** Plant-local wall-clock text → "YYYY-MM-DD" or "YYYY-MM-DDTHH:mm:ss"; the service applies the plant zone. */
+function wallClockText(local: DateTime): string {
+  const rounded = DateTime.fromMillis(Math.round(local.toMillis() / 1000) * 1000, { zone: 'utc' });
+  return rounded.hour === 0 && rounded.minute === 0 && rounded.second === 0 ? rounded.toISODate()! : rounded.toFormat("yyyy-MM-dd'T'HH:mm:ss");
+}
+
+const US_DATE_FORMATS = ['M/d/yyyy', 'M/d/yy', 'M/d/yyyy H:mm', 'M/d/yy H:mm', 'M/d/yyyy H:mm:ss', 'M/d/yyyy h:mm a'];
+
+function dueText(c: SheetCell): string | null {
+  if (isBlank(c)) return null;
+  // Excel stores wall-clock date-times without a zone; ExcelJS hands them over as UTC fields.
+  if (c instanceof Date) return wallClockText(DateTime.fromJSDate(c, { zone: 'utc' }));
+  if (typeof c === 'number') {
+    // a date cell that lost its date format shows its serial number
+    if (c > 1 && c < 2_958_466) return wallClockText(EXCEL_EPOCH.plus({ milliseconds: Math.round(c * 86_400_000) }));
+    throw new CellProblem(`must be a date (got ${c})`);
+  }
+  const text = String(c).trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    if (!DateTime.fromISO(text, { zone: 'utc' }).isValid) throw new CellProblem(`'${text}' is not a valid date`);
+    return text;
+  }
+  const isoDateTime = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(text) ? text.replace(' ', 'T') : null;
+  if (isoDateTime) {
+    if (!DateTime.fromISO(isoDateTime, { zone: 'utc' }).isValid) throw new CellProblem(`'${text}' is not a valid date and time`);
+    return isoDateTime;
+  }
+  // US plant: Excel's CSV export writes dates as M/D/YYYY
+  for (const format of US_DATE_FORMATS) {
+    const parsed = DateTime.fromFormat(text, format, { zone: 'utc', locale: 'en-US' });
+    if (parsed.isValid) return wallClockText(parsed);
+  }
+  throw new CellProblem(`'${text}' is not a date (use YYYY-MM-DD, e.g. 2026-12-01)`);
+}
+
+// ---------------------------------------------------------------- writing
+
+type ColumnKind = 'text' | 'integer' | 'instant' | 'due';
+export interface ExportColumn {
+  header: string;
+  kind: ColumnKind;
+  width: number;
+}
+export type ExportValue = string | number | null;
+export interface ExportTable {
+  columns: ExportColumn[];
+  /** text / integer values; instants as ISO strings (UTC), converted to plant-local time by the writers */
+  rows: ExportValue[][];
+}
+
+const STEP_COLUMNS = ['process', 'machine', 'state', 'produced', 'start', 'end'] as const;
+
+/** The work-order list as a table: one row per lot, then six columns per routing step. */
+export function workOrderExportTable(views: WorkOrder[]): ExportTable {
+  const steps = Math.max(0, ...views.map((v) => v.operations.length));
+  const columns: ExportColumn[] = [
+    { header: 'Lot', kind: 'text', width: 12 },
+    { header: 'Product', kind: 'text', width: 22 },
+    { header: 'Item number', kind: 'text', width: 12 },
+    { header: 'Quantity', kind: 'integer', width: 11 },
+    { header: 'Due', kind: 'due', width: 17 },
+    { header: 'Status', kind: 'text', width: 11 },
+    { header: 'Forecast end', kind: 'instant', width: 17 },
+    { header: 'Late', kind: 'text', width: 6 },
+    { header: 'Produced', kind: 'integer', width: 11 },
+    { header: 'Priority', kind: 'integer', width: 8 },
+    { header: 'Rate mode', kind: 'text', width: 10 },
+    { header: 'Notes', kind: 'text', width: 30 },
+  ];
+  for (let step = 1; step <= steps; step++) {
+    const kinds: Record<(typeof STEP_COLUMNS)[number], [ColumnKind, number]> = {
+      process: ['text', 18], machine: ['text', 14], state: ['text', 9], produced: ['integer', 11], start: ['instant', 17], end: ['instant', 17],
+    };
+    for (const name of STEP_COLUMNS) columns.push({ header: `Step ${step} ${name}`, kind: kinds[name][0], width: kinds[name][1] });
+  }
+  const rows = views.map((v) => {
+    const row: ExportValue[] = [
+      v.lot, v.productName, v.itemNumber, v.quantity, v.due, v.status, v.forecastEnd, v.late ? 'yes' : 'no', v.produced, v.priority, v.rateMode ?? '', v.notes,
+    ];
+    for (let step = 0; step < steps; step++) {
+      const op = v.operations[step];
+      if (!op) row.push(null, null, null, null, null, null);
+      else row.push(op.groupName, op.machineName, op.state, op.produced, op.forecastStart, op.forecastEnd);
+    }
+    return row;
+  });
+  return { columns, rows };
+}
+
+/**
+ * A due date entered as "2026-12-01" is stored as the end of that day (local midnight after it);
+ * writing it back as that date keeps an export → edit → import round trip on the same instant.
+ */
+function localDue(iso: string, zone: string): { date: DateTime; dateOnly: boolean } {
+  const local = DateTime.fromISO(iso, { zone });
+  const midnight = local.hour === 0 && local.minute === 0 && local.second === 0 && local.millisecond === 0;
+  return midnight ? { date: local.minus({ days: 1 }), dateOnly: true } : { date: local, dateOnly: false };
+}
+
+function csvText(value: ExportValue, kind: ColumnKind, zone: string): string {
+  if (value === null || value === '') return '';
+  if (kind === 'instant') return DateTime.fromISO(String(value), { zone }).toFormat('yyyy-MM-dd HH:mm');
+  if (kind === 'due') {
+    const { date, dateOnly } = localDue(String(value), zone);
+    return date.toFormat(dateOnly ? 'yyyy-MM-dd' : 'yyyy-MM-dd HH:mm');
+  }
+  const text = String(value);
+  // a text starting like a formula would be run by Excel on opening (CSV injection)
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/** RFC 4180: fields with a comma, quote or line break in double quotes, quotes doubled, CRLF line ends. */
+export function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** CSV with a UTF-8 byte order mark, so Excel opens accents and "–" correctly. Times are plant-local. */
+export function tableToCsv(table: ExportTable, zone: string): string {
+  const lines = [table.columns.map((c) => csvField(c.header)).join(',')];
+  for (const row of table.rows) lines.push(row.map((value, i) => csvField(csvText(value, table.columns[i].kind, zone))).join(','));
+  return '\ufeff' + lines.join('\r\n') + '\r\n';
+}
+
+/** Excel has no time zones: a plant-local wall-clock time is written as those UTC fields. */
+const excelDate = (local: DateTime): Date => local.setZone('utc', { keepLocalTime: true }).toJSDate();
+
+function styleHeader(sheet: Worksheet, columns: { header: string; width: number }[]): void {
+  sheet.columns = columns.map((c) => ({ header: c.header, width: c.width }));
+  const header = sheet.getRow(1);
+  header.font = { bold: true };
+  header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
+  sheet.views = [{ state: 'frozen', ySplit: 1 }];
+}
+
+async function newWorkbook(): Promise<Workbook> {
+  const { default: ExcelJS } = await import('exceljs');
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'qmfg';
+  return workbook;
+}
+
+async function workbookBytes(workbook: Workbook): Promise<Buffer> {
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+export async function tableToXlsx(table: ExportTable, zone: string, sheetName = 'Work orders'): Promise<Buffer> {
+  const workbook = await newWorkbook();
+  const sheet = workbook.addWorksheet(sheetName);
+  styleHeader(sheet, table.columns);
+  for (const values of table.rows) {
+    const row = sheet.addRow(values.map(() => null));
+    values.forEach((value, i) => {
+      const cell: ExcelCell = row.getCell(i + 1);
+      const kind = table.columns[i].kind;
+      if (value === null || value === '') return;
+      if (kind === 'instant') {
+        cell.value = excelDate(DateTime.fromISO(String(value), { zone }));
+        cell.numFmt = 'yyyy-mm-dd hh:mm';
+      } else if (kind === 'due') {
+        const { date, dateOnly } = localDue(String(value), zone);
+        cell.value = excelDate(date);
+        cell.numFmt = dateOnly ? 'yyyy-mm-dd' : 'yyyy-mm-dd hh:mm';
+      } else if (kind === 'integer') {
+        cell.value = Number(value);
+        cell.numFmt = '#,##0';
+      } else {
+        cell.value = String(value);
+      }
+    });
+  }
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: table.columns.length } };
+  return workbookBytes(workbook);
+}
+
+/** rows of the template that get input help (formats, validation) */
+const TEMPLATE_ROWS = 1000;
+
+/**
+ * The import template: the work-order sheet with its headers and one example row, and a "Products"
+ * sheet listing what the product column accepts. `today` is the plant-local date of the example's due.
+ */
+export async function workOrderTemplate(products: Pick<Product, 'key' | 'name' | 'shortName' | 'itemNumber' | 'routing'>[], groupNames: Map<string, string>, today: string): Promise<Buffer> {
+  const workbook = await newWorkbook();
+  const sheet = workbook.addWorksheet('Work orders');
+  const columns = [
+    { header: 'Lot', width: 12, note: 'Lot number, unique (e.g. 159070). Leading zeros are kept: this column is formatted as text.' },
+    { header: 'Product', width: 22, note: 'Product key, 7-digit item number or product name — see the Products sheet.' },
+    { header: 'Quantity', width: 11, note: 'Units to make, a whole number > 0.' },
+    { header: 'Due', width: 12, note: 'Due date (YYYY-MM-DD): due by the end of that day, plant time. Optional.' },
+    { header: 'Priority', width: 9, note: '0 (normal) to 9. Optional.' },
+    { header: 'Notes', width: 40, note: 'Free text. Optional.' },
+    { header: 'Rate mode', width: 11, note: "Forecast rate: 'standard' (routing rate) or 'observed' (from machine data); empty = site default." },
+  ];
+  styleHeader(sheet, columns);
+  columns.forEach((c, i) => {
+    sheet.getRow(1).getCell(i + 1).note = c.note;
+  });
+  const example = products[0];
+  sheet.addRow([
+    '0159070',
+    example?.itemNumber ?? '',
+    200_000,
+    excelDate(DateTime.fromISO(today, { zone: 'utc' }).plus({ days: 14 })),
+    0,
+    'Example row: overwrite it with your first work order',
+    'standard',
+  ]);
+  // column formats reach the cells a planner types into: '@' keeps typed leading zeros of lots
+  sheet.getColumn(1).numFmt = '@';
+  sheet.getColumn(3).numFmt = '#,##0';
+  sheet.getColumn(4).numFmt = 'yyyy-mm-dd';
+  const rows = (column: string) => `${column}2:${column}${TEMPLATE_ROWS + 1}`;
+  // one validation per range (not per cell): ExcelJS supports it at run time, its typings do not
+  const validations = (sheet as Worksheet & { dataValidations: { add(range: string, validation: DataValidation): void } }).dataValidations;
+  validations.add(rows('C'), {
+    type: 'whole', operator: 'greaterThan', formulae: [0], allowBlank: true, showErrorMessage: true, errorTitle: 'Quantity', error: 'A whole number greater than 0',
+  });
+  validations.add(rows('E'), {
+    type: 'whole', operator: 'between', formulae: [0, 9], allowBlank: true, showErrorMessage: true, errorTitle: 'Priority', error: 'A whole number from 0 to 9',
+  });
+  validations.add(rows('G'), {
+    type: 'list', formulae: ['"standard,observed"'], allowBlank: true, showErrorMessage: true, errorTitle: 'Rate mode',
+    error: "Choose 'standard' or 'observed', or leave it empty for the site default",
+  });
+  const list = workbook.addWorksheet('Products');
+  styleHeader(list, [
+    { header: 'Key', width: 16 },
+    { header: 'Item number', width: 12 },
+    { header: 'Name', width: 24 },
+    { header: 'Short name', width: 12 },
+    { header: 'Routing', width: 50 },
+  ]);
+  for (const p of products) {
+    list.addRow([p.key, p.itemNumber, p.name, p.shortName, p.routing.map((s) => groupNames.get(s.group) ?? s.group).join(' → ')]);
+  }
+  return workbookBytes(workbook);
+}
