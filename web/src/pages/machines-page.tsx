@@ -35,7 +35,7 @@ function MachineCard({ machine }: { machine: Machine }) {
 export function MachinesPage() {
   const plant = useResource(loadPlant, [], ['plant']);
   const groups = plant.data?.groups ?? [];
-  const machines = plant.data?.machines ?? [];
+  const machines = (plant.data?.machines ?? []).slice().sort((a, b) => a.sortOrder - b.sortOrder || a.name.localeCompare(b.name));
   const ungrouped = machines.filter((m) => !groups.some((g) => g.key === m.group));
   const sections = [
     ...groups.map((group) => ({ key: group.key, name: group.name, machines: machines.filter((m) => m.group === group.key) })),

@@ -141,7 +141,11 @@ export function MachinesTab() {
   const [editing, setEditing] = useState<Machine | 'new' | null>(null);
   const [deleting, setDeleting] = useState<Machine | null>(null);
   const groupName = (key: string) => plant.data?.groups.find((g) => g.key === key)?.name ?? key;
-  const machines = plant.data?.machines;
+  // the plant's order: by process group, then by position within it
+  const groupOrder = (key: string) => plant.data?.groups.findIndex((g) => g.key === key) ?? -1;
+  const machines = plant.data?.machines
+    .slice()
+    .sort((a, b) => groupOrder(a.group) - groupOrder(b.group) || a.sortOrder - b.sortOrder || a.name.localeCompare(b.name));
 
   return (
     <section data-testid="admin-machines">

@@ -217,20 +217,20 @@ function ProductForm({ existing, groups, onDone, onCancel }: {
           <Field label="Name" name="name" error={errors.name} className="span-2">
             <input value={draft.name} onChange={(e) => set({ name: e.target.value })} data-testid="input-name" />
           </Field>
-          <Field label="Short name" name="shortName" error={errors.shortName} hint="Shown on the board's job blocks">
+          <Field label="Short name" name="shortName" error={errors.shortName} hint="Shown on the board's job blocks" className="span-2">
             <input value={draft.shortName} onChange={(e) => set({ shortName: e.target.value })} maxLength={40} data-testid="input-shortName" />
           </Field>
-          <Field label="Colour" name="color" error={errors.color}>
+          <Field label="Colour" name="color" error={errors.color} hint="Colour of its jobs on the board" className="span-2">
             <div className="colour-picker">
               <input type="color" value={/^#[0-9a-fA-F]{6}$/.test(draft.color) ? draft.color : '#000000'} onChange={(e) => set({ color: e.target.value })} aria-label="Pick a colour" data-testid="input-color-picker" />
-              <input value={draft.color} onChange={(e) => set({ color: e.target.value })} className="mono input-short" aria-label="Colour as hex" data-testid="input-color" />
+              <input value={draft.color} onChange={(e) => set({ color: e.target.value })} className="mono input-hex" aria-label="Colour as hex" data-testid="input-color" />
+              <div className="swatches" role="group" aria-label="Preset colours">
+                {PRESET_COLOURS.map((colour) => (
+                  <button key={colour} type="button" className={`swatch${draft.color.toLowerCase() === colour ? ' swatch-selected' : ''}`} style={{ background: colour }} onClick={() => set({ color: colour })} aria-label={`Use colour ${colour}`} />
+                ))}
+              </div>
             </div>
           </Field>
-        </div>
-        <div className="swatches" role="group" aria-label="Preset colours">
-          {PRESET_COLOURS.map((colour) => (
-            <button key={colour} type="button" className={`swatch${draft.color.toLowerCase() === colour ? ' swatch-selected' : ''}`} style={{ background: colour }} onClick={() => set({ color: colour })} aria-label={`Use colour ${colour}`} />
-          ))}
         </div>
         <RoutingEditor
           steps={draft.routing}

@@ -128,7 +128,7 @@ export function DayEditor({ base, dayIndex, weekday, holidayName, onClose, onSav
   const editing = step === 'edit';
   return (
     <Modal
-      title={editing ? `${label.long}` : `Apply the ${label.weekday} shifts to…`}
+      title={editing ? label.long : `Save the shifts of ${label.long}`}
       onClose={onClose}
       closeable={!submit.busy}
       testId="day-editor"
@@ -235,28 +235,35 @@ export function DayEditor({ base, dayIndex, weekday, holidayName, onClose, onSav
           </p>
         </div>
       ) : (
-        <fieldset className="apply-choice" data-testid="apply-choice">
-          <legend>Apply to:</legend>
-          <label className={`choice${scope === 'week' ? ' choice-selected' : ''}`}>
-            <input type="radio" name="scope" value="week" checked={scope === 'week'} onChange={() => setScope('week')} data-testid="apply-week" />
-            <span>
-              <strong>This week only</strong>
-              <span className="choice-detail">
-                {snapshot.week} · {weekSpanLabel(snapshot.dates)}. Other weeks keep their shifts.
+        <div className="apply-step">
+          <p className="apply-summary">
+            {shifts.length === 0
+              ? `${label.weekday}: no shifts (not working)`
+              : `${label.weekday}: ${currentShifts().map(([start, end]) => `${start}–${end}`).join(', ')}`}
+          </p>
+          <fieldset className="apply-choice" data-testid="apply-choice">
+            <legend>Apply to:</legend>
+            <label className={`choice${scope === 'week' ? ' choice-selected' : ''}`}>
+              <input type="radio" name="scope" value="week" checked={scope === 'week'} onChange={() => setScope('week')} data-testid="apply-week" />
+              <span>
+                <strong>This week only</strong>
+                <span className="choice-detail">
+                  {snapshot.week} · {weekSpanLabel(snapshot.dates)}. Other weeks keep their shifts.
+                </span>
               </span>
-            </span>
-          </label>
-          <label className={`choice${scope === 'default' ? ' choice-selected' : ''}`}>
-            <input type="radio" name="scope" value="default" checked={scope === 'default'} onChange={() => setScope('default')} data-testid="apply-default" />
-            <span>
-              <strong>Every week (default)</strong>
-              <span className="choice-detail">
-                Changes {weekdayPlural} in every week that has no shifts of its own, from now on.
-                {snapshot.overridden ? ' This week has its own shifts and keeps them until you reset it to the default.' : ''}
+            </label>
+            <label className={`choice${scope === 'default' ? ' choice-selected' : ''}`}>
+              <input type="radio" name="scope" value="default" checked={scope === 'default'} onChange={() => setScope('default')} data-testid="apply-default" />
+              <span>
+                <strong>Every week (default)</strong>
+                <span className="choice-detail">
+                  Changes {weekdayPlural} in every week that has no shifts of its own, from now on.
+                  {snapshot.overridden ? ' This week has its own shifts and keeps them until you reset it to the default.' : ''}
+                </span>
               </span>
-            </span>
-          </label>
-        </fieldset>
+            </label>
+          </fieldset>
+        </div>
       )}
     </Modal>
   );

@@ -2,7 +2,7 @@
 // A day's header (or anywhere in its column) opens that day's editor.
 import type { WeekView } from '../../../../src/features/calendar/schemas.js';
 import { dayLabel } from '../../lib/plant-time.js';
-import { formatMinutes, layoutWeek, MINUTES_PER_DAY, shiftSpan, type DayLayout, type ShiftPiece } from './week-layout.js';
+import { formatHours, formatMinutes, layoutWeek, MINUTES_PER_DAY, shiftSpan, type DayLayout, type ShiftPiece } from './week-layout.js';
 
 const AXIS_HOURS = [0, 3, 6, 9, 12, 15, 18, 21, 24];
 
@@ -23,13 +23,16 @@ function ShiftBlock({ piece }: { piece: ShiftPiece }) {
     ? `${label}: continues from the day before until ${piece.shift[1]}`
     : `${label} (${duration})${piece.continues ? ', ends the next day' : ''}${piece.cancelled ? ' — not worked: holiday' : ''}`;
   return (
-    <div className={classes} style={{ top: pct(piece.top), height: pct(height) }} data-testid={testId} title={title}>
+    <div className={classes} style={{ top: `calc(${pct(piece.top)} + 1px)`, height: `calc(${pct(height)} - 2px)` }} data-testid={testId} title={title}>
       {piece.continuation ? (
         <span className="shift-time">… {piece.shift[1]}</span>
       ) : (
         <>
-          <span className="shift-time">{label}</span>
-          {height >= 90 ? <span className="shift-duration">{piece.cancelled ? 'holiday — not worked' : `${duration}${piece.continues ? ' · ends next day' : ''}`}</span> : null}
+          <span className="shift-time">
+            {piece.shift[0]}–<wbr />
+            {piece.shift[1]}
+          </span>
+          {height >= 90 ? <span className="shift-duration">{piece.cancelled ? 'not worked' : `${duration}${piece.continues ? ' · ends next day' : ''}`}</span> : null}
         </>
       )}
     </div>
@@ -38,20 +41,30 @@ function ShiftBlock({ piece }: { piece: ShiftPiece }) {
 
 function DayHeader({ day, today, onEdit }: { day: DayLayout; today: boolean; onEdit: () => void }) {
   const label = dayLabel(day.date);
+  const working = day.pieces.some((p) => !p.continuation);
   return (
     <button type="button" className={`day-header${today ? ' day-today' : ''}${day.holiday ? ' day-holiday' : ''}`} onClick={onEdit} data-testid={`day-edit-${day.weekday}`} aria-label={`Edit shifts of ${label.long}`}>
       <span className="day-name">
         {label.weekday}
+        <PencilIcon />
+      </span>
+      <span className="day-date">
+        {label.date}
         {today ? <span className="today-pill">Today</span> : null}
       </span>
-      <span className="day-date">{label.date}</span>
       <span className="day-hours" data-testid={`day-hours-${day.weekday}`}>
-        {day.holiday ? 'Holiday' : day.pieces.some((p) => !p.continuation) ? formatMinutes(day.plannedMinutes) : 'Not working'}
-      </span>
-      <span className="day-edit-hint" aria-hidden="true">
-        Edit
+        {day.holiday ? 'Holiday' : working ? formatHours(day.plannedMinutes / 60) : 'Not working'}
       </span>
     </button>
+  );
+}
+
+function PencilIcon() {
+  return (
+    <svg className="day-edit-icon" viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+      <path d="M4 20h4L19 9l-4-4L4 16z" />
+      <path d="M14 6l4 4" />
+    </svg>
   );
 }
 

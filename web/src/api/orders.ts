@@ -1,0 +1,136 @@
+// Endpoints of work orders (/api/work-orders, by lot) and the planning board (/api/schedule/board),
+// typed by the schemas the server validates with.
+import { z } from 'zod';
+import {
+  workOrderSchema, type WorkOrder, type WorkOrderCreate, type WorkOrderListQuery, type WorkOrderUpdate,
+} from '../../../src/features/orders/schemas.js';
+import type { Board } from '../../../src/features/orders/board.js';
+import type { AuditEntry } from '../../../src/features/audit/repository.js';
+import { ApiError, normaliseFieldPath, requestJson, requestVoid, type FieldErrors } from './client.js';
+
+/*
+ * The board's schema lives in src/features/orders/board.ts next to the query that builds it, a module
+ * that also pulls in the repositories (Kysely, node:crypto). Importing it here would drag server code
+ * into the browser bundle, so the browser checks the answer with this copy; `satisfies` keeps the
+ * two in step at compile time (a renamed or retyped field on the server fails `tsc` here).
+ */
+const boardBarSchema = z.object({
+  lot: z.string(),
+  step: z.number(),
+  product: z.string(),
+  shortName: z.string(),
+  color: z.string(),
+  quantity: z.number(),
+  produced: z.number(),
+  state: z.string(),
+  position: z.number().nullable(),
+  start: z.number().nullable(),
+  end: z.number().nullable(),
+  late: z.boolean(),
+  due: z.number().nullable(),
+  version: z.number(),
+});
+const boardSchema = z.object({
+  group: z.object({ key: z.string(), name: z.string() }),
+  from: z.number(),
+  to: z.number(),
+  now: z.number(),
+  lanes: z.array(z.object({ machine: z.string(), name: z.string(), enabled: z.boolean(), bars: z.array(boardBarSchema) })),
+  parked: z.array(boardBarSchema),
+  nonWorking: z.array(z.object({ start: z.number(), end: z.number() })),
+}) satisfies z.ZodType<Board>;
+
+export type { Board, BoardBar } from '../../../src/features/orders/board.js';
+export type BoardLane = Board['lanes'][number];
+
+/** What the history of a work order shows: the audit trail's entries for that lot. */
+const historyEntrySchema = z.object({
+  at: z.number(),
+  actor: z.string(),
+  action: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+  reason: z.string().nullable(),
+}) satisfies z.ZodType<Pick<AuditEntry, 'at' | 'actor' | 'action' | 'before' | 'after' | 'reason'>>;
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+
+const lotPath = (lot: string) => `/api/work-orders/${encodeURIComponent(lot)}`;
+const operationPath = (lot: string, step: number, action: string) => `${lotPath(lot)}/operations/${step}/${action}`;
+
+export type WorkOrderFilters = Partial<Pick<WorkOrderListQuery, 'search' | 'product' | 'status' | 'late' | 'sort' | 'dir'>>;
+
+/** The query string of a list or export request; empty filters are left out. */
+export function filtersQuery(filters: WorkOrderFilters): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+export const listWorkOrders = (filters: WorkOrderFilters = {}) => requestJson('GET', `/api/work-orders${filtersQuery(filters)}`, z.array(workOrderSchema));
+export const getWorkOrder = (lot: string) => requestJson('GET', lotPath(lot), workOrderSchema);
+export const getWorkOrderHistory = (lot: string) => requestJson('GET', `${lotPath(lot)}/history`, z.array(historyEntrySchema));
+export const createWorkOrder = (input: WorkOrderCreate) => requestJson('POST', '/api/work-orders', workOrderSchema, input);
+export const updateWorkOrder = (lot: string, patch: WorkOrderUpdate) => requestJson('PATCH', lotPath(lot), workOrderSchema, patch);
+export const deleteWorkOrder = (lot: string, version: number) => requestVoid('DELETE', `${lotPath(lot)}?version=${version}`);
+
+export type LoadMode = 'replace' | 'insert' | 'append' | 'position';
+export interface LoadRequest {
+  machine: string;
+  mode: LoadMode;
+  position?: number;
+  version?: number;
+}
+export const loadOperation = (lot: string, step: number, request: LoadRequest) => requestJson('POST', operationPath(lot, step, 'load'), workOrderSchema, request);
+
+export type OperationAction = 'park' | 'hold' | 'release' | 'close';
+export const operationAction = (lot: string, step: number, action: OperationAction, body: { version?: number; reason?: string } = {}) =>
+  requestJson('POST', operationPath(lot, step, action), workOrderSchema, body);
+
+export const getBoard = (group: string, from: number, to: number) =>
+  requestJson('GET', `/api/schedule/board?group=${encodeURIComponent(group)}&from=${Math.floor(from)}&to=${Math.ceil(to)}`, boardSchema);
+
+// ---- spreadsheets: import, template, export (src/features/orders/io-routes.ts) ----
+
+const importResultSchema = z.object({
+  imported: z.number(),
+  errors: z.array(z.object({ row: z.number(), field: z.string(), message: z.string() })),
+});
+export type ImportResult = z.infer<typeof importResultSchema>;
+
+export const templateUrl = '/api/work-orders/template.xlsx';
+export const exportUrl = (format: 'xlsx' | 'csv', filters: WorkOrderFilters) => `/api/work-orders/export.${format}${filtersQuery(filters)}`;
+
+/**
+ * Uploads a filled template or a CSV. The file goes as multipart form data, which the JSON helpers of
+ * client.ts do not send, so the error body is read here the same way they read it.
+ */
+export async function importWorkOrders(file: File): Promise<ImportResult> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  let response: Response;
+  try {
+    response = await fetch('/api/work-orders/import', { method: 'POST', headers: { accept: 'application/json' }, body: form });
+  } catch (cause) {
+    throw new ApiError(`Cannot reach the qmfg server (${(cause as Error).message}). Check the network and try again.`, 0, 'network');
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    body = undefined;
+  }
+  if (!response.ok) {
+    const error = (body as { error?: { code?: string; message?: string; fields?: { path: string; message: string }[] } } | undefined)?.error;
+    const fields: FieldErrors = {};
+    for (const field of error?.fields ?? []) fields[normaliseFieldPath(field.path)] ??= field.message;
+    throw new ApiError(error?.message ?? `The server answered ${response.status} ${response.statusText}`.trim(), response.status, error?.code ?? `http_${response.status}`, fields);
+  }
+  const parsed = importResultSchema.safeParse(body);
+  if (!parsed.success) throw new ApiError('The server answered the import with an unexpected shape. Reload the page; if it persists the app and server versions differ.', response.status, 'bad_response');
+  return parsed.data;
+}
+
+export type { WorkOrder };

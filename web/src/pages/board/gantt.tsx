@@ -1,0 +1,451 @@
+// The Gantt part of the board: a time axis in plant time, one lane per machine with its jobs as bars,
+// non-working time shaded, a now-line. Pan by dragging the axis or an empty part of a lane, zoom with
+// the wheel (or a trackpad / touch pinch) around the pointer.
+//
+// Drawn as positioned HTML rather than with a timeline library: the bars are React elements (large
+// labels, progress, LATE and HELD marks, test ids), the axis is computed with Luxon in the plant's
+// zone whatever the browser's zone is, and one pointer-event drag serves mouse, pen and touch for
+// both the bars and the parking lot.
+import { useEffect, useLayoutEffect, useRef, useState, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
+import { DateTime } from 'luxon';
+import type { Board, BoardBar, BoardLane } from '../../api/orders.js';
+import { axisFor, panWindow, zoomWindow, type TimeWindow } from './time-scale.js';
+import { formatInstant, formatQuantity, progressOf, textColourOn } from '../work-orders/format.js';
+import { sameOperation, type DropPlacement, type OperationRef } from './drop.js';
+
+export interface LaneDropHint {
+  machine: string;
+  at: number;
+  placement: DropPlacement;
+  allowed: boolean;
+}
+
+export interface GanttProps {
+  board: Board;
+  view: TimeWindow;
+  zone: string;
+  now: number;
+  onViewChange: (next: TimeWindow | ((current: TimeWindow) => TimeWindow)) => void;
+  /** a bar was pressed: the board decides whether it becomes a drag */
+  onBarPointerDown: (event: ReactPointerEvent<HTMLElement>, bar: BoardBar, machine: string) => void;
+  onOpen: (bar: BoardBar) => void;
+  /** the lane the dragged item is over, to draw where it would go */
+  dropHint: LaneDropHint | null;
+  /** an operation being moved (dimmed until the board has reloaded) */
+  moving: OperationRef | null;
+  selected: OperationRef | null;
+}
+
+/** Keeps the latest value in a ref for event handlers registered once. */
+function useLatest<T>(value: T) {
+  const ref = useRef(value);
+  ref.current = value;
+  return ref;
+}
+
+export function Gantt({ board, view, zone, now, onViewChange, onBarPointerDown, onOpen, dropHint, moving, selected }: GanttProps) {
+  const axisRef = useRef<HTMLDivElement>(null);
+  const areaRef = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+
+  useLayoutEffect(() => {
+    const axis = axisRef.current;
+    if (!axis) return;
+    const measure = () => setWidth(axis.clientWidth);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(axis);
+    return () => observer.disconnect();
+  }, []);
+
+  useGestures(areaRef, axisRef, view, onViewChange);
+
+  const span = view.end - view.start;
+  const x = (t: number) => ((t - view.start) / span) * width;
+  const axis = width > 0 ? axisFor(view, width, zone) : { minor: [], major: [], unitLabel: '' };
+  const nowX = x(now);
+  const nowVisible = nowX >= 0 && nowX <= width;
+
+  return (
+    <div className="gantt" ref={areaRef} data-testid="gantt" style={{ ['--track-width' as string]: `${width}px` }}>
+      <div className="gantt-header">
+        <div className="gantt-corner">
+          <span>Machine</span>
+        </div>
+        <div className="gantt-axis" ref={axisRef} data-testid="gantt-axis" title="Drag to move in time; wheel or pinch to zoom" aria-label={`Time axis in ${axis.unitLabel}`}>
+          <div className="axis-major">
+            {axis.major.map((tick, i) => {
+              const left = Math.max(0, x(tick.at));
+              const next = axis.major[i + 1];
+              const right = next ? Math.min(width, x(next.at)) : width;
+              if (right - left < 24) return null;
+              return (
+                <span key={tick.at} className="axis-major-label" style={{ left, maxWidth: right - left }}>
+                  {tick.label}
+                </span>
+              );
+            })}
+            {axis.major.map((tick) => (x(tick.at) > 0 ? <span key={`l${tick.at}`} className="axis-major-line" style={{ left: x(tick.at) }} /> : null))}
+          </div>
+          <div className="axis-minor">
+            {axis.minor.map((tick) => {
+              const left = x(tick.at);
+              if (left < -80 || left > width) return null;
+              return (
+                <span key={tick.at} className="axis-minor-tick" style={{ left }}>
+                  <span className="axis-minor-label">{tick.label}</span>
+                </span>
+              );
+            })}
+          </div>
+          {nowVisible ? (
+            <span className="axis-now" style={{ left: nowX }} data-testid="now-label">
+              {DateTime.fromMillis(now, { zone }).toFormat('HH:mm')}
+            </span>
+          ) : null}
+        </div>
+      </div>
+      <div className="gantt-lanes" data-testid="gantt-lanes">
+        <div className="gantt-overlay" aria-hidden="true">
+          {board.nonWorking.map((gap) => {
+            const left = Math.max(0, x(gap.start));
+            const right = Math.min(width, x(gap.end));
+            if (right - left < 0.5) return null;
+            return <span key={gap.start} className="non-working" style={{ left, width: right - left }} />;
+          })}
+          {axis.minor.map((tick) => {
+            const left = x(tick.at);
+            return left > 0 && left < width ? <span key={tick.at} className="grid-line" style={{ left }} /> : null;
+          })}
+          {axis.major.map((tick) => {
+            const left = x(tick.at);
+            return left > 0 && left < width ? <span key={`m${tick.at}`} className="grid-line grid-line-major" style={{ left }} /> : null;
+          })}
+          {nowVisible ? <span className="now-line" style={{ left: nowX }} data-testid="now-line" /> : null}
+        </div>
+        {board.lanes.map((lane) => (
+          <Lane
+            key={lane.machine}
+            lane={lane}
+            x={x}
+            width={width}
+            zone={zone}
+            now={now}
+            onBarPointerDown={onBarPointerDown}
+            onOpen={onOpen}
+            hint={dropHint?.machine === lane.machine ? dropHint : null}
+            moving={moving}
+            selected={selected}
+          />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+/** Rows so that overlapping bars (rare: a held job beside the next one) do not hide each other. */
+function stackRows(bars: BoardBar[]): { rows: Map<BoardBar, number>; count: number } {
+  const rows = new Map<BoardBar, number>();
+  const rowEnds: number[] = [];
+  for (const bar of [...bars].sort((a, b) => (a.start ?? 0) - (b.start ?? 0))) {
+    if (bar.start === null || bar.end === null) continue;
+    let row = rowEnds.findIndex((end) => end <= (bar.start as number));
+    if (row === -1) {
+      row = rowEnds.length;
+      rowEnds.push(bar.end);
+    } else rowEnds[row] = bar.end;
+    rows.set(bar, row);
+  }
+  return { rows, count: Math.max(1, rowEnds.length) };
+}
+
+function Lane({ lane, x, width, zone, now, onBarPointerDown, onOpen, hint, moving, selected }: {
+  lane: BoardLane;
+  x: (t: number) => number;
+  width: number;
+  zone: string;
+  now: number;
+  onBarPointerDown: GanttProps['onBarPointerDown'];
+  onOpen: GanttProps['onOpen'];
+  hint: LaneDropHint | null;
+  moving: OperationRef | null;
+  selected: OperationRef | null;
+}) {
+  const planned = lane.bars.filter((b) => b.start !== null && b.end !== null);
+  const unplanned = lane.bars.filter((b) => b.start === null || b.end === null);
+  const { rows, count } = stackRows(planned);
+  const queueEnd = planned.reduce<number | null>((latest, b) => (latest === null || (b.end as number) > latest ? (b.end as number) : latest), null);
+  const lateCount = lane.bars.filter((b) => b.late).length;
+
+  return (
+    <div className={`lane${lane.enabled ? '' : ' lane-disabled'}${hint ? (hint.allowed ? ' lane-drop' : ' lane-drop-refused') : ''}`} data-testid={`lane-${lane.machine}`}>
+      <div className="lane-label">
+        <span className="lane-name">{lane.name}</span>
+        <span className="lane-meta">
+          {lane.enabled ? (
+            <>
+              {lane.bars.length === 0 ? 'idle' : `${lane.bars.length} job${lane.bars.length === 1 ? '' : 's'}`}
+              {queueEnd !== null ? <> · free {formatInstant(queueEnd, zone, now)}</> : null}
+            </>
+          ) : (
+            <span className="badge badge-muted">Disabled</span>
+          )}
+        </span>
+        <span className="lane-flags">
+          {lateCount > 0 ? <span className="badge badge-late">{lateCount} late</span> : null}
+          {unplanned.length > 0 ? (
+            <span className="badge badge-warn" title={`Not in the calendar's working time: ${unplanned.map((b) => b.lot).join(', ')}`}>
+              {unplanned.length} unplanned
+            </span>
+          ) : null}
+        </span>
+      </div>
+      <div className="lane-track" data-drop-lane={lane.machine} data-testid={`track-${lane.machine}`}>
+        {width > 0
+          ? planned.map((bar) => (
+              <Bar
+                key={`${bar.lot}/${bar.step}`}
+                bar={bar}
+                machine={lane.machine}
+                x={x}
+                width={width}
+                zone={zone}
+                row={rows.get(bar) ?? 0}
+                rowCount={count}
+                onPointerDown={onBarPointerDown}
+                onOpen={onOpen}
+                moving={moving !== null && sameOperation(moving, bar)}
+                selected={selected !== null && sameOperation(selected, bar)}
+              />
+            ))
+          : null}
+        {width > 0
+          ? planned
+              .filter((bar) => bar.late && bar.due !== null && x(bar.due) >= 0 && x(bar.due) <= width)
+              .map((bar) => (
+                <span key={`due-${bar.lot}/${bar.step}`} className="due-marker" style={{ left: x(bar.due as number) }} title={`Lot ${bar.lot} is due ${formatInstant(bar.due, zone, now)}`} data-testid={`due-${bar.lot}`}>
+                  <span className="due-flag">DUE {bar.lot}</span>
+                </span>
+              ))
+          : null}
+        {hint ? <DropMarker hint={hint} x={x} width={width} /> : null}
+      </div>
+    </div>
+  );
+}
+
+function DropMarker({ hint, x, width }: { hint: LaneDropHint; x: (t: number) => number; width: number }) {
+  const { placement } = hint;
+  const at = placement.next?.start ?? placement.previous?.end ?? hint.at;
+  const left = Math.min(width - 2, Math.max(0, x(at)));
+  let text: string;
+  if (!hint.allowed) text = 'Machine disabled';
+  else if (placement.mode === 'append') text = 'At the end of the queue';
+  else if (placement.next && placement.previous) text = `Between ${placement.previous.lot} and ${placement.next.lot}`;
+  else if (placement.next) text = placement.position === 0 ? `Run first, before ${placement.next.lot}` : `Before ${placement.next.lot}`;
+  else if (placement.previous) text = `After ${placement.previous.lot}`;
+  else text = 'Run first';
+  return (
+    <span className={`drop-marker${hint.allowed ? '' : ' drop-marker-refused'}`} style={{ left }} data-testid="drop-marker">
+      <span className={`drop-marker-label${left > width - 240 ? ' drop-marker-label-left' : ''}`}>{text}</span>
+    </span>
+  );
+}
+
+function Bar({ bar, machine, x, width, zone, row, rowCount, onPointerDown, onOpen, moving, selected }: {
+  bar: BoardBar;
+  machine: string;
+  x: (t: number) => number;
+  width: number;
+  zone: string;
+  row: number;
+  rowCount: number;
+  onPointerDown: GanttProps['onBarPointerDown'];
+  onOpen: GanttProps['onOpen'];
+  moving: boolean;
+  selected: boolean;
+}) {
+  const x1 = x(bar.start as number);
+  const x2 = x(bar.end as number);
+  const left = Math.max(x1, 0);
+  const right = Math.min(x2, width);
+  if (right <= left && !(x1 >= 0 && x1 <= width)) return null;
+  const visibleWidth = Math.max(4, right - left);
+  const progress = progressOf(bar.produced, bar.quantity);
+  const fillWidth = Math.min(visibleWidth, Math.max(0, x1 + progress * (x2 - x1) - left));
+  const text = textColourOn(bar.color);
+  const running = bar.state === 'running';
+  const held = bar.state === 'held';
+  const classes = [
+    'bar',
+    running ? 'bar-running' : '',
+    held ? 'bar-held' : '',
+    bar.late ? 'bar-late' : '',
+    x1 < 0 ? 'bar-cut-left' : '',
+    x2 > width ? 'bar-cut-right' : '',
+    visibleWidth < 70 ? 'bar-narrow' : '',
+    visibleWidth < 26 ? 'bar-tiny' : '',
+    moving ? 'bar-moving' : '',
+    selected ? 'bar-selected' : '',
+    text === '#ffffff' ? 'bar-on-dark' : 'bar-on-light',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const heightPct = 100 / rowCount;
+  const description = [
+    `Lot ${bar.lot} · ${bar.shortName}`,
+    `${formatQuantity(bar.produced)} of ${formatQuantity(bar.quantity)} produced`,
+    `${bar.state}${bar.late ? ' · LATE' : ''}`,
+    `${formatInstant(bar.start, zone)} → ${formatInstant(bar.end, zone)}`,
+    bar.due !== null ? `due ${formatInstant(bar.due, zone)}` : 'no due date',
+  ].join('\n');
+  return (
+    <div
+      className={classes}
+      role="button"
+      tabIndex={0}
+      aria-label={description.replace(/\n/g, ', ')}
+      title={description}
+      data-testid={`bar-${bar.lot}-${bar.step}`}
+      data-lot={bar.lot}
+      data-machine={machine}
+      data-position={bar.position ?? ''}
+      style={{ left, width: visibleWidth, top: `calc(${row * heightPct}% + 6px)`, height: `calc(${heightPct}% - 12px)`, background: bar.color, color: text }}
+      onPointerDown={(event) => onPointerDown(event, bar, machine)}
+      onClick={() => onOpen(bar)}
+      onKeyDown={(event) => {
+        if (event.key === 'Enter' || event.key === ' ') {
+          event.preventDefault();
+          onOpen(bar);
+        }
+      }}
+    >
+      <span className="bar-content">
+        <span className="bar-line">
+          {running ? (
+            <span className="bar-icon" aria-hidden="true">
+              ▶
+            </span>
+          ) : null}
+          {held ? (
+            <span className="bar-icon" aria-hidden="true">
+              ❚❚
+            </span>
+          ) : null}
+          <span className="bar-lot">{bar.lot}</span>
+          {bar.late ? <span className="bar-badge bar-badge-late">LATE</span> : null}
+          {held ? <span className="bar-badge bar-badge-held">HELD</span> : null}
+        </span>
+        <span className="bar-line bar-detail">
+          <span>{bar.shortName}</span>
+          <span className="bar-qty">
+            {formatQuantity(bar.produced)} / {formatQuantity(bar.quantity)}
+          </span>
+        </span>
+      </span>
+      <span className="bar-progress" aria-hidden="true">
+        <span className="bar-progress-fill" style={{ width: fillWidth }} />
+      </span>
+    </div>
+  );
+}
+
+/** Pan by dragging the axis or empty lane space, zoom by wheel, trackpad or two-finger pinch. */
+function useGestures(
+  areaRef: RefObject<HTMLDivElement | null>,
+  axisRef: RefObject<HTMLDivElement | null>,
+  view: TimeWindow,
+  onViewChange: GanttProps['onViewChange'],
+) {
+  const latestView = useLatest(view);
+  const latestChange = useLatest(onViewChange);
+
+  useEffect(() => {
+    const area = areaRef.current;
+    const axis = axisRef.current;
+    if (!area || !axis) return;
+    const trackBox = () => axis.getBoundingClientRect();
+
+    const onWheel = (event: WheelEvent) => {
+      const box = trackBox();
+      if (event.clientX < box.left) return; // over the machine names: let the page scroll
+      event.preventDefault();
+      const unit = event.deltaMode === 1 ? 16 : event.deltaMode === 2 ? box.height : 1;
+      const dx = event.deltaX * unit;
+      const dy = event.deltaY * unit;
+      const current = latestView.current;
+      const span = current.end - current.start;
+      if (event.shiftKey || Math.abs(dx) > Math.abs(dy)) {
+        const pixels = Math.abs(dx) > Math.abs(dy) ? dx : dy;
+        latestChange.current(panWindow(current, (pixels / box.width) * span));
+        return;
+      }
+      const anchor = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
+      latestChange.current(zoomWindow(current, Math.exp(dy * 0.0018), anchor));
+    };
+
+    // pointers pressed on the axis or on empty lane space (bars stop propagation: they drag)
+    const pointers = new Map<number, { x: number }>();
+    let gesture: { view: TimeWindow; startX: number; pinchDistance?: number; pinchCentre?: number } | null = null;
+
+    const begin = () => {
+      const points = [...pointers.values()];
+      const view0 = latestView.current;
+      if (points.length >= 2) {
+        const [a, b] = points;
+        gesture = { view: view0, startX: (a.x + b.x) / 2, pinchDistance: Math.max(10, Math.abs(a.x - b.x)), pinchCentre: (a.x + b.x) / 2 };
+      } else if (points.length === 1) {
+        gesture = { view: view0, startX: points[0].x };
+      } else gesture = null;
+    };
+
+    const onDown = (event: PointerEvent) => {
+      if (event.button !== 0 && event.pointerType === 'mouse') return;
+      const target = event.target as HTMLElement;
+      const box = trackBox();
+      if (event.clientX < box.left || target.closest('.bar, button, a, input, select')) return;
+      pointers.set(event.pointerId, { x: event.clientX });
+      area.setPointerCapture?.(event.pointerId);
+      area.classList.add('gantt-panning');
+      begin();
+    };
+    const onMove = (event: PointerEvent) => {
+      if (!pointers.has(event.pointerId) || !gesture) return;
+      pointers.set(event.pointerId, { x: event.clientX });
+      const box = trackBox();
+      const span = gesture.view.end - gesture.view.start;
+      const points = [...pointers.values()];
+      if (points.length >= 2 && gesture.pinchDistance && gesture.pinchCentre !== undefined) {
+        const [a, b] = points;
+        const distance = Math.max(10, Math.abs(a.x - b.x));
+        const centre = (a.x + b.x) / 2;
+        const anchor = (gesture.pinchCentre - box.left) / box.width;
+        const zoomed = zoomWindow(gesture.view, gesture.pinchDistance / distance, anchor);
+        const zoomedSpan = zoomed.end - zoomed.start;
+        latestChange.current(panWindow(zoomed, (-(centre - gesture.pinchCentre) / box.width) * zoomedSpan));
+        return;
+      }
+      latestChange.current(panWindow(gesture.view, (-(event.clientX - gesture.startX) / box.width) * span));
+    };
+    const onUp = (event: PointerEvent) => {
+      if (!pointers.delete(event.pointerId)) return;
+      if (pointers.size === 0) area.classList.remove('gantt-panning');
+      // the remaining finger continues as a pan from where the view is now
+      begin();
+    };
+
+    area.addEventListener('wheel', onWheel, { passive: false });
+    area.addEventListener('pointerdown', onDown);
+    area.addEventListener('pointermove', onMove);
+    area.addEventListener('pointerup', onUp);
+    area.addEventListener('pointercancel', onUp);
+    return () => {
+      area.removeEventListener('wheel', onWheel);
+      area.removeEventListener('pointerdown', onDown);
+      area.removeEventListener('pointermove', onMove);
+      area.removeEventListener('pointerup', onUp);
+      area.removeEventListener('pointercancel', onUp);
+    };
+  }, [areaRef, axisRef, latestView, latestChange]);
+}
+

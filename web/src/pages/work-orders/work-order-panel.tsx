@@ -1,0 +1,251 @@
+// One work order at a glance, from the board or the list: its operations across the processes
+// (where, in what state, forecast against due, progress, the gate after it), its history, and the
+// actions on the operation in focus. Live: a change by anyone shows up while the panel is open.
+import { useState, type ReactNode } from 'react';
+import { listMachines } from '../../api/plant.js';
+import { getWorkOrder, getWorkOrderHistory, type HistoryEntry, type WorkOrder } from '../../api/orders.js';
+import { SidePanel } from '../../components/dialogs.js';
+import { LoadFailed, Spinner } from '../../components/feedback.js';
+import { useResource } from '../../hooks/use-resource.js';
+import { OperationActions } from './operation-actions.js';
+import { STATE_LABEL, STATUS_LABEL, formatDuration, formatInstant, formatQuantity, progressOf } from './format.js';
+import './work-orders.css';
+
+type Operation = WorkOrder['operations'][number];
+
+const LIVE = ['schedule', 'production', 'plant', 'calendar'];
+
+export function WorkOrderPanel({ lot, step, zone, onClose, onChanged, footer }: {
+  lot: string;
+  /** the operation in focus (the bar that was clicked); otherwise the first one not done */
+  step?: number;
+  zone: string;
+  onClose: () => void;
+  /** after an action: the screen behind refetches too */
+  onChanged?: () => void;
+  footer?: (workOrder: WorkOrder) => ReactNode;
+}) {
+  const workOrder = useResource(() => getWorkOrder(lot), [lot], LIVE);
+  const history = useResource(() => getWorkOrderHistory(lot), [lot], LIVE);
+  const machines = useResource(listMachines, [], ['plant']);
+  const [chosenStep, setChosenStep] = useState<number | undefined>(step);
+  const wo = workOrder.data?.lot === lot ? workOrder.data : undefined;
+  const focus = wo ? (wo.operations.find((o) => o.step === chosenStep) ?? wo.operations.find((o) => o.state !== 'done') ?? wo.operations[0]) : undefined;
+
+  const changed = () => {
+    void workOrder.reload();
+    void history.reload();
+    onChanged?.();
+  };
+
+  return (
+    <SidePanel title={`Lot ${lot}`} onClose={onClose} testId="wo-panel" footer={wo && footer ? footer(wo) : undefined}>
+      {workOrder.error && !wo ? <LoadFailed error={workOrder.error} onRetry={workOrder.reload} /> : null}
+      {!wo ? (
+        workOrder.error ? null : <Spinner label={`Loading lot ${lot}…`} />
+      ) : (
+        <div className="wo-panel">
+          <Summary wo={wo} zone={zone} />
+          <section aria-labelledby="wo-ops-title">
+            <h3 id="wo-ops-title" className="wo-section-title">
+              Operations
+            </h3>
+            <ol className="wo-ops">
+              {wo.operations.map((op) => (
+                <OperationCard key={op.step} wo={wo} op={op} zone={zone} focused={op.step === focus?.step} onFocus={() => setChosenStep(op.step)} />
+              ))}
+            </ol>
+          </section>
+          {focus ? (
+            <section className="wo-actions" aria-labelledby="wo-actions-title" data-testid="wo-actions">
+              <h3 id="wo-actions-title" className="wo-section-title">
+                Plan step {focus.step + 1} · {focus.groupName}
+              </h3>
+              {machines.data ? (
+                <OperationActions key={`${wo.lot}/${focus.step}`} workOrder={wo} operation={focus} machines={machines.data} onChanged={changed} />
+              ) : machines.error ? (
+                <LoadFailed error={machines.error} onRetry={machines.reload} />
+              ) : (
+                <Spinner inline />
+              )}
+            </section>
+          ) : null}
+          <section aria-labelledby="wo-history-title">
+            <h3 id="wo-history-title" className="wo-section-title">
+              History
+            </h3>
+            {history.error ? <LoadFailed error={history.error} onRetry={history.reload} /> : null}
+            {history.data ? <History entries={history.data} zone={zone} /> : history.error ? null : <Spinner inline />}
+          </section>
+        </div>
+      )}
+    </SidePanel>
+  );
+}
+
+function Summary({ wo, zone }: { wo: WorkOrder; zone: string }) {
+  return (
+    <section className="wo-summary" data-testid="wo-summary">
+      <div className="wo-product">
+        <span className="colour-dot" style={{ background: wo.color }} aria-hidden="true" />
+        <div>
+          <div className="wo-product-name">{wo.productName}</div>
+          <div className="muted small mono">{wo.itemNumber}</div>
+        </div>
+        <span className={`badge status-${wo.status}`} data-testid="wo-status">
+          {STATUS_LABEL[wo.status]}
+        </span>
+        {wo.late ? (
+          <span className="badge badge-late" data-testid="wo-late">
+            LATE
+          </span>
+        ) : null}
+      </div>
+      <dl className="wo-facts">
+        <div>
+          <dt>Quantity</dt>
+          <dd>{formatQuantity(wo.quantity)}</dd>
+        </div>
+        <div>
+          <dt>Produced</dt>
+          <dd>{formatQuantity(wo.produced)}</dd>
+        </div>
+        <div>
+          <dt>Due</dt>
+          <dd data-testid="wo-due">{formatInstant(wo.due, zone)}</dd>
+        </div>
+        <div>
+          <dt>Forecast end</dt>
+          <dd className={wo.late ? 'text-late' : undefined} data-testid="wo-forecast-end">
+            {formatInstant(wo.forecastEnd, zone)}
+          </dd>
+        </div>
+        <div>
+          <dt>Rate</dt>
+          <dd>{wo.effectiveRateMode === 'observed' ? 'Observed' : 'Standard'}{wo.rateMode === null ? ' (site default)' : ''}</dd>
+        </div>
+        <div>
+          <dt>Priority</dt>
+          <dd>{wo.priority}</dd>
+        </div>
+      </dl>
+      {wo.notes ? <p className="wo-notes">{wo.notes}</p> : null}
+    </section>
+  );
+}
+
+function dueVerdict(op: Operation, wo: WorkOrder): { text: string; late: boolean } | null {
+  if (!wo.due || !op.forecastEnd) return null;
+  const slack = Date.parse(wo.due) - Date.parse(op.forecastEnd);
+  if (op.late || slack < 0) return { text: `ends ${formatDuration(slack)} after due`, late: true };
+  return { text: `${formatDuration(slack)} before due`, late: false };
+}
+
+function OperationCard({ wo, op, zone, focused, onFocus }: { wo: WorkOrder; op: Operation; zone: string; focused: boolean; onFocus: () => void }) {
+  const progress = progressOf(op.produced, wo.quantity);
+  const verdict = dueVerdict(op, wo);
+  const where = op.state === 'parked' ? 'Parking lot' : op.machineName ? `${op.machineName}${op.position !== null ? ` · #${op.position + 1} in queue` : ''}` : '—';
+  return (
+    <li className={`wo-op${focused ? ' wo-op-focused' : ''}${op.late ? ' wo-op-late' : ''}`} data-testid={`wo-op-${op.step}`}>
+      <button type="button" className="wo-op-head" onClick={onFocus} aria-pressed={focused} data-testid={`wo-op-focus-${op.step}`}>
+        <span className="step-number">{op.step + 1}</span>
+        <span className="wo-op-group">{op.groupName}</span>
+        <span className={`badge state-${op.state}`} data-testid={`wo-op-state-${op.step}`}>
+          {STATE_LABEL[op.state] ?? op.state}
+        </span>
+      </button>
+      <div className="wo-op-body">
+        <div className="wo-op-where" data-testid={`wo-op-where-${op.step}`}>
+          {where}
+        </div>
+        <div className="wo-op-times">
+          <span>
+            <span className="muted small">{op.state === 'done' ? 'Ran ' : 'Forecast '}</span>
+            <strong data-testid={`wo-op-start-${op.step}`}>{formatInstant(op.forecastStart, zone)}</strong>
+            {' → '}
+            <strong data-testid={`wo-op-end-${op.step}`}>{formatInstant(op.forecastEnd, zone)}</strong>
+          </span>
+          {verdict ? (
+            <span className={verdict.late ? 'text-late strong' : 'muted'} data-testid={`wo-op-verdict-${op.step}`}>
+              {verdict.late ? '⚠ ' : ''}
+              {verdict.text}
+            </span>
+          ) : null}
+        </div>
+        <div className="wo-progress" role="progressbar" aria-valuemin={0} aria-valuemax={wo.quantity} aria-valuenow={op.produced} aria-label={`Produced in step ${op.step + 1}`}>
+          <span className="wo-progress-fill" style={{ width: `${progress * 100}%`, background: wo.color }} />
+        </div>
+        <div className="wo-op-counts small">
+          <span>
+            {formatQuantity(op.produced)} / {formatQuantity(wo.quantity)} ({Math.round(progress * 100)} %)
+          </span>
+          {op.scrap > 0 ? <span className="muted">scrap {formatQuantity(op.scrap)}</span> : null}
+          <span className="muted">{formatQuantity(op.observedRatePerHour ?? op.ratePerHour)}/h</span>
+        </div>
+        {op.gate ? (
+          <div className="wo-gate small" data-testid={`wo-op-gate-${op.step}`}>
+            then <strong>{op.gate.name}</strong> · {op.gate.hours} h · signed by {op.gate.role}
+          </div>
+        ) : null}
+      </div>
+    </li>
+  );
+}
+
+const ACTION_LABEL: Record<string, string> = {
+  create: 'Created',
+  update: 'Edited',
+  delete: 'Deleted',
+  'load-replace': 'Loaded (replace)',
+  'load-insert': 'Loaded (insert next)',
+  'load-append': 'Loaded (append)',
+  'load-position': 'Moved on the board',
+  park: 'Parked',
+  hold: 'Held',
+  release: 'Released',
+  close: 'Closed',
+  counts: 'Counts reported',
+  import: 'Imported',
+};
+
+const shown = (value: unknown) => (value === null || value === undefined ? '—' : typeof value === 'object' ? JSON.stringify(value) : String(value));
+
+/** "machine: line6 → line7, position: 2 → 0" for the fields an entry changed. */
+function changeSummary(entry: HistoryEntry): string {
+  const before = (entry.before && typeof entry.before === 'object' ? entry.before : {}) as Record<string, unknown>;
+  const after = (entry.after && typeof entry.after === 'object' ? entry.after : {}) as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => k !== 'version' && k !== 'updatedAt');
+  const parts: string[] = [];
+  for (const key of keys) {
+    const from = shown(before[key]);
+    const to = shown(after[key]);
+    if (from === to) {
+      if (key === 'step') parts.unshift(`step ${Number(after[key] ?? before[key]) + 1}`);
+      continue;
+    }
+    const display = (v: string) => (key === 'position' && v !== '—' ? `#${Number(v) + 1}` : v);
+    parts.push(`${key}: ${display(from)} → ${display(to)}`);
+  }
+  return parts.join(', ');
+}
+
+function History({ entries, zone }: { entries: HistoryEntry[]; zone: string }) {
+  if (entries.length === 0) return <p className="muted">No changes recorded yet.</p>;
+  const newestFirst = [...entries].sort((a, b) => b.at - a.at);
+  return (
+    <ol className="wo-history" data-testid="wo-history">
+      {newestFirst.map((entry, index) => (
+        <li key={`${entry.at}-${index}`} className="wo-history-entry">
+          <div className="wo-history-head">
+            <strong>{ACTION_LABEL[entry.action] ?? entry.action}</strong>
+            <span className="muted small">
+              {formatInstant(entry.at, zone)} · {entry.actor}
+            </span>
+          </div>
+          {changeSummary(entry) ? <div className="small mono wo-history-change">{changeSummary(entry)}</div> : null}
+          {entry.reason ? <div className="small">“{entry.reason}”</div> : null}
+        </li>
+      ))}
+    </ol>
+  );
+}
