@@ -14,6 +14,7 @@ import { plantRoutes } from '../features/plant/routes.js';
 import { calendarRoutes } from '../features/calendar/routes.js';
 import { auditRoutes } from '../features/audit/routes.js';
 import { orderRoutes } from '../features/orders/routes.js';
+import { orderIoRoutes } from '../features/orders/io-routes.js';
 
 export interface BuildOptions {
   /** folder of the built web app; omitted → no static files (API-only tests) */
@@ -21,7 +22,7 @@ export interface BuildOptions {
   logger?: boolean;
 }
 
-const featureRoutes = [healthRoutes, plantRoutes, calendarRoutes, auditRoutes, orderRoutes];
+const featureRoutes = [healthRoutes, plantRoutes, calendarRoutes, auditRoutes, orderRoutes, orderIoRoutes];
 
 export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promise<App> {
   const app = Fastify({

@@ -105,19 +105,59 @@ async function bump(trx: Executor, wo: repo.WorkOrderRow, now: number, changes: 
 }
 
 export async function createWorkOrder(ctx: OrdersContext, who: Who, input: WorkOrderCreate): Promise<WorkOrder> {
-  return change(ctx, input.lot, async (trx, now) => {
-    if (await repo.getWorkOrder(trx, input.lot)) throw new Conflict(`work order '${input.lot}' already exists`);
-    const product = await plantRepo.getProduct(trx, input.product);
-    if (!product) throw Invalid.field('body.product', `unknown product '${input.product}'`);
-    const due = parseDue(input.due, ctx.zone);
-    await repo.insertWorkOrder(
-      trx,
-      { lot: input.lot, product_key: input.product, quantity: input.quantity, due, priority: input.priority, notes: input.notes, rate_mode: input.rateMode },
-      product.routing.length,
-      now,
-    );
-    await audit(trx, who, input.lot, 'create', null, { ...input, due: due === null ? null : new Date(due).toISOString() });
-  });
+  return change(ctx, input.lot, (trx, now) => insertNewWorkOrder(trx, ctx.zone, who, input, now));
+}
+
+/** The rules and audit entry of creating a work order, without the re-plan (the caller decides when to plan). */
+async function insertNewWorkOrder(trx: Tx, zone: string, who: Who, input: WorkOrderCreate, now: number): Promise<void> {
+  if (await repo.getWorkOrder(trx, input.lot)) throw new Conflict(`work order '${input.lot}' already exists`);
+  const product = await plantRepo.getProduct(trx, input.product);
+  if (!product) throw Invalid.field('body.product', `unknown product '${input.product}'`);
+  const due = parseDue(input.due, zone);
+  await repo.insertWorkOrder(
+    trx,
+    { lot: input.lot, product_key: input.product, quantity: input.quantity, due, priority: input.priority, notes: input.notes, rate_mode: input.rateMode },
+    product.routing.length,
+    now,
+  );
+  await audit(trx, who, input.lot, 'create', null, { ...input, due: due === null ? null : new Date(due).toISOString() });
+}
+
+export interface ImportCandidate {
+  /** spreadsheet row, for the error report */
+  row: number;
+  input: WorkOrderCreate;
+}
+
+/**
+ * Creates imported work orders: one transaction per row (its insert and audit entry together), so a
+ * row that fails — a lot that already exists — is reported and the others are kept, and no write
+ * lock is held for the whole file. New work orders are parked and cannot move any forecast, so the
+ * plant is re-planned once at the end instead of once per row as createWorkOrder would.
+ */
+export async function importWorkOrders(
+  ctx: OrdersContext,
+  who: Who,
+  candidates: ImportCandidate[],
+  fileName = 'an uploaded file',
+): Promise<{ imported: string[]; errors: { row: number; field: string; message: string }[] }> {
+  const now = (ctx.now ?? Date.now)();
+  const imported: string[] = [];
+  const errors: { row: number; field: string; message: string }[] = [];
+  for (const { row, input } of candidates) {
+    const rowWho: Who = { ...who, reason: who.reason ?? `imported from ${fileName}, row ${row}` };
+    try {
+      await ctx.db.transaction().execute((trx) => insertNewWorkOrder(trx, ctx.zone, rowWho, input, now));
+      imported.push(input.lot);
+    } catch (error) {
+      if (error instanceof Conflict) errors.push({ row, field: 'lot', message: error.message });
+      else if (error instanceof Invalid && error.fields.length > 0) {
+        for (const f of error.fields) errors.push({ row, field: f.path.replace(/^body\./, ''), message: f.message });
+      } else throw error;
+    }
+  }
+  if (imported.length > 0) await ctx.db.transaction().execute((trx) => replan(trx, ctx.zone, now));
+  return { imported, errors };
 }
 
 export async function updateWorkOrder(ctx: OrdersContext, who: Who, lot: string, patch: WorkOrderUpdate): Promise<WorkOrder> {
