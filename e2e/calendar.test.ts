@@ -178,4 +178,36 @@ describe('calendar screen', () => {
     expect(without.body.holidays).toEqual([]);
     expect(without.body.workingHours).toBeGreaterThan(withHoliday.body.workingHours);
   });
+
+  it('reports a default changed by someone else meanwhile, keeps the edit, and saves it on the second try', async () => {
+    e2e.allowConsoleErrors(/status of 409/);
+    const page = await e2e.newPage();
+    const week = plantWeek(6);
+    await openCalendar(page, week);
+    await page.getByTestId('day-edit-sat').click();
+    await page.getByTestId('shift-remove-1').click();
+    await page.getByTestId('day-save').click();
+    await page.getByTestId('apply-default').check();
+
+    // someone else changes Sunday in the default meanwhile
+    const before = await e2e.api<CalendarView>('/api/calendar');
+    const theirs = await e2e.api('/api/calendar/default', {
+      method: 'PUT',
+      body: { days: { ...before.body.default.days, sun: [['08:00', '16:00']] }, version: before.body.default.version },
+    });
+    expect(theirs.status).toBe(200);
+
+    await page.getByTestId('apply-confirm').click();
+    await expectText(page.getByTestId('stale-banner'), 'Someone else changed the calendar');
+    await expectVisible(page.getByTestId('apply-choice'));
+    await page.getByTestId('apply-confirm').click();
+    await expectHidden(page.getByTestId('day-editor'));
+
+    const after = await e2e.api<CalendarView>('/api/calendar');
+    expect(after.body.default.days.sat).toEqual([['06:30', '14:45']]);
+    // their change survived: only Saturday was replaced
+    expect(after.body.default.days.sun).toEqual([['08:00', '16:00']]);
+    await expectText(page.getByTestId('shift-sun-0'), '08:00–16:00');
+    expect(await page.getByTestId('shift-sat-1').count()).toBe(0);
+  });
 });

@@ -56,6 +56,23 @@ describe('shell', () => {
     expect(await page.getByTestId('machine-group-kitting').getByTestId('machine-card-line7').count()).toBe(0);
   });
 
+  it('updates an open screen when someone else changes the plant (live events, no reload)', async () => {
+    const page = await e2e.newPage();
+    await page.goto('/machines');
+    await expectText(page.getByTestId('machine-card-line9'), 'Enabled');
+    await expectText(page.getByTestId('live-indicator'), 'Live');
+    let documents = 0;
+    page.on('request', (request) => {
+      if (request.resourceType() === 'document') documents++;
+    });
+    const current = await e2e.api<Machine>('/api/machines/line9');
+    const patched = await e2e.api('/api/machines/line9', { method: 'PATCH', body: { enabled: false, name: 'Line 9 (maintenance)', version: current.body.version } });
+    expect(patched.status).toBe(200);
+    await expectText(page.getByTestId('machine-card-line9'), 'Line 9 (maintenance)');
+    await expectText(page.getByTestId('machine-card-line9'), 'Disabled');
+    expect(documents).toBe(0);
+  });
+
   it('answers an unknown address with a page, not a blank screen', async () => {
     const page = await e2e.newPage();
     await page.goto('/no-such-screen');

@@ -6,6 +6,7 @@ import {
 } from '../../../src/features/orders/schemas.js';
 import type { Board } from '../../../src/features/orders/board.js';
 import type { AuditEntry } from '../../../src/features/audit/repository.js';
+import type { ImportResult } from '../../../src/features/orders/spreadsheet.js';
 import { ApiError, normaliseFieldPath, requestJson, requestVoid, type FieldErrors } from './client.js';
 
 /*
@@ -94,11 +95,11 @@ export const getBoard = (group: string, from: number, to: number) =>
 
 // ---- spreadsheets: import, template, export (src/features/orders/io-routes.ts) ----
 
+// spreadsheet.ts (which holds the server's schema) imports csv-parse and ExcelJS: checked copy, as above
 const importResultSchema = z.object({
   imported: z.number(),
   errors: z.array(z.object({ row: z.number(), field: z.string(), message: z.string() })),
-});
-export type ImportResult = z.infer<typeof importResultSchema>;
+}) satisfies z.ZodType<ImportResult>;
 
 export const templateUrl = '/api/work-orders/template.xlsx';
 export const exportUrl = (format: 'xlsx' | 'csv', filters: WorkOrderFilters) => `/api/work-orders/export.${format}${filtersQuery(filters)}`;
@@ -133,4 +134,4 @@ export async function importWorkOrders(file: File): Promise<ImportResult> {
   return parsed.data;
 }
 
-export type { WorkOrder };
+export type { ImportResult, WorkOrder };

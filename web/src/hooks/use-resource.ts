@@ -31,7 +31,7 @@ export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[],
   useEffect(() => {
     setState((previous) => ({ data: previous.data, loading: true }));
     void reload();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `deps` are the caller's arguments of `load`
+    // `deps` are the arguments `load` closes over: a new week, a new key → a new request
   }, deps);
 
   useLiveTopics(liveTopics, () => void reload());

@@ -106,6 +106,7 @@ export function Gantt({ board, view, zone, now, onViewChange, onBarPointerDown, 
         </div>
       </div>
       <div className="gantt-lanes" data-testid="gantt-lanes">
+        <div className="gantt-lanes-inner">
         <div className="gantt-overlay" aria-hidden="true">
           {board.nonWorking.map((gap) => {
             const left = Math.max(0, x(gap.start));
@@ -121,6 +122,8 @@ export function Gantt({ board, view, zone, now, onViewChange, onBarPointerDown, 
             const left = x(tick.at);
             return left > 0 && left < width ? <span key={`m${tick.at}`} className="grid-line grid-line-major" style={{ left }} /> : null;
           })}
+        </div>
+        <div className="gantt-overlay gantt-overlay-top" aria-hidden="true">
           {nowVisible ? <span className="now-line" style={{ left: nowX }} data-testid="now-line" /> : null}
         </div>
         {board.lanes.map((lane) => (
@@ -138,6 +141,7 @@ export function Gantt({ board, view, zone, now, onViewChange, onBarPointerDown, 
             selected={selected}
           />
         ))}
+        </div>
       </div>
     </div>
   );

@@ -15,7 +15,7 @@ function ShiftBlock({ piece }: { piece: ShiftPiece }) {
   const duration = span ? formatMinutes(span.end - span.start) : '';
   const height = piece.bottom - piece.top;
   const label = `${piece.shift[0]}–${piece.shift[1]}`;
-  const classes = ['shift-block', piece.continuation ? 'shift-continuation' : '', piece.continues ? 'shift-continues' : '', piece.cancelled ? 'shift-cancelled' : '', height < 120 ? 'shift-short' : '']
+  const classes = ['shift-block', piece.continuation ? 'shift-continuation' : '', piece.continues ? 'shift-continues' : '', piece.cancelled ? 'shift-cancelled' : '', height < 120 ? 'shift-short' : '', height < 75 ? 'shift-tiny' : '']
     .filter(Boolean)
     .join(' ');
   const testId = piece.continuation ? `shift-cont-${piece.weekday}-${piece.shiftIndex}` : `shift-${piece.weekday}-${piece.shiftIndex}`;
@@ -25,7 +25,7 @@ function ShiftBlock({ piece }: { piece: ShiftPiece }) {
   return (
     <div className={classes} style={{ top: `calc(${pct(piece.top)} + 1px)`, height: `calc(${pct(height)} - 2px)` }} data-testid={testId} title={title}>
       {piece.continuation ? (
-        <span className="shift-time">… {piece.shift[1]}</span>
+        <span className="shift-time">until {piece.shift[1]}</span>
       ) : (
         <>
           <span className="shift-time">
