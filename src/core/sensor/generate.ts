@@ -343,6 +343,7 @@ function simulateDay(machine: string, seed: number, dayNumber: number, segments:
   let slowUntil = -1;
   let emptyRemaining = integerBetween(10, 60);
   let time = dayStart;
+  let writing = true;
 
   for (;;) {
     let interval: number;
@@ -411,12 +412,11 @@ function simulateDay(machine: string, seed: number, dayNumber: number, segments:
       }
     }
 
-    if (formatter !== null && output !== null) {
+    if (formatter !== null && output !== null && writing) {
       const loggedAt = Math.round(time + clockOffset);
-      if (loggedAt < output.cutoffLocalMs) {
-        const stamp = formatter.format(loggedAt);
-        lines.push(part ? `${segment.item},${segment.lot},${formatSerial(serial)},1,${stamp}` : `${segment.item},${noLot},${noLot},0,${stamp}`);
-      }
+      // A file still being written is a prefix of the day's file: stop at the first row past the cutoff.
+      if (loggedAt >= output.cutoffLocalMs) writing = false;
+      else lines.push(part ? `${segment.item},${segment.lot},${formatSerial(serial)},1,${formatter.format(loggedAt)}` : `${segment.item},${noLot},${noLot},0,${formatter.format(loggedAt)}`);
     }
   }
   return { lines, serialsUsed };
@@ -524,18 +524,21 @@ export function generateDay(opts: GenerateDayOptions): string[] {
 
 /** `days` consecutive plant-local days ending with `endDate`, oldest first, with the file names the camera would use. */
 export function generateDays(opts: GenerateDaysOptions): GeneratedDay[] {
+  return [...iterateDays(opts)];
+}
+
+/** Same days as generateDays, made one at a time (a long range never sits in memory at once). */
+export function* iterateDays(opts: GenerateDaysOptions): Generator<GeneratedDay, void, undefined> {
   validateCommon(opts.machine, opts.zone, opts.seed);
   parseDate(opts.endDate);
   if (!Number.isSafeInteger(opts.days) || opts.days < 1) throw new Error(`days must be a positive integer, got ${opts.days}`);
   const planner = new MachineLotPlanner(opts.machine, opts.seed, checkedItems(opts.items));
   const endDay = dayNumberOf(opts.endDate);
-  const result: GeneratedDay[] = [];
   for (let dayNumber = endDay - opts.days + 1; dayNumber <= endDay; dayNumber++) {
     const date = dateOfDayNumber(dayNumber);
     const output = { date, cutoffLocalMs: localCutoff(date, opts.zone, opts.until) };
     const { lines, serialsUsed } = simulateDay(opts.machine, opts.seed, dayNumber, planner.segmentsOf(dayNumber, true), output);
     planner.remember(dayNumber, serialsUsed);
-    result.push({ date, fileName: demoFileName(date), lines });
+    yield { date, fileName: demoFileName(date), lines };
   }
-  return result;
 }

@@ -5,5 +5,5 @@ export { parseSensorFile } from './parse-file.js';
 export { LocalTimeConverter, assertValidZone, localDateOf } from './local-time.js';
 export { summarize, DEFAULT_STOP_BINS_SECONDS, DEFAULT_AVAILABILITY_LOSS_SECONDS } from './stats.js';
 export type { SensorSummary, StopClass, LotRun, SummarizeOptions } from './stats.js';
-export { generateDay, generateDays, demoFileName, mulberry32, DEMO_ITEMS } from './generate.js';
+export { generateDay, generateDays, iterateDays, demoFileName, mulberry32, DEMO_ITEMS } from './generate.js';
 export type { DemoLot, GenerateDayOptions, GenerateDaysOptions, GeneratedDay } from './generate.js';

@@ -9,10 +9,12 @@
 // DST edge hours (documented choice: Luxon's resolution is taken for the whole hour):
 // - Spring forward (e.g. 02:xx does not exist in America/Los_Angeles): Luxon moves a nonexistent
 //   wall time forward by the gap, so 02:30 maps to the instant of 03:30 PDT.
-// - Fall back (01:xx happens twice): Luxon picks the earlier offset (the first pass, still daylight
-//   time). Rows logged during the second pass of that hour therefore map onto the first pass's
-//   instants, one hour early; they show up as a backwards step, which the OEE model counts as a
-//   zero gap. A camera that logs wall time without an offset gives us nothing to tell them apart.
+// - Fall back (01:xx happens twice): Luxon resolves the ambiguous wall time to the later offset
+//   (the second pass, standard time: 01:30 → 09:30Z in Los Angeles). Rows logged during the first
+//   pass therefore map one hour late, onto the second pass's instants: the log shows a phantom
+//   one-hour gap after 00:59 and a backwards step of about an hour when the second pass starts,
+//   which the OEE model counts as a zero gap. A camera that logs wall time without an offset gives
+//   us nothing to tell the two passes apart.
 import { DateTime, IANAZone } from 'luxon';
 
 const MS_PER_MINUTE = 60_000;

@@ -69,15 +69,16 @@ function isNoSerial(serial: string): boolean {
  */
 export function summarize(cycles: Cycle[], maxCycleSeconds = 1.1, options: SummarizeOptions = {}): SensorSummary {
   const bins = options.stopBinsSeconds ?? DEFAULT_STOP_BINS_SECONDS;
-  const availabilityLossMs = (options.availabilityLossSeconds ?? DEFAULT_AVAILABILITY_LOSS_SECONDS) * 1000;
-  const maxCycleMs = maxCycleSeconds * 1000;
+  // Gaps are whole milliseconds; whole-ms bounds keep 1.1 s from becoming 1100.0000000000002 ms.
+  const availabilityLossMs = Math.round((options.availabilityLossSeconds ?? DEFAULT_AVAILABILITY_LOSS_SECONDS) * 1000);
+  const maxCycleMs = Math.round(maxCycleSeconds * 1000);
   const stopsByClass: StopClass[] = bins.map((fromSeconds, index) => ({
     fromSeconds,
     toSeconds: index + 1 < bins.length ? bins[index + 1] : null,
     count: 0,
     seconds: 0,
   }));
-  const binBoundsMs = bins.map((seconds) => seconds * 1000);
+  const binBoundsMs = bins.map((seconds) => Math.round(seconds * 1000));
 
   let parts = 0;
   let reworks = 0;
