@@ -54,6 +54,13 @@ program
   .option('--json', 'print JSON')
   .action(async (file, opts) => (await import('./plan.js')).planCommand(file, opts));
 
+program
+  .command('export')
+  .description('write the current database state (plant, calendar, open work orders; now = current time) as a `qmfg plan` scenario')
+  .option('--scenario', 'export the planning scenario')
+  .option('--out <file>', 'write to this file instead of standard output')
+  .action(async (opts) => (await import('./export.js')).exportCommand(opts));
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

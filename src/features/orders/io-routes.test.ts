@@ -19,7 +19,7 @@ async function workbookBytes(rows: unknown[][]): Promise<Buffer> {
 /** What a browser sends for `FormData` with a picked file. */
 async function multipartBody(bytes: Uint8Array, fileName: string, type: string): Promise<{ payload: Buffer; headers: Record<string, string> }> {
   const form = new FormData();
-  form.append('file', new Blob([bytes], { type }), fileName);
+  form.append('file', new Blob([new Uint8Array(bytes)], { type }), fileName);
   const request = new Request('http://localhost/', { method: 'POST', body: form });
   return { payload: Buffer.from(await request.arrayBuffer()), headers: { 'content-type': request.headers.get('content-type')! } };
 }
