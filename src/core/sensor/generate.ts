@@ -20,6 +20,11 @@
 // Reworked strips come back 100–20 000 cycles after their first pass.
 // Serials count up per lot and carry over to the next day; a lot spans two to three days
 // (serials reach ~200 000), changeovers stop the line for about an hour.
+//
+// What this generator gives (12 seeds × 4 days, same measure): running rate 130.6/min, empty
+// pockets 4.0 %, reworks 0.08 % of parts, availability 0.77 on average (0.69–0.86 per day; the
+// brief asks "around 80 %", the real lines show 75 %). generate.test.ts checks this against the
+// real files on every run.
 import { DateTime } from 'luxon';
 import { assertValidZone } from './local-time.js';
 
@@ -271,7 +276,7 @@ const BREAK_SKIP_PROBABILITY = 0.2;
 // Per-cycle chances (one cycle ≈ 0.46 s; ≈ 80 000 cycles in a full day).
 const MICRO_STOP_PER_CYCLE = 0.0014; // ≈ 110 a day, 1.1–12 s
 const SHORT_STOP_PER_CYCLE = 0.0032; // ≈ 260 a day, 12–60 s
-const MEDIUM_STOP_PER_CYCLE = 0.00038; // ≈ 30 a day, 1–5 min
+const MEDIUM_STOP_PER_CYCLE = 0.00027; // ≈ 22 a day, 1–5 min
 const SLOW_SPELL_PER_CYCLE = 0.00002; // ≈ 1.6 a day, 3–15 min at 650–1000 ms a cycle
 const EMPTY_BLOCK_OF_7_PER_CYCLE = 0.005;
 const EMPTY_SINGLE_PER_CYCLE = 0.0035;
@@ -304,7 +309,7 @@ function simulateDay(machine: string, seed: number, dayNumber: number, segments:
   const dayEnd = minutes(22 * 60 + 20 + uniform(0, 35));
   const planned: PlannedStop[] = [];
   const addStop = (start: number, durationMs: number, changeoverTo = -1) => planned.push({ start, end: start + durationMs, changeoverTo });
-  if (random() < 0.8) addStop(dayStart + minutes(uniform(0.2, 4)), minutes(uniform(5, 18)));
+  if (random() < 0.8) addStop(dayStart + minutes(uniform(0.2, 4)), minutes(uniform(5, 15)));
   for (const [startMinute, lengthMinutes] of BREAKS) {
     const skip = random() < BREAK_SKIP_PROBABILITY;
     const start = minutes(startMinute + uniform(-3, 3));
@@ -312,9 +317,9 @@ function simulateDay(machine: string, seed: number, dayNumber: number, segments:
     if (!skip) addStop(start, length);
   }
   const longStoppages = random() < 0.7 ? 1 : 2;
-  for (let i = 0; i < longStoppages; i++) addStop(minutes(uniform(7 * 60, 21 * 60)), minutes(uniform(30, 50)));
+  for (let i = 0; i < longStoppages; i++) addStop(minutes(uniform(7 * 60, 21 * 60)), minutes(uniform(30, 45)));
   segments.forEach((segment, index) => {
-    if (segment.startsAtMinute !== null) addStop(minutes(segment.startsAtMinute), minutes(uniform(40, 70)), index);
+    if (segment.startsAtMinute !== null) addStop(minutes(segment.startsAtMinute), minutes(uniform(35, 60)), index);
   });
   planned.sort((a, b) => a.start - b.start);
 
@@ -331,6 +336,8 @@ function simulateDay(machine: string, seed: number, dayNumber: number, segments:
   const padded = mulberry32(hashOf('style', seed, machine, dayNumber))() < PADDED_STYLE_PROBABILITY;
   const noLot = padded ? '000000' : '0';
   const formatSerial = padded ? (serial: number) => String(serial).padStart(6, '0') : (serial: number) => String(serial);
+  const partPrefixes = segments.map((segment) => `${segment.item},${segment.lot},`);
+  const emptyPrefixes = segments.map((segment) => `${segment.item},${noLot},${noLot},0,`);
   const lines: string[] = [];
   const formatter = output === null ? null : new CameraTimestampFormatter(output.date);
 
@@ -416,7 +423,7 @@ function simulateDay(machine: string, seed: number, dayNumber: number, segments:
       const loggedAt = Math.round(time + clockOffset);
       // A file still being written is a prefix of the day's file: stop at the first row past the cutoff.
       if (loggedAt >= output.cutoffLocalMs) writing = false;
-      else lines.push(part ? `${segment.item},${segment.lot},${formatSerial(serial)},1,${formatter.format(loggedAt)}` : `${segment.item},${noLot},${noLot},0,${formatter.format(loggedAt)}`);
+      else lines.push(part ? `${partPrefixes[segmentIndex]}${formatSerial(serial)},1,${formatter.format(loggedAt)}` : `${emptyPrefixes[segmentIndex]}${formatter.format(loggedAt)}`);
     }
   }
   return { lines, serialsUsed };
@@ -426,9 +433,24 @@ function exponential(random: () => number, mean: number): number {
   return -Math.log(1 - random()) * mean;
 }
 
+/** 'SS.fff' for every millisecond of a minute, built once: formatting is most of a day's cost. */
+let secondsAndMillis: string[] | null = null;
+
+function secondsAndMillisTable(): string[] {
+  if (secondsAndMillis === null) {
+    secondsAndMillis = new Array<string>(MS_PER_MINUTE);
+    for (let ms = 0; ms < MS_PER_MINUTE; ms++) {
+      const millisecond = ms % 1000;
+      secondsAndMillis[ms] = `${pad2(Math.floor(ms / 1000))}.${millisecond < 10 ? '00' : millisecond < 100 ? '0' : ''}${millisecond}`;
+    }
+  }
+  return secondsAndMillis;
+}
+
 /** `MM/DD/YY HH:MM:SS.fff` for ms since local midnight of one date; the minute prefix is cached. */
 class CameraTimestampFormatter {
   private readonly datePrefix: string;
+  private readonly secondsAndMillis = secondsAndMillisTable();
   private cachedMinute = -1;
   private cachedPrefix = '';
 
@@ -443,10 +465,7 @@ class CameraTimestampFormatter {
       this.cachedMinute = minute;
       this.cachedPrefix = `${this.datePrefix}${pad2(Math.floor(minute / 60))}:${pad2(minute % 60)}:`;
     }
-    const msInMinute = localMs - minute * MS_PER_MINUTE;
-    const second = Math.floor(msInMinute / 1000);
-    const millisecond = msInMinute - second * 1000;
-    return `${this.cachedPrefix}${pad2(second)}.${millisecond < 10 ? '00' : millisecond < 100 ? '0' : ''}${millisecond}`;
+    return this.cachedPrefix + this.secondsAndMillis[localMs - minute * MS_PER_MINUTE];
   }
 }
 
