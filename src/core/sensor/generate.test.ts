@@ -108,6 +108,7 @@ describe('generateDay', () => {
     expect(() => generateDay({ ...base, lots: [{ item: 'ABC', lot: '1' }] })).toThrow(/ABC/);
     expect(() => generateDay({ ...base, lots: [{ item: '1', lot: '1' }, { item: '2', lot: '2', startsAt: '25:00' }] })).toThrow(/25:00/);
     expect(() => generateDay({ ...base, lots: [] })).toThrow(/at least one/);
+    expect(() => generateDay({ ...base, lots: [{ item: '1', lot: '1' }, { item: '2', lot: '2', startsAt: '15:00' }, { item: '3', lot: '3', startsAt: '14:00' }] })).toThrow(/later than/);
     expect(() => generateDay({ ...base, machine: ' ' })).toThrow(/machine/);
   });
 });

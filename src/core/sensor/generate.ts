@@ -505,7 +505,7 @@ function checkedItems(items: readonly string[] | undefined): readonly string[] {
 
 function explicitSegments(lots: DemoLot[]): PlannedSegment[] {
   if (lots.length === 0) throw new Error('lots must list at least one lot');
-  return lots.map((lot, index) => {
+  const segments = lots.map((lot, index): PlannedSegment => {
     if (!DIGITS.test(lot.item)) throw new Error(`lot ${index + 1}: item '${lot.item}' must be digits (e.g. 1330700)`);
     if (!DIGITS.test(lot.lot)) throw new Error(`lot ${index + 1}: lot '${lot.lot}' must be digits (e.g. 159070)`);
     const firstSerial = lot.firstSerial ?? 1;
@@ -525,6 +525,12 @@ function explicitSegments(lots: DemoLot[]): PlannedSegment[] {
     }
     return { item: lot.item, lot: lot.lot, firstSerial, startsAtMinute };
   });
+  for (let index = 2; index < segments.length; index++) {
+    const previous = segments[index - 1].startsAtMinute ?? 0;
+    const current = segments[index].startsAtMinute ?? 0;
+    if (current <= previous) throw new Error(`lot ${segments[index].lot}: startsAt must be later than the previous lot's (${lots[index - 1].startsAt ?? 'spread'})`);
+  }
+  return segments;
 }
 
 /**

@@ -59,11 +59,12 @@ describe('summarize', () => {
       cycleAt(3, { serial: '0' }), // a part without a serial is never a rework
       cycleAt(3.5, { serial: '0' }),
       cycleAt(4, { serial: '000000' }),
+      cycleAt(4.2, { serial: '000000' }), // zero-padded "no serial" twice: still not a rework
       cycleAt(4.5, { serial: '501' }), // rework
       cycleAt(5, { serial: '500' }), // rework again
     ];
     const summary = summarize(cycles);
-    expect(summary.parts).toBe(9);
+    expect(summary.parts).toBe(10);
     expect(summary.emptyCycles).toBe(2);
     expect(summary.reworks).toBe(3);
   });
