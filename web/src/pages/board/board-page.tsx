@@ -325,7 +325,6 @@ function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
         </h2>
         <div className="board-status">
           {board.loading && data ? <span className="spinner spinner-tiny" role="status" aria-label="Updating" data-testid="board-updating" /> : null}
-          <Legend />
         </div>
       </div>
       {board.error ? <LoadFailed error={board.error} onRetry={board.reload} /> : null}
@@ -365,7 +364,9 @@ function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
             dropActive={drag?.source.from === 'lane' && drag.target?.kind === 'parking'}
             moving={moving?.op ?? null}
             selected={open}
-          />
+          >
+            <Legend />
+          </ParkingLot>
         </div>
       )}
       {drag ? <DragGhost bar={drag.source.bar} x={drag.x} y={drag.y} target={drag.target} /> : null}

@@ -91,9 +91,11 @@ export function Gantt({ board, view, zone, now, onViewChange, onBarPointerDown, 
             {axis.minor.map((tick) => {
               const left = x(tick.at);
               if (left < -80 || left > width) return null;
+              // the now pill sits on this row: a label it would cover is left out
+              const covered = nowVisible && left + 56 > nowX - 34 && left < nowX + 34;
               return (
                 <span key={tick.at} className="axis-minor-tick" style={{ left }}>
-                  <span className="axis-minor-label">{tick.label}</span>
+                  {covered ? null : <span className="axis-minor-label">{tick.label}</span>}
                 </span>
               );
             })}
@@ -176,8 +178,14 @@ function Lane({ lane, x, width, zone, now, onBarPointerDown, onOpen, hint, movin
   selected: OperationRef | null;
 }) {
   const planned = lane.bars.filter((b) => b.start !== null && b.end !== null);
+  // held jobs (and jobs the calendar has no time for) have no forecast: shown as chips from now on
   const unplanned = lane.bars.filter((b) => b.start === null || b.end === null);
-  const { rows, count } = stackRows(planned);
+  const held = unplanned.filter((b) => b.state === 'held');
+  const notInCalendar = unplanned.filter((b) => b.state !== 'held');
+  const stacked = stackRows(planned);
+  const chipLeft = Math.max(0, x(now));
+  const showChips = unplanned.length > 0 && x(now) <= width - 40;
+  const rowCount = stacked.count + (showChips ? 1 : 0);
   const queueEnd = planned.reduce<number | null>((latest, b) => (latest === null || (b.end as number) > latest ? (b.end as number) : latest), null);
   const lateCount = lane.bars.filter((b) => b.late).length;
 
@@ -186,20 +194,19 @@ function Lane({ lane, x, width, zone, now, onBarPointerDown, onOpen, hint, movin
       <div className="lane-label">
         <span className="lane-name">{lane.name}</span>
         <span className="lane-meta">
-          {lane.enabled ? (
-            <>
-              {lane.bars.length === 0 ? 'idle' : `${lane.bars.length} job${lane.bars.length === 1 ? '' : 's'}`}
-              {queueEnd !== null ? <> · free {formatInstant(queueEnd, zone, now)}</> : null}
-            </>
-          ) : (
-            <span className="badge badge-muted">Disabled</span>
-          )}
+          {lane.enabled ? (lane.bars.length === 0 ? 'idle' : `${lane.bars.length} job${lane.bars.length === 1 ? '' : 's'}`) : <span className="badge badge-muted">Disabled</span>}
         </span>
+        {queueEnd !== null ? (
+          <span className="lane-meta" title="When the last planned job of this machine ends">
+            busy until {DateTime.fromMillis(queueEnd, { zone }).toFormat('ccc d, HH:mm')}
+          </span>
+        ) : null}
         <span className="lane-flags">
           {lateCount > 0 ? <span className="badge badge-late">{lateCount} late</span> : null}
-          {unplanned.length > 0 ? (
-            <span className="badge badge-warn" title={`Not in the calendar's working time: ${unplanned.map((b) => b.lot).join(', ')}`}>
-              {unplanned.length} unplanned
+          {held.length > 0 ? <span className="badge status-held">{held.length} held</span> : null}
+          {notInCalendar.length > 0 ? (
+            <span className="badge badge-warn" title={`No working time in the calendar for: ${notInCalendar.map((b) => b.lot).join(', ')}`}>
+              {notInCalendar.length} unplanned
             </span>
           ) : null}
         </span>
@@ -211,11 +218,32 @@ function Lane({ lane, x, width, zone, now, onBarPointerDown, onOpen, hint, movin
                 key={`${bar.lot}/${bar.step}`}
                 bar={bar}
                 machine={lane.machine}
-                x={x}
+                x1={x(bar.start as number)}
+                x2={x(bar.end as number)}
                 width={width}
                 zone={zone}
-                row={rows.get(bar) ?? 0}
-                rowCount={count}
+                row={stacked.rows.get(bar) ?? 0}
+                rowCount={rowCount}
+                onPointerDown={onBarPointerDown}
+                onOpen={onOpen}
+                moving={moving !== null && sameOperation(moving, bar)}
+                selected={selected !== null && sameOperation(selected, bar)}
+              />
+            ))
+          : null}
+        {width > 0 && showChips
+          ? unplanned.map((bar, index) => (
+              <Bar
+                key={`${bar.lot}/${bar.step}`}
+                bar={bar}
+                machine={lane.machine}
+                x1={chipLeft + 6 + index * UNPLANNED_CHIP_PX}
+                x2={chipLeft + (index + 1) * UNPLANNED_CHIP_PX}
+                width={width}
+                zone={zone}
+                row={stacked.count}
+                rowCount={rowCount}
+                unplanned
                 onPointerDown={onBarPointerDown}
                 onOpen={onOpen}
                 moving={moving !== null && sameOperation(moving, bar)}
@@ -256,21 +284,25 @@ function DropMarker({ hint, x, width }: { hint: LaneDropHint; x: (t: number) => 
   );
 }
 
-function Bar({ bar, machine, x, width, zone, row, rowCount, onPointerDown, onOpen, moving, selected }: {
+const UNPLANNED_CHIP_PX = 190;
+
+function Bar({ bar, machine, x1, x2, width, zone, row, rowCount, unplanned = false, onPointerDown, onOpen, moving, selected }: {
   bar: BoardBar;
   machine: string;
-  x: (t: number) => number;
+  /** where the bar starts and ends on the track, in pixels (may lie outside 0..width) */
+  x1: number;
+  x2: number;
   width: number;
   zone: string;
   row: number;
   rowCount: number;
+  /** no forecast (held, or no working time): drawn as a chip, not on the time scale */
+  unplanned?: boolean;
   onPointerDown: GanttProps['onBarPointerDown'];
   onOpen: GanttProps['onOpen'];
   moving: boolean;
   selected: boolean;
 }) {
-  const x1 = x(bar.start as number);
-  const x2 = x(bar.end as number);
   const left = Math.max(x1, 0);
   const right = Math.min(x2, width);
   if (right <= left && !(x1 >= 0 && x1 <= width)) return null;
@@ -290,6 +322,8 @@ function Bar({ bar, machine, x, width, zone, row, rowCount, onPointerDown, onOpe
     visibleWidth < 70 ? 'bar-narrow' : '',
     visibleWidth < 26 ? 'bar-tiny' : '',
     moving ? 'bar-moving' : '',
+    unplanned ? 'bar-unplanned' : '',
+    rowCount > 1 ? 'bar-compact' : '',
     selected ? 'bar-selected' : '',
     text === '#ffffff' ? 'bar-on-dark' : 'bar-on-light',
   ]
@@ -300,7 +334,7 @@ function Bar({ bar, machine, x, width, zone, row, rowCount, onPointerDown, onOpe
     `Lot ${bar.lot} · ${bar.shortName}`,
     `${formatQuantity(bar.produced)} of ${formatQuantity(bar.quantity)} produced`,
     `${bar.state}${bar.late ? ' · LATE' : ''}`,
-    `${formatInstant(bar.start, zone)} → ${formatInstant(bar.end, zone)}`,
+    unplanned ? (held ? 'held: not planned until released' : 'not planned: no working time in the calendar') : `${formatInstant(bar.start, zone)} → ${formatInstant(bar.end, zone)}`,
     bar.due !== null ? `due ${formatInstant(bar.due, zone)}` : 'no due date',
   ].join('\n');
   return (

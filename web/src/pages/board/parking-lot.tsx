@@ -1,13 +1,14 @@
 // The parking lot of a process group: operations on no machine yet, most urgent first. Items are
 // dragged onto a lane (or opened for the action menu); bars dragged here are parked.
-import type { PointerEvent as ReactPointerEvent } from 'react';
+import type { PointerEvent as ReactPointerEvent, ReactNode } from 'react';
+import { DateTime } from 'luxon';
 import type { BoardBar } from '../../api/orders.js';
 import { dueRisk, formatDuration, formatInstant, formatQuantity, textColourOn } from '../work-orders/format.js';
 import { sameOperation, type OperationRef } from './drop.js';
 
-const RISK_TEXT = { late: 'Late', overdue: 'Overdue', soon: 'Due soon', ok: '', none: 'No due date' } as const;
+const RISK_TEXT = { late: 'Late', overdue: 'Overdue', soon: 'Due soon', ok: '', none: '' } as const;
 
-export function ParkingLot({ groupName, parked, zone, now, onPointerDown, onOpen, dropActive, dropArmed, moving, selected }: {
+export function ParkingLot({ groupName, parked, zone, now, onPointerDown, onOpen, dropActive, dropArmed, moving, selected, children }: {
   groupName: string;
   parked: BoardBar[];
   zone: string;
@@ -20,6 +21,8 @@ export function ParkingLot({ groupName, parked, zone, now, onPointerDown, onOpen
   dropActive: boolean;
   moving: OperationRef | null;
   selected: OperationRef | null;
+  /** shown under the list (the board's legend) */
+  children?: ReactNode;
 }) {
   return (
     <aside
@@ -70,14 +73,16 @@ export function ParkingLot({ groupName, parked, zone, now, onPointerDown, onOpen
                     </span>
                   </span>
                   <span className="parked-due">
-                    <span className="parked-due-date">{bar.due !== null ? formatInstant(bar.due, zone, now) : '—'}</span>
-                    {risk !== 'ok' ? (
+                    <span className="parked-due-date" title={bar.due !== null ? `Due ${formatInstant(bar.due, zone, now)}` : undefined}>
+                      {bar.due !== null ? DateTime.fromMillis(bar.due, { zone }).toFormat('ccc d LLL') : 'no due date'}
+                    </span>
+                    {risk !== 'ok' && risk !== 'none' ? (
                       <span className={`risk risk-${risk}`} data-testid={`parked-risk-${bar.lot}`}>
                         {RISK_TEXT[risk]}
                         {risk === 'soon' && left !== null ? ` · ${formatDuration(left)}` : ''}
                         {risk === 'overdue' && left !== null ? ` · ${formatDuration(left)}` : ''}
                       </span>
-                    ) : left !== null ? (
+                    ) : left !== null && risk === 'ok' ? (
                       <span className="muted small">in {formatDuration(left)}</span>
                     ) : null}
                   </span>
@@ -87,6 +92,7 @@ export function ParkingLot({ groupName, parked, zone, now, onPointerDown, onOpen
           })}
         </ul>
       )}
+      {children ? <footer className="parking-footer">{children}</footer> : null}
     </aside>
   );
 }

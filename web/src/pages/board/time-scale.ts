@@ -214,12 +214,16 @@ function minorLabel(dt: DateTime, unit: TickUnit, pxPerTick: number): string {
   }
 }
 
-function majorOf(unit: TickUnit): { unit: TickUnit; label: (dt: DateTime) => string } | null {
+/** The coarser unit above `unit`, labelled as fully as its width allows. */
+function majorOf(unit: TickUnit, pxPerMs: number): { unit: TickUnit; label: (dt: DateTime) => string } | null {
   const find = (kind: TickKind) => TICK_UNITS.find((u) => u.kind === kind) as TickUnit;
   switch (unit.kind) {
     case 'minute':
-    case 'hour':
-      return { unit: find('day'), label: (dt) => dt.toFormat('cccc d LLLL yyyy') };
+    case 'hour': {
+      const px = DAY * pxPerMs;
+      const format = px >= 300 ? 'cccc d LLLL yyyy' : px >= 180 ? 'cccc d LLL' : px >= 110 ? 'ccc d LLL' : 'ccc d';
+      return { unit: find('day'), label: (dt) => dt.toFormat(format) };
+    }
     case 'day':
     case 'week':
       return { unit: find('month'), label: (dt) => dt.toFormat('LLLL yyyy') };
@@ -240,7 +244,7 @@ export function axisFor(window: TimeWindow, widthPx: number, zone: string): Axis
   const unit = TICK_UNITS.find((u) => u.approxMs * pxPerMs >= u.minPx) ?? TICK_UNITS[TICK_UNITS.length - 1];
   const pxPerTick = unit.approxMs * pxPerMs;
   const minor = tickTimes(unit, window.start, window.end, zone).map((dt) => ({ at: dt.toMillis(), label: minorLabel(dt, unit, pxPerTick) }));
-  const major = majorOf(unit);
+  const major = majorOf(unit, pxPerMs);
   return {
     minor,
     major: major ? tickTimes(major.unit, window.start, window.end, zone).map((dt) => ({ at: dt.toMillis(), label: major.label(dt) })) : [],

@@ -1,0 +1,226 @@
+// The planning board: drag a parked job between two queued ones, see the queue, the bars and the
+// forecast change, and a second browser follow live; park by dragging back; plan from the action
+// menu without dragging; screenshots at day, week and month zoom for a look at 1920×1080.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it, expect } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import type { WorkOrder } from '../src/features/orders/schemas.js';
+import { formatInstant } from '../web/src/pages/work-orders/format.js';
+import { expectHidden, expectText, expectVisible, screenshotDir, useE2E } from './harness.js';
+
+const e2e = useE2E();
+const HOUR = 3_600_000;
+const TV = { width: 1920, height: 1080 };
+
+async function createOrder(lot: string, product: string, quantity: number, due: string | null): Promise<WorkOrder> {
+  const created = await e2e.api<WorkOrder>('/api/work-orders', { method: 'POST', body: { lot, product, quantity, due } });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  return created.body;
+}
+
+async function load(lot: string, machine: string, mode: 'append' | 'insert' | 'replace' = 'append'): Promise<WorkOrder> {
+  const loaded = await e2e.api<WorkOrder>(`/api/work-orders/${lot}/operations/0/load`, { method: 'POST', body: { machine, mode } });
+  expect(loaded.status, JSON.stringify(loaded.body)).toBe(200);
+  return loaded.body;
+}
+
+async function order(lot: string): Promise<WorkOrder> {
+  const found = await e2e.api<WorkOrder>(`/api/work-orders/${lot}`);
+  expect(found.status).toBe(200);
+  return found.body;
+}
+
+/** Polls until the first operation of each lot sits where expected. */
+async function expectQueue(machine: string, lots: string[], timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen: string[] = [];
+  while (Date.now() < deadline) {
+    const ops = await Promise.all(lots.map(async (lot) => ({ lot, op: (await order(lot)).operations[0] })));
+    seen = ops.map(({ lot, op }) => `${lot}@${op.machine}#${op.position}`);
+    if (ops.every(({ op }, index) => op.machine === machine && op.position === index)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`expected ${machine} to run ${lots.join(', ')} in that order; the server has ${seen.join(', ')}`);
+}
+
+async function box(locator: Locator) {
+  const found = await locator.boundingBox();
+  if (!found) throw new Error(`${String(locator)} has no box (not visible?)`);
+  return found;
+}
+
+/** A real mouse drag: press, move in steps (the board starts a drag after a few pixels), release. */
+async function dragTo(page: Page, from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 12, from.y + 4, { steps: 3 });
+  await page.mouse.move(to.x, to.y, { steps: 12 });
+  await expectVisible(page.getByTestId('drag-ghost'));
+  await page.mouse.up();
+}
+
+async function openBoard(page: Page, zoom = 'day'): Promise<void> {
+  await page.goto(`/board?group=pouching-itrak&zoom=${zoom}`);
+  await expectVisible(page.getByTestId('gantt'));
+}
+
+describe('planning board', () => {
+  it('drops a parked job between two queued jobs: queue, bars, forecast and a second browser follow', async () => {
+    const due = new Date(Date.now() + 10 * 24 * HOUR).toISOString().slice(0, 10);
+    await createOrder('D1001', 'flu-ab', 20_000, due);
+    await createOrder('D1002', 'strep-a-plus', 15_000, due);
+    await createOrder('D1003', 'rsv', 10_000, due);
+    await load('D1001', 'line7');
+    await load('D1002', 'line7');
+    const secondBefore = (await order('D1002')).operations[0];
+    expect(secondBefore.forecastStart).not.toBeNull();
+
+    const page = await e2e.newPage(TV);
+    await openBoard(page);
+    const lane = page.getByTestId('track-line7');
+    const first = lane.getByTestId('bar-D1001-0');
+    const second = lane.getByTestId('bar-D1002-0');
+    await expectVisible(first);
+    await expectVisible(second);
+    const parked = page.getByTestId('parked-D1003-0');
+    await expectVisible(parked);
+    await expectText(page.getByTestId('parking-lot'), 'D1003');
+
+    // someone else watching the same board
+    const watcher = await e2e.newPage(TV);
+    await openBoard(watcher);
+    await expectVisible(watcher.getByTestId('track-line7').getByTestId('bar-D1002-0'));
+    expect(await watcher.getByTestId('bar-D1003-0').count()).toBe(0);
+
+    // drop inside the first job, after its start: one bar starts before the drop → position 1
+    const firstBox = await box(first);
+    const parkedBox = await box(parked);
+    const target = { x: firstBox.x + firstBox.width * 0.6, y: firstBox.y + firstBox.height / 2 };
+    await page.mouse.move(parkedBox.x + parkedBox.width / 2, parkedBox.y + parkedBox.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(parkedBox.x + parkedBox.width / 2 - 20, parkedBox.y + parkedBox.height / 2, { steps: 3 });
+    await page.mouse.move(target.x, target.y, { steps: 15 });
+    await expectText(page.getByTestId('drop-marker'), 'Between D1001 and D1002');
+    await page.mouse.up();
+
+    await expectQueue('line7', ['D1001', 'D1003', 'D1002']);
+
+    // the other browser shows the new bar without a reload, within a second
+    await expectVisible(watcher.getByTestId('track-line7').getByTestId('bar-D1003-0'), 1000);
+
+    // on screen: the dropped job sits between the two, the parking lot is empty
+    const moved = lane.getByTestId('bar-D1003-0');
+    await expectVisible(moved);
+    await expectHidden(page.getByTestId('parked-D1003-0'));
+    const [a, c, b] = [await box(first), await box(moved), await box(second)];
+    expect(c.x).toBeGreaterThanOrEqual(a.x + a.width - 2);
+    expect(b.x).toBeGreaterThanOrEqual(c.x + c.width - 2);
+
+    // the forecast of the job pushed back moved later, and the panel says so
+    const secondAfter = (await order('D1002')).operations[0];
+    expect(Date.parse(secondAfter.forecastStart ?? '')).toBeGreaterThan(Date.parse(secondBefore.forecastStart ?? ''));
+    const zone = e2e.config.QMFG_TZ;
+    await second.click();
+    await expectVisible(page.getByTestId('wo-panel'));
+    await expectText(page.getByTestId('wo-op-where-0'), 'Line 7 · #3 in queue');
+    await expectText(page.getByTestId('wo-op-start-0'), formatInstant(secondAfter.forecastStart, zone));
+    await expectText(page.getByTestId('wo-op-end-0'), formatInstant(secondAfter.forecastEnd, zone));
+    await expectText(page.getByTestId('wo-history'), 'Loaded (append)');
+    await page.keyboard.press('Escape');
+    await expectHidden(page.getByTestId('wo-panel'));
+
+    // the dropped job's own panel shows the audit entry of the drag
+    await moved.click();
+    await expectText(page.getByTestId('wo-history'), 'Moved on the board');
+    await expectText(page.getByTestId('wo-op-where-0'), 'Line 7 · #2 in queue');
+  });
+
+  it('parks a bar by dragging it onto the parking lot, and loads from the action menu without dragging', async () => {
+    await createOrder('P2001', 'sars-ag', 8_000, null);
+    await createOrder('P2002', 'flu-sars', 12_000, null);
+    await load('P2001', 'line9');
+    const page = await e2e.newPage(TV);
+    await openBoard(page);
+    const bar = page.getByTestId('track-line9').getByTestId('bar-P2001-0');
+    await expectVisible(bar);
+
+    const barBox = await box(bar);
+    const lotBox = await box(page.getByTestId('parking-lot'));
+    await dragTo(page, { x: barBox.x + Math.min(60, barBox.width / 2), y: barBox.y + barBox.height / 2 }, { x: lotBox.x + lotBox.width / 2, y: lotBox.y + 120 });
+    await expectVisible(page.getByTestId('parked-P2001-0'));
+    expect((await order('P2001')).operations[0].state).toBe('parked');
+    expect(await page.getByTestId('bar-P2001-0').count()).toBe(0);
+
+    // keyboard / touch path: open the parked job, choose the machine and mode, load
+    await page.getByTestId('parked-P2002-0').focus();
+    await page.keyboard.press('Enter');
+    await expectVisible(page.getByTestId('op-actions'));
+    await page.getByTestId('action-machine').selectOption('line10');
+    await page.getByTestId('action-mode-insert').click();
+    await page.getByTestId('action-load').click();
+    await expectText(page.getByTestId('wo-op-where-0'), 'Line 10 · #1 in queue');
+    await page.keyboard.press('Escape');
+    await expectVisible(page.getByTestId('track-line10').getByTestId('bar-P2002-0'));
+    const loaded = (await order('P2002')).operations[0];
+    expect(loaded).toMatchObject({ machine: 'line10', position: 0, state: 'running' });
+
+    // hold from the menu: the bar is hatched and says HELD
+    await page.getByTestId('bar-P2002-0').click();
+    await page.getByTestId('action-hold').click();
+    await expectVisible(page.getByTestId('action-release'));
+    await page.keyboard.press('Escape');
+    await expectText(page.getByTestId('bar-P2002-0'), 'HELD');
+    expect(await page.getByTestId('bar-P2002-0').getAttribute('class')).toContain('bar-held');
+  });
+
+  it('looks right at day, week and month zoom on a 1080p screen', async () => {
+    const soon = (hours: number) => new Date(Date.now() + hours * HOUR).toISOString();
+    const plan: [lot: string, product: string, quantity: number, due: string | null, machine: string | null][] = [
+      ['159070', 'flu-ab', 40_000, soon(24 * 6), 'line6'],
+      ['159071', 'sars-ag', 25_000, soon(24 * 8), 'line6'],
+      ['159072', 'rsv', 60_000, soon(24 * 12), 'line6'],
+      ['159080', 'strep-a-plus', 90_000, soon(10), 'line8'],
+      ['159081', 'flu-sars', 30_000, soon(24 * 9), 'line8'],
+      ['159090', 'flu-ab', 120_000, soon(24 * 20), 'line10'],
+      ['159091', 'rsv', 35_000, soon(24 * 14), 'line11'],
+      ['159092', 'sars-ag', 20_000, soon(24 * 3), null],
+      ['159093', 'flu-sars', 45_000, soon(30), null],
+      ['159094', 'strep-a-plus', 15_000, null, null],
+    ];
+    for (const [lot, product, quantity, due, machine] of plan) {
+      await createOrder(lot, product, quantity, due);
+      if (machine) await load(lot, machine);
+    }
+    await e2e.api('/api/work-orders/159070/operations/0/counts', { method: 'POST', body: { produced: 14_500 } });
+    await e2e.api('/api/work-orders/159090/operations/0/counts', { method: 'POST', body: { produced: 61_000 } });
+    await e2e.api('/api/work-orders/159091/operations/0/hold', { method: 'POST', body: { reason: 'label check' } });
+    expect((await order('159080')).late).toBe(true);
+
+    mkdirSync(screenshotDir, { recursive: true });
+    const page = await e2e.newPage(TV);
+    await openBoard(page, 'day');
+    await expectVisible(page.getByTestId('bar-159080-0'));
+    await expectText(page.getByTestId('bar-159080-0'), 'LATE');
+    for (const zoom of ['day', 'week', 'month']) {
+      await page.getByTestId(`zoom-${zoom}`).click();
+      expect(await page.getByTestId(`zoom-${zoom}`).getAttribute('aria-pressed')).toBe('true');
+      // the window's data has arrived (debounced refetch settled)
+      await page.waitForTimeout(400);
+      await expectHidden(page.getByTestId('board-updating'));
+      await expectVisible(page.getByTestId('bar-159070-0'));
+      await page.screenshot({ path: join(screenshotDir, `board-${zoom}.png`) });
+    }
+    // the lot labels stay large enough to read across a room
+    const lotFont = await page.getByTestId('bar-159090-0').locator('.bar-lot').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(lotFont).toBeGreaterThanOrEqual(18);
+
+    // a tablet in landscape: the same board, no horizontal page scroll
+    const tablet = await e2e.newPage({ width: 1180, height: 820 });
+    await openBoard(tablet, 'week');
+    await expectVisible(tablet.getByTestId('bar-159090-0'));
+    expect(await tablet.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await tablet.screenshot({ path: join(screenshotDir, 'board-tablet-week.png') });
+  });
+});
+

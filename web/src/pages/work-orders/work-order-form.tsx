@@ -1,0 +1,182 @@
+// Create or edit a work order. Checked with the shared zod schemas before it is sent; the server's
+// field errors land on the fields; a stale edit (someone saved meanwhile) says so and offers the
+// latest version.
+import { useState } from 'react';
+import type { Product } from '../../../../src/features/plant/schemas.js';
+import { workOrderCreateSchema, workOrderUpdateSchema } from '../../../../src/features/orders/schemas.js';
+import { ApiError } from '../../api/client.js';
+import { createWorkOrder, getWorkOrder, updateWorkOrder, type WorkOrder } from '../../api/orders.js';
+import { Modal } from '../../components/dialogs.js';
+import { ErrorBanner } from '../../components/feedback.js';
+import { Field } from '../../components/field.js';
+import { numberFromInput, useSubmit, validated } from '../../lib/forms.js';
+import { plantDate } from './format.js';
+
+interface Draft {
+  lot: string;
+  product: string;
+  quantity: string;
+  due: string;
+  priority: string;
+  rateMode: '' | 'standard' | 'observed';
+  notes: string;
+}
+
+const SHOWN_FIELDS = new Set(['lot', 'product', 'quantity', 'due', 'priority', 'rateMode', 'notes']);
+
+function draftOf(wo: WorkOrder | undefined, zone: string, products: Product[]): Draft {
+  if (!wo) return { lot: '', product: products[0]?.key ?? '', quantity: '', due: '', priority: '0', rateMode: '', notes: '' };
+  return {
+    lot: wo.lot,
+    product: wo.product,
+    quantity: String(wo.quantity),
+    due: plantDate(wo.due, zone),
+    priority: String(wo.priority),
+    rateMode: wo.rateMode ?? '',
+    notes: wo.notes,
+  };
+}
+
+export function WorkOrderForm({ workOrder, products, zone, onClose, onSaved }: {
+  /** the order to edit; none to create one */
+  workOrder?: WorkOrder;
+  products: Product[];
+  zone: string;
+  onClose: () => void;
+  onSaved: (saved: WorkOrder, created: boolean) => void;
+}) {
+  const [base, setBase] = useState(workOrder);
+  const [draft, setDraft] = useState<Draft>(() => draftOf(workOrder, zone, products));
+  const [stale, setStale] = useState(false);
+  const submit = useSubmit((path) => SHOWN_FIELDS.has(path));
+  const editing = base !== undefined;
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+
+  const save = () =>
+    submit.run(async () => {
+      setStale(false);
+      const common = {
+        product: draft.product,
+        quantity: numberFromInput(draft.quantity),
+        due: draft.due === '' ? null : draft.due,
+        priority: numberFromInput(draft.priority) ?? 0,
+        notes: draft.notes,
+        rateMode: draft.rateMode === '' ? null : draft.rateMode,
+      };
+      if (!base) {
+        const input = validated(workOrderCreateSchema, { lot: draft.lot, ...common }, submit.setFieldErrors);
+        if (!input) return;
+        onSaved(await createWorkOrder(input), true);
+        return;
+      }
+      // only what changed: an untouched due date keeps its exact instant
+      const original = draftOf(base, zone, products);
+      const patch: Record<string, unknown> = { version: base.version };
+      if (draft.product !== original.product) patch.product = common.product;
+      if (draft.quantity !== original.quantity) patch.quantity = common.quantity;
+      if (draft.due !== original.due) patch.due = common.due;
+      if (draft.priority !== original.priority) patch.priority = common.priority;
+      if (draft.notes !== original.notes) patch.notes = common.notes;
+      if (draft.rateMode !== original.rateMode) patch.rateMode = common.rateMode;
+      const input = validated(workOrderUpdateSchema, patch, submit.setFieldErrors);
+      if (!input) return;
+      try {
+        onSaved(await updateWorkOrder(base.lot, input), false);
+      } catch (error) {
+        if (error instanceof ApiError && error.isStale) {
+          setStale(true);
+          return;
+        }
+        throw error;
+      }
+    });
+
+  const reloadLatest = async () => {
+    if (!base) return;
+    await submit.run(async () => {
+      const latest = await getWorkOrder(base.lot);
+      setBase(latest);
+      setDraft(draftOf(latest, zone, products));
+      setStale(false);
+    });
+  };
+
+  const errors = submit.fieldErrors;
+  return (
+    <Modal
+      title={editing ? `Edit lot ${base.lot}` : 'New work order'}
+      onClose={onClose}
+      closeable={!submit.busy}
+      wide
+      testId="wo-form"
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose} disabled={submit.busy}>
+            Cancel
+          </button>
+          <button type="submit" form="wo-form" className="button button-primary" disabled={submit.busy || stale} data-testid="wo-save">
+            {submit.busy ? <span className="spinner spinner-small" aria-hidden="true" /> : null}
+            {editing ? 'Save changes' : 'Create work order'}
+          </button>
+        </>
+      }
+    >
+      <form
+        id="wo-form"
+        className="form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        {stale ? (
+          <ErrorBanner
+            testId="wo-stale"
+            message={`Someone else saved lot ${base?.lot} while you were editing. Load their version, then make your change again.`}
+            action={
+              <button type="button" className="button" onClick={() => void reloadLatest()} data-testid="wo-reload-latest">
+                Load latest
+              </button>
+            }
+          />
+        ) : null}
+        {submit.formError ? <ErrorBanner message={submit.formError.message} testId="wo-form-error" /> : null}
+        <div className="form-grid">
+          <Field label="Lot" name="lot" error={errors.lot} hint={editing ? 'The lot number cannot change.' : 'As printed on the traveller, e.g. 159070 (leading zeros are kept).'}>
+            <input value={draft.lot} onChange={(e) => set('lot', e.target.value)} disabled={editing} autoFocus={!editing} data-testid="wo-lot" inputMode="text" autoComplete="off" />
+          </Field>
+          <Field label="Product" name="product" error={errors.product}>
+            <select value={draft.product} onChange={(e) => set('product', e.target.value)} data-testid="wo-product">
+              {products.length === 0 ? <option value="">No products yet</option> : null}
+              {products.map((p) => (
+                <option key={p.key} value={p.key}>
+                  {p.name} ({p.itemNumber})
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Quantity" name="quantity" error={errors.quantity} hint="Pieces to make.">
+            <input value={draft.quantity} onChange={(e) => set('quantity', e.target.value)} inputMode="numeric" data-testid="wo-quantity" autoComplete="off" />
+          </Field>
+          <Field label="Due" name="due" error={errors.due} hint="End of that day, plant time. Leave empty if there is none.">
+            <input type="date" value={draft.due} onChange={(e) => set('due', e.target.value)} data-testid="wo-due" />
+          </Field>
+          <Field label="Priority" name="priority" error={errors.priority} hint="0 (normal) to 9 (most urgent).">
+            <input value={draft.priority} onChange={(e) => set('priority', e.target.value)} inputMode="numeric" data-testid="wo-priority" />
+          </Field>
+          <Field label="Forecast rate" name="rateMode" error={errors.rateMode} hint="Observed extrapolates from the last hours' counts.">
+            <select value={draft.rateMode} onChange={(e) => set('rateMode', e.target.value as Draft['rateMode'])} data-testid="wo-rate-mode">
+              <option value="">Site default</option>
+              <option value="standard">Standard rate</option>
+              <option value="observed">Observed rate</option>
+            </select>
+          </Field>
+          <Field label="Notes" name="notes" error={errors.notes} className="span-2">
+            <textarea value={draft.notes} onChange={(e) => set('notes', e.target.value)} rows={3} data-testid="wo-notes" />
+          </Field>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,477 @@
+// The order book: every work order with search, filters and sortable columns, the same detail panel
+// as the board, create / edit / delete, and spreadsheets in and out (import by file picker or by
+// dropping the file on the page, the template, exports with the current filters).
+import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import type { Product } from '../../../../src/features/plant/schemas.js';
+import { errorMessage } from '../../api/client.js';
+import { listProducts } from '../../api/plant.js';
+import {
+  deleteWorkOrder, exportUrl, importWorkOrders, listWorkOrders, templateUrl, type ImportResult, type WorkOrder, type WorkOrderFilters,
+} from '../../api/orders.js';
+import { ConfirmDialog, Modal } from '../../components/dialogs.js';
+import { EmptyState, ErrorBanner, LoadFailed, Spinner } from '../../components/feedback.js';
+import { OrdersIcon } from '../../components/icons.js';
+import { useToast } from '../../components/toasts.js';
+import { useResource } from '../../hooks/use-resource.js';
+import { useSite } from '../../hooks/site.js';
+import { STATUS_LABEL, dueRisk, formatInstant, formatQuantity, progressOf } from './format.js';
+import { WorkOrderForm } from './work-order-form.js';
+import { WorkOrderPanel } from './work-order-panel.js';
+import './work-orders.css';
+
+const LIVE = ['schedule', 'production', 'plant'];
+
+type SortKey = 'lot' | 'product' | 'quantity' | 'due' | 'forecastEnd' | 'status' | 'late';
+const SERVER_SORTS = new Set<SortKey>(['lot', 'product', 'due', 'forecastEnd']);
+const STATUS_ORDER: Record<WorkOrder['status'], number> = { 'in-progress': 0, held: 1, planned: 2, parked: 3, done: 4 };
+const STATUSES = ['open', 'parked', 'planned', 'in-progress', 'held', 'done'] as const;
+type StatusFilter = (typeof STATUSES)[number];
+
+const lotCollator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+const byTime = (a: string | null, b: string | null) => (a === null ? (b === null ? 0 : 1) : b === null ? -1 : Date.parse(a) - Date.parse(b));
+
+function compare(key: SortKey, a: WorkOrder, b: WorkOrder): number {
+  switch (key) {
+    case 'lot':
+      return lotCollator.compare(a.lot, b.lot);
+    case 'product':
+      return a.productName.localeCompare(b.productName);
+    case 'quantity':
+      return a.quantity - b.quantity;
+    case 'due':
+      return byTime(a.due, b.due);
+    case 'forecastEnd':
+      return byTime(a.forecastEnd, b.forecastEnd);
+    case 'status':
+      return STATUS_ORDER[a.status] - STATUS_ORDER[b.status];
+    case 'late':
+      return Number(b.late) - Number(a.late);
+  }
+}
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+export function WorkOrdersPage() {
+  const site = useSite();
+  const products = useResource(listProducts, [], ['plant']);
+  const zone = site.data?.timezone;
+  const failure = site.error ?? (products.data ? undefined : products.error);
+  if (failure) {
+    return (
+      <div className="page" data-testid="page-work-orders">
+        <LoadFailed error={failure} onRetry={() => void Promise.all([site.reload(), products.reload()])} />
+      </div>
+    );
+  }
+  if (!zone || !products.data) {
+    return (
+      <div className="page" data-testid="page-work-orders">
+        <Spinner label="Loading work orders…" />
+      </div>
+    );
+  }
+  return <WorkOrdersScreen zone={zone} products={products.data} />;
+}
+
+function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[] }) {
+  const toast = useToast();
+  const [params, setParams] = useSearchParams();
+  const [searchText, setSearchText] = useState(params.get('search') ?? '');
+  const search = useDebounced(searchText.trim(), 250);
+  const product = params.get('product') ?? '';
+  const status = (STATUSES as readonly string[]).includes(params.get('status') ?? '') ? (params.get('status') as StatusFilter) : '';
+  const late = params.get('late') === 'true' || params.get('late') === 'false' ? (params.get('late') as 'true' | 'false') : '';
+  const sort = (['lot', 'product', 'quantity', 'due', 'forecastEnd', 'status', 'late'] as const).find((k) => k === params.get('sort')) ?? 'due';
+  const dir = params.get('dir') === 'desc' ? 'desc' : 'asc';
+
+  const setParam = (key: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  };
+  useEffect(() => {
+    if ((params.get('search') ?? '') !== search) setParam('search', search);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only the settled search text goes to the URL
+  }, [search]);
+
+  const filters: WorkOrderFilters = {
+    search: search || undefined,
+    product: product || undefined,
+    status: status || undefined,
+    late: late || undefined,
+    ...(SERVER_SORTS.has(sort) ? { sort: sort as 'lot' | 'product' | 'due' | 'forecastEnd', dir } : {}),
+  };
+  const filterKey = JSON.stringify(filters);
+  const list = useResource(() => listWorkOrders(filters), [filterKey], LIVE);
+  const rows = useMemo(() => {
+    const sorted = [...(list.data ?? [])].sort((a, b) => compare(sort, a, b) || lotCollator.compare(a.lot, b.lot));
+    return dir === 'desc' ? sorted.reverse() : sorted;
+  }, [list.data, sort, dir]);
+
+  const [openLot, setOpenLot] = useState<string | null>(null);
+  const [editing, setEditing] = useState<WorkOrder | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<WorkOrder | null>(null);
+  const [importing, setImporting] = useState<{ fileName: string; result?: ImportResult; error?: string } | null>(null);
+  const [dropping, setDropping] = useState(false);
+  const dragDepth = useRef(0);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const now = Date.now();
+
+  const toggleSort = (key: SortKey) => {
+    const next = new URLSearchParams(params);
+    next.set('sort', key);
+    next.set('dir', sort === key && dir === 'asc' ? 'desc' : 'asc');
+    setParams(next, { replace: true });
+  };
+
+  const runImport = async (file: File) => {
+    setImporting({ fileName: file.name });
+    try {
+      const result = await importWorkOrders(file);
+      setImporting({ fileName: file.name, result });
+      void list.reload();
+    } catch (error) {
+      setImporting({ fileName: file.name, error: errorMessage(error) });
+    }
+  };
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    dragDepth.current = 0;
+    setDropping(false);
+    const file = event.dataTransfer.files[0];
+    if (file) void runImport(file);
+  };
+  const carriesFiles = (event: DragEvent) => Array.from(event.dataTransfer.types).includes('Files');
+
+  const anyFilter = Boolean(search || product || status || late);
+
+  return (
+    <div
+      className={`page wo-page${dropping ? ' wo-page-dropping' : ''}`}
+      data-testid="page-work-orders"
+      onDragEnter={(e) => {
+        if (!carriesFiles(e)) return;
+        dragDepth.current += 1;
+        setDropping(true);
+      }}
+      onDragOver={(e) => {
+        if (!carriesFiles(e)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+      }}
+      onDragLeave={(e) => {
+        if (!carriesFiles(e)) return;
+        dragDepth.current = Math.max(0, dragDepth.current - 1);
+        if (dragDepth.current === 0) setDropping(false);
+      }}
+      onDrop={onDrop}
+    >
+      <div className="page-header">
+        <h1>Work orders</h1>
+        <p className="page-subtitle">{list.data ? `${rows.length} ${anyFilter ? 'matching' : 'in total'}` : ''}</p>
+        <div className="page-actions wo-actions-bar">
+          <button type="button" className="button button-primary" onClick={() => setEditing('new')} data-testid="wo-new">
+            + New work order
+          </button>
+          <button type="button" className="button" onClick={() => fileInput.current?.click()} data-testid="wo-import-button" title="An .xlsx from the template or a CSV; you can also drop the file on this page">
+            Import…
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            className="visually-hidden"
+            tabIndex={-1}
+            data-testid="wo-import-input"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) void runImport(file);
+            }}
+          />
+          <a className="button" href={templateUrl} download data-testid="wo-template">
+            Template
+          </a>
+          <a className="button" href={exportUrl('xlsx', filters)} download data-testid="wo-export-xlsx" title="The list as shown (with its filters) as an Excel workbook">
+            Export .xlsx
+          </a>
+          <a className="button" href={exportUrl('csv', filters)} download data-testid="wo-export-csv" title="The list as shown (with its filters) as CSV">
+            .csv
+          </a>
+        </div>
+      </div>
+
+      <div className="wo-filters" role="search">
+        <label className="wo-filter wo-search">
+          <span>Search</span>
+          <input type="search" value={searchText} onChange={(e) => setSearchText(e.target.value)} placeholder="Lot, product, notes…" data-testid="wo-search" />
+        </label>
+        <label className="wo-filter">
+          <span>Product</span>
+          <select value={product} onChange={(e) => setParam('product', e.target.value)} data-testid="wo-filter-product">
+            <option value="">All products</option>
+            {products.map((p) => (
+              <option key={p.key} value={p.key}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="wo-filter">
+          <span>Status</span>
+          <select value={status} onChange={(e) => setParam('status', e.target.value)} data-testid="wo-filter-status">
+            <option value="">All</option>
+            <option value="open">Open (not done)</option>
+            {STATUSES.filter((s) => s !== 'open').map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABEL[s as WorkOrder['status']]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="wo-filter">
+          <span>Late</span>
+          <select value={late} onChange={(e) => setParam('late', e.target.value)} data-testid="wo-filter-late">
+            <option value="">All</option>
+            <option value="true">Late only</option>
+            <option value="false">On time</option>
+          </select>
+        </label>
+        {anyFilter ? (
+          <button
+            type="button"
+            className="link-button wo-clear"
+            onClick={() => {
+              setSearchText('');
+              const next = new URLSearchParams();
+              if (params.get('sort')) next.set('sort', sort);
+              if (params.get('dir')) next.set('dir', dir);
+              setParams(next, { replace: true });
+            }}
+            data-testid="wo-clear-filters"
+          >
+            Clear filters
+          </button>
+        ) : null}
+        {list.loading && list.data ? <span className="spinner spinner-tiny" role="status" aria-label="Updating" /> : null}
+      </div>
+
+      {list.error ? <LoadFailed error={list.error} onRetry={list.reload} /> : null}
+      {!list.data ? (
+        list.error ? null : <Spinner label="Loading work orders…" />
+      ) : rows.length === 0 ? (
+        anyFilter ? (
+          <EmptyState title="No work order matches" testId="wo-none-matching">
+            <p>Change the search or the filters.</p>
+          </EmptyState>
+        ) : (
+          <EmptyState title="No work orders yet" icon={<OrdersIcon />} testId="wo-empty">
+            <p>Create one, or import the order book from the template or a CSV (drop the file here).</p>
+            <div className="button-row">
+              <button type="button" className="button button-primary" onClick={() => setEditing('new')}>
+                New work order
+              </button>
+              <a className="button" href={templateUrl} download>
+                Download the template
+              </a>
+            </div>
+          </EmptyState>
+        )
+      ) : (
+        <div className="table-wrap">
+          <table className="table wo-table" data-testid="wo-table">
+            <thead>
+              <tr>
+                <SortHeader label="Lot" column="lot" sort={sort} dir={dir} onSort={toggleSort} />
+                <SortHeader label="Product" column="product" sort={sort} dir={dir} onSort={toggleSort} />
+                <SortHeader label="Qty" column="quantity" sort={sort} dir={dir} onSort={toggleSort} numeric />
+                <th scope="col">Progress</th>
+                <SortHeader label="Due" column="due" sort={sort} dir={dir} onSort={toggleSort} />
+                <SortHeader label="Forecast end" column="forecastEnd" sort={sort} dir={dir} onSort={toggleSort} />
+                <SortHeader label="Status" column="status" sort={sort} dir={dir} onSort={toggleSort} />
+                <SortHeader label="Late" column="late" sort={sort} dir={dir} onSort={toggleSort} />
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((wo) => {
+                const risk = dueRisk(wo.due, wo.late, now);
+                const progress = progressOf(wo.produced, wo.quantity);
+                return (
+                  <tr key={wo.lot} className={`wo-row${wo.late ? ' wo-row-late' : ''}`} data-testid={`wo-row-${wo.lot}`} onClick={() => setOpenLot(wo.lot)}>
+                    <td>
+                      <button type="button" className="link-button wo-lot" onClick={() => setOpenLot(wo.lot)} data-testid={`wo-open-${wo.lot}`}>
+                        {wo.lot}
+                      </button>
+                    </td>
+                    <td>
+                      <span className="product-cell">
+                        <span className="colour-dot" style={{ background: wo.color }} aria-hidden="true" />
+                        {wo.productName}
+                      </span>
+                    </td>
+                    <td className="num">{formatQuantity(wo.quantity)}</td>
+                    <td>
+                      <span className="wo-mini-progress" title={`${formatQuantity(wo.produced)} produced`}>
+                        <span style={{ width: `${progress * 100}%`, background: wo.color }} />
+                      </span>
+                      <span className="small muted"> {Math.round(progress * 100)} %</span>
+                    </td>
+                    <td className={risk === 'overdue' ? 'text-late' : undefined}>{formatInstant(wo.due, zone, now)}</td>
+                    <td className={wo.late ? 'text-late strong' : undefined}>{formatInstant(wo.forecastEnd, zone, now)}</td>
+                    <td>
+                      <span className={`badge status-${wo.status}`}>{STATUS_LABEL[wo.status]}</span>
+                    </td>
+                    <td>{wo.late ? <span className="badge badge-late">LATE</span> : <span className="muted">—</span>}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {dropping ? (
+        <div className="wo-drop-overlay" aria-hidden="true">
+          <div className="wo-drop-card">Drop the .xlsx or CSV file to import it</div>
+        </div>
+      ) : null}
+
+      {openLot ? (
+        <WorkOrderPanel
+          lot={openLot}
+          zone={zone}
+          onClose={() => setOpenLot(null)}
+          onChanged={() => void list.reload()}
+          footer={(wo) => (
+            <>
+              <button type="button" className="button button-danger-outline" onClick={() => setDeleting(wo)} data-testid="wo-delete">
+                Delete
+              </button>
+              <button type="button" className="button button-primary" onClick={() => setEditing(wo)} data-testid="wo-edit">
+                Edit
+              </button>
+            </>
+          )}
+        />
+      ) : null}
+      {editing ? (
+        <WorkOrderForm
+          workOrder={editing === 'new' ? undefined : editing}
+          products={products}
+          zone={zone}
+          onClose={() => setEditing(null)}
+          onSaved={(saved, created) => {
+            setEditing(null);
+            toast.success(created ? `Lot ${saved.lot} created; it waits in the parking lot` : `Lot ${saved.lot} saved`);
+            void list.reload();
+          }}
+        />
+      ) : null}
+      {deleting ? (
+        <ConfirmDialog
+          title={`Delete lot ${deleting.lot}?`}
+          confirmLabel="Delete work order"
+          onClose={() => setDeleting(null)}
+          onConfirm={async () => {
+            await deleteWorkOrder(deleting.lot, deleting.version);
+            toast.success(`Lot ${deleting.lot} deleted`);
+            setOpenLot(null);
+            void list.reload();
+          }}
+        >
+          <p>
+            Lot <strong>{deleting.lot}</strong> ({deleting.productName}, {formatQuantity(deleting.quantity)}) and its operations are removed from every machine queue.
+          </p>
+          <p>The audit trail keeps the record of it.</p>
+        </ConfirmDialog>
+      ) : null}
+      {importing ? <ImportDialog state={importing} onClose={() => setImporting(null)} /> : null}
+    </div>
+  );
+}
+
+function SortHeader({ label, column, sort, dir, onSort, numeric = false }: {
+  label: string;
+  column: SortKey;
+  sort: SortKey;
+  dir: 'asc' | 'desc';
+  onSort: (column: SortKey) => void;
+  numeric?: boolean;
+}) {
+  const active = sort === column;
+  return (
+    <th scope="col" aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'} className={numeric ? 'num' : undefined}>
+      <button type="button" className={`sort-button${active ? ' sort-active' : ''}`} onClick={() => onSort(column)} data-testid={`sort-${column}`}>
+        {label}
+        <span className="sort-arrow" aria-hidden="true">
+          {active ? (dir === 'asc' ? '▲' : '▼') : '↕'}
+        </span>
+      </button>
+    </th>
+  );
+}
+
+function ImportDialog({ state, onClose }: { state: { fileName: string; result?: ImportResult; error?: string }; onClose: () => void }) {
+  const busy = !state.result && !state.error;
+  const { result } = state;
+  const rowsWithErrors = result ? new Set(result.errors.map((e) => e.row)).size : 0;
+  return (
+    <Modal
+      title={`Import ${state.fileName}`}
+      onClose={onClose}
+      closeable={!busy}
+      wide
+      testId="import-dialog"
+      footer={
+        <button type="button" className="button button-primary" onClick={onClose} disabled={busy} data-testid="import-close">
+          {busy ? 'Importing…' : 'Close'}
+        </button>
+      }
+    >
+      {busy ? <Spinner label={`Importing ${state.fileName}…`} /> : null}
+      {state.error ? <ErrorBanner message={state.error} testId="import-error" /> : null}
+      {result ? (
+        <div className="import-result" data-testid="import-result">
+          <p className={`import-summary${rowsWithErrors > 0 ? ' import-summary-warn' : ''}`} data-testid="import-summary">
+            {result.imported} imported{rowsWithErrors > 0 ? `, ${rowsWithErrors} row${rowsWithErrors === 1 ? '' : 's'} with errors` : ''}
+          </p>
+          {rowsWithErrors > 0 ? (
+            <>
+              <p className="muted">Rows with errors were not imported. Fix them in the file and import it again; rows already imported are reported as existing.</p>
+              <table className="table import-errors" data-testid="import-errors">
+                <thead>
+                  <tr>
+                    <th scope="col" className="num">
+                      Row
+                    </th>
+                    <th scope="col">Field</th>
+                    <th scope="col">Problem</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {result.errors.map((e, i) => (
+                    <tr key={`${e.row}-${e.field}-${i}`} data-testid={`import-error-row-${e.row}`}>
+                      <td className="num">{e.row}</td>
+                      <td className="mono">{e.field}</td>
+                      <td>{e.message}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          ) : null}
+        </div>
+      ) : null}
+    </Modal>
+  );
+}
