@@ -1,7 +1,7 @@
 // The shell around the pure scheduler: reads the plant and open work orders, plans, stores forecasts.
 import type { Executor } from '../../db/database.js';
-import { workingIntervals } from '../../core/calendar/index.js';
-import { plan, type PlanInput, type PlanResult, type OperationState, type RateMode } from '../../core/schedule/index.js';
+import { workingIntervals, type CalendarSpec, type Interval } from '../../core/calendar/index.js';
+import { plan, type PlanInput, type PlanResult, type OperationState, type RateMode, type WorkingTimeSource } from '../../core/schedule/index.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
 import * as plantRepo from '../plant/repository.js';
 import * as repo from './repository.js';
@@ -10,6 +10,55 @@ export interface PlanSnapshot {
   input: PlanInput;
   workOrders: repo.WorkOrderRow[];
   operations: repo.OperationRow[];
+}
+
+const DAY_MS = 86_400_000;
+/** working time is computed and kept per UTC week: a re-plan mostly asks for weeks an earlier one computed */
+const CHUNK_MS = 7 * DAY_MS;
+/** per calendar: a bit over the 3-year planning horizon; beyond that the oldest weeks are dropped */
+const MAX_CHUNKS = 200;
+const MAX_CALENDARS = 8;
+const workingTimeCache = new Map<string, Map<number, Interval[]>>();
+
+/**
+ * The site's working time as a source for the scheduler, equal to workingIntervals(calendar, zone,
+ * from, to) but remembered per week across re-plans: converting shifts to UTC through Luxon was a
+ * good part of every re-plan, and the calendar rarely changes. Keyed by the calendar's content, so
+ * an edited calendar is a new entry.
+ */
+export function cachedWorkingTime(calendar: CalendarSpec, zone: string): WorkingTimeSource {
+  const key = `${zone}\u0000${JSON.stringify(calendar)}`;
+  let chunks = workingTimeCache.get(key);
+  if (!chunks) {
+    if (workingTimeCache.size >= MAX_CALENDARS) workingTimeCache.delete(workingTimeCache.keys().next().value!);
+    chunks = new Map();
+    workingTimeCache.set(key, chunks);
+  }
+  const chunkAt = (chunkStart: number): Interval[] => {
+    let intervals = chunks.get(chunkStart);
+    if (!intervals) {
+      if (chunks.size >= MAX_CHUNKS) chunks.delete(chunks.keys().next().value!);
+      intervals = workingIntervals(calendar, zone, chunkStart, chunkStart + CHUNK_MS);
+      chunks.set(chunkStart, intervals);
+    }
+    return intervals;
+  };
+  return (from, to) => {
+    const result: Interval[] = [];
+    if (!(to > from)) return result;
+    for (let chunkStart = Math.floor(from / CHUNK_MS) * CHUNK_MS; chunkStart < to; chunkStart += CHUNK_MS) {
+      for (const interval of chunkAt(chunkStart)) {
+        const start = Math.max(interval.start, from);
+        const end = Math.min(interval.end, to);
+        if (end <= start) continue;
+        const last = result[result.length - 1];
+        // a shift running over a week seam comes in two pieces: join them as workingIntervals would
+        if (last && start <= last.end) last.end = Math.max(last.end, end);
+        else result.push({ start, end });
+      }
+    }
+    return result;
+  };
 }
 
 /** Everything the scheduler needs, read in one go. */
@@ -31,7 +80,7 @@ export async function loadPlanSnapshot(db: Executor, zone: string, now: number):
   }
   const input: PlanInput = {
     now,
-    working: (from, to) => workingIntervals(calendar, zone, from, to),
+    working: cachedWorkingTime(calendar, zone),
     machines: machines.filter((m) => m.enabled).map((m) => ({ key: m.key, group: m.group })),
     products: products.map((p) => ({
       key: p.key,

@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workingIntervals, type CalendarSpec } from '../../core/calendar/index.js';
 import { parseScenario, plan, scenarioToPlanInput, type PlanResult } from '../../core/schedule/index.js';
 import { SYSTEM } from '../audit/who.js';
 import * as calendarRepo from '../calendar/repository.js';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { DIALECTS } from '../../testing/databases.js';
 import type { DialectName } from '../../db/database.js';
-import { replan } from './planner.js';
+import { cachedWorkingTime, replan } from './planner.js';
 import * as repo from './repository.js';
 import * as service from './service.js';
 import { exportScenario } from './scenario-export.js';
@@ -82,6 +83,39 @@ async function storedForecasts(t: TestApp, lots: string[]): Promise<Map<string, 
 function plannedFromFile(text: string): PlanResult {
   return plan(scenarioToPlanInput(parseScenario(JSON.parse(text))));
 }
+
+// The app plans with cachedWorkingTime, the scenario with plain workingIntervals: they must agree.
+describe('cached working time', () => {
+  const nightShift: [string, string][] = [['22:00', '06:00']];
+  const calendar: CalendarSpec = {
+    default: { mon: [['06:30', '14:45'], ['14:45', '23:00']], tue: nightShift, wed: nightShift, thu: [], fri: [['00:00', '24:00']], sat: [['00:00', '24:00']], sun: [['00:00', '24:00']] },
+    weeks: { '2026-W11': { mon: [['01:30', '03:30']], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [['01:00', '04:00']] } },
+    holidays: ['2026-03-10', '2026-11-26'],
+  };
+
+  it('equals workingIntervals for windows across week seams, DST changes, overrides and holidays', () => {
+    for (const zone of [ZONE, 'Europe/Berlin', 'UTC']) {
+      const cached = cachedWorkingTime(calendar, zone);
+      let from = DateTime.fromISO('2026-03-01T03:17', { zone }).toMillis();
+      for (let i = 0; i < 60; i++) {
+        // windows of 1 h to ~3 weeks, starting anywhere (the scheduler asks for growing windows from "now")
+        const to = from + 3_600_000 * (1 + ((i * 37) % 500));
+        expect(cached(from, to)).toEqual(workingIntervals(calendar, zone, from, to));
+        from += 3_600_000 * (5 + ((i * 13) % 90));
+      }
+      expect(cached(from, from)).toEqual([]);
+    }
+  });
+
+  it('follows an edited calendar (keyed by content, not by object)', () => {
+    const edited: CalendarSpec = { ...calendar, holidays: [...calendar.holidays, '2026-12-25'] };
+    const from = DateTime.fromISO('2026-12-21', { zone: ZONE }).toMillis();
+    const to = from + 7 * 86_400_000;
+    expect(cachedWorkingTime(calendar, ZONE)(from, to)).toEqual(workingIntervals(calendar, ZONE, from, to));
+    expect(cachedWorkingTime(edited, ZONE)(from, to)).toEqual(workingIntervals(edited, ZONE, from, to));
+    expect(cachedWorkingTime(edited, ZONE)(from, to)).not.toEqual(cachedWorkingTime(calendar, ZONE)(from, to));
+  });
+});
 
 describe.each(DIALECTS)('scenario export on %s', (dialect: DialectName) => {
   let t: TestApp;
