@@ -5,9 +5,14 @@
 //
 // This is the ingest hot path, so it is a hand-written scanner over the chunk decoded as latin1
 // (one char per byte: string offsets are byte offsets, which `consumedBytes` needs, and the
-// camera only writes ASCII). Measured on Line7/PR20221013.txt (85 822 rows, 3.9 MB), same
-// machine, whole-file parse including the UTC conversion: csv-parse ≈ 370 ms, this scanner
-// ≈ 45 ms (see bench/parse.bench.ts) — which is why DESIGN §1's exception applies here.
+// camera only writes ASCII). Measured once on Line7/PR20221013.txt (85 822 rows, 3.9 MB), same
+// machine, whole file from disk to UTC cycles (median of 7): csv-parse 7 (stream API, columns
+// only, then a regex per timestamp and the same hour cache — less checking than here) ≈ 410 ms
+// wall / 250 ms CPU; this scanner ≈ 30–40 ms wall / 25 ms CPU (bench/parse.bench.ts keeps
+// measuring it). A tenfold gap on the ingest hot path is why DESIGN §1's exception applies.
+//
+// A one-pass fast path accepts rows in the camera's exact layout; anything else goes to a slower
+// path that accepts looser layouts (1-digit fields, 4-digit years) or names the bad field.
 //
 // Pure: no I/O and no clock; the file-reading wrapper lives in parse-file.ts.
 import { isUtf8 } from 'node:buffer';
