@@ -6,7 +6,7 @@ import { SiteProvider, useSite } from './hooks/site.js';
 import { ToastProvider } from './components/toasts.js';
 import { PlantClock } from './components/plant-clock.js';
 import { AdminIcon, AnalyticsIcon, BoardIcon, CalendarIcon, MachinesIcon, OrdersIcon } from './components/icons.js';
-import { AnalyticsPage } from './pages/placeholders.js';
+import { AnalyticsPage } from './pages/analytics/analytics-page.js';
 import { BoardPage } from './pages/board/board-page.js';
 import { WorkOrdersPage } from './pages/work-orders/work-orders-page.js';
 import { MachinesPage } from './pages/machines-page.js';

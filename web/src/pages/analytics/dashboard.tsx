@@ -1,0 +1,421 @@
+// The analytics dashboard (/analytics): OEE of one or more machines over a window, the stops behind
+// it, production per period, shifts and lots, machines side by side, exports and sensor-file upload.
+// The view lives in the URL; figures come from the server (no OEE arithmetic here).
+import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import type { CalendarSpec } from '../../../../src/core/calendar/index.js';
+import type { Machine, Product } from '../../../../src/features/plant/schemas.js';
+import { getCalendar } from '../../api/calendar.js';
+import { errorMessage } from '../../api/client.js';
+import { listMachines, listProcessGroups, listProducts } from '../../api/plant.js';
+import {
+  getOee, listLots, listProfiles, listStops, setStopReason,
+  type LotCount, type OeeMachineResult, type OeeResult, type ProfileRow, type Stop,
+} from '../../api/analytics.js';
+import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
+import { AnalyticsIcon } from '../../components/icons.js';
+import { useToast } from '../../components/toasts.js';
+import { useResource } from '../../hooks/use-resource.js';
+import { useSite } from '../../hooks/site.js';
+import { ComparisonBars, ProductionChart, RateStrip, ReasonPareto, StopPie } from './charts.js';
+import { GroupBySelect, MachinePicker, ProfileSelect, WindowPicker, machineSections } from './controls.js';
+import { buildWorkbook, downloadBlob, fileStem } from './export.js';
+import { formatCount, formatDecimal, formatDuration, formatPercent } from './format.js';
+import { KpiGauges, WarningBanner, resultProblems } from './gauges.js';
+import { ComparisonTable, LotTable, ShiftTable, StopsTable } from './tables.js';
+import { LISTED_STOP_MIN_SECONDS } from './targets.js';
+import { UploadPanel } from './upload-panel.js';
+import { useCachedQuery } from './use-cached-query.js';
+import { autoGroupBy, parseQuery, queryParams, resolveWindow, type AnalyticsQuery, type GroupBy } from './windows.js';
+import './analytics.css';
+
+const MS_PER_DAY = 86_400_000;
+/** Shift buckets for longer windows make a table nobody reads (and cost the server). */
+const SHIFT_TABLE_MAX_MS = 31 * MS_PER_DAY;
+/** Stops on screen: the longest ones; the workbook gets every stop the server listed. */
+const STOPS_SHOWN = 200;
+
+interface PlantData {
+  machines: Machine[];
+  sections: ReturnType<typeof machineSections>;
+  products: Product[];
+  profiles: ProfileRow[];
+  calendar: CalendarSpec;
+}
+
+async function loadPlant(): Promise<PlantData> {
+  const [groups, machines, products, profiles, calendar] = await Promise.all([listProcessGroups(), listMachines(), listProducts(), listProfiles(), getCalendar()]);
+  return {
+    machines,
+    sections: machineSections(groups, machines),
+    products,
+    profiles,
+    calendar: {
+      default: calendar.default.days,
+      weeks: Object.fromEntries(calendar.weeks.map((week) => [week.week, week.days])),
+      holidays: calendar.holidays.map((holiday) => holiday.date),
+    },
+  };
+}
+
+interface DashboardData {
+  oee: OeeMachineResult[];
+  /** per machine, the results per calendar shift; null when the window is too long for a shift table */
+  shifts: Map<string, OeeResult[]> | null;
+  stops: Map<string, { stops: Stop[]; truncated: boolean }>;
+  lots: LotCount[];
+}
+
+interface ViewRequest {
+  machines: string[];
+  from: number;
+  to: number;
+  profile: string;
+  groupBy: GroupBy;
+}
+
+async function loadDashboard(view: ViewRequest): Promise<DashboardData> {
+  const common = { machines: view.machines, from: view.from, to: view.to, profile: view.profile || undefined };
+  const wantShifts = view.to - view.from <= SHIFT_TABLE_MAX_MS;
+  const [oee, shiftResults, lots, stopLists] = await Promise.all([
+    getOee({ ...common, groupBy: view.groupBy }),
+    wantShifts && view.groupBy !== 'shift' ? getOee({ ...common, groupBy: 'shift' }) : Promise.resolve(null),
+    listLots(common),
+    Promise.all(view.machines.map((machine) => listStops({ machine, from: view.from, to: view.to, minSeconds: LISTED_STOP_MIN_SECONDS, profile: common.profile }))),
+  ]);
+  const shiftSource = view.groupBy === 'shift' ? oee.machines : shiftResults?.machines;
+  return {
+    oee: oee.machines,
+    shifts: wantShifts && shiftSource ? new Map(shiftSource.map((m) => [m.machine, m.series])) : null,
+    stops: new Map(view.machines.map((machine, index) => [machine, stopLists[index]])),
+    lots: lots.lots,
+  };
+}
+
+/**
+ * The routing rate of the product that ran most on the machine in the window, for its process
+ * group: what "standard" means on the production chart. Null when no known product ran.
+ */
+function standardRateFor(machine: Machine | undefined, lots: readonly LotCount[], products: readonly Product[]): number | null {
+  if (!machine) return null;
+  const byItem = new Map<string, number>();
+  for (const lot of lots) if (lot.machine === machine.key) byItem.set(lot.item, (byItem.get(lot.item) ?? 0) + lot.parts);
+  const ranked = [...byItem].sort((a, b) => b[1] - a[1]);
+  for (const [item] of ranked) {
+    const step = products.find((p) => p.itemNumber === item)?.routing.find((s) => s.group === machine.group);
+    if (step) return step.ratePerHour;
+  }
+  return null;
+}
+
+function Facts({ result }: { result: OeeResult }) {
+  const facts: [label: string, value: string, testId: string][] = [
+    ['Parts', formatCount(result.parts), 'fact-parts'],
+    ['Good', formatCount(result.parts - result.reworks - result.rejects), 'fact-good'],
+    ['Reworks', `${formatCount(result.reworks)} (${formatPercent(result.reworkRate)})`, 'fact-reworks'],
+    ['Empty cycles', `${formatCount(result.emptyCycles)} (${formatPercent(result.emptyRate)})`, 'fact-empty'],
+    ['Stops', formatCount(result.stops.count), 'fact-stops'],
+    ['Stop time', formatDuration(result.stops.seconds), 'fact-stop-time'],
+    ['MTBF', formatDuration(result.mtbfSeconds), 'fact-mtbf'],
+    ['MTTR', formatDuration(result.mttrSeconds), 'fact-mttr'],
+    ['Loading time', formatDuration(result.loadingSeconds), 'fact-loading'],
+    ['Rate while running', result.averageRatePerMinute === null ? '–' : `${formatDecimal(result.averageRatePerMinute)}/min`, 'fact-rate'],
+  ];
+  return (
+    <dl className="facts" data-testid="facts">
+      {facts.map(([label, value, testId]) => (
+        <div key={label} className="fact">
+          <dt>{label}</dt>
+          <dd data-testid={testId}>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function AnalyticsDashboard() {
+  const site = useSite();
+  const zone = site.data?.timezone ?? 'UTC';
+  const toast = useToast();
+  const [params, setParams] = useSearchParams();
+  const query = useMemo(() => parseQuery(params), [params]);
+  const plant = useResource(loadPlant, [], ['plant', 'calendar']);
+  const [now, setNow] = useState(() => Date.now());
+  const [uploadOpen, setUploadOpen] = useState(false);
+  const [dropped, setDropped] = useState<{ files: File[]; at: number } | null>(null);
+  const [pageDrag, setPageDrag] = useState(false);
+  const [exporting, setExporting] = useState(false);
+
+  const update = useCallback(
+    (patch: Partial<AnalyticsQuery>) => setParams(queryParams({ ...parseQuery(params), ...patch }), { replace: false }),
+    [params, setParams],
+  );
+
+  // windows that include the present move with the clock (a TV left on "This shift")
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  // nothing picked yet: start with the first machine of the first process group
+  const firstMachine = plant.data?.sections[0]?.machines.find((m) => m.enabled)?.key ?? plant.data?.sections[0]?.machines[0]?.key;
+  useEffect(() => {
+    if (query.machines.length === 0 && firstMachine) setParams(queryParams({ ...query, machines: [firstMachine] }), { replace: true });
+  }, [query, firstMachine, setParams]);
+
+  const resolved = site.data && plant.data ? resolveWindow(query, zone, now, plant.data.calendar) : null;
+  const window = resolved && 'window' in resolved ? resolved.window : null;
+  const groupBy: GroupBy = query.groupBy === 'auto' ? (window ? autoGroupBy(window.from, window.to) : 'hour') : query.groupBy;
+  const view: ViewRequest | null = window && query.machines.length ? { machines: query.machines, from: window.from, to: window.to, profile: query.profile, groupBy } : null;
+  const viewKey = view ? JSON.stringify(view) : null;
+  const dashboard = useCachedQuery(viewKey, () => loadDashboard(view as ViewRequest), ['production']);
+  const data = dashboard.data;
+
+  const machines = plant.data?.machines ?? [];
+  const machineNames = useMemo(() => new Map(machines.map((m) => [m.key, m.name])), [machines]);
+  const nameOf = (key: string) => machineNames.get(key) ?? key;
+  const focus = query.focus && query.machines.includes(query.focus) ? query.focus : query.machines[0];
+  const focusResult = data?.oee.find((m) => m.machine === focus) ?? data?.oee[0];
+  const focusStops = (focusResult && data?.stops.get(focusResult.machine)) ?? { stops: [], truncated: false };
+  const focusMachine = machines.find((m) => m.key === focusResult?.machine);
+  const profileName = focusResult?.totals.profile.replace(/@v\d+$/, '');
+  const profileRow = plant.data?.profiles.find((p) => p.name === profileName);
+  const idealRatePerMinute = typeof profileRow?.idealRatePerMinute === 'number' ? profileRow.idealRatePerMinute : null;
+  const standardRate = data ? standardRateFor(focusMachine, data.lots, plant.data?.products ?? []) : null;
+  const stale = dashboard.dataKey !== viewKey;
+  const stem = window ? fileStem(query.machines, window.label) : 'analytics';
+
+  const saveReason = async (stop: Stop, reason: string | null, comment: string | null) => {
+    try {
+      await setStopReason(stop.machine, stop.start, { reason, comment });
+      toast.success(`Reason saved for the ${formatDuration(stop.seconds)} stop`);
+      await dashboard.reload();
+    } catch (error) {
+      toast.error(errorMessage(error));
+    }
+  };
+
+  const exportWorkbook = async () => {
+    if (!data || !window) return;
+    setExporting(true);
+    try {
+      const blob = await buildWorkbook({
+        machines: data.oee.map((m) => ({ key: m.machine, name: nameOf(m.machine), totals: m.totals, series: m.series, stops: data.stops.get(m.machine)?.stops ?? [] })),
+        zone,
+        windowLabel: window.label,
+        from: window.from,
+        to: window.to,
+        stopMinSeconds: LISTED_STOP_MIN_SECONDS,
+      });
+      downloadBlob(`${stem}.xlsx`, blob);
+    } catch (error) {
+      toast.error(`The workbook could not be built: ${errorMessage(error)}`);
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const onPageDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setPageDrag(false);
+    const files = [...event.dataTransfer.files];
+    if (files.length === 0) return;
+    setUploadOpen(true);
+    setDropped({ files, at: Date.now() });
+  };
+
+  const problems = (data?.oee ?? []).flatMap((m) => resultProblems(m.totals).map((problem) => (data && data.oee.length > 1 ? `${nameOf(m.machine)}: ${problem}` : problem)));
+
+  return (
+    <div
+      className={`page analytics-page${pageDrag ? ' page-drag' : ''}`}
+      data-testid="page-analytics"
+      onDragOver={(event) => {
+        if (![...event.dataTransfer.types].includes('Files')) return;
+        event.preventDefault();
+        setPageDrag(true);
+      }}
+      onDragLeave={(event) => {
+        if (event.currentTarget === event.target) setPageDrag(false);
+      }}
+      onDrop={onPageDrop}
+    >
+      <div className="page-header analytics-header">
+        <h1>Analytics</h1>
+        <p className="page-subtitle" data-testid="window-label">
+          {window ? window.label : ''}
+          {focusResult ? ` · ${focusResult.totals.profile}` : ''}
+        </p>
+        {dashboard.loading && data ? (
+          <span className="refreshing" role="status" data-testid="refreshing">
+            <span className="spinner refresh-spinner" aria-hidden="true" />
+            Updating…
+          </span>
+        ) : null}
+        <div className="page-actions">
+          <button type="button" className="button" onClick={() => setUploadOpen((open) => !open)} aria-expanded={uploadOpen} data-testid="upload-toggle">
+            Import sensor files
+          </button>
+          <button type="button" className="button button-primary" onClick={() => void exportWorkbook()} disabled={!data || stale || exporting} data-testid="export-xlsx">
+            {exporting ? 'Building…' : 'Export .xlsx'}
+          </button>
+        </div>
+      </div>
+
+      {plant.error ? <LoadFailed error={plant.error} onRetry={plant.reload} /> : null}
+      {plant.data && site.data ? (
+        <section className="panel analytics-controls" aria-label="What to show">
+          <MachinePicker sections={plant.data.sections} selected={query.machines} onChange={(keys) => update({ machines: keys })} />
+          <WindowPicker query={query} zone={zone} onChange={update} />
+          <ProfileSelect value={query.profile} profiles={plant.data.profiles.map((p) => p.name)} onChange={(profile) => update({ profile })} />
+          <GroupBySelect value={query.groupBy} auto={window ? autoGroupBy(window.from, window.to) : 'hour'} onChange={(value) => update({ groupBy: value })} />
+        </section>
+      ) : plant.loading ? (
+        <Spinner label="Loading machines…" />
+      ) : null}
+
+      {uploadOpen && plant.data ? (
+        <UploadPanel
+          machines={plant.data.machines}
+          defaultMachine={focus ?? ''}
+          droppedFiles={dropped}
+          onImported={() => void dashboard.reload()}
+          onClose={() => setUploadOpen(false)}
+        />
+      ) : null}
+
+      {resolved && 'error' in resolved ? (
+        <div className="banner banner-info" role="status" data-testid="window-problem">
+          <span className="banner-text">{resolved.error}</span>
+        </div>
+      ) : null}
+      {dashboard.error ? <LoadFailed error={dashboard.error} onRetry={() => void dashboard.reload()} /> : null}
+      {plant.data && query.machines.length === 0 ? (
+        <EmptyState title="Pick one or more machines" icon={<AnalyticsIcon />}>
+          <p>Choose machines above to see their OEE, stops and production.</p>
+        </EmptyState>
+      ) : null}
+      {view && !data && dashboard.loading ? <Spinner label="Computing OEE…" /> : null}
+
+      {data && focusResult ? (
+        <div className={`analytics-body${stale ? ' analytics-stale' : ''}`} aria-busy={dashboard.loading}>
+          <WarningBanner problems={problems} />
+
+          {data.oee.length > 1 ? (
+            <>
+              <div className="analytics-grid grid-2">
+                <ComparisonTable rows={data.oee.map((m) => ({ key: m.machine, name: nameOf(m.machine), totals: m.totals }))} csvName={`${stem}-machines`} />
+                <section className="panel analytics-card">
+                  <header className="card-header">
+                    <h2>OEE, A, P, Q by machine</h2>
+                  </header>
+                  <div className="chart-box chart-medium">
+                    <ComparisonBars machines={data.oee.map((m) => ({ name: nameOf(m.machine), totals: m.totals }))} />
+                  </div>
+                </section>
+              </div>
+              <div className="focus-tabs" role="tablist" aria-label="Machine the details below are for">
+                <span className="control-label">Details for</span>
+                {data.oee.map((m) => (
+                  <button
+                    key={m.machine}
+                    type="button"
+                    role="tab"
+                    aria-selected={m.machine === focusResult.machine}
+                    className={`segment${m.machine === focusResult.machine ? ' segment-selected' : ''}`}
+                    onClick={() => update({ focus: m.machine })}
+                    data-testid={`focus-${m.machine}`}
+                  >
+                    {nameOf(m.machine)}
+                  </button>
+                ))}
+              </div>
+            </>
+          ) : null}
+
+          <h2 className="focus-title" data-testid="focus-title">
+            {nameOf(focusResult.machine)}
+          </h2>
+          <KpiGauges result={focusResult.totals} />
+          <Facts result={focusResult.totals} />
+
+          <div className="analytics-grid grid-wide-narrow">
+            <section className="panel analytics-card">
+              <header className="card-header">
+                <div>
+                  <h2>Good parts per {groupBy}</h2>
+                  <p className="muted small">{standardRate === null ? 'No product with a standard rate ran in this window.' : `Against the routing's standard rate of ${formatCount(standardRate)}/h`}</p>
+                </div>
+              </header>
+              <div className="chart-box chart-medium">
+                <ProductionChart series={focusResult.series} groupBy={groupBy} zone={zone} standardRatePerHour={standardRate} />
+              </div>
+            </section>
+            <section className="panel analytics-card">
+              <header className="card-header">
+                <h2>Stop time by duration</h2>
+              </header>
+              <StopPie stops={focusResult.totals.stops} />
+            </section>
+          </div>
+
+          <section className="panel analytics-card">
+            <header className="card-header">
+              <div>
+                <h2>Rate and stops over time</h2>
+                <p className="muted small">Rate per {groupBy}; stops of a minute or more shaded by duration class. Drag the slider or scroll to zoom.</p>
+              </div>
+            </header>
+            <div className="chart-box chart-tall">
+              <RateStrip series={focusResult.series} stops={focusStops.stops} zone={zone} idealRatePerMinute={idealRatePerMinute} window={window ?? { from: Date.parse(focusResult.totals.from), to: Date.parse(focusResult.totals.to) }} />
+            </div>
+          </section>
+
+          <div className="analytics-grid grid-2">
+            <section className="panel analytics-card">
+              <header className="card-header">
+                <div>
+                  <h2>Stop time by reason</h2>
+                  <p className="muted small">Stops of a minute or more; bars largest first, line the cumulative share.</p>
+                </div>
+              </header>
+              <div className="chart-box chart-medium">
+                <ReasonPareto stops={focusStops.stops} />
+              </div>
+            </section>
+            <ShiftTable
+              shifts={data.shifts?.get(focusResult.machine) ?? []}
+              zone={zone}
+              csvName={`${stem}-${focusResult.machine}-shifts`}
+              note={data.shifts ? 'Shifts of the production calendar' : 'Shown for windows up to 31 days'}
+            />
+          </div>
+
+          <div className="analytics-grid grid-2">
+            <StopsTable
+              stops={focusStops.stops.slice().sort((a, b) => b.seconds - a.seconds).slice(0, STOPS_SHOWN)}
+              classes={focusResult.totals.stops.classes}
+              zone={zone}
+              csvName={`${stem}-${focusResult.machine}-stops`}
+              truncated={focusStops.truncated || focusStops.stops.length > STOPS_SHOWN}
+              onSave={saveReason}
+            />
+            <LotTable
+              lots={data.lots}
+              products={plant.data?.products ?? []}
+              machineNames={machineNames}
+              zone={zone}
+              csvName={`${stem}-lots`}
+              showMachine={data.oee.length > 1}
+            />
+          </div>
+        </div>
+      ) : null}
+      {pageDrag ? (
+        <div className="drop-overlay" aria-hidden="true">
+          Drop sensor files to import them
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+// How the dashboard writes numbers, durations and instants. Plant-local times throughout.
+import { DateTime } from 'luxon';
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const oneDecimal = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+/** 0.6234 → "62.3 %"; null → "–" (undefined ratio: nothing to measure). */
+export function formatPercent(fraction: number | null | undefined): string {
+  return fraction === null || fraction === undefined ? '–' : `${oneDecimal.format(fraction * 100)} %`;
+}
+
+export function formatCount(value: number | null | undefined): string {
+  return value === null || value === undefined ? '–' : integer.format(value);
+}
+
+export function formatDecimal(value: number | null | undefined): string {
+  return value === null || value === undefined ? '–' : oneDecimal.format(value);
+}
+
+/** 75 → "1 min 15 s", 5400 → "1 h 30 min", 12.3 → "12.3 s". */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return '–';
+  if (seconds < 60) return `${oneDecimal.format(seconds)} s`;
+  const totalMinutes = Math.floor(seconds / 60);
+  if (totalMinutes < 60) {
+    const rest = Math.round(seconds - totalMinutes * 60);
+    return rest ? `${totalMinutes} min ${rest} s` : `${totalMinutes} min`;
+  }
+  const hours = Math.floor(totalMinutes / 60);
+  const minutes = totalMinutes % 60;
+  return minutes ? `${integer.format(hours)} h ${minutes} min` : `${integer.format(hours)} h`;
+}
+
+/** A duration-class label: "1.1–12 s", "1–5 min", "≥ 30 min". */
+export function formatStopClass(minSeconds: number, maxSeconds: number | null): string {
+  const part = (s: number) => (s < 60 ? `${s}` : s < 3600 ? `${s / 60}` : `${s / 3600}`);
+  const unit = (s: number) => (s < 60 ? 's' : s < 3600 ? 'min' : 'h');
+  if (maxSeconds === null) return `≥ ${part(minSeconds)} ${unit(minSeconds)}`;
+  if (unit(minSeconds) === unit(maxSeconds)) return `${part(minSeconds)}–${part(maxSeconds)} ${unit(maxSeconds)}`;
+  return `${part(minSeconds)} ${unit(minSeconds)} – ${part(maxSeconds)} ${unit(maxSeconds)}`;
+}
+
+export function formatInstant(ms: number, zone: string, format = 'ccc d LLL HH:mm'): string {
+  return DateTime.fromMillis(ms, { zone }).toFormat(format);
+}
+
+/** An instant for spreadsheets and CSV: plant-local "2022-10-11 06:30:05". */
+export function spreadsheetTime(ms: number, zone: string): string {
+  return DateTime.fromMillis(ms, { zone }).toFormat('yyyy-LL-dd HH:mm:ss');
+}
+
+/** "12 s ago", "5 min ago", "3 h ago", "2 d ago". */
+export function formatAge(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
+  return `${Math.floor(seconds / 86_400)} d ago`;
+}

@@ -1,0 +1,297 @@
+// The dashboard's tables. Each is defined once as columns (screen, CSV and workbook read the same
+// values) and has its own CSV download.
+import { useEffect, useState, type ReactNode } from 'react';
+import type { Product } from '../../../../src/features/plant/schemas.js';
+import type { LotCount, OeeResult, Stop } from '../../api/analytics.js';
+import { downloadCsv, type Column } from './export.js';
+import { formatCount, formatDecimal, formatDuration, formatInstant, formatPercent, formatStopClass, spreadsheetTime } from './format.js';
+import { kpiStatus } from './gauges.js';
+import { KPI_TARGETS, type KpiKey } from './targets.js';
+
+export interface DisplayColumn<Row> extends Column<Row> {
+  /** what the screen shows; defaults to the raw value */
+  render?: (row: Row) => ReactNode;
+  className?: (row: Row) => string | undefined;
+}
+
+export function DataTable<Row>({ title, subtitle, columns, rows, rowKey, csvName, testId, empty, maxHeight }: {
+  title: string;
+  subtitle?: ReactNode;
+  columns: readonly DisplayColumn<Row>[];
+  rows: readonly Row[];
+  rowKey: (row: Row) => string;
+  csvName: string;
+  testId: string;
+  empty: string;
+  /** scroll inside the card beyond this height (long lists on a TV) */
+  maxHeight?: string;
+}) {
+  return (
+    <section className="panel analytics-card" data-testid={testId}>
+      <header className="card-header">
+        <div>
+          <h2>{title}</h2>
+          {subtitle ? <p className="muted small">{subtitle}</p> : null}
+        </div>
+        <button type="button" className="button button-small" disabled={rows.length === 0} onClick={() => downloadCsv(`${csvName}.csv`, columns, rows)} data-testid={`${testId}-csv`}>
+          CSV
+        </button>
+      </header>
+      {rows.length === 0 ? (
+        <p className="muted">{empty}</p>
+      ) : (
+        <div className="table-scroll" style={maxHeight ? { maxHeight } : undefined}>
+          <table className="table analytics-table">
+            <thead>
+              <tr>
+                {columns.map((column) => (
+                  <th key={column.key} className={column.numeric ? 'num' : undefined} scope="col">
+                    {column.header}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={rowKey(row)}>
+                  {columns.map((column) => {
+                    const extra = column.className?.(row);
+                    const className = [column.numeric ? 'num' : '', extra ?? ''].filter(Boolean).join(' ') || undefined;
+                    return (
+                      <td key={column.key} className={className}>
+                        {column.render ? column.render(row) : (column.value(row) ?? '–')}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+const ratioCell = (kpi: KpiKey) => (row: { totals: OeeResult } | OeeResult) => {
+  const result = 'totals' in row ? row.totals : row;
+  const status = kpiStatus(result[kpi], KPI_TARGETS[kpi]);
+  return status === 'good' ? 'cell-good' : status === 'below' ? 'cell-below' : status === 'invalid' ? 'cell-invalid' : undefined;
+};
+
+function ratioColumns<Row>(pick: (row: Row) => OeeResult): DisplayColumn<Row>[] {
+  const column = (kpi: KpiKey, header: string): DisplayColumn<Row> => ({
+    key: kpi,
+    header,
+    numeric: true,
+    value: (row) => pick(row)[kpi],
+    render: (row) => formatPercent(pick(row)[kpi]),
+    className: (row) => ratioCell(kpi)(pick(row)),
+  });
+  return [column('availability', 'A'), column('performance', 'P'), column('quality', 'Q'), column('oee', 'OEE')];
+}
+
+// ---- shifts ------------------------------------------------------------------------------------
+
+export function ShiftTable({ shifts, zone, csvName, note }: { shifts: readonly OeeResult[]; zone: string; csvName: string; note?: string }) {
+  const columns: DisplayColumn<OeeResult>[] = [
+    { key: 'shift', header: 'Shift', value: (r) => spreadsheetTime(Date.parse(r.from), zone), render: (r) => `${formatInstant(Date.parse(r.from), zone, 'ccc d LLL HH:mm')}–${formatInstant(Date.parse(r.to), zone, 'HH:mm')}` },
+    { key: 'parts', header: 'Parts', numeric: true, value: (r) => r.parts, render: (r) => formatCount(r.parts) },
+    { key: 'reworks', header: 'Reworks', numeric: true, value: (r) => r.reworks, render: (r) => formatCount(r.reworks) },
+    { key: 'stops', header: 'Stops', numeric: true, value: (r) => r.stops.count, render: (r) => formatCount(r.stops.count) },
+    { key: 'stopSeconds', header: 'Stop time', numeric: true, value: (r) => r.stops.seconds, render: (r) => formatDuration(r.stops.seconds) },
+    { key: 'rate', header: 'Rate /min', numeric: true, value: (r) => r.averageRatePerMinute, render: (r) => formatDecimal(r.averageRatePerMinute) },
+    ...ratioColumns<OeeResult>((r) => r),
+  ];
+  // shifts without any planned time or data say nothing: leave them out
+  const rows = shifts.filter((r) => r.cycles > 0 || r.loadingSeconds > 0);
+  return (
+    <DataTable
+      title="Shift by shift"
+      subtitle={note}
+      columns={columns}
+      rows={rows}
+      rowKey={(r) => r.from}
+      csvName={csvName}
+      testId="table-shifts"
+      empty="No shift of the production calendar has data in this window."
+      maxHeight="26rem"
+    />
+  );
+}
+
+// ---- lots --------------------------------------------------------------------------------------
+
+export function LotTable({ lots, products, machineNames, zone, csvName, showMachine }: {
+  lots: readonly LotCount[];
+  products: readonly Product[];
+  machineNames: Map<string, string>;
+  zone: string;
+  csvName: string;
+  showMachine: boolean;
+}) {
+  const productOf = (item: string) => products.find((p) => p.itemNumber === item);
+  const columns: DisplayColumn<LotCount>[] = [
+    ...(showMachine ? [{ key: 'machine', header: 'Machine', value: (l: LotCount) => l.machine, render: (l: LotCount) => machineNames.get(l.machine) ?? l.machine }] : []),
+    { key: 'lot', header: 'Lot', value: (l) => l.lot, className: () => 'mono' },
+    { key: 'item', header: 'Item', value: (l) => l.item, className: () => 'mono' },
+    { key: 'product', header: 'Product', value: (l) => productOf(l.item)?.name ?? null, render: (l) => productOf(l.item)?.name ?? <span className="muted">Unknown item</span> },
+    { key: 'parts', header: 'Parts', numeric: true, value: (l) => l.parts, render: (l) => formatCount(l.parts) },
+    { key: 'reworks', header: 'Reworks', numeric: true, value: (l) => l.reworks, render: (l) => formatCount(l.reworks) },
+    { key: 'good', header: 'Good', numeric: true, value: (l) => l.parts - l.reworks, render: (l) => formatCount(l.parts - l.reworks) },
+    { key: 'cycles', header: 'Cycles', numeric: true, value: (l) => l.cycles, render: (l) => formatCount(l.cycles) },
+    { key: 'first', header: 'First', value: (l) => spreadsheetTime(l.firstAt, zone), render: (l) => formatInstant(l.firstAt, zone) },
+    { key: 'last', header: 'Last', value: (l) => spreadsheetTime(l.lastAt, zone), render: (l) => formatInstant(l.lastAt, zone) },
+  ];
+  return (
+    <DataTable
+      title="Lots"
+      subtitle="Counts per lot in this window (lot 0 = empty pockets without a lot)"
+      columns={columns}
+      rows={lots}
+      rowKey={(l) => `${l.machine}|${l.lot}`}
+      csvName={csvName}
+      testId="table-lots"
+      empty="No lot ran in this window."
+      maxHeight="26rem"
+    />
+  );
+}
+
+// ---- machines side by side -------------------------------------------------------------------
+
+export interface ComparisonRow {
+  key: string;
+  name: string;
+  totals: OeeResult;
+}
+
+export function ComparisonTable({ rows, csvName }: { rows: readonly ComparisonRow[]; csvName: string }) {
+  const columns: DisplayColumn<ComparisonRow>[] = [
+    { key: 'machine', header: 'Machine', value: (r) => r.key, render: (r) => <strong>{r.name}</strong> },
+    ...ratioColumns<ComparisonRow>((r) => r.totals),
+    { key: 'parts', header: 'Parts', numeric: true, value: (r) => r.totals.parts, render: (r) => formatCount(r.totals.parts) },
+    { key: 'reworks', header: 'Reworks', numeric: true, value: (r) => r.totals.reworks, render: (r) => formatCount(r.totals.reworks) },
+    { key: 'stops', header: 'Stops', numeric: true, value: (r) => r.totals.stops.count, render: (r) => formatCount(r.totals.stops.count) },
+    { key: 'stopSeconds', header: 'Stop time', numeric: true, value: (r) => r.totals.stops.seconds, render: (r) => formatDuration(r.totals.stops.seconds) },
+    { key: 'mtbf', header: 'MTBF', numeric: true, value: (r) => r.totals.mtbfSeconds, render: (r) => formatDuration(r.totals.mtbfSeconds) },
+    { key: 'mttr', header: 'MTTR', numeric: true, value: (r) => r.totals.mttrSeconds, render: (r) => formatDuration(r.totals.mttrSeconds) },
+    { key: 'rate', header: 'Rate /min', numeric: true, value: (r) => r.totals.averageRatePerMinute, render: (r) => formatDecimal(r.totals.averageRatePerMinute) },
+    { key: 'profile', header: 'Profile', value: (r) => r.totals.profile },
+  ];
+  return (
+    <DataTable
+      title="Machines side by side"
+      columns={columns}
+      rows={rows}
+      rowKey={(r) => r.key}
+      csvName={csvName}
+      testId="table-comparison"
+      empty="Pick two or more machines to compare them."
+    />
+  );
+}
+
+// ---- stops with reasons ------------------------------------------------------------------------
+
+/** Reasons offered for a stop; operators may type any other. */
+export const STOP_REASONS = ['Changeover', 'Material shortage', 'Jam', 'Film change', 'Quality check', 'Cleaning', 'Maintenance', 'Break', 'No operator', 'Other'];
+
+function ReasonEditor({ stop, onSave }: { stop: Stop; onSave: (reason: string | null, comment: string | null) => Promise<void> }) {
+  const [reason, setReason] = useState(stop.reason ?? '');
+  const [comment, setComment] = useState(stop.comment ?? '');
+  const [saving, setSaving] = useState(false);
+  useEffect(() => {
+    setReason(stop.reason ?? '');
+    setComment(stop.comment ?? '');
+  }, [stop.reason, stop.comment]);
+  const dirty = reason !== (stop.reason ?? '') || comment !== (stop.comment ?? '');
+  return (
+    <form
+      className="reason-editor"
+      onSubmit={(event) => {
+        event.preventDefault();
+        setSaving(true);
+        void onSave(reason.trim() || null, comment.trim() || null).finally(() => setSaving(false));
+      }}
+    >
+      <input list="stop-reasons" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="Reason" aria-label="Reason" maxLength={80} data-testid={`stop-reason-${stop.start}`} />
+      <input value={comment} onChange={(e) => setComment(e.target.value)} placeholder="Comment" aria-label="Comment" maxLength={500} data-testid={`stop-comment-${stop.start}`} />
+      <button type="submit" className="button button-small" disabled={!dirty || saving} data-testid={`stop-save-${stop.start}`}>
+        {saving ? 'Saving…' : 'Save'}
+      </button>
+    </form>
+  );
+}
+
+export function StopsTable({ stops, classes, zone, csvName, onSave, truncated }: {
+  stops: readonly Stop[];
+  classes: OeeResult['stops']['classes'];
+  zone: string;
+  csvName: string;
+  onSave: (stop: Stop, reason: string | null, comment: string | null) => Promise<void>;
+  truncated: boolean;
+}) {
+  const className = (stop: Stop) => {
+    const stopClass = classes[stop.class];
+    return stopClass ? formatStopClass(stopClass.minSeconds, stopClass.maxSeconds) : String(stop.class);
+  };
+  // longest first: those are the ones worth a reason
+  const rows = stops.slice().sort((a, b) => b.seconds - a.seconds);
+  const columns: DisplayColumn<Stop>[] = [
+    { key: 'start', header: 'Start', value: (s) => spreadsheetTime(s.start, zone), render: (s) => formatInstant(s.start, zone, 'ccc d LLL HH:mm:ss') },
+    { key: 'seconds', header: 'Duration', numeric: true, value: (s) => s.seconds, render: (s) => formatDuration(s.seconds) },
+    { key: 'class', header: 'Class', value: className },
+    { key: 'reason', header: 'Reason and comment', value: (s) => s.reason, render: (s) => <ReasonEditor stop={s} onSave={(reason, comment) => onSave(s, reason, comment)} /> },
+    // CSV only: the comment is edited in the reason column on screen
+  ];
+  const csvColumns: Column<Stop>[] = [...columns.filter((c) => c.key !== 'reason'), { key: 'reason', header: 'Reason', value: (s) => s.reason }, { key: 'comment', header: 'Comment', value: (s) => s.comment }];
+  return (
+    <section className="panel analytics-card" data-testid="table-stops">
+      <header className="card-header">
+        <div>
+          <h2>Stops of a minute or more</h2>
+          <p className="muted small">
+            {formatCount(stops.length)} stops{truncated ? ' (the first ones only: narrow the window to see all)' : ''}, longest first. Give each a reason: the Pareto chart adds them up.
+          </p>
+        </div>
+        <button type="button" className="button button-small" disabled={rows.length === 0} onClick={() => downloadCsv(`${csvName}.csv`, csvColumns, rows)} data-testid="table-stops-csv">
+          CSV
+        </button>
+      </header>
+      <datalist id="stop-reasons">
+        {STOP_REASONS.map((reason) => (
+          <option key={reason} value={reason} />
+        ))}
+      </datalist>
+      {rows.length === 0 ? (
+        <p className="muted">No stop of a minute or more in this window.</p>
+      ) : (
+        <div className="table-scroll" style={{ maxHeight: '30rem' }}>
+          <table className="table analytics-table">
+            <thead>
+              <tr>
+                {columns.map((column) => (
+                  <th key={column.key} className={column.numeric ? 'num' : undefined} scope="col">
+                    {column.header}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((stop) => (
+                <tr key={stop.start} data-testid={`stop-row-${stop.start}`}>
+                  {columns.map((column) => (
+                    <td key={column.key} className={column.numeric ? 'num' : column.key === 'start' ? 'mono' : undefined}>
+                      {column.render ? column.render(stop) : (column.value(stop) ?? '–')}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

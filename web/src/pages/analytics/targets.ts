@@ -1,0 +1,28 @@
+// Targets the gauges mark and the tables colour against. One place, so that making them
+// configurable later (per site or per process group) changes only where they come from.
+export interface KpiTargets {
+  oee: number;
+  availability: number;
+  performance: number;
+  quality: number;
+}
+
+/** World-class-ish targets for pouching lines, as fractions. */
+export const KPI_TARGETS: Readonly<KpiTargets> = Object.freeze({
+  oee: 0.65,
+  availability: 0.85,
+  performance: 0.85,
+  quality: 0.99,
+});
+
+export type KpiKey = keyof KpiTargets;
+
+export const KPI_LABELS: Record<KpiKey, { short: string; long: string }> = {
+  oee: { short: 'OEE', long: 'Overall equipment effectiveness' },
+  availability: { short: 'A', long: 'Availability' },
+  performance: { short: 'P', long: 'Performance' },
+  quality: { short: 'Q', long: 'Quality' },
+};
+
+/** Stops listed, charted by reason and exported: the ones an operator is asked to explain. */
+export const LISTED_STOP_MIN_SECONDS = 60;
