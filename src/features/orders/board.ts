@@ -2,10 +2,10 @@
 // bars, the parking lot of the group, and the non-working time to shade.
 import { z } from 'zod';
 import type { Executor } from '../../db/database.js';
-import { workingIntervals } from '../../core/calendar/index.js';
 import { NotFound } from '../../core/errors.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
 import * as plantRepo from '../plant/repository.js';
+import { cachedWorkingTime } from './planner.js';
 import * as repo from './repository.js';
 
 export const boardBarSchema = z.object({
@@ -39,25 +39,22 @@ export type BoardBar = z.infer<typeof boardBarSchema>;
 export async function getBoard(db: Executor, zone: string, groupKey: string, from: number, to: number, now: number): Promise<Board> {
   const group = await plantRepo.getGroup(db, groupKey);
   if (!group) throw new NotFound('process group', groupKey);
-  const [machines, products, workOrders, operations, calendar] = await Promise.all([
-    plantRepo.listMachines(db, groupKey),
+  const machines = await plantRepo.listMachines(db, groupKey);
+  const [products, operations, calendar] = await Promise.all([
     plantRepo.listProducts(db),
-    repo.listWorkOrders(db),
-    repo.listOperations(db),
+    repo.listBoardOperations(db, machines.map((m) => m.key), from, to),
     loadCalendarSpec(db),
   ]);
   const productByKey = new Map(products.map((p) => [p.key, p]));
-  const woByLot = new Map(workOrders.map((w) => [w.lot, w]));
   const lanes = new Map(machines.map((m) => [m.key, { machine: m.key, name: m.name, enabled: m.enabled, bars: [] as BoardBar[] }]));
   const parked: BoardBar[] = [];
   for (const op of operations) {
-    const wo = woByLot.get(op.lot);
-    const product = wo && productByKey.get(wo.product_key);
-    if (!wo || !product || product.routing[op.step]?.group !== groupKey || op.state === 'done') continue;
+    const product = productByKey.get(op.product_key);
+    if (!product || product.routing[op.step]?.group !== groupKey || op.state === 'done') continue;
     const bar: BoardBar = {
-      lot: op.lot, step: op.step, product: product.key, shortName: product.shortName, color: product.color, quantity: wo.quantity,
+      lot: op.lot, step: op.step, product: product.key, shortName: product.shortName, color: product.color, quantity: op.quantity,
       produced: op.produced, state: op.state, position: op.position, start: op.forecast_start, end: op.forecast_end,
-      late: op.late === 1, due: wo.due, version: wo.version,
+      late: op.late === 1, due: op.due, version: op.version,
     };
     if (op.state === 'parked' || !op.machine_key) {
       parked.push(bar);
@@ -69,7 +66,7 @@ export async function getBoard(db: Executor, zone: string, groupKey: string, fro
   }
   for (const lane of lanes.values()) lane.bars.sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
   parked.sort((a, b) => (a.due ?? Infinity) - (b.due ?? Infinity) || (a.lot < b.lot ? -1 : 1));
-  const working = workingIntervals(calendar, zone, from, to);
+  const working = cachedWorkingTime(calendar, zone)(from, to);
   const nonWorking: { start: number; end: number }[] = [];
   let cursor = from;
   for (const w of working) {

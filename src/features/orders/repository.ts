@@ -105,6 +105,58 @@ export async function updateOperation(
   await db.updateTable('operations').set(changes).where('lot', '=', lot).where('step', '=', step).execute();
 }
 
+/** An operation with what the planning board shows of its work order. */
+export interface BoardOperationRow {
+  lot: string;
+  step: number;
+  state: string;
+  machine_key: string | null;
+  position: number | null;
+  produced: number;
+  forecast_start: number | null;
+  forecast_end: number | null;
+  late: number;
+  product_key: string;
+  quantity: number;
+  due: number | null;
+  version: number;
+}
+
+/**
+ * What a board window needs, filtered in the database: open operations queued on the given machines
+ * whose forecast overlaps [from, to) or that have none, plus every parked operation (the caller keeps
+ * those of its group). Reading every operation of the plant made the board's time grow with history.
+ */
+export async function listBoardOperations(db: Executor, machines: string[], from: number, to: number): Promise<BoardOperationRow[]> {
+  const rows = await db
+    .selectFrom('operations as o')
+    .innerJoin('work_orders as w', 'w.lot', 'o.lot')
+    .select([
+      'o.lot', 'o.step', 'o.state', 'o.machine_key', 'o.position', 'o.produced', 'o.forecast_start', 'o.forecast_end', 'o.late',
+      'w.product_key', 'w.quantity', 'w.due', 'w.version',
+    ])
+    .where('o.state', '!=', 'done')
+    .where((eb) => {
+      const parked = [eb('o.state', '=', 'parked'), eb('o.machine_key', 'is', null)];
+      if (machines.length === 0) return eb.or(parked);
+      const inWindow = eb.or([eb('o.forecast_start', 'is', null), eb('o.forecast_end', 'is', null), eb.and([eb('o.forecast_end', '>', from), eb('o.forecast_start', '<', to)])]);
+      return eb.or([...parked, eb.and([eb('o.machine_key', 'in', machines), inWindow])]);
+    })
+    .execute();
+  return rows.map((r) => ({
+    ...r,
+    step: Number(r.step),
+    position: num(r.position),
+    produced: Number(r.produced),
+    forecast_start: num(r.forecast_start),
+    forecast_end: num(r.forecast_end),
+    late: Number(r.late),
+    quantity: Number(r.quantity),
+    due: num(r.due),
+    version: Number(r.version),
+  }));
+}
+
 /** Writes forecasts; only rows whose forecast changed are passed in. */
 export async function writeForecasts(db: Executor, rows: { lot: string; step: number; start: number | null; end: number | null; late: boolean }[]): Promise<void> {
   for (const r of rows) {

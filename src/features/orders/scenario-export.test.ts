@@ -10,9 +10,11 @@ import { workingIntervals, type CalendarSpec } from '../../core/calendar/index.j
 import { parseScenario, plan, scenarioToPlanInput, type PlanResult } from '../../core/schedule/index.js';
 import { SYSTEM } from '../audit/who.js';
 import * as calendarRepo from '../calendar/repository.js';
+import * as plantRepo from '../plant/repository.js';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { DIALECTS } from '../../testing/databases.js';
 import type { DialectName } from '../../db/database.js';
+import { getBoard } from './board.js';
 import { cachedWorkingTime, replan } from './planner.js';
 import * as repo from './repository.js';
 import * as service from './service.js';
@@ -162,6 +164,40 @@ describe.each(DIALECTS)('scenario export on %s', (dialect: DialectName) => {
     expect(planned.length).toBeGreaterThanOrEqual(8);
     expect(result.operations.some((op) => op.late)).toBe(true);
     expect(result.unplanned.map((u) => u.reason).sort()).toEqual(['held', 'parked', 'parked', 'parked', 'parked']);
+  });
+
+  // The board filters in SQL; on the same plant state it must show what a plain filter of every operation shows.
+  it('board data: lanes hold the open operations overlapping the window (or unplanned), the parking lot every parked one of the group', async () => {
+    const db = t.database.db;
+    const [ops, workOrders, products] = await Promise.all([repo.listOperations(db), repo.listWorkOrders(db), plantRepo.listProducts(db)]);
+    const productOf = new Map(workOrders.map((wo) => [wo.lot, products.find((p) => p.key === wo.product_key)!]));
+    const windows = [
+      [NOW - 86_400_000, NOW + 2 * 86_400_000],
+      [NOW + 3 * 86_400_000, NOW + 30 * 86_400_000],
+    ];
+    let lanesSeen = 0;
+    for (const group of ['pouching-itrak', 'kitting', 'pouching-dipstick']) {
+      const machines = (await plantRepo.listMachines(db, group)).map((m) => m.key);
+      for (const [from, to] of windows) {
+        const board = await getBoard(db, ZONE, group, from, to, NOW);
+        const open = ops.filter((op) => op.state !== 'done' && productOf.get(op.lot)!.routing[op.step].group === group);
+        const expectedLanes = machines.map((machine) => ({
+          machine,
+          bars: open
+            .filter((op) => op.state !== 'parked' && op.machine_key === machine)
+            .filter((op) => op.forecast_start === null || op.forecast_end === null || (op.forecast_end > from && op.forecast_start < to))
+            .sort((a, b) => (a.position ?? 0) - (b.position ?? 0))
+            .map((op) => `${op.lot}/${op.step}`),
+        }));
+        expect(board.lanes.map((lane) => ({ machine: lane.machine, bars: lane.bars.map((b) => `${b.lot}/${b.step}`) }))).toEqual(expectedLanes);
+        const expectedParked = open.filter((op) => op.state === 'parked' || op.machine_key === null).map((op) => `${op.lot}/${op.step}`);
+        expect(board.parked.map((b) => `${b.lot}/${b.step}`).sort()).toEqual(expectedParked.sort());
+        lanesSeen += board.lanes.reduce((n, lane) => n + lane.bars.length, 0);
+      }
+    }
+    const line7 = (await getBoard(db, ZONE, 'pouching-itrak', NOW - 86_400_000, NOW + 400 * 86_400_000, NOW)).lanes.find((l) => l.machine === 'line7')!;
+    expect(line7.bars[1]).toMatchObject({ lot: '159071', step: 0, quantity: 60_000, produced: 12_345, state: 'queued', version: expect.any(Number), due: Date.parse('2026-12-20T20:00:00Z') });
+    expect(lanesSeen).toBeGreaterThan(4);
   });
 });
 
