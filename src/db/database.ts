@@ -3,6 +3,10 @@ import type { MachineTable, ProcessGroupTable, ProductTable, RoutingStepTable, S
 import type { CalendarWeekTable, HolidayTable } from './tables/calendar.js';
 import type { AuditHeadTable, AuditLogTable } from './tables/audit.js';
 import type { OperationTable, WorkOrderTable } from './tables/orders.js';
+import type {
+  CycleTable, GapDayTable, GapTable, HourCountTable, IngestErrorTable, IngestFileTable, LotCountTable, MachineStateTable, MinuteCountTable,
+  MqttMessageTable, OeeProfileTable, OeeProfileVersionTable, StopReasonTable,
+} from './tables/machine-data.js';
 
 /** The database as Kysely sees it: one entry per table. */
 export interface Database {
@@ -17,6 +21,19 @@ export interface Database {
   audit_head: AuditHeadTable;
   work_orders: WorkOrderTable;
   operations: OperationTable;
+  cycles: CycleTable;
+  ingest_files: IngestFileTable;
+  ingest_errors: IngestErrorTable;
+  gaps: GapTable;
+  gap_days: GapDayTable;
+  minute_counts: MinuteCountTable;
+  hour_counts: HourCountTable;
+  lot_counts: LotCountTable;
+  machine_state: MachineStateTable;
+  mqtt_messages: MqttMessageTable;
+  stop_reasons: StopReasonTable;
+  oee_profiles: OeeProfileTable;
+  oee_profile_versions: OeeProfileVersionTable;
 }
 
 export type DialectName = 'sqlite' | 'postgres' | 'mysql';

@@ -4,10 +4,12 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './database.js';
 import * as foundation from './migrations/20261125_01_foundation.js';
 import * as workOrders from './migrations/20261125_02_work_orders.js';
+import * as machineData from './migrations/20261125_03_machine_data.js';
 
 const migrations: Record<string, Migration> = {
   '20261125_01_foundation': foundation,
   '20261125_02_work_orders': workOrders,
+  '20261125_03_machine_data': machineData,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

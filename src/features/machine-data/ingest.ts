@@ -1,0 +1,515 @@
+// Ingest of camera logs: idempotent and transactional.
+//
+// The ledger (ingest_files) remembers, per machine and file identity, how many bytes were consumed
+// and a checksum of that prefix. A run reads only the bytes after the offset, parses them with the
+// streaming SensorLogParser (final=false while a file may still grow: a truncated last line stays
+// unconsumed), and stores each batch of ~20 000 rows — raw cycles, derived gaps and counts, lot
+// counts, operation progress, row errors — in ONE transaction that also moves the ledger offset.
+// A crash therefore never duplicates or loses a cycle: either the batch and its offset are both
+// stored, or neither is. The offset moves only from the value read (compare-and-set), so two
+// processes importing the same file cannot both store a batch.
+//
+// File identity = sha256(first min(4096, size) bytes + base name). A file seen before is found by
+// name + identity; if its consumed prefix no longer matches (replaced, truncated, rewritten) it is
+// imported again from the start as a NEW file identity, and the result says so.
+import { createHash, type Hash } from 'node:crypto';
+import type { Db, Executor, Tx } from '../../db/database.js';
+import { Conflict, Invalid, NotFound } from '../../core/errors.js';
+import { PartRegistry } from '../../core/oee/rework.js';
+import { SensorLogParser, type Cycle, type RowError } from '../../core/sensor/index.js';
+import * as plantRepo from '../plant/repository.js';
+import { deriveBatch, gapsByDay, type DerivedBatch } from './derive.js';
+import { KeyedMutex } from './locks.js';
+import { updateOperationsForLots } from './production.js';
+import * as repo from './repository.js';
+import { fileSource, type IngestSource } from './sources.js';
+import { replan } from '../orders/planner.js';
+
+export const IDENTITY_BYTES = 4096;
+export const DEFAULT_BATCH_ROWS = 20_000;
+/** Row errors kept in ingest_errors per file (the ledger counts all of them). */
+export const MAX_STORED_ERRORS_PER_FILE = 200;
+/** Row errors returned in one result (the rest are counted in errorCount). */
+const MAX_RESULT_ERRORS = 100;
+/** The parser's closing "N more bad rows not listed" entry (its rows are counted already). */
+const SUMMARY_ERROR = /^\d+ more bad rows not listed/;
+/** Lots whose serials a machine's rework registry holds before it is rebuilt from scratch. */
+const MAX_CACHED_LOTS = 64;
+
+export type IngestKind = 'file' | 'upload' | 'demo';
+
+export interface IngestOptions {
+  machine: string;
+  source: IngestSource;
+  kind: IngestKind;
+  /** true when the file is complete: a last line without newline is consumed too */
+  final: boolean;
+  /** rows per transaction (default 20 000) */
+  batchRows?: number;
+  /**
+   * Test hook: runs inside each batch's transaction after its rows are written and before the
+   * commit; throwing rolls that batch back (simulates a crash half-way).
+   */
+  onBatch?: (batch: { index: number; cycles: number; consumedBytes: number }) => void | Promise<void>;
+}
+
+export interface IngestFileResult {
+  file: string;
+  machine: string;
+  /** ledger row (null when nothing was recorded, e.g. an empty file) */
+  fileId: number | null;
+  /** cycles stored by this run */
+  cycles: number;
+  /** row errors of this run (at most 100 listed; errorCount has them all) */
+  errors: RowError[];
+  errorCount: number;
+  /** bytes skipped because an earlier run already imported them */
+  skippedBytes: number;
+  /** ledger offset after this run */
+  consumedBytes: number;
+  /** bytes after the offset not consumed yet (an incomplete last line of a growing file) */
+  pendingBytes: number;
+  /** nothing new: every byte was imported before */
+  alreadyImported: boolean;
+  /** the file had changed since it was imported and was imported again as a new file */
+  replaced: boolean;
+  warnings: string[];
+  /** operations whose produced count / observed rate changed */
+  operationsUpdated: number;
+  firstAt: number | null;
+  lastAt: number | null;
+}
+
+interface ReworkCache {
+  /** machine_state.seq this cache is in step with (-1: nothing loaded) */
+  seq: number;
+  registry: PartRegistry;
+  loadedLots: Set<string>;
+}
+
+interface PrefixCache {
+  consumedBytes: number;
+  fingerprint: string;
+  hash: Hash;
+}
+
+/** A batch ready to be stored, with where its file stood before and after it. */
+export interface PendingBatch {
+  machine: string;
+  fileId: number;
+  expectedConsumedBytes: number;
+  consumedBytes: number;
+  consumedLines: number;
+  prefixSha256: string;
+  path: string | null;
+  cycles: Cycle[];
+  /** errors to store (the parser lists at most 100 per file) */
+  errors: RowError[];
+  /** errors found, listed or not */
+  errorCount: number;
+  /** more writes in the same transaction (the MQTT message ledger) */
+  extra?: (trx: Tx) => Promise<void>;
+}
+
+export interface BatchOutcome {
+  derived: DerivedBatch;
+  operationsUpdated: number;
+}
+
+/**
+ * The stateful part of ingest, one per database: per-machine serialisation, the rework registries
+ * (rebuilt lazily from stored cycles, kept between batches while no other writer intervened) and
+ * the prefix hashes of growing files (so a file growing every second is not re-hashed from byte 0).
+ */
+export class Ingestor {
+  private readonly machineLocks = new KeyedMutex();
+  private readonly reworkCaches = new Map<string, ReworkCache>();
+  private readonly prefixCaches = new Map<number, PrefixCache>();
+
+  constructor(
+    readonly db: Db,
+    readonly zone: string,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Runs fn with the machine's ingest lock held (every write path of machine data goes through it). */
+  withMachine<T>(machine: string, fn: () => Promise<T>): Promise<T> {
+    return this.machineLocks.run(machine, fn);
+  }
+
+  async idle(): Promise<void> {
+    await this.machineLocks.idle();
+  }
+
+  async ingest(options: IngestOptions): Promise<IngestFileResult> {
+    const machine = options.machine;
+    if (!(await plantRepo.getMachine(this.db, machine))) throw new NotFound('machine', machine);
+    return this.withMachine(machine, () => this.ingestLocked(options));
+  }
+
+  private async ingestLocked(options: IngestOptions): Promise<IngestFileResult> {
+    const { machine, source } = options;
+    const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
+    if (!Number.isInteger(batchRows) || batchRows < 1) throw new Invalid(`batchRows must be a positive integer, got ${batchRows}`);
+    const result: IngestFileResult = {
+      file: source.name, machine, fileId: null, cycles: 0, errors: [], errorCount: 0, skippedBytes: 0, consumedBytes: 0, pendingBytes: 0,
+      alreadyImported: false, replaced: false, warnings: [], operationsUpdated: 0, firstAt: null, lastAt: null,
+    };
+    const { size, fingerprint } = await source.describe();
+    if (size === 0) {
+      result.errors.push({ file: source.name, line: 0, message: 'the file is empty (0 bytes): nothing to import' });
+      result.errorCount = 1;
+      return result;
+    }
+    const head = await source.head(Math.min(IDENTITY_BYTES, size));
+    const now = this.clock();
+
+    const found = await this.findLedger(machine, source, head, size, fingerprint, result, now);
+    let ledger: repo.LedgerRow;
+    let hash: Hash;
+    if (found === null) {
+      const binary = binaryContent(head);
+      ledger = await repo.insertLedger(
+        this.db,
+        {
+          machine, name: source.name, path: source.path, source: options.kind, identity: identityOf(head, source.name), identityBytes: head.length,
+          prefixSha256: sha256Hex(Buffer.alloc(0)), status: binary === null ? 'active' : 'rejected', message: binary?.message ?? null,
+        },
+        now,
+      );
+      if (binary !== null) await repo.insertErrors(this.db, ledger.id, machine, [binary], now);
+      hash = createHash('sha256');
+    } else {
+      ({ row: ledger, hash } = found);
+    }
+    result.fileId = ledger.id;
+    if (ledger.status === 'rejected') {
+      result.errors.push({ file: source.name, line: binaryContent(head)?.line ?? 0, message: ledger.message ?? 'the file was rejected' });
+      result.errorCount = 1;
+      return result;
+    }
+    result.skippedBytes = ledger.consumedBytes;
+    result.consumedBytes = ledger.consumedBytes;
+
+    // A small file that has grown: its identity covers only the bytes it had; widen it to 4096.
+    if (ledger.identityBytes < head.length) {
+      const wider = identityOf(head, source.name);
+      if (!(await repo.ledgerByName(this.db, machine, source.name)).some((row) => row.identity === wider)) {
+        await repo.updateLedgerIdentity(this.db, ledger.id, wider, head.length, source.path, now);
+      }
+    }
+
+    if (ledger.consumedBytes >= size) {
+      result.alreadyImported = true;
+      return result;
+    }
+
+    const parser = new SensorLogParser({ file: source.name, zone: this.zone, startLine: ledger.consumedLines + 1, startByte: ledger.consumedBytes });
+    let hashedUpTo = ledger.consumedBytes;
+    let unhashed: Buffer[] = [];
+    const hashUpTo = (offset: number) => {
+      while (hashedUpTo < offset) {
+        const chunk = unhashed[0];
+        const take = Math.min(chunk.length, offset - hashedUpTo);
+        hash.update(take === chunk.length ? chunk : chunk.subarray(0, take));
+        hashedUpTo += take;
+        if (take === chunk.length) unhashed.shift();
+        else unhashed[0] = chunk.subarray(take);
+      }
+    };
+
+    let pendingCycles: Cycle[] = [];
+    let pendingErrors: RowError[] = [];
+    let expected = ledger.consumedBytes;
+    let batchIndex = 0;
+    // the parser lists at most 100 errors of a file and then only counts them: count from it
+    let errorsCounted = 0;
+    let errorsSeen = 0;
+    const fileId = ledger.id;
+    const commit = async () => {
+      hashUpTo(parser.consumedBytes);
+      const batch: PendingBatch = {
+        machine, fileId, expectedConsumedBytes: expected, consumedBytes: parser.consumedBytes, consumedLines: parser.nextLineNumber - 1,
+        prefixSha256: hash.copy().digest('hex'), path: source.path, cycles: pendingCycles, errors: pendingErrors, errorCount: errorsSeen - errorsCounted,
+      };
+      const index = batchIndex++;
+      const onBatch = options.onBatch;
+      const outcome = await this.storeBatch(batch, onBatch && (async () => onBatch({ index, cycles: batch.cycles.length, consumedBytes: batch.consumedBytes })));
+      expected = batch.consumedBytes;
+      errorsCounted = errorsSeen;
+      result.cycles += batch.cycles.length;
+      result.errorCount += batch.errorCount;
+      for (const error of batch.errors) if (result.errors.length < MAX_RESULT_ERRORS) result.errors.push(error);
+      result.operationsUpdated += outcome.operationsUpdated;
+      if (outcome.derived.firstAt !== null && (result.firstAt === null || outcome.derived.firstAt < result.firstAt)) result.firstAt = outcome.derived.firstAt;
+      if (outcome.derived.lastAt !== null && (result.lastAt === null || outcome.derived.lastAt > result.lastAt)) result.lastAt = outcome.derived.lastAt;
+      pendingCycles = [];
+      pendingErrors = [];
+    };
+
+    try {
+      for await (const chunk of source.read(ledger.consumedBytes, size)) {
+        const out = parser.push(chunk);
+        for (const cycle of out.cycles) pendingCycles.push(cycle);
+        for (const error of out.errors) pendingErrors.push(error);
+        unhashed.push(chunk);
+        hashUpTo(parser.consumedBytes);
+        errorsSeen = parser.errorCount;
+        if (pendingCycles.length >= batchRows) await commit();
+      }
+      const tail = parser.end(options.final);
+      for (const cycle of tail.cycles) pendingCycles.push(cycle);
+      for (const error of tail.errors) {
+        pendingErrors.push(error);
+        // end() adds the last line's error (if any) and a summary of the unlisted ones, already counted
+        if (!SUMMARY_ERROR.test(error.message)) errorsSeen++;
+      }
+      if (pendingCycles.length > 0 || pendingErrors.length > 0 || parser.consumedBytes !== expected) await commit();
+    } catch (error) {
+      this.prefixCaches.delete(fileId);
+      throw error;
+    }
+    unhashed = [];
+    result.consumedBytes = expected;
+    result.pendingBytes = size - expected;
+    if (fingerprint !== null) this.prefixCaches.set(fileId, { consumedBytes: expected, fingerprint, hash });
+    if (result.cycles === 0 && result.errorCount === 0) result.alreadyImported = result.skippedBytes > 0 && expected === result.skippedBytes;
+    if (result.cycles === 0 && result.errorCount === 0 && result.skippedBytes === 0 && expected > 0) {
+      result.warnings.push('no cycles in the file (only blank lines)');
+    }
+    return result;
+  }
+
+  /**
+   * The ledger row of this file, or null for a file never seen. A row whose consumed prefix no longer
+   * matches the file is retired (the file was replaced or truncated) and null returned, so the
+   * caller starts it over as a new identity.
+   */
+  private async findLedger(
+    machine: string,
+    source: IngestSource,
+    head: Buffer,
+    size: number,
+    fingerprint: string | null,
+    result: IngestFileResult,
+    now: number,
+  ): Promise<{ row: repo.LedgerRow; hash: Hash } | null> {
+    const candidates = await repo.ledgerByName(this.db, machine, source.name);
+    const match = candidates.find((row) => row.identityBytes <= head.length && identityOf(head.subarray(0, row.identityBytes), source.name) === row.identity);
+    if (match) {
+      if (match.status === 'rejected') return { row: match, hash: createHash('sha256') };
+      const hash = size < match.consumedBytes ? null : await this.prefixHash(match, source, fingerprint);
+      if (hash !== null) return { row: match, hash };
+      const why = size < match.consumedBytes ? `it is now ${size} bytes, shorter than the ${match.consumedBytes} bytes imported` : `its first ${match.consumedBytes} bytes differ from what was imported`;
+      await this.retire(match, `replaced: ${why}`, now);
+      result.replaced = true;
+      result.warnings.push(`${source.name} changed since it was imported (${why}): importing it again from the start as a new file; cycles imported from the old version stay`);
+      return null;
+    }
+    // The same path holding a different file start: the file was replaced in place.
+    const samePath = source.path === null ? undefined : candidates.find((row) => row.path === source.path && row.status === 'active');
+    if (samePath) {
+      const why = size < samePath.consumedBytes ? `it is now ${size} bytes, shorter than the ${samePath.consumedBytes} bytes imported` : 'its first bytes differ from what was imported';
+      await this.retire(samePath, `replaced: ${why}`, now);
+      result.replaced = true;
+      result.warnings.push(`${source.name} at ${source.path} changed since it was imported (${why}): importing it again from the start as a new file; cycles imported from the old version stay`);
+    }
+    return null;
+  }
+
+  private async retire(row: repo.LedgerRow, message: string, now: number): Promise<void> {
+    this.prefixCaches.delete(row.id);
+    await repo.markLedgerReplaced(this.db, row.id, message, now);
+  }
+
+  /**
+   * A hash object fed with bytes [0, consumedBytes) of the file when they still match the ledger's
+   * checksum, else null. Re-reads the prefix unless this process hashed it itself and the file is
+   * the same inode at least as long.
+   */
+  private async prefixHash(row: repo.LedgerRow, source: IngestSource, fingerprint: string | null): Promise<Hash | null> {
+    const cached = this.prefixCaches.get(row.id);
+    if (cached && fingerprint !== null && cached.fingerprint === fingerprint && cached.consumedBytes === row.consumedBytes) {
+      if (cached.hash.copy().digest('hex') === row.prefixSha256) return cached.hash.copy();
+    }
+    const hash = createHash('sha256');
+    for await (const chunk of source.read(0, row.consumedBytes)) hash.update(chunk);
+    return hash.copy().digest('hex') === row.prefixSha256 ? hash : null;
+  }
+
+  /**
+   * Stores one batch in one transaction: machine lock row, derived rows, raw cycles, errors, operation
+   * progress and the ledger offset. Callers hold the machine's in-process lock.
+   */
+  async storeBatch(batch: PendingBatch, hook?: () => Promise<void>): Promise<BatchOutcome> {
+    const { machine } = batch;
+    const now = this.clock();
+    try {
+      const outcome = await this.db.transaction().execute(async (trx) => {
+        const state = await repo.lockMachineState(trx, machine, now);
+        const cache = this.reworkCacheFor(machine, state.seq - 1);
+        await this.loadLots(trx, machine, cache, batch.cycles);
+        const derived = deriveBatch(batch.cycles, { firstAt: state.firstAt, lastAt: state.lastAt, maxGapMs: state.maxGapMs }, cache.registry);
+        const moved = await repo.advanceLedger(
+          trx,
+          batch.fileId,
+          batch.expectedConsumedBytes,
+          {
+            consumedBytes: batch.consumedBytes, consumedLines: batch.consumedLines, prefixSha256: batch.prefixSha256, addCycles: batch.cycles.length,
+            addErrors: batch.errorCount, firstAt: derived.firstAt, lastAt: derived.lastAt, path: batch.path,
+          },
+          now,
+        );
+        if (!moved) throw new Conflict(`${machine}: file #${batch.fileId} was imported by someone else at the same time; run the import again to continue`);
+        await repo.insertCycles(trx, cycleRows(machine, batch.fileId, batch.cycles, derived.reworks));
+        await repo.insertGaps(trx, machine, derived.gaps);
+        await repo.appendGapDays(trx, machine, gapsByDay(derived.gaps));
+        await repo.addMinuteCounts(trx, machine, derived.minutes);
+        await repo.addHourCounts(trx, machine, derived.hours);
+        await repo.addLotCounts(trx, machine, derived.lots.values());
+        await repo.saveMachineCarry(trx, machine, derived.carry, now);
+        if (batch.errors.length > 0) {
+          const room = MAX_STORED_ERRORS_PER_FILE - (await repo.countStoredErrors(trx, batch.fileId));
+          if (room > 0) await repo.insertErrors(trx, batch.fileId, machine, batch.errors.slice(0, room), now);
+        }
+        const operationsUpdated = derived.lots.size > 0 ? await updateOperationsForLots(trx, machine, [...derived.lots.keys()], this.zone) : 0;
+        if (batch.extra) await batch.extra(trx);
+        if (hook) await hook();
+        return { derived, operationsUpdated, seq: state.seq };
+      });
+      const cache = this.reworkCaches.get(machine);
+      if (cache) cache.seq = outcome.seq;
+      return outcome;
+    } catch (error) {
+      // the registry may hold serials of the rolled-back batch: rebuild it next time
+      this.reworkCaches.delete(machine);
+      throw error;
+    }
+  }
+
+  private reworkCacheFor(machine: string, expectedSeq: number): ReworkCache {
+    let cache = this.reworkCaches.get(machine);
+    if (!cache || cache.seq !== expectedSeq || cache.loadedLots.size > MAX_CACHED_LOTS) {
+      cache = { seq: -1, registry: new PartRegistry(), loadedLots: new Set() };
+      this.reworkCaches.set(machine, cache);
+    }
+    return cache;
+  }
+
+  /** Registers the stored parts of every lot of the batch not yet in the registry. */
+  private async loadLots(trx: Executor, machine: string, cache: ReworkCache, cycles: readonly Cycle[]): Promise<void> {
+    let last = '';
+    for (const cycle of cycles) {
+      if (!cycle.part || cycle.lot === last) continue;
+      last = cycle.lot;
+      if (cache.loadedLots.has(cycle.lot)) continue;
+      cache.loadedLots.add(cycle.lot);
+      for (const serial of await repo.lotPartSerials(trx, machine, cycle.lot)) cache.registry.isRework(cycle.lot, serial);
+    }
+  }
+}
+
+function cycleRows(machine: string, fileId: number, cycles: readonly Cycle[], reworks: Uint8Array): unknown[][] {
+  const rows: unknown[][] = new Array(cycles.length);
+  for (let i = 0; i < cycles.length; i++) {
+    const c = cycles[i];
+    rows[i] = [machine, c.at, c.item, c.lot, c.serial, c.part ? 1 : 0, reworks[i], fileId, c.line];
+  }
+  return rows;
+}
+
+export function sha256Hex(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** sha256 of the first bytes and the base name: the same file under the same name, whatever its path. */
+export function identityOf(head: Buffer, name: string): string {
+  return createHash('sha256').update(head).update('\u0000').update(name).digest('hex');
+}
+
+/**
+ * Why the start of a file is not a camera log, or null: a NUL byte, or mostly control / non-ASCII
+ * bytes (images, archives, spreadsheets). The camera writes plain ASCII lines.
+ */
+export function binaryContent(head: Buffer): { line: number; message: string } | null {
+  let suspicious = 0;
+  let line = 1;
+  for (let i = 0; i < head.length; i++) {
+    const byte = head[i];
+    if (byte === 0) {
+      return { line, message: `not a camera log: the file is binary (NUL byte at offset ${i}); expected text lines like 1330700,159070,137622,1,10/11/22 12:39:21.479` };
+    }
+    if (byte === 10) line++;
+    else if ((byte < 32 && byte !== 9 && byte !== 13) || byte >= 127) suspicious++;
+  }
+  if (head.length >= 64 && suspicious / head.length > 0.1) {
+    return { line: 1, message: `not a camera log: ${Math.round((100 * suspicious) / head.length)} % of its first ${head.length} bytes are not text (binary file?)` };
+  }
+  return null;
+}
+
+const ingestors = new WeakMap<Db, Ingestor>();
+
+/** The ingestor of a database (one per process and database, so its locks and caches are shared). */
+export function ingestorFor(db: Db, zone: string): Ingestor {
+  let ingestor = ingestors.get(db);
+  if (!ingestor) {
+    ingestor = new Ingestor(db, zone);
+    ingestors.set(db, ingestor);
+  }
+  return ingestor;
+}
+
+/** Something live updates can be published to (the server's EventHub). */
+export interface Publisher {
+  publish(event: { topic: string; data?: unknown }): void;
+}
+
+export interface IngestSummary {
+  machines: string[];
+  cycles: number;
+  operationsUpdated: number;
+}
+
+/** Sums results per call site (a CLI run, an upload, a watcher pass). */
+export function summarizeResults(results: readonly IngestFileResult[]): IngestSummary {
+  return {
+    machines: [...new Set(results.filter((r) => r.cycles > 0 || r.operationsUpdated > 0).map((r) => r.machine))],
+    cycles: results.reduce((sum, r) => sum + r.cycles, 0),
+    operationsUpdated: results.reduce((sum, r) => sum + r.operationsUpdated, 0),
+  };
+}
+
+/**
+ * After an ingest call: re-plan the plant once when production counts of operations changed, and
+ * tell open screens ('production', and 'schedule' after a re-plan).
+ */
+export async function afterIngest(db: Db, zone: string, events: Publisher | null, summary: IngestSummary, now: number): Promise<void> {
+  if (summary.operationsUpdated > 0) {
+    await db.transaction().execute((trx) => replan(trx, zone, now));
+    events?.publish({ topic: 'schedule', data: { machines: summary.machines, reason: 'production' } });
+  }
+  if (summary.cycles > 0) events?.publish({ topic: 'production', data: { machines: summary.machines, cycles: summary.cycles } });
+}
+
+export interface IngestFileOptions {
+  machine: string;
+  path: string;
+  zone: string;
+  final?: boolean;
+  kind?: IngestKind;
+  batchRows?: number;
+  onBatch?: IngestOptions['onBatch'];
+}
+
+/** Imports the new bytes of one file on disk (see the top of this file). */
+export function ingestFile(db: Db, options: IngestFileOptions): Promise<IngestFileResult> {
+  return ingestorFor(db, options.zone).ingest({
+    machine: options.machine,
+    source: fileSource(options.path),
+    kind: options.kind ?? 'file',
+    final: options.final ?? true,
+    batchRows: options.batchRows,
+    onBatch: options.onBatch,
+  });
+}

@@ -1,0 +1,61 @@
+// What machine data tells the scheduler: the produced count of the operation running a lot on a
+// machine, and its observed rate. Runs inside the ingest batch's transaction.
+import type { Executor } from '../../db/database.js';
+import { workingIntervals, type CalendarSpec } from '../../core/calendar/index.js';
+import { loadCalendarSpec } from '../calendar/repository.js';
+import * as plantRepo from '../plant/repository.js';
+import * as repo from './repository.js';
+
+const MS_PER_HOUR = 3_600_000;
+const MS_PER_DAY = 86_400_000;
+/** How far back the calendar is searched for N working hours before falling back to clock hours. */
+const LOOKBACK_DAYS = 42;
+export const DEFAULT_OBSERVED_WINDOW_HOURS = 8;
+
+/**
+ * Start of the last `hours` working hours of the calendar that end at `anchor` (pure). When the
+ * calendar has fewer working hours in the six weeks before, the window is `hours` clock hours.
+ */
+export function startOfLastWorkingHours(calendar: CalendarSpec, zone: string, anchor: number, hours: number): number {
+  let remaining = hours * MS_PER_HOUR;
+  const intervals = workingIntervals(calendar, zone, anchor - LOOKBACK_DAYS * MS_PER_DAY, anchor);
+  for (let i = intervals.length - 1; i >= 0; i--) {
+    const length = intervals[i].end - intervals[i].start;
+    if (length >= remaining) return intervals[i].end - remaining;
+    remaining -= length;
+  }
+  return anchor - hours * MS_PER_HOUR;
+}
+
+/**
+ * Updates the running/queued operations of these lots on the machine: produced = parts − reworks
+ * (good = produced − scrap), observed rate = parts of the lot in the last N working hours of the
+ * calendar (site observedWindowHours; stops inside them count, "downtime included") divided by N.
+ * The N hours end at the lot's latest cycle, so a lot imported after the fact gets the rate it
+ * actually ran at, not a rate diluted by the hours since. Parts made outside working time within
+ * that span count too (they were made). Returns how many operations changed.
+ */
+export async function updateOperationsForLots(db: Executor, machine: string, lots: readonly string[], zone: string): Promise<number> {
+  const operations = await repo.activeOperations(db, machine, lots);
+  if (operations.length === 0) return 0;
+  const counts = new Map((await repo.getLotCounts(db, machine, [...new Set(operations.map((op) => op.lot))])).map((row) => [row.lot, row]));
+  const site = await plantRepo.getSite(db);
+  const windowHours = site?.observedWindowHours ?? DEFAULT_OBSERVED_WINDOW_HOURS;
+  const calendar = await loadCalendarSpec(db);
+  let changed = 0;
+  for (const op of operations) {
+    const lot = counts.get(op.lot);
+    if (!lot) continue;
+    const produced = lot.parts - lot.reworks;
+    const windowStart = startOfLastWorkingHours(calendar, zone, lot.lastAt, windowHours);
+    const recentParts = await repo.countLotParts(db, machine, op.lot, windowStart, lot.lastAt);
+    await repo.updateOperationProgress(db, op, {
+      produced,
+      good: Math.max(0, produced - op.scrap),
+      observedRatePerHour: recentParts / windowHours,
+      actualStart: op.actualStart ?? lot.firstAt,
+    });
+    changed++;
+  }
+  return changed;
+}

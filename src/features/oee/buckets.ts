@@ -1,0 +1,82 @@
+// Buckets of an OEE series (pure): plant-local hours, days, ISO weeks, months, or the production
+// calendar's shifts, each clipped to the window. Edges are whole minutes (Luxon does the zone).
+import { DateTime } from 'luxon';
+import { workingIntervals, type CalendarSpec, type Shift, type WeekPattern } from '../../core/calendar/index.js';
+import { WEEKDAYS } from '../../core/calendar/index.js';
+import type { GroupBy } from './schemas.js';
+
+export interface Bucket {
+  from: number;
+  to: number;
+  /** plant-local: '2026-11-25T06:00' (hour), '2026-11-25' (day), '2026-W48' (week), '2026-11' (month), '2026-11-25 06:30–14:45' (shift) */
+  label: string;
+}
+
+const MS_PER_MINUTE = 60_000;
+const floorMinute = (instant: number) => Math.floor(instant / MS_PER_MINUTE) * MS_PER_MINUTE;
+
+/** Buckets covering [from, to) (shift buckets cover only the shifts), at most `limit` (null = more). */
+export function bucketsOf(groupBy: GroupBy, from: number, to: number, zone: string, calendar: CalendarSpec, limit: number): Bucket[] | null {
+  return groupBy === 'shift' ? shiftBuckets(calendar, zone, from, to, limit) : clockBuckets(groupBy, from, to, zone, limit);
+}
+
+function clockBuckets(groupBy: Exclude<GroupBy, 'shift'>, from: number, to: number, zone: string, limit: number): Bucket[] | null {
+  const unit = groupBy;
+  const buckets: Bucket[] = [];
+  let start = DateTime.fromMillis(from, { zone }).startOf(unit, { useLocaleWeeks: false });
+  while (start.toMillis() < to) {
+    const next = start.plus({ [`${unit}s`]: 1 });
+    const bucketFrom = Math.max(from, floorMinute(start.toMillis()));
+    const bucketTo = Math.min(to, floorMinute(next.toMillis()));
+    if (bucketTo > bucketFrom) {
+      if (buckets.length >= limit) return null;
+      buckets.push({ from: bucketFrom, to: bucketTo, label: labelOf(unit, start) });
+    }
+    start = next;
+  }
+  return buckets;
+}
+
+function labelOf(unit: Exclude<GroupBy, 'shift'>, start: DateTime): string {
+  switch (unit) {
+    case 'hour':
+      return start.toFormat("yyyy-LL-dd'T'HH:mm");
+    case 'day':
+      return start.toFormat('yyyy-LL-dd');
+    case 'week':
+      return start.toFormat("kkkk-'W'WW");
+    case 'month':
+      return start.toFormat('yyyy-LL');
+  }
+}
+
+/** The calendar with, on every day, only its k-th shift (so adjacent shifts are not merged). */
+function onlyShift(calendar: CalendarSpec, k: number): CalendarSpec {
+  const project = (pattern: WeekPattern): WeekPattern =>
+    Object.fromEntries(WEEKDAYS.map((day) => [day, pattern[day][k] ? [pattern[day][k]] : []])) as Record<keyof WeekPattern, Shift[]>;
+  return {
+    default: project(calendar.default),
+    weeks: Object.fromEntries(Object.entries(calendar.weeks).map(([week, pattern]) => [week, project(pattern)])),
+    holidays: calendar.holidays,
+  };
+}
+
+function shiftBuckets(calendar: CalendarSpec, zone: string, from: number, to: number, limit: number): Bucket[] | null {
+  let shiftsPerDay = 0;
+  for (const pattern of [calendar.default, ...Object.values(calendar.weeks)]) {
+    for (const day of WEEKDAYS) shiftsPerDay = Math.max(shiftsPerDay, pattern[day].length);
+  }
+  const buckets: Bucket[] = [];
+  for (let k = 0; k < shiftsPerDay; k++) {
+    for (const interval of workingIntervals(onlyShift(calendar, k), zone, from, to)) {
+      const bucketFrom = floorMinute(interval.start);
+      const bucketTo = floorMinute(interval.end);
+      if (bucketTo <= bucketFrom) continue;
+      if (buckets.length >= limit) return null;
+      const start = DateTime.fromMillis(bucketFrom, { zone });
+      const end = DateTime.fromMillis(bucketTo, { zone });
+      buckets.push({ from: bucketFrom, to: bucketTo, label: `${start.toFormat('yyyy-LL-dd HH:mm')}–${end.toFormat('HH:mm')}` });
+    }
+  }
+  return buckets.sort((a, b) => a.from - b.from || a.to - b.to);
+}

@@ -1,0 +1,133 @@
+// OEE schemas shared by the API and the web app: profiles, OEE results per window and bucket, stops.
+import { z } from 'zod';
+
+/** Results from derived data need every stop stored: gaps > 1.0 s are, so maxCycleSeconds ≥ 1.0. */
+export const MIN_MAX_CYCLE_SECONDS = 1.0;
+
+export const GROUP_BY = ['hour', 'shift', 'day', 'week', 'month'] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+
+const positiveSeconds = z.number().finite().positive();
+
+/** Body of POST /api/oee/profiles (and PUT, with version). Core rules (ascending bins …) are checked on top. */
+export const profileParamsSchema = z.object({
+  maxCycleSeconds: z
+    .number()
+    .finite()
+    .min(MIN_MAX_CYCLE_SECONDS, `must be at least ${MIN_MAX_CYCLE_SECONDS} s: stops are derived from the gaps longer than 1 s`)
+    .max(3600),
+  stopBinsSeconds: z.array(positiveSeconds).min(1).max(12),
+  availabilityLossSeconds: positiveSeconds,
+  basis: z.enum(['calendar', 'firstToLastPart']),
+  idealRatePerMinute: z.number().finite().positive().max(100_000),
+});
+
+export const profileNameSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+export const profileCreateSchema = profileParamsSchema.extend({ name: profileNameSchema, reason: z.string().max(500).optional() });
+export const profileUpdateSchema = profileParamsSchema.extend({ version: z.number().int().min(1), reason: z.string().max(500).optional() });
+
+export const profileSchema = profileParamsSchema.extend({
+  name: z.string(),
+  version: z.number().int(),
+  /** "name@vN", as results name it */
+  label: z.string(),
+  builtin: z.boolean(),
+  updatedAt: z.string().nullable(),
+});
+export const profileVersionSchema = profileSchema.extend({ actor: z.string().nullable() });
+export const profileDetailSchema = profileSchema.extend({ history: z.array(profileVersionSchema) });
+
+export type ProfileParams = z.infer<typeof profileParamsSchema>;
+export type ProfileCreate = z.infer<typeof profileCreateSchema>;
+export type ProfileUpdate = z.infer<typeof profileUpdateSchema>;
+export type ProfileView = z.infer<typeof profileSchema>;
+export type ProfileVersionView = z.infer<typeof profileVersionSchema>;
+
+export const stopClassSchema = z.object({ minSeconds: z.number(), maxSeconds: z.number().nullable(), count: z.number(), seconds: z.number() });
+
+/** The keys of `qmfg analyze --json` (OeeResult of src/core/oee). */
+export const oeeResultSchema = z.object({
+  machine: z.string().nullable(),
+  from: z.string(),
+  to: z.string(),
+  profile: z.string(),
+  cycles: z.number(),
+  parts: z.number(),
+  emptyCycles: z.number(),
+  reworks: z.number(),
+  loadingSeconds: z.number(),
+  availabilityLossSeconds: z.number(),
+  netRunSeconds: z.number(),
+  availability: z.number().nullable(),
+  performance: z.number().nullable(),
+  quality: z.number().nullable(),
+  oee: z.number().nullable(),
+  stops: z.object({ count: z.number(), seconds: z.number(), classes: z.array(stopClassSchema) }),
+  mtbfSeconds: z.number().nullable(),
+  mttrSeconds: z.number().nullable(),
+  averageRatePerMinute: z.number().nullable(),
+  emptyRate: z.number().nullable(),
+  reworkRate: z.number().nullable(),
+  runSeconds: z.number(),
+  effectiveRatePerMinute: z.number().nullable(),
+  rejects: z.number(),
+  warnings: z.array(z.string()),
+});
+/** One bucket of a series: the result of that bucket's window plus a plant-local label. */
+export const oeeBucketSchema = oeeResultSchema.extend({ label: z.string() });
+export const machineOeeSchema = z.object({
+  machine: z.string(),
+  /** "name@vN" of the profile used */
+  profile: z.string(),
+  totals: oeeResultSchema,
+  series: z.array(oeeBucketSchema),
+});
+export const oeeResponseSchema = z.object({
+  /** the window actually used: from/to floored to the minute, ISO 8601 UTC */
+  from: z.string(),
+  to: z.string(),
+  zone: z.string(),
+  groupBy: z.enum(GROUP_BY).nullable(),
+  /** one entry per requested machine, in the order asked */
+  machines: z.array(machineOeeSchema),
+});
+export type OeeBucket = z.infer<typeof oeeBucketSchema>;
+export type MachineOee = z.infer<typeof machineOeeSchema>;
+export type OeeResponse = z.infer<typeof oeeResponseSchema>;
+
+export const stopSchema = z.object({
+  machine: z.string(),
+  /** ISO 8601 UTC: the previous cycle (the stop is (start, end]) */
+  start: z.string(),
+  end: z.string(),
+  startMs: z.number(),
+  endMs: z.number(),
+  seconds: z.number(),
+  /** index into the profile's stopBinsSeconds */
+  class: z.number().int(),
+  classLabel: z.string(),
+  availabilityLoss: z.boolean(),
+  reason: z.string().nullable(),
+  comment: z.string().nullable(),
+  reasonBy: z.string().nullable(),
+});
+export const stopsResponseSchema = z.object({
+  machine: z.string(),
+  profile: z.string(),
+  from: z.string(),
+  to: z.string(),
+  stops: z.array(stopSchema),
+  /** more stops matched than `limit` */
+  truncated: z.boolean(),
+});
+export const stopReasonBodySchema = z.object({
+  reason: z.string().trim().min(1).max(64).nullable(),
+  comment: z.string().trim().max(2000).nullable().optional(),
+});
+export type Stop = z.infer<typeof stopSchema>;
+export type StopsResponse = z.infer<typeof stopsResponseSchema>;

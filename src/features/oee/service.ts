@@ -1,0 +1,300 @@
+// OEE rules around the derived data: profiles (built-in + user-defined, versioned and audited),
+// OEE of any minute-aligned window per machine with series per hour/shift/day/week/month, stops
+// with their reasons.
+import { DateTime } from 'luxon';
+import type { Db, Executor } from '../../db/database.js';
+import { Conflict, Forbidden, Invalid, NotFound, StaleVersion } from '../../core/errors.js';
+import { workingIntervals, type CalendarSpec } from '../../core/calendar/index.js';
+import { BUILTIN_PROFILES, isBuiltinProfileName, profileLabel, type OeeProfile } from '../../core/oee/profiles.js';
+import { profileSchema as coreProfileSchema } from '../../core/oee/profile-schema.js';
+import { appendAudit } from '../audit/repository.js';
+import type { Who } from '../audit/who.js';
+import { loadCalendarSpec } from '../calendar/repository.js';
+import * as plantRepo from '../plant/repository.js';
+import * as machineRepo from '../machine-data/repository.js';
+import { floorTo, MS_PER_DAY, MS_PER_HOUR } from '../machine-data/derive.js';
+import { bucketsOf } from './buckets.js';
+import { computeOeeFromDerived, GapIndex, type DerivedSlice } from './derived-oee.js';
+import * as repo from './repository.js';
+import {
+  MIN_MAX_CYCLE_SECONDS, type GroupBy, type MachineOee, type OeeResponse, type ProfileCreate, type ProfileParams, type ProfileUpdate, type ProfileVersionView,
+  type ProfileView, type Stop, type StopsResponse,
+} from './schemas.js';
+
+/** Buckets one series may have (a year by hour is 8 760: use days). */
+export const MAX_BUCKETS = 5000;
+export const MAX_STOPS = 10_000;
+
+// ---- profiles ---------------------------------------------------------------------------------
+
+function view(profile: OeeProfile, builtin: boolean, updatedAt: number | null): ProfileView {
+  return {
+    name: profile.name,
+    version: profile.version,
+    label: profileLabel(profile),
+    builtin,
+    maxCycleSeconds: profile.maxCycleSeconds,
+    stopBinsSeconds: [...profile.stopBinsSeconds],
+    availabilityLossSeconds: profile.availabilityLossSeconds,
+    basis: profile.basis,
+    idealRatePerMinute: profile.idealRatePerMinute,
+    updatedAt: updatedAt === null ? null : new Date(updatedAt).toISOString(),
+  };
+}
+
+export async function listProfileViews(db: Executor): Promise<ProfileView[]> {
+  const builtins = Object.values(BUILTIN_PROFILES).map((p) => view(p, true, null));
+  const stored = (await repo.listProfiles(db)).map((s) => view(s.profile, false, s.updatedAt));
+  return [...builtins, ...stored];
+}
+
+export async function getProfileDetail(db: Executor, name: string): Promise<ProfileView & { history: ProfileVersionView[] }> {
+  if (isBuiltinProfileName(name)) {
+    const profile = view(BUILTIN_PROFILES[name], true, null);
+    return { ...profile, history: [{ ...profile, actor: null }] };
+  }
+  const stored = await repo.getProfile(db, name);
+  if (!stored) throw new NotFound('OEE profile', name);
+  const history = (await repo.profileHistory(db, name)).map((h) => ({ ...view(h.profile, false, h.createdAt), actor: h.actor }));
+  return { ...view(stored.profile, false, stored.updatedAt), history };
+}
+
+/** Checks the core's rules (ascending bins, first bin ≤ maxCycleSeconds …) and the ≥ 1 s floor of derived data. */
+function validatedProfile(name: string, version: number, params: ProfileParams): OeeProfile {
+  const candidate = { name, version, ...params };
+  const checked = coreProfileSchema.safeParse(candidate);
+  if (!checked.success) {
+    const fields = checked.error.issues.map((issue) => ({ path: ['body', ...issue.path.map(String)].join('.'), message: issue.message }));
+    throw new Invalid(fields.map((f) => `${f.path}: ${f.message}`).join('; '), fields);
+  }
+  if (checked.data.maxCycleSeconds < MIN_MAX_CYCLE_SECONDS) throw Invalid.field('body.maxCycleSeconds', `must be at least ${MIN_MAX_CYCLE_SECONDS} s`);
+  return checked.data;
+}
+
+export async function createProfile(db: Db, who: Who, input: ProfileCreate, now = Date.now()): Promise<ProfileView> {
+  if (isBuiltinProfileName(input.name)) throw new Conflict(`'${input.name}' is a built-in profile; pick another name`);
+  const { name, reason, ...params } = input;
+  const profile = validatedProfile(name, 1, params);
+  await db.transaction().execute(async (trx) => {
+    if (await repo.getProfile(trx, name)) throw new Conflict(`OEE profile '${name}' already exists`);
+    await repo.insertProfile(trx, profile, who.actor, now);
+    await appendAudit(trx, { ...who, reason: reason ?? who.reason, entity: 'oee-profile', entityKey: name, action: 'create', before: null, after: profile }, now);
+  });
+  return view(profile, false, now);
+}
+
+export async function updateProfile(db: Db, who: Who, name: string, input: ProfileUpdate, now = Date.now()): Promise<ProfileView> {
+  if (isBuiltinProfileName(name)) throw new Forbidden(`'${name}' is a built-in profile and read-only; create a profile of your own instead`);
+  const { version, reason, ...params } = input;
+  return db.transaction().execute(async (trx) => {
+    const stored = await repo.getProfile(trx, name);
+    if (!stored) throw new NotFound('OEE profile', name);
+    if (stored.profile.version !== version) throw new StaleVersion('OEE profile', name, version, stored.profile.version);
+    const profile = validatedProfile(name, version + 1, params);
+    if (!(await repo.updateProfile(trx, profile, version, who.actor, now))) throw new StaleVersion('OEE profile', name, version, version + 1);
+    await appendAudit(trx, { ...who, reason: reason ?? who.reason, entity: 'oee-profile', entityKey: name, action: 'update', before: stored.profile, after: profile }, now);
+    return view(profile, false, now);
+  });
+}
+
+/**
+ * 'name' → the current version; 'name@vN' → that version from the history. `path` names the field
+ * for the error.
+ */
+export async function resolveProfile(db: Executor, reference: string, path: string): Promise<OeeProfile> {
+  const match = /^(.+)@v(\d+)$/.exec(reference);
+  const name = match ? match[1] : reference;
+  const version = match ? Number(match[2]) : null;
+  if (isBuiltinProfileName(name)) {
+    const builtin = BUILTIN_PROFILES[name];
+    if (version !== null && version !== builtin.version) throw Invalid.field(path, `built-in profile ${name} has only version ${builtin.version}`);
+    return builtin;
+  }
+  if (version !== null) {
+    const old = await repo.getProfileVersion(db, name, version);
+    if (!old) throw Invalid.field(path, `OEE profile '${name}' has no version ${version}`);
+    return old.profile;
+  }
+  const stored = await repo.getProfile(db, name);
+  if (!stored) {
+    const known = (await listProfileViews(db)).map((p) => p.name).join(', ');
+    throw Invalid.field(path, `unknown OEE profile '${name}' (known: ${known})`);
+  }
+  return stored.profile;
+}
+
+// ---- OEE of windows -------------------------------------------------------------------------------
+
+/** Loads one machine's derived rows for [from, to) with minute detail for the hours the edges cut. */
+export async function loadSlice(db: Executor, machine: string, from: number, to: number, edges: readonly number[]): Promise<DerivedSlice> {
+  const state = await machineRepo.getMachineState(db, machine);
+  if (!state) return { machine, hours: [], minutes: [], gaps: new GapIndex([], 0), firstCycleAt: null, latestCycleAt: null };
+  const cutHours = [from, to, ...edges].filter((edge) => edge % MS_PER_HOUR !== 0).map((edge) => floorTo(edge, MS_PER_HOUR));
+  const [hours, minutes, gapDays, latestCycleAt] = await Promise.all([
+    machineRepo.hourRows(db, machine, floorTo(from, MS_PER_HOUR), to),
+    cutHours.length > 0 ? machineRepo.minuteRowsOfHours(db, machine, cutHours) : Promise.resolve([]),
+    // a stop overlapping the window ends at most maxGap after it
+    machineRepo.packedGaps(db, machine, floorTo(from, MS_PER_DAY), floorTo(to + state.maxGapMs, MS_PER_DAY)),
+    machineRepo.latestCycleAt(db, machine),
+  ]);
+  return { machine, hours, minutes, gaps: new GapIndex(gapDays, state.maxGapMs), firstCycleAt: state.firstAt, latestCycleAt };
+}
+
+export interface OeeQuery {
+  machines: string[];
+  /** whole minutes, UTC ms */
+  from: number;
+  to: number;
+  /** default: each machine's own profile */
+  profile?: string;
+  groupBy?: GroupBy;
+}
+
+export async function machinesOee(db: Db, zone: string, query: OeeQuery): Promise<OeeResponse> {
+  const { from, to } = query;
+  const calendar = await loadCalendarSpec(db);
+  const buckets = query.groupBy ? bucketsOf(query.groupBy, from, to, zone, calendar, MAX_BUCKETS) : [];
+  if (buckets === null) throw Invalid.field('query.groupBy', `more than ${MAX_BUCKETS} ${query.groupBy} buckets in the window: choose a coarser groupBy or a shorter window`);
+  const results: MachineOee[] = [];
+  for (const [index, machine] of query.machines.entries()) {
+    const stored = await plantRepo.getMachine(db, machine);
+    if (!stored) throw Invalid.field(`query.machine`, `unknown machine '${machine}'${query.machines.length > 1 ? ` (entry ${index + 1})` : ''}`);
+    const profile = await resolveProfile(db, query.profile ?? stored.oeeProfile, query.profile ? 'query.profile' : 'query.machine');
+    results.push(await machineOee(db, zone, calendar, machine, profile, from, to, buckets));
+  }
+  return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), zone, groupBy: query.groupBy ?? null, machines: results };
+}
+
+async function machineOee(
+  db: Executor,
+  zone: string,
+  calendar: CalendarSpec,
+  machine: string,
+  profile: OeeProfile,
+  from: number,
+  to: number,
+  buckets: readonly { from: number; to: number; label: string }[],
+): Promise<MachineOee> {
+  const edges = buckets.flatMap((b) => [b.from, b.to]);
+  const slice = await loadSlice(db, machine, from, to, edges);
+  const loadingIntervals = profile.basis === 'calendar' ? workingIntervals(calendar, zone, from, to) : undefined;
+  const totals = computeOeeFromDerived({ slice, from, to, profile, loadingIntervals });
+  const series = buckets.map((bucket) => ({ ...computeOeeFromDerived({ slice, from: bucket.from, to: bucket.to, profile, loadingIntervals }), label: bucket.label }));
+  return { machine, profile: profileLabel(profile), totals, series };
+}
+
+// ---- stops -------------------------------------------------------------------------------------------
+
+function classLabel(profile: OeeProfile, index: number): string {
+  const low = profile.stopBinsSeconds[index];
+  const high = profile.stopBinsSeconds[index + 1];
+  return high === undefined ? `≥ ${low} s` : `${low}–${high} s`;
+}
+
+type StopWithoutReason = Omit<Stop, 'reason' | 'comment' | 'reasonBy'>;
+
+/** A gap as a stop of the profile: class by its full duration, as the OEE engine classes it. */
+function toStop(machine: string, gap: { start: number; end: number }, profile: OeeProfile): StopWithoutReason {
+  const durationMs = gap.end - gap.start;
+  const binsMs = profile.stopBinsSeconds.map((s) => Math.round(s * 1e6) / 1e3);
+  let classIndex = 0;
+  while (classIndex + 1 < binsMs.length && durationMs >= binsMs[classIndex + 1]) classIndex++;
+  return {
+    machine,
+    start: new Date(gap.start).toISOString(),
+    end: new Date(gap.end).toISOString(),
+    startMs: gap.start,
+    endMs: gap.end,
+    seconds: durationMs / 1000,
+    class: classIndex,
+    classLabel: classLabel(profile, classIndex),
+    availabilityLoss: durationMs >= Math.round(profile.availabilityLossSeconds * 1e6) / 1e3,
+  };
+}
+
+export interface StopsQuery {
+  machine: string;
+  from: number;
+  to: number;
+  profile?: string;
+  /** only stops at least this long (default: every stop, i.e. > maxCycleSeconds) */
+  minSeconds?: number;
+  /** only these class indexes */
+  classes?: number[];
+  limit?: number;
+}
+
+/** Stops (gaps > maxCycleSeconds of the profile) overlapping [from, to), with class and reason, by start. */
+export async function listStops(db: Executor, query: StopsQuery): Promise<StopsResponse> {
+  const stored = await plantRepo.getMachine(db, query.machine);
+  if (!stored) throw Invalid.field('query.machine', `unknown machine '${query.machine}'`);
+  const profile = await resolveProfile(db, query.profile ?? stored.oeeProfile, query.profile ? 'query.profile' : 'query.machine');
+  const state = await machineRepo.getMachineState(db, query.machine);
+  const limit = Math.min(query.limit ?? MAX_STOPS, MAX_STOPS);
+  const thresholdMs = Math.max(Math.round(profile.maxCycleSeconds * 1e6) / 1e3, (query.minSeconds ?? 0) * 1000 - 1e-6);
+  const wanted = query.classes && query.classes.length > 0 ? new Set(query.classes) : null;
+  // fetch whole pages and filter by class here; the class bins are a profile matter, not SQL's
+  const rows = state ? await machineRepo.gapRows(db, query.machine, query.from, query.to, state.maxGapMs, Math.floor(thresholdMs), wanted ? MAX_STOPS * 5 : limit + 1) : [];
+  const stops: StopWithoutReason[] = [];
+  let truncated = false;
+  for (const gap of rows) {
+    if (!(gap.end - gap.start > thresholdMs)) continue;
+    const stop = toStop(query.machine, gap, profile);
+    if (wanted && !wanted.has(stop.class)) continue;
+    if (stops.length >= limit) {
+      truncated = true;
+      break;
+    }
+    stops.push(stop);
+  }
+  const reasons = await machineRepo.stopReasons(db, query.machine, stops.map((s) => s.startMs));
+  return {
+    machine: query.machine,
+    profile: profileLabel(profile),
+    from: new Date(query.from).toISOString(),
+    to: new Date(query.to).toISOString(),
+    stops: stops.map((s) => {
+      const reason = reasons.get(s.startMs);
+      return { ...s, reason: reason?.reason ?? null, comment: reason?.comment ?? null, reasonBy: reason?.updatedBy ?? null };
+    }),
+    truncated,
+  };
+}
+
+/** Records the operator's reason for a stop (keyed by the stop's start instant); audited. */
+export async function setStopReason(db: Db, who: Who, machine: string, start: number, input: { reason: string | null; comment?: string | null }, now = Date.now()): Promise<Stop> {
+  const stored = await plantRepo.getMachine(db, machine);
+  if (!stored) throw new NotFound('machine', machine);
+  const profile = await resolveProfile(db, stored.oeeProfile, 'machine.oeeProfile');
+  const comment = input.comment ?? null;
+  const stop = await db.transaction().execute(async (trx) => {
+    const gap = await machineRepo.gapExists(trx, machine, start);
+    if (!gap) throw new NotFound('stop', `${machine}@${new Date(start).toISOString()}`);
+    const before = (await machineRepo.stopReasons(trx, machine, [start])).get(start);
+    await machineRepo.putStopReason(trx, machine, start, input.reason, comment, who.actor, now);
+    await appendAudit(
+      trx,
+      {
+        ...who,
+        entity: 'stop',
+        entityKey: `${machine}@${new Date(start).toISOString()}`,
+        action: 'reason',
+        before: before ? { reason: before.reason, comment: before.comment } : null,
+        after: { reason: input.reason, comment },
+      },
+      now,
+    );
+    return toStop(machine, gap, profile);
+  });
+  return { ...stop, reason: input.reason, comment, reasonBy: who.actor };
+}
+
+// ---- input parsing ----------------------------------------------------------------------------------
+
+/** Epoch ms, an ISO date-time with offset, or a plant-local ISO date(-time) → UTC ms, floored to the minute. */
+export function parseInstant(value: string, zone: string): number | null {
+  const trimmed = value.trim();
+  if (/^\d{1,15}$/.test(trimmed)) return floorTo(Number(trimmed), 60_000);
+  const parsed = DateTime.fromISO(trimmed, { zone });
+  return parsed.isValid ? floorTo(parsed.toMillis(), 60_000) : null;
+}
