@@ -7,7 +7,7 @@ export async function seedCommand(_opts: { days?: string }): Promise<void> {
   const handle = await withConfigErrors(() => prepareDatabase(config, false));
   try {
     const { seedDatabase } = await import('../features/demo/seed.js');
-    const result = await seedDatabase(handle.db, config, true);
+    const result = await seedDatabase(handle.db, config, true, { orders: true });
     console.log(result.seeded ? `qmfg: seeded ${result.groups} process groups, ${result.machines} machines, ${result.products} products` : 'qmfg: database already has a plant; nothing seeded');
   } finally {
     await handle.close();

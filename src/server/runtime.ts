@@ -25,7 +25,7 @@ export interface Running {
 export async function prepareDatabase(config: Config, seed: boolean): Promise<DatabaseHandle> {
   const handle = await openDatabase(config.DATABASE_URL);
   await migrateToLatest(handle.db);
-  if (seed) await seedDatabase(handle.db, config, config.QMFG_DEMO);
+  if (seed) await seedDatabase(handle.db, config, config.QMFG_DEMO, { orders: true });
   return handle;
 }
 

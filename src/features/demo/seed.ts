@@ -6,6 +6,7 @@ import { SYSTEM } from '../audit/who.js';
 import * as plantRepo from '../plant/repository.js';
 import * as calendarRepo from '../calendar/repository.js';
 import { DEMO_GROUPS, DEMO_MACHINES, DEMO_PRODUCTS, DEMO_WEEK } from './plant.js';
+import { seedDemoOrders } from './orders.js';
 
 export interface SeedResult {
   seeded: boolean;
@@ -15,7 +16,12 @@ export interface SeedResult {
 }
 
 /** Creates the site and default calendar when missing; with demo=true also the demo plant. Idempotent. */
-export async function seedDatabase(db: Db, config: Pick<Config, 'QMFG_SITE_NAME' | 'QMFG_TZ'>, demo: boolean): Promise<SeedResult> {
+export interface SeedOptions {
+  /** also demo work orders on the board (off in API tests, which build their own queues) */
+  orders?: boolean;
+}
+
+export async function seedDatabase(db: Db, config: Pick<Config, 'QMFG_SITE_NAME' | 'QMFG_TZ'>, demo: boolean, options: SeedOptions = {}): Promise<SeedResult> {
   return db.transaction().execute(async (trx) => {
     const none = { seeded: false, groups: 0, machines: 0, products: 0 };
     if (await plantRepo.getSite(trx)) return none;
@@ -29,6 +35,7 @@ export async function seedDatabase(db: Db, config: Pick<Config, 'QMFG_SITE_NAME'
     for (const g of DEMO_GROUPS) await plantRepo.insertGroup(trx, g, now);
     for (const m of DEMO_MACHINES) await plantRepo.insertMachine(trx, m, now);
     for (const p of DEMO_PRODUCTS) await plantRepo.insertProduct(trx, p, now);
+    if (options.orders) await seedDemoOrders(trx, config.QMFG_TZ, now);
     await appendAudit(trx, {
       ...SYSTEM,
       entity: 'site',

@@ -48,12 +48,15 @@ describe.each(DIALECTS)('work orders and scheduling API on %s', (dialect) => {
     // forecasts follow the queue: each job starts when the one before it ends
     const views = await Promise.all(['A1', 'A3', 'A4', 'A2'].map(async (lot) => (await inject('GET', `/api/work-orders/${lot}`)).body.operations[0]));
     for (let i = 1; i < views.length; i++) expect(Date.parse(views[i].forecastStart)).toBeGreaterThanOrEqual(Date.parse(views[i - 1].forecastEnd));
-    expect(views[0].state).toBe('running');
+    // the head of the queue only counts as running once production has started on it
+    expect(views[0].state).toBe('queued');
+    await inject('POST', '/api/work-orders/A1/operations/0/counts', { produced: 100 });
+    expect((await inject('GET', '/api/work-orders/A1')).body.operations[0].state).toBe('running');
     expect(views[1].state).toBe('queued');
     const replaced = await load('A5', 0, 'line7', 'replace');
-    expect(replaced.body.operations[0]).toMatchObject({ state: 'running', position: 0 });
+    expect(replaced.body.operations[0]).toMatchObject({ state: 'queued', position: 0 });
     expect(await queueOf('line7')).toEqual(['A5', 'A3', 'A4', 'A2']);
-    expect((await inject('GET', '/api/work-orders/A1')).body.operations[0].state).toBe('parked');
+    expect((await inject('GET', '/api/work-orders/A1')).body.operations[0]).toMatchObject({ state: 'parked', produced: 100 });
     // move within the lane, then to another machine of the group, then back to the parking lot
     await load('A2', 0, 'line7', 'position', 1);
     expect(await queueOf('line7')).toEqual(['A5', 'A2', 'A3', 'A4']);
@@ -80,8 +83,8 @@ describe.each(DIALECTS)('work orders and scheduling API on %s', (dialect) => {
     expect(held.body).toMatchObject({ status: 'held' });
     expect(held.body.operations[0].forecastStart).toBeNull();
     const released = await inject('POST', '/api/work-orders/C1/operations/0/release', {});
-    expect(released.body.operations[0].state).toBe('running');
-    expect((await inject('POST', '/api/work-orders/C1/operations/0/counts', { produced: 400, scrap: 10 })).body.operations[0]).toMatchObject({ produced: 400, good: 390, scrap: 10 });
+    expect(released.body.operations[0].state).toBe('queued');
+    expect((await inject('POST', '/api/work-orders/C1/operations/0/counts', { produced: 400, scrap: 10 })).body.operations[0]).toMatchObject({ produced: 400, good: 390, scrap: 10, state: 'running' });
     const closed = await inject('POST', '/api/work-orders/C1/operations/0/close', {});
     expect(closed.body.operations[0]).toMatchObject({ state: 'done', position: null });
     expect((await inject('POST', '/api/work-orders/C1/operations/0/close', {})).status).toBe(409);

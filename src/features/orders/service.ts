@@ -203,13 +203,22 @@ const splitId = (id: string) => {
   return { lot: id.slice(0, at), step: Number(id.slice(at + 1)) };
 };
 
-/** Writes positions 0..n-1 and running/queued states (held stays held) for a machine's queue. */
+/**
+ * State of an operation on a machine queue: held stays held; the job at the head of the queue is
+ * running once production has started on it; everything else waits (queued).
+ */
+export function queueState(op: Pick<repo.OperationRow, 'state' | 'produced' | 'actual_start'>, position: number): 'held' | 'running' | 'queued' {
+  if (op.state === 'held') return 'held';
+  return position === 0 && (op.produced > 0 || op.actual_start !== null) ? 'running' : 'queued';
+}
+
+/** Writes positions 0..n-1 and states for a machine's queue. */
 async function renumberQueue(trx: Executor, machine: string, ids: string[]): Promise<void> {
   const current = new Map((await repo.machineQueue(trx, machine)).map((o) => [opId(o), o]));
   for (const [position, id] of ids.entries()) {
     const { lot, step } = splitId(id);
     const op = current.get(id);
-    const state = op?.state === 'held' ? 'held' : position === 0 ? 'running' : 'queued';
+    const state = op ? queueState(op, position) : 'queued';
     if (op && op.position === position && op.state === state && op.machine_key === machine) continue;
     await repo.updateOperation(trx, lot, step, { machine_key: machine, position, state });
   }
@@ -292,7 +301,7 @@ export async function holdOperation(ctx: OrdersContext, who: Who, lot: string, s
       await repo.updateOperation(trx, lot, step, { state: 'held' });
     } else {
       if (op.state !== 'held') throw new Conflict(`operation ${lot}/${step} is not held`);
-      await repo.updateOperation(trx, lot, step, { state: op.position === 0 ? 'running' : 'queued' });
+      await repo.updateOperation(trx, lot, step, { state: queueState({ ...op, state: 'queued' }, op.position ?? 1) });
     }
     await bump(trx, wo, now);
     await appendAudit(trx, { ...who, reason: reason ?? who.reason, entity: 'work-order', entityKey: lot, action: hold ? 'hold' : 'release', before: { step, state: op.state }, after: { step, state: hold ? 'held' : 'released' } });
@@ -328,7 +337,10 @@ export async function setCounts(ctx: OrdersContext, who: Who, lot: string, step:
     const good = counts.good ?? Math.max(0, counts.produced - (counts.scrap ?? op.scrap));
     const scrap = counts.scrap ?? op.scrap;
     if (good + scrap > counts.produced) throw Invalid.field('body.good', `good (${good}) + scrap (${scrap}) exceed produced (${counts.produced})`);
-    await repo.updateOperation(trx, lot, step, { produced: counts.produced, good, scrap, actual_start: op.actual_start ?? (counts.produced > 0 ? now : null) });
+    const actualStart = op.actual_start ?? (counts.produced > 0 ? now : null);
+    const onQueue = op.state === 'queued' || op.state === 'running';
+    const state = onQueue ? queueState({ ...op, produced: counts.produced, actual_start: actualStart }, op.position ?? 1) : op.state;
+    await repo.updateOperation(trx, lot, step, { produced: counts.produced, good, scrap, actual_start: actualStart, state });
     await bump(trx, wo, now);
     await audit(trx, who, lot, 'counts', { step, produced: op.produced, good: op.good, scrap: op.scrap }, { step, produced: counts.produced, good, scrap });
   });
