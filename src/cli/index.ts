@@ -36,6 +36,15 @@ program
   .action(async (opts) => (await import('./demo-data.js')).demoDataCommand(opts));
 
 program
+  .command('import')
+  .description('import camera logs (files, or folders walked recursively) into the database; re-runs import only what is new')
+  .argument('<paths...>', 'sensor files or folders')
+  .requiredOption('--machine <key>', 'machine key, e.g. line7')
+  .option('--growing', 'the files may still be written: leave an incomplete last line for the next run')
+  .option('--json', 'print the per-file results as JSON')
+  .action(async (paths, opts) => (await import('./import.js')).importCommand(paths, opts));
+
+program
   .command('analyze')
   .description('OEE and stats of sensor files, without a server or database')
   .argument('<files...>', 'sensor files (camera CSV)')

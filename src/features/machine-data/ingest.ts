@@ -51,6 +51,8 @@ export interface IngestOptions {
    * commit; throwing rolls that batch back (simulates a crash half-way).
    */
   onBatch?: (batch: { index: number; cycles: number; consumedBytes: number }) => void | Promise<void>;
+  /** bytes of the file dealt with so far (skipped as already imported, then read) — for progress bars */
+  onProgress?: (bytes: number) => void;
 }
 
 export interface IngestFileResult {
@@ -199,6 +201,7 @@ export class Ingestor {
       }
     }
 
+    options.onProgress?.(ledger.consumedBytes);
     if (ledger.consumedBytes >= size) {
       result.alreadyImported = true;
       return result;
@@ -248,14 +251,17 @@ export class Ingestor {
     };
 
     try {
+      let bytesDone = ledger.consumedBytes;
       for await (const chunk of source.read(ledger.consumedBytes, size)) {
         const out = parser.push(chunk);
+        bytesDone += chunk.length;
         for (const cycle of out.cycles) pendingCycles.push(cycle);
         for (const error of out.errors) pendingErrors.push(error);
         unhashed.push(chunk);
         hashUpTo(parser.consumedBytes);
         errorsSeen = parser.errorCount;
         if (pendingCycles.length >= batchRows) await commit();
+        options.onProgress?.(bytesDone);
       }
       const tail = parser.end(options.final);
       for (const cycle of tail.cycles) pendingCycles.push(cycle);
@@ -500,6 +506,7 @@ export interface IngestFileOptions {
   kind?: IngestKind;
   batchRows?: number;
   onBatch?: IngestOptions['onBatch'];
+  onProgress?: IngestOptions['onProgress'];
 }
 
 /** Imports the new bytes of one file on disk (see the top of this file). */
@@ -511,5 +518,6 @@ export function ingestFile(db: Db, options: IngestFileOptions): Promise<IngestFi
     final: options.final ?? true,
     batchRows: options.batchRows,
     onBatch: options.onBatch,
+    onProgress: options.onProgress,
   });
 }

@@ -1,0 +1,87 @@
+// `qmfg import` end to end through the real CLI entry in a child process, on a fresh SQLite file.
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/connect.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { seedDatabase } from '../features/demo/seed.js';
+import * as repo from '../features/machine-data/repository.js';
+import { LINE8_DAYS, tempFolder } from '../features/machine-data/test-support.js';
+import { expandImportPaths } from './import.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+function qmfg(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('qmfg import', () => {
+  const folder = tempFolder('import-cli');
+  const url = `sqlite:${join(folder.path, 'qmfg.db')}`;
+  const env = { DATABASE_URL: url, QMFG_TZ: 'America/Los_Angeles', QMFG_DEMO: '1' };
+  beforeAll(async () => {
+    const handle = await openDatabase(url);
+    await migrateToLatest(handle.db);
+    await seedDatabase(handle.db, loadConfig({ ...env } as NodeJS.ProcessEnv), true);
+    await handle.close();
+  });
+  afterAll(() => folder.remove());
+
+  const count = async (machine: string) => {
+    const handle = await openDatabase(url);
+    try {
+      return await repo.countCycles(handle.db, machine);
+    } finally {
+      await handle.close();
+    }
+  };
+
+  it('imports a folder of day-files in date order, and a re-run imports nothing new', async () => {
+    const drop = join(folder.path, 'line8');
+    mkdirSync(drop);
+    // copied in reverse so that only the date in the name gives the order
+    for (const file of [...LINE8_DAYS.slice(0, 2)].reverse()) copyFileSync(file, join(drop, file.split('/').pop() as string));
+    expect(await expandImportPaths([drop])).toEqual([join(drop, 'PR20221010.txt'), join(drop, 'PR20221011.txt')]);
+    const first = await qmfg(['import', drop, '--machine', 'line8'], env);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('PR20221010.txt: 78,582 cycles');
+    expect(first.stdout).toContain('PR20221011.txt: 85,036 cycles');
+    expect(await count('line8')).toBe(78_582 + 85_036);
+    const again = await qmfg(['import', drop, '--machine', 'line8', '--json'], env);
+    expect(again.code).toBe(0);
+    const report = JSON.parse(again.stdout);
+    expect(report.files.map((f: { alreadyImported: boolean; cycles: number }) => [f.alreadyImported, f.cycles])).toEqual([
+      [true, 0],
+      [true, 0],
+    ]);
+    expect(await count('line8')).toBe(78_582 + 85_036);
+  });
+
+  it('names bad rows by file:line, refuses a file without a single valid row (exit 1), and an unknown machine', async () => {
+    const bad = join(folder.path, 'PR20221201.txt');
+    writeFileSync(bad, 'hello\nworld\n');
+    const refused = await qmfg(['import', bad, '--machine', 'line9'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('PR20221201.txt:1: expected 5 comma-separated columns');
+    expect(refused.stderr).toContain('PR20221201.txt:2:');
+    expect(refused.stderr).toMatch(/qmfg: 1 file was refused: PR20221201.txt/);
+    const unknown = await qmfg(['import', bad, '--machine', 'line99'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown machine "line99" — known machines: .*line7/);
+    const missing = await qmfg(['import', join(folder.path, 'nope.txt'), '--machine', 'line9'], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/qmfg: not found: .*nope.txt/);
+  });
+});
