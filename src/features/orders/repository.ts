@@ -157,16 +157,22 @@ export async function listBoardOperations(db: Executor, machines: string[], from
   }));
 }
 
-/** Writes forecasts; only rows whose forecast changed are passed in. */
+/**
+ * Writes forecasts; only rows whose forecast changed are passed in. A drag can move hundreds of them:
+ * the statement is built and compiled once and run with each row's parameters, as building and
+ * compiling it per row cost more than running it. (One multi-row CASE update was measured slower
+ * on SQLite: its cost grows with rows × cases.)
+ */
 export async function writeForecasts(db: Executor, rows: { lot: string; step: number; start: number | null; end: number | null; late: boolean }[]): Promise<void> {
-  for (const r of rows) {
-    await db
-      .updateTable('operations')
-      .set({ forecast_start: r.start, forecast_end: r.end, late: r.late ? 1 : 0 })
-      .where('lot', '=', r.lot)
-      .where('step', '=', r.step)
-      .execute();
-  }
+  if (rows.length === 0) return;
+  const compiled = db
+    .updateTable('operations')
+    .set({ forecast_start: 0, forecast_end: 0, late: 0 })
+    .where('lot', '=', '')
+    .where('step', '=', 0)
+    .compile();
+  // parameters in the order they appear in the statement: SET values, then WHERE values
+  for (const r of rows) await db.executeQuery({ ...compiled, parameters: [r.start, r.end, r.late ? 1 : 0, r.lot, r.step] });
 }
 
 export async function operationsOnMachineCount(db: Executor, machine: string): Promise<number> {
