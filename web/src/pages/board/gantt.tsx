@@ -198,7 +198,7 @@ function Lane({ lane, x, width, zone, now, onBarPointerDown, onOpen, hint, movin
         </span>
         {queueEnd !== null ? (
           <span className="lane-meta" title="When the last planned job of this machine ends">
-            busy until {DateTime.fromMillis(queueEnd, { zone }).toFormat('ccc d, HH:mm')}
+            busy until {DateTime.fromMillis(queueEnd, { zone }).toFormat('ccc d HH:mm')}
           </span>
         ) : null}
         <span className="lane-flags">

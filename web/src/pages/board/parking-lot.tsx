@@ -6,8 +6,6 @@ import type { BoardBar } from '../../api/orders.js';
 import { dueRisk, formatDuration, formatInstant, formatQuantity, textColourOn } from '../work-orders/format.js';
 import { sameOperation, type OperationRef } from './drop.js';
 
-const RISK_TEXT = { late: 'Late', overdue: 'Overdue', soon: 'Due soon', ok: '', none: '' } as const;
-
 export function ParkingLot({ groupName, parked, zone, now, onPointerDown, onOpen, dropActive, dropArmed, moving, selected, children }: {
   groupName: string;
   parked: BoardBar[];
@@ -74,15 +72,21 @@ export function ParkingLot({ groupName, parked, zone, now, onPointerDown, onOpen
                   </span>
                   <span className="parked-due">
                     <span className="parked-due-date" title={bar.due !== null ? `Due ${formatInstant(bar.due, zone, now)}` : undefined}>
-                      {bar.due !== null ? DateTime.fromMillis(bar.due, { zone }).toFormat('ccc d LLL') : 'no due date'}
+                      {bar.due !== null ? DateTime.fromMillis(bar.due, { zone }).toFormat('ccc d LLL') : <span className="muted">no due date</span>}
                     </span>
-                    {risk !== 'ok' && risk !== 'none' ? (
-                      <span className={`risk risk-${risk}`} data-testid={`parked-risk-${bar.lot}`}>
-                        {RISK_TEXT[risk]}
-                        {risk === 'soon' && left !== null ? ` · ${formatDuration(left)}` : ''}
-                        {risk === 'overdue' && left !== null ? ` · ${formatDuration(left)}` : ''}
+                    {risk === 'late' ? (
+                      <span className="risk risk-late" data-testid={`parked-risk-${bar.lot}`} title="The forecast ends after the due date">
+                        Late
                       </span>
-                    ) : left !== null && risk === 'ok' ? (
+                    ) : risk === 'overdue' && left !== null ? (
+                      <span className="risk risk-overdue" data-testid={`parked-risk-${bar.lot}`} title="The due date has passed">
+                        {formatDuration(left)} overdue
+                      </span>
+                    ) : risk === 'soon' && left !== null ? (
+                      <span className="risk risk-soon" data-testid={`parked-risk-${bar.lot}`} title="Due in less than two days">
+                        {formatDuration(left)} left
+                      </span>
+                    ) : left !== null ? (
                       <span className="muted small">in {formatDuration(left)}</span>
                     ) : null}
                   </span>

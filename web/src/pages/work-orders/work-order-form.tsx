@@ -52,34 +52,34 @@ export function WorkOrderForm({ workOrder, products, zone, onClose, onSaved }: {
   const editing = base !== undefined;
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
 
-  const save = () =>
-    submit.run(async () => {
-      setStale(false);
-      const common = {
-        product: draft.product,
-        quantity: numberFromInput(draft.quantity),
-        due: draft.due === '' ? null : draft.due,
-        priority: numberFromInput(draft.priority) ?? 0,
-        notes: draft.notes,
-        rateMode: draft.rateMode === '' ? null : draft.rateMode,
-      };
-      if (!base) {
-        const input = validated(workOrderCreateSchema, { lot: draft.lot, ...common }, submit.setFieldErrors);
-        if (!input) return;
-        onSaved(await createWorkOrder(input), true);
-        return;
-      }
-      // only what changed: an untouched due date keeps its exact instant
-      const original = draftOf(base, zone, products);
-      const patch: Record<string, unknown> = { version: base.version };
-      if (draft.product !== original.product) patch.product = common.product;
-      if (draft.quantity !== original.quantity) patch.quantity = common.quantity;
-      if (draft.due !== original.due) patch.due = common.due;
-      if (draft.priority !== original.priority) patch.priority = common.priority;
-      if (draft.notes !== original.notes) patch.notes = common.notes;
-      if (draft.rateMode !== original.rateMode) patch.rateMode = common.rateMode;
-      const input = validated(workOrderUpdateSchema, patch, submit.setFieldErrors);
-      if (!input) return;
+  // checked before anything is sent (useSubmit clears field errors when its action succeeds)
+  const save = () => {
+    setStale(false);
+    const common = {
+      product: draft.product,
+      quantity: numberFromInput(draft.quantity),
+      due: draft.due === '' ? null : draft.due,
+      priority: numberFromInput(draft.priority) ?? 0,
+      notes: draft.notes,
+      rateMode: draft.rateMode === '' ? null : draft.rateMode,
+    };
+    if (!base) {
+      const input = validated(workOrderCreateSchema, { lot: draft.lot, ...common }, submit.setFieldErrors);
+      if (input) void submit.run(async () => onSaved(await createWorkOrder(input), true));
+      return;
+    }
+    // only what changed: an untouched due date keeps its exact instant
+    const original = draftOf(base, zone, products);
+    const patch: Record<string, unknown> = { version: base.version };
+    if (draft.product !== original.product) patch.product = common.product;
+    if (draft.quantity !== original.quantity) patch.quantity = common.quantity;
+    if (draft.due !== original.due) patch.due = common.due;
+    if (draft.priority !== original.priority) patch.priority = common.priority;
+    if (draft.notes !== original.notes) patch.notes = common.notes;
+    if (draft.rateMode !== original.rateMode) patch.rateMode = common.rateMode;
+    const input = validated(workOrderUpdateSchema, patch, submit.setFieldErrors);
+    if (!input) return;
+    void submit.run(async () => {
       try {
         onSaved(await updateWorkOrder(base.lot, input), false);
       } catch (error) {
@@ -90,6 +90,7 @@ export function WorkOrderForm({ workOrder, products, zone, onClose, onSaved }: {
         throw error;
       }
     });
+  };
 
   const reloadLatest = async () => {
     if (!base) return;
@@ -127,7 +128,7 @@ export function WorkOrderForm({ workOrder, products, zone, onClose, onSaved }: {
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          void save();
+          save();
         }}
       >
         {stale ? (

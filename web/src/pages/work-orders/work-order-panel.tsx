@@ -5,7 +5,8 @@ import { useState, type ReactNode } from 'react';
 import { listMachines } from '../../api/plant.js';
 import { getWorkOrder, getWorkOrderHistory, type HistoryEntry, type WorkOrder } from '../../api/orders.js';
 import { SidePanel } from '../../components/dialogs.js';
-import { LoadFailed, Spinner } from '../../components/feedback.js';
+import { ErrorBanner, LoadFailed, Spinner } from '../../components/feedback.js';
+import { ApiError } from '../../api/client.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { OperationActions } from './operation-actions.js';
 import { STATE_LABEL, STATUS_LABEL, formatDuration, formatInstant, formatQuantity, progressOf } from './format.js';
@@ -29,7 +30,9 @@ export function WorkOrderPanel({ lot, step, zone, onClose, onChanged, footer }: 
   const history = useResource(() => getWorkOrderHistory(lot), [lot], LIVE);
   const machines = useResource(listMachines, [], ['plant']);
   const [chosenStep, setChosenStep] = useState<number | undefined>(step);
-  const wo = workOrder.data?.lot === lot ? workOrder.data : undefined;
+  // deleted meanwhile (by someone else): say so instead of showing what no longer exists
+  const gone = workOrder.error instanceof ApiError && workOrder.error.status === 404;
+  const wo = workOrder.data?.lot === lot && !gone ? workOrder.data : undefined;
   const focus = wo ? (wo.operations.find((o) => o.step === chosenStep) ?? wo.operations.find((o) => o.state !== 'done') ?? wo.operations[0]) : undefined;
 
   const changed = () => {
@@ -40,7 +43,11 @@ export function WorkOrderPanel({ lot, step, zone, onClose, onChanged, footer }: 
 
   return (
     <SidePanel title={`Lot ${lot}`} onClose={onClose} testId="wo-panel" footer={wo && footer ? footer(wo) : undefined}>
-      {workOrder.error && !wo ? <LoadFailed error={workOrder.error} onRetry={workOrder.reload} /> : null}
+      {gone ? (
+        <ErrorBanner message={`Lot ${lot} does not exist (any more): it was deleted, or the lot number is wrong.`} testId="wo-gone" />
+      ) : workOrder.error && !wo ? (
+        <LoadFailed error={workOrder.error} onRetry={workOrder.reload} />
+      ) : null}
       {!wo ? (
         workOrder.error ? null : <Spinner label={`Loading lot ${lot}…`} />
       ) : (

@@ -383,9 +383,16 @@ function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[
           confirmLabel="Delete work order"
           onClose={() => setDeleting(null)}
           onConfirm={async () => {
-            await deleteWorkOrder(deleting.lot, deleting.version);
-            toast.success(`Lot ${deleting.lot} deleted`);
+            // the panel goes first: left open, it would refetch the lot on the delete's live event
+            const reopen = openLot;
             setOpenLot(null);
+            try {
+              await deleteWorkOrder(deleting.lot, deleting.version);
+            } catch (error) {
+              setOpenLot(reopen);
+              throw error;
+            }
+            toast.success(`Lot ${deleting.lot} deleted`);
             void list.reload();
           }}
         >
