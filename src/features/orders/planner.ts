@@ -81,7 +81,8 @@ export async function loadPlanSnapshot(db: Executor, zone: string, now: number):
   const input: PlanInput = {
     now,
     working: cachedWorkingTime(calendar, zone),
-    machines: machines.filter((m) => m.enabled).map((m) => ({ key: m.key, group: m.group })),
+    // disabled machines stay in: their queue is empty (disabling one with jobs is refused) and nothing new can be loaded on them
+    machines: machines.map((m) => ({ key: m.key, group: m.group })),
     products: products.map((p) => ({
       key: p.key,
       routing: p.routing.map((s) => ({ group: s.group, ratePerHour: s.ratePerHour, setupMinutes: s.setupMinutes, gateHours: s.gate?.hours ?? 0 })),

@@ -130,6 +130,11 @@ describe.each(DIALECTS)('work orders and scheduling API on %s', (dialect) => {
     expect(wrongGroup.body.error.message).toMatch(/Kitting 1 belongs to process group 'kitting', but step 1 of lot X2 runs on 'pouching-itrak'/);
     expect((await inject('POST', '/api/work-orders', { lot: 'X2', product: 'rsv', quantity: 10 })).status).toBe(409);
     expect((await inject('DELETE', '/api/machines/line7')).status).toBe(409);
+    // a machine with jobs in its queue cannot be disabled (they would have nowhere to run)
+    const machine = (await inject('GET', '/api/machines/line7')).body;
+    const disable = await inject('PATCH', '/api/machines/line7', { enabled: false, version: machine.version });
+    expect(disable.status).toBe(409);
+    expect(disable.body.error.message).toMatch(/Line 7 still has \d+ jobs? in its queue/);
   });
 
   it('keeps the audit chain intact and lists the history of a lot', async () => {

@@ -8,13 +8,17 @@ import { loadIntoQueue, type LoadMode } from '../../core/schedule/index.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import * as plantRepo from '../plant/repository.js';
-import { addMachineReferenceCheck, addProductReferenceCheck } from '../plant/service.js';
+import { addMachineQueueCheck, addMachineReferenceCheck, addProductReferenceCheck } from '../plant/service.js';
 import * as repo from './repository.js';
 import { replan } from './planner.js';
 import { toWorkOrderView, type PlantLookup } from './views.js';
 import type { WorkOrder, WorkOrderCreate, WorkOrderListQuery, WorkOrderUpdate } from './schemas.js';
 
 addMachineReferenceCheck(async (db, key) => ((await repo.operationsOnMachineCount(db, key)) > 0 ? 'operations of work orders' : null));
+addMachineQueueCheck(async (db, key) => {
+  const n = (await repo.machineQueue(db, key)).length;
+  return n > 0 ? `${n} job${n === 1 ? '' : 's'} in its queue` : null;
+});
 addProductReferenceCheck(async (db, key) => {
   const n = await repo.workOrdersOfProductCount(db, key);
   return n > 0 ? `${n} work order${n === 1 ? '' : 's'}` : null;

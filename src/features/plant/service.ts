@@ -89,6 +89,10 @@ export async function updateMachine(db: Db, who: Who, key: string, patch: Machin
   return db.transaction().execute(async (trx) => {
     const before = expectVersion('machine', key, await repo.getMachine(trx, key), patch.version);
     if (patch.group && patch.group !== before.group) await requireGroup(trx, patch.group, 'body.group');
+    if ((patch.enabled === false && before.enabled) || (patch.group && patch.group !== before.group)) {
+      const queue = await firstReference(machineQueueChecks, trx, key);
+      if (queue) throw new Conflict(`${before.name} still has ${queue}; move them to another machine or park them first`);
+    }
     const next = { ...before, ...patch, key };
     if (!(await repo.updateMachine(trx, next, patch.version, Date.now()))) throw new StaleVersion('machine', key, patch.version, patch.version + 1);
     const after = { ...next, version: patch.version + 1 };
@@ -99,6 +103,11 @@ export async function updateMachine(db: Db, who: Who, key: string, patch: Machin
 /** Extra references other features register (e.g. work orders on a machine) that block deletion. */
 export type ReferenceCheck = (db: Executor, key: string) => Promise<string | null>;
 const machineReferenceChecks: ReferenceCheck[] = [];
+/** What a machine still has to work on (blocks disabling it). */
+const machineQueueChecks: ReferenceCheck[] = [];
+export function addMachineQueueCheck(check: ReferenceCheck): void {
+  machineQueueChecks.push(check);
+}
 const productReferenceChecks: ReferenceCheck[] = [];
 export function addMachineReferenceCheck(check: ReferenceCheck): void {
   machineReferenceChecks.push(check);
