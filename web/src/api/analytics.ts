@@ -1,45 +1,15 @@
-// Endpoints of machine data and OEE (/api/oee, /api/stops, /api/production, /api/ingest).
-// PROVISIONAL: shapes written from the planned API until src/features/oee/schemas.ts lands.
+// Endpoints of machine data and OEE (/api/oee, /api/stops, /api/production, /api/ingest), typed by
+// the schemas the server validates with.
 import { z } from 'zod';
-import type { OeeResult } from '../../../src/core/oee/index.js';
+import {
+  oeeResponseSchema, profileSchema, stopsResponseSchema,
+  type GroupBy, type MachineOee, type OeeBucket, type OeeResponse, type ProfileView, type Stop, type StopsResponse,
+} from '../../../src/features/oee/schemas.js';
 import { ApiError, requestJson, requestVoid } from './client.js';
 
-const stopClassSchema = z.object({ minSeconds: z.number(), maxSeconds: z.number().nullable(), count: z.number(), seconds: z.number() });
-const oeeResultSchema = z.looseObject({
-  machine: z.string().nullable(),
-  from: z.string(),
-  to: z.string(),
-  profile: z.string(),
-  cycles: z.number(),
-  parts: z.number(),
-  emptyCycles: z.number(),
-  reworks: z.number(),
-  loadingSeconds: z.number(),
-  availabilityLossSeconds: z.number(),
-  netRunSeconds: z.number(),
-  availability: z.number().nullable(),
-  performance: z.number().nullable(),
-  quality: z.number().nullable(),
-  oee: z.number().nullable(),
-  stops: z.object({ count: z.number(), seconds: z.number(), classes: z.array(stopClassSchema) }),
-  mtbfSeconds: z.number().nullable(),
-  mttrSeconds: z.number().nullable(),
-  averageRatePerMinute: z.number().nullable(),
-  emptyRate: z.number().nullable(),
-  reworkRate: z.number().nullable(),
-  runSeconds: z.number(),
-  effectiveRatePerMinute: z.number().nullable(),
-  rejects: z.number(),
-  warnings: z.array(z.string()),
-});
-const oeeResponseSchema = z.object({
-  machines: z.array(z.object({ machine: z.string(), totals: oeeResultSchema, series: z.array(oeeResultSchema) })),
-});
-export type OeeMachineResult = z.infer<typeof oeeResponseSchema>['machines'][number];
-export type OeeResponse = z.infer<typeof oeeResponseSchema>;
-export type { OeeResult };
-
-export type GroupBy = 'hour' | 'shift' | 'day' | 'week' | 'month';
+export type { GroupBy, MachineOee, OeeBucket, OeeResponse, ProfileView, Stop, StopsResponse };
+/** A result of the OEE engine (the totals of a window, or one bucket's). */
+export type OeeResult = MachineOee['totals'];
 
 export interface OeeQuery {
   machines: readonly string[];
@@ -49,39 +19,29 @@ export interface OeeQuery {
   groupBy?: GroupBy;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
-function oeePath(query: OeeQuery): string {
-  const params = new URLSearchParams({ machine: query.machines.join(','), from: iso(query.from), to: iso(query.to) });
-  if (query.profile) params.set('profile', query.profile);
-  if (query.groupBy) params.set('groupBy', query.groupBy);
-  return `/api/oee?${params}`;
+// epoch milliseconds: the server reads them as they are (ISO text would need the zone spelled out)
+function windowParams(machines: readonly string[], from: number, to: number, profile?: string): URLSearchParams {
+  const params = new URLSearchParams({ machine: machines.join(','), from: String(from), to: String(to) });
+  if (profile) params.set('profile', profile);
+  return params;
 }
 
-export const getOee = (query: OeeQuery) => requestJson('GET', oeePath(query), oeeResponseSchema);
-
-const stopSchema = z.object({
-  machine: z.string(),
-  start: z.number(),
-  end: z.number(),
-  seconds: z.number(),
-  class: z.number(),
-  reason: z.string().nullable(),
-  comment: z.string().nullable(),
-});
-export type Stop = z.infer<typeof stopSchema>;
-const stopListSchema = z.object({ stops: z.array(stopSchema), truncated: z.boolean() });
-export type StopList = z.infer<typeof stopListSchema>;
+export function getOee(query: OeeQuery) {
+  const params = windowParams(query.machines, query.from, query.to, query.profile);
+  if (query.groupBy) params.set('groupBy', query.groupBy);
+  return requestJson('GET', `/api/oee?${params}`, oeeResponseSchema);
+}
 
 export function listStops(query: { machine: string; from: number; to: number; minSeconds?: number; profile?: string }) {
-  const params = new URLSearchParams({ machine: query.machine, from: iso(query.from), to: iso(query.to) });
+  const params = windowParams([query.machine], query.from, query.to, query.profile);
   if (query.minSeconds !== undefined) params.set('minSeconds', String(query.minSeconds));
-  if (query.profile) params.set('profile', query.profile);
-  return requestJson('GET', `/api/stops?${params}`, stopListSchema);
+  return requestJson('GET', `/api/stops?${params}`, stopsResponseSchema);
 }
 
-export const setStopReason = (machine: string, start: number, body: { reason: string | null; comment: string | null }) =>
-  requestVoid('PUT', `/api/stops/${encodeURIComponent(machine)}/${start}`, body);
+export const setStopReason = (machine: string, startMs: number, body: { reason: string | null; comment: string | null }) =>
+  requestVoid('PUT', `/api/stops/${encodeURIComponent(machine)}/${startMs}`, body);
+
+export const listProfiles = () => requestJson('GET', '/api/oee/profiles', z.array(profileSchema));
 
 const lotSchema = z.object({
   machine: z.string(),
@@ -96,13 +56,9 @@ const lotSchema = z.object({
 export type LotCount = z.infer<typeof lotSchema>;
 
 export function listLots(query: { machines: readonly string[]; from: number; to: number }) {
-  const params = new URLSearchParams({ machine: query.machines.join(','), from: iso(query.from), to: iso(query.to) });
+  const params = windowParams(query.machines, query.from, query.to);
   return requestJson('GET', `/api/production/lots?${params}`, z.object({ lots: z.array(lotSchema) }));
 }
-
-const profileRowSchema = z.object({ name: z.string(), version: z.number(), builtin: z.boolean() }).loose();
-export const listProfiles = () => requestJson('GET', '/api/oee/profiles', z.array(profileRowSchema));
-export type ProfileRow = z.infer<typeof profileRowSchema>;
 
 const uploadResultSchema = z.object({
   file: z.string(),

@@ -1,23 +1,27 @@
-// Machines grouped by process group. Later issues add live status to each card.
+// Machines grouped by process group, each with its live status: running or stopped, the lot on it
+// and OEE so far today (readable across the room on a TV; refreshed by 'production' events).
 import { Link } from 'react-router-dom';
 import type { Machine, ProcessGroup } from '../../../src/features/plant/schemas.js';
 import { listMachines, listProcessGroups } from '../api/plant.js';
 import { useResource } from '../hooks/use-resource.js';
 import { EmptyState, LoadFailed, Spinner } from '../components/feedback.js';
 import { MachinesIcon } from '../components/icons.js';
+import { useSite } from '../hooks/site.js';
+import { MachineLiveStatus, useNow, usePlantLive, type PlantLive } from './analytics/machine-status.js';
 
 async function loadPlant(): Promise<{ groups: ProcessGroup[]; machines: Machine[] }> {
   const [groups, machines] = await Promise.all([listProcessGroups(), listMachines()]);
   return { groups, machines };
 }
 
-function MachineCard({ machine }: { machine: Machine }) {
+function MachineCard({ machine, live, now, zone }: { machine: Machine; live: PlantLive | null | undefined; now: number; zone: string }) {
   return (
     <article className={`machine-card${machine.enabled ? '' : ' machine-disabled'}`} data-testid={`machine-card-${machine.key}`}>
       <header className="machine-card-header">
         <h3>{machine.name}</h3>
         <span className={`badge ${machine.enabled ? 'badge-ok' : 'badge-muted'}`}>{machine.enabled ? 'Enabled' : 'Disabled'}</span>
       </header>
+      <MachineLiveStatus machine={machine} live={live?.machines.get(machine.key)} now={now} zone={zone} />
       <dl className="machine-facts">
         <div>
           <dt>Key</dt>
@@ -28,12 +32,20 @@ function MachineCard({ machine }: { machine: Machine }) {
           <dd>{machine.oeeProfile}</dd>
         </div>
       </dl>
+      <Link className="button button-small machine-analytics-link" to={`/analytics?machines=${encodeURIComponent(machine.key)}&window=today`} data-testid={`machine-analytics-${machine.key}`}>
+        Analytics
+      </Link>
     </article>
   );
 }
 
 export function MachinesPage() {
   const plant = useResource(loadPlant, [], ['plant']);
+  const site = useSite();
+  const zone = site.data?.timezone;
+  const machineKeys = plant.data ? plant.data.machines.map((m) => m.key) : null;
+  const live = usePlantLive(machineKeys, zone);
+  const now = useNow(15_000);
   const groups = plant.data?.groups ?? [];
   const machines = (plant.data?.machines ?? []).slice().sort((a, b) => a.sortOrder - b.sortOrder || a.name.localeCompare(b.name));
   const ungrouped = machines.filter((m) => !groups.some((g) => g.key === m.group));
@@ -58,6 +70,7 @@ export function MachinesPage() {
         </div>
       </div>
       {plant.error ? <LoadFailed error={plant.error} onRetry={plant.reload} /> : null}
+      {live.error ? <LoadFailed error={live.error} onRetry={live.reload} /> : null}
       {plant.loading && !plant.data ? <Spinner label="Loading machines…" /> : null}
       {plant.data && sections.length === 0 ? (
         <EmptyState title="No machines yet" icon={<MachinesIcon />}>
@@ -78,7 +91,7 @@ export function MachinesPage() {
           ) : (
             <div className="card-grid">
               {section.machines.map((machine) => (
-                <MachineCard key={machine.key} machine={machine} />
+                <MachineCard key={machine.key} machine={machine} live={live.data} now={now} zone={zone ?? 'UTC'} />
               ))}
             </div>
           )}

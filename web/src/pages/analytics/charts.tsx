@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { DateTime } from 'luxon';
 import type { OeeResult, Stop } from '../../api/analytics.js';
 import { CHART_COLORS, EChart, chartFontSize, type ChartOption } from './echarts.js';
-import { formatCount, formatDuration, formatPercent, formatStopClass } from './format.js';
+import { formatCount, formatDuration, formatStopClass } from './format.js';
 import { KPI_LABELS, KPI_TARGETS, type KpiKey } from './targets.js';
 import type { GroupBy } from './windows.js';
 
@@ -120,11 +120,11 @@ export function rateStripOption(series: readonly OeeResult[], stops: readonly St
           silent: false,
           data: stops.map((stop) => [
             {
-              xAxis: stop.start,
+              xAxis: stop.startMs,
               itemStyle: { color: classColor(stop.class), opacity: 0.55 },
               name: `${formatDuration(stop.seconds)} stop${stop.reason ? `: ${stop.reason}` : ''}`,
             },
-            { xAxis: stop.end },
+            { xAxis: stop.endMs },
           ]),
           label: { show: false },
           tooltip: { trigger: 'item' },
@@ -288,7 +288,8 @@ export function ReasonPareto({ stops }: { stops: readonly Stop[] }) {
   const reasons = useMemo(() => reasonPareto(stops), [stops]);
   const option = useMemo(() => paretoOption(reasons), [reasons]);
   if (reasons.length === 0) return <p className="muted chart-empty">No stops of a minute or more in this window.</p>;
-  return <EChart option={option} height="100%" testId="chart-pareto" label="Stop time by reason, largest first, with the cumulative share" />;
+  const label = `Stop time by reason, largest first: ${reasons.map((r) => `${r.reason} ${formatDuration(r.seconds)}`).join(', ')}`;
+  return <EChart option={option} height="100%" testId="chart-pareto" label={label} />;
 }
 
 // ---- machines side by side ------------------------------------------------------------------
@@ -332,4 +333,3 @@ export function ComparisonBars({ machines }: { machines: readonly { name: string
   return <EChart option={option} height="100%" testId="chart-comparison" label={`OEE, availability, performance and quality of ${machines.map((m) => m.name).join(', ')}`} />;
 }
 
-export { formatPercent };

@@ -10,7 +10,7 @@ import { errorMessage } from '../../api/client.js';
 import { listMachines, listProcessGroups, listProducts } from '../../api/plant.js';
 import {
   getOee, listLots, listProfiles, listStops, setStopReason,
-  type LotCount, type OeeMachineResult, type OeeResult, type ProfileRow, type Stop,
+  type LotCount, type MachineOee, type OeeResult, type ProfileView, type Stop,
 } from '../../api/analytics.js';
 import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
 import { AnalyticsIcon } from '../../components/icons.js';
@@ -39,7 +39,7 @@ interface PlantData {
   machines: Machine[];
   sections: ReturnType<typeof machineSections>;
   products: Product[];
-  profiles: ProfileRow[];
+  profiles: ProfileView[];
   calendar: CalendarSpec;
 }
 
@@ -59,7 +59,7 @@ async function loadPlant(): Promise<PlantData> {
 }
 
 interface DashboardData {
-  oee: OeeMachineResult[];
+  oee: MachineOee[];
   /** per machine, the results per calendar shift; null when the window is too long for a shift table */
   shifts: Map<string, OeeResult[]> | null;
   stops: Map<string, { stops: Stop[]; truncated: boolean }>;
@@ -180,14 +180,14 @@ export function AnalyticsDashboard() {
   const focusMachine = machines.find((m) => m.key === focusResult?.machine);
   const profileName = focusResult?.totals.profile.replace(/@v\d+$/, '');
   const profileRow = plant.data?.profiles.find((p) => p.name === profileName);
-  const idealRatePerMinute = typeof profileRow?.idealRatePerMinute === 'number' ? profileRow.idealRatePerMinute : null;
+  const idealRatePerMinute = profileRow?.idealRatePerMinute ?? null;
   const standardRate = data ? standardRateFor(focusMachine, data.lots, plant.data?.products ?? []) : null;
   const stale = dashboard.dataKey !== viewKey;
   const stem = window ? fileStem(query.machines, window.label) : 'analytics';
 
   const saveReason = async (stop: Stop, reason: string | null, comment: string | null) => {
     try {
-      await setStopReason(stop.machine, stop.start, { reason, comment });
+      await setStopReason(stop.machine, stop.startMs, { reason, comment });
       toast.success(`Reason saved for the ${formatDuration(stop.seconds)} stop`);
       await dashboard.reload();
     } catch (error) {
@@ -264,7 +264,7 @@ export function AnalyticsDashboard() {
 
       {plant.error ? <LoadFailed error={plant.error} onRetry={plant.reload} /> : null}
       {plant.data && site.data ? (
-        <section className="panel analytics-controls" aria-label="What to show">
+        <section className="panel analytics-controls" aria-label="What to show" data-testid="analytics-controls">
           <MachinePicker sections={plant.data.sections} selected={query.machines} onChange={(keys) => update({ machines: keys })} />
           <WindowPicker query={query} zone={zone} onChange={update} />
           <ProfileSelect value={query.profile} profiles={plant.data.profiles.map((p) => p.name)} onChange={(profile) => update({ profile })} />

@@ -147,11 +147,11 @@ export async function buildWorkbook(input: {
       const stopClass = classList[stop.class];
       stops.addRow({
         machine: machine.key,
-        start: spreadsheetTime(stop.start, zone),
-        end: spreadsheetTime(stop.end, zone),
+        start: spreadsheetTime(stop.startMs, zone),
+        end: spreadsheetTime(stop.endMs, zone),
         seconds: stop.seconds,
         minutes: Math.round((stop.seconds / 60) * 10) / 10,
-        class: stopClass ? formatStopClass(stopClass.minSeconds, stopClass.maxSeconds) : String(stop.class),
+        class: stopClass ? formatStopClass(stopClass.minSeconds, stopClass.maxSeconds) : stop.classLabel,
         reason: stop.reason,
         comment: stop.comment,
       });

@@ -5,17 +5,10 @@ import { useMemo } from 'react';
 import type { OeeResult } from '../../api/analytics.js';
 import { CHART_COLORS, EChart, chartFontSize, type ChartOption } from './echarts.js';
 import { formatPercent } from './format.js';
-import { KPI_LABELS, KPI_TARGETS, type KpiKey } from './targets.js';
+import { KPI_LABELS, KPI_TARGETS, kpiStatus, type KpiKey, type KpiStatus } from './targets.js';
 
 const KPIS: KpiKey[] = ['oee', 'availability', 'performance', 'quality'];
 
-export type KpiStatus = 'good' | 'below' | 'invalid' | 'none';
-
-export function kpiStatus(value: number | null, target: number): KpiStatus {
-  if (value === null) return 'none';
-  if (value < 0 || value > 1) return 'invalid';
-  return value >= target ? 'good' : 'below';
-}
 
 const STATUS_COLOR: Record<KpiStatus, string> = {
   good: CHART_COLORS.ok,

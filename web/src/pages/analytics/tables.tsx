@@ -5,8 +5,7 @@ import type { Product } from '../../../../src/features/plant/schemas.js';
 import type { LotCount, OeeResult, Stop } from '../../api/analytics.js';
 import { downloadCsv, type Column } from './export.js';
 import { formatCount, formatDecimal, formatDuration, formatInstant, formatPercent, formatStopClass, spreadsheetTime } from './format.js';
-import { kpiStatus } from './gauges.js';
-import { KPI_TARGETS, type KpiKey } from './targets.js';
+import { KPI_TARGETS, kpiStatus, type KpiKey } from './targets.js';
 
 export interface DisplayColumn<Row> extends Column<Row> {
   /** what the screen shows; defaults to the raw value */
@@ -215,9 +214,9 @@ function ReasonEditor({ stop, onSave }: { stop: Stop; onSave: (reason: string | 
         void onSave(reason.trim() || null, comment.trim() || null).finally(() => setSaving(false));
       }}
     >
-      <input list="stop-reasons" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="Reason" aria-label="Reason" maxLength={80} data-testid={`stop-reason-${stop.start}`} />
-      <input value={comment} onChange={(e) => setComment(e.target.value)} placeholder="Comment" aria-label="Comment" maxLength={500} data-testid={`stop-comment-${stop.start}`} />
-      <button type="submit" className="button button-small" disabled={!dirty || saving} data-testid={`stop-save-${stop.start}`}>
+      <input list="stop-reasons" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="Reason" aria-label="Reason" maxLength={64} data-testid={`stop-reason-${stop.startMs}`} />
+      <input value={comment} onChange={(e) => setComment(e.target.value)} placeholder="Comment" aria-label="Comment" maxLength={2000} data-testid={`stop-comment-${stop.startMs}`} />
+      <button type="submit" className="button button-small" disabled={!dirty || saving} data-testid={`stop-save-${stop.startMs}`}>
         {saving ? 'Saving…' : 'Save'}
       </button>
     </form>
@@ -234,12 +233,12 @@ export function StopsTable({ stops, classes, zone, csvName, onSave, truncated }:
 }) {
   const className = (stop: Stop) => {
     const stopClass = classes[stop.class];
-    return stopClass ? formatStopClass(stopClass.minSeconds, stopClass.maxSeconds) : String(stop.class);
+    return stopClass ? formatStopClass(stopClass.minSeconds, stopClass.maxSeconds) : stop.classLabel;
   };
   // longest first: those are the ones worth a reason
   const rows = stops.slice().sort((a, b) => b.seconds - a.seconds);
   const columns: DisplayColumn<Stop>[] = [
-    { key: 'start', header: 'Start', value: (s) => spreadsheetTime(s.start, zone), render: (s) => formatInstant(s.start, zone, 'ccc d LLL HH:mm:ss') },
+    { key: 'start', header: 'Start', value: (s) => spreadsheetTime(s.startMs, zone), render: (s) => formatInstant(s.startMs, zone, 'ccc d LLL HH:mm:ss') },
     { key: 'seconds', header: 'Duration', numeric: true, value: (s) => s.seconds, render: (s) => formatDuration(s.seconds) },
     { key: 'class', header: 'Class', value: className },
     { key: 'reason', header: 'Reason and comment', value: (s) => s.reason, render: (s) => <ReasonEditor stop={s} onSave={(reason, comment) => onSave(s, reason, comment)} /> },
@@ -280,7 +279,7 @@ export function StopsTable({ stops, classes, zone, csvName, onSave, truncated }:
             </thead>
             <tbody>
               {rows.map((stop) => (
-                <tr key={stop.start} data-testid={`stop-row-${stop.start}`}>
+                <tr key={stop.startMs} data-testid={`stop-row-${stop.startMs}`}>
                   {columns.map((column) => (
                     <td key={column.key} className={column.numeric ? 'num' : column.key === 'start' ? 'mono' : undefined}>
                       {column.render ? column.render(stop) : (column.value(stop) ?? '–')}

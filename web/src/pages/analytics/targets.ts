@@ -26,3 +26,12 @@ export const KPI_LABELS: Record<KpiKey, { short: string; long: string }> = {
 
 /** Stops listed, charted by reason and exported: the ones an operator is asked to explain. */
 export const LISTED_STOP_MIN_SECONDS = 60;
+
+export type KpiStatus = 'good' | 'below' | 'invalid' | 'none';
+
+/** On target, below it, impossible (outside 0–100 %: a data or profile problem), or not measurable. */
+export function kpiStatus(value: number | null, target: number): KpiStatus {
+  if (value === null) return 'none';
+  if (value < 0 || value > 1) return 'invalid';
+  return value >= target ? 'good' : 'below';
+}

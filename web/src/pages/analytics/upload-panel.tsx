@@ -182,7 +182,8 @@ export function UploadPanel({ machines, defaultMachine, onImported, onClose, dro
             type="file"
             multiple
             accept=".txt,.csv,text/plain,text/csv"
-            className="visually-hidden"
+            className="drop-input"
+            aria-label="Choose sensor files to import"
             data-testid="upload-input"
             onChange={(event) => {
               add([...(event.target.files ?? [])]);

@@ -1,0 +1,327 @@
+// Analytics journeys on real camera data: a day-file of Line 8 uploaded through the page, the
+// dashboard for 11 Oct 2022 showing the API's figures (gauges, stop classes), the .xlsx export read
+// back, stop reasons feeding the Pareto, several machines side by side, a warning when a profile
+// gives impossible figures, and the machines page following new production live. Screenshots of
+// analytics and machines at 1920×1080 and 1280×800 go to test-results/screenshots/.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import ExcelJS from 'exceljs';
+import { DateTime } from 'luxon';
+import type { OeeResponse, StopsResponse } from '../src/features/oee/schemas.js';
+import { formatCount, formatDuration, formatPercent } from '../web/src/pages/analytics/format.js';
+import { expectHidden, expectText, expectVisible, repoRoot, screenshotDir, useE2E } from './harness.js';
+
+const e2e = useE2E();
+const TV = { width: 1920, height: 1080 };
+const LAPTOP = { width: 1280, height: 800 };
+/** the real sensor logs, outside the project (never copied into it) */
+const sensors = join(repoRoot, '../shared/data/sensors');
+const LINE8_DAY = join(sensors, 'Line8/PR20221011.txt');
+const LINE7_DAY = join(sensors, 'Line7/PR20221011.txt');
+const DAY_FROM = '2022-10-11T00:00';
+const DAY_TO = '2022-10-12T00:00';
+const DAY_VIEW = `/analytics?machines=line8&window=custom&from=${DAY_FROM}&to=${DAY_TO}`;
+
+async function oeeOf(machines: string, extra = ''): Promise<OeeResponse> {
+  const answer = await e2e.api<OeeResponse>(`/api/oee?machine=${machines}&from=${DAY_FROM}&to=${DAY_TO}${extra}`);
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return answer.body;
+}
+
+/** Lines in a file that hold a row (the camera ends files with a newline). */
+function rowCount(path: string): number {
+  return readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '').length;
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  const { width, height } = page.viewportSize() ?? { width: 0, height: 0 };
+  // charts animate in; toasts slide
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: join(screenshotDir, `${name}-${width}x${height}.png`) });
+  await page.screenshot({ path: join(screenshotDir, `${name}-${width}x${height}-full.png`), fullPage: true });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, `${name} at ${width}×${height} scrolls sideways`).toBeLessThanOrEqual(0);
+  const small = await page.evaluate(() => {
+    const found: string[] = [];
+    for (const element of document.querySelectorAll<HTMLElement>('button, a, input:not([type=checkbox]):not([type=radio]), select')) {
+      const box = element.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;
+      if (box.height < 43.5) found.push(`${element.tagName.toLowerCase()} "${(element.innerText || element.getAttribute('aria-label') || element.getAttribute('data-testid') || '').trim().slice(0, 30)}" ${Math.round(box.height)} px`);
+    }
+    return found;
+  });
+  expect(small, `${name} at ${width}×${height} has controls under 44 px`).toEqual([]);
+}
+
+/** Picks exactly these machines in the picker. */
+async function pickMachines(page: Page, keys: string[]): Promise<void> {
+  await page.getByTestId('machine-picker').click();
+  await expectVisible(page.getByTestId('machine-picker-panel'));
+  for (const option of await page.locator('[data-testid^="machine-option-"]').all()) {
+    const key = (await option.getAttribute('data-testid'))?.replace('machine-option-', '') ?? '';
+    if ((await option.isChecked()) !== keys.includes(key)) await option.click();
+  }
+  await page.getByTestId('machine-picker-done').click();
+  await expectHidden(page.getByTestId('machine-picker-panel'));
+}
+
+async function showCustomDay(page: Page): Promise<void> {
+  await page.getByTestId('window-custom').click();
+  await page.getByTestId('window-from').fill(DAY_FROM);
+  await page.getByTestId('window-to').fill(DAY_TO);
+  await page.getByTestId('window-apply').click();
+  await page.waitForURL(/window=custom/);
+}
+
+describe('analytics', () => {
+  mkdirSync(screenshotDir, { recursive: true });
+
+  it('imports a real Line 8 day through the page and shows the API figures for 11 Oct 2022, then exports them', async () => {
+    const page = await e2e.newPage(TV);
+    await page.goto('/analytics');
+    await expectVisible(page.getByTestId('analytics-controls'));
+
+    // upload: pick the machine, give the file to the page's file input, watch it go through
+    await page.getByTestId('upload-toggle').click();
+    await page.getByTestId('upload-machine').selectOption('line8');
+    await page.getByTestId('upload-input').setInputFiles(LINE8_DAY);
+    const fileName = 'PR20221011.txt';
+    await expectText(page.getByTestId(`upload-status-${fileName}`), /^Imported/, 30_000);
+    const imported = Number((await page.getByTestId(`upload-cycles-${fileName}`).innerText()).replace(/,/g, ''));
+    // every row of this day-file is a valid cycle
+    expect(imported).toBe(rowCount(LINE8_DAY));
+    await page.getByTestId('upload-close').click();
+
+    // the window for that day, through the controls; the view is in the URL
+    await pickMachines(page, ['line8']);
+    await showCustomDay(page);
+    const url = new URL(page.url());
+    expect(url.searchParams.get('machines')).toBe('line8');
+    expect(url.searchParams.get('from')).toBe(DAY_FROM);
+    expect(url.searchParams.get('to')).toBe(DAY_TO);
+
+    const api = await oeeOf('line8', '&groupBy=hour');
+    const totals = api.machines[0].totals;
+    expect(totals.cycles).toBe(imported);
+    expect(totals.oee).not.toBeNull();
+    await expectText(page.getByTestId('kpi-oee-value'), formatPercent(totals.oee));
+    await expectText(page.getByTestId('kpi-availability-value'), formatPercent(totals.availability));
+    await expectText(page.getByTestId('kpi-performance-value'), formatPercent(totals.performance));
+    await expectText(page.getByTestId('kpi-quality-value'), formatPercent(totals.quality));
+    await expectText(page.getByTestId('kpi-oee-target'), '65.0 %');
+    await expectText(page.getByTestId('fact-parts'), formatCount(totals.parts));
+    await expectText(page.getByTestId('fact-mtbf'), formatDuration(totals.mtbfSeconds));
+
+    // the stop pie and its legend: one row per duration class, the API's counts
+    await expectVisible(page.getByTestId('chart-stop-pie').locator('canvas'));
+    await expectText(page.getByTestId('stop-total-count'), formatCount(totals.stops.count));
+    await expectText(page.getByTestId('stop-total-time'), formatDuration(totals.stops.seconds));
+    expect(totals.stops.classes.length).toBeGreaterThan(1);
+    for (const [index, stopClass] of totals.stops.classes.entries()) {
+      await expectText(page.getByTestId(`stop-class-${index}-count`), formatCount(stopClass.count));
+    }
+    // the other charts drew something
+    for (const chart of ['chart-production', 'chart-rate-strip', 'chart-pareto']) await expectVisible(page.getByTestId(chart).locator('canvas'));
+
+    // export: a real download, read back with ExcelJS
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()]);
+    expect(download.suggestedFilename()).toMatch(/^line8-.*\.xlsx$/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(await download.path());
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['stats', 'stops', 'productivity']);
+
+    const stats = workbook.getWorksheet('stats');
+    if (!stats) throw new Error('no stats sheet');
+    const statRow = (label: string) => {
+      let found: ExcelJS.Row | undefined;
+      stats.eachRow((row) => {
+        if (row.getCell(1).value === label) found = row;
+      });
+      if (!found) throw new Error(`stats sheet has no "${label}" row`);
+      return found;
+    };
+    expect(stats.getRow(1).getCell(2).value).toBe('Line 8');
+    expect(statRow('Machine key').getCell(2).value).toBe('line8');
+    expect(statRow('Cycles').getCell(2).value).toBe(totals.cycles);
+    expect(statRow('Parts').getCell(2).value).toBe(totals.parts);
+    expect(statRow('OEE').getCell(2).value).toBe(totals.oee);
+    expect(statRow('OEE').getCell(2).numFmt).toBe('0.0%');
+    expect(statRow('Stops').getCell(2).value).toBe(totals.stops.count);
+
+    const stopsApi = await e2e.api<StopsResponse>(`/api/stops?machine=line8&from=${DAY_FROM}&to=${DAY_TO}&minSeconds=60`);
+    const stopsSheet = workbook.getWorksheet('stops');
+    if (!stopsSheet) throw new Error('no stops sheet');
+    expect(stopsSheet.getRow(1).values).toEqual([undefined, 'Machine', 'Start', 'End', 'Seconds', 'Minutes', 'Class', 'Reason', 'Comment']);
+    const firstStop = stopsApi.body.stops[0];
+    expect(stopsSheet.getRow(2).getCell(2).value).toBe(DateTime.fromMillis(firstStop.startMs, { zone: e2e.config.QMFG_TZ }).toFormat('yyyy-LL-dd HH:mm:ss'));
+    expect(stopsSheet.getRow(2).getCell(4).value).toBe(firstStop.seconds);
+    let stopRows = 0;
+    stopsSheet.eachRow((row, number) => {
+      if (number > 1 && row.getCell(1).value === 'line8') stopRows++;
+    });
+    expect(stopRows).toBe(stopsApi.body.stops.length);
+
+    const productivity = workbook.getWorksheet('productivity');
+    if (!productivity) throw new Error('no productivity sheet');
+    // 24 hourly rows for the day (the auto bucket of a one-day window)
+    expect(productivity.rowCount).toBe(1 + api.machines[0].series.length);
+    const busiest = api.machines[0].series.reduce((best, bucket) => (bucket.parts > best.parts ? bucket : best));
+    const busiestRow = api.machines[0].series.indexOf(busiest) + 2;
+    expect(productivity.getRow(busiestRow).getCell('parts').value).toBe(busiest.parts);
+    expect(productivity.getRow(2).getCell('from').value).toBe('2022-10-11 00:00:00');
+  });
+
+  it('records a stop reason from the stops table; the Pareto and the API have it', async () => {
+    const page = await e2e.newPage(TV);
+    await page.goto(DAY_VIEW);
+    await expectVisible(page.getByTestId('table-stops'));
+    const stops = await e2e.api<StopsResponse>(`/api/stops?machine=line8&from=${DAY_FROM}&to=${DAY_TO}&minSeconds=60`);
+    const longest = stops.body.stops.reduce((best, stop) => (stop.seconds > best.seconds ? stop : best));
+    await page.getByTestId(`stop-reason-${longest.startMs}`).fill('Film change');
+    await page.getByTestId(`stop-comment-${longest.startMs}`).fill('roll ran out, spliced');
+    await page.getByTestId(`stop-save-${longest.startMs}`).click();
+    await expectText(page.getByTestId('toast-success'), 'Reason saved');
+    const after = await e2e.api<StopsResponse>(`/api/stops?machine=line8&from=${DAY_FROM}&to=${DAY_TO}&minSeconds=60`);
+    const saved = after.body.stops.find((stop) => stop.startMs === longest.startMs);
+    expect(saved).toMatchObject({ reason: 'Film change', comment: 'roll ran out, spliced' });
+    // the Pareto now has that reason (the chart's label lists the reasons, largest first)
+    const label = async () => (await page.getByTestId('chart-pareto').getAttribute('aria-label')) ?? '';
+    const deadline = Date.now() + 5000;
+    while (!(await label()).includes('Film change') && Date.now() < deadline) await page.waitForTimeout(50);
+    expect(await label()).toMatch(/Film change \d/);
+  });
+
+  it('compares machines side by side and switches the detail between them', async () => {
+    const page = await e2e.newPage(TV);
+    await page.goto(DAY_VIEW);
+    await expectVisible(page.getByTestId('kpi-oee-value'));
+    // a second real day-file, for Line 7, dropped in through the same panel
+    await page.getByTestId('upload-toggle').click();
+    await page.getByTestId('upload-machine').selectOption('line7');
+    await page.getByTestId('upload-input').setInputFiles(LINE7_DAY);
+    await expectText(page.getByTestId('upload-status-PR20221011.txt'), /^Imported/, 30_000);
+    await page.getByTestId('upload-close').click();
+
+    await pickMachines(page, ['line7', 'line8']);
+    await page.waitForURL(/machines=line7%2Cline8|machines=line7,line8/);
+    const api = await oeeOf('line7,line8');
+    const table = page.getByTestId('table-comparison');
+    await expectVisible(table);
+    expect(await table.locator('tbody tr').count()).toBe(2);
+    for (const [index, machine] of api.machines.entries()) {
+      const row = table.locator('tbody tr').nth(index);
+      await expectText(row, machine.machine === 'line7' ? 'Line 7' : 'Line 8');
+      await expectText(row, formatPercent(machine.totals.oee));
+      await expectText(row, formatCount(machine.totals.parts));
+    }
+    await expectVisible(page.getByTestId('chart-comparison').locator('canvas'));
+
+    // the details follow the chosen machine
+    await expectText(page.getByTestId('focus-title'), 'Line 7');
+    await expectText(page.getByTestId('kpi-oee-value'), formatPercent(api.machines[0].totals.oee));
+    await page.getByTestId('focus-line8').click();
+    await expectText(page.getByTestId('focus-title'), 'Line 8');
+    await expectText(page.getByTestId('kpi-oee-value'), formatPercent(api.machines[1].totals.oee));
+    expect(new URL(page.url()).searchParams.get('focus')).toBe('line8');
+
+    // the lot table lists both machines' lots of the day
+    const lots = page.getByTestId('table-lots');
+    await expectText(lots, '159070');
+  });
+
+  it('warns when a profile gives figures outside 0–100 %', async () => {
+    const created = await e2e.api('/api/oee/profiles', {
+      method: 'POST',
+      body: { name: 'too-low-ideal', maxCycleSeconds: 1.1, stopBinsSeconds: [1.1, 12, 60, 300], availabilityLossSeconds: 60, basis: 'firstToLastPart', idealRatePerMinute: 30 },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const page = await e2e.newPage(TV);
+    await page.goto(DAY_VIEW);
+    await expectVisible(page.getByTestId('kpi-oee-value'));
+    await expectHidden(page.getByTestId('oee-warnings'));
+    await page.getByTestId('profile-select').selectOption('too-low-ideal');
+    const api = await oeeOf('line8', '&profile=too-low-ideal');
+    expect(api.machines[0].totals.performance ?? 0).toBeGreaterThan(1);
+    await expectText(page.getByTestId('oee-warnings'), `Performance is ${formatPercent(api.machines[0].totals.performance)}, outside 0–100 %`);
+    await expectText(page.getByTestId('kpi-performance'), 'Outside 0–100 %');
+    await expectText(page.getByTestId('window-label'), 'too-low-ideal@v1');
+  });
+
+  it('keeps the figures on screen while another window loads, and comes back to a seen one at once', async () => {
+    const page = await e2e.newPage(TV);
+    await page.goto(DAY_VIEW);
+    const shown = await expectText(page.getByTestId('kpi-oee-value'), /%/);
+    await page.getByTestId('window-yesterday').click();
+    // straight after the click the old figures are still there (dimmed), not a blank page
+    expect(await page.getByTestId('kpi-oee-value').count()).toBe(1);
+    await page.waitForURL(/window=yesterday/);
+    await expectText(page.getByTestId('window-label'), /^\w{3} \d+ \w{3} \d{4}/);
+    await page.goBack();
+    await page.waitForURL(/window=custom/);
+    await expectText(page.getByTestId('kpi-oee-value'), shown, 1000);
+  });
+});
+
+describe('machines page', () => {
+  it('shows each machine live: running or stopped, lot and product, OEE today — and follows new production without a reload', async () => {
+    const zone = e2e.config.QMFG_TZ;
+    const page = await e2e.newPage(TV);
+    await page.goto('/machines');
+    await expectVisible(page.getByTestId('machine-live-line9'));
+    const now = Date.now();
+    const today = DateTime.fromMillis(now, { zone }).startOf('day');
+    const oee = await e2e.api<OeeResponse>(`/api/oee?machine=line9&from=${today.toMillis()}&to=${Math.floor(now / 60_000) * 60_000 + 60_000}`);
+    expect(oee.status).toBe(200);
+    await expectText(page.getByTestId('machine-oee-line9'), formatPercent(oee.body.machines[0].totals.oee));
+    let documents = 0;
+    page.on('request', (request) => {
+      if (request.resourceType() === 'document') documents++;
+    });
+
+    // a camera file with the last minute of production of a new lot on Line 9, sent as the drop
+    // folder or a person would: the page must follow through the 'production' event
+    const lines: string[] = [];
+    const cycles = 120;
+    for (let i = 0; i < cycles; i++) {
+      const at = DateTime.fromMillis(now - 5_000 - (cycles - 1 - i) * 450, { zone });
+      lines.push(`1169100,424242,${String(500000 + i)},1,${at.toFormat('LL/dd/yy HH:mm:ss.SSS')}`);
+    }
+    const form = new FormData();
+    form.append('file', new Blob([`${lines.join('\n')}\n`], { type: 'text/plain' }), 'PRLIVE.txt');
+    const upload = await fetch(`${e2e.baseUrl}/api/ingest/upload?machine=line9`, { method: 'POST', body: form });
+    expect(upload.status, await upload.clone().text()).toBe(200);
+
+    await expectText(page.getByTestId('machine-state-line9'), 'Running');
+    await expectText(page.getByTestId('machine-lot-line9'), '424242');
+    await expectText(page.getByTestId('machine-product-line9'), 'Flu A/B');
+    expect(documents).toBe(0);
+  });
+});
+
+describe('screenshots', () => {
+  for (const viewport of [TV, LAPTOP]) {
+    it(`analytics and machines at ${viewport.width}×${viewport.height}`, async () => {
+      const page = await e2e.newPage(viewport);
+      await page.goto(DAY_VIEW);
+      await expectVisible(page.getByTestId('chart-stop-pie').locator('canvas'));
+      await shoot(page, 'analytics');
+
+      await page.goto(`/analytics?machines=line7,line8&window=custom&from=${DAY_FROM}&to=${DAY_TO}`);
+      await expectVisible(page.getByTestId('chart-comparison').locator('canvas'));
+      await shoot(page, 'analytics-compare');
+
+      await page.getByTestId('upload-toggle').click();
+      await page.getByTestId('upload-machine').selectOption('line8');
+      await page.getByTestId('upload-input').setInputFiles(LINE8_DAY);
+      await expectText(page.getByTestId('upload-status-PR20221011.txt'), 'Already imported', 30_000);
+      await page.getByTestId('machine-picker').click();
+      await shoot(page, 'analytics-upload');
+
+      await page.goto('/machines');
+      await expectVisible(page.getByTestId('machine-live-line7'));
+      await shoot(page, 'machines-live');
+    });
+  }
+});
