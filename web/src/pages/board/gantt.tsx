@@ -47,6 +47,7 @@ export function Gantt({ board, view, zone, now, onViewChange, onBarPointerDown, 
   const axisRef = useRef<HTMLDivElement>(null);
   const areaRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
+  const remPx = useRemPx();
 
   useLayoutEffect(() => {
     const axis = axisRef.current;
@@ -114,7 +115,8 @@ export function Gantt({ board, view, zone, now, onViewChange, onBarPointerDown, 
             const left = Math.max(0, x(gap.start));
             const right = Math.min(width, x(gap.end));
             if (right - left < 0.5) return null;
-            return <span key={gap.start} className="non-working" style={{ left, width: right - left }} />;
+            // narrow gaps (nights at month zoom) are a flat tone: stripes that thin read as noise
+            return <span key={gap.start} className={`non-working${right - left < 14 ? ' non-working-thin' : ''}`} style={{ left, width: right - left }} />;
           })}
           {axis.minor.map((tick) => {
             const left = x(tick.at);
@@ -134,6 +136,7 @@ export function Gantt({ board, view, zone, now, onViewChange, onBarPointerDown, 
             lane={lane}
             x={x}
             width={width}
+            remPx={remPx}
             zone={zone}
             now={now}
             onBarPointerDown={onBarPointerDown}
@@ -165,10 +168,11 @@ function stackRows(bars: BoardBar[]): { rows: Map<BoardBar, number>; count: numb
   return { rows, count: Math.max(1, rowEnds.length) };
 }
 
-function Lane({ lane, x, width, zone, now, onBarPointerDown, onOpen, hint, moving, selected }: {
+function Lane({ lane, x, width, remPx, zone, now, onBarPointerDown, onOpen, hint, moving, selected }: {
   lane: BoardLane;
   x: (t: number) => number;
   width: number;
+  remPx: number;
   zone: string;
   now: number;
   onBarPointerDown: GanttProps['onBarPointerDown'];
@@ -198,7 +202,7 @@ function Lane({ lane, x, width, zone, now, onBarPointerDown, onOpen, hint, movin
         </span>
         {queueEnd !== null ? (
           <span className="lane-meta" title="When the last planned job of this machine ends">
-            busy until {DateTime.fromMillis(queueEnd, { zone }).toFormat('ccc d HH:mm')}
+            <span className="lane-busy-word">busy </span>until {DateTime.fromMillis(queueEnd, { zone }).toFormat('ccc d HH:mm')}
           </span>
         ) : null}
         <span className="lane-flags">
@@ -221,6 +225,7 @@ function Lane({ lane, x, width, zone, now, onBarPointerDown, onOpen, hint, movin
                 x1={x(bar.start as number)}
                 x2={x(bar.end as number)}
                 width={width}
+                remPx={remPx}
                 zone={zone}
                 row={stacked.rows.get(bar) ?? 0}
                 rowCount={rowCount}
@@ -240,6 +245,7 @@ function Lane({ lane, x, width, zone, now, onBarPointerDown, onOpen, hint, movin
                 x1={chipLeft + 6 + index * UNPLANNED_CHIP_PX}
                 x2={chipLeft + (index + 1) * UNPLANNED_CHIP_PX}
                 width={width}
+                remPx={remPx}
                 zone={zone}
                 row={stacked.count}
                 rowCount={rowCount}
@@ -284,15 +290,40 @@ function DropMarker({ hint, x, width }: { hint: LaneDropHint; x: (t: number) => 
   );
 }
 
-const UNPLANNED_CHIP_PX = 190;
+const UNPLANNED_CHIP_PX = 160;
+const BAR_GAP_PX = 3;
 
-function Bar({ bar, machine, x1, x2, width, zone, row, rowCount, unplanned = false, onPointerDown, onOpen, moving, selected }: {
+/**
+ * How large the lot number can be drawn in a bar this wide: a lot cut to "160" reads as another
+ * lot, so it is drawn whole in the large size, whole in the small size, or not at all (the colour
+ * and the tooltip remain). Widths are estimated from the label's length (bold tabular digits, ~0.68 em).
+ */
+function lotLabelSize(lot: string, withIcon: boolean, widthPx: number, remPx: number): 'large' | 'small' | 'none' {
+  const large = (lot.length * 0.68 * 1.45 + (withIcon ? 1.3 : 0) + 1.7) * remPx;
+  const small = (lot.length * 0.68 + 1.1) * remPx;
+  return widthPx >= large ? 'large' : widthPx >= small ? 'small' : 'none';
+}
+
+/** The root font size in pixels (the stylesheet scales it with the screen). */
+function useRemPx(): number {
+  const [rem, setRem] = useState(17);
+  useEffect(() => {
+    const measure = () => setRem(parseFloat(getComputedStyle(document.documentElement).fontSize) || 17);
+    measure();
+    window.addEventListener('resize', measure);
+    return () => window.removeEventListener('resize', measure);
+  }, []);
+  return rem;
+}
+
+function Bar({ bar, machine, x1, x2, width, remPx, zone, row, rowCount, unplanned = false, onPointerDown, onOpen, moving, selected }: {
   bar: BoardBar;
   machine: string;
   /** where the bar starts and ends on the track, in pixels (may lie outside 0..width) */
   x1: number;
   x2: number;
   width: number;
+  remPx: number;
   zone: string;
   row: number;
   rowCount: number;
@@ -306,12 +337,14 @@ function Bar({ bar, machine, x1, x2, width, zone, row, rowCount, unplanned = fal
   const left = Math.max(x1, 0);
   const right = Math.min(x2, width);
   if (right <= left && !(x1 >= 0 && x1 <= width)) return null;
-  const visibleWidth = Math.max(4, right - left);
+  // a hair of space before the next job, so two bars never read as one and outlines do not overlap it
+  const visibleWidth = Math.max(4, right - left - (x2 <= width ? BAR_GAP_PX : 0));
   const progress = progressOf(bar.produced, bar.quantity);
   const fillWidth = Math.min(visibleWidth, Math.max(0, x1 + progress * (x2 - x1) - left));
   const text = textColourOn(bar.color);
   const running = bar.state === 'running';
   const held = bar.state === 'held';
+  const labelSize = lotLabelSize(bar.lot, running || held, visibleWidth, remPx);
   const classes = [
     'bar',
     running ? 'bar-running' : '',
@@ -319,8 +352,8 @@ function Bar({ bar, machine, x1, x2, width, zone, row, rowCount, unplanned = fal
     bar.late ? 'bar-late' : '',
     x1 < 0 ? 'bar-cut-left' : '',
     x2 > width ? 'bar-cut-right' : '',
-    visibleWidth < 70 ? 'bar-narrow' : '',
-    visibleWidth < 26 ? 'bar-tiny' : '',
+    labelSize === 'small' ? 'bar-narrow' : '',
+    labelSize === 'none' ? 'bar-tiny' : '',
     moving ? 'bar-moving' : '',
     unplanned ? 'bar-unplanned' : '',
     rowCount > 1 ? 'bar-compact' : '',
@@ -360,17 +393,19 @@ function Bar({ bar, machine, x1, x2, width, zone, row, rowCount, unplanned = fal
     >
       <span className="bar-content">
         <span className="bar-line">
-          {running ? (
-            <span className="bar-icon" aria-hidden="true">
-              ▶
-            </span>
-          ) : null}
-          {held ? (
-            <span className="bar-icon" aria-hidden="true">
-              ❚❚
-            </span>
-          ) : null}
-          <span className="bar-lot">{bar.lot}</span>
+          <span className="bar-lot">
+            {running ? (
+              <span className="bar-icon" aria-hidden="true">
+                ▶{' '}
+              </span>
+            ) : null}
+            {held ? (
+              <span className="bar-icon" aria-hidden="true">
+                ❚❚{' '}
+              </span>
+            ) : null}
+            {bar.lot}
+          </span>
           {bar.late ? <span className="bar-badge bar-badge-late">LATE</span> : null}
           {held ? <span className="bar-badge bar-badge-held">HELD</span> : null}
         </span>

@@ -68,15 +68,11 @@ export function WorkOrderForm({ workOrder, products, zone, onClose, onSaved }: {
       if (input) void submit.run(async () => onSaved(await createWorkOrder(input), true));
       return;
     }
-    // only what changed: an untouched due date keeps its exact instant
+    // Every field is sent, not only the changed ones: the shared update schema fills omitted fields
+    // with the create defaults (due null, notes ''), which would wipe them. An untouched due date
+    // goes back as the stored instant, so "end of day" is not re-derived from the date shown.
     const original = draftOf(base, zone, products);
-    const patch: Record<string, unknown> = { version: base.version };
-    if (draft.product !== original.product) patch.product = common.product;
-    if (draft.quantity !== original.quantity) patch.quantity = common.quantity;
-    if (draft.due !== original.due) patch.due = common.due;
-    if (draft.priority !== original.priority) patch.priority = common.priority;
-    if (draft.notes !== original.notes) patch.notes = common.notes;
-    if (draft.rateMode !== original.rateMode) patch.rateMode = common.rateMode;
+    const patch = { ...common, due: draft.due === original.due ? base.due : common.due, version: base.version };
     const input = validated(workOrderUpdateSchema, patch, submit.setFieldErrors);
     if (!input) return;
     void submit.run(async () => {
