@@ -30,6 +30,19 @@ const configSchema = z.object({
   QMFG_DROP_DIR: z.string().default('./data/drop'),
   QMFG_DEMO: boolish.default(true),
   QMFG_DEMO_DAYS: z.coerce.number().int().min(0).max(60).default(3),
+  QMFG_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
+  QMFG_WATCH: boolish.default(true),
+  QMFG_WATCH_POLLING: boolish.default(false),
+  QMFG_WATCH_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+  QMFG_MQTT_URL: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || /^(mqtts?|wss?|tcp|ssl):\/\/./.test(v), { message: 'must be empty (off) or a broker URL like mqtt://127.0.0.1:1883' }),
+  QMFG_MQTT_TOPIC_PREFIX: z
+    .string()
+    .default('qmfg')
+    .refine((v) => v.length > 0 && !/[#+]/.test(v), { message: 'must be a topic prefix without wildcards, e.g. qmfg' }),
+  QMFG_MQTT_CLIENT_ID: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

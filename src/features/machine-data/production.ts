@@ -4,6 +4,7 @@ import type { Executor } from '../../db/database.js';
 import { workingIntervals, type CalendarSpec } from '../../core/calendar/index.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
 import * as plantRepo from '../plant/repository.js';
+import { queueState } from '../orders/service.js';
 import * as repo from './repository.js';
 
 const MS_PER_HOUR = 3_600_000;
@@ -33,7 +34,8 @@ export function startOfLastWorkingHours(calendar: CalendarSpec, zone: string, an
  * calendar (site observedWindowHours; stops inside them count, "downtime included") divided by N.
  * The N hours end at the lot's latest cycle, so a lot imported after the fact gets the rate it
  * actually ran at, not a rate diluted by the hours since. Parts made outside working time within
- * that span count too (they were made). Returns how many operations changed.
+ * that span count too (they were made). The first cycle sets actual start, and the head of the
+ * queue becomes 'running'. Returns how many operations changed.
  */
 export async function updateOperationsForLots(db: Executor, machine: string, lots: readonly string[], zone: string): Promise<number> {
   const operations = await repo.activeOperations(db, machine, lots);
@@ -49,11 +51,14 @@ export async function updateOperationsForLots(db: Executor, machine: string, lot
     const produced = lot.parts - lot.reworks;
     const windowStart = startOfLastWorkingHours(calendar, zone, lot.lastAt, windowHours);
     const recentParts = await repo.countLotParts(db, machine, op.lot, windowStart, lot.lastAt);
+    const actualStart = op.actualStart ?? lot.firstAt;
     await repo.updateOperationProgress(db, op, {
       produced,
       good: Math.max(0, produced - op.scrap),
       observedRatePerHour: recentParts / windowHours,
-      actualStart: op.actualStart ?? lot.firstAt,
+      actualStart,
+      // the head of the queue is 'running' once production started on it (orders' rule)
+      state: queueState({ state: op.state, produced, actual_start: actualStart }, op.position ?? 1),
     });
     changed++;
   }

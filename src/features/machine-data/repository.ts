@@ -637,6 +637,8 @@ export async function listLotCounts(db: Executor, machines: readonly string[], f
 export interface RunningOperation {
   lot: string;
   step: number;
+  state: string;
+  position: number | null;
   scrap: number;
   actualStart: number | null;
 }
@@ -646,22 +648,22 @@ export async function activeOperations(db: Executor, machine: string, lots: read
   if (lots.length === 0) return [];
   const rows = await db
     .selectFrom('operations')
-    .select(['lot', 'step', 'scrap', 'actual_start'])
+    .select(['lot', 'step', 'state', 'position', 'scrap', 'actual_start'])
     .where('machine_key', '=', machine)
     .where('lot', 'in', [...lots])
     .where('state', 'in', ['running', 'queued'])
     .execute();
-  return rows.map((r) => ({ lot: r.lot, step: num(r.step), scrap: num(r.scrap), actualStart: numOrNull(r.actual_start) }));
+  return rows.map((r) => ({ lot: r.lot, step: num(r.step), state: r.state, position: numOrNull(r.position), scrap: num(r.scrap), actualStart: numOrNull(r.actual_start) }));
 }
 
 export async function updateOperationProgress(
   db: Executor,
   op: { lot: string; step: number },
-  values: { produced: number; good: number; observedRatePerHour: number | null; actualStart: number | null },
+  values: { produced: number; good: number; observedRatePerHour: number | null; actualStart: number | null; state: string },
 ): Promise<void> {
   await db
     .updateTable('operations')
-    .set({ produced: values.produced, good: values.good, observed_rate_per_hour: values.observedRatePerHour, actual_start: values.actualStart })
+    .set({ produced: values.produced, good: values.good, observed_rate_per_hour: values.observedRatePerHour, actual_start: values.actualStart, state: values.state })
     .where('lot', '=', op.lot)
     .where('step', '=', op.step)
     .execute();

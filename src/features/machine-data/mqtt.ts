@@ -1,0 +1,239 @@
+// Live machine data over MQTT: each machine publishes camera CSV lines (one or more per message)
+// to <prefix>/<machine>/cycles with QoS 1. A message is stored in one transaction — cycles,
+// derived rows, its dedupe keys and the stream's ledger row — and only then acknowledged (mqtt.js
+// customHandleAcks), so a crash before the commit makes the broker redeliver it (persistent
+// session) and a redelivery after the commit is recognised by the per-machine message ledger:
+// by the MQTT 5 user property "id" / "messageId" when the publisher sets one, else by the content
+// hash of each line (a camera line carries a millisecond timestamp: the same line twice is the
+// same cycle).
+//
+// mqtt.js hands over one packet at a time and waits for the acknowledgement, so messages are stored
+// in arrival order; a database outage holds the stream (the broker keeps the messages) and is retried.
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import mqtt, { type MqttClient } from 'mqtt';
+import { DateTime } from 'luxon';
+import { SensorLogParser, type Cycle, type RowError } from '../../core/sensor/index.js';
+import * as plantRepo from '../plant/repository.js';
+import { identityOf, sha256Hex, summarizeResults, type Ingestor } from './ingest.js';
+import type { Log, ProductionNotifier } from './notifier.js';
+import * as repo from './repository.js';
+
+export interface MqttIngestOptions {
+  url: string;
+  /** topics are <prefix>/<machine>/cycles */
+  topicPrefix: string;
+  /** names the persistent session (default qmfg-<host name>) */
+  clientId?: string;
+  /** how long the broker keeps the session (and unacknowledged messages) while we are away; default 1 day */
+  sessionExpirySeconds?: number;
+  ingestor: Ingestor;
+  notifier: ProductionNotifier;
+  zone: string;
+  log: Log;
+  /** first retry delay after a failed store, doubling up to 30 s */
+  retryMs?: number;
+}
+
+export interface MqttMessageResult {
+  machine: string;
+  cycles: number;
+  duplicates: number;
+  errors: RowError[];
+}
+
+const MAX_KEY_LENGTH = 80;
+const EMPTY_SHA256 = sha256Hex(Buffer.alloc(0));
+
+/** Dedupe keys of a message: its id when it has one, else one per line (content hash with the machine). */
+export function messageKeys(machine: string, lines: readonly string[], messageId: string | null): string[] {
+  if (messageId !== null) {
+    const key = `id:${messageId}`;
+    return [key.length <= MAX_KEY_LENGTH ? key : `id#${createHash('sha256').update(messageId).digest('hex')}`];
+  }
+  return lines.map((line) => `line:${createHash('sha256').update(machine).update('\n').update(line).digest('hex')}`);
+}
+
+function userProperty(packet: { properties?: { userProperties?: Record<string, string | string[]> } }, ...names: string[]): string | null {
+  const properties = packet.properties?.userProperties;
+  if (!properties) return null;
+  for (const name of names) {
+    const value = properties[name];
+    if (typeof value === 'string' && value.length > 0) return value;
+    if (Array.isArray(value) && value.length > 0) return value[0];
+  }
+  return null;
+}
+
+interface StreamLedger {
+  id: number;
+  day: string;
+  consumedBytes: number;
+  consumedLines: number;
+}
+
+export class MqttIngest {
+  private client: MqttClient | null = null;
+  private closed = false;
+  private readonly streams = new Map<string, StreamLedger>();
+  private readonly warned = new Set<string>();
+  private machines = new Map<string, boolean>();
+
+  constructor(private readonly options: MqttIngestOptions) {}
+
+  get topicFilter(): string {
+    return `${this.options.topicPrefix}/+/cycles`;
+  }
+
+  /** Connects and subscribes; resolves once the subscription stands. */
+  async start(): Promise<void> {
+    const { url, log } = this.options;
+    const clientId = this.options.clientId || `qmfg-${hostname()}`;
+    const client = await mqtt.connectAsync(url, {
+      clientId,
+      clean: false,
+      protocolVersion: 5,
+      properties: { sessionExpiryInterval: this.options.sessionExpirySeconds ?? 86_400 },
+      reconnectPeriod: 2000,
+      connectTimeout: 5000,
+      customHandleAcks: (topic, message, packet, ack) => {
+        void this.handle(topic, message, packet as { properties?: { userProperties?: Record<string, string | string[]> } }).then(
+          () => ack(0),
+          (error: unknown) => log.error(`MQTT ${topic}: ${(error as Error).message} (left unacknowledged for redelivery)`),
+        );
+      },
+    });
+    this.client = client;
+    client.on('error', (error) => log.error(`MQTT ${url}: ${error.message}`));
+    client.on('reconnect', () => log.warn(`MQTT ${url}: reconnecting`));
+    await client.subscribeAsync(this.topicFilter, { qos: 1 });
+    log.info(`MQTT: subscribed to ${this.topicFilter} at ${url} as ${clientId}`);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.client) await this.client.endAsync();
+    this.client = null;
+  }
+
+  /** Stores one message (retrying while the database fails), then it may be acknowledged. */
+  async handle(topic: string, payload: Buffer, packet: { properties?: { userProperties?: Record<string, string | string[]> } }): Promise<MqttMessageResult | null> {
+    const parts = topic.split('/');
+    const machine = parts.length >= 3 ? parts[parts.length - 2] : '';
+    if (!(await this.knownMachine(machine))) {
+      this.warnOnce(machine, `MQTT ${topic}: no machine '${machine}'; its messages are acknowledged and dropped`);
+      return null;
+    }
+    const messageId = userProperty(packet, 'id', 'messageId', 'message-id');
+    let delay = this.options.retryMs ?? 1000;
+    for (;;) {
+      try {
+        const result = await this.options.ingestor.withMachine(machine, () => this.store(machine, topic, payload, messageId));
+        if (result.errors.length > 0) this.options.log.warn(`MQTT ${topic}: ${result.errors.map((e) => `line ${e.line}: ${e.message}`).join('; ')}`);
+        return result;
+      } catch (error) {
+        this.streams.delete(machine);
+        if (this.closed) throw error;
+        this.options.log.error(`MQTT ${topic}: storing failed, retrying in ${delay} ms: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 30_000);
+      }
+    }
+  }
+
+  private async store(machine: string, topic: string, payload: Buffer, messageId: string | null): Promise<MqttMessageResult> {
+    const { ingestor } = this.options;
+    const lines = payload
+      .toString('latin1')
+      .split('\n')
+      .map((line) => line.replace(/\r$/, ''))
+      .filter((line) => line.trim().length > 0);
+    const keys = messageKeys(machine, lines, messageId);
+    const known = await repo.knownMessageKeys(ingestor.db, machine, keys);
+    // with a message id the message is new or not as a whole; per-line keys sort out each line
+    const fresh: string[] = [];
+    const freshKeys: string[] = [];
+    const seen = new Set<string>();
+    lines.forEach((line, i) => {
+      const key = messageId !== null ? keys[0] : keys[i];
+      if (known.has(key) || (messageId === null && seen.has(key))) return;
+      seen.add(key);
+      fresh.push(line);
+      if (messageId === null) freshKeys.push(key);
+    });
+    if (messageId !== null && fresh.length > 0) freshKeys.push(keys[0]);
+    const result: MqttMessageResult = { machine, cycles: 0, duplicates: lines.length - fresh.length, errors: [] };
+    if (fresh.length === 0) return result;
+
+    const stream = await this.streamLedger(machine, topic);
+    const text = Buffer.from(`${fresh.join('\n')}\n`, 'latin1');
+    const parser = new SensorLogParser({ file: `mqtt:${topic}`, zone: this.options.zone, startLine: stream.consumedLines + 1, startByte: stream.consumedBytes });
+    const parsed = parser.push(text);
+    const tail = parser.end(true);
+    const cycles: Cycle[] = [...parsed.cycles, ...tail.cycles];
+    const errors = [...parsed.errors, ...tail.errors];
+    const outcome = await ingestor.storeBatch({
+      machine,
+      fileId: stream.id,
+      expectedConsumedBytes: stream.consumedBytes,
+      consumedBytes: parser.consumedBytes,
+      consumedLines: parser.nextLineNumber - 1,
+      prefixSha256: EMPTY_SHA256,
+      path: topic,
+      cycles,
+      errors,
+      errorCount: errors.length,
+      extra: (trx) => repo.insertMessageKeys(trx, machine, freshKeys, Date.now()),
+    });
+    stream.consumedBytes = parser.consumedBytes;
+    stream.consumedLines = parser.nextLineNumber - 1;
+    result.cycles = cycles.length;
+    result.errors = errors;
+    this.options.notifier.add(
+      summarizeResults([
+        {
+          file: topic, machine, fileId: stream.id, cycles: cycles.length, errors, errorCount: errors.length, skippedBytes: 0, consumedBytes: stream.consumedBytes,
+          pendingBytes: 0, alreadyImported: false, replaced: false, warnings: [], operationsUpdated: outcome.operationsUpdated, firstAt: outcome.derived.firstAt,
+          lastAt: outcome.derived.lastAt,
+        },
+      ]),
+    );
+    return result;
+  }
+
+  /** The ledger row of a machine's MQTT stream for the plant-local day (created on first use). */
+  private async streamLedger(machine: string, topic: string): Promise<StreamLedger> {
+    const day = DateTime.now().setZone(this.options.zone).toFormat('yyyyLLdd');
+    const cached = this.streams.get(machine);
+    if (cached && cached.day === day) return cached;
+    const { db } = this.options.ingestor;
+    const name = `mqtt-${day}`;
+    let row = (await repo.ledgerByName(db, machine, name)).find((r) => r.source === 'mqtt');
+    if (!row) {
+      row = await repo.insertLedger(
+        db,
+        { machine, name, path: topic, source: 'mqtt', identity: identityOf(Buffer.from(`mqtt:${machine}`), name), identityBytes: 0, prefixSha256: EMPTY_SHA256, status: 'active', message: null },
+        Date.now(),
+      );
+    }
+    const stream = { id: row.id, day, consumedBytes: row.consumedBytes, consumedLines: row.consumedLines };
+    this.streams.set(machine, stream);
+    return stream;
+  }
+
+  private async knownMachine(machine: string): Promise<boolean> {
+    if (machine === '') return false;
+    const cached = this.machines.get(machine);
+    if (cached !== undefined) return cached;
+    const exists = (await plantRepo.getMachine(this.options.ingestor.db, machine)) !== undefined;
+    // unknown ones are asked again after a while: the machine may be created meanwhile
+    if (exists) this.machines.set(machine, true);
+    return exists;
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.options.log.warn(message);
+  }
+}
