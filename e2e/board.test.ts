@@ -102,6 +102,8 @@ describe('planning board', () => {
     await page.mouse.move(parkedBox.x + parkedBox.width / 2 - 20, parkedBox.y + parkedBox.height / 2, { steps: 3 });
     await page.mouse.move(target.x, target.y, { steps: 15 });
     await expectText(page.getByTestId('drop-marker'), 'Between D1001 and D1002');
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.screenshot({ path: join(screenshotDir, 'board-dragging.png') });
     await page.mouse.up();
 
     await expectQueue('line7', ['D1001', 'D1003', 'D1002']);
@@ -200,7 +202,7 @@ describe('planning board', () => {
     await openBoard(page, 'day');
     await expectVisible(page.getByTestId('bar-159080-0'));
     await expectText(page.getByTestId('bar-159080-0'), 'LATE');
-    for (const zoom of ['day', 'week', 'month']) {
+    for (const zoom of ['shift', 'day', 'week', 'month']) {
       await page.getByTestId(`zoom-${zoom}`).click();
       expect(await page.getByTestId(`zoom-${zoom}`).getAttribute('aria-pressed')).toBe('true');
       // the window's data has arrived (debounced refetch settled)
