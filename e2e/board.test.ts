@@ -176,6 +176,59 @@ describe('planning board', () => {
     expect((await order('P2002')).operations[0].state).toBe('held');
   });
 
+  it('zooms with the wheel around the pointer, pans by dragging the axis, and asks for the new window', async () => {
+    const page = await e2e.newPage(TV);
+    await openBoard(page, 'day');
+    const boardEl = page.getByTestId('board');
+    const view = async () => ({ start: Number(await boardEl.getAttribute('data-view-start')), end: Number(await boardEl.getAttribute('data-view-end')) });
+    const before = await view();
+    expect(Math.abs(before.end - before.start - 24 * HOUR)).toBeLessThanOrEqual(2);
+
+    // wheel up over the middle of the lanes: zoom in, the instant under the pointer stays put
+    const axis = await box(page.getByTestId('gantt-axis'));
+    const lanes = await box(page.getByTestId('gantt-lanes'));
+    const pointerX = axis.x + axis.width / 2;
+    await page.mouse.move(pointerX, lanes.y + 40);
+    await page.mouse.wheel(0, -400);
+    await page.waitForFunction((old) => Number(document.querySelector('[data-testid="board"]')?.getAttribute('data-view-end')) !== old, before.end);
+    const zoomed = await view();
+    expect(zoomed.end - zoomed.start).toBeLessThan(before.end - before.start);
+    expect(zoomed.end - zoomed.start).toBeGreaterThanOrEqual(HOUR);
+    expect(Math.abs((zoomed.start + zoomed.end) / 2 - (before.start + before.end) / 2)).toBeLessThan(2 * 60_000);
+
+    // drag the axis 300 px to the right: the window moves earlier by 300 px worth of time
+    const span = zoomed.end - zoomed.start;
+    await page.mouse.move(pointerX, axis.y + axis.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(pointerX + 150, axis.y + axis.height / 2, { steps: 5 });
+    await page.mouse.move(pointerX + 300, axis.y + axis.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const panned = await view();
+    expect(panned.end - panned.start).toBeCloseTo(span, -3);
+    const expectedShift = (300 / axis.width) * span;
+    expect(Math.abs(zoomed.start - panned.start - expectedShift)).toBeLessThan(expectedShift * 0.05);
+
+    // far enough later, the board asks the server for that window
+    const request = page.waitForRequest((r) => r.url().includes('/api/schedule/board') && Number(new URL(r.url()).searchParams.get('to')) > panned.end + 3 * 24 * HOUR);
+    await page.getByTestId('zoom-day').click();
+    for (let i = 0; i < 8; i++) await page.getByTestId('pan-later').click();
+    await request;
+    await expectHidden(page.getByTestId('board-updating'));
+
+    // the presets reach both ends of the range
+    await page.getByTestId('zoom-year').click();
+    let shown = await view();
+    expect(Math.abs(shown.end - shown.start - 365 * 24 * HOUR)).toBeLessThanOrEqual(2);
+    await page.getByTestId('zoom-1h').click();
+    shown = await view();
+    expect(Math.abs(shown.end - shown.start - HOUR)).toBeLessThanOrEqual(2);
+    expect(page.url()).toContain('zoom=1h');
+    await page.getByTestId('pan-now').click();
+    shown = await view();
+    expect(Date.now()).toBeGreaterThan(shown.start);
+    expect(Date.now()).toBeLessThan(shown.end);
+  });
+
   it('looks right at day, week and month zoom on a 1080p screen', async () => {
     const soon = (hours: number) => new Date(Date.now() + hours * HOUR).toISOString();
     // the demo plant fills lines 6, 9, 10 and 11; the earlier tests left jobs on 7 and 8

@@ -61,6 +61,16 @@ describe('work orders page', () => {
     await page.getByTestId('wo-save').click();
     await expectHidden(page.getByTestId('wo-form'));
     await expectText(page.getByTestId('wo-row-0159100'), '25,000');
+
+    // the server's answer lands on the field too: the lot exists now
+    e2e.allowConsoleErrors(/409/);
+    await page.getByTestId('wo-new').click();
+    await page.getByTestId('wo-lot').fill('0159100');
+    await page.getByTestId('wo-quantity').fill('100');
+    await page.getByTestId('wo-save').click();
+    await expectText(page.getByTestId('field-error-lot'), "work order '0159100' already exists");
+    await page.keyboard.press('Escape');
+    await expectHidden(page.getByTestId('wo-form'));
     const saved = (await e2e.api<WorkOrder>('/api/work-orders/0159100')).body;
     expect(saved).toMatchObject({ lot: '0159100', product: 'rsv', quantity: 25_000, status: 'parked' });
     // "2026-12-01" means the end of that plant day
@@ -74,7 +84,6 @@ describe('work orders page', () => {
     await expectValue(page.getByTestId('wo-quantity'), '25000');
     const other = await e2e.api<WorkOrder>('/api/work-orders/0159100', { method: 'PATCH', body: { quantity: 26_000, due: saved.due, version: saved.version } });
     expect(other.status).toBe(200);
-    e2e.allowConsoleErrors(/409/);
     await page.getByTestId('wo-quantity').fill('30000');
     await page.getByTestId('wo-save').click();
     await expectText(page.getByTestId('wo-stale'), 'Someone else saved lot 0159100');

@@ -65,7 +65,18 @@ export function WorkOrderForm({ workOrder, products, zone, onClose, onSaved }: {
     };
     if (!base) {
       const input = validated(workOrderCreateSchema, { lot: draft.lot, ...common }, submit.setFieldErrors);
-      if (input) void submit.run(async () => onSaved(await createWorkOrder(input), true));
+      if (!input) return;
+      void submit.run(async () => {
+        try {
+          onSaved(await createWorkOrder(input), true);
+        } catch (error) {
+          // "work order '159070' already exists" is about the lot the user typed: show it there
+          if (error instanceof ApiError && error.isConflict && Object.keys(error.fields).length === 0) {
+            throw new ApiError(error.message, error.status, error.code, { lot: `${error.message}; choose another lot number or edit that order` });
+          }
+          throw error;
+        }
+      });
       return;
     }
     // Every field is sent, not only the changed ones: the shared update schema fills omitted fields
