@@ -14,6 +14,8 @@ import { plantRoutes } from '../features/plant/routes.js';
 import { calendarRoutes } from '../features/calendar/routes.js';
 import { auditRoutes } from '../features/audit/routes.js';
 import { orderRoutes } from '../features/orders/routes.js';
+import { machineDataRoutes } from '../features/machine-data/routes.js';
+import { oeeRoutes } from '../features/oee/routes.js';
 import { orderIoRoutes } from '../features/orders/io-routes.js';
 
 export interface BuildOptions {
@@ -22,7 +24,7 @@ export interface BuildOptions {
   logger?: boolean;
 }
 
-const featureRoutes = [healthRoutes, plantRoutes, calendarRoutes, auditRoutes, orderRoutes, orderIoRoutes];
+const featureRoutes = [healthRoutes, plantRoutes, calendarRoutes, auditRoutes, orderRoutes, orderIoRoutes, machineDataRoutes, oeeRoutes];
 
 export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promise<App> {
   const app = Fastify({

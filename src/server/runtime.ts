@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { seedDatabase } from '../features/demo/seed.js';
+import { demoMachineDataPending, seedDatabase, seedDemoMachineData } from '../features/demo/seed.js';
+import { startMachineData, type MachineDataRuntime } from '../features/machine-data/runtime.js';
 import { buildApp } from './app.js';
 import { EventHub } from './events.js';
 import type { App } from './context.js';
@@ -19,6 +20,10 @@ export interface Running {
   app: App;
   handle: DatabaseHandle;
   url: string;
+  /** drop-folder watcher, MQTT, retention */
+  machineData: MachineDataRuntime;
+  /** the demo's synthetic sensor data being ingested after start (null when there is none to do) */
+  demoData: Promise<void> | null;
   close(): Promise<void>;
 }
 
@@ -38,11 +43,27 @@ export async function startServer(options: { config?: Config; port?: number; see
   await app.listen({ port, host: config.HOST });
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
+  const log = { info: (m: string) => app.log.info(m), warn: (m: string) => app.log.warn(m), error: (m: string) => app.log.error(m) };
+  const machineData = await startMachineData(handle.db, config, events, log);
+  // Generating and ingesting the demo's days of sensor data takes seconds: do it after the server
+  // listens (first start stays fast); a 'production' event tells open screens when it is in.
+  const stopDemo = new AbortController();
+  const demoData = (options.seed ?? true) && (await demoMachineDataPending(handle.db, config))
+    ? seedDemoMachineData(handle.db, config, { now: Date.now(), events, signal: stopDemo.signal }).then(
+        (result) => app.log.info(`demo sensor data: ${result.cycles} cycles in ${result.files} files (${result.ms} ms)`),
+        (error: unknown) => app.log.error(`demo sensor data could not be ingested: ${(error as Error).message}`),
+      )
+    : null;
   return {
     app,
     handle,
     url: `http://localhost:${actualPort}`,
+    machineData,
+    demoData,
     async close() {
+      stopDemo.abort();
+      await demoData;
+      await machineData.close();
       await app.close();
       await handle.close();
     },

@@ -5,8 +5,13 @@ import { appendAudit } from '../audit/repository.js';
 import { SYSTEM } from '../audit/who.js';
 import * as plantRepo from '../plant/repository.js';
 import * as calendarRepo from '../calendar/repository.js';
-import { DEMO_GROUPS, DEMO_MACHINES, DEMO_PRODUCTS, DEMO_WEEK } from './plant.js';
+import { DEMO_GROUPS, DEMO_MACHINES, DEMO_PRODUCTS, DEMO_SENSOR_MACHINES, DEMO_WEEK } from './plant.js';
 import { seedDemoOrders } from './orders.js';
+import { DateTime } from 'luxon';
+import { listAudit } from '../audit/repository.js';
+import { iterateDays } from '../../core/sensor/index.js';
+import { afterIngest, ingestorFor, summarizeResults, type IngestFileResult, type Publisher } from '../machine-data/ingest.js';
+import { bufferSource } from '../machine-data/sources.js';
 
 export interface SeedResult {
   seeded: boolean;
@@ -45,4 +50,61 @@ export async function seedDatabase(db: Db, config: Pick<Config, 'QMFG_SITE_NAME'
     });
     return { seeded: true, groups: DEMO_GROUPS.length, machines: DEMO_MACHINES.length, products: DEMO_PRODUCTS.length };
   });
+}
+
+// ---- demo machine data -------------------------------------------------------------------------
+
+/** Seed of the demo's synthetic camera logs (same seed, same days). */
+export const DEMO_DATA_SEED = 1;
+
+/**
+ * True when the demo plant was seeded but its synthetic sensor data is not in yet (first start, or
+ * a start interrupted while it was being ingested: the ingest ledger makes finishing it safe).
+ */
+export async function demoMachineDataPending(db: Db, config: Pick<Config, 'QMFG_DEMO' | 'QMFG_DEMO_DAYS'>): Promise<boolean> {
+  if (!config.QMFG_DEMO || config.QMFG_DEMO_DAYS <= 0) return false;
+  const actions = new Set((await listAudit(db, { entity: 'site', entityKey: 'site', limit: 100 })).map((entry) => entry.action));
+  return actions.has('seed-demo') && !actions.has('seed-demo-data');
+}
+
+export interface DemoDataResult {
+  files: number;
+  cycles: number;
+  ms: number;
+}
+
+/**
+ * Generates QMFG_DEMO_DAYS plant-local days of camera logs, ending yesterday, for each demo sensor
+ * machine (generateDays: the real lines' rates, stops, breaks and quirks) and ingests them like any
+ * file, so that every screen has data at first start. Then re-plans and publishes 'production'.
+ */
+export async function seedDemoMachineData(
+  db: Db,
+  config: Pick<Config, 'QMFG_TZ' | 'QMFG_DEMO_DAYS'>,
+  options: { now: number; events?: Publisher | null; signal?: AbortSignal },
+): Promise<DemoDataResult> {
+  const started = Date.now();
+  const zone = config.QMFG_TZ;
+  const yesterday = DateTime.fromMillis(options.now, { zone }).minus({ days: 1 }).toISODate();
+  if (yesterday === null) throw new Error(`cannot tell yesterday's date in ${zone}`);
+  const ingestor = ingestorFor(db, zone);
+  const results: IngestFileResult[] = [];
+  const machines = new Set((await plantRepo.listMachines(db)).map((m) => m.key));
+  for (const machine of DEMO_SENSOR_MACHINES.filter((key) => machines.has(key))) {
+    for (const day of iterateDays({ machine, endDate: yesterday, days: config.QMFG_DEMO_DAYS, zone, seed: DEMO_DATA_SEED })) {
+      // stopped (server closing): what is in stays, the next start finishes through the ledger
+      if (options.signal?.aborted) return { files: results.length, cycles: summarizeResults(results).cycles, ms: Date.now() - started };
+      const bytes = Buffer.from(`${day.lines.join('\n')}\n`, 'latin1');
+      // small batches: SQLite writes block the event loop, and the server is already answering
+      const source = bufferSource(day.fileName, bytes, `demo://${machine}/${day.fileName}`);
+      results.push(await ingestor.ingest({ machine, source, kind: 'demo', final: true, batchRows: 5000 }));
+    }
+  }
+  const summary = summarizeResults(results);
+  await db.transaction().execute((trx) =>
+    appendAudit(trx, { ...SYSTEM, entity: 'site', entityKey: 'site', action: 'seed-demo-data', after: { machines: summary.machines, days: config.QMFG_DEMO_DAYS, cycles: summary.cycles, until: yesterday } }),
+  );
+  // re-plans when demo lots matched operations, and publishes 'production' so open screens refetch
+  await afterIngest(db, zone, options.events ?? null, summary, options.now);
+  return { files: results.length, cycles: summary.cycles, ms: Date.now() - started };
 }

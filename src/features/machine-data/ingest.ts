@@ -248,6 +248,8 @@ export class Ingestor {
       if (outcome.derived.lastAt !== null && (result.lastAt === null || outcome.derived.lastAt > result.lastAt)) result.lastAt = outcome.derived.lastAt;
       pendingCycles = [];
       pendingErrors = [];
+      // SQLite runs synchronously inside promises: let the server answer requests between batches
+      await new Promise((resolve) => setImmediate(resolve));
     };
 
     try {

@@ -1,0 +1,109 @@
+// REST for machine data: upload of camera logs (multipart), the ingest ledger and its errors, and
+// counts per lot (/api/production/lots).
+import fastifyMultipart from '@fastify/multipart';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { App, AppDeps } from '../../server/context.js';
+import { Invalid } from '../../core/errors.js';
+import { addMachineReferenceCheck } from '../plant/service.js';
+import * as plantRepo from '../plant/repository.js';
+import { keySchema } from '../plant/schemas.js';
+import { machineListSchema, windowFields } from '../oee/window-query.js';
+import { afterIngest, ingestorFor, summarizeResults, type IngestFileResult } from './ingest.js';
+import * as repo from './repository.js';
+import { ingestErrorSchema, ingestFileSchema, lotsResponseSchema, uploadResponseSchema } from './schemas.js';
+import { bufferSource } from './sources.js';
+
+/** Largest upload per file: a camera day-file is ~4 MB; a year of one machine's files ~1.5 GB. */
+const MAX_UPLOAD_FILE_BYTES = 512 * 1024 * 1024;
+const MAX_UPLOAD_FILES = 100;
+
+addMachineReferenceCheck(async (db, key) => ((await repo.machineHasData(db, key)) ? 'machine data (imported camera logs and their OEE history)' : null));
+
+export async function machineDataRoutes(app: App, { db, config, events }: AppDeps): Promise<void> {
+  const zone = config.QMFG_TZ;
+  const ingestor = ingestorFor(db, zone);
+  const tags = ['machine data'];
+
+  // Multipart only here: the rest of the API stays JSON.
+  await app.register(async (scoped) => {
+    await scoped.register(fastifyMultipart, { limits: { fileSize: MAX_UPLOAD_FILE_BYTES, files: MAX_UPLOAD_FILES, fields: 20 } });
+    scoped.withTypeProvider<ZodTypeProvider>().post(
+      '/api/ingest/upload',
+      {
+        schema: {
+          tags,
+          description:
+            'Upload camera logs for a machine (multipart/form-data, one or more file parts). Idempotent: what was imported before is skipped ' +
+            '(skippedBytes, alreadyImported); a grown file continues where it stopped. One result per file.',
+          querystring: z.object({ machine: keySchema }),
+          response: { 200: uploadResponseSchema },
+        },
+      },
+      async (req) => {
+        const { machine } = req.query;
+        if (!(await plantRepo.getMachine(db, machine))) throw Invalid.field('query.machine', `unknown machine '${machine}'`);
+        if (!req.isMultipart()) throw Invalid.field('body', 'send the files as multipart/form-data (one part per file)');
+        const results: IngestFileResult[] = [];
+        for await (const part of req.files()) {
+          const bytes = await part.toBuffer();
+          const name = part.filename || `upload-${results.length + 1}.txt`;
+          results.push(await ingestor.ingest({ machine, source: bufferSource(name, bytes), kind: 'upload', final: true }));
+        }
+        if (results.length === 0) throw Invalid.field('body', 'no file in the upload: add at least one file part');
+        await afterIngest(db, zone, events, summarizeResults(results), Date.now());
+        return { machine, files: results };
+      },
+    );
+  });
+
+  app.get(
+    '/api/ingest/files',
+    {
+      schema: {
+        tags,
+        description: 'The ingest ledger: what was consumed of each file (or MQTT stream per day), newest first.',
+        querystring: z.object({
+          machine: keySchema.optional(),
+          status: z.enum(['active', 'replaced', 'rejected']).optional(),
+          limit: z.coerce.number().int().min(1).max(5000).default(200),
+        }),
+        response: { 200: z.array(ingestFileSchema) },
+      },
+    },
+    async (req) => (await repo.listLedger(db, req.query)).map(({ identity: _identity, identityBytes: _bytes, prefixSha256: _sha, ...row }) => row),
+  );
+
+  app.get(
+    '/api/ingest/errors',
+    {
+      schema: {
+        tags,
+        description: 'Row errors of ingested files (file, line, message), newest first; at most 200 are kept per file.',
+        querystring: z.object({
+          machine: keySchema.optional(),
+          fileId: z.coerce.number().int().min(1).optional(),
+          limit: z.coerce.number().int().min(1).max(5000).default(500),
+        }),
+        response: { 200: z.array(ingestErrorSchema) },
+      },
+    },
+    (req) => repo.listErrors(db, req.query),
+  );
+
+  const window = windowFields(zone);
+  app.get(
+    '/api/production/lots',
+    {
+      schema: {
+        tags,
+        description: 'Counts per lot and machine (whole-lot totals) for the lots produced within [from, to).',
+        querystring: z.object({ machine: machineListSchema, ...window.shape }).transform((query, ctx) => window.resolve(query, ctx)),
+        response: { 200: lotsResponseSchema },
+      },
+    },
+    async (req) => ({
+      lots: (await repo.listLotCounts(db, req.query.machine, req.query.from, req.query.to)).map((lot) => ({ ...lot, good: lot.parts - lot.reworks })),
+    }),
+  );
+}

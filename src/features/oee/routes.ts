@@ -1,0 +1,108 @@
+// REST for OEE: /api/oee (any window, per machine, with series), /api/oee/profiles (built-in +
+// user-defined, versioned), /api/stops (from the gaps, with operators' reasons).
+import { z } from 'zod';
+import { DateTime } from 'luxon';
+import type { App, AppDeps } from '../../server/context.js';
+import { whoOf } from '../../server/context.js';
+import { keySchema } from '../plant/schemas.js';
+import * as service from './service.js';
+import {
+  GROUP_BY, oeeResponseSchema, profileCreateSchema, profileDetailSchema, profileNameSchema, profileSchema, profileUpdateSchema, stopReasonBodySchema,
+  stopSchema, stopsResponseSchema,
+} from './schemas.js';
+import { machineListSchema, windowFields } from './window-query.js';
+
+/** A stop's start instant exactly (not floored): epoch ms or ISO 8601 (plant-local without offset). */
+function exactInstant(value: string, zone: string): number | null {
+  if (/^\d{1,15}$/.test(value)) return Number(value);
+  const parsed = DateTime.fromISO(value, { zone });
+  return parsed.isValid ? parsed.toMillis() : null;
+}
+
+export async function oeeRoutes(app: App, { db, config, events }: AppDeps): Promise<void> {
+  const zone = config.QMFG_TZ;
+  const window = windowFields(zone);
+  const tags = ['oee'];
+
+  const oeeQuery = z
+    .object({ machine: machineListSchema, profile: z.string().trim().min(1).max(80).optional(), groupBy: z.enum(GROUP_BY).optional(), ...window.shape })
+    .transform((query, ctx) => window.resolve(query, ctx));
+  app.get(
+    '/api/oee',
+    {
+      schema: {
+        tags,
+        description:
+          'OEE of machines over [from, to) (floored to the minute) from the derived data, with a series per hour/shift/day/week/month. ' +
+          'totals and each bucket have the keys of `qmfg analyze --json`; profile defaults to each machine\'s own ("name" or "name@vN").',
+        querystring: oeeQuery,
+        response: { 200: oeeResponseSchema },
+      },
+    },
+    (req) => service.machinesOee(db, zone, { machines: req.query.machine, from: req.query.from, to: req.query.to, profile: req.query.profile, groupBy: req.query.groupBy }),
+  );
+
+  // ---- profiles
+  app.get('/api/oee/profiles', { schema: { tags, response: { 200: z.array(profileSchema) } } }, () => service.listProfileViews(db));
+  app.get('/api/oee/profiles/:name', { schema: { tags, params: z.object({ name: profileNameSchema }), response: { 200: profileDetailSchema } } }, (req) =>
+    service.getProfileDetail(db, req.params.name),
+  );
+  app.post('/api/oee/profiles', { schema: { tags, body: profileCreateSchema, response: { 201: profileSchema } } }, async (req, reply) => {
+    const profile = await service.createProfile(db, whoOf(req, req.body.reason), req.body);
+    events.publish({ topic: 'plant', data: { entity: 'oee-profile', key: profile.name } });
+    return reply.code(201).send(profile);
+  });
+  app.put('/api/oee/profiles/:name', { schema: { tags, params: z.object({ name: profileNameSchema }), body: profileUpdateSchema, response: { 200: profileSchema } } }, async (req) => {
+    const profile = await service.updateProfile(db, whoOf(req, req.body.reason), req.params.name, req.body);
+    // every result computed with this profile changes: screens showing OEE refetch
+    events.publish({ topic: 'plant', data: { entity: 'oee-profile', key: profile.name } });
+    events.publish({ topic: 'production', data: { profile: profile.label } });
+    return profile;
+  });
+
+  // ---- stops
+  const stopsQuery = z
+    .object({
+      machine: keySchema,
+      profile: z.string().trim().min(1).max(80).optional(),
+      minSeconds: z.coerce.number().min(0).max(366 * 86_400).optional(),
+      class: z
+        .string()
+        .regex(/^\d{1,2}(,\d{1,2})*$/, 'class indexes into the profile\'s stop bins, e.g. 2 or 2,3')
+        .transform((value) => value.split(',').map(Number))
+        .optional(),
+      limit: z.coerce.number().int().min(1).max(service.MAX_STOPS).optional(),
+      ...window.shape,
+    })
+    .transform((query, ctx) => window.resolve(query, ctx));
+  app.get(
+    '/api/stops',
+    {
+      schema: {
+        tags,
+        description: 'Stops (gaps longer than the profile\'s maxCycleSeconds) overlapping [from, to), classed by the profile\'s bins, with their reasons.',
+        querystring: stopsQuery,
+        response: { 200: stopsResponseSchema },
+      },
+    },
+    (req) =>
+      service.listStops(db, {
+        machine: req.query.machine, from: req.query.from, to: req.query.to, profile: req.query.profile, minSeconds: req.query.minSeconds, classes: req.query.class, limit: req.query.limit,
+      }),
+  );
+  const stopParams = z
+    .object({ machine: keySchema, start: z.string().min(1).max(40) })
+    .transform((params, ctx) => {
+      const start = exactInstant(params.start, zone);
+      if (start === null) {
+        ctx.addIssue({ code: 'custom', path: ['start'], message: 'must be the stop\'s start as epoch ms or ISO 8601' });
+        return z.NEVER;
+      }
+      return { machine: params.machine, start };
+    });
+  app.put('/api/stops/:machine/:start', { schema: { tags, params: stopParams, body: stopReasonBodySchema, response: { 200: stopSchema } } }, async (req) => {
+    const stop = await service.setStopReason(db, whoOf(req), req.params.machine, req.params.start, req.body);
+    events.publish({ topic: 'production', data: { machine: stop.machine, stop: stop.startMs } });
+    return stop;
+  });
+}
