@@ -129,6 +129,8 @@ describe('planning board', () => {
     await expectText(page.getByTestId('wo-op-start-0'), formatInstant(secondAfter.forecastStart, zone));
     await expectText(page.getByTestId('wo-op-end-0'), formatInstant(secondAfter.forecastEnd, zone));
     await expectText(page.getByTestId('wo-history'), 'Loaded (append)');
+    await page.waitForTimeout(300); // the panel's slide-in
+    await page.screenshot({ path: join(screenshotDir, 'board-panel.png') });
     await page.keyboard.press('Escape');
     await expectHidden(page.getByTestId('wo-panel'));
 

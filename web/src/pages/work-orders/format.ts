@@ -88,3 +88,11 @@ export function textColourOn(hex: string): '#0b1526' | '#ffffff' {
 
 /** Progress 0..1 of produced over quantity. */
 export const progressOf = (produced: number, quantity: number) => (quantity > 0 ? Math.min(1, Math.max(0, produced / quantity)) : 0);
+
+/** How far the plan of an order reaches: its forecast end, or the end of its last planned step. */
+export function plannedReach(wo: Pick<WorkOrder, 'forecastEnd' | 'operations'>): { at: string; step: number; complete: boolean } | null {
+  if (wo.forecastEnd) return { at: wo.forecastEnd, step: wo.operations.length - 1, complete: true };
+  const planned = wo.operations.filter((o) => o.forecastEnd !== null);
+  const last = planned[planned.length - 1];
+  return last?.forecastEnd ? { at: last.forecastEnd, step: last.step, complete: false } : null;
+}

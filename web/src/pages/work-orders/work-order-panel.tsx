@@ -9,7 +9,7 @@ import { ErrorBanner, LoadFailed, Spinner } from '../../components/feedback.js';
 import { ApiError } from '../../api/client.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { OperationActions } from './operation-actions.js';
-import { STATE_LABEL, STATUS_LABEL, formatDuration, formatInstant, formatQuantity, progressOf } from './format.js';
+import { STATE_LABEL, STATUS_LABEL, formatDuration, formatInstant, formatQuantity, plannedReach, progressOf } from './format.js';
 import './work-orders.css';
 
 type Operation = WorkOrder['operations'][number];
@@ -124,7 +124,7 @@ function Summary({ wo, zone }: { wo: WorkOrder; zone: string }) {
         <div>
           <dt>Forecast end</dt>
           <dd className={wo.late ? 'text-late' : undefined} data-testid="wo-forecast-end">
-            {formatInstant(wo.forecastEnd, zone)}
+            <ForecastEnd wo={wo} zone={zone} />
           </dd>
         </div>
         <div>
@@ -138,6 +138,21 @@ function Summary({ wo, zone }: { wo: WorkOrder; zone: string }) {
       </dl>
       {wo.notes ? <p className="wo-notes">{wo.notes}</p> : null}
     </section>
+  );
+}
+
+/** The order's end; while later steps are unplanned, how far the planned ones reach (so it is not just "—"). */
+function ForecastEnd({ wo, zone }: { wo: WorkOrder; zone: string }) {
+  const reach = plannedReach(wo);
+  if (!reach) return <span className="muted">not planned</span>;
+  if (reach.complete) return <>{formatInstant(reach.at, zone)}</>;
+  return (
+    <>
+      {formatInstant(reach.at, zone)}
+      <span className="muted small wo-partial">
+        step {reach.step + 1} of {wo.operations.length}; the rest is not planned yet
+      </span>
+    </>
   );
 }
 

@@ -15,7 +15,7 @@ import { OrdersIcon } from '../../components/icons.js';
 import { useToast } from '../../components/toasts.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useSite } from '../../hooks/site.js';
-import { STATUS_LABEL, dueRisk, formatInstant, formatQuantity, progressOf } from './format.js';
+import { STATUS_LABEL, dueRisk, formatInstant, formatQuantity, plannedReach, progressOf } from './format.js';
 import { WorkOrderForm } from './work-order-form.js';
 import { WorkOrderPanel } from './work-order-panel.js';
 import './work-orders.css';
@@ -327,7 +327,9 @@ function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[
                       <span className="small muted"> {Math.round(progress * 100)} %</span>
                     </td>
                     <td className={risk === 'overdue' ? 'text-late' : undefined}>{formatInstant(wo.due, zone, now)}</td>
-                    <td className={wo.late ? 'text-late strong' : undefined}>{formatInstant(wo.forecastEnd, zone, now)}</td>
+                    <td className={wo.late ? 'text-late strong' : undefined}>
+                      <PlannedReach wo={wo} zone={zone} now={now} />
+                    </td>
                     <td>
                       <span className={`badge status-${wo.status}`}>{STATUS_LABEL[wo.status]}</span>
                     </td>
@@ -404,6 +406,17 @@ function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[
       ) : null}
       {importing ? <ImportDialog state={importing} onClose={() => setImporting(null)} /> : null}
     </div>
+  );
+}
+
+function PlannedReach({ wo, zone, now }: { wo: WorkOrder; zone: string; now: number }) {
+  const reach = plannedReach(wo);
+  if (!reach) return <span className="muted">—</span>;
+  if (reach.complete) return <>{formatInstant(reach.at, zone, now)}</>;
+  return (
+    <span className="muted" title={`Only up to step ${reach.step + 1} of ${wo.operations.length} is planned`}>
+      step {reach.step + 1}: {formatInstant(reach.at, zone, now)}
+    </span>
   );
 }
 
