@@ -138,6 +138,18 @@ describe('planning board', () => {
     await moved.click();
     await expectText(page.getByTestId('wo-history'), 'Moved on the board');
     await expectText(page.getByTestId('wo-op-where-0'), 'Line 7 · #2 in queue');
+    await page.keyboard.press('Escape');
+    await expectHidden(page.getByTestId('wo-panel'));
+
+    // within the lane: the last job dropped inside the first one goes right after it
+    const lastBox = await box(second);
+    const headBox = await box(first);
+    await dragTo(page, { x: lastBox.x + lastBox.width / 2, y: lastBox.y + lastBox.height / 2 }, { x: headBox.x + headBox.width * 0.7, y: headBox.y + headBox.height / 2 });
+    await expectQueue('line7', ['D1001', 'D1002', 'D1003']);
+    await expectVisible(watcher.getByTestId('track-line7').getByTestId('bar-D1002-0'));
+    const [a2, b2, c2] = [await box(first), await box(second), await box(moved)];
+    expect(b2.x).toBeGreaterThanOrEqual(a2.x + a2.width - 2);
+    expect(c2.x).toBeGreaterThanOrEqual(b2.x + b2.width - 2);
   });
 
   it('parks a bar by dragging it onto the parking lot, and loads from the action menu without dragging', async () => {
