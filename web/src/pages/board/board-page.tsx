@@ -11,6 +11,7 @@ import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
 import { BoardIcon } from '../../components/icons.js';
 import { useToast } from '../../components/toasts.js';
 import { useResource } from '../../hooks/use-resource.js';
+import { useLiveTopics } from '../../hooks/live-events.js';
 import { useSite } from '../../hooks/site.js';
 import { WorkOrderPanel } from '../work-orders/work-order-panel.js';
 import { formatQuantity, textColourOn } from '../work-orders/format.js';
@@ -25,6 +26,7 @@ import './board.css';
 const LIVE_TOPICS = ['schedule', 'plant', 'calendar', 'production'];
 const DEFAULT_ZOOM = 'day';
 const DRAG_THRESHOLD_PX = 6;
+const LIVE_COALESCE_MS = 150;
 
 export function BoardPage() {
   const site = useSite();
@@ -113,6 +115,27 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
+/**
+ * Refetches on live events, but once per burst: production counts from many machines arrive close
+ * together, and one board request a little later (well within a second) shows them all.
+ */
+function useCoalescedLiveReload(topics: readonly string[], reload: () => Promise<void>): void {
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useLiveTopics(topics, () => {
+    if (pending.current !== null) return;
+    pending.current = setTimeout(() => {
+      pending.current = null;
+      void reload();
+    }, LIVE_COALESCE_MS);
+  });
+  useEffect(
+    () => () => {
+      if (pending.current !== null) clearTimeout(pending.current);
+    },
+    [],
+  );
+}
+
 type DragSource = { bar: BoardBar; from: 'parking' } | { bar: BoardBar; from: 'lane'; machine: string };
 type DropTarget = ({ kind: 'lane' } & LaneDropHint) | { kind: 'parking' };
 interface DragState {
@@ -141,7 +164,8 @@ function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
     return () => clearTimeout(timer);
   }, [view, fetchWindow]);
 
-  const board = useResource(() => getBoard(group, fetchWindow.start, fetchWindow.end), [group, fetchWindow.start, fetchWindow.end], LIVE_TOPICS);
+  const board = useResource(() => getBoard(group, fetchWindow.start, fetchWindow.end), [group, fetchWindow.start, fetchWindow.end]);
+  useCoalescedLiveReload(LIVE_TOPICS, board.reload);
   // an answer for another group (the tab just changed) is not shown under this group's name
   const data = board.data?.group.key === group ? board.data : undefined;
 
