@@ -100,6 +100,11 @@ describe.each(DIALECTS)('work orders and scheduling API on %s', (dialect) => {
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     const winner = a.status === 200 ? 2000 : 3000;
     expect((await inject('GET', '/api/work-orders/K1')).body).toMatchObject({ quantity: winner, version: wo.version + 1 });
+    // a partial edit keeps the fields it does not mention
+    await inject('PATCH', '/api/work-orders/K1', { notes: 'rush', due: '2031-03-01', priority: 5, version: wo.version + 1 });
+    const edited = await inject('PATCH', '/api/work-orders/K1', { quantity: 4000, version: wo.version + 2 });
+    expect(edited.body).toMatchObject({ quantity: 4000, notes: 'rush', priority: 5 });
+    expect(edited.body.due).not.toBeNull();
   });
 
   it('flags a forecast later than the due date', async () => {

@@ -24,7 +24,18 @@ export const workOrderCreateSchema = z.object({
   notes: z.string().max(4000).default(''),
   rateMode: rateModeSchema.nullable().default(null),
 });
-export const workOrderUpdateSchema = workOrderCreateSchema.omit({ lot: true }).partial().extend({
+// built from fields WITHOUT defaults: a PATCH must leave what it omits unchanged
+export const workOrderUpdateSchema = z
+  .object({
+    product: z.string().trim().min(1, 'required'),
+    quantity: z.number().int('must be a whole number').positive('must be > 0').max(100_000_000),
+    due: dueSchema.nullable(),
+    priority: z.number().int().min(0).max(9),
+    notes: z.string().max(4000),
+    rateMode: rateModeSchema.nullable(),
+  })
+  .partial()
+  .extend({
   version: z.number().int().min(1),
   reason: z.string().max(500).optional(),
 });

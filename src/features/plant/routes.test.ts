@@ -27,20 +27,25 @@ describe.each(DIALECTS)('plant model API on %s', (dialect) => {
     const created = await inject('POST', '/api/machines', { key: 'line12', name: 'Line 12', group: 'pouching-itrak' });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ key: 'line12', enabled: true, oeeProfile: 'itrak-legacy', version: 1 });
-    const edited = await inject('PATCH', '/api/machines/line12', { name: 'Line Twelve', enabled: false, version: 1 });
+    const edited = await inject('PATCH', '/api/machines/line12', { name: 'Line Twelve', enabled: false, oeeProfile: 'iso22400', version: 1 });
     expect(edited.statusCode).toBe(200);
     expect(edited.json()).toMatchObject({ name: 'Line Twelve', enabled: false, version: 2 });
+    // a PATCH leaves what it does not mention unchanged (no defaults creep in)
+    const renamed = await inject('PATCH', '/api/machines/line12', { name: 'Line 12', version: 2 });
+    expect(renamed.json()).toMatchObject({ name: 'Line 12', enabled: false, oeeProfile: 'iso22400', version: 3 });
+    const back = await inject('PATCH', '/api/machines/line12', { name: 'Line Twelve', version: 3 });
+    expect(back.statusCode).toBe(200);
     // a second client still holding version 1 gets a conflict, and the record is unchanged
     const stale = await inject('PATCH', '/api/machines/line12', { name: 'Old tab', version: 1 });
     expect(stale.statusCode).toBe(409);
     expect(stale.json().error.code).toBe('stale_version');
     expect((await inject('GET', '/api/machines/line12')).json().name).toBe('Line Twelve');
-    expect((await inject('DELETE', '/api/machines/line12?version=2')).statusCode).toBe(204);
+    expect((await inject('DELETE', '/api/machines/line12?version=4')).statusCode).toBe(204);
     expect((await inject('GET', '/api/machines/line12')).statusCode).toBe(404);
     const history = await listAudit(t.database.db, { entity: 'machine', entityKey: 'line12' });
-    expect(history.map((h) => h.action)).toEqual(['delete', 'update', 'create']);
-    expect(history[1].before).toMatchObject({ name: 'Line 12' });
-    expect(history[1].after).toMatchObject({ name: 'Line Twelve' });
+    expect(history.map((h) => h.action)).toEqual(['delete', 'update', 'update', 'update', 'create']);
+    expect(history[3].before).toMatchObject({ name: 'Line 12' });
+    expect(history[3].after).toMatchObject({ name: 'Line Twelve' });
     expect((await verifyAuditChain(t.database.db)).brokenAt).toBeNull();
   });
 

@@ -30,7 +30,8 @@ export const processGroupSchema = z.object({
   machineCount: z.number().int().optional(),
 });
 export const processGroupCreateSchema = processGroupSchema.omit({ version: true, machineCount: true });
-export const processGroupUpdateSchema = processGroupCreateSchema.omit({ key: true }).partial().extend({ version: versionSchema });
+// Update schemas are built from fields WITHOUT defaults: a PATCH must leave what it omits unchanged.
+export const processGroupUpdateSchema = z.object({ name: nameSchema, sortOrder: z.number().int() }).partial().extend({ version: versionSchema });
 
 export const machineSchema = z.object({
   key: keySchema,
@@ -43,7 +44,17 @@ export const machineSchema = z.object({
   version: versionSchema,
 });
 export const machineCreateSchema = machineSchema.omit({ version: true });
-export const machineUpdateSchema = machineCreateSchema.omit({ key: true }).partial().extend({ version: versionSchema });
+export const machineUpdateSchema = z
+  .object({
+    name: nameSchema,
+    group: keySchema,
+    enabled: z.boolean(),
+    oeeProfile: z.string().trim().min(1).max(64),
+    dataFolder: z.string().trim().max(500).nullable(),
+    sortOrder: z.number().int(),
+  })
+  .partial()
+  .extend({ version: versionSchema });
 
 export const gateSchema = z.object({
   name: z.string().trim().min(1).max(120),
