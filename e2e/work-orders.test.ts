@@ -80,8 +80,13 @@ describe('work orders page', () => {
     await page.getByTestId('wo-row-0159100').click();
     await expectVisible(page.getByTestId('wo-panel'));
     await expectText(page.getByTestId('wo-summary'), 'RSV FIA');
+    // the due day typed is the day shown (stored as the midnight after it)
+    const typed = DateTime.fromISO(due, { zone: e2e.config.QMFG_TZ });
+    const sameYear = typed.year === DateTime.now().setZone(e2e.config.QMFG_TZ).year;
+    await expectText(page.getByTestId('wo-summary-due'), typed.toFormat(sameYear ? 'ccc d LLL' : 'ccc d LLL yyyy'));
     await page.getByTestId('wo-edit').click();
     await expectValue(page.getByTestId('wo-quantity'), '25000');
+    await expectValue(page.getByTestId('wo-due'), due);
     const other = await e2e.api<WorkOrder>('/api/work-orders/0159100', { method: 'PATCH', body: { quantity: 26_000, due: saved.due, version: saved.version } });
     expect(other.status).toBe(200);
     await page.getByTestId('wo-quantity').fill('30000');

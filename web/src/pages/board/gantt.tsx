@@ -10,7 +10,7 @@ import { useEffect, useLayoutEffect, useRef, useState, type PointerEvent as Reac
 import { DateTime } from 'luxon';
 import type { Board, BoardBar, BoardLane } from '../../api/orders.js';
 import { axisFor, panWindow, zoomWindow, type TimeWindow } from './time-scale.js';
-import { formatInstant, formatQuantity, progressOf, textColourOn } from '../work-orders/format.js';
+import { formatDue, formatInstant, formatQuantity, progressOf, textColourOn } from '../work-orders/format.js';
 import { sameOperation, type DropPlacement, type OperationRef } from './drop.js';
 
 export interface LaneDropHint {
@@ -261,7 +261,7 @@ function Lane({ lane, x, width, remPx, zone, now, onBarPointerDown, onOpen, hint
           ? planned
               .filter((bar) => bar.late && bar.due !== null && x(bar.due) >= 0 && x(bar.due) <= width)
               .map((bar) => (
-                <span key={`due-${bar.lot}/${bar.step}`} className="due-marker" style={{ left: x(bar.due as number) }} title={`Lot ${bar.lot} is due ${formatInstant(bar.due, zone, now)}`} data-testid={`due-${bar.lot}`}>
+                <span key={`due-${bar.lot}/${bar.step}`} className="due-marker" style={{ left: x(bar.due as number) }} title={`Lot ${bar.lot} is due ${formatDue(bar.due, zone, now)}`} data-testid={`due-${bar.lot}`}>
                   <span className="due-flag">DUE {bar.lot}</span>
                 </span>
               ))
@@ -368,7 +368,7 @@ function Bar({ bar, machine, x1, x2, width, remPx, zone, row, rowCount, unplanne
     `${formatQuantity(bar.produced)} of ${formatQuantity(bar.quantity)} produced`,
     `${bar.state}${bar.late ? ' · LATE' : ''}`,
     unplanned ? (held ? 'held: not planned until released' : 'not planned: no working time in the calendar') : `${formatInstant(bar.start, zone)} → ${formatInstant(bar.end, zone)}`,
-    bar.due !== null ? `due ${formatInstant(bar.due, zone)}` : 'no due date',
+    bar.due !== null ? `due ${formatDue(bar.due, zone)}` : 'no due date',
   ].join('\n');
   return (
     <div

@@ -1,9 +1,8 @@
 // The parking lot of a process group: operations on no machine yet, most urgent first. Items are
 // dragged onto a lane (or opened for the action menu); bars dragged here are parked.
 import type { PointerEvent as ReactPointerEvent, ReactNode } from 'react';
-import { DateTime } from 'luxon';
 import type { BoardBar } from '../../api/orders.js';
-import { dueRisk, formatDuration, formatInstant, formatQuantity, textColourOn } from '../work-orders/format.js';
+import { dueRisk, formatDue, formatDuration, formatQuantity, textColourOn } from '../work-orders/format.js';
 import { sameOperation, type OperationRef } from './drop.js';
 
 export function ParkingLot({ groupName, parked, zone, now, onPointerDown, onOpen, dropActive, dropArmed, moving, selected, children }: {
@@ -59,7 +58,7 @@ export function ParkingLot({ groupName, parked, zone, now, onPointerDown, onOpen
                       onOpen(bar);
                     }
                   }}
-                  aria-label={`Lot ${bar.lot}, ${bar.shortName}, ${formatQuantity(bar.quantity)} pieces, due ${formatInstant(bar.due, zone, now)}`}
+                  aria-label={`Lot ${bar.lot}, ${bar.shortName}, ${formatQuantity(bar.quantity)} pieces, due ${formatDue(bar.due, zone, now)}`}
                 >
                   <span className="parked-swatch" style={{ background: bar.color, color: textColourOn(bar.color) }} aria-hidden="true">
                     {bar.shortName.slice(0, 3)}
@@ -71,8 +70,8 @@ export function ParkingLot({ groupName, parked, zone, now, onPointerDown, onOpen
                     </span>
                   </span>
                   <span className="parked-due">
-                    <span className="parked-due-date" title={bar.due !== null ? `Due ${formatInstant(bar.due, zone, now)}` : undefined}>
-                      {bar.due !== null ? DateTime.fromMillis(bar.due, { zone }).toFormat('ccc d LLL') : <span className="muted">no due date</span>}
+                    <span className="parked-due-date" title={bar.due !== null ? `Due ${formatDue(bar.due, zone, now)}` : undefined}>
+                      {bar.due !== null ? formatDue(bar.due, zone, now) : <span className="muted">no due date</span>}
                     </span>
                     {risk === 'late' ? (
                       <span className="risk risk-late" data-testid={`parked-risk-${bar.lot}`} title="The forecast ends after the due date">

@@ -24,10 +24,30 @@ export function formatDate(value: number | string | null | undefined, zone: stri
   return DateTime.fromMillis(toMillis(value), { zone }).toFormat('d LLL yyyy');
 }
 
-/** The plant-local date "YYYY-MM-DD" of an instant (for a date input). */
+/**
+ * A due date entered as a day ("2026-12-05") is stored as the end of that plant day, i.e. the local
+ * midnight after it (the demo data uses 23:59:59.999). Such a due is that day, not the next one;
+ * any other instant is a due time.
+ */
+function dueDay(value: number | string, zone: string): { day: DateTime; timeOfDay: boolean } {
+  const at = DateTime.fromMillis(toMillis(value), { zone });
+  if (at.hour === 0 && at.minute === 0 && at.second === 0 && at.millisecond === 0) return { day: at.minus({ days: 1 }), timeOfDay: false };
+  if (at.hour === 23 && at.minute === 59 && at.second === 59) return { day: at, timeOfDay: false };
+  return { day: at, timeOfDay: true };
+}
+
+/** "Sat 5 Dec" for a due day, "Sat 5 Dec 14:00" for a due time (year added when not this year). */
+export function formatDue(value: number | string | null | undefined, zone: string, nowMs = Date.now()): string {
+  if (value === null || value === undefined) return '—';
+  const { day, timeOfDay } = dueDay(value, zone);
+  const thisYear = day.year === DateTime.fromMillis(nowMs, { zone }).year;
+  return day.toFormat(`ccc d LLL${thisYear ? '' : ' yyyy'}${timeOfDay ? ' HH:mm' : ''}`);
+}
+
+/** The plant-local due day "YYYY-MM-DD" (for a date input). */
 export function plantDate(value: number | string | null | undefined, zone: string): string {
   if (value === null || value === undefined) return '';
-  return DateTime.fromMillis(toMillis(value), { zone }).toISODate() ?? '';
+  return dueDay(value, zone).day.toISODate() ?? '';
 }
 
 /** "3 d 4 h", "5 h 10 min", "12 min" — how long until (or since) something. */

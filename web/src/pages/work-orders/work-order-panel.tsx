@@ -9,7 +9,7 @@ import { ErrorBanner, LoadFailed, Spinner } from '../../components/feedback.js';
 import { ApiError } from '../../api/client.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { OperationActions } from './operation-actions.js';
-import { STATE_LABEL, STATUS_LABEL, formatDuration, formatInstant, formatQuantity, plannedReach, progressOf } from './format.js';
+import { STATE_LABEL, STATUS_LABEL, formatDue, formatDuration, formatInstant, formatQuantity, plannedReach, progressOf } from './format.js';
 import './work-orders.css';
 
 type Operation = WorkOrder['operations'][number];
@@ -119,7 +119,7 @@ function Summary({ wo, zone }: { wo: WorkOrder; zone: string }) {
         </div>
         <div>
           <dt>Due</dt>
-          <dd data-testid="wo-due">{formatInstant(wo.due, zone)}</dd>
+          <dd data-testid="wo-summary-due">{formatDue(wo.due, zone)}</dd>
         </div>
         <div>
           <dt>Forecast end</dt>

@@ -15,7 +15,7 @@ import { OrdersIcon } from '../../components/icons.js';
 import { useToast } from '../../components/toasts.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useSite } from '../../hooks/site.js';
-import { STATUS_LABEL, dueRisk, formatInstant, formatQuantity, plannedReach, progressOf } from './format.js';
+import { STATUS_LABEL, dueRisk, formatDue, formatInstant, formatQuantity, plannedReach, progressOf } from './format.js';
 import { WorkOrderForm } from './work-order-form.js';
 import { WorkOrderPanel } from './work-order-panel.js';
 import './work-orders.css';
@@ -326,7 +326,7 @@ function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[
                       </span>
                       <span className="small muted"> {Math.round(progress * 100)} %</span>
                     </td>
-                    <td className={risk === 'overdue' ? 'text-late' : undefined}>{formatInstant(wo.due, zone, now)}</td>
+                    <td className={risk === 'overdue' ? 'text-late' : undefined}>{formatDue(wo.due, zone, now)}</td>
                     <td className={wo.late ? 'text-late strong' : undefined}>
                       <PlannedReach wo={wo} zone={zone} now={now} />
                     </td>
