@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
+import { ROLES } from './features/plant/schemas.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -11,6 +12,29 @@ export class ConfigError extends Error {
 const boolish = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const roleList = z
+  .string()
+  .transform((v) => v.split(',').map((r) => r.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(ROLES, { message: `must be a comma-separated list of roles (${ROLES.join(', ')})` })));
+
+/** "qmfg-admins=admin,qmfg-quality=quality": claim value → role, first match wins. */
+const roleMap = z.string().transform((v, ctx) => {
+  const pairs: { claim: string; role: (typeof ROLES)[number] }[] = [];
+  for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const at = part.lastIndexOf('=');
+    const claim = part.slice(0, at).trim();
+    const role = part.slice(at + 1).trim();
+    if (at <= 0 || !(ROLES as readonly string[]).includes(role)) {
+      ctx.addIssue({ code: 'custom', message: `"${part}" is not claim-value=role (roles: ${ROLES.join(', ')})` });
+      return z.NEVER;
+    }
+    pairs.push({ claim, role: role as (typeof ROLES)[number] });
+  }
+  return pairs;
+});
+
+const optionalUrl = z.string().refine((v) => v === '' || /^https?:\/\/[^/]/.test(v), { message: 'must be empty or an http(s) URL' });
 
 const configSchema = z.object({
   DATABASE_URL: z
@@ -43,7 +67,36 @@ const configSchema = z.object({
     .default('qmfg')
     .refine((v) => v.length > 0 && !/[#+]/.test(v), { message: 'must be a topic prefix without wildcards, e.g. qmfg' }),
   QMFG_MQTT_CLIENT_ID: z.string().default(''),
+  // ---- sign-in, sessions, single sign-on (features/auth)
+  QMFG_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  QMFG_IDLE_EXEMPT_ROLES: roleList.default(['viewer']),
+  QMFG_SESSION_HOURS: z.coerce.number().int().min(1).max(168).default(12),
+  QMFG_LOGIN_MAX_FAILURES: z.coerce.number().int().min(3).max(20).default(5),
+  QMFG_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  QMFG_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  QMFG_PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(12),
+  QMFG_PASSWORD_COST: z.coerce.number().int().min(10).max(20).default(16),
+  QMFG_COOKIE_SECURE: z.enum(['auto', '0', '1']).default('auto'),
+  QMFG_PUBLIC_URL: optionalUrl.default(''),
+  QMFG_ADMIN_USERNAME: z.string().trim().max(120).default(''),
+  QMFG_ADMIN_PASSWORD: z.string().max(256).default(''),
+  OIDC_ISSUER: optionalUrl.default(''),
+  OIDC_CLIENT_ID: z.string().default(''),
+  OIDC_CLIENT_SECRET: z.string().default(''),
+  OIDC_SCOPES: z.string().default('openid profile email'),
+  OIDC_ROLE_CLAIM: z.string().min(1).default('groups'),
+  OIDC_ROLE_MAP: roleMap.default([]),
+  OIDC_DEFAULT_ROLE: z.union([z.literal(''), z.enum(ROLES)]).default(''),
+  OIDC_ALLOW_HTTP: boolish.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+}).superRefine((c, ctx) => {
+  if (c.OIDC_ISSUER && !c.OIDC_CLIENT_ID) ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_ID'], message: 'is required when OIDC_ISSUER is set' });
+  if (c.OIDC_ISSUER.startsWith('http:') && !c.OIDC_ALLOW_HTTP) {
+    ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER'], message: 'must be https (OIDC_ALLOW_HTTP=1 allows http for a provider on a trusted local network)' });
+  }
+  // the path names the empty one, so the error message never echoes a password
+  if (c.QMFG_ADMIN_USERNAME && !c.QMFG_ADMIN_PASSWORD) ctx.addIssue({ code: 'custom', path: ['QMFG_ADMIN_PASSWORD'], message: 'is required when QMFG_ADMIN_USERNAME is set' });
+  if (!c.QMFG_ADMIN_USERNAME && c.QMFG_ADMIN_PASSWORD) ctx.addIssue({ code: 'custom', path: ['QMFG_ADMIN_USERNAME'], message: 'is required when QMFG_ADMIN_PASSWORD is set' });
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -3,6 +3,7 @@ import type { MachineTable, ProcessGroupTable, ProductTable, RoutingStepTable, S
 import type { CalendarWeekTable, HolidayTable } from './tables/calendar.js';
 import type { AuditHeadTable, AuditLogTable } from './tables/audit.js';
 import type { OperationTable, WorkOrderTable } from './tables/orders.js';
+import type { GatePassTable, OidcFlowTable, SessionTable, SignatureTable, UserTable } from './tables/auth.js';
 import type {
   CycleTable, GapDayTable, GapTable, HourCountTable, IngestErrorTable, IngestFileTable, LotCountTable, MachineStateTable, MinuteCountTable,
   MqttMessageTable, OeeProfileTable, OeeProfileVersionTable, StopReasonTable,
@@ -21,6 +22,11 @@ export interface Database {
   audit_head: AuditHeadTable;
   work_orders: WorkOrderTable;
   operations: OperationTable;
+  users: UserTable;
+  sessions: SessionTable;
+  oidc_flows: OidcFlowTable;
+  signatures: SignatureTable;
+  gate_passes: GatePassTable;
   cycles: CycleTable;
   ingest_files: IngestFileTable;
   ingest_errors: IngestErrorTable;

@@ -5,11 +5,13 @@ import type { Db } from './database.js';
 import * as foundation from './migrations/20261125_01_foundation.js';
 import * as workOrders from './migrations/20261125_02_work_orders.js';
 import * as machineData from './migrations/20261125_03_machine_data.js';
+import * as auth from './migrations/20261125_04_auth.js';
 
 const migrations: Record<string, Migration> = {
   '20261125_01_foundation': foundation,
   '20261125_02_work_orders': workOrders,
   '20261125_03_machine_data': machineData,
+  '20261125_04_auth': auth,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, Raw
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import type { Db, DialectName } from '../db/database.js';
-import type { Who } from '../features/audit/who.js';
+import type { SignatureIntent, Who } from '../features/audit/who.js';
 import type { EventHub } from './events.js';
 
 /** Fastify instance with zod as type provider: route handlers get typed params, query and body. */
@@ -16,8 +16,11 @@ export interface AppDeps {
   events: EventHub;
 }
 
-/** Who is making the request (user once signed in) and from where, for the audit trail. */
+/**
+ * Who is making the request (the signed-in user, see features/auth/access.ts), from where, and the
+ * electronic signature they gave for it, if the route is a signed one — for the audit trail.
+ */
 export function whoOf(request: FastifyRequest, reason?: string | null): Who {
-  const user = (request as FastifyRequest & { user?: { username: string } }).user;
-  return { actor: user?.username ?? 'anonymous', source: request.ip, reason: reason ?? null };
+  const { user, signatureIntent } = request as FastifyRequest & { user?: { username: string } | null; signatureIntent?: SignatureIntent | null };
+  return { actor: user?.username ?? 'anonymous', source: request.ip, reason: reason ?? null, ...(signatureIntent ? { signature: signatureIntent } : {}) };
 }

@@ -1,6 +1,7 @@
 // Append-only audit trail. There is deliberately no update or delete function here.
 import { createHash } from 'node:crypto';
 import type { Executor, Tx } from '../../db/database.js';
+import type { SignatureIntent } from './who.js';
 
 export interface AuditInput {
   actor: string;
@@ -11,6 +12,19 @@ export interface AuditInput {
   after?: unknown;
   reason?: string | null;
   source?: string | null;
+  /** an electronic signature for this change (comes in with a spread `Who`) */
+  signature?: SignatureIntent;
+}
+
+/** Records a signature in the transaction of its audit entry; provided by features/auth/signatures.ts. */
+export type SignatureRecorder = (
+  trx: Tx,
+  intent: SignatureIntent,
+  entry: { entity: string; entityKey: string; action: string; at: number; auditHash: string },
+) => Promise<number>;
+let signatureRecorder: SignatureRecorder | null = null;
+export function setSignatureRecorder(recorder: SignatureRecorder): void {
+  signatureRecorder = recorder;
 }
 
 export interface AuditEntry {
@@ -60,6 +74,12 @@ export async function appendAudit(trx: Tx, input: AuditInput, at = Date.now()): 
   });
   await trx.insertInto('audit_log').values({ ...row, hash }).execute();
   await trx.updateTable('audit_head').set({ hash }).where('id', '=', 1).execute();
+  const signature = input.signature;
+  if (signature && signature.recordedId === undefined && signature.auditEntity === input.entity) {
+    // a signed change must never commit unsigned: no recorder is a programming error, not a skip
+    if (!signatureRecorder) throw new Error('an electronic signature was given but no signature recorder is registered');
+    signature.recordedId = await signatureRecorder(trx, signature, { entity: input.entity, entityKey: input.entityKey, action: input.action, at, auditHash: hash });
+  }
 }
 
 export interface AuditFilter {

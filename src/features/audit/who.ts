@@ -4,6 +4,26 @@ export interface Who {
   source?: string | null;
   /** why — required for regulated changes */
   reason?: string | null;
+  /** an electronic signature the signer gave for this change (password already checked) */
+  signature?: SignatureIntent;
+}
+
+/**
+ * A verified electronic signature waiting for the audit entry of its change: appendAudit records
+ * it, in the same transaction, bound to the record as it is at that moment (features/auth/signatures.ts).
+ */
+export interface SignatureIntent {
+  userId: number;
+  username: string;
+  printedName: string;
+  role: string;
+  meaning: string;
+  /** the first audit entry of this entity in the change carries the signature */
+  auditEntity: string;
+  /** the record the signature is bound to, when it is not the audit entry's own entity and key */
+  subject?: { entity: string; key: string };
+  /** set once recorded: the id of the signature row */
+  recordedId?: number;
 }
 
 export const SYSTEM: Who = { actor: 'system', source: 'qmfg' };

@@ -1,0 +1,29 @@
+// Wires authentication into the app: cookies, the login rate limit, the access-control hooks, and
+// housekeeping of expired sessions. Runs before any route is registered (the hooks see them all).
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../../server/context.js';
+import { registerAccessControl } from './access.js';
+import * as repo from './repository.js';
+// registers the signature recorder with the audit trail
+import './signatures.js';
+
+const HOUSEKEEPING_MS = 10 * 60_000;
+
+export async function registerAuth(app: FastifyInstance, { db, config }: Pick<AppDeps, 'db' | 'config'>): Promise<void> {
+  await app.register(fastifyCookie);
+  // per-route limits only (the login route declares its own); per client address
+  await app.register(fastifyRateLimit, { global: false, keyGenerator: (request) => request.ip });
+  registerAccessControl(app, {
+    db,
+    config,
+    cookies: { secure: config.QMFG_COOKIE_SECURE, sessionHours: config.QMFG_SESSION_HOURS },
+    publicUrl: config.QMFG_PUBLIC_URL,
+  });
+  const timer = setInterval(() => {
+    repo.deleteExpired(db, Date.now()).catch((error: unknown) => app.log.warn({ err: error }, 'could not delete expired sessions'));
+  }, HOUSEKEEPING_MS);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
+}

@@ -1,0 +1,154 @@
+// REST for signing in and out (/api/auth), single sign-on, users (/api/users) and signatures.
+import { z } from 'zod';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App, AppDeps } from '../../server/context.js';
+import { whoOf } from '../../server/context.js';
+import { Unauthorized } from '../../core/errors.js';
+import { clearSessionCookies, setSessionCookies, SESSION_COOKIE, type CookiePolicy } from './access.js';
+import { OidcService, redirectUriFor, safeReturnTo, SsoFailed } from './oidc.js';
+import { permissionsOf } from './permissions.js';
+import {
+  authConfigSchema, loginBodySchema, meSchema, passwordChangeSchema, passwordResetSchema, signatureQuery, signatureViewSchema, userCreateSchema, userIdParams,
+  userSchema, userUpdateSchema, type Me,
+} from './schemas.js';
+import * as service from './service.js';
+import { signaturesOf } from './signatures.js';
+
+const OIDC_COOKIE = 'qmfg_oidc';
+const OIDC_COOKIE_PATH = '/api/auth/oidc';
+
+export async function authRoutes(app: App, { db, config }: AppDeps): Promise<void> {
+  const ctx: service.AuthContext = { db, config };
+  const cookies: CookiePolicy = { secure: config.QMFG_COOKIE_SECURE, sessionHours: config.QMFG_SESSION_HOURS };
+  const oidc = new OidcService(config);
+  const tags = ['auth'];
+  const meta = (req: FastifyRequest): service.RequestMeta => ({ source: req.ip, userAgent: req.headers['user-agent'] ?? null });
+
+  const meOf = (user: service.SignedIn['user'], method: string, expiresAt: number, csrfToken?: string): Me => {
+    const sessionUser = service.toSessionUser(user, method);
+    const idle = service.idleLimitMs(config, sessionUser.role);
+    return {
+      user: sessionUser,
+      permissions: permissionsOf(sessionUser.role),
+      idleSeconds: idle === null ? null : idle / 1000,
+      expiresAt: new Date(expiresAt).toISOString(),
+      ...(csrfToken ? { csrfToken } : {}),
+    };
+  };
+  const signedIn = (req: FastifyRequest) => {
+    if (!req.user || !req.authSession) throw new Unauthorized('Sign in first.');
+    return { user: req.user, session: req.authSession };
+  };
+
+  app.get('/api/auth/config', { config: { public: true }, schema: { tags, response: { 200: authConfigSchema } } }, () => ({
+    sso: oidc.enabled,
+    passwordMinLength: config.QMFG_PASSWORD_MIN_LENGTH,
+    idleMinutes: config.QMFG_IDLE_MINUTES,
+  }));
+
+  app.post(
+    '/api/auth/login',
+    {
+      config: { public: true, rateLimit: { max: config.QMFG_LOGIN_RATE_PER_MINUTE, timeWindow: 60_000 } },
+      schema: { tags, body: loginBodySchema, response: { 200: meSchema } },
+    },
+    async (req, reply) => {
+      const { user, session } = await service.login(ctx, req.body, meta(req), req.cookies[SESSION_COOKIE]);
+      setSessionCookies(req, reply, session, cookies);
+      return meOf(user, 'password', session.expiresAt, session.csrfToken);
+    },
+  );
+
+  app.get('/api/auth/me', { config: { authenticated: true, allowDuringPasswordChange: true }, schema: { tags, response: { 200: meSchema } } }, (req) => {
+    const { session } = signedIn(req);
+    return meOf(session.row, req.user?.method ?? 'password', session.expiresAt);
+  });
+
+  app.post('/api/auth/logout', { config: { authenticated: true, allowDuringPasswordChange: true }, schema: { tags } }, async (req, reply) => {
+    const { session } = signedIn(req);
+    await service.logout(ctx, whoOf(req), session.row, session.idHash);
+    clearSessionCookies(req, reply, cookies);
+    return reply.code(204).send();
+  });
+
+  app.post(
+    '/api/auth/logout-all',
+    { config: { authenticated: true, allowDuringPasswordChange: true }, schema: { tags, response: { 200: z.object({ sessionsEnded: z.number() }) } } },
+    async (req, reply) => {
+      const { session } = signedIn(req);
+      const ended = await service.logoutEverywhere(ctx, whoOf(req), session.row);
+      clearSessionCookies(req, reply, cookies);
+      return { sessionsEnded: ended };
+    },
+  );
+
+  app.post('/api/auth/password', { config: { authenticated: true, allowDuringPasswordChange: true }, schema: { tags, body: passwordChangeSchema } }, async (req, reply) => {
+    const { user, session } = signedIn(req);
+    await service.changePassword(ctx, whoOf(req), user.id, session.idHash, req.body.currentPassword, req.body.newPassword);
+    return reply.code(204).send();
+  });
+
+  // ---- single sign-on
+
+  const ssoError = (reply: FastifyReply, error: unknown) => {
+    const code = error instanceof SsoFailed ? error.code : 'provider_error';
+    app.log.warn({ err: error }, 'single sign-on failed');
+    return reply.redirect(`/login?sso_error=${encodeURIComponent(code)}`, 303);
+  };
+  const origin = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
+
+  app.get(
+    '/api/auth/oidc/start',
+    { config: { public: true }, schema: { tags, querystring: z.object({ returnTo: z.string().max(500).optional() }) } },
+    async (req, reply) => {
+      try {
+        const { url, flowId } = await oidc.start(db, redirectUriFor(config.QMFG_PUBLIC_URL, origin(req)), safeReturnTo(req.query.returnTo));
+        reply.setCookie(OIDC_COOKIE, flowId, { httpOnly: true, sameSite: 'lax', secure: cookies.secure === '1' || (cookies.secure === 'auto' && req.protocol === 'https'), path: OIDC_COOKIE_PATH, maxAge: 600 });
+        return reply.redirect(url, 303);
+      } catch (error) {
+        return ssoError(reply, error);
+      }
+    },
+  );
+
+  app.get('/api/auth/oidc/callback', { config: { public: true }, schema: { tags, hide: true } }, async (req, reply) => {
+    const flowId = req.cookies[OIDC_COOKIE];
+    reply.clearCookie(OIDC_COOKIE, { path: OIDC_COOKIE_PATH });
+    try {
+      const callbackUrl = new URL(req.url, redirectUriFor(config.QMFG_PUBLIC_URL, origin(req)));
+      const { identity, returnTo } = await oidc.finish(db, flowId, callbackUrl);
+      const { session } = await service.signInWithOidc(ctx, identity, meta(req), req.cookies[SESSION_COOKIE]);
+      setSessionCookies(req, reply, session, cookies);
+      return reply.redirect(returnTo, 303);
+    } catch (error) {
+      return ssoError(reply, error);
+    }
+  });
+
+  // ---- users (administrators)
+
+  const userTags = ['users'];
+  const admin = { permission: 'users:admin' as const };
+  app.get('/api/users', { config: admin, schema: { tags: userTags, response: { 200: z.array(userSchema) } } }, () => service.listUserViews(ctx));
+  app.get('/api/users/:id', { config: admin, schema: { tags: userTags, params: userIdParams, response: { 200: userSchema } } }, (req) => service.getUserView(ctx, req.params.id));
+  app.post('/api/users', { config: admin, schema: { tags: userTags, body: userCreateSchema, response: { 201: userSchema } } }, async (req, reply) =>
+    reply.code(201).send(await service.createUser(ctx, whoOf(req, req.body.reason), req.body)),
+  );
+  app.patch('/api/users/:id', { config: admin, schema: { tags: userTags, params: userIdParams, body: userUpdateSchema, response: { 200: userSchema } } }, (req) =>
+    service.updateUser(ctx, whoOf(req, req.body.reason), signedIn(req).user.id, req.params.id, req.body),
+  );
+  app.post('/api/users/:id/password', { config: admin, schema: { tags: userTags, params: userIdParams, body: passwordResetSchema, response: { 200: userSchema } } }, (req) =>
+    service.resetPassword(ctx, whoOf(req, req.body.reason), req.params.id, req.body.password, req.body.reason),
+  );
+  app.post('/api/users/:id/sign-out', { config: admin, schema: { tags: userTags, params: userIdParams, response: { 200: z.object({ sessionsEnded: z.number() }) } } }, async (req) => ({
+    sessionsEnded: await service.endSessionsOf(ctx, whoOf(req), req.params.id),
+  }));
+
+  // ---- signatures of a record, each checked against the record as it is now
+
+  app.get(
+    '/api/signatures',
+    { config: { permission: 'plant:read' }, schema: { tags: ['signatures'], querystring: signatureQuery, response: { 200: z.array(signatureViewSchema) } } },
+    (req) => signaturesOf(db, req.query.entity, [req.query.key]),
+  );
+}

@@ -1,0 +1,163 @@
+// Electronically signed steps of a work order: passing the gate after a step (QC release, supervisor
+// sign-off — the signer must hold the gate's role) and closing the whole work order. The signature
+// itself comes in with `who.signature` (checked by the route) and is recorded by the audit entry
+// of the change, in the same transaction, bound to the record as it is after the change.
+import { z } from 'zod';
+import type { Executor, Tx } from '../../db/database.js';
+import { Conflict, Forbidden, Invalid, NotFound, StaleVersion } from '../../core/errors.js';
+import { appendAudit } from '../audit/repository.js';
+import type { Who } from '../audit/who.js';
+import * as authRepo from '../auth/repository.js';
+import { signatureViewSchema } from '../auth/schemas.js';
+import { viewSignatures } from '../auth/signatures.js';
+import * as plantRepo from '../plant/repository.js';
+import { replan } from './planner.js';
+import * as repo from './repository.js';
+import { getWorkOrderView, queueState, type OrdersContext } from './service.js';
+import type { WorkOrder } from './schemas.js';
+
+export const gateSignOffSchema = z.object({
+  step: z.number(),
+  gateName: z.string(),
+  role: z.string(),
+  hours: z.number(),
+  /** the step the gate follows is done: the gate can be signed */
+  ready: z.boolean(),
+  passedAt: z.string().nullable(),
+  signature: signatureViewSchema.nullable(),
+});
+export const signOffsSchema = z.object({
+  lot: z.string(),
+  gates: z.array(gateSignOffSchema),
+  /** signatures of the work order itself (closing it) */
+  signatures: z.array(signatureViewSchema),
+});
+export const signedActionSchema = z.object({
+  version: z.number().int().min(1).optional(),
+  reason: z.string().max(500).optional(),
+});
+export type SignOffs = z.infer<typeof signOffsSchema>;
+
+const requireSignature = (who: Who) => {
+  if (!who.signature) throw Invalid.field('body.signature', 'this step needs your electronic signature');
+  return who.signature;
+};
+
+async function requireWorkOrder(trx: Executor, lot: string, version?: number): Promise<repo.WorkOrderRow> {
+  const wo = await repo.getWorkOrder(trx, lot);
+  if (!wo) throw new NotFound('work order', lot);
+  if (version !== undefined && wo.version !== version) throw new StaleVersion('work order', lot, version, wo.version);
+  return wo;
+}
+
+/** The gates of a work order's routing, whether each is passed, and by whose signature. */
+export async function getSignOffs(db: Executor, lot: string): Promise<SignOffs> {
+  const wo = await requireWorkOrder(db, lot);
+  const [product, ops, passes, woSignatureRows] = await Promise.all([
+    plantRepo.getProduct(db, wo.product_key),
+    repo.listOperations(db, [lot]),
+    authRepo.listGatePasses(db, lot),
+    authRepo.listSignatures(db, { entity: 'work-order', entityKeys: [lot] }),
+  ]);
+  const gateSignatureRows = await authRepo.listSignatures(db, { ids: passes.map((p) => p.signature_id) });
+  const gateSignatures = new Map((await viewSignatures(db, gateSignatureRows)).map((s) => [s.id, s]));
+  const gates = (product?.routing ?? []).flatMap((routingStep, step) => {
+    if (!routingStep.gate) return [];
+    const pass = passes.find((p) => p.step === step);
+    const op = ops.find((o) => o.step === step);
+    return [{
+      step,
+      gateName: routingStep.gate.name,
+      role: routingStep.gate.role,
+      hours: routingStep.gate.hours,
+      ready: op?.state === 'done',
+      passedAt: pass ? new Date(pass.passed_at).toISOString() : null,
+      signature: pass ? (gateSignatures.get(pass.signature_id) ?? null) : null,
+    }];
+  });
+  return { lot, gates, signatures: await viewSignatures(db, woSignatureRows) };
+}
+
+/**
+ * Passes the gate after step `step`: that step must be done, the gate not yet passed, and the signer
+ * must hold the role the routing names for the gate (a QC release is signed by quality).
+ */
+export async function passGate(ctx: OrdersContext, who: Who, lot: string, step: number, input: z.infer<typeof signedActionSchema>): Promise<SignOffs> {
+  const signature = requireSignature(who);
+  const now = (ctx.now ?? Date.now)();
+  await ctx.db.transaction().execute(async (trx) => {
+    const wo = await requireWorkOrder(trx, lot, input.version);
+    const product = await plantRepo.getProduct(trx, wo.product_key);
+    const gate = product?.routing[step]?.gate;
+    if (!gate) throw new Conflict(`step ${step} of work order '${lot}' has no gate to sign`);
+    const op = (await repo.listOperations(trx, [lot])).find((o) => o.step === step);
+    if (!op) throw new NotFound('operation', `${lot}/${step}`);
+    if (op.state !== 'done') throw new Conflict(`the ${gate.name} gate after step ${step} opens once that step is done (it is ${op.state})`);
+    if ((await authRepo.listGatePasses(trx, lot)).some((p) => p.step === step)) throw new Conflict(`the ${gate.name} gate after step ${step} is already passed`);
+    if (signature.role !== gate.role) throw new Forbidden(`the ${gate.name} gate is signed by the ${gate.role} role; yours is ${signature.role}`);
+    signature.subject = { entity: 'operation-gate', key: `${lot}/${step}` };
+    await appendAudit(trx, {
+      ...who,
+      reason: input.reason ?? who.reason,
+      entity: 'work-order',
+      entityKey: lot,
+      action: 'pass-gate',
+      before: { step, gate: gate.name, passed: false },
+      after: { step, gate: gate.name, passed: true, meaning: signature.meaning, signer: signature.printedName },
+    }, now);
+    if (signature.recordedId === undefined) throw new Error('the gate signature was not recorded');
+    await authRepo.insertGatePass(trx, { lot, step, passed_at: now, signature_id: signature.recordedId });
+  });
+  return getSignOffs(ctx.db, lot);
+}
+
+/** Positions 0..n-1 and states of a machine's queue after operations left it. */
+async function renumberQueue(trx: Tx, machine: string): Promise<void> {
+  const queue = await repo.machineQueue(trx, machine);
+  for (const [position, op] of queue.entries()) {
+    const state = queueState(op, position);
+    if (op.position !== position || op.state !== state) await repo.updateOperation(trx, op.lot, op.step, { position, state });
+  }
+}
+
+/**
+ * Closes a work order: every operation not yet done is marked done now (leaving its machine's
+ * queue), and the completed record is signed. Signing an already completed work order records the
+ * signature only.
+ */
+export async function closeWorkOrder(ctx: OrdersContext, who: Who, lot: string, input: z.infer<typeof signedActionSchema>): Promise<WorkOrder> {
+  const signature = requireSignature(who);
+  const now = (ctx.now ?? Date.now)();
+  return ctx.db.transaction().execute(async (trx) => {
+    const wo = await requireWorkOrder(trx, lot, input.version);
+    if ((await authRepo.listSignatures(trx, { entity: 'work-order', entityKeys: [lot] })).some((s) => s.action === 'close-work-order' && s.record_version === wo.version)) {
+      throw new Conflict(`work order '${lot}' is already closed and signed at this version`);
+    }
+    const ops = await repo.listOperations(trx, [lot]);
+    const open = ops.filter((o) => o.state !== 'done');
+    for (const op of open) {
+      await repo.updateOperation(trx, lot, op.step, {
+        state: 'done',
+        position: null,
+        actual_start: op.actual_start ?? op.forecast_start ?? now,
+        actual_end: now,
+        forecast_start: null,
+        forecast_end: null,
+        late: 0,
+      });
+    }
+    for (const machine of new Set(open.filter((o) => o.state !== 'parked' && o.machine_key).map((o) => o.machine_key as string))) await renumberQueue(trx, machine);
+    if (!(await repo.bumpWorkOrder(trx, lot, wo.version, {}, now))) throw new StaleVersion('work order', lot, wo.version, wo.version + 1);
+    await appendAudit(trx, {
+      ...who,
+      reason: input.reason ?? who.reason,
+      entity: 'work-order',
+      entityKey: lot,
+      action: 'close-work-order',
+      before: { openSteps: open.map((o) => ({ step: o.step, state: o.state })) },
+      after: { status: 'done', meaning: signature.meaning, signer: signature.printedName },
+    }, now);
+    await replan(trx, ctx.zone, now);
+    return getWorkOrderView(trx, lot);
+  });
+}
