@@ -1,6 +1,5 @@
 // Data of the planning board for one process group and a time window: lanes (machines) with their
 // bars, the parking lot of the group, and the non-working time to shade.
-import { z } from 'zod';
 import type { Executor } from '../../db/database.js';
 import { NotFound } from '../../core/errors.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
@@ -8,33 +7,8 @@ import * as plantRepo from '../plant/repository.js';
 import { cachedWorkingTime } from './planner.js';
 import * as repo from './repository.js';
 
-export const boardBarSchema = z.object({
-  lot: z.string(),
-  step: z.number(),
-  product: z.string(),
-  shortName: z.string(),
-  color: z.string(),
-  quantity: z.number(),
-  produced: z.number(),
-  state: z.string(),
-  position: z.number().nullable(),
-  start: z.number().nullable(),
-  end: z.number().nullable(),
-  late: z.boolean(),
-  due: z.number().nullable(),
-  version: z.number(),
-});
-export const boardSchema = z.object({
-  group: z.object({ key: z.string(), name: z.string() }),
-  from: z.number(),
-  to: z.number(),
-  now: z.number(),
-  lanes: z.array(z.object({ machine: z.string(), name: z.string(), enabled: z.boolean(), bars: z.array(boardBarSchema) })),
-  parked: z.array(boardBarSchema),
-  nonWorking: z.array(z.object({ start: z.number(), end: z.number() })),
-});
-export type Board = z.infer<typeof boardSchema>;
-export type BoardBar = z.infer<typeof boardBarSchema>;
+export { boardBarSchema, boardSchema, type Board, type BoardBar } from './schemas.js';
+import type { Board, BoardBar } from './schemas.js';
 
 export async function getBoard(db: Executor, zone: string, groupKey: string, from: number, to: number, now: number): Promise<Board> {
   const group = await plantRepo.getGroup(db, groupKey);

@@ -111,6 +111,46 @@ export const workOrderListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(5000).default(500),
 });
 
+// ---- planning board (GET /api/schedule/board): instants as epoch ms
+export const boardBarSchema = z.object({
+  lot: z.string(),
+  step: z.number(),
+  product: z.string(),
+  shortName: z.string(),
+  color: z.string(),
+  quantity: z.number(),
+  produced: z.number(),
+  state: z.string(),
+  position: z.number().nullable(),
+  start: z.number().nullable(),
+  end: z.number().nullable(),
+  late: z.boolean(),
+  due: z.number().nullable(),
+  version: z.number(),
+});
+export const boardSchema = z.object({
+  group: z.object({ key: z.string(), name: z.string() }),
+  from: z.number(),
+  to: z.number(),
+  now: z.number(),
+  lanes: z.array(z.object({ machine: z.string(), name: z.string(), enabled: z.boolean(), bars: z.array(boardBarSchema) })),
+  parked: z.array(boardBarSchema),
+  nonWorking: z.array(z.object({ start: z.number(), end: z.number() })),
+});
+export type Board = z.infer<typeof boardSchema>;
+export type BoardBar = z.infer<typeof boardBarSchema>;
+
+// ---- spreadsheet import (POST /api/work-orders/import)
+export const importRowErrorSchema = z.object({
+  /** row as Excel shows it: the header is row 1 */
+  row: z.number().int(),
+  field: z.string(),
+  message: z.string(),
+});
+export const importResultSchema = z.object({ imported: z.number().int(), errors: z.array(importRowErrorSchema) });
+export type ImportRowError = z.infer<typeof importRowErrorSchema>;
+export type ImportResult = z.infer<typeof importResultSchema>;
+
 export type WorkOrderCreate = z.infer<typeof workOrderCreateSchema>;
 export type WorkOrderUpdate = z.infer<typeof workOrderUpdateSchema>;
 export type WorkOrder = z.infer<typeof workOrderSchema>;

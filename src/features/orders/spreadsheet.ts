@@ -14,15 +14,8 @@ export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsh
 /** A plant's order book is about a thousand lots; more in one file is almost surely the wrong file. */
 export const MAX_IMPORT_ROWS = 5000;
 
-export const importRowErrorSchema = z.object({
-  /** row as Excel shows it: the header is row 1 */
-  row: z.number().int(),
-  field: z.string(),
-  message: z.string(),
-});
-export const importResultSchema = z.object({ imported: z.number().int(), errors: z.array(importRowErrorSchema) });
-export type ImportRowError = z.infer<typeof importRowErrorSchema>;
-export type ImportResult = z.infer<typeof importResultSchema>;
+export { importRowErrorSchema, importResultSchema, type ImportRowError, type ImportResult } from './schemas.js';
+import type { ImportRowError, ImportResult } from './schemas.js';
 
 /** "row 4, quantity: must be > 0" — how a row error reads in a message. */
 export const describeRowError = (e: ImportRowError): string => `row ${e.row}, ${e.field}: ${e.message}`;

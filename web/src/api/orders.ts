@@ -2,46 +2,15 @@
 // typed by the schemas the server validates with.
 import { z } from 'zod';
 import {
-  workOrderSchema, type WorkOrder, type WorkOrderCreate, type WorkOrderListQuery, type WorkOrderUpdate,
+  boardSchema, importResultSchema, workOrderSchema, type Board, type ImportResult, type WorkOrder, type WorkOrderCreate, type WorkOrderListQuery,
+  type WorkOrderUpdate,
 } from '../../../src/features/orders/schemas.js';
-import type { Board } from '../../../src/features/orders/board.js';
 import type { AuditEntry } from '../../../src/features/audit/repository.js';
-import type { ImportResult } from '../../../src/features/orders/spreadsheet.js';
 import { ApiError, normaliseFieldPath, requestJson, requestVoid, type FieldErrors } from './client.js';
 
-/*
- * The board's schema lives in src/features/orders/board.ts next to the query that builds it, a module
- * that also pulls in the repositories (Kysely, node:crypto). Importing it here would drag server code
- * into the browser bundle, so the browser checks the answer with this copy; `satisfies` keeps the
- * two in step at compile time (a renamed or retyped field on the server fails `tsc` here).
- */
-const boardBarSchema = z.object({
-  lot: z.string(),
-  step: z.number(),
-  product: z.string(),
-  shortName: z.string(),
-  color: z.string(),
-  quantity: z.number(),
-  produced: z.number(),
-  state: z.string(),
-  position: z.number().nullable(),
-  start: z.number().nullable(),
-  end: z.number().nullable(),
-  late: z.boolean(),
-  due: z.number().nullable(),
-  version: z.number(),
-});
-const boardSchema = z.object({
-  group: z.object({ key: z.string(), name: z.string() }),
-  from: z.number(),
-  to: z.number(),
-  now: z.number(),
-  lanes: z.array(z.object({ machine: z.string(), name: z.string(), enabled: z.boolean(), bars: z.array(boardBarSchema) })),
-  parked: z.array(boardBarSchema),
-  nonWorking: z.array(z.object({ start: z.number(), end: z.number() })),
-}) satisfies z.ZodType<Board>;
 
-export type { Board, BoardBar } from '../../../src/features/orders/board.js';
+
+export type { Board, BoardBar } from '../../../src/features/orders/schemas.js';
 export type BoardLane = Board['lanes'][number];
 
 /** What the history of a work order shows: the audit trail's entries for that lot. */
@@ -95,11 +64,7 @@ export const getBoard = (group: string, from: number, to: number) =>
 
 // ---- spreadsheets: import, template, export (src/features/orders/io-routes.ts) ----
 
-// spreadsheet.ts (which holds the server's schema) imports csv-parse and ExcelJS: checked copy, as above
-const importResultSchema = z.object({
-  imported: z.number(),
-  errors: z.array(z.object({ row: z.number(), field: z.string(), message: z.string() })),
-}) satisfies z.ZodType<ImportResult>;
+
 
 export const templateUrl = '/api/work-orders/template.xlsx';
 export const exportUrl = (format: 'xlsx' | 'csv', filters: WorkOrderFilters) => `/api/work-orders/export.${format}${filtersQuery(filters)}`;
