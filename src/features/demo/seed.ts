@@ -12,6 +12,7 @@ import { listAudit } from '../audit/repository.js';
 import { iterateDays } from '../../core/sensor/index.js';
 import { afterIngest, ingestorFor, summarizeResults, type IngestFileResult, type Publisher } from '../machine-data/ingest.js';
 import { bufferSource } from '../machine-data/sources.js';
+import { ensureInitialUsers, type InitialLogin } from '../auth/service.js';
 
 export interface SeedResult {
   seeded: boolean;
@@ -107,4 +108,15 @@ export async function seedDemoMachineData(
   // re-plans when demo lots matched operations, and publishes 'production' so open screens refetch
   await afterIngest(db, zone, options.events ?? null, summary, options.now);
   return { files: results.length, cycles: summary.cycles, ms: Date.now() - started };
+}
+
+// ---- users -------------------------------------------------------------------------------------
+
+/**
+ * Sign-in accounts for a database that has none: with the demo, one user per role (user name = the
+ * role) with a generated password, returned so that the start-up banner prints it once; with
+ * QMFG_DEMO=0 none, except the administrator named by QMFG_ADMIN_USERNAME/QMFG_ADMIN_PASSWORD.
+ */
+export async function seedUsers(db: Db, config: Config, demo: boolean): Promise<InitialLogin[]> {
+  return ensureInitialUsers(db, config, demo);
 }
