@@ -169,8 +169,10 @@ describe('analytics', () => {
     expect(productivity.rowCount).toBe(1 + api.machines[0].series.length);
     const busiest = api.machines[0].series.reduce((best, bucket) => (bucket.parts > best.parts ? bucket : best));
     const busiestRow = api.machines[0].series.indexOf(busiest) + 2;
-    expect(productivity.getRow(busiestRow).getCell('parts').value).toBe(busiest.parts);
-    expect(productivity.getRow(2).getCell('from').value).toBe('2022-10-11 00:00:00');
+    // columns: Machine, From, To, Cycles, Parts, …
+    expect(productivity.getRow(1).getCell(5).value).toBe('Parts');
+    expect(productivity.getRow(busiestRow).getCell(5).value).toBe(busiest.parts);
+    expect(productivity.getRow(2).getCell(2).value).toBe('2022-10-11 00:00:00');
   });
 
   it('records a stop reason from the stops table; the Pareto and the API have it', async () => {
@@ -274,7 +276,8 @@ describe('machines page', () => {
     const today = DateTime.fromMillis(now, { zone }).startOf('day');
     const oee = await e2e.api<OeeResponse>(`/api/oee?machine=line9&from=${today.toMillis()}&to=${Math.floor(now / 60_000) * 60_000 + 60_000}`);
     expect(oee.status).toBe(200);
-    await expectText(page.getByTestId('machine-oee-line9'), formatPercent(oee.body.machines[0].totals.oee));
+    const before = oee.body.machines[0].totals;
+    await expectText(page.getByTestId('machine-oee-line9'), before.oee !== null ? formatPercent(before.oee) : before.cycles > 0 ? 'Not measurable yet' : 'No production yet today');
     let documents = 0;
     page.on('request', (request) => {
       if (request.resourceType() === 'document') documents++;
@@ -296,6 +299,9 @@ describe('machines page', () => {
     await expectText(page.getByTestId('machine-state-line9'), 'Running');
     await expectText(page.getByTestId('machine-lot-line9'), '424242');
     await expectText(page.getByTestId('machine-product-line9'), 'Flu A/B');
+    const after = await e2e.api<OeeResponse>(`/api/oee?machine=line9&from=${today.toMillis()}&to=${Math.floor(Date.now() / 60_000) * 60_000 + 60_000}`);
+    expect(after.body.machines[0].totals.parts).toBe(before.parts + cycles);
+    await expectText(page.getByTestId('machine-oee-line9'), formatPercent(after.body.machines[0].totals.oee));
     expect(documents).toBe(0);
   });
 });

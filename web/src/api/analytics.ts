@@ -1,13 +1,14 @@
 // Endpoints of machine data and OEE (/api/oee, /api/stops, /api/production, /api/ingest), typed by
 // the schemas the server validates with.
 import { z } from 'zod';
+import { lotsResponseSchema, uploadResponseSchema, type IngestResultView, type LotCount } from '../../../src/features/machine-data/schemas.js';
 import {
-  oeeResponseSchema, profileSchema, stopsResponseSchema,
+  oeeResponseSchema, profileSchema, stopSchema, stopsResponseSchema,
   type GroupBy, type MachineOee, type OeeBucket, type OeeResponse, type ProfileView, type Stop, type StopsResponse,
 } from '../../../src/features/oee/schemas.js';
-import { ApiError, requestJson, requestVoid } from './client.js';
+import { ApiError, requestJson } from './client.js';
 
-export type { GroupBy, MachineOee, OeeBucket, OeeResponse, ProfileView, Stop, StopsResponse };
+export type { GroupBy, IngestResultView, LotCount, MachineOee, OeeBucket, OeeResponse, ProfileView, Stop, StopsResponse };
 /** A result of the OEE engine (the totals of a window, or one bucket's). */
 export type OeeResult = MachineOee['totals'];
 
@@ -39,44 +40,21 @@ export function listStops(query: { machine: string; from: number; to: number; mi
 }
 
 export const setStopReason = (machine: string, startMs: number, body: { reason: string | null; comment: string | null }) =>
-  requestVoid('PUT', `/api/stops/${encodeURIComponent(machine)}/${startMs}`, body);
+  requestJson('PUT', `/api/stops/${encodeURIComponent(machine)}/${startMs}`, stopSchema, body);
 
 export const listProfiles = () => requestJson('GET', '/api/oee/profiles', z.array(profileSchema));
 
-const lotSchema = z.object({
-  machine: z.string(),
-  lot: z.string(),
-  item: z.string(),
-  cycles: z.number(),
-  parts: z.number(),
-  reworks: z.number(),
-  firstAt: z.number(),
-  lastAt: z.number(),
-});
-export type LotCount = z.infer<typeof lotSchema>;
-
 export function listLots(query: { machines: readonly string[]; from: number; to: number }) {
   const params = windowParams(query.machines, query.from, query.to);
-  return requestJson('GET', `/api/production/lots?${params}`, z.object({ lots: z.array(lotSchema) }));
+  return requestJson('GET', `/api/production/lots?${params}`, lotsResponseSchema);
 }
-
-const uploadResultSchema = z.object({
-  file: z.string(),
-  cycles: z.number(),
-  errors: z.array(z.object({ line: z.number(), message: z.string() })),
-  errorCount: z.number(),
-  alreadyImported: z.boolean(),
-  skippedBytes: z.number(),
-  warnings: z.array(z.string()),
-});
-export type UploadFileResult = z.infer<typeof uploadResultSchema>;
 
 /**
  * Uploads one sensor file for a machine (multipart), reporting the bytes sent. One request per
  * file, so that each file has its own progress bar and its own result even when another fails.
  * XMLHttpRequest because fetch cannot report upload progress.
  */
-export function uploadSensorFile(machine: string, file: File, onProgress: (fraction: number) => void): Promise<UploadFileResult> {
+export function uploadSensorFile(machine: string, file: File, onProgress: (fraction: number) => void): Promise<IngestResultView> {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open('POST', `/api/ingest/upload?machine=${encodeURIComponent(machine)}`);
@@ -97,7 +75,7 @@ export function uploadSensorFile(machine: string, file: File, onProgress: (fract
         reject(new ApiError(error?.message ?? `The server answered ${request.status}`, request.status, error?.code ?? `http_${request.status}`));
         return;
       }
-      const parsed = z.object({ files: z.array(uploadResultSchema) }).safeParse(body);
+      const parsed = uploadResponseSchema.safeParse(body);
       const result = parsed.success ? parsed.data.files[0] : undefined;
       if (!result) {
         reject(new ApiError(`The server's answer to the upload of ${file.name} did not have the expected shape.`, request.status, 'bad_response'));

@@ -119,7 +119,7 @@ function Facts({ result }: { result: OeeResult }) {
     ['MTBF', formatDuration(result.mtbfSeconds), 'fact-mtbf'],
     ['MTTR', formatDuration(result.mttrSeconds), 'fact-mttr'],
     ['Loading time', formatDuration(result.loadingSeconds), 'fact-loading'],
-    ['Rate while running', result.averageRatePerMinute === null ? '–' : `${formatDecimal(result.averageRatePerMinute)}/min`, 'fact-rate'],
+    ['Run rate', result.averageRatePerMinute === null ? '–' : `${formatDecimal(result.averageRatePerMinute)}/min`, 'fact-rate'],
   ];
   return (
     <dl className="facts" data-testid="facts">
@@ -160,7 +160,7 @@ export function AnalyticsDashboard() {
   // nothing picked yet: start with the first machine of the first process group
   const firstMachine = plant.data?.sections[0]?.machines.find((m) => m.enabled)?.key ?? plant.data?.sections[0]?.machines[0]?.key;
   useEffect(() => {
-    if (query.machines.length === 0 && firstMachine) setParams(queryParams({ ...query, machines: [firstMachine] }), { replace: true });
+    if (!query.machinesChosen && firstMachine) setParams(queryParams({ ...query, machines: [firstMachine] }), { replace: true });
   }, [query, firstMachine, setParams]);
 
   const resolved = site.data && plant.data ? resolveWindow(query, zone, now, plant.data.calendar) : null;
@@ -303,17 +303,15 @@ export function AnalyticsDashboard() {
 
           {data.oee.length > 1 ? (
             <>
-              <div className="analytics-grid grid-2">
-                <ComparisonTable rows={data.oee.map((m) => ({ key: m.machine, name: nameOf(m.machine), totals: m.totals }))} csvName={`${stem}-machines`} />
-                <section className="panel analytics-card">
-                  <header className="card-header">
-                    <h2>OEE, A, P, Q by machine</h2>
-                  </header>
-                  <div className="chart-box chart-medium">
-                    <ComparisonBars machines={data.oee.map((m) => ({ name: nameOf(m.machine), totals: m.totals }))} />
-                  </div>
-                </section>
-              </div>
+              <ComparisonTable rows={data.oee.map((m) => ({ key: m.machine, name: nameOf(m.machine), totals: m.totals }))} csvName={`${stem}-machines`} />
+              <section className="panel analytics-card">
+                <header className="card-header">
+                  <h2>OEE, A, P, Q by machine</h2>
+                </header>
+                <div className="chart-box chart-short">
+                  <ComparisonBars machines={data.oee.map((m) => ({ name: nameOf(m.machine), totals: m.totals }))} />
+                </div>
+              </section>
               <div className="focus-tabs" role="tablist" aria-label="Machine the details below are for">
                 <span className="control-label">Details for</span>
                 {data.oee.map((m) => (
@@ -351,7 +349,7 @@ export function AnalyticsDashboard() {
                 <ProductionChart series={focusResult.series} groupBy={groupBy} zone={zone} standardRatePerHour={standardRate} />
               </div>
             </section>
-            <section className="panel analytics-card">
+            <section className="panel analytics-card pie-card">
               <header className="card-header">
                 <h2>Stop time by duration</h2>
               </header>
@@ -391,24 +389,22 @@ export function AnalyticsDashboard() {
             />
           </div>
 
-          <div className="analytics-grid grid-2">
-            <StopsTable
-              stops={focusStops.stops.slice().sort((a, b) => b.seconds - a.seconds).slice(0, STOPS_SHOWN)}
-              classes={focusResult.totals.stops.classes}
-              zone={zone}
-              csvName={`${stem}-${focusResult.machine}-stops`}
-              truncated={focusStops.truncated || focusStops.stops.length > STOPS_SHOWN}
-              onSave={saveReason}
-            />
-            <LotTable
-              lots={data.lots}
-              products={plant.data?.products ?? []}
-              machineNames={machineNames}
-              zone={zone}
-              csvName={`${stem}-lots`}
-              showMachine={data.oee.length > 1}
-            />
-          </div>
+          <StopsTable
+            stops={focusStops.stops.slice().sort((a, b) => b.seconds - a.seconds).slice(0, STOPS_SHOWN)}
+            classes={focusResult.totals.stops.classes}
+            zone={zone}
+            csvName={`${stem}-${focusResult.machine}-stops`}
+            truncated={focusStops.truncated || focusStops.stops.length > STOPS_SHOWN}
+            onSave={saveReason}
+          />
+          <LotTable
+            lots={data.lots}
+            products={plant.data?.products ?? []}
+            machineNames={machineNames}
+            zone={zone}
+            csvName={`${stem}-lots`}
+            showMachine={data.oee.length > 1}
+          />
         </div>
       ) : null}
       {pageDrag ? (

@@ -20,14 +20,17 @@ export function formatDecimal(value: number | null | undefined): string {
 /** 75 → "1 min 15 s", 5400 → "1 h 30 min", 12.3 → "12.3 s". */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return '–';
-  if (seconds < 60) return `${oneDecimal.format(seconds)} s`;
-  const totalMinutes = Math.floor(seconds / 60);
+  if (seconds < 59.95) return `${oneDecimal.format(seconds)} s`;
+  // round once, then split: 2639.6 s is "44 min", never "43 min 60 s"
+  const whole = Math.round(seconds);
+  const totalMinutes = Math.floor(whole / 60);
   if (totalMinutes < 60) {
-    const rest = Math.round(seconds - totalMinutes * 60);
+    const rest = whole - totalMinutes * 60;
     return rest ? `${totalMinutes} min ${rest} s` : `${totalMinutes} min`;
   }
-  const hours = Math.floor(totalMinutes / 60);
-  const minutes = totalMinutes % 60;
+  const wholeMinutes = Math.round(seconds / 60);
+  const hours = Math.floor(wholeMinutes / 60);
+  const minutes = wholeMinutes % 60;
   return minutes ? `${integer.format(hours)} h ${minutes} min` : `${integer.format(hours)} h`;
 }
 

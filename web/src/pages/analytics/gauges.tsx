@@ -3,7 +3,7 @@
 // be trusted (the engine's warnings, or a ratio outside 0–100 %).
 import { useMemo } from 'react';
 import type { OeeResult } from '../../api/analytics.js';
-import { CHART_COLORS, EChart, chartFontSize, type ChartOption } from './echarts.js';
+import { CHART_COLORS, EChart, type ChartOption } from './echarts.js';
 import { formatPercent } from './format.js';
 import { KPI_LABELS, KPI_TARGETS, kpiStatus, type KpiKey, type KpiStatus } from './targets.js';
 
@@ -20,19 +20,19 @@ const STATUS_COLOR: Record<KpiStatus, string> = {
 function gaugeOption(value: number | null, target: number, status: KpiStatus): ChartOption {
   const percent = value === null ? 0 : Math.max(0, Math.min(100, value * 100));
   const common = { type: 'gauge' as const, startAngle: 210, endAngle: -30, min: 0, max: 100, radius: '96%', center: ['50%', '58%'] };
-  const fontSize = chartFontSize();
   return {
     animation: false,
     series: [
       {
         ...common,
-        progress: { show: value !== null, width: 18, itemStyle: { color: STATUS_COLOR[status] } },
+        // always shown (0 when not measurable): ECharts' gauge throws when an update turns progress on
+        progress: { show: true, width: 18, itemStyle: { color: STATUS_COLOR[status] } },
         axisLine: { lineStyle: { width: 18, color: [[1, '#e4e8ef']] } },
         pointer: { show: false },
         axisTick: { show: false },
         splitLine: { show: false },
-        splitNumber: 2,
-        axisLabel: { distance: 24, color: CHART_COLORS.muted, fontSize: fontSize * 0.8, formatter: (v: number) => (v === 0 || v === 100 ? `${v}` : '') },
+        // the number is HTML in the middle of the ring (see .kpi-value): no scale labels to collide with it
+        axisLabel: { show: false },
         detail: { show: false },
         title: { show: false },
         data: [{ value: percent }],

@@ -89,12 +89,36 @@ export function MachineLiveStatus({ machine, live, now, zone }: { machine: Machi
         </span>
       </div>
       <div className="live-oee">
-        <span className="live-oee-label">OEE today</span>
-        <span className={`live-oee-value live-${status}`} data-testid={`machine-oee-${machine.key}`}>
-          {formatPercent(oee)}
-        </span>
-        <span className="live-oee-target">target {formatPercent(KPI_TARGETS.oee)}</span>
+        <div className="live-oee-head">
+          <span className="live-oee-label">OEE today</span>
+          <span className="live-oee-target">target {formatPercent(KPI_TARGETS.oee)}</span>
+        </div>
+        {oee === null ? (
+          <span className="live-oee-none" data-testid={`machine-oee-${machine.key}`}>
+            {today && today.cycles > 0 ? 'Not measurable yet' : 'No production yet today'}
+          </span>
+        ) : (
+          <span className={`live-oee-value live-${status}`} data-testid={`machine-oee-${machine.key}`}>
+            {formatPercent(oee)}
+          </span>
+        )}
       </div>
+      {today && oee !== null ? (
+        <dl className="live-apq">
+          <div>
+            <dt>A</dt>
+            <dd>{formatPercent(today.availability)}</dd>
+          </div>
+          <div>
+            <dt>P</dt>
+            <dd>{formatPercent(today.performance)}</dd>
+          </div>
+          <div>
+            <dt>Q</dt>
+            <dd>{formatPercent(today.quality)}</dd>
+          </div>
+        </dl>
+      ) : null}
       <dl className="live-facts">
         <div>
           <dt>Lot</dt>
@@ -109,12 +133,6 @@ export function MachineLiveStatus({ machine, live, now, zone }: { machine: Machi
         <div>
           <dt>Parts today</dt>
           <dd>{formatCount(today?.parts ?? 0)}</dd>
-        </div>
-        <div>
-          <dt>A · P · Q</dt>
-          <dd>
-            {formatPercent(today?.availability ?? null)} · {formatPercent(today?.performance ?? null)} · {formatPercent(today?.quality ?? null)}
-          </dd>
         </div>
       </dl>
     </div>

@@ -96,10 +96,8 @@ export function ShiftTable({ shifts, zone, csvName, note }: { shifts: readonly O
   const columns: DisplayColumn<OeeResult>[] = [
     { key: 'shift', header: 'Shift', value: (r) => spreadsheetTime(Date.parse(r.from), zone), render: (r) => `${formatInstant(Date.parse(r.from), zone, 'ccc d LLL HH:mm')}–${formatInstant(Date.parse(r.to), zone, 'HH:mm')}` },
     { key: 'parts', header: 'Parts', numeric: true, value: (r) => r.parts, render: (r) => formatCount(r.parts) },
-    { key: 'reworks', header: 'Reworks', numeric: true, value: (r) => r.reworks, render: (r) => formatCount(r.reworks) },
     { key: 'stops', header: 'Stops', numeric: true, value: (r) => r.stops.count, render: (r) => formatCount(r.stops.count) },
     { key: 'stopSeconds', header: 'Stop time', numeric: true, value: (r) => r.stops.seconds, render: (r) => formatDuration(r.stops.seconds) },
-    { key: 'rate', header: 'Rate /min', numeric: true, value: (r) => r.averageRatePerMinute, render: (r) => formatDecimal(r.averageRatePerMinute) },
     ...ratioColumns<OeeResult>((r) => r),
   ];
   // shifts without any planned time or data say nothing: leave them out
@@ -137,7 +135,7 @@ export function LotTable({ lots, products, machineNames, zone, csvName, showMach
     { key: 'product', header: 'Product', value: (l) => productOf(l.item)?.name ?? null, render: (l) => productOf(l.item)?.name ?? <span className="muted">Unknown item</span> },
     { key: 'parts', header: 'Parts', numeric: true, value: (l) => l.parts, render: (l) => formatCount(l.parts) },
     { key: 'reworks', header: 'Reworks', numeric: true, value: (l) => l.reworks, render: (l) => formatCount(l.reworks) },
-    { key: 'good', header: 'Good', numeric: true, value: (l) => l.parts - l.reworks, render: (l) => formatCount(l.parts - l.reworks) },
+    { key: 'good', header: 'Good', numeric: true, value: (l) => l.good, render: (l) => formatCount(l.good) },
     { key: 'cycles', header: 'Cycles', numeric: true, value: (l) => l.cycles, render: (l) => formatCount(l.cycles) },
     { key: 'first', header: 'First', value: (l) => spreadsheetTime(l.firstAt, zone), render: (l) => formatInstant(l.firstAt, zone) },
     { key: 'last', header: 'Last', value: (l) => spreadsheetTime(l.lastAt, zone), render: (l) => formatInstant(l.lastAt, zone) },
@@ -145,7 +143,7 @@ export function LotTable({ lots, products, machineNames, zone, csvName, showMach
   return (
     <DataTable
       title="Lots"
-      subtitle="Counts per lot in this window (lot 0 = empty pockets without a lot)"
+      subtitle="Whole-lot totals of the lots that ran in this window (lot 0 = empty pockets without a lot)"
       columns={columns}
       rows={lots}
       rowKey={(l) => `${l.machine}|${l.lot}`}
@@ -167,7 +165,16 @@ export interface ComparisonRow {
 
 export function ComparisonTable({ rows, csvName }: { rows: readonly ComparisonRow[]; csvName: string }) {
   const columns: DisplayColumn<ComparisonRow>[] = [
-    { key: 'machine', header: 'Machine', value: (r) => r.key, render: (r) => <strong>{r.name}</strong> },
+    {
+      key: 'machine',
+      header: 'Machine',
+      value: (r) => r.key,
+      render: (r) => (
+        <>
+          <strong>{r.name}</strong> <span className="muted small">{r.totals.profile}</span>
+        </>
+      ),
+    },
     ...ratioColumns<ComparisonRow>((r) => r.totals),
     { key: 'parts', header: 'Parts', numeric: true, value: (r) => r.totals.parts, render: (r) => formatCount(r.totals.parts) },
     { key: 'reworks', header: 'Reworks', numeric: true, value: (r) => r.totals.reworks, render: (r) => formatCount(r.totals.reworks) },
@@ -176,7 +183,6 @@ export function ComparisonTable({ rows, csvName }: { rows: readonly ComparisonRo
     { key: 'mtbf', header: 'MTBF', numeric: true, value: (r) => r.totals.mtbfSeconds, render: (r) => formatDuration(r.totals.mtbfSeconds) },
     { key: 'mttr', header: 'MTTR', numeric: true, value: (r) => r.totals.mttrSeconds, render: (r) => formatDuration(r.totals.mttrSeconds) },
     { key: 'rate', header: 'Rate /min', numeric: true, value: (r) => r.totals.averageRatePerMinute, render: (r) => formatDecimal(r.totals.averageRatePerMinute) },
-    { key: 'profile', header: 'Profile', value: (r) => r.totals.profile },
   ];
   return (
     <DataTable

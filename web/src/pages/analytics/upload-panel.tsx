@@ -4,14 +4,14 @@
 import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import type { Machine } from '../../../../src/features/plant/schemas.js';
 import { errorMessage } from '../../api/client.js';
-import { uploadSensorFile, type UploadFileResult } from '../../api/analytics.js';
+import { uploadSensorFile, type IngestResultView } from '../../api/analytics.js';
 import { formatCount } from './format.js';
 
 type UploadState =
   | { status: 'waiting' }
   | { status: 'uploading'; fraction: number }
   | { status: 'processing' }
-  | { status: 'done'; result: UploadFileResult }
+  | { status: 'done'; result: IngestResultView }
   | { status: 'failed'; message: string };
 
 interface UploadItem {

@@ -29,6 +29,8 @@ export const MAX_WINDOW_MS = 366 * MS_PER_DAY;
 
 export interface AnalyticsQuery {
   machines: string[];
+  /** false when the URL names no machines at all (a first visit): the page picks a default */
+  machinesChosen: boolean;
   preset: WindowPreset;
   /** custom window, plant-local "YYYY-MM-DDTHH:mm" (what <input type="datetime-local"> holds) */
   from: string;
@@ -46,6 +48,7 @@ export function parseQuery(params: URLSearchParams): AnalyticsQuery {
   const groupBy = params.get('by');
   return {
     machines: (params.get('machines') ?? '').split(',').map((key) => key.trim()).filter(Boolean),
+    machinesChosen: params.has('machines'),
     preset: (WINDOW_PRESETS as readonly string[]).includes(preset ?? '') ? (preset as WindowPreset) : 'today',
     from: params.get('from') ?? '',
     to: params.get('to') ?? '',
@@ -58,7 +61,8 @@ export function parseQuery(params: URLSearchParams): AnalyticsQuery {
 /** The URL parameters of a view; defaults are left out so that URLs stay short. */
 export function queryParams(query: AnalyticsQuery): URLSearchParams {
   const params = new URLSearchParams();
-  if (query.machines.length) params.set('machines', query.machines.join(','));
+  // an empty choice stays in the URL ("machines="): the user cleared it, no default should come back
+  params.set('machines', query.machines.join(','));
   params.set('window', query.preset);
   if (query.preset === 'custom') {
     if (query.from) params.set('from', query.from);
