@@ -5,7 +5,7 @@ import { DIALECTS } from '../../testing/databases.js';
 import { listAudit, verifyAuditChain } from '../audit/repository.js';
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from './access.js';
 import * as repo from './repository.js';
-import { sha256 } from './service.js';
+import { clearSessionCache, sha256 } from './service.js';
 import { cookieFrom, createAuthTestApp, createTestUser, injectAs, sessionHeaders, signIn, type AuthTestApp, type TestUser } from './test-support.js';
 
 // a route every signed-in role may read (plant:read)
@@ -117,8 +117,10 @@ describe.each(DIALECTS)('sign-in and sessions on %s', (dialect) => {
     const user = await createTestUser(t.database.db, 'operator');
     const session = await signIn(raw, user);
     const idHash = sha256(session.sessionId);
-    const age = async (minutes: number) =>
-      t.database.db.updateTable('sessions').set({ last_seen_at: Date.now() - minutes * 60_000 }).where('id_hash', '=', idHash).execute();
+    const age = async (minutes: number) => {
+      await t.database.db.updateTable('sessions').set({ last_seen_at: Date.now() - minutes * 60_000 }).where('id_hash', '=', idHash).execute();
+      clearSessionCache(); // the row was edited behind the service's back
+    };
     await age(14);
     expect((await raw({ method: 'GET', url: READ, headers: { cookie: session.cookie, 'x-qmfg-background': '1' } })).statusCode).toBe(200);
     const row = await repo.getSessionWithUser(t.database.db, idHash);
@@ -135,8 +137,10 @@ describe.each(DIALECTS)('sign-in and sessions on %s', (dialect) => {
     const session = await signIn(raw, user);
     const idHash = sha256(session.sessionId);
     await t.database.db.updateTable('sessions').set({ last_seen_at: Date.now() - 5 * 3_600_000 }).where('id_hash', '=', idHash).execute();
+    clearSessionCache();
     expect((await raw({ method: 'GET', url: READ, headers: { cookie: session.cookie } })).statusCode).toBe(200);
     await t.database.db.updateTable('sessions').set({ expires_at: Date.now() - 1 }).where('id_hash', '=', idHash).execute();
+    clearSessionCache();
     expect((await raw({ method: 'GET', url: READ, headers: { cookie: session.cookie } })).statusCode).toBe(401);
   });
 

@@ -135,6 +135,19 @@ export function idleLimitMs(config: AuthConfig, role: string): number | null {
   return (config.QMFG_IDLE_EXEMPT_ROLES as readonly string[]).includes(role) ? null : config.QMFG_IDLE_MINUTES * MINUTE;
 }
 
+/**
+ * Sessions read in the last second, so that a burst of requests (a screen loading, live refreshes)
+ * costs one database read, not one each. Every change of a session or user made by this process
+ * clears it at once; a change made by another instance is seen within SESSION_CACHE_MS.
+ */
+const SESSION_CACHE_MS = 1000;
+const SESSION_CACHE_MAX = 10_000;
+const sessionCache = new Map<string, { found: repo.SessionWithUser; at: number; db: Executor }>();
+/** Forgets every cached session (after any change to sessions or users; tests that edit rows directly). */
+export function clearSessionCache(): void {
+  sessionCache.clear();
+}
+
 export type SessionCheck =
   | { ok: true; user: repo.UserRow; session: repo.SessionRow }
   | { ok: false; reason: 'unknown' | 'expired' | 'idle' | 'inactive' };
@@ -146,13 +159,23 @@ export type SessionCheck =
  */
 export async function checkSession(ctx: AuthContext, sessionId: string, active: boolean): Promise<SessionCheck> {
   const idHash = sha256(sessionId);
-  const found = await repo.getSessionWithUser(ctx.db, idHash);
-  if (!found) return { ok: false, reason: 'unknown' };
   const now = clock(ctx);
+  const cached = sessionCache.get(idHash);
+  let found: repo.SessionWithUser | undefined;
+  if (cached && now - cached.at < SESSION_CACHE_MS && cached.db === ctx.db) found = cached.found;
+  else {
+    found = await repo.getSessionWithUser(ctx.db, idHash);
+    if (found) {
+      if (sessionCache.size >= SESSION_CACHE_MAX) sessionCache.clear();
+      sessionCache.set(idHash, { found, at: now, db: ctx.db });
+    } else sessionCache.delete(idHash);
+  }
+  if (!found) return { ok: false, reason: 'unknown' };
   const { session, user } = found;
   const idle = idleLimitMs(ctx.config, user.role);
   const reason = user.active !== 1 ? 'inactive' : session.expires_at <= now ? 'expired' : idle !== null && now - session.last_seen_at > idle ? 'idle' : null;
   if (reason) {
+    sessionCache.delete(idHash);
     await repo.deleteSession(ctx.db, idHash);
     return { ok: false, reason };
   }
@@ -224,6 +247,7 @@ export async function login(
     await userAudit(trx, who, username, 'sign-in', null, { method: 'password' });
     return created;
   });
+  clearSessionCache();
   return { user, session };
 }
 
@@ -240,15 +264,18 @@ export async function logout(ctx: AuthContext, who: Who, user: repo.UserRow, ses
     await repo.deleteSession(trx, sessionIdHash);
     await userAudit(trx, who, user.username, 'sign-out', null, null);
   });
+  clearSessionCache();
 }
 
 /** Ends every session of the user, on every device (this one included). */
 export async function logoutEverywhere(ctx: AuthContext, who: Who, user: repo.UserRow): Promise<number> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const ended = await repo.deleteSessionsOfUser(trx, user.id);
-    await userAudit(trx, who, user.username, 'sign-out-everywhere', null, { sessions: ended });
-    return ended;
+  const ended = await ctx.db.transaction().execute(async (trx) => {
+    const count = await repo.deleteSessionsOfUser(trx, user.id);
+    await userAudit(trx, who, user.username, 'sign-out-everywhere', null, { sessions: count });
+    return count;
   });
+  clearSessionCache();
+  return ended;
 }
 
 /** The user's own password change: the current password is required; other sessions end. */
@@ -275,6 +302,7 @@ export async function changePassword(ctx: AuthContext, who: Who, userId: number,
     const ended = await repo.deleteSessionsOfUser(trx, user.id, sessionIdHash);
     await userAudit(trx, who, user.username, 'password-change', null, { otherSessionsEnded: ended });
   });
+  clearSessionCache();
 }
 
 // ---- electronic signatures
@@ -368,6 +396,7 @@ export async function updateUser(ctx: AuthContext, who: Who, actorId: number, id
     });
     return after;
   });
+  clearSessionCache();
   return toUserView(updated, now);
 }
 
@@ -386,6 +415,7 @@ export async function resetPassword(ctx: AuthContext, who: Who, id: number, pass
     await userAudit(trx, { ...who, reason: reason ?? who.reason }, user.username, 'password-reset', null, { mustChange: true });
     return (await repo.getUserById(trx, id))!;
   });
+  clearSessionCache();
   return toUserView(updated, now);
 }
 
@@ -393,11 +423,13 @@ export async function resetPassword(ctx: AuthContext, who: Who, id: number, pass
 export async function endSessionsOf(ctx: AuthContext, who: Who, id: number): Promise<number> {
   const user = await repo.getUserById(ctx.db, id);
   if (!user) throw new NotFound('user', String(id));
-  return ctx.db.transaction().execute(async (trx) => {
-    const ended = await repo.deleteSessionsOfUser(trx, id);
-    await userAudit(trx, who, user.username, 'sessions-ended', null, { sessions: ended });
-    return ended;
+  const ended = await ctx.db.transaction().execute(async (trx) => {
+    const count = await repo.deleteSessionsOfUser(trx, id);
+    await userAudit(trx, who, user.username, 'sessions-ended', null, { sessions: count });
+    return count;
   });
+  clearSessionCache();
+  return ended;
 }
 
 // ---- single sign-on
@@ -449,6 +481,7 @@ export async function signInWithOidc(ctx: AuthContext, identity: OidcIdentity, m
     await userAudit(trx, { ...who, actor: user.username }, user.username, 'sign-in', null, { method: 'oidc', issuer: identity.issuer });
     return { user, session };
   }).then((result) => {
+    clearSessionCache();
     if ('refused' in result) throw new Forbidden('This account has been deactivated; ask an administrator.');
     return result;
   });
