@@ -200,9 +200,17 @@ export function packGaps(flat: readonly number[]): Buffer {
   return buffer;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+
 /** The inverse of packGaps; copies into an aligned array (drivers hand out Buffers at any offset). */
 export function unpackGaps(data: Uint8Array): Float64Array {
   if (data.byteLength % 16 !== 0) throw new Error(`packed gaps of ${data.byteLength} bytes: not a whole number of (start, end) pairs`);
+  if (LITTLE_ENDIAN) {
+    // a byte copy into fresh (aligned) memory, read as doubles: no per-value decoding
+    const copy = new Uint8Array(data.byteLength);
+    copy.set(data);
+    return new Float64Array(copy.buffer);
+  }
   const values = new Float64Array(data.byteLength / 8);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   for (let i = 0; i < values.length; i++) values[i] = view.getFloat64(i * 8, true);

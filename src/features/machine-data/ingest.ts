@@ -369,7 +369,7 @@ export class Ingestor {
           now,
         );
         if (!moved) throw new Conflict(`${machine}: file #${batch.fileId} was imported by someone else at the same time; run the import again to continue`);
-        await repo.insertCycles(trx, cycleRows(machine, batch.fileId, batch.cycles, derived.reworks));
+        await repo.insertCycles(trx, machine, batch.fileId, batch.cycles, derived.reworks);
         await repo.insertGaps(trx, machine, derived.gaps);
         await repo.appendGapDays(trx, machine, gapsByDay(derived.gaps));
         await repo.addMinuteCounts(trx, machine, derived.minutes);
@@ -415,15 +415,6 @@ export class Ingestor {
       for (const serial of await repo.lotPartSerials(trx, machine, cycle.lot)) cache.registry.isRework(cycle.lot, serial);
     }
   }
-}
-
-function cycleRows(machine: string, fileId: number, cycles: readonly Cycle[], reworks: Uint8Array): unknown[][] {
-  const rows: unknown[][] = new Array(cycles.length);
-  for (let i = 0; i < cycles.length; i++) {
-    const c = cycles[i];
-    rows[i] = [machine, c.at, c.item, c.lot, c.serial, c.part ? 1 : 0, reworks[i], fileId, c.line];
-  }
-  return rows;
 }
 
 export function sha256Hex(bytes: Buffer): string {

@@ -22,8 +22,12 @@ const numOrNull = (value: unknown): number | null => (value === null || value ==
 
 /** Parameters per statement stay well under SQLite's 32 766 (and PostgreSQL's 65 535) limit. */
 const MAX_PARAMETERS = 30_000;
-/** Measured on SQLite with 85k cycles: ~250 rows per statement beats both single rows and huge statements. */
-const ROWS_PER_STATEMENT = 250;
+/**
+ * Rows per INSERT. SQLite (in process, a statement is prepared per query): ~250 measured best for
+ * 85k cycles, beating single rows and huge statements. PostgreSQL/MySQL pay a round trip per
+ * statement: bigger ones win.
+ */
+const ROWS_PER_STATEMENT = { sqlite: 250, postgres: 500, mysql: 500 } as const;
 const insertSqlCache = new Map<string, string>();
 
 type BulkTable = 'cycles' | 'gaps' | 'ingest_errors' | 'mqtt_messages';
@@ -34,11 +38,28 @@ type BulkTable = 'cycles' | 'gaps' | 'ingest_errors' | 'mqtt_messages';
  * `rows` are positional, in `columns` order.
  */
 export async function bulkInsert(db: Executor, table: BulkTable, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
-  if (rows.length === 0) return;
+  await bulkInsertWith(db, table, columns, rows.length, (index, out, at) => {
+    const row = rows[index];
+    for (let c = 0; c < columns.length; c++) out[at + c] = row[c];
+  });
+}
+
+/**
+ * The same, with the values of row `index` written by `writeRow` straight into the statement's
+ * parameter array at `at` (no array per row: 85 000 rows make a lot of garbage otherwise).
+ */
+export async function bulkInsertWith(
+  db: Executor,
+  table: BulkTable,
+  columns: readonly string[],
+  rowCount: number,
+  writeRow: (index: number, out: unknown[], at: number) => void,
+): Promise<void> {
+  if (rowCount === 0) return;
   const dialect = dialectOf(db);
-  const perStatement = Math.max(1, Math.min(ROWS_PER_STATEMENT, Math.floor(MAX_PARAMETERS / columns.length)));
-  for (let startRow = 0; startRow < rows.length; startRow += perStatement) {
-    const count = Math.min(perStatement, rows.length - startRow);
+  const perStatement = Math.max(1, Math.min(ROWS_PER_STATEMENT[dialect], Math.floor(MAX_PARAMETERS / columns.length)));
+  for (let startRow = 0; startRow < rowCount; startRow += perStatement) {
+    const count = Math.min(perStatement, rowCount - startRow);
     const cacheKey = `${dialect}|${table}|${columns.join(',')}|${count}`;
     let text = insertSqlCache.get(cacheKey);
     if (text === undefined) {
@@ -47,11 +68,7 @@ export async function bulkInsert(db: Executor, table: BulkTable, columns: readon
       insertSqlCache.set(cacheKey, text);
     }
     const parameters: unknown[] = new Array(count * columns.length);
-    let p = 0;
-    for (let r = startRow; r < startRow + count; r++) {
-      const row = rows[r];
-      for (let c = 0; c < columns.length; c++) parameters[p++] = row[c];
-    }
+    for (let r = 0; r < count; r++) writeRow(startRow + r, parameters, r * columns.length);
     await db.executeQuery(CompiledQuery.raw(text, parameters));
   }
 }
@@ -162,6 +179,41 @@ export async function hourRows(db: Executor, machine: string, from: number, to: 
   return rows.map((r) => toPeriodRow(r.hour, r));
 }
 
+/** Sums of the hour rows with hour in [from, to), and the lead-in of the hour starting at `from`: one row for any span. */
+export async function hourTotals(db: Executor, machine: string, from: number, to: number): Promise<PeriodCounts & { leadInAtStart: number }> {
+  const row = await db
+    .selectFrom('hour_counts')
+    .select((eb) => [
+      eb.fn.coalesce(eb.fn.sum<number>('cycles'), sql.lit(0)).as('cycles'),
+      eb.fn.coalesce(eb.fn.sum<number>('parts'), sql.lit(0)).as('parts'),
+      eb.fn.coalesce(eb.fn.sum<number>('empty'), sql.lit(0)).as('empty'),
+      eb.fn.coalesce(eb.fn.sum<number>('reworks'), sql.lit(0)).as('reworks'),
+      eb.fn.min<number | null>('first_part_at').as('first_part_at'),
+      eb.fn.max<number | null>('last_part_at').as('last_part_at'),
+      eb.fn.min<number | null>('first_at').as('first_at'),
+      eb.fn.max<number | null>('last_at').as('last_at'),
+      eb.fn.coalesce(eb.fn.sum<number>('gap_ms'), sql.lit(0)).as('gap_ms'),
+      eb.fn.coalesce(eb.fn.sum<number>(sql`case when ${sql.ref('hour')} = ${from} then ${sql.ref('lead_in_ms')} else 0 end`), sql.lit(0)).as('lead_in_at_start'),
+    ])
+    .where('machine_key', '=', machine)
+    .where('hour', '>=', from)
+    .where('hour', '<', to)
+    .executeTakeFirstOrThrow();
+  return {
+    cycles: num(row.cycles),
+    parts: num(row.parts),
+    empty: num(row.empty),
+    reworks: num(row.reworks),
+    firstPartAt: numOrNull(row.first_part_at),
+    lastPartAt: numOrNull(row.last_part_at),
+    firstAt: numOrNull(row.first_at) ?? 0,
+    lastAt: numOrNull(row.last_at) ?? 0,
+    gapMs: num(row.gap_ms),
+    leadInMs: 0,
+    leadInAtStart: num(row.lead_in_at_start),
+  };
+}
+
 /** Minute rows with minute in [from, to), ascending. */
 export async function minuteRows(db: Executor, machine: string, from: number, to: number): Promise<PeriodRow[]> {
   const rows = await db
@@ -192,16 +244,13 @@ export async function minuteRowsOfHours(db: Executor, machine: string, hourStart
     if (last && last[1] === hour) last[1] = hour + 3_600_000;
     else ranges.push([hour, hour + 3_600_000]);
   }
-  for (let i = 0; i < ranges.length; i += 100) {
-    const slice = ranges.slice(i, i + 100);
-    const found = await db
-      .selectFrom('minute_counts')
-      .select(['minute', ...COUNT_SELECT])
-      .where('machine_key', '=', machine)
-      .where((eb) => eb.or(slice.map(([from, to]) => eb.and([eb('minute', '>=', from), eb('minute', '<', to)]))))
-      .orderBy('minute')
-      .execute();
-    for (const r of found) rows.push(toPeriodRow(r.minute, r));
+  // one index range per hour run, glued with UNION ALL: an OR of ranges makes SQLite scan the machine's rows
+  for (let i = 0; i < ranges.length; i += 50) {
+    const queries = ranges.slice(i, i + 50).map(([from, to]) =>
+      db.selectFrom('minute_counts').select(['minute', ...COUNT_SELECT]).where('machine_key', '=', machine).where('minute', '>=', from).where('minute', '<', to),
+    );
+    const union = queries.slice(1).reduce((query, next) => query.unionAll(next), queries[0]);
+    for (const r of await union.execute()) rows.push(toPeriodRow(r.minute, r));
   }
   return rows.sort((a, b) => a.start - b.start);
 }
@@ -270,8 +319,20 @@ export async function gapExists(db: Executor, machine: string, start: number): P
 
 export const CYCLE_COLUMNS = ['machine_key', 'at', 'item', 'lot', 'serial', 'part', 'rework', 'file_id', 'line'] as const;
 
-export async function insertCycles(db: Executor, rows: unknown[][]): Promise<void> {
-  await bulkInsert(db, 'cycles', CYCLE_COLUMNS, rows);
+/** Raw cycles of one batch, with the rework flags derive decided. */
+export async function insertCycles(db: Executor, machine: string, fileId: number, cycles: readonly { at: number; item: string; lot: string; serial: string; part: boolean; line: number }[], reworks: Uint8Array): Promise<void> {
+  await bulkInsertWith(db, 'cycles', CYCLE_COLUMNS, cycles.length, (index, out, at) => {
+    const c = cycles[index];
+    out[at] = machine;
+    out[at + 1] = c.at;
+    out[at + 2] = c.item;
+    out[at + 3] = c.lot;
+    out[at + 4] = c.serial;
+    out[at + 5] = c.part ? 1 : 0;
+    out[at + 6] = reworks[index];
+    out[at + 7] = fileId;
+    out[at + 8] = c.line;
+  });
 }
 
 /** Serials of the parts of one lot on a machine (to rebuild the rework registry), searched within the lot's time span. */

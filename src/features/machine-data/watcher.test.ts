@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +71,17 @@ describe.each([
     expect(stored[2000].serial).toBe(lines[2000].split(',')[2]);
     expect(events).toContain('production');
     expect(warnings).toEqual([]);
+  });
+
+  it('a file created empty and filled later is still picked up', async () => {
+    mkdirSync(join(root.path, 'line9'));
+    const file = join(root.path, 'line9', 'PR20221011.txt');
+    writeFileSync(file, '');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const handle = openSync(file, 'r+');
+    writeSync(handle, `${lines.slice(0, 40).join('\n')}\n`);
+    closeSync(handle);
+    expect(await within(5000, () => repo.countCycles(t.db, 'line9'), (n) => n >= 40)).toBe(40);
   });
 
   it('warns once about a folder that is not a machine and ignores its files', async () => {

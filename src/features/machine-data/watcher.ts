@@ -38,6 +38,10 @@ interface FileRun {
 }
 
 const IGNORED_NAME = /(^\.|~$|\.(tmp|part|partial|swp|filepart)$)/i;
+/** How often recently active files are stat'ed in case a change event was lost (an empty file just created, coalesced writes). */
+const RECHECK_MS = 1000;
+/** Files are rechecked this long after their last change. */
+const RECHECK_WINDOW_MS = 15 * 60_000;
 const MACHINE_CACHE_MS = 30_000;
 
 export class DropFolderWatcher {
@@ -46,6 +50,9 @@ export class DropFolderWatcher {
   /** files with bytes after the last complete line, waiting to settle */
   private readonly pendingTails = new Set<string>();
   private readonly warned = new Set<string>();
+  /** size each recently active file had when last read: the safety net for events the OS coalesced or dropped */
+  private readonly lastSizes = new Map<string, { size: number; at: number }>();
+  private recheckTimer: NodeJS.Timeout | null = null;
   private machines: { at: number; byFolder: Map<string, string> } | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -83,6 +90,8 @@ export class DropFolderWatcher {
     const settleMs = this.options.settleMs ?? 10 * 60_000;
     this.sweepTimer = setInterval(() => void this.sweepSettled(settleMs), Math.min(60_000, Math.max(1000, settleMs / 2)));
     this.sweepTimer.unref();
+    this.recheckTimer = setInterval(() => void this.recheckRecent(), RECHECK_MS);
+    this.recheckTimer.unref();
     this.options.log.info(`watching ${root} for camera logs (<machine>/<file>)${this.options.usePolling ? ' by polling' : ''}`);
   }
 
@@ -94,6 +103,7 @@ export class DropFolderWatcher {
   async close(): Promise<void> {
     this.closed = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.recheckTimer) clearInterval(this.recheckTimer);
     await this.watcher?.close();
     await this.idle();
   }
@@ -128,7 +138,8 @@ export class DropFolderWatcher {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // removed meanwhile
       throw error;
     }
-    // a new file appears empty first and then fills: wait for its first bytes
+    this.lastSizes.set(path, { size, at: Date.now() });
+    // a new file appears empty first and then fills: the recheck sees its first bytes
     if (size === 0) return;
     const final = forceFinal ?? this.isPastDay(path);
     try {
@@ -154,6 +165,24 @@ export class DropFolderWatcher {
         if (Date.now() - info.mtimeMs >= settleMs) this.schedule(path, true);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') this.pendingTails.delete(path); // gone: nothing left to settle
+        else this.options.log.error(`${path}: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  /** Files read in the last minutes whose size changed without an event reaching us: run them. */
+  private async recheckRecent(): Promise<void> {
+    const now = Date.now();
+    for (const [path, last] of [...this.lastSizes]) {
+      if (now - last.at > RECHECK_WINDOW_MS) {
+        this.lastSizes.delete(path);
+        continue;
+      }
+      if (this.runs.has(path)) continue;
+      try {
+        if ((await stat(path)).size !== last.size) this.schedule(path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') this.lastSizes.delete(path);
         else this.options.log.error(`${path}: ${(error as Error).message}`);
       }
     }

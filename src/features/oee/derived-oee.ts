@@ -87,11 +87,22 @@ export class GapIndex {
   }
 }
 
+/** The whole hours of one window summed by the database (a year is then one row, not 8 760). */
+export interface HourSpanTotals {
+  from: number;
+  to: number;
+  counts: PeriodCounts;
+  /** lead-in of the hour starting at `from` */
+  leadInAtStart: number;
+}
+
 /** What a window's OEE is computed from: one machine's derived rows over a span. */
 export interface DerivedSlice {
   machine: string;
   /** hour rows, ascending */
   hours: readonly PeriodRow[];
+  /** instead of hour rows, for a single window: the sums of exactly its whole hours */
+  hourSpan?: HourSpanTotals;
   /** minute rows of the hours that bucket edges cut, ascending */
   minutes: readonly PeriodRow[];
   gaps: GapIndex;
@@ -140,11 +151,17 @@ export function windowCounts(slice: DerivedSlice, from: number, to: number): Win
     addRows(counts, slice.minutes, from, to);
   } else {
     addRows(counts, slice.minutes, from, firstWholeHour);
-    addRows(counts, slice.hours, firstWholeHour, endWholeHours);
+    const span = slice.hourSpan;
+    if (span && span.from === firstWholeHour && span.to === endWholeHours) addRows(counts, [{ start: span.from, ...span.counts }], firstWholeHour, endWholeHours);
+    else addRows(counts, slice.hours, firstWholeHour, endWholeHours);
     addRows(counts, slice.minutes, endWholeHours, to);
   }
-  const first = from === firstWholeHour ? rowAt(slice.hours, from) : rowAt(slice.minutes, from);
-  counts.leadInMs = first?.leadInMs ?? 0;
+  if (from === firstWholeHour) {
+    const span = slice.hourSpan;
+    counts.leadInMs = span && span.from === from ? span.leadInAtStart : (rowAt(slice.hours, from)?.leadInMs ?? 0);
+  } else {
+    counts.leadInMs = rowAt(slice.minutes, from)?.leadInMs ?? 0;
+  }
   return counts;
 }
 

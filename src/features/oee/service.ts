@@ -130,14 +130,24 @@ export async function loadSlice(db: Executor, machine: string, from: number, to:
   const state = await machineRepo.getMachineState(db, machine);
   if (!state) return { machine, hours: [], minutes: [], gaps: new GapIndex([], 0), firstCycleAt: null, latestCycleAt: null };
   const cutHours = [from, to, ...edges].filter((edge) => edge % MS_PER_HOUR !== 0).map((edge) => floorTo(edge, MS_PER_HOUR));
-  const [hours, minutes, gapDays, latestCycleAt] = await Promise.all([
-    machineRepo.hourRows(db, machine, floorTo(from, MS_PER_HOUR), to),
+  const firstWholeHour = Math.ceil(from / MS_PER_HOUR) * MS_PER_HOUR;
+  const endWholeHours = floorTo(to, MS_PER_HOUR);
+  // one window: let the database sum its whole hours; buckets need the hour rows themselves
+  const summed = edges.length === 0 && firstWholeHour < endWholeHours;
+  const [hours, hourSpan, minutes, gapDays, latestCycleAt] = await Promise.all([
+    summed ? Promise.resolve([]) : machineRepo.hourRows(db, machine, floorTo(from, MS_PER_HOUR), to),
+    summed ? machineRepo.hourTotals(db, machine, firstWholeHour, endWholeHours) : Promise.resolve(null),
     cutHours.length > 0 ? machineRepo.minuteRowsOfHours(db, machine, cutHours) : Promise.resolve([]),
     // a stop overlapping the window ends at most maxGap after it
     machineRepo.packedGaps(db, machine, floorTo(from, MS_PER_DAY), floorTo(to + state.maxGapMs, MS_PER_DAY)),
     machineRepo.latestCycleAt(db, machine),
   ]);
-  return { machine, hours, minutes, gaps: new GapIndex(gapDays, state.maxGapMs), firstCycleAt: state.firstAt, latestCycleAt };
+  const slice: DerivedSlice = { machine, hours, minutes, gaps: new GapIndex(gapDays, state.maxGapMs), firstCycleAt: state.firstAt, latestCycleAt };
+  if (hourSpan) {
+    const { leadInAtStart, ...counts } = hourSpan;
+    slice.hourSpan = { from: firstWholeHour, to: endWholeHours, counts, leadInAtStart };
+  }
+  return slice;
 }
 
 export interface OeeQuery {
