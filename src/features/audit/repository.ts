@@ -115,6 +115,12 @@ export async function listAudit(db: Executor, filter: AuditFilter): Promise<Audi
   }));
 }
 
+/** Everyone who has an entry in the trail (for the audit screen's user filter). */
+export async function listActors(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('audit_log').select('actor').distinct().orderBy('actor').execute();
+  return rows.map((r) => r.actor);
+}
+
 /** Walks the whole chain; returns the id of the first entry whose hash does not match, or null. */
 export async function verifyAuditChain(db: Executor): Promise<{ entries: number; brokenAt: number | null }> {
   const rows = await db.selectFrom('audit_log').selectAll().orderBy('id').execute();

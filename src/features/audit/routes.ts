@@ -1,6 +1,16 @@
+// REST for the audit trail: the filtered list (with the electronic signature an entry carries),
+// its .xlsx/CSV export, the users found in it, the chain check, and the history of one machine.
+import { DateTime } from 'luxon';
 import { z } from 'zod';
+import type { Executor } from '../../db/database.js';
 import type { App, AppDeps } from '../../server/context.js';
-import { listAudit, verifyAuditChain } from './repository.js';
+import { NotFound } from '../../core/errors.js';
+import * as authRepo from '../auth/repository.js';
+import { signatureViewSchema, type SignatureView } from '../auth/schemas.js';
+import { manifestation, viewSignatures } from '../auth/signatures.js';
+import * as plantRepo from '../plant/repository.js';
+import { tableToCsv, tableToXlsx, XLSX_MIME, type ExportTable } from '../orders/spreadsheet.js';
+import { listActors, listAudit, verifyAuditChain, type AuditEntry, type AuditFilter } from './repository.js';
 
 const entrySchema = z.object({
   id: z.number(),
@@ -15,28 +25,88 @@ const entrySchema = z.object({
   source: z.string().nullable(),
   prevHash: z.string(),
   hash: z.string(),
+  /** the electronic signature given with this change, checked against the record as it is now */
+  signature: signatureViewSchema.nullable(),
+});
+export type AuditEntryView = z.infer<typeof entrySchema>;
+
+export const auditQuery = z.object({
+  entity: z.string().max(40).optional(),
+  entityKey: z.string().max(120).optional(),
+  actor: z.string().max(120).optional(),
+  from: z.coerce.number().int().optional(),
+  to: z.coerce.number().int().optional(),
+  limit: z.coerce.number().int().min(1).max(5000).optional(),
 });
 
-export async function auditRoutes(app: App, { db }: AppDeps): Promise<void> {
-  app.get(
-    '/api/audit',
-    {
-      schema: {
-        tags: ['audit'],
-        querystring: z.object({
-          entity: z.string().max(40).optional(),
-          entityKey: z.string().max(120).optional(),
-          actor: z.string().max(120).optional(),
-          from: z.coerce.number().int().optional(),
-          to: z.coerce.number().int().optional(),
-          limit: z.coerce.number().int().min(1).max(5000).optional(),
-        }),
-        response: { 200: z.array(entrySchema) },
-      },
-    },
-    (req) => listAudit(db, req.query),
+/** Audit entries with the signatures recorded in the same transaction (linked by the entry's hash). */
+export async function auditWithSignatures(db: Executor, filter: AuditFilter): Promise<AuditEntryView[]> {
+  const entries = await listAudit(db, filter);
+  const rows = await authRepo.listSignatures(db, { auditHashes: [...new Set(entries.map((e) => e.hash))] });
+  const views = await viewSignatures(db, rows);
+  const byAudit = new Map<string, SignatureView>();
+  rows.forEach((row, i) => byAudit.set(row.audit_hash, views[i]));
+  return entries.map((e: AuditEntry) => ({ ...e, signature: byAudit.get(e.hash) ?? null }));
+}
+
+const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+
+export function auditExportTable(entries: AuditEntryView[]): ExportTable {
+  return {
+    columns: [
+      { header: 'When', kind: 'instant', width: 17 },
+      { header: 'User', kind: 'text', width: 16 },
+      { header: 'Record type', kind: 'text', width: 14 },
+      { header: 'Record', kind: 'text', width: 16 },
+      { header: 'Action', kind: 'text', width: 16 },
+      { header: 'Reason', kind: 'text', width: 30 },
+      { header: 'From', kind: 'text', width: 14 },
+      { header: 'Before', kind: 'text', width: 40 },
+      { header: 'After', kind: 'text', width: 40 },
+      { header: 'Electronic signature', kind: 'text', width: 50 },
+      { header: 'Entry hash', kind: 'text', width: 20 },
+    ],
+    rows: entries.map((e) => [
+      new Date(e.at).toISOString(), e.actor, e.entity, e.entityKey, e.action, e.reason, e.source, json(e.before), json(e.after),
+      e.signature ? manifestation(e.signature) : null, e.hash,
+    ]),
+  };
+}
+
+const attachment = (fileName: string) => `attachment; filename="${fileName}"`;
+
+export async function auditRoutes(app: App, { db, config }: AppDeps): Promise<void> {
+  const tags = ['audit'];
+  const audit = { permission: 'audit:read' as const };
+
+  app.get('/api/audit', { config: audit, schema: { tags, querystring: auditQuery, response: { 200: z.array(entrySchema) } } }, (req) =>
+    auditWithSignatures(db, req.query),
   );
-  app.get('/api/audit/verify', { schema: { tags: ['audit'], response: { 200: z.object({ entries: z.number(), brokenAt: z.number().nullable() }) } } }, () =>
+  app.get('/api/audit/actors', { config: audit, schema: { tags, response: { 200: z.array(z.string()) } } }, () => listActors(db));
+  app.get('/api/audit/verify', { config: audit, schema: { tags, response: { 200: z.object({ entries: z.number(), brokenAt: z.number().nullable() }) } } }, () =>
     verifyAuditChain(db),
+  );
+  for (const extension of ['xlsx', 'csv'] as const) {
+    app.get(
+      `/api/audit/export.${extension}`,
+      { config: audit, schema: { tags, summary: `The audit trail (same filters as the list) as ${extension === 'xlsx' ? 'an .xlsx workbook' : 'CSV'}`, querystring: auditQuery } },
+      async (req, reply) => {
+        const table = auditExportTable(await auditWithSignatures(db, { ...req.query, limit: req.query.limit ?? 5000 }));
+        const fileName = `qmfg-audit-${DateTime.now().setZone(config.QMFG_TZ).toISODate()}.${extension}`;
+        reply.header('content-disposition', attachment(fileName)).header('cache-control', 'no-store');
+        if (extension === 'xlsx') return reply.header('content-type', XLSX_MIME).send(await tableToXlsx(table, config.QMFG_TZ, 'Audit trail'));
+        return reply.header('content-type', 'text/csv; charset=utf-8').send(tableToCsv(table, config.QMFG_TZ));
+      },
+    );
+  }
+
+  // the history of one machine, for its page (a work order's is GET /api/work-orders/:lot/history)
+  app.get(
+    '/api/machines/:key/history',
+    { config: { permission: 'plant:read' }, schema: { tags: ['plant'], params: z.object({ key: z.string().min(1).max(64) }), response: { 200: z.array(entrySchema) } } },
+    async (req) => {
+      if (!(await plantRepo.getMachine(db, req.params.key))) throw new NotFound('machine', req.params.key);
+      return auditWithSignatures(db, { entity: 'machine', entityKey: req.params.key });
+    },
   );
 }
