@@ -175,6 +175,52 @@ describe('analytics', () => {
     expect(productivity.getRow(2).getCell(2).value).toBe('2022-10-11 00:00:00');
   });
 
+  it('lists the lines a file refused, with their numbers, and keeps the good rows', async () => {
+    const page = await e2e.newPage(TV);
+    await page.goto('/analytics?machines=line10&window=today');
+    await page.getByTestId('upload-toggle').click();
+    await page.getByTestId('upload-machine').selectOption('line10');
+    const rows = [
+      '1175000,170001,000101,1,10/14/22 08:00:00.100',
+      '1175000,170001,000102,1',
+      '1175000,170001,000103,1,13/45/22 08:00:01.000',
+      '1175000,170001,000104,1,10/14/22 08:00:01.400',
+    ];
+    await page.getByTestId('upload-input').setInputFiles({ name: 'PR20221014.txt', mimeType: 'text/plain', buffer: Buffer.from(`${rows.join('\n')}\n`) });
+    await expectText(page.getByTestId('upload-status-PR20221014.txt'), 'Imported with errors', 30_000);
+    const result = page.getByTestId('upload-result-PR20221014.txt');
+    await expectText(result, '2 cycles imported · 2 lines refused');
+    await expectText(result, 'line 2:');
+    await expectText(result, 'line 3:');
+    const errors = await e2e.api<{ line: number; file: string }[]>('/api/ingest/errors?machine=line10');
+    expect(errors.status).toBe(200);
+    expect(errors.body.filter((error) => error.file === 'PR20221014.txt').map((error) => error.line).sort()).toEqual([2, 3]);
+  });
+
+  it('resolves every window preset in plant time and shows the server\'s figures for it', async () => {
+    const zone = e2e.config.QMFG_TZ;
+    const page = await e2e.newPage(TV);
+    await page.goto('/analytics?machines=line7&window=today');
+    await expectVisible(page.getByTestId('analytics-controls'));
+    for (const preset of ['shift', 'today', 'week', 'last7', 'month', 'yesterday']) {
+      await page.getByTestId(`window-${preset}`).click();
+      await page.waitForURL(new RegExp(`window=${preset}`));
+      await expectText(page.getByTestId('window-label'), /\w/);
+      expect(await page.getByTestId('load-error').count()).toBe(0);
+    }
+    // yesterday is a whole plant-local day: the gauges show what the API says for it
+    const today = DateTime.now().setZone(zone).startOf('day');
+    const from = today.minus({ days: 1 });
+    await expectText(page.getByTestId('window-label'), from.toFormat('ccc d LLL yyyy'));
+    const api = await e2e.api<OeeResponse>(`/api/oee?machine=line7&from=${from.toMillis()}&to=${today.toMillis()}`);
+    await expectText(page.getByTestId('kpi-oee-value'), formatPercent(api.body.machines[0].totals.oee));
+    await expectText(page.getByTestId('fact-parts'), formatCount(api.body.machines[0].totals.parts));
+    // buckets by shift on request
+    await page.getByTestId('group-by-select').selectOption('shift');
+    await page.waitForURL(/by=shift/);
+    await expectText(page.getByTestId('chart-production').locator('..').locator('..'), 'Good parts per shift');
+  });
+
   it('records a stop reason from the stops table; the Pareto and the API have it', async () => {
     const page = await e2e.newPage(TV);
     await page.goto(DAY_VIEW);
@@ -322,8 +368,10 @@ describe('screenshots', () => {
       await page.getByTestId('upload-machine').selectOption('line8');
       await page.getByTestId('upload-input').setInputFiles(LINE8_DAY);
       await expectText(page.getByTestId('upload-status-PR20221011.txt'), 'Already imported', 30_000);
-      await page.getByTestId('machine-picker').click();
       await shoot(page, 'analytics-upload');
+      await page.getByTestId('machine-picker').click();
+      await expectVisible(page.getByTestId('machine-picker-panel'));
+      await shoot(page, 'analytics-picker');
 
       await page.goto('/machines');
       await expectVisible(page.getByTestId('machine-live-line7'));

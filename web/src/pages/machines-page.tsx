@@ -21,7 +21,7 @@ function MachineCard({ machine, live, now, zone }: { machine: Machine; live: Pla
         <h3>{machine.name}</h3>
         <span className={`badge ${machine.enabled ? 'badge-ok' : 'badge-muted'}`}>{machine.enabled ? 'Enabled' : 'Disabled'}</span>
       </header>
-      <MachineLiveStatus machine={machine} live={live?.machines.get(machine.key)} now={now} zone={zone} />
+      {live ? <MachineLiveStatus machine={machine} live={live.machines.get(machine.key)} now={now} zone={zone} calendar={live.calendar} /> : null}
       <dl className="machine-facts">
         <div>
           <dt>Key</dt>

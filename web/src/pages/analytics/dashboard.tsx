@@ -26,7 +26,7 @@ import { ComparisonTable, LotTable, ShiftTable, StopsTable } from './tables.js';
 import { LISTED_STOP_MIN_SECONDS } from './targets.js';
 import { UploadPanel } from './upload-panel.js';
 import { useCachedQuery } from './use-cached-query.js';
-import { autoGroupBy, parseQuery, queryParams, resolveWindow, type AnalyticsQuery, type GroupBy } from './windows.js';
+import { autoGroupBy, calendarSpecOf, parseQuery, queryParams, resolveWindow, type AnalyticsQuery, type GroupBy } from './windows.js';
 import './analytics.css';
 
 const MS_PER_DAY = 86_400_000;
@@ -50,11 +50,7 @@ async function loadPlant(): Promise<PlantData> {
     sections: machineSections(groups, machines),
     products,
     profiles,
-    calendar: {
-      default: calendar.default.days,
-      weeks: Object.fromEntries(calendar.weeks.map((week) => [week.week, week.days])),
-      holidays: calendar.holidays.map((holiday) => holiday.date),
-    },
+    calendar: calendarSpecOf(calendar),
   };
 }
 
@@ -369,7 +365,7 @@ export function AnalyticsDashboard() {
             </div>
           </section>
 
-          <div className="analytics-grid grid-2">
+          <div className="analytics-grid grid-narrow-wide">
             <section className="panel analytics-card">
               <header className="card-header">
                 <div>

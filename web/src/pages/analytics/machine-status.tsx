@@ -4,12 +4,15 @@
 // must stay light.
 import { useEffect, useState } from 'react';
 import { DateTime } from 'luxon';
+import type { CalendarSpec } from '../../../../src/core/calendar/index.js';
 import type { Machine, Product } from '../../../../src/features/plant/schemas.js';
 import { getOee, listLots, type LotCount, type OeeResult } from '../../api/analytics.js';
+import { getCalendar } from '../../api/calendar.js';
 import { listProducts } from '../../api/plant.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { formatAge, formatCount, formatPercent } from './format.js';
 import { KPI_TARGETS, kpiStatus } from './targets.js';
+import { calendarSpecOf, isWorkingTime } from './windows.js';
 import './machine-status.css';
 
 /** A machine whose last cycle is younger than this is running (files arrive in batches: allow for that). */
@@ -28,6 +31,7 @@ export interface MachineLive {
 
 export interface PlantLive {
   machines: Map<string, MachineLive>;
+  calendar: CalendarSpec;
   /** when the figures were asked for */
   at: number;
 }
@@ -37,10 +41,11 @@ async function loadLive(machineKeys: readonly string[], zone: string): Promise<P
   const to = Math.floor(at / MS_PER_MINUTE) * MS_PER_MINUTE + MS_PER_MINUTE;
   const startOfDay = DateTime.fromMillis(at, { zone }).startOf('day').toMillis();
   const lotsFrom = DateTime.fromMillis(at, { zone }).startOf('day').minus({ days: LOT_LOOKBACK_DAYS }).toMillis();
-  const [oee, lots, products] = await Promise.all([
+  const [oee, lots, products, calendar] = await Promise.all([
     getOee({ machines: machineKeys, from: startOfDay, to }),
     listLots({ machines: machineKeys, from: lotsFrom, to }),
     listProducts(),
+    getCalendar(),
   ]);
   const machines = new Map<string, MachineLive>();
   for (const key of machineKeys) {
@@ -51,13 +56,13 @@ async function loadLive(machineKeys: readonly string[], zone: string): Promise<P
       product: latest ? (products.find((p) => p.itemNumber === latest.item) ?? null) : null,
     });
   }
-  return { machines, at };
+  return { machines, calendar: calendarSpecOf(calendar), at };
 }
 
 /** The live figures of these machines; null keys = nothing to load yet. */
 export function usePlantLive(machineKeys: readonly string[] | null, zone: string | undefined) {
   const key = machineKeys && zone ? `${zone}|${machineKeys.join(',')}` : '';
-  return useResource<PlantLive | null>(() => (machineKeys && machineKeys.length && zone ? loadLive(machineKeys, zone) : Promise.resolve(null)), [key], ['production']);
+  return useResource<PlantLive | null>(() => (machineKeys && machineKeys.length && zone ? loadLive(machineKeys, zone) : Promise.resolve(null)), [key], ['production', 'calendar', 'plant']);
 }
 
 /** Re-renders every `periodMs` so that "2 min ago" stays true on a screen nobody touches. */
@@ -70,20 +75,23 @@ export function useNow(periodMs: number): number {
   return now;
 }
 
-export function MachineLiveStatus({ machine, live, now, zone }: { machine: Machine; live: MachineLive | undefined; now: number; zone: string }) {
+export function MachineLiveStatus({ machine, live, now, zone, calendar }: { machine: Machine; live: MachineLive | undefined; now: number; zone: string; calendar: CalendarSpec }) {
   if (!live) return null;
   const lastAt = live.lot?.lastAt ?? null;
   const age = lastAt === null ? null : now - lastAt;
   const running = age !== null && age < RUNNING_WITHIN_MS;
+  // a machine standing still outside the calendar's working time is expected, not an alarm
+  const state = running ? 'running' : isWorkingTime(calendar, zone, now) ? 'stopped' : 'off-shift';
+  const stateLabel = state === 'running' ? 'Running' : state === 'stopped' ? 'Stopped' : 'Off shift';
   const today = live.today;
   const oee = today?.oee ?? null;
   const status = kpiStatus(oee, KPI_TARGETS.oee);
   const lastLocal = lastAt === null ? null : DateTime.fromMillis(lastAt, { zone });
   return (
     <div className="machine-live" data-testid={`machine-live-${machine.key}`}>
-      <div className={`run-state ${running ? 'run-state-running' : 'run-state-stopped'}`} data-testid={`machine-state-${machine.key}`}>
+      <div className={`run-state run-state-${state}`} data-testid={`machine-state-${machine.key}`}>
         <span className="run-dot" aria-hidden="true" />
-        <span className="run-label">{running ? 'Running' : 'Stopped'}</span>
+        <span className="run-label">{stateLabel}</span>
         <span className="run-age" title={lastLocal ? `Last cycle ${lastLocal.toFormat('ccc d LLL HH:mm:ss')}` : undefined}>
           {age === null ? 'no cycle this week' : `last cycle ${formatAge(age)}`}
         </span>

@@ -2,7 +2,8 @@
 // on a TV), and the time windows the presets stand for. Windows are plant-local: "today" is the
 // plant's day, whatever zone the viewer's browser is in. Luxon does the zone arithmetic.
 import { DateTime } from 'luxon';
-import { WEEKDAYS, isoWeekOf, patternForWeek, parseHHMM, type CalendarSpec } from '../../../../src/core/calendar/index.js';
+import { WEEKDAYS, isoWeekOf, patternForWeek, parseHHMM, workingIntervals, type CalendarSpec } from '../../../../src/core/calendar/index.js';
+import type { CalendarView } from '../../../../src/features/calendar/schemas.js';
 
 export const WINDOW_PRESETS = ['shift', 'today', 'yesterday', 'week', 'last7', 'month', 'custom'] as const;
 export type WindowPreset = (typeof WINDOW_PRESETS)[number];
@@ -205,4 +206,18 @@ export function autoGroupBy(from: number, to: number): GroupBy {
 export function customDays(firstDate: string, lastDate: string): Pick<AnalyticsQuery, 'preset' | 'from' | 'to'> {
   const next = DateTime.fromISO(lastDate).plus({ days: 1 }).toISODate() ?? lastDate;
   return { preset: 'custom', from: `${firstDate}T00:00`, to: `${next}T00:00` };
+}
+
+/** The calendar as the API sends it → the core's CalendarSpec. */
+export function calendarSpecOf(calendar: CalendarView): CalendarSpec {
+  return {
+    default: calendar.default.days,
+    weeks: Object.fromEntries(calendar.weeks.map((week) => [week.week, week.days])),
+    holidays: calendar.holidays.map((holiday) => holiday.date),
+  };
+}
+
+/** Whether `now` lies in the calendar's working time (a stopped machine outside it is not an alarm). */
+export function isWorkingTime(calendar: CalendarSpec, zone: string, now: number): boolean {
+  return workingIntervals(calendar, zone, now, now + 1).length > 0;
 }
