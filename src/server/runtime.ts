@@ -16,6 +16,9 @@ export function defaultWebRoot(): string {
   return here.endsWith('dist') || here.endsWith('dist/server') ? join(here.replace(/\/server$/, ''), 'web') : join(here, '../../dist/web');
 }
 
+/** Pause between listening and generating the demo's sensor data (CPU-bound for a few seconds). */
+const DEMO_DATA_DELAY_MS = 1000;
+
 export interface Running {
   app: App;
   handle: DatabaseHandle;
@@ -48,11 +51,14 @@ export async function startServer(options: { config?: Config; port?: number; see
   // Generating and ingesting the demo's days of sensor data takes seconds: do it after the server
   // listens (first start stays fast); a 'production' event tells open screens when it is in.
   const stopDemo = new AbortController();
+  // it starts a moment after listening, so the first page and API calls are answered first
   const demoData = (options.seed ?? true) && (await demoMachineDataPending(handle.db, config))
-    ? seedDemoMachineData(handle.db, config, { now: Date.now(), events, signal: stopDemo.signal }).then(
-        (result) => app.log.info(`demo sensor data: ${result.cycles} cycles in ${result.files} files (${result.ms} ms)`),
-        (error: unknown) => app.log.error(`demo sensor data could not be ingested: ${(error as Error).message}`),
-      )
+    ? new Promise((resolve) => setTimeout(resolve, DEMO_DATA_DELAY_MS))
+        .then(() => seedDemoMachineData(handle.db, config, { now: Date.now(), events, signal: stopDemo.signal }))
+        .then(
+          (result) => app.log.info(`demo sensor data: ${result.cycles} cycles in ${result.files} files (${result.ms} ms)`),
+          (error: unknown) => app.log.error(`demo sensor data could not be ingested: ${(error as Error).message}`),
+        )
     : null;
   return {
     app,

@@ -95,6 +95,8 @@ export async function seedDemoMachineData(
     for (const day of iterateDays({ machine, endDate: yesterday, days: config.QMFG_DEMO_DAYS, zone, seed: DEMO_DATA_SEED })) {
       // stopped (server closing): what is in stays, the next start finishes through the ledger
       if (options.signal?.aborted) return { files: results.length, cycles: summarizeResults(results).cycles, ms: Date.now() - started };
+      // generating a day is synchronous work: let pending requests through first
+      await new Promise((resolve) => setImmediate(resolve));
       const bytes = Buffer.from(`${day.lines.join('\n')}\n`, 'latin1');
       // small batches: SQLite writes block the event loop, and the server is already answering
       const source = bufferSource(day.fileName, bytes, `demo://${machine}/${day.fileName}`);

@@ -8,9 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.js';
 import { startServer, type Running } from '../../server/runtime.js';
 import { DEMO_SENSOR_MACHINES } from '../demo/plant.js';
+import { machinesOee } from '../oee/service.js';
 import * as repo from './repository.js';
 import { deleteExpiredRawData } from './retention.js';
 import { LINE8_DAYS, tempFolder } from './test-support.js';
+
+const floorMinute = (instant: number) => Math.floor(instant / 60_000) * 60_000;
 
 async function within<T>(ms: number, probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
   const deadline = Date.now() + ms;
@@ -50,9 +53,10 @@ describe('machine data in the running server', () => {
     expect(health.status).toBe(200);
     await running.demoData;
     for (const machine of DEMO_SENSOR_MACHINES) expect(await repo.countCycles(running.handle.db, machine)).toBeGreaterThan(30_000);
-    const oee = await (await fetch(`${running.url}/api/oee?machine=${DEMO_SENSOR_MACHINES.join(',')}&groupBy=day&from=${Date.now() - 3 * 86_400_000}`)).json();
-    expect(oee.machines.map((m: { totals: { cycles: number } }) => m.totals.cycles > 30_000)).toEqual(DEMO_SENSOR_MACHINES.map(() => true));
+    const oee = await machinesOee(running.handle.db, 'America/Los_Angeles', { machines: DEMO_SENSOR_MACHINES, groupBy: 'day', from: floorMinute(Date.now() - 3 * 86_400_000), to: floorMinute(Date.now()) });
+    expect(oee.machines.map((m) => m.totals.cycles > 30_000)).toEqual(DEMO_SENSOR_MACHINES.map(() => true));
     expect(oee.machines[0].totals.oee).toBeGreaterThan(0.3);
+    expect(oee.machines[0].series.length).toBeGreaterThanOrEqual(3);
   });
 
   it('takes files from the drop folder and lines from MQTT', async () => {
