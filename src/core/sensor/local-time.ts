@@ -22,7 +22,8 @@ const MS_PER_SECOND = 1_000;
 
 /** Throws when `zone` is not an IANA zone Luxon knows, naming the bad value. */
 export function assertValidZone(zone: string): void {
-  if (!IANAZone.isValidZone(zone)) {
+  // IANAZone.create is cached per name; isValidZone builds a new Intl formatter on every call
+  if (!IANAZone.create(zone).isValid) {
     throw new Error(`time zone '${zone}' is not a valid IANA zone (e.g. America/Los_Angeles)`);
   }
 }
