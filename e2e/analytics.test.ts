@@ -173,6 +173,17 @@ describe('analytics', () => {
     expect(productivity.getRow(1).getCell(5).value).toBe('Parts');
     expect(productivity.getRow(busiestRow).getCell(5).value).toBe(busiest.parts);
     expect(productivity.getRow(2).getCell(2).value).toBe('2022-10-11 00:00:00');
+
+    // every table has its CSV: the shift table's numbers are the API's shift series, unformatted
+    const shifts = (await oeeOf('line8', '&groupBy=shift')).machines[0].series.filter((bucket) => bucket.cycles > 0 || bucket.loadingSeconds > 0);
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('table-shifts-csv').click()]);
+    expect(csvDownload.suggestedFilename()).toMatch(/-shifts\.csv$/);
+    const csvLines = readFileSync(await csvDownload.path(), 'utf8').replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    expect(csvLines[0]).toBe('Shift,Parts,Stops,Stop time,A,P,Q,OEE');
+    expect(csvLines.length).toBe(1 + shifts.length);
+    expect(csvLines[1].split(',').slice(1)).toEqual(
+      [shifts[0].parts, shifts[0].stops.count, shifts[0].stops.seconds, shifts[0].availability, shifts[0].performance, shifts[0].quality, shifts[0].oee].map(String),
+    );
   });
 
   it('lists the lines a file refused, with their numbers, and keeps the good rows', async () => {
