@@ -145,5 +145,17 @@ describe.each(DIALECTS)('ingest of camera logs on %s', (dialect) => {
     const ledger = await repo.listLedger(t.db, { machine: 'dip-b', limit: 10 });
     expect(ledger.map((row) => row.status).sort()).toEqual(['active', 'replaced']);
     expect(ledger.find((row) => row.status === 'replaced')?.message).toMatch(/shorter/);
+
+    // rewritten in the middle (same length) and then grown: the prefix checksum catches it
+    const other = join(folder.path, 'PR20221009.txt');
+    writeFileSync(other, `${lines.slice(0, 200).join('\n')}\n`);
+    expect((await ingestFile(t.db, { machine: 'dip-c', path: other, zone: ZONE })).cycles).toBe(200);
+    const edited = [...lines.slice(0, 200)];
+    edited[150] = edited[150].replace(/,(\d)(\d*),1,/, (_all, first: string, rest: string) => `,${first === '9' ? '8' : '9'}${rest},1,`);
+    expect(edited[150]).not.toBe(lines[150]);
+    writeFileSync(other, `${edited.join('\n')}\n${lines.slice(0, 10).join('\n')}\n`);
+    const rewritten = await ingestFile(t.db, { machine: 'dip-c', path: other, zone: ZONE });
+    expect(rewritten).toMatchObject({ replaced: true, cycles: 210 });
+    expect(rewritten.warnings[0]).toMatch(/first \d+ bytes differ/);
   });
 });

@@ -89,12 +89,6 @@ interface ReworkCache {
   loadedLots: Set<string>;
 }
 
-interface PrefixCache {
-  consumedBytes: number;
-  fingerprint: string;
-  hash: Hash;
-}
-
 /** A batch ready to be stored, with where its file stood before and after it. */
 export interface PendingBatch {
   machine: string;
@@ -119,14 +113,13 @@ export interface BatchOutcome {
 }
 
 /**
- * The stateful part of ingest, one per database: per-machine serialisation, the rework registries
- * (rebuilt lazily from stored cycles, kept between batches while no other writer intervened) and
- * the prefix hashes of growing files (so a file growing every second is not re-hashed from byte 0).
+ * The stateful part of ingest, one per database: per-machine serialisation and the rework
+ * registries (rebuilt lazily from stored cycles, kept between batches while no other writer
+ * intervened).
  */
 export class Ingestor {
   private readonly machineLocks = new KeyedMutex();
   private readonly reworkCaches = new Map<string, ReworkCache>();
-  private readonly prefixCaches = new Map<number, PrefixCache>();
 
   constructor(
     readonly db: Db,
@@ -157,7 +150,7 @@ export class Ingestor {
       file: source.name, machine, fileId: null, cycles: 0, errors: [], errorCount: 0, skippedBytes: 0, consumedBytes: 0, pendingBytes: 0,
       alreadyImported: false, replaced: false, warnings: [], operationsUpdated: 0, firstAt: null, lastAt: null,
     };
-    const { size, fingerprint } = await source.describe();
+    const { size } = await source.describe();
     if (size === 0) {
       result.errors.push({ file: source.name, line: 0, message: 'the file is empty (0 bytes): nothing to import' });
       result.errorCount = 1;
@@ -166,7 +159,7 @@ export class Ingestor {
     const head = await source.head(Math.min(IDENTITY_BYTES, size));
     const now = this.clock();
 
-    const found = await this.findLedger(machine, source, head, size, fingerprint, result, now);
+    const found = await this.findLedger(machine, source, head, size, result, now);
     let ledger: repo.LedgerRow;
     let hash: Hash;
     if (found === null) {
@@ -273,14 +266,11 @@ export class Ingestor {
         if (!SUMMARY_ERROR.test(error.message)) errorsSeen++;
       }
       if (pendingCycles.length > 0 || pendingErrors.length > 0 || parser.consumedBytes !== expected) await commit();
-    } catch (error) {
-      this.prefixCaches.delete(fileId);
-      throw error;
+    } finally {
+      unhashed = [];
     }
-    unhashed = [];
     result.consumedBytes = expected;
     result.pendingBytes = size - expected;
-    if (fingerprint !== null) this.prefixCaches.set(fileId, { consumedBytes: expected, fingerprint, hash });
     if (result.cycles === 0 && result.errorCount === 0) result.alreadyImported = result.skippedBytes > 0 && expected === result.skippedBytes;
     if (result.cycles === 0 && result.errorCount === 0 && result.skippedBytes === 0 && expected > 0) {
       result.warnings.push('no cycles in the file (only blank lines)');
@@ -298,7 +288,6 @@ export class Ingestor {
     source: IngestSource,
     head: Buffer,
     size: number,
-    fingerprint: string | null,
     result: IngestFileResult,
     now: number,
   ): Promise<{ row: repo.LedgerRow; hash: Hash } | null> {
@@ -306,7 +295,11 @@ export class Ingestor {
     const match = candidates.find((row) => row.identityBytes <= head.length && identityOf(head.subarray(0, row.identityBytes), source.name) === row.identity);
     if (match) {
       if (match.status === 'rejected') return { row: match, hash: createHash('sha256') };
-      const hash = size < match.consumedBytes ? null : await this.prefixHash(match, source, fingerprint);
+      // Nothing new to read: the identity matched and nothing can be appended to a wrong prefix, so
+      // the prefix is not re-hashed (a server start would otherwise re-read every file of the drop
+      // folder). It is verified as soon as the file has new bytes.
+      if (size === match.consumedBytes) return { row: match, hash: createHash('sha256') };
+      const hash = size < match.consumedBytes ? null : await this.prefixHash(match, source);
       if (hash !== null) return { row: match, hash };
       const why = size < match.consumedBytes ? `it is now ${size} bytes, shorter than the ${match.consumedBytes} bytes imported` : `its first ${match.consumedBytes} bytes differ from what was imported`;
       await this.retire(match, `replaced: ${why}`, now);
@@ -326,20 +319,15 @@ export class Ingestor {
   }
 
   private async retire(row: repo.LedgerRow, message: string, now: number): Promise<void> {
-    this.prefixCaches.delete(row.id);
     await repo.markLedgerReplaced(this.db, row.id, message, now);
   }
 
   /**
    * A hash object fed with bytes [0, consumedBytes) of the file when they still match the ledger's
-   * checksum, else null. Re-reads the prefix unless this process hashed it itself and the file is
-   * the same inode at least as long.
+   * checksum, else null. The whole prefix is read each time the file has new bytes: a file rewritten
+   * in place keeps its inode and may keep its first bytes, so nothing cheaper is proof.
    */
-  private async prefixHash(row: repo.LedgerRow, source: IngestSource, fingerprint: string | null): Promise<Hash | null> {
-    const cached = this.prefixCaches.get(row.id);
-    if (cached && fingerprint !== null && cached.fingerprint === fingerprint && cached.consumedBytes === row.consumedBytes) {
-      if (cached.hash.copy().digest('hex') === row.prefixSha256) return cached.hash.copy();
-    }
+  private async prefixHash(row: repo.LedgerRow, source: IngestSource): Promise<Hash | null> {
     const hash = createHash('sha256');
     for await (const chunk of source.read(0, row.consumedBytes)) hash.update(chunk);
     return hash.copy().digest('hex') === row.prefixSha256 ? hash : null;

@@ -8,8 +8,8 @@ export interface IngestSource {
   readonly name: string;
   /** where it was read from, for the ledger; null for in-memory bytes */
   readonly path: string | null;
-  /** size now, and what identifies the underlying object (inode) so a cached prefix hash can be trusted */
-  describe(): Promise<{ size: number; fingerprint: string | null }>;
+  /** size now */
+  describe(): Promise<{ size: number }>;
   /** bytes [start, end) */
   read(start: number, end: number): AsyncIterable<Buffer>;
   /** the first bytes (at most `length`) */
@@ -26,7 +26,7 @@ export function fileSource(path: string): IngestSource {
     async describe() {
       const info = await stat(path);
       if (!info.isFile()) throw new Error(`${path} is not a file`);
-      return { size: info.size, fingerprint: `${info.dev}:${info.ino}` };
+      return { size: info.size };
     },
     async *read(start: number, end: number) {
       if (end <= start) return;
@@ -51,7 +51,7 @@ export function bufferSource(name: string, bytes: Buffer, path: string | null = 
     name: basename(name),
     path,
     async describe() {
-      return { size: bytes.length, fingerprint: null };
+      return { size: bytes.length };
     },
     async *read(start: number, end: number) {
       for (let offset = start; offset < end; offset += CHUNK_BYTES) yield bytes.subarray(offset, Math.min(end, offset + CHUNK_BYTES));

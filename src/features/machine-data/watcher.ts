@@ -38,6 +38,8 @@ interface FileRun {
 }
 
 const IGNORED_NAME = /(^\.|~$|\.(tmp|part|partial|swp|filepart)$)/i;
+/** Shortest time between two runs of one file. */
+const MIN_RUN_INTERVAL_MS = 1000;
 /** How often recently active files are stat'ed in case a change event was lost (an empty file just created, coalesced writes). */
 const RECHECK_MS = 1000;
 /** Files are rechecked this long after their last change. */
@@ -117,10 +119,15 @@ export class DropFolderWatcher {
     }
     const run: FileRun = { running: Promise.resolve(), again: false };
     const loop = async () => {
-      do {
+      for (;;) {
         run.again = false;
+        const started = Date.now();
         await this.ingestOne(path, final);
-      } while (run.again && !this.closed);
+        if (!run.again || this.closed) break;
+        // a camera writes a line every ~0.45 s: read a growing file at most once a second (each
+        // run re-verifies the file's consumed prefix)
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, MIN_RUN_INTERVAL_MS - (Date.now() - started))));
+      }
       this.runs.delete(path);
     };
     this.runs.set(path, run);
