@@ -340,18 +340,20 @@ describe('machines page', () => {
       if (request.resourceType() === 'document') documents++;
     });
 
-    // a camera file with the last minute of production of a new lot on Line 9, sent as the drop
-    // folder or a person would: the page must follow through the 'production' event
+    // a camera file with the last minute of production of a new lot on Line 9, uploaded by someone
+    // else in another browser: this page must follow through the 'production' event
     const lines: string[] = [];
     const cycles = 120;
     for (let i = 0; i < cycles; i++) {
       const at = DateTime.fromMillis(now - 5_000 - (cycles - 1 - i) * 450, { zone });
       lines.push(`1169100,424242,${String(500000 + i)},1,${at.toFormat('LL/dd/yy HH:mm:ss.SSS')}`);
     }
-    const form = new FormData();
-    form.append('file', new Blob([`${lines.join('\n')}\n`], { type: 'text/plain' }), 'PRLIVE.txt');
-    const upload = await fetch(`${e2e.baseUrl}/api/ingest/upload?machine=line9`, { method: 'POST', body: form });
-    expect(upload.status, await upload.clone().text()).toBe(200);
+    const other = await e2e.newPage(LAPTOP);
+    await other.goto('/analytics?machines=line9&window=today');
+    await other.getByTestId('upload-toggle').click();
+    await other.getByTestId('upload-machine').selectOption('line9');
+    await other.getByTestId('upload-input').setInputFiles({ name: 'PRLIVE.txt', mimeType: 'text/plain', buffer: Buffer.from(`${lines.join('\n')}\n`) });
+    await expectText(other.getByTestId('upload-cycles-PRLIVE.txt'), String(cycles), 30_000);
 
     await expectText(page.getByTestId('machine-state-line9'), 'Running');
     await expectText(page.getByTestId('machine-lot-line9'), '424242');
