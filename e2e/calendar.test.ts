@@ -24,6 +24,14 @@ async function openCalendar(page: Page, week?: string): Promise<void> {
   await expectVisible(page.getByTestId('week-grid'));
 }
 
+/** A change of the default week is signed: reason and the signed-in administrator's password. */
+async function sign(page: Page): Promise<void> {
+  await expectVisible(page.getByTestId('signature-dialog'));
+  await page.getByTestId('signature-reason').fill('shift pattern change for the test');
+  await page.getByTestId('signature-password').fill(e2e.admin.password);
+  await page.getByTestId('signature-submit').click();
+}
+
 /** Opens a day, lets `edit` change its shifts, saves and answers the one question with `scope`. */
 async function editDay(page: Page, weekday: string, scope: 'week' | 'default', edit: (editor: Page) => Promise<void>): Promise<void> {
   await page.getByTestId(`day-edit-${weekday}`).click();
@@ -35,6 +43,7 @@ async function editDay(page: Page, weekday: string, scope: 'week' | 'default', e
   expect(await page.getByTestId('apply-confirm').isDisabled()).toBe(true);
   await page.getByTestId(scope === 'week' ? 'apply-week' : 'apply-default').check();
   await page.getByTestId('apply-confirm').click();
+  if (scope === 'default') await sign(page);
   await expectHidden(page.getByTestId('day-editor'));
 }
 
@@ -198,9 +207,11 @@ describe('calendar screen', () => {
     expect(theirs.status).toBe(200);
 
     await page.getByTestId('apply-confirm').click();
+    await sign(page);
     await expectText(page.getByTestId('stale-banner'), 'Someone else changed the calendar');
     await expectVisible(page.getByTestId('apply-choice'));
     await page.getByTestId('apply-confirm').click();
+    await sign(page);
     await expectHidden(page.getByTestId('day-editor'));
 
     const after = await e2e.api<CalendarView>('/api/calendar');

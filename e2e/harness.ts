@@ -10,6 +10,9 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { loadConfig, type Config } from '../src/config.js';
 import { startServer, type Running } from '../src/server/runtime.js';
+import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '../src/features/auth/access.js';
+import type { Role } from '../src/features/auth/permissions.js';
+import { createTestUser, signedRouteMatcher, TEST_PASSWORD_COST, type TestUser } from '../src/features/auth/test-support.js';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const screenshotDir = join(repoRoot, 'test-results/screenshots');
@@ -49,17 +52,43 @@ export interface E2E {
   /** http://127.0.0.1:<port> of the running server */
   readonly baseUrl: string;
   readonly config: Config;
-  /** A fresh context and page; its console and page errors are checked after the test. */
-  newPage(viewport?: { width: number; height: number }): Promise<Page>;
+  /**
+   * A fresh context and page, signed in as the administrator unless `signedIn: false` (or as
+   * `session`); its console and page errors are checked after the test.
+   */
+  newPage(viewport?: { width: number; height: number }, options?: { signedIn?: boolean; session?: ApiSession }): Promise<Page>;
   /** Declares console errors the test provokes on purpose (e.g. the 409 of a refused delete). */
   allowConsoleErrors(pattern: RegExp): void;
-  /** Calls the API directly, e.g. to check what the UI saved or to play "someone else". */
-  api<T = unknown>(path: string, init?: { method?: string; body?: unknown }): Promise<{ status: number; body: T }>;
+  /**
+   * Calls the API directly, e.g. to check what the UI saved or to play "someone else" — as the
+   * signed-in administrator (regulated changes signed with the administrator's password), or as
+   * `as` (a session from signInApi), or anonymously (`as: null`).
+   */
+  api<T = unknown>(path: string, init?: { method?: string; body?: unknown; as?: ApiSession | null }): Promise<{ status: number; body: T }>;
+  /** The administrator every page is signed in as (unless newPage is asked for an anonymous one). */
+  readonly admin: TestUser;
+  /** A new user of `role` in the server's database (its password is in the result). */
+  createUser(role: Role, options?: { displayName?: string; mustChange?: boolean }): Promise<TestUser>;
+  /** Signs a user in through the API, for `api(…, { as })` or a page's cookies. */
+  signInApi(user: { username: string; password: string }): Promise<ApiSession>;
+}
+
+export interface ApiSession {
+  sessionId: string;
+  csrfToken: string;
+}
+
+export interface E2EOptions {
+  /** extra configuration, computed before the server starts (e.g. a single-sign-on provider's address) */
+  env?: () => Record<string, string> | Promise<Record<string, string>>;
 }
 
 /** Registers the hooks of a test file and returns the handle its tests use. */
-export function useE2E(): E2E {
+export function useE2E(options: E2EOptions = {}): E2E {
   let server: Running | undefined;
+  let admin: TestUser | undefined;
+  let adminSession: ApiSession | undefined;
+  let isSigned: ((method: string, path: string) => boolean) | undefined;
   let browser: Browser | undefined;
   let dataDir: string | undefined;
   let config: Config | undefined;
@@ -70,8 +99,13 @@ export function useE2E(): E2E {
   beforeAll(async () => {
     ensureWebBuilt();
     dataDir = mkdtempSync(join(tmpdir(), 'qmfg-e2e-'));
-    config = loadConfig({ ...process.env, DATABASE_URL: `sqlite:${join(dataDir, 'qmfg.db')}`, QMFG_DEMO: '1', PORT: '0' });
+    const extra = options.env ? await options.env() : {};
+    // a low password-hash cost: the journeys sign in often; the production cost has its own bench
+    config = loadConfig({ ...process.env, DATABASE_URL: `sqlite:${join(dataDir, 'qmfg.db')}`, QMFG_DEMO: '1', PORT: '0', QMFG_PASSWORD_COST: TEST_PASSWORD_COST, QMFG_LOGIN_RATE_PER_MINUTE: '100000', ...extra });
     server = await startServer({ config, port: 0, logger: false, webRoot });
+    admin = await createTestUser(server.handle.db, 'admin', { username: 'e2e-admin', displayName: 'E2E Administrator' });
+    adminSession = await signInApi(admin);
+    isSigned = signedRouteMatcher(server.app);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
 
@@ -98,6 +132,20 @@ export function useE2E(): E2E {
     return server.url.replace('localhost', '127.0.0.1');
   };
 
+  async function signInApi(user: { username: string; password: string }): Promise<ApiSession> {
+    const response = await fetch(`${baseUrl()}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: user.username, password: user.password }),
+    });
+    if (response.status !== 200) throw new Error(`sign-in of ${user.username} failed: ${response.status} ${await response.text()}`);
+    const cookies = new Map(response.headers.getSetCookie().map((c) => c.split(';')[0].split('=') as [string, string]));
+    const sessionId = cookies.get(SESSION_COOKIE);
+    const csrfToken = cookies.get(CSRF_COOKIE);
+    if (!sessionId || !csrfToken) throw new Error('sign-in answered without session cookies');
+    return { sessionId, csrfToken };
+  }
+
   return {
     get baseUrl() {
       return baseUrl();
@@ -106,10 +154,26 @@ export function useE2E(): E2E {
       if (!config) throw new Error('the e2e server is not running (beforeAll failed?)');
       return config;
     },
-    async newPage(viewport = { width: 1280, height: 800 }) {
+    get admin() {
+      if (!admin) throw new Error('the e2e server is not running (beforeAll failed?)');
+      return admin;
+    },
+    async createUser(role, userOptions = {}) {
+      if (!server) throw new Error('the e2e server is not running (beforeAll failed?)');
+      return createTestUser(server.handle.db, role, userOptions);
+    },
+    signInApi,
+    async newPage(viewport = { width: 1280, height: 800 }, pageOptions = {}) {
       if (!browser) throw new Error('the browser is not running (beforeAll failed?)');
       const context = await browser.newContext({ baseURL: baseUrl(), viewport, timezoneId: 'UTC', locale: 'en-US' });
       contexts.push(context);
+      const session = pageOptions.session ?? (pageOptions.signedIn === false ? undefined : adminSession);
+      if (session) {
+        await context.addCookies([
+          { name: SESSION_COOKIE, value: session.sessionId, url: baseUrl(), httpOnly: true, sameSite: 'Lax' },
+          { name: CSRF_COOKIE, value: session.csrfToken, url: baseUrl(), httpOnly: false, sameSite: 'Strict' },
+        ]);
+      }
       context.setDefaultTimeout(10_000);
       const page = await context.newPage();
       page.on('console', (message) => {
@@ -121,11 +185,23 @@ export function useE2E(): E2E {
     allowConsoleErrors(pattern: RegExp) {
       allowed.push(pattern);
     },
-    async api<T>(path: string, init: { method?: string; body?: unknown } = {}) {
+    async api<T>(path: string, init: { method?: string; body?: unknown; as?: ApiSession | null } = {}) {
+      const method = init.method ?? 'GET';
+      const session = init.as === undefined ? adminSession : init.as;
+      const headers: Record<string, string> = init.body === undefined ? {} : { 'content-type': 'application/json' };
+      if (session) {
+        headers.cookie = `${SESSION_COOKIE}=${session.sessionId}; ${CSRF_COOKIE}=${session.csrfToken}`;
+        headers[CSRF_HEADER] = session.csrfToken;
+      }
+      let body = init.body;
+      // the administrator signs regulated changes made through here (tests of signing bring their own)
+      if (init.as === undefined && admin && isSigned?.(method, path) && body !== null && typeof body === 'object' && !('signature' in body)) {
+        body = { ...body, signature: { password: admin.password, meaning: 'approved' } };
+      }
       const response = await fetch(baseUrl() + path, {
-        method: init.method ?? 'GET',
-        headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await response.text();
       return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };

@@ -1,13 +1,30 @@
 import { loadConfig } from '../config.js';
 import { startServer } from '../server/runtime.js';
 import { withConfigErrors } from './config-errors.js';
+import { seedUsers } from '../features/demo/seed.js';
+import { ROLE_LABELS } from '../features/auth/permissions.js';
+import type { InitialLogin } from '../features/auth/service.js';
+
+/** The accounts created at this start, printed once: their passwords are stored only as hashes. */
+function printLogins(logins: InitialLogin[], url: string): void {
+  if (logins.length === 0) return;
+  const width = Math.max(...logins.map((l) => l.username.length));
+  console.log('  Demo sign-in accounts (shown this once — the passwords are stored only as hashes):');
+  for (const l of logins) console.log(`    ${l.username.padEnd(width)}  ${l.password}   ${ROLE_LABELS[l.role]}`);
+  console.log(`  Change these passwords before real use (sign in at ${url}, user menu → Change password),`);
+  console.log('  or start with QMFG_DEMO=0 for no demo accounts.\n');
+}
 
 export async function serveCommand(opts: { port?: string; seed?: boolean }): Promise<void> {
   const running = await withConfigErrors(async () => {
     const config = loadConfig();
-    return startServer({ config, port: opts.port ? Number(opts.port) : undefined, seed: opts.seed !== false });
+    const started = await startServer({ config, port: opts.port ? Number(opts.port) : undefined, seed: opts.seed !== false });
+    // a database without users gets its first accounts (demo users, or QMFG_ADMIN_USERNAME)
+    const logins = await seedUsers(started.handle.db, config, opts.seed !== false && config.QMFG_DEMO);
+    return { ...started, logins };
   });
   console.log(`\n  qmfg is running on ${running.handle.describe}\n  → open ${running.url}\n  API docs: ${running.url}/api/docs\n`);
+  printLogins(running.logins, running.url);
   const stop = async (signal: string) => {
     console.log(`qmfg: ${signal} received, stopping`);
     await running.close();

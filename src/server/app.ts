@@ -17,6 +17,9 @@ import { orderRoutes } from '../features/orders/routes.js';
 import { machineDataRoutes } from '../features/machine-data/routes.js';
 import { oeeRoutes } from '../features/oee/routes.js';
 import { orderIoRoutes } from '../features/orders/io-routes.js';
+import { signOffRoutes } from '../features/orders/sign-off-routes.js';
+import { authRoutes } from '../features/auth/routes.js';
+import { registerAuth } from '../features/auth/plugin.js';
 
 export interface BuildOptions {
   /** folder of the built web app; omitted → no static files (API-only tests) */
@@ -24,7 +27,9 @@ export interface BuildOptions {
   logger?: boolean;
 }
 
-const featureRoutes = [healthRoutes, plantRoutes, calendarRoutes, auditRoutes, orderRoutes, orderIoRoutes, machineDataRoutes, oeeRoutes];
+// Every route declares who may call it (`config: { permission }` or `{ public: true }`); see
+// features/auth/permissions.ts for the table and features/auth/access.ts for the hook.
+const featureRoutes = [healthRoutes, authRoutes, plantRoutes, calendarRoutes, auditRoutes, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, oeeRoutes];
 
 export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promise<App> {
   const app = Fastify({
@@ -36,6 +41,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  // before any route: the access hooks must see every route registered after them
+  await registerAuth(app, deps);
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -13,14 +13,32 @@ import { MachinesPage } from './pages/machines-page.js';
 import { AdminPage } from './pages/admin/admin-page.js';
 import { CalendarPage } from './pages/calendar/calendar-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
+import { AuditPage } from './pages/audit/audit-page.js';
+import { AuthProvider, useAuth } from './auth/auth.js';
+import { LoginPage } from './auth/login-page.js';
+import { ForcedPasswordChange } from './auth/password-form.js';
+import { UserMenu } from './auth/user-menu.js';
+import { IdleWarning } from './auth/idle-warning.js';
+import { Spinner } from './components/feedback.js';
+import type { Permission } from '../../src/features/auth/permissions.js';
+import './auth/auth.css';
 
-const NAV: { to: string; label: string; icon: ReactNode }[] = [
-  { to: '/board', label: 'Board', icon: <BoardIcon /> },
-  { to: '/work-orders', label: 'Work orders', icon: <OrdersIcon /> },
-  { to: '/machines', label: 'Machines', icon: <MachinesIcon /> },
-  { to: '/analytics', label: 'Analytics', icon: <AnalyticsIcon /> },
-  { to: '/calendar', label: 'Calendar', icon: <CalendarIcon /> },
-  { to: '/admin', label: 'Admin', icon: <AdminIcon /> },
+const AuditIcon = () => (
+  <svg className="icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+    <path d="M9 4h6l1 2h3v15H5V6h3z" />
+    <path d="M9 12l2 2 4-4" />
+  </svg>
+);
+
+/** Each entry shows to users holding any of its permissions (the server refuses the rest anyway). */
+const NAV: { to: string; label: string; icon: ReactNode; anyOf: Permission[] }[] = [
+  { to: '/board', label: 'Board', icon: <BoardIcon />, anyOf: ['plant:read'] },
+  { to: '/work-orders', label: 'Work orders', icon: <OrdersIcon />, anyOf: ['plant:read'] },
+  { to: '/machines', label: 'Machines', icon: <MachinesIcon />, anyOf: ['plant:read'] },
+  { to: '/analytics', label: 'Analytics', icon: <AnalyticsIcon />, anyOf: ['plant:read'] },
+  { to: '/calendar', label: 'Calendar', icon: <CalendarIcon />, anyOf: ['plant:read'] },
+  { to: '/audit', label: 'Audit', icon: <AuditIcon />, anyOf: ['audit:read'] },
+  { to: '/admin', label: 'Admin', icon: <AdminIcon />, anyOf: ['plant:write', 'users:admin'] },
 ];
 
 function LiveIndicator() {
@@ -36,6 +54,7 @@ function LiveIndicator() {
 
 function Header() {
   const site = useSite();
+  const auth = useAuth();
   return (
     <header className="app-header">
       <div className="brand">
@@ -47,7 +66,7 @@ function Header() {
         </span>
       </div>
       <nav className="main-nav" aria-label="Main">
-        {NAV.map((item) => (
+        {NAV.filter((item) => item.anyOf.some((p) => auth.can(p))).map((item) => (
           <NavLink key={item.to} to={item.to} className="nav-link" data-testid={`nav-${item.to.slice(1)}`}>
             {item.icon}
             <span>{item.label}</span>
@@ -57,34 +76,55 @@ function Header() {
       <div className="header-status">
         <LiveIndicator />
         {site.data ? <PlantClock zone={site.data.timezone} /> : null}
+        <UserMenu />
       </div>
     </header>
   );
+}
+
+/** The application for a signed-in user: live updates and the site only once there is a session. */
+function SignedInApp() {
+  return (
+    <LiveEventsProvider>
+      <SiteProvider>
+        <div className="app">
+          <Header />
+          <main className="app-main">
+            <Routes>
+              <Route path="/" element={<Navigate to="/board" replace />} />
+              <Route path="/login" element={<Navigate to="/board" replace />} />
+              <Route path="/board" element={<BoardPage />} />
+              <Route path="/work-orders" element={<WorkOrdersPage />} />
+              <Route path="/machines" element={<MachinesPage />} />
+              <Route path="/analytics" element={<AnalyticsPage />} />
+              <Route path="/calendar" element={<CalendarPage />} />
+              <Route path="/audit" element={<AuditPage />} />
+              <Route path="/admin/*" element={<AdminPage />} />
+              <Route path="*" element={<NotFoundPage />} />
+            </Routes>
+          </main>
+          <IdleWarning />
+        </div>
+      </SiteProvider>
+    </LiveEventsProvider>
+  );
+}
+
+function AuthGate() {
+  const auth = useAuth();
+  if (auth.status === 'loading') return <Spinner label="Starting…" />;
+  if (auth.status === 'signed-out' || !auth.me) return <LoginPage />;
+  if (auth.me.user.mustChangePassword) return <ForcedPasswordChange />;
+  return <SignedInApp />;
 }
 
 export function App() {
   return (
     <BrowserRouter>
       <ToastProvider>
-        <LiveEventsProvider>
-          <SiteProvider>
-            <div className="app">
-              <Header />
-              <main className="app-main">
-                <Routes>
-                  <Route path="/" element={<Navigate to="/board" replace />} />
-                  <Route path="/board" element={<BoardPage />} />
-                  <Route path="/work-orders" element={<WorkOrdersPage />} />
-                  <Route path="/machines" element={<MachinesPage />} />
-                  <Route path="/analytics" element={<AnalyticsPage />} />
-                  <Route path="/calendar" element={<CalendarPage />} />
-                  <Route path="/admin/*" element={<AdminPage />} />
-                  <Route path="*" element={<NotFoundPage />} />
-                </Routes>
-              </main>
-            </div>
-          </SiteProvider>
-        </LiveEventsProvider>
+        <AuthProvider>
+          <AuthGate />
+        </AuthProvider>
       </ToastProvider>
     </BrowserRouter>
   );

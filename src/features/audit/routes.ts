@@ -6,38 +6,12 @@ import type { Executor } from '../../db/database.js';
 import type { App, AppDeps } from '../../server/context.js';
 import { NotFound } from '../../core/errors.js';
 import * as authRepo from '../auth/repository.js';
-import { signatureViewSchema, type SignatureView } from '../auth/schemas.js';
+import type { SignatureView } from '../auth/schemas.js';
+import { auditEntrySchema as entrySchema, auditQuery, type AuditEntryView } from './schemas.js';
 import { manifestation, viewSignatures } from '../auth/signatures.js';
 import * as plantRepo from '../plant/repository.js';
 import { tableToCsv, tableToXlsx, XLSX_MIME, type ExportTable } from '../orders/spreadsheet.js';
 import { listActors, listAudit, verifyAuditChain, type AuditEntry, type AuditFilter } from './repository.js';
-
-const entrySchema = z.object({
-  id: z.number(),
-  at: z.number(),
-  actor: z.string(),
-  entity: z.string(),
-  entityKey: z.string(),
-  action: z.string(),
-  before: z.unknown(),
-  after: z.unknown(),
-  reason: z.string().nullable(),
-  source: z.string().nullable(),
-  prevHash: z.string(),
-  hash: z.string(),
-  /** the electronic signature given with this change, checked against the record as it is now */
-  signature: signatureViewSchema.nullable(),
-});
-export type AuditEntryView = z.infer<typeof entrySchema>;
-
-export const auditQuery = z.object({
-  entity: z.string().max(40).optional(),
-  entityKey: z.string().max(120).optional(),
-  actor: z.string().max(120).optional(),
-  from: z.coerce.number().int().optional(),
-  to: z.coerce.number().int().optional(),
-  limit: z.coerce.number().int().min(1).max(5000).optional(),
-});
 
 /** Audit entries with the signatures recorded in the same transaction (linked by the entry's hash). */
 export async function auditWithSignatures(db: Executor, filter: AuditFilter): Promise<AuditEntryView[]> {

@@ -40,6 +40,10 @@ describe.each(DIALECTS)('sign-in and sessions on %s', (dialect) => {
     expect(me.json()).toMatchObject({ user: { username: user.username, displayName: 'Pat Planner', role: 'planner' }, idleSeconds: 900 });
     expect(me.json().permissions).toEqual(['plant:read', 'orders:write', 'calendar:write']);
     expect((await raw({ method: 'GET', url: '/api/auth/me' })).statusCode).toBe(401);
+    // the sign-in screen's probe answers without an error either way
+    expect((await raw({ method: 'GET', url: '/api/auth/session' })).json()).toEqual({ me: null });
+    const probe = await raw({ method: 'GET', url: '/api/auth/session', headers: { cookie: `${SESSION_COOKIE}=${session!.value}` } });
+    expect(probe.json().me.user.username).toBe(user.username);
   });
 
   it('refuses a wrong password with the same answer as an unknown user, and audits both', async () => {

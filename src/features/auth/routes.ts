@@ -8,7 +8,7 @@ import { clearSessionCookies, setSessionCookies, SESSION_COOKIE, type CookiePoli
 import { OidcService, redirectUriFor, safeReturnTo, SsoFailed } from './oidc.js';
 import { permissionsOf } from './permissions.js';
 import {
-  authConfigSchema, loginBodySchema, meSchema, passwordChangeSchema, passwordResetSchema, signatureQuery, signatureViewSchema, userCreateSchema, userIdParams,
+  authConfigSchema, loginBodySchema, meSchema, sessionStateSchema, passwordChangeSchema, passwordResetSchema, signatureQuery, signatureViewSchema, userCreateSchema, userIdParams,
   userSchema, userUpdateSchema, type Me,
 } from './schemas.js';
 import * as service from './service.js';
@@ -45,6 +45,14 @@ export async function authRoutes(app: App, { db, config }: AppDeps): Promise<voi
     passwordMinLength: config.QMFG_PASSWORD_MIN_LENGTH,
     idleMinutes: config.QMFG_IDLE_MINUTES,
   }));
+
+  // The sign-in screen's first question: is this browser signed in? Public so that the answer
+  // "no" is not an error (a 401 here would be logged by every browser on every visit).
+  app.get('/api/auth/session', { config: { public: true }, schema: { tags, response: { 200: sessionStateSchema } } }, async (req) => {
+    const sessionId = req.cookies[SESSION_COOKIE];
+    const check = sessionId ? await service.checkSession(ctx, sessionId, true) : null;
+    return { me: check?.ok ? meOf(check.user, check.session.method, check.session.expires_at) : null };
+  });
 
   app.post(
     '/api/auth/login',

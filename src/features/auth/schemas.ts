@@ -60,6 +60,9 @@ export const meSchema = z.object({
   csrfToken: z.string().optional(),
 });
 
+/** Whether the browser asking is signed in (GET /api/auth/session). */
+export const sessionStateSchema = z.object({ me: meSchema.nullable() });
+
 export const authConfigSchema = z.object({
   sso: z.boolean(),
   passwordMinLength: z.number(),

@@ -3,7 +3,7 @@
 // administration, single-sign-on accounts, and the password check of electronic signatures. Every
 // change writes its audit entry in its own transaction.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Config } from '../../config.js';
+import { ConfigError, type Config } from '../../config.js';
 import type { Db, Executor } from '../../db/database.js';
 import { Conflict, Forbidden, Invalid, NotFound, StaleVersion, Unauthorized } from '../../core/errors.js';
 import { appendAudit } from '../audit/repository.js';
@@ -529,7 +529,8 @@ export async function ensureInitialUsers(
   const wanted: (InitialLogin & { displayName: string; mustChange: boolean })[] = [];
   if (config.QMFG_ADMIN_USERNAME) {
     const username = config.QMFG_ADMIN_USERNAME.toLowerCase();
-    requireGoodPassword(config, config.QMFG_ADMIN_PASSWORD, { username }, 'QMFG_ADMIN_PASSWORD');
+    const problems = passwordProblems(config.QMFG_ADMIN_PASSWORD, { minLength: config.QMFG_PASSWORD_MIN_LENGTH, username });
+    if (problems.length) throw new ConfigError(`QMFG_ADMIN_PASSWORD: ${problems.join('; ')}`);
     wanted.push({ username, password: config.QMFG_ADMIN_PASSWORD, role: 'admin', displayName: 'Administrator', mustChange: true });
   }
   if (demo) {

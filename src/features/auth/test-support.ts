@@ -1,29 +1,21 @@
 // Test support for signed-in requests: users of any role, sign-in through the real route, and
 // fastify.inject with the session cookie and CSRF header of a signed-in user.
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { App } from '../../server/context.js';
 import type { Db } from '../../db/database.js';
-import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from './access.js';
+import { CSRF_COOKIE, CSRF_HEADER, registeredRoutes, SESSION_COOKIE } from './access.js';
 import { hashPassword } from './passwords.js';
 import type { Role } from './permissions.js';
 import * as repo from './repository.js';
-import Fastify from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { registerErrorHandler } from '../../server/error-handler.js';
 import { EventHub } from '../../server/events.js';
 import type { AppDeps } from '../../server/context.js';
 import type { DialectName } from '../../db/database.js';
 import { createTestDatabase, type TestDatabase } from '../../testing/databases.js';
 import { seedDatabase } from '../demo/seed.js';
-import { healthRoutes } from '../health/routes.js';
-import { plantRoutes } from '../plant/routes.js';
-import { calendarRoutes } from '../calendar/routes.js';
-import { auditRoutes } from '../audit/routes.js';
-import { orderRoutes } from '../orders/routes.js';
-import { orderIoRoutes } from '../orders/io-routes.js';
-import { signOffRoutes } from '../orders/sign-off-routes.js';
-import { registerAuth } from './plugin.js';
-import { authRoutes } from './routes.js';
+import { buildApp } from '../../server/app.js';
+
+/** fastify.inject with request options (what the helpers here need of it) */
+export type InjectFn = (options: InjectOptions) => Promise<LightMyRequestResponse>;
 
 /** Low scrypt cost for tests (the production cost is measured by bench/login.bench.ts). */
 export const TEST_PASSWORD_COST = '10';
@@ -78,7 +70,7 @@ export function cookieFrom(response: LightMyRequestResponse, name: string): stri
 }
 
 /** Signs in through POST /api/auth/login, as a browser would. */
-export async function signIn(inject: App['inject'], user: { username: string; password: string }, remoteAddress = '127.0.0.1'): Promise<TestSession> {
+export async function signIn(inject: InjectFn, user: { username: string; password: string }, remoteAddress = '127.0.0.1'): Promise<TestSession> {
   const response = await inject({ method: 'POST', url: '/api/auth/login', payload: { username: user.username, password: user.password }, remoteAddress });
   if (response.statusCode !== 200) throw new Error(`sign-in of ${user.username} failed: ${response.statusCode} ${response.body}`);
   const sessionId = cookieFrom(response, SESSION_COOKIE);
@@ -96,7 +88,7 @@ export function sessionHeaders(sessionId: string, csrfToken: string): TestSessio
  * `inject` as the signed-in user: adds the cookie and CSRF header unless the request brings its own
  * (a test that sets `cookie` or `x-csrf-token` itself gets exactly what it set).
  */
-export function injectAs(inject: App['inject'], session: TestSession): (options: InjectOptions) => Promise<LightMyRequestResponse> {
+export function injectAs(inject: InjectFn, session: TestSession): InjectFn {
   return (options) => inject(withSession(options, session));
 }
 
@@ -115,33 +107,52 @@ export interface AuthTestApp {
   database: TestDatabase;
   deps: AppDeps;
   admin: TestUser;
-  /** inject as the administrator (cookie + CSRF header added unless given) */
+  /** inject as the administrator (cookie + CSRF header added unless given; signed routes signed by the administrator unless the payload has a signature) */
   inject: (options: InjectOptions) => Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
-export async function createAuthTestApp(dialect: DialectName, label: string, env: Record<string, string> = {}): Promise<AuthTestApp> {
+export async function createAuthTestApp(dialect: DialectName, label: string, env: Record<string, string> = {}, options: { webRoot?: string } = {}): Promise<AuthTestApp> {
   const database = await createTestDatabase(dialect, label, { ...TEST_AUTH_ENV, ...env });
   await seedDatabase(database.db, database.config, true);
   const deps: AppDeps = { db: database.db, dialect, config: database.config, events: new EventHub() };
-  const app = Fastify({ logger: false }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandler(app);
-  await registerAuth(app, deps);
-  for (const routes of [healthRoutes, plantRoutes, calendarRoutes, auditRoutes, orderRoutes, orderIoRoutes, signOffRoutes, authRoutes]) await routes(app, deps);
+  const app = await buildApp(deps, { logger: false, webRoot: options.webRoot });
   await app.ready();
   const admin = await createTestUser(database.db, 'admin');
   const session = await signIn(app.inject.bind(app), admin);
+  const sign = signatureAdder(app, admin.password);
   return {
     app,
     database,
     deps,
     admin,
-    inject: injectAs(app.inject.bind(app), session),
+    inject: (options) => injectAs(app.inject.bind(app), session)(options.headers && (options.headers as Record<string, unknown>).cookie !== undefined ? options : sign(options)),
     async close() {
       await app.close();
       await database.destroy();
     },
+  };
+}
+
+/** Tells whether METHOD /path is an electronically signed route (its body needs `signature`). */
+export function signedRouteMatcher(app: FastifyInstance): (method: string, path: string) => boolean {
+  const signed = registeredRoutes(app)
+    .filter((route) => route.signature)
+    .map((route) => ({ method: route.method, path: new RegExp(`^${route.url.replace(/:[^/]+/g, '[^/]+')}$`) }));
+  return (method, path) => {
+    const bare = path.split('?')[0];
+    return signed.some((r) => r.method === method.toUpperCase() && r.path.test(bare));
+  };
+}
+
+/** The payload with the signer's signature, when the route is a signed one and the payload has none. */
+export function signatureAdder(app: FastifyInstance, password: string): (options: InjectOptions) => InjectOptions {
+  const isSigned = signedRouteMatcher(app);
+  return (options) => {
+    const payload = options.payload;
+    const plainObject = payload !== null && typeof payload === 'object' && !Buffer.isBuffer(payload) && !(payload instanceof Uint8Array) && !('pipe' in payload);
+    if (!isSigned(options.method ?? 'GET', (options.url ?? options.path ?? '').toString())) return options;
+    if (payload !== undefined && (!plainObject || 'signature' in (payload as object))) return options;
+    return { ...options, payload: { ...((payload as object | undefined) ?? {}), signature: { password, meaning: 'approved' } } };
   };
 }

@@ -12,36 +12,36 @@ export async function calendarRoutes(app: App, { db, config, events }: AppDeps):
   const tags = ['calendar'];
   const changed = (what: string) => events.publish({ topic: 'calendar', data: { what } });
 
-  app.get('/api/calendar', { schema: { tags, response: { 200: calendarSchema } } }, () => service.getCalendar(db, zone));
-  app.get('/api/calendar/weeks/:week', { schema: { tags, params: isoWeekParam, response: { 200: weekViewSchema } } }, (req) =>
+  app.get('/api/calendar', { config: { permission: 'plant:read' }, schema: { tags, response: { 200: calendarSchema } } }, () => service.getCalendar(db, zone));
+  app.get('/api/calendar/weeks/:week', { config: { permission: 'plant:read' }, schema: { tags, params: isoWeekParam, response: { 200: weekViewSchema } } }, (req) =>
     service.getWeekView(db, zone, req.params.week),
   );
-  app.put('/api/calendar/default', { schema: { tags, body: defaultUpdateSchema, response: { 200: calendarSchema } } }, async (req) => {
+  app.put('/api/calendar/default', { config: { permission: 'calendar:write', signature: { entity: 'calendar' } }, schema: { tags, body: defaultUpdateSchema, response: { 200: calendarSchema } } }, async (req) => {
     await service.updateDefault(db, whoOf(req, req.body.reason), req.body.days, req.body.version);
     changed('default');
     return service.getCalendar(db, zone);
   });
-  app.put('/api/calendar/weeks/:week', { schema: { tags, params: isoWeekParam, body: weekUpdateSchema, response: { 200: weekViewSchema } } }, async (req) => {
+  app.put('/api/calendar/weeks/:week', { config: { permission: 'calendar:write' }, schema: { tags, params: isoWeekParam, body: weekUpdateSchema, response: { 200: weekViewSchema } } }, async (req) => {
     await service.updateWeek(db, whoOf(req, req.body.reason), req.params.week, req.body.days, req.body.version);
     changed(req.params.week);
     return service.getWeekView(db, zone, req.params.week);
   });
-  app.delete('/api/calendar/weeks/:week', { schema: { tags, params: isoWeekParam, response: { 200: weekViewSchema } } }, async (req) => {
+  app.delete('/api/calendar/weeks/:week', { config: { permission: 'calendar:write' }, schema: { tags, params: isoWeekParam, response: { 200: weekViewSchema } } }, async (req) => {
     await service.resetWeek(db, whoOf(req), req.params.week);
     changed(req.params.week);
     return service.getWeekView(db, zone, req.params.week);
   });
-  app.post('/api/calendar/holidays', { schema: { tags, body: holidaySchema, response: { 201: holidaySchema } } }, async (req, reply) => {
+  app.post('/api/calendar/holidays', { config: { permission: 'calendar:write' }, schema: { tags, body: holidaySchema, response: { 201: holidaySchema } } }, async (req, reply) => {
     await service.addHoliday(db, whoOf(req), req.body);
     changed('holidays');
     return reply.code(201).send(req.body);
   });
-  app.delete('/api/calendar/holidays/:date', { schema: { tags, params: z.object({ date: isoDate }) } }, async (req, reply) => {
+  app.delete('/api/calendar/holidays/:date', { config: { permission: 'calendar:write' }, schema: { tags, params: z.object({ date: isoDate }) } }, async (req, reply) => {
     await service.removeHoliday(db, whoOf(req), req.params.date);
     changed('holidays');
     return reply.code(204).send();
   });
-  app.get('/api/calendar/working-time', { schema: { tags, querystring: workingTimeQuery, response: { 200: workingTimeSchema } } }, (req) =>
+  app.get('/api/calendar/working-time', { config: { permission: 'plant:read' }, schema: { tags, querystring: workingTimeQuery, response: { 200: workingTimeSchema } } }, (req) =>
     service.workingTime(db, zone, req.query.from, req.query.to),
   );
 }

@@ -31,6 +31,7 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
     scoped.withTypeProvider<ZodTypeProvider>().post(
       '/api/ingest/upload',
       {
+        config: { permission: 'production:report' },
         schema: {
           tags,
           description:
@@ -60,6 +61,7 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
   app.get(
     '/api/ingest/files',
     {
+      config: { permission: 'plant:read' },
       schema: {
         tags,
         description: 'The ingest ledger: what was consumed of each file (or MQTT stream per day), newest first.',
@@ -77,6 +79,7 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
   app.get(
     '/api/ingest/errors',
     {
+      config: { permission: 'plant:read' },
       schema: {
         tags,
         description: 'Row errors of ingested files (file, line, message), newest first; at most 200 are kept per file.',
@@ -95,6 +98,7 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
   app.get(
     '/api/production/lots',
     {
+      config: { permission: 'plant:read' },
       schema: {
         tags,
         description: 'Counts per lot and machine (whole-lot totals) for the lots produced within [from, to).',

@@ -192,7 +192,7 @@ describe.each(DIALECTS)('OEE, stops and machine-data API on %s', (dialect) => {
     const target = long[0];
     const put = await inject('PUT', `/api/stops/line7/${target.startMs}`, { reason: 'material', comment: 'waiting for foil' });
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ startMs: target.startMs, reason: 'material', comment: 'waiting for foil', reasonBy: 'anonymous' });
+    expect(put.body).toMatchObject({ startMs: target.startMs, reason: 'material', comment: 'waiting for foil', reasonBy: t.admin.username });
     const listed = (await inject('GET', `${url}&minSeconds=300`)).body.stops.find((s: { startMs: number }) => s.startMs === target.startMs);
     expect(listed).toMatchObject({ reason: 'material', comment: 'waiting for foil' });
     expect((await inject('PUT', `/api/stops/line7/${encodeURIComponent(target.start)}`, { reason: 'changeover', comment: null })).body.reason).toBe('changeover');

@@ -30,6 +30,7 @@ export async function oeeRoutes(app: App, { db, config, events }: AppDeps): Prom
   app.get(
     '/api/oee',
     {
+      config: { permission: 'plant:read' },
       schema: {
         tags,
         description:
@@ -43,16 +44,16 @@ export async function oeeRoutes(app: App, { db, config, events }: AppDeps): Prom
   );
 
   // ---- profiles
-  app.get('/api/oee/profiles', { schema: { tags, response: { 200: z.array(profileSchema) } } }, () => service.listProfileViews(db));
-  app.get('/api/oee/profiles/:name', { schema: { tags, params: z.object({ name: profileNameSchema }), response: { 200: profileDetailSchema } } }, (req) =>
+  app.get('/api/oee/profiles', { config: { permission: 'plant:read' }, schema: { tags, response: { 200: z.array(profileSchema) } } }, () => service.listProfileViews(db));
+  app.get('/api/oee/profiles/:name', { config: { permission: 'plant:read' }, schema: { tags, params: z.object({ name: profileNameSchema }), response: { 200: profileDetailSchema } } }, (req) =>
     service.getProfileDetail(db, req.params.name),
   );
-  app.post('/api/oee/profiles', { schema: { tags, body: profileCreateSchema, response: { 201: profileSchema } } }, async (req, reply) => {
+  app.post('/api/oee/profiles', { config: { permission: 'oee:write', signature: { entity: 'oee-profile' } }, schema: { tags, body: profileCreateSchema, response: { 201: profileSchema } } }, async (req, reply) => {
     const profile = await service.createProfile(db, whoOf(req, req.body.reason), req.body);
     events.publish({ topic: 'plant', data: { entity: 'oee-profile', key: profile.name } });
     return reply.code(201).send(profile);
   });
-  app.put('/api/oee/profiles/:name', { schema: { tags, params: z.object({ name: profileNameSchema }), body: profileUpdateSchema, response: { 200: profileSchema } } }, async (req) => {
+  app.put('/api/oee/profiles/:name', { config: { permission: 'oee:write', signature: { entity: 'oee-profile' } }, schema: { tags, params: z.object({ name: profileNameSchema }), body: profileUpdateSchema, response: { 200: profileSchema } } }, async (req) => {
     const profile = await service.updateProfile(db, whoOf(req, req.body.reason), req.params.name, req.body);
     // every result computed with this profile changes: screens showing OEE refetch
     events.publish({ topic: 'plant', data: { entity: 'oee-profile', key: profile.name } });
@@ -78,6 +79,7 @@ export async function oeeRoutes(app: App, { db, config, events }: AppDeps): Prom
   app.get(
     '/api/stops',
     {
+      config: { permission: 'plant:read' },
       schema: {
         tags,
         description: 'Stops (gaps longer than the profile\'s maxCycleSeconds) overlapping [from, to), classed by the profile\'s bins, with their reasons.',
@@ -100,7 +102,7 @@ export async function oeeRoutes(app: App, { db, config, events }: AppDeps): Prom
       }
       return { machine: params.machine, start };
     });
-  app.put('/api/stops/:machine/:start', { schema: { tags, params: stopParams, body: stopReasonBodySchema, response: { 200: stopSchema } } }, async (req) => {
+  app.put('/api/stops/:machine/:start', { config: { permission: 'production:report' }, schema: { tags, params: stopParams, body: stopReasonBodySchema, response: { 200: stopSchema } } }, async (req) => {
     const stop = await service.setStopReason(db, whoOf(req), req.params.machine, req.params.start, req.body);
     events.publish({ topic: 'production', data: { machine: stop.machine, stop: stop.startMs } });
     return stop;

@@ -72,6 +72,7 @@ export async function orderIoRoutes(app: App, { db, config, events }: AppDeps): 
     api.post(
       '/api/work-orders/import',
       {
+        config: { permission: 'orders:write' },
         bodyLimit: MAX_UPLOAD_BYTES,
         schema: {
           tags,
@@ -92,7 +93,7 @@ export async function orderIoRoutes(app: App, { db, config, events }: AppDeps): 
       },
     );
 
-    api.get('/api/work-orders/template.xlsx', { schema: { tags, summary: 'The .xlsx template for importing work orders' } }, async (_req, reply) => {
+    api.get('/api/work-orders/template.xlsx', { config: { permission: 'plant:read' }, schema: { tags, summary: 'The .xlsx template for importing work orders' } }, async (_req, reply) => {
       const [products, groups] = await Promise.all([plantRepo.listProducts(db), plantRepo.listGroups(db)]);
       const bytes = await workOrderTemplate(products, new Map(groups.map((g) => [g.key, g.name])), plantToday());
       return reply.header('content-type', XLSX_MIME).header('content-disposition', attachment('qmfg-work-orders-template.xlsx')).send(bytes);
@@ -101,7 +102,7 @@ export async function orderIoRoutes(app: App, { db, config, events }: AppDeps): 
     const exportRoute = (extension: 'xlsx' | 'csv') =>
       api.get(
         `/api/work-orders/export.${extension}`,
-        { schema: { tags, summary: `Work orders (same filters as the list) as ${extension === 'xlsx' ? 'an .xlsx workbook' : 'CSV'}`, querystring: exportQuery } },
+        { config: { permission: 'plant:read' }, schema: { tags, summary: `Work orders (same filters as the list) as ${extension === 'xlsx' ? 'an .xlsx workbook' : 'CSV'}`, querystring: exportQuery } },
         async (req, reply) => {
           const table = workOrderExportTable(await service.listWorkOrderViews(db, req.query));
           const fileName = `qmfg-work-orders-${plantToday()}.${extension}`;

@@ -2,7 +2,9 @@
 import { z } from 'zod';
 import type { App, AppDeps } from '../../server/context.js';
 import { whoOf } from '../../server/context.js';
-import { listAudit } from '../audit/repository.js';
+import { appendAudit } from '../audit/repository.js';
+import { auditWithSignatures } from '../audit/routes.js';
+import type { Permission } from '../auth/permissions.js';
 import * as service from './service.js';
 import { boardSchema, getBoard } from './board.js';
 import { replan } from './planner.js';
@@ -21,38 +23,42 @@ export async function orderRoutes(app: App, { db, config, events }: AppDeps): Pr
   const tags = ['work orders'];
   const changed = (lot: string) => events.publish({ topic: 'schedule', data: { lot } });
 
-  app.get('/api/work-orders', { schema: { tags, querystring: workOrderListQuery, response: { 200: z.array(workOrderSchema) } } }, (req) =>
+  app.get('/api/work-orders', { config: { permission: 'plant:read' }, schema: { tags, querystring: workOrderListQuery, response: { 200: z.array(workOrderSchema) } } }, (req) =>
     service.listWorkOrderViews(db, req.query),
   );
-  app.get('/api/work-orders/:lot', { schema: { tags, params: lotParams, response: { 200: workOrderSchema } } }, (req) => service.getWorkOrderView(db, req.params.lot));
-  app.get('/api/work-orders/:lot/history', { schema: { tags, params: lotParams } }, async (req) => {
+  app.get('/api/work-orders/:lot', { config: { permission: 'plant:read' }, schema: { tags, params: lotParams, response: { 200: workOrderSchema } } }, (req) => service.getWorkOrderView(db, req.params.lot));
+  app.get('/api/work-orders/:lot/history', { config: { permission: 'plant:read' }, schema: { tags, params: lotParams } }, async (req) => {
     await service.getWorkOrderView(db, req.params.lot); // 404 for an unknown lot
-    return listAudit(db, { entity: 'work-order', entityKey: req.params.lot });
+    return auditWithSignatures(db, { entity: 'work-order', entityKey: req.params.lot });
   });
-  app.post('/api/work-orders', { schema: { tags, body: workOrderCreateSchema, response: { 201: workOrderSchema } } }, async (req, reply) => {
+  app.post('/api/work-orders', { config: { permission: 'orders:write' }, schema: { tags, body: workOrderCreateSchema, response: { 201: workOrderSchema } } }, async (req, reply) => {
     const wo = await service.createWorkOrder(ctx, whoOf(req), req.body);
     changed(wo.lot);
     return reply.code(201).send(wo);
   });
-  app.patch('/api/work-orders/:lot', { schema: { tags, params: lotParams, body: workOrderUpdateSchema, response: { 200: workOrderSchema } } }, async (req) => {
+  app.patch('/api/work-orders/:lot', { config: { permission: 'orders:write' }, schema: { tags, params: lotParams, body: workOrderUpdateSchema, response: { 200: workOrderSchema } } }, async (req) => {
     const wo = await service.updateWorkOrder(ctx, whoOf(req), req.params.lot, req.body);
     changed(wo.lot);
     return wo;
   });
-  app.delete('/api/work-orders/:lot', { schema: { tags, params: lotParams, querystring: z.object({ version: z.coerce.number().int().optional() }) } }, async (req, reply) => {
+  app.delete('/api/work-orders/:lot', { config: { permission: 'orders:write' }, schema: { tags, params: lotParams, querystring: z.object({ version: z.coerce.number().int().optional() }) } }, async (req, reply) => {
     await service.deleteWorkOrder(ctx, whoOf(req), req.params.lot, req.query.version);
     changed(req.params.lot);
     return reply.code(204).send();
   });
 
   const opRoute = { tags, params: operationParams, response: { 200: workOrderSchema } };
-  app.post('/api/work-orders/:lot/operations/:step/load', { schema: { ...opRoute, body: loadBodySchema } }, async (req) => {
+  app.post('/api/work-orders/:lot/operations/:step/load', { config: { permission: 'orders:write' }, schema: { ...opRoute, body: loadBodySchema } }, async (req) => {
     const wo = await service.loadOperation(ctx, whoOf(req), req.params.lot, req.params.step, req.body);
     changed(wo.lot);
     return wo;
   });
-  const action = (path: string, run: (lot: string, step: number, body: z.infer<typeof operationActionSchema>, who: ReturnType<typeof whoOf>) => Promise<WorkOrder>) =>
-    app.post(`/api/work-orders/:lot/operations/:step/${path}`, { schema: { ...opRoute, body: operationActionSchema } }, async (req) => {
+  const action = (
+    path: string,
+    run: (lot: string, step: number, body: z.infer<typeof operationActionSchema>, who: ReturnType<typeof whoOf>) => Promise<WorkOrder>,
+    permission: Permission = 'orders:write',
+  ) =>
+    app.post(`/api/work-orders/:lot/operations/:step/${path}`, { config: { permission }, schema: { ...opRoute, body: operationActionSchema } }, async (req) => {
       const wo = await run(req.params.lot, req.params.step, req.body ?? {}, whoOf(req, req.body?.reason));
       changed(req.params.lot);
       return wo;
@@ -60,8 +66,8 @@ export async function orderRoutes(app: App, { db, config, events }: AppDeps): Pr
   action('park', (lot, step, body, who) => service.parkOperation(ctx, who, lot, step, body.version));
   action('hold', (lot, step, body, who) => service.holdOperation(ctx, who, lot, step, true, body.version, body.reason));
   action('release', (lot, step, body, who) => service.holdOperation(ctx, who, lot, step, false, body.version, body.reason));
-  action('close', (lot, step, body, who) => service.closeOperation(ctx, who, lot, step, body.version, body.reason));
-  app.post('/api/work-orders/:lot/operations/:step/counts', { schema: { ...opRoute, body: countsSchema } }, async (req) => {
+  action('close', (lot, step, body, who) => service.closeOperation(ctx, who, lot, step, body.version, body.reason), 'orders:close');
+  app.post('/api/work-orders/:lot/operations/:step/counts', { config: { permission: 'production:report' }, schema: { ...opRoute, body: countsSchema } }, async (req) => {
     const wo = await service.setCounts(ctx, whoOf(req), req.params.lot, req.params.step, req.body);
     changed(wo.lot);
     return wo;
@@ -70,6 +76,7 @@ export async function orderRoutes(app: App, { db, config, events }: AppDeps): Pr
   app.get(
     '/api/schedule/board',
     {
+      config: { permission: 'plant:read' },
       schema: {
         tags: ['schedule'],
         querystring: z
@@ -81,8 +88,13 @@ export async function orderRoutes(app: App, { db, config, events }: AppDeps): Pr
     },
     (req) => getBoard(db, config.QMFG_TZ, req.query.group, req.query.from, req.query.to, Date.now()),
   );
-  app.post('/api/schedule/replan', { schema: { tags: ['schedule'], response: { 200: z.object({ changed: z.number(), unplanned: z.number() }) } } }, async () => {
-    const { result, changed: n } = await db.transaction().execute((trx) => replan(trx, config.QMFG_TZ, Date.now()));
+  app.post('/api/schedule/replan', { config: { permission: 'orders:write' }, schema: { tags: ['schedule'], response: { 200: z.object({ changed: z.number(), unplanned: z.number() }) } } }, async (req) => {
+    const { result, changed: n } = await db.transaction().execute(async (trx) => {
+      const planned = await replan(trx, config.QMFG_TZ, Date.now());
+      // a requested re-plan rewrites forecasts: who asked for it belongs in the trail
+      await appendAudit(trx, { ...whoOf(req), entity: 'schedule', entityKey: 'plant', action: 'replan', after: { changed: planned.changed, unplanned: planned.result.unplanned.length } });
+      return planned;
+    });
     events.publish({ topic: 'schedule', data: { replan: true } });
     return { changed: n, unplanned: result.unplanned.length };
   });

@@ -2,7 +2,8 @@
 // Both carry `signature: { password, meaning }` in the body (checked before the handler runs).
 import type { App, AppDeps } from '../../server/context.js';
 import { whoOf } from '../../server/context.js';
-import { closeWorkOrder, getSignOffs, passGate, signedActionSchema, signOffsSchema } from './sign-off.js';
+import { closeWorkOrder, getSignOffs, passGate } from './sign-off.js';
+import { signedActionSchema, signOffsSchema } from './sign-off-schemas.js';
 import { lotParams, operationParams, workOrderSchema } from './schemas.js';
 import type { OrdersContext } from './service.js';
 

@@ -2,41 +2,20 @@
 // sign-off — the signer must hold the gate's role) and closing the whole work order. The signature
 // itself comes in with `who.signature` (checked by the route) and is recorded by the audit entry
 // of the change, in the same transaction, bound to the record as it is after the change.
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Executor, Tx } from '../../db/database.js';
 import { Conflict, Forbidden, Invalid, NotFound, StaleVersion } from '../../core/errors.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import * as authRepo from '../auth/repository.js';
-import { signatureViewSchema } from '../auth/schemas.js';
 import { viewSignatures } from '../auth/signatures.js';
 import * as plantRepo from '../plant/repository.js';
 import { replan } from './planner.js';
 import * as repo from './repository.js';
 import { getWorkOrderView, queueState, type OrdersContext } from './service.js';
 import type { WorkOrder } from './schemas.js';
+import type { signedActionSchema, SignOffs } from './sign-off-schemas.js';
 
-export const gateSignOffSchema = z.object({
-  step: z.number(),
-  gateName: z.string(),
-  role: z.string(),
-  hours: z.number(),
-  /** the step the gate follows is done: the gate can be signed */
-  ready: z.boolean(),
-  passedAt: z.string().nullable(),
-  signature: signatureViewSchema.nullable(),
-});
-export const signOffsSchema = z.object({
-  lot: z.string(),
-  gates: z.array(gateSignOffSchema),
-  /** signatures of the work order itself (closing it) */
-  signatures: z.array(signatureViewSchema),
-});
-export const signedActionSchema = z.object({
-  version: z.number().int().min(1).optional(),
-  reason: z.string().max(500).optional(),
-});
-export type SignOffs = z.infer<typeof signOffsSchema>;
 
 const requireSignature = (who: Who) => {
   if (!who.signature) throw Invalid.field('body.signature', 'this step needs your electronic signature');

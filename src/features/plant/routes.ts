@@ -17,8 +17,8 @@ export async function plantRoutes(app: App, { db, events }: AppDeps): Promise<vo
     return value;
   };
 
-  app.get('/api/site', { schema: { tags: ['plant'], response: { 200: siteSchema } } }, () => service.getSite(db));
-  app.patch('/api/site', { schema: { tags: ['plant'], body: siteUpdateSchema, response: { 200: siteSchema } } }, async (req) => {
+  app.get('/api/site', { config: { permission: 'plant:read' }, schema: { tags: ['plant'], response: { 200: siteSchema } } }, () => service.getSite(db));
+  app.patch('/api/site', { config: { permission: 'plant:write' }, schema: { tags: ['plant'], body: siteUpdateSchema, response: { 200: siteSchema } } }, async (req) => {
     const site = await service.updateSite(db, whoOf(req), req.body);
     changed('site', 'site');
     return site;
@@ -26,21 +26,21 @@ export async function plantRoutes(app: App, { db, events }: AppDeps): Promise<vo
 
   // ---- process groups
   const groupTags = ['plant'];
-  app.get('/api/process-groups', { schema: { tags: groupTags, response: { 200: z.array(processGroupSchema) } } }, () => repo.listGroups(db));
-  app.get('/api/process-groups/:key', { schema: { tags: groupTags, params: keyParams, response: { 200: processGroupSchema } } }, async (req) =>
+  app.get('/api/process-groups', { config: { permission: 'plant:read' }, schema: { tags: groupTags, response: { 200: z.array(processGroupSchema) } } }, () => repo.listGroups(db));
+  app.get('/api/process-groups/:key', { config: { permission: 'plant:read' }, schema: { tags: groupTags, params: keyParams, response: { 200: processGroupSchema } } }, async (req) =>
     found('process group', req.params.key, await repo.getGroup(db, req.params.key)),
   );
-  app.post('/api/process-groups', { schema: { tags: groupTags, body: processGroupCreateSchema, response: { 201: processGroupSchema } } }, async (req, reply) => {
+  app.post('/api/process-groups', { config: { permission: 'plant:write' }, schema: { tags: groupTags, body: processGroupCreateSchema, response: { 201: processGroupSchema } } }, async (req, reply) => {
     const group = await service.createGroup(db, whoOf(req), req.body);
     changed('process-group', group.key);
     return reply.code(201).send(group);
   });
-  app.patch('/api/process-groups/:key', { schema: { tags: groupTags, params: keyParams, body: processGroupUpdateSchema, response: { 200: processGroupSchema } } }, async (req) => {
+  app.patch('/api/process-groups/:key', { config: { permission: 'plant:write' }, schema: { tags: groupTags, params: keyParams, body: processGroupUpdateSchema, response: { 200: processGroupSchema } } }, async (req) => {
     const group = await service.updateGroup(db, whoOf(req), req.params.key, req.body);
     changed('process-group', group.key);
     return group;
   });
-  app.delete('/api/process-groups/:key', { schema: { tags: groupTags, params: keyParams, querystring: deleteQuery } }, async (req, reply) => {
+  app.delete('/api/process-groups/:key', { config: { permission: 'plant:write' }, schema: { tags: groupTags, params: keyParams, querystring: deleteQuery } }, async (req, reply) => {
     await service.deleteGroup(db, whoOf(req), req.params.key, req.query.version);
     changed('process-group', req.params.key);
     return reply.code(204).send();
@@ -48,23 +48,23 @@ export async function plantRoutes(app: App, { db, events }: AppDeps): Promise<vo
 
   // ---- machines
   const machineTags = ['plant'];
-  app.get('/api/machines', { schema: { tags: machineTags, querystring: z.object({ group: z.string().optional() }), response: { 200: z.array(machineSchema) } } }, (req) =>
+  app.get('/api/machines', { config: { permission: 'plant:read' }, schema: { tags: machineTags, querystring: z.object({ group: z.string().optional() }), response: { 200: z.array(machineSchema) } } }, (req) =>
     repo.listMachines(db, req.query.group),
   );
-  app.get('/api/machines/:key', { schema: { tags: machineTags, params: keyParams, response: { 200: machineSchema } } }, async (req) =>
+  app.get('/api/machines/:key', { config: { permission: 'plant:read' }, schema: { tags: machineTags, params: keyParams, response: { 200: machineSchema } } }, async (req) =>
     found('machine', req.params.key, await repo.getMachine(db, req.params.key)),
   );
-  app.post('/api/machines', { schema: { tags: machineTags, body: machineCreateSchema, response: { 201: machineSchema } } }, async (req, reply) => {
+  app.post('/api/machines', { config: { permission: 'plant:write' }, schema: { tags: machineTags, body: machineCreateSchema, response: { 201: machineSchema } } }, async (req, reply) => {
     const machine = await service.createMachine(db, whoOf(req), req.body);
     changed('machine', machine.key);
     return reply.code(201).send(machine);
   });
-  app.patch('/api/machines/:key', { schema: { tags: machineTags, params: keyParams, body: machineUpdateSchema, response: { 200: machineSchema } } }, async (req) => {
+  app.patch('/api/machines/:key', { config: { permission: 'plant:write' }, schema: { tags: machineTags, params: keyParams, body: machineUpdateSchema, response: { 200: machineSchema } } }, async (req) => {
     const machine = await service.updateMachine(db, whoOf(req), req.params.key, req.body);
     changed('machine', machine.key);
     return machine;
   });
-  app.delete('/api/machines/:key', { schema: { tags: machineTags, params: keyParams, querystring: deleteQuery } }, async (req, reply) => {
+  app.delete('/api/machines/:key', { config: { permission: 'plant:write' }, schema: { tags: machineTags, params: keyParams, querystring: deleteQuery } }, async (req, reply) => {
     await service.deleteMachine(db, whoOf(req), req.params.key, req.query.version);
     changed('machine', req.params.key);
     return reply.code(204).send();
@@ -72,21 +72,21 @@ export async function plantRoutes(app: App, { db, events }: AppDeps): Promise<vo
 
   // ---- products
   const productTags = ['plant'];
-  app.get('/api/products', { schema: { tags: productTags, response: { 200: z.array(productSchema) } } }, () => repo.listProducts(db));
-  app.get('/api/products/:key', { schema: { tags: productTags, params: keyParams, response: { 200: productSchema } } }, async (req) =>
+  app.get('/api/products', { config: { permission: 'plant:read' }, schema: { tags: productTags, response: { 200: z.array(productSchema) } } }, () => repo.listProducts(db));
+  app.get('/api/products/:key', { config: { permission: 'plant:read' }, schema: { tags: productTags, params: keyParams, response: { 200: productSchema } } }, async (req) =>
     found('product', req.params.key, await repo.getProduct(db, req.params.key)),
   );
-  app.post('/api/products', { schema: { tags: productTags, body: productCreateSchema, response: { 201: productSchema } } }, async (req, reply) => {
+  app.post('/api/products', { config: { permission: 'plant:write' }, schema: { tags: productTags, body: productCreateSchema, response: { 201: productSchema } } }, async (req, reply) => {
     const product = await service.createProduct(db, whoOf(req), req.body);
     changed('product', product.key);
     return reply.code(201).send(product);
   });
-  app.patch('/api/products/:key', { schema: { tags: productTags, params: keyParams, body: productUpdateSchema, response: { 200: productSchema } } }, async (req) => {
+  app.patch('/api/products/:key', { config: { permission: 'plant:write' }, schema: { tags: productTags, params: keyParams, body: productUpdateSchema, response: { 200: productSchema } } }, async (req) => {
     const product = await service.updateProduct(db, whoOf(req), req.params.key, req.body);
     changed('product', product.key);
     return product;
   });
-  app.delete('/api/products/:key', { schema: { tags: productTags, params: keyParams, querystring: deleteQuery } }, async (req, reply) => {
+  app.delete('/api/products/:key', { config: { permission: 'plant:write' }, schema: { tags: productTags, params: keyParams, querystring: deleteQuery } }, async (req, reply) => {
     await service.deleteProduct(db, whoOf(req), req.params.key, req.query.version);
     changed('product', req.params.key);
     return reply.code(204).send();

@@ -5,7 +5,10 @@ import { useState } from 'react';
 import type { Shift, Weekday, WeekPattern } from '../../../../src/core/calendar/index.js';
 import { weekPatternSchema } from '../../../../src/features/calendar/schemas.js';
 import { ApiError, type FieldErrors } from '../../api/client.js';
-import { overrideWeek, updateDefaultWeek } from '../../api/calendar.js';
+import { overrideWeek } from '../../api/calendar.js';
+import { updateDefaultWeekSigned } from '../../api/auth.js';
+import { SignatureDialog } from '../../auth/signature-dialog.js';
+import type { SignatureInput } from '../../../../src/features/auth/schemas.js';
 import { Modal } from '../../components/dialogs.js';
 import { ErrorBanner } from '../../components/feedback.js';
 import { issuesToFieldErrors, useSubmit } from '../../lib/forms.js';
@@ -69,6 +72,8 @@ export function DayEditor({ base, dayIndex, weekday, holidayName, onClose, onSav
   const [step, setStep] = useState<'edit' | 'apply'>('edit');
   const [scope, setScope] = useState<Scope | null>(null);
   const [staleNotice, setStaleNotice] = useState(false);
+  // changing the default is a regulated change: it is saved only with the user's electronic signature
+  const [signing, setSigning] = useState(false);
   const submit = useSubmit((path) => path.startsWith(`days.${weekday}`) || path.startsWith(weekday));
   const label = dayLabel(snapshot.dates[dayIndex]);
   const weekdayPlural = `${label.long.split(' ')[0]}s`;
@@ -104,14 +109,11 @@ export function DayEditor({ base, dayIndex, weekday, holidayName, onClose, onSav
 
   const apply = () => {
     if (!scope) return;
+    if (scope === 'default') return setSigning(true);
     const dayShifts = currentShifts();
     void submit.run(async () => {
       try {
-        if (scope === 'week') {
-          await overrideWeek(snapshot.week, { ...snapshot.weekDays, [weekday]: dayShifts }, snapshot.overridden ? snapshot.overrideVersion : undefined);
-        } else {
-          await updateDefaultWeek({ ...snapshot.defaultDays, [weekday]: dayShifts }, snapshot.defaultVersion);
-        }
+        await overrideWeek(snapshot.week, { ...snapshot.weekDays, [weekday]: dayShifts }, snapshot.overridden ? snapshot.overrideVersion : undefined);
       } catch (error) {
         if (error instanceof ApiError && Object.keys(error.fields).length > 0) setStep('edit');
         if (error instanceof ApiError && (error.isStale || error.isConflict)) {
@@ -123,6 +125,26 @@ export function DayEditor({ base, dayIndex, weekday, holidayName, onClose, onSav
       }
       onSaved(scope);
     });
+  };
+
+  /** The default week, with the signature from the dialog. A refused signature stays in the dialog; other failures go to the editor. */
+  const applySigned = async (signature: SignatureInput, reason: string) => {
+    try {
+      await updateDefaultWeekSigned({ ...snapshot.defaultDays, [weekday]: currentShifts() }, snapshot.defaultVersion, signature, reason);
+    } catch (error) {
+      if (error instanceof ApiError && (error.code === 'signature_rejected' || error.code === 'account_locked' || error.status === 401)) throw error;
+      setSigning(false);
+      if (error instanceof ApiError && (error.isStale || error.isConflict)) {
+        setSnapshot(await onStale());
+        setStaleNotice(true);
+        return;
+      }
+      if (error instanceof ApiError && Object.keys(error.fields).length > 0) setStep('edit');
+      await submit.run(() => Promise.reject(error));
+      return;
+    }
+    setSigning(false);
+    onSaved('default');
   };
 
   const editing = step === 'edit';
@@ -265,6 +287,18 @@ export function DayEditor({ base, dayIndex, weekday, holidayName, onClose, onSav
           </fieldset>
         </div>
       )}
+      {signing ? (
+        <SignatureDialog
+          title="Sign the change of the default week"
+          what={
+            <>
+              New shifts of <strong>{weekdayPlural}</strong> in the default week: every week without its own pattern follows it, from now on.
+            </>
+          }
+          onClose={() => setSigning(false)}
+          onSign={applySigned}
+        />
+      ) : null}
     </Modal>
   );
 }

@@ -9,6 +9,8 @@ import { ErrorBanner, LoadFailed, Spinner } from '../../components/feedback.js';
 import { ApiError } from '../../api/client.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { OperationActions } from './operation-actions.js';
+import { SignOffs } from './sign-offs.js';
+import { useAuth } from '../../auth/auth.js';
 import { STATE_LABEL, STATUS_LABEL, formatDue, formatDuration, formatInstant, formatQuantity, plannedReach, progressOf } from './format.js';
 import './work-orders.css';
 
@@ -26,6 +28,7 @@ export function WorkOrderPanel({ lot, step, zone, onClose, onChanged, footer }: 
   onChanged?: () => void;
   footer?: (workOrder: WorkOrder) => ReactNode;
 }) {
+  const auth = useAuth();
   const workOrder = useResource(() => getWorkOrder(lot), [lot], LIVE);
   const history = useResource(() => getWorkOrderHistory(lot), [lot], LIVE);
   const machines = useResource(listMachines, [], ['plant']);
@@ -63,7 +66,7 @@ export function WorkOrderPanel({ lot, step, zone, onClose, onChanged, footer }: 
               ))}
             </ol>
           </section>
-          {focus ? (
+          {focus && (auth.can('orders:write') || auth.can('orders:close')) ? (
             <section className="wo-actions" aria-labelledby="wo-actions-title" data-testid="wo-actions">
               <h3 id="wo-actions-title" className="wo-section-title">
                 Plan step {focus.step + 1} · {focus.groupName}
@@ -77,6 +80,7 @@ export function WorkOrderPanel({ lot, step, zone, onClose, onChanged, footer }: 
               )}
             </section>
           ) : null}
+          <SignOffs wo={wo} zone={zone} onChanged={changed} />
           <section aria-labelledby="wo-history-title">
             <h3 id="wo-history-title" className="wo-section-title">
               History

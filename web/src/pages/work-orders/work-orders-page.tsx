@@ -17,6 +17,7 @@ import { useResource } from '../../hooks/use-resource.js';
 import { useSite } from '../../hooks/site.js';
 import { STATUS_LABEL, dueRisk, formatDue, formatInstant, formatQuantity, plannedReach, progressOf } from './format.js';
 import { WorkOrderForm } from './work-order-form.js';
+import { Can } from '../../auth/auth.js';
 import { WorkOrderPanel } from './work-order-panel.js';
 import './work-orders.css';
 
@@ -180,12 +181,14 @@ function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[
         <h1>Work orders</h1>
         <p className="page-subtitle">{list.data ? `${rows.length} ${anyFilter ? 'matching' : 'in total'}` : ''}</p>
         <div className="page-actions wo-actions-bar">
-          <button type="button" className="button button-primary" onClick={() => setEditing('new')} data-testid="wo-new">
-            + New work order
-          </button>
-          <button type="button" className="button" onClick={() => fileInput.current?.click()} data-testid="wo-import-button" title="An .xlsx from the template or a CSV; you can also drop the file on this page">
-            Import…
-          </button>
+          <Can permission="orders:write">
+            <button type="button" className="button button-primary" onClick={() => setEditing('new')} data-testid="wo-new">
+              + New work order
+            </button>
+            <button type="button" className="button" onClick={() => fileInput.current?.click()} data-testid="wo-import-button" title="An .xlsx from the template or a CSV; you can also drop the file on this page">
+              Import…
+            </button>
+          </Can>
           <input
             ref={fileInput}
             type="file"
@@ -355,14 +358,14 @@ function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[
           onClose={() => setOpenLot(null)}
           onChanged={() => void list.reload()}
           footer={(wo) => (
-            <>
+            <Can permission="orders:write">
               <button type="button" className="button button-danger-outline" onClick={() => setDeleting(wo)} data-testid="wo-delete">
                 Delete
               </button>
               <button type="button" className="button button-primary" onClick={() => setEditing(wo)} data-testid="wo-edit">
                 Edit
               </button>
-            </>
+            </Can>
           )}
         />
       ) : null}

@@ -1,0 +1,307 @@
+// Every state-changing API call writes exactly one audit entry, in the transaction of its change:
+// a helper walks all mutating routes of the app (a route without an example here fails the test),
+// runs each once normally (one new entry) and once with the audit insert forced to fail (neither
+// the change nor an entry may remain).
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../audit/repository.js';
+import { LINE7_DAYS } from '../machine-data/test-support.js';
+import { registeredRoutes } from './access.js';
+import { clearSessionCache } from './service.js';
+import { createAuthTestApp, createTestUser, injectAs, signIn, type AuthTestApp, type InjectFn } from './test-support.js';
+
+type Call = () => Promise<LightMyRequestResponse>;
+/** Prepares what the call needs (through the API or the database) and returns the call itself. */
+type Example = () => Promise<Call>;
+
+/**
+ * Mutating routes that knowingly write no audit entry, with why. Machine-data uploads are
+ * recorded in the ingest ledger (ingest_files), not the audit trail: for the machine-data owner.
+ */
+const KNOWN_UNAUDITED: Record<string, string> = {
+  'POST /api/ingest/upload': 'camera-log uploads go to the ingest ledger (ingest_files), not the audit trail',
+};
+
+function multipart(name: string, content: Buffer) {
+  const boundary = `----qmfg${randomBytes(8).toString('hex')}`;
+  const payload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/plain\r\n\r\n`),
+    content,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+describe('audited mutations', () => {
+  let t: AuthTestApp;
+  let raw: InjectFn;
+  let n = 0;
+  const unique = (prefix: string) => `${prefix}${++n}${randomBytes(2).toString('hex')}`;
+
+  beforeAll(async () => {
+    t = await createAuthTestApp('sqlite', 'mutations');
+    raw = t.app.inject.bind(t.app);
+  });
+  afterAll(async () => t?.close());
+
+  const ok = async (res: Promise<LightMyRequestResponse> | LightMyRequestResponse) => {
+    const r = await res;
+    if (r.statusCode >= 300) throw new Error(`set-up request failed: ${r.statusCode} ${r.body}`);
+    return r;
+  };
+  const post = (url: string, payload: unknown = {}) => ok(t.inject({ method: 'POST', url, payload: payload as object }));
+  const workOrder = async (state: 'parked' | 'loaded' | 'held' | 'done' = 'parked') => {
+    const lot = unique('MUT');
+    await post('/api/work-orders', { lot, product: 'strep-a-plus', quantity: 1000 });
+    if (state !== 'parked') await post(`/api/work-orders/${lot}/operations/0/load`, { machine: 'line9', mode: 'append' });
+    if (state === 'held') await post(`/api/work-orders/${lot}/operations/0/hold`);
+    if (state === 'done') await post(`/api/work-orders/${lot}/operations/0/close`);
+    return lot;
+  };
+  const otherSession = async (role: 'viewer' | 'quality' = 'viewer') => {
+    const user = await createTestUser(t.database.db, role);
+    return { user, as: injectAs(raw, await signIn(raw, user)) };
+  };
+  const logDay = readFileSync(LINE7_DAYS[2]);
+  let uploaded = false;
+  const uploadOnce = async () => {
+    if (!uploaded) await ok(t.inject({ method: 'POST', url: '/api/ingest/upload?machine=line7', ...multipart('PR20221012.txt', logDay) }));
+    uploaded = true;
+  };
+  const profile = { maxCycleSeconds: 1.1, stopBinsSeconds: [1.1, 12, 60, 300], availabilityLossSeconds: 60, basis: 'firstToLastPart', idealRatePerMinute: 140 };
+
+  const examples: Record<string, Example> = {
+    'POST /api/auth/login': async () => {
+      const user = await createTestUser(t.database.db, 'viewer');
+      return () => raw({ method: 'POST', url: '/api/auth/login', payload: { username: user.username, password: user.password } });
+    },
+    'POST /api/auth/logout': async () => {
+      const { as } = await otherSession();
+      return () => as({ method: 'POST', url: '/api/auth/logout' });
+    },
+    'POST /api/auth/logout-all': async () => {
+      const { as } = await otherSession();
+      return () => as({ method: 'POST', url: '/api/auth/logout-all' });
+    },
+    'POST /api/auth/password': async () => {
+      const { user, as } = await otherSession();
+      return () => as({ method: 'POST', url: '/api/auth/password', payload: { currentPassword: user.password, newPassword: 'a brand new pass phrase' } });
+    },
+    'POST /api/users': async () => () =>
+      t.inject({ method: 'POST', url: '/api/users', payload: { username: unique('new.user'), displayName: 'New Person', role: 'viewer', password: 'a fine first pass phrase' } }),
+    'PATCH /api/users/:id': async () => {
+      const user = await createTestUser(t.database.db, 'viewer');
+      return () => t.inject({ method: 'PATCH', url: `/api/users/${user.id}`, payload: { displayName: 'Renamed Person', version: 1 } });
+    },
+    'POST /api/users/:id/password': async () => {
+      const user = await createTestUser(t.database.db, 'viewer');
+      return () => t.inject({ method: 'POST', url: `/api/users/${user.id}/password`, payload: { password: 'a temporary pass phrase' } });
+    },
+    'POST /api/users/:id/sign-out': async () => {
+      const { user } = await otherSession();
+      return () => t.inject({ method: 'POST', url: `/api/users/${user.id}/sign-out` });
+    },
+    'PATCH /api/site': async () => {
+      const site = (await t.inject({ method: 'GET', url: '/api/site' })).json();
+      return () => t.inject({ method: 'PATCH', url: '/api/site', payload: { name: unique('Plant '), version: site.version } });
+    },
+    'POST /api/process-groups': async () => () => t.inject({ method: 'POST', url: '/api/process-groups', payload: { key: unique('grp'), name: 'A group' } }),
+    'PATCH /api/process-groups/:key': async () => {
+      const key = unique('grp');
+      await post('/api/process-groups', { key, name: 'A group' });
+      return () => t.inject({ method: 'PATCH', url: `/api/process-groups/${key}`, payload: { name: 'Renamed group', version: 1 } });
+    },
+    'DELETE /api/process-groups/:key': async () => {
+      const key = unique('grp');
+      await post('/api/process-groups', { key, name: 'A group' });
+      return () => t.inject({ method: 'DELETE', url: `/api/process-groups/${key}?version=1` });
+    },
+    'POST /api/machines': async () => () => t.inject({ method: 'POST', url: '/api/machines', payload: { key: unique('m'), name: 'A machine', group: 'kitting' } }),
+    'PATCH /api/machines/:key': async () => {
+      const key = unique('m');
+      await post('/api/machines', { key, name: 'A machine', group: 'kitting' });
+      return () => t.inject({ method: 'PATCH', url: `/api/machines/${key}`, payload: { name: 'Renamed machine', version: 1 } });
+    },
+    'DELETE /api/machines/:key': async () => {
+      const key = unique('m');
+      await post('/api/machines', { key, name: 'A machine', group: 'kitting' });
+      return () => t.inject({ method: 'DELETE', url: `/api/machines/${key}?version=1` });
+    },
+    'POST /api/products': async () => () => t.inject({ method: 'POST', url: '/api/products', payload: product() }),
+    'PATCH /api/products/:key': async () => {
+      const p = product();
+      await post('/api/products', p);
+      return () => t.inject({ method: 'PATCH', url: `/api/products/${p.key}`, payload: { name: 'Renamed product', version: 1 } });
+    },
+    'DELETE /api/products/:key': async () => {
+      const p = product();
+      await post('/api/products', p);
+      return () => t.inject({ method: 'DELETE', url: `/api/products/${p.key}?version=1` });
+    },
+    'PUT /api/calendar/default': async () => {
+      const calendar = (await t.inject({ method: 'GET', url: '/api/calendar' })).json();
+      return () => t.inject({ method: 'PUT', url: '/api/calendar/default', payload: { days: calendar.default.days, version: calendar.default.version, reason: 'same shifts, signed again' } });
+    },
+    'PUT /api/calendar/weeks/:week': async () => {
+      const week = nextWeek();
+      const days = (await t.inject({ method: 'GET', url: `/api/calendar/weeks/${week}` })).json().days;
+      return () => t.inject({ method: 'PUT', url: `/api/calendar/weeks/${week}`, payload: { days: { ...days, sat: [] } } });
+    },
+    'DELETE /api/calendar/weeks/:week': async () => {
+      const week = nextWeek();
+      const days = (await t.inject({ method: 'GET', url: `/api/calendar/weeks/${week}` })).json().days;
+      await ok(t.inject({ method: 'PUT', url: `/api/calendar/weeks/${week}`, payload: { days: { ...days, sat: [] } } }));
+      return () => t.inject({ method: 'DELETE', url: `/api/calendar/weeks/${week}` });
+    },
+    'POST /api/calendar/holidays': async () => {
+      const date = nextDate();
+      return () => t.inject({ method: 'POST', url: '/api/calendar/holidays', payload: { date, name: 'Plant holiday' } });
+    },
+    'DELETE /api/calendar/holidays/:date': async () => {
+      const date = nextDate();
+      await post('/api/calendar/holidays', { date, name: 'Plant holiday' });
+      return () => t.inject({ method: 'DELETE', url: `/api/calendar/holidays/${date}` });
+    },
+    'POST /api/work-orders': async () => () => t.inject({ method: 'POST', url: '/api/work-orders', payload: { lot: unique('MUT'), product: 'strep-a-plus', quantity: 1000 } }),
+    'PATCH /api/work-orders/:lot': async () => {
+      const lot = await workOrder();
+      return () => t.inject({ method: 'PATCH', url: `/api/work-orders/${lot}`, payload: { notes: 'edited', version: 1 } });
+    },
+    'DELETE /api/work-orders/:lot': async () => {
+      const lot = await workOrder();
+      return () => t.inject({ method: 'DELETE', url: `/api/work-orders/${lot}?version=1` });
+    },
+    'POST /api/work-orders/:lot/operations/:step/load': async () => {
+      const lot = await workOrder();
+      return () => t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/load`, payload: { machine: 'line9', mode: 'append' } });
+    },
+    'POST /api/work-orders/:lot/operations/:step/park': async () => {
+      const lot = await workOrder('loaded');
+      return () => t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/park`, payload: {} });
+    },
+    'POST /api/work-orders/:lot/operations/:step/hold': async () => {
+      const lot = await workOrder('loaded');
+      return () => t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/hold`, payload: { reason: 'foil defect' } });
+    },
+    'POST /api/work-orders/:lot/operations/:step/release': async () => {
+      const lot = await workOrder('held');
+      return () => t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/release`, payload: {} });
+    },
+    'POST /api/work-orders/:lot/operations/:step/close': async () => {
+      const lot = await workOrder('loaded');
+      return () => t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/close`, payload: {} });
+    },
+    'POST /api/work-orders/:lot/operations/:step/counts': async () => {
+      const lot = await workOrder('loaded');
+      return () => t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/counts`, payload: { produced: 250, scrap: 3 } });
+    },
+    'POST /api/schedule/replan': async () => () => t.inject({ method: 'POST', url: '/api/schedule/replan' }),
+    'POST /api/work-orders/import': async () => {
+      const csv = `lot,product,quantity\n${unique('IMP')},strep-a-plus,500\n`;
+      return () => t.inject({ method: 'POST', url: '/api/work-orders/import?filename=orders.csv', headers: { 'content-type': 'text/csv' }, payload: csv });
+    },
+    'POST /api/work-orders/:lot/operations/:step/gate': async () => {
+      const lot = await workOrder('done');
+      const { user, as } = await otherSession('quality');
+      return () => as({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/gate`, payload: { signature: { password: user.password, meaning: 'released' } } });
+    },
+    'POST /api/work-orders/:lot/close': async () => {
+      const lot = await workOrder('loaded');
+      return () => t.inject({ method: 'POST', url: `/api/work-orders/${lot}/close`, payload: { reason: 'lot complete' } });
+    },
+    'POST /api/ingest/upload': async () => () => t.inject({ method: 'POST', url: '/api/ingest/upload?machine=line8', ...multipart(`PR2022101${++n % 10}.txt`, logDay) }),
+    'POST /api/oee/profiles': async () => () => t.inject({ method: 'POST', url: '/api/oee/profiles', payload: { ...profile, name: unique('profile-') } }),
+    'PUT /api/oee/profiles/:name': async () => {
+      const name = unique('profile-');
+      await post('/api/oee/profiles', { ...profile, name });
+      return () => t.inject({ method: 'PUT', url: `/api/oee/profiles/${name}`, payload: { ...profile, availabilityLossSeconds: 120, version: 1, reason: 'longer losses' } });
+    },
+    'PUT /api/stops/:machine/:start': async () => {
+      await uploadOnce();
+      const stops = (await t.inject({ method: 'GET', url: '/api/stops?machine=line7&from=2022-10-12T06:00&to=2022-10-12T18:00&minSeconds=60' })).json().stops;
+      const stop = stops[n++ % stops.length];
+      return () => t.inject({ method: 'PUT', url: `/api/stops/line7/${stop.startMs}`, payload: { reason: 'material', comment: `case ${n}` } });
+    },
+  };
+  let productCount = 0;
+  function product() {
+    productCount += 1;
+    return { key: unique('prod'), name: 'A product', shortName: 'Prod', itemNumber: String(9_100_000 + productCount), color: '#336699', routing: [{ group: 'kitting', ratePerHour: 1000 }] };
+  }
+  let weekCount = 0;
+  const nextWeek = () => `2031-W${String(10 + ++weekCount).padStart(2, '0')}`;
+  let dayCount = 0;
+  const nextDate = () => `2031-0${1 + Math.floor(++dayCount / 28)}-${String(1 + (dayCount % 28)).padStart(2, '0')}`;
+
+  const auditCount = async () => Number((await t.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const mutating = () =>
+    registeredRoutes(t.app)
+      .filter((r) => !r.static && !['GET', 'HEAD', 'OPTIONS'].includes(r.method))
+      .map((r) => `${r.method} ${r.url}`);
+
+  it('has an example for every mutating route', () => {
+    const missing = mutating().filter((route) => !examples[route]);
+    expect(missing, `add an example request to this test for: ${missing.join(', ')}`).toEqual([]);
+    expect(Object.keys(examples).filter((route) => !mutating().includes(route))).toEqual([]);
+  });
+
+  it('writes exactly one audit entry per successful change', async () => {
+    const wrong: string[] = [];
+    for (const route of mutating()) {
+      const call = await examples[route]();
+      const before = await auditCount();
+      const res = await call();
+      const written = (await auditCount()) - before;
+      if (res.statusCode >= 300) wrong.push(`${route}: the example failed (${res.statusCode} ${res.body.slice(0, 200)})`);
+      else if (KNOWN_UNAUDITED[route]) {
+        if (written !== 0) wrong.push(`${route}: now writes ${written} entries — remove it from KNOWN_UNAUDITED`);
+      } else if (written !== 1) wrong.push(`${route}: ${written} audit entries`);
+    }
+    expect(wrong).toEqual([]);
+    expect((await verifyAuditChain(t.database.db)).brokenAt).toBeNull();
+  });
+
+  /**
+   * Every table's rows (sessions without their last-seen bookkeeping), to compare before and after.
+   * The bulk machine-data tables (only ingest writes them, and it is not in this walk) by count and
+   * highest rowid, so a snapshot stays quick.
+   */
+  async function snapshot(): Promise<Map<string, string>> {
+    const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(t.database.db);
+    const result = new Map<string, string>();
+    for (const { name } of tables.rows) {
+      const size = await sql<{ n: number; last: number | null }>`select count(*) as n, max(rowid) as last from ${sql.table(name)}`.execute(t.database.db);
+      if (size.rows[0].n > 20_000) {
+        result.set(name, JSON.stringify(size.rows[0]));
+        continue;
+      }
+      const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)} order by rowid`.execute(t.database.db);
+      result.set(name, JSON.stringify(rows.rows.map((row) => (name === 'sessions' ? { ...row, last_seen_at: 0 } : row))));
+    }
+    return result;
+  }
+
+  it('leaves neither the change nor an entry when the database fails inside the change', { timeout: 120_000 }, async () => {
+    const wrong: string[] = [];
+    for (const route of mutating().filter((r) => !KNOWN_UNAUDITED[r])) {
+      const call = await examples[route]();
+      clearSessionCache();
+      const before = await snapshot();
+      await sql`create trigger forced_failure before insert on audit_log begin select raise(abort, 'forced failure for a test'); end`.execute(t.database.db);
+      let res: LightMyRequestResponse;
+      try {
+        res = await call();
+      } finally {
+        await sql`drop trigger forced_failure`.execute(t.database.db);
+      }
+      const after = await snapshot();
+      const changed = [...before.keys()].filter((table) => before.get(table) !== after.get(table));
+      if (res.statusCode < 500) wrong.push(`${route}: answered ${res.statusCode}`);
+      if (changed.length) wrong.push(`${route}: changed ${changed.join(', ')}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
