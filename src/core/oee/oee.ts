@@ -99,7 +99,7 @@ export interface OeeResult {
 const MS_PER_MINUTE = 60_000;
 
 /** Seconds → ms without binary noise (0.3 * 1000 = 300.00000000000006), to a microsecond. */
-function secondsToMs(seconds: number): number {
+export function secondsToMs(seconds: number): number {
   return Math.round(seconds * 1e6) / 1e3;
 }
 
@@ -267,144 +267,198 @@ export class OeeAccumulator {
     if (profile.basis === 'calendar' && !options.loadingIntervals) {
       throw new RangeError(`OEE: profile ${profileLabel(profile)} uses the calendar basis and needs loadingIntervals`);
     }
-    const rejects = options.rejects ?? 0;
-    const availabilityLossThresholdMs = secondsToMs(profile.availabilityLossSeconds);
-    const binsMs = profile.stopBinsSeconds.map(secondsToMs);
-    const { cycleCount, partCount, reworkCount, firstPartAt, lastPartAt, runningCycles, runMs, stopCandidates } = this;
-
-    const loading =
-      profile.basis === 'calendar'
-        ? normalizeIntervals(options.loadingIntervals ?? [], from, to)
-        : partCount > 0 && lastPartAt > firstPartAt
-          ? [{ start: firstPartAt, end: lastPartAt }]
-          : [];
-    let loadingMs = 0;
-    for (const interval of loading) loadingMs += interval.end - interval.start;
-
-    const classes: StopClass[] = profile.stopBinsSeconds.map((minSeconds, i) => ({
-      minSeconds,
-      maxSeconds: i + 1 < profile.stopBinsSeconds.length ? profile.stopBinsSeconds[i + 1] : null,
-      count: 0,
-      seconds: 0,
-    }));
-    const classMs = classes.map(() => 0);
-    let stopCount = 0;
-    let stopMs = 0;
-    let lossMs = 0;
-    let lossStopCount = 0;
-    for (const stop of stopCandidates) {
-      const overlap = overlapMs(stop.previousAt, stop.at, loading);
-      if (overlap <= 0) continue;
-      const durationMs = stop.at - stop.previousAt;
-      // last bin whose lower bound the full duration reaches; a profile whose first bin exceeds
-      // maxCycleSeconds is refused by the schema, class 0 keeps the sums whole if one slips through
-      let classIndex = 0;
-      while (classIndex + 1 < binsMs.length && durationMs >= binsMs[classIndex + 1]) classIndex++;
-      stopCount++;
-      stopMs += overlap;
-      if (classes.length > 0) {
-        classes[classIndex].count++;
-        classMs[classIndex] += overlap;
-      }
-      if (durationMs >= availabilityLossThresholdMs) {
-        lossMs += overlap;
-        lossStopCount++;
-      }
-    }
-    classes.forEach((stopClass, i) => (stopClass.seconds = seconds(classMs[i])));
-
-    const netRunMs = loadingMs - lossMs;
-    const warnings: string[] = [];
-    const lossRule = `stops ≥ ${profile.availabilityLossSeconds} s`;
-
-    if (cycleCount === 0) warnings.push('no cycles in the window: every figure is empty');
-    if (loadingMs <= 0) {
-      warnings.push(
-        profile.basis === 'calendar'
-          ? 'no planned production time in the window (calendar basis): availability, performance, effective rate and OEE are undefined'
-          : 'loading time is 0 (fewer than two distinct part instants in the window, basis firstToLastPart): availability, performance, effective rate and OEE are undefined',
-      );
-    } else if (netRunMs <= 0) {
-      warnings.push(`net run time is 0 (${lossRule} fill the whole loading time): performance is undefined, OEE is 0`);
-    }
-    if (cycleCount > 0 && partCount === 0) warnings.push('no parts in the window: quality and rework rate are undefined');
-    if (profile.basis === 'calendar') {
-      // Planned time before the first cycle or after the last one is neither run nor stop: a gap
-      // needs a cycle at both ends. Say so rather than guess (the model only knows gaps).
-      const blindStartMs = this.firstAtWithoutPrevious === null ? 0 : overlapMs(from, this.firstAtWithoutPrevious, loading);
-      const blindEndMs = this.latestAnyAt < to ? overlapMs(Math.max(this.latestAnyAt, from), to, loading) : 0;
-      if (blindStartMs > 0) {
-        warnings.push(`the data starts ${minutes(blindStartMs)} into the planned production time: with no earlier cycle that time is counted neither as run nor as stop (add the previous day's data)`);
-      }
-      if (blindEndMs > 0) {
-        warnings.push(`the data ends ${minutes(blindEndMs)} before the planned production time does: that time is counted neither as run nor as stop`);
-      }
-    }
-
-    const availability = loadingMs > 0 ? netRunMs / loadingMs : null;
-    const netRunMinutes = netRunMs / MS_PER_MINUTE;
-    const performance = loadingMs > 0 && netRunMs > 0 ? partCount / netRunMinutes / profile.idealRatePerMinute : null;
-    const quality = partCount > 0 ? (partCount - reworkCount - rejects) / partCount : null;
-    // With no run time or no parts nothing good was made: OEE is 0 even though P or Q is undefined.
-    const oee =
-      availability === null ? null
-      : availability === 0 || performance === 0 ? 0
-      : performance !== null && quality !== null ? availability * performance * quality
-      : null;
-
-    if (availability !== null && (availability < 0 || availability > 1)) {
-      warnings.push(`availability ${percent(availability)} is outside 0–100 %: the availability loss (${seconds(lossMs)} s) and loading time (${seconds(loadingMs)} s) disagree — this is a bug, please report it`);
-    }
-    if (performance !== null && performance > 1) {
-      warnings.push(
-        `performance ${percent(performance)} > 100 %: the ideal rate ${profile.idealRatePerMinute}/min is lower than the observed rate (${round(partCount / netRunMinutes, 1)} parts/min of net run time) — check the profile`,
-      );
-    }
-    if (quality !== null && quality < 0) {
-      warnings.push(`quality ${percent(quality)} < 0 %: reworks (${reworkCount}) and rejects (${rejects}) exceed the parts (${partCount}) — check the reject count`);
-    }
-
-    let mtbf: number | null = null;
-    let mttr: number | null = null;
-    if (lossStopCount > 0) {
-      mtbf = netRunMs / lossStopCount / 1000;
-      mttr = lossMs / lossStopCount / 1000;
-    } else if (loadingMs > 0) {
-      warnings.push(`no availability-loss stops (${lossRule}) in the loading time: MTBF and MTTR are undefined`);
-    }
-
-    const averageRate = runMs > 0 ? runningCycles / (runMs / MS_PER_MINUTE) : null;
-    if (averageRate === null && cycleCount > 0) warnings.push(`no running time (no gaps ≤ ${profile.maxCycleSeconds} s in the window): the average rate is undefined`);
-
-    // Key order is the JSON contract of `qmfg analyze --json`: keep it.
-    return {
+    return assembleOeeResult({
       machine: options.machine ?? null,
-      from: new Date(from).toISOString(),
-      to: new Date(to).toISOString(),
-      profile: profileLabel(profile),
-      cycles: cycleCount,
-      parts: partCount,
-      emptyCycles: cycleCount - partCount,
-      reworks: reworkCount,
-      loadingSeconds: seconds(loadingMs),
-      availabilityLossSeconds: seconds(lossMs),
-      netRunSeconds: seconds(netRunMs),
-      availability: ratio(availability),
-      performance: ratio(performance),
-      quality: ratio(quality),
-      oee: ratio(oee),
-      stops: { count: stopCount, seconds: seconds(stopMs), classes },
-      mtbfSeconds: mtbf === null ? null : round(mtbf, 3),
-      mttrSeconds: mttr === null ? null : round(mttr, 3),
-      averageRatePerMinute: perMinute(averageRate),
-      emptyRate: ratio(cycleCount > 0 ? (cycleCount - partCount) / cycleCount : null),
-      reworkRate: ratio(partCount > 0 ? reworkCount / partCount : null),
-      runSeconds: seconds(runMs),
-      effectiveRatePerMinute: perMinute(loadingMs > 0 ? partCount / (loadingMs / MS_PER_MINUTE) : null),
-      rejects,
-      warnings,
-    };
+      from,
+      to,
+      profile,
+      loadingIntervals: options.loadingIntervals,
+      rejects: options.rejects ?? 0,
+      cycles: this.cycleCount,
+      parts: this.partCount,
+      reworks: this.reworkCount,
+      firstPartAt: this.firstPartAt,
+      lastPartAt: this.lastPartAt,
+      runningCycles: this.runningCycles,
+      runMs: this.runMs,
+      forEachStop: (visit) => {
+        for (const stop of this.stopCandidates) visit(stop.previousAt, stop.at);
+      },
+      firstAtWithoutPrevious: this.firstAtWithoutPrevious,
+      latestAt: this.latestAnyAt,
+    });
   }
+}
+
+/**
+ * What a window's OEE is computed from, whatever produced it: the raw-cycle accumulator below or the
+ * derived tables of stored machine data (src/features/oee/derived-oee.ts). One assembly keeps both
+ * paths to the same arithmetic, rounding and wording.
+ */
+export interface OeeFacts {
+  machine: string | null;
+  from: number;
+  to: number;
+  profile: OeeProfile;
+  /** required for the calendar basis; clipped to the window */
+  loadingIntervals?: readonly Interval[];
+  rejects: number;
+  cycles: number;
+  parts: number;
+  reworks: number;
+  /** earliest / latest part instant in the window (±Infinity when none) */
+  firstPartAt: number;
+  lastPartAt: number;
+  /** cycles ending a gap ≤ maxCycleSeconds in the window, and the time of those gaps */
+  runningCycles: number;
+  runMs: number;
+  /** every gap > maxCycleSeconds touching the window, as (start, end] */
+  forEachStop(visit: (start: number, end: number) => void): void;
+  /** first cycle of the data when no earlier one is known (its blind start), else null */
+  firstAtWithoutPrevious: number | null;
+  /** latest cycle of the data, in the window or not (-Infinity when none) */
+  latestAt: number;
+}
+
+/** Turns the facts of a window into the result (DESIGN §4); key order is the JSON contract of `qmfg analyze --json`. */
+export function assembleOeeResult(facts: OeeFacts): OeeResult {
+  const { machine, from, to, profile, rejects, firstPartAt, lastPartAt, runningCycles, runMs } = facts;
+  const { cycles: cycleCount, parts: partCount, reworks: reworkCount } = facts;
+  const availabilityLossThresholdMs = secondsToMs(profile.availabilityLossSeconds);
+  const binsMs = profile.stopBinsSeconds.map(secondsToMs);
+
+  const loading =
+    profile.basis === 'calendar'
+      ? normalizeIntervals(facts.loadingIntervals ?? [], from, to)
+      : partCount > 0 && lastPartAt > firstPartAt
+        ? [{ start: firstPartAt, end: lastPartAt }]
+        : [];
+  let loadingMs = 0;
+  for (const interval of loading) loadingMs += interval.end - interval.start;
+
+  const classes: StopClass[] = profile.stopBinsSeconds.map((minSeconds, i) => ({
+    minSeconds,
+    maxSeconds: i + 1 < profile.stopBinsSeconds.length ? profile.stopBinsSeconds[i + 1] : null,
+    count: 0,
+    seconds: 0,
+  }));
+  const classMs = classes.map(() => 0);
+  let stopCount = 0;
+  let stopMs = 0;
+  let lossMs = 0;
+  let lossStopCount = 0;
+  facts.forEachStop((start, end) => {
+    const overlap = overlapMs(start, end, loading);
+    if (overlap <= 0) return;
+    const durationMs = end - start;
+    // last bin whose lower bound the full duration reaches; a profile whose first bin exceeds
+    // maxCycleSeconds is refused by the schema, class 0 keeps the sums whole if one slips through
+    let classIndex = 0;
+    while (classIndex + 1 < binsMs.length && durationMs >= binsMs[classIndex + 1]) classIndex++;
+    stopCount++;
+    stopMs += overlap;
+    if (classes.length > 0) {
+      classes[classIndex].count++;
+      classMs[classIndex] += overlap;
+    }
+    if (durationMs >= availabilityLossThresholdMs) {
+      lossMs += overlap;
+      lossStopCount++;
+    }
+  });
+  classes.forEach((stopClass, i) => (stopClass.seconds = seconds(classMs[i])));
+
+  const netRunMs = loadingMs - lossMs;
+  const warnings: string[] = [];
+  const lossRule = `stops ≥ ${profile.availabilityLossSeconds} s`;
+
+  if (cycleCount === 0) warnings.push('no cycles in the window: every figure is empty');
+  if (loadingMs <= 0) {
+    warnings.push(
+      profile.basis === 'calendar'
+        ? 'no planned production time in the window (calendar basis): availability, performance, effective rate and OEE are undefined'
+        : 'loading time is 0 (fewer than two distinct part instants in the window, basis firstToLastPart): availability, performance, effective rate and OEE are undefined',
+    );
+  } else if (netRunMs <= 0) {
+    warnings.push(`net run time is 0 (${lossRule} fill the whole loading time): performance is undefined, OEE is 0`);
+  }
+  if (cycleCount > 0 && partCount === 0) warnings.push('no parts in the window: quality and rework rate are undefined');
+  if (profile.basis === 'calendar') {
+    // Planned time before the first cycle or after the last one is neither run nor stop: a gap
+    // needs a cycle at both ends. Say so rather than guess (the model only knows gaps).
+    const blindStartMs = facts.firstAtWithoutPrevious === null ? 0 : overlapMs(from, facts.firstAtWithoutPrevious, loading);
+    const blindEndMs = facts.latestAt < to ? overlapMs(Math.max(facts.latestAt, from), to, loading) : 0;
+    if (blindStartMs > 0) {
+      warnings.push(`the data starts ${minutes(blindStartMs)} into the planned production time: with no earlier cycle that time is counted neither as run nor as stop (add the previous day's data)`);
+    }
+    if (blindEndMs > 0) {
+      warnings.push(`the data ends ${minutes(blindEndMs)} before the planned production time does: that time is counted neither as run nor as stop`);
+    }
+  }
+
+  const availability = loadingMs > 0 ? netRunMs / loadingMs : null;
+  const netRunMinutes = netRunMs / MS_PER_MINUTE;
+  const performance = loadingMs > 0 && netRunMs > 0 ? partCount / netRunMinutes / profile.idealRatePerMinute : null;
+  const quality = partCount > 0 ? (partCount - reworkCount - rejects) / partCount : null;
+  // With no run time or no parts nothing good was made: OEE is 0 even though P or Q is undefined.
+  const oee =
+    availability === null ? null
+    : availability === 0 || performance === 0 ? 0
+    : performance !== null && quality !== null ? availability * performance * quality
+    : null;
+
+  if (availability !== null && (availability < 0 || availability > 1)) {
+    warnings.push(`availability ${percent(availability)} is outside 0–100 %: the availability loss (${seconds(lossMs)} s) and loading time (${seconds(loadingMs)} s) disagree — this is a bug, please report it`);
+  }
+  if (performance !== null && performance > 1) {
+    warnings.push(
+      `performance ${percent(performance)} > 100 %: the ideal rate ${profile.idealRatePerMinute}/min is lower than the observed rate (${round(partCount / netRunMinutes, 1)} parts/min of net run time) — check the profile`,
+    );
+  }
+  if (quality !== null && quality < 0) {
+    warnings.push(`quality ${percent(quality)} < 0 %: reworks (${reworkCount}) and rejects (${rejects}) exceed the parts (${partCount}) — check the reject count`);
+  }
+
+  let mtbf: number | null = null;
+  let mttr: number | null = null;
+  if (lossStopCount > 0) {
+    mtbf = netRunMs / lossStopCount / 1000;
+    mttr = lossMs / lossStopCount / 1000;
+  } else if (loadingMs > 0) {
+    warnings.push(`no availability-loss stops (${lossRule}) in the loading time: MTBF and MTTR are undefined`);
+  }
+
+  const averageRate = runMs > 0 ? runningCycles / (runMs / MS_PER_MINUTE) : null;
+  if (averageRate === null && cycleCount > 0) warnings.push(`no running time (no gaps ≤ ${profile.maxCycleSeconds} s in the window): the average rate is undefined`);
+
+  // Key order is the JSON contract of `qmfg analyze --json`: keep it.
+  return {
+    machine,
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    profile: profileLabel(profile),
+    cycles: cycleCount,
+    parts: partCount,
+    emptyCycles: cycleCount - partCount,
+    reworks: reworkCount,
+    loadingSeconds: seconds(loadingMs),
+    availabilityLossSeconds: seconds(lossMs),
+    netRunSeconds: seconds(netRunMs),
+    availability: ratio(availability),
+    performance: ratio(performance),
+    quality: ratio(quality),
+    oee: ratio(oee),
+    stops: { count: stopCount, seconds: seconds(stopMs), classes },
+    mtbfSeconds: mtbf === null ? null : round(mtbf, 3),
+    mttrSeconds: mttr === null ? null : round(mttr, 3),
+    averageRatePerMinute: perMinute(averageRate),
+    emptyRate: ratio(cycleCount > 0 ? (cycleCount - partCount) / cycleCount : null),
+    reworkRate: ratio(partCount > 0 ? reworkCount / partCount : null),
+    runSeconds: seconds(runMs),
+    effectiveRatePerMinute: perMinute(loadingMs > 0 ? partCount / (loadingMs / MS_PER_MINUTE) : null),
+    rejects,
+    warnings,
+  };
 }
 
 /** OEE of a machine's cycles (in file order) over the window [from, to): DESIGN §4. */

@@ -13,7 +13,7 @@
 //   running gaps that reaches back before the window start: for gaps ≤ 1 s this is the stored
 //   "lead-in" of the first minute (such a cycle lies within 1 s of the start); for 1 s < gap ≤
 //   maxCycleSeconds it comes from the stored gap itself.
-import { normalizeIntervals, overlapMs, type Interval, type OeeResult, type StopClass } from '../../core/oee/oee.js';
+import { assembleOeeResult, secondsToMs, type Interval, type OeeResult } from '../../core/oee/oee.js';
 import { profileLabel, type OeeProfile } from '../../core/oee/profiles.js';
 import type { PeriodCounts } from '../machine-data/derive.js';
 
@@ -169,19 +169,6 @@ export function assertMinuteAligned(from: number, to: number): void {
   if (from % MS_PER_MINUTE !== 0 || to % MS_PER_MINUTE !== 0) throw new RangeError(`window [${from}, ${to}) must start and end on whole minutes`);
 }
 
-/** Seconds → ms without binary noise, to a microsecond (the same conversion as the core). */
-function secondsToMs(seconds: number): number {
-  return Math.round(seconds * 1e6) / 1e3;
-}
-const round = (value: number, decimals: number): number => {
-  const scale = 10 ** decimals;
-  return Math.round(value * scale) / scale;
-};
-const ratio = (value: number | null): number | null => (value === null ? null : round(value, 4));
-const seconds = (ms: number): number => round(ms / 1000, 3);
-const perMinute = (value: number | null): number | null => (value === null ? null : round(value, 2));
-const percent = (value: number): string => `${round(value * 100, 1)} %`;
-const minutes = (ms: number): string => `${round(ms / MS_PER_MINUTE, 1)} min`;
 
 export interface DerivedOeeInput {
   slice: DerivedSlice;
@@ -202,8 +189,6 @@ export function computeOeeFromDerived(input: DerivedOeeInput): OeeResult {
   if (profile.basis === 'calendar' && !input.loadingIntervals) throw new RangeError(`profile ${profileLabel(profile)} uses the calendar basis and needs loadingIntervals`);
   const rejects = input.rejects ?? 0;
   const maxCycleMs = secondsToMs(profile.maxCycleSeconds);
-  const availabilityLossThresholdMs = secondsToMs(profile.availabilityLossSeconds);
-  const binsMs = profile.stopBinsSeconds.map(secondsToMs);
   const counts = windowCounts(slice, from, to);
 
   // Stops and the running-time corrections, from the gaps.
@@ -234,136 +219,25 @@ export function computeOeeFromDerived(input: DerivedOeeInput): OeeResult {
   const firstCycleInWindow = slice.firstCycleAt !== null && slice.firstCycleAt >= from && slice.firstCycleAt < to ? 1 : 0;
   const runningCycles = counts.cycles - stopsEndingInWindow - firstCycleInWindow;
 
-  const { cycles: cycleCount, parts: partCount, reworks: reworkCount } = counts;
-  const firstPartAt = counts.firstPartAt ?? Infinity;
-  const lastPartAt = counts.lastPartAt ?? -Infinity;
-  const loading =
-    profile.basis === 'calendar'
-      ? normalizeIntervals(input.loadingIntervals ?? [], from, to)
-      : partCount > 0 && lastPartAt > firstPartAt
-        ? [{ start: firstPartAt, end: lastPartAt }]
-        : [];
-  let loadingMs = 0;
-  for (const interval of loading) loadingMs += interval.end - interval.start;
-
-  const classes: StopClass[] = profile.stopBinsSeconds.map((minSeconds, i) => ({
-    minSeconds,
-    maxSeconds: i + 1 < profile.stopBinsSeconds.length ? profile.stopBinsSeconds[i + 1] : null,
-    count: 0,
-    seconds: 0,
-  }));
-  const classMs = classes.map(() => 0);
-  let stopCount = 0;
-  let stopMs = 0;
-  let lossMs = 0;
-  let lossStopCount = 0;
-  for (let s = 0; s < stopStarts.length; s++) {
-    const overlap = overlapMs(stopStarts[s], stopEnds[s], loading);
-    if (overlap <= 0) continue;
-    const durationMs = stopEnds[s] - stopStarts[s];
-    let classIndex = 0;
-    while (classIndex + 1 < binsMs.length && durationMs >= binsMs[classIndex + 1]) classIndex++;
-    stopCount++;
-    stopMs += overlap;
-    if (classes.length > 0) {
-      classes[classIndex].count++;
-      classMs[classIndex] += overlap;
-    }
-    if (durationMs >= availabilityLossThresholdMs) {
-      lossMs += overlap;
-      lossStopCount++;
-    }
-  }
-  classes.forEach((stopClass, i) => (stopClass.seconds = seconds(classMs[i])));
-
-  // From here on the same arithmetic, rounding and wording as computeOee.
-  const netRunMs = loadingMs - lossMs;
-  const warnings: string[] = [];
-  const lossRule = `stops ≥ ${profile.availabilityLossSeconds} s`;
-
-  if (cycleCount === 0) warnings.push('no cycles in the window: every figure is empty');
-  if (loadingMs <= 0) {
-    warnings.push(
-      profile.basis === 'calendar'
-        ? 'no planned production time in the window (calendar basis): availability, performance, effective rate and OEE are undefined'
-        : 'loading time is 0 (fewer than two distinct part instants in the window, basis firstToLastPart): availability, performance, effective rate and OEE are undefined',
-    );
-  } else if (netRunMs <= 0) {
-    warnings.push(`net run time is 0 (${lossRule} fill the whole loading time): performance is undefined, OEE is 0`);
-  }
-  if (cycleCount > 0 && partCount === 0) warnings.push('no parts in the window: quality and rework rate are undefined');
-  if (profile.basis === 'calendar') {
-    // the machine's data has no gap before its first cycle nor after its latest one
-    const latestAt = slice.latestCycleAt ?? -Infinity;
-    const blindStartMs = slice.firstCycleAt === null ? 0 : overlapMs(from, slice.firstCycleAt, loading);
-    const blindEndMs = latestAt < to ? overlapMs(Math.max(latestAt, from), to, loading) : 0;
-    if (blindStartMs > 0) {
-      warnings.push(`the data starts ${minutes(blindStartMs)} into the planned production time: with no earlier cycle that time is counted neither as run nor as stop (add the previous day's data)`);
-    }
-    if (blindEndMs > 0) {
-      warnings.push(`the data ends ${minutes(blindEndMs)} before the planned production time does: that time is counted neither as run nor as stop`);
-    }
-  }
-
-  const availability = loadingMs > 0 ? netRunMs / loadingMs : null;
-  const netRunMinutes = netRunMs / MS_PER_MINUTE;
-  const performance = loadingMs > 0 && netRunMs > 0 ? partCount / netRunMinutes / profile.idealRatePerMinute : null;
-  const quality = partCount > 0 ? (partCount - reworkCount - rejects) / partCount : null;
-  const oee =
-    availability === null ? null
-    : availability === 0 || performance === 0 ? 0
-    : performance !== null && quality !== null ? availability * performance * quality
-    : null;
-
-  if (availability !== null && (availability < 0 || availability > 1)) {
-    warnings.push(`availability ${percent(availability)} is outside 0–100 %: the availability loss (${seconds(lossMs)} s) and loading time (${seconds(loadingMs)} s) disagree — this is a bug, please report it`);
-  }
-  if (performance !== null && performance > 1) {
-    warnings.push(
-      `performance ${percent(performance)} > 100 %: the ideal rate ${profile.idealRatePerMinute}/min is lower than the observed rate (${round(partCount / netRunMinutes, 1)} parts/min of net run time) — check the profile`,
-    );
-  }
-  if (quality !== null && quality < 0) {
-    warnings.push(`quality ${percent(quality)} < 0 %: reworks (${reworkCount}) and rejects (${rejects}) exceed the parts (${partCount}) — check the reject count`);
-  }
-
-  let mtbf: number | null = null;
-  let mttr: number | null = null;
-  if (lossStopCount > 0) {
-    mtbf = netRunMs / lossStopCount / 1000;
-    mttr = lossMs / lossStopCount / 1000;
-  } else if (loadingMs > 0) {
-    warnings.push(`no availability-loss stops (${lossRule}) in the loading time: MTBF and MTTR are undefined`);
-  }
-
-  const averageRate = runMs > 0 ? runningCycles / (runMs / MS_PER_MINUTE) : null;
-  if (averageRate === null && cycleCount > 0) warnings.push(`no running time (no gaps ≤ ${profile.maxCycleSeconds} s in the window): the average rate is undefined`);
-
-  return {
+  return assembleOeeResult({
     machine: slice.machine,
-    from: new Date(from).toISOString(),
-    to: new Date(to).toISOString(),
-    profile: profileLabel(profile),
-    cycles: cycleCount,
-    parts: partCount,
-    emptyCycles: cycleCount - partCount,
-    reworks: reworkCount,
-    loadingSeconds: seconds(loadingMs),
-    availabilityLossSeconds: seconds(lossMs),
-    netRunSeconds: seconds(netRunMs),
-    availability: ratio(availability),
-    performance: ratio(performance),
-    quality: ratio(quality),
-    oee: ratio(oee),
-    stops: { count: stopCount, seconds: seconds(stopMs), classes },
-    mtbfSeconds: mtbf === null ? null : round(mtbf, 3),
-    mttrSeconds: mttr === null ? null : round(mttr, 3),
-    averageRatePerMinute: perMinute(averageRate),
-    emptyRate: ratio(cycleCount > 0 ? (cycleCount - partCount) / cycleCount : null),
-    reworkRate: ratio(partCount > 0 ? reworkCount / partCount : null),
-    runSeconds: seconds(runMs),
-    effectiveRatePerMinute: perMinute(loadingMs > 0 ? partCount / (loadingMs / MS_PER_MINUTE) : null),
+    from,
+    to,
+    profile,
+    loadingIntervals: input.loadingIntervals,
     rejects,
-    warnings,
-  };
+    cycles: counts.cycles,
+    parts: counts.parts,
+    reworks: counts.reworks,
+    firstPartAt: counts.firstPartAt ?? Infinity,
+    lastPartAt: counts.lastPartAt ?? -Infinity,
+    runningCycles,
+    runMs,
+    forEachStop: (visit) => {
+      for (let s = 0; s < stopStarts.length; s++) visit(stopStarts[s], stopEnds[s]);
+    },
+    // the machine's data has no gap before its first cycle nor after its latest one
+    firstAtWithoutPrevious: slice.firstCycleAt,
+    latestAt: slice.latestCycleAt ?? -Infinity,
+  });
 }
