@@ -252,6 +252,19 @@ describe('analytics', () => {
     expect(await label()).toMatch(/Film change \d/);
   });
 
+  it('shows a viewer the figures and the reasons, but no upload and no reason editing', async () => {
+    const viewer = await e2e.createUser('viewer');
+    const page = await e2e.newPage(TV, { session: await e2e.signInApi(viewer) });
+    await page.goto(DAY_VIEW);
+    await expectVisible(page.getByTestId('kpi-oee-value'));
+    await expectVisible(page.getByTestId('table-stops'));
+    expect(await page.getByTestId('upload-toggle').count()).toBe(0);
+    expect(await page.locator('[data-testid^="stop-reason-"]').count()).toBe(0);
+    // the reason recorded in the journey before, read-only
+    await expectText(page.getByTestId('table-stops'), 'Film change — roll ran out, spliced');
+    await expectVisible(page.getByTestId('export-xlsx'));
+  });
+
   it('compares machines side by side and switches the detail between them', async () => {
     const page = await e2e.newPage(TV);
     await page.goto(DAY_VIEW);

@@ -50,27 +50,16 @@ export function listLots(query: { machines: readonly string[]; from: number; to:
 }
 
 /**
- * The session's CSRF token: the double-submit cookie the server sets at sign-in and expects back in
- * a header on every changing request (names as in src/features/auth/access.ts, a server module
- * the browser bundle cannot import). requestJson sends JSON only; the upload needs its own request.
- */
-function csrfHeader(): [name: string, value: string] | null {
-  const match = /(?:^|;\s*)qmfg_csrf=([^;]*)/.exec(document.cookie);
-  return match ? ['x-csrf-token', decodeURIComponent(match[1])] : null;
-}
-
-/**
  * Uploads one sensor file for a machine (multipart), reporting the bytes sent. One request per
  * file, so that each file has its own progress bar and its own result even when another fails.
- * XMLHttpRequest because fetch cannot report upload progress.
+ * XMLHttpRequest because fetch cannot report upload progress (the app's request guard adds the
+ * session's CSRF token to it like to every other changing request).
  */
 export function uploadSensorFile(machine: string, file: File, onProgress: (fraction: number) => void): Promise<IngestResultView> {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open('POST', `/api/ingest/upload?machine=${encodeURIComponent(machine)}`);
     request.setRequestHeader('accept', 'application/json');
-    const csrf = csrfHeader();
-    if (csrf) request.setRequestHeader(csrf[0], csrf[1]);
     request.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     };

@@ -15,6 +15,7 @@ import {
 import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
 import { AnalyticsIcon } from '../../components/icons.js';
 import { useToast } from '../../components/toasts.js';
+import { useCan } from '../../auth/auth.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useSite } from '../../hooks/site.js';
 import { ComparisonBars, ProductionChart, RateStrip, ReasonPareto, StopPie } from './charts.js';
@@ -133,6 +134,8 @@ export function AnalyticsDashboard() {
   const site = useSite();
   const zone = site.data?.timezone ?? 'UTC';
   const toast = useToast();
+  // sensor uploads and stop reasons are production reports; the server refuses them to others anyway
+  const canReport = useCan('production:report');
   const [params, setParams] = useSearchParams();
   const query = useMemo(() => parseQuery(params), [params]);
   const plant = useResource(loadPlant, [], ['plant', 'calendar']);
@@ -215,7 +218,7 @@ export function AnalyticsDashboard() {
     event.preventDefault();
     setPageDrag(false);
     const files = [...event.dataTransfer.files];
-    if (files.length === 0) return;
+    if (!canReport || files.length === 0) return;
     setUploadOpen(true);
     setDropped({ files, at: Date.now() });
   };
@@ -227,7 +230,7 @@ export function AnalyticsDashboard() {
       className={`page analytics-page${pageDrag ? ' page-drag' : ''}`}
       data-testid="page-analytics"
       onDragOver={(event) => {
-        if (![...event.dataTransfer.types].includes('Files')) return;
+        if (!canReport || ![...event.dataTransfer.types].includes('Files')) return;
         event.preventDefault();
         setPageDrag(true);
       }}
@@ -249,9 +252,11 @@ export function AnalyticsDashboard() {
           </span>
         ) : null}
         <div className="page-actions">
-          <button type="button" className="button" onClick={() => setUploadOpen((open) => !open)} aria-expanded={uploadOpen} data-testid="upload-toggle">
-            Import sensor files
-          </button>
+          {canReport ? (
+            <button type="button" className="button" onClick={() => setUploadOpen((open) => !open)} aria-expanded={uploadOpen} data-testid="upload-toggle">
+              Import sensor files
+            </button>
+          ) : null}
           <button type="button" className="button button-primary" onClick={() => void exportWorkbook()} disabled={!data || stale || exporting} data-testid="export-xlsx">
             {exporting ? 'Building…' : 'Export .xlsx'}
           </button>
@@ -270,7 +275,7 @@ export function AnalyticsDashboard() {
         <Spinner label="Loading machines…" />
       ) : null}
 
-      {uploadOpen && plant.data ? (
+      {uploadOpen && canReport && plant.data ? (
         <UploadPanel
           machines={plant.data.machines}
           defaultMachine={focus ?? ''}
@@ -391,7 +396,7 @@ export function AnalyticsDashboard() {
             zone={zone}
             csvName={`${stem}-${focusResult.machine}-stops`}
             truncated={focusStops.truncated || focusStops.stops.length > STOPS_SHOWN}
-            onSave={saveReason}
+            onSave={canReport ? saveReason : null}
           />
           <LotTable
             lots={data.lots}

@@ -234,7 +234,8 @@ export function StopsTable({ stops, classes, zone, csvName, onSave, truncated }:
   classes: OeeResult['stops']['classes'];
   zone: string;
   csvName: string;
-  onSave: (stop: Stop, reason: string | null, comment: string | null) => Promise<void>;
+  /** null: the user may not record reasons (the column shows them read-only) */
+  onSave: ((stop: Stop, reason: string | null, comment: string | null) => Promise<void>) | null;
   truncated: boolean;
 }) {
   const className = (stop: Stop) => {
@@ -247,7 +248,20 @@ export function StopsTable({ stops, classes, zone, csvName, onSave, truncated }:
     { key: 'start', header: 'Start', value: (s) => spreadsheetTime(s.startMs, zone), render: (s) => formatInstant(s.startMs, zone, 'ccc d LLL HH:mm:ss') },
     { key: 'seconds', header: 'Duration', numeric: true, value: (s) => s.seconds, render: (s) => formatDuration(s.seconds) },
     { key: 'class', header: 'Class', value: className },
-    { key: 'reason', header: 'Reason and comment', value: (s) => s.reason, render: (s) => <ReasonEditor stop={s} onSave={(reason, comment) => onSave(s, reason, comment)} /> },
+    {
+      key: 'reason',
+      header: 'Reason and comment',
+      value: (s) => s.reason,
+      render: (s) =>
+        onSave ? (
+          <ReasonEditor stop={s} onSave={(reason, comment) => onSave(s, reason, comment)} />
+        ) : (
+          <span>
+            {s.reason ?? <span className="muted">No reason given</span>}
+            {s.comment ? <span className="muted"> — {s.comment}</span> : null}
+          </span>
+        ),
+    },
     // CSV only: the comment is edited in the reason column on screen
   ];
   const csvColumns: Column<Stop>[] = [...columns.filter((c) => c.key !== 'reason'), { key: 'reason', header: 'Reason', value: (s) => s.reason }, { key: 'comment', header: 'Comment', value: (s) => s.comment }];
@@ -257,7 +271,8 @@ export function StopsTable({ stops, classes, zone, csvName, onSave, truncated }:
         <div>
           <h2>Stops of a minute or more</h2>
           <p className="muted small">
-            {formatCount(stops.length)} stops{truncated ? ' (the first ones only: narrow the window to see all)' : ''}, longest first. Give each a reason: the Pareto chart adds them up.
+            {formatCount(stops.length)} stops{truncated ? ' (the first ones only: narrow the window to see all)' : ''}, longest first.
+            {onSave ? ' Give each a reason: the Pareto chart adds them up.' : ''}
           </p>
         </div>
         <button type="button" className="button button-small" disabled={rows.length === 0} onClick={() => downloadCsv(`${csvName}.csv`, csvColumns, rows)} data-testid="table-stops-csv">
