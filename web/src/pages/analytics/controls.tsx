@@ -166,14 +166,14 @@ export function WindowPicker({ query, zone, onChange }: {
   return (
     <div className="window-picker">
       <span className="control-label">Window</span>
-      <div className="segmented" role="radiogroup" aria-label="Time window">
+      <div className="an-segmented" role="radiogroup" aria-label="Time window">
         {WINDOW_PRESETS.map((preset) => (
           <button
             key={preset}
             type="button"
             role="radio"
             aria-checked={query.preset === preset}
-            className={`segment${query.preset === preset ? ' segment-selected' : ''}`}
+            className={`an-segment${query.preset === preset ? ' an-segment-selected' : ''}`}
             onClick={() => choose(preset)}
             data-testid={`window-${preset}`}
           >

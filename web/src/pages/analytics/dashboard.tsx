@@ -321,7 +321,7 @@ export function AnalyticsDashboard() {
                     type="button"
                     role="tab"
                     aria-selected={m.machine === focusResult.machine}
-                    className={`segment${m.machine === focusResult.machine ? ' segment-selected' : ''}`}
+                    className={`an-segment${m.machine === focusResult.machine ? ' an-segment-selected' : ''}`}
                     onClick={() => update({ focus: m.machine })}
                     data-testid={`focus-${m.machine}`}
                   >

@@ -171,7 +171,8 @@ export function ComparisonTable({ rows, csvName }: { rows: readonly ComparisonRo
       value: (r) => r.key,
       render: (r) => (
         <>
-          <strong>{r.name}</strong> <span className="muted small">{r.totals.profile}</span>
+          <strong>{r.name}</strong>
+          <span className="muted small cell-detail">{r.totals.profile}</span>
         </>
       ),
     },
