@@ -4,6 +4,7 @@
 import { DateTime } from 'luxon';
 import { WEEKDAYS, isoWeekOf, patternForWeek, parseHHMM, workingIntervals, type CalendarSpec } from '../../../../src/core/calendar/index.js';
 import type { CalendarView } from '../../../../src/features/calendar/schemas.js';
+import { GROUP_BY, type GroupBy } from '../../../../src/features/oee/schemas.js';
 
 export const WINDOW_PRESETS = ['shift', 'today', 'yesterday', 'week', 'last7', 'month', 'custom'] as const;
 export type WindowPreset = (typeof WINDOW_PRESETS)[number];
@@ -18,8 +19,9 @@ export const PRESET_LABELS: Record<WindowPreset, string> = {
   custom: 'Custom',
 };
 
-export const GROUP_BYS = ['hour', 'shift', 'day', 'week', 'month'] as const;
-export type GroupBy = (typeof GROUP_BYS)[number];
+/** The bucket sizes the OEE API offers (its own list: the server validates groupBy with it). */
+export const GROUP_BYS = GROUP_BY;
+export type { GroupBy };
 
 const MS_PER_MINUTE = 60_000;
 const MS_PER_HOUR = 3_600_000;
@@ -200,12 +202,6 @@ export function autoGroupBy(from: number, to: number): GroupBy {
   if (span <= 62 * MS_PER_DAY) return 'day';
   if (span <= 190 * MS_PER_DAY) return 'week';
   return 'month';
-}
-
-/** A custom window of whole plant-local days, first to last inclusive ("2022-10-11", "2022-10-11"). */
-export function customDays(firstDate: string, lastDate: string): Pick<AnalyticsQuery, 'preset' | 'from' | 'to'> {
-  const next = DateTime.fromISO(lastDate).plus({ days: 1 }).toISODate() ?? lastDate;
-  return { preset: 'custom', from: `${firstDate}T00:00`, to: `${next}T00:00` };
 }
 
 /** The calendar as the API sends it → the core's CalendarSpec. */
