@@ -81,7 +81,10 @@ describe('roles in the interface', () => {
     const page = await e2e.newPage(undefined, { session: await e2e.signInApi(quality) });
     await page.goto('/board');
     await expectVisible(page.getByTestId('nav-audit'));
-    expect(await page.getByTestId('nav-admin').count()).toBe(0);
+    // quality's part of Admin is the OEE profiles
+    await page.getByTestId('nav-admin').click();
+    await expectVisible(page.getByTestId('admin-oee-profiles'));
+    expect(await page.locator('[data-testid^="tab-"]').evaluateAll((tabs) => tabs.map((t) => t.getAttribute('data-testid')))).toEqual(['tab-oee-profiles']);
     const admin = await e2e.newPage();
     await admin.goto('/board');
     await expectVisible(admin.getByTestId('nav-admin'));
@@ -125,6 +128,63 @@ describe('electronic signatures in the work-order panel', () => {
     expect((await e2e.api(`/api/work-orders/E2ESIG1`, { method: 'PATCH', body: { notes: 'edited after signing', version: wo.body.version } })).status).toBe(200);
     await expectVisible(page.locator('[data-testid^="wo-signature-"][data-testid$="-invalid"]'));
     await expectText(page.locator('[data-testid^="wo-signature-"][data-testid$="-invalid"]'), 'no longer valid');
+  });
+});
+
+describe('administration', () => {
+  it('creates a user, who must choose their own password at the first sign-in', async () => {
+    const page = await e2e.newPage();
+    await page.goto('/admin/users');
+    await page.getByTestId('create-user').click();
+    await page.getByTestId('input-username').fill('Olga.Op');
+    await page.getByTestId('input-displayName').fill('Olga Operator');
+    await page.getByTestId('input-role').selectOption('operator');
+    await page.getByTestId('input-password').fill('first pass phrase 2026');
+    await page.getByTestId('input-reason').fill('new starter on line 7');
+    await page.getByTestId('form-save').click();
+    await expectVisible(page.getByTestId('row-user-olga.op'));
+    await expectText(page.getByTestId('row-user-olga.op'), 'must change password');
+
+    const olga = await e2e.newPage(undefined, { signedIn: false });
+    await olga.goto('/board');
+    await olga.getByTestId('login-username').fill('olga.op');
+    await olga.getByTestId('login-password').fill('first pass phrase 2026');
+    await olga.getByTestId('login-submit').click();
+    await expectVisible(olga.getByTestId('page-password-change'));
+    await olga.getByTestId('password-current').fill('first pass phrase 2026');
+    await olga.getByTestId('password-new').fill('harbour lights at dawn');
+    await olga.getByTestId('password-repeat').fill('harbour lights at dawn');
+    await olga.getByTestId('password-submit').click();
+    await expectVisible(olga.getByTestId('page-board'));
+    await expectText(olga.getByTestId('user-menu-role'), 'Operator');
+  });
+
+  it('changes an OEE profile only with an electronic signature', async () => {
+    e2e.allowConsoleErrors(/status of 403/);
+    const created = await e2e.api('/api/oee/profiles', {
+      method: 'POST',
+      body: { name: 'e2e-tight', maxCycleSeconds: 1.1, stopBinsSeconds: [1.1, 12, 60, 300], availabilityLossSeconds: 60, basis: 'calendar', idealRatePerMinute: 140 },
+    });
+    expect(created.status).toBe(201);
+    const quality = await e2e.createUser('quality', { displayName: 'Quentin Quality' });
+    const page = await e2e.newPage(undefined, { session: await e2e.signInApi(quality) });
+    await page.goto('/admin/oee-profiles');
+    await page.getByTestId('edit-profile-e2e-tight').click();
+    await page.getByTestId('input-availabilityLossSeconds').fill('120');
+    await page.getByTestId('form-save').click();
+    await page.getByTestId('signature-reason').fill('count only stops of 2 min and more as downtime');
+    await page.getByTestId('signature-password').fill('not it');
+    await page.getByTestId('signature-submit').click();
+    await expectText(page.getByTestId('signature-error'), 'The password is wrong');
+    expect((await e2e.api<{ version: number }>('/api/oee/profiles/e2e-tight')).body.version).toBe(1);
+    await page.getByTestId('signature-password').fill(quality.password);
+    await page.getByTestId('signature-submit').click();
+    await expectText(page.getByTestId('row-profile-e2e-tight'), 'e2e-tight@v2');
+    const audit = await e2e.api<{ action: string; actor: string; reason: string; signature: { printedName: string; meaning: string; valid: boolean } | null }[]>(
+      '/api/audit?entity=oee-profile&entityKey=e2e-tight',
+    );
+    expect(audit.body[0]).toMatchObject({ action: 'update', actor: quality.username, reason: 'count only stops of 2 min and more as downtime' });
+    expect(audit.body[0].signature).toMatchObject({ printedName: 'Quentin Quality', meaning: 'approved', valid: true });
   });
 });
 

@@ -38,7 +38,7 @@ const NAV: { to: string; label: string; icon: ReactNode; anyOf: Permission[] }[]
   { to: '/analytics', label: 'Analytics', icon: <AnalyticsIcon />, anyOf: ['plant:read'] },
   { to: '/calendar', label: 'Calendar', icon: <CalendarIcon />, anyOf: ['plant:read'] },
   { to: '/audit', label: 'Audit', icon: <AuditIcon />, anyOf: ['audit:read'] },
-  { to: '/admin', label: 'Admin', icon: <AdminIcon />, anyOf: ['plant:write', 'users:admin'] },
+  { to: '/admin', label: 'Admin', icon: <AdminIcon />, anyOf: ['plant:write', 'users:admin', 'oee:write'] },
 ];
 
 function LiveIndicator() {

@@ -1,35 +1,46 @@
-// Admin: the plant model. One tab (and URL) per kind of record, so a link can point at a tab.
+// Admin: the plant model, OEE profiles and users. One tab (and URL) per kind of record, so a link can
+// point at a tab; each tab shows to the roles that may change what it holds.
+import type { ReactElement } from 'react';
 import { Navigate, NavLink, Route, Routes } from 'react-router-dom';
+import type { Permission } from '../../../../src/features/auth/permissions.js';
+import { useAuth } from '../../auth/auth.js';
 import { ProcessGroupsTab } from './process-groups-tab.js';
 import { MachinesTab } from './machines-tab.js';
 import { ProductsTab } from './products-tab.js';
+import { OeeProfilesTab } from './oee-profiles-tab.js';
+import { UsersTab } from './users-tab.js';
 
-const TABS = [
-  { path: 'process-groups', label: 'Process groups' },
-  { path: 'machines', label: 'Machines' },
-  { path: 'products', label: 'Products' },
+const TABS: { path: string; label: string; permission: Permission; element: ReactElement }[] = [
+  { path: 'process-groups', label: 'Process groups', permission: 'plant:write', element: <ProcessGroupsTab /> },
+  { path: 'machines', label: 'Machines', permission: 'plant:write', element: <MachinesTab /> },
+  { path: 'products', label: 'Products', permission: 'plant:write', element: <ProductsTab /> },
+  { path: 'oee-profiles', label: 'OEE profiles', permission: 'oee:write', element: <OeeProfilesTab /> },
+  { path: 'users', label: 'Users', permission: 'users:admin', element: <UsersTab /> },
 ];
 
 export function AdminPage() {
+  const auth = useAuth();
+  const tabs = TABS.filter((tab) => auth.can(tab.permission));
+  const first = tabs[0]?.path;
   return (
     <div className="page" data-testid="page-admin">
       <div className="page-header">
         <h1>Admin</h1>
-        <p className="page-subtitle">The plant model: process groups, their machines, and the products with their routings.</p>
+        <p className="page-subtitle">The plant model (process groups, machines, products with their routings), OEE profiles, and who may sign in.</p>
       </div>
       <nav className="tabs" aria-label="Admin sections">
-        {TABS.map((tab) => (
+        {tabs.map((tab) => (
           <NavLink key={tab.path} to={`/admin/${tab.path}`} className="tab" data-testid={`tab-${tab.path}`}>
             {tab.label}
           </NavLink>
         ))}
       </nav>
       <Routes>
-        <Route index element={<Navigate to="process-groups" replace />} />
-        <Route path="process-groups" element={<ProcessGroupsTab />} />
-        <Route path="machines" element={<MachinesTab />} />
-        <Route path="products" element={<ProductsTab />} />
-        <Route path="*" element={<Navigate to="/admin/process-groups" replace />} />
+        <Route index element={first ? <Navigate to={first} replace /> : <p className="muted">Nothing here for your role.</p>} />
+        {tabs.map((tab) => (
+          <Route key={tab.path} path={tab.path} element={tab.element} />
+        ))}
+        <Route path="*" element={first ? <Navigate to={`/admin/${first}`} replace /> : null} />
       </Routes>
     </div>
   );

@@ -1,0 +1,193 @@
+// OEE profiles: the parameters OEE is computed with. Built-in profiles are read-only; creating or
+// changing one is a regulated change (every OEE figure computed with it changes), saved only with
+// the user's electronic signature. Each change is a new version; results name the version.
+import { useState, type FormEvent } from 'react';
+import { profileSchema, type ProfileView } from '../../../../src/features/oee/schemas.js';
+import type { SignatureInput } from '../../../../src/features/auth/schemas.js';
+import { ApiError, requestJson } from '../../api/client.js';
+import { listProfiles } from '../../api/analytics.js';
+import { Can, useCan } from '../../auth/auth.js';
+import { SignatureDialog } from '../../auth/signature-dialog.js';
+import { SidePanel } from '../../components/dialogs.js';
+import { Field } from '../../components/field.js';
+import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
+import { useToast } from '../../components/toasts.js';
+import { useResource } from '../../hooks/use-resource.js';
+import { FormFooter, TableToolbar } from './shared.js';
+
+interface Draft {
+  name: string;
+  maxCycleSeconds: string;
+  stopBinsSeconds: string;
+  availabilityLossSeconds: string;
+  basis: 'calendar' | 'firstToLastPart';
+  idealRatePerMinute: string;
+}
+
+const draftOf = (p?: ProfileView): Draft => ({
+  name: p?.name ?? '',
+  maxCycleSeconds: String(p?.maxCycleSeconds ?? 1.1),
+  stopBinsSeconds: (p?.stopBinsSeconds ?? [1.1, 12, 60, 300]).join(', '),
+  availabilityLossSeconds: String(p?.availabilityLossSeconds ?? 60),
+  basis: p?.basis ?? 'calendar',
+  idealRatePerMinute: String(p?.idealRatePerMinute ?? 140),
+});
+
+function paramsOf(d: Draft) {
+  return {
+    maxCycleSeconds: Number(d.maxCycleSeconds),
+    stopBinsSeconds: d.stopBinsSeconds.split(',').map((s) => Number(s.trim())).filter((n) => !Number.isNaN(n)),
+    availabilityLossSeconds: Number(d.availabilityLossSeconds),
+    basis: d.basis,
+    idealRatePerMinute: Number(d.idealRatePerMinute),
+  };
+}
+
+function ProfileForm({ existing, onDone, onCancel }: { existing?: ProfileView; onDone: (p: ProfileView) => void; onCancel: () => void }) {
+  const [draft, setDraft] = useState<Draft>(() => draftOf(existing));
+  const [signing, setSigning] = useState(false);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+
+  const sign = async (signature: SignatureInput, reason: string) => {
+    const body = { ...paramsOf(draft), signature, reason };
+    try {
+      const saved = existing
+        ? await requestJson('PUT', `/api/oee/profiles/${encodeURIComponent(existing.name)}`, profileSchema, { ...body, version: existing.version })
+        : await requestJson('POST', '/api/oee/profiles', profileSchema, { ...body, name: draft.name });
+      setSigning(false);
+      onDone(saved);
+    } catch (error) {
+      if (error instanceof ApiError && (error.code === 'signature_rejected' || error.code === 'account_locked')) throw error;
+      setSigning(false);
+      if (error instanceof ApiError && Object.keys(error.fields).length) setFieldErrors(error.fields);
+      else setFormError(error instanceof Error ? error.message : String(error));
+    }
+  };
+  const formId = 'oee-profile-form';
+  return (
+    <SidePanel
+      title={existing ? `Change ${existing.name} (now v${existing.version})` : 'New OEE profile'}
+      onClose={onCancel}
+      testId="oee-profile-form"
+      footer={<FormFooter busy={signing} onCancel={onCancel} submitLabel="Sign and save…" formId={formId} />}
+    >
+      <form
+        id={formId}
+        className="form"
+        noValidate
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          setFieldErrors({});
+          setFormError(null);
+          setSigning(true);
+        }}
+      >
+        {formError ? <p className="banner banner-error" role="alert" data-testid="form-error">{formError}</p> : null}
+        <Field label="Name" name="name" error={fieldErrors.name} hint={existing ? 'The name cannot be changed.' : 'e.g. line-tight'}>
+          <input value={draft.name} onChange={(e) => set({ name: e.target.value })} disabled={Boolean(existing)} className="mono" data-testid="input-profile-name" />
+        </Field>
+        <Field label="Maximum cycle time (s)" name="maxCycleSeconds" error={fieldErrors.maxCycleSeconds} hint="A longer gap between two cycles is a stop.">
+          <input value={draft.maxCycleSeconds} onChange={(e) => set({ maxCycleSeconds: e.target.value })} inputMode="decimal" data-testid="input-maxCycleSeconds" />
+        </Field>
+        <Field label="Stop classes from (s)" name="stopBinsSeconds" error={fieldErrors.stopBinsSeconds} hint="Ascending, comma-separated, e.g. 1.1, 12, 60, 300.">
+          <input value={draft.stopBinsSeconds} onChange={(e) => set({ stopBinsSeconds: e.target.value })} data-testid="input-stopBinsSeconds" />
+        </Field>
+        <Field label="Availability loss from (s)" name="availabilityLossSeconds" error={fieldErrors.availabilityLossSeconds} hint="Shorter stops are speed losses.">
+          <input value={draft.availabilityLossSeconds} onChange={(e) => set({ availabilityLossSeconds: e.target.value })} inputMode="decimal" data-testid="input-availabilityLossSeconds" />
+        </Field>
+        <Field label="Loading time" name="basis" error={fieldErrors.basis}>
+          <select value={draft.basis} onChange={(e) => set({ basis: e.target.value as Draft['basis'] })} data-testid="input-basis">
+            <option value="calendar">Planned production time (calendar, ISO 22400)</option>
+            <option value="firstToLastPart">First to last part</option>
+          </select>
+        </Field>
+        <Field label="Ideal rate (parts/min)" name="idealRatePerMinute" error={fieldErrors.idealRatePerMinute}>
+          <input value={draft.idealRatePerMinute} onChange={(e) => set({ idealRatePerMinute: e.target.value })} inputMode="decimal" data-testid="input-idealRatePerMinute" />
+        </Field>
+      </form>
+      {signing ? (
+        <SignatureDialog
+          title={existing ? `Sign the change of ${existing.name}` : `Sign the new profile ${draft.name}`}
+          what={<>Every OEE result computed with this profile changes; the results name the new version.</>}
+          onSign={sign}
+          onClose={() => setSigning(false)}
+        />
+      ) : null}
+    </SidePanel>
+  );
+}
+
+export function OeeProfilesTab() {
+  const profiles = useResource(listProfiles, [], ['plant']);
+  const toast = useToast();
+  const canWrite = useCan('oee:write');
+  const [editing, setEditing] = useState<ProfileView | 'new' | null>(null);
+  return (
+    <section data-testid="admin-oee-profiles">
+      <TableToolbar count={profiles.data?.length} noun="OEE profile">
+        <Can permission="oee:write">
+          <button type="button" className="button button-primary" onClick={() => setEditing('new')} data-testid="create-oee-profile">
+            New OEE profile
+          </button>
+        </Can>
+      </TableToolbar>
+      {profiles.error ? <LoadFailed error={profiles.error} onRetry={profiles.reload} /> : null}
+      {profiles.loading && !profiles.data ? <Spinner /> : null}
+      {profiles.data?.length === 0 ? <EmptyState title="No OEE profiles" /> : null}
+      {profiles.data?.length ? (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th>Profile</th>
+                <th className="num">Max cycle (s)</th>
+                <th>Stop classes (s)</th>
+                <th className="num">Availability loss (s)</th>
+                <th>Loading time</th>
+                <th className="num">Ideal /min</th>
+                <th className="actions-col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {profiles.data.map((p) => (
+                <tr key={p.name} data-testid={`row-profile-${p.name}`}>
+                  <td className="strong">
+                    {p.label}
+                    {p.builtin ? <span className="badge badge-muted">built-in</span> : null}
+                  </td>
+                  <td className="num">{p.maxCycleSeconds}</td>
+                  <td>{p.stopBinsSeconds.join(', ')}</td>
+                  <td className="num">{p.availabilityLossSeconds}</td>
+                  <td>{p.basis === 'calendar' ? 'calendar' : 'first to last part'}</td>
+                  <td className="num">{p.idealRatePerMinute}</td>
+                  <td>
+                    {canWrite && !p.builtin ? (
+                      <button type="button" className="button button-small" onClick={() => setEditing(p)} data-testid={`edit-profile-${p.name}`}>
+                        Change…
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {editing ? (
+        <ProfileForm
+          existing={editing === 'new' ? undefined : editing}
+          onCancel={() => setEditing(null)}
+          onDone={(p) => {
+            setEditing(null);
+            toast.success(`OEE profile ${p.label} saved and signed`);
+            void profiles.reload();
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}

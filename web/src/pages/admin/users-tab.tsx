@@ -1,0 +1,230 @@
+// Users: who may sign in and with what role. Users are never deleted (the audit trail and signatures
+// name them) — they are deactivated. New users and reset passwords must be changed at first sign-in.
+import { useState, type FormEvent } from 'react';
+import { DateTime } from 'luxon';
+import { ROLE_LABELS, ROLES, type Role } from '../../../../src/features/auth/permissions.js';
+import type { User } from '../../../../src/features/auth/schemas.js';
+import { createUser, listUsers, resetUserPassword, updateUser } from '../../api/auth.js';
+import { ApiError } from '../../api/client.js';
+import { useAuth } from '../../auth/auth.js';
+import { SidePanel } from '../../components/dialogs.js';
+import { Field } from '../../components/field.js';
+import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
+import { useToast } from '../../components/toasts.js';
+import { useResource } from '../../hooks/use-resource.js';
+import { useSite } from '../../hooks/site.js';
+import { useSubmit } from '../../lib/forms.js';
+import { FormErrorBanner, FormFooter, TableToolbar } from './shared.js';
+
+interface Draft {
+  username: string;
+  displayName: string;
+  email: string;
+  role: Role;
+  lines: string;
+  active: boolean;
+  password: string;
+  reason: string;
+}
+
+const draftOf = (user?: User): Draft => ({
+  username: user?.username ?? '',
+  displayName: user?.displayName ?? '',
+  email: user?.email ?? '',
+  role: user?.role ?? 'viewer',
+  lines: user?.lines.join(', ') ?? '',
+  active: user?.active ?? true,
+  password: '',
+  reason: '',
+});
+
+const FIELDS = new Set(['username', 'displayName', 'email', 'role', 'lines', 'password', 'reason']);
+
+function UserForm({ existing, onDone, onCancel }: { existing?: User; onDone: (user: User, message: string) => void; onCancel: () => void }) {
+  const auth = useAuth();
+  const [draft, setDraft] = useState<Draft>(() => draftOf(existing));
+  const submit = useSubmit((path) => FIELDS.has(path.split('.')[0]));
+  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const self = existing?.id === auth.me?.user.id;
+  const lines = draft.lines.split(',').map((l) => l.trim()).filter(Boolean);
+
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    const reason = draft.reason.trim() || undefined;
+    void submit.run(async () => {
+      if (existing) {
+        const saved = await updateUser(existing.id, {
+          displayName: draft.displayName, email: draft.email.trim() || null, role: draft.role, lines, active: draft.active, version: existing.version, reason,
+        });
+        onDone(saved, `User ${saved.username} saved`);
+      } else {
+        const created = await createUser({ username: draft.username, displayName: draft.displayName, email: draft.email.trim() || null, role: draft.role, lines, password: draft.password, reason });
+        onDone(created, `User ${created.username} created; they choose their own password at first sign-in`);
+      }
+    });
+  };
+  const act = (run: () => Promise<User>, message: string) =>
+    void submit.run(async () => {
+      onDone(await run(), message);
+    });
+
+  const formId = 'user-form';
+  return (
+    <SidePanel
+      title={existing ? `Edit ${existing.displayName}` : 'New user'}
+      onClose={onCancel}
+      testId="user-form"
+      footer={<FormFooter busy={submit.busy} onCancel={onCancel} submitLabel={existing ? 'Save changes' : 'Create user'} formId={formId} />}
+    >
+      <form id={formId} onSubmit={save} noValidate className="form">
+        <FormErrorBanner error={submit.formError} entity="user" />
+        <Field label="User name" name="username" error={submit.fieldErrors.username} hint={existing ? 'The user name cannot be changed.' : 'What they type to sign in, e.g. jane.doe.'}>
+          <input value={draft.username} onChange={(e) => set({ username: e.target.value })} disabled={Boolean(existing)} className="mono" autoComplete="off" data-testid="input-username" />
+        </Field>
+        <Field label="Printed name" name="displayName" error={submit.fieldErrors.displayName} hint="Shown on electronic signatures.">
+          <input value={draft.displayName} onChange={(e) => set({ displayName: e.target.value })} data-testid="input-displayName" />
+        </Field>
+        <Field label="E-mail" name="email" error={submit.fieldErrors.email}>
+          <input type="email" value={draft.email} onChange={(e) => set({ email: e.target.value })} data-testid="input-email" />
+        </Field>
+        <Field label="Role" name="role" error={submit.fieldErrors.role} hint={self ? 'You cannot change your own role.' : undefined}>
+          <select value={draft.role} onChange={(e) => set({ role: e.target.value as Role })} disabled={self} data-testid="input-role">
+            {ROLES.map((role) => (
+              <option key={role} value={role}>
+                {ROLE_LABELS[role]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Lines (process-group keys)" name="lines" error={submit.fieldErrors.lines} hint="For operators: the lines they report for, comma-separated; empty = all.">
+          <input value={draft.lines} onChange={(e) => set({ lines: e.target.value })} className="mono" data-testid="input-lines" />
+        </Field>
+        {existing ? (
+          <label className="checkbox">
+            <input type="checkbox" checked={draft.active} onChange={(e) => set({ active: e.target.checked })} disabled={self} data-testid="input-active" /> Active (may sign in)
+          </label>
+        ) : (
+          <Field label="First password" name="password" error={submit.fieldErrors.password} hint={`At least ${auth.config?.passwordMinLength ?? 12} characters; the user must change it at first sign-in.`}>
+            <input type="password" value={draft.password} onChange={(e) => set({ password: e.target.value })} autoComplete="new-password" data-testid="input-password" />
+          </Field>
+        )}
+        <Field label="Reason (for the audit trail)" name="reason" error={submit.fieldErrors.reason}>
+          <input value={draft.reason} onChange={(e) => set({ reason: e.target.value })} data-testid="input-reason" />
+        </Field>
+        {existing ? (
+          <div className="button-row">
+            {existing.locked ? (
+              <button type="button" className="button" onClick={() => act(() => updateUser(existing.id, { unlock: true, version: existing.version, reason: draft.reason || undefined }), `${existing.username} unlocked`)} data-testid="user-unlock">
+                Unlock
+              </button>
+            ) : null}
+            <ResetPassword user={existing} onDone={onDone} />
+          </div>
+        ) : null}
+      </form>
+    </SidePanel>
+  );
+}
+
+function ResetPassword({ user, onDone }: { user: User; onDone: (user: User, message: string) => void }) {
+  const [open, setOpen] = useState(false);
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  if (!open) {
+    return (
+      <button type="button" className="button" onClick={() => setOpen(true)} data-testid="user-reset-password">
+        Set a new password…
+      </button>
+    );
+  }
+  const reset = async () => {
+    try {
+      onDone(await resetUserPassword(user.id, password), `New password set for ${user.username}; they are signed out and must change it`);
+    } catch (e) {
+      setError(e instanceof ApiError ? (e.fields.password ?? e.message) : String(e));
+    }
+  };
+  return (
+    <div className="reset-password">
+      <Field label={`New password for ${user.username}`} name="resetPassword" error={error ?? undefined}>
+        <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" data-testid="input-reset-password" />
+      </Field>
+      <button type="button" className="button button-primary" disabled={!password} onClick={() => void reset()} data-testid="user-reset-confirm">
+        Set password
+      </button>
+    </div>
+  );
+}
+
+export function UsersTab() {
+  const users = useResource(listUsers, []);
+  const site = useSite();
+  const toast = useToast();
+  const [editing, setEditing] = useState<User | 'new' | null>(null);
+  const zone = site.data?.timezone ?? 'UTC';
+  const when = (iso: string | null) => (iso ? DateTime.fromISO(iso, { zone }).toFormat('yyyy-MM-dd HH:mm') : '–');
+
+  return (
+    <section data-testid="admin-users">
+      <TableToolbar count={users.data?.length} noun="user">
+        <button type="button" className="button button-primary" onClick={() => setEditing('new')} data-testid="create-user">
+          New user
+        </button>
+      </TableToolbar>
+      {users.error ? <LoadFailed error={users.error} onRetry={users.reload} /> : null}
+      {users.loading && !users.data ? <Spinner /> : null}
+      {users.data?.length === 0 ? <EmptyState title="No users yet" /> : null}
+      {users.data?.length ? (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>User name</th>
+                <th>Role</th>
+                <th>State</th>
+                <th>Last sign-in</th>
+                <th className="actions-col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.data.map((user) => (
+                <tr key={user.id} data-testid={`row-user-${user.username}`}>
+                  <td className="strong">{user.displayName}</td>
+                  <td className="mono">
+                    {user.username}
+                    {user.sso ? ' (SSO)' : ''}
+                  </td>
+                  <td>{ROLE_LABELS[user.role]}</td>
+                  <td>
+                    {!user.active ? <span className="badge badge-muted">Deactivated</span> : user.locked ? <span className="badge badge-danger">Locked</span> : <span className="badge badge-ok">Active</span>}
+                    {user.mustChangePassword ? <span className="badge badge-warn">must change password</span> : null}
+                  </td>
+                  <td>{when(user.lastLoginAt)}</td>
+                  <td>
+                    <button type="button" className="button button-small" onClick={() => setEditing(user)} data-testid={`edit-user-${user.username}`}>
+                      Edit
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {editing ? (
+        <UserForm
+          existing={editing === 'new' ? undefined : editing}
+          onCancel={() => setEditing(null)}
+          onDone={(_user, message) => {
+            setEditing(null);
+            toast.success(message);
+            void users.reload();
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}
