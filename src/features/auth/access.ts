@@ -8,6 +8,8 @@ import type { SignatureIntent } from '../audit/who.js';
 import { CsrfRejected, PasswordChangeRequired } from './errors.js';
 import { decide, routeAccess, type AccessDeclaration, type Permission, type RouteAccess } from './permissions.js';
 import type { SessionRow, UserRow } from './repository.js';
+import * as ordersRepo from '../orders/repository.js';
+import * as plantRepo from '../plant/repository.js';
 import { signatureInputSchema, type SessionUser } from './schemas.js';
 import { checkSession, SESSION_END_MESSAGES, sameSecret, sha256, toSessionUser, verifySigner, type AuthContext, type NewSession } from './service.js';
 
@@ -21,6 +23,11 @@ declare module 'fastify' {
      * handler runs and recorded with the change's first audit entry of `entity`.
      */
     signature?: { entity: string };
+    /**
+     * The production line the request reports for, for users limited to some lines (operators):
+     * the machine named by a path or query parameter, or the machine of the operation :lot/:step.
+     */
+    lineScope?: { machineParam: string } | { machineQuery: string } | { operation: true };
   }
   interface FastifyRequest {
     /** the signed-in user (null for anonymous requests to public routes) */
@@ -207,6 +214,23 @@ export function registerAccessControl(app: FastifyInstance, options: AccessOptio
     request.signatureIntent = { ...intent, auditEntity: declared.entity };
   });
 
+  // users limited to some lines (process groups) report only for machines of those lines
+  app.addHook('preHandler', async (request) => {
+    const scope = request.routeOptions.config.lineScope;
+    const lines = request.user?.lines ?? [];
+    if (!scope || lines.length === 0) return;
+    const params = (request.params ?? {}) as Record<string, unknown>;
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    let machine: string | null = null;
+    if ('machineParam' in scope) machine = String(params[scope.machineParam] ?? '');
+    else if ('machineQuery' in scope) machine = String(query[scope.machineQuery] ?? '');
+    else machine = await machineOfOperation(options.db, String(params.lot ?? ''), Number(params.step));
+    const group = machine ? await groupOfMachine(options.db, machine) : null;
+    if (!group || !lines.includes(group)) {
+      throw new Forbidden(`You report for the lines ${lines.join(', ')}; ${machine ? `machine ${machine}` : 'this operation'} is not on them.`);
+    }
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const intent = request.signatureIntent;
     if (intent && intent.recordedId === undefined && reply.statusCode < 400) {
@@ -224,6 +248,15 @@ export function registerAccessControl(app: FastifyInstance, options: AccessOptio
     if (request.url.startsWith('/api/auth/') || request.url.startsWith('/api/users')) reply.header('cache-control', 'no-store');
     return payload;
   });
+}
+
+async function machineOfOperation(db: AuthContext['db'], lot: string, step: number): Promise<string | null> {
+  const op = (await ordersRepo.listOperations(db, [lot])).find((o) => o.step === step);
+  return op?.machine_key ?? null;
+}
+
+async function groupOfMachine(db: AuthContext['db'], machine: string): Promise<string | null> {
+  return (await plantRepo.getMachine(db, machine))?.group ?? null;
 }
 
 function sessionState(session: SessionRow, user: UserRow) {

@@ -260,3 +260,31 @@ describe('login rate limit', () => {
     expect((await listAudit(t.database.db, { entity: 'user', entityKey: 'someone' })).length).toBe(4);
   });
 });
+
+describe('operators limited to their lines', () => {
+  let t: AuthTestApp;
+  beforeAll(async () => {
+    t = await createAuthTestApp('sqlite', 'lines');
+  });
+  afterAll(async () => t?.close());
+
+  it('report counts only for operations on machines of their lines', async () => {
+    const raw = t.app.inject.bind(t.app);
+    const operator = await createTestUser(t.database.db, 'operator');
+    expect(await repo.updateUser(t.database.db, operator.id, 1, { lines: JSON.stringify(['kitting']) }, Date.now())).toBe(true);
+    const as = injectAs(raw, await signIn(raw, operator));
+    for (const [lot, machine, step] of [['LINE1', 'line7', 0], ['LINE2', 'kit1', 1]] as const) {
+      expect((await t.inject({ method: 'POST', url: '/api/work-orders', payload: { lot, product: 'strep-a-plus', quantity: 1000 } })).statusCode).toBe(201);
+      expect((await t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/${step}/load`, payload: { machine, mode: 'append' } })).statusCode).toBe(200);
+    }
+    const elsewhere = await as({ method: 'POST', url: '/api/work-orders/LINE1/operations/0/counts', payload: { produced: 10 } });
+    expect(elsewhere.statusCode).toBe(403);
+    expect(elsewhere.json().error.message).toMatch(/machine line7 is not on them/);
+    expect((await as({ method: 'POST', url: '/api/work-orders/LINE2/operations/1/counts', payload: { produced: 10 } })).statusCode).toBe(200);
+    // a parked operation is on no line
+    expect((await as({ method: 'POST', url: '/api/work-orders/LINE2/operations/0/counts', payload: { produced: 10 } })).statusCode).toBe(403);
+    // an operator without lines reports everywhere
+    const everywhere = injectAs(raw, await signIn(raw, await createTestUser(t.database.db, 'operator')));
+    expect((await everywhere({ method: 'POST', url: '/api/work-orders/LINE1/operations/0/counts', payload: { produced: 10 } })).statusCode).toBe(200);
+  });
+});

@@ -116,6 +116,11 @@ describe.each(DIALECTS)('electronic signatures on %s', (dialect) => {
     sigs = (await signOffs('SIG5')).signatures;
     expect(sigs[0]).toMatchObject({ valid: false, invalidReason: `the record was changed after signing (signed version ${wo.version + 1}, now version ${wo.version + 2})` });
     expect((await t.inject({ method: 'GET', url: '/api/signatures?entity=work-order&key=SIG5' })).json()[0].valid).toBe(false);
+    // the work-order export carries the manifestation and its validity
+    const csv = (await t.inject({ method: 'GET', url: '/api/work-orders/export.csv?search=SIG5' })).body.replace(/^\ufeff/, '').trim().split('\r\n');
+    expect(csv[0].split(',').at(-1)).toBe('Electronic signatures');
+    expect(csv[1]).toContain('approved by Quinn Q. Quality');
+    expect(csv[1]).toContain('NO LONGER VALID: the record was changed after signing');
   });
 
   it('a changed count of a released step invalidates its gate signature', async () => {

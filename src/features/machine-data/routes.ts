@@ -31,7 +31,7 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
     scoped.withTypeProvider<ZodTypeProvider>().post(
       '/api/ingest/upload',
       {
-        config: { permission: 'production:report' },
+        config: { permission: 'production:report', lineScope: { machineQuery: 'machine' } },
         schema: {
           tags,
           description:

@@ -139,6 +139,7 @@ describe.each(DIALECTS)('work-order import and export on %s', (dialect) => {
     expect(header.slice(12)).toEqual([
       'Step 1 process', 'Step 1 machine', 'Step 1 state', 'Step 1 produced', 'Step 1 start', 'Step 1 end',
       'Step 2 process', 'Step 2 machine', 'Step 2 state', 'Step 2 produced', 'Step 2 start', 'Step 2 end',
+      'Electronic signatures',
     ]);
     expect(sheet.rowCount).toBe(2); // only the strep-a-plus lot
     const wo = (await json('GET', '/api/work-orders/0159070')).body;

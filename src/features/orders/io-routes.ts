@@ -11,6 +11,7 @@ import { whoOf } from '../../server/context.js';
 import * as plantRepo from '../plant/repository.js';
 import { workOrderListQuery } from './schemas.js';
 import * as service from './service.js';
+import { signatureSummaries } from './sign-off.js';
 import { importResultSchema, parseWorkOrderFile, tableToCsv, tableToXlsx, workOrderExportTable, workOrderTemplate, XLSX_MIME, type ImportResult } from './spreadsheet.js';
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -104,7 +105,12 @@ export async function orderIoRoutes(app: App, { db, config, events }: AppDeps): 
         `/api/work-orders/export.${extension}`,
         { config: { permission: 'plant:read' }, schema: { tags, summary: `Work orders (same filters as the list) as ${extension === 'xlsx' ? 'an .xlsx workbook' : 'CSV'}`, querystring: exportQuery } },
         async (req, reply) => {
-          const table = workOrderExportTable(await service.listWorkOrderViews(db, req.query));
+          const views = await service.listWorkOrderViews(db, req.query);
+          const table = workOrderExportTable(views);
+          // the electronic signatures of each lot, with their manifestation and validity
+          const signatures = await signatureSummaries(db, views.map((v) => v.lot));
+          table.columns.push({ header: 'Electronic signatures', kind: 'text', width: 60 });
+          views.forEach((v, i) => table.rows[i].push(signatures.get(v.lot) ?? null));
           const fileName = `qmfg-work-orders-${plantToday()}.${extension}`;
           reply.header('content-disposition', attachment(fileName)).header('cache-control', 'no-store');
           if (extension === 'xlsx') return reply.header('content-type', XLSX_MIME).send(await tableToXlsx(table, config.QMFG_TZ));

@@ -8,7 +8,7 @@ import { Conflict, Forbidden, Invalid, NotFound, StaleVersion } from '../../core
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import * as authRepo from '../auth/repository.js';
-import { viewSignatures } from '../auth/signatures.js';
+import { manifestation, viewSignatures } from '../auth/signatures.js';
 import * as plantRepo from '../plant/repository.js';
 import { replan } from './planner.js';
 import * as repo from './repository.js';
@@ -139,4 +139,25 @@ export async function closeWorkOrder(ctx: OrdersContext, who: Who, lot: string, 
     await replan(trx, ctx.zone, now);
     return getWorkOrderView(trx, lot);
   });
+}
+
+/**
+ * The signatures of each lot (closing it, and the gates after its steps) as text for exports: the
+ * manifestation of each, with "NO LONGER VALID" where the record changed since.
+ */
+export async function signatureSummaries(db: Executor, lots: string[]): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  if (lots.length === 0) return result;
+  // signatures are few (regulated steps only): read them all rather than list thousands of keys
+  const wanted = new Set(lots);
+  const lotOf = (row: authRepo.SignatureRow) => (row.entity === 'operation-gate' ? row.entity_key.slice(0, row.entity_key.lastIndexOf('/')) : row.entity_key);
+  const rows = [...(await authRepo.listSignatures(db, { entity: 'work-order' })), ...(await authRepo.listSignatures(db, { entity: 'operation-gate' }))]
+    .filter((row) => wanted.has(lotOf(row)))
+    .sort((a, b) => a.signed_at - b.signed_at);
+  for (const view of await viewSignatures(db, rows)) {
+    const lot = view.entity === 'operation-gate' ? view.entityKey.slice(0, view.entityKey.lastIndexOf('/')) : view.entityKey;
+    const text = manifestation(view);
+    result.set(lot, result.has(lot) ? `${result.get(lot)}; ${text}` : text);
+  }
+  return result;
 }
