@@ -22,6 +22,7 @@ import {
   ZOOM_PRESETS, fetchCovers, fetchWindowFor, panWindow, presetByKey, presetOf, windowAround, windowLabel, zoomToSpan, type TimeWindow,
 } from './time-scale.js';
 import './board.css';
+import { useCan } from '../../auth/auth.js';
 
 const LIVE_TOPICS = ['schedule', 'plant', 'calendar', 'production'];
 const DEFAULT_ZOOM = 'day';
@@ -234,6 +235,8 @@ function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
   }, []);
 
   /** A press on a bar or a parked item: past a few pixels of movement it becomes a drag. */
+  // only roles that may plan drag jobs; everyone can open a job's panel
+  const canPlan = useCan('orders:write');
   const startPress = useCallback(
     (event: ReactPointerEvent<HTMLElement>, source: DragSource) => {
       if (event.pointerType === 'mouse' && event.button !== 0) return;
@@ -370,7 +373,7 @@ function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
               zone={zone}
               now={now}
               onViewChange={setView}
-              onBarPointerDown={(event, bar, machine) => startPress(event, { bar, from: 'lane', machine })}
+              onBarPointerDown={(event, bar, machine) => canPlan && startPress(event, { bar, from: 'lane', machine })}
               onOpen={openBar}
               dropHint={laneHint}
               moving={moving?.op ?? null}
@@ -382,7 +385,7 @@ function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
             parked={data.parked}
             zone={zone}
             now={now}
-            onPointerDown={(event, bar) => startPress(event, { bar, from: 'parking' })}
+            onPointerDown={(event, bar) => canPlan && startPress(event, { bar, from: 'parking' })}
             onOpen={openBar}
             dropArmed={drag?.source.from === 'lane'}
             dropActive={drag?.source.from === 'lane' && drag.target?.kind === 'parking'}
