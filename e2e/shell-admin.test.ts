@@ -57,19 +57,20 @@ describe('shell', () => {
   });
 
   it('updates an open screen when someone else changes the plant (live events, no reload)', async () => {
+    // a machine with no jobs queued: one with a queue cannot be disabled
     const page = await e2e.newPage();
     await page.goto('/machines');
-    await expectText(page.getByTestId('machine-card-line9'), 'Enabled');
+    await expectText(page.getByTestId('machine-card-swab1'), 'Enabled');
     await expectText(page.getByTestId('live-indicator'), 'Live');
     let documents = 0;
     page.on('request', (request) => {
       if (request.resourceType() === 'document') documents++;
     });
-    const current = await e2e.api<Machine>('/api/machines/line9');
-    const patched = await e2e.api('/api/machines/line9', { method: 'PATCH', body: { enabled: false, name: 'Line 9 (maintenance)', version: current.body.version } });
+    const current = await e2e.api<Machine>('/api/machines/swab1');
+    const patched = await e2e.api('/api/machines/swab1', { method: 'PATCH', body: { enabled: false, name: 'Swab poucher 1 (maintenance)', version: current.body.version } });
     expect(patched.status).toBe(200);
-    await expectText(page.getByTestId('machine-card-line9'), 'Line 9 (maintenance)');
-    await expectText(page.getByTestId('machine-card-line9'), 'Disabled');
+    await expectText(page.getByTestId('machine-card-swab1'), 'Swab poucher 1 (maintenance)');
+    await expectText(page.getByTestId('machine-card-swab1'), 'Disabled');
     expect(documents).toBe(0);
   });
 

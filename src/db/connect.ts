@@ -92,6 +92,9 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
     }
   }
   const pool = new pg.Pool({ connectionString: urlFor(database), max: 10 });
+  // An idle connection closed by the server (restart, failover, DROP … WITH (FORCE)) is dropped from the
+  // pool and reported here; without a listener it would crash the process. The next query reconnects.
+  pool.on('error', (error) => console.warn(`qmfg: PostgreSQL connection lost (${reason(error)}); reconnecting on next use`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', describe: `postgres ${where}`, close: () => db.destroy() };
 }
