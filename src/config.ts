@@ -78,6 +78,14 @@ const configSchema = z.object({
   QMFG_PASSWORD_COST: z.coerce.number().int().min(10).max(20).default(16),
   QMFG_COOKIE_SECURE: z.enum(['auto', '0', '1']).default('auto'),
   QMFG_PUBLIC_URL: optionalUrl.default(''),
+  /** behind a reverse proxy: '' (none), a number of proxy hops, or the proxies' addresses/CIDRs, comma-separated */
+  QMFG_TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('')
+    .refine((v) => v === '' || /^\d{1,2}$/.test(v) || v.split(',').every((a) => /^[0-9a-fA-F.:/]+$/.test(a.trim())), {
+      message: 'must be empty, a number of proxy hops (e.g. 1), or proxy addresses/CIDRs separated by commas',
+    }),
   QMFG_ADMIN_USERNAME: z.string().trim().max(120).default(''),
   QMFG_ADMIN_PASSWORD: z.string().max(256).default(''),
   OIDC_ISSUER: optionalUrl.default(''),

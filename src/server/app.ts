@@ -31,12 +31,22 @@ export interface BuildOptions {
 // features/auth/permissions.ts for the table and features/auth/access.ts for the hook.
 const featureRoutes = [healthRoutes, authRoutes, plantRoutes, calendarRoutes, auditRoutes, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, oeeRoutes];
 
+/** QMFG_TRUST_PROXY → Fastify's trustProxy: off, the first N hops, or the proxies' addresses. */
+function trustProxyOf(setting: string): boolean | string | ((address: string, hop: number) => boolean) {
+  if (setting === '') return false;
+  if (!/^\d+$/.test(setting)) return setting;
+  const hops = Number(setting);
+  return (_address, hop) => hop < hops;
+}
+
 export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promise<App> {
   const app = Fastify({
     logger: options.logger === false ? false : { level: deps.config.LOG_LEVEL },
     // a line per request drowns what matters at info level; debug/trace keep them
     logController: new LogController({ disableRequestLogging: deps.config.LOG_LEVEL !== 'debug' && deps.config.LOG_LEVEL !== 'trace' }),
     bodyLimit: 50 * 1024 * 1024,
+    // the client's address and protocol through a reverse proxy (rate limits, audit, Secure cookies)
+    trustProxy: trustProxyOf(deps.config.QMFG_TRUST_PROXY),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -288,3 +288,20 @@ describe('operators limited to their lines', () => {
     expect((await everywhere({ method: 'POST', url: '/api/work-orders/LINE1/operations/0/counts', payload: { produced: 10 } })).statusCode).toBe(200);
   });
 });
+
+describe('behind a reverse proxy (QMFG_TRUST_PROXY)', () => {
+  let t: AuthTestApp;
+  beforeAll(async () => {
+    t = await createAuthTestApp('sqlite', 'proxy', { QMFG_TRUST_PROXY: '1', QMFG_LOGIN_RATE_PER_MINUTE: '2' });
+  });
+  afterAll(async () => t?.close());
+
+  it('limits and audits each client by its forwarded address, not the proxy\'s', async () => {
+    const attempt = (client: string) =>
+      t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'proxied', password: 'wrong guess' }, remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': client } });
+    expect([(await attempt('203.0.113.7')).statusCode, (await attempt('203.0.113.7')).statusCode, (await attempt('203.0.113.7')).statusCode]).toEqual([401, 401, 429]);
+    expect((await attempt('198.51.100.9')).statusCode).toBe(401);
+    const sources = (await listAudit(t.database.db, { entity: 'user', entityKey: 'proxied' })).map((e) => e.source);
+    expect(sources).toEqual(['198.51.100.9', '203.0.113.7', '203.0.113.7']);
+  });
+});
