@@ -47,10 +47,10 @@ export interface IngestOptions {
   /** rows per transaction (default 20 000) */
   batchRows?: number;
   /**
-   * Test hook: runs inside each batch's transaction after its rows are written and before the
-   * commit; throwing rolls that batch back (simulates a crash half-way).
+   * Runs inside each batch's transaction after its rows are written and before the commit: the
+   * upload writes its audit entry here; tests throw to simulate a crash half-way (the batch rolls back).
    */
-  onBatch?: (batch: { index: number; cycles: number; consumedBytes: number }) => void | Promise<void>;
+  onBatch?: (batch: { index: number; cycles: number; consumedBytes: number }, trx: Tx) => void | Promise<void>;
   /** bytes of the file dealt with so far (skipped as already imported, then read) — for progress bars */
   onProgress?: (bytes: number) => void;
 }
@@ -162,6 +162,8 @@ export class Ingestor {
     const found = await this.findLedger(machine, source, head, size, result, now);
     let ledger: repo.LedgerRow;
     let hash: Hash;
+    /** a ledger row opened by this run for a new file: removed again if its first batch fails */
+    let createdLedger = false;
     if (found === null) {
       const binary = binaryContent(head);
       ledger = await repo.insertLedger(
@@ -173,6 +175,7 @@ export class Ingestor {
         now,
       );
       if (binary !== null) await repo.insertErrors(this.db, ledger.id, machine, [binary], now);
+      else createdLedger = true;
       hash = createHash('sha256');
     } else {
       ({ row: ledger, hash } = found);
@@ -230,7 +233,7 @@ export class Ingestor {
       };
       const index = batchIndex++;
       const onBatch = options.onBatch;
-      const outcome = await this.storeBatch(batch, onBatch && (async () => onBatch({ index, cycles: batch.cycles.length, consumedBytes: batch.consumedBytes })));
+      const outcome = await this.storeBatch(batch, onBatch && (async (trx) => onBatch({ index, cycles: batch.cycles.length, consumedBytes: batch.consumedBytes }, trx)));
       expected = batch.consumedBytes;
       errorsCounted = errorsSeen;
       result.cycles += batch.cycles.length;
@@ -266,6 +269,10 @@ export class Ingestor {
         if (!SUMMARY_ERROR.test(error.message)) errorsSeen++;
       }
       if (pendingCycles.length > 0 || pendingErrors.length > 0 || parser.consumedBytes !== expected) await commit();
+    } catch (error) {
+      // nothing of a new file was stored: leave no trace of it either (a re-run starts clean)
+      if (createdLedger && expected === 0) await repo.deleteEmptyLedger(this.db, fileId);
+      throw error;
     } finally {
       unhashed = [];
     }
@@ -337,7 +344,7 @@ export class Ingestor {
    * Stores one batch in one transaction: machine lock row, derived rows, raw cycles, errors, operation
    * progress and the ledger offset. Callers hold the machine's in-process lock.
    */
-  async storeBatch(batch: PendingBatch, hook?: () => Promise<void>): Promise<BatchOutcome> {
+  async storeBatch(batch: PendingBatch, hook?: (trx: Tx) => Promise<void>): Promise<BatchOutcome> {
     const { machine } = batch;
     const now = this.clock();
     try {
@@ -370,7 +377,7 @@ export class Ingestor {
         }
         const operationsUpdated = derived.lots.size > 0 ? await updateOperationsForLots(trx, machine, [...derived.lots.keys()], this.zone) : 0;
         if (batch.extra) await batch.extra(trx);
-        if (hook) await hook();
+        if (hook) await hook(trx);
         return { derived, operationsUpdated, seq: state.seq };
       });
       const cache = this.reworkCaches.get(machine);

@@ -545,6 +545,12 @@ export interface NewLedgerRow {
   message: string | null;
 }
 
+/** Removes a ledger row that never consumed a byte (its first batch failed). */
+export async function deleteEmptyLedger(db: Executor, fileId: number): Promise<void> {
+  await db.deleteFrom('ingest_errors').where('file_id', '=', fileId).execute();
+  await db.deleteFrom('ingest_files').where('id', '=', fileId).where('consumed_bytes', '=', 0).execute();
+}
+
 export async function insertLedger(db: Executor, row: NewLedgerRow, now: number): Promise<LedgerRow> {
   const values = {
     machine_key: row.machine, name: row.name, path: row.path, source: row.source, identity: row.identity, identity_bytes: row.identityBytes,

@@ -3,7 +3,8 @@
 import fastifyMultipart from '@fastify/multipart';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { App, AppDeps } from '../../server/context.js';
+import { whoOf, type App, type AppDeps } from '../../server/context.js';
+import { appendAudit } from '../audit/repository.js';
 import { Invalid } from '../../core/errors.js';
 import { addMachineReferenceCheck } from '../plant/service.js';
 import * as plantRepo from '../plant/repository.js';
@@ -49,7 +50,18 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
         for await (const part of req.files()) {
           const bytes = await part.toBuffer();
           const name = part.filename || `upload-${results.length + 1}.txt`;
-          results.push(await ingestor.ingest({ machine, source: bufferSource(name, bytes), kind: 'upload', final: true }));
+          // one transaction per uploaded file, so its audit entry commits (or fails) with its rows
+          const who = whoOf(req);
+          const result = await ingestor.ingest({
+            machine,
+            source: bufferSource(name, bytes),
+            kind: 'upload',
+            final: true,
+            batchRows: Number.MAX_SAFE_INTEGER,
+            onBatch: (batch, trx) =>
+              appendAudit(trx, { ...who, entity: 'sensor-file', entityKey: `${machine}/${name}`, action: 'upload', before: null, after: { file: name, bytes: bytes.length, cycles: batch.cycles, consumedBytes: batch.consumedBytes } }),
+          });
+          results.push(result);
         }
         if (results.length === 0) throw Invalid.field('body', 'no file in the upload: add at least one file part');
         await afterIngest(db, zone, events, summarizeResults(results), Date.now());
