@@ -112,6 +112,48 @@ describe('work orders page', () => {
     expect((await e2e.api('/api/work-orders/0159100')).status).toBe(404);
   });
 
+  it('reads 30,000 as thirty thousand, shows what will be saved, refuses 1,5 until it is corrected', async () => {
+    const page = await e2e.newPage({ width: 1920, height: 1080 });
+    await openList(page);
+    await page.getByTestId('wo-new').click();
+    await expectVisible(page.getByTestId('wo-form'));
+    await page.getByTestId('wo-lot').fill('N7001');
+    await page.getByTestId('wo-product').selectOption('rsv');
+    await page.getByTestId('wo-quantity').fill('30,000');
+    await expectText(page.getByTestId('field-preview-quantity'), 'Will be saved as 30,000 pieces');
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.screenshot({ path: join(screenshotDir, 'work-order-form-1920x1080.png') });
+    await page.getByTestId('wo-save').click();
+    await expectHidden(page.getByTestId('wo-form'));
+    expect((await e2e.api<WorkOrder>('/api/work-orders/N7001')).body.quantity).toBe(30_000);
+
+    // "1,5": one and a half, or a mistyped 1,500? The form says so, and does not save
+    const phone = await e2e.newPage({ width: 390, height: 844 });
+    await openList(phone);
+    await phone.getByTestId('wo-new').click();
+    await phone.getByTestId('wo-lot').fill('N7002');
+    await phone.getByTestId('wo-product').selectOption('rsv');
+    await phone.getByTestId('wo-quantity').fill('1,5');
+    await phone.getByTestId('wo-quantity').blur();
+    await expectText(phone.getByTestId('field-error-quantity'), 'unclear: whole units only — type 1,500 for a whole number');
+    await expectHidden(phone.getByTestId('field-preview-quantity'));
+    expect(await phone.getByTestId('wo-save').isDisabled()).toBe(true);
+    // submitting anyway (Enter in a field) is refused too
+    await phone.getByTestId('wo-lot').press('Enter');
+    await phone.waitForTimeout(300);
+    expect((await e2e.api('/api/work-orders/N7002')).status).toBe(404);
+    await phone.screenshot({ path: join(screenshotDir, 'work-order-form-error-390x844.png') });
+    // correcting the field takes its message away at once
+    await phone.getByTestId('wo-quantity').fill('1,500');
+    await expectHidden(phone.getByTestId('field-error-quantity'));
+    await expectText(phone.getByTestId('field-preview-quantity'), 'Will be saved as 1,500 pieces');
+    expect(await phone.getByTestId('wo-save').isDisabled()).toBe(false);
+    await phone.screenshot({ path: join(screenshotDir, 'work-order-form-390x844.png') });
+    await phone.getByTestId('wo-save').click();
+    await expectHidden(phone.getByTestId('wo-form'));
+    expect((await e2e.api<WorkOrder>('/api/work-orders/N7002')).body.quantity).toBe(1500);
+  });
+
   it('searches, filters and sorts', async () => {
     await createOrder('S3001', 'flu-ab', 12_000, { notes: 'customer audit sample' });
     await createOrder('S3002', 'rsv', 48_000);
@@ -156,20 +198,45 @@ describe('work orders page', () => {
     await page.screenshot({ path: join(screenshotDir, 'work-orders-list.png') });
   });
 
-  it('imports a CSV with one bad row, by file picker and by dropping a file on the page', async () => {
+  it('previews a CSV with one bad row, imports the good rows on confirm (by file picker and by dropping a file), and writes nothing on cancel', async () => {
     const page = await e2e.newPage();
     await openList(page);
-    const csv = ['lot,product,quantity,due', `I4001,flu-ab,10000,${plantDate(12)}`, `I4002,rsv,0,${plantDate(13)}`, 'I4003,1440700,5000,'].join('\n');
+    const csv = ['lot,product,quantity,due', `I4001,flu-ab,"10,000",${plantDate(12)}`, `I4002,rsv,0,${plantDate(13)}`, 'I4003,1440700,5000,'].join('\n');
+    const countOrders = async () => (await e2e.api<WorkOrder[]>('/api/work-orders?limit=1000')).body.length;
+    const before = await countOrders();
+
+    // cancel: the preview was shown, nothing is written
     await page.getByTestId('wo-import-input').setInputFiles({ name: 'week48.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-    await expectText(page.getByTestId('import-summary'), '2 imported, 1 row with errors');
-    await expectText(page.getByTestId('import-error-row-3'), 'quantity');
-    await expectText(page.getByTestId('import-error-row-3'), '3');
+    await expectText(page.getByTestId('import-preview-summary'), '2 new work orders to import, 1 row with errors');
+    await page.getByTestId('import-cancel').click();
+    await expectHidden(page.getByTestId('import-dialog'));
+    expect(await countOrders()).toBe(before);
+    expect((await e2e.api('/api/work-orders/I4001')).status).toBe(404);
+
+    await page.getByTestId('wo-import-input').setInputFiles({ name: 'week48.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await expectText(page.getByTestId('import-preview-summary'), '2 new work orders to import, 1 row with errors');
+    await expectText(page.getByTestId('import-preview-row-2'), '10,000');
+    await expectText(page.getByTestId('import-preview-row-2'), 'New');
+    await expectText(page.getByTestId('import-preview-row-3'), 'Quantity: must be > 0');
+    await expectText(page.getByTestId('import-preview-row-4'), 'SARS');
+    await expectText(page.getByTestId('import-confirm'), 'Import 2 work orders');
     mkdirSync(screenshotDir, { recursive: true });
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.screenshot({ path: join(screenshotDir, 'work-orders-import-preview-1920x1080.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(screenshotDir, 'work-orders-import-preview-390x844.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(await countOrders()).toBe(before);
+    await page.getByTestId('import-confirm').click();
+    await expectText(page.getByTestId('import-summary'), '2 imported, 1 row skipped for errors');
+    await expectText(page.getByTestId('import-error-row-3'), 'Quantity');
     await page.screenshot({ path: join(screenshotDir, 'work-orders-import.png') });
     await page.getByTestId('import-close').click();
     await expectVisible(page.getByTestId('wo-row-I4001'));
     await expectVisible(page.getByTestId('wo-row-I4003'));
     expect(await page.getByTestId('wo-row-I4002').count()).toBe(0);
+    expect(await countOrders()).toBe(before + 2);
+    expect((await e2e.api<WorkOrder>('/api/work-orders/I4001')).body.quantity).toBe(10_000);
     expect((await e2e.api<WorkOrder>('/api/work-orders/I4003')).body.product).toBe('sars-ag');
 
     // the same file dropped again: its rows exist now; a new row goes in
@@ -183,7 +250,10 @@ describe('work orders page', () => {
     await target.dispatchEvent('dragenter', { dataTransfer });
     await target.dispatchEvent('dragover', { dataTransfer });
     await target.dispatchEvent('drop', { dataTransfer });
-    await expectText(page.getByTestId('import-summary'), /^1 imported, 3 rows with errors/);
+    await expectText(page.getByTestId('import-preview-summary'), '1 new work order to import, 3 rows with errors');
+    await expectText(page.getByTestId('import-preview-row-2'), "work order 'I4001' already exists");
+    await page.getByTestId('import-confirm').click();
+    await expectText(page.getByTestId('import-summary'), /^1 imported, 3 rows skipped for errors/);
     await expectText(page.getByTestId('import-errors'), 'I4001');
     await page.getByTestId('import-close').click();
     await expectVisible(page.getByTestId('wo-row-I4004'));

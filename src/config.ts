@@ -34,6 +34,15 @@ const roleMap = z.string().transform((v, ctx) => {
   return pairs;
 });
 
+/** A BCP 47 tag Intl knows (it falls back silently for unknown ones, so ask it to resolve the tag itself). */
+function isLocale(tag: string): boolean {
+  try {
+    return Intl.NumberFormat.supportedLocalesOf([tag]).length === 1;
+  } catch {
+    return false;
+  }
+}
+
 const optionalUrl = z.string().refine((v) => v === '' || /^https?:\/\/[^/]/.test(v), { message: 'must be empty or an http(s) URL' });
 
 const configSchema = z.object({
@@ -50,6 +59,10 @@ const configSchema = z.object({
     .default('America/Los_Angeles')
     .refine((v) => IANAZone.isValidZone(v), { message: 'is not an IANA time zone (e.g. America/Los_Angeles)' }),
   QMFG_SITE_NAME: z.string().default('Demo plant'),
+  QMFG_LOCALE: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || isLocale(v), { message: 'is not a locale tag (e.g. en-US, de-DE, fr-FR)' }),
   QMFG_DATA_DIR: z.string().default('./data'),
   QMFG_DROP_DIR: z.string().default('./data/drop'),
   QMFG_DEMO: boolish.default(true),

@@ -33,6 +33,12 @@ describe('bad settings stop the CLI with one line naming the setting', () => {
     expect(res.stderr).toBe('qmfg: QMFG_TZ: is not an IANA time zone (e.g. America/Los_Angeles) (got "Mars/Olympus")');
   });
 
+  it('a locale Intl does not know', () => {
+    const res = qmfg(['migrate'], { DATABASE_URL: 'sqlite::memory:', QMFG_LOCALE: 'xx-YY' });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toBe('qmfg: QMFG_LOCALE: is not a locale tag (e.g. en-US, de-DE, fr-FR) (got "xx-YY")');
+  });
+
   it('a good database migrates', () => {
     const res = qmfg(['migrate'], { DATABASE_URL: 'sqlite::memory:' });
     expect(res.status).toBe(0);

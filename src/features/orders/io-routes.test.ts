@@ -93,6 +93,50 @@ describe.each(DIALECTS)('work-order import and export on %s', (dialect) => {
     expect((await verifyAuditChain(t.database.db)).brokenAt).toBeNull();
   });
 
+  it('previews an import row by row without writing anything; the commit re-checks and creates the good rows', async () => {
+    expect((await json('POST', '/api/work-orders', { lot: 'P159001', product: 'rsv', quantity: 10 })).status).toBe(201);
+    const count = async (table: 'work_orders' | 'operations' | 'audit_log') =>
+      Number((await t.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const counts = async () => ({ workOrders: await count('work_orders'), operations: await count('operations'), audit: await count('audit_log') });
+    const bytes = await workbookBytes([
+      ['Lot', 'Product', 'Quantity', 'Due'],
+      ['P159070', 'rsv', '12,500', new Date(Date.UTC(2030, 0, 15))], // row 2: good, text quantity with a thousands separator
+      ['P159001', 'rsv', 10, null], // row 3: exists already
+      ['P159072', 'rsv', '1,5', null], // row 4: could be 1.5 or 1,500
+      ['P159073', 'nope', 5000, null], // row 5
+    ]);
+    const before = await counts();
+    const res = await t.app.inject({ method: 'POST', url: '/api/work-orders/import/preview', ...(await multipartBody(bytes, 'week3.xlsx', XLSX)) });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({
+      fileName: 'week3.xlsx',
+      sheet: 'Orders',
+      toCreate: 1,
+      withErrors: 3,
+      rows: [
+        { row: 2, lot: 'P159070', product: 'rsv', quantity: '12,500', due: '2030-01-15', create: { lot: 'P159070', product: 'rsv', productName: 'RSV FIA', quantity: 12_500, due: '2030-01-15' }, errors: [] },
+        { row: 3, lot: 'P159001', product: 'rsv', quantity: '10', due: null, create: null, errors: [{ field: 'lot', message: "work order 'P159001' already exists" }] },
+        {
+          row: 4, lot: 'P159072', product: 'rsv', quantity: '1,5', due: null, create: null,
+          errors: [{ field: 'quantity', message: "unclear: whole units only — type 1,500 for a whole number (got '1,5')" }],
+        },
+        { row: 5, lot: 'P159073', product: 'nope', quantity: '5000', due: null, create: null, errors: [{ field: 'product', message: expect.stringMatching(/^unknown product 'nope'/) }] },
+      ],
+    });
+    expect(await counts()).toEqual(before);
+    expect((await json('GET', '/api/work-orders/P159070')).status).toBe(404);
+
+    // confirming sends the file again: it is checked again and only the good row goes in
+    const commit = await upload(bytes, 'week3.xlsx', XLSX);
+    expect(commit.body).toEqual({ imported: 1, errors: res.json().rows.flatMap((r: { row: number; errors: { field: string; message: string }[] }) => r.errors.map((e) => ({ row: r.row, ...e }))) });
+    expect((await json('GET', '/api/work-orders/P159070')).body).toMatchObject({ quantity: 12_500, product: 'rsv' });
+    expect((await counts()).workOrders).toBe(before.workOrders + 1);
+    // a file that cannot be read at all is refused by the preview the same way as by the import
+    const empty = await t.app.inject({ method: 'POST', url: '/api/work-orders/import/preview?filename=empty.csv', headers: { 'content-type': 'text/csv' }, payload: '' });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.message).toBe("file: 'empty.csv' is empty");
+  });
+
   it('imports a CSV sent as the raw body, quoted commas included', async () => {
     const res = await t.app.inject({
       method: 'POST',
@@ -170,7 +214,7 @@ describe.each(DIALECTS)('work-order import and export on %s', (dialect) => {
     expect(res.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     expect(res.body).toContain('"QA: hold, then release"');
     const records = parseCsv(res.body, { bom: true, columns: true }) as Record<string, string>[];
-    expect(records.map((r) => r.Lot)).toEqual(['00159080', '0159070', '159001', '159071']);
+    expect(records.map((r) => r.Lot)).toEqual(['00159080', '0159070', '159001', '159071', 'P159001', 'P159070']);
     const byLot = new Map(records.map((r) => [r.Lot, r]));
     expect(byLot.get('00159080')).toMatchObject({ Product: 'RSV FIA', Quantity: '1500', Due: '2030-02-01 14:00', Notes: 'QA: hold, then release', Late: 'no' });
     const wo = (await json('GET', '/api/work-orders/0159070')).body;
@@ -180,7 +224,7 @@ describe.each(DIALECTS)('work-order import and export on %s', (dialect) => {
       'Step 1 end': DateTime.fromISO(wo.operations[0].forecastEnd, { zone: ZONE }).toFormat('yyyy-MM-dd HH:mm'),
     });
     const filtered = await t.app.inject({ method: 'GET', url: '/api/work-orders/export.csv?status=parked&sort=lot' });
-    expect((parseCsv(filtered.body, { bom: true, columns: true }) as Record<string, string>[]).map((r) => r.Lot)).toEqual(['00159080', '159001', '159071']);
+    expect((parseCsv(filtered.body, { bom: true, columns: true }) as Record<string, string>[]).map((r) => r.Lot)).toEqual(['00159080', '159001', '159071', 'P159001', 'P159070']);
     expect((await t.app.inject({ method: 'GET', url: '/api/work-orders/export.csv?status=bogus' })).statusCode).toBe(400);
   });
 });

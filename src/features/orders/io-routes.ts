@@ -9,10 +9,11 @@ import { AppError } from '../../core/errors.js';
 import type { App, AppDeps } from '../../server/context.js';
 import { whoOf } from '../../server/context.js';
 import * as plantRepo from '../plant/repository.js';
-import { workOrderListQuery } from './schemas.js';
+import { previewWorkOrderImport } from './import-preview.js';
+import { importPreviewSchema, workOrderListQuery, type ImportPreview } from './schemas.js';
 import * as service from './service.js';
 import { signatureSummaries } from './sign-off.js';
-import { importResultSchema, parseWorkOrderFile, tableToCsv, tableToXlsx, workOrderExportTable, workOrderTemplate, XLSX_MIME, type ImportResult } from './spreadsheet.js';
+import { DEFAULT_IMPORT_LOCALE, importResultSchema, parseWorkOrderFile, tableToCsv, tableToXlsx, workOrderExportTable, workOrderTemplate, XLSX_MIME, type ImportResult } from './spreadsheet.js';
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
@@ -58,6 +59,8 @@ export async function orderIoRoutes(app: App, { db, config, events }: AppDeps): 
   const ctx: service.OrdersContext = { db, zone: config.QMFG_TZ };
   const tags = ['work orders'];
   const plantToday = () => DateTime.now().setZone(config.QMFG_TZ).toISODate()!;
+  const locale = config.QMFG_LOCALE || DEFAULT_IMPORT_LOCALE;
+  const importSchema = { querystring: z.object({ filename: z.string().max(255).optional() }), consumes: ['multipart/form-data', ...RAW_UPLOAD_TYPES] };
 
   // Own scope: multipart parsing and the raw-file content types apply to these routes only.
   await app.register(async (scope) => {
@@ -78,19 +81,38 @@ export async function orderIoRoutes(app: App, { db, config, events }: AppDeps): 
         schema: {
           tags,
           summary: 'Import work orders from an .xlsx workbook or a CSV file (multipart file field, or the file as the raw body)',
-          consumes: ['multipart/form-data', ...RAW_UPLOAD_TYPES],
-          querystring: z.object({ filename: z.string().max(255).optional() }),
+          ...importSchema,
           response: { 200: importResultSchema },
         },
       },
       async (req): Promise<ImportResult> => {
         const upload = await readUpload(req, req.query.filename);
-        const parsed = await parseWorkOrderFile(upload.bytes, { products: await plantRepo.listProducts(db), fileName: upload.fileName });
+        const parsed = await parseWorkOrderFile(upload.bytes, { products: await plantRepo.listProducts(db), fileName: upload.fileName, locale });
         const result = await service.importWorkOrders(ctx, whoOf(req), parsed.rows, upload.fileName ? `'${upload.fileName}'` : undefined);
         if (result.imported.length > 0) events.publish({ topic: 'schedule', data: { imported: result.imported } });
         // parse errors and "already exists" come from two passes; the user reads them in row order
         const errors = [...parsed.errors, ...result.errors].sort((a, b) => a.row - b.row);
         return { imported: result.imported.length, errors };
+      },
+    );
+
+    api.post(
+      '/api/work-orders/import/preview',
+      {
+        config: { permission: 'orders:write' },
+        bodyLimit: MAX_UPLOAD_BYTES,
+        schema: {
+          tags,
+          summary: 'What importing this file would create, row by row with the errors of each row; writes nothing (send the file to /import to commit)',
+          ...importSchema,
+          response: { 200: importPreviewSchema },
+        },
+      },
+      async (req): Promise<ImportPreview> => {
+        const upload = await readUpload(req, req.query.filename);
+        const products = await plantRepo.listProducts(db);
+        const parsed = await parseWorkOrderFile(upload.bytes, { products, fileName: upload.fileName, locale });
+        return previewWorkOrderImport(db, parsed, products, upload.fileName ?? null);
       },
     );
 

@@ -151,6 +151,32 @@ export const importResultSchema = z.object({ imported: z.number().int(), errors:
 export type ImportRowError = z.infer<typeof importRowErrorSchema>;
 export type ImportResult = z.infer<typeof importResultSchema>;
 
+// ---- import preview (POST /api/work-orders/import/preview): the file read, nothing written
+export const importPreviewRowSchema = z.object({
+  row: z.number().int(),
+  /** what the file says, as text (empty cells null) — shown for rows with errors too */
+  lot: z.string().nullable(),
+  product: z.string().nullable(),
+  quantity: z.string().nullable(),
+  due: z.string().nullable(),
+  /** the work order it would create; null for a row with errors (it is skipped) */
+  create: z
+    .object({ lot: z.string(), product: z.string(), productName: z.string(), quantity: z.number().int(), due: z.string().nullable() })
+    .nullable(),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })),
+});
+export const importPreviewSchema = z.object({
+  fileName: z.string().nullable(),
+  sheet: z.string(),
+  /** rows that would become new work orders */
+  toCreate: z.number().int(),
+  /** rows that would be skipped for their errors */
+  withErrors: z.number().int(),
+  rows: z.array(importPreviewRowSchema),
+});
+export type ImportPreviewRow = z.infer<typeof importPreviewRowSchema>;
+export type ImportPreview = z.infer<typeof importPreviewSchema>;
+
 export type WorkOrderCreate = z.infer<typeof workOrderCreateSchema>;
 export type WorkOrderUpdate = z.infer<typeof workOrderUpdateSchema>;
 export type WorkOrder = z.infer<typeof workOrderSchema>;

@@ -86,11 +86,27 @@ describe('reading work orders from CSV', () => {
       "row 5, rateMode: must be 'standard', 'observed' or empty for the site default (got 'fast')",
       'row 6, lot: required',
       "row 7, lot: lot '159070' appears twice in the file (first in row 2)",
+      "row 8, quantity: whole units only (no decimals) (got '1.5')",
       "row 8, due: '2026-02-30' is not a valid date",
-      'row 8, quantity: must be a whole number',
       "row 9, quantity: must be a number (got 'ten')",
       'row 9, lot: use 1–40 letters, digits, . _ or - (e.g. 159070; leading zeros are kept)',
     ]);
+  });
+
+  it('reads text quantities the way the plant writes numbers and refuses the ambiguous ones', async () => {
+    const parsed = await parse(
+      csv('lot,product,quantity,priority\n' + 'N1,rsv,"30,000",\n' + 'N2,rsv,"1,5",\n' + 'N3,rsv,30.000,\n' + 'N4,rsv,"1.234,5",\n' + 'N5,rsv,2 500,1\n'),
+    );
+    expect(parsed.rows.map((r) => [r.input.lot, r.input.quantity])).toEqual([['N1', 30_000], ['N5', 2500]]);
+    expect(parsed.errors.map(describeRowError)).toEqual([
+      "row 3, quantity: unclear: whole units only — type 1,500 for a whole number (got '1,5')",
+      "row 4, quantity: whole units only (no decimals) — did you mean 30,000? (got '30.000')",
+      "row 5, quantity: write it as 1,234.5 (this site writes numbers like 1,234.5) (got '1.234,5')",
+    ]);
+    // a plant that writes numbers the German way (QMFG_LOCALE=de-DE)
+    const german = await parseWorkOrderFile(csv('lot;product;quantity\nD1;rsv;30.000\nD2;rsv;1,5\n'), { products, locale: 'de-DE' });
+    expect(german.rows.map((r) => [r.input.lot, r.input.quantity])).toEqual([['D1', 30_000]]);
+    expect(german.errors.map(describeRowError)).toEqual(["row 3, quantity: whole units only (no decimals) (got '1,5')"]);
   });
 
   it('finds the header below a title line, with semicolons, and in windows-1252', async () => {

@@ -7,12 +7,15 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Cell as ExcelCell, CellValue as ExcelCellValue, DataValidation, Workbook, Worksheet } from 'exceljs';
 import { Invalid } from '../../core/errors.js';
+import { readNumber } from '../../core/numbers.js';
 import type { Product } from '../plant/schemas.js';
 import { workOrderCreateSchema, type WorkOrder, type WorkOrderCreate } from './schemas.js';
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** A plant's order book is about a thousand lots; more in one file is almost surely the wrong file. */
 export const MAX_IMPORT_ROWS = 5000;
+/** Text cells are read as a US plant writes numbers unless the site names its locale (QMFG_LOCALE). */
+export const DEFAULT_IMPORT_LOCALE = 'en-US';
 
 export { importRowErrorSchema, importResultSchema, type ImportRowError, type ImportResult } from './schemas.js';
 import type { ImportRowError, ImportResult } from './schemas.js';
@@ -92,6 +95,15 @@ export interface ParsedImport {
   sheet: string;
   rows: ParsedImportRow[];
   errors: ImportRowError[];
+  /** every data row as the file has it (for a preview), good and bad, in file order */
+  cells: ImportRowCells[];
+}
+export interface ImportRowCells {
+  row: number;
+  lot: string | null;
+  product: string | null;
+  quantity: string | null;
+  due: string | null;
 }
 
 const fileError = (message: string) => Invalid.field('file', message);
@@ -101,7 +113,8 @@ const fileError = (message: string) => Invalid.field('file', message);
  * Problems of the file as a whole throw Invalid; problems of single rows come back in `errors`,
  * each with its row number and field, and leave the other rows usable.
  */
-export async function parseWorkOrderFile(bytes: Uint8Array, options: { products: ProductRef[]; fileName?: string }): Promise<ParsedImport> {
+export async function parseWorkOrderFile(bytes: Uint8Array, options: { products: ProductRef[]; fileName?: string; locale?: string }): Promise<ParsedImport> {
+  const locale = options.locale ?? DEFAULT_IMPORT_LOCALE;
   const fileName = options.fileName ? `'${options.fileName}'` : 'the file';
   if (bytes.length === 0 || (bytes.length < 4096 && Buffer.from(bytes).toString('utf8').replace(/^\ufeff/, '').trim() === '')) {
     throw fileError(`${fileName} is empty`);
@@ -125,11 +138,13 @@ export async function parseWorkOrderFile(bytes: Uint8Array, options: { products:
   const rows: ParsedImportRow[] = [];
   const errors: ImportRowError[] = [];
   const firstRowOfLot = new Map<string, number>();
+  const cells: ImportRowCells[] = [];
   for (const sheetRow of dataRows) {
     const cell = (field: ImportField) => {
       const col = columns.get(field);
       return col === undefined ? null : (sheetRow.cells[col] ?? null);
     };
+    cells.push({ row: sheetRow.number, lot: optionalText(cell('lot')), product: optionalText(cell('product')), quantity: optionalText(cell('quantity')), due: optionalText(cell('due')) });
     const rowErrors: ImportRowError[] = [];
     const fail = (field: string, message: string) => rowErrors.push({ row: sheetRow.number, field, message });
     const read = <T>(field: ImportField, convert: (c: SheetCell) => T): T | undefined => {
@@ -152,9 +167,9 @@ export async function parseWorkOrderFile(bytes: Uint8Array, options: { products:
     const candidate = {
       lot,
       product,
-      quantity: read('quantity', (c) => requiredNumber(c)),
+      quantity: read('quantity', (c) => requiredNumber(c, locale, { integer: true })),
       due: read('due', dueText),
-      priority: read('priority', priorityNumber),
+      priority: read('priority', (c) => priorityNumber(c, locale)),
       notes: read('notes', (c) => optionalText(c) ?? ''),
       rateMode: read('rateMode', rateModeValue),
     };
@@ -175,7 +190,7 @@ export async function parseWorkOrderFile(bytes: Uint8Array, options: { products:
     if (rowErrors.length > 0 || !checked.success) errors.push(...rowErrors);
     else rows.push({ row: sheetRow.number, input: checked.data });
   }
-  return { format, sheet: grid.name, rows, errors };
+  return { format, sheet: grid.name, rows, errors, cells };
 }
 
 function detectFormat(bytes: Uint8Array, fileName: string): 'xlsx' | 'csv' {
@@ -293,25 +308,25 @@ function requiredText(c: SheetCell): string {
   return text;
 }
 
-function numberOf(c: SheetCell): number | null {
+/** Text cells (CSV, or numbers typed as text in Excel) are read the way the plant writes numbers. */
+function numberOf(c: SheetCell, locale: string, options: { integer?: boolean } = {}): number | null {
   if (isBlank(c)) return null;
   if (typeof c === 'number') return c;
   const text = String(c).trim();
-  // thousands separators as Excel shows them: 200,000 or 200 000
-  const plain = /^\d{1,3}([, \u00a0\u202f]\d{3})+$/.test(text) ? text.replace(/[, \u00a0\u202f]/g, '') : text;
-  const value = /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(plain) ? Number(plain) : NaN;
-  if (Number.isNaN(value)) throw new CellProblem(`must be a number (got '${text}')`);
-  return value;
+  const reading = readNumber(text, locale, options);
+  if (reading.kind === 'empty') return null;
+  if (reading.kind === 'number') return reading.value;
+  throw new CellProblem(reading.reason === 'not-a-number' ? `must be a number (got '${text}')` : `${reading.message} (got '${text}')`);
 }
 
-function requiredNumber(c: SheetCell): number {
-  const value = numberOf(c);
+function requiredNumber(c: SheetCell, locale: string, options: { integer?: boolean } = {}): number {
+  const value = numberOf(c, locale, options);
   if (value === null) throw new CellProblem('required');
   return value;
 }
 
-function priorityNumber(c: SheetCell): number {
-  const value = numberOf(c);
+function priorityNumber(c: SheetCell, locale: string): number {
+  const value = numberOf(c, locale);
   if (value === null) return 0;
   if (!Number.isInteger(value) || value < 0 || value > 9) throw new CellProblem(`must be a whole number from 0 to 9 (got ${value})`);
   return value;

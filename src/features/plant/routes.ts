@@ -10,14 +10,17 @@ import {
   processGroupUpdateSchema, productCreateSchema, productSchema, productUpdateSchema, siteSchema, siteUpdateSchema,
 } from './schemas.js';
 
-export async function plantRoutes(app: App, { db, events }: AppDeps): Promise<void> {
+export async function plantRoutes(app: App, { db, events, config }: AppDeps): Promise<void> {
   const changed = (entity: string, key: string) => events.publish({ topic: 'plant', data: { entity, key } });
   const found = <T>(entity: string, key: string, value: T | undefined): T => {
     if (value === undefined) throw new NotFound(entity, key);
     return value;
   };
 
-  app.get('/api/site', { config: { permission: 'plant:read' }, schema: { tags: ['plant'], response: { 200: siteSchema } } }, () => service.getSite(db));
+  app.get('/api/site', { config: { permission: 'plant:read' }, schema: { tags: ['plant'], response: { 200: siteSchema } } }, async () => ({
+    ...(await service.getSite(db)),
+    ...(config.QMFG_LOCALE ? { locale: config.QMFG_LOCALE } : {}),
+  }));
   app.patch('/api/site', { config: { permission: 'plant:write' }, schema: { tags: ['plant'], body: siteUpdateSchema, response: { 200: siteSchema } } }, async (req) => {
     const site = await service.updateSite(db, whoOf(req), req.body);
     changed('site', 'site');

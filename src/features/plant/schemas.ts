@@ -19,8 +19,10 @@ export const siteSchema = z.object({
   defaultRateMode: z.enum(['standard', 'observed']),
   observedWindowHours: z.number().int().min(1).max(168),
   version: versionSchema,
+  /** how the plant writes numbers (QMFG_LOCALE); absent = each browser's own language */
+  locale: z.string().optional(),
 });
-export const siteUpdateSchema = siteSchema.omit({ timezone: true }).partial().extend({ version: versionSchema });
+export const siteUpdateSchema = siteSchema.omit({ timezone: true, locale: true }).partial().extend({ version: versionSchema });
 
 export const processGroupSchema = z.object({
   key: keySchema,

@@ -2,7 +2,7 @@
 // typed by the schemas the server validates with.
 import { z } from 'zod';
 import {
-  boardSchema, importResultSchema, workOrderSchema, type Board, type ImportResult, type WorkOrder, type WorkOrderCreate, type WorkOrderListQuery,
+  boardSchema, importPreviewSchema, importResultSchema, workOrderSchema, type Board, type ImportPreview, type ImportResult, type WorkOrder, type WorkOrderCreate, type WorkOrderListQuery,
   type WorkOrderUpdate,
 } from '../../../src/features/orders/schemas.js';
 import type { AuditEntry } from '../../../src/features/audit/repository.js';
@@ -70,15 +70,15 @@ export const templateUrl = '/api/work-orders/template.xlsx';
 export const exportUrl = (format: 'xlsx' | 'csv', filters: WorkOrderFilters) => `/api/work-orders/export.${format}${filtersQuery(filters)}`;
 
 /**
- * Uploads a filled template or a CSV. The file goes as multipart form data, which the JSON helpers of
- * client.ts do not send, so the error body is read here the same way they read it.
+ * Sends a filled template or a CSV as multipart form data, which the JSON helpers of client.ts do not
+ * send, so the error body is read here the same way they read it.
  */
-export async function importWorkOrders(file: File): Promise<ImportResult> {
+async function uploadWorkOrderFile<S extends z.ZodType>(path: string, file: File, schema: S): Promise<z.output<S>> {
   const form = new FormData();
   form.append('file', file, file.name);
   let response: Response;
   try {
-    response = await fetch('/api/work-orders/import', { method: 'POST', headers: { accept: 'application/json' }, body: form });
+    response = await fetch(path, { method: 'POST', headers: { accept: 'application/json' }, body: form });
   } catch (cause) {
     throw new ApiError(`Cannot reach the qmfg server (${(cause as Error).message}). Check the network and try again.`, 0, 'network');
   }
@@ -94,9 +94,15 @@ export async function importWorkOrders(file: File): Promise<ImportResult> {
     for (const field of error?.fields ?? []) fields[normaliseFieldPath(field.path)] ??= field.message;
     throw new ApiError(error?.message ?? `The server answered ${response.status} ${response.statusText}`.trim(), response.status, error?.code ?? `http_${response.status}`, fields);
   }
-  const parsed = importResultSchema.safeParse(body);
+  const parsed = schema.safeParse(body);
   if (!parsed.success) throw new ApiError('The server answered the import with an unexpected shape. Reload the page; if it persists the app and server versions differ.', response.status, 'bad_response');
   return parsed.data;
 }
 
-export type { ImportResult, WorkOrder };
+/** What importing the file would create, row by row; nothing is written. */
+export const previewWorkOrderImport = (file: File): Promise<ImportPreview> => uploadWorkOrderFile('/api/work-orders/import/preview', file, importPreviewSchema);
+
+/** Imports the file: the server checks it again and creates the good rows. */
+export const importWorkOrders = (file: File): Promise<ImportResult> => uploadWorkOrderFile('/api/work-orders/import', file, importResultSchema);
+
+export type { ImportPreview, ImportResult, WorkOrder };

@@ -1,9 +1,50 @@
-// Form plumbing shared by the admin and calendar editors: turning zod issues and server field errors
-// into per-field messages, and reading what the user typed into the numbers the schemas expect
-// without throwing their text away.
+// Form plumbing shared by the admin, calendar and work-order editors: turning zod issues and server
+// field errors into per-field messages (each cleared as soon as its field is changed), and reading
+// what the user typed into the numbers the schemas expect — the way the plant writes numbers, with
+// the one reader the server's import uses too (src/core/numbers).
 import { useCallback, useState } from 'react';
 import type { z } from 'zod';
+import { formatNumber, numberConventions, readNumber, type NumberReading, type ReadNumberOptions } from '../../../src/core/numbers.js';
 import { ApiError, type FieldErrors } from '../api/client.js';
+import { useSite } from '../hooks/site.js';
+
+export { formatNumber, numberConventions, readNumber, type NumberReading };
+
+/** How numbers are read and shown: the site's locale when it names one (QMFG_LOCALE), else the browser's. */
+export function numberLocale(siteLocale?: string): string {
+  return siteLocale || (typeof navigator !== 'undefined' && navigator.language) || 'en-US';
+}
+
+export function useNumberLocale(): string {
+  return numberLocale(useSite().data?.locale);
+}
+
+/**
+ * Collects a form's numbers: `read` gives the value for the schema (undefined when empty or
+ * unreadable) and keeps the message of each unreadable one under its field path, for `validated`.
+ */
+export class NumberReader {
+  readonly errors: FieldErrors = {};
+  constructor(readonly locale: string) {}
+  read(path: string, text: string, options: ReadNumberOptions = {}): number | undefined {
+    const reading = readNumber(text, this.locale, options);
+    if (reading.kind === 'invalid') this.errors[path] = reading.message;
+    return reading.kind === 'number' ? reading.value : undefined;
+  }
+}
+
+/** "30,000" → "= 30,000 units" under the field; nothing while the text is empty or unreadable. */
+export function numberPreview(text: string, locale: string, options: ReadNumberOptions & { unit?: string } = {}): string | undefined {
+  const reading = readNumber(text, locale, options);
+  if (reading.kind !== 'number') return undefined;
+  return `Will be saved as ${formatNumber(reading.value, locale)}${options.unit ? ` ${options.unit}` : ''}`;
+}
+
+/** The problem of an unreadable number, for showing when the user leaves the field. */
+export function numberProblem(text: string, locale: string, options: ReadNumberOptions = {}): string | undefined {
+  const reading = readNumber(text, locale, options);
+  return reading.kind === 'invalid' ? reading.message : undefined;
+}
 
 /** Issues of a client-side parse, keyed like the server's ("routing.1.ratePerHour"). */
 export function issuesToFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldErrors {
@@ -23,22 +64,20 @@ function friendlyMessage(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-/** "" → undefined (the schema then says "required" or applies its default); "1,5" is read as 1.5. */
-export function numberFromInput(text: string): number | undefined {
-  const trimmed = text.trim().replace(',', '.');
-  if (trimmed === '') return undefined;
-  return Number(trimmed);
+/** A stored number as the user edits it: the locale's decimal mark, no thousands separators ("1234.5", "1234,5"). */
+export function textOf(value: number | null | undefined, locale = 'en-US'): string {
+  if (value === null || value === undefined) return '';
+  return new Intl.NumberFormat(locale, { useGrouping: false, maximumFractionDigits: 20 }).format(value);
 }
 
-export function textOf(value: number | null | undefined): string {
-  return value === null || value === undefined ? '' : String(value);
-}
-
-/** The parsed value, or undefined after handing the problems to `onInvalid`. */
-export function validated<S extends z.ZodType>(schema: S, value: unknown, onInvalid: (errors: FieldErrors) => void): z.output<S> | undefined {
+/**
+ * The parsed value, or undefined after handing the problems to `onInvalid`: the schema's, with the
+ * messages of numbers that could not be read (`numberErrors`) in place of its "required".
+ */
+export function validated<S extends z.ZodType>(schema: S, value: unknown, onInvalid: (errors: FieldErrors) => void, numberErrors: FieldErrors = {}): z.output<S> | undefined {
   const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  onInvalid(issuesToFieldErrors(parsed.error.issues));
+  if (parsed.success && Object.keys(numberErrors).length === 0) return parsed.data;
+  onInvalid({ ...(parsed.success ? {} : issuesToFieldErrors(parsed.error.issues)), ...numberErrors });
   return undefined;
 }
 
@@ -48,6 +87,8 @@ export interface SubmitState {
   /** an error that belongs to no field shown on the form */
   formError: ApiError | Error | null;
   setFieldErrors: (errors: FieldErrors) => void;
+  /** sets (or with undefined clears) the message of one field — a field's message goes once the user changes it */
+  setFieldError: (path: string, message: string | undefined) => void;
   clearFormError: () => void;
   /** Runs `action`; server field errors land on the fields, anything else in `formError`. */
   run: (action: () => Promise<void>) => Promise<boolean>;
@@ -81,5 +122,14 @@ export function useSubmit(isShownField: (path: string) => boolean = () => true):
     },
     [isShownField],
   );
-  return { busy, fieldErrors, formError, setFieldErrors, clearFormError: () => setFormError(null), run };
+  const setFieldError = useCallback((path: string, message: string | undefined) => {
+    setFieldErrors((errors) => {
+      if (errors[path] === message) return errors;
+      const next = { ...errors };
+      if (message === undefined) delete next[path];
+      else next[path] = message;
+      return next;
+    });
+  }, []);
+  return { busy, fieldErrors, formError, setFieldErrors, setFieldError, clearFormError: () => setFormError(null), run };
 }

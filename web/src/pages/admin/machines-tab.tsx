@@ -7,9 +7,9 @@ import { createMachine, deleteMachine, getMachine, listMachines, listProcessGrou
 import { useResource } from '../../hooks/use-resource.js';
 import { useToast } from '../../components/toasts.js';
 import { ConfirmDialog, SidePanel } from '../../components/dialogs.js';
-import { Field } from '../../components/field.js';
+import { Field, NumberField } from '../../components/field.js';
 import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
-import { numberFromInput, textOf, useSubmit, validated } from '../../lib/forms.js';
+import { NumberReader, textOf, useNumberLocale, useSubmit, validated } from '../../lib/forms.js';
 import { FormErrorBanner, FormFooter, RowActions, TableToolbar } from './shared.js';
 
 interface Draft {
@@ -47,24 +47,29 @@ function MachineForm({ existing, groups, onDone, onCancel }: {
   const [draft, setDraft] = useState<Draft>(() => draftOf(existing, groups));
   const [version, setVersion] = useState(existing?.version);
   const submit = useSubmit(isShownField);
-  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const locale = useNumberLocale();
+  const set = (patch: Partial<Draft>) => {
+    setDraft((d) => ({ ...d, ...patch }));
+    for (const key of Object.keys(patch)) submit.setFieldError(key, undefined);
+  };
   const profiles = BUILTIN_PROFILE_NAMES.includes(draft.oeeProfile) ? BUILTIN_PROFILE_NAMES : [...BUILTIN_PROFILE_NAMES, draft.oeeProfile];
 
   const save = (event: FormEvent) => {
     event.preventDefault();
+    const numbers = new NumberReader(locale);
     const fields = {
       name: draft.name,
       group: draft.group,
       enabled: draft.enabled,
       oeeProfile: draft.oeeProfile,
       dataFolder: draft.dataFolder.trim() === '' ? null : draft.dataFolder,
-      sortOrder: numberFromInput(draft.sortOrder),
+      sortOrder: numbers.read('sortOrder', draft.sortOrder, { integer: true }),
     };
     if (existing) {
-      const patch = validated(machineUpdateSchema, { ...fields, version }, submit.setFieldErrors);
+      const patch = validated(machineUpdateSchema, { ...fields, version }, submit.setFieldErrors, numbers.errors);
       if (patch) void submit.run(async () => onDone(await updateMachine(existing.key, patch)));
     } else {
-      const input = validated(machineCreateSchema, { ...fields, key: draft.key }, submit.setFieldErrors);
+      const input = validated(machineCreateSchema, { ...fields, key: draft.key }, submit.setFieldErrors, numbers.errors);
       if (input) void submit.run(async () => onDone(await createMachine(input)));
     }
   };
@@ -122,9 +127,20 @@ function MachineForm({ existing, groups, onDone, onCancel }: {
         <Field label="Data folder" name="dataFolder" error={submit.fieldErrors.dataFolder} hint="Optional: the drop folder its sensor logs arrive in.">
           <input value={draft.dataFolder} onChange={(e) => set({ dataFolder: e.target.value })} className="mono" data-testid="input-dataFolder" />
         </Field>
-        <Field label="Sort order" name="sortOrder" error={submit.fieldErrors.sortOrder} hint="Position within its process group.">
-          <input value={draft.sortOrder} onChange={(e) => set({ sortOrder: e.target.value })} inputMode="numeric" className="input-short" data-testid="input-sortOrder" />
-        </Field>
+        <NumberField
+          label="Sort order"
+          name="sortOrder"
+          value={draft.sortOrder}
+          onChange={(sortOrder) => set({ sortOrder })}
+          setError={(message) => submit.setFieldError('sortOrder', message)}
+          error={submit.fieldErrors.sortOrder}
+          hint="Position within its process group."
+          locale={locale}
+          integer
+          showSaved={false}
+          inputClassName="input-short"
+          testId="input-sortOrder"
+        />
       </form>
     </SidePanel>
   );

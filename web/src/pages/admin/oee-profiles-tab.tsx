@@ -9,7 +9,8 @@ import { listProfiles } from '../../api/analytics.js';
 import { Can, useCan } from '../../auth/auth.js';
 import { SignatureDialog } from '../../auth/signature-dialog.js';
 import { SidePanel } from '../../components/dialogs.js';
-import { Field } from '../../components/field.js';
+import { Field, NumberField } from '../../components/field.js';
+import { NumberReader, formatNumber, numberConventions, textOf, useNumberLocale } from '../../lib/forms.js';
 import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
 import { useToast } from '../../components/toasts.js';
 import { useResource } from '../../hooks/use-resource.js';
@@ -24,34 +25,71 @@ interface Draft {
   idealRatePerMinute: string;
 }
 
-const draftOf = (p?: ProfileView): Draft => ({
+/** The stop classes are a list: comma-separated, or semicolon-separated where the comma is the decimal mark. */
+const listSeparator = (locale: string) => (numberConventions(locale).decimal === ',' ? ';' : ',');
+
+const draftOf = (locale: string, p?: ProfileView): Draft => ({
   name: p?.name ?? '',
-  maxCycleSeconds: String(p?.maxCycleSeconds ?? 1.1),
-  stopBinsSeconds: (p?.stopBinsSeconds ?? [1.1, 12, 60, 300]).join(', '),
-  availabilityLossSeconds: String(p?.availabilityLossSeconds ?? 60),
+  maxCycleSeconds: textOf(p?.maxCycleSeconds ?? 1.1, locale),
+  stopBinsSeconds: (p?.stopBinsSeconds ?? [1.1, 12, 60, 300]).map((n) => textOf(n, locale)).join(`${listSeparator(locale)} `),
+  availabilityLossSeconds: textOf(p?.availabilityLossSeconds ?? 60, locale),
   basis: p?.basis ?? 'calendar',
-  idealRatePerMinute: String(p?.idealRatePerMinute ?? 140),
+  idealRatePerMinute: textOf(p?.idealRatePerMinute ?? 140, locale),
 });
 
-function paramsOf(d: Draft) {
-  return {
-    maxCycleSeconds: Number(d.maxCycleSeconds),
-    stopBinsSeconds: d.stopBinsSeconds.split(',').map((s) => Number(s.trim())).filter((n) => !Number.isNaN(n)),
-    availabilityLossSeconds: Number(d.availabilityLossSeconds),
+/** The profile's parameters, or the messages of the fields that cannot be read. */
+function paramsOf(d: Draft, locale: string) {
+  const numbers = new NumberReader(locale);
+  const items = d.stopBinsSeconds.split(listSeparator(locale)).filter((item) => item.trim() !== '');
+  const bins = items.map((item) => numbers.read('stopBinsSeconds', item));
+  const params = {
+    maxCycleSeconds: numbers.read('maxCycleSeconds', d.maxCycleSeconds),
+    stopBinsSeconds: bins.filter((n): n is number => n !== undefined),
+    availabilityLossSeconds: numbers.read('availabilityLossSeconds', d.availabilityLossSeconds),
     basis: d.basis,
-    idealRatePerMinute: Number(d.idealRatePerMinute),
+    idealRatePerMinute: numbers.read('idealRatePerMinute', d.idealRatePerMinute),
   };
+  for (const key of ['maxCycleSeconds', 'availabilityLossSeconds', 'idealRatePerMinute'] as const) {
+    if (params[key] === undefined && !numbers.errors[key]) numbers.errors[key] = 'required';
+  }
+  if (items.length === 0) numbers.errors.stopBinsSeconds = 'required';
+  return { params, errors: numbers.errors };
 }
 
 function ProfileForm({ existing, onDone, onCancel }: { existing?: ProfileView; onDone: (p: ProfileView) => void; onCancel: () => void }) {
-  const [draft, setDraft] = useState<Draft>(() => draftOf(existing));
+  const locale = useNumberLocale();
+  const [draft, setDraft] = useState<Draft>(() => draftOf(locale, existing));
   const [signing, setSigning] = useState(false);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
-  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const setFieldError = (path: string, message: string | undefined) =>
+    setFieldErrors((errors) => {
+      const next = { ...errors };
+      if (message === undefined) delete next[path];
+      else next[path] = message;
+      return next;
+    });
+  const set = (patch: Partial<Draft>) => {
+    setDraft((d) => ({ ...d, ...patch }));
+    for (const key of Object.keys(patch)) setFieldError(key, undefined);
+  };
+  const numberField = (key: 'maxCycleSeconds' | 'availabilityLossSeconds' | 'idealRatePerMinute', label: string, unit: string, hint?: string) => (
+    <NumberField
+      label={label}
+      name={key}
+      value={draft[key]}
+      onChange={(text) => set({ [key]: text })}
+      setError={(message) => setFieldError(key, message)}
+      error={fieldErrors[key]}
+      hint={hint}
+      locale={locale}
+      unit={unit}
+      testId={`input-${key}`}
+    />
+  );
 
   const sign = async (signature: SignatureInput, reason: string) => {
-    const body = { ...paramsOf(draft), signature, reason };
+    const body = { ...paramsOf(draft, locale).params, signature, reason };
     try {
       const saved = existing
         ? await requestJson('PUT', `/api/oee/profiles/${encodeURIComponent(existing.name)}`, profileSchema, { ...body, version: existing.version })
@@ -79,33 +117,34 @@ function ProfileForm({ existing, onDone, onCancel }: { existing?: ProfileView; o
         noValidate
         onSubmit={(e: FormEvent) => {
           e.preventDefault();
-          setFieldErrors({});
           setFormError(null);
-          setSigning(true);
+          // nothing to sign while a number cannot be read
+          const { errors } = paramsOf(draft, locale);
+          setFieldErrors(errors);
+          if (Object.keys(errors).length === 0) setSigning(true);
         }}
       >
         {formError ? <p className="banner banner-error" role="alert" data-testid="form-error">{formError}</p> : null}
         <Field label="Name" name="name" error={fieldErrors.name} hint={existing ? 'The name cannot be changed.' : 'e.g. line-tight'}>
           <input value={draft.name} onChange={(e) => set({ name: e.target.value })} disabled={Boolean(existing)} className="mono" data-testid="input-profile-name" />
         </Field>
-        <Field label="Maximum cycle time (s)" name="maxCycleSeconds" error={fieldErrors.maxCycleSeconds} hint="A longer gap between two cycles is a stop.">
-          <input value={draft.maxCycleSeconds} onChange={(e) => set({ maxCycleSeconds: e.target.value })} inputMode="decimal" data-testid="input-maxCycleSeconds" />
-        </Field>
-        <Field label="Stop classes from (s)" name="stopBinsSeconds" error={fieldErrors.stopBinsSeconds} hint="Ascending, comma-separated, e.g. 1.1, 12, 60, 300.">
+        {numberField('maxCycleSeconds', 'Maximum cycle time (s)', 's', 'A longer gap between two cycles is a stop.')}
+        <Field
+          label="Stop classes from (s)"
+          name="stopBinsSeconds"
+          error={fieldErrors.stopBinsSeconds}
+          hint={`Ascending, separated by '${listSeparator(locale)}', e.g. ${[1.1, 12, 60, 300].map((n) => formatNumber(n, locale)).join(`${listSeparator(locale)} `)}.`}
+        >
           <input value={draft.stopBinsSeconds} onChange={(e) => set({ stopBinsSeconds: e.target.value })} data-testid="input-stopBinsSeconds" />
         </Field>
-        <Field label="Availability loss from (s)" name="availabilityLossSeconds" error={fieldErrors.availabilityLossSeconds} hint="Shorter stops are speed losses.">
-          <input value={draft.availabilityLossSeconds} onChange={(e) => set({ availabilityLossSeconds: e.target.value })} inputMode="decimal" data-testid="input-availabilityLossSeconds" />
-        </Field>
+        {numberField('availabilityLossSeconds', 'Availability loss from (s)', 's', 'Shorter stops are speed losses.')}
         <Field label="Loading time" name="basis" error={fieldErrors.basis}>
           <select value={draft.basis} onChange={(e) => set({ basis: e.target.value as Draft['basis'] })} data-testid="input-basis">
             <option value="calendar">Planned production time (calendar, ISO 22400)</option>
             <option value="firstToLastPart">First to last part</option>
           </select>
         </Field>
-        <Field label="Ideal rate (parts/min)" name="idealRatePerMinute" error={fieldErrors.idealRatePerMinute}>
-          <input value={draft.idealRatePerMinute} onChange={(e) => set({ idealRatePerMinute: e.target.value })} inputMode="decimal" data-testid="input-idealRatePerMinute" />
-        </Field>
+        {numberField('idealRatePerMinute', 'Ideal rate (parts/min)', 'parts/min')}
       </form>
       {signing ? (
         <SignatureDialog

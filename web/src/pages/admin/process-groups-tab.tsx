@@ -7,9 +7,9 @@ import { createProcessGroup, deleteProcessGroup, getProcessGroup, listProcessGro
 import { useResource } from '../../hooks/use-resource.js';
 import { useToast } from '../../components/toasts.js';
 import { ConfirmDialog, SidePanel } from '../../components/dialogs.js';
-import { Field } from '../../components/field.js';
+import { Field, NumberField } from '../../components/field.js';
 import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
-import { numberFromInput, textOf, useSubmit, validated } from '../../lib/forms.js';
+import { NumberReader, textOf, useNumberLocale, useSubmit, validated } from '../../lib/forms.js';
 import { FormErrorBanner, FormFooter, RowActions, TableToolbar } from './shared.js';
 
 interface Draft {
@@ -29,16 +29,21 @@ function ProcessGroupForm({ existing, onDone, onCancel }: { existing?: ProcessGr
   const [draft, setDraft] = useState<Draft>(() => draftOf(existing));
   const [version, setVersion] = useState(existing?.version);
   const submit = useSubmit(isShownField);
-  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const locale = useNumberLocale();
+  const set = (patch: Partial<Draft>) => {
+    setDraft((d) => ({ ...d, ...patch }));
+    for (const key of Object.keys(patch)) submit.setFieldError(key, undefined);
+  };
 
   const save = (event: FormEvent) => {
     event.preventDefault();
-    const fields = { name: draft.name, sortOrder: numberFromInput(draft.sortOrder) };
+    const numbers = new NumberReader(locale);
+    const fields = { name: draft.name, sortOrder: numbers.read('sortOrder', draft.sortOrder, { integer: true }) };
     if (existing) {
-      const patch = validated(processGroupUpdateSchema, { ...fields, version }, submit.setFieldErrors);
+      const patch = validated(processGroupUpdateSchema, { ...fields, version }, submit.setFieldErrors, numbers.errors);
       if (patch) void submit.run(async () => onDone(await updateProcessGroup(existing.key, patch)));
     } else {
-      const input = validated(processGroupCreateSchema, { ...fields, key: draft.key }, submit.setFieldErrors);
+      const input = validated(processGroupCreateSchema, { ...fields, key: draft.key }, submit.setFieldErrors, numbers.errors);
       if (input) void submit.run(async () => onDone(await createProcessGroup(input)));
     }
   };
@@ -67,9 +72,20 @@ function ProcessGroupForm({ existing, onDone, onCancel }: { existing?: ProcessGr
         <Field label="Name" name="name" error={submit.fieldErrors.name}>
           <input value={draft.name} onChange={(e) => set({ name: e.target.value })} autoFocus={Boolean(existing)} data-testid="input-name" />
         </Field>
-        <Field label="Sort order" name="sortOrder" error={submit.fieldErrors.sortOrder} hint="Lower numbers come first on the board and machine pages.">
-          <input value={draft.sortOrder} onChange={(e) => set({ sortOrder: e.target.value })} inputMode="numeric" className="input-short" data-testid="input-sortOrder" />
-        </Field>
+        <NumberField
+          label="Sort order"
+          name="sortOrder"
+          value={draft.sortOrder}
+          onChange={(sortOrder) => set({ sortOrder })}
+          setError={(message) => submit.setFieldError('sortOrder', message)}
+          error={submit.fieldErrors.sortOrder}
+          hint="Lower numbers come first on the board and machine pages."
+          locale={locale}
+          integer
+          showSaved={false}
+          inputClassName="input-short"
+          testId="input-sortOrder"
+        />
       </form>
     </SidePanel>
   );

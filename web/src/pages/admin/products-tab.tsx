@@ -8,9 +8,9 @@ import { createProduct, deleteProduct, getProduct, listProcessGroups, listProduc
 import { useResource } from '../../hooks/use-resource.js';
 import { useToast } from '../../components/toasts.js';
 import { ConfirmDialog, SidePanel } from '../../components/dialogs.js';
-import { Field } from '../../components/field.js';
+import { Field, NumberField } from '../../components/field.js';
 import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
-import { numberFromInput, textOf, useSubmit, validated } from '../../lib/forms.js';
+import { NumberReader, textOf, useNumberLocale, useSubmit, validated } from '../../lib/forms.js';
 import { FormErrorBanner, FormFooter, RowActions, TableToolbar } from './shared.js';
 
 interface StepDraft {
@@ -39,15 +39,15 @@ const ROLE_LABELS: Record<Role, string> = {
   viewer: 'Viewer', operator: 'Operator', lead: 'Lead', planner: 'Planner', quality: 'Quality', manager: 'Manager', admin: 'Admin',
 };
 
-function draftOf(product: Product | undefined, groups: ProcessGroup[], nextId: () => number): Draft {
+function draftOf(product: Product | undefined, groups: ProcessGroup[], nextId: () => number, locale: string): Draft {
   const steps: StepDraft[] = (product?.routing ?? []).map((step) => ({
     id: nextId(),
     group: step.group,
-    ratePerHour: textOf(step.ratePerHour),
-    setupMinutes: textOf(step.setupMinutes),
+    ratePerHour: textOf(step.ratePerHour, locale),
+    setupMinutes: textOf(step.setupMinutes, locale),
     hasGate: step.gate !== null,
     gateName: step.gate?.name ?? '',
-    gateHours: textOf(step.gate?.hours),
+    gateHours: textOf(step.gate?.hours, locale),
     gateRole: step.gate?.role ?? 'quality',
   }));
   return {
@@ -64,23 +64,46 @@ function newStep(groups: ProcessGroup[], id: number): StepDraft {
   return { id, group: groups[0]?.key ?? '', ratePerHour: '', setupMinutes: '0', hasGate: false, gateName: 'QC release', gateHours: '24', gateRole: 'quality' };
 }
 
-function routingOf(draft: Draft) {
-  return draft.routing.map((step) => ({
+function routingOf(draft: Draft, numbers: NumberReader) {
+  return draft.routing.map((step, index) => ({
     group: step.group,
-    ratePerHour: numberFromInput(step.ratePerHour),
-    setupMinutes: numberFromInput(step.setupMinutes),
-    gate: step.hasGate ? { name: step.gateName, hours: numberFromInput(step.gateHours), role: step.gateRole } : null,
+    ratePerHour: numbers.read(`routing.${index}.ratePerHour`, step.ratePerHour),
+    setupMinutes: numbers.read(`routing.${index}.setupMinutes`, step.setupMinutes),
+    gate: step.hasGate ? { name: step.gateName, hours: numbers.read(`routing.${index}.gate.hours`, step.gateHours), role: step.gateRole } : null,
   }));
 }
 
-function RoutingEditor({ steps, groups, errors, onChange, addStep }: {
+/** the field path (under routing.N) of each draft key, so a change clears that field's message */
+const STEP_FIELD: Record<Exclude<keyof StepDraft, 'id'>, string> = {
+  group: 'group', ratePerHour: 'ratePerHour', setupMinutes: 'setupMinutes', hasGate: 'gate', gateName: 'gate.name', gateHours: 'gate.hours', gateRole: 'gate.role',
+};
+
+function RoutingEditor({ steps, groups, errors, setFieldError, locale, onChange, addStep }: {
   steps: StepDraft[];
   groups: ProcessGroup[];
   errors: Record<string, string>;
+  setFieldError: (path: string, message: string | undefined) => void;
+  locale: string;
   onChange: (steps: StepDraft[]) => void;
   addStep: () => void;
 }) {
-  const update = (index: number, patch: Partial<StepDraft>) => onChange(steps.map((step, i) => (i === index ? { ...step, ...patch } : step)));
+  const update = (index: number, patch: Partial<StepDraft>) => {
+    onChange(steps.map((step, i) => (i === index ? { ...step, ...patch } : step)));
+    for (const key of Object.keys(patch) as (keyof typeof STEP_FIELD)[]) setFieldError(`routing.${index}.${STEP_FIELD[key]}`, undefined);
+  };
+  const numberField = (index: number, key: 'ratePerHour' | 'setupMinutes' | 'gateHours', label: string, unit: string, testId: string) => (
+    <NumberField
+      label={label}
+      name={`routing.${index}.${STEP_FIELD[key]}`}
+      value={steps[index][key]}
+      onChange={(text) => update(index, { [key]: text })}
+      setError={(message) => setFieldError(`routing.${index}.${STEP_FIELD[key]}`, message)}
+      error={errors[`routing.${index}.${STEP_FIELD[key]}`]}
+      locale={locale}
+      unit={unit}
+      testId={`${testId}-${index}`}
+    />
+  );
   const move = (index: number, by: -1 | 1) => {
     const next = [...steps];
     const [step] = next.splice(index, 1);
@@ -123,12 +146,8 @@ function RoutingEditor({ steps, groups, errors, onChange, addStep }: {
                   ))}
                 </select>
               </Field>
-              <Field label="Rate (units/h)" name={`routing.${index}.ratePerHour`} error={error(index, 'ratePerHour')}>
-                <input value={step.ratePerHour} onChange={(e) => update(index, { ratePerHour: e.target.value })} inputMode="decimal" data-testid={`step-rate-${index}`} />
-              </Field>
-              <Field label="Setup (min)" name={`routing.${index}.setupMinutes`} error={error(index, 'setupMinutes')}>
-                <input value={step.setupMinutes} onChange={(e) => update(index, { setupMinutes: e.target.value })} inputMode="decimal" data-testid={`step-setup-${index}`} />
-              </Field>
+              {numberField(index, 'ratePerHour', 'Rate (units/h)', 'units/h', 'step-rate')}
+              {numberField(index, 'setupMinutes', 'Setup (min)', 'min', 'step-setup')}
             </div>
             <label className="toggle">
               <input type="checkbox" checked={step.hasGate} onChange={(e) => update(index, { hasGate: e.target.checked })} data-testid={`step-gate-${index}`} />
@@ -139,9 +158,7 @@ function RoutingEditor({ steps, groups, errors, onChange, addStep }: {
                 <Field label="Gate name" name={`routing.${index}.gate.name`} error={error(index, 'gate.name')} className="span-2">
                   <input value={step.gateName} onChange={(e) => update(index, { gateName: e.target.value })} data-testid={`step-gate-name-${index}`} />
                 </Field>
-                <Field label="Hours" name={`routing.${index}.gate.hours`} error={error(index, 'gate.hours')}>
-                  <input value={step.gateHours} onChange={(e) => update(index, { gateHours: e.target.value })} inputMode="decimal" data-testid={`step-gate-hours-${index}`} />
-                </Field>
+                {numberField(index, 'gateHours', 'Hours', 'h', 'step-gate-hours')}
                 <Field label="Signed by" name={`routing.${index}.gate.role`} error={error(index, 'gate.role')}>
                   <select value={step.gateRole} onChange={(e) => update(index, { gateRole: e.target.value as Role })} data-testid={`step-gate-role-${index}`}>
                     {ROLES.map((role) => (
@@ -171,19 +188,25 @@ function ProductForm({ existing, groups, onDone, onCancel }: {
 }) {
   const stepIds = useRef(0);
   const nextId = () => ++stepIds.current;
-  const [draft, setDraft] = useState<Draft>(() => draftOf(existing, groups, nextId));
+  const locale = useNumberLocale();
+  const [draft, setDraft] = useState<Draft>(() => draftOf(existing, groups, nextId, locale));
   const [version, setVersion] = useState(existing?.version);
   const submit = useSubmit((path) => /^(key|name|shortName|itemNumber|color|routing)(\.|$)/.test(path));
-  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const set = (patch: Partial<Draft>) => {
+    setDraft((d) => ({ ...d, ...patch }));
+    // a step's own fields clear their messages in the routing editor; adding or removing steps answers "add a step"
+    for (const key of Object.keys(patch)) submit.setFieldError(key, undefined);
+  };
 
   const save = (event: FormEvent) => {
     event.preventDefault();
-    const fields = { name: draft.name, shortName: draft.shortName, itemNumber: draft.itemNumber.trim(), color: draft.color, routing: routingOf(draft) };
+    const numbers = new NumberReader(locale);
+    const fields = { name: draft.name, shortName: draft.shortName, itemNumber: draft.itemNumber.trim(), color: draft.color, routing: routingOf(draft, numbers) };
     if (existing) {
-      const patch = validated(productUpdateSchema, { ...fields, version }, submit.setFieldErrors);
+      const patch = validated(productUpdateSchema, { ...fields, version }, submit.setFieldErrors, numbers.errors);
       if (patch) void submit.run(async () => onDone(await updateProduct(existing.key, patch)));
     } else {
-      const input = validated(productCreateSchema, { ...fields, key: draft.key }, submit.setFieldErrors);
+      const input = validated(productCreateSchema, { ...fields, key: draft.key }, submit.setFieldErrors, numbers.errors);
       if (input) void submit.run(async () => onDone(await createProduct(input)));
     }
   };
@@ -192,7 +215,7 @@ function ProductForm({ existing, groups, onDone, onCancel }: {
     void submit.run(async () => {
       if (!existing) return;
       const latest = await getProduct(existing.key);
-      setDraft(draftOf(latest, groups, nextId));
+      setDraft(draftOf(latest, groups, nextId, locale));
       setVersion(latest.version);
     });
 
@@ -236,6 +259,8 @@ function ProductForm({ existing, groups, onDone, onCancel }: {
           steps={draft.routing}
           groups={groups}
           errors={errors}
+          setFieldError={submit.setFieldError}
+          locale={locale}
           onChange={(routing) => set({ routing })}
           addStep={() => set({ routing: [...draft.routing, newStep(groups, nextId())] })}
         />

@@ -8,8 +8,8 @@ import { ApiError } from '../../api/client.js';
 import { createWorkOrder, getWorkOrder, updateWorkOrder, type WorkOrder } from '../../api/orders.js';
 import { Modal } from '../../components/dialogs.js';
 import { ErrorBanner } from '../../components/feedback.js';
-import { Field } from '../../components/field.js';
-import { numberFromInput, useSubmit, validated } from '../../lib/forms.js';
+import { Field, NumberField } from '../../components/field.js';
+import { NumberReader, numberProblem, textOf, useNumberLocale, useSubmit, validated } from '../../lib/forms.js';
 import { plantDate } from './format.js';
 
 interface Draft {
@@ -24,14 +24,14 @@ interface Draft {
 
 const SHOWN_FIELDS = new Set(['lot', 'product', 'quantity', 'due', 'priority', 'rateMode', 'notes']);
 
-function draftOf(wo: WorkOrder | undefined, zone: string, products: Product[]): Draft {
+function draftOf(wo: WorkOrder | undefined, zone: string, products: Product[], locale: string): Draft {
   if (!wo) return { lot: '', product: products[0]?.key ?? '', quantity: '', due: '', priority: '0', rateMode: '', notes: '' };
   return {
     lot: wo.lot,
     product: wo.product,
-    quantity: String(wo.quantity),
+    quantity: textOf(wo.quantity, locale),
     due: plantDate(wo.due, zone),
-    priority: String(wo.priority),
+    priority: textOf(wo.priority, locale),
     rateMode: wo.rateMode ?? '',
     notes: wo.notes,
   };
@@ -45,26 +45,33 @@ export function WorkOrderForm({ workOrder, products, zone, onClose, onSaved }: {
   onClose: () => void;
   onSaved: (saved: WorkOrder, created: boolean) => void;
 }) {
+  const locale = useNumberLocale();
   const [base, setBase] = useState(workOrder);
-  const [draft, setDraft] = useState<Draft>(() => draftOf(workOrder, zone, products));
+  const [draft, setDraft] = useState<Draft>(() => draftOf(workOrder, zone, products, locale));
   const [stale, setStale] = useState(false);
   const submit = useSubmit((path) => SHOWN_FIELDS.has(path));
   const editing = base !== undefined;
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  // a field's message goes as soon as the user changes that field
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+    submit.setFieldError(key, undefined);
+  };
+  const fieldError = (key: keyof Draft) => (message: string | undefined) => submit.setFieldError(key, message);
 
   // checked before anything is sent (useSubmit clears field errors when its action succeeds)
   const save = () => {
     setStale(false);
+    const numbers = new NumberReader(locale);
     const common = {
       product: draft.product,
-      quantity: numberFromInput(draft.quantity),
+      quantity: numbers.read('quantity', draft.quantity, { integer: true }),
       due: draft.due === '' ? null : draft.due,
-      priority: numberFromInput(draft.priority) ?? 0,
+      priority: numbers.read('priority', draft.priority, { integer: true }) ?? 0,
       notes: draft.notes,
       rateMode: draft.rateMode === '' ? null : draft.rateMode,
     };
     if (!base) {
-      const input = validated(workOrderCreateSchema, { lot: draft.lot, ...common }, submit.setFieldErrors);
+      const input = validated(workOrderCreateSchema, { lot: draft.lot, ...common }, submit.setFieldErrors, numbers.errors);
       if (!input) return;
       void submit.run(async () => {
         try {
@@ -82,9 +89,9 @@ export function WorkOrderForm({ workOrder, products, zone, onClose, onSaved }: {
     // Every field is sent, not only the changed ones: the shared update schema fills omitted fields
     // with the create defaults (due null, notes ''), which would wipe them. An untouched due date
     // goes back as the stored instant, so "end of day" is not re-derived from the date shown.
-    const original = draftOf(base, zone, products);
+    const original = draftOf(base, zone, products, locale);
     const patch = { ...common, due: draft.due === original.due ? base.due : common.due, version: base.version };
-    const input = validated(workOrderUpdateSchema, patch, submit.setFieldErrors);
+    const input = validated(workOrderUpdateSchema, patch, submit.setFieldErrors, numbers.errors);
     if (!input) return;
     void submit.run(async () => {
       try {
@@ -104,12 +111,14 @@ export function WorkOrderForm({ workOrder, products, zone, onClose, onSaved }: {
     await submit.run(async () => {
       const latest = await getWorkOrder(base.lot);
       setBase(latest);
-      setDraft(draftOf(latest, zone, products));
+      setDraft(draftOf(latest, zone, products, locale));
       setStale(false);
     });
   };
 
   const errors = submit.fieldErrors;
+  // a form with a message on one of its fields is not sent until that field is corrected
+  const blocked = Object.keys(errors).some((path) => SHOWN_FIELDS.has(path));
   return (
     <Modal
       title={editing ? `Edit lot ${base.lot}` : 'New work order'}
@@ -122,7 +131,7 @@ export function WorkOrderForm({ workOrder, products, zone, onClose, onSaved }: {
           <button type="button" className="button" onClick={onClose} disabled={submit.busy}>
             Cancel
           </button>
-          <button type="submit" form="wo-form" className="button button-primary" disabled={submit.busy || stale} data-testid="wo-save">
+          <button type="submit" form="wo-form" className="button button-primary" disabled={submit.busy || stale || blocked} data-testid="wo-save">
             {submit.busy ? <span className="spinner spinner-small" aria-hidden="true" /> : null}
             {editing ? 'Save changes' : 'Create work order'}
           </button>
@@ -164,14 +173,33 @@ export function WorkOrderForm({ workOrder, products, zone, onClose, onSaved }: {
               ))}
             </select>
           </Field>
-          <Field label="Quantity" name="quantity" error={errors.quantity} hint="Pieces to make.">
-            <input value={draft.quantity} onChange={(e) => set('quantity', e.target.value)} inputMode="numeric" data-testid="wo-quantity" autoComplete="off" />
-          </Field>
+          <NumberField
+            label="Quantity"
+            name="quantity"
+            value={draft.quantity}
+            onChange={(text) => set('quantity', text)}
+            setError={fieldError('quantity')}
+            error={errors.quantity}
+            hint="Pieces to make."
+            locale={locale}
+            integer
+            unit="pieces"
+            testId="wo-quantity"
+          />
           <Field label="Due" name="due" error={errors.due} hint="End of that day, plant time. Leave empty if there is none.">
             <input type="date" value={draft.due} onChange={(e) => set('due', e.target.value)} data-testid="wo-due" />
           </Field>
           <Field label="Priority" name="priority" error={errors.priority} hint="0 (normal) to 9 (most urgent).">
-            <input value={draft.priority} onChange={(e) => set('priority', e.target.value)} inputMode="numeric" data-testid="wo-priority" />
+            <input
+              value={draft.priority}
+              onChange={(e) => set('priority', e.target.value)}
+              onBlur={(e) => {
+                const problem = numberProblem(e.target.value, locale, { integer: true });
+                if (problem) submit.setFieldError('priority', problem);
+              }}
+              inputMode="numeric"
+              data-testid="wo-priority"
+            />
           </Field>
           <Field label="Forecast rate" name="rateMode" error={errors.rateMode} hint="Observed extrapolates from the last hours' counts.">
             <select value={draft.rateMode} onChange={(e) => set('rateMode', e.target.value as Draft['rateMode'])} data-testid="wo-rate-mode">

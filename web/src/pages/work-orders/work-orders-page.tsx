@@ -4,19 +4,19 @@
 import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import type { Product } from '../../../../src/features/plant/schemas.js';
-import { errorMessage } from '../../api/client.js';
 import { listProducts } from '../../api/plant.js';
 import {
-  deleteWorkOrder, exportUrl, importWorkOrders, listWorkOrders, templateUrl, type ImportResult, type WorkOrder, type WorkOrderFilters,
+  deleteWorkOrder, exportUrl, listWorkOrders, templateUrl, type WorkOrder, type WorkOrderFilters,
 } from '../../api/orders.js';
-import { ConfirmDialog, Modal } from '../../components/dialogs.js';
-import { EmptyState, ErrorBanner, LoadFailed, Spinner } from '../../components/feedback.js';
+import { ConfirmDialog } from '../../components/dialogs.js';
+import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
 import { OrdersIcon } from '../../components/icons.js';
 import { useToast } from '../../components/toasts.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useSite } from '../../hooks/site.js';
 import { STATUS_LABEL, dueRisk, formatDue, formatInstant, formatQuantity, plannedReach, progressOf } from './format.js';
 import { WorkOrderForm } from './work-order-form.js';
+import { ImportDialog } from './import-dialog.js';
 import { Can } from '../../auth/auth.js';
 import { WorkOrderPanel } from './work-order-panel.js';
 import './work-orders.css';
@@ -121,7 +121,7 @@ function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[
   const [openLot, setOpenLot] = useState<string | null>(null);
   const [editing, setEditing] = useState<WorkOrder | 'new' | null>(null);
   const [deleting, setDeleting] = useState<WorkOrder | null>(null);
-  const [importing, setImporting] = useState<{ fileName: string; result?: ImportResult; error?: string } | null>(null);
+  const [importing, setImporting] = useState<File | null>(null);
   const [dropping, setDropping] = useState(false);
   const dragDepth = useRef(0);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -134,23 +134,15 @@ function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[
     setParams(next, { replace: true });
   };
 
-  const runImport = async (file: File) => {
-    setImporting({ fileName: file.name });
-    try {
-      const result = await importWorkOrders(file);
-      setImporting({ fileName: file.name, result });
-      void list.reload();
-    } catch (error) {
-      setImporting({ fileName: file.name, error: errorMessage(error) });
-    }
-  };
+  // the dialog shows what the file would create; it imports only when the planner confirms
+  const runImport = (file: File) => setImporting(file);
 
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
     dragDepth.current = 0;
     setDropping(false);
     const file = event.dataTransfer.files[0];
-    if (file) void runImport(file);
+    if (file) runImport(file);
   };
   const carriesFiles = (event: DragEvent) => Array.from(event.dataTransfer.types).includes('Files');
 
@@ -199,7 +191,7 @@ function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[
             onChange={(e) => {
               const file = e.target.files?.[0];
               e.target.value = '';
-              if (file) void runImport(file);
+              if (file) runImport(file);
             }}
           />
           <a className="button" href={templateUrl} download data-testid="wo-template">
@@ -407,7 +399,7 @@ function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[
           <p>The audit trail keeps the record of it.</p>
         </ConfirmDialog>
       ) : null}
-      {importing ? <ImportDialog state={importing} onClose={() => setImporting(null)} /> : null}
+      {importing ? <ImportDialog file={importing} onClose={() => setImporting(null)} onImported={() => void list.reload()} /> : null}
     </div>
   );
 }
@@ -441,60 +433,5 @@ function SortHeader({ label, column, sort, dir, onSort, numeric = false }: {
         </span>
       </button>
     </th>
-  );
-}
-
-function ImportDialog({ state, onClose }: { state: { fileName: string; result?: ImportResult; error?: string }; onClose: () => void }) {
-  const busy = !state.result && !state.error;
-  const { result } = state;
-  const rowsWithErrors = result ? new Set(result.errors.map((e) => e.row)).size : 0;
-  return (
-    <Modal
-      title={`Import ${state.fileName}`}
-      onClose={onClose}
-      closeable={!busy}
-      wide
-      testId="import-dialog"
-      footer={
-        <button type="button" className="button button-primary" onClick={onClose} disabled={busy} data-testid="import-close">
-          {busy ? 'Importing…' : 'Close'}
-        </button>
-      }
-    >
-      {busy ? <Spinner label={`Importing ${state.fileName}…`} /> : null}
-      {state.error ? <ErrorBanner message={state.error} testId="import-error" /> : null}
-      {result ? (
-        <div className="import-result" data-testid="import-result">
-          <p className={`import-summary${rowsWithErrors > 0 ? ' import-summary-warn' : ''}`} data-testid="import-summary">
-            {result.imported} imported{rowsWithErrors > 0 ? `, ${rowsWithErrors} row${rowsWithErrors === 1 ? '' : 's'} with errors` : ''}
-          </p>
-          {rowsWithErrors > 0 ? (
-            <>
-              <p className="muted">Rows with errors were not imported. Fix them in the file and import it again; rows already imported are reported as existing.</p>
-              <table className="table import-errors" data-testid="import-errors">
-                <thead>
-                  <tr>
-                    <th scope="col" className="num">
-                      Row
-                    </th>
-                    <th scope="col">Field</th>
-                    <th scope="col">Problem</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {result.errors.map((e, i) => (
-                    <tr key={`${e.row}-${e.field}-${i}`} data-testid={`import-error-row-${e.row}`}>
-                      <td className="num">{e.row}</td>
-                      <td className="mono">{e.field}</td>
-                      <td>{e.message}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </>
-          ) : null}
-        </div>
-      ) : null}
-    </Modal>
   );
 }
