@@ -280,8 +280,12 @@ export async function loadOperation(ctx: OrdersContext, who: Who, lot: string, s
     }
     if (!machine.enabled) throw new Conflict(`${machine.name} is disabled`);
     const previousMachine = op.state === 'parked' ? null : op.machine_key;
-    const queue = (await repo.machineQueue(trx, machine.key)).map(opId);
-    const { queue: next, parked } = loadIntoQueue(queue, opId(op), request.mode, request.position);
+    const current = await repo.machineQueue(trx, machine.key);
+    const queue = current.map(opId);
+    // a running job stays first: a drop in front of it lands right after it ('replace' is the way to take its place)
+    const headRunning = current[0]?.state === 'running' && queue[0] !== opId(op);
+    const position = request.mode === 'position' && headRunning ? Math.max(1, request.position ?? 1) : request.position;
+    const { queue: next, parked } = loadIntoQueue(queue, opId(op), request.mode, position);
     for (const id of parked) {
       const p = splitId(id);
       await repo.updateOperation(trx, p.lot, p.step, { state: 'parked', machine_key: null, position: null });
