@@ -7,7 +7,7 @@ import type { Permission } from '../auth/permissions.js';
 import * as service from './service.js';
 import { boardSchema, getBoard } from './board.js';
 import {
-  countsSchema, loadBodySchema, lotParams, operationActionSchema, operationParams, workOrderCreateSchema, workOrderListQuery, workOrderSchema,
+  countsSchema, loadBodySchema, lotParams, operationActionSchema, operationParams, replanResultSchema, workOrderCreateSchema, workOrderListQuery, workOrderSchema,
   workOrderUpdateSchema, type WorkOrder,
 } from './schemas.js';
 
@@ -86,7 +86,7 @@ export async function orderRoutes(app: App, { db, config, events }: AppDeps): Pr
     },
     (req) => getBoard(db, config.QMFG_TZ, req.query.group, req.query.from, req.query.to, Date.now()),
   );
-  app.post('/api/schedule/replan', { config: { permission: 'orders:write' }, schema: { tags: ['schedule'], response: { 200: z.object({ changed: z.number(), unplanned: z.number() }) } } }, async (req) => {
+  app.post('/api/schedule/replan', { config: { permission: 'orders:write' }, schema: { tags: ['schedule'], response: { 200: replanResultSchema } } }, async (req) => {
     const summary = await service.replanPlant(ctx, whoOf(req));
     events.publish({ topic: 'schedule', data: { replan: true } });
     return summary;

@@ -163,6 +163,8 @@ export const boardSchema = z.object({
   nonWorking: z.array(z.object({ start: z.number(), end: z.number() })),
 });
 export type Board = z.infer<typeof boardSchema>;
+/** POST /api/schedule/replan: how many forecasts changed, how many operations are left without one */
+export const replanResultSchema = z.object({ changed: z.number(), unplanned: z.number() });
 export type BoardBar = z.infer<typeof boardBarSchema>;
 
 // ---- spreadsheet import (POST /api/work-orders/import)
