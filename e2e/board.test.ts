@@ -289,5 +289,87 @@ describe('planning board', () => {
     expect(await tablet.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await tablet.screenshot({ path: join(screenshotDir, 'board-tablet-week.png') });
   });
-});
 
+  describe('issue 9: numbers a plant can trust on the board', () => {
+    it('Re-plan now for planners (hidden for a viewer); a drop in front of the running job says why nothing moved; the lane summary does not change with the zoom', async () => {
+      const page = await e2e.newPage(TV);
+      await openBoard(page, 'day');
+      // the lane summary is the whole queue of Line 6 (160101 running, 160102 behind it), whatever the zoom
+      const summary = page.getByTestId('lane-line6').locator('.lane-label');
+      await expectText(summary, /2 jobs/);
+      const atDay = await summary.innerText();
+      for (const zoom of ['week', 'month', 'week']) {
+        await page.getByTestId(`zoom-${zoom}`).click();
+        await expectVisible(page.getByTestId('track-line6').getByTestId('bar-160101-0'));
+        await page.waitForTimeout(400);
+        expect(await summary.innerText(), `lane summary at ${zoom} zoom`).toBe(atDay);
+      }
+
+      await page.getByTestId('replan-now').click();
+      await expectText(page.getByTestId('toast-success'), /^Re-planned/);
+
+      // drag 160102 to the left of the running job: it stays right after it, and the board says so
+      const running = await box(page.getByTestId('bar-160101-0'));
+      const queued = await box(page.getByTestId('bar-160102-0'));
+      const track = await box(page.getByTestId('track-line6'));
+      await dragTo(page, { x: queued.x + queued.width / 2, y: queued.y + queued.height / 2 }, { x: Math.max(track.x + 4, running.x - 30), y: running.y + running.height / 2 });
+      await expectText(page.getByTestId('toast-info'), 'A running job stays first');
+      await expectQueue('line6', ['160101', '160102']);
+      mkdirSync(screenshotDir, { recursive: true });
+      await page.screenshot({ path: join(screenshotDir, 'board-no-change-toast-1920x1080.png') });
+
+      const viewer = await e2e.createUser('viewer');
+      const viewerPage = await e2e.newPage(TV, { session: await e2e.signInApi(viewer) });
+      await openBoard(viewerPage);
+      await expectVisible(viewerPage.getByTestId('bar-160101-0'));
+      expect(await viewerPage.getByTestId('replan-now').count()).toBe(0);
+    });
+
+    it('progress reads the same in list, panel and board; a lot whose later steps are parked shows its late risk', async () => {
+      // 160101: 64 000 of 200 000 pouched, kitting not started
+      const page = await e2e.newPage(TV);
+      await page.goto('/work-orders');
+      await expectText(page.getByTestId('wo-progress-160101'), '32 %');
+      await expectText(page.getByTestId('wo-progress-160101'), '64,000 (step 1)');
+      await page.getByTestId('wo-open-160101').click();
+      await expectText(page.getByTestId('wo-produced'), '64,000');
+      await expectText(page.getByTestId('wo-produced'), 'good after step 1 (Pouching – iTrak)');
+      await page.screenshot({ path: join(screenshotDir, 'work-order-panel-progress-1920x1080.png') });
+      await openBoard(page);
+      expect(await page.getByTestId('bar-160101-0').getAttribute('aria-label')).toContain('64,000 of 200,000 produced');
+
+      // like 160106: pouching on time, but QC release (24 h) and kitting cannot be done by the due date
+      await createOrder('R9001', 'flu-ab', 50_000, null);
+      const loaded = await load('R9001', 'line11');
+      const pouchEnd = Date.parse(loaded.operations[0].forecastEnd as string);
+      const due = new Date(pouchEnd + 12 * HOUR).toISOString();
+      expect((await e2e.api(`/api/work-orders/R9001`, { method: 'PATCH', body: { due, version: loaded.version } })).status).toBe(200);
+      await page.goto('/board?group=kitting&zoom=week');
+      await expectText(page.getByTestId('parked-risk-R9001'), 'At risk');
+      await expectText(page.getByTestId('parked-risk-R9001'), 'estimated to finish');
+      await page.screenshot({ path: join(screenshotDir, 'board-kitting-at-risk-1920x1080.png') });
+      await page.goto('/work-orders');
+      await expectText(page.getByTestId('wo-late-R9001'), 'AT RISK');
+      await expectText(page.getByTestId('wo-estimate-R9001'), 'est. end');
+    });
+
+    it('looks right at 1920×1080 and 1024×768 with a toast showing', async () => {
+      for (const viewport of [TV, { width: 1024, height: 768 }]) {
+        const page = await e2e.newPage(viewport);
+        await openBoard(page, 'week');
+        await page.getByTestId('replan-now').click();
+        await expectVisible(page.getByTestId('toast-success'));
+        await page.waitForTimeout(300);
+        // the toast covers no lane of the board
+        const toast = await box(page.getByTestId('toast-success'));
+        await page.screenshot({ path: join(screenshotDir, `board-week-toast-${viewport.width}x${viewport.height}.png`) });
+        for (const lane of await page.locator('[data-testid^="track-"]').all()) {
+          const track = await lane.boundingBox();
+          if (!track || track.height === 0) continue;
+          const overlaps = toast.x < track.x + track.width && toast.x + toast.width > track.x && toast.y < track.y + track.height && toast.y + toast.height > track.y;
+          expect(overlaps, `the toast covers ${await lane.getAttribute('data-testid')} at ${viewport.width}×${viewport.height}`).toBe(false);
+        }
+      }
+    });
+  });
+});

@@ -7,6 +7,8 @@ import type { Page } from 'playwright-core';
 import { isoWeekOf } from '../src/core/calendar/index.js';
 import { formatLocalDate, isoWeekOfDayNumber, mondayOfIsoWeek } from '../src/core/calendar/iso-week.js';
 import type { CalendarView, WeekView } from '../src/features/calendar/schemas.js';
+import type { WorkOrder } from '../src/features/orders/schemas.js';
+import { formatInstant } from '../web/src/pages/work-orders/format.js';
 import { expectHidden, expectText, expectVisible, useE2E } from './harness.js';
 
 const e2e = useE2E();
@@ -48,6 +50,45 @@ async function editDay(page: Page, weekday: string, scope: 'week' | 'default', e
 }
 
 describe('calendar screen', () => {
+  it('a shift changed for one week re-plans: an open board moves the bar’s end live, and Re-plan now answers', async () => {
+    const zone = e2e.config.QMFG_TZ;
+    // demo lot 160101 runs on Line 6; its pouching ends on some working day
+    const pouchEnd = async () => (await e2e.api<WorkOrder>('/api/work-orders/160101')).body.operations[0].forecastEnd as string;
+    const before = await pouchEnd();
+    const end = DateTime.fromISO(before, { zone });
+    const week = end.toFormat("kkkk-'W'WW");
+    const weekday = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'][end.weekday - 1];
+
+    const board = await e2e.newPage();
+    await board.goto('/board?group=pouching-itrak&zoom=week');
+    const bar = board.getByTestId('track-line6').getByTestId('bar-160101-0');
+    await expectVisible(bar);
+    expect(await bar.getAttribute('aria-label')).toContain(`→ ${formatInstant(before, zone)}`);
+
+    // that day's first shift starts three hours later, this week only
+    const page = await e2e.newPage();
+    await openCalendar(page, week);
+    await editDay(page, weekday, 'week', async () => {
+      await page.getByTestId('shift-start-0').fill('9:30');
+    });
+    await expectVisible(page.getByTestId('week-overridden-badge'));
+
+    // the server re-planned in the same request: the forecast moved later, and the open board shows it
+    const after = await pouchEnd();
+    expect(Date.parse(after)).toBeGreaterThan(Date.parse(before));
+    await expect.poll(async () => bar.getAttribute('aria-label'), { timeout: 5000 }).toContain(`→ ${formatInstant(after, zone)}`);
+
+    // Re-plan now on the board (nothing left to change) answers with a count
+    await board.getByTestId('replan-now').click();
+    await expectText(board.getByTestId('toast-success'), /^Re-planned/);
+
+    // leave the calendar as the other journeys expect it
+    expect((await e2e.api(`/api/calendar/weeks/${week}`, { method: 'DELETE' })).status).toBe(200);
+    const reset = await pouchEnd();
+    expect(Date.parse(reset)).toBeLessThan(Date.parse(after));
+    await expect.poll(async () => bar.getAttribute('aria-label'), { timeout: 5000 }).toContain(`→ ${formatInstant(reset, zone)}`);
+  });
+
   it('overrides one shift for this week only: it survives a reload and next week keeps the default', async () => {
     const page = await e2e.newPage();
     const week = plantWeek();

@@ -13,7 +13,7 @@ import { healthRoutes } from '../features/health/routes.js';
 import { plantRoutes } from '../features/plant/routes.js';
 import { calendarRoutes } from '../features/calendar/routes.js';
 import { auditRoutes } from '../features/audit/routes.js';
-import { orderRoutes } from '../features/orders/routes.js';
+import { orderRoutes, replanAfterCalendarChange } from '../features/orders/routes.js';
 import { machineDataRoutes } from '../features/machine-data/routes.js';
 import { oeeRoutes } from '../features/oee/routes.js';
 import { orderIoRoutes } from '../features/orders/io-routes.js';
@@ -29,7 +29,9 @@ export interface BuildOptions {
 
 // Every route declares who may call it (`config: { permission }` or `{ public: true }`); see
 // features/auth/permissions.ts for the table and features/auth/access.ts for the hook.
-const featureRoutes = [healthRoutes, authRoutes, plantRoutes, calendarRoutes, auditRoutes, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, oeeRoutes];
+// A calendar change re-plans the plant: the reaction is passed down, the calendar does not import orders.
+const calendarWithReplan = (app: App, deps: AppDeps) => calendarRoutes(app, deps, { afterChange: replanAfterCalendarChange(deps) });
+const featureRoutes = [healthRoutes, authRoutes, plantRoutes, calendarWithReplan, auditRoutes, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, oeeRoutes];
 
 /** QMFG_TRUST_PROXY → Fastify's trustProxy: off, the first N hops, or the proxies' addresses. */
 function trustProxyOf(setting: string): boolean | string | ((address: string, hop: number) => boolean) {

@@ -226,7 +226,7 @@ function placeNode(node: OperationNode, queue: MachineQueue, now: number, timeli
 
 /** Setup (unless the job is already under way) plus the remaining quantity at the applicable rate. */
 export function operationDurationMs(
-  workOrder: PlanWorkOrder,
+  workOrder: Pick<PlanWorkOrder, 'lot' | 'quantity' | 'rateMode'>,
   routingStep: RoutingStep,
   operation: PlanOperationInput | undefined,
 ): number {

@@ -7,10 +7,21 @@ import {
   calendarSchema, defaultUpdateSchema, holidaySchema, isoDate, isoWeekParam, weekUpdateSchema, weekViewSchema, workingTimeQuery, workingTimeSchema,
 } from './schemas.js';
 
-export async function calendarRoutes(app: App, { db, config, events }: AppDeps): Promise<void> {
+export interface CalendarReactions {
+  /**
+   * Runs after a calendar change has committed, before the request answers: the server wires the
+   * re-plan of the plant here (orders sit above the calendar in the feature chain).
+   */
+  afterChange?: () => Promise<void>;
+}
+
+export async function calendarRoutes(app: App, { db, config, events }: AppDeps, reactions: CalendarReactions = {}): Promise<void> {
   const zone = config.QMFG_TZ;
   const tags = ['calendar'];
-  const changed = (what: string) => events.publish({ topic: 'calendar', data: { what } });
+  const changed = async (what: string) => {
+    await reactions.afterChange?.();
+    events.publish({ topic: 'calendar', data: { what } });
+  };
 
   app.get('/api/calendar', { config: { permission: 'plant:read' }, schema: { tags, response: { 200: calendarSchema } } }, () => service.getCalendar(db, zone));
   app.get('/api/calendar/weeks/:week', { config: { permission: 'plant:read' }, schema: { tags, params: isoWeekParam, response: { 200: weekViewSchema } } }, (req) =>
@@ -18,27 +29,27 @@ export async function calendarRoutes(app: App, { db, config, events }: AppDeps):
   );
   app.put('/api/calendar/default', { config: { permission: 'calendar:write', signature: { entity: 'calendar' } }, schema: { tags, body: defaultUpdateSchema, response: { 200: calendarSchema } } }, async (req) => {
     await service.updateDefault(db, whoOf(req, req.body.reason), req.body.days, req.body.version);
-    changed('default');
+    await changed('default');
     return service.getCalendar(db, zone);
   });
   app.put('/api/calendar/weeks/:week', { config: { permission: 'calendar:write' }, schema: { tags, params: isoWeekParam, body: weekUpdateSchema, response: { 200: weekViewSchema } } }, async (req) => {
     await service.updateWeek(db, whoOf(req, req.body.reason), req.params.week, req.body.days, req.body.version);
-    changed(req.params.week);
+    await changed(req.params.week);
     return service.getWeekView(db, zone, req.params.week);
   });
   app.delete('/api/calendar/weeks/:week', { config: { permission: 'calendar:write' }, schema: { tags, params: isoWeekParam, response: { 200: weekViewSchema } } }, async (req) => {
     await service.resetWeek(db, whoOf(req), req.params.week);
-    changed(req.params.week);
+    await changed(req.params.week);
     return service.getWeekView(db, zone, req.params.week);
   });
   app.post('/api/calendar/holidays', { config: { permission: 'calendar:write' }, schema: { tags, body: holidaySchema, response: { 201: holidaySchema } } }, async (req, reply) => {
     await service.addHoliday(db, whoOf(req), req.body);
-    changed('holidays');
+    await changed('holidays');
     return reply.code(201).send(req.body);
   });
   app.delete('/api/calendar/holidays/:date', { config: { permission: 'calendar:write' }, schema: { tags, params: z.object({ date: isoDate }) } }, async (req, reply) => {
     await service.removeHoliday(db, whoOf(req), req.params.date);
-    changed('holidays');
+    await changed('holidays');
     return reply.code(204).send();
   });
   app.get('/api/calendar/working-time', { config: { permission: 'plant:read' }, schema: { tags, querystring: workingTimeQuery, response: { 200: workingTimeSchema } } }, (req) =>

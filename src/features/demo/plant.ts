@@ -33,7 +33,7 @@ export const DEMO_PRODUCTS: ProductCreate[] = [
   { key: 'flu-sars', name: 'Flu+SARS FIA', shortName: 'ABC', itemNumber: '1451300', color: '#8e44ad', routing: [pouching('pouching-itrak', 5000), kitting] },
   { key: 'strep-a-plus', name: 'Strep A+ FIA', shortName: 'Strep A+', itemNumber: '1330700', color: '#d35400', routing: [pouching('pouching-itrak', 5000), kitting] },
   { key: 'sars-ag', name: 'SARS Antigen FIA', shortName: 'SARS Ag', itemNumber: '1440700', color: '#16a085', routing: [pouching('pouching-itrak', 5000), kitting] },
-  { key: 'rsv', name: 'RSV FIA', shortName: 'RSV', itemNumber: '1175000', color: '#c0392b', routing: [pouching('pouching-itrak', 5000), kitting] },
+  { key: 'rsv', name: 'RSV FIA', shortName: 'RSV', itemNumber: '1175000', color: '#7a4b24', routing: [pouching('pouching-itrak', 5000), kitting] },
   { key: 'strep-a-inline', name: 'Strep A Inline', shortName: 'Strep Inl', itemNumber: '1094000', color: '#b7950b', routing: [pouching('pouching-dipstick', 3500), kitting] },
 ];
 

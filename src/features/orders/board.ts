@@ -4,8 +4,10 @@ import type { Executor } from '../../db/database.js';
 import { NotFound } from '../../core/errors.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
 import * as plantRepo from '../plant/repository.js';
+import { planningHorizonEnd, WorkingTimeline } from '../../core/schedule/index.js';
 import { cachedWorkingTime } from './planner.js';
 import * as repo from './repository.js';
+import { estimateOf } from './views.js';
 
 export { boardBarSchema, boardSchema, type Board, type BoardBar } from './schemas.js';
 import type { Board, BoardBar } from './schemas.js';
@@ -14,21 +16,26 @@ export async function getBoard(db: Executor, zone: string, groupKey: string, fro
   const group = await plantRepo.getGroup(db, groupKey);
   if (!group) throw new NotFound('process group', groupKey);
   const machines = await plantRepo.listMachines(db, groupKey);
-  const [products, operations, calendar] = await Promise.all([
+  const [products, operations, calendar, queues, site] = await Promise.all([
     plantRepo.listProducts(db),
     repo.listBoardOperations(db, machines.map((m) => m.key), from, to),
     loadCalendarSpec(db),
+    repo.queueSummaries(db, machines.map((m) => m.key)),
+    plantRepo.getSite(db),
   ]);
   const productByKey = new Map(products.map((p) => [p.key, p]));
-  const lanes = new Map(machines.map((m) => [m.key, { machine: m.key, name: m.name, enabled: m.enabled, bars: [] as BoardBar[] }]));
+  const lanes = new Map(
+    machines.map((m) => [m.key, { machine: m.key, name: m.name, enabled: m.enabled, queue: queues.get(m.key) ?? { jobs: 0, busyUntil: null, late: 0 }, bars: [] as BoardBar[] }]),
+  );
+  const lots = await lotEstimates(db, zone, now, [...new Set(operations.map((op) => op.lot))], productByKey, site?.defaultRateMode ?? 'standard', calendar);
   const parked: BoardBar[] = [];
   for (const op of operations) {
     const product = productByKey.get(op.product_key);
     if (!product || product.routing[op.step]?.group !== groupKey || op.state === 'done') continue;
     const bar: BoardBar = {
       lot: op.lot, step: op.step, product: product.key, shortName: product.shortName, color: product.color, quantity: op.quantity,
-      produced: op.produced, state: op.state, position: op.position, start: op.forecast_start, end: op.forecast_end,
-      late: op.late === 1, due: op.due, version: op.version,
+      produced: op.produced, good: op.good, state: op.state, position: op.position, start: op.forecast_start, end: op.forecast_end,
+      late: op.late === 1, lateRisk: lots.get(op.lot)?.lateRisk ?? false, estimatedEnd: lots.get(op.lot)?.estimatedEnd ?? null, due: op.due, version: op.version,
     };
     if (op.state === 'parked' || !op.machine_key) {
       parked.push(bar);
@@ -49,4 +56,27 @@ export async function getBoard(db: Executor, zone: string, groupKey: string, fro
   }
   if (cursor < to) nonWorking.push({ start: cursor, end: to });
   return { group: { key: group.key, name: group.name }, from, to, now, lanes: [...lanes.values()], parked, nonWorking };
+}
+
+/** Per lot on the board: at risk by the estimate of its unplanned steps, and that estimated end. */
+async function lotEstimates(
+  db: Executor,
+  zone: string,
+  now: number,
+  lots: string[],
+  products: Map<string, Awaited<ReturnType<typeof plantRepo.listProducts>>[number]>,
+  defaultRateMode: 'standard' | 'observed',
+  calendar: Awaited<ReturnType<typeof loadCalendarSpec>>,
+): Promise<Map<string, { lateRisk: boolean; estimatedEnd: number | null }>> {
+  const result = new Map<string, { lateRisk: boolean; estimatedEnd: number | null }>();
+  if (lots.length === 0) return result;
+  const [workOrders, operations] = await Promise.all([repo.listWorkOrders(db, lots), repo.listOperations(db, lots)]);
+  const plant = { products, defaultRateMode, now, timeline: new WorkingTimeline(cachedWorkingTime(calendar, zone), now, planningHorizonEnd(now)) };
+  for (const wo of workOrders) {
+    const ops = operations.filter((op) => op.lot === wo.lot);
+    const estimate = estimateOf(wo, ops, plant);
+    const late = ops.some((op) => op.late === 1 && op.state !== 'done');
+    result.set(wo.lot, { lateRisk: !late && (estimate?.lateRisk ?? false), estimatedEnd: estimate?.estimated ? estimate.finish : null });
+  }
+  return result;
 }

@@ -186,12 +186,13 @@ describe.each(DIALECTS)('work-order import and export on %s', (dialect) => {
       'Electronic signatures',
     ]);
     expect(sheet.rowCount).toBe(2); // only the strep-a-plus lot
+    // Produced is the lot's progress: pouching's 1200 good units (it read 0 while kitting had not started)
     const wo = (await json('GET', '/api/work-orders/0159070')).body;
     const pouch = wo.operations[0];
     const cell = (col: string) => sheet.getCell(`${col}2`).value;
     const localCell = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).setZone('utc', { keepLocalTime: true }).toJSDate();
     expect([cell('A'), cell('B'), cell('C'), cell('D'), cell('F'), cell('H'), cell('I'), cell('J'), cell('K'), cell('L')]).toEqual([
-      '0159070', 'Strep A+ FIA', '1330700', 200_000, 'in-progress', wo.late ? 'yes' : 'no', 0, 3, 'observed', 'from xlsx',
+      '0159070', 'Strep A+ FIA', '1330700', 200_000, 'in-progress', wo.late ? 'yes' : wo.lateRisk ? 'at risk' : 'no', 1200, 3, 'observed', 'from xlsx',
     ]);
     expect(cell('E')).toEqual(new Date(Date.UTC(2030, 0, 15)));
     expect(sheet.getCell('E2').numFmt).toBe('yyyy-mm-dd');

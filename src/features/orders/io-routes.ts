@@ -127,7 +127,7 @@ export async function orderIoRoutes(app: App, { db, config, events }: AppDeps): 
         `/api/work-orders/export.${extension}`,
         { config: { permission: 'plant:read' }, schema: { tags, summary: `Work orders (same filters as the list) as ${extension === 'xlsx' ? 'an .xlsx workbook' : 'CSV'}`, querystring: exportQuery } },
         async (req, reply) => {
-          const views = await service.listWorkOrderViews(db, req.query);
+          const views = await service.listWorkOrderViews(db, config.QMFG_TZ, req.query);
           const table = workOrderExportTable(views);
           // the electronic signatures of each lot, with their manifestation and validity
           const signatures = await signatureSummaries(db, views.map((v) => v.lot));

@@ -113,6 +113,7 @@ export interface BoardOperationRow {
   machine_key: string | null;
   position: number | null;
   produced: number;
+  good: number;
   forecast_start: number | null;
   forecast_end: number | null;
   late: number;
@@ -132,7 +133,7 @@ export async function listBoardOperations(db: Executor, machines: string[], from
     .selectFrom('operations as o')
     .innerJoin('work_orders as w', 'w.lot', 'o.lot')
     .select([
-      'o.lot', 'o.step', 'o.state', 'o.machine_key', 'o.position', 'o.produced', 'o.forecast_start', 'o.forecast_end', 'o.late',
+      'o.lot', 'o.step', 'o.state', 'o.machine_key', 'o.position', 'o.produced', 'o.good', 'o.forecast_start', 'o.forecast_end', 'o.late',
       'w.product_key', 'w.quantity', 'w.due', 'w.version',
     ])
     .where('o.state', '!=', 'done')
@@ -148,6 +149,7 @@ export async function listBoardOperations(db: Executor, machines: string[], from
     step: Number(r.step),
     position: num(r.position),
     produced: Number(r.produced),
+    good: Number(r.good),
     forecast_start: num(r.forecast_start),
     forecast_end: num(r.forecast_end),
     late: Number(r.late),
@@ -155,6 +157,21 @@ export async function listBoardOperations(db: Executor, machines: string[], from
     due: num(r.due),
     version: Number(r.version),
   }));
+}
+
+/** Per machine: how many jobs its queue holds, when the last planned one ends, how many are late. */
+export async function queueSummaries(db: Executor, machines: string[]): Promise<Map<string, { jobs: number; busyUntil: number | null; late: number }>> {
+  const result = new Map<string, { jobs: number; busyUntil: number | null; late: number }>();
+  if (machines.length === 0) return result;
+  const rows = await db
+    .selectFrom('operations')
+    .select((eb) => ['machine_key', eb.fn.countAll<number>().as('jobs'), eb.fn.max('forecast_end').as('busy_until'), eb.fn.sum<number>('late').as('late')])
+    .where('machine_key', 'in', machines)
+    .where('state', 'in', ['queued', 'running', 'held'])
+    .groupBy('machine_key')
+    .execute();
+  for (const r of rows) result.set(r.machine_key as string, { jobs: Number(r.jobs), busyUntil: num(r.busy_until), late: Number(r.late ?? 0) });
+  return result;
 }
 
 /**

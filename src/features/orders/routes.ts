@@ -2,14 +2,12 @@
 import { z } from 'zod';
 import type { App, AppDeps } from '../../server/context.js';
 import { whoOf } from '../../server/context.js';
-import { appendAudit } from '../audit/repository.js';
 import { auditWithSignatures } from '../audit/routes.js';
 import type { Permission } from '../auth/permissions.js';
 import * as service from './service.js';
 import { boardSchema, getBoard } from './board.js';
-import { replan } from './planner.js';
 import {
-  countsSchema, loadBodySchema, lotParams, operationActionSchema, operationParams, workOrderCreateSchema, workOrderListQuery, workOrderSchema,
+  countsSchema, loadBodySchema, lotParams, operationActionSchema, operationParams, replanResultSchema, workOrderCreateSchema, workOrderListQuery, workOrderSchema,
   workOrderUpdateSchema, type WorkOrder,
 } from './schemas.js';
 
@@ -24,11 +22,11 @@ export async function orderRoutes(app: App, { db, config, events }: AppDeps): Pr
   const changed = (lot: string) => events.publish({ topic: 'schedule', data: { lot } });
 
   app.get('/api/work-orders', { config: { permission: 'plant:read' }, schema: { tags, querystring: workOrderListQuery, response: { 200: z.array(workOrderSchema) } } }, (req) =>
-    service.listWorkOrderViews(db, req.query),
+    service.listWorkOrderViews(db, config.QMFG_TZ, req.query),
   );
-  app.get('/api/work-orders/:lot', { config: { permission: 'plant:read' }, schema: { tags, params: lotParams, response: { 200: workOrderSchema } } }, (req) => service.getWorkOrderView(db, req.params.lot));
+  app.get('/api/work-orders/:lot', { config: { permission: 'plant:read' }, schema: { tags, params: lotParams, response: { 200: workOrderSchema } } }, (req) => service.getWorkOrderView(db, config.QMFG_TZ, req.params.lot));
   app.get('/api/work-orders/:lot/history', { config: { permission: 'plant:read' }, schema: { tags, params: lotParams } }, async (req) => {
-    await service.getWorkOrderView(db, req.params.lot); // 404 for an unknown lot
+    await service.getWorkOrderView(db, config.QMFG_TZ, req.params.lot); // 404 for an unknown lot
     return auditWithSignatures(db, { entity: 'work-order', entityKey: req.params.lot });
   });
   app.post('/api/work-orders', { config: { permission: 'orders:write' }, schema: { tags, body: workOrderCreateSchema, response: { 201: workOrderSchema } } }, async (req, reply) => {
@@ -88,14 +86,17 @@ export async function orderRoutes(app: App, { db, config, events }: AppDeps): Pr
     },
     (req) => getBoard(db, config.QMFG_TZ, req.query.group, req.query.from, req.query.to, Date.now()),
   );
-  app.post('/api/schedule/replan', { config: { permission: 'orders:write' }, schema: { tags: ['schedule'], response: { 200: z.object({ changed: z.number(), unplanned: z.number() }) } } }, async (req) => {
-    const { result, changed: n } = await db.transaction().execute(async (trx) => {
-      const planned = await replan(trx, config.QMFG_TZ, Date.now());
-      // a requested re-plan rewrites forecasts: who asked for it belongs in the trail
-      await appendAudit(trx, { ...whoOf(req), entity: 'schedule', entityKey: 'plant', action: 'replan', after: { changed: planned.changed, unplanned: planned.result.unplanned.length } });
-      return planned;
-    });
+  app.post('/api/schedule/replan', { config: { permission: 'orders:write' }, schema: { tags: ['schedule'], response: { 200: replanResultSchema } } }, async (req) => {
+    const summary = await service.replanPlant(ctx, whoOf(req));
     events.publish({ topic: 'schedule', data: { replan: true } });
-    return { changed: n, unplanned: result.unplanned.length };
+    return summary;
   });
+}
+
+/** The re-plan after a calendar change (wired into the calendar routes by the server), then live boards are told. */
+export function replanAfterCalendarChange({ db, config, events }: AppDeps): () => Promise<void> {
+  return async () => {
+    const { changed } = await service.replanPlant({ db, zone: config.QMFG_TZ });
+    events.publish({ topic: 'schedule', data: { replan: true, reason: 'calendar', changed } });
+  };
 }

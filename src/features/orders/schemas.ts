@@ -57,6 +57,9 @@ export const operationSchema = z.object({
   forecastStart: z.string().nullable(),
   forecastEnd: z.string().nullable(),
   late: z.boolean(),
+  /** a step that is not planned yet: when it would run if a machine of its group were free (estimate) */
+  estimatedStart: z.string().nullable(),
+  estimatedEnd: z.string().nullable(),
   actualStart: z.string().nullable(),
   actualEnd: z.string().nullable(),
 });
@@ -74,9 +77,17 @@ export const workOrderSchema = z.object({
   rateMode: rateModeSchema.nullable(),
   effectiveRateMode: rateModeSchema,
   status: z.enum(['parked', 'planned', 'in-progress', 'held', 'done']),
+  /** a planned step ends after the due date */
   late: z.boolean(),
+  /** not late as planned, but the estimate of its unplanned steps ends after the due date */
+  lateRisk: z.boolean(),
   forecastEnd: z.string().nullable(),
+  /** when some steps are not planned: the estimated end of the last step; null when all are planned */
+  estimatedEnd: z.string().nullable(),
+  /** good units of the furthest step that has produced anything (the work order's progress) */
   produced: z.number(),
+  /** that step (0-based), null before any production */
+  producedStep: z.number().nullable(),
   operations: z.array(operationSchema),
   version: z.number(),
   createdAt: z.string(),
@@ -105,7 +116,8 @@ export const workOrderListQuery = z.object({
   search: z.string().max(100).optional(),
   product: z.string().max(64).optional(),
   status: z.enum(['parked', 'planned', 'in-progress', 'held', 'done', 'open']).optional(),
-  late: z.enum(['true', 'false']).optional(),
+  /** true: late as planned; false: not late as planned; risk: at risk by the estimate of unplanned steps */
+  late: z.enum(['true', 'false', 'risk']).optional(),
   sort: z.enum(['lot', 'due', 'product', 'forecastEnd', 'priority', 'updated']).default('due'),
   dir: z.enum(['asc', 'desc']).default('asc'),
   limit: z.coerce.number().int().min(1).max(5000).default(500),
@@ -119,25 +131,40 @@ export const boardBarSchema = z.object({
   shortName: z.string(),
   color: z.string(),
   quantity: z.number(),
+  /** this step's counts */
   produced: z.number(),
+  good: z.number(),
   state: z.string(),
   position: z.number().nullable(),
   start: z.number().nullable(),
   end: z.number().nullable(),
   late: z.boolean(),
+  /** the lot is not late as planned, but the estimate of its unplanned steps ends after due */
+  lateRisk: z.boolean(),
+  /** the lot's estimated end when some of its steps are not planned; null when all are planned */
+  estimatedEnd: z.number().nullable(),
   due: z.number().nullable(),
   version: z.number(),
+});
+/** A machine's whole queue, whatever part of it the board's window shows. */
+export const laneQueueSchema = z.object({
+  jobs: z.number().int(),
+  /** end of the last planned job of the queue */
+  busyUntil: z.number().nullable(),
+  late: z.number().int(),
 });
 export const boardSchema = z.object({
   group: z.object({ key: z.string(), name: z.string() }),
   from: z.number(),
   to: z.number(),
   now: z.number(),
-  lanes: z.array(z.object({ machine: z.string(), name: z.string(), enabled: z.boolean(), bars: z.array(boardBarSchema) })),
+  lanes: z.array(z.object({ machine: z.string(), name: z.string(), enabled: z.boolean(), queue: laneQueueSchema, bars: z.array(boardBarSchema) })),
   parked: z.array(boardBarSchema),
   nonWorking: z.array(z.object({ start: z.number(), end: z.number() })),
 });
 export type Board = z.infer<typeof boardSchema>;
+/** POST /api/schedule/replan: how many forecasts changed, how many operations are left without one */
+export const replanResultSchema = z.object({ changed: z.number(), unplanned: z.number() });
 export type BoardBar = z.infer<typeof boardBarSchema>;
 
 // ---- spreadsheet import (POST /api/work-orders/import)

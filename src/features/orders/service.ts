@@ -4,13 +4,14 @@
 import { DateTime } from 'luxon';
 import type { Db, Executor, Tx } from '../../db/database.js';
 import { Conflict, Invalid, NotFound, StaleVersion } from '../../core/errors.js';
-import { loadIntoQueue, type LoadMode } from '../../core/schedule/index.js';
+import { loadIntoQueue, planningHorizonEnd, WorkingTimeline, type LoadMode } from '../../core/schedule/index.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import * as plantRepo from '../plant/repository.js';
 import { addMachineQueueCheck, addMachineReferenceCheck, addProductReferenceCheck } from '../plant/service.js';
 import * as repo from './repository.js';
-import { replan } from './planner.js';
+import { loadCalendarSpec } from '../calendar/repository.js';
+import { cachedWorkingTime, replan } from './planner.js';
 import { toWorkOrderView, type PlantLookup } from './views.js';
 import type { WorkOrder, WorkOrderCreate, WorkOrderListQuery, WorkOrderUpdate } from './schemas.js';
 
@@ -40,24 +41,29 @@ export function parseDue(due: string | null | undefined, zone: string, path = 'b
   return parsed.toMillis();
 }
 
-export async function plantLookup(db: Executor): Promise<PlantLookup> {
-  const [products, groups, machines, site] = await Promise.all([plantRepo.listProducts(db), plantRepo.listGroups(db), plantRepo.listMachines(db), plantRepo.getSite(db)]);
+/** Names of the plant, and its working time from `now` on (for the estimate of unplanned steps). */
+export async function plantLookup(db: Executor, zone: string, now = Date.now()): Promise<PlantLookup> {
+  const [products, groups, machines, site, calendar] = await Promise.all([
+    plantRepo.listProducts(db), plantRepo.listGroups(db), plantRepo.listMachines(db), plantRepo.getSite(db), loadCalendarSpec(db),
+  ]);
   return {
     products: new Map(products.map((p) => [p.key, p])),
     groups: new Map(groups.map((g) => [g.key, g])),
     machines: new Map(machines.map((m) => [m.key, m])),
     defaultRateMode: site?.defaultRateMode ?? 'standard',
+    timeline: new WorkingTimeline(cachedWorkingTime(calendar, zone), now, planningHorizonEnd(now)),
+    now,
   };
 }
 
-export async function getWorkOrderView(db: Executor, lot: string): Promise<WorkOrder> {
+export async function getWorkOrderView(db: Executor, zone: string, lot: string, now?: number): Promise<WorkOrder> {
   const wo = await repo.getWorkOrder(db, lot);
   if (!wo) throw new NotFound('work order', lot);
-  return toWorkOrderView(wo, await repo.listOperations(db, [lot]), await plantLookup(db));
+  return toWorkOrderView(wo, await repo.listOperations(db, [lot]), await plantLookup(db, zone, now));
 }
 
-export async function listWorkOrderViews(db: Executor, query: WorkOrderListQuery): Promise<WorkOrder[]> {
-  const [rows, ops, plant] = await Promise.all([repo.listWorkOrders(db), repo.listOperations(db), plantLookup(db)]);
+export async function listWorkOrderViews(db: Executor, zone: string, query: WorkOrderListQuery): Promise<WorkOrder[]> {
+  const [rows, ops, plant] = await Promise.all([repo.listWorkOrders(db), repo.listOperations(db), plantLookup(db, zone)]);
   const opsByLot = new Map<string, repo.OperationRow[]>();
   for (const op of ops) opsByLot.set(op.lot, [...(opsByLot.get(op.lot) ?? []), op]);
   const search = query.search?.trim().toLowerCase();
@@ -66,7 +72,7 @@ export async function listWorkOrderViews(db: Executor, query: WorkOrderListQuery
     (v) =>
       (!query.product || v.product === query.product) &&
       (!query.status || (query.status === 'open' ? v.status !== 'done' : v.status === query.status)) &&
-      (!query.late || v.late === (query.late === 'true')) &&
+      (!query.late || (query.late === 'risk' ? v.lateRisk : v.late === (query.late === 'true'))) &&
       (!search || [v.lot, v.productName, v.itemNumber, v.notes].some((s) => s.toLowerCase().includes(search))),
   );
   const key: Record<WorkOrderListQuery['sort'], (v: WorkOrder) => string | number> = {
@@ -83,6 +89,21 @@ export async function listWorkOrderViews(db: Executor, query: WorkOrderListQuery
   return views.slice(0, query.limit);
 }
 
+/**
+ * Re-plans the whole plant in its own transaction: after a change that is not an order's (the
+ * calendar), or on a planner's request — then `who` asked for it and the trail records it.
+ */
+export async function replanPlant(ctx: OrdersContext, who?: Who): Promise<{ changed: number; unplanned: number }> {
+  const now = (ctx.now ?? Date.now)();
+  return ctx.db.transaction().execute(async (trx) => {
+    const { result, changed } = await replan(trx, ctx.zone, now);
+    const summary = { changed, unplanned: result.unplanned.length };
+    // a requested re-plan rewrites forecasts: who asked for it belongs in the trail
+    if (who) await appendAudit(trx, { ...who, entity: 'schedule', entityKey: 'plant', action: 'replan', after: summary });
+    return summary;
+  });
+}
+
 async function audit(trx: Tx, who: Who, lot: string, action: string, before: unknown, after: unknown): Promise<void> {
   await appendAudit(trx, { ...who, entity: 'work-order', entityKey: lot, action, before, after });
 }
@@ -93,7 +114,7 @@ async function change(ctx: OrdersContext, lot: string, fn: (trx: Tx, now: number
   return ctx.db.transaction().execute(async (trx) => {
     await fn(trx, now);
     await replan(trx, ctx.zone, now);
-    return getWorkOrderView(trx, lot);
+    return getWorkOrderView(trx, ctx.zone, lot, now);
   });
 }
 
@@ -259,8 +280,12 @@ export async function loadOperation(ctx: OrdersContext, who: Who, lot: string, s
     }
     if (!machine.enabled) throw new Conflict(`${machine.name} is disabled`);
     const previousMachine = op.state === 'parked' ? null : op.machine_key;
-    const queue = (await repo.machineQueue(trx, machine.key)).map(opId);
-    const { queue: next, parked } = loadIntoQueue(queue, opId(op), request.mode, request.position);
+    const current = await repo.machineQueue(trx, machine.key);
+    const queue = current.map(opId);
+    // a running job stays first: a drop in front of it lands right after it ('replace' is the way to take its place)
+    const headRunning = current[0]?.state === 'running' && queue[0] !== opId(op);
+    const position = request.mode === 'position' && headRunning ? Math.max(1, request.position ?? 1) : request.position;
+    const { queue: next, parked } = loadIntoQueue(queue, opId(op), request.mode, position);
     for (const id of parked) {
       const p = splitId(id);
       await repo.updateOperation(trx, p.lot, p.step, { state: 'parked', machine_key: null, position: null });

@@ -137,7 +137,7 @@ export async function closeWorkOrder(ctx: OrdersContext, who: Who, lot: string, 
       after: { status: 'done', meaning: signature.meaning, signer: signature.printedName },
     }, now);
     await replan(trx, ctx.zone, now);
-    return getWorkOrderView(trx, lot);
+    return getWorkOrderView(trx, ctx.zone, lot, now);
   });
 }
 

@@ -227,11 +227,11 @@ describe('writing the work-order export', () => {
   const op = (step: number, over: Partial<WorkOrder['operations'][number]> = {}): WorkOrder['operations'][number] => ({
     step, group: 'g', groupName: step === 0 ? 'Pouching – iTrak' : 'Kitting', state: 'queued', machine: 'line7', machineName: 'Line 7', position: 1,
     produced: 0, good: 0, scrap: 0, ratePerHour: 5000, observedRatePerHour: null, gate: null, forecastStart: null, forecastEnd: null, late: false,
-    actualStart: null, actualEnd: null, ...over,
+    estimatedStart: null, estimatedEnd: null, actualStart: null, actualEnd: null, ...over,
   });
   const view = (over: Partial<WorkOrder>): WorkOrder => ({
     lot: '159070', product: 'rsv', productName: 'RSV FIA', itemNumber: '1175000', color: '#c0392b', quantity: 1000, due: null, priority: 0,
-    notes: '', rateMode: null, effectiveRateMode: 'standard', status: 'planned', late: false, forecastEnd: null, produced: 0, operations: [],
+    notes: '', rateMode: null, effectiveRateMode: 'standard', status: 'planned', late: false, lateRisk: false, forecastEnd: null, estimatedEnd: null, produced: 0, producedStep: null, operations: [],
     version: 1, createdAt: '2026-11-01T00:00:00.000Z', updatedAt: '2026-11-01T00:00:00.000Z', ...over,
   });
   // 2026-12-02T08:00Z is local midnight in Los Angeles: a due entered as the date 2026-12-01
@@ -240,7 +240,7 @@ describe('writing the work-order export', () => {
       lot: '0159070', due: '2026-12-02T08:00:00.000Z', late: true, forecastEnd: '2026-12-03T01:15:00.000Z', produced: 12, notes: 'rush, "today"\n2nd line',
       operations: [op(0, { state: 'running', produced: 500, forecastStart: '2026-11-30T14:30:00.000Z', forecastEnd: '2026-12-01T20:00:00.000Z' }), op(1, { produced: 12, forecastEnd: '2026-12-03T01:15:00.000Z' })],
     }),
-    view({ lot: '159071', due: '2026-12-05T22:30:00.000Z', notes: '=HYPERLINK("x")', rateMode: 'observed', operations: [op(0, { state: 'parked', machine: null, machineName: null, position: null })] }),
+    view({ lot: '159071', due: '2026-12-05T22:30:00.000Z', lateRisk: true, notes: '=HYPERLINK("x")', rateMode: 'observed', operations: [op(0, { state: 'parked', machine: null, machineName: null, position: null })] }),
   ];
 
   it('quotes CSV fields per RFC 4180 and writes plant-local times with a BOM and CRLF', () => {
@@ -256,7 +256,7 @@ describe('writing the work-order export', () => {
         'Pouching – iTrak,Line 7,running,500,2026-11-30 06:30,2026-12-01 12:00,Kitting,Line 7,queued,12,,2026-12-02 17:15',
     );
     // a formula-like text is defused; a due with a time keeps it; missing steps stay empty
-    expect(lines[2]).toBe(`159071,RSV FIA,1175000,1000,2026-12-05 14:30,planned,,no,0,0,observed,"'=HYPERLINK(""x"")",Pouching – iTrak,,parked,0,,,,,,,,`);
+    expect(lines[2]).toBe(`159071,RSV FIA,1175000,1000,2026-12-05 14:30,planned,,at risk,0,0,observed,"'=HYPERLINK(""x"")",Pouching – iTrak,,parked,0,,,,,,,,`);
     expect(lines[3]).toBe('');
   });
 

@@ -394,7 +394,11 @@ export interface ExportTable {
 
 const STEP_COLUMNS = ['process', 'machine', 'state', 'produced', 'start', 'end'] as const;
 
-/** The work-order list as a table: one row per lot, then six columns per routing step. */
+/**
+ * The work-order list as a table: one row per lot, then six columns per routing step. Produced is the
+ * work order's progress (good units of its furthest step that produced, as on every screen); Late is
+ * "yes" when planned late, "at risk" when only the estimate of its unplanned steps ends after due.
+ */
 export function workOrderExportTable(views: WorkOrder[]): ExportTable {
   const steps = Math.max(0, ...views.map((v) => v.operations.length));
   const columns: ExportColumn[] = [
@@ -419,7 +423,7 @@ export function workOrderExportTable(views: WorkOrder[]): ExportTable {
   }
   const rows = views.map((v) => {
     const row: ExportValue[] = [
-      v.lot, v.productName, v.itemNumber, v.quantity, v.due, v.status, v.forecastEnd, v.late ? 'yes' : 'no', v.produced, v.priority, v.rateMode ?? '', v.notes,
+      v.lot, v.productName, v.itemNumber, v.quantity, v.due, v.status, v.forecastEnd, v.late ? 'yes' : v.lateRisk ? 'at risk' : 'no', v.produced, v.priority, v.rateMode ?? '', v.notes,
     ];
     for (let step = 0; step < steps; step++) {
       const op = v.operations[step];

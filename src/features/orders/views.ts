@@ -1,4 +1,6 @@
-// Turns stored rows into the API's work-order view (names, derived status, ISO instants).
+// Turns stored rows into the API's work-order view (names, derived status, ISO instants, progress
+// and the estimate of steps that are not planned yet).
+import { estimateCompletion, workOrderProgress, type CompletionEstimate, type OperationState, type RateMode, type WorkingTimeline } from '../../core/schedule/index.js';
 import type { Machine, ProcessGroup, Product } from '../plant/schemas.js';
 import type { OperationRow, WorkOrderRow } from './repository.js';
 import type { OperationView, WorkOrder } from './schemas.js';
@@ -10,6 +12,35 @@ export interface PlantLookup {
   groups: Map<string, ProcessGroup>;
   machines: Map<string, Machine>;
   defaultRateMode: 'standard' | 'observed';
+  /** the site's working time from `now` on, for the estimate of unplanned steps */
+  timeline: WorkingTimeline;
+  now: number;
+}
+
+/** The estimated completion of a work order from its stored operations (see core/schedule/estimate). */
+export function estimateOf(
+  wo: Pick<WorkOrderRow, 'lot' | 'quantity' | 'due' | 'rate_mode' | 'product_key'>,
+  ops: readonly Pick<OperationRow, 'step' | 'state' | 'produced' | 'observed_rate_per_hour' | 'forecast_start' | 'forecast_end' | 'actual_start' | 'actual_end'>[],
+  plant: Pick<PlantLookup, 'products' | 'defaultRateMode' | 'timeline' | 'now'>,
+): CompletionEstimate | null {
+  const product = plant.products.get(wo.product_key);
+  if (!product) return null;
+  return estimateCompletion({
+    now: plant.now,
+    timeline: plant.timeline,
+    workOrder: { lot: wo.lot, quantity: wo.quantity, due: wo.due, rateMode: (wo.rate_mode ?? plant.defaultRateMode) as RateMode },
+    routing: product.routing.map((s) => ({ group: s.group, ratePerHour: s.ratePerHour, setupMinutes: s.setupMinutes, gateHours: s.gate?.hours ?? 0 })),
+    operations: ops.map((op) => ({
+      step: op.step,
+      state: op.state as OperationState,
+      produced: op.produced,
+      observedRatePerHour: op.observed_rate_per_hour,
+      forecastStart: op.forecast_start,
+      forecastEnd: op.forecast_end,
+      actualStart: op.actual_start,
+      actualEnd: op.actual_end,
+    })),
+  });
 }
 
 export function deriveStatus(ops: OperationRow[]): WorkOrder['status'] {
@@ -22,9 +53,11 @@ export function deriveStatus(ops: OperationRow[]): WorkOrder['status'] {
 
 export function toWorkOrderView(wo: WorkOrderRow, ops: OperationRow[], plant: PlantLookup): WorkOrder {
   const product = plant.products.get(wo.product_key);
+  const estimate = estimateOf(wo, ops, plant);
   const operations: OperationView[] = ops
     .sort((a, b) => a.step - b.step)
     .map((op) => {
+      const estimated = estimate?.steps.find((s) => s.step === op.step && s.estimated);
       const step = product?.routing[op.step];
       const group = step ? plant.groups.get(step.group) : undefined;
       const machine = op.machine_key ? plant.machines.get(op.machine_key) : undefined;
@@ -45,11 +78,15 @@ export function toWorkOrderView(wo: WorkOrderRow, ops: OperationRow[], plant: Pl
         forecastStart: iso(op.state === 'done' ? op.actual_start : op.forecast_start),
         forecastEnd: iso(op.state === 'done' ? op.actual_end : op.forecast_end),
         late: op.late === 1 && op.state !== 'done',
+        estimatedStart: iso(estimated?.start ?? null),
+        estimatedEnd: iso(estimated?.end ?? null),
         actualStart: iso(op.actual_start),
         actualEnd: iso(op.actual_end),
       };
     });
   const last = operations[operations.length - 1];
+  const progress = workOrderProgress(operations);
+  const late = operations.some((o) => o.late);
   return {
     lot: wo.lot,
     product: wo.product_key,
@@ -63,9 +100,12 @@ export function toWorkOrderView(wo: WorkOrderRow, ops: OperationRow[], plant: Pl
     rateMode: (wo.rate_mode as WorkOrder['rateMode']) ?? null,
     effectiveRateMode: ((wo.rate_mode as WorkOrder['rateMode']) ?? plant.defaultRateMode) as WorkOrder['effectiveRateMode'],
     status: deriveStatus(ops),
-    late: operations.some((o) => o.late),
+    late,
+    lateRisk: !late && (estimate?.lateRisk ?? false),
     forecastEnd: last?.forecastEnd ?? null,
-    produced: last ? last.produced : 0,
+    estimatedEnd: estimate?.estimated ? iso(estimate.finish) : null,
+    produced: progress.good,
+    producedStep: progress.step,
     operations,
     version: wo.version,
     createdAt: new Date(wo.created_at).toISOString(),

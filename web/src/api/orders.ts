@@ -2,7 +2,7 @@
 // typed by the schemas the server validates with.
 import { z } from 'zod';
 import {
-  boardSchema, importPreviewSchema, importResultSchema, workOrderSchema, type Board, type ImportPreview, type ImportResult, type WorkOrder, type WorkOrderCreate, type WorkOrderListQuery,
+  boardSchema, importPreviewSchema, importResultSchema, replanResultSchema, workOrderSchema, type Board, type ImportPreview, type ImportResult, type WorkOrder, type WorkOrderCreate, type WorkOrderListQuery,
   type WorkOrderUpdate,
 } from '../../../src/features/orders/schemas.js';
 import type { AuditEntry } from '../../../src/features/audit/repository.js';
@@ -61,6 +61,9 @@ export const operationAction = (lot: string, step: number, action: OperationActi
 
 export const getBoard = (group: string, from: number, to: number) =>
   requestJson('GET', `/api/schedule/board?group=${encodeURIComponent(group)}&from=${Math.floor(from)}&to=${Math.ceil(to)}`, boardSchema);
+
+/** Re-plans the whole plant now (planners); the board updates through the live events. */
+export const replanPlant = () => requestJson('POST', '/api/schedule/replan', replanResultSchema);
 
 // ---- spreadsheets: import, template, export (src/features/orders/io-routes.ts) ----
 

@@ -34,7 +34,7 @@ interface Draft {
   routing: StepDraft[];
 }
 
-const PRESET_COLOURS = ['#2f6fde', '#8e44ad', '#d35400', '#16a085', '#c0392b', '#b7950b', '#2c3e50', '#e84393'];
+const PRESET_COLOURS = ['#2f6fde', '#8e44ad', '#d35400', '#16a085', '#7a4b24', '#b7950b', '#2c3e50', '#e84393'];
 const ROLE_LABELS: Record<Role, string> = {
   viewer: 'Viewer', operator: 'Operator', lead: 'Lead', planner: 'Planner', quality: 'Quality', manager: 'Manager', admin: 'Admin',
 };

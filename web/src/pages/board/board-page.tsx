@@ -6,7 +6,7 @@ import { createPortal } from 'react-dom';
 import { Link, useSearchParams } from 'react-router-dom';
 import { ApiError, errorMessage } from '../../api/client.js';
 import { listProcessGroups } from '../../api/plant.js';
-import { getBoard, loadOperation, operationAction, type BoardBar } from '../../api/orders.js';
+import { getBoard, loadOperation, operationAction, replanPlant, type BoardBar } from '../../api/orders.js';
 import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
 import { BoardIcon } from '../../components/icons.js';
 import { useToast } from '../../components/toasts.js';
@@ -17,7 +17,7 @@ import { WorkOrderPanel } from '../work-orders/work-order-panel.js';
 import { formatQuantity, textColourOn } from '../work-orders/format.js';
 import { Gantt, type LaneDropHint } from './gantt.js';
 import { ParkingLot } from './parking-lot.js';
-import { dropPlacement, isNoMove, type OperationRef } from './drop.js';
+import { dropPlacement, isNoMove, sameOperation, type OperationRef } from './drop.js';
 import {
   ZOOM_PRESETS, fetchCovers, fetchWindowFor, panWindow, presetByKey, presetOf, windowAround, windowLabel, zoomToSpan, type TimeWindow,
 } from './time-scale.js';
@@ -198,15 +198,26 @@ function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
           toast.error(`${lane.name} is disabled; enable it under Machines to plan on it`);
           return;
         }
-        if (isNoMove(lane, op, target.placement)) return;
+        // a running job stays first (the server's rule): a drop in front of it lands right after it
+        const head = lane.bars.find((b) => b.position === 0);
+        const behindRunning = target.placement.mode === 'position' && target.placement.position === 0 && head?.state === 'running' && !sameOperation(head, op);
+        const placement = behindRunning && target.placement.mode === 'position' ? { ...target.placement, position: 1 } : target.placement;
+        if (isNoMove(lane, op, placement)) {
+          toast.info(behindRunning ? `A running job stays first: lot ${bar.lot} is already right after ${head?.lot}. No change.` : `No change: lot ${bar.lot} is already at that place in the queue of ${lane.name}.`);
+          return;
+        }
         setMoving({ op, hint: target });
         const request =
-          target.placement.mode === 'append'
+          placement.mode === 'append'
             ? { machine: lane.machine, mode: 'append' as const, version: bar.version }
-            : { machine: lane.machine, mode: 'position' as const, position: target.placement.position, version: bar.version };
+            : { machine: lane.machine, mode: 'position' as const, position: placement.position, version: bar.version };
         await loadOperation(bar.lot, bar.step, request);
         await board.reload();
-        toast.success(`Lot ${bar.lot} planned on ${lane.name}${target.placement.mode === 'position' ? `, queue position ${target.placement.position + 1}` : ', at the end'}`);
+        toast.success(
+          behindRunning
+            ? `A running job stays first: lot ${bar.lot} dropped right after ${head?.lot} on ${lane.name}`
+            : `Lot ${bar.lot} planned on ${lane.name}${placement.mode === 'position' ? `, queue position ${placement.position + 1}` : ', at the end'}`,
+        );
       } catch (error) {
         if (error instanceof ApiError && error.isStale) toast.error(`Lot ${bar.lot} was changed by someone else meanwhile; the board shows the latest plan now. Try again.`);
         else toast.error(`Lot ${bar.lot} was not moved: ${errorMessage(error)}`);
@@ -312,6 +323,20 @@ function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
   const activePreset = presetOf(view);
   const span = view.end - view.start;
 
+  const [replanning, setReplanning] = useState(false);
+  const replanNow = async () => {
+    setReplanning(true);
+    try {
+      const { changed } = await replanPlant();
+      await board.reload();
+      toast.success(changed === 0 ? 'Re-planned: every forecast was already up to date' : `Re-planned ${changed} operation${changed === 1 ? '' : 's'}`);
+    } catch (error) {
+      toast.error(`The plan was not recalculated: ${errorMessage(error)}`);
+    } finally {
+      setReplanning(false);
+    }
+  };
+
   const laneHint: LaneDropHint | null = drag?.target?.kind === 'lane' ? drag.target : (moving?.hint ?? null);
 
   return (
@@ -352,6 +377,18 @@ function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
         </h2>
         <div className="board-status">
           {board.loading && data ? <span className="spinner spinner-tiny" role="status" aria-label="Updating" data-testid="board-updating" /> : null}
+          {canPlan ? (
+            <button
+              type="button"
+              className="button"
+              onClick={() => void replanNow()}
+              disabled={replanning}
+              data-testid="replan-now"
+              title="Recalculate every forecast now from the queues, the calendar and the latest production counts"
+            >
+              {replanning ? 'Re-planning…' : 'Re-plan now'}
+            </button>
+          ) : null}
         </div>
       </div>
       {board.error ? <LoadFailed error={board.error} onRetry={board.reload} /> : null}
@@ -431,7 +468,10 @@ function Legend() {
         <span className="legend-bar legend-held" /> held
       </li>
       <li>
-        <span className="legend-bar legend-late" /> late
+        <span className="legend-bar legend-late" /> ⚠ late
+      </li>
+      <li>
+        <span className="legend-bar legend-at-risk" /> ⚠ at risk (estimate)
       </li>
       <li>
         <span className="legend-bar legend-off" /> not working

@@ -190,23 +190,23 @@ function Lane({ lane, x, width, remPx, zone, now, onBarPointerDown, onOpen, hint
   const chipLeft = Math.max(0, x(now));
   const showChips = unplanned.length > 0 && x(now) <= width - 40;
   const rowCount = stacked.count + (showChips ? 1 : 0);
-  const queueEnd = planned.reduce<number | null>((latest, b) => (latest === null || (b.end as number) > latest ? (b.end as number) : latest), null);
-  const lateCount = lane.bars.filter((b) => b.late).length;
+  // the summary is the machine's whole queue (from the server), not the part the window shows
+  const { jobs, busyUntil, late: lateCount } = lane.queue;
 
   return (
     <div className={`lane${lane.enabled ? '' : ' lane-disabled'}${hint ? (hint.allowed ? ' lane-drop' : ' lane-drop-refused') : ''}`} data-testid={`lane-${lane.machine}`}>
       <div className="lane-label">
         <span className="lane-name">{lane.name}</span>
         <span className="lane-meta">
-          {lane.enabled ? (lane.bars.length === 0 ? 'idle' : `${lane.bars.length} job${lane.bars.length === 1 ? '' : 's'}`) : <span className="badge badge-muted">Disabled</span>}
+          {lane.enabled ? (jobs === 0 ? 'idle' : `${jobs} job${jobs === 1 ? '' : 's'}`) : <span className="badge badge-muted">Disabled</span>}
         </span>
-        {queueEnd !== null ? (
-          <span className="lane-meta" title="When the last planned job of this machine ends">
-            <span className="lane-busy-word">busy </span>until {DateTime.fromMillis(queueEnd, { zone }).toFormat('ccc d HH:mm')}
+        {busyUntil !== null ? (
+          <span className="lane-meta" title="When the last planned job of this machine's queue ends" data-testid={`lane-busy-${lane.machine}`}>
+            <span className="lane-busy-word">busy </span>until {DateTime.fromMillis(busyUntil, { zone }).toFormat('ccc d HH:mm')}
           </span>
         ) : null}
         <span className="lane-flags">
-          {lateCount > 0 ? <span className="badge badge-late">{lateCount} late</span> : null}
+          {lateCount > 0 ? <span className="badge badge-late">⚠ {lateCount} late</span> : null}
           {held.length > 0 ? <span className="badge status-held">{held.length} held</span> : null}
           {notInCalendar.length > 0 ? (
             <span className="badge badge-warn" title={`No working time in the calendar for: ${notInCalendar.map((b) => b.lot).join(', ')}`}>
@@ -260,11 +260,18 @@ function Lane({ lane, x, width, remPx, zone, now, onBarPointerDown, onOpen, hint
         {width > 0
           ? planned
               .filter((bar) => bar.late && bar.due !== null && x(bar.due) >= 0 && x(bar.due) <= width)
-              .map((bar) => (
-                <span key={`due-${bar.lot}/${bar.step}`} className="due-marker" style={{ left: x(bar.due as number) }} title={`Lot ${bar.lot} is due ${formatDue(bar.due, zone, now)}`} data-testid={`due-${bar.lot}`}>
-                  <span className="due-flag">DUE {bar.lot}</span>
-                </span>
-              ))
+              .map((bar) => {
+                const at = x(bar.due as number);
+                // near the right edge the flag hangs to the left of its line, so it is never cut off
+                const flagLeft = at > width - 190;
+                return (
+                  <span key={`due-${bar.lot}/${bar.step}`} className="due-marker" style={{ left: at }} title={`Lot ${bar.lot} is due ${formatDue(bar.due, zone, now)}`} data-testid={`due-${bar.lot}`}>
+                    <span className={`due-flag${flagLeft ? ' due-flag-left' : ''}`}>
+                      Due {bar.lot} · {formatDue(bar.due, zone, now)}
+                    </span>
+                  </span>
+                );
+              })
           : null}
         {hint ? <DropMarker hint={hint} x={x} width={width} /> : null}
       </div>
@@ -280,6 +287,7 @@ function DropMarker({ hint, x, width }: { hint: LaneDropHint; x: (t: number) => 
   if (!hint.allowed) text = 'Machine disabled';
   else if (placement.mode === 'append') text = 'At the end of the queue';
   else if (placement.next && placement.previous) text = `Between ${placement.previous.lot} and ${placement.next.lot}`;
+  else if (placement.next?.state === 'running' && placement.position === 0) text = `${placement.next.lot} is running: goes right after it`;
   else if (placement.next) text = placement.position === 0 ? `Run first, before ${placement.next.lot}` : `Before ${placement.next.lot}`;
   else if (placement.previous) text = `After ${placement.previous.lot}`;
   else text = 'Run first';
@@ -406,7 +414,7 @@ function Bar({ bar, machine, x1, x2, width, remPx, zone, row, rowCount, unplanne
             ) : null}
             {bar.lot}
           </span>
-          {bar.late ? <span className="bar-badge bar-badge-late">LATE</span> : null}
+          {bar.late ? <span className="bar-badge bar-badge-late">⚠ LATE</span> : null}
           {held ? <span className="bar-badge bar-badge-held">HELD</span> : null}
         </span>
         <span className="bar-line bar-detail">

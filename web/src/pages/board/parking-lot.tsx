@@ -2,7 +2,7 @@
 // dragged onto a lane (or opened for the action menu); bars dragged here are parked.
 import type { PointerEvent as ReactPointerEvent, ReactNode } from 'react';
 import type { BoardBar } from '../../api/orders.js';
-import { dueRisk, formatDue, formatDuration, formatQuantity, textColourOn } from '../work-orders/format.js';
+import { dueRisk, formatDue, formatDuration, formatInstant, formatQuantity, textColourOn } from '../work-orders/format.js';
 import { sameOperation, type OperationRef } from './drop.js';
 
 export function ParkingLot({ groupName, parked, zone, now, onPointerDown, onOpen, dropActive, dropArmed, moving, selected, children }: {
@@ -40,7 +40,7 @@ export function ParkingLot({ groupName, parked, zone, now, onPointerDown, onOpen
       ) : (
         <ul className="parking-list">
           {parked.map((bar) => {
-            const risk = dueRisk(bar.due, bar.late, now);
+            const risk = dueRisk(bar.due, bar.late, now, bar.lateRisk);
             const left = bar.due !== null ? bar.due - now : null;
             return (
               <li key={`${bar.lot}/${bar.step}`}>
@@ -58,7 +58,9 @@ export function ParkingLot({ groupName, parked, zone, now, onPointerDown, onOpen
                       onOpen(bar);
                     }
                   }}
-                  aria-label={`Lot ${bar.lot}, ${bar.shortName}, ${formatQuantity(bar.quantity)} pieces, due ${formatDue(bar.due, zone, now)}`}
+                  aria-label={`Lot ${bar.lot}, ${bar.shortName}, ${formatQuantity(bar.quantity)} pieces, due ${formatDue(bar.due, zone, now)}${
+                    risk === 'late' ? ', late' : risk === 'at-risk' ? `, at risk: estimated to finish ${formatInstant(bar.estimatedEnd, zone, now)}` : ''
+                  }`}
                 >
                   <span className="parked-swatch" style={{ background: bar.color, color: textColourOn(bar.color) }} aria-hidden="true">
                     {bar.shortName.slice(0, 3)}
@@ -75,7 +77,11 @@ export function ParkingLot({ groupName, parked, zone, now, onPointerDown, onOpen
                     </span>
                     {risk === 'late' ? (
                       <span className="risk risk-late" data-testid={`parked-risk-${bar.lot}`} title="The forecast ends after the due date">
-                        Late
+                        ⚠ Late
+                      </span>
+                    ) : risk === 'at-risk' ? (
+                      <span className="risk risk-at-risk" title="Estimated to finish after the due date">
+                        ⚠ At risk
                       </span>
                     ) : risk === 'overdue' && left !== null ? (
                       <span className="risk risk-overdue" data-testid={`parked-risk-${bar.lot}`} title="The due date has passed">
@@ -89,6 +95,15 @@ export function ParkingLot({ groupName, parked, zone, now, onPointerDown, onOpen
                       <span className="muted small">in {formatDuration(left)}</span>
                     ) : null}
                   </span>
+                  {risk === 'at-risk' ? (
+                    <span
+                      className="parked-estimate"
+                      data-testid={`parked-risk-${bar.lot}`}
+                      title="The steps not planned yet, at their standard rate with the QC release and other waits, as if a machine were free"
+                    >
+                      ⚠ At risk: estimated to finish {formatInstant(bar.estimatedEnd, zone, now)}, after the due date
+                    </span>
+                  ) : null}
                 </div>
               </li>
             );

@@ -60,14 +60,16 @@ export function formatDuration(ms: number): string {
   return hours % 24 === 0 || days >= 10 ? `${days} d` : `${days} d ${hours % 24} h`;
 }
 
-export type DueRisk = 'late' | 'overdue' | 'soon' | 'ok' | 'none';
+export type DueRisk = 'late' | 'at-risk' | 'overdue' | 'soon' | 'ok' | 'none';
 
 /**
- * How worried a planner should be about a lot's due date: the server's forecast says late, the due
- * date has passed, or it is less than two days away.
+ * How worried a planner should be about a lot's due date: the server's forecast says late, the
+ * estimate of its steps not planned yet ends after due (at risk), the due date has passed, or it is
+ * less than two days away.
  */
-export function dueRisk(due: number | string | null, late: boolean, nowMs: number): DueRisk {
+export function dueRisk(due: number | string | null, late: boolean, nowMs: number, lateRisk = false): DueRisk {
   if (late) return 'late';
+  if (lateRisk) return 'at-risk';
   if (due === null) return 'none';
   const left = toMillis(due) - nowMs;
   if (left < 0) return 'overdue';
@@ -108,6 +110,17 @@ export function textColourOn(hex: string): '#0b1526' | '#ffffff' {
 
 /** Progress 0..1 of produced over quantity. */
 export const progressOf = (produced: number, quantity: number) => (quantity > 0 ? Math.min(1, Math.max(0, produced / quantity)) : 0);
+
+/** "good after step 1 (Pouching – iTrak)": which step the work order's progress figure counts. */
+export function progressStep(wo: Pick<WorkOrder, 'producedStep' | 'operations'>): string {
+  if (wo.producedStep === null) return 'nothing produced yet';
+  const op = wo.operations.find((o) => o.step === wo.producedStep);
+  return `good after step ${wo.producedStep + 1}${op ? ` (${op.groupName})` : ''}`;
+}
+
+/** "48,000 good after step 1 (Pouching – iTrak)" */
+export const progressBasis = (wo: Pick<WorkOrder, 'produced' | 'producedStep' | 'operations'>) =>
+  wo.producedStep === null ? 'nothing produced yet' : `${formatQuantity(wo.produced)} ${progressStep(wo)}`;
 
 /** How far the plan of an order reaches: its forecast end, or the end of its last planned step. */
 export function plannedReach(wo: Pick<WorkOrder, 'forecastEnd' | 'operations'>): { at: string; step: number; complete: boolean } | null {

@@ -11,7 +11,7 @@ import { useResource } from '../../hooks/use-resource.js';
 import { OperationActions } from './operation-actions.js';
 import { SignOffs } from './sign-offs.js';
 import { useAuth } from '../../auth/auth.js';
-import { STATE_LABEL, STATUS_LABEL, formatDue, formatDuration, formatInstant, formatQuantity, plannedReach, progressOf } from './format.js';
+import { STATE_LABEL, STATUS_LABEL, formatDue, formatDuration, formatInstant, formatQuantity, plannedReach, progressOf, progressStep } from './format.js';
 import './work-orders.css';
 
 type Operation = WorkOrder['operations'][number];
@@ -108,7 +108,11 @@ function Summary({ wo, zone }: { wo: WorkOrder; zone: string }) {
         </span>
         {wo.late ? (
           <span className="badge badge-late" data-testid="wo-late">
-            LATE
+            ⚠ LATE
+          </span>
+        ) : wo.lateRisk ? (
+          <span className="badge badge-at-risk" data-testid="wo-at-risk" title="Estimated to finish after the due date; its later steps are not planned yet">
+            ⚠ AT RISK
           </span>
         ) : null}
       </div>
@@ -119,7 +123,10 @@ function Summary({ wo, zone }: { wo: WorkOrder; zone: string }) {
         </div>
         <div>
           <dt>Produced</dt>
-          <dd>{formatQuantity(wo.produced)}</dd>
+          <dd data-testid="wo-produced">
+            {formatQuantity(wo.produced)}
+            <span className="muted small wo-partial">{progressStep(wo)}</span>
+          </dd>
         </div>
         <div>
           <dt>Due</dt>
@@ -148,7 +155,19 @@ function Summary({ wo, zone }: { wo: WorkOrder; zone: string }) {
 /** The order's end; while later steps are unplanned, how far the planned ones reach (so it is not just "—"). */
 function ForecastEnd({ wo, zone }: { wo: WorkOrder; zone: string }) {
   const reach = plannedReach(wo);
-  if (!reach) return <span className="muted">not planned</span>;
+  if (!reach) {
+    return wo.estimatedEnd ? (
+      <>
+        <span className="muted">not planned</span>
+        <span className={`small wo-partial${wo.lateRisk ? ' text-risk strong' : ''}`} data-testid="wo-estimated-end">
+          {wo.lateRisk ? '⚠ ' : ''}estimated end {formatInstant(wo.estimatedEnd, zone)}
+          {wo.lateRisk ? ', after due' : ''}
+        </span>
+      </>
+    ) : (
+      <span className="muted">not planned</span>
+    );
+  }
   if (reach.complete) return <>{formatInstant(reach.at, zone)}</>;
   return (
     <>
@@ -156,6 +175,12 @@ function ForecastEnd({ wo, zone }: { wo: WorkOrder; zone: string }) {
       <span className="muted small wo-partial">
         step {reach.step + 1} of {wo.operations.length}; the rest is not planned yet
       </span>
+      {wo.estimatedEnd ? (
+        <span className={`small wo-partial${wo.lateRisk ? ' text-risk strong' : ''}`} data-testid="wo-estimated-end">
+          {wo.lateRisk ? '⚠ ' : ''}estimated end {formatInstant(wo.estimatedEnd, zone)}
+          {wo.lateRisk ? ', after due' : ''}
+        </span>
+      ) : null}
     </>
   );
 }
@@ -191,6 +216,11 @@ function OperationCard({ wo, op, zone, focused, onFocus }: { wo: WorkOrder; op: 
             {' → '}
             <strong data-testid={`wo-op-end-${op.step}`}>{formatInstant(op.forecastEnd, zone)}</strong>
           </span>
+          {op.estimatedEnd ? (
+            <span className="muted small" data-testid={`wo-op-estimate-${op.step}`}>
+              Not planned yet · estimate {formatInstant(op.estimatedStart, zone)} → {formatInstant(op.estimatedEnd, zone)}
+            </span>
+          ) : null}
           {verdict ? (
             <span className={verdict.late ? 'text-late strong' : 'muted'} data-testid={`wo-op-verdict-${op.step}`}>
               {verdict.late ? '⚠ ' : ''}

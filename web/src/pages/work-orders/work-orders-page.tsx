@@ -14,7 +14,7 @@ import { OrdersIcon } from '../../components/icons.js';
 import { useToast } from '../../components/toasts.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useSite } from '../../hooks/site.js';
-import { STATUS_LABEL, dueRisk, formatDue, formatInstant, formatQuantity, plannedReach, progressOf } from './format.js';
+import { STATUS_LABEL, dueRisk, formatDue, formatInstant, formatQuantity, plannedReach, progressBasis, progressOf } from './format.js';
 import { WorkOrderForm } from './work-order-form.js';
 import { ImportDialog } from './import-dialog.js';
 import { Can } from '../../auth/auth.js';
@@ -29,6 +29,7 @@ const STATUS_ORDER: Record<WorkOrder['status'], number> = { 'in-progress': 0, he
 const STATUSES = ['open', 'parked', 'planned', 'in-progress', 'held', 'done'] as const;
 type StatusFilter = (typeof STATUSES)[number];
 
+const LATE_ORDER = (wo: WorkOrder) => (wo.late ? 2 : wo.lateRisk ? 1 : 0);
 const lotCollator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 const byTime = (a: string | null, b: string | null) => (a === null ? (b === null ? 0 : 1) : b === null ? -1 : Date.parse(a) - Date.parse(b));
 
@@ -47,7 +48,7 @@ function compare(key: SortKey, a: WorkOrder, b: WorkOrder): number {
     case 'status':
       return STATUS_ORDER[a.status] - STATUS_ORDER[b.status];
     case 'late':
-      return Number(b.late) - Number(a.late);
+      return LATE_ORDER(b) - LATE_ORDER(a);
   }
 }
 
@@ -89,7 +90,7 @@ function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[
   const search = useDebounced(searchText.trim(), 250);
   const product = params.get('product') ?? '';
   const status = (STATUSES as readonly string[]).includes(params.get('status') ?? '') ? (params.get('status') as StatusFilter) : '';
-  const late = params.get('late') === 'true' || params.get('late') === 'false' ? (params.get('late') as 'true' | 'false') : '';
+  const late = (['true', 'false', 'risk'] as const).find((v) => v === params.get('late')) ?? '';
   const sort = (['lot', 'product', 'quantity', 'due', 'forecastEnd', 'status', 'late'] as const).find((k) => k === params.get('sort')) ?? 'due';
   const dir = params.get('dir') === 'desc' ? 'desc' : 'asc';
 
@@ -239,7 +240,8 @@ function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[
           <select value={late} onChange={(e) => setParam('late', e.target.value)} data-testid="wo-filter-late">
             <option value="">All</option>
             <option value="true">Late only</option>
-            <option value="false">On time</option>
+            <option value="risk">At risk (estimate)</option>
+            <option value="false">Not late as planned</option>
           </select>
         </label>
         {anyFilter ? (
@@ -299,7 +301,7 @@ function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[
             </thead>
             <tbody>
               {rows.map((wo) => {
-                const risk = dueRisk(wo.due, wo.late, now);
+                const risk = dueRisk(wo.due, wo.late, now, wo.lateRisk);
                 const progress = progressOf(wo.produced, wo.quantity);
                 return (
                   <tr key={wo.lot} className={`wo-row${wo.late ? ' wo-row-late' : ''}`} data-testid={`wo-row-${wo.lot}`} onClick={() => setOpenLot(wo.lot)}>
@@ -316,10 +318,13 @@ function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[
                     </td>
                     <td className="num">{formatQuantity(wo.quantity)}</td>
                     <td>
-                      <span className="wo-mini-progress" title={`${formatQuantity(wo.produced)} produced`}>
-                        <span style={{ width: `${progress * 100}%`, background: wo.color }} />
+                      <span className="wo-progress-cell" title={progressBasis(wo)} data-testid={`wo-progress-${wo.lot}`}>
+                        <span className="wo-mini-progress">
+                          <span style={{ width: `${progress * 100}%`, background: wo.color }} />
+                        </span>
+                        <span className="small"> {Math.round(progress * 100)} %</span>
+                        {wo.producedStep !== null ? <span className="small muted"> · {formatQuantity(wo.produced)} (step {wo.producedStep + 1})</span> : null}
                       </span>
-                      <span className="small muted"> {Math.round(progress * 100)} %</span>
                     </td>
                     <td className={risk === 'overdue' ? 'text-late' : undefined}>{formatDue(wo.due, zone, now)}</td>
                     <td className={wo.late ? 'text-late strong' : undefined}>
@@ -328,7 +333,17 @@ function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[
                     <td>
                       <span className={`badge status-${wo.status}`}>{STATUS_LABEL[wo.status]}</span>
                     </td>
-                    <td>{wo.late ? <span className="badge badge-late">LATE</span> : <span className="muted">—</span>}</td>
+                    <td data-testid={`wo-late-${wo.lot}`}>
+                      {wo.late ? (
+                        <span className="badge badge-late">⚠ LATE</span>
+                      ) : wo.lateRisk ? (
+                        <span className="badge badge-at-risk" title={`Estimated to finish ${formatInstant(wo.estimatedEnd, zone, now)}, after the due date; its later steps are not planned yet`}>
+                          ⚠ AT RISK
+                        </span>
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
+                    </td>
                   </tr>
                 );
               })}
@@ -409,8 +424,13 @@ function PlannedReach({ wo, zone, now }: { wo: WorkOrder; zone: string; now: num
   if (!reach) return <span className="muted">—</span>;
   if (reach.complete) return <>{formatInstant(reach.at, zone, now)}</>;
   return (
-    <span className="muted" title={`Only up to step ${reach.step + 1} of ${wo.operations.length} is planned`}>
+    <span className="muted" title={`Only up to step ${reach.step + 1} of ${wo.operations.length} is planned; the estimate counts the rest at standard rate`}>
       step {reach.step + 1}: {formatInstant(reach.at, zone, now)}
+      {wo.estimatedEnd ? (
+        <span className={`wo-estimate${wo.lateRisk ? ' text-risk' : ''}`} data-testid={`wo-estimate-${wo.lot}`}>
+          est. end {formatInstant(wo.estimatedEnd, zone, now)}
+        </span>
+      ) : null}
     </span>
   );
 }
