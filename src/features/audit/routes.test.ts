@@ -14,7 +14,7 @@ describe('audit trail API', () => {
     // a signed gate: pouch lot AUD1 and release it
     await t.inject({ method: 'POST', url: '/api/work-orders', payload: { lot: 'AUD1', product: 'strep-a-plus', quantity: 5000, notes: 'first, "quoted", line' } });
     await t.inject({ method: 'POST', url: '/api/work-orders/AUD1/operations/0/load', payload: { machine: 'line7', mode: 'append' } });
-    await t.inject({ method: 'POST', url: '/api/work-orders/AUD1/operations/0/close', payload: {} });
+    await t.inject({ method: 'POST', url: '/api/work-orders/AUD1/operations/0/close', payload: { reason: 'trial lot, stopped early' } });
     const gate = await asQuality({ method: 'POST', url: '/api/work-orders/AUD1/operations/0/gate', payload: { signature: { password: quality.password, meaning: 'released' } } });
     expect(gate.statusCode).toBe(200);
     await t.inject({ method: 'PATCH', url: '/api/machines/line8', payload: { name: 'Line 8 (rebuilt)', version: 1 } });
