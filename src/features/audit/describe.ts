@@ -16,7 +16,7 @@ export interface DescribeContext {
 }
 
 export interface DescribableEntry {
-  entity: string;
+  entity?: string;
   action: string;
   before: unknown;
   after: unknown;
