@@ -10,7 +10,8 @@ async function pouchedLot(lot: string, notes = ''): Promise<WorkOrder> {
   const created = await e2e.api<WorkOrder>('/api/work-orders', { method: 'POST', body: { lot, product: 'strep-a-plus', quantity: 8000, notes } });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   expect((await e2e.api(`/api/work-orders/${lot}/operations/0/load`, { method: 'POST', body: { machine: 'line10', mode: 'append' } })).status).toBe(200);
-  const closed = await e2e.api<WorkOrder>(`/api/work-orders/${lot}/operations/0/close`, { method: 'POST', body: {} });
+  // nothing was counted: closing short, with its reason
+  const closed = await e2e.api<WorkOrder>(`/api/work-orders/${lot}/operations/0/close`, { method: 'POST', body: { reason: 'counted on paper' } });
   expect(closed.status).toBe(200);
   return closed.body;
 }
@@ -125,7 +126,7 @@ describe('electronic signatures in the work-order panel', () => {
     const signed = page.locator('[data-testid^="wo-signature-"][data-testid$="-valid"]');
     await expectVisible(signed);
     const wo = await e2e.api<WorkOrder>('/api/work-orders/E2ESIG1');
-    expect((await e2e.api(`/api/work-orders/E2ESIG1`, { method: 'PATCH', body: { notes: 'edited after signing', version: wo.body.version } })).status).toBe(200);
+    expect((await e2e.api(`/api/work-orders/E2ESIG1`, { method: 'PATCH', body: { notes: 'edited after signing', version: wo.body.version, reason: 'note added after review' } })).status).toBe(200);
     await expectVisible(page.locator('[data-testid^="wo-signature-"][data-testid$="-invalid"]'));
     await expectText(page.locator('[data-testid^="wo-signature-"][data-testid$="-invalid"]'), 'no longer valid');
   });
@@ -196,7 +197,7 @@ describe('audit screen', () => {
     await expectVisible(page.getByTestId('audit-table'));
     await page.getByTestId('audit-filter-user').selectOption(e2e.admin.username);
     await page.getByTestId('audit-filter-key').fill('E2EAUD1');
-    await expectText(page.getByTestId('audit-table'), 'load-append');
+    await expectText(page.getByTestId('audit-table'), 'Loaded (end of queue)');
     const rows = page.locator('[data-testid^="audit-row-"]');
     await expect.poll(() => rows.count()).toBe(3);
     expect(new URL(page.url()).searchParams.get('key')).toBe('E2EAUD1');

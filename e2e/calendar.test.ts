@@ -44,6 +44,8 @@ async function editDay(page: Page, weekday: string, scope: 'week' | 'default', e
   // the one question: nothing is chosen for the user
   expect(await page.getByTestId('apply-confirm').isDisabled()).toBe(true);
   await page.getByTestId(scope === 'week' ? 'apply-week' : 'apply-default').check();
+  // this week only is a calendar change with its reason (the default week's is in the signature)
+  if (scope === 'week') await page.getByTestId('reason-input').fill('shift change for the test');
   await page.getByTestId('apply-confirm').click();
   if (scope === 'default') await sign(page);
   await expectHidden(page.getByTestId('day-editor'));
@@ -175,6 +177,7 @@ describe('calendar screen', () => {
     await expectText(page.getByTestId('day-hours-mon'), '8.25 h');
 
     await page.getByTestId('week-reset').click();
+    await page.getByTestId('reason-input').fill('back to the usual shifts');
     await page.getByTestId('confirm-ok').click();
     await expectVisible(page.getByTestId('week-default-badge'));
     expect(await page.getByTestId('week-overridden-badge').count()).toBe(0);
@@ -243,7 +246,7 @@ describe('calendar screen', () => {
     const before = await e2e.api<CalendarView>('/api/calendar');
     const theirs = await e2e.api('/api/calendar/default', {
       method: 'PUT',
-      body: { days: { ...before.body.default.days, sun: [['08:00', '16:00']] }, version: before.body.default.version },
+      body: { days: { ...before.body.default.days, sun: [['08:00', '16:00']] }, version: before.body.default.version, reason: 'Sunday day shift' },
     });
     expect(theirs.status).toBe(200);
 

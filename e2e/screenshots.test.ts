@@ -79,6 +79,7 @@ describe('screenshots', () => {
       await page.getByTestId('day-save').click();
       await expectVisible(page.getByTestId('apply-choice'));
       await page.getByTestId('apply-week').check();
+      await page.getByTestId('reason-input').fill('night shift for the stock count');
       await shoot(page, 'calendar-apply');
       await page.getByTestId('apply-confirm').click();
       await expectVisible(page.getByTestId('week-overridden-badge'));
@@ -91,6 +92,7 @@ describe('screenshots', () => {
       // leave the shared database as the next viewport expects it
       await e2e.api(`/api/calendar/holidays/${plantToday}`, { method: 'DELETE' });
       await page.getByTestId('week-reset').click();
+      await page.getByTestId('reason-input').fill('stock count done');
       await page.getByTestId('confirm-ok').click();
       await expectVisible(page.getByTestId('week-default-badge'));
     });

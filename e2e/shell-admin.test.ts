@@ -136,6 +136,7 @@ describe('admin', () => {
     const page = await e2e.newPage();
     await page.goto('/admin/process-groups');
     await page.getByTestId('delete-kitting').click();
+    await page.getByTestId('reason-input').fill('area closed');
     await page.getByTestId('confirm-ok').click();
     await expectText(page.getByTestId('confirm-error'), "process group 'kitting' is still used by machines kit1, kit2, kit3");
     await page.getByTestId('confirm-cancel').click();
@@ -153,6 +154,10 @@ describe('admin', () => {
     await page.getByTestId('form-save').click();
     await expectText(page.getByTestId('row-sterilisation'), 'Sterilisation');
     await page.getByTestId('delete-sterilisation').click();
+    // a delete asks why: without a reason nothing happens
+    await page.getByTestId('confirm-ok').click();
+    await expectText(page.getByTestId('field-error-reason'), 'Give the reason');
+    await page.getByTestId('reason-input').fill('created for a trial');
     await page.getByTestId('confirm-ok').click();
     await expectHidden(page.getByTestId('row-sterilisation'));
     expect((await e2e.api('/api/process-groups/sterilisation')).status).toBe(404);

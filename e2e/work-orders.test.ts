@@ -100,12 +100,13 @@ describe('work orders page', () => {
     const edited = (await e2e.api<WorkOrder>('/api/work-orders/0159100')).body;
     // only the quantity changed: the due date and the product are kept exactly
     expect(edited).toMatchObject({ quantity: 30_000, due: saved.due, product: 'rsv' });
-    await expectText(page.getByTestId('wo-history'), 'quantity: 26000 → 30000');
+    await expectText(page.getByTestId('wo-history'), 'Quantity: 26,000 units → 30,000 units');
     mkdirSync(screenshotDir, { recursive: true });
     await page.screenshot({ path: join(screenshotDir, 'work-order-panel.png') });
 
     await page.getByTestId('wo-delete').click();
-    await expectText(page.getByTestId('confirm-dialog'), 'Delete lot 0159100?');
+    await expectText(page.getByTestId('reason-dialog'), 'Delete lot 0159100?');
+    await page.getByTestId('reason-input').fill('entered by mistake');
     await page.getByTestId('confirm-ok').click();
     await expectHidden(page.getByTestId('wo-panel'));
     await expectHidden(page.getByTestId('wo-row-0159100'));

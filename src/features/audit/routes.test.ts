@@ -14,7 +14,7 @@ describe('audit trail API', () => {
     // a signed gate: pouch lot AUD1 and release it
     await t.inject({ method: 'POST', url: '/api/work-orders', payload: { lot: 'AUD1', product: 'strep-a-plus', quantity: 5000, notes: 'first, "quoted", line' } });
     await t.inject({ method: 'POST', url: '/api/work-orders/AUD1/operations/0/load', payload: { machine: 'line7', mode: 'append' } });
-    await t.inject({ method: 'POST', url: '/api/work-orders/AUD1/operations/0/close', payload: {} });
+    await t.inject({ method: 'POST', url: '/api/work-orders/AUD1/operations/0/close', payload: { reason: 'trial lot, stopped early' } });
     const gate = await asQuality({ method: 'POST', url: '/api/work-orders/AUD1/operations/0/gate', payload: { signature: { password: quality.password, meaning: 'released' } } });
     expect(gate.statusCode).toBe(200);
     await t.inject({ method: 'PATCH', url: '/api/machines/line8', payload: { name: 'Line 8 (rebuilt)', version: 1 } });
@@ -35,29 +35,41 @@ describe('audit trail API', () => {
     expect(actors).toEqual(expect.arrayContaining(['system', t.admin.username, quality.username]));
   });
 
-  it('exports the filtered trail as CSV with the signature manifestation', async () => {
+  it('exports the filtered trail as CSV: plant time to the second with the zone, the change in words, the raw change last', async () => {
     const res = await asQuality({ method: 'GET', url: '/api/audit/export.csv?entity=work-order&entityKey=AUD1' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="qmfg-audit-\d{4}-\d{2}-\d{2}\.csv"$/);
     const lines = res.body.replace(/^\ufeff/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('When,User,Record type,Record,Action,Reason,From,Before,After,Electronic signature,Entry hash');
+    expect(lines[0]).toBe('When (plant time: America/Los_Angeles),User,Record type,Record,Action,Reason,From,Change,Electronic signature,Entry hash,Change as data (JSON)');
     expect(lines).toHaveLength(5);
-    expect(lines[1]).toMatch(new RegExp(`^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2},${quality.username},work-order,AUD1,pass-gate,`));
+    expect(lines[1]).toMatch(new RegExp(`^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} P[SD]T,${quality.username},Work order,AUD1,Gate signed,`));
     expect(lines[1]).toContain(`released by Quinn Quality (${quality.username}, quality) at `);
-    // JSON with quotes and commas stays one field
-    expect(lines[4]).toContain('"{""lot"":""AUD1""');
+    // the step closed short: its reason, 1-based step, states and the machine by name
+    expect(lines[2]).toContain(',Step closed,"trial lot, stopped early",');
+    expect(lines[2]).toContain('"Step 1\nState: Queued → Done\nMachine: Line 7\nQueue position: 1\nProduced: 0 units');
+    expect(lines[4]).toContain('Product: Strep A+ FIA\nQuantity: 5,000 units');
+    // the change column is words, not JSON; JSON with quotes and commas stays one field, in the last column
+    const change = lines[4].split(',Created,')[1];
+    expect(change).not.toMatch(/^[^"]*\{/);
+    expect(lines[4]).toMatch(/,"\{""entity"":""work-order"",""action"":""create"",""before"":null,""after"":\{""lot"":""AUD1"".*\}"$/);
   });
 
-  it('exports .xlsx', async () => {
+  it('exports .xlsx with real date cells, the zone in the header and the readable change', async () => {
     const res = await asQuality({ method: 'GET', url: '/api/audit/export.xlsx?actor=' + quality.username });
     expect(res.statusCode).toBe(200);
     const { default: ExcelJS } = await import('exceljs');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
     const sheet = workbook.getWorksheet('Audit trail')!;
-    expect(sheet.getRow(1).getCell(10).value).toBe('Electronic signature');
-    expect(String(sheet.getRow(2).getCell(10).value)).toMatch(/^released by Quinn Quality/);
+    expect(sheet.getRow(1).getCell(1).value).toBe('When (plant time: America/Los_Angeles)');
+    expect(sheet.getRow(2).getCell(1).value).toBeInstanceOf(Date);
+    expect(sheet.getRow(2).getCell(1).numFmt).toBe('yyyy-mm-dd hh:mm:ss');
+    expect(sheet.getRow(1).getCell(8).value).toBe('Change');
+    expect(sheet.getRow(2).getCell(8).value).toBe('Step 1\nGate: QC release\nPassed: No → Yes\nMeaning of the signature: released\nSigned by: Quinn Quality');
+    expect(sheet.getRow(1).getCell(9).value).toBe('Electronic signature');
+    expect(String(sheet.getRow(2).getCell(9).value)).toMatch(/^released by Quinn Quality/);
+    expect(JSON.parse(String(sheet.getRow(2).getCell(11).value))).toMatchObject({ action: 'pass-gate', after: { passed: true } });
     expect(sheet.rowCount).toBe(3);
   });
 

@@ -11,6 +11,7 @@ import { auditEntrySchema as entrySchema, auditQuery, type AuditEntryView } from
 import { manifestation, viewSignatures } from '../auth/signatures.js';
 import * as plantRepo from '../plant/repository.js';
 import { tableToCsv, tableToXlsx, XLSX_MIME, type ExportTable } from '../orders/spreadsheet.js';
+import { actionLabel, describeChange, recordLabel, type DescribeContext } from './describe.js';
 import { listActors, listAudit, verifyAuditChain, type AuditEntry, type AuditFilter } from './repository.js';
 
 /** Audit entries with the signatures recorded in the same transaction (linked by the entry's hash). */
@@ -23,26 +24,37 @@ export async function auditWithSignatures(db: Executor, filter: AuditFilter): Pr
   return entries.map((e: AuditEntry) => ({ ...e, signature: byAudit.get(e.hash) ?? null }));
 }
 
-const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+/** Names of machines and products, so the change text says "Line 7", not "line7". */
+export async function describeContext(db: Executor, zone: string): Promise<DescribeContext> {
+  const [machines, products] = await Promise.all([plantRepo.listMachines(db), plantRepo.listProducts(db)]);
+  return { zone, machineNames: new Map(machines.map((m) => [m.key, m.name])), productNames: new Map(products.map((p) => [p.key, p.name])) };
+}
 
-export function auditExportTable(entries: AuditEntryView[]): ExportTable {
+/**
+ * The trail for a reviewer: plant time to the second with the zone, records and actions in words,
+ * the change as "Field: before → after" lines (the audit page's text), and the raw before/after as
+ * JSON in the last column for machines.
+ */
+export function auditExportTable(entries: AuditEntryView[], ctx: DescribeContext): ExportTable {
   return {
     columns: [
-      { header: 'When', kind: 'instant', width: 17 },
+      { header: `When (plant time: ${ctx.zone})`, kind: 'timestamp', width: 24 },
       { header: 'User', kind: 'text', width: 16 },
       { header: 'Record type', kind: 'text', width: 14 },
       { header: 'Record', kind: 'text', width: 16 },
-      { header: 'Action', kind: 'text', width: 16 },
-      { header: 'Reason', kind: 'text', width: 30 },
+      { header: 'Action', kind: 'text', width: 22 },
+      { header: 'Reason', kind: 'text', width: 30, wrap: true },
       { header: 'From', kind: 'text', width: 14 },
-      { header: 'Before', kind: 'text', width: 40 },
-      { header: 'After', kind: 'text', width: 40 },
-      { header: 'Electronic signature', kind: 'text', width: 50 },
+      { header: 'Change', kind: 'text', width: 60, wrap: true },
+      { header: 'Electronic signature', kind: 'text', width: 50, wrap: true },
       { header: 'Entry hash', kind: 'text', width: 20 },
+      { header: 'Change as data (JSON)', kind: 'text', width: 40 },
     ],
     rows: entries.map((e) => [
-      new Date(e.at).toISOString(), e.actor, e.entity, e.entityKey, e.action, e.reason, e.source, json(e.before), json(e.after),
+      new Date(e.at).toISOString(), e.actor, recordLabel(e.entity), e.entityKey, actionLabel(e.action), e.reason, e.source,
+      describeChange(e, ctx).join('\n'),
       e.signature ? manifestation(e.signature) : null, e.hash,
+      JSON.stringify({ entity: e.entity, action: e.action, before: e.before ?? null, after: e.after ?? null }),
     ]),
   };
 }
@@ -65,7 +77,7 @@ export async function auditRoutes(app: App, { db, config }: AppDeps): Promise<vo
       `/api/audit/export.${extension}`,
       { config: audit, schema: { tags, summary: `The audit trail (same filters as the list) as ${extension === 'xlsx' ? 'an .xlsx workbook' : 'CSV'}`, querystring: auditQuery } },
       async (req, reply) => {
-        const table = auditExportTable(await auditWithSignatures(db, { ...req.query, limit: req.query.limit ?? 5000 }));
+        const table = auditExportTable(await auditWithSignatures(db, { ...req.query, limit: req.query.limit ?? 5000 }), await describeContext(db, config.QMFG_TZ));
         const fileName = `qmfg-audit-${DateTime.now().setZone(config.QMFG_TZ).toISODate()}.${extension}`;
         reply.header('content-disposition', attachment(fileName)).header('cache-control', 'no-store');
         if (extension === 'xlsx') return reply.header('content-type', XLSX_MIME).send(await tableToXlsx(table, config.QMFG_TZ, 'Audit trail'));

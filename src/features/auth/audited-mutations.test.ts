@@ -58,7 +58,7 @@ describe('audited mutations', () => {
     await post('/api/work-orders', { lot, product: 'strep-a-plus', quantity: 1000 });
     if (state !== 'parked') await post(`/api/work-orders/${lot}/operations/0/load`, { machine: 'line9', mode: 'append' });
     if (state === 'held') await post(`/api/work-orders/${lot}/operations/0/hold`);
-    if (state === 'done') await post(`/api/work-orders/${lot}/operations/0/close`);
+    if (state === 'done') await post(`/api/work-orders/${lot}/operations/0/close`, { reason: 'nothing produced: test lot' });
     return lot;
   };
   const otherSession = async (role: 'viewer' | 'quality' = 'viewer') => {
@@ -117,7 +117,7 @@ describe('audited mutations', () => {
     'DELETE /api/process-groups/:key': async () => {
       const key = unique('grp');
       await post('/api/process-groups', { key, name: 'A group' });
-      return () => t.inject({ method: 'DELETE', url: `/api/process-groups/${key}?version=1` });
+      return () => t.inject({ method: 'DELETE', url: `/api/process-groups/${key}?version=1`, payload: { reason: 'no longer used' } });
     },
     'POST /api/machines': async () => () => t.inject({ method: 'POST', url: '/api/machines', payload: { key: unique('m'), name: 'A machine', group: 'kitting' } }),
     'PATCH /api/machines/:key': async () => {
@@ -128,7 +128,7 @@ describe('audited mutations', () => {
     'DELETE /api/machines/:key': async () => {
       const key = unique('m');
       await post('/api/machines', { key, name: 'A machine', group: 'kitting' });
-      return () => t.inject({ method: 'DELETE', url: `/api/machines/${key}?version=1` });
+      return () => t.inject({ method: 'DELETE', url: `/api/machines/${key}?version=1`, payload: { reason: 'machine scrapped' } });
     },
     'POST /api/products': async () => () => t.inject({ method: 'POST', url: '/api/products', payload: product() }),
     'PATCH /api/products/:key': async () => {
@@ -139,7 +139,7 @@ describe('audited mutations', () => {
     'DELETE /api/products/:key': async () => {
       const p = product();
       await post('/api/products', p);
-      return () => t.inject({ method: 'DELETE', url: `/api/products/${p.key}?version=1` });
+      return () => t.inject({ method: 'DELETE', url: `/api/products/${p.key}?version=1`, payload: { reason: 'product discontinued' } });
     },
     'PUT /api/calendar/default': async () => {
       const calendar = (await t.inject({ method: 'GET', url: '/api/calendar' })).json();
@@ -148,13 +148,13 @@ describe('audited mutations', () => {
     'PUT /api/calendar/weeks/:week': async () => {
       const week = nextWeek();
       const days = (await t.inject({ method: 'GET', url: `/api/calendar/weeks/${week}` })).json().days;
-      return () => t.inject({ method: 'PUT', url: `/api/calendar/weeks/${week}`, payload: { days: { ...days, sat: [] } } });
+      return () => t.inject({ method: 'PUT', url: `/api/calendar/weeks/${week}`, payload: { days: { ...days, sat: [] }, reason: 'no Saturday shift' } });
     },
     'DELETE /api/calendar/weeks/:week': async () => {
       const week = nextWeek();
       const days = (await t.inject({ method: 'GET', url: `/api/calendar/weeks/${week}` })).json().days;
-      await ok(t.inject({ method: 'PUT', url: `/api/calendar/weeks/${week}`, payload: { days: { ...days, sat: [] } } }));
-      return () => t.inject({ method: 'DELETE', url: `/api/calendar/weeks/${week}` });
+      await ok(t.inject({ method: 'PUT', url: `/api/calendar/weeks/${week}`, payload: { days: { ...days, sat: [] }, reason: 'no Saturday shift' } }));
+      return () => t.inject({ method: 'DELETE', url: `/api/calendar/weeks/${week}`, payload: { reason: 'Saturday shift after all' } });
     },
     'POST /api/calendar/holidays': async () => {
       const date = nextDate();
@@ -172,7 +172,7 @@ describe('audited mutations', () => {
     },
     'DELETE /api/work-orders/:lot': async () => {
       const lot = await workOrder();
-      return () => t.inject({ method: 'DELETE', url: `/api/work-orders/${lot}?version=1` });
+      return () => t.inject({ method: 'DELETE', url: `/api/work-orders/${lot}?version=1`, payload: { reason: 'entered twice' } });
     },
     'POST /api/work-orders/:lot/operations/:step/load': async () => {
       const lot = await workOrder();
@@ -192,7 +192,7 @@ describe('audited mutations', () => {
     },
     'POST /api/work-orders/:lot/operations/:step/close': async () => {
       const lot = await workOrder('loaded');
-      return () => t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/close`, payload: {} });
+      return () => t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/close`, payload: { reason: 'order cancelled by customer' } });
     },
     'POST /api/work-orders/:lot/operations/:step/counts': async () => {
       const lot = await workOrder('loaded');

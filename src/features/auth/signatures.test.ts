@@ -36,7 +36,7 @@ describe.each(DIALECTS)('electronic signatures on %s', (dialect) => {
     expect((await t.inject({ method: 'POST', url: '/api/work-orders', payload: { lot, product: 'strep-a-plus', quantity: 20000, notes: 'for signing' } })).statusCode).toBe(201);
     expect((await t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/load`, payload: { machine: 'line7', mode: 'append' } })).statusCode).toBe(200);
     expect((await t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/counts`, payload: { produced: 20000, scrap: 12 } })).statusCode).toBe(200);
-    expect((await t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/close`, payload: {} })).statusCode).toBe(200);
+    expect((await t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/close`, payload: { reason: '12 pouches scrapped at start-up' } })).statusCode).toBe(200);
   }
   const gate = (as: typeof asQuality, lot: string, signature: unknown, step = 0) =>
     as({ method: 'POST', url: `/api/work-orders/${lot}/operations/${step}/gate`, payload: { signature, reason: 'batch record reviewed' } });
@@ -100,7 +100,7 @@ describe.each(DIALECTS)('electronic signatures on %s', (dialect) => {
   it('closes a work order with a signature; editing it afterwards shows the signature as no longer valid', async () => {
     await pouchedLot('SIG5');
     const wo = (await t.inject({ method: 'GET', url: '/api/work-orders/SIG5' })).json();
-    const closed = await asQuality({ method: 'POST', url: '/api/work-orders/SIG5/close', payload: { version: wo.version, signature: { password: quality.password, meaning: 'approved' } } });
+    const closed = await asQuality({ method: 'POST', url: '/api/work-orders/SIG5/close', payload: { version: wo.version, reason: 'kitting recorded on the paper batch record', signature: { password: quality.password, meaning: 'approved' } } });
     expect(closed.statusCode).toBe(200);
     expect(closed.json()).toMatchObject({ status: 'done', version: wo.version + 1 });
     expect(closed.json().operations.map((o: { state: string }) => o.state)).toEqual(['done', 'done']);
@@ -111,7 +111,7 @@ describe.each(DIALECTS)('electronic signatures on %s', (dialect) => {
     expect((await t.inject({ method: 'POST', url: '/api/schedule/replan' })).statusCode).toBe(200);
     expect((await signOffs('SIG5')).signatures[0].valid).toBe(true);
     // an edit of the record is
-    const edited = await t.inject({ method: 'PATCH', url: '/api/work-orders/SIG5', payload: { notes: 'changed after signing', version: wo.version + 1 } });
+    const edited = await t.inject({ method: 'PATCH', url: '/api/work-orders/SIG5', payload: { notes: 'changed after signing', version: wo.version + 1, reason: 'note added after review' } });
     expect(edited.statusCode).toBe(200);
     sigs = (await signOffs('SIG5')).signatures;
     expect(sigs[0]).toMatchObject({ valid: false, invalidReason: `the record was changed after signing (signed version ${wo.version + 1}, now version ${wo.version + 2})` });
@@ -127,7 +127,7 @@ describe.each(DIALECTS)('electronic signatures on %s', (dialect) => {
     await pouchedLot('SIG6');
     expect((await gate(asQuality, 'SIG6', { password: quality.password, meaning: 'released' })).statusCode).toBe(200);
     expect((await signOffs('SIG6')).gates[0].signature.valid).toBe(true);
-    expect((await t.inject({ method: 'POST', url: '/api/work-orders/SIG6/operations/0/counts', payload: { produced: 20000, scrap: 40 } })).statusCode).toBe(200);
+    expect((await t.inject({ method: 'POST', url: '/api/work-orders/SIG6/operations/0/counts', payload: { produced: 20000, scrap: 40, reason: 'recount of the scrap bin' } })).statusCode).toBe(200);
     const [g] = (await signOffs('SIG6')).gates;
     expect(g.signature).toMatchObject({ valid: false, invalidReason: 'the record was changed after signing' });
   });

@@ -18,35 +18,35 @@ describe.each(DIALECTS)('calendar API on %s', (dialect) => {
     const base = await week('2026-W50');
     expect(base).toMatchObject({ overridden: false, workingHours: 115.5, dates: ['2026-12-07', '2026-12-08', '2026-12-09', '2026-12-10', '2026-12-11', '2026-12-12', '2026-12-13'] });
     const days = { ...base.days, sat: [], sun: [], mon: [['06:00', '14:00'], ['22:00', '06:00']] };
-    const res = await inject('PUT', '/api/calendar/weeks/2026-W50', { days });
+    const res = await inject('PUT', '/api/calendar/weeks/2026-W50', { days, reason: 'night shift on Monday, weekend off' });
     expect(res.statusCode).toBe(200);
     // Mon 8 h + 8 h night shift, Tue–Fri 16.5 h each, weekend off
     expect(res.json()).toMatchObject({ overridden: true, version: 1, workingHours: 16 + 4 * 16.5 });
     expect((await week('2026-W51')).overridden).toBe(false);
     expect((await week('2026-W49')).workingHours).toBe(115.5);
     // editing the override needs its version
-    expect((await inject('PUT', '/api/calendar/weeks/2026-W50', { days: base.days })).statusCode).toBe(409);
-    expect((await inject('PUT', '/api/calendar/weeks/2026-W50', { days: base.days, version: 1 })).json().version).toBe(2);
-    const reset = await inject('DELETE', '/api/calendar/weeks/2026-W50');
+    expect((await inject('PUT', '/api/calendar/weeks/2026-W50', { days: base.days, reason: 'back to normal' })).statusCode).toBe(409);
+    expect((await inject('PUT', '/api/calendar/weeks/2026-W50', { days: base.days, version: 1, reason: 'back to normal' })).json().version).toBe(2);
+    const reset = await inject('DELETE', '/api/calendar/weeks/2026-W50', { reason: 'follows the default again' });
     expect(reset.json()).toMatchObject({ overridden: false, workingHours: 115.5 });
-    expect((await inject('DELETE', '/api/calendar/weeks/2026-W50')).statusCode).toBe(404);
+    expect((await inject('DELETE', '/api/calendar/weeks/2026-W50', { reason: 'again' })).statusCode).toBe(404);
     const actions = (await listAudit(t.database.db, { entity: 'calendar', entityKey: '2026-W50' })).map((a) => a.action);
     expect(actions).toEqual(['reset-week', 'override-week', 'override-week']);
   });
 
   it('changes the default for every week without an override', async () => {
     const cal = (await inject('GET', '/api/calendar')).json();
-    await inject('PUT', '/api/calendar/weeks/2027-W02', { days: cal.default.days });
+    await inject('PUT', '/api/calendar/weeks/2027-W02', { days: cal.default.days, reason: 'keep Sunday in week 2' });
     const days = { ...cal.default.days, sun: [] };
     const res = await inject('PUT', '/api/calendar/default', { days, version: cal.default.version, reason: 'Sundays off from now on' });
     expect(res.statusCode).toBe(200);
     expect((await week('2027-W05')).workingHours).toBe(115.5 - 16.5);
     expect((await week('2027-W02')).workingHours).toBe(115.5); // the override keeps its own pattern
-    const stale = await inject('PUT', '/api/calendar/default', { days, version: cal.default.version });
+    const stale = await inject('PUT', '/api/calendar/default', { days, version: cal.default.version, reason: 'again' });
     expect(stale.statusCode).toBe(409);
     const [entry] = await listAudit(t.database.db, { entity: 'calendar', entityKey: 'default' });
     expect(entry).toMatchObject({ action: 'update-default', reason: 'Sundays off from now on' });
-    await inject('PUT', '/api/calendar/default', { days: cal.default.days, version: cal.default.version + 1 });
+    await inject('PUT', '/api/calendar/default', { days: cal.default.days, version: cal.default.version + 1, reason: 'Sundays back' });
   });
 
   it('holidays remove working time', async () => {

@@ -2,9 +2,10 @@
 import { z } from 'zod';
 import type { App, AppDeps } from '../../server/context.js';
 import { whoOf } from '../../server/context.js';
+import { deleteBodySchema } from '../audit/reason.js';
 import * as service from './service.js';
 import {
-  calendarSchema, defaultUpdateSchema, holidaySchema, isoDate, isoWeekParam, weekUpdateSchema, weekViewSchema, workingTimeQuery, workingTimeSchema,
+  calendarSchema, defaultUpdateSchema, holidayCreateSchema, holidaySchema, isoDate, isoWeekParam, weekUpdateSchema, weekViewSchema, workingTimeQuery, workingTimeSchema,
 } from './schemas.js';
 
 export interface CalendarReactions {
@@ -37,18 +38,19 @@ export async function calendarRoutes(app: App, { db, config, events }: AppDeps, 
     await changed(req.params.week);
     return service.getWeekView(db, zone, req.params.week);
   });
-  app.delete('/api/calendar/weeks/:week', { config: { permission: 'calendar:write' }, schema: { tags, params: isoWeekParam, response: { 200: weekViewSchema } } }, async (req) => {
-    await service.resetWeek(db, whoOf(req), req.params.week);
+  app.delete('/api/calendar/weeks/:week', { config: { permission: 'calendar:write' }, schema: { tags, params: isoWeekParam, body: deleteBodySchema, response: { 200: weekViewSchema } } }, async (req) => {
+    await service.resetWeek(db, whoOf(req, req.body?.reason), req.params.week);
     await changed(req.params.week);
     return service.getWeekView(db, zone, req.params.week);
   });
-  app.post('/api/calendar/holidays', { config: { permission: 'calendar:write' }, schema: { tags, body: holidaySchema, response: { 201: holidaySchema } } }, async (req, reply) => {
-    await service.addHoliday(db, whoOf(req), req.body);
+  app.post('/api/calendar/holidays', { config: { permission: 'calendar:write' }, schema: { tags, body: holidayCreateSchema, response: { 201: holidaySchema } } }, async (req, reply) => {
+    const { reason, ...holiday } = req.body;
+    await service.addHoliday(db, whoOf(req, reason), holiday);
     await changed('holidays');
-    return reply.code(201).send(req.body);
+    return reply.code(201).send(holiday);
   });
-  app.delete('/api/calendar/holidays/:date', { config: { permission: 'calendar:write' }, schema: { tags, params: z.object({ date: isoDate }) } }, async (req, reply) => {
-    await service.removeHoliday(db, whoOf(req), req.params.date);
+  app.delete('/api/calendar/holidays/:date', { config: { permission: 'calendar:write' }, schema: { tags, params: z.object({ date: isoDate }), body: deleteBodySchema } }, async (req, reply) => {
+    await service.removeHoliday(db, whoOf(req, req.body?.reason), req.params.date);
     await changed('holidays');
     return reply.code(204).send();
   });

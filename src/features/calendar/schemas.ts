@@ -1,5 +1,6 @@
 // Production-calendar schemas, shared by API and web app. Validation rules come from the core.
 import { z } from 'zod';
+import { reasonSchema } from '../audit/reason.js';
 import { isValidIsoWeek, validateWeekPattern, WEEKDAYS, type WeekPattern } from '../../core/calendar/index.js';
 
 const shiftSchema = z.tuple([z.string(), z.string()]);
@@ -22,6 +23,8 @@ export const isoDate = z
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a real date');
 
 export const holidaySchema = z.object({ date: isoDate, name: z.string().trim().min(1, 'required').max(120) });
+/** adding a holiday: the reason is optional */
+export const holidayCreateSchema = holidaySchema.extend({ reason: reasonSchema });
 
 export const calendarSchema = z.object({
   timezone: z.string(),
@@ -43,12 +46,14 @@ export const weekViewSchema = z.object({
   workingHours: z.number(),
 });
 
-export const defaultUpdateSchema = z.object({ days: weekPatternSchema, version: z.number().int().min(1), reason: z.string().max(500).optional() });
+/** `reason` is required (the service says so with a field error): every week that follows the default changes */
+export const defaultUpdateSchema = z.object({ days: weekPatternSchema, version: z.number().int().min(1), reason: reasonSchema });
 export const weekUpdateSchema = z.object({
   days: weekPatternSchema,
   /** version of the override being replaced; omit when the week still follows the default */
   version: z.number().int().min(1).optional(),
-  reason: z.string().max(500).optional(),
+  /** required (checked by the service, answered as a field error) */
+  reason: reasonSchema,
 });
 
 const instant = z

@@ -2,6 +2,7 @@
 import type { Db, Executor } from '../../db/database.js';
 import { Conflict, NotFound, StaleVersion } from '../../core/errors.js';
 import { isoWeekRange, totalMs, workingIntervals, type WeekPattern } from '../../core/calendar/index.js';
+import { requireReason } from '../audit/reason.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import * as repo from './repository.js';
@@ -47,34 +48,37 @@ export async function getWeekView(db: Executor, timezone: string, week: string):
 
 /** "Every week": changes all weeks that have no override of their own. */
 export async function updateDefault(db: Db, who: Who, days: WeekPattern, version: number): Promise<void> {
+  const reason = requireReason(who, 'changing the default week');
   await db.transaction().execute(async (trx) => {
     const before = await requireDefault(trx);
     if (before.version !== version) throw new StaleVersion('calendar', 'default week', version, before.version);
     if (!(await repo.updateWeek(trx, repo.DEFAULT_WEEK, days, version, Date.now()))) throw new StaleVersion('calendar', 'default week', version, version + 1);
-    await appendAudit(trx, { ...who, entity: 'calendar', entityKey: repo.DEFAULT_WEEK, action: 'update-default', before: before.days, after: days });
+    await appendAudit(trx, { ...who, reason, entity: 'calendar', entityKey: repo.DEFAULT_WEEK, action: 'update-default', before: { days: before.days }, after: { days } });
   });
 }
 
-/** "This week only": creates or replaces the override of one ISO week. */
+/**
+ * "This week only": creates or replaces the override of one ISO week. The audit entry's before state
+ * is the week as it was — the default pattern when the week followed it — so a reviewer sees both.
+ */
 export async function updateWeek(db: Db, who: Who, week: string, days: WeekPattern, version?: number): Promise<void> {
+  const reason = requireReason(who, `changing week ${week}`);
   await db.transaction().execute(async (trx) => {
     const existing = await repo.getWeek(trx, week);
     const now = Date.now();
     if (!existing) {
-      if (version !== undefined) {
-        // the client edited an override that has since been reset
-        const base = await requireDefault(trx);
-        if (version !== base.version) throw new StaleVersion('calendar week', week, version, base.version);
-      }
+      // the client edited an override that has since been reset
+      const base = await requireDefault(trx);
+      if (version !== undefined && version !== base.version) throw new StaleVersion('calendar week', week, version, base.version);
       await repo.insertWeek(trx, week, days, now).catch((e) => {
         throw new Conflict(`week ${week} was overridden by someone else meanwhile; reload and try again (${(e as Error).message})`);
       });
-      await appendAudit(trx, { ...who, entity: 'calendar', entityKey: week, action: 'override-week', before: null, after: days });
+      await appendAudit(trx, { ...who, reason, entity: 'calendar', entityKey: week, action: 'override-week', before: { days: base.days, followedDefault: true }, after: { days } });
       return;
     }
     if (version === undefined || existing.version !== version) throw new StaleVersion('calendar week', week, version ?? 0, existing.version);
     if (!(await repo.updateWeek(trx, week, days, version, now))) throw new StaleVersion('calendar week', week, version, version + 1);
-    await appendAudit(trx, { ...who, entity: 'calendar', entityKey: week, action: 'override-week', before: existing.days, after: days });
+    await appendAudit(trx, { ...who, reason, entity: 'calendar', entityKey: week, action: 'override-week', before: { days: existing.days }, after: { days } });
   });
 }
 
@@ -83,8 +87,10 @@ export async function resetWeek(db: Db, who: Who, week: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const existing = await repo.getWeek(trx, week);
     if (!existing) throw new NotFound('calendar week override', week);
+    const reason = requireReason(who, `resetting week ${week} to the default week`);
+    const base = await requireDefault(trx);
     await repo.deleteWeek(trx, week);
-    await appendAudit(trx, { ...who, entity: 'calendar', entityKey: week, action: 'reset-week', before: existing.days, after: null });
+    await appendAudit(trx, { ...who, reason, entity: 'calendar', entityKey: week, action: 'reset-week', before: { days: existing.days }, after: { days: base.days, followedDefault: true } });
   });
 }
 

@@ -195,12 +195,16 @@ describe.each(DIALECTS)('OEE, stops and machine-data API on %s', (dialect) => {
     expect(put.body).toMatchObject({ startMs: target.startMs, reason: 'material', comment: 'waiting for foil', reasonBy: t.admin.username });
     const listed = (await inject('GET', `${url}&minSeconds=300`)).body.stops.find((s: { startMs: number }) => s.startMs === target.startMs);
     expect(listed).toMatchObject({ reason: 'material', comment: 'waiting for foil' });
-    expect((await inject('PUT', `/api/stops/line7/${encodeURIComponent(target.start)}`, { reason: 'changeover', comment: null })).body.reason).toBe('changeover');
+    // overriding a reason already given needs a reason of its own (issue 9, defect 8)
+    const override = await inject('PUT', `/api/stops/line7/${encodeURIComponent(target.start)}`, { reason: 'changeover', comment: null });
+    expect(override.status).toBe(400);
+    expect(override.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['body.changeReason']);
+    expect((await inject('PUT', `/api/stops/line7/${encodeURIComponent(target.start)}`, { reason: 'changeover', comment: null, changeReason: 'log shows a format change' })).body.reason).toBe('changeover');
     expect((await inject('PUT', `/api/stops/line7/${target.startMs + 1}`, { reason: 'x' })).status).toBe(404);
     const audit = await listAudit(t.database.db, { entity: 'stop' });
-    expect(audit.map((a) => [a.action, (a.after as { reason: string }).reason])).toEqual([
-      ['reason', 'changeover'],
-      ['reason', 'material'],
+    expect(audit.map((a) => [a.action, (a.after as { reason: string }).reason, a.reason])).toEqual([
+      ['reason', 'changeover', 'log shows a format change'],
+      ['reason', 'material', null],
     ]);
     expect((await verifyAuditChain(t.database.db)).brokenAt).toBeNull();
   });
@@ -208,6 +212,7 @@ describe.each(DIALECTS)('OEE, stops and machine-data API on %s', (dialect) => {
   it('a machine with machine data cannot be deleted', async () => {
     const machine = (await inject('GET', '/api/machines/line8')).body;
     const res = await t.app.inject({ method: 'DELETE', url: `/api/machines/line8?version=${machine.version}` });
+    expect(res.statusCode).toBe(409);
     expect(res.statusCode).toBe(409);
     expect(res.json().error.message).toMatch(/machine data/);
   });

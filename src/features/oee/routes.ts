@@ -103,7 +103,7 @@ export async function oeeRoutes(app: App, { db, config, events }: AppDeps): Prom
       return { machine: params.machine, start };
     });
   app.put('/api/stops/:machine/:start', { config: { permission: 'production:report', lineScope: { machineParam: 'machine' } }, schema: { tags, params: stopParams, body: stopReasonBodySchema, response: { 200: stopSchema } } }, async (req) => {
-    const stop = await service.setStopReason(db, whoOf(req), req.params.machine, req.params.start, req.body);
+    const stop = await service.setStopReason(db, whoOf(req, req.body.changeReason), req.params.machine, req.params.start, req.body);
     events.publish({ topic: 'production', data: { machine: stop.machine, stop: stop.startMs } });
     return stop;
   });

@@ -1,5 +1,6 @@
 // OEE schemas shared by the API and the web app: profiles, OEE results per window and bucket, stops.
 import { z } from 'zod';
+import { reasonSchema } from '../audit/reason.js';
 
 /** Results from derived data need every stop stored: gaps > 1.0 s are, so maxCycleSeconds ≥ 1.0. */
 export const MIN_MAX_CYCLE_SECONDS = 1.0;
@@ -126,8 +127,11 @@ export const stopsResponseSchema = z.object({
   truncated: z.boolean(),
 });
 export const stopReasonBodySchema = z.object({
+  /** the stop's reason code */
   reason: z.string().trim().min(1).max(64).nullable(),
   comment: z.string().trim().max(2000).nullable().optional(),
+  /** why an already given reason code is being changed (required then; `reason` is the stop's code) */
+  changeReason: reasonSchema,
 });
 export type Stop = z.infer<typeof stopSchema>;
 export type StopsResponse = z.infer<typeof stopsResponseSchema>;

@@ -7,6 +7,7 @@ import { Conflict, Forbidden, Invalid, NotFound, StaleVersion } from '../../core
 import { workingIntervals, type CalendarSpec } from '../../core/calendar/index.js';
 import { BUILTIN_PROFILES, isBuiltinProfileName, profileLabel, type OeeProfile } from '../../core/oee/profiles.js';
 import { profileSchema as coreProfileSchema } from '../../core/oee/profile-schema.js';
+import { requireReason } from '../audit/reason.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
@@ -281,11 +282,15 @@ export async function setStopReason(db: Db, who: Who, machine: string, start: nu
     const gap = await machineRepo.gapExists(trx, machine, start);
     if (!gap) throw new NotFound('stop', `${machine}@${new Date(start).toISOString()}`);
     const before = (await machineRepo.stopReasons(trx, machine, [start])).get(start);
+    // overriding a reason someone already gave needs a reason of its own; a first reason or a comment does not
+    const overridden = before?.reason && before.reason !== input.reason;
+    const reason = overridden ? requireReason(who, `changing the stop's reason (${before.reason}, given by ${before.updatedBy})`, 'body.changeReason') : who.reason;
     await machineRepo.putStopReason(trx, machine, start, input.reason, comment, who.actor, now);
     await appendAudit(
       trx,
       {
         ...who,
+        reason,
         entity: 'stop',
         entityKey: `${machine}@${new Date(start).toISOString()}`,
         action: 'reason',

@@ -85,7 +85,7 @@ describe.each(DIALECTS)('work orders and scheduling API on %s', (dialect) => {
     const released = await inject('POST', '/api/work-orders/C1/operations/0/release', {});
     expect(released.body.operations[0].state).toBe('queued');
     expect((await inject('POST', '/api/work-orders/C1/operations/0/counts', { produced: 400, scrap: 10 })).body.operations[0]).toMatchObject({ produced: 400, good: 390, scrap: 10, state: 'running' });
-    const closed = await inject('POST', '/api/work-orders/C1/operations/0/close', {});
+    const closed = await inject('POST', '/api/work-orders/C1/operations/0/close', { reason: 'rest of the foil failed inspection' });
     expect(closed.body.operations[0]).toMatchObject({ state: 'done', position: null });
     expect((await inject('POST', '/api/work-orders/C1/operations/0/close', {})).status).toBe(409);
     expect((await inject('DELETE', '/api/work-orders/C1')).status).toBe(409);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { App, AppDeps } from '../../server/context.js';
 import { whoOf } from '../../server/context.js';
+import { deleteBodySchema } from '../audit/reason.js';
 import { auditWithSignatures } from '../audit/routes.js';
 import type { Permission } from '../auth/permissions.js';
 import * as service from './service.js';
@@ -35,12 +36,12 @@ export async function orderRoutes(app: App, { db, config, events }: AppDeps): Pr
     return reply.code(201).send(wo);
   });
   app.patch('/api/work-orders/:lot', { config: { permission: 'orders:write' }, schema: { tags, params: lotParams, body: workOrderUpdateSchema, response: { 200: workOrderSchema } } }, async (req) => {
-    const wo = await service.updateWorkOrder(ctx, whoOf(req), req.params.lot, req.body);
+    const wo = await service.updateWorkOrder(ctx, whoOf(req, req.body.reason), req.params.lot, req.body);
     changed(wo.lot);
     return wo;
   });
-  app.delete('/api/work-orders/:lot', { config: { permission: 'orders:write' }, schema: { tags, params: lotParams, querystring: z.object({ version: z.coerce.number().int().optional() }) } }, async (req, reply) => {
-    await service.deleteWorkOrder(ctx, whoOf(req), req.params.lot, req.query.version);
+  app.delete('/api/work-orders/:lot', { config: { permission: 'orders:write' }, schema: { tags, params: lotParams, querystring: z.object({ version: z.coerce.number().int().optional() }), body: deleteBodySchema } }, async (req, reply) => {
+    await service.deleteWorkOrder(ctx, whoOf(req, req.body?.reason), req.params.lot, req.query.version);
     changed(req.params.lot);
     return reply.code(204).send();
   });
@@ -66,7 +67,7 @@ export async function orderRoutes(app: App, { db, config, events }: AppDeps): Pr
   action('release', (lot, step, body, who) => service.holdOperation(ctx, who, lot, step, false, body.version, body.reason));
   action('close', (lot, step, body, who) => service.closeOperation(ctx, who, lot, step, body.version, body.reason), 'orders:close');
   app.post('/api/work-orders/:lot/operations/:step/counts', { config: { permission: 'production:report', lineScope: { operation: true } }, schema: { ...opRoute, body: countsSchema } }, async (req) => {
-    const wo = await service.setCounts(ctx, whoOf(req), req.params.lot, req.params.step, req.body);
+    const wo = await service.setCounts(ctx, whoOf(req, req.body.reason), req.params.lot, req.params.step, req.body);
     changed(wo.lot);
     return wo;
   });

@@ -1,5 +1,6 @@
 // Work-order schemas: shared by the API (validation, OpenAPI) and the web app.
 import { z } from 'zod';
+import { reasonSchema } from '../audit/reason.js';
 
 export const lotSchema = z
   .string()
@@ -37,7 +38,8 @@ export const workOrderUpdateSchema = z
   .partial()
   .extend({
   version: z.number().int().min(1),
-  reason: z.string().max(500).optional(),
+  /** needed once the work order is signed or a gate of it released */
+  reason: reasonSchema,
 });
 
 export const operationSchema = z.object({
@@ -104,12 +106,15 @@ export const loadBodySchema = z
     version: z.number().int().min(1).optional(),
   })
   .refine((b) => b.mode !== 'position' || b.position !== undefined, { message: 'required when mode is position', path: ['position'] });
-export const operationActionSchema = z.object({ version: z.number().int().min(1).optional(), reason: z.string().max(500).optional() });
+/** `reason` is needed to close an operation short of its quantity (good < quantity) */
+export const operationActionSchema = z.object({ version: z.number().int().min(1).optional(), reason: reasonSchema });
 export const countsSchema = z.object({
   produced: z.number().int().min(0),
   good: z.number().int().min(0).optional(),
   scrap: z.number().int().min(0).optional(),
   version: z.number().int().min(1).optional(),
+  /** needed once the work order is signed or a gate of it released */
+  reason: reasonSchema,
 });
 
 export const workOrderListQuery = z.object({

@@ -5,8 +5,10 @@ import { DateTime } from 'luxon';
 import type { Db, Executor, Tx } from '../../db/database.js';
 import { Conflict, Invalid, NotFound, StaleVersion } from '../../core/errors.js';
 import { loadIntoQueue, planningHorizonEnd, WorkingTimeline, type LoadMode } from '../../core/schedule/index.js';
+import { requireReason } from '../audit/reason.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
+import * as authRepo from '../auth/repository.js';
 import * as plantRepo from '../plant/repository.js';
 import { addMachineQueueCheck, addMachineReferenceCheck, addProductReferenceCheck } from '../plant/service.js';
 import * as repo from './repository.js';
@@ -185,9 +187,21 @@ export async function importWorkOrders(
   return { imported, errors };
 }
 
+/** A work order with a signature (its signed close) or a released gate is a signed record: editing it needs a reason. */
+async function isSignedOrReleased(db: Executor, lot: string): Promise<boolean> {
+  if ((await authRepo.listGatePasses(db, lot)).length > 0) return true;
+  return (await authRepo.listSignatures(db, { entity: 'work-order', entityKeys: [lot] })).length > 0;
+}
+
+/** Closing with fewer good units than the work order's quantity is closing short. */
+export function shortOf(good: number, quantity: number): string | null {
+  return good < quantity ? `${good} of ${quantity} good` : null;
+}
+
 export async function updateWorkOrder(ctx: OrdersContext, who: Who, lot: string, patch: WorkOrderUpdate): Promise<WorkOrder> {
   return change(ctx, lot, async (trx, now) => {
     const wo = await requireWorkOrder(trx, lot, patch.version);
+    const reason = (await isSignedOrReleased(trx, lot)) ? requireReason({ ...who, reason: patch.reason ?? who.reason }, `changing work order ${lot}: it is signed or released`) : (patch.reason ?? who.reason);
     const changes: Parameters<typeof repo.bumpWorkOrder>[3] = {};
     if (patch.product !== undefined && patch.product !== wo.product_key) {
       const ops = await repo.listOperations(trx, [lot]);
@@ -204,7 +218,7 @@ export async function updateWorkOrder(ctx: OrdersContext, who: Who, lot: string,
     if (patch.rateMode !== undefined) changes.rate_mode = patch.rateMode;
     await bump(trx, wo, now, changes);
     const before = Object.fromEntries(Object.keys(changes).map((k) => [k, wo[k as keyof repo.WorkOrderRow]]));
-    await appendAudit(trx, { ...who, reason: patch.reason ?? who.reason, entity: 'work-order', entityKey: lot, action: 'update', before, after: changes });
+    await appendAudit(trx, { ...who, reason, entity: 'work-order', entityKey: lot, action: 'update', before, after: changes });
   });
 }
 
@@ -214,10 +228,11 @@ export async function deleteWorkOrder(ctx: OrdersContext, who: Who, lot: string,
     const wo = await requireWorkOrder(trx, lot, version);
     const ops = await repo.listOperations(trx, [lot]);
     if (ops.some((o) => o.produced > 0 || o.state === 'done')) throw new Conflict(`work order '${lot}' has production recorded; close it instead of deleting it`);
+    const reason = requireReason(who, `deleting work order ${lot}`);
     const machines = [...new Set(ops.map((o) => o.machine_key).filter((m): m is string => m !== null))];
     await repo.deleteWorkOrder(trx, lot);
     for (const m of machines) await renumberQueue(trx, m, (await repo.machineQueue(trx, m)).map(opId));
-    await audit(trx, who, lot, 'delete', wo, null);
+    await audit(trx, { ...who, reason }, lot, 'delete', wo, null);
     await replan(trx, ctx.zone, now);
   });
 }
@@ -343,6 +358,8 @@ export async function closeOperation(ctx: OrdersContext, who: Who, lot: string, 
     const wo = await requireWorkOrder(trx, lot, version);
     const op = await requireOperation(trx, lot, step);
     if (op.state === 'done') throw new Conflict(`operation ${lot}/${step} is already done`);
+    const short = shortOf(op.good, wo.quantity);
+    const why = short ? requireReason({ ...who, reason: reason ?? who.reason }, `closing step ${step + 1} short of its quantity (${short})`) : (reason ?? who.reason);
     await repo.updateOperation(trx, lot, step, {
       state: 'done',
       position: null,
@@ -354,7 +371,10 @@ export async function closeOperation(ctx: OrdersContext, who: Who, lot: string, 
     });
     if (op.machine_key && op.state !== 'parked') await renumberQueue(trx, op.machine_key, (await repo.machineQueue(trx, op.machine_key)).map(opId));
     await bump(trx, wo, now);
-    await appendAudit(trx, { ...who, reason: reason ?? who.reason, entity: 'work-order', entityKey: lot, action: 'close', before: { step, ...placement(op) }, after: { step, state: 'done', produced: op.produced } });
+    await appendAudit(trx, {
+      ...who, reason: why, entity: 'work-order', entityKey: lot, action: 'close',
+      before: { step, ...placement(op) }, after: { step, state: 'done', produced: op.produced, good: op.good, quantity: wo.quantity },
+    });
   });
 }
 
@@ -363,6 +383,7 @@ export async function setCounts(ctx: OrdersContext, who: Who, lot: string, step:
   return change(ctx, lot, async (trx, now) => {
     const wo = await requireWorkOrder(trx, lot, counts.version);
     const op = await requireOperation(trx, lot, step);
+    const reason = (await isSignedOrReleased(trx, lot)) ? requireReason(who, `changing the counts of work order ${lot}: it is signed or released`) : who.reason;
     const good = counts.good ?? Math.max(0, counts.produced - (counts.scrap ?? op.scrap));
     const scrap = counts.scrap ?? op.scrap;
     if (good + scrap > counts.produced) throw Invalid.field('body.good', `good (${good}) + scrap (${scrap}) exceed produced (${counts.produced})`);
@@ -371,6 +392,6 @@ export async function setCounts(ctx: OrdersContext, who: Who, lot: string, step:
     const state = onQueue ? queueState({ ...op, produced: counts.produced, actual_start: actualStart }, op.position ?? 1) : op.state;
     await repo.updateOperation(trx, lot, step, { produced: counts.produced, good, scrap, actual_start: actualStart, state });
     await bump(trx, wo, now);
-    await audit(trx, who, lot, 'counts', { step, produced: op.produced, good: op.good, scrap: op.scrap }, { step, produced: counts.produced, good, scrap });
+    await audit(trx, { ...who, reason }, lot, 'counts', { step, produced: op.produced, good: op.good, scrap: op.scrap }, { step, produced: counts.produced, good, scrap });
   });
 }

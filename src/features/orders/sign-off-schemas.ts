@@ -1,5 +1,6 @@
 // Schemas of the signed steps of a work order (gate sign-offs, closing): shared by the API and the web app.
 import { z } from 'zod';
+import { reasonSchema } from '../audit/reason.js';
 import { signatureViewSchema } from '../auth/schemas.js';
 
 export const gateSignOffSchema = z.object({
@@ -20,6 +21,7 @@ export const signOffsSchema = z.object({
 });
 export const signedActionSchema = z.object({
   version: z.number().int().min(1).optional(),
-  reason: z.string().max(500).optional(),
+  /** needed to close a work order whose steps fell short of its quantity */
+  reason: reasonSchema,
 });
 export type SignOffs = z.infer<typeof signOffsSchema>;

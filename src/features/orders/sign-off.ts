@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { Executor, Tx } from '../../db/database.js';
 import { Conflict, Forbidden, Invalid, NotFound, StaleVersion } from '../../core/errors.js';
+import { requireReason } from '../audit/reason.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import * as authRepo from '../auth/repository.js';
@@ -12,7 +13,7 @@ import { manifestation, viewSignatures } from '../auth/signatures.js';
 import * as plantRepo from '../plant/repository.js';
 import { replan } from './planner.js';
 import * as repo from './repository.js';
-import { getWorkOrderView, queueState, type OrdersContext } from './service.js';
+import { getWorkOrderView, queueState, shortOf, type OrdersContext } from './service.js';
 import type { WorkOrder } from './schemas.js';
 import type { signedActionSchema, SignOffs } from './sign-off-schemas.js';
 
@@ -114,6 +115,8 @@ export async function closeWorkOrder(ctx: OrdersContext, who: Who, lot: string, 
     }
     const ops = await repo.listOperations(trx, [lot]);
     const open = ops.filter((o) => o.state !== 'done');
+    const short = open.filter((o) => shortOf(o.good, wo.quantity)).map((o) => `step ${o.step + 1}: ${shortOf(o.good, wo.quantity)}`);
+    const reason = short.length > 0 ? requireReason({ ...who, reason: input.reason ?? who.reason }, `closing work order ${lot} short of its quantity (${short.join('; ')})`) : (input.reason ?? who.reason);
     for (const op of open) {
       await repo.updateOperation(trx, lot, op.step, {
         state: 'done',
@@ -129,7 +132,7 @@ export async function closeWorkOrder(ctx: OrdersContext, who: Who, lot: string, 
     if (!(await repo.bumpWorkOrder(trx, lot, wo.version, {}, now))) throw new StaleVersion('work order', lot, wo.version, wo.version + 1);
     await appendAudit(trx, {
       ...who,
-      reason: input.reason ?? who.reason,
+      reason,
       entity: 'work-order',
       entityKey: lot,
       action: 'close-work-order',

@@ -379,11 +379,14 @@ function dueText(c: SheetCell): string | null {
 
 // ---------------------------------------------------------------- writing
 
-type ColumnKind = 'text' | 'integer' | 'instant' | 'due';
+/** `timestamp`: an instant to the second with the plant zone (audit trails); `instant`: to the minute */
+type ColumnKind = 'text' | 'integer' | 'instant' | 'timestamp' | 'due';
 export interface ExportColumn {
   header: string;
   kind: ColumnKind;
   width: number;
+  /** multi-line text: wrapped in the .xlsx cell */
+  wrap?: boolean;
 }
 export type ExportValue = string | number | null;
 export interface ExportTable {
@@ -448,6 +451,8 @@ function localDue(iso: string, zone: string): { date: DateTime; dateOnly: boolea
 function csvText(value: ExportValue, kind: ColumnKind, zone: string): string {
   if (value === null || value === '') return '';
   if (kind === 'instant') return DateTime.fromISO(String(value), { zone }).toFormat('yyyy-MM-dd HH:mm');
+  // "2026-12-01 14:03:27 PST": a reviewer needs the second and which clock it is
+  if (kind === 'timestamp') return DateTime.fromISO(String(value), { zone }).toFormat('yyyy-MM-dd HH:mm:ss ZZZZ');
   if (kind === 'due') {
     const { date, dateOnly } = localDue(String(value), zone);
     return date.toFormat(dateOnly ? 'yyyy-MM-dd' : 'yyyy-MM-dd HH:mm');
@@ -501,9 +506,9 @@ export async function tableToXlsx(table: ExportTable, zone: string, sheetName = 
       const cell: ExcelCell = row.getCell(i + 1);
       const kind = table.columns[i].kind;
       if (value === null || value === '') return;
-      if (kind === 'instant') {
+      if (kind === 'instant' || kind === 'timestamp') {
         cell.value = excelDate(DateTime.fromISO(String(value), { zone }));
-        cell.numFmt = 'yyyy-mm-dd hh:mm';
+        cell.numFmt = kind === 'timestamp' ? 'yyyy-mm-dd hh:mm:ss' : 'yyyy-mm-dd hh:mm';
       } else if (kind === 'due') {
         const { date, dateOnly } = localDue(String(value), zone);
         cell.value = excelDate(date);
@@ -513,6 +518,7 @@ export async function tableToXlsx(table: ExportTable, zone: string, sheetName = 
         cell.numFmt = '#,##0';
       } else {
         cell.value = String(value);
+        if (table.columns[i].wrap) cell.alignment = { wrapText: true, vertical: 'top' };
       }
     });
   }

@@ -40,7 +40,7 @@ describe.each(DIALECTS)('plant model API on %s', (dialect) => {
     expect(stale.statusCode).toBe(409);
     expect(stale.json().error.code).toBe('stale_version');
     expect((await inject('GET', '/api/machines/line12')).json().name).toBe('Line Twelve');
-    expect((await inject('DELETE', '/api/machines/line12?version=4')).statusCode).toBe(204);
+    expect((await inject('DELETE', '/api/machines/line12?version=4', { reason: 'line dismantled' })).statusCode).toBe(204);
     expect((await inject('GET', '/api/machines/line12')).statusCode).toBe(404);
     const history = await listAudit(t.database.db, { entity: 'machine', entityKey: 'line12' });
     expect(history.map((h) => h.action)).toEqual(['delete', 'update', 'update', 'update', 'create']);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { App, AppDeps } from '../../server/context.js';
 import { whoOf } from '../../server/context.js';
+import { deleteBodySchema } from '../audit/reason.js';
 import * as service from './service.js';
 import * as repo from './repository.js';
 import { NotFound } from '../../core/errors.js';
@@ -43,8 +44,8 @@ export async function plantRoutes(app: App, { db, events, config }: AppDeps): Pr
     changed('process-group', group.key);
     return group;
   });
-  app.delete('/api/process-groups/:key', { config: { permission: 'plant:write' }, schema: { tags: groupTags, params: keyParams, querystring: deleteQuery } }, async (req, reply) => {
-    await service.deleteGroup(db, whoOf(req), req.params.key, req.query.version);
+  app.delete('/api/process-groups/:key', { config: { permission: 'plant:write' }, schema: { tags: groupTags, params: keyParams, querystring: deleteQuery, body: deleteBodySchema } }, async (req, reply) => {
+    await service.deleteGroup(db, whoOf(req, req.body?.reason), req.params.key, req.query.version);
     changed('process-group', req.params.key);
     return reply.code(204).send();
   });
@@ -67,8 +68,8 @@ export async function plantRoutes(app: App, { db, events, config }: AppDeps): Pr
     changed('machine', machine.key);
     return machine;
   });
-  app.delete('/api/machines/:key', { config: { permission: 'plant:write' }, schema: { tags: machineTags, params: keyParams, querystring: deleteQuery } }, async (req, reply) => {
-    await service.deleteMachine(db, whoOf(req), req.params.key, req.query.version);
+  app.delete('/api/machines/:key', { config: { permission: 'plant:write' }, schema: { tags: machineTags, params: keyParams, querystring: deleteQuery, body: deleteBodySchema } }, async (req, reply) => {
+    await service.deleteMachine(db, whoOf(req, req.body?.reason), req.params.key, req.query.version);
     changed('machine', req.params.key);
     return reply.code(204).send();
   });
@@ -89,8 +90,8 @@ export async function plantRoutes(app: App, { db, events, config }: AppDeps): Pr
     changed('product', product.key);
     return product;
   });
-  app.delete('/api/products/:key', { config: { permission: 'plant:write' }, schema: { tags: productTags, params: keyParams, querystring: deleteQuery } }, async (req, reply) => {
-    await service.deleteProduct(db, whoOf(req), req.params.key, req.query.version);
+  app.delete('/api/products/:key', { config: { permission: 'plant:write' }, schema: { tags: productTags, params: keyParams, querystring: deleteQuery, body: deleteBodySchema } }, async (req, reply) => {
+    await service.deleteProduct(db, whoOf(req, req.body?.reason), req.params.key, req.query.version);
     changed('product', req.params.key);
     return reply.code(204).send();
   });

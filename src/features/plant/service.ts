@@ -1,6 +1,7 @@
 // Rules of the plant model: referential checks, optimistic concurrency, audit in the same transaction.
 import type { Db, Executor } from '../../db/database.js';
 import { Conflict, Invalid, NotFound, StaleVersion } from '../../core/errors.js';
+import { requireReason } from '../audit/reason.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import * as repo from './repository.js';
@@ -66,8 +67,9 @@ export async function deleteGroup(db: Db, who: Who, key: string, version?: numbe
       ].filter(Boolean);
       throw new Conflict(`process group '${key}' is still used by ${parts.join(' and ')}`);
     }
+    const reason = requireReason(who, `deleting process group ${before.name}`);
     await repo.deleteGroup(trx, key);
-    await audit(trx, who, 'process-group', key, 'delete', before, null);
+    await audit(trx, { ...who, reason }, 'process-group', key, 'delete', before, null);
   });
 }
 
@@ -127,8 +129,9 @@ export async function deleteMachine(db: Db, who: Who, key: string, version?: num
     const before = expectVersion('machine', key, await repo.getMachine(trx, key), version);
     const ref = await firstReference(machineReferenceChecks, trx, key);
     if (ref) throw new Conflict(`machine '${key}' is still used by ${ref}`);
+    const reason = requireReason(who, `deleting machine ${before.name}`);
     await repo.deleteMachine(trx, key);
-    await audit(trx, who, 'machine', key, 'delete', before, null);
+    await audit(trx, { ...who, reason }, 'machine', key, 'delete', before, null);
   });
 }
 
@@ -164,7 +167,8 @@ export async function deleteProduct(db: Db, who: Who, key: string, version?: num
     const before = expectVersion('product', key, await repo.getProduct(trx, key), version);
     const ref = await firstReference(productReferenceChecks, trx, key);
     if (ref) throw new Conflict(`product '${key}' is still used by ${ref}`);
+    const reason = requireReason(who, `deleting product ${before.name}`);
     await repo.deleteProduct(trx, key);
-    await audit(trx, who, 'product', key, 'delete', before, null);
+    await audit(trx, { ...who, reason }, 'product', key, 'delete', before, null);
   });
 }

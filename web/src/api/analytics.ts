@@ -39,7 +39,8 @@ export function listStops(query: { machine: string; from: number; to: number; mi
   return requestJson('GET', `/api/stops?${params}`, stopsResponseSchema);
 }
 
-export const setStopReason = (machine: string, startMs: number, body: { reason: string | null; comment: string | null }) =>
+/** `changeReason`: why a reason already given is changed (required then) */
+export const setStopReason = (machine: string, startMs: number, body: { reason: string | null; comment: string | null; changeReason?: string }) =>
   requestJson('PUT', `/api/stops/${encodeURIComponent(machine)}/${startMs}`, stopSchema, body);
 
 export const listProfiles = () => requestJson('GET', '/api/oee/profiles', z.array(profileSchema));

@@ -12,10 +12,11 @@ export const getWeek = (week: string) => requestJson('GET', `/api/calendar/weeks
 export const updateDefaultWeek = (days: WeekPattern, version: number) => requestJson('PUT', '/api/calendar/default', calendarSchema, { days, version });
 
 /** "This week only". `overrideVersion` only when the week already has an override of its own. */
-export const overrideWeek = (week: string, days: WeekPattern, overrideVersion?: number) =>
-  requestJson('PUT', `/api/calendar/weeks/${encodeURIComponent(week)}`, weekViewSchema, overrideVersion === undefined ? { days } : { days, version: overrideVersion });
+export const overrideWeek = (week: string, days: WeekPattern, overrideVersion: number | undefined, reason: string) =>
+  requestJson('PUT', `/api/calendar/weeks/${encodeURIComponent(week)}`, weekViewSchema, overrideVersion === undefined ? { days, reason } : { days, version: overrideVersion, reason });
 
-export const resetWeek = (week: string) => requestJson('DELETE', `/api/calendar/weeks/${encodeURIComponent(week)}`, weekViewSchema);
+export const resetWeek = (week: string, reason: string) => requestJson('DELETE', `/api/calendar/weeks/${encodeURIComponent(week)}`, weekViewSchema, { reason });
 
-export const addHoliday = (holiday: Holiday) => requestJson('POST', '/api/calendar/holidays', holidaySchema, holiday);
-export const removeHoliday = (date: string) => requestVoid('DELETE', `/api/calendar/holidays/${encodeURIComponent(date)}`);
+/** the reason is optional for holidays */
+export const addHoliday = (holiday: Holiday, reason = '') => requestJson('POST', '/api/calendar/holidays', holidaySchema, reason ? { ...holiday, reason } : holiday);
+export const removeHoliday = (date: string, reason = '') => requestVoid('DELETE', `/api/calendar/holidays/${encodeURIComponent(date)}`, reason ? { reason } : undefined);

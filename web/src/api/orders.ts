@@ -44,7 +44,7 @@ export const getWorkOrder = (lot: string) => requestJson('GET', lotPath(lot), wo
 export const getWorkOrderHistory = (lot: string) => requestJson('GET', `${lotPath(lot)}/history`, z.array(historyEntrySchema));
 export const createWorkOrder = (input: WorkOrderCreate) => requestJson('POST', '/api/work-orders', workOrderSchema, input);
 export const updateWorkOrder = (lot: string, patch: WorkOrderUpdate) => requestJson('PATCH', lotPath(lot), workOrderSchema, patch);
-export const deleteWorkOrder = (lot: string, version: number) => requestVoid('DELETE', `${lotPath(lot)}?version=${version}`);
+export const deleteWorkOrder = (lot: string, version: number, reason: string) => requestVoid('DELETE', `${lotPath(lot)}?version=${version}`, { reason });
 
 export type LoadMode = 'replace' | 'insert' | 'append' | 'position';
 export interface LoadRequest {

@@ -15,16 +15,16 @@ export const listProcessGroups = () => requestJson('GET', path('process-groups')
 export const getProcessGroup = (key: string) => requestJson('GET', path('process-groups', key), processGroupSchema);
 export const createProcessGroup = (input: ProcessGroupCreate) => requestJson('POST', path('process-groups'), processGroupSchema, input);
 export const updateProcessGroup = (key: string, patch: ProcessGroupUpdate) => requestJson('PATCH', path('process-groups', key), processGroupSchema, patch);
-export const deleteProcessGroup = (key: string, version: number) => requestVoid('DELETE', `${path('process-groups', key)}?version=${version}`);
+export const deleteProcessGroup = (key: string, version: number, reason: string) => requestVoid('DELETE', `${path('process-groups', key)}?version=${version}`, { reason });
 
 export const listMachines = () => requestJson('GET', path('machines'), z.array(machineSchema));
 export const getMachine = (key: string) => requestJson('GET', path('machines', key), machineSchema);
 export const createMachine = (input: MachineCreate) => requestJson('POST', path('machines'), machineSchema, input);
 export const updateMachine = (key: string, patch: MachineUpdate) => requestJson('PATCH', path('machines', key), machineSchema, patch);
-export const deleteMachine = (key: string, version: number) => requestVoid('DELETE', `${path('machines', key)}?version=${version}`);
+export const deleteMachine = (key: string, version: number, reason: string) => requestVoid('DELETE', `${path('machines', key)}?version=${version}`, { reason });
 
 export const listProducts = () => requestJson('GET', path('products'), z.array(productSchema));
 export const getProduct = (key: string) => requestJson('GET', path('products', key), productSchema);
 export const createProduct = (input: ProductCreate) => requestJson('POST', path('products'), productSchema, input);
 export const updateProduct = (key: string, patch: ProductUpdate) => requestJson('PATCH', path('products', key), productSchema, patch);
-export const deleteProduct = (key: string, version: number) => requestVoid('DELETE', `${path('products', key)}?version=${version}`);
+export const deleteProduct = (key: string, version: number, reason: string) => requestVoid('DELETE', `${path('products', key)}?version=${version}`, { reason });

@@ -6,6 +6,7 @@ import { SIGNATURE_MEANING_LABELS, SIGNATURE_MEANINGS, type SignatureInput, type
 import { errorMessage } from '../api/client.js';
 import { Field } from '../components/field.js';
 import { Modal } from '../components/dialogs.js';
+import { ReasonField } from '../components/reason-field.js';
 import { useAuth } from './auth.js';
 
 export function SignatureDialog({ title, what, defaultMeaning = 'approved', requireReason = true, confirmLabel = 'Sign', onSign, onClose }: {
@@ -60,9 +61,7 @@ export function SignatureDialog({ title, what, defaultMeaning = 'approved', requ
             ))}
           </select>
         </Field>
-        <Field label={requireReason ? 'Reason' : 'Reason (optional)'} name="reason">
-          <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={2} maxLength={500} data-testid="signature-reason" />
-        </Field>
+        <ReasonField value={reason} onChange={setReason} required={requireReason} testId="signature-reason" />
         <Field label="Your password" name="password" hint="Your signature is your user name and password, entered again now.">
           <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" data-testid="signature-password" />
         </Field>

@@ -1,8 +1,9 @@
 // A modal dialog and a side panel. Both close on Escape and trap nothing else: forms inside them keep
 // their own state, so closing and reopening never happens behind the user's back.
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import { errorMessage } from '../api/client.js';
+import { ApiError, errorMessage } from '../api/client.js';
 import { ErrorBanner } from './feedback.js';
+import { REASON_MISSING, ReasonField } from './reason-field.js';
 
 function useEscape(onClose: () => void, enabled: boolean) {
   const latest = useRef(onClose);
@@ -71,26 +72,37 @@ export function SidePanel({ title, onClose, children, footer, testId }: {
 
 /**
  * "Are you sure?" for destructive actions. The action's failure (e.g. the server's 409 "still used
- * by …") is shown inside the dialog, so the user reads why nothing happened.
+ * by …") is shown inside the dialog, so the user reads why nothing happened. With `reason` it also
+ * asks why (see ReasonDialog in reason-dialog.tsx): a required reason must be given before confirming.
  */
-export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClose, danger = true }: {
+export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClose, danger = true, reason: asksReason }: {
   title: string;
   children: ReactNode;
   confirmLabel: string;
-  onConfirm: () => Promise<void>;
+  onConfirm: (reason: string) => Promise<void>;
   onClose: () => void;
   danger?: boolean;
+  reason?: 'required' | 'optional';
 }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState<string | undefined>();
   const confirm = async () => {
+    if (asksReason === 'required' && !reason.trim()) return setReasonError(REASON_MISSING);
     setBusy(true);
     setError(null);
+    setReasonError(undefined);
     try {
-      await onConfirm();
+      await onConfirm(reason.trim());
       onClose();
     } catch (e) {
-      setError(errorMessage(e));
+      // the server's own word on the reason goes under the field, and the user can fix it here
+      if (e instanceof ApiError && e.fields.reason) {
+        setReasonError(e.fields.reason);
+      } else {
+        setError(errorMessage(e));
+      }
       setBusy(false);
     }
   };
@@ -99,7 +111,7 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClos
       title={title}
       onClose={onClose}
       closeable={!busy}
-      testId="confirm-dialog"
+      testId={asksReason ? 'reason-dialog' : 'confirm-dialog'}
       footer={
         <>
           <button type="button" className="button" onClick={onClose} disabled={busy} data-testid="confirm-cancel">
@@ -115,6 +127,17 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClos
       }
     >
       <div className="confirm-text">{children}</div>
+      {asksReason ? (
+        <ReasonField
+          value={reason}
+          onChange={(value) => {
+            setReason(value);
+            if (value.trim()) setReasonError(undefined);
+          }}
+          required={asksReason === 'required'}
+          error={reasonError}
+        />
+      ) : null}
       {error ? <ErrorBanner message={error} testId="confirm-error" /> : null}
     </Modal>
   );

@@ -6,11 +6,12 @@ import { BUILTIN_PROFILES } from '../../../../src/core/oee/profiles.js';
 import { createMachine, deleteMachine, getMachine, listMachines, listProcessGroups, updateMachine } from '../../api/plant.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useToast } from '../../components/toasts.js';
-import { ConfirmDialog, SidePanel } from '../../components/dialogs.js';
+import { SidePanel } from '../../components/dialogs.js';
 import { Field, NumberField } from '../../components/field.js';
 import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
 import { NumberReader, textOf, useNumberLocale, useSubmit, validated } from '../../lib/forms.js';
 import { FormErrorBanner, FormFooter, RowActions, TableToolbar } from './shared.js';
+import { ReasonDialog } from '../../components/reason-dialog.js';
 
 interface Draft {
   key: string;
@@ -220,12 +221,12 @@ export function MachinesTab() {
         />
       ) : null}
       {deleting ? (
-        <ConfirmDialog
+        <ReasonDialog
           title="Delete machine?"
           confirmLabel="Delete machine"
           onClose={() => setDeleting(null)}
-          onConfirm={async () => {
-            await deleteMachine(deleting.key, deleting.version);
+          onConfirm={async (reason) => {
+            await deleteMachine(deleting.key, deleting.version, reason);
             toast.success(`Machine ${deleting.name} deleted`);
             void plant.reload();
           }}
@@ -234,7 +235,7 @@ export function MachinesTab() {
             Delete <strong>{deleting.name}</strong> (<span className="mono">{deleting.key}</span>)? This cannot be undone. To stop planning on it for a
             while, disable it instead.
           </p>
-        </ConfirmDialog>
+        </ReasonDialog>
       ) : null}
     </section>
   );

@@ -6,11 +6,12 @@ import {
 import { createProcessGroup, deleteProcessGroup, getProcessGroup, listProcessGroups, updateProcessGroup } from '../../api/plant.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useToast } from '../../components/toasts.js';
-import { ConfirmDialog, SidePanel } from '../../components/dialogs.js';
+import { SidePanel } from '../../components/dialogs.js';
 import { Field, NumberField } from '../../components/field.js';
 import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
 import { NumberReader, textOf, useNumberLocale, useSubmit, validated } from '../../lib/forms.js';
 import { FormErrorBanner, FormFooter, RowActions, TableToolbar } from './shared.js';
+import { ReasonDialog } from '../../components/reason-dialog.js';
 
 interface Draft {
   key: string;
@@ -147,12 +148,12 @@ export function ProcessGroupsTab() {
         />
       ) : null}
       {deleting ? (
-        <ConfirmDialog
+        <ReasonDialog
           title="Delete process group?"
           confirmLabel="Delete process group"
           onClose={() => setDeleting(null)}
-          onConfirm={async () => {
-            await deleteProcessGroup(deleting.key, deleting.version);
+          onConfirm={async (reason) => {
+            await deleteProcessGroup(deleting.key, deleting.version, reason);
             toast.success(`Process group ${deleting.name} deleted`);
             void groups.reload();
           }}
@@ -161,7 +162,7 @@ export function ProcessGroupsTab() {
             Delete <strong>{deleting.name}</strong> (<span className="mono">{deleting.key}</span>)? This cannot be undone. A group that machines or
             product routings still use cannot be deleted.
           </p>
-        </ConfirmDialog>
+        </ReasonDialog>
       ) : null}
     </section>
   );

@@ -7,11 +7,12 @@ import {
 import { createProduct, deleteProduct, getProduct, listProcessGroups, listProducts, updateProduct } from '../../api/plant.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useToast } from '../../components/toasts.js';
-import { ConfirmDialog, SidePanel } from '../../components/dialogs.js';
+import { SidePanel } from '../../components/dialogs.js';
 import { Field, NumberField } from '../../components/field.js';
 import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
 import { NumberReader, textOf, useNumberLocale, useSubmit, validated } from '../../lib/forms.js';
 import { FormErrorBanner, FormFooter, RowActions, TableToolbar } from './shared.js';
+import { ReasonDialog } from '../../components/reason-dialog.js';
 
 interface StepDraft {
   /** stable identity for React while steps move around */
@@ -358,12 +359,12 @@ export function ProductsTab() {
         />
       ) : null}
       {deleting ? (
-        <ConfirmDialog
+        <ReasonDialog
           title="Delete product?"
           confirmLabel="Delete product"
           onClose={() => setDeleting(null)}
-          onConfirm={async () => {
-            await deleteProduct(deleting.key, deleting.version);
+          onConfirm={async (reason) => {
+            await deleteProduct(deleting.key, deleting.version, reason);
             toast.success(`Product ${deleting.name} deleted`);
             void plant.reload();
           }}
@@ -371,7 +372,7 @@ export function ProductsTab() {
           <p>
             Delete <strong>{deleting.name}</strong> (<span className="mono">{deleting.key}</span>, item {deleting.itemNumber})? This cannot be undone.
           </p>
-        </ConfirmDialog>
+        </ReasonDialog>
       ) : null}
     </section>
   );

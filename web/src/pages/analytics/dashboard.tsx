@@ -14,6 +14,7 @@ import {
 } from '../../api/analytics.js';
 import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
 import { AnalyticsIcon } from '../../components/icons.js';
+import { ReasonDialog } from '../../components/reason-dialog.js';
 import { useToast } from '../../components/toasts.js';
 import { useCan } from '../../auth/auth.js';
 import { useResource } from '../../hooks/use-resource.js';
@@ -184,7 +185,13 @@ export function AnalyticsDashboard() {
   const stale = dashboard.dataKey !== viewKey;
   const stem = window ? fileStem(query.machines, window.label) : 'analytics';
 
+  // changing a reason someone already gave is an override: it asks why first
+  const [overriding, setOverriding] = useState<{ stop: Stop; reason: string | null; comment: string | null } | null>(null);
   const saveReason = async (stop: Stop, reason: string | null, comment: string | null) => {
+    if (stop.reason && stop.reason !== reason) {
+      setOverriding({ stop, reason, comment });
+      return;
+    }
     try {
       await setStopReason(stop.machine, stop.startMs, { reason, comment });
       toast.success(`Reason saved for the ${formatDuration(stop.seconds)} stop`);
@@ -398,6 +405,24 @@ export function AnalyticsDashboard() {
             truncated={focusStops.truncated || focusStops.stops.length > STOPS_SHOWN}
             onSave={canReport ? saveReason : null}
           />
+          {overriding ? (
+            <ReasonDialog
+              title="Change the reason of this stop?"
+              confirmLabel="Change reason"
+              danger={false}
+              onClose={() => setOverriding(null)}
+              onConfirm={async (why) => {
+                await setStopReason(overriding.stop.machine, overriding.stop.startMs, { reason: overriding.reason, comment: overriding.comment, changeReason: why });
+                toast.success(`Reason changed for the ${formatDuration(overriding.stop.seconds)} stop`);
+                await dashboard.reload();
+              }}
+            >
+              <p>
+                {overriding.stop.reasonBy ?? 'Someone'} gave this {formatDuration(overriding.stop.seconds)} stop the reason <strong>{overriding.stop.reason}</strong>. It
+                becomes <strong>{overriding.reason ?? 'no reason'}</strong>.
+              </p>
+            </ReasonDialog>
+          ) : null}
           <LotTable
             lots={data.lots}
             products={plant.data?.products ?? []}

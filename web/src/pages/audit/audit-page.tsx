@@ -5,8 +5,10 @@ import { useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { actionLabel, describeChange, recordLabel, type DescribeContext } from '../../../../src/features/audit/describe.js';
 import { auditEntrySchema, type AuditEntryView } from '../../../../src/features/audit/schemas.js';
 import { requestJson } from '../../api/client.js';
+import { listMachines, listProducts } from '../../api/plant.js';
 import { SignatureLine } from '../../auth/signature-dialog.js';
 import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
 import { Field } from '../../components/field.js';
@@ -51,12 +53,6 @@ export function auditQueryString(filters: Filters, zone: string, limit = 500): s
   return query.toString();
 }
 
-function compact(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = JSON.stringify(value);
-  return text.length > 400 ? `${text.slice(0, 400)}…` : text;
-}
-
 export function AuditPage() {
   const site = useSite();
   const zone = site.data?.timezone ?? 'UTC';
@@ -78,6 +74,16 @@ export function AuditPage() {
   const actors = useResource(() => requestJson('GET', '/api/audit/actors', z.array(z.string())), []);
   const entries = useResource(() => requestJson('GET', `/api/audit?${query}`, z.array(auditEntrySchema)), [query], ['plant', 'calendar', 'schedule', 'production']);
   const exportQuery = useMemo(() => auditQueryString(filters, zone, 5000), [query, zone]);
+  // names, so a change reads "Machine: Line 7", not "line7" (the exports do the same on the server)
+  const names = useResource(() => Promise.all([listMachines(), listProducts()]), [], ['plant']);
+  const describeContext = useMemo<DescribeContext>(
+    () => ({
+      zone,
+      machineNames: new Map((names.data?.[0] ?? []).map((m) => [m.key, m.name])),
+      productNames: new Map((names.data?.[1] ?? []).map((p) => [p.key, p.name])),
+    }),
+    [zone, names.data],
+  );
 
   return (
     <section className="page" data-testid="page-audit">
@@ -125,12 +131,12 @@ export function AuditPage() {
       {entries.error ? <LoadFailed error={entries.error} onRetry={() => void entries.reload()} /> : null}
       {entries.loading && !entries.data ? <Spinner /> : null}
       {entries.data && entries.data.length === 0 ? <EmptyState title="No entries match these filters" testId="audit-empty" /> : null}
-      {entries.data && entries.data.length > 0 ? <AuditTable entries={entries.data} zone={zone} /> : null}
+      {entries.data && entries.data.length > 0 ? <AuditTable entries={entries.data} zone={zone} describeContext={describeContext} /> : null}
     </section>
   );
 }
 
-function AuditTable({ entries, zone }: { entries: AuditEntryView[]; zone: string }) {
+function AuditTable({ entries, zone, describeContext }: { entries: AuditEntryView[]; zone: string; describeContext: DescribeContext }) {
   return (
     <div className="audit-table-wrap">
       <table className="audit-table" data-testid="audit-table">
@@ -146,25 +152,38 @@ function AuditTable({ entries, zone }: { entries: AuditEntryView[]; zone: string
           </tr>
         </thead>
         <tbody>
-          {entries.map((e) => (
-            <tr key={e.id} data-testid={`audit-row-${e.id}`}>
-              <td className="mono">{DateTime.fromMillis(e.at, { zone }).toFormat('yyyy-MM-dd HH:mm:ss')}</td>
-              <td>
-                {e.actor}
-                {e.source ? <div className="muted">{e.source}</div> : null}
-              </td>
-              <td>
-                {e.entity} <strong>{e.entityKey}</strong>
-              </td>
-              <td>{e.action}</td>
-              <td>{e.reason}</td>
-              <td className="audit-change">
-                {e.before !== null && e.before !== undefined ? <div>before: {compact(e.before)}</div> : null}
-                {e.after !== null && e.after !== undefined ? <div>after: {compact(e.after)}</div> : null}
-              </td>
-              <td>{e.signature ? <SignatureLine signature={e.signature} zone={zone} testId={`audit-signature-${e.id}`} /> : null}</td>
-            </tr>
-          ))}
+          {entries.map((e) => {
+            const at = DateTime.fromMillis(e.at, { zone });
+            const lines = describeChange(e, describeContext);
+            return (
+              <tr key={e.id} data-testid={`audit-row-${e.id}`}>
+                <td className="audit-when">
+                  <time dateTime={new Date(e.at).toISOString()}>
+                    {at.toFormat('yyyy-MM-dd')} <span className="mono">{at.toFormat('HH:mm:ss')}</span> <span className="muted">{at.toFormat('ZZZZ')}</span>
+                  </time>
+                </td>
+                <td>
+                  {e.actor}
+                  {e.source ? <div className="muted small">{e.source}</div> : null}
+                </td>
+                <td>
+                  {recordLabel(e.entity)} <strong>{e.entityKey}</strong>
+                </td>
+                <td>{actionLabel(e.action)}</td>
+                <td className="audit-reason">{e.reason}</td>
+                <td className="audit-change" data-testid={`audit-change-${e.id}`}>
+                  {lines.length > 0 ? (
+                    <ul>
+                      {lines.map((line, i) => (
+                        <li key={i}>{line}</li>
+                      ))}
+                    </ul>
+                  ) : null}
+                </td>
+                <td>{e.signature ? <SignatureLine signature={e.signature} zone={zone} testId={`audit-signature-${e.id}`} /> : null}</td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </div>

@@ -8,13 +8,13 @@ import { getCalendar, getWeek, resetWeek } from '../../api/calendar.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useSite } from '../../hooks/site.js';
 import { useToast } from '../../components/toasts.js';
-import { ConfirmDialog } from '../../components/dialogs.js';
 import { LoadFailed, Spinner } from '../../components/feedback.js';
 import { currentPlantWeek, plantToday, shiftWeek, weekSpanLabel } from '../../lib/plant-time.js';
 import { WeekGrid } from './week-grid.js';
 import { DayEditor, type EditBase } from './day-editor.js';
 import { HolidaysPanel } from './holidays-panel.js';
 import { formatHours } from './week-layout.js';
+import { ReasonDialog } from '../../components/reason-dialog.js';
 
 /** Plant "today", refreshed every minute so a screen left open rolls over at midnight. */
 function usePlantToday(zone: string | undefined): string | undefined {
@@ -165,18 +165,18 @@ function CalendarScreen({ zone, today }: { zone: string; today: string }) {
         />
       ) : null}
       {confirmReset && view ? (
-        <ConfirmDialog
+        <ReasonDialog
           title={`Reset ${week} to the default?`}
           confirmLabel="Reset to default"
           onClose={() => setConfirmReset(false)}
-          onConfirm={async () => {
-            await resetWeek(week);
+          onConfirm={async (reason) => {
+            await resetWeek(week, reason);
             toast.success(`${week} follows the default week again`);
             await Promise.all([weekView.reload(), calendar.reload()]);
           }}
         >
           <p>The shifts set for this week only are discarded, and the week follows the default pattern again.</p>
-        </ConfirmDialog>
+        </ReasonDialog>
       ) : null}
     </div>
   );

@@ -11,6 +11,7 @@ import { SignatureDialog } from '../../auth/signature-dialog.js';
 import type { SignatureInput } from '../../../../src/features/auth/schemas.js';
 import { Modal } from '../../components/dialogs.js';
 import { ErrorBanner } from '../../components/feedback.js';
+import { REASON_MISSING, ReasonField } from '../../components/reason-field.js';
 import { issuesToFieldErrors, useSubmit } from '../../lib/forms.js';
 import { dayLabel, weekSpanLabel } from '../../lib/plant-time.js';
 import { formatMinutes, normaliseTimeInput, shiftSpan, suggestNextShift } from './week-layout.js';
@@ -74,6 +75,9 @@ export function DayEditor({ base, dayIndex, weekday, holidayName, onClose, onSav
   const [staleNotice, setStaleNotice] = useState(false);
   // changing the default is a regulated change: it is saved only with the user's electronic signature
   const [signing, setSigning] = useState(false);
+  // "this week only" is a calendar change too: it needs a reason (the default week's is in the signature dialog)
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState<string | undefined>();
   const submit = useSubmit((path) => path.startsWith(`days.${weekday}`) || path.startsWith(weekday));
   const label = dayLabel(snapshot.dates[dayIndex]);
   const weekdayPlural = `${label.long.split(' ')[0]}s`;
@@ -110,11 +114,16 @@ export function DayEditor({ base, dayIndex, weekday, holidayName, onClose, onSav
   const apply = () => {
     if (!scope) return;
     if (scope === 'default') return setSigning(true);
+    if (!reason.trim()) return setReasonError(REASON_MISSING);
     const dayShifts = currentShifts();
     void submit.run(async () => {
       try {
-        await overrideWeek(snapshot.week, { ...snapshot.weekDays, [weekday]: dayShifts }, snapshot.overridden ? snapshot.overrideVersion : undefined);
+        await overrideWeek(snapshot.week, { ...snapshot.weekDays, [weekday]: dayShifts }, snapshot.overridden ? snapshot.overrideVersion : undefined, reason.trim());
       } catch (error) {
+        if (error instanceof ApiError && error.fields.reason) {
+          setReasonError(error.fields.reason);
+          return;
+        }
         if (error instanceof ApiError && Object.keys(error.fields).length > 0) setStep('edit');
         if (error instanceof ApiError && (error.isStale || error.isConflict)) {
           setSnapshot(await onStale());
@@ -285,6 +294,18 @@ export function DayEditor({ base, dayIndex, weekday, holidayName, onClose, onSav
               </span>
             </label>
           </fieldset>
+          {scope === 'week' ? (
+            <ReasonField
+              value={reason}
+              onChange={(value) => {
+                setReason(value);
+                if (value.trim()) setReasonError(undefined);
+              }}
+              required
+              error={reasonError}
+              hint={`Why ${snapshot.week} differs from the default week; kept in the audit trail.`}
+            />
+          ) : null}
         </div>
       )}
       {signing ? (

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { holidaySchema, type Holiday } from '../../../../src/features/calendar/schemas.js';
 import { isoWeekOf } from '../../../../src/core/calendar/index.js';
 import { addHoliday, removeHoliday } from '../../api/calendar.js';
-import { ConfirmDialog } from '../../components/dialogs.js';
+import { ReasonDialog } from '../../components/reason-dialog.js';
 import { Field } from '../../components/field.js';
 import { ErrorBanner } from '../../components/feedback.js';
 import { useToast } from '../../components/toasts.js';
@@ -82,12 +82,13 @@ export function HolidaysPanel({ holidays, today, onChanged, onShowWeek }: {
         </button>
       </form>
       {removing ? (
-        <ConfirmDialog
+        <ReasonDialog
           title="Remove holiday?"
           confirmLabel="Remove holiday"
+          optional
           onClose={() => setRemoving(null)}
-          onConfirm={async () => {
-            await removeHoliday(removing.date);
+          onConfirm={async (reason) => {
+            await removeHoliday(removing.date, reason);
             toast.success(`${removing.name} removed; ${dayLabel(removing.date).long} follows the week's shifts again`);
             onChanged();
           }}
@@ -95,7 +96,7 @@ export function HolidaysPanel({ holidays, today, onChanged, onShowWeek }: {
           <p>
             Remove <strong>{removing.name}</strong> on {dayLabel(removing.date).long}? Shifts are planned on that day again.
           </p>
-        </ConfirmDialog>
+        </ReasonDialog>
       ) : null}
     </section>
   );

@@ -6,8 +6,10 @@ import type { Machine } from '../../../../src/features/plant/schemas.js';
 import { ApiError, errorMessage } from '../../api/client.js';
 import { loadOperation, operationAction, type OperationAction, type WorkOrder } from '../../api/orders.js';
 import { ConfirmDialog } from '../../components/dialogs.js';
+import { ReasonDialog } from '../../components/reason-dialog.js';
 import { ErrorBanner } from '../../components/feedback.js';
 import { useToast } from '../../components/toasts.js';
+import { formatQuantity } from './format.js';
 
 type Operation = WorkOrder['operations'][number];
 type QuickMode = 'replace' | 'insert' | 'append';
@@ -137,22 +139,54 @@ export function OperationActions({ workOrder, operation, machines, onChanged }: 
       </div>
       {error ? <ErrorBanner message={error} testId="action-error" /> : null}
       {confirmClose ? (
-        <ConfirmDialog
-          title={`Close ${label}?`}
-          confirmLabel="Close step"
+        <CloseStepDialog
+          label={label}
+          workOrder={workOrder}
+          operation={operation}
           onClose={() => setConfirmClose(false)}
-          onConfirm={async () => {
-            await operationAction(workOrder.lot, operation.step, 'close', { version: workOrder.version });
+          onConfirm={async (reason) => {
+            await operationAction(workOrder.lot, operation.step, 'close', reason ? { version: workOrder.version, reason } : { version: workOrder.version });
             toast.success(`Lot ${workOrder.lot}: ${operation.groupName} closed`);
             onChanged();
           }}
-        >
-          <p>
-            The step is marked done with {operation.produced.toLocaleString('en-US')} of {workOrder.quantity.toLocaleString('en-US')} produced, and leaves{' '}
-            {operation.machineName ?? 'the parking lot'}. The next job moves up.
-          </p>
-        </ConfirmDialog>
+        />
       ) : null}
     </div>
+  );
+}
+
+/**
+ * Closing a step: with fewer good units than the lot's quantity it is closing short, and the
+ * dialog asks why (the server refuses a short close without a reason); a full close just confirms.
+ */
+function CloseStepDialog({ label, workOrder, operation, onConfirm, onClose }: {
+  label: string;
+  workOrder: WorkOrder;
+  operation: Operation;
+  onConfirm: (reason: string) => Promise<void>;
+  onClose: () => void;
+}) {
+  const short = operation.good < workOrder.quantity;
+  const percent = workOrder.quantity > 0 ? Math.floor((operation.produced / workOrder.quantity) * 100) : 0;
+  const body = (
+    <>
+      <p className="close-progress" data-testid="close-progress">
+        Produced <strong>{formatQuantity(operation.produced)}</strong> of {formatQuantity(workOrder.quantity)} ({percent} %)
+        {operation.scrap > 0 ? `, ${formatQuantity(operation.scrap)} scrapped` : ''}.
+      </p>
+      <p>
+        {short ? 'This closes the step short of the quantity of the lot. ' : ''}The step is marked done and leaves {operation.machineName ?? 'the parking lot'}; the
+        next job moves up.
+      </p>
+    </>
+  );
+  return short ? (
+    <ReasonDialog title={`Close ${label} short?`} confirmLabel="Close step short" onClose={onClose} onConfirm={onConfirm}>
+      {body}
+    </ReasonDialog>
+  ) : (
+    <ConfirmDialog title={`Close ${label}?`} confirmLabel="Close step" onClose={onClose} onConfirm={onConfirm}>
+      {body}
+    </ConfirmDialog>
   );
 }

@@ -2,6 +2,7 @@
 // (where, in what state, forecast against due, progress, the gate after it), its history, and the
 // actions on the operation in focus. Live: a change by anyone shows up while the panel is open.
 import { useState, type ReactNode } from 'react';
+import { describeChange } from '../../../../src/features/audit/describe.js';
 import { listMachines } from '../../api/plant.js';
 import { getWorkOrder, getWorkOrderHistory, type HistoryEntry, type WorkOrder } from '../../api/orders.js';
 import { SidePanel } from '../../components/dialogs.js';
@@ -86,7 +87,7 @@ export function WorkOrderPanel({ lot, step, zone, onClose, onChanged, footer }: 
               History
             </h3>
             {history.error ? <LoadFailed error={history.error} onRetry={history.reload} /> : null}
-            {history.data ? <History entries={history.data} zone={zone} /> : history.error ? null : <Spinner inline />}
+            {history.data ? <History entries={history.data} zone={zone} machineNames={new Map((machines.data ?? []).map((m) => [m.key, m.name]))} /> : history.error ? null : <Spinner inline />}
           </section>
         </div>
       )}
@@ -264,28 +265,8 @@ const ACTION_LABEL: Record<string, string> = {
   import: 'Imported',
 };
 
-const shown = (value: unknown) => (value === null || value === undefined ? '—' : typeof value === 'object' ? JSON.stringify(value) : String(value));
-
-/** "machine: line6 → line7, position: 2 → 0" for the fields an entry changed. */
-function changeSummary(entry: HistoryEntry): string {
-  const before = (entry.before && typeof entry.before === 'object' ? entry.before : {}) as Record<string, unknown>;
-  const after = (entry.after && typeof entry.after === 'object' ? entry.after : {}) as Record<string, unknown>;
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => k !== 'version' && k !== 'updatedAt');
-  const parts: string[] = [];
-  for (const key of keys) {
-    const from = shown(before[key]);
-    const to = shown(after[key]);
-    if (from === to) {
-      if (key === 'step') parts.unshift(`step ${Number(after[key] ?? before[key]) + 1}`);
-      continue;
-    }
-    const display = (v: string) => (key === 'position' && v !== '—' ? `#${Number(v) + 1}` : v);
-    parts.push(`${key}: ${display(from)} → ${display(to)}`);
-  }
-  return parts.join(', ');
-}
-
-function History({ entries, zone }: { entries: HistoryEntry[]; zone: string }) {
+/** The change of an entry in the audit trail's words ("Quantity: 26,000 units → 30,000 units · Due: …"). */
+function History({ entries, zone, machineNames }: { entries: HistoryEntry[]; zone: string; machineNames: ReadonlyMap<string, string> }) {
   if (entries.length === 0) return <p className="muted">No changes recorded yet.</p>;
   const newestFirst = [...entries].sort((a, b) => b.at - a.at);
   return (
@@ -298,7 +279,7 @@ function History({ entries, zone }: { entries: HistoryEntry[]; zone: string }) {
               {formatInstant(entry.at, zone)} · {entry.actor}
             </span>
           </div>
-          {changeSummary(entry) ? <div className="small mono wo-history-change">{changeSummary(entry)}</div> : null}
+          {describeChange(entry, { zone, machineNames }).length > 0 ? <div className="small wo-history-change">{describeChange(entry, { zone, machineNames }).join(' · ')}</div> : null}
           {entry.reason ? <div className="small">“{entry.reason}”</div> : null}
         </li>
       ))}

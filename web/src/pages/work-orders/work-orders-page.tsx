@@ -8,7 +8,6 @@ import { listProducts } from '../../api/plant.js';
 import {
   deleteWorkOrder, exportUrl, listWorkOrders, templateUrl, type WorkOrder, type WorkOrderFilters,
 } from '../../api/orders.js';
-import { ConfirmDialog } from '../../components/dialogs.js';
 import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
 import { OrdersIcon } from '../../components/icons.js';
 import { useToast } from '../../components/toasts.js';
@@ -20,6 +19,7 @@ import { ImportDialog } from './import-dialog.js';
 import { Can } from '../../auth/auth.js';
 import { WorkOrderPanel } from './work-order-panel.js';
 import './work-orders.css';
+import { ReasonDialog } from '../../components/reason-dialog.js';
 
 const LIVE = ['schedule', 'production', 'plant'];
 
@@ -390,16 +390,16 @@ function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[
         />
       ) : null}
       {deleting ? (
-        <ConfirmDialog
+        <ReasonDialog
           title={`Delete lot ${deleting.lot}?`}
           confirmLabel="Delete work order"
           onClose={() => setDeleting(null)}
-          onConfirm={async () => {
+          onConfirm={async (reason) => {
             // the panel goes first: left open, it would refetch the lot on the delete's live event
             const reopen = openLot;
             setOpenLot(null);
             try {
-              await deleteWorkOrder(deleting.lot, deleting.version);
+              await deleteWorkOrder(deleting.lot, deleting.version, reason);
             } catch (error) {
               setOpenLot(reopen);
               throw error;
@@ -412,7 +412,7 @@ function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[
             Lot <strong>{deleting.lot}</strong> ({deleting.productName}, {formatQuantity(deleting.quantity)}) and its operations are removed from every machine queue.
           </p>
           <p>The audit trail keeps the record of it.</p>
-        </ConfirmDialog>
+        </ReasonDialog>
       ) : null}
       {importing ? <ImportDialog file={importing} onClose={() => setImporting(null)} onImported={() => void list.reload()} /> : null}
     </div>
