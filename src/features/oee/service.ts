@@ -14,7 +14,8 @@ import * as plantRepo from '../plant/repository.js';
 import * as machineRepo from '../machine-data/repository.js';
 import { floorTo, MS_PER_DAY, MS_PER_HOUR } from '../machine-data/derive.js';
 import { bucketsOf } from './buckets.js';
-import { computeOeeFromDerived, GapIndex, type DerivedSlice } from './derived-oee.js';
+import { computeOeeFromDerived, dayPartsOf, GapIndex, type DerivedSlice } from './derived-oee.js';
+import { DayFinder, daysOverlapping, type ProductionDayRule } from '../../core/oee/production-days.js';
 import * as repo from './repository.js';
 import {
   MIN_MAX_CYCLE_SECONDS, type GroupBy, type MachineOee, type OeeResponse, type ProfileCreate, type ProfileParams, type ProfileUpdate, type ProfileVersionView,
@@ -126,9 +127,13 @@ export async function resolveProfile(db: Executor, reference: string, path: stri
 // ---- OEE of windows -------------------------------------------------------------------------------
 
 /** Loads one machine's derived rows for [from, to) with minute detail for the hours the edges cut. */
-export async function loadSlice(db: Executor, machine: string, from: number, to: number, edges: readonly number[]): Promise<DerivedSlice> {
+/**
+ * The derived rows [from, to) and its bucket edges need. With the plant zone, also the first/last
+ * part of each plant-local day overlapping the window (the firstToLastPart production runs).
+ */
+export async function loadSlice(db: Executor, machine: string, from: number, to: number, edges: readonly number[], zone?: string): Promise<DerivedSlice> {
   const state = await machineRepo.getMachineState(db, machine);
-  if (!state) return { machine, hours: [], minutes: [], gaps: new GapIndex([], 0), firstCycleAt: null, latestCycleAt: null };
+  if (!state) return { machine, hours: [], minutes: [], gaps: new GapIndex([], 0), firstCycleAt: null, latestCycleAt: null, dayParts: zone ? [] : undefined };
   const cutHours = [from, to, ...edges].filter((edge) => edge % MS_PER_HOUR !== 0).map((edge) => floorTo(edge, MS_PER_HOUR));
   const firstWholeHour = Math.ceil(from / MS_PER_HOUR) * MS_PER_HOUR;
   const endWholeHours = floorTo(to, MS_PER_HOUR);
@@ -143,11 +148,31 @@ export async function loadSlice(db: Executor, machine: string, from: number, to:
     machineRepo.latestCycleAt(db, machine),
   ]);
   const slice: DerivedSlice = { machine, hours, minutes, gaps: new GapIndex(gapDays, state.maxGapMs), firstCycleAt: state.firstAt, latestCycleAt };
+  if (zone) slice.dayParts = await loadDayParts(db, machine, zone, from, to);
   if (hourSpan) {
     const { leadInAtStart, ...counts } = hourSpan;
     slice.hourSpan = { from: firstWholeHour, to: endWholeHours, counts, leadInAtStart };
   }
   return slice;
+}
+
+async function loadDayParts(db: Executor, machine: string, zone: string, from: number, to: number) {
+  const days = daysOverlapping(zone, from, to);
+  const spanFrom = days[0].start;
+  const spanTo = days[days.length - 1].end;
+  const cutHours = days.flatMap((day) => [day.start, day.end]).filter((edge) => edge % MS_PER_HOUR !== 0).map((edge) => floorTo(edge, MS_PER_HOUR));
+  const [hours, minutes] = await Promise.all([
+    machineRepo.hourRows(db, machine, floorTo(spanFrom, MS_PER_HOUR), spanTo),
+    cutHours.length > 0 ? machineRepo.minuteRowsOfHours(db, machine, cutHours) : Promise.resolve([]),
+  ]);
+  return dayPartsOf(days, hours, minutes);
+}
+
+/** The firstToLastPart day rule of the plant: its zone, now, and the first shift start of today. */
+export function productionDayRule(calendar: CalendarSpec, zone: string, now: number): ProductionDayRule {
+  const today = new DayFinder(zone).of(now);
+  const shifts = workingIntervals(calendar, zone, today.start, today.end);
+  return { zone, now, openDayShiftStart: shifts.length > 0 ? shifts[0].start : null };
 }
 
 export interface OeeQuery {
@@ -160,7 +185,7 @@ export interface OeeQuery {
   groupBy?: GroupBy;
 }
 
-export async function machinesOee(db: Db, zone: string, query: OeeQuery): Promise<OeeResponse> {
+export async function machinesOee(db: Db, zone: string, query: OeeQuery, now = Date.now()): Promise<OeeResponse> {
   const { from, to } = query;
   const calendar = await loadCalendarSpec(db);
   const buckets = query.groupBy ? bucketsOf(query.groupBy, from, to, zone, calendar, MAX_BUCKETS) : [];
@@ -170,7 +195,7 @@ export async function machinesOee(db: Db, zone: string, query: OeeQuery): Promis
     const stored = await plantRepo.getMachine(db, machine);
     if (!stored) throw Invalid.field(`query.machine`, `unknown machine '${machine}'${query.machines.length > 1 ? ` (entry ${index + 1})` : ''}`);
     const profile = await resolveProfile(db, query.profile ?? stored.oeeProfile, query.profile ? 'query.profile' : 'query.machine');
-    results.push(await machineOee(db, zone, calendar, machine, profile, from, to, buckets));
+    results.push(await machineOee(db, zone, calendar, machine, profile, from, to, buckets, now));
   }
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), zone, groupBy: query.groupBy ?? null, machines: results };
 }
@@ -184,12 +209,14 @@ async function machineOee(
   from: number,
   to: number,
   buckets: readonly { from: number; to: number; label: string }[],
+  now: number,
 ): Promise<MachineOee> {
   const edges = buckets.flatMap((b) => [b.from, b.to]);
-  const slice = await loadSlice(db, machine, from, to, edges);
+  const slice = await loadSlice(db, machine, from, to, edges, zone);
   const loadingIntervals = profile.basis === 'calendar' ? workingIntervals(calendar, zone, from, to) : undefined;
-  const totals = computeOeeFromDerived({ slice, from, to, profile, loadingIntervals });
-  const series = buckets.map((bucket) => ({ ...computeOeeFromDerived({ slice, from: bucket.from, to: bucket.to, profile, loadingIntervals }), label: bucket.label }));
+  const days = productionDayRule(calendar, zone, now);
+  const totals = computeOeeFromDerived({ slice, from, to, profile, loadingIntervals, days });
+  const series = buckets.map((bucket) => ({ ...computeOeeFromDerived({ slice, from: bucket.from, to: bucket.to, profile, loadingIntervals, days }), label: bucket.label }));
   return { machine, profile: profileLabel(profile), totals, series };
 }
 
