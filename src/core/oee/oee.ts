@@ -43,6 +43,8 @@
 //   much (add the neighbouring day's data to close it) rather than guessing.
 // - Undefined ratios are null with a warning, never NaN; OEE is still 0 when availability or
 //   performance is 0 (nothing good was made in the loading time), even if P or Q is undefined.
+// - A window with loading time but neither a cycle nor a stop in it measured nothing: A, P and OEE
+//   are null (not "A 100 %"). An hour that a long stop fills is measured: A 0 %.
 
 import type { Interval } from '../calendar/types.js';
 import { profileLabel, type OeeProfile } from './profiles.js';
@@ -462,9 +464,12 @@ export function assembleOeeResult(facts: OeeFacts): OeeResult {
     }
   }
 
-  const availability = loadingMs > 0 ? netRunMs / loadingMs : null;
+  // No cycle and no stop in the loading time: nothing was measured (on the calendar basis the planned
+  // time of a machine without data would otherwise read "A 100 %, P 0 %").
+  const measured = loadingMs > 0 && (cycleCount > 0 || stopCount > 0);
+  const availability = measured ? netRunMs / loadingMs : null;
   const netRunMinutes = netRunMs / MS_PER_MINUTE;
-  const performance = loadingMs > 0 && netRunMs > 0 ? partCount / netRunMinutes / profile.idealRatePerMinute : null;
+  const performance = measured && netRunMs > 0 ? partCount / netRunMinutes / profile.idealRatePerMinute : null;
   const quality = partCount > 0 ? (partCount - reworkCount - rejects) / partCount : null;
   // With no run time or no parts nothing good was made: OEE is 0 even though P or Q is undefined.
   const oee =
@@ -521,7 +526,7 @@ export function assembleOeeResult(facts: OeeFacts): OeeResult {
     emptyRate: ratio(cycleCount > 0 ? (cycleCount - partCount) / cycleCount : null),
     reworkRate: ratio(partCount > 0 ? reworkCount / partCount : null),
     runSeconds: seconds(runMs),
-    effectiveRatePerMinute: perMinute(loadingMs > 0 ? partCount / (loadingMs / MS_PER_MINUTE) : null),
+    effectiveRatePerMinute: perMinute(measured ? partCount / (loadingMs / MS_PER_MINUTE) : null),
     rejects,
     warnings,
   };
