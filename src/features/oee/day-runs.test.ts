@@ -78,6 +78,29 @@ describe.each(DIALECTS)('firstToLastPart loading from the production runs of eac
     }
   });
 
+  it('GET /api/oee/rate: rate per second with a centred rolling window; its dip sits on the stop; bounded', async () => {
+    const get = (query: string) => t.app.inject({ method: 'GET', url: `/api/oee/rate?machine=line8&${query}` });
+    const res = await get('from=2022-10-11T10:00&to=2022-10-11T11:00&rollingSeconds=5');
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.at).toHaveLength(3600);
+    const rateAt = (iso: string) => body.ratePerMinute[body.at.indexOf(local(iso))];
+    // the 31-min stop 10:29:24 → 11:00:56: nothing during it, the line's pace before it
+    expect(rateAt('2022-10-11T10:45:00')).toBe(0);
+    expect(rateAt('2022-10-11T10:29:30')).toBe(0);
+    const before = body.ratePerMinute.slice(0, body.at.indexOf(local('2022-10-11T10:29:00')));
+    expect(before.reduce((sum: number, r: number) => sum + r, 0) / before.length).toBeGreaterThan(80);
+    const { totals } = await oee('machine=line8&from=2022-10-11T10:00&to=2022-10-11T11:00');
+    expect(body.cumulativeGood[body.cumulativeGood.length - 1]).toBe(totals.parts - totals.reworks);
+    // bounded: 12 h of seconds at most, and only the offered rolling windows
+    const long = await get('from=2022-10-11T06:00&to=2022-10-11T23:00');
+    expect(long.statusCode).toBe(400);
+    expect(long.json().error.fields.map((f: { path: string }) => f.path)).toEqual(['query.to']);
+    const odd = await get('from=2022-10-11T10:00&to=2022-10-11T11:00&rollingSeconds=7');
+    expect(odd.statusCode).toBe(400);
+    expect(odd.json().error.fields.map((f: { path: string }) => f.path)).toEqual(['query.rollingSeconds']);
+  });
+
   it('"today": a line that ran 20 minutes counts from the start of its shift (06:30)', async () => {
     // a Tuesday of the demo calendar (06:30–14:45, 14:45–23:00); the line ran 11:00–11:20
     const path = join(folder.path, 'PR20260310.txt');

@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import type { Db, Executor } from '../../db/database.js';
 import { Conflict, Forbidden, Invalid, NotFound, StaleVersion } from '../../core/errors.js';
 import { workingIntervals, type CalendarSpec } from '../../core/calendar/index.js';
-import { BUILTIN_PROFILES, isBuiltinProfileName, profileLabel, type OeeProfile } from '../../core/oee/profiles.js';
+import { BUILTIN_PROFILES, isBuiltinProfileName, profileDisplayName, profileLabel, type OeeProfile } from '../../core/oee/profiles.js';
 import { profileSchema as coreProfileSchema } from '../../core/oee/profile-schema.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
@@ -17,8 +17,9 @@ import { bucketsOf } from './buckets.js';
 import { computeOeeFromDerived, dayPartsOf, GapIndex, type DerivedSlice } from './derived-oee.js';
 import { DayFinder, daysOverlapping, type ProductionDayRule } from '../../core/oee/production-days.js';
 import * as repo from './repository.js';
+import { MAX_RATE_POINTS, RATE_STEP_MS, ratePointCount, rateSeries } from '../../core/oee/rate-series.js';
 import {
-  MIN_MAX_CYCLE_SECONDS, type GroupBy, type MachineOee, type OeeResponse, type ProfileCreate, type ProfileParams, type ProfileUpdate, type ProfileVersionView,
+  MIN_MAX_CYCLE_SECONDS, type GroupBy, type RateResponse, type MachineOee, type OeeResponse, type ProfileCreate, type ProfileParams, type ProfileUpdate, type ProfileVersionView,
   type ProfileView, type Stop, type StopsResponse,
 } from './schemas.js';
 
@@ -33,6 +34,7 @@ function view(profile: OeeProfile, builtin: boolean, updatedAt: number | null): 
     name: profile.name,
     version: profile.version,
     label: profileLabel(profile),
+    displayName: profileDisplayName(profile.name),
     builtin,
     maxCycleSeconds: profile.maxCycleSeconds,
     stopBinsSeconds: [...profile.stopBinsSeconds],
@@ -218,6 +220,37 @@ async function machineOee(
   const totals = computeOeeFromDerived({ slice, from, to, profile, loadingIntervals, days });
   const series = buckets.map((bucket) => ({ ...computeOeeFromDerived({ slice, from: bucket.from, to: bucket.to, profile, loadingIntervals, days }), label: bucket.label }));
   return { machine, profile: profileLabel(profile), totals, series };
+}
+
+// ---- fine rate series -------------------------------------------------------------------------------
+
+export interface RateQuery {
+  machine: string;
+  from: number;
+  to: number;
+  rollingSeconds: number;
+}
+
+/** Rate per second with a centred rolling window and cumulative good parts, from the raw cycles. */
+export async function machineRate(db: Executor, query: RateQuery, rawRetentionDays: number, now = Date.now()): Promise<RateResponse> {
+  const { machine, from, to, rollingSeconds } = query;
+  if (!(await plantRepo.getMachine(db, machine))) throw Invalid.field('query.machine', `unknown machine '${machine}'`);
+  const points = ratePointCount(from, to);
+  if (points > MAX_RATE_POINTS) {
+    throw Invalid.field('query.to', `the fine rate chart shows at most ${MAX_RATE_POINTS / 3600} hours (one point per second); this window has ${Math.ceil(points / 3600)} h: zoom in to a shift or less`);
+  }
+  const half = Math.ceil((rollingSeconds * 1000) / 2);
+  const cycles = await machineRepo.cyclesBetween(db, machine, from - half, to + half);
+  const series = rateSeries(cycles, from, to, rollingSeconds);
+  return {
+    machine,
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    rollingSeconds,
+    stepSeconds: RATE_STEP_MS / 1000,
+    ...series,
+    rawKeptFrom: new Date(now - rawRetentionDays * MS_PER_DAY).toISOString(),
+  };
 }
 
 // ---- stops -------------------------------------------------------------------------------------------
