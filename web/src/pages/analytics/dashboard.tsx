@@ -21,7 +21,7 @@ import { useSite } from '../../hooks/site.js';
 import { ComparisonBars, ProductionChart, RateStrip, ReasonPareto, StopPie } from './charts.js';
 import { GroupBySelect, MachinePicker, ProfileSelect, WindowPicker, machineSections } from './controls.js';
 import { buildWorkbook, downloadBlob, fileStem } from './export.js';
-import { formatCount, formatDecimal, formatDuration, formatPercent } from './format.js';
+import { formatCount, formatDecimal, formatDuration, formatPercent, hasProduction } from './format.js';
 import { KpiGauges, WarningBanner, resultProblems } from './gauges.js';
 import { ComparisonTable, LotTable, ShiftTable, StopsTable } from './tables.js';
 import { LISTED_STOP_MIN_SECONDS } from './targets.js';
@@ -243,7 +243,14 @@ export function AnalyticsDashboard() {
         <h1>Analytics</h1>
         <p className="page-subtitle" data-testid="window-label">
           {window ? window.label : ''}
-          {focusResult ? ` · ${focusResult.totals.profile}` : ''}
+          {focusResult ? (
+            <>
+              {' · '}
+              <span title={`OEE profile ${focusResult.totals.profile}`} data-testid="profile-name">
+                {profileRow?.displayName ?? profileName}
+              </span>
+            </>
+          ) : null}
         </p>
         {dashboard.loading && data ? (
           <span className="refreshing" role="status" data-testid="refreshing">
@@ -268,7 +275,7 @@ export function AnalyticsDashboard() {
         <section className="panel analytics-controls" aria-label="What to show" data-testid="analytics-controls">
           <MachinePicker sections={plant.data.sections} selected={query.machines} onChange={(keys) => update({ machines: keys })} />
           <WindowPicker query={query} zone={zone} onChange={update} />
-          <ProfileSelect value={query.profile} profiles={plant.data.profiles.map((p) => p.name)} onChange={(profile) => update({ profile })} />
+          <ProfileSelect value={query.profile} profiles={plant.data.profiles} onChange={(profile) => update({ profile })} />
           <GroupBySelect value={query.groupBy} auto={window ? autoGroupBy(window.from, window.to) : 'hour'} onChange={(value) => update({ groupBy: value })} />
         </section>
       ) : plant.loading ? (
@@ -304,7 +311,14 @@ export function AnalyticsDashboard() {
 
           {data.oee.length > 1 ? (
             <>
-              <ComparisonTable rows={data.oee.map((m) => ({ key: m.machine, name: nameOf(m.machine), totals: m.totals }))} csvName={`${stem}-machines`} />
+              <ComparisonTable
+                rows={data.oee.map((m) => ({ key: m.machine, name: nameOf(m.machine), totals: m.totals }))}
+                csvName={`${stem}-machines`}
+                profileName={(label) => {
+                  const name = label.replace(/@v\d+$/, '');
+                  return plant.data?.profiles.find((p) => p.name === name)?.displayName ?? name;
+                }}
+              />
               <section className="panel analytics-card">
                 <header className="card-header">
                   <h2>OEE, A, P, Q by machine</h2>
@@ -336,7 +350,7 @@ export function AnalyticsDashboard() {
             {nameOf(focusResult.machine)}
           </h2>
           <KpiGauges result={focusResult.totals} />
-          <Facts result={focusResult.totals} />
+          {hasProduction(focusResult.totals) ? <Facts result={focusResult.totals} /> : null}
 
           <div className="analytics-grid grid-wide-narrow">
             <section className="panel analytics-card">
