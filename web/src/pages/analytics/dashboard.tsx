@@ -19,6 +19,7 @@ import { useCan } from '../../auth/auth.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useSite } from '../../hooks/site.js';
 import { ComparisonBars, ProductionChart, RateStrip, ReasonPareto, StopPie } from './charts.js';
+import { FineRateCharts, FINE_RATE_MAX_MS } from './fine-rate.js';
 import { GroupBySelect, MachinePicker, ProfileSelect, WindowPicker, machineSections } from './controls.js';
 import { buildWorkbook, downloadBlob, fileStem } from './export.js';
 import { formatCount, formatDecimal, formatDuration, formatPercent, hasProduction } from './format.js';
@@ -144,6 +145,7 @@ export function AnalyticsDashboard() {
   const [dropped, setDropped] = useState<{ files: File[]; at: number } | null>(null);
   const [pageDrag, setPageDrag] = useState(false);
   const [exporting, setExporting] = useState(false);
+  const [fine, setFine] = useState(false);
 
   const update = useCallback(
     (patch: Partial<AnalyticsQuery>) => setParams(queryParams({ ...parseQuery(params), ...patch }), { replace: false }),
@@ -182,6 +184,9 @@ export function AnalyticsDashboard() {
   const idealRatePerMinute = profileRow?.idealRatePerMinute ?? null;
   const standardRate = data ? standardRateFor(focusMachine, data.lots, plant.data?.products ?? []) : null;
   const stale = dashboard.dataKey !== viewKey;
+  // a shift or less can be drawn second by second from the raw cycles
+  const fineAllowed = !!window && window.to - window.from <= FINE_RATE_MAX_MS;
+  const showFine = fineAllowed && fine;
   const stem = window ? fileStem(query.machines, window.label) : 'analytics';
 
   const saveReason = async (stop: Stop, reason: string | null, comment: string | null) => {
@@ -372,16 +377,34 @@ export function AnalyticsDashboard() {
             </section>
           </div>
 
-          <section className="panel analytics-card">
+          <section className="panel analytics-card" data-testid="rate-card">
             <header className="card-header">
               <div>
                 <h2>Rate and stops over time</h2>
-                <p className="muted small">Rate per {groupBy}; stops of a minute or more shaded by duration class. Drag the slider or scroll to zoom.</p>
+                <p className="muted small">
+                  {showFine
+                    ? 'Parts per minute, second by second, smoothed over the time you pick; stops of a minute or more below, coloured by duration. Drag the slider or scroll to zoom.'
+                    : `Rate per ${groupBy}; stops of a minute or more shaded by duration class. Drag the slider or scroll to zoom.`}
+                </p>
               </div>
+              {fineAllowed ? (
+                <div className="fine-rate-toggle" role="tablist" aria-label="Resolution of the rate">
+                  <button type="button" role="tab" aria-selected={!showFine} className={`an-segment${!showFine ? ' an-segment-selected' : ''}`} onClick={() => setFine(false)} data-testid="rate-per-bucket">
+                    Per {groupBy}
+                  </button>
+                  <button type="button" role="tab" aria-selected={showFine} className={`an-segment${showFine ? ' an-segment-selected' : ''}`} onClick={() => setFine(true)} data-testid="rate-fine">
+                    Second by second
+                  </button>
+                </div>
+              ) : null}
             </header>
-            <div className="chart-box chart-tall">
-              <RateStrip series={focusResult.series} stops={focusStops.stops} zone={zone} idealRatePerMinute={idealRatePerMinute} window={window ?? { from: Date.parse(focusResult.totals.from), to: Date.parse(focusResult.totals.to) }} />
-            </div>
+            {showFine && window && plant.data ? (
+              <FineRateCharts machine={focusResult.machine} window={window} zone={zone} stops={focusStops.stops} standardRatePerHour={standardRate} calendar={plant.data.calendar} />
+            ) : (
+              <div className="chart-box chart-tall">
+                <RateStrip series={focusResult.series} stops={focusStops.stops} zone={zone} idealRatePerMinute={idealRatePerMinute} window={window ?? { from: Date.parse(focusResult.totals.from), to: Date.parse(focusResult.totals.to) }} />
+              </div>
+            )}
           </section>
 
           <div className="analytics-grid grid-narrow-wide">
