@@ -489,3 +489,15 @@ describe('computeOee — firstToLastPart over production days (issue 9)', () => 
     }
   });
 });
+
+describe('computeOee — the open day\'s unclosed stops stay in the open day', () => {
+  it('a machine whose very first cycle is recent: an old window gets no stop reaching back from it', () => {
+    // demo data of "today" stored first, then an old day imported: its first cycle has no previous one
+    const old = [0, 0.5, 1, 1.5].map((s, i) => part(s, String(i + 1)));
+    const recent = [part(10 * 86_400, '900'), part(10 * 86_400 + 0.5, '901')];
+    const cycles = [...recent, ...old];
+    const now = t(10 * 86_400 + 3600);
+    const result = computeOee({ cycles, from: t(-3600), to: t(3600), profile: legacy, days: { zone: 'America/Los_Angeles', now, openDayShiftStart: t(10 * 86_400 - 1800) } });
+    expect([result.loadingSeconds, result.availabilityLossSeconds, result.availability]).toEqual([1.5, 0, 1]);
+  });
+});

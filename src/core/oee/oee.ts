@@ -381,13 +381,16 @@ function firstToLastPartLoading(facts: OeeFacts): Interval[] {
  * Stops of the open day that no cycle closes yet: before the machine's very first cycle, and since
  * its latest one (longer than maxCycleSeconds). Only their overlap with the open run counts.
  */
-function openDayStops(facts: OeeFacts, loading: readonly Interval[], maxCycleMs: number): [number, number][] {
+function openDayStops(facts: OeeFacts, maxCycleMs: number): [number, number][] {
   const open = facts.openDay;
-  if (!open || loading.length === 0) return [];
+  const today = open ? facts.dayParts?.find((day) => day.dayStart === open.dayStart) : undefined;
+  if (!open || !today) return [];
+  const [run] = dayRuns([today], open);
+  const inRun = (at: number) => at >= run.start && at <= run.end;
   const stops: [number, number][] = [];
   const first = facts.firstAtWithoutPrevious;
-  if (first !== null && loading[0].start < first) stops.push([loading[0].start, first]);
-  if (Number.isFinite(facts.latestAt) && open.now - facts.latestAt > maxCycleMs) stops.push([facts.latestAt, open.now]);
+  if (first !== null && inRun(first) && run.start < first) stops.push([run.start, first]);
+  if (inRun(facts.latestAt) && open.now - facts.latestAt > maxCycleMs) stops.push([facts.latestAt, open.now]);
   return stops;
 }
 
@@ -433,7 +436,7 @@ export function assembleOeeResult(facts: OeeFacts): OeeResult {
     }
   };
   facts.forEachStop(countStop);
-  if (profile.basis === 'firstToLastPart') for (const [start, end] of openDayStops(facts, loading, secondsToMs(profile.maxCycleSeconds))) countStop(start, end);
+  if (profile.basis === 'firstToLastPart') for (const [start, end] of openDayStops(facts, secondsToMs(profile.maxCycleSeconds))) countStop(start, end);
   classes.forEach((stopClass, i) => (stopClass.seconds = seconds(classMs[i])));
 
   const netRunMs = loadingMs - lossMs;
