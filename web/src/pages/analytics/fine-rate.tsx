@@ -69,7 +69,7 @@ export function fineRateOption(rate: RateResponse, stops: readonly Stop[], zone:
                 silent: true,
                 data: [{ yAxis: standardRatePerHour / 60, name: 'Standard' }],
                 lineStyle: { color: CHART_COLORS.target, type: 'dashed' as const, width: 2 },
-                label: { formatter: `Standard ${formatCount(standardRatePerHour / 60)}/min`, position: 'insideEndTop' as const, color: CHART_COLORS.text, fontSize: chartFontSize() * 0.85 },
+                label: { formatter: `Standard ${formatCount(standardRatePerHour / 60)}/min`, position: 'insideStartTop' as const, color: CHART_COLORS.text, fontSize: chartFontSize() * 0.85 },
               },
             }
           : {}),
