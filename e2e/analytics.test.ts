@@ -155,7 +155,11 @@ describe('analytics', () => {
     if (!stopsSheet) throw new Error('no stops sheet');
     expect(stopsSheet.getRow(1).values).toEqual([undefined, 'Machine', 'Start', 'End', 'Seconds', 'Minutes', 'Class', 'Reason', 'Comment']);
     const firstStop = stopsApi.body.stops[0];
-    expect(stopsSheet.getRow(2).getCell(2).value).toBe(DateTime.fromMillis(firstStop.startMs, { zone: e2e.config.QMFG_TZ }).toFormat('yyyy-LL-dd HH:mm:ss'));
+    // a real Excel date showing the plant's wall clock (Excel dates have no zone), with seconds
+    const startCell = stopsSheet.getRow(2).getCell(2);
+    expect(startCell.type).toBe(ExcelJS.ValueType.Date);
+    expect(startCell.numFmt).toBe('yyyy-mm-dd hh:mm:ss');
+    expect((startCell.value as Date).toISOString().slice(0, 19)).toBe(DateTime.fromMillis(firstStop.startMs, { zone: e2e.config.QMFG_TZ }).toFormat("yyyy-LL-dd'T'HH:mm:ss"));
     expect(stopsSheet.getRow(2).getCell(4).value).toBe(firstStop.seconds);
     let stopRows = 0;
     stopsSheet.eachRow((row, number) => {
@@ -172,7 +176,8 @@ describe('analytics', () => {
     // columns: Machine, From, To, Cycles, Parts, …
     expect(productivity.getRow(1).getCell(5).value).toBe('Parts');
     expect(productivity.getRow(busiestRow).getCell(5).value).toBe(busiest.parts);
-    expect(productivity.getRow(2).getCell(2).value).toBe('2022-10-11 00:00:00');
+    expect(productivity.getRow(2).getCell(2).type).toBe(ExcelJS.ValueType.Date);
+    expect((productivity.getRow(2).getCell(2).value as Date).toISOString()).toBe('2022-10-11T00:00:00.000Z');
 
     // every table has its CSV: the shift table's numbers are the API's shift series, unformatted
     const shifts = (await oeeOf('line8', '&groupBy=shift')).machines[0].series.filter((bucket) => bucket.cycles > 0 || bucket.loadingSeconds > 0);
@@ -184,6 +189,89 @@ describe('analytics', () => {
     expect(csvLines[1].split(',').slice(1)).toEqual(
       [shifts[0].parts, shifts[0].stops.count, shifts[0].stops.seconds, shifts[0].availability, shifts[0].performance, shifts[0].quality, shifts[0].oee].map(String),
     );
+  });
+
+  it('rate chart: each dip sits on the stop that caused it; second by second with a rolling window; empty states', async () => {
+    type Option = { series: { name: string; step?: string; data: [number, number | null][]; markArea?: { data: [{ xAxis: number }, { xAxis: number }][] } }[] };
+    const optionOf = (page: Page, testId: string) =>
+      page.evaluate((id) => {
+        const box = document.querySelector(`[data-testid="${id}"]`) as (HTMLElement & { qmfgChart?: { getOption(): unknown } }) | null;
+        return JSON.parse(JSON.stringify(box?.qmfgChart?.getOption() ?? null)) as unknown;
+      }, testId) as Promise<Option | null>;
+    const pixelOf = (page: Page, testId: string, at: number) =>
+      page.evaluate(([id, x]) => {
+        const box = document.querySelector(`[data-testid="${id}"]`) as (HTMLElement & { qmfgChart?: { convertToPixel(finder: unknown, value: unknown): number } }) | null;
+        return box?.qmfgChart?.convertToPixel({ xAxisIndex: 0 }, x) ?? NaN;
+      }, [testId, at] as const);
+    const zone = e2e.config.QMFG_TZ;
+    const local = (iso: string) => DateTime.fromISO(iso, { zone }).toMillis();
+
+    const page = await e2e.newPage(TV);
+    await page.goto(DAY_VIEW);
+    await expectVisible(page.getByTestId('chart-rate-strip').locator('canvas'));
+    const hourly = await optionOf(page, 'chart-rate-strip');
+    const effective = hourly?.series.find((s) => s.name === 'Effective rate');
+    if (!hourly || !effective) throw new Error('no rate strip option');
+    // a bucket's value is drawn over [bucket start, bucket end): the step comes at the end
+    expect(effective.step).toBe('end');
+    const stops = hourly.series[0].markArea?.data ?? [];
+    // the long stops inside the day's run (other data of the demo machine may add stops outside it)
+    const runStart = local('2022-10-11T06:00');
+    const runEnd = local('2022-10-11T23:00');
+    const longStops = stops.filter(([start, end]) => end.xAxis - start.xAxis > 30 * 60_000 && start.xAxis >= runStart && end.xAxis <= runEnd);
+    const starts = longStops.map(([start]) => DateTime.fromMillis(start.xAxis, { zone }).toFormat('HH:mm:ss'));
+    expect(starts, JSON.stringify(stops.filter(([a, b]) => b.xAxis - a.xAxis > 30 * 60_000).map(([a, b]) => [new Date(a.xAxis).toISOString(), new Date(b.xAxis).toISOString()]))).toEqual(['10:29:24', '18:59:55']);
+    const rates = effective.data.map(([, rate]) => rate ?? 0).filter((rate) => rate > 0).sort((a, b) => a - b);
+    const median = rates[Math.floor(rates.length / 2)];
+    for (const [start, end] of longStops) {
+      const middle = (start.xAxis + end.xAxis) / 2;
+      // the segment drawn under the middle of the stop is [data[i], data[i+1]) with data[i]'s value
+      const i = effective.data.findIndex(([at], index) => at <= middle && middle < effective.data[index + 1]?.[0]);
+      expect(effective.data[i][1] ?? 0, `rate drawn under the stop at ${new Date(start.xAxis).toISOString()}`).toBeLessThan(0.75 * median);
+      // and on screen: the dip's segment spans the stop's x
+      const [left, right, stopX] = await Promise.all([pixelOf(page, 'chart-rate-strip', effective.data[i][0]), pixelOf(page, 'chart-rate-strip', effective.data[i + 1][0]), pixelOf(page, 'chart-rate-strip', middle)]);
+      expect(stopX).toBeGreaterThanOrEqual(left);
+      expect(stopX).toBeLessThanOrEqual(right);
+    }
+
+    // a shift: second by second, smoothed over 15 s, against the standard rate, over the stop strip
+    await page.goto(`/analytics?machines=line8&window=custom&from=2022-10-11T06:30&to=2022-10-11T14:45`);
+    await page.getByTestId('rate-fine').click();
+    await expectVisible(page.getByTestId('chart-fine-rate').locator('canvas'), 20_000);
+    await expectVisible(page.getByTestId('chart-cumulative').locator('canvas'));
+    const rateSeries = async () => (await optionOf(page, 'chart-fine-rate'))?.series ?? [];
+    expect((await rateSeries())[0].name).toBe('Rate (rolling 15 s)');
+    const strip = (await rateSeries())[1].markArea?.data ?? [];
+    const stop = strip.find(([start]) => start.xAxis === local('2022-10-11T10:29:24.000') || Math.abs(start.xAxis - local('2022-10-11T10:29:24')) < 1000);
+    if (!stop) throw new Error('the 10:29 stop is not on the strip');
+    await shoot(page, 'analytics-fine-rate');
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await shoot(page, 'analytics-fine-rate');
+    await page.setViewportSize(TV);
+
+    await page.getByTestId('rolling-2').click();
+    await expect.poll(async () => (await rateSeries())[0]?.name, { timeout: 10_000 }).toBe('Rate (rolling 2 s)');
+    const fine = (await rateSeries())[0].data;
+    const [stopStart, stopEnd] = [stop[0].xAxis, stop[1].xAxis];
+    // during the stop (beyond half a window from its ends) the rate is 0, and just before it the line ran
+    const inside = fine.filter(([at]) => at > stopStart + 1000 && at < stopEnd - 1000);
+    expect(inside.length).toBeGreaterThan(25 * 60);
+    expect(inside.every(([, rate]) => rate === 0)).toBe(true);
+    const before = fine.filter(([at]) => at > stopStart - 10 * 60_000 && at < stopStart - 1000);
+    expect(before.some(([, rate]) => (rate ?? 0) > 60)).toBe(true);
+    // the same instant on both axes: the stop's start on the strip is where the rate falls to 0
+    const firstZero = fine.find(([at, rate]) => at > stopStart - 60_000 && rate === 0)?.[0] ?? NaN;
+    expect(Math.abs(firstZero - stopStart)).toBeLessThanOrEqual(2000);
+
+    // a machine without data: one plain state, no 0 %, a stop pie that says there are no stops
+    await page.goto(`/analytics?machines=line6&window=custom&from=${DAY_FROM}&to=${DAY_TO}`);
+    await expectText(page.getByTestId('no-production'), 'No production in this window');
+    expect(await page.getByTestId('kpi-oee-value').count()).toBe(0);
+    await expectText(page.getByTestId('chart-stop-pie-empty'), 'No stops in this window');
+    await expectText(page.getByTestId('chart-production-empty'), 'No production in this window');
+    await shoot(page, 'analytics-no-production');
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await shoot(page, 'analytics-no-production');
   });
 
   it('lists the lines a file refused, with their numbers, and keeps the good rows', async () => {
@@ -318,7 +406,8 @@ describe('analytics', () => {
     expect(api.machines[0].totals.performance ?? 0).toBeGreaterThan(1);
     await expectText(page.getByTestId('oee-warnings'), `Performance is ${formatPercent(api.machines[0].totals.performance)}, outside 0–100 %`);
     await expectText(page.getByTestId('kpi-performance'), 'Outside 0–100 %');
-    await expectText(page.getByTestId('window-label'), 'too-low-ideal@v1');
+    await expectText(page.getByTestId('window-label'), 'too-low-ideal');
+    expect(await page.getByTestId('profile-name').getAttribute('title')).toBe('OEE profile too-low-ideal@v1');
   });
 
   it('keeps the figures on screen while another window loads, and comes back to a seen one at once', async () => {

@@ -65,7 +65,7 @@ describe('qmfg analyze --json', () => {
     for (const file of LINE8_DAYS) for (const cycle of (await parseSensorFile(file, 'America/Los_Angeles')).cycles) cycles.push(cycle);
     const from = cycles.reduce((min, cycle) => Math.min(min, cycle.at), Infinity);
     const to = cycles.reduce((max, cycle) => Math.max(max, cycle.at), -Infinity) + 1;
-    const expected = computeOee({ machine: 'line8', cycles, from, to, profile: BUILTIN_PROFILES['itrak-legacy'] });
+    const expected = computeOee({ machine: 'line8', cycles, from, to, profile: BUILTIN_PROFILES['itrak-legacy'], days: { zone: 'America/Los_Angeles' } });
     for (const key of RESULT_KEYS) expect(report[key], key).toEqual(expected[key as keyof typeof expected]);
   });
 

@@ -78,7 +78,8 @@ export async function analyzeCommand(files: string[], opts: AnalyzeOptions): Pro
 
   // Cycles stream from the parser into the engine and are dropped chunk by chunk: holding all
   // 225 000 of three line-days costs more in garbage collection than the OEE arithmetic itself.
-  const accumulator = new OeeAccumulator({ profile, from: requestedFrom ?? undefined, to: requestedTo ?? undefined });
+  // firstToLastPart: loading is the production run of each plant-local day (files of the past: no "now")
+  const accumulator = new OeeAccumulator({ profile, from: requestedFrom ?? undefined, to: requestedTo ?? undefined, days: { zone } });
   const rowErrors = new RowErrorPrinter();
   for (const file of ordered) {
     const parser = new SensorLogParser({ file, zone });
@@ -207,7 +208,7 @@ function renderTable(report: AnalyzeReport, profile: OeeProfile): string {
   row('OEE', pct(report.oee), `= availability ${pct(report.availability)} × performance ${pct(report.performance)} × quality ${pct(report.quality)}`);
   row('cycles', count(report.cycles), `parts ${count(report.parts)} · empty ${count(report.emptyCycles)} (${pct(report.emptyRate)})`);
   row('reworks', count(report.reworks), `${pct(report.reworkRate)} of parts · rejects ${count(report.rejects)}`);
-  row('loading time', duration(report.loadingSeconds), profile.basis === 'calendar' ? 'planned production time (calendar basis)' : 'first to last part');
+  row('loading time', duration(report.loadingSeconds), profile.basis === 'calendar' ? 'planned production time (calendar basis)' : 'first to last part of each day');
   row('availability loss', duration(report.availabilityLossSeconds), `stops ≥ ${profile.availabilityLossSeconds} s`);
   row('net run time', duration(report.netRunSeconds), `run time (gaps ≤ ${profile.maxCycleSeconds} s) ${duration(report.runSeconds)}`);
   row('average rate', rate(report.averageRatePerMinute), `while running · effective ${rate(report.effectiveRatePerMinute)} · ideal ${profile.idealRatePerMinute}/min`);

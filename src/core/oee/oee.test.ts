@@ -440,3 +440,64 @@ function round2(value: number): number {
 function round4(value: number): number {
   return Math.round(value * 1e4) / 1e4;
 }
+
+describe('computeOee — firstToLastPart over production days (issue 9)', () => {
+  // Plant-local days in America/Los_Angeles; T0 = 11 Oct 2022 06:00 PDT. Parts every 0.5 s from
+  // 06:00 to 07:00, then a 40-min stop, then parts 07:40–08:00; the next day 06:00–06:30.
+  const days = { zone: 'America/Los_Angeles' };
+  const run = (fromS: number, toS: number, serial0: number): OeeCycle[] => {
+    const cycles: OeeCycle[] = [];
+    for (let s = fromS, n = serial0; s < toS; s += 0.5, n++) cycles.push(part(s, String(n)));
+    return cycles;
+  };
+  const cycles = [...run(0, 3600, 1), ...run(6000, 7200, 100_000), ...run(86_400, 88_200, 200_000)];
+
+  it('an hour inside the day uses the day\'s run: the stop at the hour\'s end counts', () => {
+    // hour 07:00–08:00: loading 60 min (day run 06:00–07:59:59.5), loss = the stop (06:59:59.5, 07:40] ∩ hour = 40 min
+    const hour = computeOee({ cycles, from: t(3600), to: t(7200), profile: legacy, days });
+    expect(hour.loadingSeconds).toBeCloseTo(3599.5, 3);
+    expect(hour.availabilityLossSeconds).toBeCloseTo(2400, 3);
+    // the old rule (no days: the window is the day) loads only 07:40–08:00 and sees no stop
+    const old = computeOee({ cycles, from: t(3600), to: t(7200), profile: legacy });
+    expect([old.loadingSeconds, old.availability]).toEqual([1199.5, 1]);
+  });
+
+  it('a window of two days sums the two runs; the night between is not a stop', () => {
+    const both = computeOee({ cycles, from: t(-6 * 3600), to: t(42 * 3600), profile: legacy, days });
+    expect(both.loadingSeconds).toBeCloseTo(7199.5 + 1799.5, 3);
+    expect(both.availabilityLossSeconds).toBeCloseTo(2400.5, 3);
+    expect(both.stops.count).toBe(1);
+  });
+
+  it('the open day runs from its first shift start (or first part) to now, the time since the last cycle is a stop', () => {
+    const today = cycles.filter((c) => c.at < t(86_400));
+    const now = t(3 * 3600); // 09:00, an hour after the last part
+    const open = computeOee({ cycles: today, from: t(-6 * 3600), to: t(18 * 3600), profile: legacy, days: { ...days, now, openDayShiftStart: t(-1800) } });
+    // 05:30 → 09:00 = 3.5 h; loss: 05:30–06:00 (before the first cycle), 40 min stop, 08:00–09:00
+    expect(open.loadingSeconds).toBe(3.5 * 3600);
+    expect(open.availabilityLossSeconds).toBeCloseTo(1800 + 2400.5 + 3600.5, 3);
+    expect(open.stops.count).toBe(3);
+    // a shift that starts after the first part: the run starts at the first part
+    const late = computeOee({ cycles: today, from: t(-6 * 3600), to: t(18 * 3600), profile: legacy, days: { ...days, now, openDayShiftStart: t(1800) } });
+    expect(late.loadingSeconds).toBe(3 * 3600);
+  });
+
+  it('no cycle and no stop: every figure is empty, on either basis (not "A 100 %, P 0 %")', () => {
+    for (const profile of [legacy, calendarLegacy]) {
+      const result = computeOee({ cycles: [], from: t(0), to: t(3600), profile, loadingIntervals: [{ start: t(0), end: t(3600) }], days });
+      expect([result.availability, result.performance, result.quality, result.oee, result.effectiveRatePerMinute]).toEqual([null, null, null, null, null]);
+    }
+  });
+});
+
+describe('computeOee — the open day\'s unclosed stops stay in the open day', () => {
+  it('a machine whose very first cycle is recent: an old window gets no stop reaching back from it', () => {
+    // demo data of "today" stored first, then an old day imported: its first cycle has no previous one
+    const old = [0, 0.5, 1, 1.5].map((s, i) => part(s, String(i + 1)));
+    const recent = [part(10 * 86_400, '900'), part(10 * 86_400 + 0.5, '901')];
+    const cycles = [...recent, ...old];
+    const now = t(10 * 86_400 + 3600);
+    const result = computeOee({ cycles, from: t(-3600), to: t(3600), profile: legacy, days: { zone: 'America/Los_Angeles', now, openDayShiftStart: t(10 * 86_400 - 1800) } });
+    expect([result.loadingSeconds, result.availabilityLossSeconds, result.availability]).toEqual([1.5, 0, 1]);
+  });
+});

@@ -10,9 +10,27 @@
 //   than zero; stops entirely outside it (e.g. the night before the first part) are not the
 //   window's stops. The cycle that ends a stop may lie after the window.
 // - Whether a stop is an availability loss also uses its full duration.
-// - firstToLastPart loading runs from the earliest to the latest part instant in the window
-//   (instants, not file positions: after a backward clock step the last line is not always the
-//   latest instant).
+// - firstToLastPart loading is built from PRODUCTION RUNS PER PRODUCTION DAY (issue 9). A
+//   production day is a plant-local calendar day, midnight to midnight (ProductionDayRule.zone; the
+//   demo plant works 06:30–23:00, so no shift crosses midnight — a night shift that did would have
+//   its part after midnight counted in the next day's run). The run of a closed day is
+//   [first part of the day, last part of the day] (instants, not file positions: after a backward
+//   clock step the last line is not always the latest instant), whether or not those parts lie in
+//   the window; loading(window) = ⋃ over days (run of day ∩ window). So an hour or a shift inside a
+//   day uses the DAY's run clipped to it (a stop at the hour's edge counts), and a window of several
+//   days sums the days' runs (the closed nights between them are no loading).
+//   Worked example, Line 8 on 11 Oct 2022: the day's run is 06:12:29–22:30:34. The hour 10:00–11:00
+//   lies inside it: loading 60 min, of which 30.6 min belong to the stop 10:29:24–11:00:56, so
+//   A = 0.49 (the old rule, first to last part inside the hour, ended the loading at 10:29:24 and
+//   gave A 100 %). 10–13 Oct as one window: 62.1 h of loading (four day runs), A 0.77, where
+//   first-to-last part of the whole window gave 88.6 h with three nights as stops and A 0.54.
+// - The day holding "now" (a parameter) is still open: its run starts at the start of the day's
+//   first shift (production calendar), or the first part if earlier, and ends now. A line that
+//   started at 11:00 after a 06:30 shift start has 4.5 h of loss. Time before the machine's very
+//   first cycle and the time since its latest cycle have no closing cycle; in the open day's run
+//   they are counted as stops (the machine is not producing), classed by their length so far.
+// - A day without parts has no run. Without a ProductionDayRule the window itself is one day
+//   (first to last part inside the window), for callers that know no plant zone.
 // - Running time = the gaps ≤ maxCycleSeconds of the window's cycles (clipped to the window; a
 //   negative gap adds a running cycle of zero duration). The first cycle of the data has no gap
 //   and is neither running nor a stop.
@@ -25,9 +43,12 @@
 //   much (add the neighbouring day's data to close it) rather than guessing.
 // - Undefined ratios are null with a warning, never NaN; OEE is still 0 when availability or
 //   performance is 0 (nothing good was made in the loading time), even if P or Q is undefined.
+// - A window with loading time but neither a cycle nor a stop in it measured nothing: A, P and OEE
+//   are null (not "A 100 %"). An hour that a long stop fills is measured: A 0 %.
 
 import type { Interval } from '../calendar/types.js';
 import { profileLabel, type OeeProfile } from './profiles.js';
+import { DayFinder, dayRuns, openDayOf, type DayParts, type OpenDay, type ProductionDayRule } from './production-days.js';
 import { PartRegistry } from './rework.js';
 
 /** What the engine needs of a camera cycle (the sensor parser's Cycle satisfies it). */
@@ -55,6 +76,8 @@ export interface OeeInput {
   loadingIntervals?: readonly Interval[];
   /** parts rejected by inspection outside the camera (operator reports); 0 from sensors */
   rejects?: number;
+  /** production days for the firstToLastPart basis (see the top of this file) */
+  days?: ProductionDayRule;
 }
 
 export interface StopClass {
@@ -163,6 +186,8 @@ export interface OeeAccumulatorOptions {
   to?: number;
   /** instant of the last cycle before the first one added, if known (needs an explicit `from`) */
   previousAt?: number | null;
+  /** production days for the firstToLastPart basis; omitted = the window is one day */
+  days?: ProductionDayRule;
 }
 
 /** What is settled only at the end: who, the planned time and the rejects reported by people. */
@@ -200,6 +225,11 @@ export class OeeAccumulator {
   private firstAtWithoutPrevious: number | null = null;
   /** latest instant of any cycle, in the window or not: the data's blind end */
   private latestAnyAt = -Infinity;
+  private readonly days: ProductionDayRule | undefined;
+  private readonly dayFinder: DayFinder | null;
+  /** first/last part per production day (any instant, in the window or not), by day start */
+  private readonly dayParts = new Map<number, DayParts>();
+  private currentDay: DayParts | null = null;
 
   constructor(options: OeeAccumulatorOptions) {
     this.profile = options.profile;
@@ -211,6 +241,20 @@ export class OeeAccumulator {
     // an open start is the first cycle's instant: a known earlier cycle would contradict it
     if (this.previousAt !== null && !Number.isFinite(this.from)) throw new RangeError('OEE window: previousAt needs an explicit window start');
     this.maxCycleMs = secondsToMs(options.profile.maxCycleSeconds);
+    this.days = options.days;
+    this.dayFinder = options.days ? new DayFinder(options.days.zone) : null;
+  }
+
+  private notePartOfDay(at: number): void {
+    let day = this.currentDay;
+    if (day === null || !(at >= day.dayStart && at < day.dayEnd)) {
+      const bounds = (this.dayFinder as DayFinder).of(at);
+      day = this.dayParts.get(bounds.start) ?? null;
+      if (day === null) this.dayParts.set(bounds.start, (day = { dayStart: bounds.start, dayEnd: bounds.end, firstPartAt: at, lastPartAt: at }));
+      this.currentDay = day;
+    }
+    if (at < day.firstPartAt) day.firstPartAt = at;
+    if (at > day.lastPartAt) day.lastPartAt = at;
   }
 
   /** Cycles counted so far (inside the window). */
@@ -242,6 +286,7 @@ export class OeeAccumulator {
       }
     }
 
+    if (cycle.part && this.dayFinder !== null) this.notePartOfDay(at);
     if (at > this.latestAnyAt) this.latestAnyAt = at;
     const previousAt = this.previousAt;
     if (previousAt === null) this.firstAtWithoutPrevious = at;
@@ -286,6 +331,8 @@ export class OeeAccumulator {
       },
       firstAtWithoutPrevious: this.firstAtWithoutPrevious,
       latestAt: this.latestAnyAt,
+      dayParts: this.days ? [...this.dayParts.values()].sort((a, b) => a.dayStart - b.dayStart) : undefined,
+      openDay: openDayOf(this.days),
     });
   }
 }
@@ -318,21 +365,43 @@ export interface OeeFacts {
   firstAtWithoutPrevious: number | null;
   /** latest cycle of the data, in the window or not (-Infinity when none) */
   latestAt: number;
+  /** firstToLastPart: first/last part of each production day touching the window; omitted = the window is one day */
+  dayParts?: readonly DayParts[];
+  /** firstToLastPart: the day holding "now", whose run is still open */
+  openDay?: OpenDay | null;
+}
+
+/** firstToLastPart loading of a window: the production runs of its days, clipped to it. */
+function firstToLastPartLoading(facts: OeeFacts): Interval[] {
+  const days = facts.dayParts ?? (facts.parts > 0 ? [{ dayStart: facts.from, dayEnd: facts.to, firstPartAt: facts.firstPartAt, lastPartAt: facts.lastPartAt }] : []);
+  return normalizeIntervals(dayRuns(days, facts.openDay ?? null), facts.from, facts.to);
+}
+
+/**
+ * Stops of the open day that no cycle closes yet: before the machine's very first cycle, and since
+ * its latest one (longer than maxCycleSeconds). Only their overlap with the open run counts.
+ */
+function openDayStops(facts: OeeFacts, maxCycleMs: number): [number, number][] {
+  const open = facts.openDay;
+  const today = open ? facts.dayParts?.find((day) => day.dayStart === open.dayStart) : undefined;
+  if (!open || !today) return [];
+  const [run] = dayRuns([today], open);
+  const inRun = (at: number) => at >= run.start && at <= run.end;
+  const stops: [number, number][] = [];
+  const first = facts.firstAtWithoutPrevious;
+  if (first !== null && inRun(first) && run.start < first) stops.push([run.start, first]);
+  if (inRun(facts.latestAt) && open.now - facts.latestAt > maxCycleMs) stops.push([facts.latestAt, open.now]);
+  return stops;
 }
 
 /** Turns the facts of a window into the result (DESIGN §4); key order is the JSON contract of `qmfg analyze --json`. */
 export function assembleOeeResult(facts: OeeFacts): OeeResult {
-  const { machine, from, to, profile, rejects, firstPartAt, lastPartAt, runningCycles, runMs } = facts;
+  const { machine, from, to, profile, rejects, runningCycles, runMs } = facts;
   const { cycles: cycleCount, parts: partCount, reworks: reworkCount } = facts;
   const availabilityLossThresholdMs = secondsToMs(profile.availabilityLossSeconds);
   const binsMs = profile.stopBinsSeconds.map(secondsToMs);
 
-  const loading =
-    profile.basis === 'calendar'
-      ? normalizeIntervals(facts.loadingIntervals ?? [], from, to)
-      : partCount > 0 && lastPartAt > firstPartAt
-        ? [{ start: firstPartAt, end: lastPartAt }]
-        : [];
+  const loading = profile.basis === 'calendar' ? normalizeIntervals(facts.loadingIntervals ?? [], from, to) : firstToLastPartLoading(facts);
   let loadingMs = 0;
   for (const interval of loading) loadingMs += interval.end - interval.start;
 
@@ -347,7 +416,7 @@ export function assembleOeeResult(facts: OeeFacts): OeeResult {
   let stopMs = 0;
   let lossMs = 0;
   let lossStopCount = 0;
-  facts.forEachStop((start, end) => {
+  const countStop = (start: number, end: number) => {
     const overlap = overlapMs(start, end, loading);
     if (overlap <= 0) return;
     const durationMs = end - start;
@@ -365,7 +434,9 @@ export function assembleOeeResult(facts: OeeFacts): OeeResult {
       lossMs += overlap;
       lossStopCount++;
     }
-  });
+  };
+  facts.forEachStop(countStop);
+  if (profile.basis === 'firstToLastPart') for (const [start, end] of openDayStops(facts, secondsToMs(profile.maxCycleSeconds))) countStop(start, end);
   classes.forEach((stopClass, i) => (stopClass.seconds = seconds(classMs[i])));
 
   const netRunMs = loadingMs - lossMs;
@@ -396,9 +467,12 @@ export function assembleOeeResult(facts: OeeFacts): OeeResult {
     }
   }
 
-  const availability = loadingMs > 0 ? netRunMs / loadingMs : null;
+  // No cycle and no stop in the loading time: nothing was measured (on the calendar basis the planned
+  // time of a machine without data would otherwise read "A 100 %, P 0 %").
+  const measured = loadingMs > 0 && (cycleCount > 0 || stopCount > 0);
+  const availability = measured ? netRunMs / loadingMs : null;
   const netRunMinutes = netRunMs / MS_PER_MINUTE;
-  const performance = loadingMs > 0 && netRunMs > 0 ? partCount / netRunMinutes / profile.idealRatePerMinute : null;
+  const performance = measured && netRunMs > 0 ? partCount / netRunMinutes / profile.idealRatePerMinute : null;
   const quality = partCount > 0 ? (partCount - reworkCount - rejects) / partCount : null;
   // With no run time or no parts nothing good was made: OEE is 0 even though P or Q is undefined.
   const oee =
@@ -455,7 +529,7 @@ export function assembleOeeResult(facts: OeeFacts): OeeResult {
     emptyRate: ratio(cycleCount > 0 ? (cycleCount - partCount) / cycleCount : null),
     reworkRate: ratio(partCount > 0 ? reworkCount / partCount : null),
     runSeconds: seconds(runMs),
-    effectiveRatePerMinute: perMinute(loadingMs > 0 ? partCount / (loadingMs / MS_PER_MINUTE) : null),
+    effectiveRatePerMinute: perMinute(measured ? partCount / (loadingMs / MS_PER_MINUTE) : null),
     rejects,
     warnings,
   };
@@ -469,7 +543,7 @@ export function computeOee(input: OeeInput): OeeResult {
   if (profile.basis === 'calendar' && !input.loadingIntervals) {
     throw new RangeError(`computeOee: profile ${profileLabel(profile)} uses the calendar basis and needs loadingIntervals`);
   }
-  const accumulator = new OeeAccumulator({ profile, from, to, previousAt: input.previousAt });
+  const accumulator = new OeeAccumulator({ profile, from, to, previousAt: input.previousAt, days: input.days });
   for (let i = 0; i < cycles.length; i++) accumulator.add(cycles[i]);
   return accumulator.result({ machine: input.machine, loadingIntervals: input.loadingIntervals, rejects: input.rejects });
 }

@@ -63,3 +63,14 @@ export function isBuiltinProfileName(name: string): name is BuiltinProfileName {
 export function profileLabel(profile: Pick<OeeProfile, 'name' | 'version'>): string {
   return `${profile.name}@v${profile.version}`;
 }
+
+/** How the screens name the built-in profiles (a user-defined profile is shown by its name). */
+const BUILTIN_DISPLAY_NAMES: Readonly<Record<BuiltinProfileName, string>> = Object.freeze({
+  'itrak-legacy': 'iTrak (legacy analysis)',
+  iso22400: 'ISO 22400 (production calendar)',
+});
+
+/** A profile's name for people: "iTrak (legacy analysis)" for itrak-legacy, the name itself otherwise. */
+export function profileDisplayName(name: string): string {
+  return isBuiltinProfileName(name) ? BUILTIN_DISPLAY_NAMES[name] : name;
+}

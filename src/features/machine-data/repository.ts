@@ -374,6 +374,12 @@ export async function cyclesInArrivalOrder(db: Executor, machine: string): Promi
   return rows.map((r) => ({ at: num(r.at), item: r.item, lot: r.lot, serial: r.serial, part: num(r.part) === 1, rework: num(r.rework) === 1, fileId: num(r.file_id), line: num(r.line) }));
 }
 
+/** Raw cycles of a machine with at in [from, to): instant, part and rework only (the fine rate chart reads them). */
+export async function cyclesBetween(db: Executor, machine: string, from: number, to: number): Promise<{ at: number; part: boolean; rework: boolean }[]> {
+  const rows = await db.selectFrom('cycles').select(['at', 'part', 'rework']).where('machine_key', '=', machine).where('at', '>=', from).where('at', '<', to).execute();
+  return rows.map((r) => ({ at: num(r.at), part: num(r.part) === 1, rework: num(r.rework) === 1 }));
+}
+
 export async function countCycles(db: Executor, machine?: string): Promise<number> {
   let query = db.selectFrom('cycles').select(db.fn.countAll<number>().as('n'));
   if (machine !== undefined) query = query.where('machine_key', '=', machine);

@@ -14,7 +14,8 @@ import { deriveBatch, gapsByDay, mergeCounts, packGaps, unpackGaps, type Machine
 import { ingestFile } from '../machine-data/ingest.js';
 import * as machineRepo from '../machine-data/repository.js';
 import { LINE7_DAYS, ZONE } from '../machine-data/test-support.js';
-import { computeOeeFromDerived, GapIndex, type DerivedSlice, type PeriodRow } from './derived-oee.js';
+import { daysOverlapping, type ProductionDayRule } from '../../core/oee/production-days.js';
+import { computeOeeFromDerived, dayPartsOf, GapIndex, type DerivedSlice, type PeriodRow } from './derived-oee.js';
 import { loadSlice } from './service.js';
 
 const MINUTE = 60_000;
@@ -72,7 +73,13 @@ function sliceOf(cycles: Cycle[], batchSize: number): DerivedSlice {
   const days = [...gapDays.keys()].sort((a, b) => a - b).map((day) => unpackGaps(packGaps(gapDays.get(day) ?? [])));
   let latest: number | null = null;
   for (const cycle of cycles) if (latest === null || cycle.at > latest) latest = cycle.at;
-  return { machine: 'm1', hours: rows(hours), minutes: rows(minutes), gaps: new GapIndex(days, carry.maxGapMs), firstCycleAt: carry.firstAt, latestCycleAt: latest };
+  const hourRows = rows(hours);
+  const minuteRows = rows(minutes);
+  const span = daysOverlapping(ZONE, cycles.reduce((min, c) => Math.min(min, c.at), Infinity) - 2 * 86_400_000, (latest ?? 0) + 2 * 86_400_000);
+  return {
+    machine: 'm1', hours: hourRows, minutes: minuteRows, gaps: new GapIndex(days, carry.maxGapMs), firstCycleAt: carry.firstAt, latestCycleAt: latest,
+    dayParts: dayPartsOf(span, hourRows, minuteRows),
+  };
 }
 
 const CALENDAR: CalendarSpec = {
@@ -100,6 +107,32 @@ describe('OEE from derived rows equals computeOee over the raw cycles (random st
         const expected = computeOee({ machine: 'm1', cycles: raw, from: fromEdge, to, profile, loadingIntervals });
         const actual = computeOeeFromDerived({ slice, from: fromEdge, to, profile, loadingIntervals });
         expect(actual, `${profile.name} [${new Date(fromEdge).toISOString()}, ${new Date(to).toISOString()})`).toEqual(expected);
+      }
+    }
+  });
+
+  it.each([1, 2, 3])('seed %i with production days: hour buckets, multi-day windows and an open day', (seed) => {
+    const start = Date.UTC(2026, 10, 23, 14, 0, 0) + seed * 7919;
+    const cycles = randomCycles(seed + 40, 30_000, start);
+    const slice = sliceOf(cycles, 5_000 + seed * 777);
+    const random = mulberry32(seed * 31);
+    const last = cycles.reduce((max, c) => Math.max(max, c.at), 0);
+    const rules: ProductionDayRule[] = [
+      { zone: ZONE },
+      // "now" inside the data (cycles after it, as a clock skew would give) and after its end, with a shift start
+      { zone: ZONE, now: start + Math.floor(random() * (last - start)), openDayShiftStart: start - 3 * HOUR },
+      { zone: ZONE, now: last + 40 * MINUTE, openDayShiftStart: null },
+      { zone: ZONE, now: last + 5 * MINUTE, openDayShiftStart: floorMinute(start) - 20 * HOUR },
+    ];
+    for (let w = 0; w < 30; w++) {
+      const from = floorMinute(start - 2 * HOUR + random() * (last - start + 4 * HOUR));
+      const to = from + [60, 60, 7, 24 * 60, 3 * 24 * 60][w % 5] * MINUTE;
+      for (const profile of [BUILTIN_PROFILES['itrak-legacy'], TIGHT]) {
+        for (const days of rules) {
+          const expected = computeOee({ machine: 'm1', cycles, from, to, profile, days });
+          const actual = computeOeeFromDerived({ slice, from, to, profile, days });
+          expect(actual, `${profile.name} now=${days.now} [${new Date(from).toISOString()}, ${new Date(to).toISOString()})`).toEqual(expected);
+        }
       }
     }
   });
@@ -145,5 +178,28 @@ describe.each(DIALECTS)('OEE from the derived tables equals computeOee on 4 real
       expect(actual).toEqual(expected);
       expect(expected.cycles).toBeGreaterThan(0);
     }
+  });
+
+  it.each([
+    ['the hours of 12 Oct, a closed day', { zone: ZONE }],
+    ['the hours of 12 Oct while that day is open (now 14:10, shift from 06:30)', { zone: ZONE, now: local('2022-10-12T14:10'), openDayShiftStart: local('2022-10-12T06:30') }],
+  ] as [string, ProductionDayRule][])('production days: %s, and 10–13 Oct as one window', async (_name, days) => {
+    const profile = BUILTIN_PROFILES['itrak-legacy'];
+    const from = local('2022-10-12T00:00');
+    const to = local('2022-10-13T00:00');
+    const edges: number[] = [];
+    for (let hour = from; hour < to; hour += HOUR) edges.push(hour, hour + HOUR);
+    const slice = await loadSlice(t.db, 'line7', from, to, edges, ZONE);
+    let loading = 0;
+    for (let hour = from; hour < to; hour += HOUR) {
+      const expected = computeOee({ machine: 'line7', cycles: raw, from: hour, to: hour + HOUR, profile, days });
+      expect(computeOeeFromDerived({ slice, from: hour, to: hour + HOUR, profile, days }), new Date(hour).toISOString()).toEqual(expected);
+      loading += expected.loadingSeconds;
+    }
+    const day = computeOee({ machine: 'line7', cycles: raw, from, to, profile, days });
+    expect(Math.abs(loading - day.loadingSeconds)).toBeLessThan(0.01);
+    const [fourFrom, fourTo] = [local('2022-10-10T00:00'), local('2022-10-14T00:00')];
+    const four = computeOee({ machine: 'line7', cycles: raw, from: fourFrom, to: fourTo, profile, days });
+    expect(computeOeeFromDerived({ slice: await loadSlice(t.db, 'line7', fourFrom, fourTo, [], ZONE), from: fourFrom, to: fourTo, profile, days })).toEqual(four);
   });
 });

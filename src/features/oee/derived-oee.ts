@@ -15,6 +15,7 @@
 //   maxCycleSeconds it comes from the stored gap itself.
 import { assembleOeeResult, secondsToMs, type Interval, type OeeResult } from '../../core/oee/oee.js';
 import { profileLabel, type OeeProfile } from '../../core/oee/profiles.js';
+import { openDayOf, type DayParts, type ProductionDayRule } from '../../core/oee/production-days.js';
 import type { PeriodCounts } from '../machine-data/derive.js';
 
 export const MS_PER_MINUTE = 60_000;
@@ -110,6 +111,32 @@ export interface DerivedSlice {
   firstCycleAt: number | null;
   /** latest instant of any of the machine's cycles (null: no data) */
   latestCycleAt: number | null;
+  /** first/last part of each plant-local day overlapping the slice's window (see dayPartsOf) */
+  dayParts?: readonly DayParts[];
+}
+
+/**
+ * First and last part of each day from the hour rows of the days, and from the minute rows of any
+ * hour a day edge cuts (zones whose offset is not whole hours). Days without parts are left out.
+ */
+export function dayPartsOf(days: readonly Interval[], hours: readonly PeriodRow[], minutes: readonly PeriodRow[]): DayParts[] {
+  const result: DayParts[] = [];
+  for (const day of days) {
+    let first = Infinity;
+    let last = -Infinity;
+    const take = (row: PeriodRow) => {
+      if (row.firstPartAt !== null && row.firstPartAt < first) first = row.firstPartAt;
+      if (row.lastPartAt !== null && row.lastPartAt > last) last = row.lastPartAt;
+    };
+    for (let i = lowerBound(hours, day.start); i < hours.length && hours[i].start + MS_PER_HOUR <= day.end; i++) take(hours[i]);
+    for (let i = lowerBound(minutes, day.start); i < minutes.length && minutes[i].start < day.end; i++) {
+      const hourStart = Math.floor(minutes[i].start / MS_PER_HOUR) * MS_PER_HOUR;
+      // only minutes of an hour the day holds in part (whole hours came from the hour rows)
+      if (hourStart < day.start || hourStart + MS_PER_HOUR > day.end) take(minutes[i]);
+    }
+    if (first <= last) result.push({ dayStart: day.start, dayEnd: day.end, firstPartAt: first, lastPartAt: last });
+  }
+  return result;
 }
 
 function lowerBound(rows: readonly PeriodRow[], start: number): number {
@@ -179,6 +206,8 @@ export interface DerivedOeeInput {
   /** planned production time; required for the calendar basis */
   loadingIntervals?: readonly Interval[];
   rejects?: number;
+  /** production days for the firstToLastPart basis (the slice must carry dayParts); omitted = the window is one day */
+  days?: ProductionDayRule;
 }
 
 /** The OeeResult of [from, to) for the slice's machine (see the top of this file). */
@@ -188,6 +217,7 @@ export function computeOeeFromDerived(input: DerivedOeeInput): OeeResult {
   if (profile.maxCycleSeconds < 1) throw new RangeError(`profile ${profileLabel(profile)}: maxCycleSeconds must be at least 1.0 s for results from derived data`);
   if (profile.basis === 'calendar' && !input.loadingIntervals) throw new RangeError(`profile ${profileLabel(profile)} uses the calendar basis and needs loadingIntervals`);
   const rejects = input.rejects ?? 0;
+  if (input.days && profile.basis === 'firstToLastPart' && !slice.dayParts) throw new RangeError('production days need a slice loaded with the plant zone (dayParts)');
   const maxCycleMs = secondsToMs(profile.maxCycleSeconds);
   const counts = windowCounts(slice, from, to);
 
@@ -239,5 +269,7 @@ export function computeOeeFromDerived(input: DerivedOeeInput): OeeResult {
     // the machine's data has no gap before its first cycle nor after its latest one
     firstAtWithoutPrevious: slice.firstCycleAt,
     latestAt: slice.latestCycleAt ?? -Infinity,
+    dayParts: input.days ? slice.dayParts : undefined,
+    openDay: openDayOf(input.days),
   });
 }

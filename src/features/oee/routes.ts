@@ -7,10 +7,11 @@ import { whoOf } from '../../server/context.js';
 import { keySchema } from '../plant/schemas.js';
 import * as service from './service.js';
 import {
-  GROUP_BY, oeeResponseSchema, profileCreateSchema, profileDetailSchema, profileNameSchema, profileSchema, profileUpdateSchema, stopReasonBodySchema,
+  GROUP_BY, oeeResponseSchema, rateResponseSchema, profileCreateSchema, profileDetailSchema, profileNameSchema, profileSchema, profileUpdateSchema, stopReasonBodySchema,
   stopSchema, stopsResponseSchema,
 } from './schemas.js';
 import { machineListSchema, windowFields } from './window-query.js';
+import { MAX_RATE_POINTS, ROLLING_SECONDS } from '../../core/oee/rate-series.js';
 
 /** A stop's start instant exactly (not floored): epoch ms or ISO 8601 (plant-local without offset). */
 function exactInstant(value: string, zone: string): number | null {
@@ -41,6 +42,33 @@ export async function oeeRoutes(app: App, { db, config, events }: AppDeps): Prom
       },
     },
     (req) => service.machinesOee(db, zone, { machines: req.query.machine, from: req.query.from, to: req.query.to, profile: req.query.profile, groupBy: req.query.groupBy }),
+  );
+
+  // ---- fine rate series (raw cycles)
+  const rateQuery = z
+    .object({
+      machine: keySchema,
+      rollingSeconds: z.coerce
+        .number()
+        .refine((value) => (ROLLING_SECONDS as readonly number[]).includes(value), `one of ${ROLLING_SECONDS.join(', ')} seconds`)
+        .default(15),
+      ...window.shape,
+    })
+    .transform((query, ctx) => window.resolve(query, ctx));
+  app.get(
+    '/api/oee/rate',
+    {
+      config: { permission: 'plant:read' },
+      schema: {
+        tags,
+        description:
+          'Parts per minute of one machine, one point per second, smoothed by a rolling window centred on each point, and the cumulative good parts, ' +
+          `from the raw cycles (kept QMFG_RAW_RETENTION_DAYS days). At most ${MAX_RATE_POINTS} points (12 h) per request: a longer window is a 400.`,
+        querystring: rateQuery,
+        response: { 200: rateResponseSchema },
+      },
+    },
+    (req) => service.machineRate(db, { machine: req.query.machine, from: req.query.from, to: req.query.to, rollingSeconds: req.query.rollingSeconds }, config.QMFG_RAW_RETENTION_DAYS),
   );
 
   // ---- profiles

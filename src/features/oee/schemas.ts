@@ -37,6 +37,8 @@ export const profileSchema = profileParamsSchema.extend({
   version: z.number().int(),
   /** "name@vN", as results name it */
   label: z.string(),
+  /** the name the screens show ("iTrak (legacy analysis)") */
+  displayName: z.string(),
   builtin: z.boolean(),
   updatedAt: z.string().nullable(),
 });
@@ -135,3 +137,21 @@ export const stopReasonBodySchema = z.object({
 });
 export type Stop = z.infer<typeof stopSchema>;
 export type StopsResponse = z.infer<typeof stopsResponseSchema>;
+
+/** GET /api/oee/rate: the fine rate series of one machine from its raw cycles (see src/core/oee/rate-series.ts). */
+export const rateResponseSchema = z.object({
+  machine: z.string(),
+  from: z.string(),
+  to: z.string(),
+  rollingSeconds: z.number(),
+  stepSeconds: z.number(),
+  /** point instants, UTC epoch ms */
+  at: z.array(z.number()),
+  /** parts per minute in the rolling window centred on each point */
+  ratePerMinute: z.array(z.number()),
+  /** good parts from `from` up to each point */
+  cumulativeGood: z.array(z.number()),
+  /** raw cycles are kept from this instant on (ISO 8601 UTC): earlier windows have no fine series */
+  rawKeptFrom: z.string(),
+});
+export type RateResponse = z.infer<typeof rateResponseSchema>;

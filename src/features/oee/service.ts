@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import type { Db, Executor } from '../../db/database.js';
 import { Conflict, Forbidden, Invalid, NotFound, StaleVersion } from '../../core/errors.js';
 import { workingIntervals, type CalendarSpec } from '../../core/calendar/index.js';
-import { BUILTIN_PROFILES, isBuiltinProfileName, profileLabel, type OeeProfile } from '../../core/oee/profiles.js';
+import { BUILTIN_PROFILES, isBuiltinProfileName, profileDisplayName, profileLabel, type OeeProfile } from '../../core/oee/profiles.js';
 import { profileSchema as coreProfileSchema } from '../../core/oee/profile-schema.js';
 import { requireReason } from '../audit/reason.js';
 import { appendAudit } from '../audit/repository.js';
@@ -15,10 +15,12 @@ import * as plantRepo from '../plant/repository.js';
 import * as machineRepo from '../machine-data/repository.js';
 import { floorTo, MS_PER_DAY, MS_PER_HOUR } from '../machine-data/derive.js';
 import { bucketsOf } from './buckets.js';
-import { computeOeeFromDerived, GapIndex, type DerivedSlice } from './derived-oee.js';
+import { computeOeeFromDerived, dayPartsOf, GapIndex, type DerivedSlice } from './derived-oee.js';
+import { DayFinder, daysOverlapping, type ProductionDayRule } from '../../core/oee/production-days.js';
 import * as repo from './repository.js';
+import { MAX_RATE_POINTS, RATE_STEP_MS, ratePointCount, rateSeries } from '../../core/oee/rate-series.js';
 import {
-  MIN_MAX_CYCLE_SECONDS, type GroupBy, type MachineOee, type OeeResponse, type ProfileCreate, type ProfileParams, type ProfileUpdate, type ProfileVersionView,
+  MIN_MAX_CYCLE_SECONDS, type GroupBy, type RateResponse, type MachineOee, type OeeResponse, type ProfileCreate, type ProfileParams, type ProfileUpdate, type ProfileVersionView,
   type ProfileView, type Stop, type StopsResponse,
 } from './schemas.js';
 
@@ -33,6 +35,7 @@ function view(profile: OeeProfile, builtin: boolean, updatedAt: number | null): 
     name: profile.name,
     version: profile.version,
     label: profileLabel(profile),
+    displayName: profileDisplayName(profile.name),
     builtin,
     maxCycleSeconds: profile.maxCycleSeconds,
     stopBinsSeconds: [...profile.stopBinsSeconds],
@@ -127,9 +130,13 @@ export async function resolveProfile(db: Executor, reference: string, path: stri
 // ---- OEE of windows -------------------------------------------------------------------------------
 
 /** Loads one machine's derived rows for [from, to) with minute detail for the hours the edges cut. */
-export async function loadSlice(db: Executor, machine: string, from: number, to: number, edges: readonly number[]): Promise<DerivedSlice> {
+/**
+ * The derived rows [from, to) and its bucket edges need. With the plant zone, also the first/last
+ * part of each plant-local day overlapping the window (the firstToLastPart production runs).
+ */
+export async function loadSlice(db: Executor, machine: string, from: number, to: number, edges: readonly number[], zone?: string): Promise<DerivedSlice> {
   const state = await machineRepo.getMachineState(db, machine);
-  if (!state) return { machine, hours: [], minutes: [], gaps: new GapIndex([], 0), firstCycleAt: null, latestCycleAt: null };
+  if (!state) return { machine, hours: [], minutes: [], gaps: new GapIndex([], 0), firstCycleAt: null, latestCycleAt: null, dayParts: zone ? [] : undefined };
   const cutHours = [from, to, ...edges].filter((edge) => edge % MS_PER_HOUR !== 0).map((edge) => floorTo(edge, MS_PER_HOUR));
   const firstWholeHour = Math.ceil(from / MS_PER_HOUR) * MS_PER_HOUR;
   const endWholeHours = floorTo(to, MS_PER_HOUR);
@@ -144,11 +151,31 @@ export async function loadSlice(db: Executor, machine: string, from: number, to:
     machineRepo.latestCycleAt(db, machine),
   ]);
   const slice: DerivedSlice = { machine, hours, minutes, gaps: new GapIndex(gapDays, state.maxGapMs), firstCycleAt: state.firstAt, latestCycleAt };
+  if (zone) slice.dayParts = await loadDayParts(db, machine, zone, from, to);
   if (hourSpan) {
     const { leadInAtStart, ...counts } = hourSpan;
     slice.hourSpan = { from: firstWholeHour, to: endWholeHours, counts, leadInAtStart };
   }
   return slice;
+}
+
+async function loadDayParts(db: Executor, machine: string, zone: string, from: number, to: number) {
+  const days = daysOverlapping(zone, from, to);
+  const spanFrom = days[0].start;
+  const spanTo = days[days.length - 1].end;
+  const cutHours = days.flatMap((day) => [day.start, day.end]).filter((edge) => edge % MS_PER_HOUR !== 0).map((edge) => floorTo(edge, MS_PER_HOUR));
+  const [hours, minutes] = await Promise.all([
+    machineRepo.hourRows(db, machine, floorTo(spanFrom, MS_PER_HOUR), spanTo),
+    cutHours.length > 0 ? machineRepo.minuteRowsOfHours(db, machine, cutHours) : Promise.resolve([]),
+  ]);
+  return dayPartsOf(days, hours, minutes);
+}
+
+/** The firstToLastPart day rule of the plant: its zone, now, and the first shift start of today. */
+export function productionDayRule(calendar: CalendarSpec, zone: string, now: number): ProductionDayRule {
+  const today = new DayFinder(zone).of(now);
+  const shifts = workingIntervals(calendar, zone, today.start, today.end);
+  return { zone, now, openDayShiftStart: shifts.length > 0 ? shifts[0].start : null };
 }
 
 export interface OeeQuery {
@@ -161,7 +188,7 @@ export interface OeeQuery {
   groupBy?: GroupBy;
 }
 
-export async function machinesOee(db: Db, zone: string, query: OeeQuery): Promise<OeeResponse> {
+export async function machinesOee(db: Db, zone: string, query: OeeQuery, now = Date.now()): Promise<OeeResponse> {
   const { from, to } = query;
   const calendar = await loadCalendarSpec(db);
   const buckets = query.groupBy ? bucketsOf(query.groupBy, from, to, zone, calendar, MAX_BUCKETS) : [];
@@ -171,7 +198,7 @@ export async function machinesOee(db: Db, zone: string, query: OeeQuery): Promis
     const stored = await plantRepo.getMachine(db, machine);
     if (!stored) throw Invalid.field(`query.machine`, `unknown machine '${machine}'${query.machines.length > 1 ? ` (entry ${index + 1})` : ''}`);
     const profile = await resolveProfile(db, query.profile ?? stored.oeeProfile, query.profile ? 'query.profile' : 'query.machine');
-    results.push(await machineOee(db, zone, calendar, machine, profile, from, to, buckets));
+    results.push(await machineOee(db, zone, calendar, machine, profile, from, to, buckets, now));
   }
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), zone, groupBy: query.groupBy ?? null, machines: results };
 }
@@ -185,13 +212,46 @@ async function machineOee(
   from: number,
   to: number,
   buckets: readonly { from: number; to: number; label: string }[],
+  now: number,
 ): Promise<MachineOee> {
   const edges = buckets.flatMap((b) => [b.from, b.to]);
-  const slice = await loadSlice(db, machine, from, to, edges);
+  const slice = await loadSlice(db, machine, from, to, edges, zone);
   const loadingIntervals = profile.basis === 'calendar' ? workingIntervals(calendar, zone, from, to) : undefined;
-  const totals = computeOeeFromDerived({ slice, from, to, profile, loadingIntervals });
-  const series = buckets.map((bucket) => ({ ...computeOeeFromDerived({ slice, from: bucket.from, to: bucket.to, profile, loadingIntervals }), label: bucket.label }));
+  const days = productionDayRule(calendar, zone, now);
+  const totals = computeOeeFromDerived({ slice, from, to, profile, loadingIntervals, days });
+  const series = buckets.map((bucket) => ({ ...computeOeeFromDerived({ slice, from: bucket.from, to: bucket.to, profile, loadingIntervals, days }), label: bucket.label }));
   return { machine, profile: profileLabel(profile), totals, series };
+}
+
+// ---- fine rate series -------------------------------------------------------------------------------
+
+export interface RateQuery {
+  machine: string;
+  from: number;
+  to: number;
+  rollingSeconds: number;
+}
+
+/** Rate per second with a centred rolling window and cumulative good parts, from the raw cycles. */
+export async function machineRate(db: Executor, query: RateQuery, rawRetentionDays: number, now = Date.now()): Promise<RateResponse> {
+  const { machine, from, to, rollingSeconds } = query;
+  if (!(await plantRepo.getMachine(db, machine))) throw Invalid.field('query.machine', `unknown machine '${machine}'`);
+  const points = ratePointCount(from, to);
+  if (points > MAX_RATE_POINTS) {
+    throw Invalid.field('query.to', `the fine rate chart shows at most ${MAX_RATE_POINTS / 3600} hours (one point per second); this window has ${Math.ceil(points / 3600)} h: zoom in to a shift or less`);
+  }
+  const half = Math.ceil((rollingSeconds * 1000) / 2);
+  const cycles = await machineRepo.cyclesBetween(db, machine, from - half, to + half);
+  const series = rateSeries(cycles, from, to, rollingSeconds);
+  return {
+    machine,
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    rollingSeconds,
+    stepSeconds: RATE_STEP_MS / 1000,
+    ...series,
+    rawKeptFrom: new Date(now - rawRetentionDays * MS_PER_DAY).toISOString(),
+  };
 }
 
 // ---- stops -------------------------------------------------------------------------------------------

@@ -3,12 +3,12 @@
 import { z } from 'zod';
 import { lotsResponseSchema, uploadResponseSchema, type IngestResultView, type LotCount } from '../../../src/features/machine-data/schemas.js';
 import {
-  oeeResponseSchema, profileSchema, stopSchema, stopsResponseSchema,
-  type GroupBy, type MachineOee, type OeeBucket, type OeeResponse, type ProfileView, type Stop, type StopsResponse,
+  oeeResponseSchema, profileSchema, rateResponseSchema, stopSchema, stopsResponseSchema,
+  type GroupBy, type RateResponse, type MachineOee, type OeeBucket, type OeeResponse, type ProfileView, type Stop, type StopsResponse,
 } from '../../../src/features/oee/schemas.js';
 import { ApiError, requestJson } from './client.js';
 
-export type { GroupBy, IngestResultView, LotCount, MachineOee, OeeBucket, OeeResponse, ProfileView, Stop, StopsResponse };
+export type { GroupBy, RateResponse, IngestResultView, LotCount, MachineOee, OeeBucket, OeeResponse, ProfileView, Stop, StopsResponse };
 /** A result of the OEE engine (the totals of a window, or one bucket's). */
 export type OeeResult = MachineOee['totals'];
 
@@ -31,6 +31,13 @@ export function getOee(query: OeeQuery) {
   const params = windowParams(query.machines, query.from, query.to, query.profile);
   if (query.groupBy) params.set('groupBy', query.groupBy);
   return requestJson('GET', `/api/oee?${params}`, oeeResponseSchema);
+}
+
+/** Rate per second of one machine from its raw cycles (a shift or less: at most 12 h). */
+export function getRate(query: { machine: string; from: number; to: number; rollingSeconds: number }) {
+  const params = windowParams([query.machine], query.from, query.to);
+  params.set('rollingSeconds', String(query.rollingSeconds));
+  return requestJson('GET', `/api/oee/rate?${params}`, rateResponseSchema);
 }
 
 export function listStops(query: { machine: string; from: number; to: number; minSeconds?: number; profile?: string }) {

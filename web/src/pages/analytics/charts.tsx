@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { DateTime } from 'luxon';
 import type { OeeResult, Stop } from '../../api/analytics.js';
 import { CHART_COLORS, EChart, chartFontSize, type ChartOption } from './echarts.js';
-import { formatCount, formatDuration, formatStopClass } from './format.js';
+import { formatCount, formatDuration, formatStopClass, NO_PRODUCTION_TEXT } from './format.js';
 import { KPI_LABELS, KPI_TARGETS, type KpiKey } from './targets.js';
 import type { GroupBy } from './windows.js';
 
@@ -42,7 +42,7 @@ export function productionOption(series: readonly OeeResult[], groupBy: GroupBy,
     legend: { top: 0, left: 0, textStyle: textStyle(), itemGap: 24 },
     tooltip: { trigger: 'axis', valueFormatter: (value) => formatCount(Number(value)) },
     xAxis: { type: 'category', data: labels, axisLabel: { ...axisLabel(), hideOverlap: true }, axisTick: { alignWithLabel: true } },
-    yAxis: { type: 'value', axisLabel: { ...axisLabel(), formatter: (v: number) => formatCount(v) }, splitLine },
+    yAxis: { type: 'value', minInterval: 1, axisLabel: { ...axisLabel(), formatter: (v: number) => formatCount(v) }, splitLine },
     series: [
       { type: 'bar', name: 'Good parts made', data: produced, itemStyle: { color: CHART_COLORS.accent, borderRadius: [3, 3, 0, 0] }, barMaxWidth: 48 },
       ...(standard
@@ -63,10 +63,23 @@ export function productionOption(series: readonly OeeResult[], groupBy: GroupBy,
 export function ProductionChart(props: { series: readonly OeeResult[]; groupBy: GroupBy; zone: string; standardRatePerHour: number | null }) {
   const { series, groupBy, zone, standardRatePerHour } = props;
   const option = useMemo(() => productionOption(series, groupBy, zone, standardRatePerHour), [series, groupBy, zone, standardRatePerHour]);
+  if (!series.some((bucket) => bucket.parts > 0)) return <p className="muted chart-empty" data-testid="chart-production-empty">{NO_PRODUCTION_TEXT}.</p>;
   return <EChart option={option} height="100%" testId="chart-production" label="Good parts made per period against the standard rate" />;
 }
 
 // ---- rate strip with stops -------------------------------------------------------------------
+
+/** Time-axis labels: the hour within a day; date and hour when the window spans more than a day. */
+export function timeAxisLabel(zone: string, window: { from: number; to: number }): (ms: number) => string {
+  const multiDay = window.to - window.from > 26 * 3_600_000;
+  return (ms: number) => {
+    const local = DateTime.fromMillis(ms, { zone });
+    if (local.hour === 0 && local.minute === 0) return local.toFormat('ccc d LLL');
+    return multiDay ? local.toFormat('ccc d HH:mm') : local.toFormat(local.second === 0 ? 'HH:mm' : 'HH:mm:ss');
+  };
+}
+
+export const stopClassColor = (stopClass: number) => CHART_COLORS.stopClasses[Math.min(stopClass, CHART_COLORS.stopClasses.length - 1)];
 
 export function rateStripOption(series: readonly OeeResult[], stops: readonly Stop[], zone: string, idealRatePerMinute: number | null, window: { from: number; to: number }): ChartOption {
   const points = (pick: (bucket: OeeResult) => number | null) => {
@@ -76,14 +89,12 @@ export function rateStripOption(series: readonly OeeResult[], stops: readonly St
     if (last) data.push([Date.parse(last.to), pick(last)]);
     return data;
   };
-  const timeLabel = (ms: number) => {
-    const local = DateTime.fromMillis(ms, { zone });
-    return local.hour === 0 && local.minute === 0 ? local.toFormat('ccc d LLL') : local.toFormat('HH:mm');
-  };
-  const classColor = (stopClass: number) => CHART_COLORS.stopClasses[Math.min(stopClass, CHART_COLORS.stopClasses.length - 1)];
+  const timeLabel = timeAxisLabel(zone, window);
+  const classColor = stopClassColor;
   return {
     textStyle: textStyle(),
-    grid: { left: 8, right: 16, top: 40, bottom: 64, containLabel: true },
+    // the axis name sits above the plot: leave the legend its own line
+    grid: { left: 8, right: 16, top: 64, bottom: 64, containLabel: true },
     legend: { top: 0, left: 0, textStyle: textStyle(), itemGap: 24 },
     tooltip: {
       trigger: 'axis',
@@ -110,7 +121,8 @@ export function rateStripOption(series: readonly OeeResult[], stops: readonly St
       {
         type: 'line',
         name: 'Rate while running',
-        step: 'start',
+        // a bucket's value spans [bucket start, bucket end): the step is drawn at the END of each point
+        step: 'end',
         symbol: 'none',
         data: points((bucket) => bucket.averageRatePerMinute),
         lineStyle: { color: CHART_COLORS.accent, width: 3 },
@@ -136,7 +148,8 @@ export function rateStripOption(series: readonly OeeResult[], stops: readonly St
       {
         type: 'line',
         name: 'Effective rate',
-        step: 'start',
+        // a bucket's value spans [bucket start, bucket end): the step is drawn at the END of each point
+        step: 'end',
         symbol: 'none',
         data: points((bucket) => bucket.effectiveRatePerMinute),
         lineStyle: { color: CHART_COLORS.warn, width: 2 },
@@ -149,6 +162,7 @@ export function rateStripOption(series: readonly OeeResult[], stops: readonly St
 export function RateStrip(props: { series: readonly OeeResult[]; stops: readonly Stop[]; zone: string; idealRatePerMinute: number | null; window: { from: number; to: number } }) {
   const { series, stops, zone, idealRatePerMinute, window } = props;
   const option = useMemo(() => rateStripOption(series, stops, zone, idealRatePerMinute, window), [series, stops, zone, idealRatePerMinute, window]);
+  if (stops.length === 0 && !series.some((bucket) => bucket.cycles > 0)) return <p className="muted chart-empty" data-testid="chart-rate-strip-empty">{NO_PRODUCTION_TEXT}.</p>;
   return <EChart option={option} height="100%" testId="chart-rate-strip" label="Rate over time with the stops marked" />;
 }
 
@@ -181,7 +195,13 @@ export function StopPie({ stops }: { stops: OeeResult['stops'] }) {
   return (
     <div className="pie-layout">
       <div className="pie-chart">
-        <EChart option={option} height="100%" testId="chart-stop-pie" label="Stop time by duration class" />
+        {stops.count === 0 ? (
+          <p className="muted chart-empty" data-testid="chart-stop-pie-empty">
+            No stops in this window
+          </p>
+        ) : (
+          <EChart option={option} height="100%" testId="chart-stop-pie" label="Stop time by duration class" />
+        )}
       </div>
       <table className="table compact-table" data-testid="stop-classes">
         <thead>
@@ -254,7 +274,7 @@ export function reasonPareto(stops: readonly Stop[]): ReasonTotal[] {
 export function paretoOption(reasons: readonly ReasonTotal[]): ChartOption {
   return {
     textStyle: textStyle(),
-    grid: { left: 8, right: 8, top: 40, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 8, top: 64, bottom: 8, containLabel: true },
     legend: { top: 0, left: 0, textStyle: textStyle(), itemGap: 24 },
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', data: reasons.map((r) => r.reason), axisLabel: { ...axisLabel(), interval: 0, width: 110, overflow: 'truncate' } },

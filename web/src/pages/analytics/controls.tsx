@@ -211,7 +211,7 @@ export function WindowPicker({ query, zone, onChange }: {
   );
 }
 
-export function ProfileSelect({ value, profiles, onChange }: { value: string; profiles: readonly string[]; onChange: (profile: string) => void }) {
+export function ProfileSelect({ value, profiles, onChange }: { value: string; profiles: readonly { name: string; displayName: string }[]; onChange: (profile: string) => void }) {
   const id = useId();
   return (
     <div className="select-control">
@@ -220,9 +220,9 @@ export function ProfileSelect({ value, profiles, onChange }: { value: string; pr
       </label>
       <select id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid="profile-select">
         <option value="">Each machine's own</option>
-        {profiles.map((name) => (
-          <option key={name} value={name}>
-            {name}
+        {profiles.map((profile) => (
+          <option key={profile.name} value={profile.name}>
+            {profile.displayName}
           </option>
         ))}
       </select>

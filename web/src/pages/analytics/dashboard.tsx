@@ -20,9 +20,10 @@ import { useCan } from '../../auth/auth.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useSite } from '../../hooks/site.js';
 import { ComparisonBars, ProductionChart, RateStrip, ReasonPareto, StopPie } from './charts.js';
+import { FineRateCharts, FINE_RATE_MAX_MS } from './fine-rate.js';
 import { GroupBySelect, MachinePicker, ProfileSelect, WindowPicker, machineSections } from './controls.js';
 import { buildWorkbook, downloadBlob, fileStem } from './export.js';
-import { formatCount, formatDecimal, formatDuration, formatPercent } from './format.js';
+import { formatCount, formatDecimal, formatDuration, formatPercent, hasProduction } from './format.js';
 import { KpiGauges, WarningBanner, resultProblems } from './gauges.js';
 import { ComparisonTable, LotTable, ShiftTable, StopsTable } from './tables.js';
 import { LISTED_STOP_MIN_SECONDS } from './targets.js';
@@ -145,6 +146,7 @@ export function AnalyticsDashboard() {
   const [dropped, setDropped] = useState<{ files: File[]; at: number } | null>(null);
   const [pageDrag, setPageDrag] = useState(false);
   const [exporting, setExporting] = useState(false);
+  const [fine, setFine] = useState(false);
 
   const update = useCallback(
     (patch: Partial<AnalyticsQuery>) => setParams(queryParams({ ...parseQuery(params), ...patch }), { replace: false }),
@@ -183,6 +185,9 @@ export function AnalyticsDashboard() {
   const idealRatePerMinute = profileRow?.idealRatePerMinute ?? null;
   const standardRate = data ? standardRateFor(focusMachine, data.lots, plant.data?.products ?? []) : null;
   const stale = dashboard.dataKey !== viewKey;
+  // a shift or less can be drawn second by second from the raw cycles
+  const fineAllowed = !!window && window.to - window.from <= FINE_RATE_MAX_MS;
+  const showFine = fineAllowed && fine;
   const stem = window ? fileStem(query.machines, window.label) : 'analytics';
 
   // changing a reason someone already gave is an override: it asks why first
@@ -250,7 +255,14 @@ export function AnalyticsDashboard() {
         <h1>Analytics</h1>
         <p className="page-subtitle" data-testid="window-label">
           {window ? window.label : ''}
-          {focusResult ? ` · ${focusResult.totals.profile}` : ''}
+          {focusResult ? (
+            <>
+              {' · '}
+              <span title={`OEE profile ${focusResult.totals.profile}`} data-testid="profile-name">
+                {profileRow?.displayName ?? profileName}
+              </span>
+            </>
+          ) : null}
         </p>
         {dashboard.loading && data ? (
           <span className="refreshing" role="status" data-testid="refreshing">
@@ -275,7 +287,7 @@ export function AnalyticsDashboard() {
         <section className="panel analytics-controls" aria-label="What to show" data-testid="analytics-controls">
           <MachinePicker sections={plant.data.sections} selected={query.machines} onChange={(keys) => update({ machines: keys })} />
           <WindowPicker query={query} zone={zone} onChange={update} />
-          <ProfileSelect value={query.profile} profiles={plant.data.profiles.map((p) => p.name)} onChange={(profile) => update({ profile })} />
+          <ProfileSelect value={query.profile} profiles={plant.data.profiles} onChange={(profile) => update({ profile })} />
           <GroupBySelect value={query.groupBy} auto={window ? autoGroupBy(window.from, window.to) : 'hour'} onChange={(value) => update({ groupBy: value })} />
         </section>
       ) : plant.loading ? (
@@ -311,7 +323,14 @@ export function AnalyticsDashboard() {
 
           {data.oee.length > 1 ? (
             <>
-              <ComparisonTable rows={data.oee.map((m) => ({ key: m.machine, name: nameOf(m.machine), totals: m.totals }))} csvName={`${stem}-machines`} />
+              <ComparisonTable
+                rows={data.oee.map((m) => ({ key: m.machine, name: nameOf(m.machine), totals: m.totals }))}
+                csvName={`${stem}-machines`}
+                profileName={(label) => {
+                  const name = label.replace(/@v\d+$/, '');
+                  return plant.data?.profiles.find((p) => p.name === name)?.displayName ?? name;
+                }}
+              />
               <section className="panel analytics-card">
                 <header className="card-header">
                   <h2>OEE, A, P, Q by machine</h2>
@@ -343,7 +362,7 @@ export function AnalyticsDashboard() {
             {nameOf(focusResult.machine)}
           </h2>
           <KpiGauges result={focusResult.totals} />
-          <Facts result={focusResult.totals} />
+          {hasProduction(focusResult.totals) ? <Facts result={focusResult.totals} /> : null}
 
           <div className="analytics-grid grid-wide-narrow">
             <section className="panel analytics-card">
@@ -365,16 +384,34 @@ export function AnalyticsDashboard() {
             </section>
           </div>
 
-          <section className="panel analytics-card">
+          <section className="panel analytics-card" data-testid="rate-card">
             <header className="card-header">
               <div>
                 <h2>Rate and stops over time</h2>
-                <p className="muted small">Rate per {groupBy}; stops of a minute or more shaded by duration class. Drag the slider or scroll to zoom.</p>
+                <p className="muted small">
+                  {showFine
+                    ? 'Parts per minute, second by second, smoothed over the time you pick; stops of a minute or more below, coloured by duration. Drag the slider or scroll to zoom.'
+                    : `Rate per ${groupBy}; stops of a minute or more shaded by duration class. Drag the slider or scroll to zoom.`}
+                </p>
               </div>
+              {fineAllowed ? (
+                <div className="fine-rate-toggle" role="tablist" aria-label="Resolution of the rate">
+                  <button type="button" role="tab" aria-selected={!showFine} className={`an-segment${!showFine ? ' an-segment-selected' : ''}`} onClick={() => setFine(false)} data-testid="rate-per-bucket">
+                    Per {groupBy}
+                  </button>
+                  <button type="button" role="tab" aria-selected={showFine} className={`an-segment${showFine ? ' an-segment-selected' : ''}`} onClick={() => setFine(true)} data-testid="rate-fine">
+                    Second by second
+                  </button>
+                </div>
+              ) : null}
             </header>
-            <div className="chart-box chart-tall">
-              <RateStrip series={focusResult.series} stops={focusStops.stops} zone={zone} idealRatePerMinute={idealRatePerMinute} window={window ?? { from: Date.parse(focusResult.totals.from), to: Date.parse(focusResult.totals.to) }} />
-            </div>
+            {showFine && window && plant.data ? (
+              <FineRateCharts machine={focusResult.machine} window={window} zone={zone} stops={focusStops.stops} standardRatePerHour={standardRate} calendar={plant.data.calendar} />
+            ) : (
+              <div className="chart-box chart-tall">
+                <RateStrip series={focusResult.series} stops={focusStops.stops} zone={zone} idealRatePerMinute={idealRatePerMinute} window={window ?? { from: Date.parse(focusResult.totals.from), to: Date.parse(focusResult.totals.to) }} />
+              </div>
+            )}
           </section>
 
           <div className="analytics-grid grid-narrow-wide">

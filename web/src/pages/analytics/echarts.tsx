@@ -54,6 +54,8 @@ export function EChart({ option, height, testId, label }: { option: ChartOption;
     if (!box) return;
     const instance = echarts.init(box, undefined, { renderer: 'canvas' });
     chart.current = instance;
+    // browser journeys read the drawn option and pixel positions from here (e2e/analytics.test.ts)
+    (box as HTMLDivElement & { qmfgChart?: echarts.ECharts }).qmfgChart = instance;
     const observer = new ResizeObserver(() => instance.resize());
     observer.observe(box);
     return () => {

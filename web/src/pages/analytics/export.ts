@@ -2,7 +2,8 @@
 // sheets the plant's reports have (stats, stops, productivity). Built in the browser: ExcelJS is
 // loaded only when someone exports, so it costs the dashboard nothing until then.
 import type { OeeResult, Stop } from '../../api/analytics.js';
-import { formatStopClass, spreadsheetTime } from './format.js';
+import { plainWarnings } from './warnings.js';
+import { EXCEL_DATE_TIME, excelLocalDate, formatStopClass } from './format.js';
 
 /** A table column: how a row becomes a cell, for the screen, CSV and the workbook alike. */
 export interface Column<Row> {
@@ -92,7 +93,7 @@ const STAT_ROWS: StatRow[] = [
 /**
  * The view as a workbook. stats: one column per machine (the figures, then stops per duration
  * class); stops: every listed stop with its reason; productivity: one row per machine and period.
- * Instants are plant-local text, as the plant reads them.
+ * Instants are Excel dates (a date-time number format) showing the plant-local wall clock.
  */
 export async function buildWorkbook(input: {
   machines: readonly WorkbookMachine[];
@@ -112,14 +113,15 @@ export async function buildWorkbook(input: {
   stats.columns = [{ header: 'Figure', key: 'label', width: 34 }, ...machines.map((m) => ({ header: m.name, key: m.key, width: 18 }))];
   const header = stats.getRow(1);
   header.font = { bold: true };
-  const addStat = (label: string, values: (string | number | null)[], format?: string) => {
+  const addStat = (label: string, values: (string | number | Date | null)[], format?: string) => {
     const row = stats.addRow([label, ...values]);
     if (format) for (let c = 2; c <= machines.length + 1; c++) row.getCell(c).numFmt = format;
   };
   addStat('Machine key', machines.map((m) => m.key));
   addStat('Window', machines.map(() => input.windowLabel));
-  addStat('From', machines.map(() => spreadsheetTime(input.from, zone)));
-  addStat('To (exclusive)', machines.map(() => spreadsheetTime(input.to, zone)));
+  addStat('From', machines.map(() => excelLocalDate(input.from, zone)), EXCEL_DATE_TIME);
+  addStat('To (exclusive)', machines.map(() => excelLocalDate(input.to, zone)), EXCEL_DATE_TIME);
+  addStat('Time zone', machines.map(() => zone));
   for (const stat of STAT_ROWS) addStat(stat.label, machines.map((m) => stat.value(m.totals)), stat.format);
   const classes = machines[0]?.totals.stops.classes ?? [];
   classes.forEach((stopClass, index) => {
@@ -127,7 +129,7 @@ export async function buildWorkbook(input: {
     addStat(`Stops ${name}`, machines.map((m) => m.totals.stops.classes[index]?.count ?? null), '#,##0');
     addStat(`Stop time ${name} (min)`, machines.map((m) => (m.totals.stops.classes[index] ? m.totals.stops.classes[index].seconds / 60 : null)), '0.0');
   });
-  addStat('Warnings', machines.map((m) => m.totals.warnings.join(' | ') || null));
+  addStat('Notes', machines.map((m) => plainWarnings(m.totals).join(' | ') || null));
 
   const stops = workbook.addWorksheet('stops', { views: [{ state: 'frozen', ySplit: 1 }] });
   stops.columns = [
@@ -147,8 +149,8 @@ export async function buildWorkbook(input: {
       const stopClass = classList[stop.class];
       stops.addRow({
         machine: machine.key,
-        start: spreadsheetTime(stop.startMs, zone),
-        end: spreadsheetTime(stop.endMs, zone),
+        start: excelLocalDate(stop.startMs, zone),
+        end: excelLocalDate(stop.endMs, zone),
         seconds: stop.seconds,
         minutes: Math.round((stop.seconds / 60) * 10) / 10,
         class: stopClass ? formatStopClass(stopClass.minSeconds, stopClass.maxSeconds) : stop.classLabel,
@@ -158,6 +160,7 @@ export async function buildWorkbook(input: {
     }
   }
   stops.getColumn('seconds').numFmt = '0.000';
+  for (const key of ['start', 'end']) stops.getColumn(key).numFmt = EXCEL_DATE_TIME;
   stops.addRow([]);
   stops.addRow([`Stops of ${input.stopMinSeconds} s or more.`]);
 
@@ -184,8 +187,8 @@ export async function buildWorkbook(input: {
     for (const bucket of machine.series) {
       productivity.addRow({
         machine: machine.key,
-        from: spreadsheetTime(Date.parse(bucket.from), zone),
-        to: spreadsheetTime(Date.parse(bucket.to), zone),
+        from: excelLocalDate(Date.parse(bucket.from), zone),
+        to: excelLocalDate(Date.parse(bucket.to), zone),
         cycles: bucket.cycles,
         parts: bucket.parts,
         reworks: bucket.reworks,
@@ -202,6 +205,7 @@ export async function buildWorkbook(input: {
     }
   }
   for (const key of ['availability', 'performance', 'quality', 'oee']) productivity.getColumn(key).numFmt = PERCENT;
+  for (const key of ['from', 'to']) productivity.getColumn(key).numFmt = EXCEL_DATE_TIME;
 
   const buffer = await workbook.xlsx.writeBuffer();
   return new Blob([buffer], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });

@@ -52,6 +52,25 @@ export function spreadsheetTime(ms: number, zone: string): string {
   return DateTime.fromMillis(ms, { zone }).toFormat('yyyy-LL-dd HH:mm:ss');
 }
 
+/** Excel's date-time number format for plant-local instants (with seconds). */
+export const EXCEL_DATE_TIME = 'yyyy-mm-dd hh:mm:ss';
+
+/**
+ * An instant as an Excel date showing the plant-local wall clock: Excel dates carry no zone, and
+ * ExcelJS writes a Date as its UTC fields, so the local fields are moved onto a UTC Date.
+ */
+export function excelLocalDate(ms: number, zone: string): Date {
+  return DateTime.fromMillis(ms, { zone }).setZone('UTC', { keepLocalTime: true }).toJSDate();
+}
+
+/** What every card, table row and chart says when a window holds no parts (no cycles, or only empty ones). */
+export const NO_PRODUCTION_TEXT = 'No production in this window';
+
+/** A result with parts in it: otherwise show NO_PRODUCTION_TEXT instead of figures. */
+export function hasProduction(result: { parts: number } | null | undefined): boolean {
+  return !!result && result.parts > 0;
+}
+
 /** "12 s ago", "5 min ago", "3 h ago", "2 d ago". */
 export function formatAge(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));

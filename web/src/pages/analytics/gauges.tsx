@@ -4,7 +4,8 @@
 import { useMemo } from 'react';
 import type { OeeResult } from '../../api/analytics.js';
 import { CHART_COLORS, EChart, type ChartOption } from './echarts.js';
-import { formatPercent } from './format.js';
+import { formatPercent, hasProduction, NO_PRODUCTION_TEXT } from './format.js';
+import { plainWarnings } from './warnings.js';
 import { KPI_LABELS, KPI_TARGETS, kpiStatus, type KpiKey, type KpiStatus } from './targets.js';
 
 const KPIS: KpiKey[] = ['oee', 'availability', 'performance', 'quality'];
@@ -87,6 +88,17 @@ function formatPoints(value: number | null, target: number): string {
 }
 
 export function KpiGauges({ result }: { result: OeeResult }) {
+  if (!hasProduction(result)) {
+    return (
+      <section className="panel kpi-none" aria-label="OEE, availability, performance and quality" data-testid="no-production">
+        <h3>{NO_PRODUCTION_TEXT}</h3>
+        <p className="muted">
+          {result.cycles > 0 ? 'The camera counted only empty pockets, no parts' : 'No machine data came in for this time'}, so there is no OEE,
+          availability, performance or quality to show.
+        </p>
+      </section>
+    );
+  }
   return (
     <section className="kpi-row" aria-label="OEE, availability, performance and quality">
       {KPIS.map((kpi) => (
@@ -96,9 +108,11 @@ export function KpiGauges({ result }: { result: OeeResult }) {
   );
 }
 
-/** What is wrong with a result, in words: the engine's warnings and any ratio outside 0–100 %. */
+/** What a reader should know about a result, in plain words: the engine's warnings and any ratio outside 0–100 %. */
 export function resultProblems(result: OeeResult): string[] {
-  const problems = [...result.warnings];
+  // a window without parts shows the "No production" state; its warnings would only repeat it
+  if (!hasProduction(result)) return [];
+  const problems = plainWarnings(result);
   for (const kpi of KPIS) {
     const value = result[kpi];
     if (value !== null && (value < 0 || value > 1)) {
@@ -114,7 +128,7 @@ export function WarningBanner({ problems, machineName }: { problems: string[]; m
   return (
     <div className="banner banner-info analytics-warning" role="alert" data-testid="oee-warnings">
       <span className="banner-text">
-        <strong>{machineName ? `${machineName}: ` : ''}these figures need a second look.</strong>
+        <strong>{machineName ? `${machineName}: ` : ''}Note on these figures</strong>
         <ul className="warning-list">
           {shown.map((problem) => (
             <li key={problem}>{problem}</li>

@@ -4,7 +4,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { Product } from '../../../../src/features/plant/schemas.js';
 import type { LotCount, OeeResult, Stop } from '../../api/analytics.js';
 import { downloadCsv, type Column } from './export.js';
-import { formatCount, formatDecimal, formatDuration, formatInstant, formatPercent, formatStopClass, spreadsheetTime } from './format.js';
+import { formatCount, formatDecimal, formatDuration, formatInstant, formatPercent, formatStopClass, hasProduction, spreadsheetTime } from './format.js';
 import { KPI_TARGETS, kpiStatus, type KpiKey } from './targets.js';
 
 export interface DisplayColumn<Row> extends Column<Row> {
@@ -84,7 +84,8 @@ function ratioColumns<Row>(pick: (row: Row) => OeeResult): DisplayColumn<Row>[] 
     header,
     numeric: true,
     value: (row) => pick(row)[kpi],
-    render: (row) => formatPercent(pick(row)[kpi]),
+    // a row without parts says so once, in the OEE column, instead of four dashes
+    render: (row) => (hasProduction(pick(row)) ? formatPercent(pick(row)[kpi]) : kpi === 'oee' ? <span className="muted no-production-cell">No production</span> : '–'),
     className: (row) => ratioCell(kpi)(pick(row)),
   });
   return [column('availability', 'A'), column('performance', 'P'), column('quality', 'Q'), column('oee', 'OEE')];
@@ -163,7 +164,7 @@ export interface ComparisonRow {
   totals: OeeResult;
 }
 
-export function ComparisonTable({ rows, csvName }: { rows: readonly ComparisonRow[]; csvName: string }) {
+export function ComparisonTable({ rows, csvName, profileName = (label) => label }: { rows: readonly ComparisonRow[]; csvName: string; profileName?: (label: string) => string }) {
   const columns: DisplayColumn<ComparisonRow>[] = [
     {
       key: 'machine',
@@ -172,7 +173,9 @@ export function ComparisonTable({ rows, csvName }: { rows: readonly ComparisonRo
       render: (r) => (
         <>
           <strong>{r.name}</strong>
-          <span className="muted small cell-detail">{r.totals.profile}</span>
+          <span className="muted small cell-detail" title={`OEE profile ${r.totals.profile}`}>
+            {profileName(r.totals.profile)}
+          </span>
         </>
       ),
     },
