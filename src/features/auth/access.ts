@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Forbidden, Invalid, Unauthorized } from '../../core/errors.js';
 import type { SignatureIntent } from '../audit/who.js';
 import { CsrfRejected, PasswordChangeRequired } from './errors.js';
-import { decide, routeAccess, type AccessDeclaration, type Permission, type RouteAccess } from './permissions.js';
+import { decide, refusalMessage, routeAccess, type AccessDeclaration, type Permission, type RouteAccess } from './permissions.js';
 import type { SessionRow, UserRow } from './repository.js';
 import * as ordersRepo from '../orders/repository.js';
 import * as plantRepo from '../plant/repository.js';
@@ -194,8 +194,9 @@ export function registerAccessControl(app: FastifyInstance, options: AccessOptio
     }
     const decision = decide(access, request.user.role);
     if (decision !== 'allow') {
-      const what = access.kind === 'permission' ? `'${access.permission}'` : 'this (administrators only: the route declares no permission)';
-      throw new Forbidden(`Your role (${request.user.role}) does not allow ${what}.`);
+      // an undeclared route is for administrators only
+      const permission = access.kind === 'permission' ? access.permission : null;
+      throw new Forbidden(refusalMessage(permission), permission);
     }
   });
 
