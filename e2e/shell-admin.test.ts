@@ -3,6 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { DateTime } from 'luxon';
 import type { Machine, Product } from '../src/features/plant/schemas.js';
+import type { User } from '../src/features/auth/schemas.js';
 import { expectHidden, expectText, expectValue, expectVisible, useE2E } from './harness.js';
 
 const e2e = useE2E();
@@ -185,6 +186,34 @@ describe('admin', () => {
     expect((await e2e.api<Machine>('/api/machines/line8')).body.name).toBe('Line 8 (mine, again)');
   });
 
+  it('writes column headers as words (not capitals), with what a unit or abbreviation means', async () => {
+    const page = await e2e.newPage();
+    await page.goto('/admin/oee-profiles');
+    await expectVisible(page.getByTestId('row-profile-itrak-legacy'));
+    const headers = (await page.getByTestId('admin-oee-profiles').locator('th').allInnerTexts()).map((h) => h.trim()).filter((h) => h && h !== 'Actions');
+    expect(headers).toEqual(['Profile', 'Max cycle (s)', 'Stop classes (s)', 'Availability loss (s)', 'Loading time', 'Ideal rate (/min)']);
+    expect(await page.getByRole('columnheader', { name: 'Max cycle (s)' }).getAttribute('title')).toMatch(/in seconds/);
+    await page.getByTestId('tab-machines').click();
+    await expectVisible(page.getByTestId('row-line7'));
+    expect((await page.getByTestId('admin-machines').locator('th').allInnerTexts()).map((h) => h.trim())).toContain('Sort order');
+  });
+
+  it("sets an operator's lines by ticking machines (a line is a machine)", async () => {
+    const operator = await e2e.createUser('operator');
+    const page = await e2e.newPage();
+    await page.goto('/admin/users');
+    await page.getByTestId(`edit-user-${operator.username}`).click();
+    await expectVisible(page.getByTestId('input-lines'));
+    await page.getByTestId('line-line7').check();
+    await page.getByTestId('line-line8').check();
+    await page.getByTestId('form-save').click();
+    await expectHidden(page.getByTestId('user-form'));
+    expect((await e2e.api<User>(`/api/users/${operator.id}`)).body.lines).toEqual(['line7', 'line8']);
+    await page.getByTestId(`edit-user-${operator.username}`).click();
+    expect(await page.getByTestId('line-line7').isChecked()).toBe(true);
+    expect(await page.getByTestId('line-line9').isChecked()).toBe(false);
+  });
+
   it("edits a product's routing: add a step with a gate, move it, change the colour", async () => {
     const page = await e2e.newPage();
     await page.goto('/admin/products');
@@ -215,5 +244,61 @@ describe('admin', () => {
     await page.getByTestId('form-save').click();
     await expectText(page.getByTestId('field-error-routing'), 'at least one routing step');
     expect((await e2e.api<Product>('/api/products/rsv')).body.routing).toHaveLength(3);
+  });
+});
+
+describe('controls per role', () => {
+  it('shows a viewer the calendar and the machines without controls they cannot use', async () => {
+    const viewer = await e2e.createUser('viewer');
+    const page = await e2e.newPage({ width: 1280, height: 800 }, { session: await e2e.signInApi(viewer) });
+    await page.goto('/calendar');
+    await expectVisible(page.getByTestId('week-grid'));
+    await expectVisible(page.getByTestId('holidays-panel'));
+    expect(await page.locator('[data-testid^="day-edit-"]').count(), 'day headers open an editor').toBe(0);
+    expect(await page.locator('.day-edit-icon').count(), 'pencils on the days').toBe(0);
+    expect(await page.getByTestId('holiday-form').count(), '"Add a holiday" form').toBe(0);
+    expect(await page.getByRole('button', { name: 'Add holiday' }).count()).toBe(0);
+    await expectText(page.getByTestId('calendar-subtitle'), 'Only a planner, a manager or an administrator can change it.');
+    // a click on a day opens nothing
+    await page.getByTestId('day-wed').click();
+    await page.waitForTimeout(200);
+    expect(await page.getByTestId('day-editor-shifts').count()).toBe(0);
+
+    await page.getByTestId('nav-machines').click();
+    await expectVisible(page.getByTestId('machine-card-line7'));
+    expect(await page.getByText('Manage machines').count(), '"Manage machines" leads to an empty page for a viewer').toBe(0);
+    expect(await page.getByTestId('nav-admin').count()).toBe(0);
+  });
+
+  it('shows quality no Load, Park or Hold on a work order, but lets them close a step', async () => {
+    const quality = await e2e.createUser('quality');
+    const page = await e2e.newPage({ width: 1280, height: 800 }, { session: await e2e.signInApi(quality) });
+    await page.goto('/work-orders');
+    await page.getByTestId('wo-open-160101').click();
+    await expectVisible(page.getByTestId('op-actions'));
+    for (const control of ['action-load', 'action-machine', 'action-park', 'action-hold', 'action-release']) {
+      expect(await page.getByTestId(control).count(), `${control} shown to quality`).toBe(0);
+    }
+    await expectVisible(page.getByTestId('action-close'));
+    expect(await page.getByTestId('wo-new').count()).toBe(0);
+  });
+
+  it('words a refusal plainly, with whom to ask and without permission keys', async () => {
+    // a planner whose role is taken away while the calendar is open: the page still offers the form
+    e2e.allowConsoleErrors(/status of 403/);
+    const planner = await e2e.createUser('planner');
+    const page = await e2e.newPage({ width: 1280, height: 800 }, { session: await e2e.signInApi(planner) });
+    await page.goto('/calendar');
+    await expectVisible(page.getByTestId('holiday-form'));
+    const current = await e2e.api<User>(`/api/users/${planner.id}`);
+    expect(current.status).toBe(200);
+    const demoted = await e2e.api(`/api/users/${planner.id}`, { method: 'PATCH', body: { role: 'viewer', version: current.body.version } });
+    expect(demoted.status, JSON.stringify(demoted.body)).toBe(200);
+
+    await page.getByTestId('holiday-date').fill('2031-12-24');
+    await page.getByTestId('holiday-name').fill('Christmas Eve');
+    await page.getByTestId('holiday-add').click();
+    const shown = await expectText(page.getByTestId('holiday-error'), "You don't have permission to change the production calendar — ask a planner, a manager or an administrator.");
+    expect(shown).not.toMatch(/calendar:write|does not allow|role \(/);
   });
 });

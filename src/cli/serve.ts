@@ -18,7 +18,8 @@ function printLogins(logins: InitialLogin[], url: string): void {
 export async function serveCommand(opts: { port?: string; seed?: boolean }): Promise<void> {
   const running = await withConfigErrors(async () => {
     const config = loadConfig();
-    const started = await startServer({ config, port: opts.port ? Number(opts.port) : undefined, seed: opts.seed !== false });
+    const progress = (message: string) => console.log(`qmfg: ${message}`);
+    const started = await startServer({ config, port: opts.port ? Number(opts.port) : undefined, seed: opts.seed !== false, progress });
     // a database without users gets its first accounts (demo users, or QMFG_ADMIN_USERNAME)
     const logins = await seedUsers(started.handle.db, config, opts.seed !== false && config.QMFG_DEMO);
     return { ...started, logins };

@@ -55,4 +55,11 @@ export class Unauthorized extends AppError {
 export class Forbidden extends AppError {
   readonly status = 403;
   readonly code = 'forbidden';
+  constructor(
+    message: string,
+    /** the permission the request lacked, when that was the reason (the web app words it) */
+    readonly permission: string | null = null,
+  ) {
+    super(message);
+  }
 }

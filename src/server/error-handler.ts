@@ -1,10 +1,10 @@
 // One place that turns errors into HTTP answers: 400 with field errors, 404, 409, never a stack trace.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError, Invalid, type FieldError } from '../core/errors.js';
+import { AppError, Forbidden, Invalid, type FieldError } from '../core/errors.js';
 
 export interface ErrorBody {
-  error: { code: string; message: string; fields?: FieldError[] };
+  error: { code: string; message: string; fields?: FieldError[]; permission?: string };
 }
 
 /** Database constraint violations that reach the handler are conflicts, not server errors. */
@@ -37,6 +37,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (error instanceof AppError) {
       const body: ErrorBody = { error: { code: error.code, message: error.message } };
       if (error instanceof Invalid) body.error.fields = error.fields;
+      if (error instanceof Forbidden && error.permission) body.error.permission = error.permission;
       return reply.code(error.status).send(body);
     }
     const conflict = constraintConflict(error);

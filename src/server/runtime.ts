@@ -30,16 +30,23 @@ export interface Running {
   close(): Promise<void>;
 }
 
-export async function prepareDatabase(config: Config, seed: boolean): Promise<DatabaseHandle> {
+/** What a start is doing, for `qmfg serve` to print ("migrating the database…"). */
+export type StartProgress = (message: string) => void;
+
+export async function prepareDatabase(config: Config, seed: boolean, progress: StartProgress = () => undefined): Promise<DatabaseHandle> {
   const handle = await openDatabase(config.DATABASE_URL);
+  progress(`migrating the database (${handle.dialect})…`);
   await migrateToLatest(handle.db);
-  if (seed) await seedDatabase(handle.db, config, config.QMFG_DEMO, { orders: true });
+  if (seed) {
+    const seeded = await seedDatabase(handle.db, config, config.QMFG_DEMO, { orders: true });
+    if (seeded.seeded) progress(config.QMFG_DEMO ? `seeded the demo plant: ${seeded.machines} machines, ${seeded.products} products (first start)` : 'seeded the site and its default calendar (first start)');
+  }
   return handle;
 }
 
-export async function startServer(options: { config?: Config; port?: number; seed?: boolean; webRoot?: string; logger?: boolean } = {}): Promise<Running> {
+export async function startServer(options: { config?: Config; port?: number; seed?: boolean; webRoot?: string; logger?: boolean; progress?: StartProgress } = {}): Promise<Running> {
   const config = options.config ?? loadConfig();
-  const handle = await prepareDatabase(config, options.seed ?? true);
+  const handle = await prepareDatabase(config, options.seed ?? true, options.progress);
   const events = new EventHub();
   const app = await buildApp({ db: handle.db, dialect: handle.dialect, config, events }, { webRoot: options.webRoot ?? defaultWebRoot(), logger: options.logger });
   const port = options.port ?? config.PORT;

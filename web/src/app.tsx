@@ -1,6 +1,6 @@
 // The frame every screen lives in: header with the site and plant clock, navigation, and routes.
-import { BrowserRouter, Navigate, NavLink, Route, Routes } from 'react-router-dom';
-import type { ReactNode } from 'react';
+import { BrowserRouter, Navigate, NavLink, Route, Routes, useLocation } from 'react-router-dom';
+import { useEffect, useState, type ReactNode } from 'react';
 import { LiveEventsProvider, useLiveStatus } from './hooks/live-events.js';
 import { SiteProvider, useSite } from './hooks/site.js';
 import { ToastProvider } from './components/toasts.js';
@@ -47,16 +47,28 @@ function LiveIndicator() {
   return (
     <span className={`live-indicator live-${status}`} data-testid="live-indicator" title={status === 'live' ? 'Updates from other users appear as they happen' : 'Live updates paused; trying to reconnect'}>
       <span className="live-dot" aria-hidden="true" />
-      {label}
+      <span className="live-label">{label}</span>
     </span>
+  );
+}
+
+function MenuIcon({ open }: { open: boolean }) {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2.4" strokeLinecap="round">
+      {open ? <path d="M6 6l12 12M18 6L6 18" /> : <path d="M4 7h16M4 12h16M4 17h16" />}
+    </svg>
   );
 }
 
 function Header() {
   const site = useSite();
   const auth = useAuth();
+  // on a phone the navigation folds behind a menu button (CSS decides when); choosing a page folds it again
+  const [menuOpen, setMenuOpen] = useState(false);
+  const location = useLocation();
+  useEffect(() => setMenuOpen(false), [location.pathname]);
   return (
-    <header className="app-header">
+    <header className={`app-header${menuOpen ? ' app-header-menu-open' : ''}`}>
       <div className="brand">
         <NavLink to="/board" className="brand-name" aria-label="qmfg home">
           qmfg
@@ -65,7 +77,10 @@ function Header() {
           {site.data?.name ?? (site.error ? 'Site unavailable' : '…')}
         </span>
       </div>
-      <nav className="main-nav" aria-label="Main">
+      <button type="button" className="nav-menu-button" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen((open) => !open)} aria-label={menuOpen ? 'Close the menu' : 'Menu'} title="Menu" data-testid="nav-menu">
+        <MenuIcon open={menuOpen} />
+      </button>
+      <nav className="main-nav" id="main-nav" aria-label="Main">
         {NAV.filter((item) => item.anyOf.some((p) => auth.can(p))).map((item) => (
           <NavLink key={item.to} to={item.to} className="nav-link" data-testid={`nav-${item.to.slice(1)}`}>
             {item.icon}

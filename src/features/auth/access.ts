@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Forbidden, Invalid, Unauthorized } from '../../core/errors.js';
 import type { SignatureIntent } from '../audit/who.js';
 import { CsrfRejected, PasswordChangeRequired } from './errors.js';
-import { decide, routeAccess, type AccessDeclaration, type Permission, type RouteAccess } from './permissions.js';
+import { decide, refusalMessage, routeAccess, type AccessDeclaration, type Permission, type RouteAccess } from './permissions.js';
 import type { SessionRow, UserRow } from './repository.js';
 import * as ordersRepo from '../orders/repository.js';
 import * as plantRepo from '../plant/repository.js';
@@ -194,8 +194,9 @@ export function registerAccessControl(app: FastifyInstance, options: AccessOptio
     }
     const decision = decide(access, request.user.role);
     if (decision !== 'allow') {
-      const what = access.kind === 'permission' ? `'${access.permission}'` : 'this (administrators only: the route declares no permission)';
-      throw new Forbidden(`Your role (${request.user.role}) does not allow ${what}.`);
+      // an undeclared route is for administrators only
+      const permission = access.kind === 'permission' ? access.permission : null;
+      throw new Forbidden(refusalMessage(permission), permission);
     }
   });
 
@@ -214,7 +215,7 @@ export function registerAccessControl(app: FastifyInstance, options: AccessOptio
     request.signatureIntent = { ...intent, auditEntity: declared.entity };
   });
 
-  // users limited to some lines (process groups) report only for machines of those lines
+  // users limited to some lines (machines: in this plant a line is a machine) report only for those machines
   app.addHook('preHandler', async (request) => {
     const scope = request.routeOptions.config.lineScope;
     const lines = request.user?.lines ?? [];
@@ -225,9 +226,10 @@ export function registerAccessControl(app: FastifyInstance, options: AccessOptio
     if ('machineParam' in scope) machine = String(params[scope.machineParam] ?? '');
     else if ('machineQuery' in scope) machine = String(query[scope.machineQuery] ?? '');
     else machine = await machineOfOperation(options.db, String(params.lot ?? ''), Number(params.step));
-    const group = machine ? await groupOfMachine(options.db, machine) : null;
-    if (!group || !lines.includes(group)) {
-      throw new Forbidden(`You report for the lines ${lines.join(', ')}; ${machine ? `machine ${machine}` : 'this operation'} is not on them.`);
+    if (!machine || !lines.includes(machine)) {
+      const yours = await machineNames(options.db, lines);
+      const what = machine ? (await machineNames(options.db, [machine]))[0] : 'this operation (it is on no machine)';
+      throw new Forbidden(`You report for ${yours.join(', ')} only; ${what} is not one of your lines — ask an administrator to add it.`);
     }
   });
 
@@ -255,8 +257,9 @@ async function machineOfOperation(db: AuthContext['db'], lot: string, step: numb
   return op?.machine_key ?? null;
 }
 
-async function groupOfMachine(db: AuthContext['db'], machine: string): Promise<string | null> {
-  return (await plantRepo.getMachine(db, machine))?.group ?? null;
+/** The machines' names as the screens show them ("Line 7"), the key where a machine is unknown. */
+async function machineNames(db: AuthContext['db'], keys: readonly string[]): Promise<string[]> {
+  return Promise.all(keys.map(async (key) => (await plantRepo.getMachine(db, key))?.name ?? key));
 }
 
 function sessionState(session: SessionRow, user: UserRow) {

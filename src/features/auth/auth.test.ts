@@ -268,24 +268,55 @@ describe('operators limited to their lines', () => {
   });
   afterAll(async () => t?.close());
 
-  it('report counts only for operations on machines of their lines', async () => {
+  it('report counts only for operations on their lines, which are machines', async () => {
     const raw = t.app.inject.bind(t.app);
     const operator = await createTestUser(t.database.db, 'operator');
-    expect(await repo.updateUser(t.database.db, operator.id, 1, { lines: JSON.stringify(['kitting']) }, Date.now())).toBe(true);
+    // in this plant a line is a machine: the operator works Line 7 (and Line 8)
+    expect(await repo.updateUser(t.database.db, operator.id, 1, { lines: JSON.stringify(['line7', 'line8']) }, Date.now())).toBe(true);
     const as = injectAs(raw, await signIn(raw, operator));
-    for (const [lot, machine, step] of [['LINE1', 'line7', 0], ['LINE2', 'kit1', 1]] as const) {
+    for (const [lot, machine] of [['LINE7', 'line7'], ['LINE9', 'line9']] as const) {
       expect((await t.inject({ method: 'POST', url: '/api/work-orders', payload: { lot, product: 'strep-a-plus', quantity: 1000 } })).statusCode).toBe(201);
-      expect((await t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/${step}/load`, payload: { machine, mode: 'append' } })).statusCode).toBe(200);
+      expect((await t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/load`, payload: { machine, mode: 'append' } })).statusCode).toBe(200);
     }
-    const elsewhere = await as({ method: 'POST', url: '/api/work-orders/LINE1/operations/0/counts', payload: { produced: 10 } });
+    expect((await as({ method: 'POST', url: '/api/work-orders/LINE7/operations/0/counts', payload: { produced: 10 } })).statusCode).toBe(200);
+    const elsewhere = await as({ method: 'POST', url: '/api/work-orders/LINE9/operations/0/counts', payload: { produced: 10 } });
     expect(elsewhere.statusCode).toBe(403);
-    expect(elsewhere.json().error.message).toMatch(/machine line7 is not on them/);
-    expect((await as({ method: 'POST', url: '/api/work-orders/LINE2/operations/1/counts', payload: { produced: 10 } })).statusCode).toBe(200);
+    expect(elsewhere.json().error.message).toBe('You report for Line 7, Line 8 only; Line 9 is not one of your lines — ask an administrator to add it.');
     // a parked operation is on no line
-    expect((await as({ method: 'POST', url: '/api/work-orders/LINE2/operations/0/counts', payload: { produced: 10 } })).statusCode).toBe(403);
+    expect((await as({ method: 'POST', url: '/api/work-orders/LINE7/operations/1/counts', payload: { produced: 10 } })).statusCode).toBe(403);
     // an operator without lines reports everywhere
     const everywhere = injectAs(raw, await signIn(raw, await createTestUser(t.database.db, 'operator')));
-    expect((await everywhere({ method: 'POST', url: '/api/work-orders/LINE1/operations/0/counts', payload: { produced: 10 } })).statusCode).toBe(200);
+    expect((await everywhere({ method: 'POST', url: '/api/work-orders/LINE9/operations/0/counts', payload: { produced: 10 } })).statusCode).toBe(200);
+  });
+
+  it('takes machine keys as a user\'s lines and refuses anything else with a field error', async () => {
+    const created = await t.inject({ method: 'POST', url: '/api/users', payload: { username: 'oscar.two', displayName: 'Oscar Two', role: 'operator', lines: ['line7', 'line8'], password: 'a long enough first password' } });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().lines).toEqual(['line7', 'line8']);
+    const group = await t.inject({ method: 'POST', url: '/api/users', payload: { username: 'oscar.three', displayName: 'Oscar Three', role: 'operator', lines: ['pouching-itrak'], password: 'a long enough first password' } });
+    expect(group.statusCode).toBe(400);
+    expect(group.json().error.fields).toEqual([{ path: 'body.lines.0', message: "'pouching-itrak' is not a machine; pick the machines (lines) this user reports for" }]);
+    const patched = await t.inject({ method: 'PATCH', url: `/api/users/${created.json().id}`, payload: { lines: ['line7', 'nowhere'], version: created.json().version } });
+    expect(patched.statusCode).toBe(400);
+    expect(patched.json().error.fields[0].path).toBe('body.lines.1');
+  });
+});
+
+describe('a refused request', () => {
+  let t: AuthTestApp;
+  beforeAll(async () => {
+    t = await createAuthTestApp('sqlite', 'refusal');
+  });
+  afterAll(async () => t?.close());
+
+  it('says in plain words what the user may not do and whom to ask, never the permission key', async () => {
+    const raw = t.app.inject.bind(t.app);
+    const as = injectAs(raw, await signIn(raw, await createTestUser(t.database.db, 'viewer')));
+    const refused = await as({ method: 'POST', url: '/api/calendar/holidays', payload: { date: '2031-12-24', name: 'Christmas Eve' } });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.message).toBe("You don't have permission to change the production calendar — ask a planner, a manager or an administrator.");
+    // the key is there for the web app to word it, not in the sentence
+    expect(refused.json().error.permission).toBe('calendar:write');
   });
 });
 

@@ -34,6 +34,13 @@ describe('initial users', () => {
     expect(await repo.countUsers(database.db)).toBe(ROLES.length);
   });
 
+  it('gives the demo operator two iTrak lines (machines), the others none', async () => {
+    database = await createTestDatabase('sqlite', 'demo-lines', TEST_AUTH_ENV);
+    await seedUsers(database.db, database.config, true);
+    expect(JSON.parse((await repo.getUserByUsername(database.db, 'operator'))!.lines)).toEqual(['line7', 'line8']);
+    expect(JSON.parse((await repo.getUserByUsername(database.db, 'lead'))!.lines)).toEqual([]);
+  });
+
   it('creates no users with QMFG_DEMO=0', async () => {
     database = await createTestDatabase('sqlite', 'no-demo-users', { ...TEST_AUTH_ENV, QMFG_DEMO: '0' });
     expect(await seedUsers(database.db, database.config, database.config.QMFG_DEMO)).toEqual([]);

@@ -52,6 +52,46 @@ export const ROLE_LABELS: Record<Role, string> = {
   admin: 'Administrator',
 };
 
+/** What a permission lets someone do, in the words of the screens ("You don't have permission to …"). */
+export const PERMISSION_ACTIONS: Record<Permission, string> = {
+  'plant:read': "see the plant's screens",
+  'production:report': 'report production (counts, stop reasons, sensor files)',
+  'orders:write': 'plan work orders (create, change, load, park or hold them)',
+  'orders:close': 'close steps and work orders',
+  'gates:sign': 'sign off gates such as QC release',
+  'calendar:write': 'change the production calendar',
+  'oee:write': 'change OEE profiles',
+  'audit:read': 'see the audit trail',
+  'plant:write': 'change the plant set-up (process groups, machines, products)',
+  'users:admin': 'manage users',
+};
+
+const ROLE_WITH_ARTICLE: Record<Role, string> = {
+  viewer: 'a viewer',
+  operator: 'an operator',
+  lead: 'a shift lead',
+  planner: 'a planner',
+  quality: 'someone in quality',
+  manager: 'a manager',
+  admin: 'an administrator',
+};
+
+/** Who to ask for something that needs `permission`: "a planner, a manager or an administrator". */
+export function whoMay(permission: Permission): string {
+  const roles = ROLES.filter((role) => role !== 'admin' && ROLE_PERMISSIONS[role].includes(permission)).map((role) => ROLE_WITH_ARTICLE[role]);
+  const all = [...roles, ROLE_WITH_ARTICLE.admin];
+  return all.length === 1 ? all[0] : `${all.slice(0, -1).join(', ')} or ${all[all.length - 1]}`;
+}
+
+/**
+ * The plain answer to a refused request, for the person who got it (no permission keys): the one
+ * wording the server sends and the web app shows for every 403 of a missing permission.
+ */
+export function refusalMessage(permission: Permission | null): string {
+  if (!permission) return "You don't have permission to do this — ask an administrator.";
+  return `You don't have permission to ${PERMISSION_ACTIONS[permission]} — ask ${whoMay(permission)}.`;
+}
+
 // One bit per permission: the check on every request is a table look-up and an AND.
 const BIT = new Map<string, number>(PERMISSIONS.map((p, i) => [p, 1 << i]));
 const ROLE_MASK = new Map<string, number>(

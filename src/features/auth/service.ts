@@ -12,6 +12,7 @@ import { AccountLocked, SignatureRejected } from './errors.js';
 import { generatePassword, hashPassword, needsRehash, passwordProblems, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { isRole, ROLES, type Role } from './permissions.js';
 import * as repo from './repository.js';
+import * as plantRepo from '../plant/repository.js';
 import type { SessionUser, SignatureInput, User, UserCreate, UserUpdate } from './schemas.js';
 
 export type AuthConfig = Pick<
@@ -346,12 +347,23 @@ export async function getUserView(ctx: AuthContext, id: number): Promise<User> {
   return toUserView(user, clock(ctx));
 }
 
+/**
+ * A user's lines are machines (in this plant a line is a machine: "Line 7"): each entry must be the
+ * key of a machine. An operator with lines reports only for those machines; no lines = all.
+ */
+async function requireKnownMachines(db: Executor, lines: readonly string[]): Promise<void> {
+  for (const [index, key] of lines.entries()) {
+    if (!(await plantRepo.getMachine(db, key))) throw Invalid.field(`body.lines.${index}`, `'${key}' is not a machine; pick the machines (lines) this user reports for`);
+  }
+}
+
 export async function createUser(ctx: AuthContext, who: Who, input: UserCreate): Promise<User> {
   requireGoodPassword(ctx.config, input.password, { username: input.username, displayName: input.displayName }, 'body.password');
   const hash = await hashPassword(input.password, ctx.config.QMFG_PASSWORD_COST);
   const now = clock(ctx);
   const created = await ctx.db.transaction().execute(async (trx) => {
     if (await repo.getUserByUsername(trx, input.username)) throw new Conflict(`user '${input.username}' already exists`);
+    await requireKnownMachines(trx, input.lines);
     const user = await repo.insertUser(
       trx,
       {
@@ -380,7 +392,10 @@ export async function updateUser(ctx: AuthContext, who: Who, actorId: number, id
     if (patch.displayName !== undefined) changes.display_name = patch.displayName;
     if (patch.email !== undefined) changes.email = patch.email;
     if (patch.role !== undefined) changes.role = patch.role;
-    if (patch.lines !== undefined) changes.lines = JSON.stringify(patch.lines);
+    if (patch.lines !== undefined) {
+      await requireKnownMachines(trx, patch.lines);
+      changes.lines = JSON.stringify(patch.lines);
+    }
     if (patch.active !== undefined) changes.active = patch.active ? 1 : 0;
     if (patch.unlock) {
       changes.locked_until = null;
@@ -524,9 +539,11 @@ export async function ensureInitialUsers(
   config: AuthConfig & Pick<Config, 'QMFG_ADMIN_USERNAME' | 'QMFG_ADMIN_PASSWORD'>,
   demo: boolean,
   now = Date.now(),
+  /** the demo users' lines (machine keys) by role, e.g. the operator's two lines */
+  demoLines: Partial<Record<Role, readonly string[]>> = {},
 ): Promise<InitialLogin[]> {
   if ((await repo.countUsers(db)) > 0) return [];
-  const wanted: (InitialLogin & { displayName: string; mustChange: boolean })[] = [];
+  const wanted: (InitialLogin & { displayName: string; mustChange: boolean; lines?: readonly string[] })[] = [];
   if (config.QMFG_ADMIN_USERNAME) {
     const username = config.QMFG_ADMIN_USERNAME.toLowerCase();
     const problems = passwordProblems(config.QMFG_ADMIN_PASSWORD, { minLength: config.QMFG_PASSWORD_MIN_LENGTH, username });
@@ -536,7 +553,7 @@ export async function ensureInitialUsers(
   if (demo) {
     for (const role of ROLES) {
       if (wanted.some((w) => w.username === role)) continue;
-      wanted.push({ username: role, password: generatePassword(), role, displayName: DEMO_NAMES[role], mustChange: false });
+      wanted.push({ username: role, password: generatePassword(), role, displayName: DEMO_NAMES[role], mustChange: false, lines: demoLines[role] });
     }
   }
   if (wanted.length === 0) return [];
@@ -548,7 +565,7 @@ export async function ensureInitialUsers(
       await repo.insertUser(
         trx,
         {
-          username: w.username, display_name: w.displayName, email: null, role: w.role, lines: '[]', password_hash: hashes[i], oidc_issuer: null,
+          username: w.username, display_name: w.displayName, email: null, role: w.role, lines: JSON.stringify(w.lines ?? []), password_hash: hashes[i], oidc_issuer: null,
           oidc_subject: null, active: 1, must_change_password: w.mustChange ? 1 : 0, password_changed_at: now,
         },
         now,

@@ -21,6 +21,9 @@ export const DEMO_MACHINES: MachineCreate[] = [
   ...[1, 2, 3].map((n, i) => machine(`kit${n}`, `Kitting ${n}`, 'kitting', i, 'iso22400')),
 ];
 
+/** The demo operator's lines: two iTrak lines (in this plant a line is a machine). */
+export const DEMO_OPERATOR_LINES = ['line7', 'line8'];
+
 /** Machines that get synthetic sensor logs in the demo (the two lines of the real sample data and two more). */
 export const DEMO_SENSOR_MACHINES = ['line7', 'line8', 'line9', 'line10'];
 

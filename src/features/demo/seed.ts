@@ -5,7 +5,7 @@ import { appendAudit } from '../audit/repository.js';
 import { SYSTEM } from '../audit/who.js';
 import * as plantRepo from '../plant/repository.js';
 import * as calendarRepo from '../calendar/repository.js';
-import { DEMO_GROUPS, DEMO_MACHINES, DEMO_PRODUCTS, DEMO_SENSOR_MACHINES, DEMO_WEEK } from './plant.js';
+import { DEMO_GROUPS, DEMO_MACHINES, DEMO_OPERATOR_LINES, DEMO_PRODUCTS, DEMO_SENSOR_MACHINES, DEMO_WEEK } from './plant.js';
 import { seedDemoOrders } from './orders.js';
 import { DateTime } from 'luxon';
 import { listAudit } from '../audit/repository.js';
@@ -118,7 +118,8 @@ export async function seedDemoMachineData(
  * Sign-in accounts for a database that has none: with the demo, one user per role (user name = the
  * role) with a generated password, returned so that the start-up banner prints it once; with
  * QMFG_DEMO=0 none, except the administrator named by QMFG_ADMIN_USERNAME/QMFG_ADMIN_PASSWORD.
+ * The demo operator reports for two iTrak lines (Line 7 and Line 8).
  */
 export async function seedUsers(db: Db, config: Config, demo: boolean): Promise<InitialLogin[]> {
-  return ensureInitialUsers(db, config, demo);
+  return ensureInitialUsers(db, config, demo, Date.now(), { operator: DEMO_OPERATOR_LINES });
 }

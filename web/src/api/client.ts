@@ -2,6 +2,7 @@
 // endpoint, and every failure becomes an ApiError the screens can show: a message for a banner or
 // toast, and field errors keyed the way the forms name their fields ("routing.1.ratePerHour").
 import type { z } from 'zod';
+import { isPermission, refusalMessage } from '../../../src/features/auth/permissions.js';
 
 export interface FieldErrors {
   [path: string]: string;
@@ -40,7 +41,7 @@ export function normaliseFieldPath(path: string): string {
 }
 
 interface ErrorBody {
-  error?: { code?: string; message?: string; fields?: { path: string; message: string }[] };
+  error?: { code?: string; message?: string; fields?: { path: string; message: string }[]; permission?: string };
 }
 
 async function errorFrom(response: Response): Promise<ApiError> {
@@ -57,8 +58,18 @@ async function errorFrom(response: Response): Promise<ApiError> {
     // keep the first message per field: it is the one the user should fix first
     if (!(path in fields)) fields[path] = field.message;
   }
-  const message = body?.error?.message ?? `The server answered ${response.status} ${response.statusText}`.trim();
+  const message = response.status === 403 ? forbiddenMessage(body) : (body?.error?.message ?? `The server answered ${response.status} ${response.statusText}`.trim());
   return new ApiError(message, response.status, body?.error?.code ?? `http_${response.status}`, fields);
+}
+
+/**
+ * Every refusal in plain words: what the user may not do and whom to ask — never a permission key.
+ * A refusal for another reason (not your line, a built-in profile) keeps the server's sentence.
+ */
+function forbiddenMessage(body: ErrorBody | undefined): string {
+  const permission = body?.error?.permission;
+  if (permission !== undefined) return refusalMessage(isPermission(permission) ? permission : null);
+  return body?.error?.message ?? refusalMessage(null);
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -6,6 +6,8 @@ import { listMachines, listProcessGroups } from '../api/plant.js';
 import { useResource } from '../hooks/use-resource.js';
 import { EmptyState, LoadFailed, Spinner } from '../components/feedback.js';
 import { MachinesIcon } from '../components/icons.js';
+import { useCan } from '../auth/auth.js';
+import { whoMay } from '../../../src/features/auth/permissions.js';
 import { useSite } from '../hooks/site.js';
 import { MachineLiveStatus, useNow, usePlantLive, type PlantLive } from './analytics/machine-status.js';
 
@@ -40,6 +42,8 @@ function MachineCard({ machine, live, now, zone }: { machine: Machine; live: Pla
 }
 
 export function MachinesPage() {
+  // managing machines is an Admin tab, for those who may change the plant set-up
+  const canManage = useCan('plant:write');
   const plant = useResource(loadPlant, [], ['plant']);
   const site = useSite();
   const zone = site.data?.timezone;
@@ -63,11 +67,13 @@ export function MachinesPage() {
             {machines.length} machines in {groups.length} process groups · {machines.filter((m) => m.enabled).length} enabled
           </p>
         ) : null}
-        <div className="page-actions">
-          <Link className="button" to="/admin/machines">
-            Manage machines
-          </Link>
-        </div>
+        {canManage ? (
+          <div className="page-actions">
+            <Link className="button" to="/admin/machines" data-testid="manage-machines">
+              Manage machines
+            </Link>
+          </div>
+        ) : null}
       </div>
       {plant.error ? <LoadFailed error={plant.error} onRetry={plant.reload} /> : null}
       {live.error ? <LoadFailed error={live.error} onRetry={live.reload} /> : null}
@@ -75,9 +81,13 @@ export function MachinesPage() {
       {plant.data && sections.length === 0 ? (
         <EmptyState title="No machines yet" icon={<MachinesIcon />}>
           <p>Create process groups and machines in Admin; they appear here grouped by process group.</p>
-          <Link className="button button-primary" to="/admin/process-groups">
-            Set up the plant
-          </Link>
+          {canManage ? (
+            <Link className="button button-primary" to="/admin/process-groups">
+              Set up the plant
+            </Link>
+          ) : (
+            <p className="muted">Only {whoMay('plant:write')} can set up the plant.</p>
+          )}
         </EmptyState>
       ) : null}
       {sections.map((section) => (

@@ -184,7 +184,9 @@ export function MachinesTab() {
                 <th>Process group</th>
                 <th>Status</th>
                 <th>OEE profile</th>
-                <th className="num">Sort</th>
+                <th className="num" title="Position of the machine in lists and on the board">
+                  Sort order
+                </th>
                 <th className="actions-col"><span className="visually-hidden">Actions</span></th>
               </tr>
             </thead>

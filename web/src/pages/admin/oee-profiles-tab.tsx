@@ -181,11 +181,17 @@ export function OeeProfilesTab() {
             <thead>
               <tr>
                 <th>Profile</th>
-                <th className="num">Max cycle (s)</th>
-                <th>Stop classes (s)</th>
-                <th className="num">Availability loss (s)</th>
-                <th>Loading time</th>
-                <th className="num">Ideal /min</th>
+                <th className="num" title="Longest gap between two parts that still counts as running, in seconds; a longer gap is a stop">
+                  Max cycle (s)
+                </th>
+                <th title="Upper limits of the stop duration classes, in seconds">Stop classes (s)</th>
+                <th className="num" title="Stops at least this long (in seconds) count against availability; shorter ones against performance">
+                  Availability loss (s)
+                </th>
+                <th title="What the OEE figures are measured against: the planned shifts of the calendar, or the time from the first to the last part">Loading time</th>
+                <th className="num" title="Parts per minute the machine makes at full speed">
+                  Ideal rate (/min)
+                </th>
                 <th className="actions-col">
                   <span className="visually-hidden">Actions</span>
                 </th>

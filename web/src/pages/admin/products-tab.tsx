@@ -315,7 +315,7 @@ export function ProductsTab() {
               <tr>
                 <th>Product</th>
                 <th>Key</th>
-                <th>Item no.</th>
+                <th>Item number</th>
                 <th>Routing</th>
                 <th className="actions-col"><span className="visually-hidden">Actions</span></th>
               </tr>

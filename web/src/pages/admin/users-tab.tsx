@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import { ROLE_LABELS, ROLES, type Role } from '../../../../src/features/auth/permissions.js';
 import type { User } from '../../../../src/features/auth/schemas.js';
 import { createUser, listUsers, resetUserPassword, updateUser } from '../../api/auth.js';
+import { listMachines, listProcessGroups } from '../../api/plant.js';
 import { ApiError } from '../../api/client.js';
 import { useAuth } from '../../auth/auth.js';
 import { SidePanel } from '../../components/dialogs.js';
@@ -21,7 +22,8 @@ interface Draft {
   displayName: string;
   email: string;
   role: Role;
-  lines: string;
+  /** machine keys: in this plant a line is a machine */
+  lines: string[];
   active: boolean;
   password: string;
   reason: string;
@@ -32,7 +34,7 @@ const draftOf = (user?: User): Draft => ({
   displayName: user?.displayName ?? '',
   email: user?.email ?? '',
   role: user?.role ?? 'viewer',
-  lines: user?.lines.join(', ') ?? '',
+  lines: user?.lines ?? [],
   active: user?.active ?? true,
   password: '',
   reason: '',
@@ -46,7 +48,7 @@ function UserForm({ existing, onDone, onCancel }: { existing?: User; onDone: (us
   const submit = useSubmit((path) => FIELDS.has(path.split('.')[0]));
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const self = existing?.id === auth.me?.user.id;
-  const lines = draft.lines.split(',').map((l) => l.trim()).filter(Boolean);
+  const lines = draft.lines;
 
   const save = (event: FormEvent) => {
     event.preventDefault();
@@ -96,9 +98,7 @@ function UserForm({ existing, onDone, onCancel }: { existing?: User; onDone: (us
             ))}
           </select>
         </Field>
-        <Field label="Lines (process-group keys)" name="lines" error={submit.fieldErrors.lines} hint="For operators: the lines they report for, comma-separated; empty = all.">
-          <input value={draft.lines} onChange={(e) => set({ lines: e.target.value })} className="mono" data-testid="input-lines" />
-        </Field>
+        <LinesField lines={draft.lines} onChange={(next) => set({ lines: next })} error={submit.fieldErrors.lines ?? Object.entries(submit.fieldErrors).find(([path]) => path.startsWith('lines.'))?.[1]} />
         {existing ? (
           <label className="checkbox">
             <input type="checkbox" checked={draft.active} onChange={(e) => set({ active: e.target.checked })} disabled={self} data-testid="input-active" /> Active (may sign in)
@@ -123,6 +123,53 @@ function UserForm({ existing, onDone, onCancel }: { existing?: User; onDone: (us
         ) : null}
       </form>
     </SidePanel>
+  );
+}
+
+/**
+ * The lines a user reports for: machines, picked by process group. None picked = every line (the
+ * role decides what they may do).
+ */
+function LinesField({ lines, onChange, error }: { lines: string[]; onChange: (lines: string[]) => void; error?: string }) {
+  const machines = useResource(listMachines, []);
+  const groups = useResource(listProcessGroups, []);
+  const toggle = (key: string, on: boolean) => onChange(on ? [...lines, key] : lines.filter((line) => line !== key));
+  const sorted = (machines.data ?? []).slice().sort((a, b) => a.sortOrder - b.sortOrder || a.name.localeCompare(b.name));
+  // a stored line that is no machine (any more) stays visible so that it can be removed
+  const unknown = lines.filter((line) => machines.data && !machines.data.some((m) => m.key === line));
+  return (
+    <fieldset className={`field lines-field${error ? ' field-invalid' : ''}`} data-testid="input-lines">
+      <legend>Lines (machines)</legend>
+      <p className="field-hint">For operators: the machines they report for. None ticked = all lines.</p>
+      {machines.error ? <LoadFailed error={machines.error} onRetry={machines.reload} /> : null}
+      {!machines.data ? machines.error ? null : <Spinner inline /> : null}
+      {(groups.data ?? []).map((group) => {
+        const inGroup = sorted.filter((m) => m.group === group.key);
+        if (inGroup.length === 0) return null;
+        return (
+          <div key={group.key} className="lines-group">
+            <span className="lines-group-name">{group.name}</span>
+            <div className="lines-options">
+              {inGroup.map((machine) => (
+                <label key={machine.key} className="checkbox lines-option">
+                  <input type="checkbox" checked={lines.includes(machine.key)} onChange={(e) => toggle(machine.key, e.target.checked)} data-testid={`line-${machine.key}`} /> {machine.name}
+                </label>
+              ))}
+            </div>
+          </div>
+        );
+      })}
+      {unknown.map((key) => (
+        <label key={key} className="checkbox lines-option">
+          <input type="checkbox" checked onChange={() => toggle(key, false)} data-testid={`line-${key}`} /> {key} <span className="muted small">(not a machine)</span>
+        </label>
+      ))}
+      {error ? (
+        <p className="field-error" data-testid="field-error-lines">
+          {error}
+        </p>
+      ) : null}
+    </fieldset>
   );
 }
 

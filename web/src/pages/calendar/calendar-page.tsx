@@ -15,6 +15,8 @@ import { DayEditor, type EditBase } from './day-editor.js';
 import { HolidaysPanel } from './holidays-panel.js';
 import { formatHours } from './week-layout.js';
 import { ReasonDialog } from '../../components/reason-dialog.js';
+import { useCan } from '../../auth/auth.js';
+import { whoMay } from '../../../../src/features/auth/permissions.js';
 
 /** Plant "today", refreshed every minute so a screen left open rolls over at midnight. */
 function usePlantToday(zone: string | undefined): string | undefined {
@@ -47,6 +49,8 @@ function CalendarScreen({ zone, today }: { zone: string; today: string }) {
   const requested = params.get('week');
   const week = requested && isValidIsoWeek(requested) ? requested : thisWeek;
   const toast = useToast();
+  // the editors show only to those who may change the calendar; the others read it
+  const canEdit = useCan('calendar:write');
 
   const weekView = useResource(() => getWeek(week), [week], ['calendar']);
   const calendar = useResource(getCalendar, [], ['calendar']);
@@ -72,7 +76,7 @@ function CalendarScreen({ zone, today }: { zone: string; today: string }) {
   );
 
   const openEditor = (dayIndex: number) => {
-    if (!view || !calendar.data) return;
+    if (!canEdit || !view || !calendar.data) return;
     setEditBase(baseFrom(view, calendar.data));
     setEditingDay(dayIndex);
   };
@@ -88,7 +92,9 @@ function CalendarScreen({ zone, today }: { zone: string; today: string }) {
     <div className="page calendar-page" data-testid="page-calendar">
       <div className="page-header">
         <h1>Production calendar</h1>
-        <p className="page-subtitle">Planned working time of the plant ({zone}). Click a day to change its shifts.</p>
+        <p className="page-subtitle" data-testid="calendar-subtitle">
+          Planned working time of the plant ({zone}). {canEdit ? 'Click a day to change its shifts.' : `Only ${whoMay('calendar:write')} can change it.`}
+        </p>
       </div>
       <div className="week-toolbar">
         <div className="week-nav" role="group" aria-label="Week">
@@ -117,9 +123,11 @@ function CalendarScreen({ zone, today }: { zone: string; today: string }) {
               <span className="badge badge-warn badge-large" data-testid="week-overridden-badge">
                 This week differs from the default
               </span>
-              <button type="button" className="button" onClick={() => setConfirmReset(true)} data-testid="week-reset">
-                Reset to default
-              </button>
+              {canEdit ? (
+                <button type="button" className="button" onClick={() => setConfirmReset(true)} data-testid="week-reset">
+                  Reset to default
+                </button>
+              ) : null}
             </>
           ) : view ? (
             <span className="badge badge-muted badge-large" data-testid="week-default-badge">
@@ -132,7 +140,7 @@ function CalendarScreen({ zone, today }: { zone: string; today: string }) {
       <div className="calendar-layout">
         <div className="calendar-main">
           {weekView.error ? <LoadFailed error={weekView.error} onRetry={weekView.reload} /> : null}
-          {view ? <WeekGrid view={view} today={today} onEditDay={openEditor} /> : weekView.error ? null : <Spinner label={`Loading ${week}…`} />}
+          {view ? <WeekGrid view={view} today={today} onEditDay={canEdit ? openEditor : null} /> : weekView.error ? null : <Spinner label={`Loading ${week}…`} />}
           <p className="legend muted small">
             <span className="legend-swatch legend-shift" /> shift
             <span className="legend-swatch legend-night" /> runs past midnight
@@ -142,7 +150,7 @@ function CalendarScreen({ zone, today }: { zone: string; today: string }) {
         <aside className="calendar-side">
           {calendar.error ? <LoadFailed error={calendar.error} onRetry={calendar.reload} /> : null}
           {calendar.data ? (
-            <HolidaysPanel holidays={calendar.data.holidays} today={today} onChanged={() => void Promise.all([calendar.reload(), weekView.reload()])} onShowWeek={goTo} />
+            <HolidaysPanel holidays={calendar.data.holidays} today={today} canEdit={canEdit} onChanged={() => void Promise.all([calendar.reload(), weekView.reload()])} onShowWeek={goTo} />
           ) : calendar.error ? null : (
             <Spinner />
           )}

@@ -10,9 +10,11 @@ import { useToast } from '../../components/toasts.js';
 import { useSubmit, validated } from '../../lib/forms.js';
 import { dayLabel } from '../../lib/plant-time.js';
 
-export function HolidaysPanel({ holidays, today, onChanged, onShowWeek }: {
+export function HolidaysPanel({ holidays, today, canEdit, onChanged, onShowWeek }: {
   holidays: Holiday[];
   today: string;
+  /** whether the user may add and remove holidays (otherwise the list is read-only) */
+  canEdit: boolean;
   onChanged: () => void;
   onShowWeek: (week: string) => void;
 }) {
@@ -55,9 +57,11 @@ export function HolidaysPanel({ holidays, today, onChanged, onShowWeek }: {
                 <span className="holiday-weekday">{label.weekday}</span> {label.date} {holiday.date.slice(0, 4)}
               </button>
               <span className="holiday-name">{holiday.name}</span>
-              <button type="button" className="button button-small button-danger-outline" onClick={() => setRemoving(holiday)} data-testid={`holiday-remove-${holiday.date}`}>
-                Remove
-              </button>
+              {canEdit ? (
+                <button type="button" className="button button-small button-danger-outline" onClick={() => setRemoving(holiday)} data-testid={`holiday-remove-${holiday.date}`}>
+                  Remove
+                </button>
+              ) : null}
             </li>
           );
         })}
@@ -67,20 +71,22 @@ export function HolidaysPanel({ holidays, today, onChanged, onShowWeek }: {
           {showPast ? 'Hide past holidays' : `Show ${past.length} past holiday${past.length === 1 ? '' : 's'}`}
         </button>
       ) : null}
-      <form className="holiday-form" onSubmit={add} noValidate data-testid="holiday-form">
-        <h3>Add a holiday</h3>
-        {submit.formError ? <ErrorBanner message={submit.formError.message} testId="holiday-error" /> : null}
-        <Field label="Date" name="date" error={submit.fieldErrors.date}>
-          <input type="date" value={date} onChange={(e) => setDate(e.target.value)} data-testid="holiday-date" />
-        </Field>
-        <Field label="Name" name="name" error={submit.fieldErrors.name}>
-          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Thanksgiving" data-testid="holiday-name" />
-        </Field>
-        <button type="submit" className="button button-primary" disabled={submit.busy} data-testid="holiday-add">
-          {submit.busy ? <span className="spinner spinner-small" aria-hidden="true" /> : null}
-          Add holiday
-        </button>
-      </form>
+      {canEdit ? (
+        <form className="holiday-form" onSubmit={add} noValidate data-testid="holiday-form">
+          <h3>Add a holiday</h3>
+          {submit.formError ? <ErrorBanner message={submit.formError.message} testId="holiday-error" /> : null}
+          <Field label="Date" name="date" error={submit.fieldErrors.date}>
+            <input type="date" value={date} onChange={(e) => setDate(e.target.value)} data-testid="holiday-date" />
+          </Field>
+          <Field label="Name" name="name" error={submit.fieldErrors.name}>
+            <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Thanksgiving" data-testid="holiday-name" />
+          </Field>
+          <button type="submit" className="button button-primary" disabled={submit.busy} data-testid="holiday-add">
+            {submit.busy ? <span className="spinner spinner-small" aria-hidden="true" /> : null}
+            Add holiday
+          </button>
+        </form>
+      ) : null}
       {removing ? (
         <ReasonDialog
           title="Remove holiday?"

@@ -39,14 +39,14 @@ function ShiftBlock({ piece }: { piece: ShiftPiece }) {
   );
 }
 
-function DayHeader({ day, today, onEdit }: { day: DayLayout; today: boolean; onEdit: () => void }) {
+function DayHeader({ day, today, onEdit }: { day: DayLayout; today: boolean; onEdit: (() => void) | null }) {
   const label = dayLabel(day.date);
   const working = day.pieces.some((p) => !p.continuation);
-  return (
-    <button type="button" className={`day-header${today ? ' day-today' : ''}${day.holiday ? ' day-holiday' : ''}`} onClick={onEdit} data-testid={`day-edit-${day.weekday}`} aria-label={`Edit shifts of ${label.long}`}>
+  const content = (
+    <>
       <span className="day-name">
         {label.weekday}
-        <PencilIcon />
+        {onEdit ? <PencilIcon /> : null}
       </span>
       <span className="day-date">
         {label.date}
@@ -55,6 +55,20 @@ function DayHeader({ day, today, onEdit }: { day: DayLayout; today: boolean; onE
       <span className="day-hours" data-testid={`day-hours-${day.weekday}`}>
         {day.holiday ? 'Holiday' : working ? formatHours(day.plannedMinutes / 60) : 'Not working'}
       </span>
+    </>
+  );
+  const className = `day-header${today ? ' day-today' : ''}${day.holiday ? ' day-holiday' : ''}`;
+  // for those who may not change the calendar the header is a plain label, not a button
+  if (!onEdit) {
+    return (
+      <div className={`${className} day-header-readonly`} data-testid={`day-header-${day.weekday}`}>
+        {content}
+      </div>
+    );
+  }
+  return (
+    <button type="button" className={className} onClick={onEdit} data-testid={`day-edit-${day.weekday}`} aria-label={`Edit shifts of ${label.long}`}>
+      {content}
     </button>
   );
 }
@@ -68,13 +82,14 @@ function PencilIcon() {
   );
 }
 
-export function WeekGrid({ view, today, onEditDay }: { view: WeekView; today: string; onEditDay: (dayIndex: number) => void }) {
+/** `onEditDay` null: the week is shown read-only (the user may not change the calendar). */
+export function WeekGrid({ view, today, onEditDay }: { view: WeekView; today: string; onEditDay: ((dayIndex: number) => void) | null }) {
   const layout = layoutWeek(view.days, view.dates, view.holidays);
   return (
     <div className="week-grid" data-testid="week-grid">
       <div className="week-corner" aria-hidden="true" />
       {layout.map((day, index) => (
-        <DayHeader key={day.weekday} day={day} today={day.date === today} onEdit={() => onEditDay(index)} />
+        <DayHeader key={day.weekday} day={day} today={day.date === today} onEdit={onEditDay ? () => onEditDay(index) : null} />
       ))}
       <div className="time-axis" aria-hidden="true">
         {AXIS_HOURS.map((hour) => (
@@ -86,9 +101,9 @@ export function WeekGrid({ view, today, onEditDay }: { view: WeekView; today: st
       {layout.map((day, index) => (
         <div
           key={day.weekday}
-          className={`day-column${day.date === today ? ' day-today' : ''}${day.holiday ? ' day-holiday' : ''}`}
+          className={`day-column${day.date === today ? ' day-today' : ''}${day.holiday ? ' day-holiday' : ''}${onEditDay ? '' : ' day-column-readonly'}`}
           data-testid={`day-${day.weekday}`}
-          onClick={() => onEditDay(index)}
+          onClick={onEditDay ? () => onEditDay(index) : undefined}
         >
           {AXIS_HOURS.slice(1, -1).map((hour) => (
             <span key={hour} className="hour-line" style={{ top: pct(hour * 60) }} aria-hidden="true" />

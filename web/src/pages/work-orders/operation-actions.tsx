@@ -10,6 +10,7 @@ import { ReasonDialog } from '../../components/reason-dialog.js';
 import { ErrorBanner } from '../../components/feedback.js';
 import { useToast } from '../../components/toasts.js';
 import { formatQuantity } from './format.js';
+import { useCan } from '../../auth/auth.js';
 
 type Operation = WorkOrder['operations'][number];
 type QuickMode = 'replace' | 'insert' | 'append';
@@ -29,6 +30,9 @@ export function OperationActions({ workOrder, operation, machines, onChanged }: 
   onChanged: () => void;
 }) {
   const toast = useToast();
+  // planning (load, park, hold, release) and closing are different permissions: quality closes, planners plan
+  const canPlan = useCan('orders:write');
+  const canClose = useCan('orders:close');
   const candidates = machines.filter((m) => m.group === operation.group).sort((a, b) => a.sortOrder - b.sortOrder || a.name.localeCompare(b.name));
   const defaultMachine = operation.machine ?? candidates.find((m) => m.enabled)?.key ?? '';
   const [machine, setMachine] = useState(defaultMachine);
@@ -70,72 +74,76 @@ export function OperationActions({ workOrder, operation, machines, onChanged }: 
   }
   return (
     <div className="op-actions" data-testid="op-actions">
-      <div className="op-load">
-        <label className="op-load-field">
-          <span>Load on</span>
-          <select value={machine} onChange={(e) => setMachine(e.target.value)} data-testid="action-machine" disabled={busy !== null}>
-            {candidates.length === 0 ? <option value="">No machine in {operation.groupName}</option> : null}
-            {candidates.map((m) => (
-              <option key={m.key} value={m.key} disabled={!m.enabled}>
-                {m.name}
-                {m.enabled ? '' : ' (disabled)'}
-              </option>
+      {canPlan ? (
+        <div className="op-load">
+          <label className="op-load-field">
+            <span>Load on</span>
+            <select value={machine} onChange={(e) => setMachine(e.target.value)} data-testid="action-machine" disabled={busy !== null}>
+              {candidates.length === 0 ? <option value="">No machine in {operation.groupName}</option> : null}
+              {candidates.map((m) => (
+                <option key={m.key} value={m.key} disabled={!m.enabled}>
+                  {m.name}
+                  {m.enabled ? '' : ' (disabled)'}
+                </option>
+              ))}
+            </select>
+          </label>
+          <div className="segmented" role="radiogroup" aria-label="How to load">
+            {MODES.map((m) => (
+              <button
+                key={m.mode}
+                type="button"
+                role="radio"
+                aria-checked={mode === m.mode}
+                className={`segment${mode === m.mode ? ' segment-on' : ''}`}
+                title={m.hint}
+                onClick={() => setMode(m.mode)}
+                data-testid={`action-mode-${m.mode}`}
+              >
+                {m.label}
+              </button>
             ))}
-          </select>
-        </label>
-        <div className="segmented" role="radiogroup" aria-label="How to load">
-          {MODES.map((m) => (
-            <button
-              key={m.mode}
-              type="button"
-              role="radio"
-              aria-checked={mode === m.mode}
-              className={`segment${mode === m.mode ? ' segment-on' : ''}`}
-              title={m.hint}
-              onClick={() => setMode(m.mode)}
-              data-testid={`action-mode-${m.mode}`}
-            >
-              {m.label}
-            </button>
-          ))}
+          </div>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={busy !== null || !chosenMachine?.enabled}
+            data-testid="action-load"
+            onClick={() =>
+              void run(
+                'load',
+                () => loadOperation(workOrder.lot, operation.step, { machine, mode, version: workOrder.version }),
+                `Lot ${workOrder.lot} loaded on ${chosenMachine?.name ?? machine} (${MODES.find((m) => m.mode === mode)?.label.toLowerCase()})`,
+              )
+            }
+          >
+            {busy === 'load' ? <span className="spinner spinner-small" aria-hidden="true" /> : null}
+            Load
+          </button>
         </div>
-        <button
-          type="button"
-          className="button button-primary"
-          disabled={busy !== null || !chosenMachine?.enabled}
-          data-testid="action-load"
-          onClick={() =>
-            void run(
-              'load',
-              () => loadOperation(workOrder.lot, operation.step, { machine, mode, version: workOrder.version }),
-              `Lot ${workOrder.lot} loaded on ${chosenMachine?.name ?? machine} (${MODES.find((m) => m.mode === mode)?.label.toLowerCase()})`,
-            )
-          }
-        >
-          {busy === 'load' ? <span className="spinner spinner-small" aria-hidden="true" /> : null}
-          Load
-        </button>
-      </div>
-      <p className="op-mode-hint muted small">{MODES.find((m) => m.mode === mode)?.hint}</p>
+      ) : null}
+      {canPlan ? <p className="op-mode-hint muted small">{MODES.find((m) => m.mode === mode)?.hint}</p> : null}
       <div className="button-row">
-        {operation.state !== 'parked' ? (
+        {canPlan && operation.state !== 'parked' ? (
           <button type="button" className="button" disabled={busy !== null} onClick={() => void act('park', `Lot ${workOrder.lot} moved to the parking lot`)} data-testid="action-park">
             Park
           </button>
         ) : null}
-        {operation.state === 'queued' || operation.state === 'running' ? (
+        {canPlan && (operation.state === 'queued' || operation.state === 'running') ? (
           <button type="button" className="button" disabled={busy !== null} onClick={() => void act('hold', `Lot ${workOrder.lot} is on hold`)} data-testid="action-hold">
             Hold
           </button>
         ) : null}
-        {operation.state === 'held' ? (
+        {canPlan && operation.state === 'held' ? (
           <button type="button" className="button" disabled={busy !== null} onClick={() => void act('release', `Lot ${workOrder.lot} released`)} data-testid="action-release">
             Release
           </button>
         ) : null}
-        <button type="button" className="button button-danger-outline" disabled={busy !== null} onClick={() => setConfirmClose(true)} data-testid="action-close">
-          Close step
-        </button>
+        {canClose ? (
+          <button type="button" className="button button-danger-outline" disabled={busy !== null} onClick={() => setConfirmClose(true)} data-testid="action-close">
+            Close step
+          </button>
+        ) : null}
       </div>
       {error ? <ErrorBanner message={error} testId="action-error" /> : null}
       {confirmClose ? (

@@ -70,7 +70,7 @@ export function WorkOrderPanel({ lot, step, zone, onClose, onChanged, footer }: 
           {focus && (auth.can('orders:write') || auth.can('orders:close')) ? (
             <section className="wo-actions" aria-labelledby="wo-actions-title" data-testid="wo-actions">
               <h3 id="wo-actions-title" className="wo-section-title">
-                Plan step {focus.step + 1} · {focus.groupName}
+                {auth.can('orders:write') ? 'Plan step' : 'Step'} {focus.step + 1} · {focus.groupName}
               </h3>
               {machines.data ? (
                 <OperationActions key={`${wo.lot}/${focus.step}`} workOrder={wo} operation={focus} machines={machines.data} onChanged={changed} />
