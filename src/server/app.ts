@@ -16,6 +16,7 @@ import { auditRoutes } from '../features/audit/routes.js';
 import { orderRoutes } from '../features/orders/routes.js';
 import { machineDataRoutes } from '../features/machine-data/routes.js';
 import { oeeRoutes } from '../features/oee/routes.js';
+import { machineStateRoutes } from '../features/oee/state-routes.js';
 import { orderIoRoutes } from '../features/orders/io-routes.js';
 import { signOffRoutes } from '../features/orders/sign-off-routes.js';
 import { authRoutes } from '../features/auth/routes.js';
@@ -29,7 +30,7 @@ export interface BuildOptions {
 
 // Every route declares who may call it (`config: { permission }` or `{ public: true }`); see
 // features/auth/permissions.ts for the table and features/auth/access.ts for the hook.
-const featureRoutes = [healthRoutes, authRoutes, plantRoutes, calendarRoutes, auditRoutes, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, oeeRoutes];
+const featureRoutes = [healthRoutes, authRoutes, plantRoutes, calendarRoutes, auditRoutes, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, oeeRoutes, machineStateRoutes];
 
 /** QMFG_TRUST_PROXY → Fastify's trustProxy: off, the first N hops, or the proxies' addresses. */
 function trustProxyOf(setting: string): boolean | string | ((address: string, hop: number) => boolean) {

@@ -125,3 +125,26 @@ export const undoImportResultSchema = z.object({
   operationsUpdated: z.number().int(),
 });
 export type UndoImportResult = z.infer<typeof undoImportResultSchema>;
+
+/** A machine's run state (GET /api/production/state); the rule is core/machine-state. */
+export const machineRunStateSchema = z.object({
+  machine: z.string(),
+  /** running | stopped | no-data */
+  state: z.enum(['running', 'stopped', 'no-data']),
+  /** since when (stopped: the last cycle or the machine's own stop report; running: the end of the last long stop) */
+  stateSince: z.number().nullable(),
+  /** when a running machine turns stopped if no cycle comes */
+  stopsAt: z.number().nullable(),
+  lastCycleAt: z.number().nullable(),
+  /** seconds without a cycle after which the machine counts as stopped (its OEE profile's availabilityLossSeconds) */
+  thresholdSeconds: z.number(),
+  /** what the machine's source last said (MQTT <prefix>/<machine>/state), if anything */
+  reported: z.object({ state: z.enum(['running', 'stopped']), at: z.number(), reason: z.string().nullable(), source: z.string() }).nullable(),
+});
+export type MachineRunState = z.infer<typeof machineRunStateSchema>;
+export const machineStatesResponseSchema = z.object({
+  /** the server's clock when it answered (screens correct their own clock by it) */
+  at: z.number(),
+  machines: z.array(machineRunStateSchema),
+});
+export type MachineStatesResponse = z.infer<typeof machineStatesResponseSchema>;
