@@ -8,7 +8,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../audit/repository.js';
-import { LINE7_DAYS } from '../machine-data/test-support.js';
+import { LINE7_DAYS, multipartFiles } from '../machine-data/test-support.js';
 import { registeredRoutes } from './access.js';
 import { clearSessionCache } from './service.js';
 import { createAuthTestApp, createTestUser, injectAs, signIn, type AuthTestApp, type InjectFn } from './test-support.js';
@@ -22,15 +22,7 @@ const KNOWN_UNAUDITED: Record<string, string> = {
   'POST /api/ingest/check': 'reads an uploaded file to say where it belongs; stores nothing (POST only because it carries the file)',
 };
 
-function multipart(name: string, content: Buffer) {
-  const boundary = `----qmfg${randomBytes(8).toString('hex')}`;
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/plain\r\n\r\n`),
-    content,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
+const multipart = (name: string, content: Buffer) => multipartFiles([{ name, content }]);
 
 describe('audited mutations', () => {
   let t: AuthTestApp;

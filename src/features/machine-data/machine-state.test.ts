@@ -8,18 +8,10 @@ import { createTestApp, type TestApp } from '../../testing/app.js';
 import { ingestorFor } from './ingest.js';
 import { MqttIngest, parseStateMessage, stateMessage } from './mqtt.js';
 import { ProductionNotifier, SILENT_LOG } from './notifier.js';
+import { within } from './test-support.js';
 
 const BROKER = process.env.QMFG_TEST_MQTT ?? 'mqtt://127.0.0.1:1883';
 
-async function within<T>(ms: number, probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + ms;
-  let value = await probe();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await probe();
-  }
-  return value;
-}
 
 describe('machine state: API and MQTT state messages', () => {
   let t: TestApp;

@@ -335,8 +335,11 @@ export async function insertCycles(db: Executor, machine: string, fileId: number
   });
 }
 
-/** Serials of the parts of one lot on a machine (to rebuild the rework registry), searched within the lot's time span. */
-export async function lotPartSerials(db: Executor, machine: string, lot: string): Promise<string[]> {
+/**
+ * Serials of the parts of one lot on a machine (to rebuild the rework registry), searched within the
+ * lot's time span; with `beforeFileId` only those that arrived in earlier files (an undo replays the rest).
+ */
+export async function lotPartSerials(db: Executor, machine: string, lot: string, beforeFileId?: number): Promise<string[]> {
   const span = await db.selectFrom('lot_counts').select(['first_at', 'last_at']).where('machine_key', '=', machine).where('lot', '=', lot).executeTakeFirst();
   if (!span) return [];
   const rows = await db
@@ -347,6 +350,7 @@ export async function lotPartSerials(db: Executor, machine: string, lot: string)
     .where('at', '<=', num(span.last_at))
     .where('lot', '=', lot)
     .where('part', '=', 1)
+    .$if(beforeFileId !== undefined, (query) => query.where('file_id', '<', beforeFileId as number))
     .execute();
   return rows.map((r) => r.serial);
 }

@@ -51,23 +51,6 @@ export async function lastCycleOfFile(db: Executor, machine: string, file: { id:
   return row ? num(row.at) : null;
 }
 
-/** Serials of the parts of a lot on a machine that arrived in files before `fileId`. */
-export async function lotPartSerialsBefore(db: Executor, machine: string, lot: string, fileId: number): Promise<string[]> {
-  const span = await db.selectFrom('lot_counts').select(['first_at', 'last_at']).where('machine_key', '=', machine).where('lot', '=', lot).executeTakeFirst();
-  if (!span) return [];
-  const rows = await db
-    .selectFrom('cycles')
-    .select(['serial'])
-    .where('machine_key', '=', machine)
-    .where('at', '>=', num(span.first_at))
-    .where('at', '<=', num(span.last_at))
-    .where('lot', '=', lot)
-    .where('part', '=', 1)
-    .where('file_id', '<', fileId)
-    .execute();
-  return rows.map((r) => r.serial);
-}
-
 export async function setReworkFlag(db: Executor, machine: string, cycle: { at: number; fileId: number; line: number }, rework: boolean): Promise<void> {
   await db
     .updateTable('cycles')

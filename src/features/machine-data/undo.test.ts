@@ -1,7 +1,6 @@
 // A Line 7 file uploaded to Line 6 by mistake: the check names Line 7, and undoing the import puts
 // Line 6 back exactly where a machine that never got the file stands (raw and derived data, OEE),
 // with an audit entry and its reason; the file can be imported again. Real files, every database.
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { DateTime } from 'luxon';
@@ -9,19 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { DIALECTS } from '../../testing/databases.js';
 import { listAudit, verifyAuditChain } from '../audit/repository.js';
-import { derivedSnapshot, LINE7_DAYS, LINE8_DAYS, ZONE } from './test-support.js';
+import { derivedSnapshot, LINE7_DAYS, LINE8_DAYS, multipartFiles, ZONE } from './test-support.js';
 
 const LINE7_1011_ROWS = 80_215;
 
-function multipart(name: string, content: Buffer) {
-  const boundary = `----qmfg${randomBytes(8).toString('hex')}`;
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/plain\r\n\r\n`),
-    content,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
+const multipart = (name: string, content: Buffer) => multipartFiles([{ name, content }]);
 
 const local = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toMillis();
 

@@ -102,7 +102,7 @@ async function undoLocked(trx: Tx, zone: string, who: Who, fileId: number, now: 
   // B's rework flags without F: the registry knows the serials that arrived before F
   const registry = new PartRegistry();
   const laterLots = new Set(after.filter((c) => c.part).map((c) => c.lot));
-  for (const lot of laterLots) for (const serial of await undoRepo.lotPartSerialsBefore(trx, machine, lot, file.id)) registry.isRework(lot, serial);
+  for (const lot of laterLots) for (const serial of await repo.lotPartSerials(trx, machine, lot, file.id)) registry.isRework(lot, serial);
   const replayed = deriveBatch(after.map(asCycle), carry, registry);
 
   // raw cycles: F goes, B's flags follow the new judgement

@@ -66,6 +66,20 @@ function mismatchText(check: UploadCheck, machine: string, name: (key: string) =
   return `This file comes from the folder for ${name(mismatch.folderMachine ?? '')}, not ${name(machine)} — upload to ${name(machine)} anyway?`;
 }
 
+/** A machine picker whose empty choice says what happens without one. */
+function MachineSelect({ id, value, machines, none, onChange, testId }: { id: string; value: string; machines: readonly Machine[]; none: string; onChange: (key: string) => void; testId: string }) {
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
+      <option value="">{none}</option>
+      {machines.map((m) => (
+        <option key={m.key} value={m.key}>
+          {m.name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 function CheckSummary({ check, zone }: { check: UploadCheck; zone: string }) {
   const lots = check.lots.map((l) => l.lot);
   return (
@@ -113,14 +127,7 @@ function ConfirmRow({ item, check, machines, zone, onMachine, onImport, onCancel
           <label className="control-label" htmlFor={selectId}>
             Machine
           </label>
-          <select id={selectId} value={item.machine} onChange={(e) => onMachine(e.target.value)} data-testid={`upload-item-machine-${item.file.name}`}>
-            <option value="">Choose the machine…</option>
-            {machines.map((m) => (
-              <option key={m.key} value={m.key}>
-                {m.name}
-              </option>
-            ))}
-          </select>
+          <MachineSelect id={selectId} value={item.machine} machines={machines} none="Choose the machine…" onChange={onMachine} testId={`upload-item-machine-${item.file.name}`} />
         </div>
         {warning && suggested && suggested !== item.machine ? (
           <button type="button" className="button button-primary" onClick={() => onImport(suggested)} data-testid={`upload-switch-${item.file.name}`}>
@@ -327,14 +334,7 @@ export function UploadPanel({ machines, onImported, onClose, onShowDay, droppedF
           <label className="control-label" htmlFor={machineId}>
             For machine
           </label>
-          <select id={machineId} value={machine} onChange={(e) => setMachine(e.target.value)} data-testid="upload-machine">
-            <option value="">Find from the file</option>
-            {machines.map((m) => (
-              <option key={m.key} value={m.key}>
-                {m.name}
-              </option>
-            ))}
-          </select>
+          <MachineSelect id={machineId} value={machine} machines={machines} none="Find from the file" onChange={setMachine} testId="upload-machine" />
         </div>
         <label
           className={`drop-zone${dragging ? ' drop-zone-active' : ''}`}
