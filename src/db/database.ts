@@ -6,7 +6,7 @@ import type { OperationTable, WorkOrderTable } from './tables/orders.js';
 import type { GatePassTable, OidcFlowTable, SessionTable, SignatureTable, UserTable } from './tables/auth.js';
 import type {
   CycleTable, GapDayTable, GapTable, HourCountTable, IngestErrorTable, IngestFileTable, LotCountTable, MachineStateTable, MinuteCountTable,
-  MqttMessageTable, OeeProfileTable, OeeProfileVersionTable, StopReasonTable,
+  MachineReportedStateTable, MqttMessageTable, OeeProfileTable, OeeProfileVersionTable, StopReasonTable,
 } from './tables/machine-data.js';
 
 /** The database as Kysely sees it: one entry per table. */
@@ -36,6 +36,7 @@ export interface Database {
   hour_counts: HourCountTable;
   lot_counts: LotCountTable;
   machine_state: MachineStateTable;
+  machine_reported_state: MachineReportedStateTable;
   mqtt_messages: MqttMessageTable;
   stop_reasons: StopReasonTable;
   oee_profiles: OeeProfileTable;

@@ -6,12 +6,14 @@ import * as foundation from './migrations/20261125_01_foundation.js';
 import * as workOrders from './migrations/20261125_02_work_orders.js';
 import * as machineData from './migrations/20261125_03_machine_data.js';
 import * as auth from './migrations/20261125_04_auth.js';
+import * as ingestUndoAndReportedState from './migrations/20261202_07_ingest_undo_and_reported_state.js';
 
 const migrations: Record<string, Migration> = {
   '20261125_01_foundation': foundation,
   '20261125_02_work_orders': workOrders,
   '20261125_03_machine_data': machineData,
   '20261125_04_auth': auth,
+  '20261202_07_ingest_undo_and_reported_state': ingestUndoAndReportedState,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

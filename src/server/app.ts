@@ -16,6 +16,7 @@ import { auditRoutes } from '../features/audit/routes.js';
 import { orderRoutes, replanAfterCalendarChange } from '../features/orders/routes.js';
 import { machineDataRoutes } from '../features/machine-data/routes.js';
 import { oeeRoutes } from '../features/oee/routes.js';
+import { machineStateRoutes } from '../features/oee/state-routes.js';
 import { orderIoRoutes } from '../features/orders/io-routes.js';
 import { signOffRoutes } from '../features/orders/sign-off-routes.js';
 import { authRoutes } from '../features/auth/routes.js';
@@ -31,7 +32,7 @@ export interface BuildOptions {
 // features/auth/permissions.ts for the table and features/auth/access.ts for the hook.
 // A calendar change re-plans the plant: the reaction is passed down, the calendar does not import orders.
 const calendarWithReplan = (app: App, deps: AppDeps) => calendarRoutes(app, deps, { afterChange: replanAfterCalendarChange(deps) });
-const featureRoutes = [healthRoutes, authRoutes, plantRoutes, calendarWithReplan, auditRoutes, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, oeeRoutes];
+const featureRoutes = [healthRoutes, authRoutes, plantRoutes, calendarWithReplan, auditRoutes, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, oeeRoutes, machineStateRoutes];
 
 /** QMFG_TRUST_PROXY → Fastify's trustProxy: off, the first N hops, or the proxies' addresses. */
 function trustProxyOf(setting: string): boolean | string | ((address: string, hop: number) => boolean) {

@@ -43,13 +43,18 @@ export interface IngestFileTable {
   prefix_sha256: string;
   cycles: number;
   errors: number;
-  /** 'active' | 'replaced' (the file changed under the same path; a new row took over) | 'rejected' (binary) */
+  /**
+   * 'active' | 'replaced' (the file changed under the same path; a new row took over) | 'rejected' (binary)
+   * | 'undone' (its cycles were removed again by an authorised user; the row stays as history)
+   */
   status: string;
   message: string | null;
   first_at: number | null;
   last_at: number | null;
   created_at: number;
   updated_at: number;
+  /** who imported it (user name of an upload; null for the drop folder, CLI, MQTT and older rows) */
+  created_by: string | null;
 }
 
 /** Row errors of ingested files, capped per file (the ledger's `errors` counts them all). */
@@ -164,4 +169,17 @@ export interface OeeProfileVersionTable {
   json: string;
   created_at: number;
   actor: string;
+}
+
+/** The state a machine's own source last reported (MQTT <prefix>/<machine>/state), one row per machine. */
+export interface MachineReportedStateTable {
+  machine_key: string;
+  /** 'running' | 'stopped' */
+  state: string;
+  /** when the machine says the state began (epoch ms) */
+  at: number;
+  received_at: number;
+  /** where it came from, e.g. the MQTT topic */
+  source: string;
+  reason: string | null;
 }

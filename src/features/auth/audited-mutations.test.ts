@@ -8,7 +8,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../audit/repository.js';
-import { LINE7_DAYS } from '../machine-data/test-support.js';
+import { LINE7_DAYS, multipartFiles } from '../machine-data/test-support.js';
 import { registeredRoutes } from './access.js';
 import { clearSessionCache } from './service.js';
 import { createAuthTestApp, createTestUser, injectAs, signIn, type AuthTestApp, type InjectFn } from './test-support.js';
@@ -23,17 +23,10 @@ type Example = () => Promise<Call>;
  */
 const KNOWN_UNAUDITED: Record<string, string> = {
   'POST /api/work-orders/import/preview': 'reads an uploaded file to show what its import would create; writes nothing',
+  'POST /api/ingest/check': 'reads an uploaded file to say where it belongs; stores nothing (POST only because it carries the file)',
 };
 
-function multipart(name: string, content: Buffer) {
-  const boundary = `----qmfg${randomBytes(8).toString('hex')}`;
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/plain\r\n\r\n`),
-    content,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
+const multipart = (name: string, content: Buffer) => multipartFiles([{ name, content }]);
 
 describe('audited mutations', () => {
   let t: AuthTestApp;
@@ -217,6 +210,12 @@ describe('audited mutations', () => {
       return () => t.inject({ method: 'POST', url: `/api/work-orders/${lot}/close`, payload: { reason: 'lot complete' } });
     },
     'POST /api/ingest/upload': async () => () => t.inject({ method: 'POST', url: '/api/ingest/upload?machine=line8', ...multipart(`PR2022101${++n % 10}.txt`, logDay) }),
+    'POST /api/ingest/check': async () => () => t.inject({ method: 'POST', url: '/api/ingest/check?machine=line8', ...multipart('PR20221012.txt', logDay) }),
+    'POST /api/ingest/files/:id/undo': async () => {
+      const res = await ok(t.inject({ method: 'POST', url: '/api/ingest/upload?machine=line11', ...multipart(`undo-${unique('f')}.txt`, logDay.subarray(0, 40_000)) }));
+      const fileId = res.json().files[0].fileId;
+      return () => t.inject({ method: 'POST', url: `/api/ingest/files/${fileId}/undo`, payload: { reason: 'uploaded to the wrong machine' } });
+    },
     'POST /api/oee/profiles': async () => () => t.inject({ method: 'POST', url: '/api/oee/profiles', payload: { ...profile, name: unique('profile-') } }),
     'PUT /api/oee/profiles/:name': async () => {
       const name = unique('profile-');

@@ -10,6 +10,8 @@ export const PERMISSIONS = [
   'plant:read',
   /** production counts, stop reasons, shift logs, operator spreadsheets, sensor uploads (own line for operators) */
   'production:report',
+  /** take an imported sensor file back out (its cycles, counts and progress; audited with a reason) */
+  'production:undo-import',
   /** work orders: create, edit, delete, import; queue them on the board (load, park, hold, release); re-plan */
   'orders:write',
   /** close an operation; close a work order (electronically signed) */
@@ -35,10 +37,10 @@ const everything = [...PERMISSIONS];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   viewer: ['plant:read'],
   operator: ['plant:read', 'production:report'],
-  lead: ['plant:read', 'production:report', 'orders:write', 'orders:close', 'gates:sign'],
+  lead: ['plant:read', 'production:report', 'production:undo-import', 'orders:write', 'orders:close', 'gates:sign'],
   planner: ['plant:read', 'orders:write', 'calendar:write'],
-  quality: ['plant:read', 'orders:close', 'gates:sign', 'oee:write', 'audit:read'],
-  manager: ['plant:read', 'production:report', 'orders:write', 'orders:close', 'gates:sign', 'calendar:write', 'oee:write', 'audit:read'],
+  quality: ['plant:read', 'production:undo-import', 'orders:close', 'gates:sign', 'oee:write', 'audit:read'],
+  manager: ['plant:read', 'production:report', 'production:undo-import', 'orders:write', 'orders:close', 'gates:sign', 'calendar:write', 'oee:write', 'audit:read'],
   admin: everything,
 };
 
@@ -56,6 +58,7 @@ export const ROLE_LABELS: Record<Role, string> = {
 export const PERMISSION_ACTIONS: Record<Permission, string> = {
   'plant:read': "see the plant's screens",
   'production:report': 'report production (counts, stop reasons, sensor files)',
+  'production:undo-import': 'undo an imported sensor file',
   'orders:write': 'plan work orders (create, change, load, park or hold them)',
   'orders:close': 'close steps and work orders',
   'gates:sign': 'sign off gates such as QC release',

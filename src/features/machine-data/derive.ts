@@ -228,3 +228,18 @@ export function gapsByDay(gaps: readonly GapInterval[]): Map<number, number[]> {
   }
   return days;
 }
+
+/**
+ * Counts of stored cycles per period of `unitMs` (minute or hour) without the gap fields, which
+ * need the arrival order (gapMs and leadInMs are 0 here): what a period row holds apart from them.
+ */
+export function countPeriods(cycles: readonly { at: number; part: boolean; rework: boolean }[], unitMs: number): Map<number, PeriodCounts> {
+  const periods = new Map<number, PeriodCounts>();
+  for (const cycle of cycles) {
+    const start = floorTo(cycle.at, unitMs);
+    let period = periods.get(start);
+    if (period === undefined) periods.set(start, (period = emptyCounts(cycle.at)));
+    count(period, start, cycle.at, cycle.part, cycle.part && cycle.rework, null);
+  }
+  return periods;
+}

@@ -53,6 +53,8 @@ export interface IngestOptions {
   onBatch?: (batch: { index: number; cycles: number; consumedBytes: number }, trx: Tx) => void | Promise<void>;
   /** bytes of the file dealt with so far (skipped as already imported, then read) — for progress bars */
   onProgress?: (bytes: number) => void;
+  /** who imports it (an upload's user), kept on a new ledger row */
+  actor?: string | null;
 }
 
 export interface IngestFileResult {
@@ -171,6 +173,7 @@ export class Ingestor {
         {
           machine, name: source.name, path: source.path, source: options.kind, identity: identityOf(head, source.name), identityBytes: head.length,
           prefixSha256: sha256Hex(Buffer.alloc(0)), status: binary === null ? 'active' : 'rejected', message: binary?.message ?? null,
+          createdBy: options.actor ?? null,
         },
         now,
       );

@@ -10,19 +10,10 @@ import { ingestorFor } from './ingest.js';
 import { messageKeys, MqttIngest } from './mqtt.js';
 import { ProductionNotifier, SILENT_LOG, type Log } from './notifier.js';
 import * as repo from './repository.js';
-import { LINE8_DAYS, ZONE } from './test-support.js';
+import { LINE8_DAYS, ZONE, within } from './test-support.js';
 
 const BROKER = process.env.QMFG_TEST_MQTT ?? 'mqtt://127.0.0.1:1883';
 
-async function within<T>(ms: number, probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + ms;
-  let value = await probe();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await probe();
-  }
-  return value;
-}
 
 describe('MQTT ingest with the real broker', () => {
   let t: TestDatabase;

@@ -9,6 +9,11 @@
 //
 // mqtt.js hands over one packet at a time and waits for the acknowledgement, so messages are stored
 // in arrival order; a database outage holds the stream (the broker keeps the messages) and is retried.
+//
+// A machine (or the simulator) may also say what state it is in on <prefix>/<machine>/state:
+// JSON {"state":"stopped"|"running","at":<epoch ms or ISO instant, default: on receipt>,"reason":"…"}
+// (or the bare word stopped / running). The machine shows that state at once (core/machine-state);
+// a cycle after a "stopped" report means it runs again. stateMessage() builds such a message.
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -72,6 +77,42 @@ interface StreamLedger {
   consumedLines: number;
 }
 
+export interface StateMessage {
+  state: 'running' | 'stopped';
+  at: number;
+  reason: string | null;
+}
+
+/** The payload of a state message (for publishers: the simulator, tests). */
+export function stateMessage(state: 'running' | 'stopped', at: number, reason?: string): string {
+  return JSON.stringify({ state, at, ...(reason ? { reason } : {}) });
+}
+
+/** Reads a state message; a string says what is wrong with it. */
+export function parseStateMessage(payload: Buffer, receivedAt: number): StateMessage | string {
+  const text = payload.toString('utf8').trim();
+  if (text === 'running' || text === 'stopped') return { state: text, at: receivedAt, reason: null };
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return `not JSON and not "running"/"stopped": ${text.slice(0, 80)}`;
+  }
+  const message = body as { state?: unknown; at?: unknown; reason?: unknown };
+  if (message === null || typeof message !== 'object' || (message.state !== 'running' && message.state !== 'stopped')) {
+    return 'state must be "running" or "stopped"';
+  }
+  let at = receivedAt;
+  if (typeof message.at === 'number' && Number.isFinite(message.at)) at = message.at;
+  else if (typeof message.at === 'string') {
+    const parsed = DateTime.fromISO(message.at, { setZone: true });
+    if (!parsed.isValid) return `at '${message.at}' is not an ISO instant (e.g. 2022-10-11T14:02:11Z) nor epoch milliseconds`;
+    at = parsed.toMillis();
+  } else if (message.at !== undefined) return 'at must be epoch milliseconds or an ISO instant';
+  const reason = typeof message.reason === 'string' && message.reason.trim() ? message.reason.trim().slice(0, 300) : null;
+  return { state: message.state, at, reason };
+}
+
 export class MqttIngest {
   private client: MqttClient | null = null;
   private closed = false;
@@ -83,6 +124,10 @@ export class MqttIngest {
 
   get topicFilter(): string {
     return `${this.options.topicPrefix}/+/cycles`;
+  }
+
+  get stateTopicFilter(): string {
+    return `${this.options.topicPrefix}/+/state`;
   }
 
   /** Connects and subscribes; resolves once the subscription stands. */
@@ -106,8 +151,8 @@ export class MqttIngest {
     this.client = client;
     client.on('error', (error) => log.error(`MQTT ${url}: ${error.message}`));
     client.on('reconnect', () => log.warn(`MQTT ${url}: reconnecting`));
-    await client.subscribeAsync(this.topicFilter, { qos: 1 });
-    log.info(`MQTT: subscribed to ${this.topicFilter} at ${url} as ${clientId}`);
+    await client.subscribeAsync([this.topicFilter, this.stateTopicFilter], { qos: 1 });
+    log.info(`MQTT: subscribed to ${this.topicFilter} and ${this.stateTopicFilter} at ${url} as ${clientId}`);
   }
 
   async close(): Promise<void> {
@@ -122,6 +167,10 @@ export class MqttIngest {
     const machine = parts.length >= 3 ? parts[parts.length - 2] : '';
     if (!(await this.knownMachine(machine))) {
       this.warnOnce(machine, `MQTT ${topic}: no machine '${machine}'; its messages are acknowledged and dropped`);
+      return null;
+    }
+    if (parts[parts.length - 1] === 'state') {
+      await this.storeState(machine, topic, payload);
       return null;
     }
     const messageId = userProperty(packet, 'id', 'messageId', 'message-id');
@@ -199,6 +248,18 @@ export class MqttIngest {
       ]),
     );
     return result;
+  }
+
+  /** Stores what the machine says about its state and tells open screens at once (no throttling: it is rare). */
+  private async storeState(machine: string, topic: string, payload: Buffer): Promise<void> {
+    const receivedAt = Date.now();
+    const message = parseStateMessage(payload, receivedAt);
+    if (typeof message === 'string') {
+      this.options.log.warn(`MQTT ${topic}: ${message}; the message is dropped`);
+      return;
+    }
+    await repo.putReportedState(this.options.ingestor.db, { machine, state: message.state, at: message.at, receivedAt, source: topic, reason: message.reason });
+    this.options.notifier.publishNow({ topic: 'machine-state', data: { machines: [machine], state: message.state } });
   }
 
   /** The ledger row of a machine's MQTT stream for the plant-local day (created on first use). */

@@ -40,6 +40,11 @@ export class ProductionNotifier {
     this.timer.unref();
   }
 
+  /** Passes an event on to open screens right away (a machine's state change must not wait). */
+  publishNow(event: { topic: string; data?: unknown }): void {
+    this.events?.publish(event);
+  }
+
   /** Publishes and re-plans what has accumulated (now). */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);

@@ -35,7 +35,8 @@ export function startOfLastWorkingHours(calendar: CalendarSpec, zone: string, an
  * The N hours end at the lot's latest cycle, so a lot imported after the fact gets the rate it
  * actually ran at, not a rate diluted by the hours since. Parts made outside working time within
  * that span count too (they were made). The first cycle sets actual start, and the head of the
- * queue becomes 'running'. Returns how many operations changed.
+ * queue becomes 'running'. A lot without cycles left on the machine (its import undone) goes back to
+ * nothing produced. Returns how many operations changed.
  */
 export async function updateOperationsForLots(db: Executor, machine: string, lots: readonly string[], zone: string): Promise<number> {
   const operations = await repo.activeOperations(db, machine, lots);
@@ -47,7 +48,14 @@ export async function updateOperationsForLots(db: Executor, machine: string, lot
   let changed = 0;
   for (const op of operations) {
     const lot = counts.get(op.lot);
-    if (!lot) continue;
+    if (!lot) {
+      // no cycles of the lot left on the machine (an import was undone): nothing produced here
+      await repo.updateOperationProgress(db, op, {
+        produced: 0, good: 0, observedRatePerHour: null, actualStart: null, state: queueState({ state: op.state, produced: 0, actual_start: null }, op.position ?? 1),
+      });
+      changed++;
+      continue;
+    }
     const produced = lot.parts - lot.reworks;
     const windowStart = startOfLastWorkingHours(calendar, zone, lot.lastAt, windowHours);
     const recentParts = await repo.countLotParts(db, machine, op.lot, windowStart, lot.lastAt);

@@ -335,8 +335,11 @@ export async function insertCycles(db: Executor, machine: string, fileId: number
   });
 }
 
-/** Serials of the parts of one lot on a machine (to rebuild the rework registry), searched within the lot's time span. */
-export async function lotPartSerials(db: Executor, machine: string, lot: string): Promise<string[]> {
+/**
+ * Serials of the parts of one lot on a machine (to rebuild the rework registry), searched within the
+ * lot's time span; with `beforeFileId` only those that arrived in earlier files (an undo replays the rest).
+ */
+export async function lotPartSerials(db: Executor, machine: string, lot: string, beforeFileId?: number): Promise<string[]> {
   const span = await db.selectFrom('lot_counts').select(['first_at', 'last_at']).where('machine_key', '=', machine).where('lot', '=', lot).executeTakeFirst();
   if (!span) return [];
   const rows = await db
@@ -347,6 +350,7 @@ export async function lotPartSerials(db: Executor, machine: string, lot: string)
     .where('at', '<=', num(span.last_at))
     .where('lot', '=', lot)
     .where('part', '=', 1)
+    .$if(beforeFileId !== undefined, (query) => query.where('file_id', '<', beforeFileId as number))
     .execute();
   return rows.map((r) => r.serial);
 }
@@ -490,12 +494,13 @@ export interface LedgerRow {
   prefixSha256: string;
   cycles: number;
   errors: number;
-  status: 'active' | 'replaced' | 'rejected';
+  status: 'active' | 'replaced' | 'rejected' | 'undone';
   message: string | null;
   firstAt: number | null;
   lastAt: number | null;
   createdAt: number;
   updatedAt: number;
+  createdBy: string | null;
 }
 
 function toLedger(r: Selectable<IngestFileTable>): LedgerRow {
@@ -518,17 +523,18 @@ function toLedger(r: Selectable<IngestFileTable>): LedgerRow {
     lastAt: numOrNull(r.last_at),
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),
+    createdBy: r.created_by,
   };
 }
 
-/** Ledger rows of a file name on a machine that are not superseded (active or rejected). */
+/** Ledger rows of a file name on a machine that are not superseded or undone (active or rejected). */
 export async function ledgerByName(db: Executor, machine: string, name: string): Promise<LedgerRow[]> {
   const rows = await db
     .selectFrom('ingest_files')
     .selectAll()
     .where('machine_key', '=', machine)
     .where('name', '=', name)
-    .where('status', '!=', 'replaced')
+    .where('status', 'not in', ['replaced', 'undone'])
     .orderBy('id')
     .execute();
   return rows.map(toLedger);
@@ -549,6 +555,8 @@ export interface NewLedgerRow {
   prefixSha256: string;
   status: 'active' | 'rejected';
   message: string | null;
+  /** who imported it (uploads), else null */
+  createdBy?: string | null;
 }
 
 /** Removes a ledger row that never consumed a byte (its first batch failed). */
@@ -561,7 +569,7 @@ export async function insertLedger(db: Executor, row: NewLedgerRow, now: number)
   const values = {
     machine_key: row.machine, name: row.name, path: row.path, source: row.source, identity: row.identity, identity_bytes: row.identityBytes,
     consumed_bytes: 0, consumed_lines: 0, prefix_sha256: row.prefixSha256, cycles: 0, errors: 0, status: row.status, message: row.message,
-    first_at: null, last_at: null, created_at: now, updated_at: now,
+    first_at: null, last_at: null, created_at: now, updated_at: now, created_by: row.createdBy ?? null,
   };
   await db.insertInto('ingest_files').values(values).execute();
   // read back by the unique (machine, identity): portable, unlike RETURNING / insertId
@@ -624,6 +632,8 @@ export async function advanceLedger(db: Executor, id: number, expectedConsumedBy
 export interface LedgerFilter {
   machine?: string;
   status?: string;
+  /** only rows of these sources (file, upload, mqtt, demo) */
+  sources?: readonly string[];
   limit: number;
 }
 
@@ -631,6 +641,7 @@ export async function listLedger(db: Executor, filter: LedgerFilter): Promise<Le
   let query = db.selectFrom('ingest_files').selectAll();
   if (filter.machine) query = query.where('machine_key', '=', filter.machine);
   if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.sources && filter.sources.length > 0) query = query.where('source', 'in', [...filter.sources]);
   const rows = await query.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
   return rows.map(toLedger);
 }
@@ -807,4 +818,47 @@ export async function putStopReason(db: Executor, machine: string, start: number
 export async function machineHasData(db: Executor, machine: string): Promise<boolean> {
   const row = await db.selectFrom('ingest_files').select(['id']).where('machine_key', '=', machine).limit(1).executeTakeFirst();
   return row !== undefined;
+}
+
+// ---- state reported by the machine's source ---------------------------------------------------------
+
+export interface ReportedState {
+  machine: string;
+  state: 'running' | 'stopped';
+  at: number;
+  receivedAt: number;
+  source: string;
+  reason: string | null;
+}
+
+export async function putReportedState(db: Executor, report: ReportedState): Promise<void> {
+  const values = { state: report.state, at: report.at, received_at: report.receivedAt, source: report.source, reason: report.reason };
+  const updated = await db.updateTable('machine_reported_state').set(values).where('machine_key', '=', report.machine).executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) await db.insertInto('machine_reported_state').values({ machine_key: report.machine, ...values }).execute();
+}
+
+export async function reportedStates(db: Executor, machines: readonly string[]): Promise<Map<string, ReportedState>> {
+  if (machines.length === 0) return new Map();
+  const rows = await db.selectFrom('machine_reported_state').selectAll().where('machine_key', 'in', [...machines]).execute();
+  return new Map(
+    rows.map((r) => [
+      r.machine_key,
+      { machine: r.machine_key, state: r.state === 'stopped' ? 'stopped' : 'running', at: num(r.at), receivedAt: num(r.received_at), source: r.source, reason: r.reason },
+    ]),
+  );
+}
+
+/** End of the machine's latest gap of at least `minMs` that ended by `until` (the start of the current run), or null. */
+export async function latestLongGapEnd(db: Executor, machine: string, minMs: number, until: number): Promise<number | null> {
+  const row = await db
+    .selectFrom('gaps')
+    .select(['end_at'])
+    .where('machine_key', '=', machine)
+    .where('start_at', '<=', until)
+    .where('end_at', '<=', until)
+    .where(sql<boolean>`${sql.ref('end_at')} - ${sql.ref('start_at')} >= ${minMs}`)
+    .orderBy('start_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? num(row.end_at) : null;
 }

@@ -12,8 +12,12 @@ import { keySchema } from '../plant/schemas.js';
 import { machineListSchema, windowFields } from '../oee/window-query.js';
 import { afterIngest, ingestorFor, summarizeResults, type IngestFileResult } from './ingest.js';
 import * as repo from './repository.js';
-import { ingestErrorSchema, ingestFileSchema, lotsResponseSchema, uploadResponseSchema } from './schemas.js';
+import { checkUpload } from './check.js';
+import {
+  ingestErrorSchema, ingestFileSchema, lotsResponseSchema, undoImportBodySchema, undoImportResultSchema, uploadCheckSchema, uploadResponseSchema,
+} from './schemas.js';
 import { bufferSource } from './sources.js';
+import { undoImport } from './undo.js';
 
 /** Largest upload per file: a camera day-file is ~4 MB; a year of one machine's files ~1.5 GB. */
 const MAX_UPLOAD_FILE_BYTES = 512 * 1024 * 1024;
@@ -57,6 +61,7 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
             source: bufferSource(name, bytes),
             kind: 'upload',
             final: true,
+            actor: who.actor,
             batchRows: Number.MAX_SAFE_INTEGER,
             onBatch: (batch, trx) =>
               appendAudit(trx, { ...who, entity: 'sensor-file', entityKey: `${machine}/${name}`, action: 'upload', before: null, after: { file: name, bytes: bytes.length, cycles: batch.cycles, consumedBytes: batch.consumedBytes } }),
@@ -68,7 +73,49 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
         return { machine, files: results };
       },
     );
+
+    scoped.withTypeProvider<ZodTypeProvider>().post(
+      '/api/ingest/check',
+      {
+        config: { permission: 'production:report' },
+        schema: {
+          tags,
+          description:
+            'Check a camera log before uploading it (multipart/form-data, one file part; nothing is stored): its items, lots and time span, ' +
+            'the machine its folder names (folder = the relative path it was chosen in, e.g. Line7), the machines that already have its lots, ' +
+            'a suggested machine, and for `machine` whether uploading there contradicts the folder or the lots.',
+          querystring: z.object({ machine: keySchema.optional(), folder: z.string().max(1000).optional() }),
+          response: { 200: uploadCheckSchema },
+        },
+      },
+      async (req) => {
+        const { machine, folder } = req.query;
+        if (machine && !(await plantRepo.getMachine(db, machine))) throw Invalid.field('query.machine', `unknown machine '${machine}'`);
+        if (!req.isMultipart()) throw Invalid.field('body', 'send the file as multipart/form-data (one file part)');
+        const part = await req.file();
+        if (!part) throw Invalid.field('body', 'no file in the request: add one file part');
+        const bytes = await part.toBuffer();
+        return checkUpload(db, zone, { name: part.filename || 'upload.txt', bytes, folder: folder ?? null, machine: machine ?? null });
+      },
+    );
   });
+
+  app.post(
+    '/api/ingest/files/:id/undo',
+    {
+      config: { permission: 'production:undo-import' },
+      schema: {
+        tags,
+        description:
+          'Undo one imported file (one ledger row): its cycles are removed, counts, stops and OEE of its machine and time span recomputed, ' +
+          'operation progress recomputed and the plan re-run; audited with the required reason. The same file can be imported again afterwards.',
+        params: z.object({ id: z.coerce.number().int().min(1) }),
+        body: undoImportBodySchema,
+        response: { 200: undoImportResultSchema },
+      },
+    },
+    (req) => undoImport(ingestor, zone, whoOf(req), req.params.id, req.body.reason, events, Date.now()),
+  );
 
   app.get(
     '/api/ingest/files',
@@ -79,13 +126,15 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
         description: 'The ingest ledger: what was consumed of each file (or MQTT stream per day), newest first.',
         querystring: z.object({
           machine: keySchema.optional(),
-          status: z.enum(['active', 'replaced', 'rejected']).optional(),
+          status: z.enum(['active', 'replaced', 'rejected', 'undone']).optional(),
+          /** comma-separated sources (file, upload, mqtt, demo) */
+          source: z.string().optional().transform((value) => (value ? value.split(',').map((s) => s.trim()).filter(Boolean) : undefined)),
           limit: z.coerce.number().int().min(1).max(5000).default(200),
         }),
         response: { 200: z.array(ingestFileSchema) },
       },
     },
-    async (req) => (await repo.listLedger(db, req.query)).map(({ identity: _identity, identityBytes: _bytes, prefixSha256: _sha, ...row }) => row),
+    async (req) => (await repo.listLedger(db, { ...req.query, sources: req.query.source })).map(({ identity: _identity, identityBytes: _bytes, prefixSha256: _sha, ...row }) => row),
   );
 
   app.get(

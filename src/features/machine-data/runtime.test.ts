@@ -11,19 +11,10 @@ import { DEMO_SENSOR_MACHINES } from '../demo/plant.js';
 import { machinesOee } from '../oee/service.js';
 import * as repo from './repository.js';
 import { deleteExpiredRawData } from './retention.js';
-import { LINE8_DAYS, tempFolder } from './test-support.js';
+import { LINE8_DAYS, tempFolder, within } from './test-support.js';
 
 const floorMinute = (instant: number) => Math.floor(instant / 60_000) * 60_000;
 
-async function within<T>(ms: number, probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + ms;
-  let value = await probe();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await probe();
-  }
-  return value;
-}
 
 describe('machine data in the running server', () => {
   const folder = tempFolder('serve');

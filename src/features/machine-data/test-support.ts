@@ -1,5 +1,6 @@
 // Test support for machine data: where the real camera logs are, temp folders, and table snapshots
 // that compare two machines' derived data regardless of the machine key.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,4 +38,28 @@ export async function derivedSnapshot(db: Executor, machine: string) {
     cycles: cycles.map((r) => [n(r.at), r.lot, r.serial, n(r.part), n(r.rework), n(r.line)]),
     state: state ? [n(state.first_at), n(state.last_at), n(state.max_gap_ms)] : null,
   };
+}
+
+/** Probes every 50 ms until `done` holds or `ms` passed; returns the last value (asserted by the caller). */
+export async function within<T>(ms: number, probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + ms;
+  let value = await probe();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await probe();
+  }
+  return value;
+}
+
+/** A multipart/form-data body with one file part per file (name "file"), for fastify.inject. */
+export function multipartFiles(files: readonly { name: string; content: Buffer }[]): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = `----qmfg${randomBytes(8).toString('hex')}`;
+  const parts = files.map((file) =>
+    Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/plain\r\n\r\n`),
+      file.content,
+      Buffer.from('\r\n'),
+    ]),
+  );
+  return { payload: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }

@@ -8,18 +8,9 @@ import { seedDatabase } from '../demo/seed.js';
 import { ingestorFor } from './ingest.js';
 import { ProductionNotifier, SILENT_LOG, type Log } from './notifier.js';
 import * as repo from './repository.js';
-import { LINE7_DAYS, tempFolder, ZONE } from './test-support.js';
+import { LINE7_DAYS, tempFolder, ZONE, within } from './test-support.js';
 import { DropFolderWatcher } from './watcher.js';
 
-async function within<T>(ms: number, probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + ms;
-  let value = await probe();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await probe();
-  }
-  return value;
-}
 
 describe.each([
   ['file-system events', false],

@@ -1,13 +1,17 @@
 // Endpoints of machine data and OEE (/api/oee, /api/stops, /api/production, /api/ingest), typed by
 // the schemas the server validates with.
 import { z } from 'zod';
-import { lotsResponseSchema, uploadResponseSchema, type IngestResultView, type LotCount } from '../../../src/features/machine-data/schemas.js';
+import {
+  ingestFileSchema, lotsResponseSchema, machineStatesResponseSchema, undoImportResultSchema, uploadCheckSchema, uploadResponseSchema,
+  type IngestFile, type IngestResultView, type LotCount, type MachineRunState, type MachineStatesResponse, type UndoImportResult, type UploadCheck,
+} from '../../../src/features/machine-data/schemas.js';
 import {
   oeeResponseSchema, profileSchema, rateResponseSchema, stopSchema, stopsResponseSchema,
   type GroupBy, type RateResponse, type MachineOee, type OeeBucket, type OeeResponse, type ProfileView, type Stop, type StopsResponse,
 } from '../../../src/features/oee/schemas.js';
 import { ApiError, requestJson } from './client.js';
 
+export type { IngestFile, MachineRunState, MachineStatesResponse, UndoImportResult, UploadCheck };
 export type { GroupBy, RateResponse, IngestResultView, LotCount, MachineOee, OeeBucket, OeeResponse, ProfileView, Stop, StopsResponse };
 /** A result of the OEE engine (the totals of a window, or one bucket's). */
 export type OeeResult = MachineOee['totals'];
@@ -96,4 +100,47 @@ export function uploadSensorFile(machine: string, file: File, onProgress: (fract
     form.append('file', file, file.name);
     request.send(form);
   });
+}
+
+/** The folder a file was chosen in (a folder pick gives "Line7/PR20221011.txt"), or null. */
+export function folderOf(file: File): string | null {
+  const relative = (file as File & { webkitRelativePath?: string }).webkitRelativePath ?? '';
+  const cut = relative.lastIndexOf('/');
+  return cut > 0 ? relative.slice(0, cut) : null;
+}
+
+/** Reads a sensor file on the server before importing it: what it holds and which machine it belongs to. Stores nothing. */
+export async function checkSensorFile(file: File, machine: string | null): Promise<UploadCheck> {
+  const params = new URLSearchParams();
+  if (machine) params.set('machine', machine);
+  const folder = folderOf(file);
+  if (folder) params.set('folder', folder);
+  const form = new FormData();
+  form.append('file', file, file.name);
+  let response: Response;
+  try {
+    response = await fetch(`/api/ingest/check?${params}`, { method: 'POST', headers: { accept: 'application/json' }, body: form });
+  } catch (cause) {
+    throw new ApiError(`Cannot reach the qmfg server (${(cause as Error).message}). Check the network and try again.`, 0, 'network');
+  }
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new ApiError(error?.message ?? `The server answered ${response.status}`, response.status, error?.code ?? `http_${response.status}`);
+  }
+  const parsed = uploadCheckSchema.safeParse(body);
+  if (!parsed.success) throw new ApiError(`The server's answer to the check of ${file.name} did not have the expected shape.`, response.status, 'bad_response');
+  return parsed.data;
+}
+
+export function listImports(query: { sources?: readonly string[]; limit?: number } = {}) {
+  const params = new URLSearchParams({ limit: String(query.limit ?? 10) });
+  if (query.sources?.length) params.set('source', query.sources.join(','));
+  return requestJson('GET', `/api/ingest/files?${params}`, z.array(ingestFileSchema));
+}
+
+export const undoImport = (fileId: number, reason: string) => requestJson('POST', `/api/ingest/files/${fileId}/undo`, undoImportResultSchema, { reason });
+
+export function getMachineStates(machines: readonly string[]) {
+  return requestJson('GET', `/api/production/state?${new URLSearchParams({ machine: machines.join(',') })}`, machineStatesResponseSchema);
 }

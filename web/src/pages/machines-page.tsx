@@ -9,7 +9,7 @@ import { MachinesIcon } from '../components/icons.js';
 import { useCan } from '../auth/auth.js';
 import { whoMay } from '../../../src/features/auth/permissions.js';
 import { useSite } from '../hooks/site.js';
-import { MachineLiveStatus, useNow, usePlantLive, type PlantLive } from './analytics/machine-status.js';
+import { MachineLiveStatus, STATE_TICK_MS, useNow, usePlantLive, type PlantLive } from './analytics/machine-status.js';
 
 async function loadPlant(): Promise<{ groups: ProcessGroup[]; machines: Machine[] }> {
   const [groups, machines] = await Promise.all([listProcessGroups(), listMachines()]);
@@ -23,7 +23,7 @@ function MachineCard({ machine, live, now, zone }: { machine: Machine; live: Pla
         <h3>{machine.name}</h3>
         <span className={`badge ${machine.enabled ? 'badge-ok' : 'badge-muted'}`}>{machine.enabled ? 'Enabled' : 'Disabled'}</span>
       </header>
-      {live ? <MachineLiveStatus machine={machine} live={live.machines.get(machine.key)} now={now} zone={zone} calendar={live.calendar} /> : null}
+      {live ? <MachineLiveStatus machine={machine} live={live.machines.get(machine.key)} now={now} zone={zone} calendar={live.calendar} clockOffsetMs={live.clockOffsetMs} /> : null}
       <dl className="machine-facts">
         <div>
           <dt>Key</dt>
@@ -49,7 +49,8 @@ export function MachinesPage() {
   const zone = site.data?.timezone;
   const machineKeys = plant.data ? plant.data.machines.map((m) => m.key) : null;
   const live = usePlantLive(machineKeys, zone);
-  const now = useNow(15_000);
+  // the run state is worked out again on this tick (and on every live event), not only when data arrives
+  const now = useNow(STATE_TICK_MS);
   const groups = plant.data?.groups ?? [];
   const machines = (plant.data?.machines ?? []).slice().sort((a, b) => a.sortOrder - b.sortOrder || a.name.localeCompare(b.name));
   const ungrouped = machines.filter((m) => !groups.some((g) => g.key === m.group));

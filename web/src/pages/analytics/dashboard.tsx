@@ -3,6 +3,7 @@
 // The view lives in the URL; figures come from the server (no OEE arithmetic here).
 import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
+import { DateTime } from 'luxon';
 import type { CalendarSpec } from '../../../../src/core/calendar/index.js';
 import type { Machine, Product } from '../../../../src/features/plant/schemas.js';
 import { getCalendar } from '../../api/calendar.js';
@@ -29,7 +30,7 @@ import { ComparisonTable, LotTable, ShiftTable, StopsTable } from './tables.js';
 import { LISTED_STOP_MIN_SECONDS } from './targets.js';
 import { UploadPanel } from './upload-panel.js';
 import { useCachedQuery } from './use-cached-query.js';
-import { autoGroupBy, calendarSpecOf, parseQuery, queryParams, resolveWindow, type AnalyticsQuery, type GroupBy } from './windows.js';
+import { autoGroupBy, calendarSpecOf, parseQuery, queryParams, resolveWindow, toLocalInput, type AnalyticsQuery, type GroupBy } from './windows.js';
 import './analytics.css';
 
 const MS_PER_DAY = 86_400_000;
@@ -297,9 +298,13 @@ export function AnalyticsDashboard() {
       {uploadOpen && canReport && plant.data ? (
         <UploadPanel
           machines={plant.data.machines}
-          defaultMachine={focus ?? ''}
           droppedFiles={dropped}
           onImported={() => void dashboard.reload()}
+          onShowDay={(machine, at) => {
+            // the plant-local day of the file's data, on its machine
+            const day = DateTime.fromMillis(at, { zone }).startOf('day');
+            update({ machines: [machine], preset: 'custom', from: toLocalInput(day.toMillis(), zone), to: toLocalInput(day.plus({ days: 1 }).toMillis(), zone), focus: machine });
+          }}
           onClose={() => setUploadOpen(false)}
         />
       ) : null}

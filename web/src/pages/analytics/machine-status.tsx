@@ -1,12 +1,15 @@
 // Live status of each machine for the machines page (the screen on the shop-floor TVs): running or
 // stopped (age of the last cycle), the lot and product on it, and OEE so far today. Refreshed when
-// the server reports new production, and the ages tick on their own. No ECharts here: this page
-// must stay light.
+// the server reports new production or a machine's state message; between answers the state is
+// worked out again every few seconds with the same rule as the server (core/machine-state: stopped
+// once no cycle came for the profile's availabilityLossSeconds), so a line that stops turns
+// "Stopped" within seconds, not minutes. No ECharts here: this page must stay light.
 import { useEffect, useState } from 'react';
 import { DateTime } from 'luxon';
 import type { CalendarSpec } from '../../../../src/core/calendar/index.js';
+import { machineRunState } from '../../../../src/core/machine-state/index.js';
 import type { Machine, Product } from '../../../../src/features/plant/schemas.js';
-import { getOee, listLots, type LotCount, type OeeResult } from '../../api/analytics.js';
+import { getMachineStates, getOee, listLots, type LotCount, type MachineRunState, type OeeResult } from '../../api/analytics.js';
 import { getCalendar } from '../../api/calendar.js';
 import { listProducts } from '../../api/plant.js';
 import { useResource } from '../../hooks/use-resource.js';
@@ -15,8 +18,8 @@ import { KPI_TARGETS, kpiStatus } from './targets.js';
 import { calendarSpecOf, isWorkingTime } from './windows.js';
 import './machine-status.css';
 
-/** A machine whose last cycle is younger than this is running (files arrive in batches: allow for that). */
-export const RUNNING_WITHIN_MS = 3 * 60_000;
+/** How often a screen works the run state out again between server answers. */
+export const STATE_TICK_MS = 5_000;
 /** How far back the current lot is looked for: a machine idle longer shows no lot. */
 const LOT_LOOKBACK_DAYS = 7;
 const MS_PER_MINUTE = 60_000;
@@ -27,6 +30,8 @@ export interface MachineLive {
   /** the lot with the latest cycle in the last week */
   lot: LotCount | null;
   product: Product | null;
+  /** the server's answer on running or stopped (re-evaluated locally on a timer) */
+  state: MachineRunState | null;
 }
 
 export interface PlantLive {
@@ -34,6 +39,8 @@ export interface PlantLive {
   calendar: CalendarSpec;
   /** when the figures were asked for */
   at: number;
+  /** server clock − this browser's clock (ms): the state rule runs on the plant's clock */
+  clockOffsetMs: number;
 }
 
 async function loadLive(machineKeys: readonly string[], zone: string): Promise<PlantLive> {
@@ -41,12 +48,14 @@ async function loadLive(machineKeys: readonly string[], zone: string): Promise<P
   const to = Math.floor(at / MS_PER_MINUTE) * MS_PER_MINUTE + MS_PER_MINUTE;
   const startOfDay = DateTime.fromMillis(at, { zone }).startOf('day').toMillis();
   const lotsFrom = DateTime.fromMillis(at, { zone }).startOf('day').minus({ days: LOT_LOOKBACK_DAYS }).toMillis();
-  const [oee, lots, products, calendar] = await Promise.all([
+  const [oee, lots, products, calendar, states] = await Promise.all([
     getOee({ machines: machineKeys, from: startOfDay, to }),
     listLots({ machines: machineKeys, from: lotsFrom, to }),
     listProducts(),
     getCalendar(),
+    getMachineStates(machineKeys),
   ]);
+  const clockOffsetMs = states.at - Date.now();
   const machines = new Map<string, MachineLive>();
   for (const key of machineKeys) {
     const latest = lots.lots.filter((lot) => lot.machine === key).sort((a, b) => b.lastAt - a.lastAt)[0] ?? null;
@@ -54,15 +63,16 @@ async function loadLive(machineKeys: readonly string[], zone: string): Promise<P
       today: oee.machines.find((m) => m.machine === key)?.totals ?? null,
       lot: latest,
       product: latest ? (products.find((p) => p.itemNumber === latest.item) ?? null) : null,
+      state: states.machines.find((m) => m.machine === key) ?? null,
     });
   }
-  return { machines, calendar: calendarSpecOf(calendar), at };
+  return { machines, calendar: calendarSpecOf(calendar), at, clockOffsetMs };
 }
 
 /** The live figures of these machines; null keys = nothing to load yet. */
 export function usePlantLive(machineKeys: readonly string[] | null, zone: string | undefined) {
   const key = machineKeys && zone ? `${zone}|${machineKeys.join(',')}` : '';
-  return useResource<PlantLive | null>(() => (machineKeys && machineKeys.length && zone ? loadLive(machineKeys, zone) : Promise.resolve(null)), [key], ['production', 'calendar', 'plant']);
+  return useResource<PlantLive | null>(() => (machineKeys && machineKeys.length && zone ? loadLive(machineKeys, zone) : Promise.resolve(null)), [key], ['production', 'machine-state', 'calendar', 'plant']);
 }
 
 /** Re-renders every `periodMs` so that "2 min ago" stays true on a screen nobody touches. */
@@ -75,26 +85,53 @@ export function useNow(periodMs: number): number {
   return now;
 }
 
-export function MachineLiveStatus({ machine, live, now, zone, calendar }: { machine: Machine; live: MachineLive | undefined; now: number; zone: string; calendar: CalendarSpec }) {
-  if (!live) return null;
-  const lastAt = live.lot?.lastAt ?? null;
-  const age = lastAt === null ? null : now - lastAt;
-  const running = age !== null && age < RUNNING_WITHIN_MS;
+const STATE_LABELS = { running: 'Running', stopped: 'Stopped', 'off-shift': 'Off shift', 'no-data': 'No data' } as const;
+
+/** Running / stopped / off shift / no data for a card, by the shared rule at `now` (plant clock). */
+export function liveRunState(live: MachineLive, now: number, zone: string, calendar: CalendarSpec) {
+  const server = live.state;
+  const lastAt = server?.lastCycleAt ?? live.lot?.lastAt ?? null;
+  const result = server
+    ? machineRunState({
+        lastCycleAt: server.lastCycleAt,
+        runStartAt: server.state === 'running' ? server.stateSince : null,
+        reported: server.reported,
+        thresholdMs: server.thresholdSeconds * 1000,
+        now,
+      })
+    : { state: 'no-data' as const, since: null, stopsAt: null };
   // a machine standing still outside the calendar's working time is expected, not an alarm
-  const state = running ? 'running' : isWorkingTime(calendar, zone, now) ? 'stopped' : 'off-shift';
-  const stateLabel = state === 'running' ? 'Running' : state === 'stopped' ? 'Stopped' : 'Off shift';
+  const state: keyof typeof STATE_LABELS = result.state === 'stopped' && !isWorkingTime(calendar, zone, now) ? 'off-shift' : result.state;
+  return { state, since: result.since, lastAt, reason: result.state === 'stopped' && server?.reported?.state === 'stopped' ? server.reported.reason : null };
+}
+
+export function MachineLiveStatus({ machine, live, now, zone, calendar, clockOffsetMs = 0 }: {
+  machine: Machine;
+  live: MachineLive | undefined;
+  now: number;
+  zone: string;
+  calendar: CalendarSpec;
+  clockOffsetMs?: number;
+}) {
+  if (!live) return null;
+  const plantNow = now + clockOffsetMs;
+  const { state, since, lastAt, reason } = liveRunState(live, plantNow, zone, calendar);
+  const age = lastAt === null ? null : Math.max(0, plantNow - lastAt);
+  const stateLabel = STATE_LABELS[state];
+  const sinceLocal = since === null ? null : DateTime.fromMillis(since, { zone });
   const today = live.today;
   const oee = today?.oee ?? null;
   const status = kpiStatus(oee, KPI_TARGETS.oee);
   const lastLocal = lastAt === null ? null : DateTime.fromMillis(lastAt, { zone });
   return (
     <div className="machine-live" data-testid={`machine-live-${machine.key}`}>
-      <div className={`run-state run-state-${state}`} data-testid={`machine-state-${machine.key}`}>
+      <div className={`run-state run-state-${state}`} data-testid={`machine-state-${machine.key}`} data-state={state}>
         <span className="run-dot" aria-hidden="true" />
         <span className="run-label">{stateLabel}</span>
         <span className="run-age" title={lastLocal ? `Last cycle ${lastLocal.toFormat('ccc d LLL HH:mm:ss')}` : undefined}>
-          {age === null ? 'no cycle this week' : `last cycle ${formatAge(age)}`}
+          {age === null ? 'no cycle yet' : state === 'stopped' && sinceLocal ? `since ${sinceLocal.toFormat(sinceLocal.hasSame(DateTime.fromMillis(plantNow, { zone }), 'day') ? 'HH:mm:ss' : 'ccc d LLL HH:mm')}` : `last cycle ${formatAge(age)}`}
         </span>
+        {reason ? <span className="run-reason">Machine says: {reason}</span> : null}
       </div>
       <div className="live-oee">
         <div className="live-oee-head">
