@@ -50,7 +50,7 @@ describe.each(DIALECTS)('plans that follow the plant on %s', (dialect) => {
       expect(Date.parse((await listed('160101')).forecastEnd)).toBeGreaterThan(afterOverride);
 
       // back to the default pattern: back to the original forecast
-      expect((await inject('DELETE', `/api/calendar/weeks/${week}`)).status).toBe(200);
+      expect((await inject('DELETE', `/api/calendar/weeks/${week}`, { reason: 'maintenance moved' })).status).toBe(200);
       expectNear(await pouchingEnd('160101'), before);
 
       // a holiday on that day, then removed
