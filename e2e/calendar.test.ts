@@ -85,7 +85,7 @@ describe('calendar screen', () => {
     await expectText(board.getByTestId('toast-success'), /^Re-planned/);
 
     // leave the calendar as the other journeys expect it
-    expect((await e2e.api(`/api/calendar/weeks/${week}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await e2e.api(`/api/calendar/weeks/${week}`, { method: 'DELETE', body: { reason: 'back to the default week' } })).status).toBe(200);
     const reset = await pouchEnd();
     expect(Date.parse(reset)).toBeLessThan(Date.parse(after));
     await expect.poll(async () => bar.getAttribute('aria-label'), { timeout: 5000 }).toContain(`→ ${formatInstant(reset, zone)}`);

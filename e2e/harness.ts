@@ -176,6 +176,8 @@ export function useE2E(options: E2EOptions = {}): E2E {
         ]);
       }
       context.setDefaultTimeout(10_000);
+      // a first load parses the whole app bundle: on a busy 2-core machine that alone can take seconds
+      context.setDefaultNavigationTimeout(30_000);
       const page = await context.newPage();
       page.on('console', (message) => {
         if (message.type() === 'error') problems.push(`console: ${message.text()} (${message.location().url})`);

@@ -185,7 +185,7 @@ describe('work orders page', () => {
     await expectLots(page, (lots) => lots.join() === 'S3003,S3002', 'S3003 (7,000) before S3002 (48,000)');
     await page.getByTestId('sort-quantity').click();
     await expectLots(page, (lots) => lots.join() === 'S3002,S3003', 'S3002 before S3003 once descending');
-    expect(await page.locator('th[aria-sort="descending"]').innerText()).toContain('QTY');
+    expect(await page.locator('th[aria-sort="descending"]').innerText()).toContain('Qty');
 
     // the URL keeps the view: a reload shows the same
     await page.reload();

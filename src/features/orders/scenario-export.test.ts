@@ -55,7 +55,7 @@ async function buildPlantState(t: TestApp, now: number): Promise<void> {
   // pouched and closed a while ago: kitting waits for its actual end + the 24 h QC release
   const earlier = { ...ctx, now: () => now - 20 * 3_600_000 };
   await service.loadOperation(earlier, SYSTEM, '159072', 0, { machine: 'line8', mode: 'append' });
-  await service.closeOperation(earlier, SYSTEM, '159072', 0);
+  await service.closeOperation(earlier, SYSTEM, '159072', 0, undefined, 'test fixture: pouched elsewhere');
   await load('159072', 1, 'kit2');
   await load('159073', 0, 'line8');
   await service.holdOperation(ctx, SYSTEM, '159073', 0, true);
@@ -63,9 +63,9 @@ async function buildPlantState(t: TestApp, now: number): Promise<void> {
   await load('159075', 0, 'dip-a');
   await load('159075', 1, 'kit2');
   await load('159077', 0, 'line10');
-  await service.closeOperation(ctx, SYSTEM, '159077', 0);
+  await service.closeOperation(ctx, SYSTEM, '159077', 0, undefined, 'test fixture: pouched elsewhere');
   await load('159077', 1, 'kit3');
-  await service.closeOperation(ctx, SYSTEM, '159077', 1);
+  await service.closeOperation(ctx, SYSTEM, '159077', 1, undefined, 'test fixture: kitted elsewhere');
   // the machine-data feature writes observed rates; this lot forecasts with it
   await repo.updateOperation(db, '159074', 0, { observed_rate_per_hour: 3250.5 });
   await db.transaction().execute((trx) => replan(trx, ZONE, now));
