@@ -7,7 +7,7 @@ import { auditWithSignatures } from '../audit/routes.js';
 import type { Permission } from '../auth/permissions.js';
 import * as service from './service.js';
 import { boardSchema, getBoard } from './board.js';
-import { replan } from './planner.js';
+import { planTransaction, replan } from './planner.js';
 import {
   countsSchema, loadBodySchema, lotParams, operationActionSchema, operationParams, workOrderCreateSchema, workOrderListQuery, workOrderSchema,
   workOrderUpdateSchema, type WorkOrder,
@@ -89,7 +89,7 @@ export async function orderRoutes(app: App, { db, config, events }: AppDeps): Pr
     (req) => getBoard(db, config.QMFG_TZ, req.query.group, req.query.from, req.query.to, Date.now()),
   );
   app.post('/api/schedule/replan', { config: { permission: 'orders:write' }, schema: { tags: ['schedule'], response: { 200: z.object({ changed: z.number(), unplanned: z.number() }) } } }, async (req) => {
-    const { result, changed: n } = await db.transaction().execute(async (trx) => {
+    const { result, changed: n } = await planTransaction(db, async (trx) => {
       const planned = await replan(trx, config.QMFG_TZ, Date.now());
       // a requested re-plan rewrites forecasts: who asked for it belongs in the trail
       await appendAudit(trx, { ...whoOf(req), entity: 'schedule', entityKey: 'plant', action: 'replan', after: { changed: planned.changed, unplanned: planned.result.unplanned.length } });
