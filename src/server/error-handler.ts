@@ -2,6 +2,10 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, Invalid, type FieldError } from '../core/errors.js';
+import { isDatabaseUnavailable } from '../db/faults.js';
+
+/** Seconds a client is asked to wait before trying again while the database cannot be reached. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
 
 export interface ErrorBody {
   error: { code: string; message: string; fields?: FieldError[] };
@@ -38,6 +42,14 @@ export function registerErrorHandler(app: FastifyInstance): void {
       const body: ErrorBody = { error: { code: error.code, message: error.message } };
       if (error instanceof Invalid) body.error.fields = error.fields;
       return reply.code(error.status).send(body);
+    }
+    if (isDatabaseUnavailable(error)) {
+      // an outage, not a bug: the pool reconnects by itself once the database is back
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
+        .send({ error: { code: 'unavailable', message: 'The database cannot be reached at the moment; try again in a few seconds.' } } satisfies ErrorBody);
     }
     const conflict = constraintConflict(error);
     if (conflict) return reply.code(409).send({ error: { code: 'conflict', message: conflict } } satisfies ErrorBody);
