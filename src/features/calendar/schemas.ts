@@ -1,6 +1,7 @@
 // Production-calendar schemas, shared by API and web app. Validation rules come from the core.
 import { z } from 'zod';
 import { isValidIsoWeek, validateWeekPattern, WEEKDAYS, type WeekPattern } from '../../core/calendar/index.js';
+import { int32 } from '../../core/limits.js';
 
 const shiftSchema = z.tuple([z.string(), z.string()]);
 export const weekPatternSchema = z
@@ -43,11 +44,11 @@ export const weekViewSchema = z.object({
   workingHours: z.number(),
 });
 
-export const defaultUpdateSchema = z.object({ days: weekPatternSchema, version: z.number().int().min(1), reason: z.string().max(500).optional() });
+export const defaultUpdateSchema = z.object({ days: weekPatternSchema, version: int32().min(1), reason: z.string().max(500).optional() });
 export const weekUpdateSchema = z.object({
   days: weekPatternSchema,
   /** version of the override being replaced; omit when the week still follows the default */
-  version: z.number().int().min(1).optional(),
+  version: int32().min(1).optional(),
   reason: z.string().max(500).optional(),
 });
 

@@ -8,6 +8,7 @@ import type { Permission } from '../auth/permissions.js';
 import * as service from './service.js';
 import { boardSchema, getBoard } from './board.js';
 import { planTransaction, replan } from './planner.js';
+import { int32FromText } from '../../core/limits.js';
 import {
   countsSchema, loadBodySchema, lotParams, operationActionSchema, operationParams, workOrderCreateSchema, workOrderListQuery, workOrderSchema,
   workOrderUpdateSchema, type WorkOrder,
@@ -41,7 +42,7 @@ export async function orderRoutes(app: App, { db, config, events }: AppDeps): Pr
     changed(wo.lot);
     return wo;
   });
-  app.delete('/api/work-orders/:lot', { config: { permission: 'orders:write' }, schema: { tags, params: lotParams, querystring: z.object({ version: z.coerce.number().int().optional() }) } }, async (req, reply) => {
+  app.delete('/api/work-orders/:lot', { config: { permission: 'orders:write' }, schema: { tags, params: lotParams, querystring: z.object({ version: int32FromText().optional() }) } }, async (req, reply) => {
     await service.deleteWorkOrder(ctx, whoOf(req), req.params.lot, req.query.version);
     changed(req.params.lot);
     return reply.code(204).send();

@@ -1,5 +1,6 @@
 // Work-order schemas: shared by the API (validation, OpenAPI) and the web app.
 import { z } from 'zod';
+import { int32, int32FromText } from '../../core/limits.js';
 
 export const lotSchema = z
   .string()
@@ -36,7 +37,7 @@ export const workOrderUpdateSchema = z
   })
   .partial()
   .extend({
-  version: z.number().int().min(1),
+  version: int32().min(1),
   reason: z.string().max(500).optional(),
 });
 
@@ -84,21 +85,21 @@ export const workOrderSchema = z.object({
 });
 
 export const lotParams = z.object({ lot: z.string().min(1).max(40) });
-export const operationParams = z.object({ lot: z.string().min(1).max(40), step: z.coerce.number().int().min(0) });
+export const operationParams = z.object({ lot: z.string().min(1).max(40), step: int32FromText().min(0) });
 export const loadBodySchema = z
   .object({
     machine: z.string().min(1),
     mode: loadModeSchema.default('append'),
-    position: z.number().int().min(0).optional(),
-    version: z.number().int().min(1).optional(),
+    position: int32().min(0).optional(),
+    version: int32().min(1).optional(),
   })
   .refine((b) => b.mode !== 'position' || b.position !== undefined, { message: 'required when mode is position', path: ['position'] });
-export const operationActionSchema = z.object({ version: z.number().int().min(1).optional(), reason: z.string().max(500).optional() });
+export const operationActionSchema = z.object({ version: int32().min(1).optional(), reason: z.string().max(500).optional() });
 export const countsSchema = z.object({
-  produced: z.number().int().min(0),
-  good: z.number().int().min(0).optional(),
-  scrap: z.number().int().min(0).optional(),
-  version: z.number().int().min(1).optional(),
+  produced: int32().min(0),
+  good: int32().min(0).optional(),
+  scrap: int32().min(0).optional(),
+  version: int32().min(1).optional(),
 });
 
 export const workOrderListQuery = z.object({

@@ -1,6 +1,7 @@
 // Schemas of the signed steps of a work order (gate sign-offs, closing): shared by the API and the web app.
 import { z } from 'zod';
 import { signatureViewSchema } from '../auth/schemas.js';
+import { int32 } from '../../core/limits.js';
 
 export const gateSignOffSchema = z.object({
   step: z.number(),
@@ -19,7 +20,7 @@ export const signOffsSchema = z.object({
   signatures: z.array(signatureViewSchema),
 });
 export const signedActionSchema = z.object({
-  version: z.number().int().min(1).optional(),
+  version: int32().min(1).optional(),
   reason: z.string().max(500).optional(),
 });
 export type SignOffs = z.infer<typeof signOffsSchema>;
