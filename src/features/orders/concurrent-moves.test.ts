@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { DIALECTS } from '../../testing/databases.js';
+import { runMovers } from '../../testing/movers.js';
 
 const MOVERS = 10;
 const SECONDS = Number(process.env.QMFG_MOVERS_SECONDS ?? 20);
@@ -18,32 +19,7 @@ describe.each(DIALECTS)('concurrent board moves on %s', (dialect) => {
   afterAll(async () => t?.close());
 
   it(`${MOVERS} concurrent movers for ${SECONDS} s: no errors, every queue dense and unique`, { timeout: (SECONDS + 60) * 1000 }, async () => {
-    const lots = Array.from({ length: MOVERS }, (_, i) => `MV${String(i).padStart(2, '0')}`);
-    for (const lot of lots) {
-      const res = await t.app.inject({ method: 'POST', url: '/api/work-orders', payload: { lot, product: 'strep-a-plus', quantity: 5_000, due: null } });
-      expect(res.statusCode, res.body).toBe(201);
-    }
-    const modes = ['append', 'insert', 'position'] as const;
-    const failures: string[] = [];
-    let moves = 0;
-    const started = Date.now();
-    const deadline = started + SECONDS * 1000;
-    const mover = async (lot: string, index: number) => {
-      // bounded in time and in count
-      for (let i = 0; i < 100_000 && Date.now() < deadline; i++) {
-        const mode = modes[(i + index) % modes.length]!;
-        const machine = MACHINES[(i + index) % MACHINES.length]!;
-        const res = await t.app.inject({
-          method: 'POST',
-          url: `/api/work-orders/${lot}/operations/0/load`,
-          payload: { machine, mode, ...(mode === 'position' ? { position: (i * 7 + index) % 6 } : {}) },
-        });
-        if (res.statusCode === 200) moves++;
-        else failures.push(`${lot} ${mode} ${machine}: ${res.statusCode} ${res.body.slice(0, 200)}`);
-      }
-    };
-    await Promise.all(lots.map(mover));
-    const seconds = (Date.now() - started) / 1000;
+    const { moves, seconds, failures, lots } = await runMovers(t, { movers: MOVERS, seconds: SECONDS, machines: MACHINES });
     console.log(`${dialect}: ${moves} moves by ${MOVERS} movers in ${seconds.toFixed(1)} s = ${(moves / seconds).toFixed(1)} moves/s, ${failures.length} failed`);
     expect(failures.slice(0, 5)).toEqual([]);
     expect(moves).toBeGreaterThan(0);
