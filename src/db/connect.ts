@@ -91,10 +91,14 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
       throw new ConfigError(`DATABASE_URL: database ${database} is missing and cannot be created at ${where}: ${reason(e)}`);
     }
   }
-  const pool = new pg.Pool({ connectionString: urlFor(database), max: 10 });
-  // An idle connection closed by the server (restart, failover, DROP … WITH (FORCE)) is dropped from the
-  // pool and reported here; without a listener it would crash the process. The next query reconnects.
-  pool.on('error', (error) => console.warn(`qmfg: PostgreSQL connection lost (${reason(error)}); reconnecting on next use`));
+  const pool = new pg.Pool({ connectionString: urlFor(database), max: 10, connectionTimeoutMillis: 5000 });
+  // A connection closed by the server (restart, failover, pg_terminate_backend, DROP … WITH (FORCE))
+  // emits 'error'; without a listener that crashes the process. The pool listens on idle clients
+  // only, so every client gets its own listener for the time it is checked out: the query running
+  // on it fails (→ 503), the broken client is not reused, and the next query reconnects.
+  const lost = (error: unknown) => console.warn(`qmfg: PostgreSQL connection lost (${reason(error)}); reconnecting on next use`);
+  pool.on('error', lost);
+  pool.on('connect', (client) => client.on('error', lost));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', describe: `postgres ${where}`, close: () => db.destroy() };
 }
@@ -123,6 +127,9 @@ async function openMysql(url: string): Promise<DatabaseHandle> {
     throw new ConfigError(`DATABASE_URL: cannot connect to MySQL/MariaDB at ${where}: ${reason(error)}`);
   }
   const pool = mysql.createPool({ ...common, database, connectionLimit: 10 });
+  // As for PostgreSQL: a connection killed or lost emits 'error' (possibly more than once, and the
+  // pool's own listener is a `once`); a listener per connection keeps that from crashing the process.
+  pool.on('connection', (connection) => connection.on('error', (error: unknown) => console.warn(`qmfg: MySQL connection lost (${reason(error)}); reconnecting on next use`)));
   const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
   return { db, dialect: 'mysql', describe: `mysql ${where}`, close: () => db.destroy() };
 }

@@ -8,6 +8,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { App, AppDeps } from './context.js';
 import { registerErrorHandler } from './error-handler.js';
+import { registerInputGuard } from './input-guard.js';
 import { registerEventStream } from './events.js';
 import { healthRoutes } from '../features/health/routes.js';
 import { plantRoutes } from '../features/plant/routes.js';
@@ -54,6 +55,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  registerInputGuard(app);
   // before any route: the access hooks must see every route registered after them
   await registerAuth(app, deps);
 

@@ -2,6 +2,10 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, Forbidden, Invalid, type FieldError } from '../core/errors.js';
+import { isDatabaseUnavailable } from '../db/faults.js';
+
+/** Seconds a client is asked to wait before trying again while the database cannot be reached. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
 
 export interface ErrorBody {
   error: { code: string; message: string; fields?: FieldError[]; permission?: string };
@@ -17,6 +21,19 @@ function constraintConflict(error: unknown): string | null {
   if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503' || code === 'ER_ROW_IS_REFERENCED_2' || code === 'ER_NO_REFERENCED_ROW_2') {
     return 'this change conflicts with records that refer to it';
   }
+  return null;
+}
+
+/**
+ * Values a database refused (text it cannot encode, a number out of its column's range): the request's
+ * fault, 400. Validation refuses these before they get here; this keeps a field it missed from a 500.
+ */
+function refusedValue(error: unknown): string | null {
+  const e = error as { code?: string; errno?: number };
+  const code = String(e.code ?? '');
+  if (code === '22021' || code === '22P05' || code === 'ER_TRUNCATED_WRONG_VALUE_FOR_FIELD') return 'a text contains a character that cannot be stored';
+  if (code === '22003' || code === 'ER_WARN_DATA_OUT_OF_RANGE') return 'a number is out of the range that can be stored';
+  if (code === '22001' || code === 'ER_DATA_TOO_LONG') return 'a text is longer than can be stored';
   return null;
 }
 
@@ -39,6 +56,19 @@ export function registerErrorHandler(app: FastifyInstance): void {
       if (error instanceof Invalid) body.error.fields = error.fields;
       if (error instanceof Forbidden && error.permission) body.error.permission = error.permission;
       return reply.code(error.status).send(body);
+    }
+    if (isDatabaseUnavailable(error)) {
+      // an outage, not a bug: the pool reconnects by itself once the database is back
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
+        .send({ error: { code: 'unavailable', message: 'The database cannot be reached at the moment; try again in a few seconds.' } } satisfies ErrorBody);
+    }
+    const refused = refusedValue(error);
+    if (refused) {
+      request.log.warn({ err: error }, 'the database refused a value that validation let through');
+      return reply.code(400).send({ error: { code: 'invalid', message: refused } } satisfies ErrorBody);
     }
     const conflict = constraintConflict(error);
     if (conflict) return reply.code(409).send({ error: { code: 'conflict', message: conflict } } satisfies ErrorBody);

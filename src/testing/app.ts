@@ -29,8 +29,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(dialect: DialectName, label: string, options: { demo?: boolean } = {}): Promise<TestApp> {
-  const database = await createTestDatabase(dialect, label, TEST_AUTH_ENV);
+export async function createTestApp(dialect: DialectName, label: string, options: { demo?: boolean; server?: string } = {}): Promise<TestApp> {
+  const database = await createTestDatabase(dialect, label, TEST_AUTH_ENV, options.server);
   await seedDatabase(database.db, database.config, options.demo ?? true);
   const events = new EventHub();
   const app = await buildApp({ db: database.db, dialect, config: database.config, events }, { logger: false });

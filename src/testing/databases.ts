@@ -22,8 +22,9 @@ export interface TestDatabase extends DatabaseHandle {
   destroy(): Promise<void>;
 }
 
-/** Creates and migrates a uniquely named database (a temp file for SQLite). */
-export async function createTestDatabase(dialect: DialectName, label = 'test', env: Record<string, string> = {}): Promise<TestDatabase> {
+/** Creates and migrates a uniquely named database (a temp file for SQLite), on `server` when given (a test's own server). */
+export async function createTestDatabase(dialect: DialectName, label = 'test', env: Record<string, string> = {}, server?: string): Promise<TestDatabase> {
+  const serverUrl = dialect === 'sqlite' ? '' : (server ?? SERVER_URLS[dialect]);
   const name = `qmfg_t_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 20)}_${randomBytes(4).toString('hex')}`;
   let url: string;
   let folder: string | null = null;
@@ -31,7 +32,7 @@ export async function createTestDatabase(dialect: DialectName, label = 'test', e
     folder = mkdtempSync(join(tmpdir(), 'qmfg-test-'));
     url = `sqlite:${join(folder, 'test.db')}`;
   } else {
-    url = `${SERVER_URLS[dialect]}/${name}`;
+    url = `${serverUrl}/${name}`;
   }
   const handle = await openDatabase(url);
   await migrateToLatest(handle.db);
@@ -43,21 +44,21 @@ export async function createTestDatabase(dialect: DialectName, label = 'test', e
     async destroy() {
       await handle.close();
       if (folder) rmSync(folder, { recursive: true, force: true });
-      else await dropDatabase(dialect, name);
+      else await dropDatabase(dialect, name, serverUrl);
     },
   };
 }
 
-async function dropDatabase(dialect: DialectName, name: string): Promise<void> {
+async function dropDatabase(dialect: DialectName, name: string, serverUrl: string): Promise<void> {
   if (dialect === 'postgres') {
     const { default: pg } = await import('pg');
-    const client = new pg.Client({ connectionString: `${SERVER_URLS.postgres}/postgres` });
+    const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
     await client.connect();
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await client.end();
   } else {
     const mysql = await import('mysql2/promise');
-    const u = new URL(SERVER_URLS.mysql);
+    const u = new URL(serverUrl);
     const conn = await mysql.createConnection({ host: u.hostname, port: Number(u.port || 3306), user: u.username || 'root', password: u.password });
     await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
     await conn.end();

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ROLES } from '../plant/schemas.js';
 import { PERMISSIONS } from './permissions.js';
+import { int32, int32FromText } from '../../core/limits.js';
 
 export const roleSchema = z.enum(ROLES);
 
@@ -116,7 +117,7 @@ export const userUpdateSchema = z.object({
   active: z.boolean().optional(),
   /** true clears a lock-out */
   unlock: z.literal(true).optional(),
-  version: z.number().int().min(1),
+  version: int32().min(1),
   reason: z.string().max(500).optional(),
 });
 
@@ -125,7 +126,7 @@ export const passwordResetSchema = z.object({
   reason: z.string().max(500).optional(),
 });
 
-export const userIdParams = z.object({ id: z.coerce.number().int().min(1) });
+export const userIdParams = z.object({ id: int32FromText().min(1) });
 
 export const signatureViewSchema = z.object({
   id: z.number(),

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { reasonSchema } from '../audit/reason.js';
 import { isValidIsoWeek, validateWeekPattern, WEEKDAYS, type WeekPattern } from '../../core/calendar/index.js';
+import { int32 } from '../../core/limits.js';
 
 const shiftSchema = z.tuple([z.string(), z.string()]);
 export const weekPatternSchema = z
@@ -47,11 +48,11 @@ export const weekViewSchema = z.object({
 });
 
 /** `reason` is required (the service says so with a field error): every week that follows the default changes */
-export const defaultUpdateSchema = z.object({ days: weekPatternSchema, version: z.number().int().min(1), reason: reasonSchema });
+export const defaultUpdateSchema = z.object({ days: weekPatternSchema, version: int32().min(1), reason: reasonSchema });
 export const weekUpdateSchema = z.object({
   days: weekPatternSchema,
   /** version of the override being replaced; omit when the week still follows the default */
-  version: z.number().int().min(1).optional(),
+  version: int32().min(1).optional(),
   /** required (checked by the service, answered as a field error) */
   reason: reasonSchema,
 });

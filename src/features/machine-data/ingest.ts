@@ -23,7 +23,7 @@ import { KeyedMutex } from './locks.js';
 import { updateOperationsForLots } from './production.js';
 import * as repo from './repository.js';
 import { fileSource, type IngestSource } from './sources.js';
-import { replan } from '../orders/planner.js';
+import { planTransaction, replan } from '../orders/planner.js';
 
 export const IDENTITY_BYTES = 4096;
 export const DEFAULT_BATCH_ROWS = 20_000;
@@ -483,7 +483,7 @@ export function summarizeResults(results: readonly IngestFileResult[]): IngestSu
  */
 export async function afterIngest(db: Db, zone: string, events: Publisher | null, summary: IngestSummary, now: number): Promise<void> {
   if (summary.operationsUpdated > 0) {
-    await db.transaction().execute((trx) => replan(trx, zone, now));
+    await planTransaction(db, (trx) => replan(trx, zone, now));
     events?.publish({ topic: 'schedule', data: { machines: summary.machines, reason: 'production' } });
   }
   if (summary.cycles > 0) events?.publish({ topic: 'production', data: { machines: summary.machines, cycles: summary.cycles } });

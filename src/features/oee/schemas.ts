@@ -1,6 +1,7 @@
 // OEE schemas shared by the API and the web app: profiles, OEE results per window and bucket, stops.
 import { z } from 'zod';
 import { reasonSchema } from '../audit/reason.js';
+import { int32 } from '../../core/limits.js';
 
 /** Results from derived data need every stop stored: gaps > 1.0 s are, so maxCycleSeconds ≥ 1.0. */
 export const MIN_MAX_CYCLE_SECONDS = 1.0;
@@ -30,7 +31,7 @@ export const profileNameSchema = z
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" or "-", starting with a letter or digit');
 
 export const profileCreateSchema = profileParamsSchema.extend({ name: profileNameSchema, reason: z.string().max(500).optional() });
-export const profileUpdateSchema = profileParamsSchema.extend({ version: z.number().int().min(1), reason: z.string().max(500).optional() });
+export const profileUpdateSchema = profileParamsSchema.extend({ version: int32().min(1), reason: z.string().max(500).optional() });
 
 export const profileSchema = profileParamsSchema.extend({
   name: z.string(),

@@ -1,5 +1,6 @@
 // The shell around the pure scheduler: reads the plant and open work orders, plans, stores forecasts.
-import type { Executor } from '../../db/database.js';
+import type { Db, Executor, Tx } from '../../db/database.js';
+import { inTransaction } from '../../db/transaction.js';
 import { workingIntervals, type CalendarSpec, type Interval } from '../../core/calendar/index.js';
 import { plan, type PlanInput, type PlanResult, type OperationState, type RateMode, type WorkingTimeSource } from '../../core/schedule/index.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
@@ -118,6 +119,21 @@ export async function replan(db: Executor, zone: string, now: number): Promise<{
     if (!op || op.state === 'done') return false;
     return op.forecast_start !== p.start || op.forecast_end !== p.end || (op.late === 1) !== p.late;
   });
+  // in key order, so two writers of overlapping forecasts lock their rows in the same order
+  changes.sort((a, b) => (a.lot < b.lot ? -1 : a.lot > b.lot ? 1 : a.step - b.step));
   await repo.writeForecasts(db, changes);
   return { result, changed: changes.length };
+}
+
+/**
+ * A transaction that changes machine queues or forecasts. It takes the machines' locks before it
+ * reads anything (so what it reads is what the previous change committed, also under MySQL's
+ * repeatable read), which makes such changes run one at a time — no deadlock, no two jobs on one
+ * position — and retries a deadlock with another writer a bounded number of times.
+ */
+export function planTransaction<T>(db: Db, fn: (trx: Tx) => Promise<T>): Promise<T> {
+  return inTransaction(db, async (trx) => {
+    await plantRepo.lockMachines(trx);
+    return fn(trx);
+  });
 }

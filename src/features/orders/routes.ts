@@ -7,6 +7,7 @@ import { auditWithSignatures } from '../audit/routes.js';
 import type { Permission } from '../auth/permissions.js';
 import * as service from './service.js';
 import { boardSchema, getBoard } from './board.js';
+import { int32FromText } from '../../core/limits.js';
 import {
   countsSchema, loadBodySchema, lotParams, operationActionSchema, operationParams, replanResultSchema, workOrderCreateSchema, workOrderListQuery, workOrderSchema,
   workOrderUpdateSchema, type WorkOrder,
@@ -40,7 +41,7 @@ export async function orderRoutes(app: App, { db, config, events }: AppDeps): Pr
     changed(wo.lot);
     return wo;
   });
-  app.delete('/api/work-orders/:lot', { config: { permission: 'orders:write' }, schema: { tags, params: lotParams, querystring: z.object({ version: z.coerce.number().int().optional() }), body: deleteBodySchema } }, async (req, reply) => {
+  app.delete('/api/work-orders/:lot', { config: { permission: 'orders:write' }, schema: { tags, params: lotParams, querystring: z.object({ version: int32FromText().optional() }), body: deleteBodySchema } }, async (req, reply) => {
     await service.deleteWorkOrder(ctx, whoOf(req, req.body?.reason), req.params.lot, req.query.version);
     changed(req.params.lot);
     return reply.code(204).send();

@@ -1,6 +1,7 @@
 // Work-order schemas: shared by the API (validation, OpenAPI) and the web app.
 import { z } from 'zod';
 import { reasonSchema } from '../audit/reason.js';
+import { int32, int32FromText } from '../../core/limits.js';
 
 export const lotSchema = z
   .string()
@@ -37,7 +38,7 @@ export const workOrderUpdateSchema = z
   })
   .partial()
   .extend({
-  version: z.number().int().min(1),
+  version: int32().min(1),
   /** needed once the work order is signed or a gate of it released */
   reason: reasonSchema,
 });
@@ -97,22 +98,22 @@ export const workOrderSchema = z.object({
 });
 
 export const lotParams = z.object({ lot: z.string().min(1).max(40) });
-export const operationParams = z.object({ lot: z.string().min(1).max(40), step: z.coerce.number().int().min(0) });
+export const operationParams = z.object({ lot: z.string().min(1).max(40), step: int32FromText().min(0) });
 export const loadBodySchema = z
   .object({
     machine: z.string().min(1),
     mode: loadModeSchema.default('append'),
-    position: z.number().int().min(0).optional(),
-    version: z.number().int().min(1).optional(),
+    position: int32().min(0).optional(),
+    version: int32().min(1).optional(),
   })
   .refine((b) => b.mode !== 'position' || b.position !== undefined, { message: 'required when mode is position', path: ['position'] });
 /** `reason` is needed to close an operation short of its quantity (good < quantity) */
-export const operationActionSchema = z.object({ version: z.number().int().min(1).optional(), reason: reasonSchema });
+export const operationActionSchema = z.object({ version: int32().min(1).optional(), reason: reasonSchema });
 export const countsSchema = z.object({
-  produced: z.number().int().min(0),
-  good: z.number().int().min(0).optional(),
-  scrap: z.number().int().min(0).optional(),
-  version: z.number().int().min(1).optional(),
+  produced: int32().min(0),
+  good: int32().min(0).optional(),
+  scrap: int32().min(0).optional(),
+  version: int32().min(1).optional(),
   /** needed once the work order is signed or a gate of it released */
   reason: reasonSchema,
 });

@@ -3,6 +3,7 @@
 // one transaction with its audit entry, followed by a re-plan of the plant.
 import { DateTime } from 'luxon';
 import type { Db, Executor, Tx } from '../../db/database.js';
+import { inTransaction } from '../../db/transaction.js';
 import { Conflict, Invalid, NotFound, StaleVersion } from '../../core/errors.js';
 import { loadIntoQueue, planningHorizonEnd, WorkingTimeline, type LoadMode } from '../../core/schedule/index.js';
 import { requireReason } from '../audit/reason.js';
@@ -13,7 +14,7 @@ import * as plantRepo from '../plant/repository.js';
 import { addMachineQueueCheck, addMachineReferenceCheck, addProductReferenceCheck } from '../plant/service.js';
 import * as repo from './repository.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
-import { cachedWorkingTime, replan } from './planner.js';
+import { cachedWorkingTime, planTransaction, replan } from './planner.js';
 import { toWorkOrderView, type PlantLookup } from './views.js';
 import type { WorkOrder, WorkOrderCreate, WorkOrderListQuery, WorkOrderUpdate } from './schemas.js';
 
@@ -97,7 +98,7 @@ export async function listWorkOrderViews(db: Executor, zone: string, query: Work
  */
 export async function replanPlant(ctx: OrdersContext, who?: Who): Promise<{ changed: number; unplanned: number }> {
   const now = (ctx.now ?? Date.now)();
-  return ctx.db.transaction().execute(async (trx) => {
+  return planTransaction(ctx.db, async (trx) => {
     const { result, changed } = await replan(trx, ctx.zone, now);
     const summary = { changed, unplanned: result.unplanned.length };
     // a requested re-plan rewrites forecasts: who asked for it belongs in the trail
@@ -113,7 +114,7 @@ async function audit(trx: Tx, who: Who, lot: string, action: string, before: unk
 /** Runs a change and the re-plan in one transaction; returns the fresh view of the lot. */
 async function change(ctx: OrdersContext, lot: string, fn: (trx: Tx, now: number) => Promise<void>): Promise<WorkOrder> {
   const now = (ctx.now ?? Date.now)();
-  return ctx.db.transaction().execute(async (trx) => {
+  return planTransaction(ctx.db, async (trx) => {
     await fn(trx, now);
     await replan(trx, ctx.zone, now);
     return getWorkOrderView(trx, ctx.zone, lot, now);
@@ -174,7 +175,7 @@ export async function importWorkOrders(
   for (const { row, input } of candidates) {
     const rowWho: Who = { ...who, reason: who.reason ?? `imported from ${fileName}, row ${row}` };
     try {
-      await ctx.db.transaction().execute((trx) => insertNewWorkOrder(trx, ctx.zone, rowWho, input, now));
+      await inTransaction(ctx.db, (trx) => insertNewWorkOrder(trx, ctx.zone, rowWho, input, now));
       imported.push(input.lot);
     } catch (error) {
       if (error instanceof Conflict) errors.push({ row, field: 'lot', message: error.message });
@@ -183,7 +184,7 @@ export async function importWorkOrders(
       } else throw error;
     }
   }
-  if (imported.length > 0) await ctx.db.transaction().execute((trx) => replan(trx, ctx.zone, now));
+  if (imported.length > 0) await planTransaction(ctx.db, (trx) => replan(trx, ctx.zone, now));
   return { imported, errors };
 }
 
@@ -224,7 +225,7 @@ export async function updateWorkOrder(ctx: OrdersContext, who: Who, lot: string,
 
 export async function deleteWorkOrder(ctx: OrdersContext, who: Who, lot: string, version?: number): Promise<void> {
   const now = (ctx.now ?? Date.now)();
-  await ctx.db.transaction().execute(async (trx) => {
+  await planTransaction(ctx.db, async (trx) => {
     const wo = await requireWorkOrder(trx, lot, version);
     const ops = await repo.listOperations(trx, [lot]);
     if (ops.some((o) => o.produced > 0 || o.state === 'done')) throw new Conflict(`work order '${lot}' has production recorded; close it instead of deleting it`);

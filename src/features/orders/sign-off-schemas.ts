@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { reasonSchema } from '../audit/reason.js';
 import { signatureViewSchema } from '../auth/schemas.js';
+import { int32 } from '../../core/limits.js';
 
 export const gateSignOffSchema = z.object({
   step: z.number(),
@@ -20,7 +21,7 @@ export const signOffsSchema = z.object({
   signatures: z.array(signatureViewSchema),
 });
 export const signedActionSchema = z.object({
-  version: z.number().int().min(1).optional(),
+  version: int32().min(1).optional(),
   /** needed to close a work order whose steps fell short of its quantity */
   reason: reasonSchema,
 });

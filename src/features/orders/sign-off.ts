@@ -11,7 +11,7 @@ import type { Who } from '../audit/who.js';
 import * as authRepo from '../auth/repository.js';
 import { manifestation, viewSignatures } from '../auth/signatures.js';
 import * as plantRepo from '../plant/repository.js';
-import { replan } from './planner.js';
+import { planTransaction, replan } from './planner.js';
 import * as repo from './repository.js';
 import { getWorkOrderView, queueState, shortOf, type OrdersContext } from './service.js';
 import type { WorkOrder } from './schemas.js';
@@ -108,7 +108,10 @@ async function renumberQueue(trx: Tx, machine: string): Promise<void> {
 export async function closeWorkOrder(ctx: OrdersContext, who: Who, lot: string, input: z.infer<typeof signedActionSchema>): Promise<WorkOrder> {
   const signature = requireSignature(who);
   const now = (ctx.now ?? Date.now)();
-  return ctx.db.transaction().execute(async (trx) => {
+  // it empties machine queues and re-plans: a plan transaction, which may run again after a deadlock
+  return planTransaction(ctx.db, async (trx) => {
+    // a signature recorded by an attempt that was rolled back is not recorded
+    signature.recordedId = undefined;
     const wo = await requireWorkOrder(trx, lot, input.version);
     if ((await authRepo.listSignatures(trx, { entity: 'work-order', entityKeys: [lot] })).some((s) => s.action === 'close-work-order' && s.record_version === wo.version)) {
       throw new Conflict(`work order '${lot}' is already closed and signed at this version`);

@@ -1,5 +1,6 @@
 // The only place with SQL for the plant model (site, process groups, machines, products, routings).
 import type { Executor } from '../../db/database.js';
+import { dialectOf } from '../../db/transaction.js';
 import type { MachineTable, ProcessGroupTable, ProductTable, RoutingStepTable, SiteTable } from '../../db/tables/plant.js';
 import type { Machine, MachineCreate, ProcessGroup, ProcessGroupCreate, Product, ProductCreate, RoutingStep, Site } from './schemas.js';
 
@@ -101,6 +102,16 @@ export async function listMachines(db: Executor, group?: string): Promise<Machin
 export async function getMachine(db: Executor, key: string): Promise<Machine | undefined> {
   const row = await db.selectFrom('machines').selectAll().where('key', '=', key).executeTakeFirst();
   return row && toMachine(row);
+}
+/**
+ * Takes the row locks of every machine, in key order, until the transaction ends: what changes
+ * machine queues or forecasts takes them first, so such transactions run one after the other
+ * instead of deadlocking (the plan is plant-wide: one move re-plans every machine). SQLite has no
+ * row locks and needs none: it has a single writer.
+ */
+export async function lockMachines(db: Executor): Promise<void> {
+  if (dialectOf(db) === 'sqlite') return;
+  await db.selectFrom('machines').select('key').orderBy('key').forUpdate().execute();
 }
 export async function insertMachine(db: Executor, m: MachineCreate, now: number): Promise<void> {
   await db

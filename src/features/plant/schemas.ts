@@ -1,5 +1,6 @@
 // Plant model schemas: shared by the API (validation, OpenAPI) and the web app (forms, types).
 import { z } from 'zod';
+import { int32, int32FromText } from '../../core/limits.js';
 
 export const ROLES = ['viewer', 'operator', 'lead', 'planner', 'quality', 'manager', 'admin'] as const;
 export const roleSchema = z.enum(ROLES);
@@ -9,9 +10,9 @@ export const keySchema = z
   .trim()
   .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'use 1–40 lower-case letters, digits, - or _ (e.g. line7)');
 const nameSchema = z.string().trim().min(1, 'required').max(120);
-export const versionSchema = z.number().int().min(1);
+export const versionSchema = int32().min(1);
 export const keyParams = z.object({ key: z.string().min(1).max(120) });
-export const deleteQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
+export const deleteQuery = z.object({ version: int32FromText().min(1).optional() });
 
 export const siteSchema = z.object({
   name: z.string().trim().min(1).max(200),
@@ -27,13 +28,13 @@ export const siteUpdateSchema = siteSchema.omit({ timezone: true, locale: true }
 export const processGroupSchema = z.object({
   key: keySchema,
   name: nameSchema,
-  sortOrder: z.number().int().default(0),
+  sortOrder: int32().default(0),
   version: versionSchema,
   machineCount: z.number().int().optional(),
 });
 export const processGroupCreateSchema = processGroupSchema.omit({ version: true, machineCount: true });
 // Update schemas are built from fields WITHOUT defaults: a PATCH must leave what it omits unchanged.
-export const processGroupUpdateSchema = z.object({ name: nameSchema, sortOrder: z.number().int() }).partial().extend({ version: versionSchema });
+export const processGroupUpdateSchema = z.object({ name: nameSchema, sortOrder: int32() }).partial().extend({ version: versionSchema });
 
 export const machineSchema = z.object({
   key: keySchema,
@@ -42,7 +43,7 @@ export const machineSchema = z.object({
   enabled: z.boolean().default(true),
   oeeProfile: z.string().trim().min(1).max(64).default('itrak-legacy'),
   dataFolder: z.string().trim().max(500).nullable().default(null),
-  sortOrder: z.number().int().default(0),
+  sortOrder: int32().default(0),
   version: versionSchema,
 });
 export const machineCreateSchema = machineSchema.omit({ version: true });
@@ -53,7 +54,7 @@ export const machineUpdateSchema = z
     enabled: z.boolean(),
     oeeProfile: z.string().trim().min(1).max(64),
     dataFolder: z.string().trim().max(500).nullable(),
-    sortOrder: z.number().int(),
+    sortOrder: int32(),
   })
   .partial()
   .extend({ version: versionSchema });
