@@ -353,22 +353,48 @@ describe('planning board', () => {
       await expectText(page.getByTestId('wo-estimate-R9001'), 'est. end');
     });
 
-    it('looks right at 1920×1080 and 1024×768 with a toast showing', async () => {
+    // TODO(390×844): on a phone the board scrolls with the page, so a notice at the bottom still covers a lane
+    it('looks right at 1920×1080 and 1024×768 with toasts showing: they cover no lane and no control', async () => {
+      const overlap = (a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }) =>
+        a.x < b.x + b.width && a.x + a.width > b.x && a.y < b.y + b.height && a.y + a.height > b.y;
       for (const viewport of [TV, { width: 1024, height: 768 }]) {
         const page = await e2e.newPage(viewport);
         await openBoard(page, 'week');
-        await page.getByTestId('replan-now').click();
-        await expectVisible(page.getByTestId('toast-success'));
-        await page.waitForTimeout(300);
-        // the toast covers no lane of the board
-        const toast = await box(page.getByTestId('toast-success'));
-        await page.screenshot({ path: join(screenshotDir, `board-week-toast-${viewport.width}x${viewport.height}.png`) });
-        for (const lane of await page.locator('[data-testid^="track-"]').all()) {
-          const track = await lane.boundingBox();
-          if (!track || track.height === 0) continue;
-          const overlaps = toast.x < track.x + track.width && toast.x + toast.width > track.x && toast.y < track.y + track.height && toast.y + toast.height > track.y;
-          expect(overlaps, `the toast covers ${await lane.getAttribute('data-testid')} at ${viewport.width}×${viewport.height}`).toBe(false);
+        // three notices in a row: at most two show, the older one collapses
+        for (let i = 0; i < 3; i++) {
+          await expectVisible(page.locator('[data-testid="replan-now"]:not([disabled])'));
+          await page.getByTestId('replan-now').click();
+          await expectText(page.getByTestId('toast-success').last(), /^Re-planned/);
         }
+        await page.waitForTimeout(300);
+        const size = `${viewport.width}×${viewport.height}`;
+        await page.screenshot({ path: join(screenshotDir, `board-week-toast-${viewport.width}x${viewport.height}.png`) });
+        const toasts = await page.locator('[data-testid^="toast-"]').all();
+        expect(toasts.length, `toasts shown at ${size}`).toBeLessThanOrEqual(2);
+        const boxes = await Promise.all(toasts.map((t) => box(t)));
+        boxes.push(await box(page.locator('.toasts')));
+        // no lane of the board, no button of its toolbar or of the parking lot
+        const covered = [
+          ...(await page.locator('[data-testid^="track-"]').all()),
+          ...(await page.locator('.board-toolbar button, .board-toolbar select, .board-toolbar a').all()),
+          ...(await page.getByTestId('parking-lot').locator('button, a, input, select').all()),
+        ];
+        // what scrolls inside the board shows only within the board's own box
+        const board = await box(page.getByTestId('board'));
+        for (const control of covered) {
+          const full = await control.boundingBox();
+          if (!full || full.height === 0 || !(await control.isVisible())) continue;
+          const top = Math.max(full.y, board.y);
+          const bottom = Math.min(full.y + full.height, board.y + board.height);
+          if (bottom <= top) continue;
+          const area = { ...full, y: top, height: bottom - top };
+          for (const toast of boxes) {
+            const name = (await control.getAttribute('data-testid')) ?? (await control.innerText()).slice(0, 30);
+            expect(overlap(toast, area), `a toast covers ${name} at ${size}`).toBe(false);
+          }
+        }
+        // confirmations go by themselves
+        await expectHidden(page.getByTestId('toast-success').first(), 12_000);
       }
     });
   });

@@ -9,7 +9,7 @@ import { formatLocalDate, isoWeekOfDayNumber, mondayOfIsoWeek } from '../src/cor
 import type { CalendarView, WeekView } from '../src/features/calendar/schemas.js';
 import type { WorkOrder } from '../src/features/orders/schemas.js';
 import { formatInstant } from '../web/src/pages/work-orders/format.js';
-import { expectHidden, expectText, expectVisible, useE2E } from './harness.js';
+import { expectHidden, expectText, expectValue, expectVisible, useE2E } from './harness.js';
 
 const e2e = useE2E();
 
@@ -216,8 +216,14 @@ describe('calendar screen', () => {
     await page.getByTestId('holiday-add').click();
     await expectVisible(page.getByTestId('field-error-name'));
     await page.getByTestId('holiday-name').fill('Plant shutdown');
+    // the reason is optional and goes to the audit trail with the holiday
+    await expectText(page.getByTestId('holiday-form'), 'Reason (optional)');
+    await page.getByTestId('holiday-reason').fill('boiler maintenance');
     await page.getByTestId('holiday-add').click();
     await expectText(page.getByTestId(`holiday-${thursday}`), 'Plant shutdown');
+    await expectValue(page.getByTestId('holiday-reason'), '');
+    const added = await e2e.api<{ reason: string | null }[]>(`/api/audit?entity=holiday&entityKey=${thursday}`);
+    expect(added.body.map((entry) => entry.reason)).toEqual(['boiler maintenance']);
     await expectText(page.getByTestId('holiday-label-thu'), 'Holiday · Plant shutdown');
     await expectText(page.getByTestId('day-hours-thu'), 'Holiday');
     const withHoliday = await e2e.api<WeekView>(`/api/calendar/weeks/${week}`);

@@ -113,6 +113,42 @@ describe('work orders page', () => {
     expect((await e2e.api('/api/work-orders/0159100')).status).toBe(404);
   });
 
+  it('asks for a reason when editing a work order whose gate is released, and keeps it in the history', async () => {
+    await createOrder('E2EREL1', 'strep-a-plus', 8000);
+    expect((await e2e.api('/api/work-orders/E2EREL1/operations/0/load', { method: 'POST', body: { machine: 'line10', mode: 'append' } })).status).toBe(200);
+    expect((await e2e.api('/api/work-orders/E2EREL1/operations/0/close', { method: 'POST', body: { reason: 'counted on paper' } })).status).toBe(200);
+    const quality = await e2e.createUser('quality');
+    const passed = await e2e.api('/api/work-orders/E2EREL1/operations/0/gate', { method: 'POST', as: await e2e.signInApi(quality), body: { signature: { password: quality.password, meaning: 'released' } } });
+    expect(passed.status, JSON.stringify(passed.body)).toBe(200);
+
+    const page = await e2e.newPage();
+    await openList(page);
+    await page.getByTestId('wo-row-E2EREL1').click();
+    await page.getByTestId('wo-edit').click();
+    await expectVisible(page.getByTestId('wo-form'));
+    await expectText(page.getByTestId('wo-form'), 'Reason');
+    await page.getByTestId('wo-notes').fill('label reprinted');
+    // no reason: the form says so on the field and sends nothing
+    await page.getByTestId('wo-save').click();
+    await expectVisible(page.getByTestId('field-error-reason'));
+    await expectHidden(page.getByTestId('wo-form-error'));
+    expect((await e2e.api<WorkOrder>('/api/work-orders/E2EREL1')).body.notes).toBe('');
+    await page.getByTestId('wo-reason').fill('label reprinted after QC release');
+    await expectHidden(page.getByTestId('field-error-reason'));
+    await page.getByTestId('wo-save').click();
+    await expectHidden(page.getByTestId('wo-form'));
+    expect((await e2e.api<WorkOrder>('/api/work-orders/E2EREL1')).body.notes).toBe('label reprinted');
+    await expectText(page.getByTestId('wo-history'), 'label reprinted after QC release');
+
+    // an order nobody signed asks no reason
+    await createOrder('E2EREL2', 'rsv', 1000);
+    await openList(page);
+    await page.getByTestId('wo-row-E2EREL2').click();
+    await page.getByTestId('wo-edit').click();
+    await expectVisible(page.getByTestId('wo-form'));
+    await expectHidden(page.getByTestId('wo-reason'));
+  });
+
   it('reads 30,000 as thirty thousand, shows what will be saved, refuses 1,5 until it is corrected', async () => {
     const page = await e2e.newPage({ width: 1920, height: 1080 });
     await openList(page);

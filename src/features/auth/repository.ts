@@ -230,6 +230,22 @@ export async function insertGatePass(db: Executor, row: GatePassRow): Promise<vo
   await db.insertInto('gate_passes').values(row).execute();
 }
 
+/**
+ * The lots among `lots` (all when omitted) that are signed records: a gate of theirs was passed or
+ * the work order carries a signature. Editing such a work order needs a reason.
+ */
+export async function listSignedLots(db: Executor, lots?: string[]): Promise<Set<string>> {
+  if (lots && lots.length === 0) return new Set();
+  let passes = db.selectFrom('gate_passes').select('lot').distinct();
+  let signed = db.selectFrom('signatures').select('entity_key').distinct().where('entity', '=', 'work-order');
+  if (lots) {
+    passes = passes.where('lot', 'in', lots);
+    signed = signed.where('entity_key', 'in', lots);
+  }
+  const [a, b] = await Promise.all([passes.execute(), signed.execute()]);
+  return new Set([...a.map((r) => r.lot), ...b.map((r) => r.entity_key)]);
+}
+
 export async function listGatePasses(db: Executor, lot: string): Promise<GatePassRow[]> {
   const rows = await db.selectFrom('gate_passes').selectAll().where('lot', '=', lot).orderBy('step').execute();
   return rows.map((r) => ({ lot: r.lot, step: num(r.step), passed_at: num(r.passed_at), signature_id: num(r.signature_id) }));

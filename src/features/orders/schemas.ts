@@ -91,6 +91,8 @@ export const workOrderSchema = z.object({
   produced: z.number(),
   /** that step (0-based), null before any production */
   producedStep: z.number().nullable(),
+  /** a signed record (a signature or a released gate): changing it needs a reason */
+  signed: z.boolean(),
   operations: z.array(operationSchema),
   version: z.number(),
   createdAt: z.string(),

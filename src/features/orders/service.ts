@@ -62,15 +62,16 @@ export async function plantLookup(db: Executor, zone: string, now = Date.now()):
 export async function getWorkOrderView(db: Executor, zone: string, lot: string, now?: number): Promise<WorkOrder> {
   const wo = await repo.getWorkOrder(db, lot);
   if (!wo) throw new NotFound('work order', lot);
-  return toWorkOrderView(wo, await repo.listOperations(db, [lot]), await plantLookup(db, zone, now));
+  const signed = await authRepo.listSignedLots(db, [lot]);
+  return toWorkOrderView(wo, await repo.listOperations(db, [lot]), await plantLookup(db, zone, now), signed.has(lot));
 }
 
 export async function listWorkOrderViews(db: Executor, zone: string, query: WorkOrderListQuery): Promise<WorkOrder[]> {
-  const [rows, ops, plant] = await Promise.all([repo.listWorkOrders(db), repo.listOperations(db), plantLookup(db, zone)]);
+  const [rows, ops, plant, signed] = await Promise.all([repo.listWorkOrders(db), repo.listOperations(db), plantLookup(db, zone), authRepo.listSignedLots(db)]);
   const opsByLot = new Map<string, repo.OperationRow[]>();
   for (const op of ops) opsByLot.set(op.lot, [...(opsByLot.get(op.lot) ?? []), op]);
   const search = query.search?.trim().toLowerCase();
-  let views = rows.map((wo) => toWorkOrderView(wo, opsByLot.get(wo.lot) ?? [], plant));
+  let views = rows.map((wo) => toWorkOrderView(wo, opsByLot.get(wo.lot) ?? [], plant, signed.has(wo.lot)));
   views = views.filter(
     (v) =>
       (!query.product || v.product === query.product) &&
@@ -190,8 +191,7 @@ export async function importWorkOrders(
 
 /** A work order with a signature (its signed close) or a released gate is a signed record: editing it needs a reason. */
 async function isSignedOrReleased(db: Executor, lot: string): Promise<boolean> {
-  if ((await authRepo.listGatePasses(db, lot)).length > 0) return true;
-  return (await authRepo.listSignatures(db, { entity: 'work-order', entityKeys: [lot] })).length > 0;
+  return (await authRepo.listSignedLots(db, [lot])).has(lot);
 }
 
 /** Closing with fewer good units than the work order's quantity is closing short. */

@@ -231,7 +231,7 @@ describe('writing the work-order export', () => {
   });
   const view = (over: Partial<WorkOrder>): WorkOrder => ({
     lot: '159070', product: 'rsv', productName: 'RSV FIA', itemNumber: '1175000', color: '#c0392b', quantity: 1000, due: null, priority: 0,
-    notes: '', rateMode: null, effectiveRateMode: 'standard', status: 'planned', late: false, lateRisk: false, forecastEnd: null, estimatedEnd: null, produced: 0, producedStep: null, operations: [],
+    notes: '', rateMode: null, effectiveRateMode: 'standard', status: 'planned', late: false, lateRisk: false, forecastEnd: null, estimatedEnd: null, produced: 0, producedStep: null, signed: false, operations: [],
     version: 1, createdAt: '2026-11-01T00:00:00.000Z', updatedAt: '2026-11-01T00:00:00.000Z', ...over,
   });
   // 2026-12-02T08:00Z is local midnight in Los Angeles: a due entered as the date 2026-12-01

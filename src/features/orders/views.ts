@@ -51,7 +51,8 @@ export function deriveStatus(ops: OperationRow[]): WorkOrder['status'] {
   return 'planned';
 }
 
-export function toWorkOrderView(wo: WorkOrderRow, ops: OperationRow[], plant: PlantLookup): WorkOrder {
+/** `signed`: the work order carries a signature or a released gate (see authRepo.listSignedLots). */
+export function toWorkOrderView(wo: WorkOrderRow, ops: OperationRow[], plant: PlantLookup, signed = false): WorkOrder {
   const product = plant.products.get(wo.product_key);
   const estimate = estimateOf(wo, ops, plant);
   const operations: OperationView[] = ops
@@ -106,6 +107,7 @@ export function toWorkOrderView(wo: WorkOrderRow, ops: OperationRow[], plant: Pl
     estimatedEnd: estimate?.estimated ? iso(estimate.finish) : null,
     produced: progress.good,
     producedStep: progress.step,
+    signed,
     operations,
     version: wo.version,
     createdAt: new Date(wo.created_at).toISOString(),

@@ -7,10 +7,10 @@ import { createMachine, deleteMachine, getMachine, listMachines, listProcessGrou
 import { useResource } from '../../hooks/use-resource.js';
 import { useToast } from '../../components/toasts.js';
 import { SidePanel } from '../../components/dialogs.js';
-import { Field, NumberField } from '../../components/field.js';
+import { Field } from '../../components/field.js';
 import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
 import { NumberReader, textOf, useNumberLocale, useSubmit, validated } from '../../lib/forms.js';
-import { FormErrorBanner, FormFooter, RowActions, TableToolbar } from './shared.js';
+import { FormErrorBanner, FormFooter, RowActions, TableToolbar, SortOrderField } from './shared.js';
 import { ReasonDialog } from '../../components/reason-dialog.js';
 
 interface Draft {
@@ -128,20 +128,7 @@ function MachineForm({ existing, groups, onDone, onCancel }: {
         <Field label="Data folder" name="dataFolder" error={submit.fieldErrors.dataFolder} hint="Optional: the drop folder its sensor logs arrive in.">
           <input value={draft.dataFolder} onChange={(e) => set({ dataFolder: e.target.value })} className="mono" data-testid="input-dataFolder" />
         </Field>
-        <NumberField
-          label="Sort order"
-          name="sortOrder"
-          value={draft.sortOrder}
-          onChange={(sortOrder) => set({ sortOrder })}
-          setError={(message) => submit.setFieldError('sortOrder', message)}
-          error={submit.fieldErrors.sortOrder}
-          hint="Position within its process group."
-          locale={locale}
-          integer
-          showSaved={false}
-          inputClassName="input-short"
-          testId="input-sortOrder"
-        />
+        <SortOrderField value={draft.sortOrder} onChange={(sortOrder) => set({ sortOrder })} submit={submit} locale={locale} hint="Position within its process group." />
       </form>
     </SidePanel>
   );

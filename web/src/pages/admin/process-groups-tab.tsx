@@ -7,10 +7,10 @@ import { createProcessGroup, deleteProcessGroup, getProcessGroup, listProcessGro
 import { useResource } from '../../hooks/use-resource.js';
 import { useToast } from '../../components/toasts.js';
 import { SidePanel } from '../../components/dialogs.js';
-import { Field, NumberField } from '../../components/field.js';
+import { Field } from '../../components/field.js';
 import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
 import { NumberReader, textOf, useNumberLocale, useSubmit, validated } from '../../lib/forms.js';
-import { FormErrorBanner, FormFooter, RowActions, TableToolbar } from './shared.js';
+import { FormErrorBanner, FormFooter, RowActions, TableToolbar, SortOrderField } from './shared.js';
 import { ReasonDialog } from '../../components/reason-dialog.js';
 
 interface Draft {
@@ -73,20 +73,7 @@ function ProcessGroupForm({ existing, onDone, onCancel }: { existing?: ProcessGr
         <Field label="Name" name="name" error={submit.fieldErrors.name}>
           <input value={draft.name} onChange={(e) => set({ name: e.target.value })} autoFocus={Boolean(existing)} data-testid="input-name" />
         </Field>
-        <NumberField
-          label="Sort order"
-          name="sortOrder"
-          value={draft.sortOrder}
-          onChange={(sortOrder) => set({ sortOrder })}
-          setError={(message) => submit.setFieldError('sortOrder', message)}
-          error={submit.fieldErrors.sortOrder}
-          hint="Lower numbers come first on the board and machine pages."
-          locale={locale}
-          integer
-          showSaved={false}
-          inputClassName="input-short"
-          testId="input-sortOrder"
-        />
+        <SortOrderField value={draft.sortOrder} onChange={(sortOrder) => set({ sortOrder })} submit={submit} locale={locale} hint="Lower numbers come first on the board and machine pages." />
       </form>
     </SidePanel>
   );

@@ -3,6 +3,8 @@
 import type { ReactNode } from 'react';
 import { ApiError } from '../../api/client.js';
 import { ErrorBanner } from '../../components/feedback.js';
+import { NumberField } from '../../components/field.js';
+import type { SubmitState } from '../../lib/forms.js';
 
 export function FormFooter({ busy, onCancel, submitLabel, formId }: { busy: boolean; onCancel: () => void; submitLabel: string; formId: string }) {
   return (
@@ -59,5 +61,31 @@ export function RowActions({ onEdit, onDelete, name }: { onEdit: () => void; onD
         Delete
       </button>
     </div>
+  );
+}
+
+/** The "Sort order" field of the machine and process-group forms: a whole number, its message on the field. */
+export function SortOrderField({ value, onChange, submit, locale, hint }: {
+  value: string;
+  onChange: (text: string) => void;
+  submit: Pick<SubmitState, 'fieldErrors' | 'setFieldError'>;
+  locale: string;
+  hint: string;
+}) {
+  return (
+    <NumberField
+      label="Sort order"
+      name="sortOrder"
+      value={value}
+      onChange={onChange}
+      setError={(message) => submit.setFieldError('sortOrder', message)}
+      error={submit.fieldErrors.sortOrder}
+      hint={hint}
+      locale={locale}
+      integer
+      showSaved={false}
+      inputClassName="input-short"
+      testId="input-sortOrder"
+    />
   );
 }

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { holidaySchema, type Holiday } from '../../../../src/features/calendar/schemas.js';
 import { isoWeekOf } from '../../../../src/core/calendar/index.js';
 import { addHoliday, removeHoliday } from '../../api/calendar.js';
-import { ReasonDialog } from '../../components/reason-dialog.js';
+import { ReasonDialog, ReasonField } from '../../components/reason-dialog.js';
 import { Field } from '../../components/field.js';
 import { ErrorBanner } from '../../components/feedback.js';
 import { useToast } from '../../components/toasts.js';
@@ -21,9 +21,10 @@ export function HolidaysPanel({ holidays, today, canEdit, onChanged, onShowWeek 
   const toast = useToast();
   const [date, setDate] = useState('');
   const [name, setName] = useState('');
+  const [reason, setReason] = useState('');
   const [removing, setRemoving] = useState<Holiday | null>(null);
   const [showPast, setShowPast] = useState(false);
-  const submit = useSubmit((path) => path === 'date' || path === 'name');
+  const submit = useSubmit((path) => path === 'date' || path === 'name' || path === 'reason');
   const sorted = [...holidays].sort((a, b) => a.date.localeCompare(b.date));
   const past = sorted.filter((h) => h.date < today);
   const shown = showPast ? sorted : sorted.filter((h) => h.date >= today);
@@ -33,10 +34,11 @@ export function HolidaysPanel({ holidays, today, canEdit, onChanged, onShowWeek 
     const holiday = validated(holidaySchema, { date, name }, submit.setFieldErrors);
     if (!holiday) return;
     void submit.run(async () => {
-      await addHoliday(holiday);
+      await addHoliday(holiday, reason.trim());
       toast.success(`${dayLabel(holiday.date).long} is now a holiday (${holiday.name})`);
       setDate('');
       setName('');
+      setReason('');
       onChanged();
     });
   };
@@ -81,6 +83,7 @@ export function HolidaysPanel({ holidays, today, canEdit, onChanged, onShowWeek 
           <Field label="Name" name="name" error={submit.fieldErrors.name}>
             <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Thanksgiving" data-testid="holiday-name" />
           </Field>
+          <ReasonField value={reason} onChange={setReason} required={false} error={submit.fieldErrors.reason} testId="holiday-reason" />
           <button type="submit" className="button button-primary" disabled={submit.busy} data-testid="holiday-add">
             {submit.busy ? <span className="spinner spinner-small" aria-hidden="true" /> : null}
             Add holiday

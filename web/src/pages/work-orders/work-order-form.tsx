@@ -9,6 +9,7 @@ import { createWorkOrder, getWorkOrder, updateWorkOrder, type WorkOrder } from '
 import { Modal } from '../../components/dialogs.js';
 import { ErrorBanner } from '../../components/feedback.js';
 import { Field, NumberField } from '../../components/field.js';
+import { REASON_MISSING, ReasonField } from '../../components/reason-dialog.js';
 import { NumberReader, numberProblem, textOf, useNumberLocale, useSubmit, validated } from '../../lib/forms.js';
 import { plantDate } from './format.js';
 
@@ -20,12 +21,14 @@ interface Draft {
   priority: string;
   rateMode: '' | 'standard' | 'observed';
   notes: string;
+  /** asked only when the order is a signed record (a signature or a released gate) */
+  reason: string;
 }
 
-const SHOWN_FIELDS = new Set(['lot', 'product', 'quantity', 'due', 'priority', 'rateMode', 'notes']);
+const SHOWN_FIELDS = new Set(['lot', 'product', 'quantity', 'due', 'priority', 'rateMode', 'notes', 'reason']);
 
 function draftOf(wo: WorkOrder | undefined, zone: string, products: Product[], locale: string): Draft {
-  if (!wo) return { lot: '', product: products[0]?.key ?? '', quantity: '', due: '', priority: '0', rateMode: '', notes: '' };
+  if (!wo) return { lot: '', product: products[0]?.key ?? '', quantity: '', due: '', priority: '0', rateMode: '', notes: '', reason: '' };
   return {
     lot: wo.lot,
     product: wo.product,
@@ -34,6 +37,7 @@ function draftOf(wo: WorkOrder | undefined, zone: string, products: Product[], l
     priority: textOf(wo.priority, locale),
     rateMode: wo.rateMode ?? '',
     notes: wo.notes,
+    reason: '',
   };
 }
 
@@ -90,8 +94,10 @@ export function WorkOrderForm({ workOrder, products, zone, onClose, onSaved }: {
     // with the create defaults (due null, notes ''), which would wipe them. An untouched due date
     // goes back as the stored instant, so "end of day" is not re-derived from the date shown.
     const original = draftOf(base, zone, products, locale);
-    const patch = { ...common, due: draft.due === original.due ? base.due : common.due, version: base.version };
-    const input = validated(workOrderUpdateSchema, patch, submit.setFieldErrors, numbers.errors);
+    const reason = draft.reason.trim();
+    const patch = { ...common, due: draft.due === original.due ? base.due : common.due, version: base.version, reason: reason === '' ? undefined : reason };
+    const missingReason: Record<string, string> = base.signed && reason === '' ? { reason: REASON_MISSING } : {};
+    const input = validated(workOrderUpdateSchema, patch, submit.setFieldErrors, { ...numbers.errors, ...missingReason });
     if (!input) return;
     void submit.run(async () => {
       try {
@@ -211,6 +217,18 @@ export function WorkOrderForm({ workOrder, products, zone, onClose, onSaved }: {
           <Field label="Notes" name="notes" error={errors.notes} className="span-2">
             <textarea value={draft.notes} onChange={(e) => set('notes', e.target.value)} rows={3} data-testid="wo-notes" />
           </Field>
+          {base?.signed ? (
+            <div className="span-2">
+              <ReasonField
+                value={draft.reason}
+                onChange={(text) => set('reason', text)}
+                required
+                error={errors.reason}
+                hint="This order is signed or released: say why it changes. Kept in the audit trail."
+                testId="wo-reason"
+              />
+            </div>
+          ) : null}
         </div>
       </form>
     </Modal>
