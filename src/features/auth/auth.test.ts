@@ -284,9 +284,19 @@ describe('operators limited to their lines', () => {
     expect(elsewhere.json().error.message).toBe('You report for Line 7, Line 8 only; Line 9 is not one of your lines — ask an administrator to add it.');
     // a parked operation is on no line
     expect((await as({ method: 'POST', url: '/api/work-orders/LINE7/operations/1/counts', payload: { produced: 10 } })).statusCode).toBe(403);
-    // an operator without lines reports everywhere
-    const everywhere = injectAs(raw, await signIn(raw, await createTestUser(t.database.db, 'operator')));
-    expect((await everywhere({ method: 'POST', url: '/api/work-orders/LINE9/operations/0/counts', payload: { produced: 10 } })).statusCode).toBe(200);
+  });
+
+  it('fails closed: an operator with no lines reports for no line; other roles are not line-limited', async () => {
+    const raw = t.app.inject.bind(t.app);
+    expect((await t.inject({ method: 'POST', url: '/api/work-orders', payload: { lot: 'NOLINE9', product: 'strep-a-plus', quantity: 1000 } })).statusCode).toBe(201);
+    expect((await t.inject({ method: 'POST', url: '/api/work-orders/NOLINE9/operations/0/load', payload: { machine: 'line9', mode: 'append' } })).statusCode).toBe(200);
+    const nowhere = injectAs(raw, await signIn(raw, await createTestUser(t.database.db, 'operator')));
+    const refused = await nowhere({ method: 'POST', url: '/api/work-orders/NOLINE9/operations/0/counts', payload: { produced: 10 } });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.message).toBe('You have no lines to report for yet — ask an administrator to add your lines.');
+    // a shift lead without lines reports for the whole plant
+    const lead = injectAs(raw, await signIn(raw, await createTestUser(t.database.db, 'lead')));
+    expect((await lead({ method: 'POST', url: '/api/work-orders/NOLINE9/operations/0/counts', payload: { produced: 10 } })).statusCode).toBe(200);
   });
 
   it('takes machine keys as a user\'s lines and refuses anything else with a field error', async () => {
