@@ -250,6 +250,8 @@ export function registerAccessControl(app: FastifyInstance, options: AccessOptio
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
     reply.header('x-frame-options', 'DENY');
+    // over https (directly, or through a trusted proxy that says so): browsers keep to https
+    if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     const type = String(reply.getHeader('content-type') ?? '');
     if (type.startsWith('text/html') && !request.url.startsWith('/api/docs')) reply.header('content-security-policy', CSP);
     if (request.url.startsWith('/api/auth/') || request.url.startsWith('/api/users')) reply.header('cache-control', 'no-store');
