@@ -448,6 +448,14 @@ function localDue(iso: string, zone: string): { date: DateTime; dateOnly: boolea
   return midnight ? { date: local.minus({ days: 1 }), dateOnly: true } : { date: local, dateOnly: false };
 }
 
+/** Characters XML 1.0 cannot carry: controls other than tab/line breaks, lone surrogates, U+FFFE, U+FFFF. */
+const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** A text as every export writes it: what XML (and so .xlsx) cannot carry becomes U+FFFD (�). */
+export function xmlSafeText(text: string): string {
+  return text.replace(NOT_XML, '\ufffd');
+}
+
 function csvText(value: ExportValue, kind: ColumnKind, zone: string): string {
   if (value === null || value === '') return '';
   if (kind === 'instant') return DateTime.fromISO(String(value), { zone }).toFormat('yyyy-MM-dd HH:mm');
@@ -457,7 +465,7 @@ function csvText(value: ExportValue, kind: ColumnKind, zone: string): string {
     const { date, dateOnly } = localDue(String(value), zone);
     return date.toFormat(dateOnly ? 'yyyy-MM-dd' : 'yyyy-MM-dd HH:mm');
   }
-  const text = String(value);
+  const text = xmlSafeText(String(value));
   // a text starting like a formula would be run by Excel on opening (CSV injection)
   return typeof value === 'string' && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
@@ -478,7 +486,7 @@ export function tableToCsv(table: ExportTable, zone: string): string {
 const excelDate = (local: DateTime): Date => local.setZone('utc', { keepLocalTime: true }).toJSDate();
 
 function styleHeader(sheet: Worksheet, columns: { header: string; width: number }[]): void {
-  sheet.columns = columns.map((c) => ({ header: c.header, width: c.width }));
+  sheet.columns = columns.map((c) => ({ header: xmlSafeText(c.header), width: c.width }));
   const header = sheet.getRow(1);
   header.font = { bold: true };
   header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
@@ -517,7 +525,7 @@ export async function tableToXlsx(table: ExportTable, zone: string, sheetName = 
         cell.value = Number(value);
         cell.numFmt = '#,##0';
       } else {
-        cell.value = String(value);
+        cell.value = xmlSafeText(String(value));
         if (table.columns[i].wrap) cell.alignment = { wrapText: true, vertical: 'top' };
       }
     });
@@ -585,7 +593,7 @@ export async function workOrderTemplate(products: Pick<Product, 'key' | 'name' |
     { header: 'Routing', width: 50 },
   ]);
   for (const p of products) {
-    list.addRow([p.key, p.itemNumber, p.name, p.shortName, p.routing.map((s) => groupNames.get(s.group) ?? s.group).join(' → ')]);
+    list.addRow([p.key, p.itemNumber, xmlSafeText(p.name), xmlSafeText(p.shortName), p.routing.map((s) => groupNames.get(s.group) ?? s.group).join(' → ')]);
   }
   return workbookBytes(workbook);
 }
