@@ -156,7 +156,7 @@ export async function parseWorkOrderFile(bytes: Uint8Array, options: { products:
         return undefined;
       }
     };
-    const lot = read('lot', (c) => requiredText(c));
+    const lot = read('lot', (c) => lotText(c));
     const productText = read('product', (c) => requiredText(c));
     let product: string | undefined;
     if (productText !== undefined) {
@@ -306,6 +306,13 @@ function requiredText(c: SheetCell): string {
   const text = optionalText(c);
   if (text === null) throw new CellProblem('required');
   return text;
+}
+
+/** A lot number from a text or number cell; a TRUE/FALSE or date cell is a mistake, not lot "true". */
+function lotText(c: SheetCell): string {
+  if (typeof c === 'boolean') throw new CellProblem('a lot number is needed here, not TRUE/FALSE: type the lot number (format the cell as text)');
+  if (c instanceof Date) throw new CellProblem('a lot number is needed here, not a date: format the cell as text and type the lot number');
+  return requiredText(c);
 }
 
 /** Text cells (CSV, or numbers typed as text in Excel) are read the way the plant writes numbers. */
