@@ -7,7 +7,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { App, AppDeps } from './context.js';
-import { registerErrorHandler } from './error-handler.js';
+import { clientErrorHandler, frameworkErrors, registerErrorHandler } from './error-handler.js';
 import { registerInputGuard } from './input-guard.js';
 import { registerEventStream } from './events.js';
 import { healthRoutes } from '../features/health/routes.js';
@@ -43,6 +43,12 @@ function trustProxyOf(setting: string): boolean | string | ((address: string, ho
   return (_address, hop) => hop < hops;
 }
 
+/** The API docs page's own policy: its scripts and styles come from the app, nothing from elsewhere. */
+const DOCS_CSP = [
+  "default-src 'self'", "base-uri 'self'", "script-src 'self'", "script-src-attr 'none'", "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:", "font-src 'self' data:", "connect-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "form-action 'self'",
+].join('; ');
+
 export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promise<App> {
   const app = Fastify({
     logger: options.logger === false ? false : { level: deps.config.LOG_LEVEL },
@@ -51,6 +57,9 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     bodyLimit: 50 * 1024 * 1024,
     // the client's address and protocol through a reverse proxy (rate limits, audit, Secure cookies)
     trustProxy: trustProxyOf(deps.config.QMFG_TRUST_PROXY),
+    // the framework's own refusals (bad URL, headers too large) in the app's one error shape
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -65,15 +74,22 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: DOCS_CSP });
 
   for (const routes of featureRoutes) await routes(app, deps);
   registerEventStream(app, deps.events);
 
   if (options.webRoot && existsSync(join(options.webRoot, 'index.html'))) {
-    await app.register(fastifyStatic, { root: options.webRoot, prefix: '/', wildcard: false, maxAge: '1h', index: false });
-    const indexHtml = (_req: unknown, reply: { header: (k: string, v: string) => { sendFile: (f: string) => unknown } }) =>
-      reply.header('cache-control', 'no-cache').sendFile('index.html');
+    await app.register(fastifyStatic, {
+      root: options.webRoot, prefix: '/', wildcard: false, maxAge: '1h', index: false,
+      // /index.html itself, asked directly, is not cached either (a stale app after a deploy)
+      setHeaders: (reply, path) => {
+        if (path.endsWith('index.html')) reply.header('cache-control', 'no-cache');
+      },
+    });
+    const indexHtml = (_req: unknown, reply: { header: (k: string, v: string) => { sendFile: (f: string, o: { cacheControl: boolean }) => unknown } }) =>
+      // the static plugin's own cache header (maxAge) would win over ours: switch it off for the page
+      reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
     app.get('/', { schema: { hide: true } }, (req, reply) => indexHtml(req, reply));
     // client-side routes of the single-page app
     app.get('/*', { schema: { hide: true } }, (req, reply) => {

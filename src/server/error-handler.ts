@@ -1,5 +1,6 @@
 // One place that turns errors into HTTP answers: 400 with field errors, 404, 409, never a stack trace.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, Forbidden, Invalid, type FieldError } from '../core/errors.js';
 import { isDatabaseUnavailable } from '../db/faults.js';
@@ -9,6 +10,42 @@ const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
 
 export interface ErrorBody {
   error: { code: string; message: string; fields?: FieldError[]; permission?: string };
+}
+
+/** The app's codes for client errors raised by the framework and its plugins (not their internal FST_… names). */
+const CLIENT_ERROR_CODES: Record<number, string> = {
+  400: 'bad_request', 404: 'not_found', 405: 'method_not_allowed', 406: 'not_acceptable', 408: 'timeout', 411: 'length_required',
+  413: 'too_large', 414: 'url_too_long', 415: 'unsupported_media_type', 429: 'too_many_requests', 431: 'headers_too_large',
+};
+/** Plain words for the client errors whose framework message is technical. */
+const CLIENT_ERROR_MESSAGES: Record<string, string> = {
+  FST_ERR_BAD_URL: 'the address of this request is not valid (bad percent-encoding)',
+  HPE_HEADER_OVERFLOW: 'the request headers are too large (often too many or too large cookies)',
+  ERR_HTTP_REQUEST_TIMEOUT: 'the request took too long to arrive',
+};
+
+/** The one error body for a client error the framework raised: {error: {code, message}}. */
+export function clientErrorBody(status: number, error: { code?: string; message?: string }): ErrorBody {
+  const message = (error.code && CLIENT_ERROR_MESSAGES[error.code]) || error.message || 'the request could not be understood';
+  return { error: { code: CLIENT_ERROR_CODES[status] ?? 'bad_request', message } };
+}
+
+/** For Fastify's `clientErrorHandler`: errors Node's HTTP parser raises before there is a request (431, 400, 408). */
+export function clientErrorHandler(this: { log: { trace: (o: object, m: string) => void } }, error: Error & { code?: string }, socket: import('node:net').Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  this.log.trace({ err: error }, 'client error');
+  const body = JSON.stringify(clientErrorBody(status, { code: error.code, message: status === 400 ? 'the request could not be understood' : undefined }));
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
+}
+
+/** For Fastify's `frameworkErrors`: a bad URL (or a failed route constraint) in the app's error shape. */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  reply.code(status).send(clientErrorBody(status, error));
 }
 
 /** Database constraint violations that reach the handler are conflicts, not server errors. */
@@ -55,6 +92,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
       const body: ErrorBody = { error: { code: error.code, message: error.message } };
       if (error instanceof Invalid) body.error.fields = error.fields;
       if (error instanceof Forbidden && error.permission) body.error.permission = error.permission;
+      const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+      if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
       return reply.code(error.status).send(body);
     }
     if (isDatabaseUnavailable(error)) {
@@ -76,7 +115,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
       request.log.error({ err: error, issues: error.cause.issues }, 'response did not match its schema');
     } else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       // Fastify's own client errors (malformed JSON, body too large, unsupported media type …)
-      return reply.code(error.statusCode).send({ error: { code: error.code ?? 'bad_request', message: error.message } } satisfies ErrorBody);
+      return reply.code(error.statusCode).send(clientErrorBody(error.statusCode, error));
     } else {
       request.log.error({ err: error }, 'unhandled error');
     }

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Forbidden, Invalid, Unauthorized } from '../../core/errors.js';
 import type { SignatureIntent } from '../audit/who.js';
 import { CsrfRejected, PasswordChangeRequired } from './errors.js';
-import { decide, refusalMessage, routeAccess, type AccessDeclaration, type Permission, type RouteAccess } from './permissions.js';
+import { decide, LINE_LIMITED_ROLES, refusalMessage, routeAccess, type AccessDeclaration, type Permission, type RouteAccess } from './permissions.js';
 import type { SessionRow, UserRow } from './repository.js';
 import * as ordersRepo from '../orders/repository.js';
 import * as plantRepo from '../plant/repository.js';
@@ -218,8 +218,13 @@ export function registerAccessControl(app: FastifyInstance, options: AccessOptio
   // users limited to some lines (machines: in this plant a line is a machine) report only for those machines
   app.addHook('preHandler', async (request) => {
     const scope = request.routeOptions.config.lineScope;
-    const lines = request.user?.lines ?? [];
-    if (!scope || lines.length === 0) return;
+    const user = request.user;
+    if (!scope || !user) return;
+    const lines = user.lines;
+    if (lines.length === 0) {
+      if (!LINE_LIMITED_ROLES.includes(user.role)) return;
+      throw new Forbidden('You have no lines to report for yet — ask an administrator to add your lines.');
+    }
     const params = (request.params ?? {}) as Record<string, unknown>;
     const query = (request.query ?? {}) as Record<string, unknown>;
     let machine: string | null = null;
@@ -245,6 +250,8 @@ export function registerAccessControl(app: FastifyInstance, options: AccessOptio
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
     reply.header('x-frame-options', 'DENY');
+    // over https (directly, or through a trusted proxy that says so): browsers keep to https
+    if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     const type = String(reply.getHeader('content-type') ?? '');
     if (type.startsWith('text/html') && !request.url.startsWith('/api/docs')) reply.header('content-security-policy', CSP);
     if (request.url.startsWith('/api/auth/') || request.url.startsWith('/api/users')) reply.header('cache-control', 'no-store');

@@ -44,6 +44,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: everything,
 };
 
+/** Roles that report only for the lines assigned to them: with none assigned they report for no line (fail closed). */
+export const LINE_LIMITED_ROLES: readonly Role[] = ['operator'];
+
 export const ROLE_LABELS: Record<Role, string> = {
   viewer: 'Viewer',
   operator: 'Operator',

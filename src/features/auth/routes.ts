@@ -12,13 +12,14 @@ import {
   userSchema, userUpdateSchema, type Me,
 } from './schemas.js';
 import * as service from './service.js';
+import { LoginThrottle } from './login-throttle.js';
 import { signaturesOf } from './signatures.js';
 
 const OIDC_COOKIE = 'qmfg_oidc';
 const OIDC_COOKIE_PATH = '/api/auth/oidc';
 
 export async function authRoutes(app: App, { db, config }: AppDeps): Promise<void> {
-  const ctx: service.AuthContext = { db, config };
+  const ctx: service.AuthContext = { db, config, throttle: new LoginThrottle(config.QMFG_LOGIN_MAX_FAILURES, config.QMFG_LOCKOUT_MINUTES * 60_000) };
   const cookies: CookiePolicy = { secure: config.QMFG_COOKIE_SECURE, sessionHours: config.QMFG_SESSION_HOURS };
   const oidc = new OidcService(config);
   const tags = ['auth'];

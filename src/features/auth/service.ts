@@ -11,6 +11,7 @@ import type { SignatureIntent, Who } from '../audit/who.js';
 import { AccountLocked, SignatureRejected } from './errors.js';
 import { generatePassword, hashPassword, needsRehash, passwordProblems, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { isRole, ROLES, type Role } from './permissions.js';
+import type { LoginThrottle } from './login-throttle.js';
 import * as repo from './repository.js';
 import * as plantRepo from '../plant/repository.js';
 import type { SessionUser, SignatureInput, User, UserCreate, UserUpdate } from './schemas.js';
@@ -26,6 +27,8 @@ export interface AuthContext {
   config: AuthConfig;
   /** injectable clock for tests */
   now?: () => number;
+  /** wrong-password throttling per name and address (the sign-in route's) */
+  throttle?: LoginThrottle;
 }
 
 const MINUTE = 60_000;
@@ -205,8 +208,8 @@ export interface SignedIn {
 }
 
 /**
- * Checks a user name and password. A wrong password counts towards the lock-out; a locked account
- * is refused without checking; an unknown user costs the same time as a known one and gets the same
+ * Checks a user name and password. Wrong passwords slow down that name from that address (429 with
+ * a wait, the same for unknown names) but never lock the account for its owner; an unknown user costs the same time as a known one and gets the same
  * answer. A fresh session id is issued every time (and `previousSessionId` ended), so a session id
  * planted before sign-in is worthless.
  */
@@ -222,19 +225,19 @@ export async function login(
   const who: Who = { actor: user?.username ?? 'anonymous', source: meta.source };
   const wrong = () => new Unauthorized('Wrong user name or password.');
 
-  if (user && user.locked_until !== null && user.locked_until > now) {
-    await ctx.db.transaction().execute((trx) => userAudit(trx, who, username, 'sign-in-refused', null, { lockedUntil: new Date(user.locked_until ?? now).toISOString() }));
-    throw lockedError(user.locked_until);
-  }
+  // the same answer for known and unknown names: wait (429) after a few wrong passwords from this address
+  ctx.throttle?.check(username, meta.source, now);
   const matches = user?.password_hash ? await verifyPassword(credentials.password, user.password_hash) : await verifyAgainstDummy(credentials.password, ctx.config.QMFG_PASSWORD_COST);
   if (!user || !matches) {
-    const locked = await ctx.db.transaction().execute(async (trx) => {
-      const result = user ? await repo.recordFailedPassword(trx, user.id, ctx.config.QMFG_LOGIN_MAX_FAILURES, now + ctx.config.QMFG_LOCKOUT_MINUTES * MINUTE) : { locked: false };
-      await userAudit(trx, who, username, 'sign-in-failed', null, { knownUser: Boolean(user), locked: result.locked });
-      return result.locked;
-    });
-    if (locked) throw lockedError(now + ctx.config.QMFG_LOCKOUT_MINUTES * MINUTE, true);
+    ctx.throttle?.failed(username, meta.source, now);
+    await ctx.db.transaction().execute((trx) => userAudit(trx, who, username, 'sign-in-failed', null, { knownUser: Boolean(user) }));
     throw wrong();
+  }
+  ctx.throttle?.succeeded(username, meta.source);
+  // locked by wrong signature passwords of its own sessions: only the holder of the right password learns it
+  if (user.locked_until !== null && user.locked_until > now) {
+    await ctx.db.transaction().execute((trx) => userAudit(trx, who, username, 'sign-in-refused', null, { lockedUntil: new Date(user.locked_until ?? now).toISOString() }));
+    throw lockedError(user.locked_until);
   }
   if (user.active !== 1) {
     await ctx.db.transaction().execute((trx) => userAudit(trx, who, username, 'sign-in-refused', null, { deactivated: true }));
@@ -411,6 +414,7 @@ export async function updateUser(ctx: AuthContext, who: Who, actorId: number, id
     });
     return after;
   });
+  if (patch.unlock) ctx.throttle?.clear(updated.username);
   clearSessionCache();
   return toUserView(updated, now);
 }

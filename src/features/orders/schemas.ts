@@ -11,11 +11,16 @@ export const rateModeSchema = z.enum(['standard', 'observed']);
 export const operationStateSchema = z.enum(['parked', 'queued', 'running', 'done', 'held']);
 export const loadModeSchema = z.enum(['replace', 'insert', 'append', 'position']);
 
+/** The years a due date may fall in. */
+export const DUE_YEARS = { from: 2000, to: 2100 } as const;
+
 /** A due date: "2026-12-01" (end of that plant-local day) or an ISO date-time. */
 export const dueSchema = z
   .string()
   .trim()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(s), 'must be a date (YYYY-MM-DD) or ISO date-time');
+  .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(s), 'must be a date (YYYY-MM-DD) or ISO date-time')
+  // a plausible plant date: "0000-01-01" or "9999-12-31" is a typing slip, not a due date
+  .refine((s) => { const year = Number(s.slice(0, 4)); return !/^\d{4}/.test(s) || (year >= DUE_YEARS.from && year <= DUE_YEARS.to); }, `must be a date between ${DUE_YEARS.from} and ${DUE_YEARS.to}`);
 
 export const workOrderCreateSchema = z.object({
   lot: lotSchema,

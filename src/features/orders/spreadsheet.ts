@@ -156,7 +156,7 @@ export async function parseWorkOrderFile(bytes: Uint8Array, options: { products:
         return undefined;
       }
     };
-    const lot = read('lot', (c) => requiredText(c));
+    const lot = read('lot', (c) => lotText(c));
     const productText = read('product', (c) => requiredText(c));
     let product: string | undefined;
     if (productText !== undefined) {
@@ -308,6 +308,13 @@ function requiredText(c: SheetCell): string {
   return text;
 }
 
+/** A lot number from a text or number cell; a TRUE/FALSE or date cell is a mistake, not lot "true". */
+function lotText(c: SheetCell): string {
+  if (typeof c === 'boolean') throw new CellProblem('a lot number is needed here, not TRUE/FALSE: type the lot number (format the cell as text)');
+  if (c instanceof Date) throw new CellProblem('a lot number is needed here, not a date: format the cell as text and type the lot number');
+  return requiredText(c);
+}
+
 /** Text cells (CSV, or numbers typed as text in Excel) are read the way the plant writes numbers. */
 function numberOf(c: SheetCell, locale: string, options: { integer?: boolean } = {}): number | null {
   if (isBlank(c)) return null;
@@ -448,6 +455,14 @@ function localDue(iso: string, zone: string): { date: DateTime; dateOnly: boolea
   return midnight ? { date: local.minus({ days: 1 }), dateOnly: true } : { date: local, dateOnly: false };
 }
 
+/** Characters XML 1.0 cannot carry: controls other than tab/line breaks, lone surrogates, U+FFFE, U+FFFF. */
+const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** A text as every export writes it: what XML (and so .xlsx) cannot carry becomes U+FFFD (�). */
+export function xmlSafeText(text: string): string {
+  return text.replace(NOT_XML, '\ufffd');
+}
+
 function csvText(value: ExportValue, kind: ColumnKind, zone: string): string {
   if (value === null || value === '') return '';
   if (kind === 'instant') return DateTime.fromISO(String(value), { zone }).toFormat('yyyy-MM-dd HH:mm');
@@ -457,7 +472,7 @@ function csvText(value: ExportValue, kind: ColumnKind, zone: string): string {
     const { date, dateOnly } = localDue(String(value), zone);
     return date.toFormat(dateOnly ? 'yyyy-MM-dd' : 'yyyy-MM-dd HH:mm');
   }
-  const text = String(value);
+  const text = xmlSafeText(String(value));
   // a text starting like a formula would be run by Excel on opening (CSV injection)
   return typeof value === 'string' && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
@@ -478,7 +493,7 @@ export function tableToCsv(table: ExportTable, zone: string): string {
 const excelDate = (local: DateTime): Date => local.setZone('utc', { keepLocalTime: true }).toJSDate();
 
 function styleHeader(sheet: Worksheet, columns: { header: string; width: number }[]): void {
-  sheet.columns = columns.map((c) => ({ header: c.header, width: c.width }));
+  sheet.columns = columns.map((c) => ({ header: xmlSafeText(c.header), width: c.width }));
   const header = sheet.getRow(1);
   header.font = { bold: true };
   header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
@@ -517,7 +532,7 @@ export async function tableToXlsx(table: ExportTable, zone: string, sheetName = 
         cell.value = Number(value);
         cell.numFmt = '#,##0';
       } else {
-        cell.value = String(value);
+        cell.value = xmlSafeText(String(value));
         if (table.columns[i].wrap) cell.alignment = { wrapText: true, vertical: 'top' };
       }
     });
@@ -585,7 +600,7 @@ export async function workOrderTemplate(products: Pick<Product, 'key' | 'name' |
     { header: 'Routing', width: 50 },
   ]);
   for (const p of products) {
-    list.addRow([p.key, p.itemNumber, p.name, p.shortName, p.routing.map((s) => groupNames.get(s.group) ?? s.group).join(' → ')]);
+    list.addRow([p.key, p.itemNumber, xmlSafeText(p.name), xmlSafeText(p.shortName), p.routing.map((s) => groupNames.get(s.group) ?? s.group).join(' → ')]);
   }
   return workbookBytes(workbook);
 }
