@@ -4,6 +4,7 @@
 // so what a reviewer reads on screen is what the file says. Unknown fields read as "Label: value",
 // never as JSON.
 import { DateTime } from 'luxon';
+import { dueDay } from '../../core/due.js';
 import { parseHHMM } from '../../core/calendar/working-time.js';
 import { WEEKDAYS, type Weekday } from '../../core/calendar/types.js';
 
@@ -174,17 +175,11 @@ export function formatInstantWithZone(value: number | string, zone: string): str
   return at.toFormat(at.second === 0 && at.millisecond === 0 ? 'ccc d LLL yyyy HH:mm ZZZZ' : 'ccc d LLL yyyy HH:mm:ss ZZZZ');
 }
 
-/**
- * A due date entered as a day is stored as the end of that plant day (the local midnight after it,
- * or 23:59:59 in the demo data): that is the day shown, "Sat 5 Dec 2026"; any other instant is a due
- * time, "Sat 5 Dec 2026 14:00 PST".
- */
+/** A due as the reviewer reads it: "Sat 5 Dec 2026" for a due day, "Sat 5 Dec 2026 14:00 PST" for a due time. */
 export function formatDueWithZone(value: number | string, zone: string): string {
-  const at = typeof value === 'number' ? DateTime.fromMillis(value, { zone }) : DateTime.fromISO(value, { zone });
-  if (!at.isValid) return String(value);
-  if (at.hour === 0 && at.minute === 0 && at.second === 0 && at.millisecond === 0) return at.minus({ days: 1 }).toFormat('ccc d LLL yyyy');
-  if (at.hour === 23 && at.minute === 59 && at.second === 59) return at.toFormat('ccc d LLL yyyy');
-  return at.toFormat('ccc d LLL yyyy HH:mm ZZZZ');
+  const { day, timeOfDay } = dueDay(value, zone);
+  if (!day.isValid) return String(value);
+  return day.toFormat(timeOfDay ? 'ccc d LLL yyyy HH:mm ZZZZ' : 'ccc d LLL yyyy');
 }
 
 const isWeekPattern = (value: unknown): value is Record<Weekday, [string, string][]> =>

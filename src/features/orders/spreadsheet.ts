@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Cell as ExcelCell, CellValue as ExcelCellValue, DataValidation, Workbook, Worksheet } from 'exceljs';
 import { Invalid } from '../../core/errors.js';
 import { readNumber } from '../../core/numbers.js';
+import { dueDay } from '../../core/due.js';
 import type { Product } from '../plant/schemas.js';
 import { workOrderCreateSchema, type WorkOrder, type WorkOrderCreate } from './schemas.js';
 
@@ -449,10 +450,10 @@ export function workOrderExportTable(views: WorkOrder[]): ExportTable {
  * A due date entered as "2026-12-01" is stored as the end of that day (local midnight after it);
  * writing it back as that date keeps an export → edit → import round trip on the same instant.
  */
+/** The due as the exports write it: a due day without a time, a due time with it (one rule: core/due). */
 function localDue(iso: string, zone: string): { date: DateTime; dateOnly: boolean } {
-  const local = DateTime.fromISO(iso, { zone });
-  const midnight = local.hour === 0 && local.minute === 0 && local.second === 0 && local.millisecond === 0;
-  return midnight ? { date: local.minus({ days: 1 }), dateOnly: true } : { date: local, dateOnly: false };
+  const { day, timeOfDay } = dueDay(iso, zone);
+  return { date: day, dateOnly: !timeOfDay };
 }
 
 /** Characters XML 1.0 cannot carry: controls other than tab/line breaks, lone surrogates, U+FFFE, U+FFFF. */

@@ -2,6 +2,7 @@
 // work-order list, the board and the work-order panel so a lot looks the same everywhere.
 import { DateTime } from 'luxon';
 import type { WorkOrder } from '../../api/orders.js';
+import { dueDay } from '../../../../src/core/due.js';
 
 const quantityFormat = new Intl.NumberFormat('en-US');
 
@@ -22,18 +23,6 @@ export function formatInstant(value: number | string | null | undefined, zone: s
 export function formatDate(value: number | string | null | undefined, zone: string): string {
   if (value === null || value === undefined) return '—';
   return DateTime.fromMillis(toMillis(value), { zone }).toFormat('d LLL yyyy');
-}
-
-/**
- * A due date entered as a day ("2026-12-05") is stored as the end of that plant day, i.e. the local
- * midnight after it (the demo data uses 23:59:59.999). Such a due is that day, not the next one;
- * any other instant is a due time.
- */
-function dueDay(value: number | string, zone: string): { day: DateTime; timeOfDay: boolean } {
-  const at = DateTime.fromMillis(toMillis(value), { zone });
-  if (at.hour === 0 && at.minute === 0 && at.second === 0 && at.millisecond === 0) return { day: at.minus({ days: 1 }), timeOfDay: false };
-  if (at.hour === 23 && at.minute === 59 && at.second === 59) return { day: at, timeOfDay: false };
-  return { day: at, timeOfDay: true };
 }
 
 /** "Sat 5 Dec" for a due day, "Sat 5 Dec 14:00" for a due time (year added when not this year). */
