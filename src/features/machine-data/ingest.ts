@@ -275,7 +275,15 @@ export class Ingestor {
     let expected = ledger.consumedBytes;
     if (ledger.consumedBytes >= size) {
       result.alreadyImported = true;
-      if (createdDuplicate && audit) await inTransaction(this.db, (trx) => this.writeAudit(trx, audit, subject(), now));
+      if (createdDuplicate && audit) {
+        try {
+          await inTransaction(this.db, (trx) => this.writeAudit(trx, audit, subject(), now));
+        } catch (error) {
+          // no entry, no change: the copy's row goes again
+          await repo.deleteEmptyLedger(this.db, ledger.id, ledger.consumedBytes);
+          throw error;
+        }
+      }
       this.noteDuplicate(result);
       return result;
     }
@@ -297,6 +305,7 @@ export class Ingestor {
     let pendingCycles: Cycle[] = [];
     let pendingErrors: RowError[] = [];
     let batchIndex = 0;
+    let committed = 0;
     // the parser lists at most 100 errors of a file and then only counts them: count from it
     let errorsCounted = 0;
     let errorsSeen = 0;
@@ -327,6 +336,7 @@ export class Ingestor {
       if (result.duplicateOf === null && outcome.duplicateOf !== null) result.duplicateOf = await this.describeFile(this.db, outcome.duplicateOf);
       if (auditDue) this.unaudited.delete(fileId);
       else if (audit) this.unaudited.set(fileId, audit);
+      committed++;
       expected = batch.consumedBytes;
       errorsCounted = errorsSeen;
       result.cycles += outcome.stored;
@@ -362,14 +372,14 @@ export class Ingestor {
         if (!SUMMARY_ERROR.test(error.message)) errorsSeen++;
       }
       if (pendingCycles.length > 0 || pendingErrors.length > 0 || parser.consumedBytes !== expected) await commit(true);
-      else if (audit && (batchIndex > 0 || createdDuplicate) && this.auditDue(ledger, options.final, now)) {
+      else if (audit && (committed > 0 || createdDuplicate) && this.auditDue(ledger, options.final, now)) {
         await inTransaction(this.db, (trx) => this.writeAudit(trx, audit, subject(), now));
       }
     } catch (error) {
       // nothing of a new file was stored: leave no trace of it either (a re-run starts clean)
-      if (createdLedger && expected === 0) await repo.deleteEmptyLedger(this.db, fileId);
+      if ((createdLedger || createdDuplicate) && committed === 0) await repo.deleteEmptyLedger(this.db, fileId, ledger.consumedBytes);
       // batches stored before the failure stay: the audit trail must still say who stored them
-      if (batchIndex > 0 && audit) await this.auditLedgerNow(fileId, audit).catch(() => undefined);
+      if (committed > 0 && audit) await this.auditLedgerNow(fileId, audit).catch(() => undefined);
       throw error;
     } finally {
       unhashed = [];

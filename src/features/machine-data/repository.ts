@@ -587,10 +587,10 @@ export interface NewLedgerRow {
   duplicateOf?: LedgerRow | null;
 }
 
-/** Removes a ledger row that never consumed a byte (its first batch failed). */
-export async function deleteEmptyLedger(db: Executor, fileId: number): Promise<void> {
+/** Removes a ledger row that never moved from where it started (its first batch, or a copy's audit, failed). */
+export async function deleteEmptyLedger(db: Executor, fileId: number, startedAt = 0): Promise<void> {
   await db.deleteFrom('ingest_errors').where('file_id', '=', fileId).execute();
-  await db.deleteFrom('ingest_files').where('id', '=', fileId).where('consumed_bytes', '=', 0).execute();
+  await db.deleteFrom('ingest_files').where('id', '=', fileId).where('consumed_bytes', '=', startedAt).where('cycles', '=', 0).execute();
 }
 
 export async function insertLedger(db: Executor, row: NewLedgerRow, now: number): Promise<LedgerRow> {
