@@ -70,6 +70,17 @@ describe('machine data', () => {
     await expectText(page.getByTestId('upload-status-PR20221012.txt'), 'Imported', 60_000);
     expect(await page.getByTestId('upload-cycles-PR20221011.txt').innerText()).toBe('80,215');
 
+    // the same bytes under another name: nothing stored twice, and the panel says so plainly
+    const copy = 'PR20221011 (1).txt';
+    await page.getByTestId('upload-input').setInputFiles({ name: copy, mimeType: 'text/plain', buffer: readFileSync(LINE7('11')) });
+    // (the check asks first when it sees the lots on Line 7 already; either way the upload says it plainly)
+    await page.waitForFunction((id) => /Waiting for you|Already imported|Imported/.test(document.querySelector(`[data-testid="upload-status-${id}"]`)?.textContent ?? ''), copy, { timeout: 30_000 });
+    if ((await page.getByTestId(`upload-status-${copy}`).innerText()) === 'Waiting for you') await page.getByTestId(`upload-go-${copy}`).click();
+    await expectText(page.getByTestId(`upload-status-${copy}`), 'Already imported', 60_000);
+    expect(await page.getByTestId(`upload-duplicate-${copy}`).innerText()).toMatch(/^Already imported as PR20221011\.txt on \d{1,2} \w{3} \d{4}: nothing stored twice$/);
+    expect(await page.getByTestId(`upload-cycles-${copy}`).innerText()).toBe('0');
+    await shoot(page, 'upload-duplicate');
+
     // the mistake of the issue: Line 6 chosen, a Line 7 file given (its lot 159053 started on Line 7 on the 12th)
     await page.getByTestId('upload-machine').selectOption('line6');
     await page.getByTestId('upload-input').setInputFiles(LINE7('13'));

@@ -8,6 +8,7 @@ import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { seedDatabase } from '../features/demo/seed.js';
+import { listAudit } from '../features/audit/repository.js';
 import * as repo from '../features/machine-data/repository.js';
 import { LINE8_DAYS, tempFolder } from '../features/machine-data/test-support.js';
 import { expandImportPaths } from './import.js';
@@ -67,6 +68,32 @@ describe('qmfg import', () => {
       [true, 0],
     ]);
     expect(await count('line8')).toBe(78_582 + 85_036);
+  });
+
+  it('the same file under another name stores nothing and says so; each file run is audited as the system (cli)', async () => {
+    const copies = join(folder.path, 'copies');
+    mkdirSync(copies);
+    copyFileSync(LINE8_DAYS[1], join(copies, 'PR20221011 (1).txt'));
+    const run = await qmfg(['import', join(copies, 'PR20221011 (1).txt'), '--machine', 'line8'], env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/PR20221011 \(1\)\.txt: already imported\n {2}warning: already imported as PR20221011\.txt on \d{4}-\d\d-\d\d: nothing stored twice/);
+    expect(await count('line8')).toBe(78_582 + 85_036);
+    const handle = await openDatabase(url);
+    try {
+      const entries = (await listAudit(handle.db, { entity: 'sensor-file' })).filter((e) => e.entityKey.startsWith('line8/'));
+      const ledger = await repo.listLedger(handle.db, { machine: 'line8', limit: 10 });
+      const id = (name: string) => ledger.find((row) => row.name === name)?.id;
+      // one entry per file run that changed something (the re-run above changed nothing: no entry)
+      expect(entries.map((e) => [e.entityKey, e.actor, e.source, e.action, (e.after as { fileId: number }).fileId, (e.after as { cycles: number }).cycles]).sort()).toEqual([
+        ['line8/PR20221010.txt', 'system', 'cli', 'import', id('PR20221010.txt'), 78_582],
+        ['line8/PR20221011 (1).txt', 'system', 'cli', 'import', id('PR20221011 (1).txt'), 0],
+        ['line8/PR20221011.txt', 'system', 'cli', 'import', id('PR20221011.txt'), 85_036],
+      ]);
+      expect(entries.find((e) => e.entityKey === 'line8/PR20221011 (1).txt')?.after).toMatchObject({ duplicateOf: id('PR20221011.txt') });
+    } finally {
+      await handle.close();
+    }
   });
 
   it('names bad rows by file:line, refuses a file without a single valid row (exit 1), and an unknown machine', async () => {

@@ -60,7 +60,7 @@ export async function importCommand(paths: string[], opts: ImportOptions): Promi
       const known = (await plantRepo.listMachines(handle.db)).map((m) => m.key);
       throw new CliError(`unknown machine "${opts.machine}"${known.length ? ` — known machines: ${known.join(', ')}` : ' — the database has no machines yet (start the server once, or create the machine)'}`);
     }
-    const { ingestorFor, afterIngest, summarizeResults } = await import('../features/machine-data/ingest.js');
+    const { ingestorFor, afterIngest, summarizeResults, systemImport } = await import('../features/machine-data/ingest.js');
     const { fileSource } = await import('../features/machine-data/sources.js');
     const ingestor = ingestorFor(handle.db, config.QMFG_TZ);
 
@@ -80,11 +80,12 @@ export async function importCommand(paths: string[], opts: ImportOptions): Promi
       const progress = (bytes: number) => {
         if (showProgress) bar.update(doneBefore + bytes, { mb: mb(doneBefore + bytes), file: basename(file) });
       };
-      results.push(await ingestor.ingest({ machine: opts.machine, source: fileSource(file), kind: 'file', final: !opts.growing, onProgress: progress }));
+      results.push(await ingestor.ingest({ machine: opts.machine, source: fileSource(file), kind: 'file', final: !opts.growing, onProgress: progress, audit: systemImport('cli') }));
       doneBefore += sizes[index];
       progress(0);
     }
     if (showProgress) bar.stop();
+    await ingestor.flushAudits();
     await afterIngest(handle.db, config.QMFG_TZ, null, summarizeResults(results), Date.now());
 
     // a file with no valid row at all (empty, binary, another format) is refused; bad rows among good ones are not
@@ -96,6 +97,7 @@ export async function importCommand(paths: string[], opts: ImportOptions): Promi
       let shown = 0;
       for (const result of results) {
         const state = result.alreadyImported ? 'already imported' : `${count(result.cycles)} cycles${result.errorCount ? `, ${count(result.errorCount)} bad row${result.errorCount === 1 ? '' : 's'} skipped` : ''}`;
+        // warnings say what was already imported under another name ("nothing stored twice")
         console.log(`${result.file}: ${state}${result.pendingBytes > 0 ? ` (${result.pendingBytes} bytes of an incomplete last line left for later)` : ''}`);
         for (const warning of result.warnings) console.log(`  warning: ${warning}`);
         for (const error of result.errors) {

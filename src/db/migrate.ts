@@ -7,6 +7,7 @@ import * as workOrders from './migrations/20261125_02_work_orders.js';
 import * as machineData from './migrations/20261125_03_machine_data.js';
 import * as auth from './migrations/20261125_04_auth.js';
 import * as ingestUndoAndReportedState from './migrations/20261202_07_ingest_undo_and_reported_state.js';
+import * as ingestDuplicatesAndAudit from './migrations/20261202_10_ingest_duplicates_and_audit.js';
 
 const migrations: Record<string, Migration> = {
   '20261125_01_foundation': foundation,
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '20261125_03_machine_data': machineData,
   '20261125_04_auth': auth,
   '20261202_07_ingest_undo_and_reported_state': ingestUndoAndReportedState,
+  '20261202_10_ingest_duplicates_and_audit': ingestDuplicatesAndAudit,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -55,6 +55,14 @@ export interface IngestFileTable {
   updated_at: number;
   /** who imported it (user name of an upload; null for the drop folder, CLI, MQTT and older rows) */
   created_by: string | null;
+  /** sha256 hex of the first identity_bytes bytes without the name: the same content under another name (null: MQTT, older rows) */
+  head_sha256: string | null;
+  /** the ledger row whose content (consumed prefix, or cycles by machine + instant + serial) this one repeats */
+  duplicate_of: number | null;
+  /** cycles / bytes the audit trail has covered so far, and when its last entry for this row was written (null: none yet) */
+  audited_cycles: number | null;
+  audited_bytes: number | null;
+  audited_at: number | null;
 }
 
 /** Row errors of ingested files, capped per file (the ledger's `errors` counts them all). */

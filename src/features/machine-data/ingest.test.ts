@@ -140,7 +140,9 @@ describe.each(DIALECTS)('ingest of camera logs on %s', (dialect) => {
     const truncated = await ingestFile(t.db, { machine: 'dip-b', path: file, zone: ZONE });
     expect(truncated.replaced).toBe(true);
     expect(truncated.warnings[0]).toMatch(/changed since it was imported.*shorter than the \d+ bytes imported.*as a new file/);
-    expect(truncated.cycles).toBe(50);
+    // its cycles are the old version's, already stored: nothing twice
+    expect(truncated).toMatchObject({ cycles: 0, duplicateCycles: 50 });
+    expect(await repo.countCycles(t.db, 'dip-b')).toBe(200);
     expect(truncated.fileId).not.toBe(first.fileId);
     const ledger = await repo.listLedger(t.db, { machine: 'dip-b', limit: 10 });
     expect(ledger.map((row) => row.status).sort()).toEqual(['active', 'replaced']);
@@ -155,7 +157,9 @@ describe.each(DIALECTS)('ingest of camera logs on %s', (dialect) => {
     expect(edited[150]).not.toBe(lines[150]);
     writeFileSync(other, `${edited.join('\n')}\n${lines.slice(0, 10).join('\n')}\n`);
     const rewritten = await ingestFile(t.db, { machine: 'dip-c', path: other, zone: ZONE });
-    expect(rewritten).toMatchObject({ replaced: true, cycles: 210 });
+    // only the edited line is a cycle not stored before
+    expect(rewritten).toMatchObject({ replaced: true, cycles: 1, duplicateCycles: 209 });
+    expect(await repo.countCycles(t.db, 'dip-c')).toBe(201);
     expect(rewritten.warnings[0]).toMatch(/first \d+ bytes differ/);
   });
 });

@@ -12,9 +12,28 @@
 // File identity = sha256(first min(4096, size) bytes + base name). A file seen before is found by
 // name + identity; if its consumed prefix no longer matches (replaced, truncated, rewritten) it is
 // imported again from the start as a NEW file identity, and the result says so.
+//
+// Nothing is stored twice, whatever a file is called or whichever door it comes through:
+// - a new file whose first bytes equal an imported file's consumed prefix (same head hash without the
+//   name, then the whole prefix's sha256) starts where that one stands: its ledger row says
+//   duplicate_of, and only bytes after that prefix are read;
+// - every batch drops cycles already stored for the machine by cycle identity (instant + serial) —
+//   a shorter copy, MQTT after the file or the file after MQTT — before anything is derived from them,
+//   so counts, reworks and gaps never see a cycle twice.
+// Undoing a file retires the rows that repeated it (undo.ts), so a copy imports again afterwards.
+//
+// Audit: every run that changes something writes one entry (who: the uploader, or the system user
+// for the drop folder, CLI and MQTT) in the transaction of its last batch, counting what the trail
+// did not cover yet (ledger audited_cycles/audited_bytes). A file that grows all day, and an MQTT
+// stream, are audited at most every AUDIT_INTERVAL_MS, and whatever is left when it settles or the
+// server stops (flushAudits) — never one entry per cycle.
 import { createHash, type Hash } from 'node:crypto';
+import { DateTime } from 'luxon';
 import type { Db, Executor, Tx } from '../../db/database.js';
+import { inTransaction } from '../../db/transaction.js';
 import { Conflict, Invalid, NotFound } from '../../core/errors.js';
+import { appendAudit } from '../audit/repository.js';
+import type { Who } from '../audit/who.js';
 import { PartRegistry } from '../../core/oee/rework.js';
 import { SensorLogParser, type Cycle, type RowError } from '../../core/sensor/index.js';
 import * as plantRepo from '../plant/repository.js';
@@ -37,6 +56,18 @@ const SUMMARY_ERROR = /^\d+ more bad rows not listed/;
 const MAX_CACHED_LOTS = 64;
 
 export type IngestKind = 'file' | 'upload' | 'demo';
+/** A live source (a growing drop-folder file, an MQTT stream) writes at most one audit entry per ledger row this often. */
+export const AUDIT_INTERVAL_MS = 5 * 60_000;
+
+/** Who makes an import's changes, for its audit entry (entity 'sensor-file', key '<machine>/<file>'). */
+export interface IngestAudit {
+  who: Who;
+  /** 'upload' | 'import' */
+  action: string;
+}
+
+/** The system user, from the door it came through (drop-folder, cli, mqtt). */
+export const systemImport = (source: string): IngestAudit => ({ who: { actor: 'system', source }, action: 'import' });
 
 export interface IngestOptions {
   machine: string;
@@ -51,6 +82,8 @@ export interface IngestOptions {
    * upload writes its audit entry here; tests throw to simulate a crash half-way (the batch rolls back).
    */
   onBatch?: (batch: { index: number; cycles: number; consumedBytes: number }, trx: Tx) => void | Promise<void>;
+  /** who made the change: one audit entry per run (see the top of this file) */
+  audit?: IngestAudit;
   /** bytes of the file dealt with so far (skipped as already imported, then read) — for progress bars */
   onProgress?: (bytes: number) => void;
   /** who imports it (an upload's user), kept on a new ledger row */
@@ -77,6 +110,10 @@ export interface IngestFileResult {
   alreadyImported: boolean;
   /** the file had changed since it was imported and was imported again as a new file */
   replaced: boolean;
+  /** the file's content was imported before under another name: that file (its consumed prefix was not read again) */
+  duplicateOf: { fileId: number; file: string; importedAt: number } | null;
+  /** cycles of this run that were stored already (same machine, instant and serial) and were left out */
+  duplicateCycles: number;
   warnings: string[];
   /** operations whose produced count / observed rate changed */
   operationsUpdated: number;
@@ -112,6 +149,25 @@ export interface PendingBatch {
 export interface BatchOutcome {
   derived: DerivedBatch;
   operationsUpdated: number;
+  /** cycles stored (the batch's minus those already stored) */
+  stored: number;
+  duplicates: number;
+  /** the file the first already-stored cycle came from */
+  duplicateOf: number | null;
+}
+
+/** What a batch hook sees: the batch's outcome so far (inside its transaction). */
+export type BatchHook = (trx: Tx, outcome: { stored: number; duplicates: number; duplicateOf: number | null }) => Promise<void>;
+
+/** A ledger row as the audit trail sees it at the end of a run. */
+interface AuditSubject {
+  ledger: repo.LedgerRow;
+  /** ledger totals after the run */
+  cycles: number;
+  errors: number;
+  consumedBytes: number;
+  duplicateOf?: number | null;
+  duplicateCycles?: number;
 }
 
 /**
@@ -122,6 +178,8 @@ export interface BatchOutcome {
 export class Ingestor {
   private readonly machineLocks = new KeyedMutex();
   private readonly reworkCaches = new Map<string, ReworkCache>();
+  /** ledger rows with changes the audit trail does not cover yet, and who made them */
+  private readonly unaudited = new Map<number, IngestAudit>();
 
   constructor(
     readonly db: Db,
@@ -150,7 +208,7 @@ export class Ingestor {
     if (!Number.isInteger(batchRows) || batchRows < 1) throw new Invalid(`batchRows must be a positive integer, got ${batchRows}`);
     const result: IngestFileResult = {
       file: source.name, machine, fileId: null, cycles: 0, errors: [], errorCount: 0, skippedBytes: 0, consumedBytes: 0, pendingBytes: 0,
-      alreadyImported: false, replaced: false, warnings: [], operationsUpdated: 0, firstAt: null, lastAt: null,
+      alreadyImported: false, replaced: false, duplicateOf: null, duplicateCycles: 0, warnings: [], operationsUpdated: 0, firstAt: null, lastAt: null,
     };
     const { size } = await source.describe();
     if (size === 0) {
@@ -166,24 +224,32 @@ export class Ingestor {
     let hash: Hash;
     /** a ledger row opened by this run for a new file: removed again if its first batch fails */
     let createdLedger = false;
+    /** a ledger row opened by this run as a copy of an imported file: audited even if nothing else is stored */
+    let createdDuplicate = false;
     if (found === null) {
       const binary = binaryContent(head);
+      const same = binary === null ? await this.findSameContent(machine, source, head, size) : null;
       ledger = await repo.insertLedger(
         this.db,
         {
           machine, name: source.name, path: source.path, source: options.kind, identity: identityOf(head, source.name), identityBytes: head.length,
           prefixSha256: sha256Hex(Buffer.alloc(0)), status: binary === null ? 'active' : 'rejected', message: binary?.message ?? null,
-          createdBy: options.actor ?? null,
+          createdBy: options.actor ?? null, headSha256: sha256Hex(head), duplicateOf: same?.row ?? null,
         },
         now,
       );
       if (binary !== null) await repo.insertErrors(this.db, ledger.id, machine, [binary], now);
-      else createdLedger = true;
-      hash = createHash('sha256');
+      else createdLedger = same === null;
+      createdDuplicate = same !== null;
+      hash = same?.hash ?? createHash('sha256');
     } else {
       ({ row: ledger, hash } = found);
     }
     result.fileId = ledger.id;
+    if (ledger.duplicateOf !== null) {
+      const original = await repo.ledgerById(this.db, ledger.duplicateOf);
+      if (original) result.duplicateOf = { fileId: original.id, file: original.name, importedAt: original.createdAt };
+    }
     if (ledger.status === 'rejected') {
       result.errors.push({ file: source.name, line: binaryContent(head)?.line ?? 0, message: ledger.message ?? 'the file was rejected' });
       result.errorCount = 1;
@@ -196,13 +262,29 @@ export class Ingestor {
     if (ledger.identityBytes < head.length) {
       const wider = identityOf(head, source.name);
       if (!(await repo.ledgerByName(this.db, machine, source.name)).some((row) => row.identity === wider)) {
-        await repo.updateLedgerIdentity(this.db, ledger.id, wider, head.length, source.path, now);
+        await repo.updateLedgerIdentity(this.db, ledger.id, wider, head.length, sha256Hex(head), source.path, now);
       }
     }
 
+    const audit = options.audit;
+    const subject = (stored = 0): AuditSubject => ({
+      ledger, cycles: ledger.cycles + result.cycles + stored, errors: ledger.errors + result.errorCount, consumedBytes: expected, duplicateOf: result.duplicateOf?.fileId ?? null,
+      duplicateCycles: result.duplicateCycles,
+    });
     options.onProgress?.(ledger.consumedBytes);
+    let expected = ledger.consumedBytes;
     if (ledger.consumedBytes >= size) {
       result.alreadyImported = true;
+      if (createdDuplicate && audit) {
+        try {
+          await inTransaction(this.db, (trx) => this.writeAudit(trx, audit, subject(), now));
+        } catch (error) {
+          // no entry, no change: the copy's row goes again
+          await repo.deleteEmptyLedger(this.db, ledger.id, ledger.consumedBytes);
+          throw error;
+        }
+      }
+      this.noteDuplicate(result);
       return result;
     }
 
@@ -222,13 +304,14 @@ export class Ingestor {
 
     let pendingCycles: Cycle[] = [];
     let pendingErrors: RowError[] = [];
-    let expected = ledger.consumedBytes;
     let batchIndex = 0;
+    let committed = 0;
     // the parser lists at most 100 errors of a file and then only counts them: count from it
     let errorsCounted = 0;
     let errorsSeen = 0;
     const fileId = ledger.id;
-    const commit = async () => {
+    /** last: the run's closing batch, which carries its audit entry when one is due */
+    const commit = async (last: boolean) => {
       hashUpTo(parser.consumedBytes);
       const batch: PendingBatch = {
         machine, fileId, expectedConsumedBytes: expected, consumedBytes: parser.consumedBytes, consumedLines: parser.nextLineNumber - 1,
@@ -236,10 +319,27 @@ export class Ingestor {
       };
       const index = batchIndex++;
       const onBatch = options.onBatch;
-      const outcome = await this.storeBatch(batch, onBatch && (async (trx) => onBatch({ index, cycles: batch.cycles.length, consumedBytes: batch.consumedBytes }, trx)));
+      const auditDue = audit !== undefined && last && this.auditDue(ledger, options.final, now);
+      const outcome = await this.storeBatch(batch, async (trx, stored) => {
+        if (onBatch) await onBatch({ index, cycles: stored.stored, consumedBytes: batch.consumedBytes }, trx);
+        if (auditDue) {
+          // (the transaction may be retried: nothing outside it is touched here)
+          const at = subject(stored.stored);
+          at.consumedBytes = batch.consumedBytes;
+          at.errors += batch.errorCount;
+          at.duplicateCycles = result.duplicateCycles + stored.duplicates;
+          at.duplicateOf = result.duplicateOf?.fileId ?? stored.duplicateOf;
+          await this.writeAudit(trx, audit, at, now);
+        }
+      });
+      result.duplicateCycles += outcome.duplicates;
+      if (result.duplicateOf === null && outcome.duplicateOf !== null) result.duplicateOf = await this.describeFile(this.db, outcome.duplicateOf);
+      if (auditDue) this.unaudited.delete(fileId);
+      else if (audit) this.unaudited.set(fileId, audit);
+      committed++;
       expected = batch.consumedBytes;
       errorsCounted = errorsSeen;
-      result.cycles += batch.cycles.length;
+      result.cycles += outcome.stored;
       result.errorCount += batch.errorCount;
       for (const error of batch.errors) if (result.errors.length < MAX_RESULT_ERRORS) result.errors.push(error);
       result.operationsUpdated += outcome.operationsUpdated;
@@ -261,7 +361,7 @@ export class Ingestor {
         unhashed.push(chunk);
         hashUpTo(parser.consumedBytes);
         errorsSeen = parser.errorCount;
-        if (pendingCycles.length >= batchRows) await commit();
+        if (pendingCycles.length >= batchRows) await commit(false);
         options.onProgress?.(bytesDone);
       }
       const tail = parser.end(options.final);
@@ -271,10 +371,15 @@ export class Ingestor {
         // end() adds the last line's error (if any) and a summary of the unlisted ones, already counted
         if (!SUMMARY_ERROR.test(error.message)) errorsSeen++;
       }
-      if (pendingCycles.length > 0 || pendingErrors.length > 0 || parser.consumedBytes !== expected) await commit();
+      if (pendingCycles.length > 0 || pendingErrors.length > 0 || parser.consumedBytes !== expected) await commit(true);
+      else if (audit && (committed > 0 || createdDuplicate) && this.auditDue(ledger, options.final, now)) {
+        await inTransaction(this.db, (trx) => this.writeAudit(trx, audit, subject(), now));
+      }
     } catch (error) {
       // nothing of a new file was stored: leave no trace of it either (a re-run starts clean)
-      if (createdLedger && expected === 0) await repo.deleteEmptyLedger(this.db, fileId);
+      if ((createdLedger || createdDuplicate) && committed === 0) await repo.deleteEmptyLedger(this.db, fileId, ledger.consumedBytes);
+      // batches stored before the failure stay: the audit trail must still say who stored them
+      if (committed > 0 && audit) await this.auditLedgerNow(fileId, audit).catch(() => undefined);
       throw error;
     } finally {
       unhashed = [];
@@ -282,10 +387,101 @@ export class Ingestor {
     result.consumedBytes = expected;
     result.pendingBytes = size - expected;
     if (result.cycles === 0 && result.errorCount === 0) result.alreadyImported = result.skippedBytes > 0 && expected === result.skippedBytes;
-    if (result.cycles === 0 && result.errorCount === 0 && result.skippedBytes === 0 && expected > 0) {
+    if (result.cycles === 0 && result.errorCount === 0 && result.skippedBytes === 0 && expected > 0 && result.duplicateCycles === 0) {
       result.warnings.push('no cycles in the file (only blank lines)');
     }
+    this.noteDuplicate(result);
     return result;
+  }
+
+  /** Says plainly in the result what was not stored again, and why. */
+  private noteDuplicate(result: IngestFileResult): void {
+    const original = result.duplicateOf;
+    if (original === null) return;
+    if (result.skippedBytes > 0 && result.duplicateCycles === 0 && result.cycles === 0) {
+      const day = DateTime.fromMillis(original.importedAt, { zone: this.zone }).toISODate();
+      result.warnings.push(`already imported as ${original.file} on ${day}: nothing stored twice`);
+    } else if (result.duplicateCycles > 0) {
+      result.warnings.push(`${result.duplicateCycles} cycles were already imported (${original.file}): nothing stored twice`);
+    }
+  }
+
+  private async describeFile(db: Executor, fileId: number): Promise<IngestFileResult['duplicateOf']> {
+    const row = await repo.ledgerById(db, fileId);
+    return row ? { fileId: row.id, file: row.name, importedAt: row.createdAt } : null;
+  }
+
+  /**
+   * An imported file of the machine whose consumed prefix the new file starts with (the largest
+   * one), with a hash fed with that prefix — the new file continues from there — or null.
+   */
+  private async findSameContent(machine: string, source: IngestSource, head: Buffer, size: number): Promise<{ row: repo.LedgerRow; hash: Hash } | null> {
+    const lengths = (await repo.ledgerHeadLengths(this.db, machine)).filter((length) => length > 0 && length <= head.length);
+    const heads = lengths.map((length) => sha256Hex(head.subarray(0, length)));
+    for (const candidate of await repo.ledgerByHead(this.db, machine, heads, size)) {
+      const hash = await this.prefixHash(candidate, source);
+      if (hash !== null) return { row: candidate, hash };
+    }
+    return null;
+  }
+
+  /** A run's entry is due when the file is complete, when the row has none yet, or when the last is old enough (a live file). */
+  private auditDue(ledger: repo.LedgerRow, final: boolean, now: number): boolean {
+    return final || ledger.auditedAt === null || now - ledger.auditedAt >= AUDIT_INTERVAL_MS;
+  }
+
+  /** The one audit entry of an import run (or of what a live source stored since the last one), in the caller's transaction. */
+  private async writeAudit(trx: Tx, audit: IngestAudit, subject: AuditSubject, now: number): Promise<void> {
+    const { ledger } = subject;
+    await appendAudit(
+      trx,
+      {
+        ...audit.who,
+        entity: 'sensor-file',
+        entityKey: `${ledger.machine}/${ledger.name}`,
+        action: audit.action,
+        before: null,
+        after: {
+          file: ledger.name, machine: ledger.machine, fileId: ledger.id, source: ledger.source, cycles: subject.cycles - ledger.auditedCycles,
+          fromBytes: ledger.auditedBytes, consumedBytes: subject.consumedBytes, totalCycles: subject.cycles, errors: subject.errors,
+          duplicateOf: subject.duplicateOf ?? ledger.duplicateOf, duplicateCycles: subject.duplicateCycles ?? 0,
+        },
+      },
+      now,
+    );
+    await repo.markLedgerAudited(trx, ledger.id, subject.cycles, subject.consumedBytes, now);
+  }
+
+  /** Audits what live runs stored since their last entry (called on a timer and when the server stops). */
+  async flushAudits(): Promise<void> {
+    for (const [fileId, audit] of [...this.unaudited]) {
+      const ledger = await repo.ledgerById(this.db, fileId);
+      this.unaudited.delete(fileId);
+      if (ledger) await this.withMachine(ledger.machine, () => this.auditLedgerNow(fileId, audit));
+    }
+  }
+
+  /** Writes the entry for what the trail does not cover of one ledger row yet (caller holds the machine's lock). */
+  private async auditLedgerNow(fileId: number, audit: IngestAudit): Promise<void> {
+    await inTransaction(this.db, async (trx) => {
+      const ledger = await repo.ledgerById(trx, fileId);
+      if (!ledger || (ledger.cycles === ledger.auditedCycles && ledger.consumedBytes === ledger.auditedBytes)) return;
+      await this.writeAudit(trx, audit, { ledger, cycles: ledger.cycles, errors: ledger.errors, consumedBytes: ledger.consumedBytes }, Date.now());
+    });
+    this.unaudited.delete(fileId);
+  }
+
+  /** Audits a batch stored outside a file run (MQTT): due as for a live file, else left for flushAudits. */
+  async auditStoredBatch(trx: Tx, audit: IngestAudit, fileId: number, now: number): Promise<void> {
+    const ledger = await repo.ledgerById(trx, fileId);
+    if (!ledger) return;
+    if (this.auditDue(ledger, false, now)) await this.writeAudit(trx, audit, { ledger, cycles: ledger.cycles, errors: ledger.errors, consumedBytes: ledger.consumedBytes }, now);
+    else this.markUnaudited(fileId, audit);
+  }
+
+  /** A ledger row whose latest change waits for the next entry (flushAudits). */
+  markUnaudited(fileId: number, audit: IngestAudit): void {
+    this.unaudited.set(fileId, audit);
   }
 
   /**
@@ -347,27 +543,30 @@ export class Ingestor {
    * Stores one batch in one transaction: machine lock row, derived rows, raw cycles, errors, operation
    * progress and the ledger offset. Callers hold the machine's in-process lock.
    */
-  async storeBatch(batch: PendingBatch, hook?: (trx: Tx) => Promise<void>): Promise<BatchOutcome> {
+  async storeBatch(batch: PendingBatch, hook?: BatchHook): Promise<BatchOutcome> {
     const { machine } = batch;
     const now = this.clock();
     try {
-      const outcome = await this.db.transaction().execute(async (trx) => {
+      // bounded retries of a deadlock / serialisation failure: the whole batch is re-run from the start
+      const outcome = await inTransaction(this.db, async (trx) => {
         const state = await repo.lockMachineState(trx, machine, now);
         const cache = this.reworkCacheFor(machine, state.seq - 1);
-        await this.loadLots(trx, machine, cache, batch.cycles);
-        const derived = deriveBatch(batch.cycles, { firstAt: state.firstAt, lastAt: state.lastAt, maxGapMs: state.maxGapMs }, cache.registry);
+        // under the machine's lock: what is stored now is all a batch can repeat
+        const { fresh: cycles, duplicates, duplicateOf } = await withoutStoredCycles(trx, machine, batch.cycles);
+        await this.loadLots(trx, machine, cache, cycles);
+        const derived = deriveBatch(cycles, { firstAt: state.firstAt, lastAt: state.lastAt, maxGapMs: state.maxGapMs }, cache.registry);
         const moved = await repo.advanceLedger(
           trx,
           batch.fileId,
           batch.expectedConsumedBytes,
           {
-            consumedBytes: batch.consumedBytes, consumedLines: batch.consumedLines, prefixSha256: batch.prefixSha256, addCycles: batch.cycles.length,
-            addErrors: batch.errorCount, firstAt: derived.firstAt, lastAt: derived.lastAt, path: batch.path,
+            consumedBytes: batch.consumedBytes, consumedLines: batch.consumedLines, prefixSha256: batch.prefixSha256, addCycles: cycles.length,
+            addErrors: batch.errorCount, firstAt: derived.firstAt, lastAt: derived.lastAt, path: batch.path, duplicateOf,
           },
           now,
         );
         if (!moved) throw new Conflict(`${machine}: file #${batch.fileId} was imported by someone else at the same time; run the import again to continue`);
-        await repo.insertCycles(trx, machine, batch.fileId, batch.cycles, derived.reworks);
+        await repo.insertCycles(trx, machine, batch.fileId, cycles, derived.reworks);
         await repo.insertGaps(trx, machine, derived.gaps);
         await repo.appendGapDays(trx, machine, gapsByDay(derived.gaps));
         await repo.addMinuteCounts(trx, machine, derived.minutes);
@@ -380,8 +579,8 @@ export class Ingestor {
         }
         const operationsUpdated = derived.lots.size > 0 ? await updateOperationsForLots(trx, machine, [...derived.lots.keys()], this.zone) : 0;
         if (batch.extra) await batch.extra(trx);
-        if (hook) await hook(trx);
-        return { derived, operationsUpdated, seq: state.seq };
+        if (hook) await hook(trx, { stored: cycles.length, duplicates, duplicateOf });
+        return { derived, operationsUpdated, seq: state.seq, stored: cycles.length, duplicates, duplicateOf };
       });
       const cache = this.reworkCaches.get(machine);
       if (cache) cache.seq = outcome.seq;
@@ -413,6 +612,42 @@ export class Ingestor {
       for (const serial of await repo.lotPartSerials(trx, machine, cycle.lot)) cache.registry.isRework(cycle.lot, serial);
     }
   }
+}
+
+/** Instants closer than this share one range query when looking for already-stored cycles. */
+const CYCLE_LOOKUP_JOIN_MS = 10 * 60_000;
+
+/**
+ * The cycles of a batch not stored yet for the machine (cycle identity: instant + serial), also once
+ * within the batch; how many were left out and the file the first of them came from.
+ */
+async function withoutStoredCycles(trx: Executor, machine: string, cycles: readonly Cycle[]): Promise<{ fresh: Cycle[]; duplicates: number; duplicateOf: number | null }> {
+  if (cycles.length === 0) return { fresh: [], duplicates: 0, duplicateOf: null };
+  // one indexed range per cluster of instants: a stray timestamp far away does not widen the read
+  const instants = cycles.map((c) => c.at).sort((a, b) => a - b);
+  const stored = new Map<string, number>();
+  let from = instants[0];
+  let to = instants[0];
+  for (let i = 1; i <= instants.length; i++) {
+    if (i < instants.length && instants[i] - to <= CYCLE_LOOKUP_JOIN_MS) {
+      to = instants[i];
+      continue;
+    }
+    for (const [key, fileId] of await repo.storedCycleKeys(trx, machine, from, to)) stored.set(key, fileId);
+    if (i < instants.length) from = to = instants[i];
+  }
+  const seen = new Set<string>();
+  const fresh: Cycle[] = [];
+  let duplicateOf: number | null = null;
+  for (const cycle of cycles) {
+    const key = repo.cycleKey(cycle.at, cycle.serial);
+    const storedIn = stored.get(key);
+    if (storedIn !== undefined && duplicateOf === null) duplicateOf = storedIn;
+    if (storedIn !== undefined || seen.has(key)) continue;
+    seen.add(key);
+    fresh.push(cycle);
+  }
+  return { fresh: fresh.length === cycles.length ? (cycles as Cycle[]) : fresh, duplicates: cycles.length - fresh.length, duplicateOf };
 }
 
 export function sha256Hex(bytes: Buffer): string {
@@ -498,6 +733,7 @@ export interface IngestFileOptions {
   batchRows?: number;
   onBatch?: IngestOptions['onBatch'];
   onProgress?: IngestOptions['onProgress'];
+  audit?: IngestAudit;
 }
 
 /** Imports the new bytes of one file on disk (see the top of this file). */
@@ -510,5 +746,6 @@ export function ingestFile(db: Db, options: IngestFileOptions): Promise<IngestFi
     batchRows: options.batchRows,
     onBatch: options.onBatch,
     onProgress: options.onProgress,
+    audit: options.audit,
   });
 }

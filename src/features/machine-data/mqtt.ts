@@ -20,7 +20,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { DateTime } from 'luxon';
 import { SensorLogParser, type Cycle, type RowError } from '../../core/sensor/index.js';
 import * as plantRepo from '../plant/repository.js';
-import { identityOf, sha256Hex, summarizeResults, type Ingestor } from './ingest.js';
+import { identityOf, sha256Hex, summarizeResults, systemImport, type Ingestor } from './ingest.js';
 import type { Log, ProductionNotifier } from './notifier.js';
 import * as repo from './repository.js';
 
@@ -43,11 +43,14 @@ export interface MqttIngestOptions {
 export interface MqttMessageResult {
   machine: string;
   cycles: number;
+  /** lines of the message already stored: redelivered, or the same cycles from a file (machine + instant + serial) */
   duplicates: number;
   errors: RowError[];
 }
 
 const MAX_KEY_LENGTH = 80;
+/** The system stores live data: audited per machine and batch window (ingest.ts AUDIT_INTERVAL_MS). */
+const MQTT_AUDIT = systemImport('mqtt');
 const EMPTY_SHA256 = sha256Hex(Buffer.alloc(0));
 
 /** Dedupe keys of a message: its id when it has one, else one per line (content hash with the machine). */
@@ -159,6 +162,8 @@ export class MqttIngest {
     this.closed = true;
     if (this.client) await this.client.endAsync();
     this.client = null;
+    // what arrived since the last audit entry gets its entry now
+    await this.options.ingestor.flushAudits();
   }
 
   /** Stores one message (retrying while the database fails), then it may be acknowledged. */
@@ -233,16 +238,17 @@ export class MqttIngest {
       errors,
       errorCount: errors.length,
       extra: (trx) => repo.insertMessageKeys(trx, machine, freshKeys, Date.now()),
-    });
+    }, (trx) => ingestor.auditStoredBatch(trx, MQTT_AUDIT, stream.id, Date.now()));
     stream.consumedBytes = parser.consumedBytes;
     stream.consumedLines = parser.nextLineNumber - 1;
-    result.cycles = cycles.length;
+    result.cycles = outcome.stored;
+    result.duplicates += outcome.duplicates;
     result.errors = errors;
     this.options.notifier.add(
       summarizeResults([
         {
-          file: topic, machine, fileId: stream.id, cycles: cycles.length, errors, errorCount: errors.length, skippedBytes: 0, consumedBytes: stream.consumedBytes,
-          pendingBytes: 0, alreadyImported: false, replaced: false, warnings: [], operationsUpdated: outcome.operationsUpdated, firstAt: outcome.derived.firstAt,
+          file: topic, machine, fileId: stream.id, cycles: outcome.stored, errors, errorCount: errors.length, skippedBytes: 0, consumedBytes: stream.consumedBytes,
+          pendingBytes: 0, alreadyImported: false, replaced: false, duplicateOf: null, duplicateCycles: outcome.duplicates, warnings: [], operationsUpdated: outcome.operationsUpdated, firstAt: outcome.derived.firstAt,
           lastAt: outcome.derived.lastAt,
         },
       ]),

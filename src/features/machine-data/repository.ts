@@ -355,6 +355,18 @@ export async function lotPartSerials(db: Executor, machine: string, lot: string,
   return rows.map((r) => r.serial);
 }
 
+/**
+ * Cycle identity (instant + serial) of the machine's stored cycles with at in [from, to], mapped to
+ * the file they came from: a cycle arriving again (another copy of a file, MQTT after the file) is
+ * recognised by it.
+ */
+export async function storedCycleKeys(db: Executor, machine: string, from: number, to: number): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('cycles').select(['at', 'serial', 'file_id']).where('machine_key', '=', machine).where('at', '>=', from).where('at', '<=', to).execute();
+  return new Map(rows.map((r) => [cycleKey(num(r.at), r.serial), num(r.file_id)]));
+}
+
+export const cycleKey = (at: number, serial: string): string => `${at}|${serial}`;
+
 export interface StoredCycle {
   at: number;
   item: string;
@@ -501,6 +513,13 @@ export interface LedgerRow {
   createdAt: number;
   updatedAt: number;
   createdBy: string | null;
+  headSha256: string | null;
+  /** the ledger row whose content this one repeats (its consumed prefix, or stored cycles) */
+  duplicateOf: number | null;
+  /** what the audit trail covers of this row so far */
+  auditedCycles: number;
+  auditedBytes: number;
+  auditedAt: number | null;
 }
 
 function toLedger(r: Selectable<IngestFileTable>): LedgerRow {
@@ -524,6 +543,11 @@ function toLedger(r: Selectable<IngestFileTable>): LedgerRow {
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),
     createdBy: r.created_by,
+    headSha256: r.head_sha256,
+    duplicateOf: numOrNull(r.duplicate_of),
+    auditedCycles: num(r.audited_cycles ?? 0),
+    auditedBytes: num(r.audited_bytes ?? 0),
+    auditedAt: numOrNull(r.audited_at),
   };
 }
 
@@ -557,20 +581,29 @@ export interface NewLedgerRow {
   message: string | null;
   /** who imported it (uploads), else null */
   createdBy?: string | null;
+  /** sha256 of the first identityBytes bytes without the name (null for MQTT streams) */
+  headSha256?: string | null;
+  /** a copy of this row's content: the new row starts where it stands (its prefix counts as consumed) */
+  duplicateOf?: LedgerRow | null;
 }
 
-/** Removes a ledger row that never consumed a byte (its first batch failed). */
-export async function deleteEmptyLedger(db: Executor, fileId: number): Promise<void> {
+/** Removes a ledger row that never moved from where it started (its first batch, or a copy's audit, failed). */
+export async function deleteEmptyLedger(db: Executor, fileId: number, startedAt = 0): Promise<void> {
   await db.deleteFrom('ingest_errors').where('file_id', '=', fileId).execute();
-  await db.deleteFrom('ingest_files').where('id', '=', fileId).where('consumed_bytes', '=', 0).execute();
+  await db.deleteFrom('ingest_files').where('id', '=', fileId).where('consumed_bytes', '=', startedAt).where('cycles', '=', 0).execute();
 }
 
 export async function insertLedger(db: Executor, row: NewLedgerRow, now: number): Promise<LedgerRow> {
   const values = {
     machine_key: row.machine, name: row.name, path: row.path, source: row.source, identity: row.identity, identity_bytes: row.identityBytes,
     consumed_bytes: 0, consumed_lines: 0, prefix_sha256: row.prefixSha256, cycles: 0, errors: 0, status: row.status, message: row.message,
-    first_at: null, last_at: null, created_at: now, updated_at: now, created_by: row.createdBy ?? null,
+    first_at: null, last_at: null, created_at: now, updated_at: now, created_by: row.createdBy ?? null, head_sha256: row.headSha256 ?? null,
+    duplicate_of: null as number | null,
   };
+  const original = row.duplicateOf;
+  if (original) {
+    Object.assign(values, { consumed_bytes: original.consumedBytes, consumed_lines: original.consumedLines, prefix_sha256: original.prefixSha256, duplicate_of: original.id });
+  }
   await db.insertInto('ingest_files').values(values).execute();
   // read back by the unique (machine, identity): portable, unlike RETURNING / insertId
   const stored = await db.selectFrom('ingest_files').selectAll().where('machine_key', '=', row.machine).where('identity', '=', row.identity).executeTakeFirstOrThrow();
@@ -586,8 +619,54 @@ export async function markLedgerReplaced(db: Executor, id: number, message: stri
     .execute();
 }
 
-export async function updateLedgerIdentity(db: Executor, id: number, identity: string, identityBytes: number, path: string | null, now: number): Promise<void> {
-  await db.updateTable('ingest_files').set({ identity, identity_bytes: identityBytes, path, updated_at: now }).where('id', '=', id).execute();
+/**
+ * Retires the rows that repeated an undone file (their skipped prefix or cycles are not stored any
+ * more): the same bytes coming again are imported, not taken for already stored.
+ */
+export async function retireCopiesOf(db: Executor, originalId: number, message: string, now: number): Promise<number> {
+  const copies = await db.selectFrom('ingest_files').select(['id']).where('duplicate_of', '=', originalId).where('status', '=', 'active').execute();
+  for (const copy of copies) await markLedgerReplaced(db, num(copy.id), message, now);
+  return copies.length;
+}
+
+export async function updateLedgerIdentity(db: Executor, id: number, identity: string, identityBytes: number, headSha256: string, path: string | null, now: number): Promise<void> {
+  await db.updateTable('ingest_files').set({ identity, identity_bytes: identityBytes, head_sha256: headSha256, path, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** The identity lengths (bytes hashed into head_sha256) among a machine's active file rows: a new file's head is hashed at each. */
+export async function ledgerHeadLengths(db: Executor, machine: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('ingest_files')
+    .select(['identity_bytes'])
+    .distinct()
+    .where('machine_key', '=', machine)
+    .where('status', '=', 'active')
+    .where('head_sha256', 'is not', null)
+    .execute();
+  return rows.map((r) => num(r.identity_bytes));
+}
+
+/** Active rows of a machine whose first bytes hash to one of `heads` and that consumed at most `maxBytes`: largest prefix first. */
+export async function ledgerByHead(db: Executor, machine: string, heads: readonly string[], maxBytes: number): Promise<LedgerRow[]> {
+  if (heads.length === 0) return [];
+  const rows = await db
+    .selectFrom('ingest_files')
+    .selectAll()
+    .where('machine_key', '=', machine)
+    .where('head_sha256', 'in', [...heads])
+    .where('status', '=', 'active')
+    .where('consumed_bytes', '>', 0)
+    .where('consumed_bytes', '<=', maxBytes)
+    .orderBy('consumed_bytes', 'desc')
+    .orderBy('id')
+    .limit(20)
+    .execute();
+  return rows.map(toLedger);
+}
+
+/** Records how far the audit trail covers a ledger row (in the transaction of the entry). */
+export async function markLedgerAudited(db: Executor, id: number, cycles: number, bytes: number, now: number): Promise<void> {
+  await db.updateTable('ingest_files').set({ audited_cycles: cycles, audited_bytes: bytes, audited_at: now }).where('id', '=', id).execute();
 }
 
 export interface LedgerProgress {
@@ -599,6 +678,8 @@ export interface LedgerProgress {
   firstAt: number | null;
   lastAt: number | null;
   path: string | null;
+  /** the file whose cycles this batch repeated (kept only if the row has none yet) */
+  duplicateOf?: number | null;
 }
 
 /**
@@ -622,6 +703,7 @@ export async function advanceLedger(db: Executor, id: number, expectedConsumedBy
       last_at: maxAt('last_at', progress.lastAt) as RawBuilder<number | null>,
       path: progress.path,
       updated_at: now,
+      ...(progress.duplicateOf ? { duplicate_of: eb.fn.coalesce('duplicate_of', eb.val(progress.duplicateOf)) } : {}),
     }))
     .where('id', '=', id)
     .where('consumed_bytes', '=', expectedConsumedBytes)

@@ -4,7 +4,6 @@ import fastifyMultipart from '@fastify/multipart';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { whoOf, type App, type AppDeps } from '../../server/context.js';
-import { appendAudit } from '../audit/repository.js';
 import { Invalid } from '../../core/errors.js';
 import { addMachineReferenceCheck } from '../plant/service.js';
 import * as plantRepo from '../plant/repository.js';
@@ -63,8 +62,7 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
             final: true,
             actor: who.actor,
             batchRows: Number.MAX_SAFE_INTEGER,
-            onBatch: (batch, trx) =>
-              appendAudit(trx, { ...who, entity: 'sensor-file', entityKey: `${machine}/${name}`, action: 'upload', before: null, after: { file: name, bytes: bytes.length, cycles: batch.cycles, consumedBytes: batch.consumedBytes } }),
+            audit: { who, action: 'upload' },
           });
           results.push(result);
         }
@@ -134,7 +132,10 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
         response: { 200: z.array(ingestFileSchema) },
       },
     },
-    async (req) => (await repo.listLedger(db, { ...req.query, sources: req.query.source })).map(({ identity: _identity, identityBytes: _bytes, prefixSha256: _sha, ...row }) => row),
+    async (req) =>
+      (await repo.listLedger(db, { ...req.query, sources: req.query.source })).map(
+        ({ identity: _identity, identityBytes: _bytes, prefixSha256: _sha, headSha256: _head, auditedCycles: _ac, auditedBytes: _ab, auditedAt: _at, ...row }) => row,
+      ),
   );
 
   app.get(

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/database.js';
-import { ingestorFor, type Ingestor, type Publisher } from './ingest.js';
+import { AUDIT_INTERVAL_MS, ingestorFor, type Ingestor, type Publisher } from './ingest.js';
 import { MqttIngest } from './mqtt.js';
 import { ProductionNotifier, type Log } from './notifier.js';
 import { deleteExpiredRawData } from './retention.js';
@@ -59,6 +59,12 @@ export async function startMachineData(db: Db, config: MachineDataConfig, events
       },
       (error: unknown) => log.error(`retention of raw cycles failed: ${(error as Error).message}`),
     );
+  // live files and MQTT streams: what arrived since their last audit entry gets one at least this often
+  const auditFlush = setInterval(
+    () => void ingestor.flushAudits().catch((error: unknown) => log.error(`audit of imported machine data failed: ${(error as Error).message}`)),
+    AUDIT_INTERVAL_MS,
+  );
+  auditFlush.unref();
   const firstRetention = setTimeout(runRetention, FIRST_RETENTION_DELAY_MS);
   const dailyRetention = setInterval(runRetention, MS_PER_DAY);
   firstRetention.unref();
@@ -71,10 +77,12 @@ export async function startMachineData(db: Db, config: MachineDataConfig, events
     mqtt,
     async close() {
       clearTimeout(firstRetention);
+      clearInterval(auditFlush);
       clearInterval(dailyRetention);
       await watcher?.close();
       await mqtt?.close();
       await ingestor.idle();
+      await ingestor.flushAudits();
       await notifier.close();
     },
   };

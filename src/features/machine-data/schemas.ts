@@ -21,6 +21,10 @@ export const ingestResultSchema = z.object({
   alreadyImported: z.boolean(),
   /** the file had changed since it was imported and was imported again as a new file (see warnings) */
   replaced: z.boolean(),
+  /** its content was imported before under another name (that file; see warnings: "nothing stored twice") */
+  duplicateOf: z.object({ fileId: z.number().int(), file: z.string(), importedAt: z.number() }).nullable(),
+  /** cycles left out because they were stored already (same machine, instant and serial) */
+  duplicateCycles: z.number().int(),
   warnings: z.array(z.string()),
   operationsUpdated: z.number().int(),
   firstAt: z.number().nullable(),
@@ -52,6 +56,8 @@ export const ingestFileSchema = z.object({
   updatedAt: z.number(),
   /** who uploaded it (null for the drop folder, CLI, MQTT) */
   createdBy: z.string().nullable(),
+  /** the ledger row whose content this one repeats (nothing of that was stored twice) */
+  duplicateOf: z.number().int().nullable(),
 });
 export type IngestFile = z.infer<typeof ingestFileSchema>;
 export const ingestErrorSchema = z.object({

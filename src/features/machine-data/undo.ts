@@ -147,6 +147,7 @@ async function undoLocked(trx: Tx, zone: string, who: Who, fileId: number, now: 
   const operationsUpdated = lots.length > 0 ? await updateOperationsForLots(trx, machine, lots, zone) : 0;
 
   await undoRepo.markLedgerUndone(trx, file.id, `undone by ${who.actor}: ${who.reason ?? ''}`, now);
+  await repo.retireCopiesOf(trx, file.id, `replaced: ${file.name}, whose content it repeated, was undone`, now);
   await appendAudit(
     trx,
     {

@@ -4,15 +4,15 @@
 // bytes are read and an incomplete last line waits for the next change. Runs are serialised per
 // file (a change during a run schedules exactly one more run) and per machine (the ingest lock).
 //
-// A file counts as complete (its last line is taken even without a newline) when its name dates it
-// before today, plant-local, or when it has not changed for `settleMs`.
+// A file counts as complete (its last line is taken even without a newline) only when it has not
+// changed for `settleMs`: a past-dated file may still be arriving (an FTP copy of yesterday's log),
+// and its half-written last line is not a row yet. Each run is audited as the system (ingest.ts).
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { DateTime } from 'luxon';
 import { fileDateFromName } from '../../core/sensor/index.js';
 import * as plantRepo from '../plant/repository.js';
-import { summarizeResults, type IngestFileResult, type Ingestor } from './ingest.js';
+import { summarizeResults, systemImport, type IngestFileResult, type Ingestor } from './ingest.js';
 import type { Log, ProductionNotifier } from './notifier.js';
 import { fileSource } from './sources.js';
 
@@ -37,6 +37,7 @@ interface FileRun {
   again: boolean;
 }
 
+const DEFAULT_SETTLE_MS = 10 * 60_000;
 const IGNORED_NAME = /(^\.|~$|\.(tmp|part|partial|swp|filepart)$)/i;
 /** Shortest time between two runs of one file. */
 const MIN_RUN_INTERVAL_MS = 1000;
@@ -45,6 +46,7 @@ const RECHECK_MS = 1000;
 /** Files are rechecked this long after their last change. */
 const RECHECK_WINDOW_MS = 15 * 60_000;
 const MACHINE_CACHE_MS = 30_000;
+const DROP_FOLDER_AUDIT = systemImport('drop-folder');
 
 export class DropFolderWatcher {
   private watcher: FSWatcher | null = null;
@@ -89,7 +91,7 @@ export class DropFolderWatcher {
     // day-files in date order so that each machine's gaps chain from one day to the next
     const order = (path: string) => `${fileDateFromName(path) ?? '9999'}|${path}`;
     for (const path of initial.sort((a, b) => (order(a) < order(b) ? -1 : 1))) this.schedule(path);
-    const settleMs = this.options.settleMs ?? 10 * 60_000;
+    const settleMs = this.options.settleMs ?? DEFAULT_SETTLE_MS;
     this.sweepTimer = setInterval(() => void this.sweepSettled(settleMs), Math.min(60_000, Math.max(1000, settleMs / 2)));
     this.sweepTimer.unref();
     this.recheckTimer = setInterval(() => void this.recheckRecent(), RECHECK_MS);
@@ -108,6 +110,7 @@ export class DropFolderWatcher {
     if (this.recheckTimer) clearInterval(this.recheckTimer);
     await this.watcher?.close();
     await this.idle();
+    await this.options.ingestor.flushAudits();
   }
 
   private schedule(path: string, final?: boolean): void {
@@ -139,8 +142,9 @@ export class DropFolderWatcher {
     const machine = await this.machineOf(path);
     if (machine === null) return;
     let size: number;
+    let mtimeMs: number;
     try {
-      size = (await stat(path)).size;
+      ({ size, mtimeMs } = await stat(path));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // removed meanwhile
       throw error;
@@ -148,9 +152,9 @@ export class DropFolderWatcher {
     this.lastSizes.set(path, { size, at: Date.now() });
     // a new file appears empty first and then fills: the recheck sees its first bytes
     if (size === 0) return;
-    const final = forceFinal ?? this.isPastDay(path);
+    const final = forceFinal ?? Date.now() - mtimeMs >= (this.options.settleMs ?? DEFAULT_SETTLE_MS);
     try {
-      const result = await ingestor.ingest({ machine, source: fileSource(path), kind: 'file', final });
+      const result = await ingestor.ingest({ machine, source: fileSource(path), kind: 'file', final, audit: DROP_FOLDER_AUDIT });
       if (result.pendingBytes > 0) this.pendingTails.add(path);
       else this.pendingTails.delete(path);
       for (const warning of result.warnings) log.warn(`${path}: ${warning}`);
@@ -193,11 +197,6 @@ export class DropFolderWatcher {
         else this.options.log.error(`${path}: ${(error as Error).message}`);
       }
     }
-  }
-
-  private isPastDay(path: string): boolean {
-    const date = fileDateFromName(path);
-    return date !== null && date < (DateTime.now().setZone(this.options.zone).toISODate() ?? '');
   }
 
   /** <root>/<folder>/…: the machine whose key (or data folder) is <folder>; null (warned once) otherwise. */

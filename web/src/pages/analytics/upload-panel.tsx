@@ -185,7 +185,7 @@ function UploadRow({ item, machines, zone, onMachine, onImport, onCancel, onShow
             )
             : state.status === 'failed' ? 'Failed'
             : state.undone ? 'Undone'
-            : state.result.alreadyImported ? 'Already imported'
+            : state.result.alreadyImported || (state.result.duplicateOf !== null && state.result.cycles === 0) ? 'Already imported'
             : state.result.errorCount > 0 ? 'Imported with errors'
             : 'Imported'}
         </span>
@@ -210,6 +210,11 @@ function UploadRow({ item, machines, zone, onMachine, onImport, onCancel, onShow
               </>
             ) : null}
           </p>
+          {duplicateNote(state.result, zone) ? (
+            <p className="upload-duplicate" role="status" data-testid={`upload-duplicate-${item.file.name}`}>
+              {duplicateNote(state.result, zone)}
+            </p>
+          ) : null}
           {state.result.errors.length > 0 ? (
             <ul className="upload-errors">
               {state.result.errors.slice(0, ERRORS_SHOWN).map((error) => (
@@ -220,7 +225,7 @@ function UploadRow({ item, machines, zone, onMachine, onImport, onCancel, onShow
               {state.result.errorCount > ERRORS_SHOWN ? <li className="muted">and {formatCount(state.result.errorCount - ERRORS_SHOWN)} more</li> : null}
             </ul>
           ) : null}
-          {state.result.warnings.map((warning) => (
+          {state.result.warnings.filter((warning) => !warning.endsWith(NOTHING_TWICE)).map((warning) => (
             <p key={warning} className="muted small">
               {warning}
             </p>
@@ -229,6 +234,17 @@ function UploadRow({ item, machines, zone, onMachine, onImport, onCancel, onShow
       ) : null}
     </li>
   );
+}
+
+const NOTHING_TWICE = 'nothing stored twice';
+
+/** Says plainly what of the file was imported before (under another name, or as the same cycles), or null. */
+function duplicateNote(result: IngestResultView, zone: string): string | null {
+  const original = result.duplicateOf;
+  if (original === null) return null;
+  if (result.duplicateCycles > 0) return `${formatCount(result.duplicateCycles)} cycles were already imported (${original.file}): ${NOTHING_TWICE}`;
+  if (result.cycles > 0) return `Its first part was already imported as ${original.file}: only what followed was stored`;
+  return `Already imported as ${original.file} on ${DateTime.fromMillis(original.importedAt, { zone }).toFormat('d LLL yyyy')}: ${NOTHING_TWICE}`;
 }
 
 export function UploadPanel({ machines, onImported, onClose, onShowDay, droppedFiles }: {
