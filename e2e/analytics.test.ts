@@ -153,7 +153,7 @@ describe('analytics', () => {
     const stopsApi = await e2e.api<StopsResponse>(`/api/stops?machine=line8&from=${DAY_FROM}&to=${DAY_TO}&minSeconds=60`);
     const stopsSheet = workbook.getWorksheet('stops');
     if (!stopsSheet) throw new Error('no stops sheet');
-    expect(stopsSheet.getRow(1).values).toEqual([undefined, 'Machine', 'Start', 'End', 'Seconds', 'Minutes', 'Class', 'Reason', 'Comment']);
+    expect(stopsSheet.getRow(1).values).toEqual([undefined, 'Machine', 'Start', 'End', 'Seconds', 'Minutes', 'Minutes in window', 'Class', 'Reason', 'Comment']);
     const firstStop = stopsApi.body.stops[0];
     // a real Excel date showing the plant's wall clock (Excel dates have no zone), with seconds
     const startCell = stopsSheet.getRow(2).getCell(2);

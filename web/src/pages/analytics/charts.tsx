@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { DateTime } from 'luxon';
 import type { OeeResult, Stop } from '../../api/analytics.js';
 import { CHART_COLORS, EChart, chartFontSize, type ChartOption } from './echarts.js';
-import { formatCount, formatDuration, formatStopClass, NO_PRODUCTION_TEXT } from './format.js';
+import { formatCount, formatDuration, formatStopClass, NO_PRODUCTION_TEXT, stopDurationLabel } from './format.js';
 import { KPI_LABELS, KPI_TARGETS, type KpiKey } from './targets.js';
 import type { GroupBy } from './windows.js';
 
@@ -130,13 +130,14 @@ export function rateStripOption(series: readonly OeeResult[], stops: readonly St
         areaStyle: { color: 'rgba(29, 78, 216, 0.10)' },
         markArea: {
           silent: false,
+          // only the stop's part inside the window is drawn and named
           data: stops.map((stop) => [
             {
-              xAxis: stop.startMs,
+              xAxis: Math.max(stop.startMs, window.from),
               itemStyle: { color: classColor(stop.class), opacity: 0.55 },
-              name: `${formatDuration(stop.seconds)} stop${stop.reason ? `: ${stop.reason}` : ''}`,
+              name: `${stopDurationLabel(stop)}${stop.reason ? `: ${stop.reason}` : ''}`,
             },
-            { xAxis: stop.endMs },
+            { xAxis: Math.min(stop.endMs, window.to) },
           ]),
           label: { show: false },
           tooltip: { trigger: 'item' },
@@ -258,7 +259,8 @@ export function reasonPareto(stops: readonly Stop[]): ReasonTotal[] {
   for (const stop of stops) {
     const reason = stop.reason?.trim() || NO_REASON;
     const total = totals.get(reason) ?? { seconds: 0, count: 0 };
-    total.seconds += stop.seconds;
+    // the part the window counts, so that the bars add up to the window's stop time
+    total.seconds += stop.countedSeconds;
     total.count++;
     totals.set(reason, total);
   }

@@ -4,7 +4,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { Product } from '../../../../src/features/plant/schemas.js';
 import type { LotCount, OeeResult, Stop } from '../../api/analytics.js';
 import { downloadCsv, type Column } from './export.js';
-import { formatCount, formatDecimal, formatDuration, formatInstant, formatPercent, formatStopClass, hasProduction, spreadsheetTime } from './format.js';
+import { formatCount, formatDecimal, formatDuration, formatInstant, formatPercent, formatStopClass, hasProduction, spreadsheetTime, stopDuration } from './format.js';
 import { KPI_TARGETS, kpiStatus, type KpiKey } from './targets.js';
 
 export interface DisplayColumn<Row> extends Column<Row> {
@@ -247,10 +247,24 @@ export function StopsTable({ stops, classes, zone, csvName, onSave, truncated }:
     return stopClass ? formatStopClass(stopClass.minSeconds, stopClass.maxSeconds) : stop.classLabel;
   };
   // longest first: those are the ones worth a reason
-  const rows = stops.slice().sort((a, b) => b.seconds - a.seconds);
+  const rows = stops.slice().sort((a, b) => b.countedSeconds - a.countedSeconds);
   const columns: DisplayColumn<Stop>[] = [
     { key: 'start', header: 'Start', value: (s) => spreadsheetTime(s.startMs, zone), render: (s) => formatInstant(s.startMs, zone, 'ccc d LLL HH:mm:ss') },
-    { key: 'seconds', header: 'Duration', numeric: true, value: (s) => s.seconds, render: (s) => formatDuration(s.seconds) },
+    {
+      key: 'seconds',
+      header: 'Duration in window',
+      numeric: true,
+      value: (s) => s.countedSeconds,
+      render: (s) => {
+        const { counted, note } = stopDuration(s);
+        return (
+          <span data-testid="stop-duration">
+            {counted}
+            {note ? <span className="muted small stop-duration-note">{note}</span> : null}
+          </span>
+        );
+      },
+    },
     { key: 'class', header: 'Class', value: className },
     {
       key: 'reason',
@@ -268,7 +282,7 @@ export function StopsTable({ stops, classes, zone, csvName, onSave, truncated }:
     },
     // CSV only: the comment is edited in the reason column on screen
   ];
-  const csvColumns: Column<Stop>[] = [...columns.filter((c) => c.key !== 'reason'), { key: 'reason', header: 'Reason', value: (s) => s.reason }, { key: 'comment', header: 'Comment', value: (s) => s.comment }];
+  const csvColumns: Column<Stop>[] = [...columns.filter((c) => c.key !== 'reason'), { key: 'wholeSeconds', header: 'Whole stop (s)', value: (s) => s.seconds }, { key: 'reason', header: 'Reason', value: (s) => s.reason }, { key: 'comment', header: 'Comment', value: (s) => s.comment }];
   return (
     <section className="panel analytics-card" data-testid="table-stops">
       <header className="card-header">
