@@ -7,6 +7,7 @@ import { CHART_COLORS, EChart, chartFontSize, type ChartOption } from './echarts
 import { formatCount, formatDuration, formatStopClass, NO_PRODUCTION_TEXT, stopDurationLabel } from './format.js';
 import { KPI_LABELS, KPI_TARGETS, type KpiKey } from './targets.js';
 import type { GroupBy } from './windows.js';
+import { shownFigures } from '../../../../src/core/oee/shown-figures.js';
 
 const textStyle = () => ({ color: CHART_COLORS.text, fontSize: chartFontSize() });
 const axisLabel = () => ({ color: CHART_COLORS.muted, fontSize: chartFontSize() * 0.9 });
@@ -330,7 +331,7 @@ export function comparisonOption(machines: readonly { name: string; totals: OeeR
       type: 'bar' as const,
       name: machine.name,
       data: KPI_ORDER.map((kpi) => {
-        const value = machine.totals[kpi];
+        const value = shownFigures(machine.totals)[kpi];
         return value === null ? null : Math.round(value * 1000) / 10;
       }),
       itemStyle: { color: CHART_COLORS.series[index % CHART_COLORS.series.length], borderRadius: [3, 3, 0, 0] },

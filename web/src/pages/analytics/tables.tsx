@@ -6,6 +6,7 @@ import type { LotCount, OeeResult, Stop } from '../../api/analytics.js';
 import { downloadCsv, type Column } from './export.js';
 import { formatCount, formatDecimal, formatDuration, formatInstant, formatPercent, formatStopClass, hasProduction, spreadsheetTime, stopDuration } from './format.js';
 import { KPI_TARGETS, kpiStatus, type KpiKey } from './targets.js';
+import { shownFigures } from '../../../../src/core/oee/shown-figures.js';
 
 export interface DisplayColumn<Row> extends Column<Row> {
   /** what the screen shows; defaults to the raw value */
@@ -74,7 +75,7 @@ export function DataTable<Row>({ title, subtitle, columns, rows, rowKey, csvName
 
 const ratioCell = (kpi: KpiKey) => (row: { totals: OeeResult } | OeeResult) => {
   const result = 'totals' in row ? row.totals : row;
-  const status = kpiStatus(result[kpi], KPI_TARGETS[kpi]);
+  const status = kpiStatus(shownFigures(result)[kpi], KPI_TARGETS[kpi]);
   return status === 'good' ? 'cell-good' : status === 'below' ? 'cell-below' : status === 'invalid' ? 'cell-invalid' : undefined;
 };
 
@@ -83,9 +84,9 @@ function ratioColumns<Row>(pick: (row: Row) => OeeResult): DisplayColumn<Row>[] 
     key: kpi,
     header,
     numeric: true,
-    value: (row) => pick(row)[kpi],
-    // a row without parts says so once, in the OEE column, instead of four dashes
-    render: (row) => (hasProduction(pick(row)) ? formatPercent(pick(row)[kpi]) : kpi === 'oee' ? <span className="muted no-production-cell">No production</span> : '–'),
+    value: (row) => shownFigures(pick(row))[kpi],
+    // a row without parts says so once, in the OEE column, instead of four dashes; P above 100 % shows capped (shownFigures)
+    render: (row) => (hasProduction(pick(row)) ? formatPercent(shownFigures(pick(row))[kpi]) : kpi === 'oee' ? <span className="muted no-production-cell">No production</span> : '–'),
     className: (row) => ratioCell(kpi)(pick(row)),
   });
   return [column('availability', 'A'), column('performance', 'P'), column('quality', 'Q'), column('oee', 'OEE')];
