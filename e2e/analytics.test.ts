@@ -153,7 +153,7 @@ describe('analytics', () => {
     const stopsApi = await e2e.api<StopsResponse>(`/api/stops?machine=line8&from=${DAY_FROM}&to=${DAY_TO}&minSeconds=60`);
     const stopsSheet = workbook.getWorksheet('stops');
     if (!stopsSheet) throw new Error('no stops sheet');
-    expect(stopsSheet.getRow(1).values).toEqual([undefined, 'Machine', 'Start', 'End', 'Seconds', 'Minutes', 'Class', 'Reason', 'Comment']);
+    expect(stopsSheet.getRow(1).values).toEqual([undefined, 'Machine', 'Start', 'End', 'Seconds', 'Minutes', 'Minutes in window', 'Class', 'Reason', 'Comment']);
     const firstStop = stopsApi.body.stops[0];
     // a real Excel date showing the plant's wall clock (Excel dates have no zone), with seconds
     const startCell = stopsSheet.getRow(2).getCell(2);
@@ -189,6 +189,26 @@ describe('analytics', () => {
     expect(csvLines[1].split(',').slice(1)).toEqual(
       [shifts[0].parts, shifts[0].stops.count, shifts[0].stops.seconds, shifts[0].availability, shifts[0].performance, shifts[0].quality, shifts[0].oee].map(String),
     );
+  });
+
+  it('a window that cuts a stop shows its in-window minutes in the stops table, and says it continues', async () => {
+    // the 31.5-min stop 10:29:24 → 11:00:56 of 11 Oct; the window 09:45–10:45 holds its first 15.6 min
+    const from = '2022-10-11T09:45';
+    const to = '2022-10-11T10:45';
+    const answer = await e2e.api<StopsResponse>(`/api/stops?machine=line8&from=${from}&to=${to}&minSeconds=60`);
+    expect(answer.status).toBe(200);
+    const cut = answer.body.stops.find((stop) => stop.endsAfterWindow);
+    if (!cut) throw new Error('no stop continues after 10:45');
+    expect(cut.seconds).toBeGreaterThan(1890);
+    expect(cut.countedSeconds).toBeCloseTo((DateTime.fromISO(to, { zone: e2e.config.QMFG_TZ }).toMillis() - cut.startMs) / 1000, 3);
+    const page = await e2e.newPage(TV);
+    await page.goto(`/analytics?machines=line8&window=custom&from=${from}&to=${to}`);
+    const row = page.getByTestId(`stop-row-${cut.startMs}`);
+    await expectText(row.getByTestId('stop-duration'), formatDuration(cut.countedSeconds));
+    await expectText(row.getByTestId('stop-duration'), `of ${formatDuration(cut.seconds)} · continues after the window`);
+    // the stop time of the window is the counted part, not the whole stop
+    const { totals } = (await e2e.api<OeeResponse>(`/api/oee?machine=line8&from=${from}&to=${to}`)).body.machines[0];
+    expect(totals.stops.classes[3].seconds).toBeCloseTo(cut.countedSeconds, 3);
   });
 
   it('rate chart: each dip sits on the stop that caused it; second by second with a rolling window; empty states', async () => {
@@ -404,8 +424,10 @@ describe('analytics', () => {
     await page.getByTestId('profile-select').selectOption('too-low-ideal');
     const api = await oeeOf('line8', '&profile=too-low-ideal');
     expect(api.machines[0].totals.performance ?? 0).toBeGreaterThan(1);
-    await expectText(page.getByTestId('oee-warnings'), `Performance is ${formatPercent(api.machines[0].totals.performance)}, outside 0–100 %`);
-    await expectText(page.getByTestId('kpi-performance'), 'Outside 0–100 %');
+    // shown capped at 100 % with the plain reason (core shownFigures), never as 112.8 %
+    await expectText(page.getByTestId('oee-warnings'), "Runs faster than its standard rate — check the product's rate.");
+    await expectText(page.getByTestId('kpi-performance-value'), '100.0 %');
+    expect(parseFloat((await page.getByTestId('kpi-oee-value').innerText()).replace(/[^\d.]/g, ''))).toBeLessThanOrEqual(100);
     await expectText(page.getByTestId('window-label'), 'too-low-ideal');
     expect(await page.getByTestId('profile-name').getAttribute('title')).toBe('OEE profile too-low-ideal@v1');
   });
@@ -433,7 +455,8 @@ describe('machines page', () => {
     await expectVisible(page.getByTestId('machine-live-line9'));
     const now = Date.now();
     const today = DateTime.fromMillis(now, { zone }).startOf('day');
-    const oee = await e2e.api<OeeResponse>(`/api/oee?machine=line9&from=${today.toMillis()}&to=${Math.floor(now / 60_000) * 60_000 + 60_000}`);
+    // the card's window is the Analytics "Today" window: up to the current minute
+    const oee = await e2e.api<OeeResponse>(`/api/oee?machine=line9&from=${today.toMillis()}&to=${Math.floor(now / 60_000) * 60_000}`);
     expect(oee.status).toBe(200);
     const before = oee.body.machines[0].totals;
     await expectText(page.getByTestId('machine-oee-line9'), before.oee !== null ? formatPercent(before.oee) : before.cycles > 0 ? 'Not measurable yet' : 'No production yet today');
@@ -447,7 +470,8 @@ describe('machines page', () => {
     const lines: string[] = [];
     const cycles = 120;
     for (let i = 0; i < cycles; i++) {
-      const at = DateTime.fromMillis(now - 5_000 - (cycles - 1 - i) * 450, { zone });
+      // ending in the minute before this one, which the "Today" window holds
+      const at = DateTime.fromMillis(Math.floor(now / 60_000) * 60_000 - 1_000 - (cycles - 1 - i) * 450, { zone });
       lines.push(`1169100,424242,${String(500000 + i)},1,${at.toFormat('LL/dd/yy HH:mm:ss.SSS')}`);
     }
     const other = await e2e.newPage(LAPTOP);
@@ -460,10 +484,50 @@ describe('machines page', () => {
     await expectText(page.getByTestId('machine-state-line9'), 'Running');
     await expectText(page.getByTestId('machine-lot-line9'), '424242');
     await expectText(page.getByTestId('machine-product-line9'), 'Flu A/B');
-    const after = await e2e.api<OeeResponse>(`/api/oee?machine=line9&from=${today.toMillis()}&to=${Math.floor(Date.now() / 60_000) * 60_000 + 60_000}`);
+    const after = await e2e.api<OeeResponse>(`/api/oee?machine=line9&from=${today.toMillis()}&to=${Math.floor(Date.now() / 60_000) * 60_000}`);
     expect(after.body.machines[0].totals.parts).toBe(before.parts + cycles);
     await expectText(page.getByTestId('machine-oee-line9'), formatPercent(after.body.machines[0].totals.oee));
     expect(documents).toBe(0);
+  });
+});
+
+describe('machine cards and analytics: one rule', () => {
+  it('a card shows the analytics figure for the same machine and day, capped at 100 % with the same warning', async () => {
+    const zone = e2e.config.QMFG_TZ;
+    // ten minutes of Line 11 at 200 parts/min (its profile's ideal is 140/min), ending two minutes ago
+    const end = Date.now() - 120_000;
+    const lines: string[] = [];
+    for (let at = end - 600_000, serial = 700000; at < end; at += 300, serial++) {
+      lines.push(`1169100,434343,${serial},1,${DateTime.fromMillis(at, { zone }).toFormat('LL/dd/yy HH:mm:ss.SSS')}`);
+    }
+    const uploader = await e2e.newPage(LAPTOP);
+    await uploader.goto('/analytics?machines=line11&window=today');
+    await uploader.getByTestId('upload-toggle').click();
+    await uploader.getByTestId('upload-machine').selectOption('line11');
+    await uploader.getByTestId('upload-input').setInputFiles({ name: 'PRFAST.txt', mimeType: 'text/plain', buffer: Buffer.from(`${lines.join('\n')}\n`) });
+    await expectText(uploader.getByTestId('upload-cycles-PRFAST.txt'), formatCount(lines.length), 30_000);
+
+    // both windows end at the current minute: read both within one minute
+    const second = new Date().getSeconds();
+    if (second > 35) await new Promise((resolve) => setTimeout(resolve, (61 - second) * 1000));
+    const cards = await e2e.newPage(TV);
+    await cards.goto('/machines');
+    const card = cards.getByTestId('machine-oee-line11');
+    await expectText(card, /%/);
+    const analytics = await e2e.newPage(TV);
+    await analytics.goto('/analytics?machines=line11&window=today');
+    const gauge = await expectText(analytics.getByTestId('kpi-oee-value'), /%/);
+    const cardText = (await card.innerText()).replace(/\s+/g, ' ').trim();
+    expect(cardText).toBe(gauge);
+    expect(parseFloat(cardText)).toBeLessThanOrEqual(100);
+    await expectText(cards.getByTestId('machine-performance-line11'), '100.0 %');
+    await expectText(analytics.getByTestId('kpi-performance-value'), '100.0 %');
+    const warning = "Runs faster than its standard rate — check the product's rate.";
+    await expectText(cards.getByTestId('machine-warning-line11'), warning);
+    await expectText(analytics.getByTestId('oee-warnings'), warning);
+    // the API keeps the measured figure; the screens show it capped
+    const measured = (await e2e.api<OeeResponse>('/api/oee?machine=line11&from=' + DateTime.now().setZone(zone).startOf('day').toMillis())).body.machines[0].totals;
+    expect(measured.performance ?? 0).toBeGreaterThan(1);
   });
 });
 

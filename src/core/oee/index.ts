@@ -7,3 +7,5 @@ export type { BuiltinProfileName, LoadingBasis, OeeProfile } from './profiles.js
 export { profileSchema } from './profile-schema.js';
 export type { OeeProfileInput } from './profile-schema.js';
 export { PartRegistry, identifiesStrip } from './rework.js';
+export { shownFigures } from './shown-figures.js';
+export type { ShownFigures, ShownState } from './shown-figures.js';

@@ -501,3 +501,45 @@ describe('computeOee — the open day\'s unclosed stops stay in the open day', (
     expect([result.loadingSeconds, result.availabilityLossSeconds, result.availability]).toEqual([1.5, 0, 1]);
   });
 });
+
+describe('computeOee — boundary stops and the open day on the calendar basis (issue 9 defect 5 follow-up)', () => {
+  // parts every 0.5 s 06:00–07:00, a 40-min stop (06:59:59.5, 07:40], parts 07:40–08:00
+  const run = (fromS: number, toS: number, serial0: number): OeeCycle[] => {
+    const cycles: OeeCycle[] = [];
+    for (let s = fromS, n = serial0; s < toS; s += 0.5, n++) cycles.push(part(s, String(n)));
+    return cycles;
+  };
+  const cycles = [...run(0, 3600, 1), ...run(6000, 7200, 100_000)];
+  const days = { zone: 'America/Los_Angeles' };
+
+  it('a stop cut by the window start or end counts only its part inside, on either basis', () => {
+    for (const profile of [legacy, calendarLegacy]) {
+      const shift = [{ start: t(0), end: t(8 * 3600) }];
+      // 07:10–07:30 lies inside the stop: 20 min of loss, not the stop's 40 min
+      const inside = computeOee({ cycles, from: t(4200), to: t(5400), profile, loadingIntervals: shift, days });
+      expect([inside.loadingSeconds, inside.stops.seconds, inside.availabilityLossSeconds, inside.availability]).toEqual([1200, 1200, 1200, 0]);
+      // 07:30–07:50: the last 10 min of the stop, then 10 min of parts
+      const end = computeOee({ cycles, from: t(5400), to: t(6600), profile, loadingIntervals: shift, days });
+      expect(end.availabilityLossSeconds).toBe(600);
+      expect(end.stops.count).toBe(1);
+      expect(end.stops.classes[3]).toMatchObject({ count: 1, seconds: 600 });
+    }
+  });
+
+  it('the calendar loading of the open day ends at now: no future planned time, the time since the last cycle is a stop', () => {
+    const shift = [{ start: t(-1800), end: t(17 * 3600) }]; // 05:30–23:00 planned
+    const now = t(3 * 3600); // 09:00, an hour after the last part
+    const today = computeOee({ cycles, from: t(-6 * 3600), to: t(18 * 3600), profile: calendarLegacy, loadingIntervals: shift, days: { ...days, now, openDayShiftStart: t(-1800) } });
+    // 05:30 → 09:00, not 05:30 → 23:00
+    expect(today.loadingSeconds).toBe(3.5 * 3600);
+    // loss: 05:30–06:00 before the machine's first cycle, the 40-min stop, 08:00–09:00 since the last cycle
+    expect(today.availabilityLossSeconds).toBeCloseTo(1800 + 2400.5 + 3600.5, 3);
+    expect(today.stops.seconds).toBeLessThanOrEqual(today.loadingSeconds);
+    expect(today.availability).toBeCloseTo((3.5 * 3600 - 7801) / (3.5 * 3600), 4);
+    // the same figures as firstToLastPart gives for this day (its shift starts at 05:30 as well)
+    const ftl = computeOee({ cycles, from: t(-6 * 3600), to: t(18 * 3600), profile: legacy, days: { ...days, now, openDayShiftStart: t(-1800) } });
+    expect([today.loadingSeconds, today.availabilityLossSeconds, today.availability]).toEqual([ftl.loadingSeconds, ftl.availabilityLossSeconds, ftl.availability]);
+    // nothing is said about "planned time after the last cycle": it is counted, as a stop
+    expect(today.warnings.filter((w) => w.startsWith('the data'))).toEqual([]);
+  });
+});

@@ -29,6 +29,9 @@
 //   started at 11:00 after a 06:30 shift start has 4.5 h of loss. Time before the machine's very
 //   first cycle and the time since its latest cycle have no closing cycle; in the open day's run
 //   they are counted as stops (the machine is not producing), classed by their length so far.
+// - "Now" ends every loading, on either basis: calendar planned time of the open day after now is
+//   not loading yet (a shift planned to 23:00 seen at 11:30 loads 06:30–11:30, so stop time never
+//   holds the future), and the open day's unclosed stops above count on the calendar basis too.
 // - A day without parts has no run. Without a ProductionDayRule the window itself is one day
 //   (first to last part inside the window), for callers that know no plant zone.
 // - Running time = the gaps ≤ maxCycleSeconds of the window's cycles (clipped to the window; a
@@ -41,6 +44,7 @@
 // - Calendar basis: planned time before the data's first cycle (when no previousAt is known) or
 //   after its last cycle has no gap to measure, so it is neither run nor stop; a warning says how
 //   much (add the neighbouring day's data to close it) rather than guessing.
+//   In the open day that time is the machine standing still now, and counts as a stop (see above).
 // - Undefined ratios are null with a warning, never NaN; OEE is still 0 when availability or
 //   performance is 0 (nothing good was made in the loading time), even if P or Q is undefined.
 // - A window with loading time but neither a cycle nor a stop in it measured nothing: A, P and OEE
@@ -371,26 +375,46 @@ export interface OeeFacts {
   openDay?: OpenDay | null;
 }
 
-/** firstToLastPart loading of a window: the production runs of its days, clipped to it. */
-function firstToLastPartLoading(facts: OeeFacts): Interval[] {
-  const days = facts.dayParts ?? (facts.parts > 0 ? [{ dayStart: facts.from, dayEnd: facts.to, firstPartAt: facts.firstPartAt, lastPartAt: facts.lastPartAt }] : []);
-  return normalizeIntervals(dayRuns(days, facts.openDay ?? null), facts.from, facts.to);
+/** What the loading time of a window is worked out from (a part of OeeFacts). */
+export type LoadingFacts = Pick<OeeFacts, 'from' | 'to' | 'profile' | 'loadingIntervals' | 'parts' | 'firstPartAt' | 'lastPartAt' | 'dayParts' | 'openDay'>;
+
+/**
+ * The loading time of a window (DESIGN §4), sorted and disjoint: the calendar's planned time, or
+ * the production runs of its days (firstToLastPart), clipped to the window — and never past "now"
+ * (openDay.now): planned time that has not happened yet is no loading. The one rule for every
+ * figure that says "in the loading time" (stop time, availability, the stops list).
+ */
+export function windowLoading(facts: LoadingFacts): Interval[] {
+  const { from, to, profile } = facts;
+  const end = facts.openDay ? Math.min(to, facts.openDay.now) : to;
+  if (profile.basis === 'calendar') return normalizeIntervals(facts.loadingIntervals ?? [], from, end);
+  const days = facts.dayParts ?? (facts.parts > 0 ? [{ dayStart: from, dayEnd: to, firstPartAt: facts.firstPartAt, lastPartAt: facts.lastPartAt }] : []);
+  // the open day's run already ends at now (or at a later part: a camera clock ahead of the server's)
+  return normalizeIntervals(dayRuns(days, facts.openDay ?? null), from, to);
 }
 
 /**
- * Stops of the open day that no cycle closes yet: before the machine's very first cycle, and since
- * its latest one (longer than maxCycleSeconds). Only their overlap with the open run counts.
+ * Stops of the open day that no cycle closes yet: before the machine's very first cycle (from the
+ * start of the day's loading), and since its latest one (longer than maxCycleSeconds) up to now.
+ * On either basis: the machine is not producing. Only their overlap with the loading counts.
  */
 function openDayStops(facts: OeeFacts, maxCycleMs: number): [number, number][] {
   const open = facts.openDay;
-  const today = open ? facts.dayParts?.find((day) => day.dayStart === open.dayStart) : undefined;
-  if (!open || !today) return [];
-  const [run] = dayRuns([today], open);
-  const inRun = (at: number) => at >= run.start && at <= run.end;
+  if (!open) return [];
+  let dayLoading: Interval[];
+  if (facts.profile.basis === 'calendar') dayLoading = normalizeIntervals(facts.loadingIntervals ?? [], open.dayStart, open.now);
+  else {
+    const today = facts.dayParts?.find((day) => day.dayStart === open.dayStart);
+    dayLoading = today ? dayRuns([today], open) : [];
+  }
+  if (dayLoading.length === 0) return [];
+  const start = dayLoading[0].start;
+  const end = Math.max(open.now, dayLoading[dayLoading.length - 1].end);
+  const inOpenDay = (at: number) => at >= start && at <= end;
   const stops: [number, number][] = [];
   const first = facts.firstAtWithoutPrevious;
-  if (first !== null && inRun(first) && run.start < first) stops.push([run.start, first]);
-  if (inRun(facts.latestAt) && open.now - facts.latestAt > maxCycleMs) stops.push([facts.latestAt, open.now]);
+  if (first !== null && inOpenDay(first) && start < first) stops.push([start, first]);
+  if (inOpenDay(facts.latestAt) && open.now - facts.latestAt > maxCycleMs) stops.push([facts.latestAt, open.now]);
   return stops;
 }
 
@@ -401,7 +425,7 @@ export function assembleOeeResult(facts: OeeFacts): OeeResult {
   const availabilityLossThresholdMs = secondsToMs(profile.availabilityLossSeconds);
   const binsMs = profile.stopBinsSeconds.map(secondsToMs);
 
-  const loading = profile.basis === 'calendar' ? normalizeIntervals(facts.loadingIntervals ?? [], from, to) : firstToLastPartLoading(facts);
+  const loading = windowLoading(facts);
   let loadingMs = 0;
   for (const interval of loading) loadingMs += interval.end - interval.start;
 
@@ -436,7 +460,8 @@ export function assembleOeeResult(facts: OeeFacts): OeeResult {
     }
   };
   facts.forEachStop(countStop);
-  if (profile.basis === 'firstToLastPart') for (const [start, end] of openDayStops(facts, secondsToMs(profile.maxCycleSeconds))) countStop(start, end);
+  const openStops = openDayStops(facts, secondsToMs(profile.maxCycleSeconds));
+  for (const [start, end] of openStops) countStop(start, end);
   classes.forEach((stopClass, i) => (stopClass.seconds = seconds(classMs[i])));
 
   const netRunMs = loadingMs - lossMs;
@@ -457,8 +482,11 @@ export function assembleOeeResult(facts: OeeFacts): OeeResult {
   if (profile.basis === 'calendar') {
     // Planned time before the first cycle or after the last one is neither run nor stop: a gap
     // needs a cycle at both ends. Say so rather than guess (the model only knows gaps).
-    const blindStartMs = facts.firstAtWithoutPrevious === null ? 0 : overlapMs(from, facts.firstAtWithoutPrevious, loading);
-    const blindEndMs = facts.latestAt < to ? overlapMs(Math.max(facts.latestAt, from), to, loading) : 0;
+    // (in the open day that time is counted as a stop, see openDayStops: nothing is blind there)
+    const first = facts.firstAtWithoutPrevious;
+    const blindStartMs = first === null ? 0 : overlapMs(from, Math.min(first, ...openStops.filter(([, end]) => end === first).map(([start]) => start)), loading);
+    const latestInOpenDay = facts.openDay !== null && facts.openDay !== undefined && facts.latestAt >= facts.openDay.dayStart && facts.latestAt <= facts.openDay.now;
+    const blindEndMs = facts.latestAt < to && !latestInOpenDay ? overlapMs(Math.max(facts.latestAt, from), to, loading) : 0;
     if (blindStartMs > 0) {
       warnings.push(`the data starts ${minutes(blindStartMs)} into the planned production time: with no earlier cycle that time is counted neither as run nor as stop (add the previous day's data)`);
     }

@@ -71,6 +71,26 @@ describe.each(DIALECTS)('firstToLastPart loading from the production runs of eac
     expect(totals.loadingSeconds).toBeLessThan(4 * 17.5 * 3600);
   });
 
+  it('a window that cuts a stop counts only the stop\'s part inside it (stop time, loss, the stops list)', async () => {
+    // the stop 10:29:24 → 11:00:56 (31.5 min); the window 10:00–10:45 holds its first 15.6 min
+    const listed = await t.app.inject({ method: 'GET', url: '/api/stops?machine=line8&from=2022-10-11T10:00&to=2022-10-11T10:45&minSeconds=300' });
+    expect(listed.statusCode, listed.body).toBe(200);
+    const [stop] = listed.json().stops;
+    expect(stop.seconds).toBeGreaterThan(1890);
+    const inside = (local('2022-10-11T10:45') - stop.startMs) / 1000;
+    const cut = (await oee('machine=line8&from=2022-10-11T10:00&to=2022-10-11T10:45')).totals;
+    expect(cut.stops.classes[3].count).toBe(1);
+    expect(cut.stops.classes[3].seconds).toBeCloseTo(inside, 3);
+    expect(cut.availabilityLossSeconds).toBeCloseTo(inside, 3);
+    expect(cut.availability).toBeCloseTo((cut.loadingSeconds - inside) / cut.loadingSeconds, 3);
+    // the other half, 10:45–11:15: the stop's last 15.9 min
+    const rest = (await oee('machine=line8&from=2022-10-11T10:45&to=2022-10-11T11:15')).totals;
+    expect(rest.stops.classes[3].seconds).toBeCloseTo((stop.endMs - local('2022-10-11T10:45')) / 1000, 3);
+    // the stops list says the same: the part of the stop inside the window's loading time, and that it goes on
+    expect(stop).toMatchObject({ startsBeforeWindow: false, endsAfterWindow: true });
+    expect(stop.countedSeconds).toBeCloseTo(inside, 3);
+  });
+
   it('a machine without cycles has no figures at all (not 0 %, not A 100 %)', async () => {
     const { totals, series } = await oee('machine=line6&from=2022-10-11T00:00&to=2022-10-12T00:00&groupBy=shift');
     for (const result of [totals, ...series]) {
@@ -117,5 +137,21 @@ describe.each(DIALECTS)('firstToLastPart loading from the production runs of eac
     const hours = (await machinesOee(t.database.db, ZONE, { ...today, groupBy: 'hour' }, now)).machines[0].series;
     expect(hours.find((b) => b.label.endsWith('T07:00'))).toMatchObject({ loadingSeconds: 3600, availability: 0 });
     expect(hours.find((b) => b.label.endsWith('T05:00'))).toMatchObject({ loadingSeconds: 0, availability: null });
+  });
+
+  it('calendar basis, "today": the loading ends at now, not at the end of the shift; the time since the last cycle is a stop', async () => {
+    // a Tuesday of the demo calendar (06:30–14:45, 14:45–23:00); the line ran 11:00–11:20
+    const path = join(folder.path, 'PR20260310-line6.txt');
+    writeFileSync(path, cameraLog(local('2026-03-10T11:00'), local('2026-03-10T11:20')));
+    await ingestFile(t.database.db, { machine: 'line6', path, zone: ZONE });
+    const now = local('2026-03-10T11:30');
+    const day = { machines: ['line6'], profile: 'iso22400', from: local('2026-03-10T00:00'), to: local('2026-03-11T00:00') };
+    const { totals } = (await machinesOee(t.database.db, ZONE, day, now)).machines[0];
+    // 06:30 → 11:30 = 5 h planned so far, not 06:30 → 23:00
+    expect(totals.loadingSeconds).toBe(5 * 3600);
+    // 06:30–11:00 before the first cycle and 11:20–11:30 since the last one are stops; nothing of the future
+    expect(totals.availabilityLossSeconds).toBeGreaterThanOrEqual(4.5 * 3600 + 600);
+    expect(totals.stops.seconds).toBeLessThanOrEqual(totals.loadingSeconds);
+    expect(totals.availability).toBeLessThan(0.07);
   });
 });

@@ -110,13 +110,15 @@ export async function oeeRoutes(app: App, { db, config, events }: AppDeps): Prom
       config: { permission: 'plant:read' },
       schema: {
         tags,
-        description: 'Stops (gaps longer than the profile\'s maxCycleSeconds) overlapping [from, to), classed by the profile\'s bins, with their reasons.',
+        description:
+          'The window\'s stops (gaps longer than the profile\'s maxCycleSeconds with a part inside [from, to)\'s loading time), classed by the profile\'s bins by their whole ' +
+          'duration, with the counted part (countedSeconds: what stop time and availability count), whether they continue before/after the window, and their reasons.',
         querystring: stopsQuery,
         response: { 200: stopsResponseSchema },
       },
     },
     (req) =>
-      service.listStops(db, {
+      service.listStops(db, zone, {
         machine: req.query.machine, from: req.query.from, to: req.query.to, profile: req.query.profile, minSeconds: req.query.minSeconds, classes: req.query.class, limit: req.query.limit,
       }),
   );

@@ -111,7 +111,14 @@ export const stopSchema = z.object({
   end: z.string(),
   startMs: z.number(),
   endMs: z.number(),
+  /** the whole stop, end − start: what its class is by */
   seconds: z.number(),
+  /** its part inside the window's loading time: what stop time and availability loss count of it */
+  countedSeconds: z.number(),
+  /** the stop began before the window (it continues before it) */
+  startsBeforeWindow: z.boolean(),
+  /** the stop ended after the window (it continues after it) */
+  endsAfterWindow: z.boolean(),
   /** index into the profile's stopBinsSeconds */
   class: z.number().int(),
   classLabel: z.string(),

@@ -16,7 +16,8 @@ import * as machineRepo from '../machine-data/repository.js';
 import { floorTo, MS_PER_DAY, MS_PER_HOUR } from '../machine-data/derive.js';
 import { bucketsOf } from './buckets.js';
 import { computeOeeFromDerived, dayPartsOf, GapIndex, type DerivedSlice } from './derived-oee.js';
-import { DayFinder, daysOverlapping, type ProductionDayRule } from '../../core/oee/production-days.js';
+import { DayFinder, daysOverlapping, openDayOf, type ProductionDayRule } from '../../core/oee/production-days.js';
+import { overlapMs, windowLoading, type Interval } from '../../core/oee/oee.js';
 import * as repo from './repository.js';
 import { MAX_RATE_POINTS, RATE_STEP_MS, ratePointCount, rateSeries } from '../../core/oee/rate-series.js';
 import {
@@ -264,8 +265,12 @@ function classLabel(profile: OeeProfile, index: number): string {
 
 type StopWithoutReason = Omit<Stop, 'reason' | 'comment' | 'reasonBy'>;
 
-/** A gap as a stop of the profile: class by its full duration, as the OEE engine classes it. */
-function toStop(machine: string, gap: { start: number; end: number }, profile: OeeProfile): StopWithoutReason {
+/**
+ * A gap as a stop of the profile: class by its full duration, as the OEE engine classes it; counted
+ * = its part inside the window's loading time, what the engine adds to stop time and availability
+ * loss (without a window, e.g. a single stop: its whole duration).
+ */
+function toStop(machine: string, gap: { start: number; end: number }, profile: OeeProfile, window?: { from: number; to: number; loading: readonly Interval[] }): StopWithoutReason {
   const durationMs = gap.end - gap.start;
   const binsMs = profile.stopBinsSeconds.map((s) => Math.round(s * 1e6) / 1e3);
   let classIndex = 0;
@@ -277,10 +282,22 @@ function toStop(machine: string, gap: { start: number; end: number }, profile: O
     startMs: gap.start,
     endMs: gap.end,
     seconds: durationMs / 1000,
+    countedSeconds: (window ? overlapMs(gap.start, gap.end, window.loading) : durationMs) / 1000,
+    startsBeforeWindow: window ? gap.start < window.from : false,
+    endsAfterWindow: window ? gap.end > window.to : false,
     class: classIndex,
     classLabel: classLabel(profile, classIndex),
     availabilityLoss: durationMs >= Math.round(profile.availabilityLossSeconds * 1e6) / 1e3,
   };
+}
+
+/** The loading time of [from, to) for a machine, by the OEE engine's own rule (core windowLoading). */
+async function machineLoading(db: Executor, zone: string, machine: string, profile: OeeProfile, from: number, to: number, now: number): Promise<Interval[]> {
+  const calendar = await loadCalendarSpec(db);
+  const openDay = openDayOf(productionDayRule(calendar, zone, now));
+  if (profile.basis === 'calendar') return windowLoading({ from, to, profile, loadingIntervals: workingIntervals(calendar, zone, from, to), parts: 0, firstPartAt: Infinity, lastPartAt: -Infinity, openDay });
+  const dayParts = await loadDayParts(db, machine, zone, from, to);
+  return windowLoading({ from, to, profile, parts: 0, firstPartAt: Infinity, lastPartAt: -Infinity, dayParts, openDay });
 }
 
 export interface StopsQuery {
@@ -295,8 +312,12 @@ export interface StopsQuery {
   limit?: number;
 }
 
-/** Stops (gaps > maxCycleSeconds of the profile) overlapping [from, to), with class and reason, by start. */
-export async function listStops(db: Executor, query: StopsQuery): Promise<StopsResponse> {
+/**
+ * The window's stops (gaps > maxCycleSeconds of the profile) with class and reason, by start: those
+ * whose part inside the window's loading time is more than zero — the engine's rule, so a closed
+ * night or a stop before the first shift is not listed, and each stop carries that counted part.
+ */
+export async function listStops(db: Executor, zone: string, query: StopsQuery, now = Date.now()): Promise<StopsResponse> {
   const stored = await plantRepo.getMachine(db, query.machine);
   if (!stored) throw Invalid.field('query.machine', `unknown machine '${query.machine}'`);
   const profile = await resolveProfile(db, query.profile ?? stored.oeeProfile, query.profile ? 'query.profile' : 'query.machine');
@@ -304,13 +325,15 @@ export async function listStops(db: Executor, query: StopsQuery): Promise<StopsR
   const limit = Math.min(query.limit ?? MAX_STOPS, MAX_STOPS);
   const thresholdMs = Math.max(Math.round(profile.maxCycleSeconds * 1e6) / 1e3, (query.minSeconds ?? 0) * 1000 - 1e-6);
   const wanted = query.classes && query.classes.length > 0 ? new Set(query.classes) : null;
-  // fetch whole pages and filter by class here; the class bins are a profile matter, not SQL's
-  const rows = state ? await machineRepo.gapRows(db, query.machine, query.from, query.to, state.maxGapMs, Math.floor(thresholdMs), wanted ? MAX_STOPS * 5 : limit + 1) : [];
+  // fetch whole pages and filter by class and loading here; the class bins and the loading are OEE matters, not SQL's
+  const rows = state ? await machineRepo.gapRows(db, query.machine, query.from, query.to, state.maxGapMs, Math.floor(thresholdMs), MAX_STOPS * 5) : [];
+  const window = { from: query.from, to: query.to, loading: rows.length > 0 ? await machineLoading(db, zone, query.machine, profile, query.from, query.to, now) : [] };
   const stops: StopWithoutReason[] = [];
   let truncated = false;
   for (const gap of rows) {
     if (!(gap.end - gap.start > thresholdMs)) continue;
-    const stop = toStop(query.machine, gap, profile);
+    const stop = toStop(query.machine, gap, profile, window);
+    if (!(stop.countedSeconds > 0)) continue;
     if (wanted && !wanted.has(stop.class)) continue;
     if (stops.length >= limit) {
       truncated = true;

@@ -4,9 +4,10 @@ import { useMemo } from 'react';
 import { DateTime } from 'luxon';
 import type { OeeResult, Stop } from '../../api/analytics.js';
 import { CHART_COLORS, EChart, chartFontSize, type ChartOption } from './echarts.js';
-import { formatCount, formatDuration, formatStopClass, NO_PRODUCTION_TEXT } from './format.js';
+import { formatCount, formatDuration, formatStopClass, NO_PRODUCTION_TEXT, stopDurationLabel } from './format.js';
 import { KPI_LABELS, KPI_TARGETS, type KpiKey } from './targets.js';
 import type { GroupBy } from './windows.js';
+import { shownFigures } from '../../../../src/core/oee/shown-figures.js';
 
 const textStyle = () => ({ color: CHART_COLORS.text, fontSize: chartFontSize() });
 const axisLabel = () => ({ color: CHART_COLORS.muted, fontSize: chartFontSize() * 0.9 });
@@ -130,13 +131,14 @@ export function rateStripOption(series: readonly OeeResult[], stops: readonly St
         areaStyle: { color: 'rgba(29, 78, 216, 0.10)' },
         markArea: {
           silent: false,
+          // only the stop's part inside the window is drawn and named
           data: stops.map((stop) => [
             {
-              xAxis: stop.startMs,
+              xAxis: Math.max(stop.startMs, window.from),
               itemStyle: { color: classColor(stop.class), opacity: 0.55 },
-              name: `${formatDuration(stop.seconds)} stop${stop.reason ? `: ${stop.reason}` : ''}`,
+              name: `${stopDurationLabel(stop)}${stop.reason ? `: ${stop.reason}` : ''}`,
             },
-            { xAxis: stop.endMs },
+            { xAxis: Math.min(stop.endMs, window.to) },
           ]),
           label: { show: false },
           tooltip: { trigger: 'item' },
@@ -258,7 +260,8 @@ export function reasonPareto(stops: readonly Stop[]): ReasonTotal[] {
   for (const stop of stops) {
     const reason = stop.reason?.trim() || NO_REASON;
     const total = totals.get(reason) ?? { seconds: 0, count: 0 };
-    total.seconds += stop.seconds;
+    // the part the window counts, so that the bars add up to the window's stop time
+    total.seconds += stop.countedSeconds;
     total.count++;
     totals.set(reason, total);
   }
@@ -328,7 +331,7 @@ export function comparisonOption(machines: readonly { name: string; totals: OeeR
       type: 'bar' as const,
       name: machine.name,
       data: KPI_ORDER.map((kpi) => {
-        const value = machine.totals[kpi];
+        const value = shownFigures(machine.totals)[kpi];
         return value === null ? null : Math.round(value * 1000) / 10;
       }),
       itemStyle: { color: CHART_COLORS.series[index % CHART_COLORS.series.length], borderRadius: [3, 3, 0, 0] },

@@ -440,7 +440,7 @@ export function AnalyticsDashboard() {
           </div>
 
           <StopsTable
-            stops={focusStops.stops.slice().sort((a, b) => b.seconds - a.seconds).slice(0, STOPS_SHOWN)}
+            stops={focusStops.stops.slice().sort((a, b) => b.countedSeconds - a.countedSeconds).slice(0, STOPS_SHOWN)}
             classes={focusResult.totals.stops.classes}
             zone={zone}
             csvName={`${stem}-${focusResult.machine}-stops`}

@@ -138,6 +138,7 @@ export async function buildWorkbook(input: {
     { header: 'End', key: 'end', width: 21 },
     { header: 'Seconds', key: 'seconds', width: 11 },
     { header: 'Minutes', key: 'minutes', width: 11 },
+    { header: 'Minutes in window', key: 'countedMinutes', width: 18 },
     { header: 'Class', key: 'class', width: 14 },
     { header: 'Reason', key: 'reason', width: 24 },
     { header: 'Comment', key: 'comment', width: 40 },
@@ -153,6 +154,7 @@ export async function buildWorkbook(input: {
         end: excelLocalDate(stop.endMs, zone),
         seconds: stop.seconds,
         minutes: Math.round((stop.seconds / 60) * 10) / 10,
+        countedMinutes: Math.round((stop.countedSeconds / 60) * 10) / 10,
         class: stopClass ? formatStopClass(stopClass.minSeconds, stopClass.maxSeconds) : stop.classLabel,
         reason: stop.reason,
         comment: stop.comment,
@@ -162,7 +164,7 @@ export async function buildWorkbook(input: {
   stops.getColumn('seconds').numFmt = '0.000';
   for (const key of ['start', 'end']) stops.getColumn(key).numFmt = EXCEL_DATE_TIME;
   stops.addRow([]);
-  stops.addRow([`Stops of ${input.stopMinSeconds} s or more.`]);
+  stops.addRow([`Stops of ${input.stopMinSeconds} s or more. Seconds and minutes: the whole stop (its class is by that); minutes in window: its part inside the window's loading time, what stop time counts.`]);
 
   const productivity = workbook.addWorksheet('productivity', { views: [{ state: 'frozen', ySplit: 1 }] });
   productivity.columns = [

@@ -11,7 +11,7 @@ import { errorMessage } from '../../api/client.js';
 import { Spinner } from '../../components/feedback.js';
 import { timeAxisLabel, stopClassColor } from './charts.js';
 import { CHART_COLORS, EChart, chartFontSize, type ChartOption } from './echarts.js';
-import { formatCount, formatDuration, NO_PRODUCTION_TEXT } from './format.js';
+import { formatCount, NO_PRODUCTION_TEXT, stopDurationLabel } from './format.js';
 
 /** Windows up to this long can be drawn second by second (the API's bound). */
 export const FINE_RATE_MAX_MS = 12 * 3_600_000;
@@ -86,7 +86,7 @@ export function fineRateOption(rate: RateResponse, stops: readonly Stop[], zone:
           label: { show: false },
           tooltip: { trigger: 'item' },
           data: stops.map((stop) => [
-            { xAxis: stop.startMs, itemStyle: { color: stopClassColor(stop.class), opacity: 0.9 }, name: `${formatDuration(stop.seconds)} stop (${stop.classLabel})${stop.reason ? `: ${stop.reason}` : ''}` },
+            { xAxis: stop.startMs, itemStyle: { color: stopClassColor(stop.class), opacity: 0.9 }, name: `${stopDurationLabel(stop)}, ${stop.classLabel}${stop.reason ? `: ${stop.reason}` : ''}` },
             { xAxis: stop.endMs },
           ]),
         },

@@ -34,6 +34,35 @@ export function formatDuration(seconds: number | null | undefined): string {
   return minutes ? `${integer.format(hours)} h ${minutes} min` : `${integer.format(hours)} h`;
 }
 
+/** What the screens need of a stop to say how much of it the window counts. */
+interface CountedStop {
+  seconds: number;
+  countedSeconds: number;
+  startsBeforeWindow: boolean;
+  endsAfterWindow: boolean;
+}
+
+/**
+ * A stop's duration as the window counts it (its part inside the window's loading time, what stop
+ * time adds up) and, when that is not the whole stop, a note: "of 31 min 32 s · continues after the window".
+ */
+export function stopDuration(stop: CountedStop): { counted: string; note: string | null } {
+  const counted = formatDuration(stop.countedSeconds);
+  if (Math.abs(stop.seconds - stop.countedSeconds) < 0.0005) return { counted, note: null };
+  const where =
+    stop.startsBeforeWindow && stop.endsAfterWindow ? 'continues before and after the window'
+    : stop.startsBeforeWindow ? 'continues before the window'
+    : stop.endsAfterWindow ? 'continues after the window'
+    : 'partly outside the production run';
+  return { counted, note: `of ${formatDuration(stop.seconds)} · ${where}` };
+}
+
+/** One line for a chart tooltip: "15 min 36 s stop (of 31 min 32 s · continues after the window)". */
+export function stopDurationLabel(stop: CountedStop): string {
+  const { counted, note } = stopDuration(stop);
+  return note ? `${counted} stop (${note})` : `${counted} stop`;
+}
+
 /** A duration-class label: "1.1–12 s", "1–5 min", "≥ 30 min". */
 export function formatStopClass(minSeconds: number, maxSeconds: number | null): string {
   const part = (s: number) => (s < 60 ? `${s}` : s < 3600 ? `${s / 60}` : `${s / 3600}`);

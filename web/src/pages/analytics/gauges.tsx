@@ -6,6 +6,7 @@ import type { OeeResult } from '../../api/analytics.js';
 import { CHART_COLORS, EChart, type ChartOption } from './echarts.js';
 import { formatPercent, hasProduction, NO_PRODUCTION_TEXT } from './format.js';
 import { plainWarnings } from './warnings.js';
+import { shownFigures } from '../../../../src/core/oee/shown-figures.js';
 import { KPI_LABELS, KPI_TARGETS, kpiStatus, type KpiKey, type KpiStatus } from './targets.js';
 
 const KPIS: KpiKey[] = ['oee', 'availability', 'performance', 'quality'];
@@ -99,10 +100,11 @@ export function KpiGauges({ result }: { result: OeeResult }) {
       </section>
     );
   }
+  const shown = shownFigures(result);
   return (
     <section className="kpi-row" aria-label="OEE, availability, performance and quality">
       {KPIS.map((kpi) => (
-        <Gauge key={kpi} kpi={kpi} value={result[kpi]} />
+        <Gauge key={kpi} kpi={kpi} value={shown[kpi]} />
       ))}
     </section>
   );
@@ -113,8 +115,9 @@ export function resultProblems(result: OeeResult): string[] {
   // a window without parts shows the "No production" state; its warnings would only repeat it
   if (!hasProduction(result)) return [];
   const problems = plainWarnings(result);
+  const shown = shownFigures(result);
   for (const kpi of KPIS) {
-    const value = result[kpi];
+    const value = shown[kpi];
     if (value !== null && (value < 0 || value > 1)) {
       problems.push(`${KPI_LABELS[kpi].long} is ${formatPercent(value)}, outside 0–100 %: check the profile's ideal rate and the data.`);
     }

@@ -15,7 +15,9 @@ import { listProducts } from '../../api/plant.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { formatAge, formatCount, formatPercent } from './format.js';
 import { KPI_TARGETS, kpiStatus } from './targets.js';
-import { calendarSpecOf, isWorkingTime } from './windows.js';
+import { calendarSpecOf, isWorkingTime, parseQuery, resolveWindow } from './windows.js';
+import { performanceCapWarning } from './warnings.js';
+import { shownFigures } from '../../../../src/core/oee/shown-figures.js';
 import './machine-status.css';
 
 /** How often a screen works the run state out again between server answers. */
@@ -45,11 +47,14 @@ export interface PlantLive {
 
 async function loadLive(machineKeys: readonly string[], zone: string): Promise<PlantLive> {
   const at = Date.now();
+  // exactly the analytics page's "Today" window (so far, to the current minute): the same figures
+  const resolved = resolveWindow(parseQuery(new URLSearchParams('window=today')), zone, at, undefined);
+  if ('error' in resolved) throw new Error(resolved.error);
+  const today = resolved.window;
   const to = Math.floor(at / MS_PER_MINUTE) * MS_PER_MINUTE + MS_PER_MINUTE;
-  const startOfDay = DateTime.fromMillis(at, { zone }).startOf('day').toMillis();
   const lotsFrom = DateTime.fromMillis(at, { zone }).startOf('day').minus({ days: LOT_LOOKBACK_DAYS }).toMillis();
   const [oee, lots, products, calendar, states] = await Promise.all([
-    getOee({ machines: machineKeys, from: startOfDay, to }),
+    getOee({ machines: machineKeys, from: today.from, to: today.to }),
     listLots({ machines: machineKeys, from: lotsFrom, to }),
     listProducts(),
     getCalendar(),
@@ -120,7 +125,10 @@ export function MachineLiveStatus({ machine, live, now, zone, calendar, clockOff
   const stateLabel = STATE_LABELS[state];
   const sinceLocal = since === null ? null : DateTime.fromMillis(since, { zone });
   const today = live.today;
-  const oee = today?.oee ?? null;
+  // the analytics page's rule for what is shown (no production / not measurable / figures, P capped at 100 %)
+  const shown = today ? shownFigures(today) : null;
+  const oee = shown?.state === 'figures' ? shown.oee : null;
+  const capWarning = today && shown?.performanceCapped ? performanceCapWarning(today) : null;
   const status = kpiStatus(oee, KPI_TARGETS.oee);
   const lastLocal = lastAt === null ? null : DateTime.fromMillis(lastAt, { zone });
   return (
@@ -138,9 +146,9 @@ export function MachineLiveStatus({ machine, live, now, zone, calendar, clockOff
           <span className="live-oee-label">OEE today</span>
           <span className="live-oee-target">target {formatPercent(KPI_TARGETS.oee)}</span>
         </div>
-        {oee === null ? (
+        {shown === null || shown.state !== 'figures' ? (
           <span className="live-oee-none" data-testid={`machine-oee-${machine.key}`}>
-            {today && today.cycles > 0 ? 'Not measurable yet' : 'No production yet today'}
+            {shown?.state === 'not-measurable' ? 'Not measurable yet' : 'No production yet today'}
           </span>
         ) : (
           <span className={`live-oee-value live-${status}`} data-testid={`machine-oee-${machine.key}`}>
@@ -148,21 +156,26 @@ export function MachineLiveStatus({ machine, live, now, zone, calendar, clockOff
           </span>
         )}
       </div>
-      {today && oee !== null ? (
-        <dl className="live-apq">
+      {shown && shown.state === 'figures' ? (
+        <dl className="live-apq" data-testid={`machine-apq-${machine.key}`}>
           <div>
             <dt>A</dt>
-            <dd>{formatPercent(today.availability)}</dd>
+            <dd>{formatPercent(shown.availability)}</dd>
           </div>
           <div>
             <dt>P</dt>
-            <dd>{formatPercent(today.performance)}</dd>
+            <dd data-testid={`machine-performance-${machine.key}`}>{formatPercent(shown.performance)}</dd>
           </div>
           <div>
             <dt>Q</dt>
-            <dd>{formatPercent(today.quality)}</dd>
+            <dd>{formatPercent(shown.quality)}</dd>
           </div>
         </dl>
+      ) : null}
+      {capWarning ? (
+        <p className="live-warning" role="note" data-testid={`machine-warning-${machine.key}`}>
+          {capWarning}
+        </p>
       ) : null}
       <dl className="live-facts">
         <div>

@@ -4,8 +4,9 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { Product } from '../../../../src/features/plant/schemas.js';
 import type { LotCount, OeeResult, Stop } from '../../api/analytics.js';
 import { downloadCsv, type Column } from './export.js';
-import { formatCount, formatDecimal, formatDuration, formatInstant, formatPercent, formatStopClass, hasProduction, spreadsheetTime } from './format.js';
+import { formatCount, formatDecimal, formatDuration, formatInstant, formatPercent, formatStopClass, hasProduction, spreadsheetTime, stopDuration } from './format.js';
 import { KPI_TARGETS, kpiStatus, type KpiKey } from './targets.js';
+import { shownFigures } from '../../../../src/core/oee/shown-figures.js';
 
 export interface DisplayColumn<Row> extends Column<Row> {
   /** what the screen shows; defaults to the raw value */
@@ -74,7 +75,7 @@ export function DataTable<Row>({ title, subtitle, columns, rows, rowKey, csvName
 
 const ratioCell = (kpi: KpiKey) => (row: { totals: OeeResult } | OeeResult) => {
   const result = 'totals' in row ? row.totals : row;
-  const status = kpiStatus(result[kpi], KPI_TARGETS[kpi]);
+  const status = kpiStatus(shownFigures(result)[kpi], KPI_TARGETS[kpi]);
   return status === 'good' ? 'cell-good' : status === 'below' ? 'cell-below' : status === 'invalid' ? 'cell-invalid' : undefined;
 };
 
@@ -83,9 +84,9 @@ function ratioColumns<Row>(pick: (row: Row) => OeeResult): DisplayColumn<Row>[] 
     key: kpi,
     header,
     numeric: true,
-    value: (row) => pick(row)[kpi],
-    // a row without parts says so once, in the OEE column, instead of four dashes
-    render: (row) => (hasProduction(pick(row)) ? formatPercent(pick(row)[kpi]) : kpi === 'oee' ? <span className="muted no-production-cell">No production</span> : '–'),
+    value: (row) => shownFigures(pick(row))[kpi],
+    // a row without parts says so once, in the OEE column, instead of four dashes; P above 100 % shows capped (shownFigures)
+    render: (row) => (hasProduction(pick(row)) ? formatPercent(shownFigures(pick(row))[kpi]) : kpi === 'oee' ? <span className="muted no-production-cell">No production</span> : '–'),
     className: (row) => ratioCell(kpi)(pick(row)),
   });
   return [column('availability', 'A'), column('performance', 'P'), column('quality', 'Q'), column('oee', 'OEE')];
@@ -247,10 +248,24 @@ export function StopsTable({ stops, classes, zone, csvName, onSave, truncated }:
     return stopClass ? formatStopClass(stopClass.minSeconds, stopClass.maxSeconds) : stop.classLabel;
   };
   // longest first: those are the ones worth a reason
-  const rows = stops.slice().sort((a, b) => b.seconds - a.seconds);
+  const rows = stops.slice().sort((a, b) => b.countedSeconds - a.countedSeconds);
   const columns: DisplayColumn<Stop>[] = [
     { key: 'start', header: 'Start', value: (s) => spreadsheetTime(s.startMs, zone), render: (s) => formatInstant(s.startMs, zone, 'ccc d LLL HH:mm:ss') },
-    { key: 'seconds', header: 'Duration', numeric: true, value: (s) => s.seconds, render: (s) => formatDuration(s.seconds) },
+    {
+      key: 'seconds',
+      header: 'Duration in window',
+      numeric: true,
+      value: (s) => s.countedSeconds,
+      render: (s) => {
+        const { counted, note } = stopDuration(s);
+        return (
+          <span data-testid="stop-duration">
+            {counted}
+            {note ? <span className="muted small stop-duration-note">{note}</span> : null}
+          </span>
+        );
+      },
+    },
     { key: 'class', header: 'Class', value: className },
     {
       key: 'reason',
@@ -268,7 +283,7 @@ export function StopsTable({ stops, classes, zone, csvName, onSave, truncated }:
     },
     // CSV only: the comment is edited in the reason column on screen
   ];
-  const csvColumns: Column<Stop>[] = [...columns.filter((c) => c.key !== 'reason'), { key: 'reason', header: 'Reason', value: (s) => s.reason }, { key: 'comment', header: 'Comment', value: (s) => s.comment }];
+  const csvColumns: Column<Stop>[] = [...columns.filter((c) => c.key !== 'reason'), { key: 'wholeSeconds', header: 'Whole stop (s)', value: (s) => s.seconds }, { key: 'reason', header: 'Reason', value: (s) => s.reason }, { key: 'comment', header: 'Comment', value: (s) => s.comment }];
   return (
     <section className="panel analytics-card" data-testid="table-stops">
       <header className="card-header">
