@@ -53,7 +53,7 @@ describe('shell', () => {
     await expectVisible(page.getByTestId('machine-card-kit3'));
     expect(await page.locator('[data-testid^="machine-card-"]').count()).toBe(machines.body.length);
     await expectText(page.getByTestId('machine-group-kitting'), 'Kitting 1');
-    await expectText(page.getByTestId('machine-card-line7'), 'itrak-legacy');
+    await expectText(page.getByTestId('machine-card-line7'), 'iTrak (legacy analysis)');
     expect(await page.getByTestId('machine-group-kitting').getByTestId('machine-card-line7').count()).toBe(0);
   });
 

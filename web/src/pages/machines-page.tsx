@@ -3,6 +3,7 @@
 import { Link } from 'react-router-dom';
 import type { Machine, ProcessGroup } from '../../../src/features/plant/schemas.js';
 import { listMachines, listProcessGroups } from '../api/plant.js';
+import { listProfiles } from '../api/analytics.js';
 import { useResource } from '../hooks/use-resource.js';
 import { EmptyState, LoadFailed, Spinner } from '../components/feedback.js';
 import { MachinesIcon } from '../components/icons.js';
@@ -11,12 +12,12 @@ import { whoMay } from '../../../src/features/auth/permissions.js';
 import { useSite } from '../hooks/site.js';
 import { MachineLiveStatus, STATE_TICK_MS, useNow, usePlantLive, type PlantLive } from './analytics/machine-status.js';
 
-async function loadPlant(): Promise<{ groups: ProcessGroup[]; machines: Machine[] }> {
-  const [groups, machines] = await Promise.all([listProcessGroups(), listMachines()]);
-  return { groups, machines };
+async function loadPlant(): Promise<{ groups: ProcessGroup[]; machines: Machine[]; profileNames: Map<string, string> }> {
+  const [groups, machines, profiles] = await Promise.all([listProcessGroups(), listMachines(), listProfiles()]);
+  return { groups, machines, profileNames: new Map(profiles.map((p) => [p.name, p.displayName])) };
 }
 
-function MachineCard({ machine, live, now, zone }: { machine: Machine; live: PlantLive | null | undefined; now: number; zone: string }) {
+function MachineCard({ machine, profileName, live, now, zone }: { machine: Machine; profileName: string; live: PlantLive | null | undefined; now: number; zone: string }) {
   return (
     <article className={`machine-card${machine.enabled ? '' : ' machine-disabled'}`} data-testid={`machine-card-${machine.key}`}>
       <header className="machine-card-header">
@@ -31,7 +32,7 @@ function MachineCard({ machine, live, now, zone }: { machine: Machine; live: Pla
         </div>
         <div>
           <dt>OEE profile</dt>
-          <dd>{machine.oeeProfile}</dd>
+          <dd>{profileName}</dd>
         </div>
       </dl>
       <Link className="button button-small machine-analytics-link" to={`/analytics?machines=${encodeURIComponent(machine.key)}&window=today`} data-testid={`machine-analytics-${machine.key}`}>
@@ -102,7 +103,7 @@ export function MachinesPage() {
           ) : (
             <div className="card-grid">
               {section.machines.map((machine) => (
-                <MachineCard key={machine.key} machine={machine} live={live.data} now={now} zone={zone ?? 'UTC'} />
+                <MachineCard key={machine.key} machine={machine} profileName={plant.data?.profileNames.get(machine.oeeProfile) ?? machine.oeeProfile} live={live.data} now={now} zone={zone ?? 'UTC'} />
               ))}
             </div>
           )}
