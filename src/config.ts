@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import { ROLES } from './features/plant/schemas.js';
+import { DEFAULT_CLIENT_GATE, DEFAULT_WORK_LIMITS, type ClientGateLimits, type RequestWorkLimits } from './core/limits.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -109,6 +110,11 @@ const configSchema = z.object({
   OIDC_ROLE_MAP: roleMap.default([]),
   OIDC_DEFAULT_ROLE: z.union([z.literal(''), z.enum(ROLES)]).default(''),
   OIDC_ALLOW_HTTP: boolish.default(false),
+  // ---- bounded work per request and per client (src/core/limits.ts, src/server/concurrency-gate.ts)
+  QMFG_MAX_OEE_RESULTS: z.coerce.number().int().min(100).max(1_000_000).default(DEFAULT_WORK_LIMITS.oeeResults),
+  QMFG_MAX_MACHINE_DAYS: z.coerce.number().int().min(31).max(1_000_000).default(DEFAULT_WORK_LIMITS.machineDays),
+  QMFG_CLIENT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(DEFAULT_CLIENT_GATE.concurrency),
+  QMFG_CLIENT_QUEUE: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_CLIENT_GATE.queue),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).superRefine((c, ctx) => {
   if (c.OIDC_ISSUER && !c.OIDC_CLIENT_ID) ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_ID'], message: 'is required when OIDC_ISSUER is set' });
@@ -132,4 +138,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     throw new ConfigError(`${key}: ${issue.message} (got ${JSON.stringify(env[key] ?? '')})`);
   }
   return result.data;
+}
+
+/** The request-work limits of src/core/limits.ts as configured. */
+export function workLimitsOf(config: Config): RequestWorkLimits {
+  return { oeeResults: config.QMFG_MAX_OEE_RESULTS, machineDays: config.QMFG_MAX_MACHINE_DAYS };
+}
+
+/** The per-client concurrency gate as configured. */
+export function clientGateOf(config: Config): ClientGateLimits {
+  return { concurrency: config.QMFG_CLIENT_CONCURRENCY, queue: config.QMFG_CLIENT_QUEUE };
 }

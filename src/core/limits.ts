@@ -33,3 +33,71 @@ export function nulFields(value: unknown, path: string, found: FieldError[] = []
   }
   return found;
 }
+
+// ---- work one request may cause ---------------------------------------------------------------------
+// One place for the bounds on what a single request may make the server read, compute and send, so
+// no request can stall the others. The numbers come from src/config.ts (QMFG_MAX_*); the checks are
+// pure and run on the request's parameters, before any database read.
+
+export interface RequestWorkLimits {
+  /** OEE results one answer may hold: machines × (1 total + buckets of the series) */
+  oeeResults: number;
+  /** machine-days one OEE/production request may cover: machines × days of the window */
+  machineDays: number;
+}
+
+export const DEFAULT_WORK_LIMITS: RequestWorkLimits = { oeeResults: 10_000, machineDays: 20 * 366 };
+
+/**
+ * Requests of one client (a session, else an address) in flight at once, and how many more may
+ * wait their turn (first come, first served) before one is refused with 429 + Retry-After.
+ */
+export interface ClientGateLimits {
+  concurrency: number;
+  queue: number;
+}
+
+export const DEFAULT_CLIENT_GATE: ClientGateLimits = { concurrency: 4, queue: 200 };
+
+/** Work-order lists: a page of this many by default, at most WORK_ORDER_PAGE_MAX (page on with offset). */
+export const WORK_ORDER_PAGE_DEFAULT = 500;
+export const WORK_ORDER_PAGE_MAX = 5000;
+
+const MS_PER_DAY = 86_400_000;
+
+export interface OeeWork {
+  machines: number;
+  /** window length, ms */
+  windowMs: number;
+  /** buckets of the series (an upper bound when counted from the parameters), 0 without a series */
+  buckets: number;
+  /** the grouping, for the message */
+  groupBy?: string;
+}
+
+/**
+ * The field error for an OEE request over the limits, or null: its message names the limit, what
+ * was asked and how to narrow the request.
+ */
+export function oeeWorkRefusal(work: OeeWork, limits: RequestWorkLimits): FieldError | null {
+  const days = Math.ceil(work.windowMs / MS_PER_DAY);
+  const machineDays = work.machines * days;
+  if (machineDays > limits.machineDays) {
+    return {
+      path: 'query.to',
+      message:
+        `one request covers at most ${limits.machineDays} machine-days; ${work.machines} machine${work.machines === 1 ? '' : 's'} × ${days} days = ${machineDays}: ` +
+        `shorten the window or ask for fewer machines at a time`,
+    };
+  }
+  const results = work.machines * (1 + work.buckets);
+  if (results > limits.oeeResults) {
+    return {
+      path: 'query.groupBy',
+      message:
+        `one answer holds at most ${limits.oeeResults} OEE results (machines × buckets); ${work.machines} machine${work.machines === 1 ? '' : 's'} × ${work.buckets} ${work.groupBy ?? ''} buckets ` +
+        `is about ${results}: choose a coarser groupBy, a shorter window or fewer machines`,
+    };
+  }
+  return null;
+}

@@ -9,6 +9,8 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { App, AppDeps } from './context.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandler } from './error-handler.js';
 import { registerInputGuard } from './input-guard.js';
+import { registerClientGate } from './concurrency-gate.js';
+import { clientGateOf } from '../config.js';
 import { registerEventStream } from './events.js';
 import { healthRoutes } from '../features/health/routes.js';
 import { plantRoutes } from '../features/plant/routes.js';
@@ -67,6 +69,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   registerInputGuard(app);
   // before any route: the access hooks must see every route registered after them
   await registerAuth(app, deps);
+  // after the access hook (it knows the session), before every route
+  registerClientGate(app, clientGateOf(deps.config));
 
   await app.register(fastifySwagger, {
     openapi: {

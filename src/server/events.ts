@@ -29,7 +29,7 @@ export class EventHub {
 }
 
 export function registerEventStream(app: FastifyInstance, hub: EventHub): void {
-  app.get('/api/events', { config: { permission: 'plant:read' }, schema: { hide: true } }, (request, reply) => {
+  app.get('/api/events', { config: { permission: 'plant:read', clientGate: false }, schema: { hide: true } }, (request, reply) => {
     reply.raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',

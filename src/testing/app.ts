@@ -11,7 +11,7 @@ import { seedDatabase } from '../features/demo/seed.js';
 import type { Role } from '../features/auth/permissions.js';
 import { createTestUser, signatureAdder, signIn, TEST_AUTH_ENV, withSession, type TestSession, type TestUser } from '../features/auth/test-support.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
-import type { DialectName } from '../db/database.js';
+import type { Db, DialectName } from '../db/database.js';
 
 type Inject = (options: InjectOptions | string) => Promise<LightMyRequestResponse>;
 
@@ -29,11 +29,20 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(dialect: DialectName, label: string, options: { demo?: boolean; server?: string } = {}): Promise<TestApp> {
-  const database = await createTestDatabase(dialect, label, TEST_AUTH_ENV, options.server);
+export interface TestAppOptions {
+  demo?: boolean;
+  server?: string;
+  /** the database the app is given, from the test's own (e.g. with a plugin that counts queries) */
+  wrapDb?: (db: Db) => Db;
+  /** configuration on top of the test defaults */
+  env?: Record<string, string>;
+}
+
+export async function createTestApp(dialect: DialectName, label: string, options: TestAppOptions = {}): Promise<TestApp> {
+  const database = await createTestDatabase(dialect, label, { ...TEST_AUTH_ENV, ...options.env }, options.server);
   await seedDatabase(database.db, database.config, options.demo ?? true);
   const events = new EventHub();
-  const app = await buildApp({ db: database.db, dialect, config: database.config, events }, { logger: false });
+  const app = await buildApp({ db: options.wrapDb ? options.wrapDb(database.db) : database.db, dialect, config: database.config, events }, { logger: false });
   await app.ready();
   const original = app.inject.bind(app);
   const raw: Inject = (opts) => original(typeof opts === 'string' ? { url: opts } : opts);

@@ -11,7 +11,7 @@ const healthSchema = z.object({
 });
 
 export async function healthRoutes(app: App, { db, dialect }: AppDeps): Promise<void> {
-  app.get('/api/health', { config: { public: true }, schema: { tags: ['system'], response: { 200: healthSchema, 503: healthSchema } } }, async (_req, reply) => {
+  app.get('/api/health', { config: { public: true, clientGate: false }, schema: { tags: ['system'], response: { 200: healthSchema, 503: healthSchema } } }, async (_req, reply) => {
     const dbOk = await sql`select 1`.execute(db).then(
       () => true,
       () => false,

@@ -80,3 +80,30 @@ function shiftBuckets(calendar: CalendarSpec, zone: string, from: number, to: nu
   }
   return buckets.sort((a, b) => a.from - b.from || a.to - b.to);
 }
+
+const MS_PER_HOUR = 3_600_000;
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * At most how many `groupBy` buckets [from, to) has, from the parameters alone (no calendar, no
+ * database): cheap enough to refuse an oversized request before any work. Null for shifts, whose
+ * count depends on the production calendar.
+ */
+export function bucketCountBound(groupBy: GroupBy, from: number, to: number, zone: string): number | null {
+  const span = to - from;
+  switch (groupBy) {
+    case 'hour':
+      // whole hours of the span, one cut at each end; a zone's half-hour offset can add one more
+      return Math.ceil(span / MS_PER_HOUR) + 2;
+    case 'day':
+      return Math.ceil(span / MS_PER_DAY) + 2;
+    case 'week':
+      return Math.ceil(span / (7 * MS_PER_DAY)) + 2;
+    case 'month': {
+      const start = DateTime.fromMillis(from, { zone }).startOf('month');
+      return Math.ceil(DateTime.fromMillis(to, { zone }).diff(start, 'months').months) + 1;
+    }
+    case 'shift':
+      return null;
+  }
+}

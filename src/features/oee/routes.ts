@@ -11,6 +11,9 @@ import {
   stopSchema, stopsResponseSchema,
 } from './schemas.js';
 import { machineListSchema, windowFields } from './window-query.js';
+import { oeeJsonStream } from './oee-stream.js';
+import { Invalid } from '../../core/errors.js';
+import { workLimitsOf } from '../../config.js';
 import { MAX_RATE_POINTS, ROLLING_SECONDS } from '../../core/oee/rate-series.js';
 
 /** A stop's start instant exactly (not floored): epoch ms or ISO 8601 (plant-local without offset). */
@@ -23,6 +26,7 @@ function exactInstant(value: string, zone: string): number | null {
 export async function oeeRoutes(app: App, { db, config, events }: AppDeps): Promise<void> {
   const zone = config.QMFG_TZ;
   const window = windowFields(zone);
+  const limits = workLimitsOf(config);
   const tags = ['oee'];
 
   const oeeQuery = z
@@ -36,12 +40,21 @@ export async function oeeRoutes(app: App, { db, config, events }: AppDeps): Prom
         tags,
         description:
           'OEE of machines over [from, to) (floored to the minute) from the derived data, with a series per hour/shift/day/week/month. ' +
-          'totals and each bucket have the keys of `qmfg analyze --json`; profile defaults to each machine\'s own ("name" or "name@vN").',
+          'totals and each bucket have the keys of `qmfg analyze --json`; profile defaults to each machine\'s own ("name" or "name@vN"). ' +
+          'One request covers at most QMFG_MAX_MACHINE_DAYS machine-days and QMFG_MAX_OEE_RESULTS results (machines × buckets): more is a 400 saying how to narrow it. The answer is streamed.',
         querystring: oeeQuery,
         response: { 200: oeeResponseSchema },
       },
     },
-    (req) => service.machinesOee(db, zone, { machines: req.query.machine, from: req.query.from, to: req.query.to, profile: req.query.profile, groupBy: req.query.groupBy }),
+    async (req, reply) => {
+      const query = { machines: req.query.machine, from: req.query.from, to: req.query.to, profile: req.query.profile, groupBy: req.query.groupBy };
+      // over the limits: refused from the parameters, before anything is read
+      const refusal = service.oeeQueryRefusal(query, zone, limits);
+      if (refusal) throw Invalid.field(refusal.path, refusal.message);
+      const plan = await service.planOee(db, zone, query, limits);
+      // streamed (not serialised by the schema in one piece): see oee-stream.ts
+      return reply.type('application/json; charset=utf-8').send(oeeJsonStream(db, plan) as never);
+    },
   );
 
   // ---- fine rate series (raw cycles)

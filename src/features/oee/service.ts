@@ -1,9 +1,11 @@
 // OEE rules around the derived data: profiles (built-in + user-defined, versioned and audited),
 // OEE of any minute-aligned window per machine with series per hour/shift/day/week/month, stops
 // with their reasons.
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { DateTime } from 'luxon';
 import type { Db, Executor } from '../../db/database.js';
-import { Conflict, Forbidden, Invalid, NotFound, StaleVersion } from '../../core/errors.js';
+import { Conflict, Forbidden, Invalid, NotFound, StaleVersion, type FieldError } from '../../core/errors.js';
+import { DEFAULT_WORK_LIMITS, oeeWorkRefusal, type RequestWorkLimits } from '../../core/limits.js';
 import { workingIntervals, type CalendarSpec } from '../../core/calendar/index.js';
 import { BUILTIN_PROFILES, isBuiltinProfileName, profileDisplayName, profileLabel, type OeeProfile } from '../../core/oee/profiles.js';
 import { profileSchema as coreProfileSchema } from '../../core/oee/profile-schema.js';
@@ -14,7 +16,7 @@ import { loadCalendarSpec } from '../calendar/repository.js';
 import * as plantRepo from '../plant/repository.js';
 import * as machineRepo from '../machine-data/repository.js';
 import { floorTo, MS_PER_DAY, MS_PER_HOUR } from '../machine-data/derive.js';
-import { bucketsOf } from './buckets.js';
+import { bucketCountBound, bucketsOf, type Bucket } from './buckets.js';
 import { computeOeeFromDerived, dayPartsOf, GapIndex, type DerivedSlice } from './derived-oee.js';
 import { DayFinder, daysOverlapping, openDayOf, type ProductionDayRule } from '../../core/oee/production-days.js';
 import { overlapMs, windowLoading, type Interval } from '../../core/oee/oee.js';
@@ -151,6 +153,8 @@ export async function loadSlice(db: Executor, machine: string, from: number, to:
     machineRepo.packedGaps(db, machine, floorTo(from, MS_PER_DAY), floorTo(to + state.maxGapMs, MS_PER_DAY)),
     machineRepo.latestCycleAt(db, machine),
   ]);
+  // SQLite answers synchronously: a turn of the event loop between the reads keeps other requests going
+  await yieldToLoop();
   const slice: DerivedSlice = { machine, hours, minutes, gaps: new GapIndex(gapDays, state.maxGapMs), firstCycleAt: state.firstAt, latestCycleAt };
   if (zone) slice.dayParts = await loadDayParts(db, machine, zone, from, to);
   if (hourSpan) {
@@ -169,6 +173,7 @@ async function loadDayParts(db: Executor, machine: string, zone: string, from: n
     machineRepo.hourRows(db, machine, floorTo(spanFrom, MS_PER_HOUR), spanTo),
     cutHours.length > 0 ? machineRepo.minuteRowsOfHours(db, machine, cutHours) : Promise.resolve([]),
   ]);
+  await yieldToLoop();
   return dayPartsOf(days, hours, minutes);
 }
 
@@ -189,38 +194,86 @@ export interface OeeQuery {
   groupBy?: GroupBy;
 }
 
-export async function machinesOee(db: Db, zone: string, query: OeeQuery, now = Date.now()): Promise<OeeResponse> {
+/**
+ * The field error for an OEE query over the request-work limits, from its parameters alone (no
+ * database): routes call it before anything is read. Shift buckets are counted by planOee, once
+ * the calendar is known.
+ */
+export function oeeQueryRefusal(query: OeeQuery, zone: string, limits: RequestWorkLimits): FieldError | null {
+  const buckets = query.groupBy ? (bucketCountBound(query.groupBy, query.from, query.to, zone) ?? 0) : 0;
+  return oeeWorkRefusal({ machines: query.machines.length, windowMs: query.to - query.from, buckets, groupBy: query.groupBy }, limits);
+}
+
+/** What an OEE answer will compute, checked: known machines and profiles, its buckets within the limits. */
+export interface OeePlan {
+  zone: string;
+  from: number;
+  to: number;
+  groupBy: GroupBy | null;
+  calendar: CalendarSpec;
+  buckets: Bucket[];
+  machines: { machine: string; profile: OeeProfile }[];
+}
+
+export async function planOee(db: Executor, zone: string, query: OeeQuery, limits: RequestWorkLimits = DEFAULT_WORK_LIMITS): Promise<OeePlan> {
+  const early = oeeQueryRefusal(query, zone, limits);
+  if (early) throw Invalid.field(early.path, early.message);
   const { from, to } = query;
   const calendar = await loadCalendarSpec(db);
   const buckets = query.groupBy ? bucketsOf(query.groupBy, from, to, zone, calendar, MAX_BUCKETS) : [];
   if (buckets === null) throw Invalid.field('query.groupBy', `more than ${MAX_BUCKETS} ${query.groupBy} buckets in the window: choose a coarser groupBy or a shorter window`);
-  const results: MachineOee[] = [];
+  const counted = oeeWorkRefusal({ machines: query.machines.length, windowMs: to - from, buckets: buckets.length, groupBy: query.groupBy }, limits);
+  if (counted) throw Invalid.field(counted.path, counted.message);
+  const machines: OeePlan['machines'] = [];
   for (const [index, machine] of query.machines.entries()) {
     const stored = await plantRepo.getMachine(db, machine);
     if (!stored) throw Invalid.field(`query.machine`, `unknown machine '${machine}'${query.machines.length > 1 ? ` (entry ${index + 1})` : ''}`);
-    const profile = await resolveProfile(db, query.profile ?? stored.oeeProfile, query.profile ? 'query.profile' : 'query.machine');
-    results.push(await machineOee(db, zone, calendar, machine, profile, from, to, buckets, now));
+    machines.push({ machine, profile: await resolveProfile(db, query.profile ?? stored.oeeProfile, query.profile ? 'query.profile' : 'query.machine') });
   }
-  return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), zone, groupBy: query.groupBy ?? null, machines: results };
+  return { zone, from, to, groupBy: query.groupBy ?? null, calendar, buckets, machines };
 }
 
-async function machineOee(
-  db: Executor,
-  zone: string,
-  calendar: CalendarSpec,
-  machine: string,
-  profile: OeeProfile,
-  from: number,
-  to: number,
-  buckets: readonly { from: number; to: number; label: string }[],
-  now: number,
-): Promise<MachineOee> {
+/** Buckets computed between two turns of the event loop (~a few ms): other requests are served in between. */
+const BUCKETS_PER_TURN = 100;
+
+/**
+ * The machines' results one after the other, in the order asked: only one machine's derived data
+ * is in memory at a time, and the event loop gets a turn between machines and every
+ * BUCKETS_PER_TURN buckets, so a large answer never stalls the server.
+ */
+export async function* machineResults(db: Executor, plan: OeePlan, now = Date.now()): AsyncGenerator<MachineOee> {
+  for (const { machine, profile } of plan.machines) {
+    await yieldToLoop();
+    yield await machineOee(db, plan, machine, profile, now);
+  }
+}
+
+export function oeeHead(plan: OeePlan): Omit<OeeResponse, 'machines'> {
+  return { from: new Date(plan.from).toISOString(), to: new Date(plan.to).toISOString(), zone: plan.zone, groupBy: plan.groupBy };
+}
+
+/** The whole answer as one object (the CLI, tests, benches); the API streams it (oee-stream.ts). */
+export async function machinesOee(db: Executor, zone: string, query: OeeQuery, now = Date.now(), limits: RequestWorkLimits = DEFAULT_WORK_LIMITS): Promise<OeeResponse> {
+  const plan = await planOee(db, zone, query, limits);
+  const machines: MachineOee[] = [];
+  for await (const result of machineResults(db, plan, now)) machines.push(result);
+  return { ...oeeHead(plan), machines };
+}
+
+async function machineOee(db: Executor, plan: OeePlan, machine: string, profile: OeeProfile, now: number): Promise<MachineOee> {
+  const { zone, calendar, from, to, buckets } = plan;
   const edges = buckets.flatMap((b) => [b.from, b.to]);
   const slice = await loadSlice(db, machine, from, to, edges, zone);
+  await yieldToLoop();
   const loadingIntervals = profile.basis === 'calendar' ? workingIntervals(calendar, zone, from, to) : undefined;
   const days = productionDayRule(calendar, zone, now);
+  await yieldToLoop();
   const totals = computeOeeFromDerived({ slice, from, to, profile, loadingIntervals, days });
-  const series = buckets.map((bucket) => ({ ...computeOeeFromDerived({ slice, from: bucket.from, to: bucket.to, profile, loadingIntervals, days }), label: bucket.label }));
+  const series: MachineOee['series'] = [];
+  for (const [index, bucket] of buckets.entries()) {
+    if (index > 0 && index % BUCKETS_PER_TURN === 0) await yieldToLoop();
+    series.push({ ...computeOeeFromDerived({ slice, from: bucket.from, to: bucket.to, profile, loadingIntervals, days }), label: bucket.label });
+  }
   return { machine, profile: profileLabel(profile), totals, series };
 }
 

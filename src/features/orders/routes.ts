@@ -23,8 +23,21 @@ export async function orderRoutes(app: App, { db, config, events }: AppDeps): Pr
   const tags = ['work orders'];
   const changed = (lot: string) => events.publish({ topic: 'schedule', data: { lot } });
 
-  app.get('/api/work-orders', { config: { permission: 'plant:read' }, schema: { tags, querystring: workOrderListQuery, response: { 200: z.array(workOrderSchema) } } }, (req) =>
-    service.listWorkOrderViews(db, config.QMFG_TZ, req.query),
+  app.get(
+    '/api/work-orders',
+    {
+      config: { permission: 'plant:read' },
+      schema: {
+        tags,
+        description: 'Work orders with their operations, filtered and sorted: a page of `limit` (default 500) from `offset`; the x-total-count header says how many match.',
+        querystring: workOrderListQuery,
+        response: { 200: z.array(workOrderSchema) },
+      },
+    },
+    async (req, reply) => {
+      const page = await service.listWorkOrderPage(db, config.QMFG_TZ, req.query);
+      return reply.header('x-total-count', String(page.total)).send(page.items);
+    },
   );
   app.get('/api/work-orders/:lot', { config: { permission: 'plant:read' }, schema: { tags, params: lotParams, response: { 200: workOrderSchema } } }, (req) => service.getWorkOrderView(db, config.QMFG_TZ, req.params.lot));
   app.get('/api/work-orders/:lot/history', { config: { permission: 'plant:read' }, schema: { tags, params: lotParams } }, async (req) => {

@@ -1,7 +1,7 @@
 // Work-order schemas: shared by the API (validation, OpenAPI) and the web app.
 import { z } from 'zod';
 import { reasonSchema } from '../audit/reason.js';
-import { int32, int32FromText } from '../../core/limits.js';
+import { int32, int32FromText, WORK_ORDER_PAGE_DEFAULT, WORK_ORDER_PAGE_MAX } from '../../core/limits.js';
 
 export const lotSchema = z
   .string()
@@ -133,7 +133,9 @@ export const workOrderListQuery = z.object({
   late: z.enum(['true', 'false', 'risk']).optional(),
   sort: z.enum(['lot', 'due', 'product', 'forecastEnd', 'priority', 'updated']).default('due'),
   dir: z.enum(['asc', 'desc']).default('asc'),
-  limit: z.coerce.number().int().min(1).max(5000).default(500),
+  /** a page of the list (the answer's x-total-count header says how many match): page on with offset */
+  limit: z.coerce.number().int().min(1).max(WORK_ORDER_PAGE_MAX).default(WORK_ORDER_PAGE_DEFAULT),
+  offset: int32FromText().min(0).default(0),
 });
 
 // ---- planning board (GET /api/schedule/board): instants as epoch ms

@@ -66,7 +66,8 @@ export async function getWorkOrderView(db: Executor, zone: string, lot: string, 
   return toWorkOrderView(wo, await repo.listOperations(db, [lot]), await plantLookup(db, zone, now), signed.has(lot));
 }
 
-export async function listWorkOrderViews(db: Executor, zone: string, query: WorkOrderListQuery): Promise<WorkOrder[]> {
+/** The work orders matching the filters, sorted: `limit` of them from `offset` on, and how many match in all. */
+export async function listWorkOrderPage(db: Executor, zone: string, query: WorkOrderListQuery): Promise<{ items: WorkOrder[]; total: number }> {
   const [rows, ops, plant, signed] = await Promise.all([repo.listWorkOrders(db), repo.listOperations(db), plantLookup(db, zone), authRepo.listSignedLots(db)]);
   const opsByLot = new Map<string, repo.OperationRow[]>();
   for (const op of ops) opsByLot.set(op.lot, [...(opsByLot.get(op.lot) ?? []), op]);
@@ -90,7 +91,11 @@ export async function listWorkOrderViews(db: Executor, zone: string, query: Work
   const k = key[query.sort];
   const dir = query.dir === 'desc' ? -1 : 1;
   views.sort((a, b) => (k(a) < k(b) ? -dir : k(a) > k(b) ? dir : a.lot < b.lot ? -1 : 1));
-  return views.slice(0, query.limit);
+  return { items: views.slice(query.offset, query.offset + query.limit), total: views.length };
+}
+
+export async function listWorkOrderViews(db: Executor, zone: string, query: WorkOrderListQuery): Promise<WorkOrder[]> {
+  return (await listWorkOrderPage(db, zone, query)).items;
 }
 
 /**

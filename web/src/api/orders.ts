@@ -6,6 +6,7 @@ import {
   type WorkOrderUpdate,
 } from '../../../src/features/orders/schemas.js';
 import type { AuditEntry } from '../../../src/features/audit/repository.js';
+import { WORK_ORDER_PAGE_MAX } from '../../../src/core/limits.js';
 import { ApiError, normaliseFieldPath, requestJson, requestVoid, type FieldErrors } from './client.js';
 
 
@@ -39,7 +40,17 @@ export function filtersQuery(filters: WorkOrderFilters): string {
   return text ? `?${text}` : '';
 }
 
-export const listWorkOrders = (filters: WorkOrderFilters = {}) => requestJson('GET', `/api/work-orders${filtersQuery(filters)}`, z.array(workOrderSchema));
+/** Every work order matching the filters: the list comes in pages (default 500), fetched one after the other. */
+export async function listWorkOrders(filters: WorkOrderFilters = {}): Promise<WorkOrder[]> {
+  const all: WorkOrder[] = [];
+  const query = filtersQuery(filters);
+  for (;;) {
+    const paging = `limit=${WORK_ORDER_PAGE_MAX}&offset=${all.length}`;
+    const page = await requestJson('GET', `/api/work-orders${query ? `${query}&` : '?'}${paging}`, z.array(workOrderSchema));
+    all.push(...page);
+    if (page.length < WORK_ORDER_PAGE_MAX) return all;
+  }
+}
 export const getWorkOrder = (lot: string) => requestJson('GET', lotPath(lot), workOrderSchema);
 export const getWorkOrderHistory = (lot: string) => requestJson('GET', `${lotPath(lot)}/history`, z.array(historyEntrySchema));
 export const createWorkOrder = (input: WorkOrderCreate) => requestJson('POST', '/api/work-orders', workOrderSchema, input);
