@@ -13,22 +13,37 @@ export const int32 = () => z.number().int('must be a whole number').min(INT32_MI
 export const int32FromText = () => z.coerce.number().int('must be a whole number').min(INT32_MIN).max(INT32_MAX, `must be at most ${INT32_MAX}`);
 
 export const NUL_MESSAGE = 'must not contain a NUL character (\\u0000)';
+export const LONE_SURROGATE_MESSAGE =
+  'must be well-formed text: it holds half of a UTF-16 surrogate pair (\\uD800–\\uDFFF alone), which would be stored changed';
+
+/** Half of a surrogate pair on its own: UTF-8 cannot encode it, so a database would store U+FFFD instead. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why a database could not store this text exactly as sent, or null when it can. */
+export function unstorableText(text: string): string | null {
+  if (text.includes('\u0000')) return NUL_MESSAGE;
+  if (LONE_SURROGATE.test(text)) return LONE_SURROGATE_MESSAGE;
+  return null;
+}
 
 /**
  * Every string in `value` (request body, query or path parameters, nested in objects and arrays) that
- * contains NUL, as field errors named like the validation errors (`body.notes`, `query.search`).
- * Bounded in depth and in the number of fields reported.
+ * no database can store as sent — a NUL character (PostgreSQL refuses it) or a lone surrogate (every
+ * database would silently store U+FFFD) — as field errors named like the validation errors
+ * (`body.notes`, `query.search`). Object keys are checked too. Bounded in depth and in fields reported.
  */
-export function nulFields(value: unknown, path: string, found: FieldError[] = [], depth = 0): FieldError[] {
+export function unstorableTextFields(value: unknown, path: string, found: FieldError[] = [], depth = 0): FieldError[] {
   if (found.length >= 20 || depth > 64) return found;
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) found.push({ path, message: NUL_MESSAGE });
+    const problem = unstorableText(value);
+    if (problem) found.push({ path, message: problem });
   } else if (Array.isArray(value)) {
-    value.forEach((item, i) => nulFields(item, `${path}.${i}`, found, depth + 1));
+    value.forEach((item, i) => unstorableTextFields(item, `${path}.${i}`, found, depth + 1));
   } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      if (key.includes('\u0000')) found.push({ path: `${path}.${key.replace(/\u0000/g, '\\u0000')}`, message: NUL_MESSAGE });
-      nulFields(item, `${path}.${key}`, found, depth + 1);
+      const keyProblem = unstorableText(key);
+      if (keyProblem) found.push({ path: `${path}.${JSON.stringify(key).slice(1, -1)}`, message: keyProblem });
+      unstorableTextFields(item, `${path}.${key}`, found, depth + 1);
     }
   }
   return found;

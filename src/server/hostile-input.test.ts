@@ -113,3 +113,34 @@ describe('hostile input on postgres (the strictest database)', () => {
     expect(failures).toEqual([]);
   });
 });
+
+// A lone surrogate (half of a UTF-16 pair, e.g. "\ud800" in JSON) cannot be written as UTF-8: every
+// database used to store U+FFFD×3 in its place, silently changing what the user sent.
+describe('lone surrogates are refused, not stored changed', () => {
+  for (const dialect of ['sqlite', 'mysql'] as const) {
+    describe(dialect, () => {
+      let t: TestApp;
+      beforeAll(async () => {
+        t = await createTestApp(dialect, 'surrogates');
+      });
+      afterAll(async () => t?.close());
+
+      it('answers 400 naming the field, and stores nothing', async () => {
+        // raw JSON text: the escape reaches the server as written, as a hostile client would send it
+        const payload = '{"lot":"SURR1","product":"strep-a-plus","quantity":1000,"due":null,"notes":"half \\ud800 pair"}';
+        const res = await t.app.inject({ method: 'POST', url: '/api/work-orders', headers: { 'content-type': 'application/json' }, payload });
+        expect(res.statusCode, res.body).toBe(400);
+        expect(res.json().error.fields).toEqual([expect.objectContaining({ path: 'body.notes', message: expect.stringMatching(/surrogate/) })]);
+        expect((await t.app.inject({ method: 'GET', url: '/api/work-orders/SURR1' })).statusCode).toBe(404);
+        const trailingLow = '{"lot":"SURR2","product":"strep-a-plus","quantity":1000,"due":null,"notes":"x\\udc00"}';
+        expect((await t.app.inject({ method: 'POST', url: '/api/work-orders', headers: { 'content-type': 'application/json' }, payload: trailingLow })).statusCode).toBe(400);
+      });
+
+      it('keeps whole pairs (emoji) exactly as sent', async () => {
+        const res = await t.app.inject({ method: 'POST', url: '/api/work-orders', payload: { lot: 'SURR3', product: 'strep-a-plus', quantity: 1000, due: null, notes: 'ok 😀 ü' } });
+        expect(res.statusCode, res.body).toBe(201);
+        expect((await t.app.inject({ method: 'GET', url: '/api/work-orders/SURR3' })).json().notes).toBe('ok 😀 ü');
+      });
+    });
+  }
+});
