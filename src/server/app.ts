@@ -24,12 +24,22 @@ import { orderIoRoutes } from '../features/orders/io-routes.js';
 import { signOffRoutes } from '../features/orders/sign-off-routes.js';
 import { authRoutes } from '../features/auth/routes.js';
 import { registerAuth } from '../features/auth/plugin.js';
+import { sessionEndOf } from '../features/auth/access.js';
 
 export interface BuildOptions {
   /** folder of the built web app; omitted → no static files (API-only tests) */
   webRoot?: string;
   logger?: boolean;
+  /** how often an open /api/events stream rechecks its session (default LIVE_SESSION_RECHECK_MS; tests go faster) */
+  liveSessionRecheckMs?: number;
 }
+
+/**
+ * An open live stream reads its session again this often: expiry, the idle timeout and a sign-out
+ * on another instance end it within this time (a sign-out on this instance ends it at once). One
+ * indexed read per open stream per period.
+ */
+export const LIVE_SESSION_RECHECK_MS = 5_000;
 
 // Every route declares who may call it (`config: { permission }` or `{ public: true }`); see
 // features/auth/permissions.ts for the table and features/auth/access.ts for the hook.
@@ -81,7 +91,10 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: DOCS_CSP });
 
   for (const routes of featureRoutes) await routes(app, deps);
-  registerEventStream(app, deps.events);
+  registerEventStream(app, deps.events, {
+    recheckMs: options.liveSessionRecheckMs ?? LIVE_SESSION_RECHECK_MS,
+    sessionEnded: sessionEndOf({ db: deps.db, config: deps.config, onSessionEnd: (end) => deps.events.endSessions(end) }),
+  });
 
   if (options.webRoot && existsSync(join(options.webRoot, 'index.html'))) {
     await app.register(fastifyStatic, {

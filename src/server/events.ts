@@ -1,8 +1,10 @@
 // In-process hub for live updates: services' callers publish, /api/events streams them as
 // Server-Sent Events to every open screen. (Several instances would bridge this through the
-// database's or Redis' pub/sub — DESIGN §7.)
+// database's or Redis' pub/sub — DESIGN §7.) A stream lives no longer than the session that opened
+// it: the auth feature reports ended sessions here, and each stream rechecks its session now and
+// then (expiry, idle timeout, a sign-out on another instance).
 import { EventEmitter } from 'node:events';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 export interface LiveEvent {
   /** what changed: 'plant', 'calendar', 'schedule', 'production', … */
@@ -10,6 +12,17 @@ export interface LiveEvent {
   /** optional detail for listeners that can update in place */
   data?: unknown;
 }
+
+/** Why a session ended, for the screen that held it. */
+export interface SessionEndReason {
+  /** 'signed-out', 'expired', 'idle', 'inactive', 'unknown', 'password-changed', … */
+  reason: string;
+  /** what the sign-in screen tells the user */
+  message: string;
+}
+
+/** Sessions that ended: one session (by its id hash), or every session of a user but `exceptIdHash`. */
+export type SessionEnd = SessionEndReason & ({ idHash: string } | { userId: number; exceptIdHash?: string });
 
 export class EventHub {
   private readonly emitter = new EventEmitter();
@@ -26,10 +39,33 @@ export class EventHub {
   get listenerCount(): number {
     return this.emitter.listenerCount('event');
   }
+  /** Tells the open streams of these sessions to end (never sent to other streams). */
+  endSessions(end: SessionEnd): void {
+    this.emitter.emit('session-end', end);
+  }
+  onSessionEnd(listener: (end: SessionEnd) => void): () => void {
+    this.emitter.on('session-end', listener);
+    return () => this.emitter.off('session-end', listener);
+  }
 }
 
-export function registerEventStream(app: FastifyInstance, hub: EventHub): void {
+export interface EventStreamOptions {
+  /** how often an open stream reads its session again (expiry, idle, ended on another instance) */
+  recheckMs: number;
+  /** why the request's session has ended, or null while it is valid (never counts as activity) */
+  sessionEnded(request: FastifyRequest): Promise<SessionEndReason | null>;
+}
+
+/** An open stream belongs to this ended session (`idHash`: the stream's session, `userId`: its user). */
+function endsStream(end: SessionEnd, idHash: string, userId: number): boolean {
+  if ('idHash' in end) return end.idHash === idHash;
+  return end.userId === userId && end.exceptIdHash !== idHash;
+}
+
+export function registerEventStream(app: FastifyInstance, hub: EventHub, options: EventStreamOptions): void {
   app.get('/api/events', { config: { permission: 'plant:read', clientGate: false }, schema: { hide: true } }, (request, reply) => {
+    const session = request.authSession;
+    const userId = request.user?.id;
     reply.raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -40,10 +76,45 @@ export function registerEventStream(app: FastifyInstance, hub: EventHub): void {
     const unsubscribe = hub.subscribe((event) => reply.raw.write(`event: ${event.topic}\ndata: ${JSON.stringify(event)}\n\n`));
     // comments keep proxies and idle timeouts from closing the stream
     const keepAlive = setInterval(() => reply.raw.write(': keep-alive\n\n'), 20_000);
-    request.raw.on('close', () => {
+    let ended = false;
+    let stopSessionWatch = () => {};
+    const stop = () => {
+      ended = true;
       clearInterval(keepAlive);
       unsubscribe();
-    });
+      stopSessionWatch();
+    };
+    /** The session is over: say so (the web app then stops reconnecting), then end the response. */
+    const endWith = (why: SessionEndReason) => {
+      if (ended) return;
+      stop();
+      reply.raw.end(`event: session-ended\ndata: ${JSON.stringify({ reason: why.reason, message: why.message })}\n\n`);
+    };
+    if (session && userId !== undefined) {
+      const unlisten = hub.onSessionEnd((end) => {
+        if (endsStream(end, session.idHash, userId)) endWith(end);
+      });
+      let checking = false;
+      const recheck = setInterval(() => {
+        if (checking || ended) return;
+        checking = true;
+        options
+          .sessionEnded(request)
+          .then((why) => {
+            if (why) endWith(why);
+          })
+          // a database hiccup is no reason to end a valid session's stream: the next recheck tries again
+          .catch((error: unknown) => request.log.warn({ err: error }, 'could not recheck the session of a live-event stream'))
+          .finally(() => {
+            checking = false;
+          });
+      }, options.recheckMs);
+      stopSessionWatch = () => {
+        unlisten();
+        clearInterval(recheck);
+      };
+    }
+    request.raw.on('close', stop);
     reply.hijack();
   });
 }

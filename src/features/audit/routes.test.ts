@@ -80,6 +80,23 @@ describe('audit trail API', () => {
     expect((await asQuality({ method: 'GET', url: '/api/machines/nope/history' })).statusCode).toBe(404);
   });
 
+  it('shows where a change came from in lot and machine histories only to readers of the audit trail', async () => {
+    const viewer = await createTestUser(t.database.db, 'viewer');
+    const asViewer = injectAs(t.app.inject.bind(t.app), await signIn(t.app.inject.bind(t.app), viewer));
+    for (const url of ['/api/work-orders/AUD1/history', '/api/machines/line8/history']) {
+      const seen = await asViewer({ method: 'GET', url });
+      expect(seen.statusCode, seen.body).toBe(200);
+      const entries = seen.json() as { actor: string; source: string | null }[];
+      expect(entries.length).toBeGreaterThan(0);
+      // everything else of the history stays: who did what
+      expect(entries.map((e) => e.actor)).toContain(t.admin.username);
+      expect(entries.map((e) => e.source)).toEqual(entries.map(() => null));
+      const audited = (await asQuality({ method: 'GET', url })).json() as { source: string | null }[];
+      expect(audited).toHaveLength(entries.length);
+      expect(audited.map((e) => e.source)).toEqual(entries.map(() => '127.0.0.1'));
+    }
+  });
+
   it('is for quality, managers and administrators', async () => {
     const planner = await createTestUser(t.database.db, 'planner');
     const asPlanner = injectAs(t.app.inject.bind(t.app), await signIn(t.app.inject.bind(t.app), planner));

@@ -6,6 +6,7 @@ import type { Executor } from '../../db/database.js';
 import type { App, AppDeps } from '../../server/context.js';
 import { NotFound } from '../../core/errors.js';
 import * as authRepo from '../auth/repository.js';
+import { can } from '../auth/permissions.js';
 import type { SignatureView } from '../auth/schemas.js';
 import { auditEntrySchema as entrySchema, auditQuery, type AuditEntryView } from './schemas.js';
 import { manifestation, viewSignatures } from '../auth/signatures.js';
@@ -22,6 +23,16 @@ export async function auditWithSignatures(db: Executor, filter: AuditFilter): Pr
   const byAudit = new Map<string, SignatureView>();
   rows.forEach((row, i) => byAudit.set(row.audit_hash, views[i]));
   return entries.map((e: AuditEntry) => ({ ...e, signature: byAudit.get(e.hash) ?? null }));
+}
+
+/**
+ * The history of one record (a lot, a machine) for everyone who may see the record. The address a
+ * change came from is the audit trail's business: only readers of the trail (`audit:read`) get it,
+ * for the others it is blanked. Every history route answers through here.
+ */
+export async function recordHistory(db: Executor, reader: { role: string } | null, entity: string, entityKey: string): Promise<AuditEntryView[]> {
+  const entries = await auditWithSignatures(db, { entity, entityKey });
+  return can(reader?.role, 'audit:read') ? entries : entries.map((entry) => ({ ...entry, source: null }));
 }
 
 /** Names of machines and products, so the change text says "Line 7", not "line7". */
@@ -92,7 +103,7 @@ export async function auditRoutes(app: App, { db, config }: AppDeps): Promise<vo
     { config: { permission: 'plant:read' }, schema: { tags: ['plant'], params: z.object({ key: z.string().min(1).max(64) }), response: { 200: z.array(entrySchema) } } },
     async (req) => {
       if (!(await plantRepo.getMachine(db, req.params.key))) throw new NotFound('machine', req.params.key);
-      return auditWithSignatures(db, { entity: 'machine', entityKey: req.params.key });
+      return recordHistory(db, req.user, 'machine', req.params.key);
     },
   );
 }

@@ -11,6 +11,7 @@ import type { SessionRow, UserRow } from './repository.js';
 import * as ordersRepo from '../orders/repository.js';
 import * as plantRepo from '../plant/repository.js';
 import { signatureInputSchema, type SessionUser } from './schemas.js';
+import type { SessionEndReason } from '../../server/events.js';
 import { checkSession, SESSION_END_MESSAGES, sameSecret, sha256, toSessionUser, verifySigner, type AuthContext, type NewSession } from './service.js';
 
 declare module 'fastify' {
@@ -257,6 +258,19 @@ export function registerAccessControl(app: FastifyInstance, options: AccessOptio
     if (request.url.startsWith('/api/auth/') || request.url.startsWith('/api/users')) reply.header('cache-control', 'no-store');
     return payload;
   });
+}
+
+/**
+ * For a live stream's periodic recheck: why the session behind the request's cookie has ended, or
+ * null while it is valid. Never counts as activity (a stream open on a screen is not the user).
+ */
+export function sessionEndOf(ctx: AuthContext): (request: FastifyRequest) => Promise<SessionEndReason | null> {
+  return async (request) => {
+    const sessionId = request.cookies[SESSION_COOKIE];
+    if (!sessionId) return { reason: 'unknown', message: SESSION_END_MESSAGES.unknown };
+    const check = await checkSession(ctx, sessionId, false);
+    return check.ok ? null : { reason: check.reason, message: SESSION_END_MESSAGES[check.reason] };
+  };
 }
 
 async function machineOfOperation(db: AuthContext['db'], lot: string, step: number): Promise<string | null> {

@@ -11,7 +11,7 @@ import './signatures.js';
 
 const HOUSEKEEPING_MS = 10 * 60_000;
 
-export async function registerAuth(app: FastifyInstance, { db, config }: Pick<AppDeps, 'db' | 'config'>): Promise<void> {
+export async function registerAuth(app: FastifyInstance, { db, config, events }: Pick<AppDeps, 'db' | 'config'> & Partial<Pick<AppDeps, 'events'>>): Promise<void> {
   await app.register(fastifyCookie);
   // per-route limits only (the login route declares its own); per client address
   await app.register(fastifyRateLimit, { global: false, keyGenerator: (request) => request.ip });
@@ -20,6 +20,8 @@ export async function registerAuth(app: FastifyInstance, { db, config }: Pick<Ap
     config,
     cookies: { secure: config.QMFG_COOKIE_SECURE, sessionHours: config.QMFG_SESSION_HOURS },
     publicUrl: config.QMFG_PUBLIC_URL,
+    // a session found expired, idle or deactivated on a request ends its live streams at once
+    onSessionEnd: events && ((end) => events.endSessions(end)),
   });
   const timer = setInterval(() => {
     repo.deleteExpired(db, Date.now()).catch((error: unknown) => app.log.warn({ err: error }, 'could not delete expired sessions'));

@@ -18,8 +18,14 @@ import { signaturesOf } from './signatures.js';
 const OIDC_COOKIE = 'qmfg_oidc';
 const OIDC_COOKIE_PATH = '/api/auth/oidc';
 
-export async function authRoutes(app: App, { db, config }: AppDeps): Promise<void> {
-  const ctx: service.AuthContext = { db, config, throttle: new LoginThrottle(config.QMFG_LOGIN_MAX_FAILURES, config.QMFG_LOCKOUT_MINUTES * 60_000) };
+export async function authRoutes(app: App, { db, config, events }: AppDeps): Promise<void> {
+  const ctx: service.AuthContext = {
+    db,
+    config,
+    throttle: new LoginThrottle(config.QMFG_LOGIN_MAX_FAILURES, config.QMFG_LOCKOUT_MINUTES * 60_000),
+    // signing out, revoking or replacing a session ends its open live streams
+    onSessionEnd: (end) => events.endSessions(end),
+  };
   const cookies: CookiePolicy = { secure: config.QMFG_COOKIE_SECURE, sessionHours: config.QMFG_SESSION_HOURS };
   const oidc = new OidcService(config);
   const tags = ['auth'];

@@ -15,6 +15,7 @@ import type { LoginThrottle } from './login-throttle.js';
 import * as repo from './repository.js';
 import * as plantRepo from '../plant/repository.js';
 import type { SessionUser, SignatureInput, User, UserCreate, UserUpdate } from './schemas.js';
+import type { SessionEnd } from '../../server/events.js';
 
 export type AuthConfig = Pick<
   Config,
@@ -29,6 +30,8 @@ export interface AuthContext {
   now?: () => number;
   /** wrong-password throttling per name and address (the sign-in route's) */
   throttle?: LoginThrottle;
+  /** told after sessions ended (sign-out, revocation, expiry found on a request), e.g. to end their live streams */
+  onSessionEnd?: (end: SessionEnd) => void;
 }
 
 const MINUTE = 60_000;
@@ -37,6 +40,8 @@ export const TOUCH_INTERVAL_MS = 30_000;
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const clock = (ctx: AuthContext) => (ctx.now ?? Date.now)();
+/** After the change committed: whatever holds these sessions open (live streams) lets go of them. */
+const sessionsEnded = (ctx: AuthContext, end: SessionEnd) => ctx.onSessionEnd?.(end);
 
 export function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -181,6 +186,7 @@ export async function checkSession(ctx: AuthContext, sessionId: string, active: 
   if (reason) {
     sessionCache.delete(idHash);
     await repo.deleteSession(ctx.db, idHash);
+    sessionsEnded(ctx, { idHash, reason, message: SESSION_END_MESSAGES[reason] });
     return { ok: false, reason };
   }
   if (active && now - session.last_seen_at >= TOUCH_INTERVAL_MS) {
@@ -189,6 +195,9 @@ export async function checkSession(ctx: AuthContext, sessionId: string, active: 
   }
   return { ok: true, user, session };
 }
+
+/** A new sign-in in the same browser replaced the session (its new cookie holds the new one). */
+const SIGNED_IN_AGAIN = 'You signed in again; this session was replaced.';
 
 export const SESSION_END_MESSAGES: Record<Exclude<SessionCheck, { ok: true }>['reason'], string> = {
   unknown: 'Sign in first (or again: your session has ended).',
@@ -252,6 +261,7 @@ export async function login(
     return created;
   });
   clearSessionCache();
+  if (previousSessionId) sessionsEnded(ctx, { idHash: sha256(previousSessionId), reason: 'replaced', message: SIGNED_IN_AGAIN });
   return { user, session };
 }
 
@@ -269,6 +279,7 @@ export async function logout(ctx: AuthContext, who: Who, user: repo.UserRow, ses
     await userAudit(trx, who, user.username, 'sign-out', null, null);
   });
   clearSessionCache();
+  sessionsEnded(ctx, { idHash: sessionIdHash, reason: 'signed-out', message: 'You have signed out.' });
 }
 
 /** Ends every session of the user, on every device (this one included). */
@@ -279,6 +290,7 @@ export async function logoutEverywhere(ctx: AuthContext, who: Who, user: repo.Us
     return count;
   });
   clearSessionCache();
+  sessionsEnded(ctx, { userId: user.id, reason: 'signed-out', message: 'You have signed out everywhere.' });
   return ended;
 }
 
@@ -307,6 +319,7 @@ export async function changePassword(ctx: AuthContext, who: Who, userId: number,
     await userAudit(trx, who, user.username, 'password-change', null, { otherSessionsEnded: ended });
   });
   clearSessionCache();
+  sessionsEnded(ctx, { userId: user.id, exceptIdHash: sessionIdHash, reason: 'password-changed', message: 'Your password was changed; sign in again with the new one.' });
 }
 
 // ---- electronic signatures
@@ -416,6 +429,7 @@ export async function updateUser(ctx: AuthContext, who: Who, actorId: number, id
   });
   if (patch.unlock) ctx.throttle?.clear(updated.username);
   clearSessionCache();
+  if (patch.active === false) sessionsEnded(ctx, { userId: id, reason: 'inactive', message: SESSION_END_MESSAGES.inactive });
   return toUserView(updated, now);
 }
 
@@ -435,6 +449,7 @@ export async function resetPassword(ctx: AuthContext, who: Who, id: number, pass
     return (await repo.getUserById(trx, id))!;
   });
   clearSessionCache();
+  sessionsEnded(ctx, { userId: id, reason: 'password-reset', message: 'An administrator set a new password for you; sign in with it.' });
   return toUserView(updated, now);
 }
 
@@ -448,6 +463,7 @@ export async function endSessionsOf(ctx: AuthContext, who: Who, id: number): Pro
     return count;
   });
   clearSessionCache();
+  sessionsEnded(ctx, { userId: id, reason: 'ended-by-administrator', message: 'An administrator ended your sessions; sign in again.' });
   return ended;
 }
 
@@ -502,6 +518,7 @@ export async function signInWithOidc(ctx: AuthContext, identity: OidcIdentity, m
   }).then((result) => {
     clearSessionCache();
     if ('refused' in result) throw new Forbidden('This account has been deactivated; ask an administrator.');
+    if (previousSessionId) sessionsEnded(ctx, { idHash: sha256(previousSessionId), reason: 'replaced', message: SIGNED_IN_AGAIN });
     return result;
   });
 }

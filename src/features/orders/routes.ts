@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { App, AppDeps } from '../../server/context.js';
 import { whoOf } from '../../server/context.js';
 import { deleteBodySchema } from '../audit/reason.js';
-import { auditWithSignatures } from '../audit/routes.js';
+import { recordHistory } from '../audit/routes.js';
 import type { Permission } from '../auth/permissions.js';
 import * as service from './service.js';
 import { boardSchema, getBoard } from './board.js';
@@ -42,7 +42,7 @@ export async function orderRoutes(app: App, { db, config, events }: AppDeps): Pr
   app.get('/api/work-orders/:lot', { config: { permission: 'plant:read' }, schema: { tags, params: lotParams, response: { 200: workOrderSchema } } }, (req) => service.getWorkOrderView(db, config.QMFG_TZ, req.params.lot));
   app.get('/api/work-orders/:lot/history', { config: { permission: 'plant:read' }, schema: { tags, params: lotParams } }, async (req) => {
     await service.getWorkOrderView(db, config.QMFG_TZ, req.params.lot); // 404 for an unknown lot
-    return auditWithSignatures(db, { entity: 'work-order', entityKey: req.params.lot });
+    return recordHistory(db, req.user, 'work-order', req.params.lot);
   });
   app.post('/api/work-orders', { config: { permission: 'orders:write' }, schema: { tags, body: workOrderCreateSchema, response: { 201: workOrderSchema } } }, async (req, reply) => {
     const wo = await service.createWorkOrder(ctx, whoOf(req), req.body);

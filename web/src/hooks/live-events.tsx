@@ -1,11 +1,16 @@
 // Live updates: one EventSource on /api/events per tab, shared by every screen. A screen subscribes
 // to the topics it shows ("plant", "calendar", …) and refetches when one of them fires. After the
 // stream drops and comes back, everyone refetches, because events sent in between are lost.
+// The server ends the stream with `session-ended` when the session does (signed out, revoked,
+// expired): then there is no reconnecting, and the app's usual 401 path takes the user to sign-in.
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
 
 type Listener = () => void;
+
+/** before asking whether the session holds: this tab's own sign-out finishes first (and keeps its notice) */
+const CHECK_DELAY_MS = 1000;
 
 class LiveConnection {
   private source: EventSource | null = null;
@@ -14,6 +19,8 @@ class LiveConnection {
   private hadError = false;
   status: LiveStatus = 'connecting';
   onStatus: (status: LiveStatus) => void = () => {};
+  /** the stream was ended for good (session ended, or refused): find out whether the session still holds */
+  onEnded: () => void = () => {};
 
   open(): void {
     const source = new EventSource('/api/events');
@@ -29,7 +36,14 @@ class LiveConnection {
     source.onerror = () => {
       this.hadError = true;
       this.setStatus('reconnecting');
+      // CLOSED: the server refused the stream (a 401 on reconnecting) and EventSource gives up
+      if (source.readyState === EventSource.CLOSED) this.ended();
     };
+    // the session is over: stop before EventSource reconnects into a 401
+    source.addEventListener('session-ended', () => {
+      this.hadError = true;
+      this.ended();
+    });
     for (const topic of this.listeners.keys()) this.bind(topic);
   }
 
@@ -37,6 +51,11 @@ class LiveConnection {
     this.source?.close();
     this.source = null;
     this.boundTopics.clear();
+  }
+
+  private ended(): void {
+    this.close();
+    this.onEnded();
   }
 
   subscribe(topic: string, listener: Listener): () => void {
@@ -70,9 +89,28 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
   const [connection] = useState(() => new LiveConnection());
   const [status, setStatus] = useState<LiveStatus>('connecting');
   useEffect(() => {
+    let mounted = true;
+    let check: ReturnType<typeof setTimeout> | undefined;
     connection.onStatus = setStatus;
+    // A 401 here goes through the request guard like any request's: the sign-in screen, with the
+    // server's reason. Anything else (a new session in this browser, a server restarting): reopen.
+    connection.onEnded = () => {
+      clearTimeout(check);
+      check = setTimeout(() => {
+        if (!mounted) return;
+        fetch('/api/auth/me')
+          .then((response) => response.status !== 401, () => true)
+          .then((reconnect) => {
+            if (reconnect && mounted) connection.open();
+          });
+      }, CHECK_DELAY_MS);
+    };
     connection.open();
-    return () => connection.close();
+    return () => {
+      mounted = false;
+      clearTimeout(check);
+      connection.close();
+    };
   }, [connection]);
   return <LiveContext.Provider value={{ connection, status }}>{children}</LiveContext.Provider>;
 }
