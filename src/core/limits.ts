@@ -21,6 +21,9 @@ export const NUL_MESSAGE = 'must not contain a NUL character (\\u0000)';
  */
 export function nulFields(value: unknown, path: string, found: FieldError[] = [], depth = 0): FieldError[] {
   if (found.length >= 20 || depth > 64) return found;
+  // a raw uploaded file (Buffer) is bytes, not text fields: walking it key by key took seconds per MB
+  // with the event loop blocked; the file's own reader checks its content
+  if (ArrayBuffer.isView(value)) return found;
   if (typeof value === 'string') {
     if (value.includes('\u0000')) found.push({ path, message: NUL_MESSAGE });
   } else if (Array.isArray(value)) {
