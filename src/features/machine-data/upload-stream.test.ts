@@ -134,6 +134,32 @@ describe('streamed upload of a ~100 MB camera log over real HTTP (sqlite)', () =
     // the temp file went with the request
     expect(leftoverTempDirs().filter((name) => !before.has(name))).toEqual([]);
   }, 600_000);
+
+  it('an upload abandoned half-way leaves no temp file and stores nothing', async () => {
+    const operator = await t.as('admin');
+    const before = new Set(leftoverTempDirs());
+    const ledgerBefore = await repo.listLedger(t.database.db, { machine: 'line7', limit: 100 });
+    const boundary = '----qmfgabandoned';
+    const req = request({
+      host: '127.0.0.1', port, method: 'POST', path: '/api/ingest/upload?machine=line7',
+      headers: { ...operator.session.headers, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': 50 * MB },
+    });
+    req.on('error', () => undefined);
+    req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="PR20210601.txt"\r\nContent-Type: text/plain\r\n\r\n`);
+    const part = readFileSync(big).subarray(0, 5 * MB);
+    req.write(part);
+    // wait until the server has started the temp file, then go away
+    const deadline = Date.now() + 10_000;
+    while (leftoverTempDirs().every((name) => before.has(name)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(leftoverTempDirs().some((name) => !before.has(name))).toBe(true);
+    req.destroy();
+    const gone = Date.now() + 10_000;
+    while (leftoverTempDirs().some((name) => !before.has(name)) && Date.now() < gone) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(leftoverTempDirs().filter((name) => !before.has(name))).toEqual([]);
+    expect(await repo.listLedger(t.database.db, { machine: 'line7', limit: 100 })).toEqual(ledgerBefore);
+    const health = await fetch(`http://127.0.0.1:${port}/api/health`);
+    expect(health.status).toBe(200);
+  }, 60_000);
 });
 
 describe('upload size limit (QMFG_UPLOAD_MAX_MB)', () => {
