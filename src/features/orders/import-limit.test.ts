@@ -2,7 +2,8 @@
 // .xlsx (and CSV) is refused at row 5 001 with the limit message, fast, without parsing the rest, and
 // /api/health (real HTTP, the same event loop) keeps answering meanwhile. The files are generated at
 // test time (the .xlsx with ExcelJS' streaming writer into a temp file).
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +27,13 @@ function largeCsv(rows: number): Buffer {
   const lines = ['Lot,Product,Quantity,Due'];
   for (let i = 1; i <= rows; i++) lines.push(`L${String(i).padStart(7, '0')},rsv,${1000 + (i % 500)},2030-01-15`);
   return Buffer.from(lines.join('\n') + '\n');
+}
+
+/** ExcelJS parks worksheets read before the shared strings in temp files named tmp-<pid>-…, removed asynchronously: none may stay. */
+async function parkedSheets(): Promise<string[]> {
+  const parked = () => readdirSync(tmpdir()).filter((name) => name.startsWith(`tmp-${process.pid}-`));
+  for (let waited = 0; parked().length > 0 && waited < 2000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  return parked();
 }
 
 /** What a browser sends for `FormData` with a picked file. */
@@ -97,6 +105,7 @@ describe('work-order import row limit while streaming (sqlite)', () => {
     expect(worstMs).toBeLessThan(1000);
     const list = await t.app.inject({ url: '/api/work-orders?limit=10' });
     expect(list.json()).toEqual([]);
+    expect(await parkedSheets()).toEqual([]);
   }, 60_000);
 
   it('a 200 000-row CSV is refused the same way', async () => {
@@ -116,5 +125,16 @@ describe('work-order import row limit while streaming (sqlite)', () => {
     expect(parsed.rows).toHaveLength(MAX_IMPORT_ROWS);
     expect(parsed.errors).toEqual([]);
     await expect(parseWorkOrderFile(Buffer.from(`${lines.join('\n')}\nK5001,rsv,10\n`), { products: [] })).rejects.toThrow(LIMIT_MESSAGE);
+  });
+
+  it('a workbook written in one piece is refused the same way, its later sheets passed over', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const orders = workbook.addWorksheet('Orders');
+    orders.addRow(['Lot', 'Product', 'Quantity']);
+    for (let i = 1; i <= MAX_IMPORT_ROWS + 500; i++) orders.addRow([`M${i}`, 'rsv', 10]);
+    workbook.addWorksheet('More').addRow(['Lot', 'Product', 'Quantity']);
+    const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
+    await expect(parseWorkOrderFile(bytes, { products: [], fileName: 'one-piece.xlsx' })).rejects.toThrow(LIMIT_MESSAGE);
+    expect(await parkedSheets()).toEqual([]);
   });
 });
