@@ -81,6 +81,8 @@ const configSchema = z.object({
     .default('qmfg')
     .refine((v) => v.length > 0 && !/[#+]/.test(v), { message: 'must be a topic prefix without wildcards, e.g. qmfg' }),
   QMFG_MQTT_CLIENT_ID: z.string().default(''),
+  /** largest camera-log file one upload may carry (MB); each file is streamed to a temp file, never held in memory */
+  QMFG_UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(65_536).default(512),
   // ---- sign-in, sessions, single sign-on (features/auth)
   QMFG_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   QMFG_IDLE_EXEMPT_ROLES: roleList.default(['viewer']),

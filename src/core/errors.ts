@@ -63,3 +63,9 @@ export class Forbidden extends AppError {
     super(message);
   }
 }
+
+/** A request or file over a configured size limit (413): the message names what and the limit. */
+export class TooLarge extends AppError {
+  readonly status = 413;
+  readonly code = 'too_large';
+}

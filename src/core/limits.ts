@@ -34,6 +34,9 @@ export function unstorableText(text: string): string | null {
  */
 export function unstorableTextFields(value: unknown, path: string, found: FieldError[] = [], depth = 0): FieldError[] {
   if (found.length >= 20 || depth > 64) return found;
+  // a raw uploaded file (Buffer) is bytes, not text fields: walking it key by key took seconds per MB
+  // with the event loop blocked; the file's own reader checks its content
+  if (ArrayBuffer.isView(value)) return found;
   if (typeof value === 'string') {
     const problem = unstorableText(value);
     if (problem) found.push({ path, message: problem });

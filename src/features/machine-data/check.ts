@@ -8,6 +8,7 @@ import * as plantRepo from '../plant/repository.js';
 import { identityOf, IDENTITY_BYTES } from './ingest.js';
 import { inferMachine, machineFromFolder, mismatchOf, type Ownership } from './check-rules.js';
 import type { UploadCheck } from './schemas.js';
+import type { IngestSource } from './sources.js';
 import * as undoRepo from './undo-repository.js';
 
 export interface FileSummary {
@@ -19,9 +20,9 @@ export interface FileSummary {
   items: string[];
 }
 
-/** Items, lots and time span of a camera log (pure; the whole file is parsed: a day is ~4 MB, ~0.1 s). */
-export function summarizeLog(name: string, bytes: Buffer, zone: string): FileSummary {
-  const parser = new SensorLogParser({ file: name, zone });
+/** Items, lots and time span of a camera log, read in chunks (a day is ~4 MB, ~0.1 s; an upload may be far larger). */
+export async function summarizeLog(source: IngestSource, zone: string): Promise<FileSummary> {
+  const parser = new SensorLogParser({ file: source.name, zone });
   const lots = new Map<string, { lot: string; item: string; cycles: number }>();
   const items = new Set<string>();
   let cycles = 0;
@@ -39,13 +40,20 @@ export function summarizeLog(name: string, bytes: Buffer, zone: string): FileSum
       else lots.set(cycle.lot, { lot: cycle.lot, item: cycle.item, cycles: 1 });
     }
   };
-  take(parser.push(bytes));
+  const { size } = await source.describe();
+  for await (const chunk of source.read(0, size)) {
+    take(parser.push(chunk));
+    // a large file: let the server answer other requests between chunks
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   take(parser.end(true));
   return { cycles, errorCount: parser.errorCount, firstAt, lastAt, lots: [...lots.values()], items: [...items].sort() };
 }
 
-export async function checkUpload(db: Executor, zone: string, input: { name: string; bytes: Buffer; folder: string | null; machine: string | null }): Promise<UploadCheck> {
-  const summary = summarizeLog(input.name, input.bytes, zone);
+export async function checkUpload(db: Executor, zone: string, input: { source: IngestSource; folder: string | null; machine: string | null }): Promise<UploadCheck> {
+  const { source } = input;
+  const summary = await summarizeLog(source, zone);
+  const { size } = await source.describe();
   const machines = await plantRepo.listMachines(db);
   const lotRows = await undoRepo.machinesWithLots(db, summary.lots.map((l) => l.lot));
   const byMachine = new Map<string, { machine: string; lots: string[]; cycles: number }>();
@@ -64,10 +72,10 @@ export async function checkUpload(db: Executor, zone: string, input: { name: str
     itemsSeenOn: [...items].map(([machine, list]) => ({ machine, items: list.sort() })).sort((a, b) => a.machine.localeCompare(b.machine)),
   };
   const suggestion = inferMachine(ownership);
-  const identity = identityOf(input.bytes.subarray(0, Math.min(IDENTITY_BYTES, input.bytes.length)), input.name);
+  const identity = identityOf(await source.head(Math.min(IDENTITY_BYTES, size)), source.name);
   return {
-    file: input.name,
-    bytes: input.bytes.length,
+    file: source.name,
+    bytes: size,
     ...summary,
     ...ownership,
     suggestedMachine: suggestion.machine,

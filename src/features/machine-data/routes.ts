@@ -15,12 +15,14 @@ import { checkUpload } from './check.js';
 import {
   ingestErrorSchema, ingestFileSchema, lotsResponseSchema, undoImportBodySchema, undoImportResultSchema, uploadCheckSchema, uploadResponseSchema,
 } from './schemas.js';
-import { bufferSource } from './sources.js';
+import { fileSource } from './sources.js';
+import { withReceivedFiles } from './upload-stream.js';
 import { undoImport } from './undo.js';
 
-/** Largest upload per file: a camera day-file is ~4 MB; a year of one machine's files ~1.5 GB. */
-const MAX_UPLOAD_FILE_BYTES = 512 * 1024 * 1024;
+/** Files per upload request, each at most QMFG_UPLOAD_MAX_MB (a camera day-file is ~4 MB; a year of one machine's files ~1.5 GB). */
 const MAX_UPLOAD_FILES = 100;
+/** Rows per ingest transaction of an upload: short transactions, so the server answers between them. */
+const UPLOAD_BATCH_ROWS = 10_000;
 
 addMachineReferenceCheck(async (db, key) => ((await repo.machineHasData(db, key)) ? 'machine data (imported camera logs and their OEE history)' : null));
 
@@ -28,10 +30,11 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
   const zone = config.QMFG_TZ;
   const ingestor = ingestorFor(db, zone);
   const tags = ['machine data'];
+  const uploadLimits = { maxFileBytes: config.QMFG_UPLOAD_MAX_MB * 1024 * 1024, maxFiles: MAX_UPLOAD_FILES };
 
   // Multipart only here: the rest of the API stays JSON.
   await app.register(async (scoped) => {
-    await scoped.register(fastifyMultipart, { limits: { fileSize: MAX_UPLOAD_FILE_BYTES, files: MAX_UPLOAD_FILES, fields: 20 } });
+    await scoped.register(fastifyMultipart, { limits: { fileSize: uploadLimits.maxFileBytes, files: uploadLimits.maxFiles, fields: 20 } });
     scoped.withTypeProvider<ZodTypeProvider>().post(
       '/api/ingest/upload',
       {
@@ -49,26 +52,28 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
         const { machine } = req.query;
         if (!(await plantRepo.getMachine(db, machine))) throw Invalid.field('query.machine', `unknown machine '${machine}'`);
         if (!req.isMultipart()) throw Invalid.field('body', 'send the files as multipart/form-data (one part per file)');
-        const results: IngestFileResult[] = [];
-        for await (const part of req.files()) {
-          const bytes = await part.toBuffer();
-          const name = part.filename || `upload-${results.length + 1}.txt`;
-          // one transaction per uploaded file, so its audit entry commits (or fails) with its rows
+        // every file is on disk (and within the limit) before the first is imported: one file over
+        // the limit refuses the whole request and nothing of it is stored
+        return withReceivedFiles(req.files(), uploadLimits, async (files) => {
+          if (files.length === 0) throw Invalid.field('body', 'no file in the upload: add at least one file part');
           const who = whoOf(req);
-          const result = await ingestor.ingest({
-            machine,
-            source: bufferSource(name, bytes),
-            kind: 'upload',
-            final: true,
-            actor: who.actor,
-            batchRows: Number.MAX_SAFE_INTEGER,
-            audit: { who, action: 'upload' },
-          });
-          results.push(result);
-        }
-        if (results.length === 0) throw Invalid.field('body', 'no file in the upload: add at least one file part');
-        await afterIngest(db, zone, events, summarizeResults(results), Date.now());
-        return { machine, files: results };
+          const results: IngestFileResult[] = [];
+          for (const file of files) {
+            // batches of UPLOAD_BATCH_ROWS, the audit entry with the last one (see ingest.ts)
+            const result = await ingestor.ingest({
+              machine,
+              source: fileSource(file.path, { name: file.name, recordedPath: null }),
+              kind: 'upload',
+              final: true,
+              actor: who.actor,
+              batchRows: UPLOAD_BATCH_ROWS,
+              audit: { who, action: 'upload' },
+            });
+            results.push(result);
+          }
+          await afterIngest(db, zone, events, summarizeResults(results), Date.now());
+          return { machine, files: results };
+        });
       },
     );
 
@@ -90,10 +95,10 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
         const { machine, folder } = req.query;
         if (machine && !(await plantRepo.getMachine(db, machine))) throw Invalid.field('query.machine', `unknown machine '${machine}'`);
         if (!req.isMultipart()) throw Invalid.field('body', 'send the file as multipart/form-data (one file part)');
-        const part = await req.file();
-        if (!part) throw Invalid.field('body', 'no file in the request: add one file part');
-        const bytes = await part.toBuffer();
-        return checkUpload(db, zone, { name: part.filename || 'upload.txt', bytes, folder: folder ?? null, machine: machine ?? null });
+        return withReceivedFiles(req.files(), uploadLimits, async ([file]) => {
+          if (!file) throw Invalid.field('body', 'no file in the request: add one file part');
+          return checkUpload(db, zone, { source: fileSource(file.path, { name: file.name, recordedPath: null }), folder: folder ?? null, machine: machine ?? null });
+        });
       },
     );
   });

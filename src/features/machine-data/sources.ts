@@ -1,4 +1,5 @@
-// Where ingested bytes come from: a file on disk (CLI, drop folder) or bytes in memory (upload, demo).
+// Where ingested bytes come from: a file on disk (CLI, drop folder, an upload streamed to a temp file)
+// or bytes in memory (demo, tests).
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -19,10 +20,17 @@ export interface IngestSource {
 /** Read in large chunks: the parser's per-chunk cost is tiny, a batch spans a few chunks. */
 const CHUNK_BYTES = 256 * 1024;
 
-export function fileSource(path: string): IngestSource {
+export interface FileSourceOptions {
+  /** the ledger name when it is not the file's own (an upload's temp file carries the uploaded name) */
+  name?: string;
+  /** the path the ledger records; null for a temp file that is gone after the run (an upload) */
+  recordedPath?: string | null;
+}
+
+export function fileSource(path: string, options: FileSourceOptions = {}): IngestSource {
   return {
-    name: basename(path),
-    path,
+    name: basename(options.name ?? path),
+    path: options.recordedPath === undefined ? path : options.recordedPath,
     async describe() {
       const info = await stat(path);
       if (!info.isFile()) throw new Error(`${path} is not a file`);

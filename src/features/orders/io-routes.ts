@@ -5,7 +5,7 @@ import type { FastifyError, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { AppError } from '../../core/errors.js';
+import { TooLarge } from '../../core/errors.js';
 import type { App, AppDeps } from '../../server/context.js';
 import { whoOf } from '../../server/context.js';
 import * as plantRepo from '../plant/repository.js';
@@ -17,10 +17,6 @@ import { DEFAULT_IMPORT_LOCALE, importResultSchema, parseWorkOrderFile, tableToC
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
-class TooLarge extends AppError {
-  readonly status = 413;
-  readonly code = 'too_large';
-}
 const tooLarge = () => new TooLarge(`the file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; split it into smaller files`);
 
 /** Content types a browser gives a picked file (Windows reports CSV as the Excel 97 type), sent as the raw body. */

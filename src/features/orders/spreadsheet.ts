@@ -2,10 +2,15 @@
 // inputs with row-level errors, and writing the import template and the work-order export (.xlsx, CSV).
 // No database here: products come in as data, so parsing is testable on bytes alone. ExcelJS is
 // loaded lazily — it is large, and only these file operations need it.
-import { parse as parseCsv, CsvError } from 'csv-parse/sync';
+//
+// Both formats are read as streams of rows (ExcelJS' streaming WorkbookReader, csv-parse's stream),
+// and the header and the row limit are checked as rows arrive: a file with more than MAX_IMPORT_ROWS
+// work orders is refused at the first row over the limit, without parsing the rest.
+import { Readable } from 'node:stream';
+import { parse as csvParser, CsvError } from 'csv-parse';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { Cell as ExcelCell, CellValue as ExcelCellValue, DataValidation, Workbook, Worksheet } from 'exceljs';
+import type { Cell as ExcelCell, CellValue as ExcelCellValue, DataValidation, Row as ExcelRow, Workbook, Worksheet } from 'exceljs';
 import { Invalid } from '../../core/errors.js';
 import { readNumber } from '../../core/numbers.js';
 import { dueDay } from '../../core/due.js';
@@ -32,10 +37,6 @@ interface SheetRow {
   /** 1-based, as the spreadsheet program shows it */
   number: number;
   cells: SheetCell[];
-}
-interface SheetGrid {
-  name: string;
-  rows: SheetRow[];
 }
 
 export const IMPORT_FIELDS = ['lot', 'product', 'quantity', 'due', 'priority', 'notes', 'rateMode'] as const;
@@ -121,19 +122,20 @@ export async function parseWorkOrderFile(bytes: Uint8Array, options: { products:
     throw fileError(`${fileName} is empty`);
   }
   const format = detectFormat(bytes, fileName);
-  const grids = format === 'xlsx' ? await readXlsxGrids(bytes, fileName) : [readCsvGrid(bytes, fileName)];
-  const found = findHeader(grids);
+  const collector = new RowCollector(fileName);
+  if (format === 'xlsx') await readXlsxRows(bytes, fileName, collector);
+  else await readCsvRows(bytes, fileName, collector);
+  const found = collector.found;
   if (!found) {
-    const firstRow = grids[0]?.rows[0]?.cells.filter((c) => c !== null && String(c).trim() !== '').map(String) ?? [];
+    const first = collector.firstRow;
+    const firstRow = first?.cells.filter((c) => c !== null && c !== undefined && String(c).trim() !== '').map(String) ?? [];
     throw fileError(
       `${fileName} has no header row with the columns Lot, Product and Quantity` +
-        (firstRow.length ? ` (row ${grids[0].rows[0].number} reads: ${firstRow.slice(0, 8).join(', ')})` : ''),
+        (first && firstRow.length ? ` (row ${first.number} reads: ${firstRow.slice(0, 8).join(', ')})` : ''),
     );
   }
-  const { grid, headerIndex, columns } = found;
-  const dataRows = grid.rows.slice(headerIndex + 1).filter((r) => [...columns.values()].some((col) => !isBlank(r.cells[col])));
+  const { columns, dataRows } = found;
   if (dataRows.length === 0) throw fileError(`${fileName} has a header row but no work orders below it`);
-  if (dataRows.length > MAX_IMPORT_ROWS) throw fileError(`${fileName} has ${dataRows.length} work orders; import at most ${MAX_IMPORT_ROWS} per file`);
 
   const resolveProduct = productResolver(options.products);
   const rows: ParsedImportRow[] = [];
@@ -191,7 +193,7 @@ export async function parseWorkOrderFile(bytes: Uint8Array, options: { products:
     if (rowErrors.length > 0 || !checked.success) errors.push(...rowErrors);
     else rows.push({ row: sheetRow.number, input: checked.data });
   }
-  return { format, sheet: grid.name, rows, errors, cells };
+  return { format, sheet: found.sheet, rows, errors, cells };
 }
 
 function detectFormat(bytes: Uint8Array, fileName: string): 'xlsx' | 'csv' {
@@ -206,26 +208,60 @@ function detectFormat(bytes: Uint8Array, fileName: string): 'xlsx' | 'csv' {
   return 'csv';
 }
 
-async function readXlsxGrids(bytes: Uint8Array, fileName: string): Promise<SheetGrid[]> {
+/** The part of ExcelJS' streaming WorksheetReader used here (its typings omit the name). */
+interface StreamedSheet extends AsyncIterable<ExcelRow> {
+  name: string;
+}
+
+/**
+ * Feeds the rows of every worksheet to the collector, in file order, until it has what it needs.
+ * ExcelJS parks worksheets stored before the shared strings in temp files and removes each one
+ * when the iteration moves past it, so after an early stop the remaining sheets are passed over
+ * (their files closed unread) rather than the iteration abandoned.
+ */
+async function readXlsxRows(bytes: Uint8Array, fileName: string, collector: RowCollector): Promise<void> {
   const { default: ExcelJS } = await import('exceljs');
-  const workbook = new ExcelJS.Workbook();
+  const input = Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  let sheets = 0;
+  let done = false;
   try {
-    await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
+    for await (const worksheet of reader) {
+      sheets++;
+      const sheet = worksheet as unknown as StreamedSheet;
+      if (done) {
+        passOver(sheet);
+        continue;
+      }
+      collector.startSheet(sheet.name);
+      for await (const row of sheet) {
+        if (!row.hasValues) continue;
+        const cells: SheetCell[] = [];
+        row.eachCell({ includeEmpty: false }, (cell, col) => {
+          cells[col - 1] = excelCellValue(cell.value, cell.numFmt);
+        });
+        if (!collector.add({ number: row.number, cells })) break;
+      }
+      done = collector.finished;
+      // a sheet read from the zip itself (not a temp file) cannot be passed over: stop here
+      if (done && !parkedInTempFile(sheet)) break;
+    }
   } catch (error) {
     throw fileError(`${fileName} is not a readable .xlsx workbook (${(error as Error).message})`);
   }
-  if (workbook.worksheets.length === 0) throw fileError(`${fileName} is not an .xlsx workbook with worksheets`);
-  return workbook.worksheets.map((sheet) => {
-    const rows: SheetRow[] = [];
-    sheet.eachRow({ includeEmpty: false }, (row, number) => {
-      const cells: SheetCell[] = [];
-      row.eachCell({ includeEmpty: false }, (cell, col) => {
-        cells[col - 1] = excelCellValue(cell.value, cell.numFmt);
-      });
-      rows.push({ number, cells });
-    });
-    return { name: sheet.name, rows };
-  });
+  collector.throwRefusal();
+  if (sheets === 0) throw fileError(`${fileName} is not an .xlsx workbook with worksheets`);
+}
+
+/** A worksheet ExcelJS parked in a temp file: its `iterator` is that file's read stream. */
+function parkedInTempFile(sheet: StreamedSheet): boolean {
+  const source = (sheet as unknown as { iterator?: { destroy?: unknown; pipe?: unknown } }).iterator;
+  return typeof source?.destroy === 'function' && typeof source.pipe === 'function';
+}
+
+/** Closes a worksheet's temp file unread (ExcelJS removes the file when the iteration moves on). */
+function passOver(sheet: StreamedSheet): void {
+  if (parkedInTempFile(sheet)) (sheet as unknown as { iterator: Readable }).iterator.destroy();
 }
 
 /** ExcelJS' cell value → a plain value; a number shown with zero padding ("000000") keeps its zeros, as the user sees it. */
@@ -255,40 +291,107 @@ function decodeText(bytes: Uint8Array): string {
   }
 }
 
-function readCsvGrid(bytes: Uint8Array, fileName: string): SheetGrid {
+/** CSV is fed to the parser in slices, so the row limit stops it early (a whole-text chunk would be parsed in one go). */
+const CSV_SLICE_BYTES = 64 * 1024;
+
+async function readCsvRows(bytes: Uint8Array, fileName: string, collector: RowCollector): Promise<void> {
   const text = decodeText(bytes).replace(/^\ufeff/, '');
   if (/[\u0000-\u0008\u000e-\u001f]/.test(text.slice(0, 8192))) throw fileError(`${fileName} is not a spreadsheet: upload an .xlsx workbook or a CSV file`);
-  const firstLine = text.split(/\r\n|\n|\r/).find((line) => line.trim() !== '') ?? '';
+  const firstLine = text.split(/\r\n|\n|\r/, HEADER_SEARCH_ROWS).find((line) => line.trim() !== '') ?? '';
   // European Excel writes ';', "Unicode text" exports use tabs
   const delimiter = [',', ';', '\t'].map((d) => ({ d, n: firstLine.split(d).length })).sort((a, b) => b.n - a.n)[0].d;
-  let records: { record: string[]; info: { records: number } }[];
+  const utf8 = Buffer.from(text, 'utf8');
+  const feed = Readable.from(
+    (function* slices() {
+      for (let at = 0; at < utf8.length; at += CSV_SLICE_BYTES) yield utf8.subarray(at, at + CSV_SLICE_BYTES);
+    })(),
+  );
+  const parser = csvParser({ delimiter, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, skip_empty_lines: false, info: true });
+  feed.pipe(parser);
+  collector.startSheet('CSV');
   try {
     // with `info: true` each record comes wrapped with its position (the typings do not model that option)
-    records = parseCsv(text, { delimiter, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, skip_empty_lines: false, info: true }) as unknown as typeof records;
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { records: number } }>) {
+      if (!collector.add({ number: info.records, cells: record })) break;
+    }
   } catch (error) {
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines;
       throw fileError(`${fileName} is not valid CSV${line ? ` (line ${line})` : ''}: ${error.message}`);
     }
     throw error;
+  } finally {
+    feed.unpipe(parser);
+    feed.destroy();
   }
-  return { name: 'CSV', rows: records.map(({ record, info }) => ({ number: info.records, cells: record })) };
+  collector.throwRefusal();
 }
 
-function findHeader(grids: SheetGrid[]): { grid: SheetGrid; headerIndex: number; columns: Map<ImportField, number> } | null {
-  for (const grid of grids) {
-    for (const [index, row] of grid.rows.slice(0, HEADER_SEARCH_ROWS).entries()) {
-      const columns = new Map<ImportField, number>();
-      row.cells.forEach((cell, col) => {
-        if (typeof cell !== 'string') return;
-        const field = FIELD_BY_HEADER.get(normaliseHeader(cell));
-        // the first matching column wins: an export has both "Product" and "Item number"
-        if (field && !columns.has(field)) columns.set(field, col);
-      });
-      if (REQUIRED_FIELDS.every((f) => columns.has(f))) return { grid, headerIndex: index, columns };
-    }
+/**
+ * Takes a file's rows as they are read, sheet by sheet: finds the header (in the first
+ * HEADER_SEARCH_ROWS rows of a sheet; the first sheet that has one wins), keeps the data rows below
+ * it and counts the work orders among them. At the first work order over MAX_IMPORT_ROWS it refuses
+ * the file and asks the reader to stop.
+ */
+class RowCollector {
+  /** the first row of the first sheet, for the message when no sheet has a header */
+  firstRow: SheetRow | null = null;
+  found: { sheet: string; columns: Map<ImportField, number>; dataRows: SheetRow[] } | null = null;
+  private sheets = 0;
+  private sheet = '';
+  private searched = 0;
+  private refusal: Invalid | null = null;
+
+  constructor(private readonly fileName: string) {}
+
+  /** Nothing more to read: the header's sheet has been read to its end, or the file was refused. */
+  get finished(): boolean {
+    return this.found !== null || this.refusal !== null;
   }
-  return null;
+
+  startSheet(name: string): void {
+    this.sheets++;
+    this.sheet = name;
+    this.searched = 0;
+  }
+
+  /** Takes the next row of the current sheet; false when the reader should stop reading this sheet. */
+  add(row: SheetRow): boolean {
+    if (this.sheets === 1 && this.firstRow === null) this.firstRow = row;
+    const found = this.found;
+    if (found) {
+      if (![...found.columns.values()].some((col) => !isBlank(row.cells[col]))) return true;
+      if (found.dataRows.length === MAX_IMPORT_ROWS) {
+        this.refusal = fileError(`${this.fileName} has more than ${MAX_IMPORT_ROWS} work orders (reading stopped at row ${row.number}); import at most ${MAX_IMPORT_ROWS} per file`);
+        return false;
+      }
+      found.dataRows.push(row);
+      return true;
+    }
+    this.searched++;
+    const columns = headerColumns(row);
+    if (columns) {
+      this.found = { sheet: this.sheet, columns, dataRows: [] };
+      return true;
+    }
+    return this.searched < HEADER_SEARCH_ROWS;
+  }
+
+  throwRefusal(): void {
+    if (this.refusal) throw this.refusal;
+  }
+}
+
+/** The import fields' columns when the row is a header row (it names Lot, Product and Quantity), else null. */
+function headerColumns(row: SheetRow): Map<ImportField, number> | null {
+  const columns = new Map<ImportField, number>();
+  row.cells.forEach((cell, col) => {
+    if (typeof cell !== 'string') return;
+    const field = FIELD_BY_HEADER.get(normaliseHeader(cell));
+    // the first matching column wins: an export has both "Product" and "Item number"
+    if (field && !columns.has(field)) columns.set(field, col);
+  });
+  return REQUIRED_FIELDS.every((f) => columns.has(f)) ? columns : null;
 }
 
 /** A cell that cannot become the field's value; its message goes into the row error. */
