@@ -343,7 +343,7 @@ export class OeeAccumulator {
 
 /**
  * What a window's OEE is computed from, whatever produced it: the raw-cycle accumulator below or the
- * derived tables of stored machine data (src/features/oee/derived-oee.ts). One assembly keeps both
+ * derived tables of stored machine data (derived-oee.ts). One assembly keeps both
  * paths to the same arithmetic, rounding and wording.
  */
 export interface OeeFacts {

@@ -17,7 +17,7 @@ import type { Cycle } from '../../core/sensor/index.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import { replan } from '../orders/planner.js';
-import { countPeriods, deriveBatch, gapsByDay, MS_PER_HOUR, MS_PER_MINUTE, type DerivedBatch, type PeriodCounts, type ReworkJudge } from './derive.js';
+import { countPeriods, deriveBatch, gapsByDay, MS_PER_HOUR, MS_PER_MINUTE, type DerivedBatch, type PeriodCounts, type ReworkJudge } from '../../core/oee/derive.js';
 import type { Ingestor, Publisher } from './ingest.js';
 import { updateOperationsForLots } from './production.js';
 import * as repo from './repository.js';

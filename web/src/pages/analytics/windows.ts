@@ -4,7 +4,7 @@
 import { DateTime } from 'luxon';
 import { WEEKDAYS, isoWeekOf, patternForWeek, parseHHMM, workingIntervals, type CalendarSpec } from '../../../../src/core/calendar/index.js';
 import type { CalendarView } from '../../../../src/features/calendar/schemas.js';
-import { GROUP_BY, type GroupBy } from '../../../../src/features/oee/schemas.js';
+import { GROUP_BY, type GroupBy } from '../../../../src/core/oee/buckets.js';
 
 export const WINDOW_PRESETS = ['shift', 'today', 'yesterday', 'week', 'last7', 'month', 'custom'] as const;
 export type WindowPreset = (typeof WINDOW_PRESETS)[number];

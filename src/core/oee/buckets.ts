@@ -1,9 +1,12 @@
 // Buckets of an OEE series (pure): plant-local hours, days, ISO weeks, months, or the production
 // calendar's shifts, each clipped to the window. Edges are whole minutes (Luxon does the zone).
 import { DateTime } from 'luxon';
-import { workingIntervals, type CalendarSpec, type Shift, type WeekPattern } from '../../core/calendar/index.js';
-import { WEEKDAYS } from '../../core/calendar/index.js';
-import type { GroupBy } from './schemas.js';
+import { workingIntervals, type CalendarSpec, type Shift, type WeekPattern } from '../calendar/index.js';
+import { WEEKDAYS } from '../calendar/index.js';
+
+/** How an OEE series is cut: plant-local clock periods, or the production calendar's shifts. */
+export const GROUP_BY = ['hour', 'shift', 'day', 'week', 'month'] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
 
 export interface Bucket {
   from: number;

@@ -3,13 +3,13 @@
 // in the same transaction as the raw cycles.
 //
 // Why these derived forms are enough to reproduce computeOee (src/core/oee/oee.ts) exactly for any
-// minute-aligned window and any profile with maxCycleSeconds ≥ 1.0 s — see src/features/oee/derived-oee.ts:
+// minute-aligned window and any profile with maxCycleSeconds ≥ 1.0 s — see derived-oee.ts:
 // - every gap > 1 s is kept as an interval, so stops, their classes and their overlap with any
 //   loading time are computed from the intervals themselves;
 // - per minute/hour: counts, first/last part instant, Σ positive gaps (running time = that minus the
 //   stops' gaps) and the "lead-in" (the part of gaps ≤ 1 s reaching back before the period start,
 //   which the window clips away).
-import { isNoLot, type Cycle } from '../../core/sensor/index.js';
+import { isNoLot, type Cycle } from '../sensor/index.js';
 
 /** Gaps longer than this are stored one by one (the minimum maxCycleSeconds a profile may use). */
 export const STORED_GAP_MIN_MS = 1000;
