@@ -4,7 +4,7 @@ import type { Executor } from '../../db/database.js';
 import { workingIntervals, type CalendarSpec } from '../../core/calendar/index.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
 import * as plantRepo from '../plant/repository.js';
-import { queueState } from '../orders/service.js';
+import { queueState } from '../../core/schedule/index.js';
 import * as repo from './repository.js';
 
 const MS_PER_HOUR = 3_600_000;

@@ -2,7 +2,7 @@
 import type { Db, Executor, Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { workingIntervals, type CalendarSpec, type Interval } from '../../core/calendar/index.js';
-import { plan, type PlanInput, type PlanResult, type OperationState, type RateMode, type WorkingTimeSource } from '../../core/schedule/index.js';
+import { operationId, plan, type PlanInput, type PlanResult, type OperationState, type RateMode, type WorkingTimeSource } from '../../core/schedule/index.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
 import * as plantRepo from '../plant/repository.js';
 import * as repo from './repository.js';
@@ -113,9 +113,9 @@ export async function loadPlanSnapshot(db: Executor, zone: string, now: number):
 export async function replan(db: Executor, zone: string, now: number): Promise<{ result: PlanResult; changed: number }> {
   const snapshot = await loadPlanSnapshot(db, zone, now);
   const result = plan(snapshot.input);
-  const stored = new Map(snapshot.operations.map((op) => [`${op.lot}/${op.step}`, op]));
+  const stored = new Map(snapshot.operations.map((op) => [operationId(op), op]));
   const changes = result.operations.filter((p) => {
-    const op = stored.get(`${p.lot}/${p.step}`);
+    const op = stored.get(operationId(p));
     if (!op || op.state === 'done') return false;
     return op.forecast_start !== p.start || op.forecast_end !== p.end || (op.late === 1) !== p.late;
   });
