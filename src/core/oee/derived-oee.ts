@@ -17,9 +17,8 @@ import { assembleOeeResult, secondsToMs, type Interval, type OeeResult } from '.
 import { profileLabel, type OeeProfile } from './profiles.js';
 import { openDayOf, type DayParts, type ProductionDayRule } from './production-days.js';
 import type { PeriodCounts } from './derive.js';
+import { MS_PER_HOUR, MS_PER_MINUTE } from '../time.js';
 
-export const MS_PER_MINUTE = 60_000;
-export const MS_PER_HOUR = 3_600_000;
 
 export interface PeriodRow extends PeriodCounts {
   start: number;

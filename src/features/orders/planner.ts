@@ -6,6 +6,7 @@ import { operationId, plan, type PlanInput, type PlanResult, type OperationState
 import { loadCalendarSpec } from '../calendar/repository.js';
 import * as plantRepo from '../plant/repository.js';
 import * as repo from './repository.js';
+import { MS_PER_DAY } from '../../core/time.js';
 
 export interface PlanSnapshot {
   input: PlanInput;
@@ -13,9 +14,8 @@ export interface PlanSnapshot {
   operations: repo.OperationRow[];
 }
 
-const DAY_MS = 86_400_000;
 /** working time is computed and kept per UTC week: a re-plan mostly asks for weeks an earlier one computed */
-const CHUNK_MS = 7 * DAY_MS;
+const CHUNK_MS = 7 * MS_PER_DAY;
 /** per calendar: a bit over the 3-year planning horizon; beyond that the oldest weeks are dropped */
 const MAX_CHUNKS = 200;
 const MAX_CALENDARS = 8;
