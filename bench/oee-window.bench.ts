@@ -17,7 +17,8 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { PartRegistry } from '../src/core/oee/rework.js';
 import { parseSensorFile } from '../src/core/sensor/index.js';
 import { seedDatabase } from '../src/features/demo/seed.js';
-import { deriveBatch, gapsByDay, MS_PER_DAY, packGaps } from '../src/features/machine-data/derive.js';
+import { deriveBatch, gapsByDay, packGaps } from '../src/core/oee/derive.js';
+import { MS_PER_DAY } from '../src/core/time.js';
 import { machinesOee } from '../src/features/oee/service.js';
 import { sample, type Figure } from './lib.js';
 

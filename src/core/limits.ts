@@ -3,6 +3,7 @@
 // are 32-bit (SQLite's are 64-bit): both used to surface as 500s on PostgreSQL only.
 import { z } from 'zod';
 import type { FieldError } from './errors.js';
+import { MS_PER_DAY } from './time.js';
 
 export const INT32_MIN = -2_147_483_648;
 export const INT32_MAX = 2_147_483_647;
@@ -81,7 +82,6 @@ export const DEFAULT_CLIENT_GATE: ClientGateLimits = { concurrency: 4, queue: 20
 export const WORK_ORDER_PAGE_DEFAULT = 500;
 export const WORK_ORDER_PAGE_MAX = 5000;
 
-const MS_PER_DAY = 86_400_000;
 
 export interface OeeWork {
   machines: number;

@@ -9,7 +9,8 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { PartRegistry } from '../core/oee/rework.js';
 import { parseSensorFile } from '../core/sensor/index.js';
-import { deriveBatch, gapsByDay, MS_PER_DAY, packGaps, type PeriodCounts } from '../features/machine-data/derive.js';
+import { deriveBatch, gapsByDay, packGaps, type PeriodCounts } from '../core/oee/derive.js';
+import { MS_PER_DAY } from '../core/time.js';
 
 const SOURCE_DAY = fileURLToPath(new URL('../../../shared/data/sensors/Line7/PR20221013.txt', import.meta.url));
 const SOURCE_ZONE = 'America/Los_Angeles';

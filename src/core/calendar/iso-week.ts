@@ -6,8 +6,8 @@
 
 import { DateTime } from 'luxon';
 import { WEEKDAYS, type Weekday } from './types.js';
+import { MS_PER_DAY } from '../time.js';
 
-const MS_PER_DAY = 86_400_000;
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_WEEK = /^(\d{4})-W(\d{2})$/;
 

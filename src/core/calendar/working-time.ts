@@ -24,10 +24,9 @@ import {
   weekdayIndexOf,
 } from './iso-week.js';
 import { WEEKDAYS, type CalendarSpec, type Interval, type Weekday, type WeekPattern } from './types.js';
+import { MS_PER_DAY, MS_PER_MINUTE } from '../time.js';
 
 const MINUTES_PER_DAY = 1440;
-const MS_PER_MINUTE = 60_000;
-const MS_PER_DAY = 86_400_000;
 const HH_MM = /^(\d{2}):(\d{2})$/;
 
 /** "06:30" → 390 minutes after midnight; "24:00" → 1440; null for anything else. */

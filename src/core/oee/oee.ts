@@ -54,6 +54,7 @@ import type { Interval } from '../calendar/types.js';
 import { profileLabel, type OeeProfile } from './profiles.js';
 import { DayFinder, dayRuns, openDayOf, type DayParts, type OpenDay, type ProductionDayRule } from './production-days.js';
 import { PartRegistry } from './rework.js';
+import { MS_PER_MINUTE } from '../time.js';
 
 /** What the engine needs of a camera cycle (the sensor parser's Cycle satisfies it). */
 export interface OeeCycle {
@@ -123,7 +124,6 @@ export interface OeeResult {
   warnings: string[];
 }
 
-const MS_PER_MINUTE = 60_000;
 
 /** Seconds → ms without binary noise (0.3 * 1000 = 300.00000000000006), to a microsecond. */
 export function secondsToMs(seconds: number): number {
@@ -343,7 +343,7 @@ export class OeeAccumulator {
 
 /**
  * What a window's OEE is computed from, whatever produced it: the raw-cycle accumulator below or the
- * derived tables of stored machine data (src/features/oee/derived-oee.ts). One assembly keeps both
+ * derived tables of stored machine data (derived-oee.ts). One assembly keeps both
  * paths to the same arithmetic, rounding and wording.
  */
 export interface OeeFacts {

@@ -12,8 +12,8 @@
 import { operationDurationMs } from './scheduler.js';
 import type { OperationState, RateMode, RoutingStep } from './types.js';
 import type { WorkingTimeline } from './working-time.js';
+import { MS_PER_HOUR } from '../time.js';
 
-const HOUR_MS = 3_600_000;
 
 export interface EstimateOperation {
   step: number;
@@ -71,7 +71,7 @@ export function estimateCompletion({ now, timeline, workOrder, routing, operatio
     } else if (previousEnd === null) {
       step = { step: index, start: null, end: null, estimated: true };
     } else {
-      const readyAt = Math.max(now, previousEnd === undefined ? now : previousEnd + previousGateHours * HOUR_MS);
+      const readyAt = Math.max(now, previousEnd === undefined ? now : previousEnd + previousGateHours * MS_PER_HOUR);
       const durationMs = operationDurationMs(workOrder, routingStep, op ? { ...op, machine: null, position: null } : undefined);
       const start = readyAt >= timeline.horizonEnd ? null : durationMs === 0 ? readyAt : timeline.firstWorkingInstant(readyAt);
       const end = start === null ? null : timeline.addWorkingTime(start, durationMs);

@@ -18,6 +18,7 @@ export type {
 export { plan, planningHorizonEnd, operationDurationMs, PLANNING_HORIZON_YEARS } from './scheduler.js';
 export { addWorkingTime, WorkingTimeline } from './working-time.js';
 export { loadIntoQueue } from './queue.js';
+export { operationId, parseOperationId, queueState } from './operations.js';
 export { estimateCompletion, type CompletionEstimate, type EstimateInput, type EstimateOperation, type StepEstimate } from './estimate.js';
 export { workOrderProgress, type StepCounts, type WorkOrderProgress } from './progress.js';
 export {

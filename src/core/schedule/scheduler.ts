@@ -12,11 +12,10 @@ import type {
   UnplannedReason,
 } from './types.js';
 import { addWorkingTime, WorkingTimeline } from './working-time.js';
+import { MS_PER_HOUR, MS_PER_MINUTE } from '../time.js';
 
 export { addWorkingTime, WorkingTimeline } from './working-time.js';
 
-const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
 export const PLANNING_HORIZON_YEARS = 3;
 
 /** Operations that do not end by now + 3 years are left unplanned (a queue that long is a data problem). */
@@ -203,7 +202,7 @@ function placeNode(node: OperationNode, queue: MachineQueue, now: number, timeli
 
   let readyAt = Math.max(now, queue.freeAt);
   if (predecessor !== null && predecessor.end !== null) {
-    readyAt = Math.max(readyAt, predecessor.end + predecessor.routingStep.gateHours * HOUR_MS);
+    readyAt = Math.max(readyAt, predecessor.end + predecessor.routingStep.gateHours * MS_PER_HOUR);
   }
 
   const durationMs = operationDurationMs(node.workOrder, node.routingStep, node.input);
@@ -232,7 +231,7 @@ export function operationDurationMs(
 ): number {
   const produced = operation?.produced ?? 0;
   const alreadyRunning = operation?.state === 'running' || produced > 0;
-  const setupMs = alreadyRunning ? 0 : routingStep.setupMinutes * MINUTE_MS;
+  const setupMs = alreadyRunning ? 0 : routingStep.setupMinutes * MS_PER_MINUTE;
   const remaining = Math.max(0, workOrder.quantity - produced);
   if (remaining === 0) return setupMs;
   const observed = operation?.observedRatePerHour;
@@ -242,5 +241,5 @@ export function operationDurationMs(
     throw new RangeError(`work order ${workOrder.lot} step ${operation?.step}: rate must be > 0 units/h, got ${rate}`);
   }
   // Multiply before dividing so whole-hour results stay exact in floating point.
-  return setupMs + Math.round((remaining * HOUR_MS) / rate);
+  return setupMs + Math.round((remaining * MS_PER_HOUR) / rate);
 }

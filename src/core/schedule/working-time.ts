@@ -1,12 +1,12 @@
 // Working time as a sorted list of intervals fetched once per planning run, so that placing an
 // operation is a binary search plus a short walk instead of a calendar computation per operation.
 import type { Interval, WorkingTimeSource } from './types.js';
+import { MS_PER_DAY } from '../time.js';
 
-const DAY_MS = 86_400_000;
 /** first window fetched from the calendar; later windows double, so a year costs ~5 calls */
-const INITIAL_WINDOW_MS = 28 * DAY_MS;
+const INITIAL_WINDOW_MS = 28 * MS_PER_DAY;
 /** used by the standalone addWorkingTime when no horizon is given */
-const DEFAULT_LOOKAHEAD_MS = 3 * 366 * DAY_MS;
+const DEFAULT_LOOKAHEAD_MS = 3 * 366 * MS_PER_DAY;
 
 export class WorkingTimeline {
   /** ascending, non-overlapping, non-adjacent (touching shifts are merged), all inside [origin, fetchedUntil) */

@@ -27,6 +27,7 @@
 // real files on every run.
 import { DateTime } from 'luxon';
 import { assertValidZone } from './local-time.js';
+import { MS_PER_DAY, MS_PER_MINUTE } from '../time.js';
 
 /** Item numbers of the demo plant's products (see ../shared/data/README.md). */
 export const DEMO_ITEMS = ['1169100', '1451300', '1330700', '1440700', '1175000', '1094000'] as const;
@@ -109,8 +110,6 @@ function hashOf(...parts: (string | number)[]): number {
 // ---- calendar helpers (plain calendar dates: no zone involved) -----------------------------
 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-const MS_PER_DAY = 86_400_000;
-const MS_PER_MINUTE = 60_000;
 
 function parseDate(date: string): { year: number; month: number; day: number } {
   const match = DATE_PATTERN.exec(date);

@@ -16,9 +16,8 @@
 //   which the OEE model counts as a zero gap. A camera that logs wall time without an offset gives
 //   us nothing to tell the two passes apart.
 import { DateTime, IANAZone } from 'luxon';
+import { MS_PER_MINUTE, MS_PER_SECOND } from '../time.js';
 
-const MS_PER_MINUTE = 60_000;
-const MS_PER_SECOND = 1_000;
 
 /** Throws when `zone` is not an IANA zone Luxon knows, naming the bad value. */
 export function assertValidZone(zone: string): void {

@@ -7,8 +7,8 @@ import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import * as repo from './repository.js';
 import type { CalendarView, Holiday, WeekView } from './schemas.js';
+import { MS_PER_HOUR } from '../../core/time.js';
 
-const HOUR = 3_600_000;
 
 async function requireDefault(db: Executor): Promise<repo.StoredWeek> {
   const base = await repo.getWeek(db, repo.DEFAULT_WEEK);
@@ -42,7 +42,7 @@ export async function getWeekView(db: Executor, timezone: string, week: string):
     version: override?.version ?? base.version,
     defaultVersion: base.version,
     holidays,
-    workingHours: totalMs(workingIntervals(spec, timezone, range.from, range.to)) / HOUR,
+    workingHours: totalMs(workingIntervals(spec, timezone, range.from, range.to)) / MS_PER_HOUR,
   };
 }
 
@@ -118,6 +118,6 @@ export async function workingTime(db: Executor, timezone: string, from: number, 
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
     intervals: intervals.map((i) => ({ start: new Date(i.start).toISOString(), end: new Date(i.end).toISOString() })),
-    hours: totalMs(intervals) / HOUR,
+    hours: totalMs(intervals) / MS_PER_HOUR,
   };
 }

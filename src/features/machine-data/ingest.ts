@@ -37,7 +37,7 @@ import type { Who } from '../audit/who.js';
 import { PartRegistry } from '../../core/oee/rework.js';
 import { SensorLogParser, type Cycle, type RowError } from '../../core/sensor/index.js';
 import * as plantRepo from '../plant/repository.js';
-import { deriveBatch, gapsByDay, type DerivedBatch } from './derive.js';
+import { deriveBatch, gapsByDay, type DerivedBatch } from '../../core/oee/derive.js';
 import { KeyedMutex } from './locks.js';
 import { updateOperationsForLots } from './production.js';
 import * as repo from './repository.js';

@@ -4,11 +4,10 @@ import type { Executor } from '../../db/database.js';
 import { workingIntervals, type CalendarSpec } from '../../core/calendar/index.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
 import * as plantRepo from '../plant/repository.js';
-import { queueState } from '../orders/service.js';
+import { queueState } from '../../core/schedule/index.js';
 import * as repo from './repository.js';
+import { MS_PER_DAY, MS_PER_HOUR } from '../../core/time.js';
 
-const MS_PER_HOUR = 3_600_000;
-const MS_PER_DAY = 86_400_000;
 /** How far back the calendar is searched for N working hours before falling back to clock hours. */
 const LOOKBACK_DAYS = 42;
 export const DEFAULT_OBSERVED_WINDOW_HOURS = 8;

@@ -4,7 +4,7 @@
 import { CompiledQuery, MysqlAdapter, PostgresAdapter, sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { IngestFileTable, PeriodCountsColumns } from '../../db/tables/machine-data.js';
-import { packGaps, unpackGaps, type LotTotals, type PeriodCounts } from './derive.js';
+import { packGaps, unpackGaps, type LotTotals, type PeriodCounts } from '../../core/oee/derive.js';
 
 type DialectName = 'sqlite' | 'postgres' | 'mysql';
 

@@ -3,8 +3,8 @@
 // while a redelivery can still come: they go after 30 days.
 import type { Executor } from '../../db/database.js';
 import * as repo from './repository.js';
+import { MS_PER_DAY } from '../../core/time.js';
 
-const MS_PER_DAY = 86_400_000;
 /** Rows per delete statement: short statements keep other writers (ingest) moving. */
 const DELETE_SLICE = 50_000;
 export const MQTT_KEY_RETENTION_DAYS = 30;

@@ -8,8 +8,8 @@ import { MqttIngest } from './mqtt.js';
 import { ProductionNotifier, type Log } from './notifier.js';
 import { deleteExpiredRawData } from './retention.js';
 import { DropFolderWatcher } from './watcher.js';
+import { MS_PER_DAY } from '../../core/time.js';
 
-const MS_PER_DAY = 86_400_000;
 /** First retention run a minute after start (not in the way of start-up), then daily. */
 const FIRST_RETENTION_DELAY_MS = 60_000;
 

@@ -3,7 +3,7 @@
 // same owner), kept apart so that each file stays readable.
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import { packGaps, unpackGaps, type PeriodCounts } from './derive.js';
+import { packGaps, unpackGaps, type PeriodCounts } from '../../core/oee/derive.js';
 import { bulkInsert, type StoredCycle } from './repository.js';
 
 const num = (value: unknown): number => Number(value);

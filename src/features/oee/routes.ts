@@ -7,11 +7,12 @@ import { whoOf } from '../../server/context.js';
 import { keySchema } from '../plant/schemas.js';
 import * as service from './service.js';
 import {
-  GROUP_BY, oeeResponseSchema, rateResponseSchema, profileCreateSchema, profileDetailSchema, profileNameSchema, profileSchema, profileUpdateSchema, stopReasonBodySchema,
+  oeeResponseSchema, rateResponseSchema, profileCreateSchema, profileDetailSchema, profileNameSchema, profileSchema, profileUpdateSchema, stopReasonBodySchema,
   stopSchema, stopsResponseSchema,
 } from './schemas.js';
 import { machineListSchema, windowFields } from './window-query.js';
 import { oeeJsonStream } from './oee-stream.js';
+import { GROUP_BY } from '../../core/oee/buckets.js';
 import { Invalid } from '../../core/errors.js';
 import { workLimitsOf } from '../../config.js';
 import { MAX_RATE_POINTS, ROLLING_SECONDS } from '../../core/oee/rate-series.js';

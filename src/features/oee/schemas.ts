@@ -2,12 +2,10 @@
 import { z } from 'zod';
 import { reasonSchema } from '../audit/reason.js';
 import { int32 } from '../../core/limits.js';
+import { GROUP_BY } from '../../core/oee/buckets.js';
 
 /** Results from derived data need every stop stored: gaps > 1.0 s are, so maxCycleSeconds ≥ 1.0. */
 export const MIN_MAX_CYCLE_SECONDS = 1.0;
-
-export const GROUP_BY = ['hour', 'shift', 'day', 'week', 'month'] as const;
-export type GroupBy = (typeof GROUP_BY)[number];
 
 const positiveSeconds = z.number().finite().positive();
 

@@ -15,15 +15,15 @@ import type { Who } from '../audit/who.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
 import * as plantRepo from '../plant/repository.js';
 import * as machineRepo from '../machine-data/repository.js';
-import { floorTo, MS_PER_DAY, MS_PER_HOUR } from '../machine-data/derive.js';
-import { bucketCountBound, bucketsOf, type Bucket } from './buckets.js';
-import { computeOeeFromDerived, dayPartsOf, GapIndex, type DerivedSlice } from './derived-oee.js';
+import { floorTo, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../../core/time.js';
+import { bucketCountBound, bucketsOf, type Bucket, type GroupBy } from '../../core/oee/buckets.js';
+import { computeOeeFromDerived, dayPartsOf, GapIndex, type DerivedSlice } from '../../core/oee/derived-oee.js';
 import { DayFinder, daysOverlapping, openDayOf, type ProductionDayRule } from '../../core/oee/production-days.js';
 import { overlapMs, windowLoading, type Interval } from '../../core/oee/oee.js';
 import * as repo from './repository.js';
 import { MAX_RATE_POINTS, RATE_STEP_MS, ratePointCount, rateSeries } from '../../core/oee/rate-series.js';
 import {
-  MIN_MAX_CYCLE_SECONDS, type GroupBy, type RateResponse, type MachineOee, type OeeResponse, type ProfileCreate, type ProfileParams, type ProfileUpdate, type ProfileVersionView,
+  MIN_MAX_CYCLE_SECONDS, type RateResponse, type MachineOee, type OeeResponse, type ProfileCreate, type ProfileParams, type ProfileUpdate, type ProfileVersionView,
   type ProfileView, type Stop, type StopsResponse,
 } from './schemas.js';
 
@@ -445,7 +445,7 @@ export async function setStopReason(db: Db, who: Who, machine: string, start: nu
 /** Epoch ms, an ISO date-time with offset, or a plant-local ISO date(-time) → UTC ms, floored to the minute. */
 export function parseInstant(value: string, zone: string): number | null {
   const trimmed = value.trim();
-  if (/^\d{1,15}$/.test(trimmed)) return floorTo(Number(trimmed), 60_000);
+  if (/^\d{1,15}$/.test(trimmed)) return floorTo(Number(trimmed), MS_PER_MINUTE);
   const parsed = DateTime.fromISO(trimmed, { zone });
-  return parsed.isValid ? floorTo(parsed.toMillis(), 60_000) : null;
+  return parsed.isValid ? floorTo(parsed.toMillis(), MS_PER_MINUTE) : null;
 }

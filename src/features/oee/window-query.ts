@@ -5,9 +5,8 @@
 import { z } from 'zod';
 import { keySchema } from '../plant/schemas.js';
 import { parseInstant } from './service.js';
+import { MS_PER_DAY, MS_PER_MINUTE } from '../../core/time.js';
 
-const MS_PER_MINUTE = 60_000;
-const MS_PER_DAY = 86_400_000;
 export const MAX_WINDOW_DAYS = 5 * 366;
 export const MAX_MACHINES = 20;
 

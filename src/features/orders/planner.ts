@@ -2,10 +2,11 @@
 import type { Db, Executor, Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { workingIntervals, type CalendarSpec, type Interval } from '../../core/calendar/index.js';
-import { plan, type PlanInput, type PlanResult, type OperationState, type RateMode, type WorkingTimeSource } from '../../core/schedule/index.js';
+import { operationId, plan, type PlanInput, type PlanResult, type OperationState, type RateMode, type WorkingTimeSource } from '../../core/schedule/index.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
 import * as plantRepo from '../plant/repository.js';
 import * as repo from './repository.js';
+import { MS_PER_DAY } from '../../core/time.js';
 
 export interface PlanSnapshot {
   input: PlanInput;
@@ -13,9 +14,8 @@ export interface PlanSnapshot {
   operations: repo.OperationRow[];
 }
 
-const DAY_MS = 86_400_000;
 /** working time is computed and kept per UTC week: a re-plan mostly asks for weeks an earlier one computed */
-const CHUNK_MS = 7 * DAY_MS;
+const CHUNK_MS = 7 * MS_PER_DAY;
 /** per calendar: a bit over the 3-year planning horizon; beyond that the oldest weeks are dropped */
 const MAX_CHUNKS = 200;
 const MAX_CALENDARS = 8;
@@ -113,9 +113,9 @@ export async function loadPlanSnapshot(db: Executor, zone: string, now: number):
 export async function replan(db: Executor, zone: string, now: number): Promise<{ result: PlanResult; changed: number }> {
   const snapshot = await loadPlanSnapshot(db, zone, now);
   const result = plan(snapshot.input);
-  const stored = new Map(snapshot.operations.map((op) => [`${op.lot}/${op.step}`, op]));
+  const stored = new Map(snapshot.operations.map((op) => [operationId(op), op]));
   const changes = result.operations.filter((p) => {
-    const op = stored.get(`${p.lot}/${p.step}`);
+    const op = stored.get(operationId(p));
     if (!op || op.state === 'done') return false;
     return op.forecast_start !== p.start || op.forecast_end !== p.end || (op.late === 1) !== p.late;
   });

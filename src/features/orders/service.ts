@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import type { Db, Executor, Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { Conflict, Invalid, NotFound, StaleVersion } from '../../core/errors.js';
-import { loadIntoQueue, planningHorizonEnd, WorkingTimeline, type LoadMode } from '../../core/schedule/index.js';
+import { loadIntoQueue, operationId, parseOperationId, planningHorizonEnd, queueState, WorkingTimeline, type LoadMode } from '../../core/schedule/index.js';
 import { requireReason } from '../audit/reason.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
@@ -237,32 +237,17 @@ export async function deleteWorkOrder(ctx: OrdersContext, who: Who, lot: string,
     const reason = requireReason(who, `deleting work order ${lot}`);
     const machines = [...new Set(ops.map((o) => o.machine_key).filter((m): m is string => m !== null))];
     await repo.deleteWorkOrder(trx, lot);
-    for (const m of machines) await renumberQueue(trx, m, (await repo.machineQueue(trx, m)).map(opId));
+    for (const m of machines) await renumberQueue(trx, m, (await repo.machineQueue(trx, m)).map(operationId));
     await audit(trx, { ...who, reason }, lot, 'delete', wo, null);
     await replan(trx, ctx.zone, now);
   });
 }
 
-const opId = (op: { lot: string; step: number }) => `${op.lot}/${op.step}`;
-const splitId = (id: string) => {
-  const at = id.lastIndexOf('/');
-  return { lot: id.slice(0, at), step: Number(id.slice(at + 1)) };
-};
-
-/**
- * State of an operation on a machine queue: held stays held; the job at the head of the queue is
- * running once production has started on it; everything else waits (queued).
- */
-export function queueState(op: Pick<repo.OperationRow, 'state' | 'produced' | 'actual_start'>, position: number): 'held' | 'running' | 'queued' {
-  if (op.state === 'held') return 'held';
-  return position === 0 && (op.produced > 0 || op.actual_start !== null) ? 'running' : 'queued';
-}
-
 /** Writes positions 0..n-1 and states for a machine's queue. */
 async function renumberQueue(trx: Executor, machine: string, ids: string[]): Promise<void> {
-  const current = new Map((await repo.machineQueue(trx, machine)).map((o) => [opId(o), o]));
+  const current = new Map((await repo.machineQueue(trx, machine)).map((o) => [operationId(o), o]));
   for (const [position, id] of ids.entries()) {
-    const { lot, step } = splitId(id);
+    const { lot, step } = parseOperationId(id);
     const op = current.get(id);
     const state = op ? queueState(op, position) : 'queued';
     if (op && op.position === position && op.state === state && op.machine_key === machine) continue;
@@ -302,13 +287,13 @@ export async function loadOperation(ctx: OrdersContext, who: Who, lot: string, s
     if (!machine.enabled) throw new Conflict(`${machine.name} is disabled`);
     const previousMachine = op.state === 'parked' ? null : op.machine_key;
     const current = await repo.machineQueue(trx, machine.key);
-    const queue = current.map(opId);
+    const queue = current.map(operationId);
     // a running job stays first: a drop in front of it lands right after it ('replace' is the way to take its place)
-    const headRunning = current[0]?.state === 'running' && queue[0] !== opId(op);
+    const headRunning = current[0]?.state === 'running' && queue[0] !== operationId(op);
     const position = request.mode === 'position' && headRunning ? Math.max(1, request.position ?? 1) : request.position;
-    const { queue: next, parked } = loadIntoQueue(queue, opId(op), request.mode, position);
+    const { queue: next, parked } = loadIntoQueue(queue, operationId(op), request.mode, position);
     for (const id of parked) {
-      const p = splitId(id);
+      const p = parseOperationId(id);
       await repo.updateOperation(trx, p.lot, p.step, { state: 'parked', machine_key: null, position: null });
       const other = await repo.getWorkOrder(trx, p.lot);
       if (other && other.lot !== lot) await bump(trx, other, now);
@@ -317,7 +302,7 @@ export async function loadOperation(ctx: OrdersContext, who: Who, lot: string, s
     // taking it off its previous machine first keeps both queues dense
     if (previousMachine && previousMachine !== machine.key) {
       await repo.updateOperation(trx, lot, step, { position: null, state: 'queued', machine_key: null });
-      await renumberQueue(trx, previousMachine, (await repo.machineQueue(trx, previousMachine)).map(opId));
+      await renumberQueue(trx, previousMachine, (await repo.machineQueue(trx, previousMachine)).map(operationId));
     }
     if (op.state === 'parked' || previousMachine !== machine.key) await repo.updateOperation(trx, lot, step, { machine_key: machine.key, state: 'queued', position: -1 });
     await renumberQueue(trx, machine.key, next);
@@ -335,7 +320,7 @@ export async function parkOperation(ctx: OrdersContext, who: Who, lot: string, s
     if (op.state === 'done') throw new Conflict(`operation ${lot}/${step} is done`);
     if (op.state === 'parked') return;
     await repo.updateOperation(trx, lot, step, { state: 'parked', machine_key: null, position: null });
-    if (op.machine_key) await renumberQueue(trx, op.machine_key, (await repo.machineQueue(trx, op.machine_key)).map(opId));
+    if (op.machine_key) await renumberQueue(trx, op.machine_key, (await repo.machineQueue(trx, op.machine_key)).map(operationId));
     await bump(trx, wo, now);
     await audit(trx, who, lot, 'park', { step, ...placement(op) }, { step, state: 'parked' });
   });
@@ -375,7 +360,7 @@ export async function closeOperation(ctx: OrdersContext, who: Who, lot: string, 
       forecast_end: null,
       late: 0,
     });
-    if (op.machine_key && op.state !== 'parked') await renumberQueue(trx, op.machine_key, (await repo.machineQueue(trx, op.machine_key)).map(opId));
+    if (op.machine_key && op.state !== 'parked') await renumberQueue(trx, op.machine_key, (await repo.machineQueue(trx, op.machine_key)).map(operationId));
     await bump(trx, wo, now);
     await appendAudit(trx, {
       ...who, reason: why, entity: 'work-order', entityKey: lot, action: 'close',

@@ -13,7 +13,8 @@ import { manifestation, viewSignatures } from '../auth/signatures.js';
 import * as plantRepo from '../plant/repository.js';
 import { planTransaction, replan } from './planner.js';
 import * as repo from './repository.js';
-import { getWorkOrderView, queueState, shortOf, type OrdersContext } from './service.js';
+import { getWorkOrderView, shortOf, type OrdersContext } from './service.js';
+import { operationId, parseOperationId, queueState } from '../../core/schedule/index.js';
 import type { WorkOrder } from './schemas.js';
 import type { signedActionSchema, SignOffs } from './sign-off-schemas.js';
 
@@ -75,7 +76,7 @@ export async function passGate(ctx: OrdersContext, who: Who, lot: string, step: 
     if (op.state !== 'done') throw new Conflict(`the ${gate.name} gate after step ${step} opens once that step is done (it is ${op.state})`);
     if ((await authRepo.listGatePasses(trx, lot)).some((p) => p.step === step)) throw new Conflict(`the ${gate.name} gate after step ${step} is already passed`);
     if (signature.role !== gate.role) throw new Forbidden(`the ${gate.name} gate is signed by the ${gate.role} role; yours is ${signature.role}`);
-    signature.subject = { entity: 'operation-gate', key: `${lot}/${step}` };
+    signature.subject = { entity: 'operation-gate', key: operationId({ lot, step }) };
     await appendAudit(trx, {
       ...who,
       reason: input.reason ?? who.reason,
@@ -156,12 +157,12 @@ export async function signatureSummaries(db: Executor, lots: string[]): Promise<
   if (lots.length === 0) return result;
   // signatures are few (regulated steps only): read them all rather than list thousands of keys
   const wanted = new Set(lots);
-  const lotOf = (row: authRepo.SignatureRow) => (row.entity === 'operation-gate' ? row.entity_key.slice(0, row.entity_key.lastIndexOf('/')) : row.entity_key);
+  const lotOf = (row: authRepo.SignatureRow) => (row.entity === 'operation-gate' ? parseOperationId(row.entity_key).lot : row.entity_key);
   const rows = [...(await authRepo.listSignatures(db, { entity: 'work-order' })), ...(await authRepo.listSignatures(db, { entity: 'operation-gate' }))]
     .filter((row) => wanted.has(lotOf(row)))
     .sort((a, b) => a.signed_at - b.signed_at);
   for (const view of await viewSignatures(db, rows)) {
-    const lot = view.entity === 'operation-gate' ? view.entityKey.slice(0, view.entityKey.lastIndexOf('/')) : view.entityKey;
+    const lot = view.entity === 'operation-gate' ? parseOperationId(view.entityKey).lot : view.entityKey;
     const text = manifestation(view);
     result.set(lot, result.has(lot) ? `${result.get(lot)}; ${text}` : text);
   }

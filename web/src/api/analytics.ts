@@ -7,8 +7,9 @@ import {
 } from '../../../src/features/machine-data/schemas.js';
 import {
   oeeResponseSchema, profileSchema, rateResponseSchema, stopSchema, stopsResponseSchema,
-  type GroupBy, type RateResponse, type MachineOee, type OeeBucket, type OeeResponse, type ProfileView, type Stop, type StopsResponse,
+  type RateResponse, type MachineOee, type OeeBucket, type OeeResponse, type ProfileView, type Stop, type StopsResponse,
 } from '../../../src/features/oee/schemas.js';
+import type { GroupBy } from '../../../src/core/oee/buckets.js';
 import { ApiError, requestJson } from './client.js';
 
 export type { IngestFile, MachineRunState, MachineStatesResponse, UndoImportResult, UploadCheck };

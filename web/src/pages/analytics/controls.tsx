@@ -6,6 +6,7 @@ import {
   GROUP_BYS, MAX_WINDOW_MS, MIN_WINDOW_MS, PRESET_LABELS, WINDOW_PRESETS, parseLocalInput, toLocalInput,
   type AnalyticsQuery, type GroupBy, type WindowPreset,
 } from './windows.js';
+import { MS_PER_HOUR } from '../../../../src/core/time.js';
 
 export interface MachineSection {
   key: string;
@@ -127,7 +128,6 @@ export function MachinePicker({ sections, selected, onChange }: {
   );
 }
 
-const MS_PER_HOUR = 3_600_000;
 
 /** Preset buttons and, for "Custom", the plant-local start and end (applied together). */
 export function WindowPicker({ query, zone, onChange }: {

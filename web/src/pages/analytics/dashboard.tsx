@@ -32,8 +32,8 @@ import { UploadPanel } from './upload-panel.js';
 import { useCachedQuery } from './use-cached-query.js';
 import { autoGroupBy, calendarSpecOf, parseQuery, queryParams, resolveWindow, toLocalInput, type AnalyticsQuery, type GroupBy } from './windows.js';
 import './analytics.css';
+import { MS_PER_DAY } from '../../../../src/core/time.js';
 
-const MS_PER_DAY = 86_400_000;
 /** Shift buckets for longer windows make a table nobody reads (and cost the server). */
 const SHIFT_TABLE_MAX_MS = 31 * MS_PER_DAY;
 /** Stops on screen: the longest ones; the workbook gets every stop the server listed. */

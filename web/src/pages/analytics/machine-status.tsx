@@ -19,12 +19,12 @@ import { calendarSpecOf, isWorkingTime, parseQuery, resolveWindow } from './wind
 import { performanceCapWarning } from './warnings.js';
 import { shownFigures } from '../../../../src/core/oee/shown-figures.js';
 import './machine-status.css';
+import { MS_PER_MINUTE } from '../../../../src/core/time.js';
 
 /** How often a screen works the run state out again between server answers. */
 export const STATE_TICK_MS = 5_000;
 /** How far back the current lot is looked for: a machine idle longer shows no lot. */
 const LOT_LOOKBACK_DAYS = 7;
-const MS_PER_MINUTE = 60_000;
 
 export interface MachineLive {
   /** OEE of today so far (plant-local day) */

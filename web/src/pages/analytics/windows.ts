@@ -4,7 +4,8 @@
 import { DateTime } from 'luxon';
 import { WEEKDAYS, isoWeekOf, patternForWeek, parseHHMM, workingIntervals, type CalendarSpec } from '../../../../src/core/calendar/index.js';
 import type { CalendarView } from '../../../../src/features/calendar/schemas.js';
-import { GROUP_BY, type GroupBy } from '../../../../src/features/oee/schemas.js';
+import { GROUP_BY, type GroupBy } from '../../../../src/core/oee/buckets.js';
+import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../../../../src/core/time.js';
 
 export const WINDOW_PRESETS = ['shift', 'today', 'yesterday', 'week', 'last7', 'month', 'custom'] as const;
 export type WindowPreset = (typeof WINDOW_PRESETS)[number];
@@ -23,9 +24,6 @@ export const PRESET_LABELS: Record<WindowPreset, string> = {
 export const GROUP_BYS = GROUP_BY;
 export type { GroupBy };
 
-const MS_PER_MINUTE = 60_000;
-const MS_PER_HOUR = 3_600_000;
-const MS_PER_DAY = 86_400_000;
 /** The custom window's limits (the brief: 1 hour … 1 year). A leap year's 366 days still count as one year. */
 export const MIN_WINDOW_MS = MS_PER_HOUR;
 export const MAX_WINDOW_MS = 366 * MS_PER_DAY;

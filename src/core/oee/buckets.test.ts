@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import type { CalendarSpec } from '../../core/calendar/index.js';
+import type { CalendarSpec } from '../calendar/index.js';
 import { bucketsOf } from './buckets.js';
 
 const ZONE = 'America/Los_Angeles';

@@ -1,9 +1,13 @@
 // Buckets of an OEE series (pure): plant-local hours, days, ISO weeks, months, or the production
 // calendar's shifts, each clipped to the window. Edges are whole minutes (Luxon does the zone).
 import { DateTime } from 'luxon';
-import { workingIntervals, type CalendarSpec, type Shift, type WeekPattern } from '../../core/calendar/index.js';
-import { WEEKDAYS } from '../../core/calendar/index.js';
-import type { GroupBy } from './schemas.js';
+import { workingIntervals, type CalendarSpec, type Shift, type WeekPattern } from '../calendar/index.js';
+import { WEEKDAYS } from '../calendar/index.js';
+import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../time.js';
+
+/** How an OEE series is cut: plant-local clock periods, or the production calendar's shifts. */
+export const GROUP_BY = ['hour', 'shift', 'day', 'week', 'month'] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
 
 export interface Bucket {
   from: number;
@@ -12,7 +16,6 @@ export interface Bucket {
   label: string;
 }
 
-const MS_PER_MINUTE = 60_000;
 const floorMinute = (instant: number) => Math.floor(instant / MS_PER_MINUTE) * MS_PER_MINUTE;
 
 /** Buckets covering [from, to) (shift buckets cover only the shifts), at most `limit` (null = more). */
@@ -81,8 +84,6 @@ function shiftBuckets(calendar: CalendarSpec, zone: string, from: number, to: nu
   return buckets.sort((a, b) => a.from - b.from || a.to - b.to);
 }
 
-const MS_PER_HOUR = 3_600_000;
-const MS_PER_DAY = 86_400_000;
 
 /**
  * At most how many `groupBy` buckets [from, to) has, from the parameters alone (no calendar, no

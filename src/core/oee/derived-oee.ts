@@ -13,13 +13,12 @@
 //   running gaps that reaches back before the window start: for gaps ≤ 1 s this is the stored
 //   "lead-in" of the first minute (such a cycle lies within 1 s of the start); for 1 s < gap ≤
 //   maxCycleSeconds it comes from the stored gap itself.
-import { assembleOeeResult, secondsToMs, type Interval, type OeeResult } from '../../core/oee/oee.js';
-import { profileLabel, type OeeProfile } from '../../core/oee/profiles.js';
-import { openDayOf, type DayParts, type ProductionDayRule } from '../../core/oee/production-days.js';
-import type { PeriodCounts } from '../machine-data/derive.js';
+import { assembleOeeResult, secondsToMs, type Interval, type OeeResult } from './oee.js';
+import { profileLabel, type OeeProfile } from './profiles.js';
+import { openDayOf, type DayParts, type ProductionDayRule } from './production-days.js';
+import type { PeriodCounts } from './derive.js';
+import { MS_PER_HOUR, MS_PER_MINUTE } from '../time.js';
 
-export const MS_PER_MINUTE = 60_000;
-export const MS_PER_HOUR = 3_600_000;
 
 export interface PeriodRow extends PeriodCounts {
   start: number;

@@ -3,19 +3,17 @@
 // in the same transaction as the raw cycles.
 //
 // Why these derived forms are enough to reproduce computeOee (src/core/oee/oee.ts) exactly for any
-// minute-aligned window and any profile with maxCycleSeconds ≥ 1.0 s — see src/features/oee/derived-oee.ts:
+// minute-aligned window and any profile with maxCycleSeconds ≥ 1.0 s — see derived-oee.ts:
 // - every gap > 1 s is kept as an interval, so stops, their classes and their overlap with any
 //   loading time are computed from the intervals themselves;
 // - per minute/hour: counts, first/last part instant, Σ positive gaps (running time = that minus the
 //   stops' gaps) and the "lead-in" (the part of gaps ≤ 1 s reaching back before the period start,
 //   which the window clips away).
-import { isNoLot, type Cycle } from '../../core/sensor/index.js';
+import { isNoLot, type Cycle } from '../sensor/index.js';
+import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, floorTo } from '../time.js';
 
 /** Gaps longer than this are stored one by one (the minimum maxCycleSeconds a profile may use). */
 export const STORED_GAP_MIN_MS = 1000;
-export const MS_PER_MINUTE = 60_000;
-export const MS_PER_HOUR = 3_600_000;
-export const MS_PER_DAY = 86_400_000;
 
 export interface PeriodCounts {
   cycles: number;
@@ -74,10 +72,6 @@ export interface DerivedBatch {
   /** earliest and latest instant in the batch (null when empty) */
   firstAt: number | null;
   lastAt: number | null;
-}
-
-export function floorTo(instant: number, unitMs: number): number {
-  return Math.floor(instant / unitMs) * unitMs;
 }
 
 function emptyCounts(at: number): PeriodCounts {

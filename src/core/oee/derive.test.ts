@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PartRegistry } from '../../core/oee/rework.js';
-import type { Cycle } from '../../core/sensor/index.js';
+import { PartRegistry } from './rework.js';
+import type { Cycle } from '../sensor/index.js';
 import { deriveBatch, gapsByDay, packGaps, unpackGaps } from './derive.js';
 
 const T0 = Date.UTC(2026, 10, 25, 14, 59, 58, 0); // 2 s before an hour (and minute) edge
