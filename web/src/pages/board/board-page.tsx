@@ -11,7 +11,6 @@ import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
 import { BoardIcon } from '../../components/icons.js';
 import { useToast } from '../../components/toasts.js';
 import { useResource } from '../../hooks/use-resource.js';
-import { useLiveStatus, useLiveTopics } from '../../hooks/live-events.js';
 import { useSite } from '../../hooks/site.js';
 import { WorkOrderPanel } from '../work-orders/work-order-panel.js';
 import { formatQuantity, textColourOn } from '../work-orders/format.js';
@@ -20,15 +19,16 @@ import { ParkingLot } from './parking-lot.js';
 import type { OperationRef } from './drop.js';
 import { useDrag, type DropTarget } from './use-drag.js';
 import { useMoves } from './use-moves.js';
+import { useBoardRefresh } from './live-refresh.js';
 import {
   ZOOM_PRESETS, fetchCovers, fetchWindowFor, panWindow, presetByKey, presetOf, windowAround, windowLabel, zoomToSpan, type TimeWindow,
 } from './time-scale.js';
 import { useCan } from '../../auth/auth.js';
 import './board.css';
 
-const LIVE_TOPICS = ['schedule', 'plant', 'calendar', 'production'];
+/** besides 'schedule', whose echo of our own changes live-refresh.ts lets pass */
+const OTHER_LIVE_TOPICS = ['plant', 'calendar', 'production'];
 const DEFAULT_ZOOM = 'day';
-const LIVE_COALESCE_MS = 150;
 
 export function BoardPage() {
   const site = useSite();
@@ -117,27 +117,6 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
-/**
- * Refetches on live events, but once per burst: production counts from many machines arrive close
- * together, and one board request a little later (well within a second) shows them all.
- */
-function useCoalescedLiveReload(topics: readonly string[], reload: () => Promise<void>): void {
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useLiveTopics(topics, () => {
-    if (pending.current !== null) return;
-    pending.current = setTimeout(() => {
-      pending.current = null;
-      void reload();
-    }, LIVE_COALESCE_MS);
-  });
-  useEffect(
-    () => () => {
-      if (pending.current !== null) clearTimeout(pending.current);
-    },
-    [],
-  );
-}
-
 function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
   group: string;
   groupName: string;
@@ -158,7 +137,7 @@ function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
   }, [view, fetchWindow]);
 
   const board = useResource(() => getBoard(group, fetchWindow.start, fetchWindow.end), [group, fetchWindow.start, fetchWindow.end]);
-  useCoalescedLiveReload(LIVE_TOPICS, board.reload);
+  const refresh = useBoardRefresh(board.reload, OTHER_LIVE_TOPICS);
   // an answer for another group (the tab just changed) is not shown under this group's name
   const data = board.data?.group.key === group ? board.data : undefined;
 
@@ -166,8 +145,7 @@ function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
   const latest = useRef({ data, view });
   latest.current = { data, view };
 
-  const live = useLiveStatus() === "live";
-  const { moving, commitDrop } = useMoves({ data, latest, reload: board.reload, live, toast });
+  const { moving, commitDrop } = useMoves({ latest, refresh, reload: board.reload, toast });
   const { drag, startPress, clickSuppressed } = useDrag({ latest, blocked: moving !== null, onDrop: (source, target) => void commitDrop(source, target) });
   // only roles that may plan drag jobs; everyone can open a job's panel
   const canPlan = useCan('orders:write');
@@ -197,8 +175,9 @@ function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
   const replanNow = async () => {
     setReplanning(true);
     try {
+      const sentAt = Date.now();
       const { changed } = await replanPlant();
-      await board.reload();
+      await refresh.afterOwnChange(sentAt);
       toast.success(changed === 0 ? 'Re-planned: every forecast was already up to date' : `Re-planned ${changed} operation${changed === 1 ? '' : 's'}`);
     } catch (error) {
       toast.error(`The plan was not recalculated: ${errorMessage(error)}`);
@@ -304,7 +283,7 @@ function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
         </div>
       )}
       {drag ? <DragGhost bar={drag.source.bar} x={drag.x} y={drag.y} target={drag.target} /> : null}
-      {open ? <WorkOrderPanel lot={open.lot} step={open.step} zone={zone} onClose={() => setOpen(null)} onChanged={() => void board.reload()} /> : null}
+      {open ? <WorkOrderPanel lot={open.lot} step={open.step} zone={zone} onClose={() => setOpen(null)} onChanged={() => void refresh.afterOwnChange()} /> : null}
     </div>
   );
 }
