@@ -1,5 +1,6 @@
 // The application's error catalogue. Services throw these; src/server/error-handler.ts maps them to
 // HTTP statuses in one place. Messages are written for the person who has to act on them.
+import { z } from 'zod';
 
 export interface FieldError {
   /** where: e.g. "body.quantity", "query.from", "routing[1].ratePerHour" */
@@ -69,3 +70,18 @@ export class TooLarge extends AppError {
   readonly status = 413;
   readonly code = 'too_large';
 }
+
+/**
+ * The body of every error answer, `{error: {code, message, fields?, permission?}}`: the server
+ * (src/server/error-handler.ts) sends it and the web app reads it with this one schema.
+ */
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    /** the permission the request lacked, on a 403 for that reason */
+    permission: z.string().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;

@@ -2,15 +2,13 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError, Forbidden, Invalid, type FieldError } from '../core/errors.js';
+import { AppError, Forbidden, Invalid, type ErrorBody } from '../core/errors.js';
 import { isDatabaseUnavailable } from '../db/faults.js';
 
 /** Seconds a client is asked to wait before trying again while the database cannot be reached. */
 const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
 
-export interface ErrorBody {
-  error: { code: string; message: string; fields?: FieldError[]; permission?: string };
-}
+export type { ErrorBody };
 
 /** The app's codes for client errors raised by the framework and its plugins (not their internal FST_… names). */
 const CLIENT_ERROR_CODES: Record<number, string> = {

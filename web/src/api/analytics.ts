@@ -10,7 +10,7 @@ import {
   type RateResponse, type MachineOee, type OeeBucket, type OeeResponse, type ProfileView, type Stop, type StopsResponse,
 } from '../../../src/features/oee/schemas.js';
 import type { GroupBy } from '../../../src/core/oee/buckets.js';
-import { ApiError, requestJson } from './client.js';
+import { ApiError, requestJson, uploadFile } from './client.js';
 
 export type { IngestFile, MachineRunState, MachineStatesResponse, UndoImportResult, UploadCheck };
 export type { GroupBy, RateResponse, IngestResultView, LotCount, MachineOee, OeeBucket, OeeResponse, ProfileView, Stop, StopsResponse };
@@ -65,42 +65,12 @@ export function listLots(query: { machines: readonly string[]; from: number; to:
 /**
  * Uploads one sensor file for a machine (multipart), reporting the bytes sent. One request per
  * file, so that each file has its own progress bar and its own result even when another fails.
- * XMLHttpRequest because fetch cannot report upload progress (the app's request guard adds the
- * session's CSRF token to it like to every other changing request).
  */
-export function uploadSensorFile(machine: string, file: File, onProgress: (fraction: number) => void): Promise<IngestResultView> {
-  return new Promise((resolve, reject) => {
-    const request = new XMLHttpRequest();
-    request.open('POST', `/api/ingest/upload?machine=${encodeURIComponent(machine)}`);
-    request.setRequestHeader('accept', 'application/json');
-    request.upload.onprogress = (event) => {
-      if (event.lengthComputable) onProgress(event.loaded / event.total);
-    };
-    request.onerror = () => reject(new ApiError('Cannot reach the qmfg server. Check the network and try again.', 0, 'network'));
-    request.onload = () => {
-      let body: unknown;
-      try {
-        body = JSON.parse(request.responseText);
-      } catch {
-        body = undefined;
-      }
-      if (request.status < 200 || request.status >= 300) {
-        const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-        reject(new ApiError(error?.message ?? `The server answered ${request.status}`, request.status, error?.code ?? `http_${request.status}`));
-        return;
-      }
-      const parsed = uploadResponseSchema.safeParse(body);
-      const result = parsed.success ? parsed.data.files[0] : undefined;
-      if (!result) {
-        reject(new ApiError(`The server's answer to the upload of ${file.name} did not have the expected shape.`, request.status, 'bad_response'));
-        return;
-      }
-      resolve(result);
-    };
-    const form = new FormData();
-    form.append('file', file, file.name);
-    request.send(form);
-  });
+export async function uploadSensorFile(machine: string, file: File, onProgress: (fraction: number) => void): Promise<IngestResultView> {
+  const answer = await uploadFile(`/api/ingest/upload?machine=${encodeURIComponent(machine)}`, file, uploadResponseSchema, onProgress);
+  const result = answer.files[0];
+  if (!result) throw new ApiError(`The server's answer to the upload of ${file.name} named no file.`, 200, 'bad_response');
+  return result;
 }
 
 /** The folder a file was chosen in (a folder pick gives "Line7/PR20221011.txt"), or null. */
@@ -111,27 +81,12 @@ export function folderOf(file: File): string | null {
 }
 
 /** Reads a sensor file on the server before importing it: what it holds and which machine it belongs to. Stores nothing. */
-export async function checkSensorFile(file: File, machine: string | null): Promise<UploadCheck> {
+export function checkSensorFile(file: File, machine: string | null): Promise<UploadCheck> {
   const params = new URLSearchParams();
   if (machine) params.set('machine', machine);
   const folder = folderOf(file);
   if (folder) params.set('folder', folder);
-  const form = new FormData();
-  form.append('file', file, file.name);
-  let response: Response;
-  try {
-    response = await fetch(`/api/ingest/check?${params}`, { method: 'POST', headers: { accept: 'application/json' }, body: form });
-  } catch (cause) {
-    throw new ApiError(`Cannot reach the qmfg server (${(cause as Error).message}). Check the network and try again.`, 0, 'network');
-  }
-  const body: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new ApiError(error?.message ?? `The server answered ${response.status}`, response.status, error?.code ?? `http_${response.status}`);
-  }
-  const parsed = uploadCheckSchema.safeParse(body);
-  if (!parsed.success) throw new ApiError(`The server's answer to the check of ${file.name} did not have the expected shape.`, response.status, 'bad_response');
-  return parsed.data;
+  return uploadFile(`/api/ingest/check?${params}`, file, uploadCheckSchema);
 }
 
 export function listImports(query: { sources?: readonly string[]; limit?: number } = {}) {

@@ -1,7 +1,10 @@
-// A small typed wrapper around fetch. Every answer is checked against the shared zod schema of the
-// endpoint, and every failure becomes an ApiError the screens can show: a message for a banner or
-// toast, and field errors keyed the way the forms name their fields ("routing.1.ratePerHour").
+// The one way the web app talks to its server. Every answer is checked against the shared zod schema
+// of the endpoint, every error body is read with the one schema the server sends it by
+// (src/core/errors.ts), and every failure becomes an ApiError the screens can show: a message for a
+// banner or toast, and field errors keyed the way the forms name their fields ("routing.1.ratePerHour").
+// JSON requests and file uploads (multipart, with upload progress where a screen shows it) alike.
 import type { z } from 'zod';
+import { errorBodySchema, type ErrorBody } from '../../../src/core/errors.js';
 import { isPermission, refusalMessage } from '../../../src/features/auth/permissions.js';
 
 export interface FieldErrors {
@@ -40,74 +43,126 @@ export function normaliseFieldPath(path: string): string {
     .replace(/^(body|query|params|querystring)(\.|$)/, '');
 }
 
-interface ErrorBody {
-  error?: { code?: string; message?: string; fields?: { path: string; message: string }[]; permission?: string };
+/** The app's error body in `body` (already parsed JSON), or null for anything else (a proxy's page, an empty 502). */
+export function readErrorBody(body: unknown): ErrorBody | null {
+  const parsed = errorBodySchema.safeParse(body);
+  return parsed.success ? parsed.data : null;
 }
 
-async function errorFrom(response: Response): Promise<ApiError> {
-  let body: ErrorBody | undefined;
-  try {
-    body = (await response.json()) as ErrorBody;
-  } catch {
-    // not JSON (a proxy's error page, an empty 502): the status line is all we have
-    body = undefined;
-  }
+/** The ApiError of an answer that is not 2xx: `body` is its parsed JSON, undefined when it had none. */
+export function apiErrorOf(status: number, statusText: string, body: unknown): ApiError {
+  const error = readErrorBody(body)?.error;
   const fields: FieldErrors = {};
-  for (const field of body?.error?.fields ?? []) {
+  for (const field of error?.fields ?? []) {
     const path = normaliseFieldPath(field.path);
     // keep the first message per field: it is the one the user should fix first
     if (!(path in fields)) fields[path] = field.message;
   }
-  const message = response.status === 403 ? forbiddenMessage(body) : (body?.error?.message ?? `The server answered ${response.status} ${response.statusText}`.trim());
-  return new ApiError(message, response.status, body?.error?.code ?? `http_${response.status}`, fields);
+  const message = status === 403 ? forbiddenMessage(error) : (error?.message ?? `The server answered ${status} ${statusText}`.trim());
+  return new ApiError(message, status, error?.code ?? `http_${status}`, fields);
 }
 
 /**
  * Every refusal in plain words: what the user may not do and whom to ask — never a permission key.
  * A refusal for another reason (not your line, a built-in profile) keeps the server's sentence.
  */
-function forbiddenMessage(body: ErrorBody | undefined): string {
-  const permission = body?.error?.permission;
-  if (permission !== undefined) return refusalMessage(isPermission(permission) ? permission : null);
-  return body?.error?.message ?? refusalMessage(null);
+function forbiddenMessage(error: ErrorBody['error'] | undefined): string {
+  if (error?.permission !== undefined) return refusalMessage(isPermission(error.permission) ? error.permission : null);
+  return error?.message ?? refusalMessage(null);
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** The answer's body checked against `schema`, or the ApiError that says it had another shape. */
+export function parseAnswer<S extends z.ZodType>(schema: S, json: unknown, what: string, status: number): z.output<S> {
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ApiError(
+    `The server's answer to ${what} did not have the expected shape (${issue.path.join('.') || 'value'}: ${issue.message}). Reload the page; if it persists the app and server versions differ.`,
+    status,
+    'bad_response',
+  );
+}
 
-async function send(method: Method, path: string, body?: unknown): Promise<Response> {
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+interface Answer {
+  status: number;
+  statusText: string;
+  /** the parsed JSON body; undefined when there was none or it was not JSON */
+  body: unknown;
+}
+
+const unreachable = (detail?: string) =>
+  new ApiError(`Cannot reach the qmfg server${detail ? ` (${detail})` : ''}. Check the network and try again.`, 0, 'network');
+
+const parseJson = (text: string): unknown => {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/** A JSON body is sent as JSON; FormData (a file upload) as multipart, its boundary set by the browser. */
+async function viaFetch(method: Method, path: string, body: unknown): Promise<Answer> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  let payload: BodyInit | undefined;
+  if (body instanceof FormData) payload = body;
+  else if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
   let response: Response;
   try {
-    response = await fetch(path, {
-      method,
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    response = await fetch(path, { method, headers, body: payload });
   } catch (cause) {
-    throw new ApiError(`Cannot reach the qmfg server (${(cause as Error).message}). Check the network and try again.`, 0, 'network');
+    throw unreachable((cause as Error).message);
   }
-  if (!response.ok) throw await errorFrom(response);
-  return response;
+  return { status: response.status, statusText: response.statusText, body: parseJson(await response.text()) };
+}
+
+/** XMLHttpRequest, because fetch cannot report upload progress (the request guard adds the CSRF token to it too). */
+function viaXhr(method: Method, path: string, body: FormData, onProgress: (fraction: number) => void): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open(method, path);
+    request.setRequestHeader('accept', 'application/json');
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    };
+    request.onerror = () => reject(unreachable());
+    request.onload = () => resolve({ status: request.status, statusText: request.statusText, body: parseJson(request.responseText) });
+    request.send(body);
+  });
+}
+
+async function send(method: Method, path: string, body: unknown, onProgress?: (fraction: number) => void): Promise<Answer> {
+  const answer = onProgress && body instanceof FormData ? await viaXhr(method, path, body, onProgress) : await viaFetch(method, path, body);
+  if (answer.status < 200 || answer.status >= 300) throw apiErrorOf(answer.status, answer.statusText, answer.body);
+  return answer;
 }
 
 /** A request whose answer is checked against `schema` and typed by it. */
-export async function requestJson<S extends z.ZodType>(method: Method, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
-  const response = await send(method, path, body);
-  const json: unknown = await response.json();
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ApiError(
-      `The server's answer to ${method} ${path} did not have the expected shape (${issue.path.join('.') || 'value'}: ${issue.message}). Reload the page; if it persists the app and server versions differ.`,
-      response.status,
-      'bad_response',
-    );
-  }
-  return parsed.data;
+export async function requestJson<S extends z.ZodType>(method: Method, path: string, schema: S, body?: unknown): Promise<z.output<S>> {
+  const answer = await send(method, path, body);
+  return parseAnswer(schema, answer.body, `${method} ${path}`, answer.status);
 }
 
 /** A request without a body in the answer (204). */
 export async function requestVoid(method: Method, path: string, body?: unknown): Promise<void> {
   await send(method, path, body);
+}
+
+/**
+ * Sends one file as multipart form data (field "file") and checks the answer against `schema`;
+ * with `onProgress`, reports the fraction of bytes sent.
+ */
+export async function uploadFile<S extends z.ZodType>(path: string, file: File, schema: S, onProgress?: (fraction: number) => void): Promise<z.output<S>> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  const answer = await send('POST', path, form, onProgress);
+  return parseAnswer(schema, answer.body, `the upload of ${file.name}`, answer.status);
 }
 
 export function errorMessage(error: unknown): string {

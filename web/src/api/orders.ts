@@ -2,14 +2,12 @@
 // typed by the schemas the server validates with.
 import { z } from 'zod';
 import {
-  boardSchema, importPreviewSchema, importResultSchema, replanResultSchema, workOrderSchema, type Board, type ImportPreview, type ImportResult, type WorkOrder, type WorkOrderCreate, type WorkOrderListQuery,
+  boardSchema, importPreviewSchema, loadBodySchema, loadModeSchema, operationActionSchema, importResultSchema, replanResultSchema, workOrderSchema, type Board, type ImportPreview, type ImportResult, type WorkOrder, type WorkOrderCreate, type WorkOrderListQuery,
   type WorkOrderUpdate,
 } from '../../../src/features/orders/schemas.js';
 import type { AuditEntry } from '../../../src/features/audit/repository.js';
 import { WORK_ORDER_PAGE_MAX } from '../../../src/core/limits.js';
-import { ApiError, normaliseFieldPath, requestJson, requestVoid, type FieldErrors } from './client.js';
-
-
+import { requestJson, requestVoid, uploadFile } from './client.js';
 
 export type { Board, BoardBar } from '../../../src/features/orders/schemas.js';
 export type BoardLane = Board['lanes'][number];
@@ -57,17 +55,13 @@ export const createWorkOrder = (input: WorkOrderCreate) => requestJson('POST', '
 export const updateWorkOrder = (lot: string, patch: WorkOrderUpdate) => requestJson('PATCH', lotPath(lot), workOrderSchema, patch);
 export const deleteWorkOrder = (lot: string, version: number, reason: string) => requestVoid('DELETE', `${lotPath(lot)}?version=${version}`, { reason });
 
-export type LoadMode = 'replace' | 'insert' | 'append' | 'position';
-export interface LoadRequest {
-  machine: string;
-  mode: LoadMode;
-  position?: number;
-  version?: number;
-}
+/** The body of a load request, as the server's schema takes it (mode defaults to append). */
+export type LoadRequest = z.input<typeof loadBodySchema>;
+export type LoadMode = z.infer<typeof loadModeSchema>;
 export const loadOperation = (lot: string, step: number, request: LoadRequest) => requestJson('POST', operationPath(lot, step, 'load'), workOrderSchema, request);
 
 export type OperationAction = 'park' | 'hold' | 'release' | 'close';
-export const operationAction = (lot: string, step: number, action: OperationAction, body: { version?: number; reason?: string } = {}) =>
+export const operationAction = (lot: string, step: number, action: OperationAction, body: z.input<typeof operationActionSchema> = {}) =>
   requestJson('POST', operationPath(lot, step, action), workOrderSchema, body);
 
 export const getBoard = (group: string, from: number, to: number) =>
@@ -78,45 +72,13 @@ export const replanPlant = () => requestJson('POST', '/api/schedule/replan', rep
 
 // ---- spreadsheets: import, template, export (src/features/orders/io-routes.ts) ----
 
-
-
 export const templateUrl = '/api/work-orders/template.xlsx';
 export const exportUrl = (format: 'xlsx' | 'csv', filters: WorkOrderFilters) => `/api/work-orders/export.${format}${filtersQuery(filters)}`;
 
-/**
- * Sends a filled template or a CSV as multipart form data, which the JSON helpers of client.ts do not
- * send, so the error body is read here the same way they read it.
- */
-async function uploadWorkOrderFile<S extends z.ZodType>(path: string, file: File, schema: S): Promise<z.output<S>> {
-  const form = new FormData();
-  form.append('file', file, file.name);
-  let response: Response;
-  try {
-    response = await fetch(path, { method: 'POST', headers: { accept: 'application/json' }, body: form });
-  } catch (cause) {
-    throw new ApiError(`Cannot reach the qmfg server (${(cause as Error).message}). Check the network and try again.`, 0, 'network');
-  }
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    body = undefined;
-  }
-  if (!response.ok) {
-    const error = (body as { error?: { code?: string; message?: string; fields?: { path: string; message: string }[] } } | undefined)?.error;
-    const fields: FieldErrors = {};
-    for (const field of error?.fields ?? []) fields[normaliseFieldPath(field.path)] ??= field.message;
-    throw new ApiError(error?.message ?? `The server answered ${response.status} ${response.statusText}`.trim(), response.status, error?.code ?? `http_${response.status}`, fields);
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new ApiError('The server answered the import with an unexpected shape. Reload the page; if it persists the app and server versions differ.', response.status, 'bad_response');
-  return parsed.data;
-}
-
 /** What importing the file would create, row by row; nothing is written. */
-export const previewWorkOrderImport = (file: File): Promise<ImportPreview> => uploadWorkOrderFile('/api/work-orders/import/preview', file, importPreviewSchema);
+export const previewWorkOrderImport = (file: File): Promise<ImportPreview> => uploadFile('/api/work-orders/import/preview', file, importPreviewSchema);
 
 /** Imports the file: the server checks it again and creates the good rows. */
-export const importWorkOrders = (file: File): Promise<ImportResult> => uploadWorkOrderFile('/api/work-orders/import', file, importResultSchema);
+export const importWorkOrders = (file: File): Promise<ImportResult> => uploadFile('/api/work-orders/import', file, importResultSchema);
 
 export type { ImportPreview, ImportResult, WorkOrder };

@@ -3,6 +3,7 @@
 // cookie); requests nobody asked for — live refreshes while the user is away — are marked as
 // background so that they do not keep an idle session alive; and a 401 tells the app the session
 // has ended. Installed once, before the app renders.
+import { readErrorBody } from '../api/client.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** a request within this long after the user's last input counts as theirs */
@@ -56,8 +57,7 @@ async function reportSignedOut(url: URL, response: { status: number; text?: () =
   if (response.status !== 401 || url.pathname.startsWith('/api/auth/login') || url.pathname.startsWith('/api/auth/session')) return;
   let message = 'Your session has ended; sign in again.';
   try {
-    const body = JSON.parse((await response.text?.()) ?? '') as { error?: { message?: string } };
-    if (body.error?.message) message = body.error.message;
+    message = readErrorBody(JSON.parse((await response.text?.()) ?? ''))?.error.message ?? message;
   } catch {
     // not JSON: keep the general message
   }

@@ -1,33 +1,19 @@
 // Machines: list, create, edit, delete. A machine belongs to one process group and names the OEE
 // profile its data is analysed with.
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { machineCreateSchema, machineUpdateSchema, type Machine, type ProcessGroup } from '../../../../src/features/plant/schemas.js';
 import { BUILTIN_PROFILES } from '../../../../src/core/oee/profiles.js';
 import { createMachine, deleteMachine, getMachine, listMachines, listProcessGroups, updateMachine } from '../../api/plant.js';
 import { useResource } from '../../hooks/use-resource.js';
-import { useToast } from '../../components/toasts.js';
-import { SidePanel } from '../../components/dialogs.js';
 import { Field } from '../../components/field.js';
-import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
-import { NumberReader, textOf, useNumberLocale, useSubmit, validated } from '../../lib/forms.js';
-import { FormErrorBanner, FormFooter, RowActions, TableToolbar, SortOrderField } from './shared.js';
-import { ReasonDialog } from '../../components/reason-dialog.js';
-
-interface Draft {
-  key: string;
-  name: string;
-  group: string;
-  enabled: boolean;
-  oeeProfile: string;
-  dataFolder: string;
-  sortOrder: string;
-}
+import { NumberReader, textOf, useNumberLocale, validated } from '../../lib/forms.js';
+import { CrudTab, FormPanel, SortOrderField, savedMessage, useDraftForm, type FormProps } from './crud-kit.js';
 
 const FIELDS = new Set(['key', 'name', 'group', 'enabled', 'oeeProfile', 'dataFolder', 'sortOrder']);
 const isShownField = (path: string) => FIELDS.has(path);
 const BUILTIN_PROFILE_NAMES = Object.keys(BUILTIN_PROFILES);
 
-function draftOf(machine: Machine | undefined, groups: ProcessGroup[]): Draft {
+function draftOf(machine: Machine | undefined, groups: ProcessGroup[]) {
   return {
     key: machine?.key ?? '',
     name: machine?.name ?? '',
@@ -39,20 +25,12 @@ function draftOf(machine: Machine | undefined, groups: ProcessGroup[]): Draft {
   };
 }
 
-function MachineForm({ existing, groups, onDone, onCancel }: {
-  existing?: Machine;
-  groups: ProcessGroup[];
-  onDone: (machine: Machine) => void;
-  onCancel: () => void;
-}) {
-  const [draft, setDraft] = useState<Draft>(() => draftOf(existing, groups));
-  const [version, setVersion] = useState(existing?.version);
-  const submit = useSubmit(isShownField);
+function MachineForm({ existing, groups, onDone, onCancel }: FormProps<Machine> & { groups: ProcessGroup[] }) {
+  const { draft, set, version, submit, reloadLatest } = useDraftForm({
+    existing, draftOf: (machine) => draftOf(machine, groups), isShownField, load: (machine) => getMachine(machine.key),
+  });
   const locale = useNumberLocale();
-  const set = (patch: Partial<Draft>) => {
-    setDraft((d) => ({ ...d, ...patch }));
-    for (const key of Object.keys(patch)) submit.setFieldError(key, undefined);
-  };
+  const done = (machine: Machine) => onDone(savedMessage('Machine', machine.name, !existing));
   const profiles = BUILTIN_PROFILE_NAMES.includes(draft.oeeProfile) ? BUILTIN_PROFILE_NAMES : [...BUILTIN_PROFILE_NAMES, draft.oeeProfile];
 
   const save = (event: FormEvent) => {
@@ -68,69 +46,62 @@ function MachineForm({ existing, groups, onDone, onCancel }: {
     };
     if (existing) {
       const patch = validated(machineUpdateSchema, { ...fields, version }, submit.setFieldErrors, numbers.errors);
-      if (patch) void submit.run(async () => onDone(await updateMachine(existing.key, patch)));
+      if (patch) void submit.run(async () => done(await updateMachine(existing.key, patch)));
     } else {
       const input = validated(machineCreateSchema, { ...fields, key: draft.key }, submit.setFieldErrors, numbers.errors);
-      if (input) void submit.run(async () => onDone(await createMachine(input)));
+      if (input) void submit.run(async () => done(await createMachine(input)));
     }
   };
 
-  const reloadLatest = () =>
-    void submit.run(async () => {
-      if (!existing) return;
-      const latest = await getMachine(existing.key);
-      setDraft(draftOf(latest, groups));
-      setVersion(latest.version);
-    });
-
-  const formId = 'machine-form';
   return (
-    <SidePanel
+    <FormPanel
+      formId="machine-form"
       title={existing ? `Edit ${existing.name}` : 'New machine'}
-      onClose={onCancel}
-      testId="machine-form"
-      footer={<FormFooter busy={submit.busy} onCancel={onCancel} submitLabel={existing ? 'Save changes' : 'Create machine'} formId={formId} />}
+      entity="machine"
+      submitLabel={existing ? 'Save changes' : 'Create machine'}
+      busy={submit.busy}
+      error={submit.formError}
+      onReload={reloadLatest}
+      onSubmit={save}
+      onCancel={onCancel}
     >
-      <form id={formId} onSubmit={save} noValidate className="form">
-        <FormErrorBanner error={submit.formError} entity="machine" onReload={existing ? reloadLatest : undefined} />
-        <Field label="Key" name="key" error={submit.fieldErrors.key} hint={existing ? 'The key cannot be changed.' : 'Lower-case id as the machine data names it, e.g. line7.'}>
-          <input value={draft.key} onChange={(e) => set({ key: e.target.value })} disabled={Boolean(existing)} autoFocus={!existing} className="mono" data-testid="input-key" autoComplete="off" />
-        </Field>
-        <Field label="Name" name="name" error={submit.fieldErrors.name}>
-          <input value={draft.name} onChange={(e) => set({ name: e.target.value })} autoFocus={Boolean(existing)} data-testid="input-name" />
-        </Field>
-        <Field label="Process group" name="group" error={submit.fieldErrors.group}>
-          <select value={draft.group} onChange={(e) => set({ group: e.target.value })} data-testid="input-group">
-            {groups.length === 0 ? <option value="">Create a process group first</option> : null}
-            {groups.map((group) => (
-              <option key={group.key} value={group.key}>
-                {group.name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <div className="field">
-          <label className="toggle">
-            <input type="checkbox" checked={draft.enabled} onChange={(e) => set({ enabled: e.target.checked })} data-testid="input-enabled" />
-            <span>Enabled</span>
-          </label>
-          <p className="field-hint">A disabled machine gets no work planned on it.</p>
-        </div>
-        <Field label="OEE profile" name="oeeProfile" error={submit.fieldErrors.oeeProfile} hint="How stops and rates are derived from this machine's data.">
-          <select value={draft.oeeProfile} onChange={(e) => set({ oeeProfile: e.target.value })} data-testid="input-oeeProfile">
-            {profiles.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="Data folder" name="dataFolder" error={submit.fieldErrors.dataFolder} hint="Optional: the drop folder its sensor logs arrive in.">
-          <input value={draft.dataFolder} onChange={(e) => set({ dataFolder: e.target.value })} className="mono" data-testid="input-dataFolder" />
-        </Field>
-        <SortOrderField value={draft.sortOrder} onChange={(sortOrder) => set({ sortOrder })} submit={submit} locale={locale} hint="Position within its process group." />
-      </form>
-    </SidePanel>
+      <Field label="Key" name="key" error={submit.fieldErrors.key} hint={existing ? 'The key cannot be changed.' : 'Lower-case id as the machine data names it, e.g. line7.'}>
+        <input value={draft.key} onChange={(e) => set({ key: e.target.value })} disabled={Boolean(existing)} autoFocus={!existing} className="mono" data-testid="input-key" autoComplete="off" />
+      </Field>
+      <Field label="Name" name="name" error={submit.fieldErrors.name}>
+        <input value={draft.name} onChange={(e) => set({ name: e.target.value })} autoFocus={Boolean(existing)} data-testid="input-name" />
+      </Field>
+      <Field label="Process group" name="group" error={submit.fieldErrors.group}>
+        <select value={draft.group} onChange={(e) => set({ group: e.target.value })} data-testid="input-group">
+          {groups.length === 0 ? <option value="">Create a process group first</option> : null}
+          {groups.map((group) => (
+            <option key={group.key} value={group.key}>
+              {group.name}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <div className="field">
+        <label className="toggle">
+          <input type="checkbox" checked={draft.enabled} onChange={(e) => set({ enabled: e.target.checked })} data-testid="input-enabled" />
+          <span>Enabled</span>
+        </label>
+        <p className="field-hint">A disabled machine gets no work planned on it.</p>
+      </div>
+      <Field label="OEE profile" name="oeeProfile" error={submit.fieldErrors.oeeProfile} hint="How stops and rates are derived from this machine's data.">
+        <select value={draft.oeeProfile} onChange={(e) => set({ oeeProfile: e.target.value })} data-testid="input-oeeProfile">
+          {profiles.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Data folder" name="dataFolder" error={submit.fieldErrors.dataFolder} hint="Optional: the drop folder its sensor logs arrive in.">
+        <input value={draft.dataFolder} onChange={(e) => set({ dataFolder: e.target.value })} className="mono" data-testid="input-dataFolder" />
+      </Field>
+      <SortOrderField value={draft.sortOrder} onChange={(sortOrder) => set({ sortOrder })} submit={submit} locale={locale} hint="Position within its process group." />
+    </FormPanel>
   );
 }
 
@@ -141,9 +112,6 @@ async function loadMachinesAndGroups() {
 
 export function MachinesTab() {
   const plant = useResource(loadMachinesAndGroups, [], ['plant']);
-  const toast = useToast();
-  const [editing, setEditing] = useState<Machine | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<Machine | null>(null);
   const groupName = (key: string) => plant.data?.groups.find((g) => g.key === key)?.name ?? key;
   // the plant's order: by process group, then by position within it
   const groupOrder = (key: string) => plant.data?.groups.findIndex((g) => g.key === key) ?? -1;
@@ -152,80 +120,39 @@ export function MachinesTab() {
     .sort((a, b) => groupOrder(a.group) - groupOrder(b.group) || a.sortOrder - b.sortOrder || a.name.localeCompare(b.name));
 
   return (
-    <section data-testid="admin-machines">
-      <TableToolbar count={machines?.length} noun="machine">
-        <button type="button" className="button button-primary" onClick={() => setEditing('new')} disabled={!plant.data} data-testid="create-machine">
-          New machine
-        </button>
-      </TableToolbar>
-      {plant.error ? <LoadFailed error={plant.error} onRetry={plant.reload} /> : null}
-      {plant.loading && !plant.data ? <Spinner /> : null}
-      {machines?.length === 0 ? <EmptyState title="No machines yet"><p>Add the plant's machines (work centres) and put each in its process group.</p></EmptyState> : null}
-      {machines?.length ? (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Key</th>
-                <th>Process group</th>
-                <th>Status</th>
-                <th>OEE profile</th>
-                <th className="num" title="Position of the machine in lists and on the board">
-                  Sort order
-                </th>
-                <th className="actions-col"><span className="visually-hidden">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {machines.map((machine) => (
-                <tr key={machine.key} data-testid={`row-${machine.key}`}>
-                  <td className="strong">{machine.name}</td>
-                  <td className="mono">{machine.key}</td>
-                  <td>{groupName(machine.group)}</td>
-                  <td>
-                    <span className={`badge ${machine.enabled ? 'badge-ok' : 'badge-muted'}`}>{machine.enabled ? 'Enabled' : 'Disabled'}</span>
-                  </td>
-                  <td>{machine.oeeProfile}</td>
-                  <td className="num">{machine.sortOrder}</td>
-                  <td>
-                    <RowActions name={machine.key} onEdit={() => setEditing(machine)} onDelete={() => setDeleting(machine)} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-      {editing && plant.data ? (
-        <MachineForm
-          existing={editing === 'new' ? undefined : editing}
-          groups={plant.data.groups}
-          onCancel={() => setEditing(null)}
-          onDone={(machine) => {
-            setEditing(null);
-            toast.success(editing === 'new' ? `Machine ${machine.name} created` : `Machine ${machine.name} saved`);
-            void plant.reload();
-          }}
-        />
-      ) : null}
-      {deleting ? (
-        <ReasonDialog
-          title="Delete machine?"
-          confirmLabel="Delete machine"
-          onClose={() => setDeleting(null)}
-          onConfirm={async (reason) => {
-            await deleteMachine(deleting.key, deleting.version, reason);
-            toast.success(`Machine ${deleting.name} deleted`);
-            void plant.reload();
-          }}
-        >
-          <p>
-            Delete <strong>{deleting.name}</strong> (<span className="mono">{deleting.key}</span>)? This cannot be undone. To stop planning on it for a
+    <CrudTab<Machine>
+      testId="admin-machines"
+      noun="machine"
+      resource={plant}
+      rows={machines}
+      rowKey={(machine) => machine.key}
+      rowTestId={(machine) => `row-${machine.key}`}
+      create={{ label: 'New machine', testId: 'create-machine', disabled: !plant.data }}
+      empty={{ title: 'No machines yet', body: <p>Add the plant's machines (work centres) and put each in its process group.</p> }}
+      columns={[
+        { header: 'Name', className: 'strong', cell: (machine) => machine.name },
+        { header: 'Key', className: 'mono', cell: (machine) => machine.key },
+        { header: 'Process group', cell: (machine) => groupName(machine.group) },
+        {
+          header: 'Status',
+          cell: (machine) => <span className={`badge ${machine.enabled ? 'badge-ok' : 'badge-muted'}`}>{machine.enabled ? 'Enabled' : 'Disabled'}</span>,
+        },
+        { header: 'OEE profile', cell: (machine) => machine.oeeProfile },
+        { header: 'Sort order', num: true, title: 'Position of the machine in lists and on the board', cell: (machine) => machine.sortOrder },
+      ]}
+      form={(props) => (plant.data ? <MachineForm {...props} groups={plant.data.groups} /> : null)}
+      remove={{
+        title: 'Delete machine?',
+        confirmLabel: 'Delete machine',
+        run: (machine, reason) => deleteMachine(machine.key, machine.version, reason),
+        done: (machine) => `Machine ${machine.name} deleted`,
+        question: (machine) => (
+          <>
+            Delete <strong>{machine.name}</strong> (<span className="mono">{machine.key}</span>)? This cannot be undone. To stop planning on it for a
             while, disable it instead.
-          </p>
-        </ReasonDialog>
-      ) : null}
-    </section>
+          </>
+        ),
+      }}
+    />
   );
 }

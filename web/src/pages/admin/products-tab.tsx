@@ -1,18 +1,14 @@
 // Products and their routings: the ordered steps a work order goes through, each on a process group
 // at a standard rate with a setup time, optionally followed by a gate someone has to sign.
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, type FormEvent } from 'react';
 import {
   productCreateSchema, productUpdateSchema, ROLES, type ProcessGroup, type Product, type Role,
 } from '../../../../src/features/plant/schemas.js';
 import { createProduct, deleteProduct, getProduct, listProcessGroups, listProducts, updateProduct } from '../../api/plant.js';
 import { useResource } from '../../hooks/use-resource.js';
-import { useToast } from '../../components/toasts.js';
-import { SidePanel } from '../../components/dialogs.js';
 import { Field, NumberField } from '../../components/field.js';
-import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
-import { NumberReader, textOf, useNumberLocale, useSubmit, validated } from '../../lib/forms.js';
-import { FormErrorBanner, FormFooter, RowActions, TableToolbar } from './shared.js';
-import { ReasonDialog } from '../../components/reason-dialog.js';
+import { NumberReader, textOf, useNumberLocale, validated } from '../../lib/forms.js';
+import { CrudTab, FormPanel, savedMessage, useDraftForm, type FormProps } from './crud-kit.js';
 
 interface StepDraft {
   /** stable identity for React while steps move around */
@@ -181,23 +177,18 @@ function RoutingEditor({ steps, groups, errors, setFieldError, locale, onChange,
   );
 }
 
-function ProductForm({ existing, groups, onDone, onCancel }: {
-  existing?: Product;
-  groups: ProcessGroup[];
-  onDone: (product: Product) => void;
-  onCancel: () => void;
-}) {
+function ProductForm({ existing, groups, onDone, onCancel }: FormProps<Product> & { groups: ProcessGroup[] }) {
   const stepIds = useRef(0);
   const nextId = () => ++stepIds.current;
   const locale = useNumberLocale();
-  const [draft, setDraft] = useState<Draft>(() => draftOf(existing, groups, nextId, locale));
-  const [version, setVersion] = useState(existing?.version);
-  const submit = useSubmit((path) => /^(key|name|shortName|itemNumber|color|routing)(\.|$)/.test(path));
-  const set = (patch: Partial<Draft>) => {
-    setDraft((d) => ({ ...d, ...patch }));
-    // a step's own fields clear their messages in the routing editor; adding or removing steps answers "add a step"
-    for (const key of Object.keys(patch)) submit.setFieldError(key, undefined);
-  };
+  // a step's own fields clear their messages in the routing editor; adding or removing steps answers "add a step"
+  const { draft, set, version, submit, reloadLatest } = useDraftForm({
+    existing,
+    draftOf: (product) => draftOf(product, groups, nextId, locale),
+    isShownField: (path) => /^(key|name|shortName|itemNumber|color|routing)(\.|$)/.test(path),
+    load: (product) => getProduct(product.key),
+  });
+  const done = (product: Product) => onDone(savedMessage('Product', product.name, !existing));
 
   const save = (event: FormEvent) => {
     event.preventDefault();
@@ -205,68 +196,61 @@ function ProductForm({ existing, groups, onDone, onCancel }: {
     const fields = { name: draft.name, shortName: draft.shortName, itemNumber: draft.itemNumber.trim(), color: draft.color, routing: routingOf(draft, numbers) };
     if (existing) {
       const patch = validated(productUpdateSchema, { ...fields, version }, submit.setFieldErrors, numbers.errors);
-      if (patch) void submit.run(async () => onDone(await updateProduct(existing.key, patch)));
+      if (patch) void submit.run(async () => done(await updateProduct(existing.key, patch)));
     } else {
       const input = validated(productCreateSchema, { ...fields, key: draft.key }, submit.setFieldErrors, numbers.errors);
-      if (input) void submit.run(async () => onDone(await createProduct(input)));
+      if (input) void submit.run(async () => done(await createProduct(input)));
     }
   };
 
-  const reloadLatest = () =>
-    void submit.run(async () => {
-      if (!existing) return;
-      const latest = await getProduct(existing.key);
-      setDraft(draftOf(latest, groups, nextId, locale));
-      setVersion(latest.version);
-    });
-
-  const formId = 'product-form';
   const errors = submit.fieldErrors;
   return (
-    <SidePanel
+    <FormPanel
+      formId="product-form"
       title={existing ? `Edit ${existing.name}` : 'New product'}
-      onClose={onCancel}
-      testId="product-form"
-      footer={<FormFooter busy={submit.busy} onCancel={onCancel} submitLabel={existing ? 'Save changes' : 'Create product'} formId={formId} />}
+      entity="product"
+      submitLabel={existing ? 'Save changes' : 'Create product'}
+      busy={submit.busy}
+      error={submit.formError}
+      onReload={reloadLatest}
+      onSubmit={save}
+      onCancel={onCancel}
     >
-      <form id={formId} onSubmit={save} noValidate className="form">
-        <FormErrorBanner error={submit.formError} entity="product" onReload={existing ? reloadLatest : undefined} />
-        <div className="form-grid">
-          <Field label="Key" name="key" error={errors.key} hint={existing ? 'The key cannot be changed.' : 'e.g. flu-ab'}>
-            <input value={draft.key} onChange={(e) => set({ key: e.target.value })} disabled={Boolean(existing)} autoFocus={!existing} className="mono" data-testid="input-key" autoComplete="off" />
-          </Field>
-          <Field label="Item number" name="itemNumber" error={errors.itemNumber} hint="7 digits, as on the label">
-            <input value={draft.itemNumber} onChange={(e) => set({ itemNumber: e.target.value })} inputMode="numeric" maxLength={7} className="mono" data-testid="input-itemNumber" />
-          </Field>
-          <Field label="Name" name="name" error={errors.name} className="span-2">
-            <input value={draft.name} onChange={(e) => set({ name: e.target.value })} data-testid="input-name" />
-          </Field>
-          <Field label="Short name" name="shortName" error={errors.shortName} hint="Shown on the board's job blocks" className="span-2">
-            <input value={draft.shortName} onChange={(e) => set({ shortName: e.target.value })} maxLength={40} data-testid="input-shortName" />
-          </Field>
-          <Field label="Colour" name="color" error={errors.color} hint="Colour of its jobs on the board" className="span-2">
-            <div className="colour-picker">
-              <input type="color" value={/^#[0-9a-fA-F]{6}$/.test(draft.color) ? draft.color : '#000000'} onChange={(e) => set({ color: e.target.value })} aria-label="Pick a colour" data-testid="input-color-picker" />
-              <input value={draft.color} onChange={(e) => set({ color: e.target.value })} className="mono input-hex" aria-label="Colour as hex" data-testid="input-color" />
-              <div className="swatches" role="group" aria-label="Preset colours">
-                {PRESET_COLOURS.map((colour) => (
-                  <button key={colour} type="button" className={`swatch${draft.color.toLowerCase() === colour ? ' swatch-selected' : ''}`} style={{ background: colour }} onClick={() => set({ color: colour })} aria-label={`Use colour ${colour}`} />
-                ))}
-              </div>
+      <div className="form-grid">
+        <Field label="Key" name="key" error={errors.key} hint={existing ? 'The key cannot be changed.' : 'e.g. flu-ab'}>
+          <input value={draft.key} onChange={(e) => set({ key: e.target.value })} disabled={Boolean(existing)} autoFocus={!existing} className="mono" data-testid="input-key" autoComplete="off" />
+        </Field>
+        <Field label="Item number" name="itemNumber" error={errors.itemNumber} hint="7 digits, as on the label">
+          <input value={draft.itemNumber} onChange={(e) => set({ itemNumber: e.target.value })} inputMode="numeric" maxLength={7} className="mono" data-testid="input-itemNumber" />
+        </Field>
+        <Field label="Name" name="name" error={errors.name} className="span-2">
+          <input value={draft.name} onChange={(e) => set({ name: e.target.value })} data-testid="input-name" />
+        </Field>
+        <Field label="Short name" name="shortName" error={errors.shortName} hint="Shown on the board's job blocks" className="span-2">
+          <input value={draft.shortName} onChange={(e) => set({ shortName: e.target.value })} maxLength={40} data-testid="input-shortName" />
+        </Field>
+        <Field label="Colour" name="color" error={errors.color} hint="Colour of its jobs on the board" className="span-2">
+          <div className="colour-picker">
+            <input type="color" value={/^#[0-9a-fA-F]{6}$/.test(draft.color) ? draft.color : '#000000'} onChange={(e) => set({ color: e.target.value })} aria-label="Pick a colour" data-testid="input-color-picker" />
+            <input value={draft.color} onChange={(e) => set({ color: e.target.value })} className="mono input-hex" aria-label="Colour as hex" data-testid="input-color" />
+            <div className="swatches" role="group" aria-label="Preset colours">
+              {PRESET_COLOURS.map((colour) => (
+                <button key={colour} type="button" className={`swatch${draft.color.toLowerCase() === colour ? ' swatch-selected' : ''}`} style={{ background: colour }} onClick={() => set({ color: colour })} aria-label={`Use colour ${colour}`} />
+              ))}
             </div>
-          </Field>
-        </div>
-        <RoutingEditor
-          steps={draft.routing}
-          groups={groups}
-          errors={errors}
-          setFieldError={submit.setFieldError}
-          locale={locale}
-          onChange={(routing) => set({ routing })}
-          addStep={() => set({ routing: [...draft.routing, newStep(groups, nextId())] })}
-        />
-      </form>
-    </SidePanel>
+          </div>
+        </Field>
+      </div>
+      <RoutingEditor
+        steps={draft.routing}
+        groups={groups}
+        errors={errors}
+        setFieldError={submit.setFieldError}
+        locale={locale}
+        onChange={(routing) => set({ routing })}
+        addStep={() => set({ routing: [...draft.routing, newStep(groups, nextId())] })}
+      />
+    </FormPanel>
   );
 }
 
@@ -292,88 +276,46 @@ async function loadProductsAndGroups() {
 
 export function ProductsTab() {
   const plant = useResource(loadProductsAndGroups, [], ['plant']);
-  const toast = useToast();
-  const [editing, setEditing] = useState<Product | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<Product | null>(null);
   const groupName = (key: string) => plant.data?.groups.find((g) => g.key === key)?.name ?? key;
-  const products = plant.data?.products;
-
   return (
-    <section data-testid="admin-products">
-      <TableToolbar count={products?.length} noun="product">
-        <button type="button" className="button button-primary" onClick={() => setEditing('new')} disabled={!plant.data || plant.data.groups.length === 0} data-testid="create-product">
-          New product
-        </button>
-      </TableToolbar>
-      {plant.error ? <LoadFailed error={plant.error} onRetry={plant.reload} /> : null}
-      {plant.loading && !plant.data ? <Spinner /> : null}
-      {products?.length === 0 ? <EmptyState title="No products yet"><p>Add products with their item number, colour and routing.</p></EmptyState> : null}
-      {products?.length ? (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Product</th>
-                <th>Key</th>
-                <th>Item number</th>
-                <th>Routing</th>
-                <th className="actions-col"><span className="visually-hidden">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {products.map((product) => (
-                <tr key={product.key} data-testid={`row-${product.key}`}>
-                  <td>
-                    <div className="product-cell">
-                      <span className="colour-dot" style={{ background: product.color }} aria-hidden="true" />
-                      <div>
-                        <div className="strong">{product.name}</div>
-                        <div className="muted small">{product.shortName}</div>
-                      </div>
-                    </div>
-                  </td>
-                  <td className="mono">{product.key}</td>
-                  <td className="mono">{product.itemNumber}</td>
-                  <td>
-                    <RoutingSummary product={product} groupName={groupName} />
-                  </td>
-                  <td>
-                    <RowActions name={product.key} onEdit={() => setEditing(product)} onDelete={() => setDeleting(product)} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-      {editing && plant.data ? (
-        <ProductForm
-          existing={editing === 'new' ? undefined : editing}
-          groups={plant.data.groups}
-          onCancel={() => setEditing(null)}
-          onDone={(product) => {
-            setEditing(null);
-            toast.success(editing === 'new' ? `Product ${product.name} created` : `Product ${product.name} saved`);
-            void plant.reload();
-          }}
-        />
-      ) : null}
-      {deleting ? (
-        <ReasonDialog
-          title="Delete product?"
-          confirmLabel="Delete product"
-          onClose={() => setDeleting(null)}
-          onConfirm={async (reason) => {
-            await deleteProduct(deleting.key, deleting.version, reason);
-            toast.success(`Product ${deleting.name} deleted`);
-            void plant.reload();
-          }}
-        >
-          <p>
-            Delete <strong>{deleting.name}</strong> (<span className="mono">{deleting.key}</span>, item {deleting.itemNumber})? This cannot be undone.
-          </p>
-        </ReasonDialog>
-      ) : null}
-    </section>
+    <CrudTab<Product>
+      testId="admin-products"
+      noun="product"
+      resource={plant}
+      rows={plant.data?.products}
+      rowKey={(product) => product.key}
+      rowTestId={(product) => `row-${product.key}`}
+      create={{ label: 'New product', testId: 'create-product', disabled: !plant.data || plant.data.groups.length === 0 }}
+      empty={{ title: 'No products yet', body: <p>Add products with their item number, colour and routing.</p> }}
+      columns={[
+        {
+          header: 'Product',
+          cell: (product) => (
+            <div className="product-cell">
+              <span className="colour-dot" style={{ background: product.color }} aria-hidden="true" />
+              <div>
+                <div className="strong">{product.name}</div>
+                <div className="muted small">{product.shortName}</div>
+              </div>
+            </div>
+          ),
+        },
+        { header: 'Key', className: 'mono', cell: (product) => product.key },
+        { header: 'Item number', className: 'mono', cell: (product) => product.itemNumber },
+        { header: 'Routing', cell: (product) => <RoutingSummary product={product} groupName={groupName} /> },
+      ]}
+      form={(props) => (plant.data ? <ProductForm {...props} groups={plant.data.groups} /> : null)}
+      remove={{
+        title: 'Delete product?',
+        confirmLabel: 'Delete product',
+        run: (product, reason) => deleteProduct(product.key, product.version, reason),
+        done: (product) => `Product ${product.name} deleted`,
+        question: (product) => (
+          <>
+            Delete <strong>{product.name}</strong> (<span className="mono">{product.key}</span>, item {product.itemNumber})? This cannot be undone.
+          </>
+        ),
+      }}
+    />
   );
 }

@@ -8,14 +8,11 @@ import { createUser, listUsers, resetUserPassword, updateUser } from '../../api/
 import { listMachines, listProcessGroups } from '../../api/plant.js';
 import { ApiError } from '../../api/client.js';
 import { useAuth } from '../../auth/auth.js';
-import { SidePanel } from '../../components/dialogs.js';
 import { Field } from '../../components/field.js';
-import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
-import { useToast } from '../../components/toasts.js';
+import { LoadFailed, Spinner } from '../../components/feedback.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useSite } from '../../hooks/site.js';
-import { useSubmit } from '../../lib/forms.js';
-import { FormErrorBanner, FormFooter, TableToolbar } from './shared.js';
+import { CrudTab, FormPanel, useDraftForm, type FormProps } from './crud-kit.js';
 
 interface Draft {
   username: string;
@@ -42,11 +39,13 @@ const draftOf = (user?: User): Draft => ({
 
 const FIELDS = new Set(['username', 'displayName', 'email', 'role', 'lines', 'password', 'reason']);
 
-function UserForm({ existing, onDone, onCancel }: { existing?: User; onDone: (user: User, message: string) => void; onCancel: () => void }) {
+const isShownField = (path: string) => FIELDS.has(path.split('.')[0]);
+
+/** The form's own finish: users are saved with a message of their own (created, unlocked, new password). */
+function UserForm({ existing, onDone, onCancel }: FormProps<User>) {
   const auth = useAuth();
-  const [draft, setDraft] = useState<Draft>(() => draftOf(existing));
-  const submit = useSubmit((path) => FIELDS.has(path.split('.')[0]));
-  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const { draft, set, submit } = useDraftForm({ existing, draftOf, isShownField });
+  const done = (_user: User, message: string) => onDone(message);
   const self = existing?.id === auth.me?.user.id;
   const lines = draft.lines;
 
@@ -58,71 +57,71 @@ function UserForm({ existing, onDone, onCancel }: { existing?: User; onDone: (us
         const saved = await updateUser(existing.id, {
           displayName: draft.displayName, email: draft.email.trim() || null, role: draft.role, lines, active: draft.active, version: existing.version, reason,
         });
-        onDone(saved, `User ${saved.username} saved`);
+        done(saved, `User ${saved.username} saved`);
       } else {
         const created = await createUser({ username: draft.username, displayName: draft.displayName, email: draft.email.trim() || null, role: draft.role, lines, password: draft.password, reason });
-        onDone(created, `User ${created.username} created; they choose their own password at first sign-in`);
+        done(created, `User ${created.username} created; they choose their own password at first sign-in`);
       }
     });
   };
   const act = (run: () => Promise<User>, message: string) =>
     void submit.run(async () => {
-      onDone(await run(), message);
+      done(await run(), message);
     });
 
-  const formId = 'user-form';
   return (
-    <SidePanel
+    <FormPanel
+      formId="user-form"
       title={existing ? `Edit ${existing.displayName}` : 'New user'}
-      onClose={onCancel}
-      testId="user-form"
-      footer={<FormFooter busy={submit.busy} onCancel={onCancel} submitLabel={existing ? 'Save changes' : 'Create user'} formId={formId} />}
+      entity="user"
+      submitLabel={existing ? 'Save changes' : 'Create user'}
+      busy={submit.busy}
+      error={submit.formError}
+      onSubmit={save}
+      onCancel={onCancel}
     >
-      <form id={formId} onSubmit={save} noValidate className="form">
-        <FormErrorBanner error={submit.formError} entity="user" />
-        <Field label="User name" name="username" error={submit.fieldErrors.username} hint={existing ? 'The user name cannot be changed.' : 'What they type to sign in, e.g. jane.doe.'}>
-          <input value={draft.username} onChange={(e) => set({ username: e.target.value })} disabled={Boolean(existing)} className="mono" autoComplete="off" data-testid="input-username" />
+      <Field label="User name" name="username" error={submit.fieldErrors.username} hint={existing ? 'The user name cannot be changed.' : 'What they type to sign in, e.g. jane.doe.'}>
+        <input value={draft.username} onChange={(e) => set({ username: e.target.value })} disabled={Boolean(existing)} className="mono" autoComplete="off" data-testid="input-username" />
+      </Field>
+      <Field label="Printed name" name="displayName" error={submit.fieldErrors.displayName} hint="Shown on electronic signatures.">
+        <input value={draft.displayName} onChange={(e) => set({ displayName: e.target.value })} data-testid="input-displayName" />
+      </Field>
+      <Field label="E-mail" name="email" error={submit.fieldErrors.email}>
+        <input type="email" value={draft.email} onChange={(e) => set({ email: e.target.value })} data-testid="input-email" />
+      </Field>
+      <Field label="Role" name="role" error={submit.fieldErrors.role} hint={self ? 'You cannot change your own role.' : undefined}>
+        <select value={draft.role} onChange={(e) => set({ role: e.target.value as Role })} disabled={self} data-testid="input-role">
+          {ROLES.map((role) => (
+            <option key={role} value={role}>
+              {ROLE_LABELS[role]}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <LinesField lines={draft.lines} onChange={(next) => set({ lines: next })} error={submit.fieldErrors.lines ?? Object.entries(submit.fieldErrors).find(([path]) => path.startsWith('lines.'))?.[1]} />
+      {existing ? (
+        <label className="checkbox">
+          <input type="checkbox" checked={draft.active} onChange={(e) => set({ active: e.target.checked })} disabled={self} data-testid="input-active" /> Active (may sign in)
+        </label>
+      ) : (
+        <Field label="First password" name="password" error={submit.fieldErrors.password} hint={`At least ${auth.config?.passwordMinLength ?? 12} characters; the user must change it at first sign-in.`}>
+          <input type="password" value={draft.password} onChange={(e) => set({ password: e.target.value })} autoComplete="new-password" data-testid="input-password" />
         </Field>
-        <Field label="Printed name" name="displayName" error={submit.fieldErrors.displayName} hint="Shown on electronic signatures.">
-          <input value={draft.displayName} onChange={(e) => set({ displayName: e.target.value })} data-testid="input-displayName" />
-        </Field>
-        <Field label="E-mail" name="email" error={submit.fieldErrors.email}>
-          <input type="email" value={draft.email} onChange={(e) => set({ email: e.target.value })} data-testid="input-email" />
-        </Field>
-        <Field label="Role" name="role" error={submit.fieldErrors.role} hint={self ? 'You cannot change your own role.' : undefined}>
-          <select value={draft.role} onChange={(e) => set({ role: e.target.value as Role })} disabled={self} data-testid="input-role">
-            {ROLES.map((role) => (
-              <option key={role} value={role}>
-                {ROLE_LABELS[role]}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <LinesField lines={draft.lines} onChange={(next) => set({ lines: next })} error={submit.fieldErrors.lines ?? Object.entries(submit.fieldErrors).find(([path]) => path.startsWith('lines.'))?.[1]} />
-        {existing ? (
-          <label className="checkbox">
-            <input type="checkbox" checked={draft.active} onChange={(e) => set({ active: e.target.checked })} disabled={self} data-testid="input-active" /> Active (may sign in)
-          </label>
-        ) : (
-          <Field label="First password" name="password" error={submit.fieldErrors.password} hint={`At least ${auth.config?.passwordMinLength ?? 12} characters; the user must change it at first sign-in.`}>
-            <input type="password" value={draft.password} onChange={(e) => set({ password: e.target.value })} autoComplete="new-password" data-testid="input-password" />
-          </Field>
-        )}
-        <Field label="Reason (for the audit trail)" name="reason" error={submit.fieldErrors.reason}>
-          <input value={draft.reason} onChange={(e) => set({ reason: e.target.value })} data-testid="input-reason" />
-        </Field>
-        {existing ? (
-          <div className="button-row">
-            {existing.locked ? (
-              <button type="button" className="button" onClick={() => act(() => updateUser(existing.id, { unlock: true, version: existing.version, reason: draft.reason || undefined }), `${existing.username} unlocked`)} data-testid="user-unlock">
-                Unlock
-              </button>
-            ) : null}
-            <ResetPassword user={existing} onDone={onDone} />
-          </div>
-        ) : null}
-      </form>
-    </SidePanel>
+      )}
+      <Field label="Reason (for the audit trail)" name="reason" error={submit.fieldErrors.reason}>
+        <input value={draft.reason} onChange={(e) => set({ reason: e.target.value })} data-testid="input-reason" />
+      </Field>
+      {existing ? (
+        <div className="button-row">
+          {existing.locked ? (
+            <button type="button" className="button" onClick={() => act(() => updateUser(existing.id, { unlock: true, version: existing.version, reason: draft.reason || undefined }), `${existing.username} unlocked`)} data-testid="user-unlock">
+              Unlock
+            </button>
+          ) : null}
+          <ResetPassword user={existing} onDone={done} />
+        </div>
+      ) : null}
+    </FormPanel>
   );
 }
 
@@ -206,72 +205,41 @@ function ResetPassword({ user, onDone }: { user: User; onDone: (user: User, mess
 export function UsersTab() {
   const users = useResource(listUsers, []);
   const site = useSite();
-  const toast = useToast();
-  const [editing, setEditing] = useState<User | 'new' | null>(null);
   const zone = site.data?.timezone ?? 'UTC';
   const when = (iso: string | null) => (iso ? DateTime.fromISO(iso, { zone }).toFormat('yyyy-MM-dd HH:mm') : '–');
 
   return (
-    <section data-testid="admin-users">
-      <TableToolbar count={users.data?.length} noun="user">
-        <button type="button" className="button button-primary" onClick={() => setEditing('new')} data-testid="create-user">
-          New user
+    <CrudTab<User>
+      testId="admin-users"
+      noun="user"
+      resource={users}
+      rows={users.data}
+      rowKey={(user) => user.id}
+      rowTestId={(user) => `row-user-${user.username}`}
+      create={{ label: 'New user', testId: 'create-user' }}
+      empty={{ title: 'No users yet' }}
+      columns={[
+        { header: 'Name', className: 'strong', cell: (user) => user.displayName },
+        { header: 'User name', className: 'mono', cell: (user) => `${user.username}${user.sso ? ' (SSO)' : ''}` },
+        { header: 'Role', cell: (user) => ROLE_LABELS[user.role] },
+        {
+          header: 'State',
+          cell: (user) => (
+            <>
+              {!user.active ? <span className="badge badge-muted">Deactivated</span> : user.locked ? <span className="badge badge-danger">Locked</span> : <span className="badge badge-ok">Active</span>}
+              {user.mustChangePassword ? <span className="badge badge-warn">must change password</span> : null}
+            </>
+          ),
+        },
+        { header: 'Last sign-in', cell: (user) => when(user.lastLoginAt) },
+      ]}
+      // users are never deleted (the audit trail and signatures name them): only edited
+      actions={(user, { edit }) => (
+        <button type="button" className="button button-small" onClick={edit} data-testid={`edit-user-${user.username}`}>
+          Edit
         </button>
-      </TableToolbar>
-      {users.error ? <LoadFailed error={users.error} onRetry={users.reload} /> : null}
-      {users.loading && !users.data ? <Spinner /> : null}
-      {users.data?.length === 0 ? <EmptyState title="No users yet" /> : null}
-      {users.data?.length ? (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>User name</th>
-                <th>Role</th>
-                <th>State</th>
-                <th>Last sign-in</th>
-                <th className="actions-col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.map((user) => (
-                <tr key={user.id} data-testid={`row-user-${user.username}`}>
-                  <td className="strong">{user.displayName}</td>
-                  <td className="mono">
-                    {user.username}
-                    {user.sso ? ' (SSO)' : ''}
-                  </td>
-                  <td>{ROLE_LABELS[user.role]}</td>
-                  <td>
-                    {!user.active ? <span className="badge badge-muted">Deactivated</span> : user.locked ? <span className="badge badge-danger">Locked</span> : <span className="badge badge-ok">Active</span>}
-                    {user.mustChangePassword ? <span className="badge badge-warn">must change password</span> : null}
-                  </td>
-                  <td>{when(user.lastLoginAt)}</td>
-                  <td>
-                    <button type="button" className="button button-small" onClick={() => setEditing(user)} data-testid={`edit-user-${user.username}`}>
-                      Edit
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-      {editing ? (
-        <UserForm
-          existing={editing === 'new' ? undefined : editing}
-          onCancel={() => setEditing(null)}
-          onDone={(_user, message) => {
-            setEditing(null);
-            toast.success(message);
-            void users.reload();
-          }}
-        />
-      ) : null}
-    </section>
+      )}
+      form={(props) => <UserForm {...props} />}
+    />
   );
 }

@@ -1,33 +1,34 @@
 // The planning board: a tab per process group, a lane per machine with its queue on a time axis, the
 // group's parking lot, drag and drop to plan, and a work-order panel. Live: a change anywhere
 // (another planner, production counts, the calendar) re-plans on the server and refetches here.
-import { useCallback, useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { Link, useSearchParams } from 'react-router-dom';
-import { ApiError, errorMessage } from '../../api/client.js';
+import { errorMessage } from '../../api/client.js';
 import { listProcessGroups } from '../../api/plant.js';
-import { getBoard, loadOperation, operationAction, replanPlant, type BoardBar } from '../../api/orders.js';
+import { getBoard, replanPlant, type BoardBar } from '../../api/orders.js';
 import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
 import { BoardIcon } from '../../components/icons.js';
 import { useToast } from '../../components/toasts.js';
 import { useResource } from '../../hooks/use-resource.js';
-import { useLiveTopics } from '../../hooks/live-events.js';
 import { useSite } from '../../hooks/site.js';
 import { WorkOrderPanel } from '../work-orders/work-order-panel.js';
 import { formatQuantity, textColourOn } from '../work-orders/format.js';
 import { Gantt, type LaneDropHint } from './gantt.js';
 import { ParkingLot } from './parking-lot.js';
-import { dropPlacement, isNoMove, sameOperation, type OperationRef } from './drop.js';
+import type { OperationRef } from './drop.js';
+import { useDrag, type DropTarget } from './use-drag.js';
+import { useMoves } from './use-moves.js';
+import { useBoardRefresh } from './live-refresh.js';
 import {
   ZOOM_PRESETS, fetchCovers, fetchWindowFor, panWindow, presetByKey, presetOf, windowAround, windowLabel, zoomToSpan, type TimeWindow,
 } from './time-scale.js';
-import './board.css';
 import { useCan } from '../../auth/auth.js';
+import './board.css';
 
-const LIVE_TOPICS = ['schedule', 'plant', 'calendar', 'production'];
+/** besides 'schedule', whose echo of our own changes live-refresh.ts lets pass */
+const OTHER_LIVE_TOPICS = ['plant', 'calendar', 'production'];
 const DEFAULT_ZOOM = 'day';
-const DRAG_THRESHOLD_PX = 6;
-const LIVE_COALESCE_MS = 150;
 
 export function BoardPage() {
   const site = useSite();
@@ -116,36 +117,6 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
-/**
- * Refetches on live events, but once per burst: production counts from many machines arrive close
- * together, and one board request a little later (well within a second) shows them all.
- */
-function useCoalescedLiveReload(topics: readonly string[], reload: () => Promise<void>): void {
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useLiveTopics(topics, () => {
-    if (pending.current !== null) return;
-    pending.current = setTimeout(() => {
-      pending.current = null;
-      void reload();
-    }, LIVE_COALESCE_MS);
-  });
-  useEffect(
-    () => () => {
-      if (pending.current !== null) clearTimeout(pending.current);
-    },
-    [],
-  );
-}
-
-type DragSource = { bar: BoardBar; from: 'parking' } | { bar: BoardBar; from: 'lane'; machine: string };
-type DropTarget = ({ kind: 'lane' } & LaneDropHint) | { kind: 'parking' };
-interface DragState {
-  source: DragSource;
-  x: number;
-  y: number;
-  target: DropTarget | null;
-}
-
 function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
   group: string;
   groupName: string;
@@ -166,149 +137,26 @@ function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
   }, [view, fetchWindow]);
 
   const board = useResource(() => getBoard(group, fetchWindow.start, fetchWindow.end), [group, fetchWindow.start, fetchWindow.end]);
-  useCoalescedLiveReload(LIVE_TOPICS, board.reload);
+  const refresh = useBoardRefresh(board.reload, OTHER_LIVE_TOPICS);
   // an answer for another group (the tab just changed) is not shown under this group's name
   const data = board.data?.group.key === group ? board.data : undefined;
 
   const [open, setOpen] = useState<OperationRef | null>(null);
-  const [drag, setDrag] = useState<DragState | null>(null);
-  const [moving, setMoving] = useState<{ op: OperationRef; hint: LaneDropHint | null } | null>(null);
-
   const latest = useRef({ data, view });
   latest.current = { data, view };
-  const suppressClick = useRef(false);
 
-  const commitDrop = useCallback(
-    async (source: DragSource, target: DropTarget) => {
-      const { bar } = source;
-      const op = { lot: bar.lot, step: bar.step };
-      const current = latest.current.data;
-      try {
-        if (target.kind === 'parking') {
-          if (source.from === 'parking') return;
-          setMoving({ op, hint: null });
-          await operationAction(bar.lot, bar.step, 'park', { version: bar.version });
-          await board.reload();
-          toast.success(`Lot ${bar.lot} moved to the parking lot`);
-          return;
-        }
-        const lane = current?.lanes.find((l) => l.machine === target.machine);
-        if (!lane) return;
-        if (!target.allowed) {
-          toast.error(`${lane.name} is disabled; enable it under Machines to plan on it`);
-          return;
-        }
-        // a running job stays first (the server's rule): a drop in front of it lands right after it
-        const head = lane.bars.find((b) => b.position === 0);
-        const behindRunning = target.placement.mode === 'position' && target.placement.position === 0 && head?.state === 'running' && !sameOperation(head, op);
-        const placement = behindRunning && target.placement.mode === 'position' ? { ...target.placement, position: 1 } : target.placement;
-        if (isNoMove(lane, op, placement)) {
-          toast.info(behindRunning ? `A running job stays first: lot ${bar.lot} is already right after ${head?.lot}. No change.` : `No change: lot ${bar.lot} is already at that place in the queue of ${lane.name}.`);
-          return;
-        }
-        setMoving({ op, hint: target });
-        const request =
-          placement.mode === 'append'
-            ? { machine: lane.machine, mode: 'append' as const, version: bar.version }
-            : { machine: lane.machine, mode: 'position' as const, position: placement.position, version: bar.version };
-        await loadOperation(bar.lot, bar.step, request);
-        await board.reload();
-        toast.success(
-          behindRunning
-            ? `A running job stays first: lot ${bar.lot} dropped right after ${head?.lot} on ${lane.name}`
-            : `Lot ${bar.lot} planned on ${lane.name}${placement.mode === 'position' ? `, queue position ${placement.position + 1}` : ', at the end'}`,
-        );
-      } catch (error) {
-        if (error instanceof ApiError && error.isStale) toast.error(`Lot ${bar.lot} was changed by someone else meanwhile; the board shows the latest plan now. Try again.`);
-        else toast.error(`Lot ${bar.lot} was not moved: ${errorMessage(error)}`);
-        await board.reload();
-      } finally {
-        setMoving(null);
-      }
-    },
-    [board, toast],
-  );
-
-  /** Where the pointer is: a lane track at an instant, the parking lot, or nowhere. */
-  const hitTest = useCallback((clientX: number, clientY: number, bar: BoardBar): DropTarget | null => {
-    const element = document.elementFromPoint(clientX, clientY);
-    if (!element) return null;
-    if (element.closest('[data-drop-parking]')) return { kind: 'parking' };
-    const track = element.closest<HTMLElement>('[data-drop-lane]');
-    const current = latest.current.data;
-    if (!track || !current) return null;
-    const lane = current.lanes.find((l) => l.machine === track.dataset.dropLane);
-    if (!lane) return null;
-    const box = track.getBoundingClientRect();
-    const { view } = latest.current;
-    const at = view.start + ((clientX - box.left) / box.width) * (view.end - view.start);
-    return { kind: 'lane', machine: lane.machine, at, placement: dropPlacement(lane, bar, at), allowed: lane.enabled };
-  }, []);
-
-  /** A press on a bar or a parked item: past a few pixels of movement it becomes a drag. */
+  const { moving, commitDrop } = useMoves({ latest, refresh, reload: board.reload, toast });
+  const { drag, startPress, clickSuppressed } = useDrag({ latest, blocked: moving !== null, onDrop: (source, target) => void commitDrop(source, target) });
   // only roles that may plan drag jobs; everyone can open a job's panel
   const canPlan = useCan('orders:write');
-  const startPress = useCallback(
-    (event: ReactPointerEvent<HTMLElement>, source: DragSource) => {
-      if (event.pointerType === 'mouse' && event.button !== 0) return;
-      if (moving) return;
-      event.stopPropagation();
-      const startX = event.clientX;
-      const startY = event.clientY;
-      const pointerId = event.pointerId;
-      let dragging = false;
-      let lastTarget: DropTarget | null = null;
 
-      const onMove = (e: PointerEvent) => {
-        if (e.pointerId !== pointerId) return;
-        if (!dragging) {
-          if (Math.hypot(e.clientX - startX, e.clientY - startY) < DRAG_THRESHOLD_PX) return;
-          dragging = true;
-          document.body.classList.add('board-dragging');
-        }
-        e.preventDefault();
-        lastTarget = hitTest(e.clientX, e.clientY, source.bar);
-        setDrag({ source, x: e.clientX, y: e.clientY, target: lastTarget });
-      };
-      const finish = (e: PointerEvent, cancelled: boolean) => {
-        if (e.pointerId !== pointerId) return;
-        cleanup();
-        if (!dragging) return;
-        // the click that follows the release must not open the panel
-        suppressClick.current = true;
-        setTimeout(() => (suppressClick.current = false), 0);
-        setDrag(null);
-        if (!cancelled) {
-          const target = hitTest(e.clientX, e.clientY, source.bar) ?? lastTarget;
-          if (target) void commitDrop(source, target);
-        }
-      };
-      const onUp = (e: PointerEvent) => finish(e, false);
-      const onCancel = (e: PointerEvent) => finish(e, true);
-      const onKey = (e: KeyboardEvent) => {
-        if (e.key !== 'Escape') return;
-        cleanup();
-        setDrag(null);
-      };
-      const cleanup = () => {
-        window.removeEventListener('pointermove', onMove);
-        window.removeEventListener('pointerup', onUp);
-        window.removeEventListener('pointercancel', onCancel);
-        window.removeEventListener('keydown', onKey);
-        document.body.classList.remove('board-dragging');
-      };
-      window.addEventListener('pointermove', onMove);
-      window.addEventListener('pointerup', onUp);
-      window.addEventListener('pointercancel', onCancel);
-      window.addEventListener('keydown', onKey);
+  const openBar = useCallback(
+    (bar: BoardBar) => {
+      if (clickSuppressed()) return;
+      setOpen({ lot: bar.lot, step: bar.step });
     },
-    [commitDrop, hitTest, moving],
+    [clickSuppressed],
   );
-
-  const openBar = useCallback((bar: BoardBar) => {
-    if (suppressClick.current) return;
-    setOpen({ lot: bar.lot, step: bar.step });
-  }, []);
 
   const choosePreset = (key: string) => {
     const preset = presetByKey(key);
@@ -327,8 +175,9 @@ function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
   const replanNow = async () => {
     setReplanning(true);
     try {
+      const sentAt = Date.now();
       const { changed } = await replanPlant();
-      await board.reload();
+      await refresh.afterOwnChange(sentAt);
       toast.success(changed === 0 ? 'Re-planned: every forecast was already up to date' : `Re-planned ${changed} operation${changed === 1 ? '' : 's'}`);
     } catch (error) {
       toast.error(`The plan was not recalculated: ${errorMessage(error)}`);
@@ -434,7 +283,7 @@ function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
         </div>
       )}
       {drag ? <DragGhost bar={drag.source.bar} x={drag.x} y={drag.y} target={drag.target} /> : null}
-      {open ? <WorkOrderPanel lot={open.lot} step={open.step} zone={zone} onClose={() => setOpen(null)} onChanged={() => void board.reload()} /> : null}
+      {open ? <WorkOrderPanel lot={open.lot} step={open.step} zone={zone} onClose={() => setOpen(null)} onChanged={() => void refresh.afterOwnChange()} /> : null}
     </div>
   );
 }
