@@ -6,6 +6,7 @@ import type { Executor } from '../../db/database.js';
 import type { IngestFileTable, PeriodCountsColumns } from '../../db/tables/machine-data.js';
 import { packGaps, unpackGaps, type LotTotals, type PeriodCounts } from '../../core/oee/derive.js';
 import { unitCounts } from '../../core/oee/units.js';
+import type { OperationState } from '../../core/schedule/index.js';
 
 type DialectName = 'sqlite' | 'postgres' | 'mysql';
 
@@ -808,7 +809,7 @@ export async function listLotCounts(db: Executor, machines: readonly string[], f
 export interface RunningOperation {
   lot: string;
   step: number;
-  state: string;
+  state: OperationState;
   position: number | null;
   scrap: number;
   actualStart: number | null;
@@ -830,7 +831,7 @@ export async function activeOperations(db: Executor, machine: string, lots: read
 export async function updateOperationProgress(
   db: Executor,
   op: { lot: string; step: number },
-  values: { produced: number; good: number; observedRatePerHour: number | null; actualStart: number | null; state: string },
+  values: { produced: number; good: number; observedRatePerHour: number | null; actualStart: number | null; state: OperationState },
 ): Promise<void> {
   await db
     .updateTable('operations')
