@@ -8,4 +8,6 @@ export { profileSchema } from './profile-schema.js';
 export type { OeeProfileInput } from './profile-schema.js';
 export { PartRegistry, identifiesStrip } from './rework.js';
 export { shownFigures } from './shown-figures.js';
+export { standardRateFor } from './standard-rate.js';
+export { unitCounts, withUnitCounts, type UnitCounts } from './units.js';
 export type { ShownFigures, ShownState } from './shown-figures.js';

@@ -54,6 +54,7 @@ import type { Interval } from '../calendar/types.js';
 import { profileLabel, type OeeProfile } from './profiles.js';
 import { DayFinder, dayRuns, openDayOf, type DayParts, type OpenDay, type ProductionDayRule } from './production-days.js';
 import { PartRegistry } from './rework.js';
+import { unitCounts } from './units.js';
 import { MS_PER_MINUTE } from '../time.js';
 
 /** What the engine needs of a camera cycle (the sensor parser's Cycle satisfies it). */
@@ -501,7 +502,7 @@ export function assembleOeeResult(facts: OeeFacts): OeeResult {
   const availability = measured ? netRunMs / loadingMs : null;
   const netRunMinutes = netRunMs / MS_PER_MINUTE;
   const performance = measured && netRunMs > 0 ? partCount / netRunMinutes / profile.idealRatePerMinute : null;
-  const quality = partCount > 0 ? (partCount - reworkCount - rejects) / partCount : null;
+  const quality = partCount > 0 ? unitCounts({ parts: partCount, reworks: reworkCount, rejects }).good / partCount : null;
   // With no run time or no parts nothing good was made: OEE is 0 even though P or Q is undefined.
   const oee =
     availability === null ? null

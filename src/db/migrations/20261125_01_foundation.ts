@@ -2,7 +2,6 @@
 import type { Kysely } from 'kysely';
 import { migrationDialect, withSerialId } from './helpers.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   const dialect = migrationDialect(db);
   const key = 'varchar(64)';
@@ -108,7 +107,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.insertInto('audit_head').values({ id: 1, seq: 0, hash: '0'.repeat(64) }).execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of ['audit_head', 'audit_log', 'holidays', 'calendar_weeks', 'routing_steps', 'products', 'machines', 'process_groups', 'site']) {
     await db.schema.dropTable(table).execute();

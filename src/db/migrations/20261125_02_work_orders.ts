@@ -1,7 +1,6 @@
 // Work orders and operations. Frozen once landed.
 import type { Kysely } from 'kysely';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('work_orders')
@@ -40,7 +39,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('operations_state').on('operations').column('state').execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('operations').execute();
   await db.schema.dropTable('work_orders').execute();

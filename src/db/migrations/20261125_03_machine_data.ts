@@ -3,7 +3,6 @@
 import { sql, type Kysely } from 'kysely';
 import { migrationDialect, withSerialId } from './helpers.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   const dialect = migrationDialect(db);
   const key = 'varchar(64)';
@@ -154,7 +153,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
     'oee_profile_versions', 'oee_profiles', 'stop_reasons', 'mqtt_messages', 'machine_state', 'lot_counts', 'hour_counts',

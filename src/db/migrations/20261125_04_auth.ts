@@ -2,7 +2,6 @@
 import type { Kysely } from 'kysely';
 import { migrationDialect, withSerialId } from './helpers.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   const dialect = migrationDialect(db);
   // the id column type that refers to a withSerialId primary key
@@ -81,7 +80,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of ['gate_passes', 'signatures', 'oidc_flows', 'sessions', 'users']) await db.schema.dropTable(table).execute();
 }

@@ -3,7 +3,6 @@
 // when it says so. Frozen once landed.
 import type { Kysely } from 'kysely';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('ingest_files').addColumn('created_by', 'varchar(120)').execute();
   await db.schema
@@ -17,7 +16,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('machine_reported_state').execute();
   await db.schema.alterTable('ingest_files').dropColumn('created_by').execute();

@@ -6,7 +6,6 @@
 // each entry counting what arrived since the previous one). Frozen once landed.
 import type { Kysely } from 'kysely';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   // one column per statement: SQLite adds only one at a time
   await db.schema.alterTable('ingest_files').addColumn('head_sha256', 'varchar(64)').execute();
@@ -22,7 +21,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('ingest_files_head').on('ingest_files').columns(['machine_key', 'head_sha256']).execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('ingest_files_head').on('ingest_files').execute();
   for (const column of ['audited_at', 'audited_bytes', 'audited_cycles', 'duplicate_of', 'head_sha256']) {

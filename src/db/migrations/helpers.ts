@@ -3,7 +3,6 @@ import { MysqlAdapter, PostgresAdapter, type CreateTableBuilder, type Kysely } f
 
 export type MigrationDialect = 'sqlite' | 'postgres' | 'mysql';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function migrationDialect(db: Kysely<any>): MigrationDialect {
   const adapter = db.getExecutor().adapter;
   if (adapter instanceof PostgresAdapter) return 'postgres';

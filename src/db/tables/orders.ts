@@ -1,4 +1,5 @@
 // Work orders and their operations (one per routing step).
+import type { OperationState, RateMode } from '../../core/schedule/types.js';
 
 export interface WorkOrderTable {
   lot: string;
@@ -8,8 +9,8 @@ export interface WorkOrderTable {
   due: number | null;
   priority: number;
   notes: string;
-  /** 'standard' | 'observed'; null = the site default */
-  rate_mode: string | null;
+  /** null = the site default */
+  rate_mode: RateMode | null;
   version: number;
   created_at: number;
   updated_at: number;
@@ -18,8 +19,7 @@ export interface WorkOrderTable {
 export interface OperationTable {
   lot: string;
   step: number;
-  /** parked | queued | running | done | held */
-  state: string;
+  state: OperationState;
   machine_key: string | null;
   /** place in the machine's queue, 0 = running job */
   position: number | null;

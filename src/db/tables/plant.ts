@@ -1,11 +1,12 @@
 // Plant model tables. Instants are UTC epoch ms (bigint columns); booleans are 0/1 integers so that the
 // three dialects return the same thing.
+import type { RateMode } from '../../core/schedule/types.js';
 
 export interface SiteTable {
   id: number;
   name: string;
   timezone: string;
-  default_rate_mode: string;
+  default_rate_mode: RateMode;
   observed_window_hours: number;
   version: number;
   updated_at: number;

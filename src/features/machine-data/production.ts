@@ -5,6 +5,7 @@ import { workingIntervals, type CalendarSpec } from '../../core/calendar/index.j
 import { loadCalendarSpec } from '../calendar/repository.js';
 import * as plantRepo from '../plant/repository.js';
 import { queueState } from '../../core/schedule/index.js';
+import { unitCounts } from '../../core/oee/units.js';
 import * as repo from './repository.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../../core/time.js';
 
@@ -28,8 +29,8 @@ export function startOfLastWorkingHours(calendar: CalendarSpec, zone: string, an
 }
 
 /**
- * Updates the running/queued operations of these lots on the machine: produced = parts − reworks
- * (good = produced − scrap), observed rate = parts of the lot in the last N working hours of the
+ * Updates the running/queued operations of these lots on the machine: produced and good units by
+ * core/oee/units.ts (the operation's scrap are its rejects; good is never below 0), observed rate = parts of the lot in the last N working hours of the
  * calendar (site observedWindowHours; stops inside them count, "downtime included") divided by N.
  * The N hours end at the lot's latest cycle, so a lot imported after the fact gets the rate it
  * actually ran at, not a rate diluted by the hours since. Parts made outside working time within
@@ -55,13 +56,13 @@ export async function updateOperationsForLots(db: Executor, machine: string, lot
       changed++;
       continue;
     }
-    const produced = lot.parts - lot.reworks;
+    const { produced, good } = unitCounts({ parts: lot.parts, reworks: lot.reworks, rejects: op.scrap });
     const windowStart = startOfLastWorkingHours(calendar, zone, lot.lastAt, windowHours);
     const recentParts = await repo.countLotParts(db, machine, op.lot, windowStart, lot.lastAt);
     const actualStart = op.actualStart ?? lot.firstAt;
     await repo.updateOperationProgress(db, op, {
       produced,
-      good: Math.max(0, produced - op.scrap),
+      good: Math.max(0, good),
       observedRatePerHour: recentParts / windowHours,
       actualStart,
       // the head of the queue is 'running' once production started on it (orders' rule)

@@ -5,6 +5,8 @@ import { CompiledQuery, MysqlAdapter, PostgresAdapter, sql, type RawBuilder, typ
 import type { Executor } from '../../db/database.js';
 import type { IngestFileTable, PeriodCountsColumns } from '../../db/tables/machine-data.js';
 import { packGaps, unpackGaps, type LotTotals, type PeriodCounts } from '../../core/oee/derive.js';
+import { unitCounts } from '../../core/oee/units.js';
+import type { OperationState } from '../../core/schedule/index.js';
 
 type DialectName = 'sqlite' | 'postgres' | 'mysql';
 
@@ -769,13 +771,17 @@ export interface LotRow {
   cycles: number;
   parts: number;
   reworks: number;
+  /** units made and good units (core/oee/units.ts; machine data has no rejects) */
+  produced: number;
+  good: number;
   firstAt: number;
   lastAt: number;
 }
 
-const toLotRow = (r: { machine_key: string; lot: string; item: string; cycles: unknown; parts: unknown; reworks: unknown; first_at: unknown; last_at: unknown }): LotRow => ({
-  machine: r.machine_key, lot: r.lot, item: r.item, cycles: num(r.cycles), parts: num(r.parts), reworks: num(r.reworks), firstAt: num(r.first_at), lastAt: num(r.last_at),
-});
+const toLotRow = (r: { machine_key: string; lot: string; item: string; cycles: unknown; parts: unknown; reworks: unknown; first_at: unknown; last_at: unknown }): LotRow => {
+  const counts = { parts: num(r.parts), reworks: num(r.reworks) };
+  return { machine: r.machine_key, lot: r.lot, item: r.item, cycles: num(r.cycles), ...counts, ...unitCounts(counts), firstAt: num(r.first_at), lastAt: num(r.last_at) };
+};
 
 export async function getLotCounts(db: Executor, machine: string, lots: readonly string[]): Promise<LotRow[]> {
   if (lots.length === 0) return [];
@@ -803,7 +809,7 @@ export async function listLotCounts(db: Executor, machines: readonly string[], f
 export interface RunningOperation {
   lot: string;
   step: number;
-  state: string;
+  state: OperationState;
   position: number | null;
   scrap: number;
   actualStart: number | null;
@@ -825,7 +831,7 @@ export async function activeOperations(db: Executor, machine: string, lots: read
 export async function updateOperationProgress(
   db: Executor,
   op: { lot: string; step: number },
-  values: { produced: number; good: number; observedRatePerHour: number | null; actualStart: number | null; state: string },
+  values: { produced: number; good: number; observedRatePerHour: number | null; actualStart: number | null; state: OperationState },
 ): Promise<void> {
   await db
     .updateTable('operations')

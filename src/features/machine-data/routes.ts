@@ -174,7 +174,7 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
       },
     },
     async (req) => ({
-      lots: (await repo.listLotCounts(db, req.query.machine, req.query.from, req.query.to)).map((lot) => ({ ...lot, good: lot.parts - lot.reworks })),
+      lots: await repo.listLotCounts(db, req.query.machine, req.query.from, req.query.to),
     }),
   );
 }

@@ -77,7 +77,9 @@ export const lotCountSchema = z.object({
   cycles: z.number(),
   parts: z.number(),
   reworks: z.number(),
-  /** parts − reworks: what the operation's produced count is set to */
+  /** parts − reworks: each unit once (core/oee/units.ts); what the operation's produced count is set to */
+  produced: z.number(),
+  /** produced − rejects; machine data has no rejects, so equal to produced */
   good: z.number(),
   firstAt: z.number(),
   lastAt: z.number(),

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { DIALECTS } from '../../testing/databases.js';
-import { computeOee, type OeeCycle } from '../../core/oee/oee.js';
+import { computeOee, type OeeCycle, type OeeResult } from '../../core/oee/oee.js';
 import { BUILTIN_PROFILES } from '../../core/oee/profiles.js';
 import { workingIntervals } from '../../core/calendar/index.js';
 import { parseSensorFile } from '../../core/sensor/index.js';
@@ -26,6 +26,8 @@ function multipart(files: { name: string; content: Buffer }[]) {
 }
 
 const local = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toMillis();
+/** What the API adds to a result (DESIGN §4): produced = parts − reworks, good = produced − rejects. */
+const withUnits = (r: OeeResult) => ({ ...r, produced: r.parts - r.reworks, good: r.parts - r.reworks - r.rejects });
 
 describe.each(DIALECTS)('OEE, stops and machine-data API on %s', (dialect) => {
   let t: TestApp;
@@ -79,14 +81,15 @@ describe.each(DIALECTS)('OEE, stops and machine-data API on %s', (dialect) => {
     expect(errors).toEqual([expect.objectContaining({ file: 'photo.jpg', line: 1, machine: 'line7' })]);
   });
 
-  it('the operation of the lot gets produced = parts − reworks, an observed rate, and is running', async () => {
+  it('the operation of the lot gets produced = parts − reworks, an observed rate, and is running; the lot carries produced and good', async () => {
     const expectedParts = raw.filter((c) => c.lot === '159053' && 'part' in c && c.part).length;
     const lots = (await inject('GET', `/api/production/lots?machine=line7&from=${local('2022-10-12T00:00')}&to=${local('2022-10-14T00:00')}`)).body.lots;
     const lot = lots.find((l: { lot: string }) => l.lot === '159053');
-    expect(lot).toMatchObject({ machine: 'line7', item: '1451300', parts: expectedParts });
+    expect(lot).toMatchObject({ machine: 'line7', item: '1451300', parts: expectedParts, produced: lot.parts - lot.reworks, good: lot.parts - lot.reworks });
+    expect(lot.reworks).toBeGreaterThan(0);
     expect(lots.map((l: { lot: string }) => l.lot)).toEqual(['159159', '159053']);
     const wo = (await inject('GET', '/api/work-orders/159053')).body;
-    expect(wo.operations[0]).toMatchObject({ state: 'running', produced: lot.parts - lot.reworks });
+    expect(wo.operations[0]).toMatchObject({ state: 'running', produced: lot.produced });
     expect(wo.operations[0].observedRatePerHour).toBeGreaterThan(3000);
     expect(wo.operations[0].observedRatePerHour).toBeLessThan(9000);
   });
@@ -103,10 +106,10 @@ describe.each(DIALECTS)('OEE, stops and machine-data API on %s', (dialect) => {
       const expected = computeOee({ machine: 'line7', cycles: raw, from, to, profile, loadingIntervals, days: { zone: ZONE } });
       const [line7] = res.body.machines;
       expect(line7.profile).toBe(`${profile.name}@v1`);
-      expect(line7.totals).toEqual(expected);
+      expect(line7.totals).toEqual(withUnits(expected));
       expect(line7.series.map((b: { label: string }) => b.label)).toEqual(['2022-10-12', '2022-10-13']);
       const day13 = computeOee({ machine: 'line7', cycles: raw, from: local('2022-10-13T00:00'), to, profile, loadingIntervals, days: { zone: ZONE } });
-      expect(line7.series[1]).toEqual({ ...day13, label: '2022-10-13' });
+      expect(line7.series[1]).toEqual({ ...withUnits(day13), label: '2022-10-13' });
     }
     const shifts = (await inject('GET', '/api/oee?machine=line7&from=2022-10-12T00:00&to=2022-10-13T00:00&groupBy=shift')).body.machines[0].series;
     expect(shifts.map((b: { label: string }) => b.label)).toEqual(['2022-10-12 06:30–14:45', '2022-10-12 14:45–23:00']);

@@ -80,13 +80,20 @@ export const oeeResultSchema = z.object({
   rejects: z.number(),
   warnings: z.array(z.string()),
 });
+/** A result as the API answers it: the analyze keys plus the units made (src/core/oee/units.ts). */
+export const oeeFiguresSchema = oeeResultSchema.extend({
+  /** parts − reworks: each unit once */
+  produced: z.number(),
+  /** produced − rejects: what quality counts */
+  good: z.number(),
+});
 /** One bucket of a series: the result of that bucket's window plus a plant-local label. */
-export const oeeBucketSchema = oeeResultSchema.extend({ label: z.string() });
+export const oeeBucketSchema = oeeFiguresSchema.extend({ label: z.string() });
 export const machineOeeSchema = z.object({
   machine: z.string(),
   /** "name@vN" of the profile used */
   profile: z.string(),
-  totals: oeeResultSchema,
+  totals: oeeFiguresSchema,
   series: z.array(oeeBucketSchema),
 });
 export const oeeResponseSchema = z.object({

@@ -21,6 +21,7 @@ import { computeOeeFromDerived, dayPartsOf, GapIndex, type DerivedSlice } from '
 import { DayFinder, daysOverlapping, openDayOf, type ProductionDayRule } from '../../core/oee/production-days.js';
 import { overlapMs, windowLoading, type Interval } from '../../core/oee/oee.js';
 import * as repo from './repository.js';
+import { withUnitCounts } from '../../core/oee/units.js';
 import { MAX_RATE_POINTS, RATE_STEP_MS, ratePointCount, rateSeries } from '../../core/oee/rate-series.js';
 import {
   MIN_MAX_CYCLE_SECONDS, type RateResponse, type MachineOee, type OeeResponse, type ProfileCreate, type ProfileParams, type ProfileUpdate, type ProfileVersionView,
@@ -268,11 +269,11 @@ async function machineOee(db: Executor, plan: OeePlan, machine: string, profile:
   const loadingIntervals = profile.basis === 'calendar' ? workingIntervals(calendar, zone, from, to) : undefined;
   const days = productionDayRule(calendar, zone, now);
   await yieldToLoop();
-  const totals = computeOeeFromDerived({ slice, from, to, profile, loadingIntervals, days });
+  const totals = withUnitCounts(computeOeeFromDerived({ slice, from, to, profile, loadingIntervals, days }));
   const series: MachineOee['series'] = [];
   for (const [index, bucket] of buckets.entries()) {
     if (index > 0 && index % BUCKETS_PER_TURN === 0) await yieldToLoop();
-    series.push({ ...computeOeeFromDerived({ slice, from: bucket.from, to: bucket.to, profile, loadingIntervals, days }), label: bucket.label });
+    series.push({ ...withUnitCounts(computeOeeFromDerived({ slice, from: bucket.from, to: bucket.to, profile, loadingIntervals, days })), label: bucket.label });
   }
   return { machine, profile: profileLabel(profile), totals, series };
 }

@@ -2,7 +2,7 @@
 import type { Db, Executor, Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { workingIntervals, type CalendarSpec, type Interval } from '../../core/calendar/index.js';
-import { operationId, plan, type PlanInput, type PlanResult, type OperationState, type RateMode, type WorkingTimeSource } from '../../core/schedule/index.js';
+import { operationId, plan, type PlanInput, type PlanResult, type RateMode, type WorkingTimeSource } from '../../core/schedule/index.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
 import * as plantRepo from '../plant/repository.js';
 import * as repo from './repository.js';
@@ -72,7 +72,7 @@ export async function loadPlanSnapshot(db: Executor, zone: string, now: number):
     repo.listWorkOrders(db),
     repo.listOperations(db),
   ]);
-  const defaultMode = (site?.defaultRateMode ?? 'standard') as RateMode;
+  const defaultMode: RateMode = site?.defaultRateMode ?? 'standard';
   const opsByLot = new Map<string, repo.OperationRow[]>();
   for (const op of operations) {
     const list = opsByLot.get(op.lot);
@@ -93,12 +93,12 @@ export async function loadPlanSnapshot(db: Executor, zone: string, now: number):
       product: wo.product_key,
       quantity: wo.quantity,
       due: wo.due,
-      rateMode: (wo.rate_mode ?? defaultMode) as RateMode,
+      rateMode: wo.rate_mode ?? defaultMode,
       operations: (opsByLot.get(wo.lot) ?? []).map((op) => ({
         step: op.step,
         machine: op.state === 'parked' || op.state === 'done' ? null : op.machine_key,
         position: op.position,
-        state: op.state as OperationState,
+        state: op.state,
         produced: op.produced,
         observedRatePerHour: op.observed_rate_per_hour,
         actualStart: op.actual_start,

@@ -1,6 +1,6 @@
 // Turns stored rows into the API's work-order view (names, derived status, ISO instants, progress
 // and the estimate of steps that are not planned yet).
-import { estimateCompletion, workOrderProgress, type CompletionEstimate, type OperationState, type RateMode, type WorkingTimeline } from '../../core/schedule/index.js';
+import { estimateCompletion, workOrderProgress, type CompletionEstimate, type WorkingTimeline } from '../../core/schedule/index.js';
 import type { Machine, ProcessGroup, Product } from '../plant/schemas.js';
 import type { OperationRow, WorkOrderRow } from './repository.js';
 import type { OperationView, WorkOrder } from './schemas.js';
@@ -28,11 +28,11 @@ export function estimateOf(
   return estimateCompletion({
     now: plant.now,
     timeline: plant.timeline,
-    workOrder: { lot: wo.lot, quantity: wo.quantity, due: wo.due, rateMode: (wo.rate_mode ?? plant.defaultRateMode) as RateMode },
+    workOrder: { lot: wo.lot, quantity: wo.quantity, due: wo.due, rateMode: wo.rate_mode ?? plant.defaultRateMode },
     routing: product.routing.map((s) => ({ group: s.group, ratePerHour: s.ratePerHour, setupMinutes: s.setupMinutes, gateHours: s.gate?.hours ?? 0 })),
     operations: ops.map((op) => ({
       step: op.step,
-      state: op.state as OperationState,
+      state: op.state,
       produced: op.produced,
       observedRatePerHour: op.observed_rate_per_hour,
       forecastStart: op.forecast_start,
@@ -66,7 +66,7 @@ export function toWorkOrderView(wo: WorkOrderRow, ops: OperationRow[], plant: Pl
         step: op.step,
         group: step?.group ?? '',
         groupName: group?.name ?? step?.group ?? '',
-        state: op.state as OperationView['state'],
+        state: op.state,
         machine: op.machine_key,
         machineName: machine?.name ?? op.machine_key,
         position: op.position,
@@ -98,8 +98,8 @@ export function toWorkOrderView(wo: WorkOrderRow, ops: OperationRow[], plant: Pl
     due: iso(wo.due),
     priority: wo.priority,
     notes: wo.notes,
-    rateMode: (wo.rate_mode as WorkOrder['rateMode']) ?? null,
-    effectiveRateMode: ((wo.rate_mode as WorkOrder['rateMode']) ?? plant.defaultRateMode) as WorkOrder['effectiveRateMode'],
+    rateMode: wo.rate_mode,
+    effectiveRateMode: wo.rate_mode ?? plant.defaultRateMode,
     status: deriveStatus(ops),
     late,
     lateRisk: !late && (estimate?.lateRisk ?? false),

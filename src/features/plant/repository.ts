@@ -7,7 +7,7 @@ import type { Machine, MachineCreate, ProcessGroup, ProcessGroupCreate, Product,
 const toSite = (r: SiteTable): Site => ({
   name: r.name,
   timezone: r.timezone,
-  defaultRateMode: r.default_rate_mode as Site['defaultRateMode'],
+  defaultRateMode: r.default_rate_mode,
   observedWindowHours: Number(r.observed_window_hours),
   version: Number(r.version),
 });

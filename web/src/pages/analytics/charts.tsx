@@ -34,7 +34,7 @@ export function bucketLabel(startIso: string, groupBy: GroupBy, zone: string): s
 
 export function productionOption(series: readonly OeeResult[], groupBy: GroupBy, zone: string, standardRatePerHour: number | null): ChartOption {
   const labels = series.map((bucket) => bucketLabel(bucket.from, groupBy, zone));
-  const produced = series.map((bucket) => bucket.parts - bucket.reworks);
+  const good = series.map((bucket) => bucket.good);
   // what the standard rate makes in the bucket's loading time (the time the line was meant to run)
   const standard = standardRatePerHour === null ? null : series.map((bucket) => Math.round((standardRatePerHour * bucket.loadingSeconds) / 3600));
   return {
@@ -45,7 +45,7 @@ export function productionOption(series: readonly OeeResult[], groupBy: GroupBy,
     xAxis: { type: 'category', data: labels, axisLabel: { ...axisLabel(), hideOverlap: true }, axisTick: { alignWithLabel: true } },
     yAxis: { type: 'value', minInterval: 1, axisLabel: { ...axisLabel(), formatter: (v: number) => formatCount(v) }, splitLine },
     series: [
-      { type: 'bar', name: 'Good parts made', data: produced, itemStyle: { color: CHART_COLORS.accent, borderRadius: [3, 3, 0, 0] }, barMaxWidth: 48 },
+      { type: 'bar', name: 'Good parts made', data: good, itemStyle: { color: CHART_COLORS.accent, borderRadius: [3, 3, 0, 0] }, barMaxWidth: 48 },
       ...(standard
         ? [{
             type: 'line' as const,

@@ -33,6 +33,7 @@ import { useCachedQuery } from './use-cached-query.js';
 import { autoGroupBy, calendarSpecOf, parseQuery, queryParams, resolveWindow, toLocalInput, type AnalyticsQuery, type GroupBy } from './windows.js';
 import './analytics.css';
 import { MS_PER_DAY } from '../../../../src/core/time.js';
+import { standardRateFor } from '../../../../src/core/oee/standard-rate.js';
 
 /** Shift buckets for longer windows make a table nobody reads (and cost the server). */
 const SHIFT_TABLE_MAX_MS = 31 * MS_PER_DAY;
@@ -92,26 +93,10 @@ async function loadDashboard(view: ViewRequest): Promise<DashboardData> {
   };
 }
 
-/**
- * The routing rate of the product that ran most on the machine in the window, for its process
- * group: what "standard" means on the production chart. Null when no known product ran.
- */
-function standardRateFor(machine: Machine | undefined, lots: readonly LotCount[], products: readonly Product[]): number | null {
-  if (!machine) return null;
-  const byItem = new Map<string, number>();
-  for (const lot of lots) if (lot.machine === machine.key) byItem.set(lot.item, (byItem.get(lot.item) ?? 0) + lot.parts);
-  const ranked = [...byItem].sort((a, b) => b[1] - a[1]);
-  for (const [item] of ranked) {
-    const step = products.find((p) => p.itemNumber === item)?.routing.find((s) => s.group === machine.group);
-    if (step) return step.ratePerHour;
-  }
-  return null;
-}
-
 function Facts({ result }: { result: OeeResult }) {
   const facts: [label: string, value: string, testId: string][] = [
     ['Parts', formatCount(result.parts), 'fact-parts'],
-    ['Good', formatCount(result.parts - result.reworks - result.rejects), 'fact-good'],
+    ['Good', formatCount(result.good), 'fact-good'],
     ['Reworks', `${formatCount(result.reworks)} (${formatPercent(result.reworkRate)})`, 'fact-reworks'],
     ['Empty cycles', `${formatCount(result.emptyCycles)} (${formatPercent(result.emptyRate)})`, 'fact-empty'],
     ['Stops', formatCount(result.stops.count), 'fact-stops'],

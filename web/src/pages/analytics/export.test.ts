@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { computeOee } from '../../../../src/core/oee/oee.js';
 import { BUILTIN_PROFILES } from '../../../../src/core/oee/profiles.js';
+import { withUnitCounts } from '../../../../src/core/oee/units.js';
 import { buildWorkbook } from './export.js';
 
 const ZONE = 'America/Los_Angeles';
@@ -13,7 +14,7 @@ const AT = Date.UTC(2022, 9, 11, 14, 26, 2);
 describe('analytics workbook', () => {
   it('writes instants as Excel dates showing plant-local time, with a date-time format', async () => {
     const cycles = [0, 400, 800, 90_000, 90_400].map((ms, i) => ({ at: AT + ms, lot: '159070', serial: String(i + 1), part: true }));
-    const totals = computeOee({ machine: 'line8', cycles, from: AT - 60_000, to: AT + 3_600_000, profile: BUILTIN_PROFILES['itrak-legacy'] });
+    const totals = withUnitCounts(computeOee({ machine: 'line8', cycles, from: AT - 60_000, to: AT + 3_600_000, profile: BUILTIN_PROFILES['itrak-legacy'] }));
     const stop = { machine: 'line8', start: '', end: '', startMs: AT + 800, endMs: AT + 90_000, seconds: 89.2, countedSeconds: 89.2, startsBeforeWindow: false, endsAfterWindow: false, class: 2, classLabel: '60–300 s', availabilityLoss: true, reason: null, comment: null, reasonBy: null };
     const blob = await buildWorkbook({
       machines: [{ key: 'line8', name: 'Line 8', totals, series: [totals], stops: [stop] }],

@@ -194,7 +194,7 @@ export async function buildWorkbook(input: {
         cycles: bucket.cycles,
         parts: bucket.parts,
         reworks: bucket.reworks,
-        good: bucket.parts - bucket.reworks - bucket.rejects,
+        good: bucket.good,
         loading: Math.round((bucket.loadingSeconds / 60) * 10) / 10,
         stops: bucket.stops.count,
         stopMinutes: Math.round((bucket.stops.seconds / 60) * 10) / 10,

@@ -102,7 +102,7 @@ function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[
   };
   useEffect(() => {
     if ((params.get('search') ?? '') !== search) setParam('search', search);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only the settled search text goes to the URL
+    // only the settled search text goes to the URL: params and setParam are left out on purpose
   }, [search]);
 
   const filters: WorkOrderFilters = {
