@@ -2,7 +2,7 @@ import { loadConfig } from '../config.js';
 import { startServer } from '../server/runtime.js';
 import { withConfigErrors } from './config-errors.js';
 import { seedUsers } from '../features/demo/seed.js';
-import { ROLE_LABELS } from '../features/auth/permissions.js';
+import { ROLE_LABELS } from '../core/permissions.js';
 import type { InitialLogin } from '../features/auth/service.js';
 
 /** The accounts created at this start, printed once: their passwords are stored only as hashes. */

@@ -6,7 +6,7 @@ import type { Executor } from '../../db/database.js';
 import type { App, AppDeps } from '../../server/context.js';
 import { NotFound } from '../../core/errors.js';
 import * as authRepo from '../auth/repository.js';
-import { can } from '../auth/permissions.js';
+import { can } from '../../core/permissions.js';
 import type { SignatureView } from '../auth/schemas.js';
 import { auditEntrySchema as entrySchema, auditQuery, type AuditEntryView } from './schemas.js';
 import { manifestation, viewSignatures } from '../auth/signatures.js';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { verifyAuditChain } from '../audit/repository.js';
 import { registeredRoutes, type RegisteredRoute } from './access.js';
-import { can, decide, PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Role } from './permissions.js';
+import { can, decide, PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Role } from '../../core/permissions.js';
 import * as repo from './repository.js';
 import { createAuthTestApp, createTestUser, injectAs, signIn, type AuthTestApp } from './test-support.js';
 

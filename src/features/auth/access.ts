@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Forbidden, Invalid, Unauthorized } from '../../core/errors.js';
 import type { SignatureIntent } from '../audit/who.js';
 import { CsrfRejected, PasswordChangeRequired } from './errors.js';
-import { decide, LINE_LIMITED_ROLES, refusalMessage, routeAccess, type AccessDeclaration, type Permission, type RouteAccess } from './permissions.js';
+import { decide, LINE_LIMITED_ROLES, refusalMessage, routeAccess, type AccessDeclaration, type Permission, type RouteAccess } from '../../core/permissions.js';
 import type { SessionRow, UserRow } from './repository.js';
 import * as ordersRepo from '../orders/repository.js';
 import * as plantRepo from '../plant/repository.js';

@@ -6,7 +6,7 @@ import { whoOf } from '../../server/context.js';
 import { Unauthorized } from '../../core/errors.js';
 import { clearSessionCookies, setSessionCookies, SESSION_COOKIE, type CookiePolicy } from './access.js';
 import { OidcService, redirectUriFor, safeReturnTo, SsoFailed } from './oidc.js';
-import { permissionsOf } from './permissions.js';
+import { permissionsOf } from '../../core/permissions.js';
 import {
   authConfigSchema, loginBodySchema, meSchema, sessionStateSchema, passwordChangeSchema, passwordResetSchema, signatureQuery, signatureViewSchema, userCreateSchema, userIdParams,
   userSchema, userUpdateSchema, type Me,

@@ -10,7 +10,7 @@ import { appendAudit } from '../audit/repository.js';
 import type { SignatureIntent, Who } from '../audit/who.js';
 import { AccountLocked, SignatureRejected } from './errors.js';
 import { generatePassword, hashPassword, needsRehash, passwordProblems, verifyAgainstDummy, verifyPassword } from './passwords.js';
-import { isRole, ROLES, type Role } from './permissions.js';
+import { isRole, ROLES, type Role } from '../../core/permissions.js';
 import type { LoginThrottle } from './login-throttle.js';
 import * as repo from './repository.js';
 import * as plantRepo from '../plant/repository.js';

@@ -5,7 +5,7 @@ import type { App } from '../../server/context.js';
 import type { Db } from '../../db/database.js';
 import { CSRF_COOKIE, CSRF_HEADER, registeredRoutes, SESSION_COOKIE } from './access.js';
 import { hashPassword } from './passwords.js';
-import type { Role } from './permissions.js';
+import type { Role } from '../../core/permissions.js';
 import * as repo from './repository.js';
 import { EventHub } from '../../server/events.js';
 import type { AppDeps } from '../../server/context.js';

@@ -2,7 +2,7 @@
 import type { Db, Executor } from '../../db/database.js';
 import { Conflict, NotFound, StaleVersion } from '../../core/errors.js';
 import { isoWeekRange, totalMs, workingIntervals, type WeekPattern } from '../../core/calendar/index.js';
-import { requireReason } from '../audit/reason.js';
+import { requireReason } from '../../core/reasons.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import * as repo from './repository.js';

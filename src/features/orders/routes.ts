@@ -2,9 +2,9 @@
 import { z } from 'zod';
 import type { App, AppDeps } from '../../server/context.js';
 import { whoOf } from '../../server/context.js';
-import { deleteBodySchema } from '../audit/reason.js';
+import { deleteBodySchema } from '../../core/reasons.js';
 import { recordHistory } from '../audit/routes.js';
-import type { Permission } from '../auth/permissions.js';
+import type { Permission } from '../../core/permissions.js';
 import * as service from './service.js';
 import { boardSchema, getBoard } from './board.js';
 import { int32FromText } from '../../core/limits.js';

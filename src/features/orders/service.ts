@@ -6,7 +6,7 @@ import type { Db, Executor, Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { Conflict, Invalid, NotFound, StaleVersion } from '../../core/errors.js';
 import { loadIntoQueue, planningHorizonEnd, WorkingTimeline, type LoadMode } from '../../core/schedule/index.js';
-import { requireReason } from '../audit/reason.js';
+import { requireReason } from '../../core/reasons.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import * as authRepo from '../auth/repository.js';

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { Executor, Tx } from '../../db/database.js';
 import { Conflict, Forbidden, Invalid, NotFound, StaleVersion } from '../../core/errors.js';
-import { requireReason } from '../audit/reason.js';
+import { requireReason } from '../../core/reasons.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import * as authRepo from '../auth/repository.js';

@@ -1,7 +1,7 @@
 // Rules of the plant model: referential checks, optimistic concurrency, audit in the same transaction.
 import type { Db, Executor } from '../../db/database.js';
 import { Conflict, Invalid, NotFound, StaleVersion } from '../../core/errors.js';
-import { requireReason } from '../audit/reason.js';
+import { requireReason } from '../../core/reasons.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import * as repo from './repository.js';

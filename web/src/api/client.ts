@@ -2,7 +2,7 @@
 // endpoint, and every failure becomes an ApiError the screens can show: a message for a banner or
 // toast, and field errors keyed the way the forms name their fields ("routing.1.ratePerHour").
 import type { z } from 'zod';
-import { isPermission, refusalMessage } from '../../../src/features/auth/permissions.js';
+import { isPermission, refusalMessage } from '../../../src/core/permissions.js';
 
 export interface FieldErrors {
   [path: string]: string;
