@@ -11,7 +11,7 @@ import type { SignatureView } from '../auth/schemas.js';
 import { auditEntrySchema as entrySchema, auditQuery, type AuditEntryView } from './schemas.js';
 import { manifestation, viewSignatures } from '../auth/signatures.js';
 import * as plantRepo from '../plant/repository.js';
-import { tableToCsv, tableToXlsx, XLSX_MIME, type ExportTable } from '../orders/spreadsheet.js';
+import { tableToCsv, tableToXlsx, XLSX_MIME, type ExportTable } from '../../shared/table-export.js';
 import { actionLabel, describeChange, recordLabel, type DescribeContext } from './describe.js';
 import { listActors, listAudit, verifyAuditChain, type AuditEntry, type AuditFilter } from './repository.js';
 

@@ -13,7 +13,9 @@ import { previewWorkOrderImport } from './import-preview.js';
 import { importPreviewSchema, workOrderListQuery, type ImportPreview } from './schemas.js';
 import * as service from './service.js';
 import { signatureSummaries } from './sign-off.js';
-import { DEFAULT_IMPORT_LOCALE, importResultSchema, parseWorkOrderFile, tableToCsv, tableToXlsx, workOrderExportTable, workOrderTemplate, XLSX_MIME, type ImportResult } from './spreadsheet.js';
+import { DEFAULT_IMPORT_LOCALE, importResultSchema, parseWorkOrderFile, type ImportResult } from './spreadsheet.js';
+import { workOrderExportTable, workOrderTemplate } from './spreadsheet-export.js';
+import { tableToCsv, tableToXlsx, XLSX_MIME } from '../../shared/table-export.js';
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
