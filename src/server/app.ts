@@ -15,7 +15,7 @@ import { registerEventStream } from './events.js';
 import { healthRoutes } from '../features/health/routes.js';
 import { plantRoutes } from '../features/plant/routes.js';
 import { calendarRoutes } from '../features/calendar/routes.js';
-import { auditRoutes } from '../features/audit/routes.js';
+import { auditRoutes } from '../features/records/routes.js';
 import { orderRoutes, replanAfterCalendarChange } from '../features/orders/routes.js';
 import { machineDataRoutes } from '../features/machine-data/routes.js';
 import { oeeRoutes } from '../features/oee/routes.js';

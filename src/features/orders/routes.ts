@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { App, AppDeps } from '../../server/context.js';
 import { whoOf } from '../../server/context.js';
 import { deleteBodySchema } from '../../core/reasons.js';
-import { recordHistory } from '../audit/routes.js';
+import { recordHistory } from '../records/routes.js';
 import type { Permission } from '../../core/permissions.js';
 import * as service from './service.js';
 import { boardSchema, getBoard } from './board.js';

@@ -12,8 +12,8 @@ import { auditEntrySchema as entrySchema, auditQuery, type AuditEntryView } from
 import { manifestation, viewSignatures } from '../auth/signatures.js';
 import * as plantRepo from '../plant/repository.js';
 import { tableToCsv, tableToXlsx, XLSX_MIME, type ExportTable } from '../../shared/table-export.js';
-import { actionLabel, describeChange, recordLabel, type DescribeContext } from './describe.js';
-import { listActors, listAudit, verifyAuditChain, type AuditEntry, type AuditFilter } from './repository.js';
+import { actionLabel, describeChange, recordLabel, type DescribeContext } from '../audit/describe.js';
+import { listActors, listAudit, verifyAuditChain, type AuditEntry, type AuditFilter } from '../audit/repository.js';
 
 /** Audit entries with the signatures recorded in the same transaction (linked by the entry's hash). */
 export async function auditWithSignatures(db: Executor, filter: AuditFilter): Promise<AuditEntryView[]> {
