@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { App, AppDeps } from '../../server/context.js';
 import { whoOf } from '../../server/context.js';
 import { deleteBodySchema } from '../../core/reasons.js';
-import { recordHistory } from '../records/routes.js';
 import type { Permission } from '../../core/permissions.js';
 import * as service from './service.js';
 import { boardSchema, getBoard } from './board.js';
@@ -40,10 +39,6 @@ export async function orderRoutes(app: App, { db, config, events }: AppDeps): Pr
     },
   );
   app.get('/api/work-orders/:lot', { config: { permission: 'plant:read' }, schema: { tags, params: lotParams, response: { 200: workOrderSchema } } }, (req) => service.getWorkOrderView(db, config.QMFG_TZ, req.params.lot));
-  app.get('/api/work-orders/:lot/history', { config: { permission: 'plant:read' }, schema: { tags, params: lotParams } }, async (req) => {
-    await service.getWorkOrderView(db, config.QMFG_TZ, req.params.lot); // 404 for an unknown lot
-    return recordHistory(db, req.user, 'work-order', req.params.lot);
-  });
   app.post('/api/work-orders', { config: { permission: 'orders:write' }, schema: { tags, body: workOrderCreateSchema, response: { 201: workOrderSchema } } }, async (req, reply) => {
     const wo = await service.createWorkOrder(ctx, whoOf(req), req.body);
     changed(wo.lot);

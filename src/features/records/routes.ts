@@ -1,5 +1,8 @@
-// REST for the audit trail: the filtered list (with the electronic signature an entry carries),
-// its .xlsx/CSV export, the users found in it, the chain check, and the history of one machine.
+// REST for the records of the plant as a reviewer reads them: the audit trail's filtered list (with
+// the electronic signature an entry carries), its .xlsx/CSV export, the users found in it, the chain
+// check, and the history of one record (a work order, a machine). The trail is written by every
+// feature through audit/repository.ts; it is read here, at the top of the chain, because reading it
+// needs users, the plant, signatures and exports.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Executor } from '../../db/database.js';
@@ -11,6 +14,8 @@ import type { SignatureView } from '../auth/schemas.js';
 import { auditEntrySchema as entrySchema, auditQuery, type AuditEntryView } from './schemas.js';
 import { manifestation, viewSignatures } from '../auth/signatures.js';
 import * as plantRepo from '../plant/repository.js';
+import * as ordersRepo from '../orders/repository.js';
+import { lotParams } from '../orders/schemas.js';
 import { tableToCsv, tableToXlsx, XLSX_MIME, type ExportTable } from '../../shared/table-export.js';
 import { actionLabel, describeChange, recordLabel, type DescribeContext } from '../audit/describe.js';
 import { listActors, listAudit, verifyAuditChain, type AuditEntry, type AuditFilter } from '../audit/repository.js';
@@ -72,7 +77,7 @@ export function auditExportTable(entries: AuditEntryView[], ctx: DescribeContext
 
 const attachment = (fileName: string) => `attachment; filename="${fileName}"`;
 
-export async function auditRoutes(app: App, { db, config }: AppDeps): Promise<void> {
+export async function recordRoutes(app: App, { db, config }: AppDeps): Promise<void> {
   const tags = ['audit'];
   const audit = { permission: 'audit:read' as const };
 
@@ -97,7 +102,11 @@ export async function auditRoutes(app: App, { db, config }: AppDeps): Promise<vo
     );
   }
 
-  // the history of one machine, for its page (a work order's is GET /api/work-orders/:lot/history)
+  // the history of one record, for its page: a work order (by lot), a machine
+  app.get('/api/work-orders/:lot/history', { config: { permission: 'plant:read' }, schema: { tags: ['work orders'], params: lotParams } }, async (req) => {
+    if (!(await ordersRepo.getWorkOrder(db, req.params.lot))) throw new NotFound('work order', req.params.lot);
+    return recordHistory(db, req.user, 'work-order', req.params.lot);
+  });
   app.get(
     '/api/machines/:key/history',
     { config: { permission: 'plant:read' }, schema: { tags: ['plant'], params: z.object({ key: z.string().min(1).max(64) }), response: { 200: z.array(entrySchema) } } },
