@@ -14,10 +14,12 @@ import { clientGateOf } from '../config.js';
 import { registerEventStream } from './events.js';
 import { healthRoutes } from '../features/health/routes.js';
 import { plantRoutes } from '../features/plant/routes.js';
+import type { PlantReferenceChecks } from '../features/plant/service.js';
 import { calendarRoutes } from '../features/calendar/routes.js';
 import { recordRoutes } from '../features/records/routes.js';
 import { orderRoutes, replanAfterCalendarChange } from '../features/orders/routes.js';
-import { machineDataRoutes } from '../features/machine-data/routes.js';
+import { machineOperationsCheck, machineQueueCheck, productWorkOrdersCheck } from '../features/orders/service.js';
+import { machineDataCheck, machineDataRoutes } from '../features/machine-data/routes.js';
 import { oeeRoutes } from '../features/oee/routes.js';
 import { machineStateRoutes } from '../features/oee/state-routes.js';
 import { orderIoRoutes } from '../features/orders/io-routes.js';
@@ -45,7 +47,14 @@ export const LIVE_SESSION_RECHECK_MS = 5_000;
 // features/auth/permissions.ts for the table and features/auth/access.ts for the hook.
 // A calendar change re-plans the plant: the reaction is passed down, the calendar does not import orders.
 const calendarWithReplan = (app: App, deps: AppDeps) => calendarRoutes(app, deps, { afterChange: replanAfterCalendarChange(deps) });
-const featureRoutes = [healthRoutes, authRoutes, plantRoutes, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, oeeRoutes, machineStateRoutes, recordRoutes];
+// What the features above plant hold on its records: asked before a machine or product is deleted or a machine disabled.
+const plantReferenceChecks: PlantReferenceChecks = {
+  machine: [machineOperationsCheck, machineDataCheck],
+  machineQueue: [machineQueueCheck],
+  product: [productWorkOrdersCheck],
+};
+const plantWithChecks = (app: App, deps: AppDeps) => plantRoutes(app, deps, { referenceChecks: plantReferenceChecks });
+const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, oeeRoutes, machineStateRoutes, recordRoutes];
 
 /** QMFG_TRUST_PROXY → Fastify's trustProxy: off, the first N hops, or the proxies' addresses. */
 function trustProxyOf(setting: string): boolean | string | ((address: string, hop: number) => boolean) {

@@ -11,22 +11,26 @@ import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import * as authRepo from '../auth/repository.js';
 import * as plantRepo from '../plant/repository.js';
-import { addMachineQueueCheck, addMachineReferenceCheck, addProductReferenceCheck } from '../plant/service.js';
+import type { ReferenceCheck } from '../plant/service.js';
 import * as repo from './repository.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
 import { cachedWorkingTime, planTransaction, replan } from './planner.js';
 import { toWorkOrderView, type PlantLookup } from './views.js';
 import type { WorkOrder, WorkOrderCreate, WorkOrderListQuery, WorkOrderUpdate } from './schemas.js';
 
-addMachineReferenceCheck(async (db, key) => ((await repo.operationsOnMachineCount(db, key)) > 0 ? 'operations of work orders' : null));
-addMachineQueueCheck(async (db, key) => {
+// What work orders hold on the plant model: plant asks these (wired in server/app.ts) before a deletion
+/** operations of work orders on a machine block deleting it */
+export const machineOperationsCheck: ReferenceCheck = async (db, key) => ((await repo.operationsOnMachineCount(db, key)) > 0 ? 'operations of work orders' : null);
+/** jobs in a machine's queue block disabling it */
+export const machineQueueCheck: ReferenceCheck = async (db, key) => {
   const n = (await repo.machineQueue(db, key)).length;
   return n > 0 ? `${n} job${n === 1 ? '' : 's'} in its queue` : null;
-});
-addProductReferenceCheck(async (db, key) => {
+};
+/** work orders of a product block deleting it */
+export const productWorkOrdersCheck: ReferenceCheck = async (db, key) => {
   const n = await repo.workOrdersOfProductCount(db, key);
   return n > 0 ? `${n} work order${n === 1 ? '' : 's'}` : null;
-});
+};
 
 export interface OrdersContext {
   db: Db;
