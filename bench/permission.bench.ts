@@ -24,7 +24,7 @@ export default async function permissionBench(): Promise<Figure[]> {
   // 2. the hook on real requests
   const database = await createTestDatabase('sqlite', 'bench-permission', TEST_AUTH_ENV);
   const app = Fastify({ logger: false });
-  await registerAuth(app, { db: database.db as Db, config: database.config });
+  await registerAuth(app, { db: database.db as Db, config: database.config }, { signedContent: {} });
   app.get('/api/open', { config: { public: true } }, async () => ({ ok: true }));
   app.get('/api/guarded', { config: { permission: 'plant:read' } }, async () => ({ ok: true }));
   await app.ready();

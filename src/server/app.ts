@@ -12,6 +12,7 @@ import { registerInputGuard } from './input-guard.js';
 import { registerClientGate } from './concurrency-gate.js';
 import { clientGateOf } from '../config.js';
 import { registerEventStream } from './events.js';
+import { SIGNED_CONTENT } from './signed-records.js';
 import { healthRoutes } from '../features/health/routes.js';
 import { plantRoutes } from '../features/plant/routes.js';
 import type { PlantReferenceChecks } from '../features/plant/service.js';
@@ -54,7 +55,8 @@ const plantReferenceChecks: PlantReferenceChecks = {
   product: [productWorkOrdersCheck],
 };
 const plantWithChecks = (app: App, deps: AppDeps) => plantRoutes(app, deps, { referenceChecks: plantReferenceChecks });
-const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, oeeRoutes, machineStateRoutes, recordRoutes];
+const recordsWithSignatures = (app: App, deps: AppDeps) => recordRoutes(app, deps, { signedContent: SIGNED_CONTENT });
+const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, oeeRoutes, machineStateRoutes, recordsWithSignatures];
 
 /** QMFG_TRUST_PROXY → Fastify's trustProxy: off, the first N hops, or the proxies' addresses. */
 function trustProxyOf(setting: string): boolean | string | ((address: string, hop: number) => boolean) {
@@ -87,7 +89,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   registerErrorHandler(app);
   registerInputGuard(app);
   // before any route: the access hooks must see every route registered after them
-  await registerAuth(app, deps);
+  await registerAuth(app, deps, { signedContent: SIGNED_CONTENT });
   // after the access hook (it knows the session), before every route
   registerClientGate(app, clientGateOf(deps.config));
 

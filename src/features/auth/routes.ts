@@ -8,12 +8,11 @@ import { clearSessionCookies, setSessionCookies, SESSION_COOKIE, type CookiePoli
 import { OidcService, redirectUriFor, safeReturnTo, SsoFailed } from './oidc.js';
 import { permissionsOf } from '../../core/permissions.js';
 import {
-  authConfigSchema, loginBodySchema, meSchema, sessionStateSchema, passwordChangeSchema, passwordResetSchema, signatureQuery, signatureViewSchema, userCreateSchema, userIdParams,
+  authConfigSchema, loginBodySchema, meSchema, sessionStateSchema, passwordChangeSchema, passwordResetSchema, userCreateSchema, userIdParams,
   userSchema, userUpdateSchema, type Me,
 } from './schemas.js';
 import * as service from './service.js';
 import { LoginThrottle } from './login-throttle.js';
-import { signaturesOf } from './signatures.js';
 
 const OIDC_COOKIE = 'qmfg_oidc';
 const OIDC_COOKIE_PATH = '/api/auth/oidc';
@@ -158,12 +157,4 @@ export async function authRoutes(app: App, { db, config, events }: AppDeps): Pro
   app.post('/api/users/:id/sign-out', { config: admin, schema: { tags: userTags, params: userIdParams, response: { 200: z.object({ sessionsEnded: z.number() }) } } }, async (req) => ({
     sessionsEnded: await service.endSessionsOf(ctx, whoOf(req), req.params.id),
   }));
-
-  // ---- signatures of a record, each checked against the record as it is now
-
-  app.get(
-    '/api/signatures',
-    { config: { permission: 'plant:read' }, schema: { tags: ['signatures'], querystring: signatureQuery, response: { 200: z.array(signatureViewSchema) } } },
-    (req) => signaturesOf(db, req.query.entity, [req.query.key]),
-  );
 }

@@ -329,7 +329,7 @@ export async function changePassword(ctx: AuthContext, who: Who, userId: number,
  * password, every time). A wrong password counts towards the lock-out and is audited on its own,
  * since the change it was meant for does not happen.
  */
-export async function verifySigner(ctx: AuthContext, userId: number, input: SignatureInput, source: string | null): Promise<Omit<SignatureIntent, 'auditEntity'>> {
+export async function verifySigner(ctx: AuthContext, userId: number, input: SignatureInput, source: string | null): Promise<Omit<SignatureIntent, 'auditEntity' | 'record'>> {
   const user = await repo.getUserById(ctx.db, userId);
   if (!user || user.active !== 1) throw new SignatureRejected('This account cannot sign.');
   const now = clock(ctx);

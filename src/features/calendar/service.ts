@@ -121,3 +121,9 @@ export async function workingTime(db: Executor, timezone: string, from: number, 
     hours: totalMs(intervals) / HOUR,
   };
 }
+
+/** What an electronic signature of a calendar week (or the default week) binds to: its shifts. */
+export async function calendarSignedContent(db: Executor, key: string): Promise<{ version: number; content: unknown } | undefined> {
+  const week = await repo.getWeek(db, key);
+  return week && { version: week.version, content: { week: week.week, days: week.days } };
+}

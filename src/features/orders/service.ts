@@ -131,6 +131,12 @@ async function change(ctx: OrdersContext, lot: string, fn: (trx: Tx, now: number
   });
 }
 
+/** The machine an operation is on (for the line scope of operators), or null when it is on none. */
+export async function machineOfOperation(db: Executor, lot: string, step: number): Promise<string | null> {
+  const op = (await repo.listOperations(db, [lot])).find((o) => o.step === step);
+  return op?.machine_key ?? null;
+}
+
 async function requireWorkOrder(trx: Executor, lot: string, version?: number): Promise<repo.WorkOrderRow> {
   const wo = await repo.getWorkOrder(trx, lot);
   if (!wo) throw new NotFound('work order', lot);

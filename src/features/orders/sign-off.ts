@@ -12,6 +12,7 @@ import * as authRepo from '../auth/repository.js';
 import { manifestation, viewSignatures } from '../auth/signatures.js';
 import * as plantRepo from '../plant/repository.js';
 import { planTransaction, replan } from './planner.js';
+import { ORDER_SIGNED_CONTENT } from './signed-content.js';
 import * as repo from './repository.js';
 import { getWorkOrderView, queueState, shortOf, type OrdersContext } from './service.js';
 import type { WorkOrder } from './schemas.js';
@@ -40,7 +41,7 @@ export async function getSignOffs(db: Executor, lot: string): Promise<SignOffs> 
     authRepo.listSignatures(db, { entity: 'work-order', entityKeys: [lot] }),
   ]);
   const gateSignatureRows = await authRepo.listSignatures(db, { ids: passes.map((p) => p.signature_id) });
-  const gateSignatures = new Map((await viewSignatures(db, gateSignatureRows)).map((s) => [s.id, s]));
+  const gateSignatures = new Map((await viewSignatures(ORDER_SIGNED_CONTENT, db, gateSignatureRows)).map((s) => [s.id, s]));
   const gates = (product?.routing ?? []).flatMap((routingStep, step) => {
     if (!routingStep.gate) return [];
     const pass = passes.find((p) => p.step === step);
@@ -55,7 +56,7 @@ export async function getSignOffs(db: Executor, lot: string): Promise<SignOffs> 
       signature: pass ? (gateSignatures.get(pass.signature_id) ?? null) : null,
     }];
   });
-  return { lot, gates, signatures: await viewSignatures(db, woSignatureRows) };
+  return { lot, gates, signatures: await viewSignatures(ORDER_SIGNED_CONTENT, db, woSignatureRows) };
 }
 
 /**
@@ -160,7 +161,7 @@ export async function signatureSummaries(db: Executor, lots: string[]): Promise<
   const rows = [...(await authRepo.listSignatures(db, { entity: 'work-order' })), ...(await authRepo.listSignatures(db, { entity: 'operation-gate' }))]
     .filter((row) => wanted.has(lotOf(row)))
     .sort((a, b) => a.signed_at - b.signed_at);
-  for (const view of await viewSignatures(db, rows)) {
+  for (const view of await viewSignatures(ORDER_SIGNED_CONTENT, db, rows)) {
     const lot = view.entity === 'operation-gate' ? view.entityKey.slice(0, view.entityKey.lastIndexOf('/')) : view.entityKey;
     const text = manifestation(view);
     result.set(lot, result.has(lot) ? `${result.get(lot)}; ${text}` : text);
