@@ -6,7 +6,7 @@ import Fastify from 'fastify';
 import type { Db } from '../src/db/database.js';
 import { registerAuth } from '../src/features/auth/plugin.js';
 import { decide, PERMISSIONS, ROLES, routeAccess } from '../src/core/permissions.js';
-import { createTestUser, TEST_AUTH_ENV } from '../src/features/auth/test-support.js';
+import { createTestUser, TEST_AUTH_ENV } from '../src/testing/auth.js';
 import { createTestDatabase } from '../src/testing/databases.js';
 import { timeIt, type Figure } from './lib.js';
 

@@ -11,7 +11,7 @@ import { verifyAuditChain } from '../audit/repository.js';
 import { registeredRoutes, type RegisteredRoute } from './access.js';
 import { can, decide, PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Role } from '../../core/permissions.js';
 import * as repo from './repository.js';
-import { createAuthTestApp, createTestUser, injectAs, signIn, type AuthTestApp } from './test-support.js';
+import { createAuthTestApp, createTestUser, injectAs, signIn, type AuthTestApp } from '../../testing/auth.js';
 
 /** Values for path parameters that name nothing: a refused request is refused before looking, an allowed one answers 400/404. */
 const MISSING: Record<string, string> = {

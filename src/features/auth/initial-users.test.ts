@@ -7,7 +7,7 @@ import { seedUsers } from '../demo/seed.js';
 import { passwordProblems, verifyPassword } from './passwords.js';
 import { ROLES } from '../../core/permissions.js';
 import * as repo from './repository.js';
-import { TEST_AUTH_ENV } from './test-support.js';
+import { TEST_AUTH_ENV } from '../../testing/auth.js';
 
 describe('initial users', () => {
   let database: TestDatabase | undefined;
