@@ -31,7 +31,7 @@ export default async function permissionBench(): Promise<Figure[]> {
   try {
     const user = await createTestUser(database.db, 'operator');
     // sign-in needs the auth routes; a session row through the service is the same thing
-    const { login } = await import('../src/features/auth/service.js');
+    const { login } = await import('../src/features/auth/sign-in.js');
     const { session } = await login({ db: database.db, config: database.config }, user, { source: 'bench', userAgent: null });
     const cookie = `qmfg_session=${session.sessionId}`;
     const batch = async (url: string, requests: number) => {
@@ -56,7 +56,7 @@ export default async function permissionBench(): Promise<Figure[]> {
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     // the database read behind a session, paid once a second per session (cache miss)
-    const { checkSession, clearSessionCache } = await import('../src/features/auth/service.js');
+    const { checkSession, clearSessionCache } = await import('../src/features/auth/sessions.js');
     const ctx = { db: database.db, config: database.config };
     const MISSES = 2000;
     const miss = await timeIt(async () => {

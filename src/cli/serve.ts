@@ -3,7 +3,7 @@ import { startServer } from '../server/runtime.js';
 import { withConfigErrors } from './config-errors.js';
 import { seedUsers } from '../features/demo/seed.js';
 import { ROLE_LABELS } from '../core/permissions.js';
-import type { InitialLogin } from '../features/auth/service.js';
+import type { InitialLogin } from '../features/auth/users.js';
 
 /** The accounts created at this start, printed once: their passwords are stored only as hashes. */
 function printLogins(logins: InitialLogin[], url: string): void {

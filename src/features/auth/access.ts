@@ -12,7 +12,8 @@ import * as plantRepo from '../plant/repository.js';
 import { signatureInputSchema, type SessionUser } from './schemas.js';
 import type { SessionEndReason } from '../../server/events.js';
 import { signatureRecorder, type SignedContentReaders } from './signatures.js';
-import { checkSession, SESSION_END_MESSAGES, sameSecret, sha256, toSessionUser, verifySigner, type AuthContext, type NewSession } from './service.js';
+import { checkSession, SESSION_END_MESSAGES, sameSecret, sha256, toSessionUser, type AuthContext, type NewSession } from './sessions.js';
+import { verifySigner } from './sign-in.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig extends AccessDeclaration {

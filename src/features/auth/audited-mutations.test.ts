@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../audit/repository.js';
 import { LINE7_DAYS, multipartFiles } from '../machine-data/test-support.js';
 import { registeredRoutes } from './access.js';
-import { clearSessionCache } from './service.js';
+import { clearSessionCache } from './sessions.js';
 import { createAuthTestApp, createTestUser, injectAs, signIn, type AuthTestApp, type InjectFn } from '../../testing/auth.js';
 
 type Call = () => Promise<LightMyRequestResponse>;
