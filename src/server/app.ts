@@ -45,7 +45,7 @@ export interface BuildOptions {
 export const LIVE_SESSION_RECHECK_MS = 5_000;
 
 // Every route declares who may call it (`config: { permission }` or `{ public: true }`); see
-// features/auth/permissions.ts for the table and features/auth/access.ts for the hook.
+// core/permissions.ts for the table and features/auth/access.ts for the hook.
 // A calendar change re-plans the plant: the reaction is passed down, the calendar does not import orders.
 const calendarWithReplan = (app: App, deps: AppDeps) => calendarRoutes(app, deps, { afterChange: replanAfterCalendarChange(deps) });
 // What the features above plant hold on its records: asked before a machine or product is deleted or a machine disabled.
