@@ -119,3 +119,12 @@ export async function tableToXlsx(table: ExportTable, zone: string, sheetName = 
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: table.columns.length } };
   return workbookBytes(workbook);
 }
+
+/** A table as the file a download sends: its content type and body (.xlsx bytes, or CSV text). */
+export async function tableFile(table: ExportTable, extension: 'xlsx' | 'csv', zone: string, sheetName?: string): Promise<{ contentType: string; body: Buffer | string }> {
+  if (extension === 'xlsx') return { contentType: XLSX_MIME, body: await tableToXlsx(table, zone, sheetName) };
+  return { contentType: 'text/csv; charset=utf-8', body: tableToCsv(table, zone) };
+}
+
+/** The Content-Disposition of a download named `fileName`. */
+export const attachment = (fileName: string): string => `attachment; filename="${fileName}"`;

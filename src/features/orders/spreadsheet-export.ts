@@ -1,10 +1,13 @@
-// Work orders into spreadsheets: the work-order list as an export table (written as .xlsx or CSV by
-// shared/table-export) and the import template with its input help and product list.
+// Work orders into spreadsheets: the work-order list as an export table with each lot's signatures
+// (written as .xlsx or CSV by shared/table-export) and the import template with its input help.
 import { DateTime } from 'luxon';
 import type { DataValidation, Worksheet } from 'exceljs';
 import type { Product } from '../plant/schemas.js';
 import { excelDate, newWorkbook, styleHeader, workbookBytes, xmlSafeText, type ColumnKind, type ExportColumn, type ExportTable, type ExportValue } from '../../shared/table-export.js';
-import type { WorkOrder } from './schemas.js';
+import type { Executor } from '../../db/database.js';
+import type { WorkOrder, WorkOrderListQuery } from './schemas.js';
+import { listWorkOrderViews } from './service.js';
+import { signatureSummaries } from './sign-off.js';
 
 const STEP_COLUMNS = ['process', 'machine', 'state', 'produced', 'start', 'end'] as const;
 
@@ -47,6 +50,16 @@ export function workOrderExportTable(views: WorkOrder[]): ExportTable {
     return row;
   });
   return { columns, rows };
+}
+
+/** The work orders matching `query` as the export table, with the electronic signatures of each lot (manifestation and validity). */
+export async function workOrderExport(db: Executor, zone: string, query: WorkOrderListQuery): Promise<ExportTable> {
+  const views = await listWorkOrderViews(db, zone, query);
+  const table = workOrderExportTable(views);
+  const signatures = await signatureSummaries(db, views.map((v) => v.lot));
+  table.columns.push({ header: 'Electronic signatures', kind: 'text', width: 60 });
+  views.forEach((v, i) => table.rows[i].push(signatures.get(v.lot) ?? null));
+  return table;
 }
 
 /** rows of the template that get input help (formats, validation) */

@@ -16,7 +16,7 @@ import { manifestation, signaturesOf, viewSignatures, type SignedContentReaders 
 import * as plantRepo from '../plant/repository.js';
 import * as ordersRepo from '../orders/repository.js';
 import { lotParams } from '../orders/schemas.js';
-import { tableToCsv, tableToXlsx, XLSX_MIME, type ExportTable } from '../../shared/table-export.js';
+import { attachment, tableFile, type ExportTable } from '../../shared/table-export.js';
 import { actionLabel, describeChange, recordLabel, type DescribeContext } from '../audit/describe.js';
 import { listActors, listAudit, verifyAuditChain, type AuditEntry, type AuditFilter } from '../audit/repository.js';
 
@@ -75,8 +75,6 @@ export function auditExportTable(entries: AuditEntryView[], ctx: DescribeContext
   };
 }
 
-const attachment = (fileName: string) => `attachment; filename="${fileName}"`;
-
 /** What records is given where the app is assembled. */
 export interface RecordRouteDeps {
   /** what a signature binds to, per kind of record: every signature shown is checked against it */
@@ -101,9 +99,8 @@ export async function recordRoutes(app: App, { db, config }: AppDeps, { signedCo
       async (req, reply) => {
         const table = auditExportTable(await auditWithSignatures(signedContent, db, { ...req.query, limit: req.query.limit ?? 5000 }), await describeContext(db, config.QMFG_TZ));
         const fileName = `qmfg-audit-${DateTime.now().setZone(config.QMFG_TZ).toISODate()}.${extension}`;
-        reply.header('content-disposition', attachment(fileName)).header('cache-control', 'no-store');
-        if (extension === 'xlsx') return reply.header('content-type', XLSX_MIME).send(await tableToXlsx(table, config.QMFG_TZ, 'Audit trail'));
-        return reply.header('content-type', 'text/csv; charset=utf-8').send(tableToCsv(table, config.QMFG_TZ));
+        const file = await tableFile(table, extension, config.QMFG_TZ, 'Audit trail');
+        return reply.header('content-disposition', attachment(fileName)).header('cache-control', 'no-store').header('content-type', file.contentType).send(file.body);
       },
     );
   }
