@@ -1,7 +1,7 @@
 // Sign-in through POST /api/auth/login at the production password cost (scrypt N = 2^QMFG_PASSWORD_COST,
 // default 2^16 = 64 MiB): the hash is deliberately slow against guessing, and must stay quick enough
 // for people. Measured end to end (route, password check, new session, audit entry) on SQLite.
-import { createAuthTestApp, createTestUser } from '../src/features/auth/test-support.js';
+import { createAuthTestApp, createTestUser } from '../src/testing/auth.js';
 import { loadConfig } from '../src/config.js';
 import { sample, type Figure } from './lib.js';
 

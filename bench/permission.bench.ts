@@ -5,8 +5,8 @@
 import Fastify from 'fastify';
 import type { Db } from '../src/db/database.js';
 import { registerAuth } from '../src/features/auth/plugin.js';
-import { decide, PERMISSIONS, ROLES, routeAccess } from '../src/features/auth/permissions.js';
-import { createTestUser, TEST_AUTH_ENV } from '../src/features/auth/test-support.js';
+import { decide, PERMISSIONS, ROLES, routeAccess } from '../src/core/permissions.js';
+import { createTestUser, TEST_AUTH_ENV } from '../src/testing/auth.js';
 import { createTestDatabase } from '../src/testing/databases.js';
 import { timeIt, type Figure } from './lib.js';
 
@@ -24,14 +24,14 @@ export default async function permissionBench(): Promise<Figure[]> {
   // 2. the hook on real requests
   const database = await createTestDatabase('sqlite', 'bench-permission', TEST_AUTH_ENV);
   const app = Fastify({ logger: false });
-  await registerAuth(app, { db: database.db as Db, config: database.config });
+  await registerAuth(app, { db: database.db as Db, config: database.config }, { signedContent: {} });
   app.get('/api/open', { config: { public: true } }, async () => ({ ok: true }));
   app.get('/api/guarded', { config: { permission: 'plant:read' } }, async () => ({ ok: true }));
   await app.ready();
   try {
     const user = await createTestUser(database.db, 'operator');
     // sign-in needs the auth routes; a session row through the service is the same thing
-    const { login } = await import('../src/features/auth/service.js');
+    const { login } = await import('../src/features/auth/sign-in.js');
     const { session } = await login({ db: database.db, config: database.config }, user, { source: 'bench', userAgent: null });
     const cookie = `qmfg_session=${session.sessionId}`;
     const batch = async (url: string, requests: number) => {
@@ -56,7 +56,7 @@ export default async function permissionBench(): Promise<Figure[]> {
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     // the database read behind a session, paid once a second per session (cache miss)
-    const { checkSession, clearSessionCache } = await import('../src/features/auth/service.js');
+    const { checkSession, clearSessionCache } = await import('../src/features/auth/sessions.js');
     const ctx = { db: database.db, config: database.config };
     const MISSES = 2000;
     const miss = await timeIt(async () => {

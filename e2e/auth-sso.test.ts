@@ -2,7 +2,7 @@
 // "Sign in with SSO" → the provider's login and consent → back on qmfg, signed in with the role
 // mapped from the provider's group claim.
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTestProvider, type TestProvider } from '../src/features/auth/test-oidc-provider.js';
+import { startTestProvider, type TestProvider } from '../src/testing/oidc-provider.js';
 import { expectText, expectVisible, useE2E } from './harness.js';
 
 let provider: TestProvider | undefined;

@@ -11,8 +11,8 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { loadConfig, type Config } from '../src/config.js';
 import { startServer, type Running } from '../src/server/runtime.js';
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '../src/features/auth/access.js';
-import type { Role } from '../src/features/auth/permissions.js';
-import { createTestUser, signedRouteMatcher, TEST_PASSWORD_COST, type TestUser } from '../src/features/auth/test-support.js';
+import type { Role } from '../src/core/permissions.js';
+import { createTestUser, signedRouteMatcher, TEST_PASSWORD_COST, type TestUser } from '../src/testing/auth.js';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const screenshotDir = join(repoRoot, 'test-results/screenshots');

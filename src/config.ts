@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
-import { ROLES } from './features/plant/schemas.js';
+import { ROLES } from './core/permissions.js';
 import { DEFAULT_CLIENT_GATE, DEFAULT_WORK_LIMITS, type ClientGateLimits, type RequestWorkLimits } from './core/limits.js';
 
 export class ConfigError extends Error {

@@ -2,8 +2,8 @@ import { loadConfig } from '../config.js';
 import { startServer } from '../server/runtime.js';
 import { withConfigErrors } from './config-errors.js';
 import { seedUsers } from '../features/demo/seed.js';
-import { ROLE_LABELS } from '../features/auth/permissions.js';
-import type { InitialLogin } from '../features/auth/service.js';
+import { ROLE_LABELS } from '../core/permissions.js';
+import type { InitialLogin } from '../features/auth/users.js';
 
 /** The accounts created at this start, printed once: their passwords are stored only as hashes. */
 function printLogins(logins: InitialLogin[], url: string): void {

@@ -12,12 +12,15 @@ import { registerInputGuard } from './input-guard.js';
 import { registerClientGate } from './concurrency-gate.js';
 import { clientGateOf } from '../config.js';
 import { registerEventStream } from './events.js';
+import { SIGNED_CONTENT } from './signed-records.js';
 import { healthRoutes } from '../features/health/routes.js';
 import { plantRoutes } from '../features/plant/routes.js';
+import type { PlantReferenceChecks } from '../features/plant/service.js';
 import { calendarRoutes } from '../features/calendar/routes.js';
-import { auditRoutes } from '../features/audit/routes.js';
+import { recordRoutes } from '../features/records/routes.js';
 import { orderRoutes, replanAfterCalendarChange } from '../features/orders/routes.js';
-import { machineDataRoutes } from '../features/machine-data/routes.js';
+import { machineOperationsCheck, machineQueueCheck, productWorkOrdersCheck } from '../features/orders/service.js';
+import { machineDataCheck, machineDataRoutes } from '../features/machine-data/routes.js';
 import { oeeRoutes } from '../features/oee/routes.js';
 import { machineStateRoutes } from '../features/oee/state-routes.js';
 import { orderIoRoutes } from '../features/orders/io-routes.js';
@@ -42,10 +45,18 @@ export interface BuildOptions {
 export const LIVE_SESSION_RECHECK_MS = 5_000;
 
 // Every route declares who may call it (`config: { permission }` or `{ public: true }`); see
-// features/auth/permissions.ts for the table and features/auth/access.ts for the hook.
+// core/permissions.ts for the table and features/auth/access.ts for the hook.
 // A calendar change re-plans the plant: the reaction is passed down, the calendar does not import orders.
 const calendarWithReplan = (app: App, deps: AppDeps) => calendarRoutes(app, deps, { afterChange: replanAfterCalendarChange(deps) });
-const featureRoutes = [healthRoutes, authRoutes, plantRoutes, calendarWithReplan, auditRoutes, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, oeeRoutes, machineStateRoutes];
+// What the features above plant hold on its records: asked before a machine or product is deleted or a machine disabled.
+const plantReferenceChecks: PlantReferenceChecks = {
+  machine: [machineOperationsCheck, machineDataCheck],
+  machineQueue: [machineQueueCheck],
+  product: [productWorkOrdersCheck],
+};
+const plantWithChecks = (app: App, deps: AppDeps) => plantRoutes(app, deps, { referenceChecks: plantReferenceChecks });
+const recordsWithSignatures = (app: App, deps: AppDeps) => recordRoutes(app, deps, { signedContent: SIGNED_CONTENT });
+const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, oeeRoutes, machineStateRoutes, recordsWithSignatures];
 
 /** QMFG_TRUST_PROXY → Fastify's trustProxy: off, the first N hops, or the proxies' addresses. */
 function trustProxyOf(setting: string): boolean | string | ((address: string, hop: number) => boolean) {
@@ -78,7 +89,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   registerErrorHandler(app);
   registerInputGuard(app);
   // before any route: the access hooks must see every route registered after them
-  await registerAuth(app, deps);
+  await registerAuth(app, deps, { signedContent: SIGNED_CONTENT });
   // after the access hook (it knows the session), before every route
   registerClientGate(app, clientGateOf(deps.config));
 

@@ -9,8 +9,8 @@ import { buildApp } from './app.js';
 import { EventHub } from './events.js';
 import type { App } from './context.js';
 import { seedDatabase } from '../features/demo/seed.js';
-import { clearSessionCache, sha256 } from '../features/auth/service.js';
-import { createTestUser, signIn, TEST_AUTH_ENV, withSession, type TestSession } from '../features/auth/test-support.js';
+import { clearSessionCache, sha256 } from '../features/auth/sessions.js';
+import { createTestUser, signIn, TEST_AUTH_ENV, withSession, type TestSession } from '../testing/auth.js';
 import { createTestDatabase, type TestDatabase } from '../testing/databases.js';
 import type { InjectOptions } from 'fastify';
 

@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthTestApp, type AuthTestApp } from '../features/auth/test-support.js';
+import { createAuthTestApp, type AuthTestApp } from '../testing/auth.js';
 
 const ERROR_SHAPE = { error: { code: expect.stringMatching(/^[a-z_]+$/), message: expect.any(String) } };
 

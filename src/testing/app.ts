@@ -8,8 +8,8 @@ import { buildApp } from '../server/app.js';
 import { EventHub } from '../server/events.js';
 import type { App } from '../server/context.js';
 import { seedDatabase } from '../features/demo/seed.js';
-import type { Role } from '../features/auth/permissions.js';
-import { createTestUser, signatureAdder, signIn, TEST_AUTH_ENV, withSession, type TestSession, type TestUser } from '../features/auth/test-support.js';
+import type { Role } from '../core/permissions.js';
+import { createTestUser, signatureAdder, signIn, TEST_AUTH_ENV, withSession, type TestSession, type TestUser } from './auth.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 import type { Db, DialectName } from '../db/database.js';
 

@@ -20,7 +20,7 @@ import { ForcedPasswordChange } from './auth/password-form.js';
 import { UserMenu } from './auth/user-menu.js';
 import { IdleWarning } from './auth/idle-warning.js';
 import { Spinner } from './components/feedback.js';
-import type { Permission } from '../../src/features/auth/permissions.js';
+import type { Permission } from '../../src/core/permissions.js';
 import './auth/auth.css';
 
 const AuditIcon = () => (

@@ -16,17 +16,6 @@ export interface AuditInput {
   signature?: SignatureIntent;
 }
 
-/** Records a signature in the transaction of its audit entry; provided by features/auth/signatures.ts. */
-export type SignatureRecorder = (
-  trx: Tx,
-  intent: SignatureIntent,
-  entry: { entity: string; entityKey: string; action: string; at: number; auditHash: string },
-) => Promise<number>;
-let signatureRecorder: SignatureRecorder | null = null;
-export function setSignatureRecorder(recorder: SignatureRecorder): void {
-  signatureRecorder = recorder;
-}
-
 export interface AuditEntry {
   id: number;
   at: number;
@@ -76,9 +65,8 @@ export async function appendAudit(trx: Tx, input: AuditInput, at = Date.now()): 
   await trx.updateTable('audit_head').set({ hash }).where('id', '=', 1).execute();
   const signature = input.signature;
   if (signature && signature.recordedId === undefined && signature.auditEntity === input.entity) {
-    // a signed change must never commit unsigned: no recorder is a programming error, not a skip
-    if (!signatureRecorder) throw new Error('an electronic signature was given but no signature recorder is registered');
-    signature.recordedId = await signatureRecorder(trx, signature, { entity: input.entity, entityKey: input.entityKey, action: input.action, at, auditHash: hash });
+    // a signed change never commits unsigned: the intent brings the recorder that writes its row
+    signature.recordedId = await signature.record(trx, signature, { entity: input.entity, entityKey: input.entityKey, action: input.action, at, auditHash: hash });
   }
 }
 

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { verifyAuditChain } from '../audit/repository.js';
 import { registeredRoutes, type RegisteredRoute } from './access.js';
-import { can, decide, PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Role } from './permissions.js';
+import { can, decide, PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Role } from '../../core/permissions.js';
 import * as repo from './repository.js';
-import { createAuthTestApp, createTestUser, injectAs, signIn, type AuthTestApp } from './test-support.js';
+import { createAuthTestApp, createTestUser, injectAs, signIn, type AuthTestApp } from '../../testing/auth.js';
 
 /** Values for path parameters that name nothing: a refused request is refused before looking, an allowed one answers 400/404. */
 const MISSING: Record<string, string> = {

@@ -6,13 +6,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Forbidden, Invalid, Unauthorized } from '../../core/errors.js';
 import type { SignatureIntent } from '../audit/who.js';
 import { CsrfRejected, PasswordChangeRequired } from './errors.js';
-import { decide, LINE_LIMITED_ROLES, refusalMessage, routeAccess, type AccessDeclaration, type Permission, type RouteAccess } from './permissions.js';
+import { decide, LINE_LIMITED_ROLES, refusalMessage, routeAccess, type AccessDeclaration, type Permission, type RouteAccess } from '../../core/permissions.js';
 import type { SessionRow, UserRow } from './repository.js';
-import * as ordersRepo from '../orders/repository.js';
 import * as plantRepo from '../plant/repository.js';
 import { signatureInputSchema, type SessionUser } from './schemas.js';
 import type { SessionEndReason } from '../../server/events.js';
-import { checkSession, SESSION_END_MESSAGES, sameSecret, sha256, toSessionUser, verifySigner, type AuthContext, type NewSession } from './service.js';
+import { signatureRecorder, type SignedContentReaders } from './signatures.js';
+import { checkSession, SESSION_END_MESSAGES, sameSecret, sha256, toSessionUser, type AuthContext, type NewSession } from './sessions.js';
+import { verifySigner } from './sign-in.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig extends AccessDeclaration {
@@ -26,9 +27,10 @@ declare module 'fastify' {
     signature?: { entity: string };
     /**
      * The production line the request reports for, for users limited to some lines (operators):
-     * the machine named by a path or query parameter, or the machine of the operation :lot/:step.
+     * the machine named by a path or query parameter, or the machine of the operation the request
+     * names, found by the feature that owns operations (`operationMachine`, given the path parameters).
      */
-    lineScope?: { machineParam: string } | { machineQuery: string } | { operation: true };
+    lineScope?: { machineParam: string } | { machineQuery: string } | { operationMachine: (params: Record<string, unknown>) => Promise<string | null> };
   }
   interface FastifyRequest {
     /** the signed-in user (null for anonymous requests to public routes) */
@@ -122,6 +124,8 @@ const CSP = [
 export interface AccessOptions extends AuthContext {
   cookies: CookiePolicy;
   publicUrl: string;
+  /** what a signature binds to, per kind of record (the signature intent's recorder reads it) */
+  signedContent: SignedContentReaders;
 }
 
 /**
@@ -132,6 +136,7 @@ export function registerAccessControl(app: FastifyInstance, options: AccessOptio
   const registry: RegisteredRoute[] = [];
   registries.set(app, registry);
   const accessByConfig = new WeakMap<object, RouteAccess>();
+  const recordSignature = signatureRecorder(options.signedContent);
 
   app.decorateRequest('user', null);
   app.decorateRequest('authSession', null);
@@ -213,7 +218,7 @@ export function registerAccessControl(app: FastifyInstance, options: AccessOptio
     // the feature's own schema never sees the password
     delete (body as Record<string, unknown>).signature;
     const intent = await verifySigner(options, request.user.id, parsed.data, request.ip);
-    request.signatureIntent = { ...intent, auditEntity: declared.entity };
+    request.signatureIntent = { ...intent, auditEntity: declared.entity, record: recordSignature };
   });
 
   // users limited to some lines (machines: in this plant a line is a machine) report only for those machines
@@ -231,7 +236,7 @@ export function registerAccessControl(app: FastifyInstance, options: AccessOptio
     let machine: string | null = null;
     if ('machineParam' in scope) machine = String(params[scope.machineParam] ?? '');
     else if ('machineQuery' in scope) machine = String(query[scope.machineQuery] ?? '');
-    else machine = await machineOfOperation(options.db, String(params.lot ?? ''), Number(params.step));
+    else machine = await scope.operationMachine(params);
     if (!machine || !lines.includes(machine)) {
       const yours = await machineNames(options.db, lines);
       const what = machine ? (await machineNames(options.db, [machine]))[0] : 'this operation (it is on no machine)';
@@ -271,11 +276,6 @@ export function sessionEndOf(ctx: AuthContext): (request: FastifyRequest) => Pro
     const check = await checkSession(ctx, sessionId, false);
     return check.ok ? null : { reason: check.reason, message: SESSION_END_MESSAGES[check.reason] };
   };
-}
-
-async function machineOfOperation(db: AuthContext['db'], lot: string, step: number): Promise<string | null> {
-  const op = (await ordersRepo.listOperations(db, [lot])).find((o) => o.step === step);
-  return op?.machine_key ?? null;
 }
 
 /** The machines' names as the screens show them ("Line 7"), the key where a machine is unknown. */

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../audit/repository.js';
 import { LINE7_DAYS, multipartFiles } from '../machine-data/test-support.js';
 import { registeredRoutes } from './access.js';
-import { clearSessionCache } from './service.js';
-import { createAuthTestApp, createTestUser, injectAs, signIn, type AuthTestApp, type InjectFn } from './test-support.js';
+import { clearSessionCache } from './sessions.js';
+import { createAuthTestApp, createTestUser, injectAs, signIn, type AuthTestApp, type InjectFn } from '../../testing/auth.js';
 
 type Call = () => Promise<LightMyRequestResponse>;
 /** Prepares what the call needs (through the API or the database) and returns the call itself. */

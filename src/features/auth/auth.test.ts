@@ -5,8 +5,8 @@ import { DIALECTS } from '../../testing/databases.js';
 import { listAudit, verifyAuditChain } from '../audit/repository.js';
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from './access.js';
 import * as repo from './repository.js';
-import { clearSessionCache, sha256 } from './service.js';
-import { cookieFrom, createAuthTestApp, createTestUser, injectAs, sessionHeaders, signIn, type AuthTestApp, type TestUser } from './test-support.js';
+import { clearSessionCache, sha256 } from './sessions.js';
+import { cookieFrom, createAuthTestApp, createTestUser, injectAs, sessionHeaders, signIn, type AuthTestApp, type TestUser } from '../../testing/auth.js';
 
 // a route every signed-in role may read (plant:read)
 const READ = '/api/signatures?entity=calendar&key=default';

@@ -5,9 +5,9 @@ import { createTestDatabase, type TestDatabase } from '../../testing/databases.j
 import { listAudit } from '../audit/repository.js';
 import { seedUsers } from '../demo/seed.js';
 import { passwordProblems, verifyPassword } from './passwords.js';
-import { ROLES } from './permissions.js';
+import { ROLES } from '../../core/permissions.js';
 import * as repo from './repository.js';
-import { TEST_AUTH_ENV } from './test-support.js';
+import { TEST_AUTH_ENV } from '../../testing/auth.js';
 
 describe('initial users', () => {
   let database: TestDatabase | undefined;

@@ -5,8 +5,8 @@ import { listAudit } from '../audit/repository.js';
 import { SESSION_COOKIE } from './access.js';
 import { claimValues, mapRole, safeReturnTo } from './oidc.js';
 import * as repo from './repository.js';
-import { cookieFrom, createAuthTestApp, createTestUser, type AuthTestApp } from './test-support.js';
-import { startTestProvider, type TestProvider } from './test-oidc-provider.js';
+import { cookieFrom, createAuthTestApp, createTestUser, type AuthTestApp } from '../../testing/auth.js';
+import { startTestProvider, type TestProvider } from '../../testing/oidc-provider.js';
 
 describe('claims and roles', () => {
   const config = {

@@ -7,9 +7,10 @@ import * as client from 'openid-client';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/database.js';
 import { Invalid } from '../../core/errors.js';
-import type { Role } from './permissions.js';
+import type { Role } from '../../core/permissions.js';
 import * as repo from './repository.js';
-import { sha256, type OidcIdentity } from './service.js';
+import { sha256 } from './sessions.js';
+import type { OidcIdentity } from './sign-in.js';
 
 export type OidcConfig = Pick<
   Config,

@@ -6,12 +6,21 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../server/context.js';
 import { registerAccessControl } from './access.js';
 import * as repo from './repository.js';
-// registers the signature recorder with the audit trail
-import './signatures.js';
+import type { SignedContentReaders } from './signatures.js';
 
 const HOUSEKEEPING_MS = 10 * 60_000;
 
-export async function registerAuth(app: FastifyInstance, { db, config, events }: Pick<AppDeps, 'db' | 'config'> & Partial<Pick<AppDeps, 'events'>>): Promise<void> {
+/** What auth is given by the features above it (server/app.ts). */
+export interface AuthWiring {
+  /** what an electronic signature binds to, per kind of record */
+  signedContent: SignedContentReaders;
+}
+
+export async function registerAuth(
+  app: FastifyInstance,
+  { db, config, events }: Pick<AppDeps, 'db' | 'config'> & Partial<Pick<AppDeps, 'events'>>,
+  { signedContent }: AuthWiring,
+): Promise<void> {
   await app.register(fastifyCookie);
   // per-route limits only (the login route declares its own); per client address
   await app.register(fastifyRateLimit, { global: false, keyGenerator: (request) => request.ip });
@@ -20,6 +29,7 @@ export async function registerAuth(app: FastifyInstance, { db, config, events }:
     config,
     cookies: { secure: config.QMFG_COOKIE_SECURE, sessionHours: config.QMFG_SESSION_HOURS },
     publicUrl: config.QMFG_PUBLIC_URL,
+    signedContent,
     // a session found expired, idle or deactivated on a request ends its live streams at once
     onSessionEnd: events && ((end) => events.endSessions(end)),
   });

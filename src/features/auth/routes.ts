@@ -1,4 +1,4 @@
-// REST for signing in and out (/api/auth), single sign-on, users (/api/users) and signatures.
+// REST for signing in and out (/api/auth), single sign-on and users (/api/users).
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App, AppDeps } from '../../server/context.js';
@@ -6,20 +6,21 @@ import { whoOf } from '../../server/context.js';
 import { Unauthorized } from '../../core/errors.js';
 import { clearSessionCookies, setSessionCookies, SESSION_COOKIE, type CookiePolicy } from './access.js';
 import { OidcService, redirectUriFor, safeReturnTo, SsoFailed } from './oidc.js';
-import { permissionsOf } from './permissions.js';
+import { permissionsOf } from '../../core/permissions.js';
 import {
-  authConfigSchema, loginBodySchema, meSchema, sessionStateSchema, passwordChangeSchema, passwordResetSchema, signatureQuery, signatureViewSchema, userCreateSchema, userIdParams,
+  authConfigSchema, loginBodySchema, meSchema, sessionStateSchema, passwordChangeSchema, passwordResetSchema, userCreateSchema, userIdParams,
   userSchema, userUpdateSchema, type Me,
 } from './schemas.js';
-import * as service from './service.js';
+import * as sessions from './sessions.js';
+import * as signIn from './sign-in.js';
+import * as users from './users.js';
 import { LoginThrottle } from './login-throttle.js';
-import { signaturesOf } from './signatures.js';
 
 const OIDC_COOKIE = 'qmfg_oidc';
 const OIDC_COOKIE_PATH = '/api/auth/oidc';
 
 export async function authRoutes(app: App, { db, config, events }: AppDeps): Promise<void> {
-  const ctx: service.AuthContext = {
+  const ctx: sessions.AuthContext = {
     db,
     config,
     throttle: new LoginThrottle(config.QMFG_LOGIN_MAX_FAILURES, config.QMFG_LOCKOUT_MINUTES * 60_000),
@@ -29,11 +30,11 @@ export async function authRoutes(app: App, { db, config, events }: AppDeps): Pro
   const cookies: CookiePolicy = { secure: config.QMFG_COOKIE_SECURE, sessionHours: config.QMFG_SESSION_HOURS };
   const oidc = new OidcService(config);
   const tags = ['auth'];
-  const meta = (req: FastifyRequest): service.RequestMeta => ({ source: req.ip, userAgent: req.headers['user-agent'] ?? null });
+  const meta = (req: FastifyRequest): sessions.RequestMeta => ({ source: req.ip, userAgent: req.headers['user-agent'] ?? null });
 
-  const meOf = (user: service.SignedIn['user'], method: string, expiresAt: number, csrfToken?: string): Me => {
-    const sessionUser = service.toSessionUser(user, method);
-    const idle = service.idleLimitMs(config, sessionUser.role);
+  const meOf = (user: signIn.SignedIn['user'], method: string, expiresAt: number, csrfToken?: string): Me => {
+    const sessionUser = sessions.toSessionUser(user, method);
+    const idle = sessions.idleLimitMs(config, sessionUser.role);
     return {
       user: sessionUser,
       permissions: permissionsOf(sessionUser.role),
@@ -57,7 +58,7 @@ export async function authRoutes(app: App, { db, config, events }: AppDeps): Pro
   // "no" is not an error (a 401 here would be logged by every browser on every visit).
   app.get('/api/auth/session', { config: { public: true }, schema: { tags, response: { 200: sessionStateSchema } } }, async (req) => {
     const sessionId = req.cookies[SESSION_COOKIE];
-    const check = sessionId ? await service.checkSession(ctx, sessionId, true) : null;
+    const check = sessionId ? await sessions.checkSession(ctx, sessionId, true) : null;
     return { me: check?.ok ? meOf(check.user, check.session.method, check.session.expires_at) : null };
   });
 
@@ -68,7 +69,7 @@ export async function authRoutes(app: App, { db, config, events }: AppDeps): Pro
       schema: { tags, body: loginBodySchema, response: { 200: meSchema } },
     },
     async (req, reply) => {
-      const { user, session } = await service.login(ctx, req.body, meta(req), req.cookies[SESSION_COOKIE]);
+      const { user, session } = await signIn.login(ctx, req.body, meta(req), req.cookies[SESSION_COOKIE]);
       setSessionCookies(req, reply, session, cookies);
       return meOf(user, 'password', session.expiresAt, session.csrfToken);
     },
@@ -81,7 +82,7 @@ export async function authRoutes(app: App, { db, config, events }: AppDeps): Pro
 
   app.post('/api/auth/logout', { config: { authenticated: true, allowDuringPasswordChange: true }, schema: { tags } }, async (req, reply) => {
     const { session } = signedIn(req);
-    await service.logout(ctx, whoOf(req), session.row, session.idHash);
+    await signIn.logout(ctx, whoOf(req), session.row, session.idHash);
     clearSessionCookies(req, reply, cookies);
     return reply.code(204).send();
   });
@@ -91,7 +92,7 @@ export async function authRoutes(app: App, { db, config, events }: AppDeps): Pro
     { config: { authenticated: true, allowDuringPasswordChange: true }, schema: { tags, response: { 200: z.object({ sessionsEnded: z.number() }) } } },
     async (req, reply) => {
       const { session } = signedIn(req);
-      const ended = await service.logoutEverywhere(ctx, whoOf(req), session.row);
+      const ended = await signIn.logoutEverywhere(ctx, whoOf(req), session.row);
       clearSessionCookies(req, reply, cookies);
       return { sessionsEnded: ended };
     },
@@ -99,7 +100,7 @@ export async function authRoutes(app: App, { db, config, events }: AppDeps): Pro
 
   app.post('/api/auth/password', { config: { authenticated: true, allowDuringPasswordChange: true }, schema: { tags, body: passwordChangeSchema } }, async (req, reply) => {
     const { user, session } = signedIn(req);
-    await service.changePassword(ctx, whoOf(req), user.id, session.idHash, req.body.currentPassword, req.body.newPassword);
+    await signIn.changePassword(ctx, whoOf(req), user.id, session.idHash, req.body.currentPassword, req.body.newPassword);
     return reply.code(204).send();
   });
 
@@ -132,7 +133,7 @@ export async function authRoutes(app: App, { db, config, events }: AppDeps): Pro
     try {
       const callbackUrl = new URL(req.url, redirectUriFor(config.QMFG_PUBLIC_URL, origin(req)));
       const { identity, returnTo } = await oidc.finish(db, flowId, callbackUrl);
-      const { session } = await service.signInWithOidc(ctx, identity, meta(req), req.cookies[SESSION_COOKIE]);
+      const { session } = await signIn.signInWithOidc(ctx, identity, meta(req), req.cookies[SESSION_COOKIE]);
       setSessionCookies(req, reply, session, cookies);
       return reply.redirect(returnTo, 303);
     } catch (error) {
@@ -144,26 +145,18 @@ export async function authRoutes(app: App, { db, config, events }: AppDeps): Pro
 
   const userTags = ['users'];
   const admin = { permission: 'users:admin' as const };
-  app.get('/api/users', { config: admin, schema: { tags: userTags, response: { 200: z.array(userSchema) } } }, () => service.listUserViews(ctx));
-  app.get('/api/users/:id', { config: admin, schema: { tags: userTags, params: userIdParams, response: { 200: userSchema } } }, (req) => service.getUserView(ctx, req.params.id));
+  app.get('/api/users', { config: admin, schema: { tags: userTags, response: { 200: z.array(userSchema) } } }, () => users.listUserViews(ctx));
+  app.get('/api/users/:id', { config: admin, schema: { tags: userTags, params: userIdParams, response: { 200: userSchema } } }, (req) => users.getUserView(ctx, req.params.id));
   app.post('/api/users', { config: admin, schema: { tags: userTags, body: userCreateSchema, response: { 201: userSchema } } }, async (req, reply) =>
-    reply.code(201).send(await service.createUser(ctx, whoOf(req, req.body.reason), req.body)),
+    reply.code(201).send(await users.createUser(ctx, whoOf(req, req.body.reason), req.body)),
   );
   app.patch('/api/users/:id', { config: admin, schema: { tags: userTags, params: userIdParams, body: userUpdateSchema, response: { 200: userSchema } } }, (req) =>
-    service.updateUser(ctx, whoOf(req, req.body.reason), signedIn(req).user.id, req.params.id, req.body),
+    users.updateUser(ctx, whoOf(req, req.body.reason), signedIn(req).user.id, req.params.id, req.body),
   );
   app.post('/api/users/:id/password', { config: admin, schema: { tags: userTags, params: userIdParams, body: passwordResetSchema, response: { 200: userSchema } } }, (req) =>
-    service.resetPassword(ctx, whoOf(req, req.body.reason), req.params.id, req.body.password, req.body.reason),
+    users.resetPassword(ctx, whoOf(req, req.body.reason), req.params.id, req.body.password, req.body.reason),
   );
   app.post('/api/users/:id/sign-out', { config: admin, schema: { tags: userTags, params: userIdParams, response: { 200: z.object({ sessionsEnded: z.number() }) } } }, async (req) => ({
-    sessionsEnded: await service.endSessionsOf(ctx, whoOf(req), req.params.id),
+    sessionsEnded: await users.endSessionsOf(ctx, whoOf(req), req.params.id),
   }));
-
-  // ---- signatures of a record, each checked against the record as it is now
-
-  app.get(
-    '/api/signatures',
-    { config: { permission: 'plant:read' }, schema: { tags: ['signatures'], querystring: signatureQuery, response: { 200: z.array(signatureViewSchema) } } },
-    (req) => signaturesOf(db, req.query.entity, [req.query.key]),
-  );
 }

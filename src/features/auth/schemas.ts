@@ -1,7 +1,7 @@
 // Auth schemas: shared by the API (validation, OpenAPI) and the web app (sign-in, users, signatures).
 import { z } from 'zod';
-import { ROLES } from '../plant/schemas.js';
-import { PERMISSIONS } from './permissions.js';
+import { ROLES } from '../../core/permissions.js';
+import { PERMISSIONS } from '../../core/permissions.js';
 import { int32, int32FromText } from '../../core/limits.js';
 
 export const roleSchema = z.enum(ROLES);

@@ -6,7 +6,7 @@ import { DIALECTS } from '../../testing/databases.js';
 import { listAudit, verifyAuditChain } from '../audit/repository.js';
 import * as repo from './repository.js';
 import { canonicalJson, manifestation } from './signatures.js';
-import { createAuthTestApp, createTestUser, injectAs, signIn, type AuthTestApp, type TestUser } from './test-support.js';
+import { createAuthTestApp, createTestUser, injectAs, signIn, type AuthTestApp, type TestUser } from '../../testing/auth.js';
 
 describe('canonical JSON', () => {
   it('does not depend on key order, and keeps array order', () => {

@@ -4,11 +4,7 @@
 // record edited afterwards no longer matches, and its signatures show as no longer valid.
 import { createHash } from 'node:crypto';
 import type { Executor, Tx } from '../../db/database.js';
-import { setSignatureRecorder } from '../audit/repository.js';
-import type { SignatureIntent } from '../audit/who.js';
-import * as calendarRepo from '../calendar/repository.js';
-import * as ordersRepo from '../orders/repository.js';
-import * as oeeRepo from '../oee/repository.js';
+import type { SignatureIntent, SignatureRecorder } from '../audit/who.js';
 import * as repo from './repository.js';
 import { SIGNATURE_MEANINGS, type SignatureMeaning, type SignatureView } from './schemas.js';
 
@@ -18,57 +14,18 @@ export interface SignedContent {
   content: unknown;
 }
 
-type ContentReader = (db: Executor, key: string) => Promise<SignedContent | undefined>;
-
-const operationContent = (op: ordersRepo.OperationRow) => ({
-  step: op.step,
-  state: op.state,
-  machine: op.machine_key,
-  produced: op.produced,
-  good: op.good,
-  scrap: op.scrap,
-  actualStart: op.actual_start,
-  actualEnd: op.actual_end,
-});
+/** Reads the signed content of one record of a kind, or undefined when the record does not exist. */
+export type ContentReader = (db: Executor, key: string) => Promise<SignedContent | undefined>;
 
 /**
- * What is signed, per kind of record. Forecasts are left out on purpose: the planner rewrites them
- * after every change anywhere in the plant, which does not change what was signed.
+ * What is signed, per kind of record: each feature that owns signable records says what of them is
+ * signed (orders: work orders and gates, calendar: weeks, oee: profiles), and server/app.ts puts the
+ * readers together. Auth is below those features, so it is given them rather than importing them.
  */
-const SUBJECTS: Record<string, ContentReader> = {
-  calendar: async (db, key) => {
-    const week = await calendarRepo.getWeek(db, key);
-    return week && { version: week.version, content: { week: week.week, days: week.days } };
-  },
-  'oee-profile': async (db, key) => {
-    const stored = await oeeRepo.getProfile(db, key);
-    return stored && { version: stored.profile.version, content: stored.profile };
-  },
-  'work-order': async (db, lot) => {
-    const wo = await ordersRepo.getWorkOrder(db, lot);
-    if (!wo) return undefined;
-    const ops = await ordersRepo.listOperations(db, [lot]);
-    return {
-      version: wo.version,
-      content: {
-        lot: wo.lot, product: wo.product_key, quantity: wo.quantity, due: wo.due, priority: wo.priority, notes: wo.notes, rateMode: wo.rate_mode,
-        operations: ops.map(operationContent),
-      },
-    };
-  },
-  /** the gate after one operation ("lot/step"): signs that operation's result */
-  'operation-gate': async (db, key) => {
-    const slash = key.lastIndexOf('/');
-    const lot = key.slice(0, slash);
-    const step = Number(key.slice(slash + 1));
-    const wo = await ordersRepo.getWorkOrder(db, lot);
-    const op = (await ordersRepo.listOperations(db, [lot])).find((o) => o.step === step);
-    return wo && op && { version: null, content: { lot, product: wo.product_key, quantity: wo.quantity, operation: operationContent(op) } };
-  },
-};
+export type SignedContentReaders = Readonly<Record<string, ContentReader>>;
 
-export function isSignableEntity(entity: string): boolean {
-  return entity in SUBJECTS;
+export function isSignableEntity(readers: SignedContentReaders, entity: string): boolean {
+  return Object.hasOwn(readers, entity);
 }
 
 /** JSON with object keys sorted, so equal content always hashes the same. */
@@ -84,8 +41,8 @@ export function canonicalJson(value: unknown): string {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-export async function readSignedContent(db: Executor, entity: string, key: string): Promise<{ version: number | null; hash: string } | undefined> {
-  const reader = SUBJECTS[entity];
+export async function readSignedContent(readers: SignedContentReaders, db: Executor, entity: string, key: string): Promise<{ version: number | null; hash: string } | undefined> {
+  const reader = isSignableEntity(readers, entity) ? readers[entity] : undefined;
   if (!reader) throw new Error(`'${entity}' records cannot be signed (no content reader)`);
   const content = await reader(db, key);
   return content && { version: content.version, hash: sha256(canonicalJson(content.content)) };
@@ -101,14 +58,20 @@ export function signatureRowHash(row: Omit<repo.SignatureRow, 'id' | 'hash'>): s
   );
 }
 
-/** Writes the signature of a change; called by appendAudit inside the change's transaction. */
-export async function recordSignature(
+/** The recorder a signature intent carries: appendAudit calls it inside the change's transaction. */
+export function signatureRecorder(readers: SignedContentReaders): SignatureRecorder {
+  return (trx, intent, entry) => recordSignature(readers, trx, intent, entry);
+}
+
+/** Writes the signature of a change, bound to the record's content as it is in the transaction. */
+async function recordSignature(
+  readers: SignedContentReaders,
   trx: Tx,
   intent: SignatureIntent,
   entry: { entity: string; entityKey: string; action: string; at: number; auditHash: string },
 ): Promise<number> {
   const subject = intent.subject ?? { entity: entry.entity, key: entry.entityKey };
-  const signed = await readSignedContent(trx, subject.entity, subject.key);
+  const signed = await readSignedContent(readers, trx, subject.entity, subject.key);
   if (!signed) throw new Error(`cannot sign ${subject.entity} '${subject.key}': the record does not exist`);
   const row = {
     entity: subject.entity,
@@ -128,17 +91,15 @@ export async function recordSignature(
   return inserted.id;
 }
 
-setSignatureRecorder(recordSignature);
-
 const meaningOf = (m: string): SignatureMeaning => ((SIGNATURE_MEANINGS as readonly string[]).includes(m) ? (m as SignatureMeaning) : 'approved');
 
 /** Signature rows as shown to people, each checked against the record as it is now. */
-export async function viewSignatures(db: Executor, rows: repo.SignatureRow[]): Promise<SignatureView[]> {
+export async function viewSignatures(readers: SignedContentReaders, db: Executor, rows: repo.SignatureRow[]): Promise<SignatureView[]> {
   const current = new Map<string, Awaited<ReturnType<typeof readSignedContent>>>();
   const views: SignatureView[] = [];
   for (const row of rows) {
     const subjectKey = `${row.entity}\u0000${row.entity_key}`;
-    if (!current.has(subjectKey)) current.set(subjectKey, isSignableEntity(row.entity) ? await readSignedContent(db, row.entity, row.entity_key) : undefined);
+    if (!current.has(subjectKey)) current.set(subjectKey, isSignableEntity(readers, row.entity) ? await readSignedContent(readers, db, row.entity, row.entity_key) : undefined);
     const now = current.get(subjectKey);
     const { id: _id, hash, ...sealed } = row;
     let invalidReason: string | null = null;
@@ -168,8 +129,8 @@ export async function viewSignatures(db: Executor, rows: repo.SignatureRow[]): P
   return views;
 }
 
-export async function signaturesOf(db: Executor, entity: string, keys: string[]): Promise<SignatureView[]> {
-  return viewSignatures(db, await repo.listSignatures(db, { entity, entityKeys: keys }));
+export async function signaturesOf(readers: SignedContentReaders, db: Executor, entity: string, keys: string[]): Promise<SignatureView[]> {
+  return viewSignatures(readers, db, await repo.listSignatures(db, { entity, entityKeys: keys }));
 }
 
 /** "Approved by Jane Doe (quality) 2026-11-25 14:03 UTC — valid": the manifestation for exports. */

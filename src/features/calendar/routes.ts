@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { App, AppDeps } from '../../server/context.js';
 import { whoOf } from '../../server/context.js';
-import { deleteBodySchema } from '../audit/reason.js';
+import { deleteBodySchema } from '../../core/reasons.js';
 import * as service from './service.js';
 import {
   calendarSchema, defaultUpdateSchema, holidayCreateSchema, holidaySchema, isoDate, isoWeekParam, weekUpdateSchema, weekViewSchema, workingTimeQuery, workingTimeSchema,

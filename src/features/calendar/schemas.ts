@@ -1,6 +1,6 @@
 // Production-calendar schemas, shared by API and web app. Validation rules come from the core.
 import { z } from 'zod';
-import { reasonSchema } from '../audit/reason.js';
+import { reasonSchema } from '../../core/reasons.js';
 import { isValidIsoWeek, validateWeekPattern, WEEKDAYS, type WeekPattern } from '../../core/calendar/index.js';
 import { int32 } from '../../core/limits.js';
 

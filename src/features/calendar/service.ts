@@ -2,7 +2,7 @@
 import type { Db, Executor } from '../../db/database.js';
 import { Conflict, NotFound, StaleVersion } from '../../core/errors.js';
 import { isoWeekRange, totalMs, workingIntervals, type WeekPattern } from '../../core/calendar/index.js';
-import { requireReason } from '../audit/reason.js';
+import { requireReason } from '../../core/reasons.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import * as repo from './repository.js';
@@ -120,4 +120,10 @@ export async function workingTime(db: Executor, timezone: string, from: number, 
     intervals: intervals.map((i) => ({ start: new Date(i.start).toISOString(), end: new Date(i.end).toISOString() })),
     hours: totalMs(intervals) / MS_PER_HOUR,
   };
+}
+
+/** What an electronic signature of a calendar week (or the default week) binds to: its shifts. */
+export async function calendarSignedContent(db: Executor, key: string): Promise<{ version: number; content: unknown } | undefined> {
+  const week = await repo.getWeek(db, key);
+  return week && { version: week.version, content: { week: week.week, days: week.days } };
 }

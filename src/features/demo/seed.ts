@@ -12,7 +12,7 @@ import { listAudit } from '../audit/repository.js';
 import { iterateDays } from '../../core/sensor/index.js';
 import { afterIngest, ingestorFor, summarizeResults, type IngestFileResult, type Publisher } from '../machine-data/ingest.js';
 import { bufferSource } from '../machine-data/sources.js';
-import { ensureInitialUsers, type InitialLogin } from '../auth/service.js';
+import { ensureInitialUsers, type InitialLogin } from '../auth/users.js';
 
 export interface SeedResult {
   seeded: boolean;

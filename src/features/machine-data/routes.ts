@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { whoOf, type App, type AppDeps } from '../../server/context.js';
 import { Invalid } from '../../core/errors.js';
-import { addMachineReferenceCheck } from '../plant/service.js';
+import type { ReferenceCheck } from '../plant/service.js';
 import * as plantRepo from '../plant/repository.js';
 import { keySchema } from '../plant/schemas.js';
 import { machineListSchema, windowFields } from '../oee/window-query.js';
@@ -24,7 +24,7 @@ const MAX_UPLOAD_FILES = 100;
 /** Rows per ingest transaction of an upload: short transactions, so the server answers between them. */
 const UPLOAD_BATCH_ROWS = 10_000;
 
-addMachineReferenceCheck(async (db, key) => ((await repo.machineHasData(db, key)) ? 'machine data (imported camera logs and their OEE history)' : null));
+export const machineDataCheck: ReferenceCheck = async (db, key) => ((await repo.machineHasData(db, key)) ? 'machine data (imported camera logs and their OEE history)' : null);
 
 export async function machineDataRoutes(app: App, { db, config, events }: AppDeps): Promise<void> {
   const zone = config.QMFG_TZ;

@@ -1,6 +1,6 @@
 // OEE schemas shared by the API and the web app: profiles, OEE results per window and bucket, stops.
 import { z } from 'zod';
-import { reasonSchema } from '../audit/reason.js';
+import { reasonSchema } from '../../core/reasons.js';
 import { int32 } from '../../core/limits.js';
 import { GROUP_BY } from '../../core/oee/buckets.js';
 

@@ -9,7 +9,7 @@ import { DEFAULT_WORK_LIMITS, oeeWorkRefusal, type RequestWorkLimits } from '../
 import { workingIntervals, type CalendarSpec } from '../../core/calendar/index.js';
 import { BUILTIN_PROFILES, isBuiltinProfileName, profileDisplayName, profileLabel, type OeeProfile } from '../../core/oee/profiles.js';
 import { profileSchema as coreProfileSchema } from '../../core/oee/profile-schema.js';
-import { requireReason } from '../audit/reason.js';
+import { requireReason } from '../../core/reasons.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import { loadCalendarSpec } from '../calendar/repository.js';

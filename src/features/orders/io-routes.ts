@@ -12,8 +12,9 @@ import * as plantRepo from '../plant/repository.js';
 import { previewWorkOrderImport } from './import-preview.js';
 import { importPreviewSchema, workOrderListQuery, type ImportPreview } from './schemas.js';
 import * as service from './service.js';
-import { signatureSummaries } from './sign-off.js';
-import { DEFAULT_IMPORT_LOCALE, importResultSchema, parseWorkOrderFile, tableToCsv, tableToXlsx, workOrderExportTable, workOrderTemplate, XLSX_MIME, type ImportResult } from './spreadsheet.js';
+import { DEFAULT_IMPORT_LOCALE, importResultSchema, parseWorkOrderFile, type ImportResult } from './spreadsheet.js';
+import { workOrderExport, workOrderTemplate } from './spreadsheet-export.js';
+import { attachment, tableFile, XLSX_MIME } from '../../shared/table-export.js';
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
@@ -49,7 +50,6 @@ async function readUpload(req: FastifyRequest, queryFileName: string | undefined
   return { bytes: typeof body === 'string' ? Buffer.from(body, 'utf8') : (body ?? new Uint8Array(0)), fileName: queryFileName };
 }
 
-const attachment = (fileName: string) => `attachment; filename="${fileName}"`;
 
 export async function orderIoRoutes(app: App, { db, config, events }: AppDeps): Promise<void> {
   const ctx: service.OrdersContext = { db, zone: config.QMFG_TZ };
@@ -123,16 +123,9 @@ export async function orderIoRoutes(app: App, { db, config, events }: AppDeps): 
         `/api/work-orders/export.${extension}`,
         { config: { permission: 'plant:read' }, schema: { tags, summary: `Work orders (same filters as the list) as ${extension === 'xlsx' ? 'an .xlsx workbook' : 'CSV'}`, querystring: exportQuery } },
         async (req, reply) => {
-          const views = await service.listWorkOrderViews(db, config.QMFG_TZ, req.query);
-          const table = workOrderExportTable(views);
-          // the electronic signatures of each lot, with their manifestation and validity
-          const signatures = await signatureSummaries(db, views.map((v) => v.lot));
-          table.columns.push({ header: 'Electronic signatures', kind: 'text', width: 60 });
-          views.forEach((v, i) => table.rows[i].push(signatures.get(v.lot) ?? null));
+          const file = await tableFile(await workOrderExport(db, config.QMFG_TZ, req.query), extension, config.QMFG_TZ);
           const fileName = `qmfg-work-orders-${plantToday()}.${extension}`;
-          reply.header('content-disposition', attachment(fileName)).header('cache-control', 'no-store');
-          if (extension === 'xlsx') return reply.header('content-type', XLSX_MIME).send(await tableToXlsx(table, config.QMFG_TZ));
-          return reply.header('content-type', 'text/csv; charset=utf-8').send(tableToCsv(table, config.QMFG_TZ));
+          return reply.header('content-disposition', attachment(fileName)).header('cache-control', 'no-store').header('content-type', file.contentType).send(file.body);
         },
       );
     exportRoute('xlsx');

@@ -2,9 +2,8 @@
 import { z } from 'zod';
 import type { App, AppDeps } from '../../server/context.js';
 import { whoOf } from '../../server/context.js';
-import { deleteBodySchema } from '../audit/reason.js';
-import { recordHistory } from '../audit/routes.js';
-import type { Permission } from '../auth/permissions.js';
+import { deleteBodySchema } from '../../core/reasons.js';
+import type { Permission } from '../../core/permissions.js';
 import * as service from './service.js';
 import { boardSchema, getBoard } from './board.js';
 import { int32FromText } from '../../core/limits.js';
@@ -40,10 +39,6 @@ export async function orderRoutes(app: App, { db, config, events }: AppDeps): Pr
     },
   );
   app.get('/api/work-orders/:lot', { config: { permission: 'plant:read' }, schema: { tags, params: lotParams, response: { 200: workOrderSchema } } }, (req) => service.getWorkOrderView(db, config.QMFG_TZ, req.params.lot));
-  app.get('/api/work-orders/:lot/history', { config: { permission: 'plant:read' }, schema: { tags, params: lotParams } }, async (req) => {
-    await service.getWorkOrderView(db, config.QMFG_TZ, req.params.lot); // 404 for an unknown lot
-    return recordHistory(db, req.user, 'work-order', req.params.lot);
-  });
   app.post('/api/work-orders', { config: { permission: 'orders:write' }, schema: { tags, body: workOrderCreateSchema, response: { 201: workOrderSchema } } }, async (req, reply) => {
     const wo = await service.createWorkOrder(ctx, whoOf(req), req.body);
     changed(wo.lot);
@@ -80,7 +75,7 @@ export async function orderRoutes(app: App, { db, config, events }: AppDeps): Pr
   action('hold', (lot, step, body, who) => service.holdOperation(ctx, who, lot, step, true, body.version, body.reason));
   action('release', (lot, step, body, who) => service.holdOperation(ctx, who, lot, step, false, body.version, body.reason));
   action('close', (lot, step, body, who) => service.closeOperation(ctx, who, lot, step, body.version, body.reason), 'orders:close');
-  app.post('/api/work-orders/:lot/operations/:step/counts', { config: { permission: 'production:report', lineScope: { operation: true } }, schema: { ...opRoute, body: countsSchema } }, async (req) => {
+  app.post('/api/work-orders/:lot/operations/:step/counts', { config: { permission: 'production:report', lineScope: { operationMachine: (params) => service.machineOfOperation(db, String(params.lot ?? ''), Number(params.step)) } }, schema: { ...opRoute, body: countsSchema } }, async (req) => {
     const wo = await service.setCounts(ctx, whoOf(req, req.body.reason), req.params.lot, req.params.step, req.body);
     changed(wo.lot);
     return wo;

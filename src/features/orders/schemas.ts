@@ -1,6 +1,6 @@
 // Work-order schemas: shared by the API (validation, OpenAPI) and the web app.
 import { z } from 'zod';
-import { reasonSchema } from '../audit/reason.js';
+import { reasonSchema } from '../../core/reasons.js';
 import { int32, int32FromText, WORK_ORDER_PAGE_DEFAULT, WORK_ORDER_PAGE_MAX } from '../../core/limits.js';
 
 export const lotSchema = z

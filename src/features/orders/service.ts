@@ -6,27 +6,31 @@ import type { Db, Executor, Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { Conflict, Invalid, NotFound, StaleVersion } from '../../core/errors.js';
 import { loadIntoQueue, operationId, parseOperationId, planningHorizonEnd, queueState, WorkingTimeline, type LoadMode } from '../../core/schedule/index.js';
-import { requireReason } from '../audit/reason.js';
+import { requireReason } from '../../core/reasons.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import * as authRepo from '../auth/repository.js';
 import * as plantRepo from '../plant/repository.js';
-import { addMachineQueueCheck, addMachineReferenceCheck, addProductReferenceCheck } from '../plant/service.js';
+import type { ReferenceCheck } from '../plant/service.js';
 import * as repo from './repository.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
 import { cachedWorkingTime, planTransaction, replan } from './planner.js';
 import { toWorkOrderView, type PlantLookup } from './views.js';
 import type { WorkOrder, WorkOrderCreate, WorkOrderListQuery, WorkOrderUpdate } from './schemas.js';
 
-addMachineReferenceCheck(async (db, key) => ((await repo.operationsOnMachineCount(db, key)) > 0 ? 'operations of work orders' : null));
-addMachineQueueCheck(async (db, key) => {
+// What work orders hold on the plant model: plant asks these (wired in server/app.ts) before a deletion
+/** operations of work orders on a machine block deleting it */
+export const machineOperationsCheck: ReferenceCheck = async (db, key) => ((await repo.operationsOnMachineCount(db, key)) > 0 ? 'operations of work orders' : null);
+/** jobs in a machine's queue block disabling it */
+export const machineQueueCheck: ReferenceCheck = async (db, key) => {
   const n = (await repo.machineQueue(db, key)).length;
   return n > 0 ? `${n} job${n === 1 ? '' : 's'} in its queue` : null;
-});
-addProductReferenceCheck(async (db, key) => {
+};
+/** work orders of a product block deleting it */
+export const productWorkOrdersCheck: ReferenceCheck = async (db, key) => {
   const n = await repo.workOrdersOfProductCount(db, key);
   return n > 0 ? `${n} work order${n === 1 ? '' : 's'}` : null;
-});
+};
 
 export interface OrdersContext {
   db: Db;
@@ -127,14 +131,22 @@ async function change(ctx: OrdersContext, lot: string, fn: (trx: Tx, now: number
   });
 }
 
-async function requireWorkOrder(trx: Executor, lot: string, version?: number): Promise<repo.WorkOrderRow> {
+/** The machine an operation is on (for the line scope of operators), or null when it is on none. */
+export async function machineOfOperation(db: Executor, lot: string, step: number): Promise<string | null> {
+  const op = (await repo.listOperations(db, [lot])).find((o) => o.step === step);
+  return op?.machine_key ?? null;
+}
+
+/** The work order of `lot` (404 when there is none) at the version the client saw (409 when it changed since). */
+export async function requireWorkOrder(trx: Executor, lot: string, version?: number): Promise<repo.WorkOrderRow> {
   const wo = await repo.getWorkOrder(trx, lot);
   if (!wo) throw new NotFound('work order', lot);
   if (version !== undefined && wo.version !== version) throw new StaleVersion('work order', lot, version, wo.version);
   return wo;
 }
 
-async function bump(trx: Executor, wo: repo.WorkOrderRow, now: number, changes: Parameters<typeof repo.bumpWorkOrder>[3] = {}): Promise<void> {
+/** A new version of the work order (with `changes`), or 409 when another change came first. */
+export async function bump(trx: Executor, wo: repo.WorkOrderRow, now: number, changes: Parameters<typeof repo.bumpWorkOrder>[3] = {}): Promise<void> {
   if (!(await repo.bumpWorkOrder(trx, wo.lot, wo.version, changes, now))) throw new StaleVersion('work order', wo.lot, wo.version, wo.version + 1);
 }
 
@@ -237,7 +249,7 @@ export async function deleteWorkOrder(ctx: OrdersContext, who: Who, lot: string,
     const reason = requireReason(who, `deleting work order ${lot}`);
     const machines = [...new Set(ops.map((o) => o.machine_key).filter((m): m is string => m !== null))];
     await repo.deleteWorkOrder(trx, lot);
-    for (const m of machines) await renumberQueue(trx, m, (await repo.machineQueue(trx, m)).map(operationId));
+    for (const m of machines) await closeUpQueue(trx, m);
     await audit(trx, { ...who, reason }, lot, 'delete', wo, null);
     await replan(trx, ctx.zone, now);
   });
@@ -253,6 +265,24 @@ async function renumberQueue(trx: Executor, machine: string, ids: string[]): Pro
     if (op && op.position === position && op.state === state && op.machine_key === machine) continue;
     await repo.updateOperation(trx, lot, step, { machine_key: machine, position, state });
   }
+}
+
+/** Positions 0..n-1 and states of a machine's queue in its current order, after operations left it. */
+export async function closeUpQueue(trx: Executor, machine: string): Promise<void> {
+  await renumberQueue(trx, machine, (await repo.machineQueue(trx, machine)).map(operationId));
+}
+
+/** Marks an operation done now: off its queue position, actual times kept (or taken from the forecast), no forecast. */
+export async function markDone(trx: Executor, op: repo.OperationRow, now: number): Promise<void> {
+  await repo.updateOperation(trx, op.lot, op.step, {
+    state: 'done',
+    position: null,
+    actual_start: op.actual_start ?? op.forecast_start ?? now,
+    actual_end: now,
+    forecast_start: null,
+    forecast_end: null,
+    late: 0,
+  });
 }
 
 async function requireOperation(trx: Executor, lot: string, step: number): Promise<repo.OperationRow> {
@@ -302,7 +332,7 @@ export async function loadOperation(ctx: OrdersContext, who: Who, lot: string, s
     // taking it off its previous machine first keeps both queues dense
     if (previousMachine && previousMachine !== machine.key) {
       await repo.updateOperation(trx, lot, step, { position: null, state: 'queued', machine_key: null });
-      await renumberQueue(trx, previousMachine, (await repo.machineQueue(trx, previousMachine)).map(operationId));
+      await closeUpQueue(trx, previousMachine);
     }
     if (op.state === 'parked' || previousMachine !== machine.key) await repo.updateOperation(trx, lot, step, { machine_key: machine.key, state: 'queued', position: -1 });
     await renumberQueue(trx, machine.key, next);
@@ -320,7 +350,7 @@ export async function parkOperation(ctx: OrdersContext, who: Who, lot: string, s
     if (op.state === 'done') throw new Conflict(`operation ${lot}/${step} is done`);
     if (op.state === 'parked') return;
     await repo.updateOperation(trx, lot, step, { state: 'parked', machine_key: null, position: null });
-    if (op.machine_key) await renumberQueue(trx, op.machine_key, (await repo.machineQueue(trx, op.machine_key)).map(operationId));
+    if (op.machine_key) await closeUpQueue(trx, op.machine_key);
     await bump(trx, wo, now);
     await audit(trx, who, lot, 'park', { step, ...placement(op) }, { step, state: 'parked' });
   });
@@ -351,16 +381,8 @@ export async function closeOperation(ctx: OrdersContext, who: Who, lot: string, 
     if (op.state === 'done') throw new Conflict(`operation ${lot}/${step} is already done`);
     const short = shortOf(op.good, wo.quantity);
     const why = short ? requireReason({ ...who, reason: reason ?? who.reason }, `closing step ${step + 1} short of its quantity (${short})`) : (reason ?? who.reason);
-    await repo.updateOperation(trx, lot, step, {
-      state: 'done',
-      position: null,
-      actual_start: op.actual_start ?? op.forecast_start ?? now,
-      actual_end: now,
-      forecast_start: null,
-      forecast_end: null,
-      late: 0,
-    });
-    if (op.machine_key && op.state !== 'parked') await renumberQueue(trx, op.machine_key, (await repo.machineQueue(trx, op.machine_key)).map(operationId));
+    await markDone(trx, op, now);
+    if (op.machine_key && op.state !== 'parked') await closeUpQueue(trx, op.machine_key);
     await bump(trx, wo, now);
     await appendAudit(trx, {
       ...who, reason: why, entity: 'work-order', entityKey: lot, action: 'close',

@@ -1,6 +1,6 @@
 // Schemas of the signed steps of a work order (gate sign-offs, closing): shared by the API and the web app.
 import { z } from 'zod';
-import { reasonSchema } from '../audit/reason.js';
+import { reasonSchema } from '../../core/reasons.js';
 import { signatureViewSchema } from '../auth/schemas.js';
 import { int32 } from '../../core/limits.js';
 

@@ -3,17 +3,18 @@
 // itself comes in with `who.signature` (checked by the route) and is recorded by the audit entry
 // of the change, in the same transaction, bound to the record as it is after the change.
 import type { z } from 'zod';
-import type { Executor, Tx } from '../../db/database.js';
-import { Conflict, Forbidden, Invalid, NotFound, StaleVersion } from '../../core/errors.js';
-import { requireReason } from '../audit/reason.js';
+import type { Executor } from '../../db/database.js';
+import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
+import { requireReason } from '../../core/reasons.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import * as authRepo from '../auth/repository.js';
 import { manifestation, viewSignatures } from '../auth/signatures.js';
 import * as plantRepo from '../plant/repository.js';
 import { planTransaction, replan } from './planner.js';
+import { ORDER_SIGNED_CONTENT } from './signed-content.js';
 import * as repo from './repository.js';
-import { getWorkOrderView, shortOf, type OrdersContext } from './service.js';
+import { bump, closeUpQueue, getWorkOrderView, markDone, requireWorkOrder, shortOf, type OrdersContext } from './service.js';
 import { operationId, parseOperationId, queueState } from '../../core/schedule/index.js';
 import type { WorkOrder } from './schemas.js';
 import type { signedActionSchema, SignOffs } from './sign-off-schemas.js';
@@ -23,13 +24,6 @@ const requireSignature = (who: Who) => {
   if (!who.signature) throw Invalid.field('body.signature', 'this step needs your electronic signature');
   return who.signature;
 };
-
-async function requireWorkOrder(trx: Executor, lot: string, version?: number): Promise<repo.WorkOrderRow> {
-  const wo = await repo.getWorkOrder(trx, lot);
-  if (!wo) throw new NotFound('work order', lot);
-  if (version !== undefined && wo.version !== version) throw new StaleVersion('work order', lot, version, wo.version);
-  return wo;
-}
 
 /** The gates of a work order's routing, whether each is passed, and by whose signature. */
 export async function getSignOffs(db: Executor, lot: string): Promise<SignOffs> {
@@ -41,7 +35,7 @@ export async function getSignOffs(db: Executor, lot: string): Promise<SignOffs> 
     authRepo.listSignatures(db, { entity: 'work-order', entityKeys: [lot] }),
   ]);
   const gateSignatureRows = await authRepo.listSignatures(db, { ids: passes.map((p) => p.signature_id) });
-  const gateSignatures = new Map((await viewSignatures(db, gateSignatureRows)).map((s) => [s.id, s]));
+  const gateSignatures = new Map((await viewSignatures(ORDER_SIGNED_CONTENT, db, gateSignatureRows)).map((s) => [s.id, s]));
   const gates = (product?.routing ?? []).flatMap((routingStep, step) => {
     if (!routingStep.gate) return [];
     const pass = passes.find((p) => p.step === step);
@@ -56,7 +50,7 @@ export async function getSignOffs(db: Executor, lot: string): Promise<SignOffs> 
       signature: pass ? (gateSignatures.get(pass.signature_id) ?? null) : null,
     }];
   });
-  return { lot, gates, signatures: await viewSignatures(db, woSignatureRows) };
+  return { lot, gates, signatures: await viewSignatures(ORDER_SIGNED_CONTENT, db, woSignatureRows) };
 }
 
 /**
@@ -92,15 +86,6 @@ export async function passGate(ctx: OrdersContext, who: Who, lot: string, step: 
   return getSignOffs(ctx.db, lot);
 }
 
-/** Positions 0..n-1 and states of a machine's queue after operations left it. */
-async function renumberQueue(trx: Tx, machine: string): Promise<void> {
-  const queue = await repo.machineQueue(trx, machine);
-  for (const [position, op] of queue.entries()) {
-    const state = queueState(op, position);
-    if (op.position !== position || op.state !== state) await repo.updateOperation(trx, op.lot, op.step, { position, state });
-  }
-}
-
 /**
  * Closes a work order: every operation not yet done is marked done now (leaving its machine's
  * queue), and the completed record is signed. Signing an already completed work order records the
@@ -121,19 +106,9 @@ export async function closeWorkOrder(ctx: OrdersContext, who: Who, lot: string, 
     const open = ops.filter((o) => o.state !== 'done');
     const short = open.filter((o) => shortOf(o.good, wo.quantity)).map((o) => `step ${o.step + 1}: ${shortOf(o.good, wo.quantity)}`);
     const reason = short.length > 0 ? requireReason({ ...who, reason: input.reason ?? who.reason }, `closing work order ${lot} short of its quantity (${short.join('; ')})`) : (input.reason ?? who.reason);
-    for (const op of open) {
-      await repo.updateOperation(trx, lot, op.step, {
-        state: 'done',
-        position: null,
-        actual_start: op.actual_start ?? op.forecast_start ?? now,
-        actual_end: now,
-        forecast_start: null,
-        forecast_end: null,
-        late: 0,
-      });
-    }
-    for (const machine of new Set(open.filter((o) => o.state !== 'parked' && o.machine_key).map((o) => o.machine_key as string))) await renumberQueue(trx, machine);
-    if (!(await repo.bumpWorkOrder(trx, lot, wo.version, {}, now))) throw new StaleVersion('work order', lot, wo.version, wo.version + 1);
+    for (const op of open) await markDone(trx, op, now);
+    for (const machine of new Set(open.filter((o) => o.state !== 'parked' && o.machine_key).map((o) => o.machine_key as string))) await closeUpQueue(trx, machine);
+    await bump(trx, wo, now);
     await appendAudit(trx, {
       ...who,
       reason,
@@ -161,7 +136,7 @@ export async function signatureSummaries(db: Executor, lots: string[]): Promise<
   const rows = [...(await authRepo.listSignatures(db, { entity: 'work-order' })), ...(await authRepo.listSignatures(db, { entity: 'operation-gate' }))]
     .filter((row) => wanted.has(lotOf(row)))
     .sort((a, b) => a.signed_at - b.signed_at);
-  for (const view of await viewSignatures(db, rows)) {
+  for (const view of await viewSignatures(ORDER_SIGNED_CONTENT, db, rows)) {
     const lot = view.entity === 'operation-gate' ? parseOperationId(view.entityKey).lot : view.entityKey;
     const text = manifestation(view);
     result.set(lot, result.has(lot) ? `${result.get(lot)}; ${text}` : text);

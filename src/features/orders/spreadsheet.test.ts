@@ -3,10 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { Invalid } from '../../core/errors.js';
 import { DEMO_GROUPS, DEMO_PRODUCTS } from '../demo/plant.js';
 import type { WorkOrder } from './schemas.js';
-import {
-  csvField, describeRowError, normaliseHeader, parseWorkOrderFile, productResolver, tableToCsv, tableToXlsx, workOrderExportTable,
-  workOrderTemplate, type ParsedImport,
-} from './spreadsheet.js';
+import { csvField, tableToCsv, tableToXlsx } from '../../shared/table-export.js';
+import { describeRowError, normaliseHeader, parseWorkOrderFile, productResolver, type ParsedImport } from './spreadsheet.js';
+import { workOrderExportTable, workOrderTemplate } from './spreadsheet-export.js';
 
 const products = DEMO_PRODUCTS.map((p) => ({ key: p.key, name: p.name, itemNumber: p.itemNumber }));
 const ZONE = 'America/Los_Angeles';

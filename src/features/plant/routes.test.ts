@@ -86,6 +86,24 @@ describe.each(DIALECTS)('plant model API on %s', (dialect) => {
     expect((await inject('GET', '/api/process-groups/kitting')).statusCode).toBe(200);
   });
 
+  it('refuses to delete a machine or product that work orders use, and to disable a machine with a queue (checks passed in when the app is built)', async () => {
+    expect((await inject('POST', '/api/work-orders', { lot: 'REF-1', product: 'rsv', quantity: 10 })).statusCode).toBe(201);
+    expect((await inject('POST', '/api/work-orders/REF-1/operations/0/load', { machine: 'line9', mode: 'append' })).statusCode).toBe(200);
+    const machine = (await inject('GET', '/api/machines/line9')).json();
+    const deleted = await inject('DELETE', `/api/machines/line9?version=${machine.version}`, { reason: 'replaced' });
+    expect(deleted.statusCode).toBe(409);
+    expect(deleted.json().error.message).toBe("machine 'line9' is still used by operations of work orders");
+    const disabled = await inject('PATCH', '/api/machines/line9', { enabled: false, version: machine.version });
+    expect(disabled.statusCode).toBe(409);
+    expect(disabled.json().error.message).toMatch(/^Line 9 still has \d+ jobs? in its queue/);
+    const product = (await inject('GET', '/api/products/rsv')).json();
+    const productDeleted = await inject('DELETE', `/api/products/rsv?version=${product.version}`, { reason: 'discontinued' });
+    expect(productDeleted.statusCode).toBe(409);
+    expect(productDeleted.json().error.message).toMatch(/^product 'rsv' is still used by \d+ work orders?$/);
+    expect((await inject('GET', '/api/machines/line9')).statusCode).toBe(200);
+    expect((await inject('GET', '/api/products/rsv')).statusCode).toBe(200);
+  });
+
   it('edits a product routing and keeps leading-zero-free item numbers as strings', async () => {
     const before = (await inject('GET', '/api/products/rsv')).json();
     const routing = [...before.routing, { group: 'swab', ratePerHour: 1200, setupMinutes: 5, gate: { name: 'Supervisor sign-off', hours: 2, role: 'lead' } }];

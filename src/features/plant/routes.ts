@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { App, AppDeps } from '../../server/context.js';
 import { whoOf } from '../../server/context.js';
-import { deleteBodySchema } from '../audit/reason.js';
+import { deleteBodySchema } from '../../core/reasons.js';
 import * as service from './service.js';
 import * as repo from './repository.js';
 import { NotFound } from '../../core/errors.js';
@@ -11,7 +11,12 @@ import {
   processGroupUpdateSchema, productCreateSchema, productSchema, productUpdateSchema, siteSchema, siteUpdateSchema,
 } from './schemas.js';
 
-export async function plantRoutes(app: App, { db, events, config }: AppDeps): Promise<void> {
+/** What plant's routes need from the features above it (passed in by server/app.ts). */
+export interface PlantRouteDeps {
+  referenceChecks: service.PlantReferenceChecks;
+}
+
+export async function plantRoutes(app: App, { db, events, config }: AppDeps, { referenceChecks }: PlantRouteDeps): Promise<void> {
   const changed = (entity: string, key: string) => events.publish({ topic: 'plant', data: { entity, key } });
   const found = <T>(entity: string, key: string, value: T | undefined): T => {
     if (value === undefined) throw new NotFound(entity, key);
@@ -64,12 +69,12 @@ export async function plantRoutes(app: App, { db, events, config }: AppDeps): Pr
     return reply.code(201).send(machine);
   });
   app.patch('/api/machines/:key', { config: { permission: 'plant:write' }, schema: { tags: machineTags, params: keyParams, body: machineUpdateSchema, response: { 200: machineSchema } } }, async (req) => {
-    const machine = await service.updateMachine(db, whoOf(req), req.params.key, req.body);
+    const machine = await service.updateMachine(db, referenceChecks, whoOf(req), req.params.key, req.body);
     changed('machine', machine.key);
     return machine;
   });
   app.delete('/api/machines/:key', { config: { permission: 'plant:write' }, schema: { tags: machineTags, params: keyParams, querystring: deleteQuery, body: deleteBodySchema } }, async (req, reply) => {
-    await service.deleteMachine(db, whoOf(req, req.body?.reason), req.params.key, req.query.version);
+    await service.deleteMachine(db, referenceChecks, whoOf(req, req.body?.reason), req.params.key, req.query.version);
     changed('machine', req.params.key);
     return reply.code(204).send();
   });
@@ -91,7 +96,7 @@ export async function plantRoutes(app: App, { db, events, config }: AppDeps): Pr
     return product;
   });
   app.delete('/api/products/:key', { config: { permission: 'plant:write' }, schema: { tags: productTags, params: keyParams, querystring: deleteQuery, body: deleteBodySchema } }, async (req, reply) => {
-    await service.deleteProduct(db, whoOf(req, req.body?.reason), req.params.key, req.query.version);
+    await service.deleteProduct(db, referenceChecks, whoOf(req, req.body?.reason), req.params.key, req.query.version);
     changed('product', req.params.key);
     return reply.code(204).send();
   });

@@ -1,8 +1,8 @@
 // Plant model schemas: shared by the API (validation, OpenAPI) and the web app (forms, types).
 import { z } from 'zod';
 import { int32, int32FromText } from '../../core/limits.js';
+import { ROLES } from '../../core/permissions.js';
 
-export const ROLES = ['viewer', 'operator', 'lead', 'planner', 'quality', 'manager', 'admin'] as const;
 export const roleSchema = z.enum(ROLES);
 
 export const keySchema = z

@@ -1,7 +1,7 @@
 // Rules of the plant model: referential checks, optimistic concurrency, audit in the same transaction.
 import type { Db, Executor } from '../../db/database.js';
 import { Conflict, Invalid, NotFound, StaleVersion } from '../../core/errors.js';
-import { requireReason } from '../audit/reason.js';
+import { requireReason } from '../../core/reasons.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import * as repo from './repository.js';
@@ -14,6 +14,23 @@ export function expectVersion<T extends { version: number }>(entity: string, key
   if (!current) throw new NotFound(entity, key);
   if (expected !== undefined && current.version !== expected) throw new StaleVersion(entity, key, expected, current.version);
   return current;
+}
+
+/** A reference another feature holds on a plant record (e.g. work orders on a machine): what it is, or null. */
+export type ReferenceCheck = (db: Executor, key: string) => Promise<string | null>;
+
+/**
+ * What the features above plant hold on its records, asked before a change would leave them dangling.
+ * Plant cannot know them (it is below them); the app passes them in where it is assembled
+ * (server/app.ts), so whether a deletion is checked never depends on what was imported.
+ */
+export interface PlantReferenceChecks {
+  /** references that block deleting a machine */
+  machine: readonly ReferenceCheck[];
+  /** work a machine still has to do: blocks disabling it or moving it to another process group */
+  machineQueue: readonly ReferenceCheck[];
+  /** references that block deleting a product */
+  product: readonly ReferenceCheck[];
 }
 
 const audit = (trx: Parameters<typeof appendAudit>[0], who: Who, entity: string, key: string, action: string, before: unknown, after: unknown) =>
@@ -87,12 +104,12 @@ export async function createMachine(db: Db, who: Who, input: MachineCreate): Pro
     return created;
   });
 }
-export async function updateMachine(db: Db, who: Who, key: string, patch: MachineUpdate): Promise<Machine> {
+export async function updateMachine(db: Db, checks: PlantReferenceChecks, who: Who, key: string, patch: MachineUpdate): Promise<Machine> {
   return db.transaction().execute(async (trx) => {
     const before = expectVersion('machine', key, await repo.getMachine(trx, key), patch.version);
     if (patch.group && patch.group !== before.group) await requireGroup(trx, patch.group, 'body.group');
     if ((patch.enabled === false && before.enabled) || (patch.group && patch.group !== before.group)) {
-      const queue = await firstReference(machineQueueChecks, trx, key);
+      const queue = await firstReference(checks.machineQueue, trx, key);
       if (queue) throw new Conflict(`${before.name} still has ${queue}; move them to another machine or park them first`);
     }
     const next = { ...before, ...patch, key };
@@ -102,32 +119,17 @@ export async function updateMachine(db: Db, who: Who, key: string, patch: Machin
     return after;
   });
 }
-/** Extra references other features register (e.g. work orders on a machine) that block deletion. */
-export type ReferenceCheck = (db: Executor, key: string) => Promise<string | null>;
-const machineReferenceChecks: ReferenceCheck[] = [];
-/** What a machine still has to work on (blocks disabling it). */
-const machineQueueChecks: ReferenceCheck[] = [];
-export function addMachineQueueCheck(check: ReferenceCheck): void {
-  machineQueueChecks.push(check);
-}
-const productReferenceChecks: ReferenceCheck[] = [];
-export function addMachineReferenceCheck(check: ReferenceCheck): void {
-  machineReferenceChecks.push(check);
-}
-export function addProductReferenceCheck(check: ReferenceCheck): void {
-  productReferenceChecks.push(check);
-}
-async function firstReference(checks: ReferenceCheck[], db: Executor, key: string): Promise<string | null> {
+async function firstReference(checks: readonly ReferenceCheck[], db: Executor, key: string): Promise<string | null> {
   for (const check of checks) {
     const found = await check(db, key);
     if (found) return found;
   }
   return null;
 }
-export async function deleteMachine(db: Db, who: Who, key: string, version?: number): Promise<void> {
+export async function deleteMachine(db: Db, checks: PlantReferenceChecks, who: Who, key: string, version?: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const before = expectVersion('machine', key, await repo.getMachine(trx, key), version);
-    const ref = await firstReference(machineReferenceChecks, trx, key);
+    const ref = await firstReference(checks.machine, trx, key);
     if (ref) throw new Conflict(`machine '${key}' is still used by ${ref}`);
     const reason = requireReason(who, `deleting machine ${before.name}`);
     await repo.deleteMachine(trx, key);
@@ -162,10 +164,10 @@ export async function updateProduct(db: Db, who: Who, key: string, patch: Produc
     return after;
   });
 }
-export async function deleteProduct(db: Db, who: Who, key: string, version?: number): Promise<void> {
+export async function deleteProduct(db: Db, checks: PlantReferenceChecks, who: Who, key: string, version?: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const before = expectVersion('product', key, await repo.getProduct(trx, key), version);
-    const ref = await firstReference(productReferenceChecks, trx, key);
+    const ref = await firstReference(checks.product, trx, key);
     if (ref) throw new Conflict(`product '${key}' is still used by ${ref}`);
     const reason = requireReason(who, `deleting product ${before.name}`);
     await repo.deleteProduct(trx, key);

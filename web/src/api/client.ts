@@ -5,7 +5,7 @@
 // JSON requests and file uploads (multipart, with upload progress where a screen shows it) alike.
 import type { z } from 'zod';
 import { errorBodySchema, type ErrorBody } from '../../../src/core/errors.js';
-import { isPermission, refusalMessage } from '../../../src/features/auth/permissions.js';
+import { isPermission, refusalMessage } from '../../../src/core/permissions.js';
 
 export interface FieldErrors {
   [path: string]: string;

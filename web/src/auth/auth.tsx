@@ -3,7 +3,7 @@
 // user works on a screen without saving anything.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { AuthConfig, Me } from '../../../src/features/auth/schemas.js';
-import type { Permission } from '../../../src/features/auth/permissions.js';
+import type { Permission } from '../../../src/core/permissions.js';
 import * as api from '../api/auth.js';
 import { idleForMs, onSignedOut, onUserInput } from './request-guard.js';
 

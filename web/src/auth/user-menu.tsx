@@ -1,6 +1,6 @@
 // The signed-in user in the header: name and role, change password, sign out here or everywhere.
 import { useEffect, useRef, useState } from 'react';
-import { ROLE_LABELS } from '../../../src/features/auth/permissions.js';
+import { ROLE_LABELS } from '../../../src/core/permissions.js';
 import { useToast } from '../components/toasts.js';
 import { errorMessage } from '../api/client.js';
 import { useAuth } from './auth.js';

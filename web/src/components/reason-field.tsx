@@ -3,7 +3,7 @@
 // signature dialog and in the calendar's apply step, so the question looks the same everywhere.
 // The server checks the same rule and answers a missing reason as the field `reason`.
 import type { ReactNode } from 'react';
-import { REASON_MAX } from '../../../src/features/audit/reason.js';
+import { REASON_MAX } from '../../../src/core/reasons.js';
 import { Field } from './field.js';
 
 export { REASON_MAX };

@@ -8,7 +8,7 @@ import { useResource } from '../hooks/use-resource.js';
 import { EmptyState, LoadFailed, Spinner } from '../components/feedback.js';
 import { MachinesIcon } from '../components/icons.js';
 import { useCan } from '../auth/auth.js';
-import { whoMay } from '../../../src/features/auth/permissions.js';
+import { whoMay } from '../../../src/core/permissions.js';
 import { useSite } from '../hooks/site.js';
 import { MachineLiveStatus, STATE_TICK_MS, useNow, usePlantLive, type PlantLive } from './analytics/machine-status.js';
 

@@ -2,7 +2,7 @@
 // point at a tab; each tab shows to the roles that may change what it holds.
 import type { ReactElement } from 'react';
 import { Navigate, NavLink, Route, Routes } from 'react-router-dom';
-import type { Permission } from '../../../../src/features/auth/permissions.js';
+import type { Permission } from '../../../../src/core/permissions.js';
 import { useAuth } from '../../auth/auth.js';
 import { ProcessGroupsTab } from './process-groups-tab.js';
 import { MachinesTab } from './machines-tab.js';

@@ -3,7 +3,7 @@
 // confirmation that asks why, and a toast after each change. A tab gives its columns, its form and,
 // where it has them, its own row actions; the kit does the rest the same way for all of them.
 import { useState, type FormEvent, type ReactNode } from 'react';
-import type { Permission } from '../../../../src/features/auth/permissions.js';
+import type { Permission } from '../../../../src/core/permissions.js';
 import { ApiError } from '../../api/client.js';
 import { Can } from '../../auth/auth.js';
 import { SidePanel } from '../../components/dialogs.js';

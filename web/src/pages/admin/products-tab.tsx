@@ -2,8 +2,9 @@
 // at a standard rate with a setup time, optionally followed by a gate someone has to sign.
 import { useRef, type FormEvent } from 'react';
 import {
-  productCreateSchema, productUpdateSchema, ROLES, type ProcessGroup, type Product, type Role,
+  productCreateSchema, productUpdateSchema, type ProcessGroup, type Product, type Role,
 } from '../../../../src/features/plant/schemas.js';
+import { ROLES } from '../../../../src/core/permissions.js';
 import { createProduct, deleteProduct, getProduct, listProcessGroups, listProducts, updateProduct } from '../../api/plant.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { Field, NumberField } from '../../components/field.js';

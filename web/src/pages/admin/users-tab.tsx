@@ -2,7 +2,7 @@
 // name them) — they are deactivated. New users and reset passwords must be changed at first sign-in.
 import { useState, type FormEvent } from 'react';
 import { DateTime } from 'luxon';
-import { ROLE_LABELS, ROLES, type Role } from '../../../../src/features/auth/permissions.js';
+import { ROLE_LABELS, ROLES, type Role } from '../../../../src/core/permissions.js';
 import type { User } from '../../../../src/features/auth/schemas.js';
 import { createUser, listUsers, resetUserPassword, updateUser } from '../../api/auth.js';
 import { listMachines, listProcessGroups } from '../../api/plant.js';

@@ -6,7 +6,7 @@ import { useSearchParams } from 'react-router-dom';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { actionLabel, describeChange, recordLabel, type DescribeContext } from '../../../../src/features/audit/describe.js';
-import { auditEntrySchema, type AuditEntryView } from '../../../../src/features/audit/schemas.js';
+import { auditEntrySchema, type AuditEntryView } from '../../../../src/features/records/schemas.js';
 import { requestJson } from '../../api/client.js';
 import { listMachines, listProducts } from '../../api/plant.js';
 import { SignatureLine } from '../../auth/signature-dialog.js';

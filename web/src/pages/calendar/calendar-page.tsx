@@ -16,7 +16,7 @@ import { HolidaysPanel } from './holidays-panel.js';
 import { formatHours } from './week-layout.js';
 import { ReasonDialog } from '../../components/reason-dialog.js';
 import { useCan } from '../../auth/auth.js';
-import { whoMay } from '../../../../src/features/auth/permissions.js';
+import { whoMay } from '../../../../src/core/permissions.js';
 
 /** Plant "today", refreshed every minute so a screen left open rolls over at midnight. */
 function usePlantToday(zone: string | undefined): string | undefined {

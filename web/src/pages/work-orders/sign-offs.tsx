@@ -2,7 +2,7 @@
 // sign-off) with the signature that passed it, closing the work order, and every signature's
 // manifestation — printed name, time, meaning — and whether it is still valid for the record as it is.
 import { useState } from 'react';
-import { ROLE_LABELS, isRole } from '../../../../src/features/auth/permissions.js';
+import { ROLE_LABELS, isRole } from '../../../../src/core/permissions.js';
 import type { WorkOrder } from '../../api/orders.js';
 import { closeWorkOrder, getSignOffs, passGate } from '../../api/auth.js';
 import { useAuth } from '../../auth/auth.js';

@@ -1,18 +1,18 @@
 // Test support for signed-in requests: users of any role, sign-in through the real route, and
 // fastify.inject with the session cookie and CSRF header of a signed-in user.
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import type { App } from '../../server/context.js';
-import type { Db } from '../../db/database.js';
-import { CSRF_COOKIE, CSRF_HEADER, registeredRoutes, SESSION_COOKIE } from './access.js';
-import { hashPassword } from './passwords.js';
-import type { Role } from './permissions.js';
-import * as repo from './repository.js';
-import { EventHub } from '../../server/events.js';
-import type { AppDeps } from '../../server/context.js';
-import type { DialectName } from '../../db/database.js';
-import { createTestDatabase, type TestDatabase } from '../../testing/databases.js';
-import { seedDatabase } from '../demo/seed.js';
-import { buildApp } from '../../server/app.js';
+import type { App } from '../server/context.js';
+import type { Db } from '../db/database.js';
+import { CSRF_COOKIE, CSRF_HEADER, registeredRoutes, SESSION_COOKIE } from '../features/auth/access.js';
+import { hashPassword } from '../features/auth/passwords.js';
+import type { Role } from '../core/permissions.js';
+import * as repo from '../features/auth/repository.js';
+import { EventHub } from '../server/events.js';
+import type { AppDeps } from '../server/context.js';
+import type { DialectName } from '../db/database.js';
+import { createTestDatabase, type TestDatabase } from './databases.js';
+import { seedDatabase } from '../features/demo/seed.js';
+import { buildApp } from '../server/app.js';
 
 /** fastify.inject with request options (what the helpers here need of it) */
 export type InjectFn = (options: InjectOptions) => Promise<LightMyRequestResponse>;

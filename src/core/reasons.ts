@@ -4,8 +4,7 @@
 // reason is needed is a rule of the service that makes the change (closing is only "short" once the
 // counts are known), so services call requireReason.
 import { z } from 'zod';
-import { Invalid } from '../../core/errors.js';
-import type { Who } from './who.js';
+import { Invalid } from './errors.js';
 
 export const REASON_MAX = 500;
 
@@ -24,7 +23,7 @@ export const deleteBodySchema = z.object({ reason: reasonSchema }).nullish();
  * The trimmed reason of `who`, or a 400 naming the field `reason` (or `field`) when there is none.
  * `what` says what needs it, in the user's words: "closing step 1 short of its quantity".
  */
-export function requireReason(who: Who, what: string, field = 'body.reason'): string {
+export function requireReason(who: { reason?: string | null }, what: string, field = 'body.reason'): string {
   const reason = who.reason?.trim();
   if (!reason) throw Invalid.field(field, `give the reason for ${what}`);
   if (reason.length > REASON_MAX) throw Invalid.field(field, `keep the reason to ${REASON_MAX} characters`);

@@ -1,8 +1,7 @@
 // The one permission table. Every route declares the permission it needs (or that it is public);
 // the server refuses what a role lacks (403) and the web app hides it. Shared by server and browser.
-import { ROLES } from '../plant/schemas.js';
-
-export { ROLES };
+/** The roles of the plant's people, as stored with a user and named by a routing's gate. */
+export const ROLES = ['viewer', 'operator', 'lead', 'planner', 'quality', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = [

@@ -1,7 +1,7 @@
 // The audit screen's API: filters, the users in the trail, .xlsx/CSV export with the electronic
 // signature manifestation, a machine's own history, and who may read it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthTestApp, createTestUser, injectAs, signIn, type AuthTestApp, type TestUser } from '../auth/test-support.js';
+import { createAuthTestApp, createTestUser, injectAs, signIn, type AuthTestApp, type TestUser } from '../../testing/auth.js';
 
 describe('audit trail API', () => {
   let t: AuthTestApp;

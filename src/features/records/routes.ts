@@ -1,25 +1,30 @@
-// REST for the audit trail: the filtered list (with the electronic signature an entry carries),
-// its .xlsx/CSV export, the users found in it, the chain check, and the history of one machine.
+// REST for the records of the plant as a reviewer reads them: the audit trail's filtered list (with
+// the electronic signature an entry carries), its .xlsx/CSV export, the users found in it, the chain
+// check, and the history of one record (a work order, a machine). The trail is written by every
+// feature through audit/repository.ts; it is read here, at the top of the chain, because reading it
+// needs users, the plant, signatures and exports.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Executor } from '../../db/database.js';
 import type { App, AppDeps } from '../../server/context.js';
 import { NotFound } from '../../core/errors.js';
 import * as authRepo from '../auth/repository.js';
-import { can } from '../auth/permissions.js';
-import type { SignatureView } from '../auth/schemas.js';
+import { can } from '../../core/permissions.js';
+import { signatureQuery, signatureViewSchema, type SignatureView } from '../auth/schemas.js';
 import { auditEntrySchema as entrySchema, auditQuery, type AuditEntryView } from './schemas.js';
-import { manifestation, viewSignatures } from '../auth/signatures.js';
+import { manifestation, signaturesOf, viewSignatures, type SignedContentReaders } from '../auth/signatures.js';
 import * as plantRepo from '../plant/repository.js';
-import { tableToCsv, tableToXlsx, XLSX_MIME, type ExportTable } from '../orders/spreadsheet.js';
-import { actionLabel, describeChange, recordLabel, type DescribeContext } from './describe.js';
-import { listActors, listAudit, verifyAuditChain, type AuditEntry, type AuditFilter } from './repository.js';
+import * as ordersRepo from '../orders/repository.js';
+import { lotParams } from '../orders/schemas.js';
+import { attachment, tableFile, type ExportTable } from '../../shared/table-export.js';
+import { actionLabel, describeChange, recordLabel, type DescribeContext } from '../audit/describe.js';
+import { listActors, listAudit, verifyAuditChain, type AuditEntry, type AuditFilter } from '../audit/repository.js';
 
 /** Audit entries with the signatures recorded in the same transaction (linked by the entry's hash). */
-export async function auditWithSignatures(db: Executor, filter: AuditFilter): Promise<AuditEntryView[]> {
+export async function auditWithSignatures(readers: SignedContentReaders, db: Executor, filter: AuditFilter): Promise<AuditEntryView[]> {
   const entries = await listAudit(db, filter);
   const rows = await authRepo.listSignatures(db, { auditHashes: [...new Set(entries.map((e) => e.hash))] });
-  const views = await viewSignatures(db, rows);
+  const views = await viewSignatures(readers, db, rows);
   const byAudit = new Map<string, SignatureView>();
   rows.forEach((row, i) => byAudit.set(row.audit_hash, views[i]));
   return entries.map((e: AuditEntry) => ({ ...e, signature: byAudit.get(e.hash) ?? null }));
@@ -30,8 +35,8 @@ export async function auditWithSignatures(db: Executor, filter: AuditFilter): Pr
  * change came from is the audit trail's business: only readers of the trail (`audit:read`) get it,
  * for the others it is blanked. Every history route answers through here.
  */
-export async function recordHistory(db: Executor, reader: { role: string } | null, entity: string, entityKey: string): Promise<AuditEntryView[]> {
-  const entries = await auditWithSignatures(db, { entity, entityKey });
+export async function recordHistory(readers: SignedContentReaders, db: Executor, reader: { role: string } | null, entity: string, entityKey: string): Promise<AuditEntryView[]> {
+  const entries = await auditWithSignatures(readers, db, { entity, entityKey });
   return can(reader?.role, 'audit:read') ? entries : entries.map((entry) => ({ ...entry, source: null }));
 }
 
@@ -70,14 +75,18 @@ export function auditExportTable(entries: AuditEntryView[], ctx: DescribeContext
   };
 }
 
-const attachment = (fileName: string) => `attachment; filename="${fileName}"`;
+/** What records is given where the app is assembled. */
+export interface RecordRouteDeps {
+  /** what a signature binds to, per kind of record: every signature shown is checked against it */
+  signedContent: SignedContentReaders;
+}
 
-export async function auditRoutes(app: App, { db, config }: AppDeps): Promise<void> {
+export async function recordRoutes(app: App, { db, config }: AppDeps, { signedContent }: RecordRouteDeps): Promise<void> {
   const tags = ['audit'];
   const audit = { permission: 'audit:read' as const };
 
   app.get('/api/audit', { config: audit, schema: { tags, querystring: auditQuery, response: { 200: z.array(entrySchema) } } }, (req) =>
-    auditWithSignatures(db, req.query),
+    auditWithSignatures(signedContent, db, req.query),
   );
   app.get('/api/audit/actors', { config: audit, schema: { tags, response: { 200: z.array(z.string()) } } }, () => listActors(db));
   app.get('/api/audit/verify', { config: audit, schema: { tags, response: { 200: z.object({ entries: z.number(), brokenAt: z.number().nullable() }) } } }, () =>
@@ -88,22 +97,32 @@ export async function auditRoutes(app: App, { db, config }: AppDeps): Promise<vo
       `/api/audit/export.${extension}`,
       { config: audit, schema: { tags, summary: `The audit trail (same filters as the list) as ${extension === 'xlsx' ? 'an .xlsx workbook' : 'CSV'}`, querystring: auditQuery } },
       async (req, reply) => {
-        const table = auditExportTable(await auditWithSignatures(db, { ...req.query, limit: req.query.limit ?? 5000 }), await describeContext(db, config.QMFG_TZ));
+        const table = auditExportTable(await auditWithSignatures(signedContent, db, { ...req.query, limit: req.query.limit ?? 5000 }), await describeContext(db, config.QMFG_TZ));
         const fileName = `qmfg-audit-${DateTime.now().setZone(config.QMFG_TZ).toISODate()}.${extension}`;
-        reply.header('content-disposition', attachment(fileName)).header('cache-control', 'no-store');
-        if (extension === 'xlsx') return reply.header('content-type', XLSX_MIME).send(await tableToXlsx(table, config.QMFG_TZ, 'Audit trail'));
-        return reply.header('content-type', 'text/csv; charset=utf-8').send(tableToCsv(table, config.QMFG_TZ));
+        const file = await tableFile(table, extension, config.QMFG_TZ, 'Audit trail');
+        return reply.header('content-disposition', attachment(fileName)).header('cache-control', 'no-store').header('content-type', file.contentType).send(file.body);
       },
     );
   }
 
-  // the history of one machine, for its page (a work order's is GET /api/work-orders/:lot/history)
+  // the history of one record, for its page: a work order (by lot), a machine
+  app.get('/api/work-orders/:lot/history', { config: { permission: 'plant:read' }, schema: { tags: ['work orders'], params: lotParams } }, async (req) => {
+    if (!(await ordersRepo.getWorkOrder(db, req.params.lot))) throw new NotFound('work order', req.params.lot);
+    return recordHistory(signedContent, db, req.user, 'work-order', req.params.lot);
+  });
   app.get(
     '/api/machines/:key/history',
     { config: { permission: 'plant:read' }, schema: { tags: ['plant'], params: z.object({ key: z.string().min(1).max(64) }), response: { 200: z.array(entrySchema) } } },
     async (req) => {
       if (!(await plantRepo.getMachine(db, req.params.key))) throw new NotFound('machine', req.params.key);
-      return recordHistory(db, req.user, 'machine', req.params.key);
+      return recordHistory(signedContent, db, req.user, 'machine', req.params.key);
     },
+  );
+
+  // ---- signatures of a record, each checked against the record as it is now
+  app.get(
+    '/api/signatures',
+    { config: { permission: 'plant:read' }, schema: { tags: ['signatures'], querystring: signatureQuery, response: { 200: z.array(signatureViewSchema) } } },
+    (req) => signaturesOf(signedContent, db, req.query.entity, [req.query.key]),
   );
 }

@@ -1,0 +1,18 @@
+// The kinds of record an electronic signature can bind to, each read by the feature that owns it:
+// auth hashes what these return when a signature is recorded and again when it is shown, so a
+// record edited after signing shows its signatures as no longer valid. Handed to auth (recording)
+// and records (reading) where the app is assembled; auth, below these features, imports none of them.
+import type { SignedContentReaders } from '../features/auth/signatures.js';
+import { calendarSignedContent } from '../features/calendar/service.js';
+import * as oeeRepo from '../features/oee/repository.js';
+import { ORDER_SIGNED_CONTENT } from '../features/orders/signed-content.js';
+
+export const SIGNED_CONTENT: SignedContentReaders = {
+  calendar: calendarSignedContent,
+  // an OEE profile is signed as a whole, at its version
+  'oee-profile': async (db, key) => {
+    const stored = await oeeRepo.getProfile(db, key);
+    return stored && { version: stored.profile.version, content: stored.profile };
+  },
+  ...ORDER_SIGNED_CONTENT,
+};
