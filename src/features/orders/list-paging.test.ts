@@ -6,6 +6,13 @@ import * as repo from './repository.js';
 
 const ORDERS = 520;
 
+/**
+ * A list without the estimates of unplanned steps: those start at "now" during working hours, so two
+ * requests a few milliseconds apart differ there while the work orders are the same.
+ */
+const withoutEstimates = (orders: Record<string, unknown>[]) =>
+  JSON.parse(JSON.stringify(orders, (key, value) => (key === 'estimatedStart' || key === 'estimatedEnd' ? undefined : value)));
+
 describe.each(['sqlite', 'postgres'] as const)('work-order list paging on %s', (dialect) => {
   let t: TestApp;
 
@@ -37,7 +44,8 @@ describe.each(['sqlite', 'postgres'] as const)('work-order list paging on %s', (
     expect(small.body.map((w: { lot: string }) => w.lot)).toEqual(['300515', '300516', '300517', '300518', '300519']);
     const all = await list('?sort=lot&limit=5000');
     expect(all.body).toHaveLength(ORDERS);
-    expect([...first.body, ...rest.body]).toEqual(all.body);
+    expect(withoutEstimates([...first.body, ...rest.body])).toEqual(withoutEstimates(all.body));
+    expect(withoutEstimates(all.body)[0]).toHaveProperty('operations');
     // the filters count too
     const filtered = await list('?search=30051&limit=3');
     expect(filtered.total).toBe('10');
