@@ -10,7 +10,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { seedDatabase } from '../features/demo/seed.js';
 import { listAudit } from '../features/audit/repository.js';
 import * as repo from '../features/machine-data/repository.js';
-import { LINE8_DAYS, tempFolder } from '../features/machine-data/test-support.js';
+import { LINE8_DAYS, tempFolder } from '../testing/machine-data.js';
 import { expandImportPaths } from './import.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -13,7 +13,7 @@ import { MqttIngest } from './mqtt.js';
 import { ProductionNotifier, SILENT_LOG, type Log } from './notifier.js';
 import * as repo from './repository.js';
 import { bufferSource } from './sources.js';
-import { derivedSnapshot, LINE7_DAYS, LINE8_DAYS, multipartFiles, tempFolder, within, ZONE } from './test-support.js';
+import { derivedSnapshot, LINE7_DAYS, LINE8_DAYS, multipartFiles, tempFolder, within, ZONE } from '../../testing/machine-data.js';
 import { DropFolderWatcher } from './watcher.js';
 
 const LINE7_1010_ROWS = 46_216;

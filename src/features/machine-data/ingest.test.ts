@@ -6,7 +6,7 @@ import { seedDatabase } from '../demo/seed.js';
 import { ingestFile, ingestorFor, MAX_STORED_ERRORS_PER_FILE } from './ingest.js';
 import * as repo from './repository.js';
 import { bufferSource } from './sources.js';
-import { derivedSnapshot, LINE7_DAYS, tempFolder, ZONE } from './test-support.js';
+import { derivedSnapshot, LINE7_DAYS, tempFolder, ZONE } from '../../testing/machine-data.js';
 
 const LINE7_1010_ROWS = 46_216;
 const LINE7_1011_ROWS = 80_215;

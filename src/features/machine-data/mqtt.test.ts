@@ -10,7 +10,7 @@ import { ingestorFor } from './ingest.js';
 import { messageKeys, MqttIngest } from './mqtt.js';
 import { ProductionNotifier, SILENT_LOG, type Log } from './notifier.js';
 import * as repo from './repository.js';
-import { LINE8_DAYS, ZONE, within } from './test-support.js';
+import { LINE8_DAYS, ZONE, within } from '../../testing/machine-data.js';
 
 const BROKER = process.env.QMFG_TEST_MQTT ?? 'mqtt://127.0.0.1:1883';
 

@@ -8,7 +8,7 @@ import { Invalid } from '../../core/errors.js';
 import { addMachineReferenceCheck } from '../plant/service.js';
 import * as plantRepo from '../plant/repository.js';
 import { keySchema } from '../plant/schemas.js';
-import { machineListSchema, windowFields } from '../oee/window-query.js';
+import { machineListSchema, windowFields } from './window-query.js';
 import { afterIngest, ingestorFor, summarizeResults, type IngestFileResult } from './ingest.js';
 import * as repo from './repository.js';
 import { checkUpload } from './check.js';

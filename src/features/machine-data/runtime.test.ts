@@ -11,7 +11,7 @@ import { DEMO_SENSOR_MACHINES } from '../demo/plant.js';
 import { machinesOee } from '../oee/service.js';
 import * as repo from './repository.js';
 import { deleteExpiredRawData } from './retention.js';
-import { LINE8_DAYS, tempFolder, within } from './test-support.js';
+import { LINE8_DAYS, tempFolder, within } from '../../testing/machine-data.js';
 
 const floorMinute = (instant: number) => Math.floor(instant / 60_000) * 60_000;
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import * as repo from './repository.js';
-import { LINE8_DAYS, multipartFiles, tempFolder, ZONE } from './test-support.js';
+import { LINE8_DAYS, multipartFiles, tempFolder, ZONE } from '../../testing/machine-data.js';
 import { UPLOAD_TEMP_PREFIX } from './upload-stream.js';
 
 const MB = 1024 * 1024;

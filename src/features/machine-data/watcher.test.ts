@@ -8,7 +8,7 @@ import { seedDatabase } from '../demo/seed.js';
 import { ingestorFor } from './ingest.js';
 import { ProductionNotifier, SILENT_LOG, type Log } from './notifier.js';
 import * as repo from './repository.js';
-import { LINE7_DAYS, tempFolder, ZONE, within } from './test-support.js';
+import { LINE7_DAYS, tempFolder, ZONE, within } from '../../testing/machine-data.js';
 import { DropFolderWatcher } from './watcher.js';
 
 

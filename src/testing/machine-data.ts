@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Executor } from '../../db/database.js';
+import type { Executor } from '../db/database.js';
 
 /** ../shared/data/sensors, relative to the project root (never copied into the project). */
-export const SENSORS = fileURLToPath(new URL('../../../../shared/data/sensors', import.meta.url));
+export const SENSORS = fileURLToPath(new URL('../../../shared/data/sensors', import.meta.url));
 export const LINE7_DAYS = ['PR20221010.txt', 'PR20221011.txt', 'PR20221012.txt', 'PR20221013.txt'].map((name) => join(SENSORS, 'Line7', name));
 export const LINE8_DAYS = ['PR20221010.txt', 'PR20221011.txt', 'PR20221012.txt', 'PR20221013.txt'].map((name) => join(SENSORS, 'Line8', name));
 export const ZONE = 'America/Los_Angeles';

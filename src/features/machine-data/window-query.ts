@@ -4,7 +4,7 @@
 // up to the minute), from = 24 h before to.
 import { z } from 'zod';
 import { keySchema } from '../plant/schemas.js';
-import { parseInstant } from './service.js';
+import { parseInstant } from '../oee/service.js';
 import { MS_PER_DAY, MS_PER_MINUTE } from '../../core/time.js';
 
 export const MAX_WINDOW_DAYS = 5 * 366;
