@@ -439,13 +439,3 @@ export async function setStopReason(db: Db, who: Who, machine: string, start: nu
   });
   return { ...stop, reason: input.reason, comment, reasonBy: who.actor };
 }
-
-// ---- input parsing ----------------------------------------------------------------------------------
-
-/** Epoch ms, an ISO date-time with offset, or a plant-local ISO date(-time) → UTC ms, floored to the minute. */
-export function parseInstant(value: string, zone: string): number | null {
-  const trimmed = value.trim();
-  if (/^\d{1,15}$/.test(trimmed)) return floorTo(Number(trimmed), MS_PER_MINUTE);
-  const parsed = DateTime.fromISO(trimmed, { zone });
-  return parsed.isValid ? floorTo(parsed.toMillis(), MS_PER_MINUTE) : null;
-}
