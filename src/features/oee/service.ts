@@ -2,7 +2,6 @@
 // OEE of any minute-aligned window per machine with series per hour/shift/day/week/month, stops
 // with their reasons.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { DateTime } from 'luxon';
 import type { Db, Executor } from '../../db/database.js';
 import { Conflict, Forbidden, Invalid, NotFound, StaleVersion, type FieldError } from '../../core/errors.js';
 import { DEFAULT_WORK_LIMITS, oeeWorkRefusal, type RequestWorkLimits } from '../../core/limits.js';
@@ -15,7 +14,7 @@ import type { Who } from '../audit/who.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
 import * as plantRepo from '../plant/repository.js';
 import * as machineRepo from '../machine-data/repository.js';
-import { floorTo, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../../core/time.js';
+import { floorTo, MS_PER_DAY, MS_PER_HOUR } from '../../core/time.js';
 import { bucketCountBound, bucketsOf, type Bucket, type GroupBy } from '../../core/oee/buckets.js';
 import { computeOeeFromDerived, dayPartsOf, GapIndex, type DerivedSlice } from '../../core/oee/derived-oee.js';
 import { DayFinder, daysOverlapping, openDayOf, type ProductionDayRule } from '../../core/oee/production-days.js';
