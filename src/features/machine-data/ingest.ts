@@ -41,6 +41,8 @@ import { deriveBatch, gapsByDay, type DerivedBatch } from '../../core/oee/derive
 import { KeyedMutex } from './locks.js';
 import { updateOperationsForLots } from './production.js';
 import * as repo from './repository.js';
+import * as ledgerRepo from './ledger-repository.js';
+import * as derivedRepo from './derived-repository.js';
 import { fileSource, type IngestSource } from './sources.js';
 import { planTransaction, replan } from '../orders/planner.js';
 
@@ -161,7 +163,7 @@ export type BatchHook = (trx: Tx, outcome: { stored: number; duplicates: number;
 
 /** A ledger row as the audit trail sees it at the end of a run. */
 interface AuditSubject {
-  ledger: repo.LedgerRow;
+  ledger: ledgerRepo.LedgerRow;
   /** ledger totals after the run */
   cycles: number;
   errors: number;
@@ -220,7 +222,7 @@ export class Ingestor {
     const now = this.clock();
 
     const found = await this.findLedger(machine, source, head, size, result, now);
-    let ledger: repo.LedgerRow;
+    let ledger: ledgerRepo.LedgerRow;
     let hash: Hash;
     /** a ledger row opened by this run for a new file: removed again if its first batch fails */
     let createdLedger = false;
@@ -229,7 +231,7 @@ export class Ingestor {
     if (found === null) {
       const binary = binaryContent(head);
       const same = binary === null ? await this.findSameContent(machine, source, head, size) : null;
-      ledger = await repo.insertLedger(
+      ledger = await ledgerRepo.insertLedger(
         this.db,
         {
           machine, name: source.name, path: source.path, source: options.kind, identity: identityOf(head, source.name), identityBytes: head.length,
@@ -238,7 +240,7 @@ export class Ingestor {
         },
         now,
       );
-      if (binary !== null) await repo.insertErrors(this.db, ledger.id, machine, [binary], now);
+      if (binary !== null) await ledgerRepo.insertErrors(this.db, ledger.id, machine, [binary], now);
       else createdLedger = same === null;
       createdDuplicate = same !== null;
       hash = same?.hash ?? createHash('sha256');
@@ -247,7 +249,7 @@ export class Ingestor {
     }
     result.fileId = ledger.id;
     if (ledger.duplicateOf !== null) {
-      const original = await repo.ledgerById(this.db, ledger.duplicateOf);
+      const original = await ledgerRepo.ledgerById(this.db, ledger.duplicateOf);
       if (original) result.duplicateOf = { fileId: original.id, file: original.name, importedAt: original.createdAt };
     }
     if (ledger.status === 'rejected') {
@@ -261,8 +263,8 @@ export class Ingestor {
     // A small file that has grown: its identity covers only the bytes it had; widen it to 4096.
     if (ledger.identityBytes < head.length) {
       const wider = identityOf(head, source.name);
-      if (!(await repo.ledgerByName(this.db, machine, source.name)).some((row) => row.identity === wider)) {
-        await repo.updateLedgerIdentity(this.db, ledger.id, wider, head.length, sha256Hex(head), source.path, now);
+      if (!(await ledgerRepo.ledgerByName(this.db, machine, source.name)).some((row) => row.identity === wider)) {
+        await ledgerRepo.updateLedgerIdentity(this.db, ledger.id, wider, head.length, sha256Hex(head), source.path, now);
       }
     }
 
@@ -280,7 +282,7 @@ export class Ingestor {
           await inTransaction(this.db, (trx) => this.writeAudit(trx, audit, subject(), now));
         } catch (error) {
           // no entry, no change: the copy's row goes again
-          await repo.deleteEmptyLedger(this.db, ledger.id, ledger.consumedBytes);
+          await ledgerRepo.deleteEmptyLedger(this.db, ledger.id, ledger.consumedBytes);
           throw error;
         }
       }
@@ -377,7 +379,7 @@ export class Ingestor {
       }
     } catch (error) {
       // nothing of a new file was stored: leave no trace of it either (a re-run starts clean)
-      if ((createdLedger || createdDuplicate) && committed === 0) await repo.deleteEmptyLedger(this.db, fileId, ledger.consumedBytes);
+      if ((createdLedger || createdDuplicate) && committed === 0) await ledgerRepo.deleteEmptyLedger(this.db, fileId, ledger.consumedBytes);
       // batches stored before the failure stay: the audit trail must still say who stored them
       if (committed > 0 && audit) await this.auditLedgerNow(fileId, audit).catch(() => undefined);
       throw error;
@@ -407,7 +409,7 @@ export class Ingestor {
   }
 
   private async describeFile(db: Executor, fileId: number): Promise<IngestFileResult['duplicateOf']> {
-    const row = await repo.ledgerById(db, fileId);
+    const row = await ledgerRepo.ledgerById(db, fileId);
     return row ? { fileId: row.id, file: row.name, importedAt: row.createdAt } : null;
   }
 
@@ -415,10 +417,10 @@ export class Ingestor {
    * An imported file of the machine whose consumed prefix the new file starts with (the largest
    * one), with a hash fed with that prefix — the new file continues from there — or null.
    */
-  private async findSameContent(machine: string, source: IngestSource, head: Buffer, size: number): Promise<{ row: repo.LedgerRow; hash: Hash } | null> {
-    const lengths = (await repo.ledgerHeadLengths(this.db, machine)).filter((length) => length > 0 && length <= head.length);
+  private async findSameContent(machine: string, source: IngestSource, head: Buffer, size: number): Promise<{ row: ledgerRepo.LedgerRow; hash: Hash } | null> {
+    const lengths = (await ledgerRepo.ledgerHeadLengths(this.db, machine)).filter((length) => length > 0 && length <= head.length);
     const heads = lengths.map((length) => sha256Hex(head.subarray(0, length)));
-    for (const candidate of await repo.ledgerByHead(this.db, machine, heads, size)) {
+    for (const candidate of await ledgerRepo.ledgerByHead(this.db, machine, heads, size)) {
       const hash = await this.prefixHash(candidate, source);
       if (hash !== null) return { row: candidate, hash };
     }
@@ -426,7 +428,7 @@ export class Ingestor {
   }
 
   /** A run's entry is due when the file is complete, when the row has none yet, or when the last is old enough (a live file). */
-  private auditDue(ledger: repo.LedgerRow, final: boolean, now: number): boolean {
+  private auditDue(ledger: ledgerRepo.LedgerRow, final: boolean, now: number): boolean {
     return final || ledger.auditedAt === null || now - ledger.auditedAt >= AUDIT_INTERVAL_MS;
   }
 
@@ -449,13 +451,13 @@ export class Ingestor {
       },
       now,
     );
-    await repo.markLedgerAudited(trx, ledger.id, subject.cycles, subject.consumedBytes, now);
+    await ledgerRepo.markLedgerAudited(trx, ledger.id, subject.cycles, subject.consumedBytes, now);
   }
 
   /** Audits what live runs stored since their last entry (called on a timer and when the server stops). */
   async flushAudits(): Promise<void> {
     for (const [fileId, audit] of [...this.unaudited]) {
-      const ledger = await repo.ledgerById(this.db, fileId);
+      const ledger = await ledgerRepo.ledgerById(this.db, fileId);
       this.unaudited.delete(fileId);
       if (ledger) await this.withMachine(ledger.machine, () => this.auditLedgerNow(fileId, audit));
     }
@@ -464,7 +466,7 @@ export class Ingestor {
   /** Writes the entry for what the trail does not cover of one ledger row yet (caller holds the machine's lock). */
   private async auditLedgerNow(fileId: number, audit: IngestAudit): Promise<void> {
     await inTransaction(this.db, async (trx) => {
-      const ledger = await repo.ledgerById(trx, fileId);
+      const ledger = await ledgerRepo.ledgerById(trx, fileId);
       if (!ledger || (ledger.cycles === ledger.auditedCycles && ledger.consumedBytes === ledger.auditedBytes)) return;
       await this.writeAudit(trx, audit, { ledger, cycles: ledger.cycles, errors: ledger.errors, consumedBytes: ledger.consumedBytes }, Date.now());
     });
@@ -473,7 +475,7 @@ export class Ingestor {
 
   /** Audits a batch stored outside a file run (MQTT): due as for a live file, else left for flushAudits. */
   async auditStoredBatch(trx: Tx, audit: IngestAudit, fileId: number, now: number): Promise<void> {
-    const ledger = await repo.ledgerById(trx, fileId);
+    const ledger = await ledgerRepo.ledgerById(trx, fileId);
     if (!ledger) return;
     if (this.auditDue(ledger, false, now)) await this.writeAudit(trx, audit, { ledger, cycles: ledger.cycles, errors: ledger.errors, consumedBytes: ledger.consumedBytes }, now);
     else this.markUnaudited(fileId, audit);
@@ -496,8 +498,8 @@ export class Ingestor {
     size: number,
     result: IngestFileResult,
     now: number,
-  ): Promise<{ row: repo.LedgerRow; hash: Hash } | null> {
-    const candidates = await repo.ledgerByName(this.db, machine, source.name);
+  ): Promise<{ row: ledgerRepo.LedgerRow; hash: Hash } | null> {
+    const candidates = await ledgerRepo.ledgerByName(this.db, machine, source.name);
     const match = candidates.find((row) => row.identityBytes <= head.length && identityOf(head.subarray(0, row.identityBytes), source.name) === row.identity);
     if (match) {
       if (match.status === 'rejected') return { row: match, hash: createHash('sha256') };
@@ -524,8 +526,8 @@ export class Ingestor {
     return null;
   }
 
-  private async retire(row: repo.LedgerRow, message: string, now: number): Promise<void> {
-    await repo.markLedgerReplaced(this.db, row.id, message, now);
+  private async retire(row: ledgerRepo.LedgerRow, message: string, now: number): Promise<void> {
+    await ledgerRepo.markLedgerReplaced(this.db, row.id, message, now);
   }
 
   /**
@@ -533,7 +535,7 @@ export class Ingestor {
    * checksum, else null. The whole prefix is read each time the file has new bytes: a file rewritten
    * in place keeps its inode and may keep its first bytes, so nothing cheaper is proof.
    */
-  private async prefixHash(row: repo.LedgerRow, source: IngestSource): Promise<Hash | null> {
+  private async prefixHash(row: ledgerRepo.LedgerRow, source: IngestSource): Promise<Hash | null> {
     const hash = createHash('sha256');
     for await (const chunk of source.read(0, row.consumedBytes)) hash.update(chunk);
     return hash.copy().digest('hex') === row.prefixSha256 ? hash : null;
@@ -555,7 +557,7 @@ export class Ingestor {
         const { fresh: cycles, duplicates, duplicateOf } = await withoutStoredCycles(trx, machine, batch.cycles);
         await this.loadLots(trx, machine, cache, cycles);
         const derived = deriveBatch(cycles, { firstAt: state.firstAt, lastAt: state.lastAt, maxGapMs: state.maxGapMs }, cache.registry);
-        const moved = await repo.advanceLedger(
+        const moved = await ledgerRepo.advanceLedger(
           trx,
           batch.fileId,
           batch.expectedConsumedBytes,
@@ -567,15 +569,15 @@ export class Ingestor {
         );
         if (!moved) throw new Conflict(`${machine}: file #${batch.fileId} was imported by someone else at the same time; run the import again to continue`);
         await repo.insertCycles(trx, machine, batch.fileId, cycles, derived.reworks);
-        await repo.insertGaps(trx, machine, derived.gaps);
-        await repo.appendGapDays(trx, machine, gapsByDay(derived.gaps));
-        await repo.addMinuteCounts(trx, machine, derived.minutes);
-        await repo.addHourCounts(trx, machine, derived.hours);
-        await repo.addLotCounts(trx, machine, derived.lots.values());
+        await derivedRepo.insertGaps(trx, machine, derived.gaps);
+        await derivedRepo.appendGapDays(trx, machine, gapsByDay(derived.gaps));
+        await derivedRepo.addMinuteCounts(trx, machine, derived.minutes);
+        await derivedRepo.addHourCounts(trx, machine, derived.hours);
+        await derivedRepo.addLotCounts(trx, machine, derived.lots.values());
         await repo.saveMachineCarry(trx, machine, derived.carry, now);
         if (batch.errors.length > 0) {
-          const room = MAX_STORED_ERRORS_PER_FILE - (await repo.countStoredErrors(trx, batch.fileId));
-          if (room > 0) await repo.insertErrors(trx, batch.fileId, machine, batch.errors.slice(0, room), now);
+          const room = MAX_STORED_ERRORS_PER_FILE - (await ledgerRepo.countStoredErrors(trx, batch.fileId));
+          if (room > 0) await ledgerRepo.insertErrors(trx, batch.fileId, machine, batch.errors.slice(0, room), now);
         }
         const operationsUpdated = derived.lots.size > 0 ? await updateOperationsForLots(trx, machine, [...derived.lots.keys()], this.zone) : 0;
         if (batch.extra) await batch.extra(trx);

@@ -23,6 +23,7 @@ import * as plantRepo from '../plant/repository.js';
 import { identityOf, sha256Hex, summarizeResults, systemImport, type Ingestor } from './ingest.js';
 import type { Log, ProductionNotifier } from './notifier.js';
 import * as repo from './repository.js';
+import * as ledgerRepo from './ledger-repository.js';
 
 export interface MqttIngestOptions {
   url: string;
@@ -275,9 +276,9 @@ export class MqttIngest {
     if (cached && cached.day === day) return cached;
     const { db } = this.options.ingestor;
     const name = `mqtt-${day}`;
-    let row = (await repo.ledgerByName(db, machine, name)).find((r) => r.source === 'mqtt');
+    let row = (await ledgerRepo.ledgerByName(db, machine, name)).find((r) => r.source === 'mqtt');
     if (!row) {
-      row = await repo.insertLedger(
+      row = await ledgerRepo.insertLedger(
         db,
         { machine, name, path: topic, source: 'mqtt', identity: identityOf(Buffer.from(`mqtt:${machine}`), name), identityBytes: 0, prefixSha256: EMPTY_SHA256, status: 'active', message: null },
         Date.now(),

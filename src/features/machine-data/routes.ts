@@ -10,7 +10,8 @@ import * as plantRepo from '../plant/repository.js';
 import { keySchema } from '../plant/schemas.js';
 import { machineListSchema, windowFields } from './window-query.js';
 import { afterIngest, ingestorFor, summarizeResults, type IngestFileResult } from './ingest.js';
-import * as repo from './repository.js';
+import * as ledgerRepo from './ledger-repository.js';
+import * as derivedRepo from './derived-repository.js';
 import { checkUpload } from './check.js';
 import {
   ingestErrorSchema, ingestFileSchema, lotsResponseSchema, undoImportBodySchema, undoImportResultSchema, uploadCheckSchema, uploadResponseSchema,
@@ -24,7 +25,7 @@ const MAX_UPLOAD_FILES = 100;
 /** Rows per ingest transaction of an upload: short transactions, so the server answers between them. */
 const UPLOAD_BATCH_ROWS = 10_000;
 
-addMachineReferenceCheck(async (db, key) => ((await repo.machineHasData(db, key)) ? 'machine data (imported camera logs and their OEE history)' : null));
+addMachineReferenceCheck(async (db, key) => ((await ledgerRepo.machineHasData(db, key)) ? 'machine data (imported camera logs and their OEE history)' : null));
 
 export async function machineDataRoutes(app: App, { db, config, events }: AppDeps): Promise<void> {
   const zone = config.QMFG_TZ;
@@ -138,7 +139,7 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
       },
     },
     async (req) =>
-      (await repo.listLedger(db, { ...req.query, sources: req.query.source })).map(
+      (await ledgerRepo.listLedger(db, { ...req.query, sources: req.query.source })).map(
         ({ identity: _identity, identityBytes: _bytes, prefixSha256: _sha, headSha256: _head, auditedCycles: _ac, auditedBytes: _ab, auditedAt: _at, ...row }) => row,
       ),
   );
@@ -158,7 +159,7 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
         response: { 200: z.array(ingestErrorSchema) },
       },
     },
-    (req) => repo.listErrors(db, req.query),
+    (req) => ledgerRepo.listErrors(db, req.query),
   );
 
   const window = windowFields(zone);
@@ -174,7 +175,7 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
       },
     },
     async (req) => ({
-      lots: (await repo.listLotCounts(db, req.query.machine, req.query.from, req.query.to)).map((lot) => ({ ...lot, good: lot.parts - lot.reworks })),
+      lots: (await derivedRepo.listLotCounts(db, req.query.machine, req.query.from, req.query.to)).map((lot) => ({ ...lot, good: lot.parts - lot.reworks })),
     }),
   );
 }

@@ -1,10 +1,11 @@
 // SQL for taking one imported file back out (see undo.ts) and for the pre-upload check: which
 // machines already have a file's lots and items. Part of the machine-data repository (same tables,
-// same owner), kept apart so that each file stays readable.
+// same owner: cycles, derived tables, ledger), kept apart so that each file stays readable.
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { packGaps, unpackGaps, type PeriodCounts } from '../../core/oee/derive.js';
-import { bulkInsert, type StoredCycle } from './repository.js';
+import { bulkInsert } from '../../db/bulk.js';
+import type { StoredCycle } from './repository.js';
 
 const num = (value: unknown): number => Number(value);
 

@@ -22,6 +22,7 @@ import { countPeriods, deriveBatch, gapsByDay, type DerivedBatch, type PeriodCou
 import type { Ingestor, Publisher } from './ingest.js';
 import { updateOperationsForLots } from './production.js';
 import * as repo from './repository.js';
+import * as ledgerRepo from './ledger-repository.js';
 import type { StoredCycle } from './repository.js';
 import * as undoRepo from './undo-repository.js';
 
@@ -63,7 +64,7 @@ export async function undoImport(ingestor: Ingestor, zone: string, who: Who, fil
   const trimmed = reason.trim();
   if (trimmed.length < 3) throw Invalid.field('reason', 'say why the import is undone (at least 3 characters)');
   const db: Db = ingestor.db;
-  const found = await repo.ledgerById(db, fileId);
+  const found = await ledgerRepo.ledgerById(db, fileId);
   if (!found) throw new NotFound('imported file', String(fileId));
   const result = await ingestor.withMachine(found.machine, () => db.transaction().execute((trx) => undoLocked(trx, zone, { ...who, reason: trimmed }, fileId, now)));
   // the plan follows the produced counts; open screens reload
@@ -74,7 +75,7 @@ export async function undoImport(ingestor: Ingestor, zone: string, who: Who, fil
 }
 
 async function undoLocked(trx: Tx, zone: string, who: Who, fileId: number, now: number): Promise<UndoResult> {
-  const file = await repo.ledgerById(trx, fileId);
+  const file = await ledgerRepo.ledgerById(trx, fileId);
   if (!file) throw new NotFound('imported file', String(fileId));
   const machine = file.machine;
   if (file.status === 'undone') throw new Conflict(`${file.name} on ${machine} was already undone (${file.message ?? ''})`);
@@ -148,7 +149,7 @@ async function undoLocked(trx: Tx, zone: string, who: Who, fileId: number, now: 
   const operationsUpdated = lots.length > 0 ? await updateOperationsForLots(trx, machine, lots, zone) : 0;
 
   await undoRepo.markLedgerUndone(trx, file.id, `undone by ${who.actor}: ${who.reason ?? ''}`, now);
-  await repo.retireCopiesOf(trx, file.id, `replaced: ${file.name}, whose content it repeated, was undone`, now);
+  await ledgerRepo.retireCopiesOf(trx, file.id, `replaced: ${file.name}, whose content it repeated, was undone`, now);
   await appendAudit(
     trx,
     {
