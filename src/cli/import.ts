@@ -60,7 +60,9 @@ export async function importCommand(paths: string[], opts: ImportOptions): Promi
       const known = (await plantRepo.listMachines(handle.db)).map((m) => m.key);
       throw new CliError(`unknown machine "${opts.machine}"${known.length ? ` — known machines: ${known.join(', ')}` : ' — the database has no machines yet (start the server once, or create the machine)'}`);
     }
-    const { ingestorFor, afterIngest, summarizeResults, systemImport } = await import('../features/machine-data/ingest.js');
+    const { ingestorFor } = await import('../features/machine-data/ingest.js');
+    const { afterIngest, summarizeResults } = await import('../features/machine-data/service.js');
+    const { systemImport } = await import('../features/machine-data/ingest-audit.js');
     const { fileSource } = await import('../features/machine-data/sources.js');
     const ingestor = ingestorFor(handle.db, config.QMFG_TZ);
 

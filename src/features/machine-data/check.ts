@@ -5,7 +5,7 @@
 import { isNoLot, SensorLogParser } from '../../core/sensor/index.js';
 import type { Executor } from '../../db/database.js';
 import * as plantRepo from '../plant/repository.js';
-import { identityOf, IDENTITY_BYTES } from './ingest.js';
+import { identityOf, IDENTITY_BYTES } from './file-identity.js';
 import { inferMachine, machineFromFolder, mismatchOf, type Ownership } from './check-rules.js';
 import type { UploadCheck } from './schemas.js';
 import type { IngestSource } from './sources.js';

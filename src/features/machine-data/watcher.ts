@@ -12,7 +12,9 @@ import { basename, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { fileDateFromName } from '../../core/sensor/index.js';
 import * as plantRepo from '../plant/repository.js';
-import { summarizeResults, systemImport, type IngestFileResult, type Ingestor } from './ingest.js';
+import { summarizeResults } from './service.js';
+import { systemImport } from './ingest-audit.js';
+import { type IngestFileResult, type Ingestor } from './ingest.js';
 import type { Log, ProductionNotifier } from './notifier.js';
 import { fileSource } from './sources.js';
 
