@@ -72,9 +72,10 @@ export class IngestAuditor {
     await ledgerRepo.markLedgerAudited(trx, ledger.id, subject.cycles, subject.consumedBytes, now);
   }
 
-  /** Audits what live runs stored since their last entry (called on a timer and when the server stops). */
-  async flush(): Promise<void> {
+  /** Audits what live runs stored since their last entry (called on a timer and when the server stops); `only`: just these ledger rows. */
+  async flush(only?: readonly number[]): Promise<void> {
     for (const [fileId, audit] of [...this.unaudited]) {
+      if (only && !only.includes(fileId)) continue;
       const ledger = await ledgerRepo.ledgerById(this.db, fileId);
       this.unaudited.delete(fileId);
       if (ledger) await this.locks.run(ledger.machine, () => this.auditNow(fileId, audit));

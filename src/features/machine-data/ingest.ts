@@ -412,8 +412,8 @@ export class Ingestor {
   }
 
   /** Audits what live runs stored since their last entry (called on a timer and when the server stops). */
-  flushAudits(): Promise<void> {
-    return this.audits.flush();
+  flushAudits(only?: readonly number[]): Promise<void> {
+    return this.audits.flush(only);
   }
 
   /** Audits a batch stored outside a file run (MQTT): due as for a live file, else left for flushAudits. */

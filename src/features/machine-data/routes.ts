@@ -9,8 +9,8 @@ import { addMachineReferenceCheck } from '../plant/service.js';
 import * as plantRepo from '../plant/repository.js';
 import { keySchema } from '../plant/schemas.js';
 import { machineListSchema, windowFields } from './window-query.js';
-import { afterIngest, summarizeResults } from './service.js';
-import { ingestorFor, type IngestFileResult } from './ingest.js';
+import { takeIn } from './service.js';
+import { ingestorFor } from './ingest.js';
 import * as ledgerRepo from './ledger-repository.js';
 import * as derivedRepo from './derived-repository.js';
 import { checkUpload } from './check.js';
@@ -59,21 +59,11 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
         return withReceivedFiles(req.files(), uploadLimits, async (files) => {
           if (files.length === 0) throw Invalid.field('body', 'no file in the upload: add at least one file part');
           const who = whoOf(req);
-          const results: IngestFileResult[] = [];
-          for (const file of files) {
-            // batches of UPLOAD_BATCH_ROWS, the audit entry with the last one (see ingest.ts)
-            const result = await ingestor.ingest({
-              machine,
-              source: fileSource(file.path, { name: file.name, recordedPath: null }),
-              kind: 'upload',
-              final: true,
-              actor: who.actor,
-              batchRows: UPLOAD_BATCH_ROWS,
-              audit: { who, action: 'upload' },
-            });
-            results.push(result);
-          }
-          await afterIngest(db, zone, events, summarizeResults(results), Date.now());
+          // batches of UPLOAD_BATCH_ROWS, the audit entry with the last one; re-planned before the answer
+          const deliveries = files.map((file) => ({
+            machine, file: fileSource(file.path, { name: file.name, recordedPath: null }), kind: 'upload' as const, final: true, actor: who.actor, batchRows: UPLOAD_BATCH_ROWS,
+          }));
+          const results = await takeIn(ingestor, deliveries, { audit: { who, action: 'upload' }, after: { now: true, events } });
           return { machine, files: results };
         });
       },
