@@ -1,7 +1,6 @@
 // The only place with SQL for the tables derived from raw cycles at ingest: gaps, packed gap days,
 // minute/hour/lot counts. Machine data owns them (the ingest batch and undo write them in their
-// transactions); the OEE feature reads them through the functions here. Undo's rewrites of the
-// same tables are in undo-repository.ts.
+// transactions); the OEE feature reads them through the functions here.
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { PeriodCountsColumns } from '../../db/tables/machine-data.js';
@@ -264,4 +263,132 @@ export async function listLotCounts(db: Executor, machines: readonly string[], f
     .orderBy('first_at')
     .execute();
   return rows.map(toLotRow);
+}
+
+// ---- rewrites when a file is taken back out (undo.ts), and what the pre-upload check asks -----------
+
+/** Σ gap_ms and lead_in_ms of the given period rows (the two fields that need the arrival order). */
+export async function periodGapSums(db: Executor, table: 'minute_counts' | 'hour_counts', machine: string, starts: readonly number[]): Promise<Map<number, { gapMs: number; leadInMs: number }>> {
+  const column = table === 'minute_counts' ? 'minute' : 'hour';
+  const found = new Map<number, { gapMs: number; leadInMs: number }>();
+  for (let i = 0; i < starts.length; i += 500) {
+    const rows = await db
+      .selectFrom(table)
+      .select([column, 'gap_ms', 'lead_in_ms'] as const)
+      .where('machine_key', '=', machine)
+      .where(column, 'in', starts.slice(i, i + 500))
+      .execute();
+    for (const r of rows as { gap_ms: unknown; lead_in_ms: unknown; [key: string]: unknown }[]) found.set(num(r[column]), { gapMs: num(r.gap_ms), leadInMs: num(r.lead_in_ms) });
+  }
+  return found;
+}
+
+/** Writes one period row as given (insert or replace), or deletes it when it has no cycles left. */
+export async function writePeriodRow(db: Executor, table: 'minute_counts' | 'hour_counts', machine: string, start: number, counts: PeriodCounts | null): Promise<void> {
+  const column = table === 'minute_counts' ? 'minute' : 'hour';
+  // delete + insert: one code path for the three dialects, and the row is rewritten whole anyway
+  await sql`delete from ${sql.table(table)} where ${sql.ref('machine_key')} = ${machine} and ${sql.ref(column)} = ${start}`.execute(db);
+  if (counts === null || counts.cycles === 0) return;
+  await sql`insert into ${sql.table(table)} (${sql.join(['machine_key', column, 'cycles', 'parts', 'empty', 'reworks', 'first_part_at', 'last_part_at', 'first_at', 'last_at', 'gap_ms', 'lead_in_ms'].map((c) => sql.ref(c)))})
+    values (${sql.join([machine, start, counts.cycles, counts.parts, counts.empty, counts.reworks, counts.firstPartAt, counts.lastPartAt, counts.firstAt, counts.lastAt, counts.gapMs, counts.leadInMs])})`.execute(db);
+}
+
+/** Deletes the stored gaps with these (start, end) pairs, 400 to a statement. */
+export async function deleteGaps(db: Executor, machine: string, gaps: readonly { start: number; end: number }[]): Promise<void> {
+  for (let i = 0; i < gaps.length; i += 400) {
+    const chunk = gaps.slice(i, i + 400);
+    await db
+      .deleteFrom('gaps')
+      .where('machine_key', '=', machine)
+      // start_at IN keeps the (machine, start) index in use; the pair test makes it exact
+      .where('start_at', 'in', chunk.map((g) => g.start))
+      .where(sql<boolean>`(${sql.ref('start_at')}, ${sql.ref('end_at')}) in (${sql.join(chunk.map((g) => sql`(${g.start}, ${g.end})`))})`)
+      .execute();
+  }
+}
+
+/**
+ * Rewrites packed gap days: removes the listed (start, end) pairs (one occurrence each) and appends
+ * the added ones, keeping the order of the rest; a day left without gaps is deleted.
+ */
+export async function rewriteGapDays(db: Executor, machine: string, remove: Map<number, number[]>, add: Map<number, number[]>): Promise<void> {
+  const days = [...new Set([...remove.keys(), ...add.keys()])];
+  if (days.length === 0) return;
+  const existing = await db.selectFrom('gap_days').select(['day', 'data']).where('machine_key', '=', machine).where('day', 'in', days).execute();
+  const stored = new Map(existing.map((r) => [num(r.day), unpackGaps(r.data)]));
+  for (const day of days) {
+    const before = stored.get(day) ?? new Float64Array(0);
+    const toRemove = new Map<string, number>();
+    const removing = remove.get(day) ?? [];
+    for (let i = 0; i < removing.length; i += 2) {
+      const key = `${removing[i]}|${removing[i + 1]}`;
+      toRemove.set(key, (toRemove.get(key) ?? 0) + 1);
+    }
+    const kept: number[] = [];
+    for (let i = 0; i < before.length; i += 2) {
+      const key = `${before[i]}|${before[i + 1]}`;
+      const pending = toRemove.get(key) ?? 0;
+      if (pending > 0) toRemove.set(key, pending - 1);
+      else kept.push(before[i], before[i + 1]);
+    }
+    kept.push(...(add.get(day) ?? []));
+    await db.deleteFrom('gap_days').where('machine_key', '=', machine).where('day', '=', day).execute();
+    if (kept.length > 0) await db.insertInto('gap_days').values({ machine_key: machine, day, gaps: kept.length / 2, data: packGaps(kept) }).execute();
+  }
+}
+
+/** Recounts a lot of a machine from its stored cycles (within the span it had) and writes or deletes its row. */
+export async function recountLot(db: Executor, machine: string, lot: string): Promise<void> {
+  const span = await db.selectFrom('lot_counts').select(['first_at', 'last_at']).where('machine_key', '=', machine).where('lot', '=', lot).executeTakeFirst();
+  if (!span) return;
+  const inSpan = db
+    .selectFrom('cycles')
+    .where('machine_key', '=', machine)
+    .where('at', '>=', num(span.first_at))
+    .where('at', '<=', num(span.last_at))
+    .where('lot', '=', lot);
+  const totals = await inSpan
+    .select((eb) => [
+      eb.fn.countAll<number>().as('cycles'),
+      eb.fn.coalesce(eb.fn.sum<number>('part'), sql.lit(0)).as('parts'),
+      eb.fn.coalesce(eb.fn.sum<number>('rework'), sql.lit(0)).as('reworks'),
+      eb.fn.min<number>('at').as('first_at'),
+      eb.fn.max<number>('at').as('last_at'),
+    ])
+    .executeTakeFirstOrThrow();
+  if (num(totals.cycles) === 0) {
+    await db.deleteFrom('lot_counts').where('machine_key', '=', machine).where('lot', '=', lot).execute();
+    return;
+  }
+  const latest = await inSpan.select(['item']).orderBy('at', 'desc').limit(1).executeTakeFirstOrThrow();
+  await db
+    .updateTable('lot_counts')
+    .set({ item: latest.item, cycles: num(totals.cycles), parts: num(totals.parts), reworks: num(totals.reworks), first_at: num(totals.first_at), last_at: num(totals.last_at) })
+    .where('machine_key', '=', machine)
+    .where('lot', '=', lot)
+    .execute();
+}
+
+/** Per machine: which of these lots it already has (with cycles), from the lot totals kept forever. */
+export async function machinesWithLots(db: Executor, lots: readonly string[]): Promise<{ machine: string; lot: string; item: string; cycles: number }[]> {
+  if (lots.length === 0) return [];
+  const rows = await db.selectFrom('lot_counts').select(['machine_key', 'lot', 'item', 'cycles']).where('lot', 'in', [...lots]).execute();
+  return rows.map((r) => ({ machine: r.machine_key, lot: r.lot, item: r.item, cycles: num(r.cycles) }));
+}
+
+/** Per machine: which of these item numbers it has made (any lot). */
+export async function machinesWithItems(db: Executor, items: readonly string[]): Promise<{ machine: string; item: string }[]> {
+  if (items.length === 0) return [];
+  const rows = await db.selectFrom('lot_counts').select(['machine_key', 'item']).distinct().where('item', 'in', [...items]).execute();
+  return rows.map((r) => ({ machine: r.machine_key, item: r.item }));
+}
+
+/** The longest stored gap of a machine (0 without gaps): the bound machine_state.max_gap_ms keeps. */
+export async function longestGapMs(db: Executor, machine: string): Promise<number> {
+  const row = await db
+    .selectFrom('gaps')
+    .select((eb) => eb.fn.max<number | null>(sql`${sql.ref('end_at')} - ${sql.ref('start_at')}`).as('longest'))
+    .where('machine_key', '=', machine)
+    .executeTakeFirst();
+  return row?.longest === null || row?.longest === undefined ? 0 : num(row.longest);
 }

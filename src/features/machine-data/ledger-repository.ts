@@ -1,5 +1,5 @@
 // The only place with SQL for the ingest ledger (ingest_files: what was consumed of each file or
-// MQTT stream) and its row errors (ingest_errors). Undo's status change is in undo-repository.ts.
+// MQTT stream) and its row errors (ingest_errors).
 import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { IngestFileTable } from '../../db/tables/machine-data.js';
@@ -280,4 +280,30 @@ export async function listErrors(db: Executor, filter: { machine?: string; fileI
   if (filter.fileId !== undefined) query = query.where('e.file_id', '=', filter.fileId);
   const rows = await query.orderBy('e.id', 'desc').limit(filter.limit).execute();
   return rows.map((r) => ({ id: num(r.id), fileId: num(r.file_id), file: r.name, machine: r.machine_key, line: num(r.line), message: r.message, createdAt: num(r.created_at) }));
+}
+
+// ---- undo and the pre-upload check --------------------------------------------------------------------
+
+/** Ledger rows of a machine with cycles, other than undone ones, before or after a file id (arrival order). */
+export async function filesAround(db: Executor, machine: string, fileId: number, side: 'before' | 'after'): Promise<{ id: number; cycles: number; firstAt: number; lastAt: number }[]> {
+  let query = db
+    .selectFrom('ingest_files')
+    .select(['id', 'cycles', 'first_at', 'last_at'])
+    .where('machine_key', '=', machine)
+    .where('status', '!=', 'undone')
+    .where('cycles', '>', 0)
+    .where('first_at', 'is not', null);
+  query = side === 'before' ? query.where('id', '<', fileId).orderBy('id', 'desc').limit(1) : query.where('id', '>', fileId).orderBy('id');
+  const rows = await query.execute();
+  return rows.map((r) => ({ id: num(r.id), cycles: num(r.cycles), firstAt: num(r.first_at), lastAt: num(r.last_at) }));
+}
+
+export async function markLedgerUndone(db: Executor, id: number, message: string, now: number): Promise<void> {
+  await db.updateTable('ingest_files').set({ status: 'undone', message, identity: `undone:${id}`, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** Active ledger rows of this file identity on any machine (the same file imported before). */
+export async function ledgerByIdentity(db: Executor, identity: string): Promise<{ id: number; machine: string; cycles: number }[]> {
+  const rows = await db.selectFrom('ingest_files').select(['id', 'machine_key', 'cycles']).where('identity', '=', identity).where('status', '=', 'active').execute();
+  return rows.map((r) => ({ id: num(r.id), machine: r.machine_key, cycles: num(r.cycles) }));
 }

@@ -1,7 +1,7 @@
 // The only place with SQL for raw machine data: cycles, the per-machine ingest state (batch lock and
 // carry), the MQTT message ledger and the state a machine reports. The derived tables are in
-// derived-repository.ts, the ingest ledger in ledger-repository.ts; undo's rewrites in
-// undo-repository.ts. Stop reasons belong to oee, operation progress to orders.
+// derived-repository.ts, the ingest ledger in ledger-repository.ts. Stop reasons belong to oee,
+// operation progress to orders.
 import type { Executor } from '../../db/database.js';
 import { bulkInsert, bulkInsertWith } from '../../db/bulk.js';
 
@@ -83,9 +83,9 @@ export async function cyclesInArrivalOrder(db: Executor, machine: string): Promi
   return rows.map((r) => ({ at: num(r.at), item: r.item, lot: r.lot, serial: r.serial, part: num(r.part) === 1, rework: num(r.rework) === 1, fileId: num(r.file_id), line: num(r.line) }));
 }
 
-/** Raw cycles of a machine with at in [from, to): instant, part and rework only (the fine rate chart reads them). */
+/** Raw cycles of a machine with at in [from, to), by instant: instant, part and rework only (the fine rate chart and undo read them). */
 export async function cyclesBetween(db: Executor, machine: string, from: number, to: number): Promise<{ at: number; part: boolean; rework: boolean }[]> {
-  const rows = await db.selectFrom('cycles').select(['at', 'part', 'rework']).where('machine_key', '=', machine).where('at', '>=', from).where('at', '<', to).execute();
+  const rows = await db.selectFrom('cycles').select(['at', 'part', 'rework']).where('machine_key', '=', machine).where('at', '>=', from).where('at', '<', to).orderBy('at').execute();
   return rows.map((r) => ({ at: num(r.at), part: num(r.part) === 1, rework: num(r.rework) === 1 }));
 }
 
@@ -236,4 +236,57 @@ export async function reportedStates(db: Executor, machines: readonly string[]):
       { machine: r.machine_key, state: r.state === 'stopped' ? 'stopped' : 'running', at: num(r.at), receivedAt: num(r.received_at), source: r.source, reason: r.reason },
     ]),
   );
+}
+
+// ---- taking a file back out (undo.ts) ---------------------------------------------------------------
+
+/** Cycles of one ledger row in line order, found through the (machine, at) index. */
+export async function fileCycles(db: Executor, machine: string, file: { id: number; firstAt: number; lastAt: number }): Promise<StoredCycle[]> {
+  const rows = await db
+    .selectFrom('cycles')
+    .select(['at', 'item', 'lot', 'serial', 'part', 'rework', 'file_id', 'line'])
+    .where('machine_key', '=', machine)
+    .where('at', '>=', file.firstAt)
+    .where('at', '<=', file.lastAt)
+    .where('file_id', '=', file.id)
+    .orderBy('line')
+    .execute();
+  return rows.map((r) => ({ at: num(r.at), item: r.item, lot: r.lot, serial: r.serial, part: num(r.part) === 1, rework: num(r.rework) === 1, fileId: num(r.file_id), line: num(r.line) }));
+}
+
+/** Instant of the last line of a file still stored (null when retention removed it all). */
+export async function lastCycleOfFile(db: Executor, machine: string, file: { id: number; firstAt: number; lastAt: number }): Promise<number | null> {
+  const row = await db
+    .selectFrom('cycles')
+    .select(['at'])
+    .where('machine_key', '=', machine)
+    .where('at', '>=', file.firstAt)
+    .where('at', '<=', file.lastAt)
+    .where('file_id', '=', file.id)
+    .orderBy('line', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? num(row.at) : null;
+}
+
+export async function setReworkFlag(db: Executor, machine: string, cycle: { at: number; fileId: number; line: number }, rework: boolean): Promise<void> {
+  await db
+    .updateTable('cycles')
+    .set({ rework: rework ? 1 : 0 })
+    .where('machine_key', '=', machine)
+    .where('at', '=', cycle.at)
+    .where('file_id', '=', cycle.fileId)
+    .where('line', '=', cycle.line)
+    .execute();
+}
+
+export async function deleteFileCycles(db: Executor, machine: string, file: { id: number; firstAt: number; lastAt: number }): Promise<number> {
+  const result = await db
+    .deleteFrom('cycles')
+    .where('machine_key', '=', machine)
+    .where('at', '>=', file.firstAt)
+    .where('at', '<=', file.lastAt)
+    .where('file_id', '=', file.id)
+    .execute();
+  return result.reduce((sum, r) => sum + Number(r.numDeletedRows), 0);
 }

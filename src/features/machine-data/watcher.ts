@@ -6,7 +6,7 @@
 //
 // A file counts as complete (its last line is taken even without a newline) only when it has not
 // changed for `settleMs`: a past-dated file may still be arriving (an FTP copy of yesterday's log),
-// and its half-written last line is not a row yet. Each run is audited as the system (ingest.ts).
+// and its half-written last line is not a row yet. Each run goes through service.ts takeIn and is audited as the system (ingest-audit.ts).
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
