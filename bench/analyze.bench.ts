@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeOee } from '../src/core/oee/oee.js';
 import { BUILTIN_PROFILES } from '../src/core/oee/profiles.js';
-import { parseSensorFile, type Cycle } from '../src/core/sensor/index.js';
+import { type Cycle } from '../src/core/sensor/index.js';
+import { parseSensorFile } from '../src/testing/parse-file.js';
 import { sample, timeIt, type Figure } from './lib.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));

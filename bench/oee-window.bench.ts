@@ -15,7 +15,7 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { PartRegistry } from '../src/core/oee/rework.js';
-import { parseSensorFile } from '../src/core/sensor/index.js';
+import { parseSensorFile } from '../src/testing/parse-file.js';
 import { seedDatabase } from '../src/features/demo/seed.js';
 import { deriveBatch, gapsByDay, packGaps } from '../src/core/oee/derive.js';
 import { MS_PER_DAY } from '../src/core/time.js';

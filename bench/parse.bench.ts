@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SensorLogParser, generateDay, parseSensorFile } from '../src/core/sensor/index.js';
+import { SensorLogParser, generateDay } from '../src/core/sensor/index.js';
+import { parseSensorFile } from '../src/testing/parse-file.js';
 import { sample, type Figure } from './lib.js';
 
 const SENSORS = fileURLToPath(new URL('../../shared/data/sensors', import.meta.url));

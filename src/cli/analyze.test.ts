@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSensorFile, type Cycle } from '../core/sensor/index.js';
+import { type Cycle } from '../core/sensor/index.js';
+import { parseSensorFile } from '../testing/parse-file.js';
 import { computeOee } from '../core/oee/oee.js';
 import { BUILTIN_PROFILES } from '../core/oee/profiles.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDays } from '../core/sensor/generate.js';
-import { parseSensorFile } from '../core/sensor/parse-file.js';
+import { parseSensorFile } from '../testing/parse-file.js';
 import { demoDataCommand } from './demo-data.js';
 import { CliError } from './errors.js';
 

@@ -10,7 +10,8 @@ import { migrateToLatest } from '../db/migrate.js';
 import { seedDatabase } from '../features/demo/seed.js';
 import { listAudit } from '../features/audit/repository.js';
 import * as repo from '../features/machine-data/repository.js';
-import { LINE8_DAYS, tempFolder } from '../features/machine-data/test-support.js';
+import * as ledgerRepo from '../features/machine-data/ledger-repository.js';
+import { LINE8_DAYS, tempFolder } from '../testing/machine-data.js';
 import { expandImportPaths } from './import.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -82,7 +83,7 @@ describe('qmfg import', () => {
     const handle = await openDatabase(url);
     try {
       const entries = (await listAudit(handle.db, { entity: 'sensor-file' })).filter((e) => e.entityKey.startsWith('line8/'));
-      const ledger = await repo.listLedger(handle.db, { machine: 'line8', limit: 10 });
+      const ledger = await ledgerRepo.listLedger(handle.db, { machine: 'line8', limit: 10 });
       const id = (name: string) => ledger.find((row) => row.name === name)?.id;
       // one entry per file run that changed something (the re-run above changed nothing: no entry)
       expect(entries.map((e) => [e.entityKey, e.actor, e.source, e.action, (e.after as { fileId: number }).fileId, (e.after as { cycles: number }).cycles]).sort()).toEqual([

@@ -60,7 +60,9 @@ export async function importCommand(paths: string[], opts: ImportOptions): Promi
       const known = (await plantRepo.listMachines(handle.db)).map((m) => m.key);
       throw new CliError(`unknown machine "${opts.machine}"${known.length ? ` — known machines: ${known.join(', ')}` : ' — the database has no machines yet (start the server once, or create the machine)'}`);
     }
-    const { ingestorFor, afterIngest, summarizeResults, systemImport } = await import('../features/machine-data/ingest.js');
+    const { ingestorFor } = await import('../features/machine-data/ingest.js');
+    const { takeIn } = await import('../features/machine-data/service.js');
+    const { systemImport } = await import('../features/machine-data/ingest-audit.js');
     const { fileSource } = await import('../features/machine-data/sources.js');
     const ingestor = ingestorFor(handle.db, config.QMFG_TZ);
 
@@ -74,19 +76,16 @@ export async function importCommand(paths: string[], opts: ImportOptions): Promi
     const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
     if (showProgress) bar.start(totalBytes, 0, { mb: '0.0', totalMb: mb(totalBytes), file: '' });
 
-    const results = [];
-    let doneBefore = 0;
-    for (const [index, file] of files.entries()) {
-      const progress = (bytes: number) => {
+    // what the CLI stores is audited and re-planned before it ends (service.ts takeIn)
+    const deliveries = files.map((file, index) => {
+      const doneBefore = sizes.slice(0, index).reduce((sum, size) => sum + size, 0);
+      const onProgress = (bytes: number) => {
         if (showProgress) bar.update(doneBefore + bytes, { mb: mb(doneBefore + bytes), file: basename(file) });
       };
-      results.push(await ingestor.ingest({ machine: opts.machine, source: fileSource(file), kind: 'file', final: !opts.growing, onProgress: progress, audit: systemImport('cli') }));
-      doneBefore += sizes[index];
-      progress(0);
-    }
+      return { machine: opts.machine, file: fileSource(file), kind: 'file' as const, final: !opts.growing, onProgress };
+    });
+    const results = await takeIn(ingestor, deliveries, { audit: systemImport('cli'), after: { now: true, events: null } });
     if (showProgress) bar.stop();
-    await ingestor.flushAudits();
-    await afterIngest(handle.db, config.QMFG_TZ, null, summarizeResults(results), Date.now());
 
     // a file with no valid row at all (empty, binary, another format) is refused; bad rows among good ones are not
     const refused = results.filter((r) => r.cycles === 0 && r.errorCount > 0 && r.skippedBytes === 0);

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { PartRegistry } from '../core/oee/rework.js';
-import { parseSensorFile } from '../core/sensor/index.js';
+import { parseSensorFile } from './parse-file.js';
 import { deriveBatch, gapsByDay, packGaps, type PeriodCounts } from '../core/oee/derive.js';
 import { MS_PER_DAY } from '../core/time.js';
 

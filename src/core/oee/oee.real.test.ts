@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseSensorFile, type Cycle } from '../sensor/index.js';
+import { type Cycle } from '../sensor/index.js';
+import { parseSensorFile } from '../../testing/parse-file.js';
 import { computeOee, type OeeResult } from './oee.js';
 import { BUILTIN_PROFILES, type OeeProfile } from './profiles.js';
 

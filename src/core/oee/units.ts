@@ -12,7 +12,12 @@ export interface UnitCounts {
 
 export function unitCounts(counts: { parts: number; reworks: number; rejects?: number }): UnitCounts {
   const produced = counts.parts - counts.reworks;
-  return { produced, good: produced - (counts.rejects ?? 0) };
+  return { produced, good: goodUnits(produced, counts.rejects ?? 0) };
+}
+
+/** Good units of what was produced, given the rejects (an operation's scrap). */
+export function goodUnits(produced: number, rejects: number): number {
+  return produced - rejects;
 }
 
 /** The result with its produced and good units added (the API's results carry them). */

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ITEMS, demoFileName, generateDay, generateDays, iterateDays, mulberry32 } from './generate.js';
 import { SensorLogParser, isNoLot, type Cycle } from './parse.js';
-import { parseSensorFile } from './parse-file.js';
+import { parseSensorFile } from '../../testing/parse-file.js';
 import { summarize, type SensorSummary } from './stats.js';
 
 const SENSORS = fileURLToPath(new URL('../../../../shared/data/sensors/', import.meta.url));

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ERRORS_PER_FILE, SensorLogParser, fileDateFromName, isNoLot, type Cycle, type ParseBatch, type RowError } from './parse.js';
-import { parseSensorFile } from './parse-file.js';
+import { parseSensorFile } from '../../testing/parse-file.js';
 import { summarize } from './stats.js';
 import { mulberry32 } from './generate.js';
 

@@ -14,7 +14,7 @@
 // A one-pass fast path accepts rows in the camera's exact layout; anything else goes to a slower
 // path that accepts looser layouts (1-digit fields, 4-digit years) or names the bad field.
 //
-// Pure: no I/O and no clock; the file-reading wrapper lives in parse-file.ts.
+// Pure: no I/O and no clock; the file-reading wrapper (tests and benches only) lives in src/testing/parse-file.ts.
 import { isUtf8 } from 'node:buffer';
 import { LocalTimeConverter, daysInMonth } from './local-time.js';
 

@@ -8,7 +8,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../audit/repository.js';
-import { LINE7_DAYS, multipartFiles } from '../machine-data/test-support.js';
+import { LINE7_DAYS, multipartFiles } from '../../testing/machine-data.js';
 import { registeredRoutes } from './access.js';
 import { clearSessionCache } from './sessions.js';
 import { createAuthTestApp, createTestUser, injectAs, signIn, type AuthTestApp, type InjectFn } from '../../testing/auth.js';

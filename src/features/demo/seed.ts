@@ -10,7 +10,8 @@ import { seedDemoOrders } from './orders.js';
 import { DateTime } from 'luxon';
 import { listAudit } from '../audit/repository.js';
 import { iterateDays } from '../../core/sensor/index.js';
-import { afterIngest, ingestorFor, summarizeResults, type IngestFileResult, type Publisher } from '../machine-data/ingest.js';
+import { afterIngest, summarizeResults, type Publisher } from '../machine-data/service.js';
+import { ingestorFor, type IngestFileResult } from '../machine-data/ingest.js';
 import { bufferSource } from '../machine-data/sources.js';
 import { ensureInitialUsers, type InitialLogin } from '../auth/users.js';
 

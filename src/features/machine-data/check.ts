@@ -5,11 +5,12 @@
 import { isNoLot, SensorLogParser } from '../../core/sensor/index.js';
 import type { Executor } from '../../db/database.js';
 import * as plantRepo from '../plant/repository.js';
-import { identityOf, IDENTITY_BYTES } from './ingest.js';
+import { identityOf, IDENTITY_BYTES } from './file-identity.js';
 import { inferMachine, machineFromFolder, mismatchOf, type Ownership } from './check-rules.js';
 import type { UploadCheck } from './schemas.js';
 import type { IngestSource } from './sources.js';
-import * as undoRepo from './undo-repository.js';
+import * as derivedRepo from './derived-repository.js';
+import * as ledgerRepo from './ledger-repository.js';
 
 export interface FileSummary {
   cycles: number;
@@ -55,7 +56,7 @@ export async function checkUpload(db: Executor, zone: string, input: { source: I
   const summary = await summarizeLog(source, zone);
   const { size } = await source.describe();
   const machines = await plantRepo.listMachines(db);
-  const lotRows = await undoRepo.machinesWithLots(db, summary.lots.map((l) => l.lot));
+  const lotRows = await derivedRepo.machinesWithLots(db, summary.lots.map((l) => l.lot));
   const byMachine = new Map<string, { machine: string; lots: string[]; cycles: number }>();
   for (const row of lotRows) {
     const entry = byMachine.get(row.machine) ?? { machine: row.machine, lots: [], cycles: 0 };
@@ -63,7 +64,7 @@ export async function checkUpload(db: Executor, zone: string, input: { source: I
     entry.cycles += row.cycles;
     byMachine.set(row.machine, entry);
   }
-  const itemRows = await undoRepo.machinesWithItems(db, summary.items);
+  const itemRows = await derivedRepo.machinesWithItems(db, summary.items);
   const items = new Map<string, string[]>();
   for (const row of itemRows) items.set(row.machine, [...(items.get(row.machine) ?? []), row.item]);
   const ownership: Ownership = {
@@ -82,6 +83,6 @@ export async function checkUpload(db: Executor, zone: string, input: { source: I
     suggestedBecause: suggestion.because,
     machine: input.machine,
     mismatch: mismatchOf(ownership, input.machine),
-    importedBefore: (await undoRepo.ledgerByIdentity(db, identity)).map((row) => ({ machine: row.machine, fileId: row.id, cycles: row.cycles })),
+    importedBefore: (await ledgerRepo.ledgerByIdentity(db, identity)).map((row) => ({ machine: row.machine, fileId: row.id, cycles: row.cycles })),
   };
 }

@@ -12,8 +12,9 @@ import { ingestorFor, type IngestFileResult } from './ingest.js';
 import { MqttIngest } from './mqtt.js';
 import { ProductionNotifier, SILENT_LOG, type Log } from './notifier.js';
 import * as repo from './repository.js';
+import * as ledgerRepo from './ledger-repository.js';
 import { bufferSource } from './sources.js';
-import { derivedSnapshot, LINE7_DAYS, LINE8_DAYS, multipartFiles, tempFolder, within, ZONE } from './test-support.js';
+import { derivedSnapshot, LINE7_DAYS, LINE8_DAYS, multipartFiles, tempFolder, within, ZONE } from '../../testing/machine-data.js';
 import { DropFolderWatcher } from './watcher.js';
 
 const LINE7_1010_ROWS = 46_216;
@@ -92,7 +93,7 @@ describe.each(DIALECTS)('nothing stored twice, partial lines, audit of every doo
       expect(copy).toMatchObject({ cycles: 0, duplicateOf: { file: 'PR20221010.txt' } });
       await watcher.idle();
       expect(await repo.countCycles(t.database.db, 'line8')).toBe(lines);
-      const original = (await repo.listLedger(t.database.db, { machine: 'line8', limit: 10 })).find((r) => r.name === 'PR20221010.txt');
+      const original = (await ledgerRepo.listLedger(t.database.db, { machine: 'line8', limit: 10 })).find((r) => r.name === 'PR20221010.txt');
       if (!original) throw new Error('no ledger row of PR20221010.txt');
       expect(await audit('line8/PR20221010.txt')).toMatchObject([{ actor: 'system', source: 'drop-folder', action: 'import', after: { fileId: original.id, cycles: lines } }]);
       expect(await audit('line8/PR20221010 - Copy.txt')).toMatchObject([{ actor: 'system', source: 'drop-folder', after: { cycles: 0, duplicateOf: original.id } }]);
@@ -118,7 +119,7 @@ describe.each(DIALECTS)('nothing stored twice, partial lines, audit of every doo
       const total = await within(10_000, () => repo.countCycles(t.database.db, 'line9'), (n) => n >= LINE7_1010_ROWS);
       expect(total, JSON.stringify(runs.map(({ errors: _e, ...r }) => r))).toBe(LINE7_1010_ROWS);
       await watcher.idle();
-      const [ledger] = await repo.listLedger(t.database.db, { machine: 'line9', limit: 1 });
+      const [ledger] = await ledgerRepo.listLedger(t.database.db, { machine: 'line9', limit: 1 });
       expect(ledger).toMatchObject({ cycles: LINE7_1010_ROWS, errors: 0, consumedBytes: full.length });
 
       // audit: the system made these changes, one entry per file run with counts and ledger ids; the
@@ -163,7 +164,7 @@ describe.each(DIALECTS)('nothing stored twice, partial lines, audit of every doo
     await mqtt.close();
 
     // 4 messages of 50 lines: audited per machine and batch window, not per message or cycle
-    const [stream] = await repo.listLedger(t.database.db, { machine: 'line11', sources: ['mqtt'], limit: 1 });
+    const [stream] = await ledgerRepo.listLedger(t.database.db, { machine: 'line11', sources: ['mqtt'], limit: 1 });
     const entries = (await listAudit(t.database.db, { entity: 'sensor-file' })).filter((e) => e.entityKey === `line11/${stream.name}`);
     expect(entries.length).toBeGreaterThanOrEqual(1);
     expect(entries.length).toBeLessThanOrEqual(2);

@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../testing/databases.js';
 import { seedDatabase } from '../demo/seed.js';
-import { ingestFile, ingestorFor, MAX_STORED_ERRORS_PER_FILE } from './ingest.js';
+import { ingestFile, ingestorFor } from './ingest.js';
+import { MAX_STORED_ERRORS_PER_FILE } from './batch-store.js';
 import * as repo from './repository.js';
+import * as ledgerRepo from './ledger-repository.js';
 import { bufferSource } from './sources.js';
-import { derivedSnapshot, LINE7_DAYS, tempFolder, ZONE } from './test-support.js';
+import { derivedSnapshot, LINE7_DAYS, tempFolder, ZONE } from '../../testing/machine-data.js';
 
 const LINE7_1010_ROWS = 46_216;
 const LINE7_1011_ROWS = 80_215;
@@ -33,7 +35,7 @@ describe.each(DIALECTS)('ingest of camera logs on %s', (dialect) => {
     const upload = await ingestorFor(t.db, ZONE).ingest({ machine: 'line7', source: bufferSource('PR20221010.txt', readFileSync(LINE7_DAYS[0])), kind: 'upload', final: true });
     expect(upload).toMatchObject({ alreadyImported: true, cycles: 0, fileId: first.fileId });
     expect(await repo.countCycles(t.db, 'line7')).toBe(LINE7_1010_ROWS);
-    const ledger = await repo.listLedger(t.db, { machine: 'line7', limit: 10 });
+    const ledger = await ledgerRepo.listLedger(t.db, { machine: 'line7', limit: 10 });
     expect(ledger).toHaveLength(1);
     expect(ledger[0]).toMatchObject({ cycles: LINE7_1010_ROWS, consumedLines: LINE7_1010_ROWS, status: 'active', identityBytes: 4096 });
   });
@@ -57,7 +59,7 @@ describe.each(DIALECTS)('ingest of camera logs on %s', (dialect) => {
     const stored = await repo.countCycles(t.db, 'line10');
     expect(stored).toBeGreaterThan(10_000);
     expect(stored).toBeLessThan(LINE7_1011_ROWS);
-    const [partial] = await repo.listLedger(t.db, { machine: 'line10', limit: 1 });
+    const [partial] = await ledgerRepo.listLedger(t.db, { machine: 'line10', limit: 1 });
     expect(partial.cycles).toBe(stored);
 
     const resumed = await ingestFile(t.db, { machine: 'line10', path: LINE7_DAYS[1], zone: ZONE, batchRows: 10_000 });
@@ -79,7 +81,7 @@ describe.each(DIALECTS)('ingest of camera logs on %s', (dialect) => {
     ]);
     expect(result.errors[0].message).toMatch(/expected 5 comma-separated columns.*found 4/);
     expect(result.errors[1].message).toMatch(/timestamp '13\/45\/22 10:00:00.000' is not a valid date/);
-    const stored = await repo.listErrors(t.db, { machine: 'line11', limit: 10 });
+    const stored = await ledgerRepo.listErrors(t.db, { machine: 'line11', limit: 10 });
     expect(stored.map((e) => [e.file, e.line]).sort()).toEqual([
       ['PR20221110.txt', 2],
       ['PR20221110.txt', 4],
@@ -93,7 +95,7 @@ describe.each(DIALECTS)('ingest of camera logs on %s', (dialect) => {
     expect(refused.errors).toEqual([{ file: 'PR20221111.txt', line: 1, message: expect.stringMatching(/not a camera log: the file is binary/) }]);
     const again = await ingestFile(t.db, { machine: 'line11', path: binary, zone: ZONE });
     expect(again.errors[0].message).toMatch(/binary/);
-    expect((await repo.listErrors(t.db, { machine: 'line11', limit: 10 })).filter((e) => /binary/.test(e.message))).toHaveLength(1);
+    expect((await ledgerRepo.listErrors(t.db, { machine: 'line11', limit: 10 })).filter((e) => /binary/.test(e.message))).toHaveLength(1);
 
     const empty = join(folder.path, 'PR20221112.txt');
     writeFileSync(empty, '');
@@ -108,9 +110,9 @@ describe.each(DIALECTS)('ingest of camera logs on %s', (dialect) => {
     writeFileSync(file, `${rows.join('\n')}\n`);
     const result = await ingestFile(t.db, { machine: 'line6', path: file, zone: ZONE });
     expect(result.errorCount).toBe(260);
-    const [ledger] = await repo.listLedger(t.db, { machine: 'line6', limit: 1 });
+    const [ledger] = await ledgerRepo.listLedger(t.db, { machine: 'line6', limit: 1 });
     expect(ledger.errors).toBe(260);
-    expect((await repo.listErrors(t.db, { machine: 'line6', limit: 1000 })).length).toBeLessThanOrEqual(MAX_STORED_ERRORS_PER_FILE);
+    expect((await ledgerRepo.listErrors(t.db, { machine: 'line6', limit: 1000 })).length).toBeLessThanOrEqual(MAX_STORED_ERRORS_PER_FILE);
   });
 
   it('a growing file: only new complete lines are consumed, a truncated last line waits', async () => {
@@ -144,7 +146,7 @@ describe.each(DIALECTS)('ingest of camera logs on %s', (dialect) => {
     expect(truncated).toMatchObject({ cycles: 0, duplicateCycles: 50 });
     expect(await repo.countCycles(t.db, 'dip-b')).toBe(200);
     expect(truncated.fileId).not.toBe(first.fileId);
-    const ledger = await repo.listLedger(t.db, { machine: 'dip-b', limit: 10 });
+    const ledger = await ledgerRepo.listLedger(t.db, { machine: 'dip-b', limit: 10 });
     expect(ledger.map((row) => row.status).sort()).toEqual(['active', 'replaced']);
     expect(ledger.find((row) => row.status === 'replaced')?.message).toMatch(/shorter/);
 

@@ -8,7 +8,7 @@ import { createTestApp, type TestApp } from '../../testing/app.js';
 import { ingestorFor } from './ingest.js';
 import { MqttIngest, parseStateMessage, stateMessage } from './mqtt.js';
 import { ProductionNotifier, SILENT_LOG } from './notifier.js';
-import { within } from './test-support.js';
+import { within } from '../../testing/machine-data.js';
 
 const BROKER = process.env.QMFG_TEST_MQTT ?? 'mqtt://127.0.0.1:1883';
 

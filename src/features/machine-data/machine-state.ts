@@ -5,13 +5,14 @@ import { machineRunState } from '../../core/machine-state/index.js';
 import type { Executor } from '../../db/database.js';
 import type { MachineRunState } from './schemas.js';
 import * as repo from './repository.js';
+import * as derivedRepo from './derived-repository.js';
 
 export async function machineStates(db: Executor, machines: readonly { key: string; thresholdMs: number }[], now: number): Promise<MachineRunState[]> {
   const reports = await repo.reportedStates(db, machines.map((m) => m.key));
   const states: MachineRunState[] = [];
   for (const { key, thresholdMs } of machines) {
-    const lastCycleAt = await repo.latestCycleAt(db, key);
-    const runStartAt = lastCycleAt === null ? null : ((await repo.latestLongGapEnd(db, key, thresholdMs, lastCycleAt)) ?? (await repo.getMachineState(db, key))?.firstAt ?? null);
+    const lastCycleAt = await derivedRepo.latestCycleAt(db, key);
+    const runStartAt = lastCycleAt === null ? null : ((await derivedRepo.latestLongGapEnd(db, key, thresholdMs, lastCycleAt)) ?? (await repo.getMachineState(db, key))?.firstAt ?? null);
     const report = reports.get(key) ?? null;
     const result = machineRunState({ lastCycleAt, runStartAt, reported: report, thresholdMs, now });
     states.push({

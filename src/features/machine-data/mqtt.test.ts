@@ -10,7 +10,8 @@ import { ingestorFor } from './ingest.js';
 import { messageKeys, MqttIngest } from './mqtt.js';
 import { ProductionNotifier, SILENT_LOG, type Log } from './notifier.js';
 import * as repo from './repository.js';
-import { LINE8_DAYS, ZONE, within } from './test-support.js';
+import * as ledgerRepo from './ledger-repository.js';
+import { LINE8_DAYS, ZONE, within } from '../../testing/machine-data.js';
 
 const BROKER = process.env.QMFG_TEST_MQTT ?? 'mqtt://127.0.0.1:1883';
 
@@ -63,7 +64,7 @@ describe('MQTT ingest with the real broker', () => {
     const stored = await repo.cyclesInArrivalOrder(t.db, 'line8');
     expect(stored.map((c) => c.serial)).toEqual(lines.map((line) => line.split(',')[2]));
     expect(stored.map((c) => c.line)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
-    const [ledger] = await repo.listLedger(t.db, { machine: 'line8', limit: 1 });
+    const [ledger] = await ledgerRepo.listLedger(t.db, { machine: 'line8', limit: 1 });
     expect(ledger).toMatchObject({ source: 'mqtt', cycles: 400, consumedLines: 400, path: `${prefix}/line8/cycles` });
     expect(topics).toContain('production');
     expect(problems).toEqual([]);

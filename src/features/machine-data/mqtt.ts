@@ -20,9 +20,14 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { DateTime } from 'luxon';
 import { SensorLogParser, type Cycle, type RowError } from '../../core/sensor/index.js';
 import * as plantRepo from '../plant/repository.js';
-import { identityOf, sha256Hex, summarizeResults, systemImport, type Ingestor } from './ingest.js';
+import { identityOf, sha256Hex } from './file-identity.js';
+import { takeIn } from './service.js';
+import type { Tx } from '../../db/database.js';
+import { systemImport } from './ingest-audit.js';
+import { type Ingestor } from './ingest.js';
 import type { Log, ProductionNotifier } from './notifier.js';
 import * as repo from './repository.js';
+import * as ledgerRepo from './ledger-repository.js';
 
 export interface MqttIngestOptions {
   url: string;
@@ -226,7 +231,7 @@ export class MqttIngest {
     const tail = parser.end(true);
     const cycles: Cycle[] = [...parsed.cycles, ...tail.cycles];
     const errors = [...parsed.errors, ...tail.errors];
-    const outcome = await ingestor.storeBatch({
+    const message = {
       machine,
       fileId: stream.id,
       expectedConsumedBytes: stream.consumedBytes,
@@ -237,22 +242,14 @@ export class MqttIngest {
       cycles,
       errors,
       errorCount: errors.length,
-      extra: (trx) => repo.insertMessageKeys(trx, machine, freshKeys, Date.now()),
-    }, (trx) => ingestor.auditStoredBatch(trx, MQTT_AUDIT, stream.id, Date.now()));
+      extra: (trx: Tx) => repo.insertMessageKeys(trx, machine, freshKeys, Date.now()),
+    };
+    const [stored] = await takeIn(ingestor, [{ machine, message, name: topic }], { audit: MQTT_AUDIT, after: { throttle: this.options.notifier } });
     stream.consumedBytes = parser.consumedBytes;
     stream.consumedLines = parser.nextLineNumber - 1;
-    result.cycles = outcome.stored;
-    result.duplicates += outcome.duplicates;
+    result.cycles = stored.cycles;
+    result.duplicates += stored.duplicateCycles;
     result.errors = errors;
-    this.options.notifier.add(
-      summarizeResults([
-        {
-          file: topic, machine, fileId: stream.id, cycles: outcome.stored, errors, errorCount: errors.length, skippedBytes: 0, consumedBytes: stream.consumedBytes,
-          pendingBytes: 0, alreadyImported: false, replaced: false, duplicateOf: null, duplicateCycles: outcome.duplicates, warnings: [], operationsUpdated: outcome.operationsUpdated, firstAt: outcome.derived.firstAt,
-          lastAt: outcome.derived.lastAt,
-        },
-      ]),
-    );
     return result;
   }
 
@@ -275,9 +272,9 @@ export class MqttIngest {
     if (cached && cached.day === day) return cached;
     const { db } = this.options.ingestor;
     const name = `mqtt-${day}`;
-    let row = (await repo.ledgerByName(db, machine, name)).find((r) => r.source === 'mqtt');
+    let row = (await ledgerRepo.ledgerByName(db, machine, name)).find((r) => r.source === 'mqtt');
     if (!row) {
-      row = await repo.insertLedger(
+      row = await ledgerRepo.insertLedger(
         db,
         { machine, name, path: topic, source: 'mqtt', identity: identityOf(Buffer.from(`mqtt:${machine}`), name), identityBytes: 0, prefixSha256: EMPTY_SHA256, status: 'active', message: null },
         Date.now(),

@@ -2,7 +2,7 @@
 // A camera file grows every second and MQTT delivers every cycle; re-planning the plant on each
 // would spend the server on the same answer. Counts accumulate and flush on a trailing timer.
 import type { Db } from '../../db/database.js';
-import { afterIngest, type IngestSummary, type Publisher } from './ingest.js';
+import { afterIngest, type IngestSummary, type Publisher } from './service.js';
 
 /** Where the long-running parts of machine data report (the server's pino logger fits). */
 export interface Log {

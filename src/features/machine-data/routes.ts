@@ -8,9 +8,11 @@ import { Invalid } from '../../core/errors.js';
 import type { ReferenceCheck } from '../plant/service.js';
 import * as plantRepo from '../plant/repository.js';
 import { keySchema } from '../plant/schemas.js';
-import { machineListSchema, windowFields } from '../oee/window-query.js';
-import { afterIngest, ingestorFor, summarizeResults, type IngestFileResult } from './ingest.js';
-import * as repo from './repository.js';
+import { machineListSchema, windowFields } from './window-query.js';
+import { takeIn } from './service.js';
+import { ingestorFor } from './ingest.js';
+import * as ledgerRepo from './ledger-repository.js';
+import * as derivedRepo from './derived-repository.js';
 import { checkUpload } from './check.js';
 import {
   ingestErrorSchema, ingestFileSchema, lotsResponseSchema, undoImportBodySchema, undoImportResultSchema, uploadCheckSchema, uploadResponseSchema,
@@ -24,7 +26,7 @@ const MAX_UPLOAD_FILES = 100;
 /** Rows per ingest transaction of an upload: short transactions, so the server answers between them. */
 const UPLOAD_BATCH_ROWS = 10_000;
 
-export const machineDataCheck: ReferenceCheck = async (db, key) => ((await repo.machineHasData(db, key)) ? 'machine data (imported camera logs and their OEE history)' : null);
+export const machineDataCheck: ReferenceCheck = async (db, key) => ((await ledgerRepo.machineHasData(db, key)) ? 'machine data (imported camera logs and their OEE history)' : null);
 
 export async function machineDataRoutes(app: App, { db, config, events }: AppDeps): Promise<void> {
   const zone = config.QMFG_TZ;
@@ -57,21 +59,11 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
         return withReceivedFiles(req.files(), uploadLimits, async (files) => {
           if (files.length === 0) throw Invalid.field('body', 'no file in the upload: add at least one file part');
           const who = whoOf(req);
-          const results: IngestFileResult[] = [];
-          for (const file of files) {
-            // batches of UPLOAD_BATCH_ROWS, the audit entry with the last one (see ingest.ts)
-            const result = await ingestor.ingest({
-              machine,
-              source: fileSource(file.path, { name: file.name, recordedPath: null }),
-              kind: 'upload',
-              final: true,
-              actor: who.actor,
-              batchRows: UPLOAD_BATCH_ROWS,
-              audit: { who, action: 'upload' },
-            });
-            results.push(result);
-          }
-          await afterIngest(db, zone, events, summarizeResults(results), Date.now());
+          // batches of UPLOAD_BATCH_ROWS, the audit entry with the last one; re-planned before the answer
+          const deliveries = files.map((file) => ({
+            machine, file: fileSource(file.path, { name: file.name, recordedPath: null }), kind: 'upload' as const, final: true, actor: who.actor, batchRows: UPLOAD_BATCH_ROWS,
+          }));
+          const results = await takeIn(ingestor, deliveries, { audit: { who, action: 'upload' }, after: { now: true, events } });
           return { machine, files: results };
         });
       },
@@ -138,7 +130,7 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
       },
     },
     async (req) =>
-      (await repo.listLedger(db, { ...req.query, sources: req.query.source })).map(
+      (await ledgerRepo.listLedger(db, { ...req.query, sources: req.query.source })).map(
         ({ identity: _identity, identityBytes: _bytes, prefixSha256: _sha, headSha256: _head, auditedCycles: _ac, auditedBytes: _ab, auditedAt: _at, ...row }) => row,
       ),
   );
@@ -158,7 +150,7 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
         response: { 200: z.array(ingestErrorSchema) },
       },
     },
-    (req) => repo.listErrors(db, req.query),
+    (req) => ledgerRepo.listErrors(db, req.query),
   );
 
   const window = windowFields(zone);
@@ -174,7 +166,7 @@ export async function machineDataRoutes(app: App, { db, config, events }: AppDep
       },
     },
     async (req) => ({
-      lots: await repo.listLotCounts(db, req.query.machine, req.query.from, req.query.to),
+      lots: await derivedRepo.listLotCounts(db, req.query.machine, req.query.from, req.query.to),
     }),
   );
 }

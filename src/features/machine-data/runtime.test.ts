@@ -10,8 +10,9 @@ import { startServer, type Running } from '../../server/runtime.js';
 import { DEMO_SENSOR_MACHINES } from '../demo/plant.js';
 import { machinesOee } from '../oee/service.js';
 import * as repo from './repository.js';
+import * as derivedRepo from './derived-repository.js';
 import { deleteExpiredRawData } from './retention.js';
-import { LINE8_DAYS, tempFolder, within } from './test-support.js';
+import { LINE8_DAYS, tempFolder, within } from '../../testing/machine-data.js';
 
 const floorMinute = (instant: number) => Math.floor(instant / 60_000) * 60_000;
 
@@ -71,7 +72,7 @@ describe('machine data in the running server', () => {
   it('retention deletes raw cycles older than the limit and keeps the derived data', async () => {
     const db = running.handle.db;
     const line7 = await repo.countCycles(db, 'line7');
-    const hoursBefore = await repo.hourRows(db, 'line7', 0, Date.now() + 86_400_000);
+    const hoursBefore = await derivedRepo.hourRows(db, 'line7', 0, Date.now() + 86_400_000);
     // as of the end of 2022 nothing is 400 days old yet
     const nothing = await deleteExpiredRawData(db, 400, Date.UTC(2022, 11, 31));
     expect(nothing.cyclesDeleted).toBe(0);
@@ -80,7 +81,7 @@ describe('machine data in the running server', () => {
     expect(result.cyclesDeleted).toBe(250);
     expect(await repo.countCycles(db, 'line6')).toBe(0);
     expect(await repo.countCycles(db, 'line7')).toBe(line7);
-    expect(await repo.hourRows(db, 'line7', 0, Date.now() + 86_400_000)).toEqual(hoursBefore);
-    expect((await repo.hourRows(db, 'line6', 0, Date.now())).reduce((sum, h) => sum + h.cycles, 0)).toBe(200);
+    expect(await derivedRepo.hourRows(db, 'line7', 0, Date.now() + 86_400_000)).toEqual(hoursBefore);
+    expect((await derivedRepo.hourRows(db, 'line6', 0, Date.now())).reduce((sum, h) => sum + h.cycles, 0)).toBe(200);
   });
 });

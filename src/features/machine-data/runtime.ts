@@ -3,7 +3,9 @@
 import { resolve } from 'node:path';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/database.js';
-import { AUDIT_INTERVAL_MS, ingestorFor, type Ingestor, type Publisher } from './ingest.js';
+import { AUDIT_INTERVAL_MS } from './ingest-audit.js';
+import { ingestorFor, type Ingestor } from './ingest.js';
+import { type Publisher } from './service.js';
 import { MqttIngest } from './mqtt.js';
 import { ProductionNotifier, type Log } from './notifier.js';
 import { deleteExpiredRawData } from './retention.js';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { DIALECTS } from '../../testing/databases.js';
 import { listAudit, verifyAuditChain } from '../audit/repository.js';
-import { derivedSnapshot, LINE7_DAYS, LINE8_DAYS, multipartFiles, ZONE } from './test-support.js';
+import { derivedSnapshot, LINE7_DAYS, LINE8_DAYS, multipartFiles, ZONE } from '../../testing/machine-data.js';
 
 const LINE7_1011_ROWS = 80_215;
 

@@ -19,11 +19,13 @@ import type { Who } from '../audit/who.js';
 import { replan } from '../orders/planner.js';
 import { MS_PER_HOUR, MS_PER_MINUTE } from '../../core/time.js';
 import { countPeriods, deriveBatch, gapsByDay, type DerivedBatch, type PeriodCounts, type ReworkJudge } from '../../core/oee/derive.js';
-import type { Ingestor, Publisher } from './ingest.js';
+import type { Ingestor } from './ingest.js';
+import type { Publisher } from './service.js';
 import { updateOperationsForLots } from './production.js';
 import * as repo from './repository.js';
+import * as ledgerRepo from './ledger-repository.js';
 import type { StoredCycle } from './repository.js';
-import * as undoRepo from './undo-repository.js';
+import * as derivedRepo from './derived-repository.js';
 
 /** Sources whose ledger rows are single files that can be taken back (an MQTT row is a live stream). */
 export const UNDOABLE_SOURCES = ['upload', 'file', 'demo'] as const;
@@ -63,7 +65,7 @@ export async function undoImport(ingestor: Ingestor, zone: string, who: Who, fil
   const trimmed = reason.trim();
   if (trimmed.length < 3) throw Invalid.field('reason', 'say why the import is undone (at least 3 characters)');
   const db: Db = ingestor.db;
-  const found = await repo.ledgerById(db, fileId);
+  const found = await ledgerRepo.ledgerById(db, fileId);
   if (!found) throw new NotFound('imported file', String(fileId));
   const result = await ingestor.withMachine(found.machine, () => db.transaction().execute((trx) => undoLocked(trx, zone, { ...who, reason: trimmed }, fileId, now)));
   // the plan follows the produced counts; open screens reload
@@ -74,7 +76,7 @@ export async function undoImport(ingestor: Ingestor, zone: string, who: Who, fil
 }
 
 async function undoLocked(trx: Tx, zone: string, who: Who, fileId: number, now: number): Promise<UndoResult> {
-  const file = await repo.ledgerById(trx, fileId);
+  const file = await ledgerRepo.ledgerById(trx, fileId);
   if (!file) throw new NotFound('imported file', String(fileId));
   const machine = file.machine;
   if (file.status === 'undone') throw new Conflict(`${file.name} on ${machine} was already undone (${file.message ?? ''})`);
@@ -83,19 +85,19 @@ async function undoLocked(trx: Tx, zone: string, who: Who, fileId: number, now: 
   const state = await repo.lockMachineState(trx, machine, now);
 
   const span = file.firstAt !== null && file.lastAt !== null ? { id: file.id, firstAt: file.firstAt, lastAt: file.lastAt } : null;
-  const own = span ? await undoRepo.fileCycles(trx, machine, span) : [];
+  const own = span ? await repo.fileCycles(trx, machine, span) : [];
   if (own.length !== file.cycles) {
     throw new Conflict(`${file.name}: only ${own.length} of its ${file.cycles} cycles are still stored (older raw data is removed after the retention period), so it cannot be undone`);
   }
-  const later = await undoRepo.filesAround(trx, machine, file.id, 'after');
+  const later = await ledgerRepo.filesAround(trx, machine, file.id, 'after');
   const laterCount = later.reduce((sum, f) => sum + f.cycles, 0);
   if (laterCount > MAX_LATER_CYCLES) throw new Conflict(`${file.name}: ${laterCount} cycles arrived on ${machine} after it; too many to undo it here`);
   const after: StoredCycle[] = [];
-  for (const f of later) for (const c of await undoRepo.fileCycles(trx, machine, f)) after.push(c);
+  for (const f of later) for (const c of await repo.fileCycles(trx, machine, f)) after.push(c);
 
   // the last cycle of A: what F's first cycle chained onto
-  const [previousFile] = await undoRepo.filesAround(trx, machine, file.id, 'before');
-  const previousAt = previousFile ? await undoRepo.lastCycleOfFile(trx, machine, previousFile) : null;
+  const [previousFile] = await ledgerRepo.filesAround(trx, machine, file.id, 'before');
+  const previousAt = previousFile ? await repo.lastCycleOfFile(trx, machine, previousFile) : null;
 
   const carry = { firstAt: previousAt === null ? null : state.firstAt, lastAt: previousAt, maxGapMs: state.maxGapMs };
   const withFile = [...own, ...after];
@@ -107,10 +109,10 @@ async function undoLocked(trx: Tx, zone: string, who: Who, fileId: number, now: 
   const replayed = deriveBatch(after.map(asCycle), carry, registry);
 
   // raw cycles: F goes, B's flags follow the new judgement
-  await undoRepo.deleteFileCycles(trx, machine, span ?? { id: file.id, firstAt: 0, lastAt: 0 });
+  await repo.deleteFileCycles(trx, machine, span ?? { id: file.id, firstAt: 0, lastAt: 0 });
   for (let i = 0; i < after.length; i++) {
     const rework = replayed.reworks[i] === 1;
-    if (after[i].part && rework !== after[i].rework) await undoRepo.setReworkFlag(trx, machine, after[i], rework);
+    if (after[i].part && rework !== after[i].rework) await repo.setReworkFlag(trx, machine, after[i], rework);
   }
 
   // minute and hour rows: recounted, gap sums corrected by difference
@@ -120,9 +122,9 @@ async function undoLocked(trx: Tx, zone: string, who: Who, fileId: number, now: 
     ['hour_counts', MS_PER_HOUR, removed.hours, replayed.hours],
   ] as const) {
     const starts = [...new Set([...before.keys(), ...again.keys()])];
-    const sums = await undoRepo.periodGapSums(trx, table, machine, starts);
+    const sums = await derivedRepo.periodGapSums(trx, table, machine, starts);
     const recounted = new Map<number, PeriodCounts>();
-    for (const hour of hours) for (const [start, counts] of countPeriods(await undoRepo.cyclesBetween(trx, machine, hour, hour + MS_PER_HOUR), unit)) recounted.set(start, counts);
+    for (const hour of hours) for (const [start, counts] of countPeriods(await repo.cyclesBetween(trx, machine, hour, hour + MS_PER_HOUR), unit)) recounted.set(start, counts);
     for (const start of starts) {
       const counts = recounted.get(start) ?? null;
       if (counts) {
@@ -130,25 +132,25 @@ async function undoLocked(trx: Tx, zone: string, who: Who, fileId: number, now: 
         counts.gapMs = sum.gapMs - (before.get(start)?.gapMs ?? 0) + (again.get(start)?.gapMs ?? 0);
         counts.leadInMs = sum.leadInMs - (before.get(start)?.leadInMs ?? 0) + (again.get(start)?.leadInMs ?? 0);
       }
-      await undoRepo.writePeriodRow(trx, table, machine, start, counts);
+      await derivedRepo.writePeriodRow(trx, table, machine, start, counts);
     }
   }
 
   // gaps, as rows and packed per day
-  await undoRepo.deleteGaps(trx, machine, removed.gaps);
-  await undoRepo.insertGapRows(trx, machine, replayed.gaps);
-  await undoRepo.rewriteGapDays(trx, machine, gapsByDay(removed.gaps), gapsByDay(replayed.gaps));
+  await derivedRepo.deleteGaps(trx, machine, removed.gaps);
+  await derivedRepo.insertGaps(trx, machine, replayed.gaps);
+  await derivedRepo.rewriteGapDays(trx, machine, gapsByDay(removed.gaps), gapsByDay(replayed.gaps));
 
   // lots, the machine's carry, and what the plan knows of them
   const lots = [...removed.lots.keys()];
   const fileLots = [...new Set(own.map((c) => c.lot).filter((lot) => removed.lots.has(lot)))];
-  for (const lot of lots) await undoRepo.recountLot(trx, machine, lot);
+  for (const lot of lots) await derivedRepo.recountLot(trx, machine, lot);
   // the longest gap may have been one of F's: the bound shrinks back to what is stored
-  await repo.saveMachineCarry(trx, machine, { firstAt: replayed.carry.firstAt, lastAt: replayed.carry.lastAt, maxGapMs: await undoRepo.longestGapMs(trx, machine) }, now);
+  await repo.saveMachineCarry(trx, machine, { firstAt: replayed.carry.firstAt, lastAt: replayed.carry.lastAt, maxGapMs: await derivedRepo.longestGapMs(trx, machine) }, now);
   const operationsUpdated = lots.length > 0 ? await updateOperationsForLots(trx, machine, lots, zone) : 0;
 
-  await undoRepo.markLedgerUndone(trx, file.id, `undone by ${who.actor}: ${who.reason ?? ''}`, now);
-  await repo.retireCopiesOf(trx, file.id, `replaced: ${file.name}, whose content it repeated, was undone`, now);
+  await ledgerRepo.markLedgerUndone(trx, file.id, `undone by ${who.actor}: ${who.reason ?? ''}`, now);
+  await ledgerRepo.retireCopiesOf(trx, file.id, `replaced: ${file.name}, whose content it repeated, was undone`, now);
   await appendAudit(
     trx,
     {

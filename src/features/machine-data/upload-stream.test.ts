@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import * as repo from './repository.js';
-import { LINE8_DAYS, multipartFiles, tempFolder, ZONE } from './test-support.js';
+import * as ledgerRepo from './ledger-repository.js';
+import { LINE8_DAYS, multipartFiles, tempFolder, ZONE } from '../../testing/machine-data.js';
 import { UPLOAD_TEMP_PREFIX } from './upload-stream.js';
 
 const MB = 1024 * 1024;
@@ -138,7 +139,7 @@ describe('streamed upload of a ~100 MB camera log over real HTTP (sqlite)', () =
   it('an upload abandoned half-way leaves no temp file and stores nothing', async () => {
     const operator = await t.as('admin');
     const before = new Set(leftoverTempDirs());
-    const ledgerBefore = await repo.listLedger(t.database.db, { machine: 'line7', limit: 100 });
+    const ledgerBefore = await ledgerRepo.listLedger(t.database.db, { machine: 'line7', limit: 100 });
     const boundary = '----qmfgabandoned';
     const req = request({
       host: '127.0.0.1', port, method: 'POST', path: '/api/ingest/upload?machine=line7',
@@ -156,7 +157,7 @@ describe('streamed upload of a ~100 MB camera log over real HTTP (sqlite)', () =
     const gone = Date.now() + 10_000;
     while (leftoverTempDirs().some((name) => !before.has(name)) && Date.now() < gone) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(leftoverTempDirs().filter((name) => !before.has(name))).toEqual([]);
-    expect(await repo.listLedger(t.database.db, { machine: 'line7', limit: 100 })).toEqual(ledgerBefore);
+    expect(await ledgerRepo.listLedger(t.database.db, { machine: 'line7', limit: 100 })).toEqual(ledgerBefore);
     const health = await fetch(`http://127.0.0.1:${port}/api/health`);
     expect(health.status).toBe(200);
   }, 60_000);
@@ -173,7 +174,7 @@ describe('upload size limit (QMFG_UPLOAD_MAX_MB)', () => {
   it('a file over the limit is refused with 413 naming it and the limit; nothing of the request is stored', async () => {
     const before = new Set(leftoverTempDirs());
     const cyclesBefore = await repo.countCycles(t.database.db, 'line8');
-    const ledgerBefore = await repo.listLedger(t.database.db, { machine: 'line8', limit: 100 });
+    const ledgerBefore = await ledgerRepo.listLedger(t.database.db, { machine: 'line8', limit: 100 });
     const day = readFileSync(LINE8_DAYS[0]);
     const small = day.subarray(0, day.indexOf(10, 100_000) + 1);
     const large = day.subarray(0, day.indexOf(10, 1536 * 1024) + 1);
@@ -186,7 +187,7 @@ describe('upload size limit (QMFG_UPLOAD_MAX_MB)', () => {
     expect(res.json()).toEqual({ error: { code: 'too_large', message: expect.stringMatching(/PR20221010\.txt.*larger than.*1 MB/) } });
     // the first (good) file of the same request was not imported either
     expect(await repo.countCycles(t.database.db, 'line8')).toBe(cyclesBefore);
-    expect(await repo.listLedger(t.database.db, { machine: 'line8', limit: 100 })).toEqual(ledgerBefore);
+    expect(await ledgerRepo.listLedger(t.database.db, { machine: 'line8', limit: 100 })).toEqual(ledgerBefore);
     expect(leftoverTempDirs().filter((name) => !before.has(name))).toEqual([]);
 
     // the same small file alone is imported

@@ -8,7 +8,8 @@ import { seedDatabase } from '../demo/seed.js';
 import { ingestorFor } from './ingest.js';
 import { ProductionNotifier, SILENT_LOG, type Log } from './notifier.js';
 import * as repo from './repository.js';
-import { LINE7_DAYS, tempFolder, ZONE, within } from './test-support.js';
+import * as ledgerRepo from './ledger-repository.js';
+import { LINE7_DAYS, tempFolder, ZONE, within } from '../../testing/machine-data.js';
 import { DropFolderWatcher } from './watcher.js';
 
 
@@ -55,7 +56,7 @@ describe.each([
     expect(await within(5000, count, (n) => n >= 3500)).toBe(3500);
     await watcher.idle();
     // nothing twice, nothing lost, in file order
-    const ledger = (await repo.listLedger(t.db, { machine: 'line7', limit: 5 })).find((f) => today.endsWith(f.name));
+    const ledger = (await ledgerRepo.listLedger(t.db, { machine: 'line7', limit: 5 })).find((f) => today.endsWith(f.name));
     expect(ledger).toMatchObject({ cycles: 3000, consumedLines: 3000, errors: 0 });
     const stored = (await repo.cyclesInArrivalOrder(t.db, 'line7')).filter((c) => c.fileId === ledger?.id);
     expect(stored.map((c) => c.line)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));

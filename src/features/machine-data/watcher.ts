@@ -6,13 +6,15 @@
 //
 // A file counts as complete (its last line is taken even without a newline) only when it has not
 // changed for `settleMs`: a past-dated file may still be arriving (an FTP copy of yesterday's log),
-// and its half-written last line is not a row yet. Each run is audited as the system (ingest.ts).
+// and its half-written last line is not a row yet. Each run goes through service.ts takeIn and is audited as the system (ingest-audit.ts).
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { fileDateFromName } from '../../core/sensor/index.js';
 import * as plantRepo from '../plant/repository.js';
-import { summarizeResults, systemImport, type IngestFileResult, type Ingestor } from './ingest.js';
+import { takeIn } from './service.js';
+import { systemImport } from './ingest-audit.js';
+import { type IngestFileResult, type Ingestor } from './ingest.js';
 import type { Log, ProductionNotifier } from './notifier.js';
 import { fileSource } from './sources.js';
 
@@ -154,14 +156,13 @@ export class DropFolderWatcher {
     if (size === 0) return;
     const final = forceFinal ?? Date.now() - mtimeMs >= (this.options.settleMs ?? DEFAULT_SETTLE_MS);
     try {
-      const result = await ingestor.ingest({ machine, source: fileSource(path), kind: 'file', final, audit: DROP_FOLDER_AUDIT });
+      const [result] = await takeIn(ingestor, [{ machine, file: fileSource(path), kind: 'file', final }], { audit: DROP_FOLDER_AUDIT, after: { throttle: this.options.notifier } });
       if (result.pendingBytes > 0) this.pendingTails.add(path);
       else this.pendingTails.delete(path);
       for (const warning of result.warnings) log.warn(`${path}: ${warning}`);
       if (result.cycles > 0 || result.errorCount > 0) {
         log.info(`${machine}: ${result.cycles} cycles from ${result.file}${result.errorCount ? `, ${result.errorCount} bad rows (GET /api/ingest/errors)` : ''}`);
       }
-      this.options.notifier.add(summarizeResults([result]));
       this.options.onIngested?.(result, path);
     } catch (error) {
       log.error(`${path}: import failed: ${(error as Error).message}`);

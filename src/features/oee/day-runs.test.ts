@@ -8,7 +8,7 @@ import { DateTime } from 'luxon';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { DIALECTS } from '../../testing/databases.js';
 import { ingestFile } from '../machine-data/ingest.js';
-import { LINE8_DAYS, tempFolder, ZONE } from '../machine-data/test-support.js';
+import { LINE8_DAYS, tempFolder, ZONE } from '../../testing/machine-data.js';
 import { machinesOee } from './service.js';
 
 const local = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toMillis();

@@ -13,7 +13,7 @@ import { seedDatabase } from '../demo/seed.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
 import { ingestFile } from '../machine-data/ingest.js';
 import * as machineRepo from '../machine-data/repository.js';
-import { LINE7_DAYS, ZONE } from '../machine-data/test-support.js';
+import { LINE7_DAYS, ZONE } from '../../testing/machine-data.js';
 import { loadSlice } from './service.js';
 
 const MINUTE = 60_000;

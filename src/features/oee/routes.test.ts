@@ -8,10 +8,10 @@ import { DIALECTS } from '../../testing/databases.js';
 import { computeOee, type OeeCycle, type OeeResult } from '../../core/oee/oee.js';
 import { BUILTIN_PROFILES } from '../../core/oee/profiles.js';
 import { workingIntervals } from '../../core/calendar/index.js';
-import { parseSensorFile } from '../../core/sensor/index.js';
+import { parseSensorFile } from '../../testing/parse-file.js';
 import { listAudit, verifyAuditChain } from '../audit/repository.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
-import { LINE7_DAYS, LINE8_DAYS, ZONE } from '../machine-data/test-support.js';
+import { LINE7_DAYS, LINE8_DAYS, ZONE } from '../../testing/machine-data.js';
 
 function multipart(files: { name: string; content: Buffer }[]) {
   const boundary = `----qmfg${randomBytes(8).toString('hex')}`;

@@ -10,7 +10,7 @@ import {
   oeeResponseSchema, rateResponseSchema, profileCreateSchema, profileDetailSchema, profileNameSchema, profileSchema, profileUpdateSchema, stopReasonBodySchema,
   stopSchema, stopsResponseSchema,
 } from './schemas.js';
-import { machineListSchema, windowFields } from './window-query.js';
+import { machineListSchema, windowFields } from '../machine-data/window-query.js';
 import { oeeJsonStream } from './oee-stream.js';
 import { GROUP_BY } from '../../core/oee/buckets.js';
 import { Invalid } from '../../core/errors.js';

@@ -2,7 +2,6 @@
 // OEE of any minute-aligned window per machine with series per hour/shift/day/week/month, stops
 // with their reasons.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { DateTime } from 'luxon';
 import type { Db, Executor } from '../../db/database.js';
 import { Conflict, Forbidden, Invalid, NotFound, StaleVersion, type FieldError } from '../../core/errors.js';
 import { DEFAULT_WORK_LIMITS, oeeWorkRefusal, type RequestWorkLimits } from '../../core/limits.js';
@@ -15,7 +14,8 @@ import type { Who } from '../audit/who.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
 import * as plantRepo from '../plant/repository.js';
 import * as machineRepo from '../machine-data/repository.js';
-import { floorTo, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../../core/time.js';
+import * as derivedRepo from '../machine-data/derived-repository.js';
+import { floorTo, MS_PER_DAY, MS_PER_HOUR } from '../../core/time.js';
 import { bucketCountBound, bucketsOf, type Bucket, type GroupBy } from '../../core/oee/buckets.js';
 import { computeOeeFromDerived, dayPartsOf, GapIndex, type DerivedSlice } from '../../core/oee/derived-oee.js';
 import { DayFinder, daysOverlapping, openDayOf, type ProductionDayRule } from '../../core/oee/production-days.js';
@@ -147,12 +147,12 @@ export async function loadSlice(db: Executor, machine: string, from: number, to:
   // one window: let the database sum its whole hours; buckets need the hour rows themselves
   const summed = edges.length === 0 && firstWholeHour < endWholeHours;
   const [hours, hourSpan, minutes, gapDays, latestCycleAt] = await Promise.all([
-    summed ? Promise.resolve([]) : machineRepo.hourRows(db, machine, floorTo(from, MS_PER_HOUR), to),
-    summed ? machineRepo.hourTotals(db, machine, firstWholeHour, endWholeHours) : Promise.resolve(null),
-    cutHours.length > 0 ? machineRepo.minuteRowsOfHours(db, machine, cutHours) : Promise.resolve([]),
+    summed ? Promise.resolve([]) : derivedRepo.hourRows(db, machine, floorTo(from, MS_PER_HOUR), to),
+    summed ? derivedRepo.hourTotals(db, machine, firstWholeHour, endWholeHours) : Promise.resolve(null),
+    cutHours.length > 0 ? derivedRepo.minuteRowsOfHours(db, machine, cutHours) : Promise.resolve([]),
     // a stop overlapping the window ends at most maxGap after it
-    machineRepo.packedGaps(db, machine, floorTo(from, MS_PER_DAY), floorTo(to + state.maxGapMs, MS_PER_DAY)),
-    machineRepo.latestCycleAt(db, machine),
+    derivedRepo.packedGaps(db, machine, floorTo(from, MS_PER_DAY), floorTo(to + state.maxGapMs, MS_PER_DAY)),
+    derivedRepo.latestCycleAt(db, machine),
   ]);
   // SQLite answers synchronously: a turn of the event loop between the reads keeps other requests going
   await yieldToLoop();
@@ -171,8 +171,8 @@ async function loadDayParts(db: Executor, machine: string, zone: string, from: n
   const spanTo = days[days.length - 1].end;
   const cutHours = days.flatMap((day) => [day.start, day.end]).filter((edge) => edge % MS_PER_HOUR !== 0).map((edge) => floorTo(edge, MS_PER_HOUR));
   const [hours, minutes] = await Promise.all([
-    machineRepo.hourRows(db, machine, floorTo(spanFrom, MS_PER_HOUR), spanTo),
-    cutHours.length > 0 ? machineRepo.minuteRowsOfHours(db, machine, cutHours) : Promise.resolve([]),
+    derivedRepo.hourRows(db, machine, floorTo(spanFrom, MS_PER_HOUR), spanTo),
+    cutHours.length > 0 ? derivedRepo.minuteRowsOfHours(db, machine, cutHours) : Promise.resolve([]),
   ]);
   await yieldToLoop();
   return dayPartsOf(days, hours, minutes);
@@ -380,7 +380,7 @@ export async function listStops(db: Executor, zone: string, query: StopsQuery, n
   const thresholdMs = Math.max(Math.round(profile.maxCycleSeconds * 1e6) / 1e3, (query.minSeconds ?? 0) * 1000 - 1e-6);
   const wanted = query.classes && query.classes.length > 0 ? new Set(query.classes) : null;
   // fetch whole pages and filter by class and loading here; the class bins and the loading are OEE matters, not SQL's
-  const rows = state ? await machineRepo.gapRows(db, query.machine, query.from, query.to, state.maxGapMs, Math.floor(thresholdMs), MAX_STOPS * 5) : [];
+  const rows = state ? await derivedRepo.gapRows(db, query.machine, query.from, query.to, state.maxGapMs, Math.floor(thresholdMs), MAX_STOPS * 5) : [];
   const window = { from: query.from, to: query.to, loading: rows.length > 0 ? await machineLoading(db, zone, query.machine, profile, query.from, query.to, now) : [] };
   const stops: StopWithoutReason[] = [];
   let truncated = false;
@@ -395,7 +395,7 @@ export async function listStops(db: Executor, zone: string, query: StopsQuery, n
     }
     stops.push(stop);
   }
-  const reasons = await machineRepo.stopReasons(db, query.machine, stops.map((s) => s.startMs));
+  const reasons = await repo.stopReasons(db, query.machine, stops.map((s) => s.startMs));
   return {
     machine: query.machine,
     profile: profileLabel(profile),
@@ -416,13 +416,13 @@ export async function setStopReason(db: Db, who: Who, machine: string, start: nu
   const profile = await resolveProfile(db, stored.oeeProfile, 'machine.oeeProfile');
   const comment = input.comment ?? null;
   const stop = await db.transaction().execute(async (trx) => {
-    const gap = await machineRepo.gapExists(trx, machine, start);
+    const gap = await derivedRepo.gapExists(trx, machine, start);
     if (!gap) throw new NotFound('stop', `${machine}@${new Date(start).toISOString()}`);
-    const before = (await machineRepo.stopReasons(trx, machine, [start])).get(start);
+    const before = (await repo.stopReasons(trx, machine, [start])).get(start);
     // overriding a reason someone already gave needs a reason of its own; a first reason or a comment does not
     const overridden = before?.reason && before.reason !== input.reason;
     const reason = overridden ? requireReason(who, `changing the stop's reason (${before.reason}, given by ${before.updatedBy})`, 'body.changeReason') : who.reason;
-    await machineRepo.putStopReason(trx, machine, start, input.reason, comment, who.actor, now);
+    await repo.putStopReason(trx, machine, start, input.reason, comment, who.actor, now);
     await appendAudit(
       trx,
       {
@@ -439,14 +439,4 @@ export async function setStopReason(db: Db, who: Who, machine: string, start: nu
     return toStop(machine, gap, profile);
   });
   return { ...stop, reason: input.reason, comment, reasonBy: who.actor };
-}
-
-// ---- input parsing ----------------------------------------------------------------------------------
-
-/** Epoch ms, an ISO date-time with offset, or a plant-local ISO date(-time) → UTC ms, floored to the minute. */
-export function parseInstant(value: string, zone: string): number | null {
-  const trimmed = value.trim();
-  if (/^\d{1,15}$/.test(trimmed)) return floorTo(Number(trimmed), MS_PER_MINUTE);
-  const parsed = DateTime.fromISO(trimmed, { zone });
-  return parsed.isValid ? floorTo(parsed.toMillis(), MS_PER_MINUTE) : null;
 }

@@ -8,7 +8,7 @@ import * as plantRepo from '../plant/repository.js';
 import { machineStates } from '../machine-data/machine-state.js';
 import { machineStatesResponseSchema } from '../machine-data/schemas.js';
 import { resolveProfile } from './service.js';
-import { machineListSchema } from './window-query.js';
+import { machineListSchema } from '../machine-data/window-query.js';
 
 export async function machineStateRoutes(app: App, { db }: AppDeps): Promise<void> {
   app.get(

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/app.js';
-import { tempFolder } from '../machine-data/test-support.js';
+import { tempFolder } from '../../testing/machine-data.js';
 import { MAX_IMPORT_ROWS, parseWorkOrderFile } from './spreadsheet.js';
 
 const ROWS = 200_000;

@@ -1,7 +1,7 @@
-// The one I/O helper of the sensor module: stream a complete file through SensorLogParser.
-// Kept apart from parse.ts so the parser itself stays pure (bytes in, cycles out).
+// Test and bench helper: stream a complete camera log file through SensorLogParser. It does file I/O,
+// so it lives outside src/core (the parser itself stays pure: bytes in, cycles out).
 import { createReadStream } from 'node:fs';
-import { SensorLogParser, type Cycle, type RowError } from './parse.js';
+import { SensorLogParser, type Cycle, type RowError } from '../core/sensor/parse.js';
 
 /** Large reads: the parser's cost per chunk is tiny, fewer chunks means fewer string joins. */
 const READ_CHUNK_BYTES = 1 << 20;

@@ -1,11 +1,11 @@
 // Query parameters shared by the OEE, stops and production endpoints: machines and a window.
 // from/to: epoch ms, an ISO date-time with offset, or plant-local ISO ('2022-10-11T06:00');
 // both are floored to the whole minute (derived data is per minute). Defaults: to = now (rounded
-// up to the minute), from = 24 h before to.
+// up to the minute), from = 24 h before to. Machine data's lots route and the OEE routes above it use it.
 import { z } from 'zod';
 import { keySchema } from '../plant/schemas.js';
-import { parseInstant } from './service.js';
-import { MS_PER_DAY, MS_PER_MINUTE } from '../../core/time.js';
+import { DateTime } from 'luxon';
+import { floorTo, MS_PER_DAY, MS_PER_MINUTE } from '../../core/time.js';
 
 export const MAX_WINDOW_DAYS = 5 * 366;
 export const MAX_MACHINES = 20;
@@ -45,4 +45,12 @@ export function windowFields(zone: string, now: () => number = Date.now) {
       return { ...query, from: start, to: end };
     },
   };
+}
+
+/** Epoch ms, an ISO date-time with offset, or a plant-local ISO date(-time) → UTC ms, floored to the minute. */
+export function parseInstant(value: string, zone: string): number | null {
+  const trimmed = value.trim();
+  if (/^\d{1,15}$/.test(trimmed)) return floorTo(Number(trimmed), MS_PER_MINUTE);
+  const parsed = DateTime.fromISO(trimmed, { zone });
+  return parsed.isValid ? floorTo(parsed.toMillis(), MS_PER_MINUTE) : null;
 }

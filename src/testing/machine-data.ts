@@ -1,14 +1,17 @@
-// Test support for machine data: where the real camera logs are, temp folders, and table snapshots
-// that compare two machines' derived data regardless of the machine key.
+// Test support for machine data: where the real camera logs are, temp folders, and snapshots that
+// compare two machines' derived data regardless of the machine key (read through the repositories).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Executor } from '../../db/database.js';
+import type { Executor } from '../db/database.js';
+import * as repo from '../features/machine-data/repository.js';
+import * as derivedRepo from '../features/machine-data/derived-repository.js';
+import type { PeriodRow } from '../features/machine-data/derived-repository.js';
 
 /** ../shared/data/sensors, relative to the project root (never copied into the project). */
-export const SENSORS = fileURLToPath(new URL('../../../../shared/data/sensors', import.meta.url));
+export const SENSORS = fileURLToPath(new URL('../../../shared/data/sensors', import.meta.url));
 export const LINE7_DAYS = ['PR20221010.txt', 'PR20221011.txt', 'PR20221012.txt', 'PR20221013.txt'].map((name) => join(SENSORS, 'Line7', name));
 export const LINE8_DAYS = ['PR20221010.txt', 'PR20221011.txt', 'PR20221012.txt', 'PR20221013.txt'].map((name) => join(SENSORS, 'Line8', name));
 export const ZONE = 'America/Los_Angeles';
@@ -18,25 +21,20 @@ export function tempFolder(label: string): { path: string; remove(): void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** Everything derived for a machine, as comparable plain data (numbers normalised across drivers). */
+/** Everything derived for a machine, as comparable plain data (read through machine data's repositories). */
 export async function derivedSnapshot(db: Executor, machine: string) {
-  const n = (v: unknown) => (v === null ? null : Number(v));
-  const minutes = await db.selectFrom('minute_counts').selectAll().where('machine_key', '=', machine).orderBy('minute').execute();
-  const hours = await db.selectFrom('hour_counts').selectAll().where('machine_key', '=', machine).orderBy('hour').execute();
-  const lots = await db.selectFrom('lot_counts').selectAll().where('machine_key', '=', machine).orderBy('lot').execute();
-  const gaps = await db.selectFrom('gaps').select(['start_at', 'end_at']).where('machine_key', '=', machine).orderBy('start_at').orderBy('end_at').execute();
-  const cycles = await db.selectFrom('cycles').select(['at', 'lot', 'serial', 'part', 'rework', 'line']).where('machine_key', '=', machine).orderBy('file_id').orderBy('line').execute();
-  const state = await db.selectFrom('machine_state').select(['first_at', 'last_at', 'max_gap_ms']).where('machine_key', '=', machine).executeTakeFirst();
-  const counts = (r: Record<string, unknown>) => [
-    n(r.cycles), n(r.parts), n(r.empty), n(r.reworks), n(r.first_part_at), n(r.last_part_at), n(r.first_at), n(r.last_at), n(r.gap_ms), n(r.lead_in_ms),
-  ];
+  const all = [0, Number.MAX_SAFE_INTEGER] as const;
+  const state = await repo.getMachineState(db, machine);
+  const counts = (r: PeriodRow) => [r.start, r.cycles, r.parts, r.empty, r.reworks, r.firstPartAt, r.lastPartAt, r.firstAt, r.lastAt, r.gapMs, r.leadInMs];
+  const lots = (await derivedRepo.listLotCounts(db, [machine], ...all)).sort((a, b) => (a.lot < b.lot ? -1 : a.lot > b.lot ? 1 : 0));
+  const gaps = (await derivedRepo.gapRows(db, machine, ...all, state?.maxGapMs ?? 0, -1, Number.MAX_SAFE_INTEGER)).sort((a, b) => a.start - b.start || a.end - b.end);
   return {
-    minutes: minutes.map((r) => [n(r.minute), ...counts(r)]),
-    hours: hours.map((r) => [n(r.hour), ...counts(r)]),
-    lots: lots.map((r) => [r.lot, r.item, n(r.cycles), n(r.parts), n(r.reworks), n(r.first_at), n(r.last_at)]),
-    gaps: gaps.map((r) => [n(r.start_at), n(r.end_at)]),
-    cycles: cycles.map((r) => [n(r.at), r.lot, r.serial, n(r.part), n(r.rework), n(r.line)]),
-    state: state ? [n(state.first_at), n(state.last_at), n(state.max_gap_ms)] : null,
+    minutes: (await derivedRepo.minuteRows(db, machine, ...all)).map(counts),
+    hours: (await derivedRepo.hourRows(db, machine, ...all)).map(counts),
+    lots: lots.map((r) => [r.lot, r.item, r.cycles, r.parts, r.reworks, r.firstAt, r.lastAt]),
+    gaps: gaps.map((g) => [g.start, g.end]),
+    cycles: (await repo.cyclesInArrivalOrder(db, machine)).map((c) => [c.at, c.lot, c.serial, c.part ? 1 : 0, c.rework ? 1 : 0, c.line]),
+    state: state ? [state.firstAt, state.lastAt, state.maxGapMs] : null,
   };
 }
 
