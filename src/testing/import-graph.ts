@@ -16,9 +16,10 @@ export interface ImportEdge {
 }
 
 const IMPORT_FORMS = [
-  /\bimport\s+(?:type\s+)?[\s\S]*?\bfrom\s*['"]([^'"]+)['"]/g,
-  /\bexport\s+(?:type\s+)?(?:\*|\{[\s\S]*?\})\s*(?:as\s+\w+\s*)?from\s*['"]([^'"]+)['"]/g,
-  /\bimport\s*['"]([^'"]+)['"]/g,
+  // statements start a line; `[^;]*?` keeps one statement from running into the next
+  /^\s*import\s+(?:type\s+)?[^;]*?\bfrom\s*['"]([^'"]+)['"]/gm,
+  /^\s*export\s+(?:type\s+)?(?:\*|\{[^}]*\})\s*(?:as\s+\w+\s*)?from\s*['"]([^'"]+)['"]/gm,
+  /^\s*import\s*['"]([^'"]+)['"]/gm,
   /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
 ];
 
