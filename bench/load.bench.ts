@@ -12,6 +12,7 @@ import { fillDerivedDays } from '../src/testing/derived-year.js';
 import { DEMO_MACHINES } from '../src/features/demo/plant.js';
 import { seedDemoOrders } from '../src/features/demo/orders.js';
 import type { Figure } from './lib.js';
+import { healthWhile } from '../src/testing/health-probe.js';
 
 const ALL = DEMO_MACHINES.map((m) => m.key);
 const SECONDS = 5;
@@ -72,26 +73,6 @@ function run(url: string, connections: number, headers: Record<string, string>):
   });
 }
 
-async function healthWhile(base: string, request: () => Promise<Response>): Promise<{ worstMs: number; probes: number; status: number; bytes: number }> {
-  let running = true;
-  let worstMs = 0;
-  let probes = 0;
-  const probe = (async () => {
-    while (running) {
-      const started = performance.now();
-      await (await fetch(`${base}/api/health`)).arrayBuffer();
-      worstMs = Math.max(worstMs, performance.now() - started);
-      probes++;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  })();
-  const res = await request();
-  const bytes = (await res.arrayBuffer()).byteLength;
-  running = false;
-  await probe;
-  return { worstMs, probes, status: res.status, bytes };
-}
-
 async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Figure[]> {
   const t: TestApp = await createTestApp(dialect, 'bench_load');
   try {
@@ -124,10 +105,13 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Figure[]> {
     // the heaviest the limits allow: every machine, 385 days by day (7 315 machine-days, ~7 400 results)
     const heavy = `/api/oee?machine=${ALL.join(',')}&from=2025-01-01T00:00&to=2026-01-21T00:00&groupBy=day`;
     const started = performance.now();
-    const health = await healthWhile(base, () => fetch(`${base}${heavy}`, { headers }));
-    if (health.status !== 200) throw new Error(`heaviest OEE request: ${health.status}`);
+    const health = await healthWhile(base, async () => {
+      const res = await fetch(`${base}${heavy}`, { headers });
+      return { status: res.status, bytes: (await res.arrayBuffer()).byteLength };
+    });
+    if (health.result.status !== 200) throw new Error(`heaviest OEE request: ${health.result.status}`);
     process.stderr.write(
-      `load: heaviest allowed OEE (${(health.bytes / 1e6).toFixed(1)} MB in ${(performance.now() - started).toFixed(0)} ms), ${dialect}: health worst ${health.worstMs.toFixed(1)} ms over ${health.probes} probes\n`,
+      `load: heaviest allowed OEE (${(health.result.bytes / 1e6).toFixed(1)} MB in ${(performance.now() - started).toFixed(0)} ms), ${dialect}: health worst ${health.worstMs.toFixed(1)} ms over ${health.probes} probes\n`,
     );
     figures.push({ name: `health latency during the heaviest allowed OEE request, ${dialect} (worst)`, value: health.worstMs, unit: 'ms', target: 100 });
     return figures;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
+import { healthWhile } from '../../testing/health-probe.js';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import * as repo from './repository.js';
 import * as ledgerRepo from './ledger-repository.js';
@@ -77,23 +78,7 @@ describe('streamed upload of a ~100 MB camera log over real HTTP (sqlite)', () =
     const sampler = setInterval(() => {
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 20);
-    let running = true;
-    let worstMs = 0;
-    let probes = 0;
-    const probe = (async () => {
-      while (running) {
-        const started = performance.now();
-        const res = await fetch(`http://127.0.0.1:${port}/api/health`);
-        await res.arrayBuffer();
-        expect(res.status).toBe(200);
-        worstMs = Math.max(worstMs, performance.now() - started);
-        probes++;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    })();
-
-    const started = performance.now();
-    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const { result: answer, ms, worstMs, probes, failedProbes } = await healthWhile(`http://127.0.0.1:${port}`, () => new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(
         {
           host: '127.0.0.1', port, method: 'POST', path: '/api/ingest/upload?machine=line8',
@@ -113,10 +98,9 @@ describe('streamed upload of a ~100 MB camera log over real HTTP (sqlite)', () =
       file.on('error', reject);
       file.on('end', () => req.end(tail));
       file.pipe(req, { end: false });
-    });
-    const seconds = (performance.now() - started) / 1000;
-    running = false;
-    await probe;
+    }));
+    const seconds = ms / 1000;
+    expect(failedProbes).toBe(0);
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
 

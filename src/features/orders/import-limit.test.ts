@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { healthWhile } from '../../testing/health-probe.js';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { tempFolder } from '../../testing/machine-data.js';
 import { MAX_IMPORT_ROWS, parseWorkOrderFile } from './spreadsheet.js';
@@ -64,38 +65,13 @@ describe('work-order import row limit while streaming (sqlite)', () => {
     folder.remove();
   });
 
-  /** Runs `request` while asking /api/health every 10 ms over HTTP; the slowest health answer. */
-  async function healthWhile<T>(request: () => Promise<T>): Promise<{ result: T; ms: number; worstMs: number; probes: number }> {
-    let running = true;
-    let worstMs = 0;
-    let probes = 0;
-    const probe = (async () => {
-      while (running) {
-        const started = performance.now();
-        const res = await fetch(`${base}/api/health`);
-        await res.arrayBuffer();
-        worstMs = Math.max(worstMs, performance.now() - started);
-        probes++;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    })();
-    const started = performance.now();
-    try {
-      const result = await request();
-      return { result, ms: performance.now() - started, worstMs, probes };
-    } finally {
-      running = false;
-      await probe;
-    }
-  }
-
   it.each([
     ['import', '/api/work-orders/import'],
     ['preview', '/api/work-orders/import/preview'],
   ])('a 200 000-row .xlsx is refused at row 5 001, fast, health answering (%s)', async (_name, url) => {
     const bytes = readFileSync(xlsxPath);
     const body = await multipartBody(bytes, 'orders-200k.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    const { result, ms, worstMs, probes } = await healthWhile(() => t.app.inject({ method: 'POST', url, ...body }));
+    const { result, ms, worstMs, probes } = await healthWhile(base, () => t.app.inject({ method: 'POST', url, ...body }));
     console.log(`${_name}: 200 000-row .xlsx (${(bytes.length / 1024 / 1024).toFixed(1)} MB) refused in ${ms.toFixed(0)} ms; health worst ${worstMs.toFixed(0)} ms over ${probes} probes`);
     expect(result.statusCode, result.body).toBe(400);
     expect(result.json().error).toMatchObject({ code: 'invalid', message: expect.stringMatching(LIMIT_MESSAGE), fields: [{ path: 'file' }] });
@@ -110,7 +86,7 @@ describe('work-order import row limit while streaming (sqlite)', () => {
 
   it('a 200 000-row CSV is refused the same way', async () => {
     const csv = largeCsv(ROWS);
-    const { result, ms, worstMs, probes } = await healthWhile(() => t.app.inject({ method: 'POST', url: '/api/work-orders/import?filename=orders.csv', headers: { 'content-type': 'text/csv' }, payload: csv }));
+    const { result, ms, worstMs, probes } = await healthWhile(base, () => t.app.inject({ method: 'POST', url: '/api/work-orders/import?filename=orders.csv', headers: { 'content-type': 'text/csv' }, payload: csv }));
     console.log(`200 000-row CSV (${(csv.length / 1024 / 1024).toFixed(1)} MB) refused in ${ms.toFixed(0)} ms; health worst ${worstMs.toFixed(0)} ms over ${probes} probes`);
     expect(result.statusCode, result.body).toBe(400);
     expect(result.json().error.message).toMatch(LIMIT_MESSAGE);
