@@ -8,6 +8,7 @@ import { tvDeviceStreamKey } from '../../server/events.js';
 import { Unauthorized } from '../../core/errors.js';
 import { TV_TOKEN_REFUSED } from './access.js';
 import * as devices from './tv-devices.js';
+import { TV_COOKIE, tvDeviceCreatedSchema, tvDeviceCreateSchema, tvDeviceSchema } from './tv-device-schemas.js';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 /** a wall screen keeps its cookie for a year; revocation, not expiry, ends it */
@@ -16,13 +17,13 @@ const DEVICE_COOKIE_SECONDS = 365 * 24 * 3600;
 export async function tvDeviceRoutes(app: App, { db, config, events }: AppDeps): Promise<void> {
   const tags = ['tv'];
   const admin = { permission: 'users:admin' as const };
-  app.get('/api/tv-devices', { config: admin, schema: { tags, response: { 200: z.array(devices.tvDeviceSchema) } } }, () => devices.listTvDevices(db));
+  app.get('/api/tv-devices', { config: admin, schema: { tags, response: { 200: z.array(tvDeviceSchema) } } }, () => devices.listTvDevices(db));
   app.post(
     '/api/tv-devices',
-    { config: admin, schema: { tags, description: 'Creates a TV screen token; the answer carries the token and the link once.', body: devices.tvDeviceCreateSchema, response: { 201: devices.tvDeviceCreatedSchema } } },
+    { config: admin, schema: { tags, description: 'Creates a TV screen token; the answer carries the token and the link once.', body: tvDeviceCreateSchema, response: { 201: tvDeviceCreatedSchema } } },
     async (req, reply) => reply.code(201).send(await devices.createTvDevice(db, whoOf(req, req.body.reason), req.body)),
   );
-  app.post('/api/tv-devices/:id/revoke', { config: admin, schema: { tags, params: idParams, response: { 200: devices.tvDeviceSchema } } }, async (req) => {
+  app.post('/api/tv-devices/:id/revoke', { config: admin, schema: { tags, params: idParams, response: { 200: tvDeviceSchema } } }, async (req) => {
     const revoked = await devices.revokeTvDevice(db, whoOf(req), req.params.id);
     events.endSessions({ idHash: tvDeviceStreamKey(revoked.id), reason: 'revoked', message: TV_TOKEN_REFUSED });
     return revoked;
@@ -39,7 +40,7 @@ export async function tvDeviceRoutes(app: App, { db, config, events }: AppDeps):
       const device = await devices.tvPrincipalOf(db, req.body.token);
       if (!device) throw new Unauthorized(TV_TOKEN_REFUSED);
       const secure = config.QMFG_COOKIE_SECURE === '1' || (config.QMFG_COOKIE_SECURE === 'auto' && req.protocol === 'https');
-      reply.setCookie(devices.TV_COOKIE, req.body.token, { httpOnly: true, sameSite: 'strict', secure, path: '/api/', maxAge: DEVICE_COOKIE_SECONDS });
+      reply.setCookie(TV_COOKIE, req.body.token, { httpOnly: true, sameSite: 'strict', secure, path: '/api/', maxAge: DEVICE_COOKIE_SECONDS });
       return { name: device.name, groups: device.groups };
     },
   );

@@ -3,7 +3,7 @@
 // hash is stored) and revoke it; both are audited. A device may read the TV data and the live
 // event stream of the process groups in its scope, nothing else (routes say `tvDevice: true`).
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Db, Executor } from '../../db/database.js';
 import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import { appendAudit } from '../audit/repository.js';
@@ -11,35 +11,11 @@ import type { Who } from '../audit/who.js';
 import * as plantRepo from '../plant/repository.js';
 import * as repo from './tv-device-repository.js';
 import { parseLines, sha256 } from './sessions.js';
+import type { tvDeviceCreatedSchema, TvDevice, TvDeviceCreate } from './tv-device-schemas.js';
 
-export const TV_COOKIE = 'qmfg_tv';
+export { TV_COOKIE } from './tv-device-schemas.js';
 /** last-seen is written at most this often */
 const TOUCH_MS = 60_000;
-
-export const tvDeviceSchema = z.object({
-  id: z.number().int(),
-  name: z.string(),
-  /** process-group keys the screen may show; [] = every group */
-  groups: z.array(z.string()),
-  createdBy: z.string(),
-  createdAt: z.number(),
-  revokedBy: z.string().nullable(),
-  revokedAt: z.number().nullable(),
-  lastSeenAt: z.number().nullable(),
-});
-export type TvDevice = z.infer<typeof tvDeviceSchema>;
-export const tvDeviceCreatedSchema = tvDeviceSchema.extend({
-  /** the token, shown this once */
-  token: z.string(),
-  /** the address a screen opens (relative to the app) */
-  link: z.string(),
-});
-export const tvDeviceCreateSchema = z.object({
-  name: z.string().trim().min(1, 'name the screen').max(120),
-  groups: z.array(z.string().min(1).max(64)).max(100).default([]),
-  reason: z.string().max(500).nullish(),
-});
-export type TvDeviceCreate = z.infer<typeof tvDeviceCreateSchema>;
 
 /** The device principal of a request made with a TV token. */
 export interface TvPrincipal {

@@ -35,6 +35,8 @@ export type TvTile = z.infer<typeof tvTileSchema>;
 
 export const tvResponseSchema = z.object({
   at: z.number(),
+  /** the plant's time zone (the screen shows plant time; it cannot read the site) */
+  zone: z.string(),
   /** the current (or last) shift the OEE figures cover */
   shift: z.object({ from: z.number(), to: z.number() }).nullable(),
   groups: z.array(z.object({ key: z.string(), name: z.string(), tiles: z.array(tvTileSchema) })),

@@ -88,7 +88,7 @@ export async function tvView(db: Executor, zone: string, asked: readonly string[
     }
     result.push({ key: group.key, name: group.name, tiles });
   }
-  return { at: now, shift: shift && { from: shift.interval.start, to: Math.min(shift.interval.end, now) }, groups: result };
+  return { at: now, zone, shift: shift && { from: shift.interval.start, to: Math.min(shift.interval.end, now) }, groups: result };
 }
 
 /** OEE of the machine over the shift so far, by the oee service's window figures (whole minutes). */
