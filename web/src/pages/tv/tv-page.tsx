@@ -41,7 +41,7 @@ const STATE_LABEL: Record<TvTile['state'], string> = {
 function minutesSince(since: number | null, now: number): string {
   if (since === null) return '';
   const minutes = Math.max(0, Math.floor((now - since) / 60_000));
-  return minutes < 120 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  return minutes < 120 ? `${minutes} min` : minutes < 48 * 60 ? `${Math.floor(minutes / 60)} h` : `${Math.floor(minutes / 1440)} d`;
 }
 
 const thousands = (n: number) => Math.round(n).toLocaleString('en-US').replace(/,/g, '\u202f');
@@ -52,28 +52,29 @@ function Tile({ tile, now, zone }: { tile: TvTile; now: number; zone: string }) 
   const pct = tile.done === null ? null : Math.round(tile.done * 100);
   const ratio = tile.ratePerHour !== null && tile.standardRatePerHour ? Math.round((tile.ratePerHour / tile.standardRatePerHour) * 100) : null;
   const finish = tile.finish === null ? null : DateTime.fromMillis(tile.finish, { zone });
-  const finishLabel = finish === null ? '—' : finish.hasSame(DateTime.fromMillis(now, { zone }), 'day') ? finish.toFormat('HH:mm') : finish.toFormat('ccc HH:mm');
+  const finishLabel = finish === null ? '—' : finish.toFormat('HH:mm');
+  const day = finish === null ? '' : finish.hasSame(DateTime.fromMillis(now, { zone }), 'day') ? 'today' : finish.toFormat('ccc');
   return (
     <section className={`tv-tile tv-${state}`} data-testid={`tv-tile-${tile.machine}`} data-state={state}>
       <header className="tv-tile-head">
         <h2 className="tv-machine" data-key-figure="name">{tile.name}</h2>
-        <span className="tv-state" data-testid={`tv-state-${tile.machine}`} data-key-figure="state">
-          {STATE_LABEL[state]}
-          {showSince && since !== null ? ` ${minutesSince(since, now)}` : ''}
-        </span>
+        <span className="tv-product">{tile.product?.shortName ?? ''}</span>
       </header>
+      <div className="tv-state" data-testid={`tv-state-${tile.machine}`} data-key-figure="state">
+        {STATE_LABEL[state]}
+        {showSince && since !== null ? ` ${minutesSince(since, now)}` : ''}
+      </div>
       {tile.lot ? (
         <>
           <div className="tv-job">
             <span className="tv-lot">Lot {tile.lot}</span>
-            <span className="tv-product">{tile.product?.shortName ?? ''}</span>
+            <span className="tv-small">{thousands(tile.produced ?? 0)} / {thousands(tile.quantity ?? 0)}</span>
           </div>
           <div className="tv-progress">
             <span className="tv-figure" data-key-figure="done">{pct ?? 0}%</span>
-            <span className="tv-small">{thousands(tile.produced ?? 0)} / {thousands(tile.quantity ?? 0)}</span>
-          </div>
-          <div className="tv-bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? 0}>
-            <div className="tv-bar-fill" style={{ width: `${pct ?? 0}%` }} />
+            <div className="tv-bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? 0}>
+              <div className="tv-bar-fill" style={{ width: `${pct ?? 0}%` }} />
+            </div>
           </div>
           <dl className="tv-figures">
             <div>
@@ -84,7 +85,9 @@ function Tile({ tile, now, zone }: { tile: TvTile; now: number; zone: string }) 
             <div>
               <dt>Finish</dt>
               <dd className={`tv-figure${tile.late ? ' tv-late-text' : ''}`} data-key-figure="finish">{finishLabel}</dd>
-              <dd className="tv-small">{tile.late ? <span className="tv-late" data-testid={`tv-late-${tile.machine}`}>LATE</span> : 'on time'}</dd>
+              <dd className="tv-small">
+                {tile.late ? <span className="tv-late" data-testid={`tv-late-${tile.machine}`}>LATE</span> : day}
+              </dd>
             </div>
             <div>
               <dt>OEE shift</dt>
@@ -99,6 +102,22 @@ function Tile({ tile, now, zone }: { tile: TvTile; now: number; zone: string }) 
   );
 }
 
+/** A machine-state event applied to the tiles at once (the refetch that follows brings the rest). */
+export function applyStateEvent(data: TvResponse, machines: readonly string[], state: 'running' | 'stopped', at: number): TvResponse {
+  return {
+    ...data,
+    groups: data.groups.map((group) => ({
+      ...group,
+      tiles: group.tiles.map((tile) => {
+        if (!machines.includes(tile.machine) || tile.state === 'off-shift') return tile;
+        if (state === 'running') return { ...tile, state: 'running', stateSince: tile.state === 'running' ? tile.stateSince : at, stopsAt: null };
+        // the server's rule: stopped before a part of the loaded job is made = changeover
+        return { ...tile, state: tile.lot !== null && tile.produced === 0 ? 'changeover' : 'stopped', stateSince: at, stopsAt: null };
+      }),
+    })),
+  };
+}
+
 export function TvPage() {
   const params = useMemo(() => new URLSearchParams(window.location.search), []);
   const groupsParam = params.get('groups') ?? '';
@@ -109,6 +128,8 @@ export function TvPage() {
   const [live, setLive] = useState(false);
   const [ready, setReady] = useState(false);
   const inFlight = useRef<Promise<void> | null>(null);
+  /** state events by machine, with when this page got them: an answer asked for before one came must not undo it */
+  const stateEvents = useRef(new Map<string, { state: 'running' | 'stopped'; at: number; receivedAt: number }>());
   const again = useRef(false);
 
   useEffect(() => {
@@ -142,9 +163,16 @@ export function TvPage() {
       again.current = true;
       return inFlight.current;
     }
+    const startedAt = Date.now();
     const run = (async () => {
       const response = await fetch(`/api/tv${groupsParam ? `?groups=${encodeURIComponent(groupsParam)}` : ''}`, { headers: { 'x-qmfg-background': '1' } });
-      if (response.ok) setLoad({ kind: 'ready', data: (await response.json()) as TvResponse });
+      if (response.ok) {
+        let data = (await response.json()) as TvResponse;
+        for (const [machine, event] of stateEvents.current) {
+          if (event.receivedAt >= startedAt) data = applyStateEvent(data, [machine], event.state, event.at);
+        }
+        setLoad({ kind: 'ready', data });
+      }
       else if (response.status === 401 || response.status === 403 || response.status === 400) setLoad({ kind: 'refused', message: await readError(response) });
     })().catch(() => undefined);
     inFlight.current = run.finally(() => {
@@ -164,6 +192,18 @@ export function TvPage() {
     source.onopen = () => setLive(true);
     source.onerror = () => setLive(false);
     for (const topic of LIVE_TOPICS) source.addEventListener(topic, () => void refresh());
+    // a machine's own state report shows at once, before the refetch answers
+    source.addEventListener('machine-state', (event) => {
+      try {
+        const message = JSON.parse((event as MessageEvent<string>).data) as { at: number; data?: { machines?: string[]; state?: string } };
+        const { machines, state } = message.data ?? {};
+        if (!machines || (state !== 'running' && state !== 'stopped')) return;
+        for (const machine of machines) stateEvents.current.set(machine, { state, at: message.at, receivedAt: Date.now() });
+        setLoad((current) => (current.kind === 'ready' ? { kind: 'ready', data: applyStateEvent(current.data, machines, state, message.at) } : current));
+      } catch {
+        // not ours to judge: the refetch still comes
+      }
+    });
     source.addEventListener('session-ended', () => {
       source.close();
       void refresh();
