@@ -94,7 +94,7 @@ describe('audited mutations', () => {
       const user = await createTestUser(t.database.db, 'viewer');
       return () => t.inject({ method: 'POST', url: `/api/users/${user.id}/password`, payload: { password: 'a temporary pass phrase' } });
     },
-    'POST /api/tv-devices': async () => () => t.inject({ method: 'POST', url: '/api/tv-devices', payload: { name: unique('Wall '), groups: ['itrak'] } }),
+    'POST /api/tv-devices': async () => () => t.inject({ method: 'POST', url: '/api/tv-devices', payload: { name: unique('Wall '), groups: ['pouching-itrak'] } }),
     'POST /api/tv-devices/:id/revoke': async () => {
       const created = (await post('/api/tv-devices', { name: unique('Wall '), groups: [] })).json();
       return () => t.inject({ method: 'POST', url: `/api/tv-devices/${created.id}/revoke` });
