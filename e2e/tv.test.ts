@@ -136,4 +136,33 @@ describe('TV view', () => {
     await page.waitForSelector('[data-testid="tv-refused"]');
     expect(await page.textContent('[data-testid="tv-refused"]')).toMatch(/revoked/);
   });
+
+  it('an administrator creates a TV screen in Admin → TV screens (its link shown once), the link opens the view, Revoke ends it', async () => {
+    const admin = await e2e.newPage({ width: 1280, height: 800 });
+    await admin.goto('/admin/tv-screens');
+    await admin.getByTestId('tv-screen-new').click();
+    await admin.getByTestId('input-name').fill('Hall C east wall');
+    await admin.getByTestId('group-kitting').check();
+    await admin.getByTestId('form-save').click();
+    const link = await admin.getByTestId('tv-link-value').inputValue();
+    expect(link).toMatch(/\/tv\?token=[\w-]{32}&groups=kitting$/);
+    await admin.getByTestId('form-save').click();
+    const row = admin.locator('tr', { hasText: 'Hall C east wall' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('active');
+    // the link is not shown again anywhere in the list
+    expect(await admin.textContent('[data-testid="tv-screens-tab"]')).not.toContain(new URL(link).searchParams.get('token')!);
+
+    const wall = await e2e.newPage(TV, { signedIn: false });
+    await wall.goto(link);
+    await wall.waitForSelector('[data-testid="tv-group"]');
+    expect(await wall.textContent('[data-testid="tv-group"]')).toBe('Kitting');
+
+    // the open wall's stream ends at once and its next read is a 401
+    e2e.allowConsoleErrors(/401|Unauthorized/);
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await admin.locator('tr', { hasText: 'Hall C east wall' }).filter({ hasText: 'revoked' }).waitFor();
+    await wall.reload();
+    await wall.waitForSelector('[data-testid="tv-refused"]');
+  });
 });
