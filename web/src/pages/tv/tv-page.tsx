@@ -109,7 +109,9 @@ export function applyStateEvent(data: TvResponse, machines: readonly string[], s
     groups: data.groups.map((group) => ({
       ...group,
       tiles: group.tiles.map((tile) => {
-        if (!machines.includes(tile.machine) || tile.state === 'off-shift') return tile;
+        if (!machines.includes(tile.machine)) return tile;
+        // a machine that runs is running, shift or not (the server's rule); a stop off shift stays "off shift"
+        if (state === 'stopped' && tile.state === 'off-shift') return tile;
         if (state === 'running') return { ...tile, state: 'running', stateSince: tile.state === 'running' ? tile.stateSince : at, stopsAt: null };
         // the server's rule: stopped before a part of the loaded job is made = changeover
         return { ...tile, state: tile.lot !== null && tile.produced === 0 ? 'changeover' : 'stopped', stateSince: at, stopsAt: null };
