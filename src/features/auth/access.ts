@@ -194,15 +194,18 @@ export function registerAccessControl(app: FastifyInstance, options: AccessOptio
 
     const sessionId = request.cookies[SESSION_COOKIE];
     // a wall screen: its device token reads the few routes that allow it, nothing else
+    // (also when the browser still holds an ended person's session: the screen must not depend on it)
     const tvToken = request.cookies[TV_COOKIE];
-    if (!sessionId && tvToken && request.routeOptions.config.tvDevice && !changing) {
-      const device = await tvPrincipalOf(options.db, tvToken, (options.now ?? Date.now)());
+    const asDevice = async () => {
+      const device = await tvPrincipalOf(options.db, tvToken!, (options.now ?? Date.now)());
       if (!device) throw new Unauthorized(TV_TOKEN_REFUSED);
       request.tvDevice = device;
-      return;
-    }
+    };
+    const deviceMay = Boolean(tvToken) && request.routeOptions.config.tvDevice === true && !changing;
+    if (!sessionId && deviceMay) return asDevice();
     if (!sessionId) throw new Unauthorized(SESSION_END_MESSAGES.unknown);
     const check = await checkSession(options, sessionId, request.headers[BACKGROUND_HEADER] !== '1');
+    if (!check.ok && deviceMay) return asDevice();
     if (!check.ok) throw new Unauthorized(SESSION_END_MESSAGES[check.reason]);
     const { user, session } = check;
     request.user = toSessionUser(user, session.method);

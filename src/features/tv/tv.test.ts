@@ -82,6 +82,10 @@ describe.each(DIALECTS)('TV screens on %s', (dialect) => {
       expect((await asDevice(url, cookie)).statusCode, url).toBe(401);
     }
     expect((await asDevice('/api/tv-devices', cookie, 'POST')).statusCode).toBe(401);
+    // a browser still holding an ended person's session: the screen goes on by its token, for the TV routes only
+    const staleSession = `${cookie}; qmfg_session=ended-long-ago`;
+    expect((await asDevice('/api/tv', staleSession)).statusCode).toBe(200);
+    expect((await asDevice('/api/work-orders', staleSession)).statusCode).toBe(401);
 
     // the event stream: open with the device cookie, carries production but not e.g. plant changes
     const stream = readEvents(port, cookie, (text) => text.includes('event: production'));
