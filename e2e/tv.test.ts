@@ -74,6 +74,11 @@ describe('TV view', () => {
   it('a wall screen with a TV link shows a machine turning stopped within 2 s of its state message, and running again; legible at 1920×1080', async () => {
     const created = await e2e.api<{ id: number; link: string; token: string }>('/api/tv-devices', { method: 'POST', body: { name: 'E2E wall', groups: ['pouching-itrak'] } });
     expect(created.status).toBe(201);
+    // the plant works around the clock for this journey, so that a stop is "stopped" (not "off shift") whenever it runs
+    const calendar = await e2e.api<{ default: { days: Record<string, unknown>; version: number } }>('/api/calendar');
+    const allDay = Object.fromEntries(Object.keys(calendar.body.default.days).map((day) => [day, [['00:00', '24:00']]]));
+    const put = await e2e.api('/api/calendar/default', { method: 'PUT', body: { days: allDay, version: calendar.body.default.version, reason: 'TV journey: work around the clock' } });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
     // a job on Line 7, so that its tile has every figure
     expect((await e2e.api('/api/work-orders', { method: 'POST', body: { lot: '778801', product: 'flu-ab', quantity: 120000 } })).status).toBe(201);
     expect((await e2e.api('/api/work-orders/778801/operations/0/load', { method: 'POST', body: { machine: 'line7', mode: 'insert', position: 0 } })).status).toBeLessThan(300);
