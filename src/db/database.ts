@@ -8,6 +8,7 @@ import type {
   CycleTable, GapDayTable, GapTable, HourCountTable, IngestErrorTable, IngestFileTable, LotCountTable, MachineStateTable, MinuteCountTable,
   MachineReportedStateTable, MqttMessageTable, OeeProfileTable, OeeProfileVersionTable, StopReasonTable,
 } from './tables/machine-data.js';
+import type { TvDeviceTable } from './tables/tv.js';
 
 /** The database as Kysely sees it: one entry per table. */
 export interface Database {
@@ -41,6 +42,8 @@ export interface Database {
   stop_reasons: StopReasonTable;
   oee_profiles: OeeProfileTable;
   oee_profile_versions: OeeProfileVersionTable;
+  // issue 12 item 3 (TV view)
+  tv_devices: TvDeviceTable;
 }
 
 export type DialectName = 'sqlite' | 'postgres' | 'mysql';

@@ -62,10 +62,19 @@ function endsStream(end: SessionEnd, idHash: string, userId: number): boolean {
   return end.userId === userId && end.exceptIdHash !== idHash;
 }
 
+/** What a TV screen's stream carries (issue 12 item 3): production, the plan and machine states. */
+export const TV_TOPICS: ReadonlySet<string> = new Set(['production', 'schedule', 'machine-state']);
+
+/** The "session" a TV device's streams hold, for `endSessions({ idHash })` when it is revoked. */
+export const tvDeviceStreamKey = (id: number) => `tv-device:${id}`;
+
 export function registerEventStream(app: FastifyInstance, hub: EventHub, options: EventStreamOptions): void {
-  app.get('/api/events', { config: { permission: 'plant:read', clientGate: false }, schema: { hide: true } }, (request, reply) => {
+  app.get('/api/events', { config: { permission: 'plant:read', clientGate: false, tvDevice: true }, schema: { hide: true } }, (request, reply) => {
     const session = request.authSession;
     const userId = request.user?.id;
+    const device = request.tvDevice !== null;
+    // a TV device's stream ends when its token is revoked (the revoke route names it so)
+    const deviceKey = request.tvDevice ? tvDeviceStreamKey(request.tvDevice.id) : null;
     reply.raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -73,7 +82,10 @@ export function registerEventStream(app: FastifyInstance, hub: EventHub, options
       'x-accel-buffering': 'no',
     });
     reply.raw.write(`retry: 2000\n\n`);
-    const unsubscribe = hub.subscribe((event) => reply.raw.write(`event: ${event.topic}\ndata: ${JSON.stringify(event)}\n\n`));
+    const unsubscribe = hub.subscribe((event) => {
+      if (device && !TV_TOPICS.has(event.topic)) return;
+      reply.raw.write(`event: ${event.topic}\ndata: ${JSON.stringify(event)}\n\n`);
+    });
     // comments keep proxies and idle timeouts from closing the stream
     const keepAlive = setInterval(() => reply.raw.write(': keep-alive\n\n'), 20_000);
     let ended = false;
@@ -90,9 +102,9 @@ export function registerEventStream(app: FastifyInstance, hub: EventHub, options
       stop();
       reply.raw.end(`event: session-ended\ndata: ${JSON.stringify({ reason: why.reason, message: why.message })}\n\n`);
     };
-    if (session && userId !== undefined) {
+    if ((session && userId !== undefined) || device) {
       const unlisten = hub.onSessionEnd((end) => {
-        if (endsStream(end, session.idHash, userId)) endWith(end);
+        if (deviceKey !== null ? 'idHash' in end && end.idHash === deviceKey : endsStream(end, session!.idHash, userId!)) endWith(end);
       });
       let checking = false;
       const recheck = setInterval(() => {

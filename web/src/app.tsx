@@ -14,6 +14,7 @@ import { AdminPage } from './pages/admin/admin-page.js';
 import { CalendarPage } from './pages/calendar/calendar-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
 import { AuditPage } from './pages/audit/audit-page.js';
+import { TvPage } from './pages/tv/tv-page.js';
 import { AuthProvider, useAuth } from './auth/auth.js';
 import { LoginPage } from './auth/login-page.js';
 import { ForcedPasswordChange } from './auth/password-form.js';
@@ -136,11 +137,20 @@ function AuthGate() {
 export function App() {
   return (
     <BrowserRouter>
-      <ToastProvider>
-        <AuthProvider>
-          <AuthGate />
-        </AuthProvider>
-      </ToastProvider>
+      <Routes>
+        {/* the wall screen: its own page, outside the shell and a person's sign-in (a TV device token) */}
+        <Route path="/tv" element={<TvPage />} />
+        <Route
+          path="*"
+          element={
+            <ToastProvider>
+              <AuthProvider>
+                <AuthGate />
+              </AuthProvider>
+            </ToastProvider>
+          }
+        />
+      </Routes>
     </BrowserRouter>
   );
 }

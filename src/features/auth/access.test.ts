@@ -24,7 +24,7 @@ const ENDS_SESSION = new Set(['POST /api/auth/logout', 'POST /api/auth/logout-al
 /** Streams forever once allowed: only its refusals are requested. */
 const STREAMS = new Set(['GET /api/events', 'HEAD /api/events']);
 
-const EXPECTED_PUBLIC_API = ['GET /api/auth/config', 'GET /api/auth/oidc/callback', 'GET /api/auth/oidc/start', 'GET /api/auth/session', 'GET /api/health', 'POST /api/auth/login'];
+const EXPECTED_PUBLIC_API = ['GET /api/auth/config', 'GET /api/auth/oidc/callback', 'GET /api/auth/oidc/start', 'GET /api/auth/session', 'GET /api/health', 'POST /api/auth/login', 'POST /api/tv/device'];
 
 describe('the permission table', () => {
   it('gives administrators everything, viewers only reading, and has no unknown permissions', () => {
@@ -75,7 +75,7 @@ describe('access to every registered route', () => {
     expect(undeclared, `declare config.permission (or public) on: ${undeclared.join(', ')}`).toEqual([]);
   });
 
-  it('keeps the public API to health, sign-in and single sign-on', () => {
+  it('keeps the public API to health, sign-in, single sign-on and a TV screen trading its token for its cookie', () => {
     const open = api().filter((r) => r.access.kind === 'public' && r.method !== 'HEAD').map(id).sort();
     expect(open).toEqual(EXPECTED_PUBLIC_API);
   });

@@ -14,6 +14,7 @@ import type { SessionEndReason } from '../../server/events.js';
 import { signatureRecorder, type SignedContentReaders } from './signatures.js';
 import { checkSession, SESSION_END_MESSAGES, sameSecret, sha256, toSessionUser, type AuthContext, type NewSession } from './sessions.js';
 import { verifySigner } from './sign-in.js';
+import { TV_COOKIE, tvPrincipalOf, type TvPrincipal } from './tv-devices.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig extends AccessDeclaration {
@@ -31,14 +32,23 @@ declare module 'fastify' {
      * names, found by the feature that owns operations (`operationMachine`, given the path parameters).
      */
     lineScope?: { machineParam: string } | { machineQuery: string } | { operationMachine: (params: Record<string, unknown>) => Promise<string | null> };
+    /**
+     * A TV screen's device token (cookie qmfg_tv) may also read this route, without a session
+     * (the TV data and the live event stream only; GET only). Signed-in users need the permission.
+     */
+    tvDevice?: boolean;
   }
   interface FastifyRequest {
     /** the signed-in user (null for anonymous requests to public routes) */
     user: SessionUser | null;
     authSession: { idHash: string; expiresAt: number; lastSeenAt: number; row: UserRow } | null;
     signatureIntent: SignatureIntent | null;
+    /** the TV screen making the request with its device token (null for people and anonymous requests) */
+    tvDevice: TvPrincipal | null;
   }
 }
+
+export const TV_TOKEN_REFUSED = "This TV screen's link was revoked or is unknown — ask an administrator for a new TV link.";
 
 export const SESSION_COOKIE = 'qmfg_session';
 export const CSRF_COOKIE = 'qmfg_csrf';
@@ -141,6 +151,7 @@ export function registerAccessControl(app: FastifyInstance, options: AccessOptio
   app.decorateRequest('user', null);
   app.decorateRequest('authSession', null);
   app.decorateRequest('signatureIntent', null);
+  app.decorateRequest('tvDevice', null);
 
   app.addHook('onRoute', (route) => {
     const isStatic = !route.url.startsWith('/api/') && route.url !== '/api';
@@ -182,8 +193,19 @@ export function registerAccessControl(app: FastifyInstance, options: AccessOptio
     if (access.kind === 'public') return;
 
     const sessionId = request.cookies[SESSION_COOKIE];
+    // a wall screen: its device token reads the few routes that allow it, nothing else
+    // (also when the browser still holds an ended person's session: the screen must not depend on it)
+    const tvToken = request.cookies[TV_COOKIE];
+    const asDevice = async () => {
+      const device = await tvPrincipalOf(options.db, tvToken!, (options.now ?? Date.now)());
+      if (!device) throw new Unauthorized(TV_TOKEN_REFUSED);
+      request.tvDevice = device;
+    };
+    const deviceMay = Boolean(tvToken) && request.routeOptions.config.tvDevice === true && !changing;
+    if (!sessionId && deviceMay) return asDevice();
     if (!sessionId) throw new Unauthorized(SESSION_END_MESSAGES.unknown);
     const check = await checkSession(options, sessionId, request.headers[BACKGROUND_HEADER] !== '1');
+    if (!check.ok && deviceMay) return asDevice();
     if (!check.ok) throw new Unauthorized(SESSION_END_MESSAGES[check.reason]);
     const { user, session } = check;
     request.user = toSessionUser(user, session.method);
@@ -271,6 +293,11 @@ export function registerAccessControl(app: FastifyInstance, options: AccessOptio
  */
 export function sessionEndOf(ctx: AuthContext): (request: FastifyRequest) => Promise<SessionEndReason | null> {
   return async (request) => {
+    if (request.tvDevice) {
+      const token = request.cookies[TV_COOKIE];
+      const device = token ? await tvPrincipalOf(ctx.db, token) : null;
+      return device ? null : { reason: 'revoked', message: TV_TOKEN_REFUSED };
+    }
     const sessionId = request.cookies[SESSION_COOKIE];
     if (!sessionId) return { reason: 'unknown', message: SESSION_END_MESSAGES.unknown };
     const check = await checkSession(ctx, sessionId, false);

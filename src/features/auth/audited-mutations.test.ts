@@ -24,6 +24,7 @@ type Example = () => Promise<Call>;
 const KNOWN_UNAUDITED: Record<string, string> = {
   'POST /api/work-orders/import/preview': 'reads an uploaded file to show what its import would create; writes nothing',
   'POST /api/ingest/check': 'reads an uploaded file to say where it belongs; stores nothing (POST only because it carries the file)',
+  'POST /api/tv/device': 'a wall screen trades its TV token for the device cookie; changes nothing but the screen\'s last-seen time',
 };
 
 const multipart = (name: string, content: Buffer) => multipartFiles([{ name, content }]);
@@ -92,6 +93,15 @@ describe('audited mutations', () => {
     'POST /api/users/:id/password': async () => {
       const user = await createTestUser(t.database.db, 'viewer');
       return () => t.inject({ method: 'POST', url: `/api/users/${user.id}/password`, payload: { password: 'a temporary pass phrase' } });
+    },
+    'POST /api/tv-devices': async () => () => t.inject({ method: 'POST', url: '/api/tv-devices', payload: { name: unique('Wall '), groups: ['pouching-itrak'] } }),
+    'POST /api/tv-devices/:id/revoke': async () => {
+      const created = (await post('/api/tv-devices', { name: unique('Wall '), groups: [] })).json();
+      return () => t.inject({ method: 'POST', url: `/api/tv-devices/${created.id}/revoke` });
+    },
+    'POST /api/tv/device': async () => {
+      const created = (await post('/api/tv-devices', { name: unique('Wall '), groups: [] })).json();
+      return () => raw({ method: 'POST', url: '/api/tv/device', payload: { token: created.token } });
     },
     'POST /api/users/:id/sign-out': async () => {
       const { user } = await otherSession();

@@ -9,6 +9,7 @@ import { MachinesTab } from './machines-tab.js';
 import { ProductsTab } from './products-tab.js';
 import { OeeProfilesTab } from './oee-profiles-tab.js';
 import { UsersTab } from './users-tab.js';
+import { TvScreensTab } from './tv-screens-tab.js';
 
 const TABS: { path: string; label: string; permission: Permission; element: ReactElement }[] = [
   { path: 'process-groups', label: 'Process groups', permission: 'plant:write', element: <ProcessGroupsTab /> },
@@ -16,6 +17,7 @@ const TABS: { path: string; label: string; permission: Permission; element: Reac
   { path: 'products', label: 'Products', permission: 'plant:write', element: <ProductsTab /> },
   { path: 'oee-profiles', label: 'OEE profiles', permission: 'oee:write', element: <OeeProfilesTab /> },
   { path: 'users', label: 'Users', permission: 'users:admin', element: <UsersTab /> },
+  { path: 'tv-screens', label: 'TV screens', permission: 'users:admin', element: <TvScreensTab /> },
 ];
 
 export function AdminPage() {
@@ -26,7 +28,7 @@ export function AdminPage() {
     <div className="page" data-testid="page-admin">
       <div className="page-header">
         <h1>Admin</h1>
-        <p className="page-subtitle">The plant model (process groups, machines, products with their routings), OEE profiles, and who may sign in.</p>
+        <p className="page-subtitle">The plant model (process groups, machines, products with their routings), OEE profiles, who may sign in, and the TV screens.</p>
       </div>
       <nav className="tabs" aria-label="Admin sections">
         {tabs.map((tab) => (
