@@ -14,6 +14,8 @@ import { AdminPage } from './pages/admin/admin-page.js';
 import { CalendarPage } from './pages/calendar/calendar-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
 import { AuditPage } from './pages/audit/audit-page.js';
+import { AlertsPage } from './pages/alerts/alerts-page.js';
+import { AlertBell } from './pages/alerts/alert-bell.js';
 import { AuthProvider, useAuth } from './auth/auth.js';
 import { LoginPage } from './auth/login-page.js';
 import { ForcedPasswordChange } from './auth/password-form.js';
@@ -90,6 +92,7 @@ function Header() {
       </nav>
       <div className="header-status">
         <LiveIndicator />
+        <AlertBell />
         {site.data ? <PlantClock zone={site.data.timezone} /> : null}
         <UserMenu />
       </div>
@@ -114,6 +117,7 @@ function SignedInApp() {
               <Route path="/analytics" element={<AnalyticsPage />} />
               <Route path="/calendar" element={<CalendarPage />} />
               <Route path="/audit" element={<AuditPage />} />
+              <Route path="/alerts" element={<AlertsPage />} />
               <Route path="/admin/*" element={<AdminPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Routes>

@@ -9,6 +9,7 @@ import { MachinesTab } from './machines-tab.js';
 import { ProductsTab } from './products-tab.js';
 import { OeeProfilesTab } from './oee-profiles-tab.js';
 import { UsersTab } from './users-tab.js';
+import { AlertRulesTab } from './alert-rules-tab.js';
 
 const TABS: { path: string; label: string; permission: Permission; element: ReactElement }[] = [
   { path: 'process-groups', label: 'Process groups', permission: 'plant:write', element: <ProcessGroupsTab /> },
@@ -16,6 +17,7 @@ const TABS: { path: string; label: string; permission: Permission; element: Reac
   { path: 'products', label: 'Products', permission: 'plant:write', element: <ProductsTab /> },
   { path: 'oee-profiles', label: 'OEE profiles', permission: 'oee:write', element: <OeeProfilesTab /> },
   { path: 'users', label: 'Users', permission: 'users:admin', element: <UsersTab /> },
+  { path: 'alert-rules', label: 'Alert rules', permission: 'plant:write', element: <AlertRulesTab /> },
 ];
 
 export function AdminPage() {
