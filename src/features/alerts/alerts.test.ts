@@ -216,4 +216,34 @@ describe.each(DIALECTS)('alerts on %s', (dialect) => {
     await Promise.all([crashing.stop(), restarted.stop(), other.stop()]);
     expect(smtp.received.slice(before).filter((m) => m.text.includes('(line9)')).map((m) => m.subject.startsWith('[qmfg] resolved'))).toEqual([false, true]);
   });
+
+  it('raises a rate-below alert inside the ingest of the slow data, and a late alert from the scheduler\'s flag', async () => {
+    for (const [lot, machine, due] of [['910010', 'line10', null], ['910011', 'line11', '2026-01-05T12:00:00.000Z']] as const) {
+      expect((await t.app.inject({ method: 'POST', url: '/api/work-orders', payload: { lot, product: 'flu-ab', quantity: 500_000, due } })).statusCode).toBe(201);
+      const loaded = await t.app.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/load`, payload: { machine, mode: 'append' } });
+      expect(loaded.statusCode).toBe(200);
+    }
+    const slow = await t.app.inject({ method: 'POST', url: '/api/alerts/rules', payload: { kind: 'rate-below', scope: 'machine', scopeKey: 'line10', minutes: 5, percent: 50 } });
+    expect(slow.statusCode).toBe(201);
+    const base = T0 + 300 * MINUTE;
+    // one part every 10 s: 360/h, far below flu-ab's standard
+    const path = join(folder.path, 'line10-PR20261201.txt');
+    const lines: string[] = [];
+    for (let at = base - 6 * MINUTE; at < base; at += 10_000) lines.push(`1169100,910010,${serial++},1,${DateTime.fromMillis(at, { zone: ZONE }).toFormat('MM/dd/yy HH:mm:ss.SSS')}`);
+    writeFileSync(path, lines.join('\n') + '\n');
+    now = base;
+    const pendingBefore = (await outbox.listMails(t.database.db)).length;
+    expect((await ingestFile(t.database.db, { machine: 'line10', path, zone: ZONE, final: false })).errorCount).toBe(0);
+    // no timer ran: the ingest itself raised it
+    const [raised] = await alertsRepo.openAlerts(t.database.db, slow.json().id);
+    expect(raised).toMatchObject({ kind: 'rate-below', machine: 'line10' });
+    expect(raised.message).toMatch(/rate \d+ % of standard/);
+    expect((await outbox.listMails(t.database.db)).length).toBe(pendingBefore);
+
+    const late = await t.app.inject({ method: 'POST', url: '/api/alerts/rules', payload: { kind: 'late', scope: 'machine', scopeKey: 'line11' } });
+    expect(late.statusCode).toBe(201);
+    await runtime().runOnce();
+    const [lateAlert] = await alertsRepo.openAlerts(t.database.db, late.json().id);
+    expect(lateAlert).toMatchObject({ kind: 'late', subject: '910011/0', machine: 'line11' });
+  });
 });

@@ -46,7 +46,7 @@ export async function partsBetween(db: Executor, machine: string, from: number, 
   return Number(row?.n ?? 0);
 }
 
-/** The running operation of a machine and its routing's standard rate. */
+/** The current job of a machine (the head of its queue) and its routing's standard rate. */
 export async function runningOperation(db: Executor, machine: string): Promise<{ lot: string; step: number; ratePerHour: number | null } | undefined> {
   const row = await db
     .selectFrom('operations as o')
@@ -54,7 +54,9 @@ export async function runningOperation(db: Executor, machine: string): Promise<{
     .leftJoin('routing_steps as r', (join) => join.onRef('r.product_key', '=', 'w.product_key').onRef('r.step_index', '=', 'o.step'))
     .select(['o.lot', 'o.step', 'r.rate_per_hour'])
     .where('o.machine_key', '=', machine)
-    .where('o.state', '=', 'running')
+    // the head of the machine's queue is its current job (running, or queued until its first part)
+    .where('o.position', '=', 0)
+    .where('o.state', 'in', ['running', 'queued'])
     .executeTakeFirst();
   return row ? { lot: row.lot, step: Number(row.step), ratePerHour: row.rate_per_hour === null ? null : Number(row.rate_per_hour) } : undefined;
 }
