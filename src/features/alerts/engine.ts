@@ -8,6 +8,7 @@ import { inTransaction } from '../../db/transaction.js';
 import { condition, decide, formatDuration, mayMail, type Condition, type Observation } from '../../core/alerts/index.js';
 import { workingIntervals } from '../../core/calendar/index.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
+import { holdMachineState } from '../machine-data/repository.js';
 import * as rulesRepo from './repository.js';
 import * as alertsRepo from './alerts-repository.js';
 import * as outbox from './outbox-repository.js';
@@ -186,7 +187,29 @@ export async function evaluate(db: Executor, settings: AlertSettings, now: numbe
 /** Data-driven rules, run inside the ingest transaction of a batch of `machine`. */
 export const INGEST_KINDS = ['stopped', 'no-data', 'rate-below', 'late'] as const;
 
-/** One evaluation of every rule in its own transaction (the timer's tick). */
-export function evaluateAll(db: Db, settings: AlertSettings, now: number): Promise<AlertChange[]> {
-  return inTransaction(db, (trx) => evaluate(trx, settings, now));
+/** The machines some enabled rule covers. */
+export async function machinesWithRules(db: Executor): Promise<string[]> {
+  const keys = new Set<string>();
+  for (const rule of (await rulesRepo.listRules(db)).filter((r) => r.enabled)) {
+    for (const machine of await observe.machinesInScope(db, rule.scope, rule.scopeKey)) keys.add(machine.key);
+  }
+  return [...keys].sort();
+}
+
+/**
+ * The timer's tick: every rule, one machine per transaction, each holding the machine's batch lock
+ * so that a batch of the machine (whose ingest evaluates the same rules) cannot interleave — two
+ * evaluations never both raise the alert of one rule and machine.
+ */
+export async function evaluateAll(db: Db, settings: AlertSettings, now: number): Promise<AlertChange[]> {
+  const changes: AlertChange[] = [];
+  for (const machine of await machinesWithRules(db)) {
+    changes.push(
+      ...(await inTransaction(db, async (trx) => {
+        await holdMachineState(trx, machine);
+        return evaluate(trx, settings, now, { machine });
+      })),
+    );
+  }
+  return changes;
 }

@@ -2,8 +2,7 @@
 // (data-driven rules inside each batch's transaction), the timer (time-based rules while nothing
 // arrives), and the mail worker when QMFG_SMTP_URL is set.
 import type { Db, Tx } from '../../db/database.js';
-import { inTransaction } from '../../db/transaction.js';
-import { evaluate, INGEST_KINDS, type AlertChange, type AlertSettings } from './engine.js';
+import { evaluate, evaluateAll, INGEST_KINDS, type AlertChange, type AlertSettings } from './engine.js';
 import { AlertMailWorker, smtpTransport, type MailTransport } from './mail-worker.js';
 
 export interface Publisher {
@@ -62,7 +61,7 @@ export class AlertRuntime {
   /** One evaluation of every rule (all kinds), then the outbox. */
   async runOnce(): Promise<AlertChange[]> {
     const now = this.now();
-    const changes = await inTransaction(this.options.db, (trx) => evaluate(trx, this.options.settings, now));
+    const changes = await evaluateAll(this.options.db, this.options.settings, now);
     if (changes.length > 0) this.options.events.publish({ topic: 'alerts', data: { changes } });
     await this.mailer?.runOnce();
     return changes;
