@@ -1,6 +1,7 @@
 // Alerts end to end on each database, with a real SMTP server in process: a stop alert mailed once
 // with machine, duration and link, its resolved mail, the hourly cap and hysteresis on a flapping
-// line, a mail worker stopped mid-send, and rule validation.
+// line, a mail worker stopped mid-send, rule validation, and an alert that rolls back with its batch.
+// The tests of a database share its app and run in order (the last ones use the work orders loaded before).
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
@@ -12,10 +13,10 @@ import { startTestSmtp, type TestSmtp } from '../../testing/smtp.js';
 import { inTransaction } from '../../db/transaction.js';
 import { listAudit } from '../audit/repository.js';
 import { getUserByUsername, updateUser } from '../auth/repository.js';
-import { ingestFile } from '../machine-data/ingest.js';
+import { ingestFile, ingestorFor } from '../machine-data/ingest.js';
 import { evaluate } from './engine.js';
 import { AlertMailWorker, smtpTransport } from './mail-worker.js';
-import type { AlertRuntime } from './runtime.js';
+import { ingestObserver, type AlertRuntime } from './runtime.js';
 import * as alertsRepo from './alerts-repository.js';
 import * as outbox from './outbox-repository.js';
 
@@ -245,5 +246,37 @@ describe.each(DIALECTS)('alerts on %s', (dialect) => {
     await runtime().runOnce();
     const [lateAlert] = await alertsRepo.openAlerts(t.database.db, late.json().id);
     expect(lateAlert).toMatchObject({ kind: 'late', subject: '910011/0', machine: 'line11' });
+  });
+
+  it('an alert raised by a batch rolls back with it when the batch fails', async () => {
+    const slow = await t.app.inject({ method: 'POST', url: '/api/alerts/rules', payload: { kind: 'rate-below', scope: 'machine', scopeKey: 'line11', minutes: 5, percent: 50 } });
+    expect(slow.statusCode).toBe(201);
+    const base = T0 + 400 * MINUTE;
+    const path = join(folder.path, 'line11-PR20261201.txt');
+    const lines: string[] = [];
+    for (let at = base - 6 * MINUTE; at < base; at += 10_000) lines.push(`1169100,910011,${serial++},1,${DateTime.fromMillis(at, { zone: ZONE }).toFormat('MM/dd/yy HH:mm:ss.SSS')}`);
+    writeFileSync(path, lines.join('\n') + '\n');
+    now = base;
+    const ingestor = ingestorFor(t.database.db, ZONE);
+    const settings = { zone: ZONE, publicUrl: 'http://qmfg.test', mail: true };
+    const engine = ingestObserver(settings, t.events, () => now);
+    // what the engine wrote, then a failure later in the same transaction
+    ingestor.observeBatches({
+      stored: async (trx, batch) => {
+        await engine.stored(trx, batch);
+        expect(await alertsRepo.openAlerts(trx, slow.json().id)).toHaveLength(1);
+        throw new Error('disk full');
+      },
+    });
+    await expect(ingestFile(t.database.db, { machine: 'line11', path, zone: ZONE, final: false })).rejects.toThrow('disk full');
+    expect(await alertsRepo.openAlerts(t.database.db, slow.json().id)).toEqual([]);
+    const seen: string[] = [];
+    const unsubscribe = t.events.subscribe((event) => seen.push(event.topic));
+    ingestor.observeBatches(engine);
+    await ingestFile(t.database.db, { machine: 'line11', path, zone: ZONE, final: false });
+    unsubscribe();
+    expect(await alertsRepo.openAlerts(t.database.db, slow.json().id)).toHaveLength(1);
+    // open screens hear of it after the commit
+    expect(seen).toContain('alerts');
   });
 });
