@@ -279,4 +279,21 @@ describe.each(DIALECTS)('alerts on %s', (dialect) => {
     // open screens hear of it after the commit
     expect(seen).toContain('alerts');
   });
+
+  it('a QC gate waiting for its signature longer than the rule\'s hours raises an alert', async () => {
+    expect((await t.app.inject({ method: 'POST', url: '/api/work-orders', payload: { lot: '910012', product: 'flu-ab', quantity: 1000, due: null } })).statusCode).toBe(201);
+    expect((await t.app.inject({ method: 'POST', url: '/api/work-orders/910012/operations/0/load', payload: { machine: 'line6', mode: 'append' } })).statusCode).toBe(200);
+    const closed = await t.app.inject({ method: 'POST', url: '/api/work-orders/910012/operations/0/close', payload: { reason: 'lot pouched' } });
+    expect(closed.statusCode, closed.body).toBe(200);
+    const gate = await t.app.inject({ method: 'POST', url: '/api/alerts/rules', payload: { kind: 'gate-waiting', scope: 'machine', scopeKey: 'line6', hours: 0.5 } });
+    expect(gate.json()).toMatchObject({ kind: 'gate-waiting', minutes: 30 });
+    now = Date.now() + 20 * MINUTE;
+    await runtime().runOnce();
+    expect(await alertsRepo.openAlerts(t.database.db, gate.json().id)).toEqual([]);
+    now = Date.now() + 31 * MINUTE;
+    await runtime().runOnce();
+    const [waiting] = await alertsRepo.openAlerts(t.database.db, gate.json().id);
+    expect(waiting).toMatchObject({ kind: 'gate-waiting', subject: '910012/0', machine: 'line6' });
+    expect(waiting.message).toMatch(/waiting for its signature for 3\d min/);
+  });
 });
