@@ -44,6 +44,11 @@ describe('alert decisions', () => {
     expect(decide(rule(), clear, { id: 1, clearSince: 100 }, 100 + 2 * MIN)).toEqual({ action: 'resolve' });
     expect(decide(rule({ clearMinutes: 0 }), clear, { id: 1, clearSince: null }, 100)).toEqual({ action: 'resolve' });
   });
+  it('off shift nothing is judged: a line stopped at the end of the shift keeps its alert open', () => {
+    const off = condition(rule(), { kind: 'stopped', lastAt: 0, workingSince: null }, 100 * MIN);
+    expect(decide(rule(), off, { id: 1, clearSince: null }, 100 * MIN)).toEqual({ action: 'none' });
+    expect(decide(rule(), off, null, 100 * MIN)).toEqual({ action: 'none' });
+  });
   it('caps mails per rule per hour and backs off retries', () => {
     expect([0, 1, 2, 3].map((n) => mayMail(rule(), n))).toEqual([true, true, true, false]);
     expect([1, 2, 3, 20].map((n) => retryDelayMs(n))).toEqual([30_000, 60_000, 120_000, 3_600_000]);

@@ -61,6 +61,8 @@ export interface Condition {
   since: number | null;
   /** for the message */
   detail: string;
+  /** off shift: nothing is judged (an open stop alert neither resolves nor is raised again) */
+  paused?: boolean;
 }
 
 export function condition(rule: RuleSpec, observation: Observation, now: number): Condition {
@@ -68,7 +70,7 @@ export function condition(rule: RuleSpec, observation: Observation, now: number)
   switch (observation.kind) {
     case 'stopped':
     case 'no-data': {
-      if (observation.workingSince === null) return { holds: false, since: null, detail: 'off shift' };
+      if (observation.workingSince === null) return { holds: false, since: null, detail: 'off shift', paused: true };
       // time off shift does not count: a stop that began last night counts from the start of this shift
       const since = Math.max(observation.lastAt ?? observation.workingSince, observation.workingSince);
       const holds = now - since >= needMs && now - since > 0;
@@ -109,6 +111,7 @@ export type Decision =
   | { action: 'resolve' };
 
 export function decide(rule: RuleSpec, cond: Condition, open: OpenAlertState | null, now: number): Decision {
+  if (cond.paused) return { action: 'none' };
   if (open === null) return cond.holds && cond.since !== null ? { action: 'raise', since: cond.since } : { action: 'none' };
   if (cond.holds) return open.clearSince === null ? { action: 'none' } : { action: 'hold' };
   const clearSince = open.clearSince ?? now;
