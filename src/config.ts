@@ -117,6 +117,14 @@ const configSchema = z.object({
   QMFG_MAX_MACHINE_DAYS: z.coerce.number().int().min(31).max(1_000_000).default(DEFAULT_WORK_LIMITS.machineDays),
   QMFG_CLIENT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(DEFAULT_CLIENT_GATE.concurrency),
   QMFG_CLIENT_QUEUE: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_CLIENT_GATE.queue),
+  // ---- alerts (features/alerts): mail through SMTP, the timer of time-based rules
+  QMFG_SMTP_URL: z
+    .string()
+    .trim()
+    .default('')
+    .refine((v) => v === '' || /^smtps?:\/\/./.test(v), { message: 'must be empty (no mail) or an SMTP URL like smtp://user:pass@mail.example.com:587' }),
+  QMFG_MAIL_FROM: z.string().trim().max(254).default(''),
+  QMFG_ALERT_INTERVAL_SECONDS: z.coerce.number().min(0).max(3600).default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).superRefine((c, ctx) => {
   if (c.OIDC_ISSUER && !c.OIDC_CLIENT_ID) ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_ID'], message: 'is required when OIDC_ISSUER is set' });
@@ -125,6 +133,7 @@ const configSchema = z.object({
   }
   // the path names the empty one, so the error message never echoes a password
   if (c.QMFG_ADMIN_USERNAME && !c.QMFG_ADMIN_PASSWORD) ctx.addIssue({ code: 'custom', path: ['QMFG_ADMIN_PASSWORD'], message: 'is required when QMFG_ADMIN_USERNAME is set' });
+  if (c.QMFG_SMTP_URL && !c.QMFG_MAIL_FROM) ctx.addIssue({ code: 'custom', path: ['QMFG_MAIL_FROM'], message: 'is required when QMFG_SMTP_URL is set (e.g. "qmfg <qmfg@plant.example.com>")' });
   if (!c.QMFG_ADMIN_USERNAME && c.QMFG_ADMIN_PASSWORD) ctx.addIssue({ code: 'custom', path: ['QMFG_ADMIN_USERNAME'], message: 'is required when QMFG_ADMIN_PASSWORD is set' });
 });
 

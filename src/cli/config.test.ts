@@ -39,6 +39,15 @@ describe('bad settings stop the CLI with one line naming the setting', () => {
     expect(res.stderr).toBe('qmfg: QMFG_LOCALE: is not a locale tag (e.g. en-US, de-DE, fr-FR) (got "xx-YY")');
   });
 
+  it('an SMTP URL that is not one, and mail without a sender', () => {
+    const bad = qmfg(['migrate'], { DATABASE_URL: 'sqlite::memory:', QMFG_SMTP_URL: 'mail.example.com' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe('qmfg: QMFG_SMTP_URL: must be empty (no mail) or an SMTP URL like smtp://user:pass@mail.example.com:587 (got "mail.example.com")');
+    const noSender = qmfg(['migrate'], { DATABASE_URL: 'sqlite::memory:', QMFG_SMTP_URL: 'smtp://127.0.0.1:2525', QMFG_MAIL_FROM: '' });
+    expect(noSender.status).toBe(1);
+    expect(noSender.stderr).toMatch(/^qmfg: QMFG_MAIL_FROM: is required when QMFG_SMTP_URL is set/);
+  });
+
   it('a good database migrates', () => {
     const res = qmfg(['migrate'], { DATABASE_URL: 'sqlite::memory:' });
     expect(res.status).toBe(0);

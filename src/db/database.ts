@@ -8,6 +8,7 @@ import type {
   CycleTable, GapDayTable, GapTable, HourCountTable, IngestErrorTable, IngestFileTable, LotCountTable, MachineStateTable, MinuteCountTable,
   MachineReportedStateTable, MqttMessageTable, OeeProfileTable, OeeProfileVersionTable, StopReasonTable,
 } from './tables/machine-data.js';
+import type { AlertOutboxTable, AlertRuleTable, AlertSubscriptionTable, AlertTable } from './tables/alerts.js';
 import type { TvDeviceTable } from './tables/tv.js';
 
 /** The database as Kysely sees it: one entry per table. */
@@ -42,6 +43,10 @@ export interface Database {
   stop_reasons: StopReasonTable;
   oee_profiles: OeeProfileTable;
   oee_profile_versions: OeeProfileVersionTable;
+  alert_rules: AlertRuleTable;
+  alert_subscriptions: AlertSubscriptionTable;
+  alerts: AlertTable;
+  alert_outbox: AlertOutboxTable;
   // issue 12 item 3 (TV view)
   tv_devices: TvDeviceTable;
 }

@@ -30,6 +30,10 @@ import { tvDeviceRoutes } from '../features/auth/tv-device-routes.js';
 import { tvRoutes } from '../features/tv/routes.js';
 import { registerAuth } from '../features/auth/plugin.js';
 import { sessionEndOf } from '../features/auth/access.js';
+import { alertRoutes } from '../features/alerts/routes.js';
+import { AlertRuntime, ingestObserver } from '../features/alerts/runtime.js';
+import type { MailTransport } from '../features/alerts/mail-worker.js';
+import { ingestorFor } from '../features/machine-data/ingest.js';
 
 export interface BuildOptions {
   /** folder of the built web app; omitted → no static files (API-only tests) */
@@ -37,6 +41,8 @@ export interface BuildOptions {
   logger?: boolean;
   /** how often an open /api/events stream rechecks its session (default LIVE_SESSION_RECHECK_MS; tests go faster) */
   liveSessionRecheckMs?: number;
+  /** alerts: the timer's period (default QMFG_ALERT_INTERVAL_SECONDS; 0 = off) and a mail transport instead of QMFG_SMTP_URL's (tests) */
+  alerts?: { intervalMs?: number; transport?: MailTransport; clock?: () => number };
 }
 
 /**
@@ -58,7 +64,7 @@ const plantReferenceChecks: PlantReferenceChecks = {
 };
 const plantWithChecks = (app: App, deps: AppDeps) => plantRoutes(app, deps, { referenceChecks: plantReferenceChecks });
 const recordsWithSignatures = (app: App, deps: AppDeps) => recordRoutes(app, deps, { signedContent: SIGNED_CONTENT });
-const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, oeeRoutes, machineStateRoutes, recordsWithSignatures, tvDeviceRoutes, tvRoutes];
+const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, oeeRoutes, machineStateRoutes, recordsWithSignatures, alertRoutes, tvDeviceRoutes, tvRoutes];
 
 /** QMFG_TRUST_PROXY → Fastify's trustProxy: off, the first N hops, or the proxies' addresses. */
 function trustProxyOf(setting: string): boolean | string | ((address: string, hop: number) => boolean) {
@@ -73,6 +79,29 @@ const DOCS_CSP = [
   "default-src 'self'", "base-uri 'self'", "script-src 'self'", "script-src-attr 'none'", "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:", "font-src 'self' data:", "connect-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "form-action 'self'",
 ].join('; ');
+
+/**
+ * Alerts react to machine data without machine data knowing them: the engine is passed to the
+ * ingestor as its batch observer (runs inside each batch's transaction); the timer and mail worker
+ * run while the app is up.
+ */
+function wireAlerts(app: App, deps: AppDeps, options: NonNullable<BuildOptions['alerts']>): void {
+  const { config, db, events } = deps;
+  const settings = { zone: config.QMFG_TZ, publicUrl: config.QMFG_PUBLIC_URL, mail: config.QMFG_SMTP_URL !== '' || options.transport !== undefined };
+  const ingestor = ingestorFor(db, config.QMFG_TZ);
+  const runtime = new AlertRuntime({
+    db, settings, events, intervalMs: options.intervalMs ?? config.QMFG_ALERT_INTERVAL_SECONDS * 1000, smtpUrl: config.QMFG_SMTP_URL,
+    mailFrom: config.QMFG_MAIL_FROM || 'qmfg <qmfg@localhost>', transport: options.transport, clock: options.clock,
+    onError: (error) => app.log.error(`alerts: ${(error as Error).message ?? String(error)}`),
+  });
+  ingestor.observeBatches(ingestObserver(settings, events, () => runtime.now()));
+  app.decorate('alerts', runtime);
+  app.addHook('onReady', async () => runtime.start());
+  app.addHook('onClose', async () => {
+    ingestor.observeBatches(null);
+    await runtime.stop();
+  });
+}
 
 export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promise<App> {
   const app = Fastify({
@@ -104,6 +133,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: DOCS_CSP });
 
   for (const routes of featureRoutes) await routes(app, deps);
+  wireAlerts(app, deps, options.alerts ?? {});
   registerEventStream(app, deps.events, {
     recheckMs: options.liveSessionRecheckMs ?? LIVE_SESSION_RECHECK_MS,
     sessionEnded: sessionEndOf({ db: deps.db, config: deps.config, onSessionEnd: (end) => deps.events.endSessions(end) }),

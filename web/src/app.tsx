@@ -15,6 +15,8 @@ import { CalendarPage } from './pages/calendar/calendar-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
 import { AuditPage } from './pages/audit/audit-page.js';
 import { TvPage } from './pages/tv/tv-page.js';
+import { AlertsPage } from './pages/alerts/alerts-page.js';
+import { AlertBell } from './pages/alerts/alert-bell.js';
 import { AuthProvider, useAuth } from './auth/auth.js';
 import { LoginPage } from './auth/login-page.js';
 import { ForcedPasswordChange } from './auth/password-form.js';
@@ -91,6 +93,7 @@ function Header() {
       </nav>
       <div className="header-status">
         <LiveIndicator />
+        <AlertBell />
         {site.data ? <PlantClock zone={site.data.timezone} /> : null}
         <UserMenu />
       </div>
@@ -115,6 +118,7 @@ function SignedInApp() {
               <Route path="/analytics" element={<AnalyticsPage />} />
               <Route path="/calendar" element={<CalendarPage />} />
               <Route path="/audit" element={<AuditPage />} />
+              <Route path="/alerts" element={<AlertsPage />} />
               <Route path="/admin/*" element={<AdminPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Routes>

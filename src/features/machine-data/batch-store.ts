@@ -58,9 +58,21 @@ export interface BatchOutcome {
 /** What a batch hook sees: the batch's outcome so far (inside its transaction). */
 export type BatchHook = (trx: Tx, outcome: { stored: number; duplicates: number; duplicateOf: number | null }) => Promise<void>;
 
+/**
+ * A reaction of a feature above machine data to stored cycles (the server wires the alert engine
+ * here): `stored` runs inside the batch's transaction, so what it writes commits or rolls back with
+ * the cycles that caused it; `committed` runs after the commit (to tell open screens).
+ */
+export interface BatchObserver {
+  stored(trx: Tx, batch: { machine: string; cycles: number; firstAt: number | null; lastAt: number | null; now: number }): Promise<void>;
+  committed?(machine: string): void;
+}
+
 /** Stores batches for one database (the Ingestor holds one; callers hold the machine's in-process lock). */
 export class BatchStore {
   private readonly reworkCaches = new Map<string, ReworkCache>();
+  /** set by the server's wiring (src/server/app.ts); none in a bare ingest (CLI import, tests) */
+  observer: BatchObserver | null = null;
 
   constructor(
     private readonly db: Db,
@@ -109,10 +121,12 @@ export class BatchStore {
         const operationsUpdated = derived.lots.size > 0 ? await updateOperationsForLots(trx, machine, [...derived.lots.keys()], this.zone) : 0;
         if (batch.extra) await batch.extra(trx);
         if (hook) await hook(trx, { stored: cycles.length, duplicates, duplicateOf });
+        if (this.observer && cycles.length > 0) await this.observer.stored(trx, { machine, cycles: cycles.length, firstAt: cycles[0].at, lastAt: cycles[cycles.length - 1].at, now });
         return { derived, operationsUpdated, seq: state.seq, stored: cycles.length, duplicates, duplicateOf };
       });
       const cache = this.reworkCaches.get(machine);
       if (cache) cache.seq = outcome.seq;
+      if (outcome.stored > 0) this.observer?.committed?.(machine);
       return outcome;
     } catch (error) {
       // the registry may hold serials of the rolled-back batch: rebuild it next time

@@ -35,7 +35,7 @@ import * as plantRepo from '../plant/repository.js';
 import { KeyedMutex } from './locks.js';
 import * as ledgerRepo from './ledger-repository.js';
 import { fileSource, type IngestSource } from './sources.js';
-import { BatchStore, type BatchHook, type BatchOutcome, type PendingBatch } from './batch-store.js';
+import { BatchStore, type BatchHook, type BatchObserver, type BatchOutcome, type PendingBatch } from './batch-store.js';
 import { IngestAuditor, type AuditSubject, type IngestAudit } from './ingest-audit.js';
 import { binaryContent, IDENTITY_BYTES, identityOf, sha256Hex } from './file-identity.js';
 
@@ -422,6 +422,11 @@ export class Ingestor {
   }
 
   /** Stores one batch in one transaction (batch-store.ts). Callers hold the machine's in-process lock. */
+  /** What runs with every stored batch (see BatchObserver): one observer, replaced by a later call; null removes it. */
+  observeBatches(observer: BatchObserver | null): void {
+    this.batches.observer = observer;
+  }
+
   storeBatch(batch: PendingBatch, hook?: BatchHook): Promise<BatchOutcome> {
     return this.batches.store(batch, hook);
   }

@@ -2,6 +2,7 @@
 // carry), the MQTT message ledger and the state a machine reports. The derived tables are in
 // derived-repository.ts, the ingest ledger in ledger-repository.ts. Stop reasons belong to oee,
 // operation progress to orders.
+import { dialectOf } from '../../db/transaction.js';
 import type { Executor } from '../../db/database.js';
 import { bulkInsert, bulkInsertWith } from '../../db/bulk.js';
 
@@ -173,6 +174,16 @@ export async function lockMachineState(db: Executor, machine: string, now: numbe
   const state = await getMachineState(db, machine);
   if (!state) throw new Error(`machine_state row of ${machine} vanished inside its own transaction`);
   return state;
+}
+
+/**
+ * Waits for (and holds until the transaction ends) the machine's batch lock without touching its
+ * row, for a reader that must not interleave with a batch of the machine (the alert timer). SQLite
+ * has one writer anyway; a machine without a row yet has nothing to wait for.
+ */
+export async function holdMachineState(db: Executor, machine: string): Promise<void> {
+  if (dialectOf(db) === 'sqlite') return;
+  await db.selectFrom('machine_state').select('machine_key').where('machine_key', '=', machine).forUpdate().executeTakeFirst();
 }
 
 export async function getMachineState(db: Executor, machine: string): Promise<MachineState | undefined> {

@@ -10,6 +10,7 @@ import { ProductsTab } from './products-tab.js';
 import { OeeProfilesTab } from './oee-profiles-tab.js';
 import { UsersTab } from './users-tab.js';
 import { TvScreensTab } from './tv-screens-tab.js';
+import { AlertRulesTab } from './alert-rules-tab.js';
 
 const TABS: { path: string; label: string; permission: Permission; element: ReactElement }[] = [
   { path: 'process-groups', label: 'Process groups', permission: 'plant:write', element: <ProcessGroupsTab /> },
@@ -18,6 +19,7 @@ const TABS: { path: string; label: string; permission: Permission; element: Reac
   { path: 'oee-profiles', label: 'OEE profiles', permission: 'oee:write', element: <OeeProfilesTab /> },
   { path: 'users', label: 'Users', permission: 'users:admin', element: <UsersTab /> },
   { path: 'tv-screens', label: 'TV screens', permission: 'users:admin', element: <TvScreensTab /> },
+  { path: 'alert-rules', label: 'Alert rules', permission: 'plant:write', element: <AlertRulesTab /> },
 ];
 
 export function AdminPage() {
