@@ -1,0 +1,12 @@
+// Lot finish forecasts (issue 12 item 2): standard, observed and the recommended method, as of any moment.
+export { MachineUnits, type UnitCycle } from './history.js';
+export {
+  DEFAULT_OBSERVED_HOURS,
+  DEFAULT_RECOMMENDED,
+  forecastLot,
+  startOfLastWorkingHours,
+  type ForecastInput,
+  type ForecastMethod,
+  type LotForecast,
+  type RecommendedParams,
+} from './forecast.js';
