@@ -22,6 +22,7 @@ import { orderRoutes, replanAfterCalendarChange } from '../features/orders/route
 import { machineOperationsCheck, machineQueueCheck, productWorkOrdersCheck } from '../features/orders/service.js';
 import { machineDataCheck, machineDataRoutes } from '../features/machine-data/routes.js';
 import { oeeRoutes } from '../features/oee/routes.js';
+import { forecastRoutes } from '../features/forecasts/routes.js';
 import { machineStateRoutes } from '../features/oee/state-routes.js';
 import { orderIoRoutes } from '../features/orders/io-routes.js';
 import { signOffRoutes } from '../features/orders/sign-off-routes.js';
@@ -56,7 +57,7 @@ const plantReferenceChecks: PlantReferenceChecks = {
 };
 const plantWithChecks = (app: App, deps: AppDeps) => plantRoutes(app, deps, { referenceChecks: plantReferenceChecks });
 const recordsWithSignatures = (app: App, deps: AppDeps) => recordRoutes(app, deps, { signedContent: SIGNED_CONTENT });
-const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, oeeRoutes, machineStateRoutes, recordsWithSignatures];
+const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, forecastRoutes, oeeRoutes, machineStateRoutes, recordsWithSignatures];
 
 /** QMFG_TRUST_PROXY → Fastify's trustProxy: off, the first N hops, or the proxies' addresses. */
 function trustProxyOf(setting: string): boolean | string | ((address: string, hop: number) => boolean) {

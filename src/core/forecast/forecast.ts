@@ -20,7 +20,7 @@ import { DateTime, IANAZone, type Zone } from 'luxon';
 import { workingIntervals, type CalendarSpec, type Interval } from '../calendar/index.js';
 import { WorkingTimeline } from '../schedule/working-time.js';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../time.js';
-import type { MachineUnits } from './history.js';
+import type { UnitSource } from './history.js';
 
 export interface RecommendedParams {
   lookbackDays: number;
@@ -32,10 +32,10 @@ export interface RecommendedParams {
 
 export const DEFAULT_RECOMMENDED: RecommendedParams = Object.freeze({
   lookbackDays: 7,
-  halfLifeHours: 48,
+  halfLifeHours: 12,
   priorHours: 4,
   slotMinutes: 30,
-  slotPriorHours: 1,
+  slotPriorHours: 0.1,
 });
 
 export const DEFAULT_OBSERVED_HOURS = 8;
@@ -56,7 +56,7 @@ export interface ForecastInput {
   lot: string;
   quantity: number;
   standardRatePerHour: number;
-  units: MachineUnits;
+  units: UnitSource;
   calendar: CalendarSpec;
   zone: string;
   observedHours?: number;
@@ -152,9 +152,10 @@ function forEachSlotPiece(start: number, end: number, slotMs: number, zone: Zone
   return false;
 }
 
-function learnProfile(units: MachineUnits, past: readonly Interval[], at: number, standard: number, params: RecommendedParams, zone: Zone): Profile {
+function learnProfile(units: UnitSource, past: readonly Interval[], at: number, standard: number, params: RecommendedParams, zone: Zone): Profile {
   const slotMs = params.slotMinutes * MS_PER_MINUTE;
-  const since = Math.max(at - params.lookbackDays * MS_PER_DAY, units.firstBefore(at) ?? at);
+  // from the minute of the machine's first unit (stored counts are per minute)
+  const since = Math.max(at - params.lookbackDays * MS_PER_DAY, Math.floor((units.firstBefore(at) ?? at) / MS_PER_MINUTE) * MS_PER_MINUTE);
   const changeovers = units.changeoversBefore(at).filter((gap) => gap.end > since);
   const slotUnits = new Map<number, number>();
   const slotHours = new Map<number, number>();

@@ -13,7 +13,20 @@ export interface UnitCycle {
   part: boolean;
 }
 
-export class MachineUnits {
+/** What a forecast reads of a machine's units; every answer only counts units before the times asked. */
+export interface UnitSource {
+  hasLot(lot: string): boolean;
+  /** units of the lot in [from, to) */
+  lotUnits(lot: string, from: number, to: number): number;
+  lotFirstBefore(lot: string, before: number): number | null;
+  /** units of any lot in [from, to) */
+  units(from: number, to: number): number;
+  firstBefore(before: number): number | null;
+  /** gaps between one lot's last unit and the next lot's first, ending by `before` */
+  changeoversBefore(before: number): { start: number; end: number }[];
+}
+
+export class MachineUnits implements UnitSource {
   private readonly registry = new PartRegistry();
   /** every produced unit of the machine (any lot) */
   private times: number[] = [];
