@@ -8,10 +8,13 @@
 // The recommended method's parameters were not fitted here: they were chosen on synthetic streams
 // of the demo generator (see README "Forecasts"); this file only measures.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { DateTime } from 'luxon';
 import { fileURLToPath } from 'node:url';
 import { forecastLot } from '../src/core/forecast/index.js';
 import { casesOfLot, DEMO_CALENDAR, evaluate, unitsFromLines, type AccuracyResult } from '../src/testing/forecast-accuracy.js';
+import { basename, join } from 'node:path';
+import { createTestApp } from '../src/testing/app.js';
+import { multipartFiles } from '../src/testing/machine-data.js';
 import { sample, type Figure } from './lib.js';
 
 const SENSORS = fileURLToPath(new URL('../../shared/data/sensors', import.meta.url));
@@ -53,6 +56,7 @@ export default async function run(): Promise<Figure[]> {
     forecastLot({ at, lot: '159070', quantity: 190468, standardRatePerHour: 5000, units, calendar: DEMO_CALENDAR, zone: ZONE });
   }, 40, 5);
   figures.push({ name: 'forecast as-of, core (p95)', value: timing.p95, unit: 'ms', target: 50 });
+  figures.push({ name: 'forecast as-of API GET …/forecast?at= (SQLite, p95)', value: await apiLatency(), unit: 'ms', target: 50 });
   return figures;
 }
 
@@ -60,4 +64,27 @@ function pool(results: readonly AccuracyResult[]): { standard: number; observed:
   const asks = results.reduce((sum, result) => sum + result.asks, 0);
   const weighted = (key: 'standard' | 'observed' | 'recommended') => results.reduce((sum, result) => sum + (result.asks === 0 ? 0 : result[key] * result.asks), 0) / asks;
   return { standard: weighted('standard'), observed: weighted('observed'), recommended: weighted('recommended') };
+}
+
+/** The as-of endpoint on SQLite with Line 8's four days uploaded, lot 159070 loaded on line6. */
+async function apiLatency(): Promise<number> {
+  const t = await createTestApp('sqlite', 'forecast_bench', { demo: true, env: { QMFG_TZ: ZONE } });
+  try {
+    await t.app.inject({ method: 'POST', url: '/api/work-orders', payload: { lot: '159070', product: 'strep-a-plus', quantity: 190468, due: null } });
+    await t.app.inject({ method: 'POST', url: '/api/work-orders/159070/operations/0/load', payload: { machine: 'line6', mode: 'append' } });
+    for (const name of DAYS) {
+      const path = join(SENSORS, 'Line8', name);
+      const res = await t.app.inject({ method: 'POST', url: '/api/ingest/upload?machine=line6', ...multipartFiles([{ name: basename(path), content: readFileSync(path) }]) });
+      if (res.statusCode !== 200) throw new Error(`upload of ${name} failed: ${res.statusCode} ${res.body}`);
+    }
+    let step = 0;
+    const timing = await sample(async () => {
+      const at = DateTime.fromISO('2022-10-12T10:00', { zone: ZONE }).plus({ minutes: 7 * (step++ % 60) }).toISO();
+      const res = await t.app.inject({ url: `/api/work-orders/159070/forecast?at=${encodeURIComponent(at as string)}` });
+      if (res.statusCode !== 200) throw new Error(`forecast answered ${res.statusCode}: ${res.body}`);
+    }, 40, 5);
+    return timing.p95;
+  } finally {
+    await t.close();
+  }
 }
