@@ -8,6 +8,7 @@ import type {
   CycleTable, GapDayTable, GapTable, HourCountTable, IngestErrorTable, IngestFileTable, LotCountTable, MachineStateTable, MinuteCountTable,
   MachineReportedStateTable, MqttMessageTable, OeeProfileTable, OeeProfileVersionTable, StopReasonTable,
 } from './tables/machine-data.js';
+import type { ForecastHistoryTable } from './tables/forecasts.js';
 
 /** The database as Kysely sees it: one entry per table. */
 export interface Database {
@@ -41,6 +42,7 @@ export interface Database {
   stop_reasons: StopReasonTable;
   oee_profiles: OeeProfileTable;
   oee_profile_versions: OeeProfileVersionTable;
+  forecast_history: ForecastHistoryTable;
 }
 
 export type DialectName = 'sqlite' | 'postgres' | 'mysql';

@@ -23,6 +23,7 @@ import { machineOperationsCheck, machineQueueCheck, productWorkOrdersCheck } fro
 import { machineDataCheck, machineDataRoutes } from '../features/machine-data/routes.js';
 import { oeeRoutes } from '../features/oee/routes.js';
 import { forecastRoutes } from '../features/forecasts/routes.js';
+import { followProduction } from '../features/forecasts/service.js';
 import { machineStateRoutes } from '../features/oee/state-routes.js';
 import { orderIoRoutes } from '../features/orders/io-routes.js';
 import { signOffRoutes } from '../features/orders/sign-off-routes.js';
@@ -103,6 +104,12 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: DOCS_CSP });
 
   for (const routes of featureRoutes) await routes(app, deps);
+  // forecast history follows new production: the running lots' forecasts are recorded as they change
+  const forecastRecorder = followProduction(deps.db, deps.config.QMFG_TZ, deps.events, app.log);
+  app.addHook('onClose', async () => {
+    forecastRecorder.stop();
+    await forecastRecorder.idle();
+  });
   registerEventStream(app, deps.events, {
     recheckMs: options.liveSessionRecheckMs ?? LIVE_SESSION_RECHECK_MS,
     sessionEnded: sessionEndOf({ db: deps.db, config: deps.config, onSessionEnd: (end) => deps.events.endSessions(end) }),

@@ -12,6 +12,8 @@ import { forecastLot, MachineUnits } from '../../core/forecast/index.js';
 import { parseSensorFile } from '../../testing/parse-file.js';
 import { forecastToJson } from '../../cli/forecast.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
+import { recordForecasts } from './service.js';
+import { within } from '../../testing/machine-data.js';
 
 describe.each(DIALECTS)('forecast as of a moment on %s', (dialect) => {
   let t: TestApp;
@@ -65,5 +67,25 @@ describe.each(DIALECTS)('forecast as of a moment on %s', (dialect) => {
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('at');
     expect((await t.app.inject({ url: '/api/work-orders/424242/forecast?at=2022-10-11T14:30' })).statusCode).toBe(404);
+  });
+
+  it('records the forecast as production comes in, and again only when it changed', async () => {
+    // the uploads above were production: the recorder followed them (as of the time they came in)
+    const followed = await within(5000, async () => (await t.app.inject({ url: '/api/work-orders/159070/forecast/history' })).json().history, (rows) => rows.length > 0);
+    expect(followed.length).toBeGreaterThan(0);
+    expect(followed[0]).toMatchObject({ lot: '159070', step: 0, machine: 'line6', method: 'recommended' });
+    const db = t.database.db;
+    // before the 12 Oct shift (the data ends on 11 Oct): every method starts at 06:30
+    const at1 = DateTime.fromISO('2022-10-12T06:00', { zone: ZONE }).toMillis();
+    expect(await recordForecasts(db, ZONE, ['line6', 'line7'], at1)).toBe(1);
+    // the same moment again, and 20 s later (the same ends: the shift starts at 06:30): nothing new
+    expect(await recordForecasts(db, ZONE, ['line6'], at1)).toBe(0);
+    expect(await recordForecasts(db, ZONE, ['line6'], at1 + 20_000)).toBe(0);
+    const history = (await t.app.inject({ url: '/api/work-orders/159070/forecast/history' })).json().history;
+    expect(history).toHaveLength(followed.length + 1);
+    expect(history[0]).toMatchObject({ at: at1, produced: followed[followed.length - 1].produced });
+    // 07:00: produced is the same, but every end has moved on by 30 min of working time → recorded
+    expect(await recordForecasts(db, ZONE, ['line6'], at1 + 3_600_000)).toBe(1);
+    expect((await t.app.inject({ url: '/api/work-orders/424242/forecast/history' })).statusCode).toBe(404);
   });
 });

@@ -2,7 +2,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { App, AppDeps } from '../../server/context.js';
-import { forecastWorkOrder, type WorkOrderForecast } from './service.js';
+import { forecastHistoryOf, forecastWorkOrder, type WorkOrderForecast } from './service.js';
 
 const endSchema = z.string().nullable();
 export const forecastResponseSchema = z.object({
@@ -55,4 +55,31 @@ export async function forecastRoutes(app: App, { db, config }: AppDeps): Promise
     },
     async (req) => forecastJson(await forecastWorkOrder(db, zone, req.params.lot, req.query.at), zone),
   );
+  app.get(
+    '/api/work-orders/:lot/forecast/history',
+    {
+      config: { permission: 'plant:read' },
+      schema: {
+        tags: ['work orders'],
+        description: 'Every forecast recorded for the lot (each time one changed as production came in), oldest first; instants in epoch ms.',
+        params: z.object({ lot: z.string().min(1).max(64) }),
+        response: { 200: z.object({ lot: z.string(), history: z.array(historyRowSchema) }) },
+      },
+    },
+    async (req) => ({ lot: req.params.lot, history: await forecastHistoryOf(db, req.params.lot) }),
+  );
 }
+
+const historyRowSchema = z.object({
+  lot: z.string(),
+  step: z.number(),
+  machine: z.string(),
+  at: z.number(),
+  produced: z.number(),
+  remaining: z.number(),
+  standardEnd: z.number().nullable(),
+  observedEnd: z.number().nullable(),
+  observedRatePerHour: z.number(),
+  forecastEnd: z.number(),
+  method: z.string(),
+});

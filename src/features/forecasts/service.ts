@@ -50,3 +50,61 @@ export async function forecastWorkOrder(db: Executor, zone: string, lot: string,
   const result = forecastLot({ at, lot, quantity: workOrder.quantity, standardRatePerHour: routingStep.ratePerHour, units, calendar, zone });
   return { ...result, step: operation.step, machine };
 }
+
+/** A forecast is recorded again when one of its ends moved by at least this much. */
+export const RECORD_CHANGE_MS = 60_000;
+
+const moved = (a: number | null, b: number | null) => (a === null || b === null ? a !== b : Math.abs(a - b) >= RECORD_CHANGE_MS);
+
+/**
+ * Records, for the running operation of each machine, the forecast as of `now` when it changed
+ * from the one in force then (the latest recorded at or before `now`): any end moved ≥ 1 min, or
+ * produced changed. Returns rows written.
+ */
+export async function recordForecasts(db: Executor, zone: string, machines: readonly string[], now: number): Promise<number> {
+  let written = 0;
+  for (const machine of machines) {
+    const running = (await ordersRepo.machineQueue(db, machine)).find((op) => op.state === 'running');
+    if (!running) continue;
+    const result = await forecastWorkOrder(db, zone, running.lot, now);
+    if (result.step !== running.step || result.machine !== machine) continue;
+    const last = await repo.latestForecast(db, running.lot, running.step, now);
+    if (last && last.at === Math.round(now)) continue;
+    if (last && last.produced === result.produced && !moved(last.forecastEnd, result.forecast.end) && !moved(last.standardEnd, result.standard.end) && !moved(last.observedEnd, result.observed.end)) continue;
+    await repo.insertForecast(db, {
+      lot: running.lot, step: running.step, machine, at: now, produced: result.produced, remaining: result.remaining,
+      standardEnd: result.standard.end, observedEnd: result.observed.end, observedRatePerHour: result.observed.ratePerHour, forecastEnd: result.forecast.end, method: result.forecast.method,
+    });
+    written++;
+  }
+  return written;
+}
+
+export async function forecastHistoryOf(db: Executor, lot: string): Promise<repo.ForecastHistoryRow[]> {
+  if (!(await ordersRepo.getWorkOrder(db, lot))) throw new NotFound('work order', lot);
+  return repo.forecastHistory(db, lot);
+}
+
+/**
+ * Follows new production (the 'production' live event) and records the changed forecasts, one
+ * run at a time; wired in src/server/app.ts. Returns the unsubscribe function.
+ */
+export function followProduction(
+  db: Executor,
+  zone: string,
+  hub: { subscribe(listener: (event: { topic: string; data?: unknown }) => void): () => void },
+  log: { error(message: string): void },
+  clock: () => number = Date.now,
+): { stop: () => void; idle: () => Promise<void> } {
+  let chain: Promise<void> = Promise.resolve();
+  const stop = hub.subscribe((event) => {
+    if (event.topic !== 'production') return;
+    const machines = (event.data as { machines?: unknown } | undefined)?.machines;
+    if (!Array.isArray(machines)) return;
+    chain = chain.then(() => recordForecasts(db, zone, machines.filter((m): m is string => typeof m === 'string'), clock())).then(
+      () => undefined,
+      (error: unknown) => log.error(`recording forecasts failed: ${(error as Error).message}`),
+    );
+  });
+  return { stop, idle: () => chain };
+}

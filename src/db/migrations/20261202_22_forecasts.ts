@@ -1,0 +1,24 @@
+// Forecast history: one row each time a lot operation's forecast changed (issue 12 item 2). Frozen once landed.
+import type { Kysely } from 'kysely';
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('forecast_history')
+    .addColumn('lot', 'varchar(64)', (c) => c.notNull())
+    .addColumn('step', 'integer', (c) => c.notNull())
+    .addColumn('machine_key', 'varchar(64)', (c) => c.notNull())
+    .addColumn('at', 'bigint', (c) => c.notNull())
+    .addColumn('produced', 'integer', (c) => c.notNull())
+    .addColumn('remaining', 'integer', (c) => c.notNull())
+    .addColumn('standard_end', 'bigint')
+    .addColumn('observed_end', 'bigint')
+    .addColumn('observed_rate_per_hour', 'double precision', (c) => c.notNull())
+    .addColumn('forecast_end', 'bigint', (c) => c.notNull())
+    .addColumn('method', 'varchar(16)', (c) => c.notNull())
+    .addPrimaryKeyConstraint('forecast_history_pk', ['lot', 'step', 'at'])
+    .execute();
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('forecast_history').execute();
+}
