@@ -11,3 +11,4 @@ export {
   type LotForecast,
   type RecommendedParams,
 } from './forecast.js';
+export { accuracyReport, type AccuracyRow, type FinishedForecasts } from './accuracy.js';

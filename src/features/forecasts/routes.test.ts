@@ -88,4 +88,20 @@ describe.each(DIALECTS)('forecast as of a moment on %s', (dialect) => {
     expect(await recordForecasts(db, ZONE, ['line6'], at1 + 3_600_000)).toBe(1);
     expect((await t.app.inject({ url: '/api/work-orders/424242/forecast/history' })).statusCode).toBe(404);
   });
+
+  it('once the lot is closed, the accuracy report averages its recorded forecasts against the actual end', async () => {
+    expect((await t.app.inject({ url: '/api/forecasts/accuracy' })).json()).toEqual({ rows: [] });
+    const closed = await t.app.inject({ method: 'POST', url: '/api/work-orders/159070/operations/0/close', payload: { reason: 'lot finished' } });
+    expect(closed.statusCode).toBe(200);
+    // the API shows instants as ISO text
+    const actualEnd = Date.parse(closed.json().operations[0].actualEnd);
+    expect(Number.isFinite(actualEnd)).toBe(true);
+    const history = (await t.app.inject({ url: '/api/work-orders/159070/forecast/history' })).json().history as { at: number; standardEnd: number; forecastEnd: number }[];
+    const before = history.filter((row) => row.at <= actualEnd);
+    const mae = (pick: (row: (typeof before)[number]) => number) => Math.round((before.reduce((sum, row) => sum + Math.abs(pick(row) - actualEnd), 0) / before.length / 60_000) * 10) / 10;
+    const report = (await t.app.inject({ url: '/api/forecasts/accuracy' })).json();
+    expect(report.rows).toEqual([
+      expect.objectContaining({ machine: 'line6', product: 'strep-a-plus', lots: 1, forecasts: before.length, standardMinutes: mae((row) => row.standardEnd), recommendedMinutes: mae((row) => row.forecastEnd) }),
+    ]);
+  });
 });

@@ -2,7 +2,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { App, AppDeps } from '../../server/context.js';
-import { forecastHistoryOf, forecastWorkOrder, type WorkOrderForecast } from './service.js';
+import { forecastAccuracy, forecastHistoryOf, forecastWorkOrder, type WorkOrderForecast } from './service.js';
 
 const endSchema = z.string().nullable();
 export const forecastResponseSchema = z.object({
@@ -67,6 +67,25 @@ export async function forecastRoutes(app: App, { db, config }: AppDeps): Promise
       },
     },
     async (req) => ({ lot: req.params.lot, history: await forecastHistoryOf(db, req.params.lot) }),
+  );
+  const minutes = z.number().nullable();
+  app.get(
+    '/api/forecasts/accuracy',
+    {
+      config: { permission: 'plant:read' },
+      schema: {
+        tags: ['work orders'],
+        description:
+          'Once lots finished: each forecast method\'s mean absolute error (minutes) per machine and product, over every forecast recorded ' +
+          'for the finished operations before they ended.',
+        response: {
+          200: z.object({
+            rows: z.array(z.object({ machine: z.string(), product: z.string(), lots: z.number(), forecasts: z.number(), standardMinutes: minutes, observedMinutes: minutes, recommendedMinutes: minutes })),
+          }),
+        },
+      },
+    },
+    async () => ({ rows: await forecastAccuracy(db) }),
   );
 }
 

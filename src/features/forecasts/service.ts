@@ -6,7 +6,7 @@
 // machine that is not done; when every loaded one is done, the last one that ran (so a finished
 // lot can still be asked what was forecast while it ran). A lot with no operation on a machine has
 // nothing to forecast from: 404 naming why.
-import { forecastLot, MinuteUnits, type LotForecast } from '../../core/forecast/index.js';
+import { accuracyReport, forecastLot, MinuteUnits, type AccuracyRow, type LotForecast } from '../../core/forecast/index.js';
 import { NotFound } from '../../core/errors.js';
 import { MS_PER_DAY, MS_PER_MINUTE } from '../../core/time.js';
 import { DEFAULT_RECOMMENDED } from '../../core/forecast/index.js';
@@ -107,4 +107,17 @@ export function followProduction(
     );
   });
   return { stop, idle: () => chain };
+}
+
+/** Each method's mean absolute error per machine and product, over the finished operations' recorded forecasts. */
+export async function forecastAccuracy(db: Executor): Promise<AccuracyRow[]> {
+  const finished = (await ordersRepo.listOperations(db)).filter((op) => op.state === 'done' && op.actual_end !== null && op.machine_key !== null);
+  if (finished.length === 0) return [];
+  const workOrders = new Map((await ordersRepo.listWorkOrders(db, [...new Set(finished.map((op) => op.lot))])).map((wo) => [wo.lot, wo]));
+  const items = [];
+  for (const op of finished) {
+    const forecasts = (await repo.forecastHistory(db, op.lot, op.step)).filter((row) => row.at <= Number(op.actual_end));
+    items.push({ machine: op.machine_key as string, product: workOrders.get(op.lot)?.product_key ?? '', lot: op.lot, actualEnd: Number(op.actual_end), forecasts });
+  }
+  return accuracyReport(items);
 }
