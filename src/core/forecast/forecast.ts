@@ -213,3 +213,40 @@ function spendBySlot(calendar: CalendarSpec, zoneName: string, at: number, remai
   }
   return end;
 }
+
+/**
+ * The recommended method's rate ahead, as one number for the scheduler (rate mode 'recommended'):
+ * the units its learned profile expects in the next `hours` of working time after `at`, ÷ hours.
+ * Independent of the quantity left, so machine data can store it per operation; null without
+ * working time ahead.
+ */
+export function recommendedRate(input: {
+  at: number;
+  units: UnitSource;
+  calendar: CalendarSpec;
+  zone: string;
+  standardRatePerHour: number;
+  hours?: number;
+  params?: Partial<RecommendedParams>;
+}): number | null {
+  const { at, units, calendar, zone, standardRatePerHour } = input;
+  const hours = input.hours ?? 16;
+  const siteZone = IANAZone.create(zone);
+  if (!siteZone.isValid) throw new RangeError(`"${zone}" is not an IANA time zone`);
+  const params = { ...DEFAULT_RECOMMENDED, ...input.params };
+  const past = workingIntervals(calendar, zone, at - params.lookbackDays * MS_PER_DAY, at);
+  const profile = learnProfile(units, past, at, standardRatePerHour, params, siteZone);
+  const slotMs = params.slotMinutes * MS_PER_MINUTE;
+  let left = hours * MS_PER_HOUR;
+  let made = 0;
+  for (const interval of workingIntervals(calendar, zone, at, at + 30 * MS_PER_DAY)) {
+    const end = Math.min(interval.end, interval.start + left);
+    forEachSlotPiece(interval.start, end, slotMs, siteZone, (from, to, slot) => {
+      made += ((profile.bySlot.get(slot) ?? profile.overall) * (to - from)) / MS_PER_HOUR;
+    });
+    left -= end - interval.start;
+    if (left <= 0) break;
+  }
+  const worked = hours * MS_PER_HOUR - left;
+  return worked > 0 ? made / (worked / MS_PER_HOUR) : null;
+}

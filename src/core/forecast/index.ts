@@ -5,6 +5,7 @@ export {
   DEFAULT_OBSERVED_HOURS,
   DEFAULT_RECOMMENDED,
   forecastLot,
+  recommendedRate,
   startOfLastWorkingHours,
   type ForecastInput,
   type ForecastMethod,

@@ -13,6 +13,7 @@ import { parseSensorFile } from '../../testing/parse-file.js';
 import { forecastToJson } from '../../cli/forecast.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
 import { recordForecasts } from './service.js';
+import * as ordersRepo from '../orders/repository.js';
 import { within } from '../../testing/machine-data.js';
 
 describe.each(DIALECTS)('forecast as of a moment on %s', (dialect) => {
@@ -67,6 +68,14 @@ describe.each(DIALECTS)('forecast as of a moment on %s', (dialect) => {
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('at');
     expect((await t.app.inject({ url: '/api/work-orders/424242/forecast?at=2022-10-11T14:30' })).statusCode).toBe(404);
+  });
+
+  it('machine data stores the learned rate on the operation, and rate mode recommended (the site default) plans with it', async () => {
+    const [operation] = await ordersRepo.listOperations(t.database.db, ['159070']);
+    expect(operation.recommended_rate_per_hour).toBeGreaterThan(1000);
+    expect(operation.recommended_rate_per_hour).toBeLessThan(8400);
+    const workOrder = (await t.app.inject({ url: '/api/work-orders/159070' })).json();
+    expect(workOrder.effectiveRateMode).toBe('recommended');
   });
 
   it('records the forecast as production comes in, and again only when it changed', async () => {

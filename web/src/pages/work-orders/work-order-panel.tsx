@@ -141,7 +141,7 @@ function Summary({ wo, zone }: { wo: WorkOrder; zone: string }) {
         </div>
         <div>
           <dt>Rate</dt>
-          <dd>{wo.effectiveRateMode === 'observed' ? 'Observed' : 'Standard'}{wo.rateMode === null ? ' (site default)' : ''}</dd>
+          <dd>{wo.effectiveRateMode === 'observed' ? 'Observed' : wo.effectiveRateMode === 'recommended' ? 'Recommended' : 'Standard'}{wo.rateMode === null ? ' (site default)' : ''}</dd>
         </div>
         <div>
           <dt>Priority</dt>
