@@ -57,6 +57,20 @@ program
   .action(async (files, opts) => (await import('./analyze.js')).analyzeCommand(files, opts));
 
 program
+  .command('forecast')
+  .description('backtest lot finish forecasts (standard, observed, recommended) on sensor files, as of given moments')
+  .argument('<files...>', 'sensor files (camera CSV) of the machine')
+  .requiredOption('--machine <key>', 'machine key, e.g. line8')
+  .requiredOption('--lot <lot>', 'lot number, e.g. 159070')
+  .requiredOption('--quantity <n>', 'ordered quantity of the lot')
+  .requiredOption('--standard-rate <n>', 'standard (routing) rate, units per hour')
+  .requiredOption('--at <local>', 'as-of moment, plant-local, e.g. 2022-10-11T14:30 (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+  .option('--calendar <file>', 'scenario JSON (its calendar) or a calendar JSON; default: the demo plant week')
+  .option('--tz <zone>', 'plant time zone (default: QMFG_TZ)')
+  .option('--json', 'print JSON')
+  .action(async (files, opts) => (await import('./forecast.js')).forecastCommand(files, opts));
+
+program
   .command('plan')
   .description('forecast a self-contained scenario file with the scheduler and print the plan')
   .argument('<scenario>', 'scenario JSON file')

@@ -8,6 +8,7 @@ import type {
   CycleTable, GapDayTable, GapTable, HourCountTable, IngestErrorTable, IngestFileTable, LotCountTable, MachineStateTable, MinuteCountTable,
   MachineReportedStateTable, MqttMessageTable, OeeProfileTable, OeeProfileVersionTable, StopReasonTable,
 } from './tables/machine-data.js';
+import type { ForecastHistoryTable } from './tables/forecasts.js';
 import type { AlertOutboxTable, AlertRuleTable, AlertSubscriptionTable, AlertTable } from './tables/alerts.js';
 import type { TvDeviceTable } from './tables/tv.js';
 
@@ -43,6 +44,7 @@ export interface Database {
   stop_reasons: StopReasonTable;
   oee_profiles: OeeProfileTable;
   oee_profile_versions: OeeProfileVersionTable;
+  forecast_history: ForecastHistoryTable;
   alert_rules: AlertRuleTable;
   alert_subscriptions: AlertSubscriptionTable;
   alerts: AlertTable;

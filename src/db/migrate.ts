@@ -8,6 +8,7 @@ import * as machineData from './migrations/20261125_03_machine_data.js';
 import * as auth from './migrations/20261125_04_auth.js';
 import * as ingestUndoAndReportedState from './migrations/20261202_07_ingest_undo_and_reported_state.js';
 import * as ingestDuplicatesAndAudit from './migrations/20261202_10_ingest_duplicates_and_audit.js';
+import * as forecasts from './migrations/20261202_22_forecasts.js';
 import * as alerts from './migrations/20261202_23_alerts.js';
 import * as tvDevices from './migrations/20261202_24_tv_devices.js';
 
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '20261125_04_auth': auth,
   '20261202_07_ingest_undo_and_reported_state': ingestUndoAndReportedState,
   '20261202_10_ingest_duplicates_and_audit': ingestDuplicatesAndAudit,
+  '20261202_22_forecasts': forecasts,
   '20261202_23_alerts': alerts,
   '20261202_24_tv_devices': tvDevices,
 };

@@ -22,6 +22,8 @@ import { orderRoutes, replanAfterCalendarChange } from '../features/orders/route
 import { machineOperationsCheck, machineQueueCheck, productWorkOrdersCheck } from '../features/orders/service.js';
 import { machineDataCheck, machineDataRoutes } from '../features/machine-data/routes.js';
 import { oeeRoutes } from '../features/oee/routes.js';
+import { forecastRoutes } from '../features/forecasts/routes.js';
+import { followProduction } from '../features/forecasts/service.js';
 import { machineStateRoutes } from '../features/oee/state-routes.js';
 import { orderIoRoutes } from '../features/orders/io-routes.js';
 import { signOffRoutes } from '../features/orders/sign-off-routes.js';
@@ -64,7 +66,7 @@ const plantReferenceChecks: PlantReferenceChecks = {
 };
 const plantWithChecks = (app: App, deps: AppDeps) => plantRoutes(app, deps, { referenceChecks: plantReferenceChecks });
 const recordsWithSignatures = (app: App, deps: AppDeps) => recordRoutes(app, deps, { signedContent: SIGNED_CONTENT });
-const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, oeeRoutes, machineStateRoutes, recordsWithSignatures, alertRoutes, tvDeviceRoutes, tvRoutes];
+const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, forecastRoutes, oeeRoutes, machineStateRoutes, recordsWithSignatures, alertRoutes, tvDeviceRoutes, tvRoutes];
 
 /** QMFG_TRUST_PROXY → Fastify's trustProxy: off, the first N hops, or the proxies' addresses. */
 function trustProxyOf(setting: string): boolean | string | ((address: string, hop: number) => boolean) {
@@ -134,6 +136,12 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
 
   for (const routes of featureRoutes) await routes(app, deps);
   wireAlerts(app, deps, options.alerts ?? {});
+  // forecast history follows new production: the running lots' forecasts are recorded as they change
+  const forecastRecorder = followProduction(deps.db, deps.config.QMFG_TZ, deps.events, app.log);
+  app.addHook('onClose', async () => {
+    forecastRecorder.stop();
+    await forecastRecorder.idle();
+  });
   registerEventStream(app, deps.events, {
     recheckMs: options.liveSessionRecheckMs ?? LIVE_SESSION_RECHECK_MS,
     sessionEnded: sessionEndOf({ db: deps.db, config: deps.config, onSessionEnd: (end) => deps.events.endSessions(end) }),

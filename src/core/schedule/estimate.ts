@@ -20,6 +20,7 @@ export interface EstimateOperation {
   state: OperationState;
   produced: number;
   observedRatePerHour?: number | null;
+  recommendedRatePerHour?: number | null;
   /** the scheduler's forecast; null when the step is not planned */
   forecastStart: number | null;
   forecastEnd: number | null;

@@ -86,7 +86,7 @@ const workOrderSchema = z.object({
   quantity: z.number().int().positive(),
   /** ISO instant; a plain date means "by the end of that plant-local day" */
   due: isoInstantSchema.nullable().default(null),
-  rateMode: z.enum(['standard', 'observed']).optional(),
+  rateMode: z.enum(['standard', 'observed', 'recommended']).optional(),
   operations: z.array(operationSchema).default([]),
 });
 

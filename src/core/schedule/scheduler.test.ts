@@ -191,6 +191,18 @@ describe('plan: dependencies and queues', () => {
     expect(find(zeroObserved, 'A', 0).end).toBe(local('2026-11-23T14:30'));
   });
 
+  it('uses the recommended (learned) rate in recommended mode, the standard rate without one (issue 12 item 2)', () => {
+    // 40 000 remain; recommended 4000/h: 10 h from Mon 06:30 → 16:30; observed is ignored in this mode
+    const now = local('2026-11-23T06:30');
+    const running = (recommendedRatePerHour: number | null) => [op(0, 'pouch1', 0, { produced: 10_000, observedRatePerHour: 2500, recommendedRatePerHour })];
+    const recommended = run(now, [workOrder('A', 'P', 50_000, running(4000), { rateMode: 'recommended' })]);
+    expect(find(recommended, 'A', 0).end).toBe(local('2026-11-23T16:30'));
+    const notLearned = run(now, [workOrder('A', 'P', 50_000, running(null), { rateMode: 'recommended' })]);
+    expect(find(notLearned, 'A', 0).end).toBe(local('2026-11-23T14:30'));
+    const observed = run(now, [workOrder('A', 'P', 50_000, running(4000), { rateMode: 'observed' })]);
+    expect(find(observed, 'A', 0).end).toBe(local('2026-11-23T22:30'));
+  });
+
   it('skips the setup of a job already running', () => {
     // state running, nothing produced yet: 25 000 / 5000 = 5 h, no setup → 06:30–11:30.
     const result = run(local('2026-11-23T06:30'), [workOrder('A', 'P', 25_000, [op(0, 'pouch1', 0, { state: 'running' })])]);

@@ -235,8 +235,14 @@ export function operationDurationMs(
   const remaining = Math.max(0, workOrder.quantity - produced);
   if (remaining === 0) return setupMs;
   const observed = operation?.observedRatePerHour;
+  const recommended = operation?.recommendedRatePerHour;
+  // a mode without its rate (nothing produced yet, no data) plans at the routing's standard rate
   const rate =
-    workOrder.rateMode === 'observed' && observed != null && observed > 0 ? observed : routingStep.ratePerHour;
+    workOrder.rateMode === 'observed' && observed != null && observed > 0
+      ? observed
+      : workOrder.rateMode === 'recommended' && recommended != null && recommended > 0
+        ? recommended
+        : routingStep.ratePerHour;
   if (!(rate > 0)) {
     throw new RangeError(`work order ${workOrder.lot} step ${operation?.step}: rate must be > 0 units/h, got ${rate}`);
   }

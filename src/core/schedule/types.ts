@@ -8,7 +8,10 @@ export type WorkingTimeSource = (from: number, to: number) => Interval[];
 
 export type OperationState = 'parked' | 'queued' | 'running' | 'done' | 'held';
 
-export type RateMode = 'standard' | 'observed';
+export type RateMode = 'standard' | 'observed' | 'recommended';
+
+/** The rate mode of a work order without one of its own, unless the site chose another (issue 12 item 2). */
+export const DEFAULT_RATE_MODE: RateMode = 'recommended';
 
 export interface RoutingStep {
   /** process group the step runs on */
@@ -43,6 +46,8 @@ export interface PlanOperationInput {
   produced: number;
   /** extrapolated rate from recent machine data, used when the work order's rate mode is 'observed' */
   observedRatePerHour?: number | null;
+  /** the machine's learned rate for the operation (core/forecast), used when the rate mode is 'recommended' */
+  recommendedRatePerHour?: number | null;
   /** for done operations: when it actually started / finished */
   actualStart?: number | null;
   actualEnd?: number | null;

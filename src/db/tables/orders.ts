@@ -27,6 +27,8 @@ export interface OperationTable {
   good: number;
   scrap: number;
   observed_rate_per_hour: number | null;
+  /** the machine's learned rate for the rest of the operation (core/forecast); rate mode 'recommended' */
+  recommended_rate_per_hour: number | null;
   forecast_start: number | null;
   forecast_end: number | null;
   late: number;

@@ -1,4 +1,5 @@
 // Seeds the demo plant into an empty database (and the site row + default calendar any plant needs).
+import { DEFAULT_RATE_MODE } from '../../core/schedule/types.js';
 import type { Db } from '../../db/database.js';
 import type { Config } from '../../config.js';
 import { appendAudit } from '../audit/repository.js';
@@ -33,7 +34,7 @@ export async function seedDatabase(db: Db, config: Pick<Config, 'QMFG_SITE_NAME'
     const none = { seeded: false, groups: 0, machines: 0, products: 0 };
     if (await plantRepo.getSite(trx)) return none;
     const now = Date.now();
-    await plantRepo.insertSite(trx, { name: config.QMFG_SITE_NAME, timezone: config.QMFG_TZ, defaultRateMode: 'standard', observedWindowHours: 8 }, now);
+    await plantRepo.insertSite(trx, { name: config.QMFG_SITE_NAME, timezone: config.QMFG_TZ, defaultRateMode: DEFAULT_RATE_MODE, observedWindowHours: 8 }, now);
     await calendarRepo.insertWeek(trx, calendarRepo.DEFAULT_WEEK, DEMO_WEEK, now);
     if (!demo) {
       await appendAudit(trx, { ...SYSTEM, entity: 'site', entityKey: 'site', action: 'create', after: { name: config.QMFG_SITE_NAME } });

@@ -7,7 +7,8 @@ import * as plantRepo from '../plant/repository.js';
 import { recordProgress, type LotProgress } from '../orders/repository.js';
 import * as repo from './repository.js';
 import * as derivedRepo from './derived-repository.js';
-import { MS_PER_DAY, MS_PER_HOUR } from '../../core/time.js';
+import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../../core/time.js';
+import { DEFAULT_RECOMMENDED, MinuteUnits, recommendedRate } from '../../core/forecast/index.js';
 
 /** How far back the calendar is searched for N working hours before falling back to clock hours. */
 const LOOKBACK_DAYS = 42;
@@ -48,8 +49,31 @@ export function updateOperationsForLots(db: Executor, machine: string, lots: rea
     for (const lot of counts) {
       const windowStart = startOfLastWorkingHours(calendar, zone, lot.lastAt, windowHours);
       const recentParts = await repo.countLotParts(db, machine, lot.lot, windowStart, lot.lastAt);
-      measured.set(lot.lot, { produced: lot.produced, observedRatePerHour: recentParts / windowHours, firstAt: lot.firstAt });
+      const recommendedRatePerHour = await learnedRate(db, machine, lot.item, lot.lastAt, calendar, zone);
+      measured.set(lot.lot, { produced: lot.produced, observedRatePerHour: recentParts / windowHours, recommendedRatePerHour, firstAt: lot.firstAt });
     }
     return measured;
   });
+}
+
+/**
+ * The machine's learned rate ahead as of the lot's latest cycle (core/forecast recommendedRate):
+ * per-minute units of the last days, shrunk toward the standard rate of the product's step on the
+ * machine's group. Null when the product or its step is unknown (the plan then uses the standard).
+ */
+async function learnedRate(db: Executor, machine: string, item: string, at: number, calendar: CalendarSpec, zone: string): Promise<number | null> {
+  const productKey = await plantRepo.findProductByItemNumber(db, item);
+  const machineRow = await plantRepo.getMachine(db, machine);
+  const product = productKey === undefined ? undefined : await plantRepo.getProduct(db, productKey);
+  const step = product?.routing.find((s) => s.group === machineRow?.group);
+  if (!step) return null;
+  const asOf = at + 1;
+  const from = Math.floor((asOf - (DEFAULT_RECOMMENDED.lookbackDays + 1) * MS_PER_DAY) / MS_PER_MINUTE) * MS_PER_MINUTE;
+  const cut = Math.floor(asOf / MS_PER_MINUTE) * MS_PER_MINUTE;
+  const minutes = (await derivedRepo.minuteRows(db, machine, from, cut)).map((row) => ({ minute: row.start, units: row.parts - row.reworks }));
+  const tail = (await repo.cyclesBetween(db, machine, cut, asOf)).filter((c) => c.part && !c.rework && c.at < asOf).map((c) => ({ at: c.at, lot: '' }));
+  const lots = (await derivedRepo.listLotCounts(db, [machine], from, asOf)).map((row) => ({ lot: row.lot, firstAt: row.firstAt, lastAt: row.lastAt }));
+  const units = new MinuteUnits({ at: asOf, minutes, tail, lots });
+  const rate = recommendedRate({ at: asOf, units, calendar, zone, standardRatePerHour: step.ratePerHour });
+  return rate === null ? null : Math.round(rate * 10) / 10;
 }

@@ -1,5 +1,6 @@
 // Data of the planning board for one process group and a time window: lanes (machines) with their
 // bars, the parking lot of the group, and the non-working time to shade.
+import type { RateMode } from '../../core/schedule/types.js';
 import type { Executor } from '../../db/database.js';
 import { NotFound } from '../../core/errors.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
@@ -65,7 +66,7 @@ async function lotEstimates(
   now: number,
   lots: string[],
   products: Map<string, Awaited<ReturnType<typeof plantRepo.listProducts>>[number]>,
-  defaultRateMode: 'standard' | 'observed',
+  defaultRateMode: RateMode,
   calendar: Awaited<ReturnType<typeof loadCalendarSpec>>,
 ): Promise<Map<string, { lateRisk: boolean; estimatedEnd: number | null }>> {
   const result = new Map<string, { lateRisk: boolean; estimatedEnd: number | null }>();

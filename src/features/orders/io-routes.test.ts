@@ -58,7 +58,7 @@ describe.each(DIALECTS)('work-order import and export on %s', (dialect) => {
     const products = workbook.getWorksheet('Products')!;
     const keys = products.getColumn(1).values.slice(2);
     expect(keys).toEqual(['flu-ab', 'flu-sars', 'rsv', 'sars-ag', 'strep-a-inline', 'strep-a-plus']);
-    expect(workbook.getWorksheet('Work orders')!.getCell('G2').dataValidation.formulae).toEqual(['"standard,observed"']);
+    expect(workbook.getWorksheet('Work orders')!.getCell('G2').dataValidation.formulae).toEqual(['"standard,observed,recommended"']);
   });
 
   it('imports the good rows of an .xlsx upload and reports each bad row and existing lot', async () => {

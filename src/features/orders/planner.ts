@@ -101,6 +101,7 @@ export async function loadPlanSnapshot(db: Executor, zone: string, now: number):
         state: op.state,
         produced: op.produced,
         observedRatePerHour: op.observed_rate_per_hour,
+        recommendedRatePerHour: op.recommended_rate_per_hour,
         actualStart: op.actual_start,
         actualEnd: op.actual_end,
       })),

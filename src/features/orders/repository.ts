@@ -17,6 +17,7 @@ function normaliseOperation(r: OperationTable): OperationRow {
     good: Number(r.good),
     scrap: Number(r.scrap),
     observed_rate_per_hour: num(r.observed_rate_per_hour),
+    recommended_rate_per_hour: num(r.recommended_rate_per_hour),
     forecast_start: num(r.forecast_start),
     forecast_end: num(r.forecast_end),
     late: Number(r.late),
@@ -70,7 +71,7 @@ export async function insertWorkOrder(db: Executor, wo: Omit<WorkOrderRow, 'vers
     .values(
       Array.from({ length: steps }, (_, step) => ({
         lot: wo.lot, step, state: 'parked', machine_key: null, position: null, produced: 0, good: 0, scrap: 0,
-        observed_rate_per_hour: null, forecast_start: null, forecast_end: null, late: 0, actual_start: null, actual_end: null,
+        observed_rate_per_hour: null, recommended_rate_per_hour: null, forecast_start: null, forecast_end: null, late: 0, actual_start: null, actual_end: null,
       })),
     )
     .execute();
@@ -209,6 +210,8 @@ export interface LotProgress {
   /** parts − reworks */
   produced: number;
   observedRatePerHour: number;
+  /** the machine's learned rate ahead (core/forecast recommendedRate); null when not measured */
+  recommendedRatePerHour?: number | null;
   /** the lot's first cycle on the machine */
   firstAt: number;
 }
@@ -247,6 +250,7 @@ export async function recordProgress(
         // the operation's scrap are its rejects; good is never below 0
         good: lot ? Math.max(0, goodUnits(produced, Number(op.scrap))) : 0,
         observed_rate_per_hour: lot?.observedRatePerHour ?? null,
+        recommended_rate_per_hour: lot?.recommendedRatePerHour ?? null,
         actual_start: actualStart,
         state: queueState({ state: op.state, produced, actual_start: actualStart }, op.position === null ? 1 : Number(op.position)),
       })

@@ -142,7 +142,7 @@ describe.each(DIALECTS)('scenario export on %s', (dialect: DialectName) => {
     ]);
     expect(scenario.workOrders.map((wo) => wo.lot)).toEqual(['0159070', '159071', '159072', '159073', '159074', '159075', '159076']);
     const byLot = new Map(scenario.workOrders.map((wo) => [wo.lot, wo]));
-    expect(byLot.get('0159070')).toMatchObject({ product: 'strep-a-plus', quantity: 200_000, due: '2026-11-26T00:00:00.000-08:00', rateMode: 'standard' });
+    expect(byLot.get('0159070')).toMatchObject({ product: 'strep-a-plus', quantity: 200_000, due: '2026-11-26T00:00:00.000-08:00', rateMode: 'recommended' }); // the site default (issue 12 item 2)
     // counts reported: production started at that moment
     expect(byLot.get('159071')!.operations![0]).toEqual({ step: 0, machine: 'line7', position: 1, state: 'queued', produced: 12_345, actualStart: '2026-11-23T09:17:42.123-08:00' });
     expect(byLot.get('159072')!.operations![0]).toMatchObject({ step: 0, machine: null, state: 'done', actualEnd: '2026-11-22T13:17:42.123-08:00' });

@@ -7,7 +7,7 @@ export const lotSchema = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'use 1–40 letters, digits, . _ or - (e.g. 159070; leading zeros are kept)');
-export const rateModeSchema = z.enum(['standard', 'observed']);
+export const rateModeSchema = z.enum(['standard', 'observed', 'recommended']);
 export const operationStateSchema = z.enum(['parked', 'queued', 'running', 'done', 'held']);
 export const loadModeSchema = z.enum(['replace', 'insert', 'append', 'position']);
 

@@ -79,7 +79,7 @@ export async function workOrderTemplate(products: Pick<Product, 'key' | 'name' |
     { header: 'Due', width: 12, note: 'Due date (YYYY-MM-DD): due by the end of that day, plant time. Optional.' },
     { header: 'Priority', width: 9, note: '0 (normal) to 9. Optional.' },
     { header: 'Notes', width: 40, note: 'Free text. Optional.' },
-    { header: 'Rate mode', width: 11, note: "Forecast rate: 'standard' (routing rate) or 'observed' (from machine data); empty = site default." },
+    { header: 'Rate mode', width: 11, note: "Forecast rate: 'standard' (routing rate), 'observed' (last hours of machine data) or 'recommended' (learned from machine data); empty = site default." },
   ];
   styleHeader(sheet, columns);
   columns.forEach((c, i) => {
@@ -109,8 +109,8 @@ export async function workOrderTemplate(products: Pick<Product, 'key' | 'name' |
     type: 'whole', operator: 'between', formulae: [0, 9], allowBlank: true, showErrorMessage: true, errorTitle: 'Priority', error: 'A whole number from 0 to 9',
   });
   validations.add(rows('G'), {
-    type: 'list', formulae: ['"standard,observed"'], allowBlank: true, showErrorMessage: true, errorTitle: 'Rate mode',
-    error: "Choose 'standard' or 'observed', or leave it empty for the site default",
+    type: 'list', formulae: ['"standard,observed,recommended"'], allowBlank: true, showErrorMessage: true, errorTitle: 'Rate mode',
+    error: "Choose 'standard', 'observed' or 'recommended', or leave it empty for the site default",
   });
   const list = workbook.addWorksheet('Products');
   styleHeader(list, [

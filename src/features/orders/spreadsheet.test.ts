@@ -82,7 +82,7 @@ describe('reading work orders from CSV', () => {
       "row 5, product: unknown product 'nope' (use a product key, 7-digit item number or product name — see the Products sheet of the template)",
       "row 5, due: 'soon' is not a date (use YYYY-MM-DD, e.g. 2026-12-01)",
       'row 5, priority: must be a whole number from 0 to 9 (got 12)',
-      "row 5, rateMode: must be 'standard', 'observed' or empty for the site default (got 'fast')",
+      "row 5, rateMode: must be 'standard', 'observed', 'recommended' or empty for the site default (got 'fast')",
       'row 6, lot: required',
       "row 7, lot: lot '159070' appears twice in the file (first in row 2)",
       "row 8, quantity: whole units only (no decimals) (got '1.5')",
@@ -195,7 +195,7 @@ describe('reading work orders from .xlsx', () => {
     expect(workbook.worksheets.map((s) => s.name)).toEqual(['Work orders', 'Products']);
     const orders = workbook.getWorksheet('Work orders')!;
     expect(orders.getRow(1).values).toEqual([undefined, 'Lot', 'Product', 'Quantity', 'Due', 'Priority', 'Notes', 'Rate mode']);
-    expect(orders.getCell('G2').dataValidation).toMatchObject({ type: 'list', formulae: ['"standard,observed"'] });
+    expect(orders.getCell('G2').dataValidation).toMatchObject({ type: 'list', formulae: ['"standard,observed,recommended"'] });
     expect(orders.getCell('G500').dataValidation).toMatchObject({ type: 'list' });
     expect(orders.getCell('A2').value).toBe('0159070');
     const list = workbook.getWorksheet('Products')!;

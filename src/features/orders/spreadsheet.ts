@@ -439,11 +439,11 @@ function priorityNumber(c: SheetCell, locale: string): number {
   return value;
 }
 
-function rateModeValue(c: SheetCell): 'standard' | 'observed' | null {
+function rateModeValue(c: SheetCell): 'standard' | 'observed' | 'recommended' | null {
   const text = optionalText(c)?.toLowerCase() ?? '';
   if (text === '' || text === 'default' || text === 'site default') return null;
-  if (text === 'standard' || text === 'observed') return text;
-  throw new CellProblem(`must be 'standard', 'observed' or empty for the site default (got '${optionalText(c)}')`);
+  if (text === 'standard' || text === 'observed' || text === 'recommended') return text;
+  throw new CellProblem(`must be 'standard', 'observed', 'recommended' or empty for the site default (got '${optionalText(c)}')`);
 }
 
 /** Excel counts days from 1899-12-30 (the 1900 leap-year bug folded in). */

@@ -1,5 +1,6 @@
 // Turns stored rows into the API's work-order view (names, derived status, ISO instants, progress
 // and the estimate of steps that are not planned yet).
+import type { RateMode } from '../../core/schedule/types.js';
 import { estimateCompletion, workOrderProgress, type CompletionEstimate, type WorkingTimeline } from '../../core/schedule/index.js';
 import type { Machine, ProcessGroup, Product } from '../plant/schemas.js';
 import type { OperationRow, WorkOrderRow } from './repository.js';
@@ -11,7 +12,7 @@ export interface PlantLookup {
   products: Map<string, Product>;
   groups: Map<string, ProcessGroup>;
   machines: Map<string, Machine>;
-  defaultRateMode: 'standard' | 'observed';
+  defaultRateMode: RateMode;
   /** the site's working time from `now` on, for the estimate of unplanned steps */
   timeline: WorkingTimeline;
   now: number;

@@ -17,7 +17,7 @@ export const deleteQuery = z.object({ version: int32FromText().min(1).optional()
 export const siteSchema = z.object({
   name: z.string().trim().min(1).max(200),
   timezone: z.string(),
-  defaultRateMode: z.enum(['standard', 'observed']),
+  defaultRateMode: z.enum(['standard', 'observed', 'recommended']),
   observedWindowHours: z.number().int().min(1).max(168),
   version: versionSchema,
   /** how the plant writes numbers (QMFG_LOCALE); absent = each browser's own language */

@@ -82,3 +82,18 @@ export const previewWorkOrderImport = (file: File): Promise<ImportPreview> => up
 export const importWorkOrders = (file: File): Promise<ImportResult> => uploadFile('/api/work-orders/import', file, importResultSchema);
 
 export type { ImportPreview, ImportResult, WorkOrder };
+
+/** One recorded forecast of a lot (GET …/forecast/history); instants epoch ms. */
+const forecastHistoryRowSchema = z.object({
+  step: z.number(),
+  machine: z.string(),
+  at: z.number(),
+  produced: z.number(),
+  standardEnd: z.number().nullable(),
+  observedEnd: z.number().nullable(),
+  forecastEnd: z.number(),
+  method: z.string(),
+});
+export type ForecastHistoryRow = z.infer<typeof forecastHistoryRowSchema>;
+export const getForecastHistory = (lot: string) =>
+  requestJson('GET', `${lotPath(lot)}/forecast/history`, z.object({ history: z.array(forecastHistoryRowSchema) })).then((body) => body.history);

@@ -19,7 +19,7 @@ interface Draft {
   quantity: string;
   due: string;
   priority: string;
-  rateMode: '' | 'standard' | 'observed';
+  rateMode: '' | 'standard' | 'observed' | 'recommended';
   notes: string;
   /** asked only when the order is a signed record (a signature or a released gate) */
   reason: string;
@@ -212,6 +212,7 @@ export function WorkOrderForm({ workOrder, products, zone, onClose, onSaved }: {
               <option value="">Site default</option>
               <option value="standard">Standard rate</option>
               <option value="observed">Observed rate</option>
+              <option value="recommended">Recommended (learned) rate</option>
             </select>
           </Field>
           <Field label="Notes" name="notes" error={errors.notes} className="span-2">

@@ -4,7 +4,8 @@
 import { useState, type ReactNode } from 'react';
 import { describeChange } from '../../../../src/features/audit/describe.js';
 import { listMachines } from '../../api/plant.js';
-import { getWorkOrder, getWorkOrderHistory, type HistoryEntry, type WorkOrder } from '../../api/orders.js';
+import { getForecastHistory, getWorkOrder, getWorkOrderHistory, type HistoryEntry, type WorkOrder } from '../../api/orders.js';
+import { ForecastChart } from './forecast-chart.js';
 import { SidePanel } from '../../components/dialogs.js';
 import { ErrorBanner, LoadFailed, Spinner } from '../../components/feedback.js';
 import { ApiError } from '../../api/client.js';
@@ -32,6 +33,7 @@ export function WorkOrderPanel({ lot, step, zone, onClose, onChanged, footer }: 
   const auth = useAuth();
   const workOrder = useResource(() => getWorkOrder(lot), [lot], LIVE);
   const history = useResource(() => getWorkOrderHistory(lot), [lot], LIVE);
+  const forecasts = useResource(() => getForecastHistory(lot), [lot], LIVE);
   const machines = useResource(listMachines, [], ['plant']);
   const [chosenStep, setChosenStep] = useState<number | undefined>(step);
   // deleted meanwhile (by someone else): say so instead of showing what no longer exists
@@ -82,6 +84,22 @@ export function WorkOrderPanel({ lot, step, zone, onClose, onChanged, footer }: 
             </section>
           ) : null}
           <SignOffs wo={wo} zone={zone} onChanged={changed} />
+          <section aria-labelledby="wo-forecast-title">
+            <h3 id="wo-forecast-title" className="wo-section-title">
+              Forecast end over time
+            </h3>
+            {forecasts.error ? <LoadFailed error={forecasts.error} onRetry={forecasts.reload} /> : null}
+            {forecasts.data ? (
+              <ForecastChart
+                rows={forecasts.data}
+                due={wo.due === null ? null : Date.parse(wo.due)}
+                actualEnd={wo.operations.every((op) => op.state === 'done') ? Math.max(...wo.operations.map((op) => (op.actualEnd === null ? 0 : Date.parse(op.actualEnd)))) || null : null}
+                zone={zone}
+              />
+            ) : forecasts.error ? null : (
+              <Spinner inline />
+            )}
+          </section>
           <section aria-labelledby="wo-history-title">
             <h3 id="wo-history-title" className="wo-section-title">
               History
@@ -141,7 +159,7 @@ function Summary({ wo, zone }: { wo: WorkOrder; zone: string }) {
         </div>
         <div>
           <dt>Rate</dt>
-          <dd>{wo.effectiveRateMode === 'observed' ? 'Observed' : 'Standard'}{wo.rateMode === null ? ' (site default)' : ''}</dd>
+          <dd>{wo.effectiveRateMode === 'observed' ? 'Observed' : wo.effectiveRateMode === 'recommended' ? 'Recommended' : 'Standard'}{wo.rateMode === null ? ' (site default)' : ''}</dd>
         </div>
         <div>
           <dt>Priority</dt>
