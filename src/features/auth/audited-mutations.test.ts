@@ -8,6 +8,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../audit/repository.js';
+import { insertAlert } from '../alerts/alerts-repository.js';
 import { LINE7_DAYS, multipartFiles } from '../../testing/machine-data.js';
 import { registeredRoutes } from './access.js';
 import { clearSessionCache } from './sessions.js';
@@ -24,6 +25,8 @@ type Example = () => Promise<Call>;
 const KNOWN_UNAUDITED: Record<string, string> = {
   'POST /api/work-orders/import/preview': 'reads an uploaded file to show what its import would create; writes nothing',
   'POST /api/ingest/check': 'reads an uploaded file to say where it belongs; stores nothing (POST only because it carries the file)',
+  'POST /api/alerts/subscriptions': "a user's own choice of which alerts reach them by mail: a preference, not a plant record",
+  'DELETE /api/alerts/subscriptions/:id': "a user's own choice of which alerts reach them by mail: a preference, not a plant record",
   'POST /api/tv/device': 'a wall screen trades its TV token for the device cookie; changes nothing but the screen\'s last-seen time',
 };
 
@@ -102,6 +105,26 @@ describe('audited mutations', () => {
     'POST /api/tv/device': async () => {
       const created = (await post('/api/tv-devices', { name: unique('Wall '), groups: [] })).json();
       return () => raw({ method: 'POST', url: '/api/tv/device', payload: { token: created.token } });
+    },
+    'POST /api/alerts/rules': async () => () => t.inject({ method: 'POST', url: '/api/alerts/rules', payload: { kind: 'stopped', scope: 'machine', scopeKey: 'line7', minutes: 10 } }),
+    'PUT /api/alerts/rules/:id': async () => {
+      const rule = (await post('/api/alerts/rules', { kind: 'no-data', scope: 'machine', scopeKey: 'line11', minutes: 30, enabled: false })).json();
+      return () => t.inject({ method: 'PUT', url: `/api/alerts/rules/${rule.id}`, payload: { kind: 'no-data', scope: 'machine', scopeKey: 'line11', minutes: 45, enabled: false, version: rule.version } });
+    },
+    'DELETE /api/alerts/rules/:id': async () => {
+      const rule = (await post('/api/alerts/rules', { kind: 'no-data', scope: 'machine', scopeKey: 'line11', minutes: 30, enabled: false })).json();
+      return () => t.inject({ method: 'DELETE', url: `/api/alerts/rules/${rule.id}` });
+    },
+    'POST /api/alerts/subscriptions': async () => () => t.inject({ method: 'POST', url: '/api/alerts/subscriptions', payload: { scope: 'machine', scopeKey: 'line8' } }),
+    'DELETE /api/alerts/subscriptions/:id': async () => {
+      const subscription = (await post('/api/alerts/subscriptions', { scope: 'group', scopeKey: 'pouching-itrak' })).json();
+      return () => t.inject({ method: 'DELETE', url: `/api/alerts/subscriptions/${subscription.id}` });
+    },
+    'POST /api/alerts/:id/acknowledge': async () => {
+      const rule = (await post('/api/alerts/rules', { kind: 'stopped', scope: 'machine', scopeKey: 'line9', minutes: 10, enabled: false })).json();
+      const now = Date.now();
+      const id = await insertAlert(t.database.db, { ruleId: rule.id, kind: 'stopped', subject: 'line9', machine: 'line9', conditionSince: now - 900_000, raisedAt: now - 300_000, message: 'Line 9 stopped for 15 min', mailed: false });
+      return () => t.inject({ method: 'POST', url: `/api/alerts/${id}/acknowledge`, payload: { comment: 'film splice, running again' } });
     },
     'POST /api/users/:id/sign-out': async () => {
       const { user } = await otherSession();
