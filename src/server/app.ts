@@ -28,6 +28,7 @@ import { signOffRoutes } from '../features/orders/sign-off-routes.js';
 import { authRoutes } from '../features/auth/routes.js';
 import { registerAuth } from '../features/auth/plugin.js';
 import { sessionEndOf } from '../features/auth/access.js';
+import { simulationRoutes, type SimulationHolder } from '../features/simulation/routes.js';
 
 export interface BuildOptions {
   /** folder of the built web app; omitted → no static files (API-only tests) */
@@ -35,6 +36,8 @@ export interface BuildOptions {
   logger?: boolean;
   /** how often an open /api/events stream rechecks its session (default LIVE_SESSION_RECHECK_MS; tests go faster) */
   liveSessionRecheckMs?: number;
+  /** the living demo's simulation, once it runs (its control routes answer 409 while none does) */
+  simulation?: SimulationHolder;
 }
 
 /**
@@ -102,6 +105,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: DOCS_CSP });
 
   for (const routes of featureRoutes) await routes(app, deps);
+  await simulationRoutes(app, deps, { holder: options.simulation ?? { current: null } });
   registerEventStream(app, deps.events, {
     recheckMs: options.liveSessionRecheckMs ?? LIVE_SESSION_RECHECK_MS,
     sessionEnded: sessionEndOf({ db: deps.db, config: deps.config, onSessionEnd: (end) => deps.events.endSessions(end) }),
