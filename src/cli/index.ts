@@ -15,6 +15,14 @@ program
   .action(async (opts) => (await import('./serve.js')).serveCommand(opts));
 
 program
+  .command('simulate')
+  .description('the living demo as its own process: cycles for the board\'s lots on each machine, published over MQTT (QMFG_MQTT_URL) to a running server')
+  .option('--machines <keys>', 'comma-separated machine keys (default: the iTrak lines)')
+  .option('--speed <factor>', 'simulated time runs this many times faster', '1')
+  .option('--seed <n>', 'random seed', '1')
+  .action(async (opts) => (await import('./simulate.js')).simulateCommand(opts));
+
+program
   .command('migrate')
   .description('bring the database (DATABASE_URL) to the latest schema')
   .action(async () => (await import('./migrate.js')).migrateCommand());
