@@ -25,12 +25,13 @@ describe('simulateMachine', () => {
   it('makes nothing off shift (before 06:30 and after 23:00 plant time)', () => {
     const night = run(initialMachineSim('line6', 1, local('2026-12-02T23:00')), JOBS, local('2026-12-03T06:30'));
     expect(night.cycles).toEqual([]);
-    const day = run(initialMachineSim('line6', 1, local('2026-12-02T00:00')), JOBS, local('2026-12-03T06:30'));
-    expect(day.cycles.length).toBeGreaterThan(40_000);
-    for (const cycle of day.cycles) {
-      const time = DateTime.fromMillis(cycle.at, { zone: ZONE }).toFormat('HH:mm');
-      expect(time >= '06:30' && time < '23:00', time).toBe(true);
-    }
+    // across the end of one day's shifts and the start of the next
+    const span = run(initialMachineSim('line6', 1, local('2026-12-02T22:30')), JOBS, local('2026-12-03T07:00'));
+    expect(span.cycles.length).toBeGreaterThan(1_000);
+    const off = span.cycles.filter((c) => c.at >= local('2026-12-02T23:00') && c.at < local('2026-12-03T06:30'));
+    expect(off).toEqual([]);
+    expect(span.cycles.some((c) => c.at < local('2026-12-02T23:00'))).toBe(true);
+    expect(span.cycles.some((c) => c.at >= local('2026-12-03T06:30'))).toBe(true);
   });
 
   it('runs about 140 cycles a minute while running, with empty pockets, stops, breaks and reworks like the generator', () => {
@@ -81,12 +82,13 @@ describe('simulateMachine', () => {
   });
 
   it('is deterministic with a seed, however the time is cut into ticks', () => {
-    const start = local('2026-12-02T12:00');
-    const end = local('2026-12-02T16:00');
+    // an hour across a break (14:20) and the shift change (14:45)
+    const start = local('2026-12-02T14:10');
+    const end = local('2026-12-02T15:10');
     const once = run(initialMachineSim('line8', 5, start), JOBS, end).cycles;
     let state = initialMachineSim('line8', 5, start);
     const ticked: SimCycle[] = [];
-    for (let t = start + 997; t < end + 997; t += 997) {
+    for (let t = start + 2_999; t < end + 2_999; t += 2_999) {
       const step = run(state, JOBS, Math.min(t, end));
       ticked.push(...step.cycles);
       state = step.state;

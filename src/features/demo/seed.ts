@@ -26,6 +26,8 @@ export interface SeedResult {
 export interface SeedOptions {
   /** also demo work orders on the board (off in API tests, which build their own queues) */
   orders?: boolean;
+  /** machines the living demo simulates: their demo lots start with nothing produced (machine data counts them) */
+  simulated?: readonly string[];
 }
 
 export async function seedDatabase(db: Db, config: Pick<Config, 'QMFG_SITE_NAME' | 'QMFG_TZ'>, demo: boolean, options: SeedOptions = {}): Promise<SeedResult> {
@@ -42,7 +44,7 @@ export async function seedDatabase(db: Db, config: Pick<Config, 'QMFG_SITE_NAME'
     for (const g of DEMO_GROUPS) await plantRepo.insertGroup(trx, g, now);
     for (const m of DEMO_MACHINES) await plantRepo.insertMachine(trx, m, now);
     for (const p of DEMO_PRODUCTS) await plantRepo.insertProduct(trx, p, now);
-    if (options.orders) await seedDemoOrders(trx, config.QMFG_TZ, now);
+    if (options.orders) await seedDemoOrders(trx, config.QMFG_TZ, now, { simulated: options.simulated });
     await appendAudit(trx, {
       ...SYSTEM,
       entity: 'site',
