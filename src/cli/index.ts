@@ -20,7 +20,15 @@ program
   .option('--machines <keys>', 'comma-separated machine keys (default: the iTrak lines)')
   .option('--speed <factor>', 'simulated time runs this many times faster', '1')
   .option('--seed <n>', 'random seed', '1')
-  .action(async (opts) => (await import('./simulate.js')).simulateCommand(opts));
+  .option('--timeout <seconds>', 'pause/resume: how long to wait for the simulator to answer', '5')
+  .argument('[action]', '`pause <machine>` or `resume <machine>`: ask the simulator running that machine, over MQTT; none: run the simulator')
+  .argument('[machine]', 'machine key for pause/resume, e.g. line6')
+  .action(async (action: string | undefined, machine: string | undefined, opts) => {
+    if (action === undefined) return (await import('./simulate.js')).simulateCommand(opts);
+    if (action !== 'pause' && action !== 'resume') throw new CliError(`qmfg simulate: unknown action '${action}' (pause <machine> or resume <machine>, or none to run the simulator)`);
+    if (!machine) throw new CliError(`qmfg simulate ${action}: name the machine, e.g. \`qmfg simulate ${action} line6\``);
+    return (await import('./simulate-control.js')).simulateControlCommand(action, machine, opts);
+  });
 
 program
   .command('migrate')

@@ -24,6 +24,8 @@ export async function simulateCommand(opts: { machines?: string; speed?: string;
   const log = { info: (m: string) => console.log(`qmfg simulate: ${m}`), warn: (m: string) => console.warn(`qmfg simulate: ${m}`), error: (m: string) => console.error(`qmfg simulate: ${m}`) };
   const sink = await mqttSink({ url: config.QMFG_MQTT_URL, topicPrefix: config.QMFG_MQTT_TOPIC_PREFIX, log });
   const simulation = new Simulation({ db: handle.db, zone: config.QMFG_TZ, seed, machines, sink, log, speed });
+  // pause/resume from `qmfg simulate pause|resume <machine>` (over MQTT, when the sink publishes there)
+  await simulation.listenForControl();
   simulation.start(DEMO_TICK_MS);
   log.info(`publishing ${machines.join(', ')} to ${config.QMFG_MQTT_URL} (speed ${speed}); Ctrl-C stops`);
   const stop = async () => {

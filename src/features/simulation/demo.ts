@@ -51,6 +51,8 @@ export async function startDemoSimulation(
     await simulation.close();
     return null;
   }
+  // pause/resume from `qmfg simulate pause|resume <machine>` (over MQTT, when the sink publishes there)
+  await simulation.listenForControl();
   simulation.start(DEMO_TICK_MS);
   options.log.info(`demo: simulating ${machines.join(', ')} live`);
   return simulation;

@@ -86,6 +86,19 @@ export class Simulation {
     return this.simulatedStart + (this.clock() - this.startedAt) * this.speed;
   }
 
+  /**
+   * Answers pause/resume sent over the sink's control channel (MQTT) for the machines it simulates;
+   * a machine it does not run is left to another simulator (no answer).
+   */
+  async listenForControl(): Promise<boolean> {
+    if (!this.options.sink.onControl) return false;
+    await this.options.sink.onControl(async (machine, control) => {
+      if (!this.has(machine)) return undefined;
+      return control.action === 'pause' ? this.pause(machine) : this.resume(machine);
+    });
+    return true;
+  }
+
   /** Back-fills [from, to) for every machine with the board's queue (lines grouped per call of `deliver`). */
   async backfill(from: number, to: number, deliver: (machine: string, lines: string[]) => Promise<void>): Promise<number> {
     const calendar = await loadCalendarSpec(this.options.db);

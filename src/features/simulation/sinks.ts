@@ -11,6 +11,35 @@ export interface SimulationSink {
   cycles(machine: string, lines: string[], firstAt: number): Promise<void>;
   state(machine: string, state: 'running' | 'stopped', at: number): Promise<void>;
   close(): Promise<void>;
+  /** control messages for simulated machines (pause/resume), when the sink has a channel for them */
+  onControl?(handler: (machine: string, control: SimulationControl) => Promise<unknown>): Promise<void>;
+}
+
+// ---- control over MQTT: `qmfg simulate pause|resume <machine>` ------------------------------------
+// <prefix>/<machine>/simulation carries {"action":"pause"|"resume","replyTo":"<topic>"}; the
+// simulator that runs the machine answers on replyTo with the machine's status (or {"error":…}).
+// The server's subscriber listens to …/cycles and …/state only, so these never reach machine data.
+
+export interface SimulationControl {
+  action: 'pause' | 'resume';
+  replyTo: string | null;
+}
+
+export function controlTopic(prefix: string, machine: string): string {
+  return `${prefix}/${machine}/simulation`;
+}
+
+/** The control message, or a reason it is not one. */
+export function parseControl(payload: Buffer): SimulationControl | { error: string } {
+  let body: unknown;
+  try {
+    body = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return { error: 'not JSON' };
+  }
+  const message = (body ?? {}) as { action?: unknown; replyTo?: unknown };
+  if (message.action !== 'pause' && message.action !== 'resume') return { error: `action must be "pause" or "resume", got ${JSON.stringify(message.action)}` };
+  return { action: message.action, replyTo: typeof message.replyTo === 'string' && message.replyTo ? message.replyTo : null };
 }
 
 const IN_PROCESS_PREFIX = 'simulation';
@@ -44,6 +73,24 @@ export async function mqttSink(options: { url: string; topicPrefix: string; log:
     },
     async close() {
       await client.endAsync();
+    },
+    async onControl(handler) {
+      const filter = controlTopic(options.topicPrefix, '+');
+      client.on('message', (topic, payload) => {
+        const parts = topic.split('/');
+        if (parts.length < 2 || parts[parts.length - 1] !== 'simulation' || `${parts.slice(0, -2).join('/')}` !== options.topicPrefix) return;
+        const machine = parts[parts.length - 2];
+        const control = parseControl(payload);
+        if ('error' in control) {
+          options.log.warn(`MQTT ${topic}: ${control.error}; ignored`);
+          return;
+        }
+        void handler(machine, control).then(
+          (status) => (status === undefined || !control.replyTo ? undefined : client.publishAsync(control.replyTo, JSON.stringify(status), { qos: 1 })),
+          (error: unknown) => options.log.error(`MQTT ${topic}: ${(error as Error).message}`),
+        );
+      });
+      await client.subscribeAsync(filter, { qos: 1 });
     },
   };
 }
