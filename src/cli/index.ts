@@ -25,8 +25,8 @@ program
   .argument('[machine]', 'machine key for pause/resume, e.g. line6')
   .action(async (action: string | undefined, machine: string | undefined, opts) => {
     if (action === undefined) return (await import('./simulate.js')).simulateCommand(opts);
-    if (action !== 'pause' && action !== 'resume') throw new CliError(`qmfg simulate: unknown action '${action}' (pause <machine> or resume <machine>, or none to run the simulator)`);
-    if (!machine) throw new CliError(`qmfg simulate ${action}: name the machine, e.g. \`qmfg simulate ${action} line6\``);
+    if (action !== 'pause' && action !== 'resume') throw new CliError(`simulate: unknown action '${action}' (pause <machine> or resume <machine>, or none to run the simulator)`);
+    if (!machine) throw new CliError(`simulate ${action}: name the machine, e.g. \`qmfg simulate ${action} line6\``);
     return (await import('./simulate-control.js')).simulateControlCommand(action, machine, opts);
   });
 
