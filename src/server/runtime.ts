@@ -30,6 +30,8 @@ export interface Running {
   machineData: MachineDataRuntime;
   /** the demo's synthetic sensor data being ingested after start (null when there is none to do) */
   demoData: Promise<void> | null;
+  /** the living demo's simulation once it runs (QMFG_DEMO_LIVE) */
+  simulation: SimulationHolder;
   close(): Promise<void>;
 }
 
@@ -90,6 +92,7 @@ export async function startServer(options: { config?: Config; port?: number; see
     url: `http://localhost:${actualPort}`,
     machineData,
     demoData,
+    simulation,
     async close() {
       stopDemo.abort();
       await demoData;

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/app.js';
+import { DIALECTS } from '../../testing/databases.js';
 import { seedDemoOrders } from '../demo/orders.js';
 import { ingestorFor } from '../machine-data/ingest.js';
 import { ProductionNotifier, SILENT_LOG } from '../machine-data/notifier.js';
@@ -13,7 +14,7 @@ import type { SimulationHolder } from './routes.js';
 const ITRAK = ['line6', 'line7', 'line8', 'line9', 'line10', 'line11'];
 
 // The app with the demo plant and its work orders; the simulation ticks with a fake "now" in working time.
-describe('simulation in process (sqlite)', () => {
+describe.each(DIALECTS)('simulation in process on %s', (dialect) => {
   let t: TestApp;
   let simulation: Simulation;
   const holder: SimulationHolder = { current: null };
@@ -26,7 +27,7 @@ describe('simulation in process (sqlite)', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp('sqlite', 'simulation', { build: { simulation: holder } });
+    t = await createTestApp(dialect, 'simulation', { build: { simulation: holder } });
     zone = t.database.config.QMFG_TZ;
     at = DateTime.now().setZone(zone).startOf('day').set({ hour: 9 }).toMillis();
     await t.database.db.transaction().execute((trx) => seedDemoOrders(trx, zone, at, { simulated: ITRAK }));
