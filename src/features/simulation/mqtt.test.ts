@@ -15,6 +15,7 @@ import { MqttIngest } from '../machine-data/mqtt.js';
 import { ProductionNotifier, SILENT_LOG, type Log } from '../machine-data/notifier.js';
 import * as machineRepo from '../machine-data/repository.js';
 import * as derivedRepo from '../machine-data/derived-repository.js';
+import * as ledgerRepo from '../machine-data/ledger-repository.js';
 import * as ordersRepo from '../orders/repository.js';
 import { Simulation } from './runner.js';
 import { mqttSink, type SimulationSink } from './sinks.js';
@@ -106,6 +107,10 @@ describe('simulation over MQTT with the real broker', () => {
       expect(about('line7/state')).toEqual([expect.stringContaining('dropped')]);
       expect(about('nope/cycles')).toHaveLength(1);
       expect(about('nope/cycles')[0]).toContain("no machine 'nope'");
+      // counted: the MQTT stream's ledger entry has the bad lines
+      const [stream] = await ledgerRepo.listLedger(t.db, { machine: 'line7', limit: 1 });
+      expect(stream).toMatchObject({ source: 'mqtt', cycles: 1 });
+      expect(stream.errors).toBeGreaterThanOrEqual(2);
     } finally {
       await camera.endAsync();
     }
