@@ -7,8 +7,7 @@ import { beforeAll, describe, it, expect } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { WorkOrder } from '../src/features/orders/schemas.js';
 import { formatInstant } from '../web/src/pages/work-orders/format.js';
-import { DEMO_ORDER_LOTS } from '../src/features/demo/orders.js';
-import { expectHidden, expectText, expectVisible, screenshotDir, useE2E } from './harness.js';
+import { expectHidden, expectText, expectVisible, parkDemoLots, screenshotDir, useE2E } from './harness.js';
 
 const e2e = useE2E();
 const HOUR = 3_600_000;
@@ -68,12 +67,7 @@ async function openBoard(page: Page, zoom = 'day'): Promise<void> {
 
 describe('planning board', () => {
   // the demo keeps every iTrak line busy: these journeys plan on Lines 7 and 8, so their demo lots go to the parking lot first
-  beforeAll(async () => {
-    for (const { lot } of DEMO_ORDER_LOTS.filter((o) => o.machines[0] === 'line7' || o.machines[0] === 'line8')) {
-      const parked = await e2e.api(`/api/work-orders/${lot}/operations/0/park`, { method: 'POST', body: {} });
-      expect(parked.status, JSON.stringify(parked.body)).toBe(200);
-    }
-  });
+  beforeAll(() => parkDemoLots(e2e, ['line7', 'line8']));
 
   it('drops a parked job between two queued jobs: queue, bars, forecast and a second browser follow', async () => {
     const due = new Date(Date.now() + 10 * 24 * HOUR).toISOString().slice(0, 10);

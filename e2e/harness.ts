@@ -246,3 +246,15 @@ export async function expectValue(locator: Locator, expected: string, timeoutMs 
   }
   throw new Error(`expected ${String(locator)} to hold "${expected}", but it held "${seen}"`);
 }
+
+/**
+ * The demo keeps every iTrak line busy; a journey that plans on a line of its own parks the demo's
+ * lots of those lines first (call in beforeAll).
+ */
+export async function parkDemoLots(e2e: E2E, machines: readonly string[]): Promise<void> {
+  const { DEMO_ORDER_LOTS } = await import('../src/features/demo/orders.js');
+  for (const { lot } of DEMO_ORDER_LOTS.filter((o) => o.machines[0] !== undefined && machines.includes(o.machines[0]))) {
+    const parked = await e2e.api(`/api/work-orders/${lot}/operations/0/park`, { method: 'POST', body: {} });
+    if (parked.status !== 200) throw new Error(`parking demo lot ${lot}: ${parked.status} ${JSON.stringify(parked.body)}`);
+  }
+}

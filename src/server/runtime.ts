@@ -7,8 +7,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { demoMachineDataPending, seedDatabase, seedDemoMachineData } from '../features/demo/seed.js';
 import { startMachineData, type MachineDataRuntime } from '../features/machine-data/runtime.js';
 import { buildApp } from './app.js';
-import { DEMO_SIMULATED_GROUP, startDemoSimulation } from '../features/simulation/demo.js';
-import { DEMO_MACHINES } from '../features/demo/plant.js';
+import { startDemoSimulation } from '../features/simulation/demo.js';
 import type { SimulationHolder } from '../features/simulation/routes.js';
 import { EventHub } from './events.js';
 import type { App } from './context.js';
@@ -44,8 +43,7 @@ export async function prepareDatabase(config: Config, seed: boolean, progress: S
   await migrateToLatest(handle.db);
   if (seed) {
     // the living demo's lines count from machine data only (no seeded count to drop at the first cycle)
-    const simulated = config.QMFG_DEMO_LIVE ? DEMO_MACHINES.filter((m) => m.group === DEMO_SIMULATED_GROUP).map((m) => m.key) : [];
-    const seeded = await seedDatabase(handle.db, config, config.QMFG_DEMO, { orders: true, simulated });
+    const seeded = await seedDatabase(handle.db, config, config.QMFG_DEMO, { orders: true, live: config.QMFG_DEMO_LIVE });
     if (seeded.seeded) progress(config.QMFG_DEMO ? `seeded the demo plant: ${seeded.machines} machines, ${seeded.products} products (first start)` : 'seeded the site and its default calendar (first start)');
   }
   return handle;
