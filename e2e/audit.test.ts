@@ -3,9 +3,9 @@
 // 1024×768, with screenshots written to test-results/screenshots/ to be looked at.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { WorkOrder } from '../src/features/orders/schemas.js';
-import { expectHidden, expectText, expectVisible, screenshotDir, useE2E } from './harness.js';
+import { expectHidden, expectText, expectVisible, parkDemoLots, screenshotDir, useE2E } from './harness.js';
 
 const e2e = useE2E();
 
@@ -16,6 +16,9 @@ interface Entry {
 }
 
 describe('reasons and a readable audit trail', () => {
+  // the demo keeps every iTrak line busy: these journeys plan on Lines 7 and 8 of their own
+  beforeAll(() => parkDemoLots(e2e, ['line7', 'line8']));
+
   it('closing a step at 14 % asks for the reason; the audit screen shows it with the change in words', async () => {
     const lot = 'E2ECLOSE1';
     const created = await e2e.api<WorkOrder>('/api/work-orders', { method: 'POST', body: { lot, product: 'strep-a-plus', quantity: 200_000, due: '2026-12-05' } });

@@ -1,8 +1,8 @@
 // A move on the board costs one board request: the move's answer plus the live announcement of the
 // change, not an extra refetch of its own on top of the live one.
-import { describe, it, expect } from 'vitest';
+import { beforeAll, describe, it, expect } from 'vitest';
 import type { WorkOrder } from '../src/features/orders/schemas.js';
-import { expectHidden, expectVisible, useE2E } from './harness.js';
+import { expectHidden, expectVisible, parkDemoLots, useE2E } from './harness.js';
 
 const e2e = useE2E();
 const HOUR = 3_600_000;
@@ -13,6 +13,9 @@ async function createOrder(lot: string, product: string, quantity: number, due: 
 }
 
 describe('planning board moves', () => {
+  // the demo keeps every iTrak line busy: these journeys plan on Lines 7 and 8 of their own
+  beforeAll(() => parkDemoLots(e2e, ['line7', 'line8']));
+
   it('fetches the board once after a drop, and shows the dropped job where the server put it', async () => {
     const due = new Date(Date.now() + 10 * 24 * HOUR).toISOString().slice(0, 10);
     await createOrder('M1001', 'flu-ab', 20_000, due);

@@ -3,11 +3,11 @@
 // menu without dragging; screenshots at day, week and month zoom for a look at 1920×1080.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it, expect } from 'vitest';
+import { beforeAll, describe, it, expect } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { WorkOrder } from '../src/features/orders/schemas.js';
 import { formatInstant } from '../web/src/pages/work-orders/format.js';
-import { expectHidden, expectText, expectVisible, screenshotDir, useE2E } from './harness.js';
+import { expectHidden, expectText, expectVisible, parkDemoLots, screenshotDir, useE2E } from './harness.js';
 
 const e2e = useE2E();
 const HOUR = 3_600_000;
@@ -66,6 +66,9 @@ async function openBoard(page: Page, zoom = 'day'): Promise<void> {
 }
 
 describe('planning board', () => {
+  // the demo keeps every iTrak line busy: these journeys plan on Lines 7 and 8, so their demo lots go to the parking lot first
+  beforeAll(() => parkDemoLots(e2e, ['line7', 'line8']));
+
   it('drops a parked job between two queued jobs: queue, bars, forecast and a second browser follow', async () => {
     const due = new Date(Date.now() + 10 * 24 * HOUR).toISOString().slice(0, 10);
     await createOrder('D1001', 'flu-ab', 20_000, due);
@@ -245,7 +248,7 @@ describe('planning board', () => {
 
   it('looks right at day, week and month zoom on a 1080p screen', async () => {
     const soon = (hours: number) => new Date(Date.now() + hours * HOUR).toISOString();
-    // the demo plant fills lines 6, 9, 10 and 11; the earlier tests left jobs on 7 and 8
+    // the demo plant fills lines 6, 9, 10 and 11 (its lots of 7 and 8 were parked); the earlier tests left jobs on 7 and 8
     const plan: [lot: string, product: string, quantity: number, due: string | null, machine: string | null][] = [
       ['159070', 'flu-ab', 40_000, soon(24 * 6), 'line7'],
       ['159071', 'sars-ag', 25_000, soon(24 * 8), 'line7'],
@@ -294,9 +297,9 @@ describe('planning board', () => {
     it('Re-plan now for planners (hidden for a viewer); a drop in front of the running job says why nothing moved; the lane summary does not change with the zoom', async () => {
       const page = await e2e.newPage(TV);
       await openBoard(page, 'day');
-      // the lane summary is the whole queue of Line 6 (160101 running, 160102 behind it), whatever the zoom
+      // the lane summary is the whole queue of Line 6 (160101 running, 160102 and 160117 behind it), whatever the zoom
       const summary = page.getByTestId('lane-line6').locator('.lane-label');
-      await expectText(summary, /2 jobs/);
+      await expectText(summary, /3 jobs/);
       const atDay = await summary.innerText();
       for (const zoom of ['week', 'month', 'week']) {
         await page.getByTestId(`zoom-${zoom}`).click();

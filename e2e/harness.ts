@@ -102,7 +102,7 @@ export function useE2E(options: E2EOptions = {}): E2E {
     const extra = options.env ? await options.env() : {};
     // a low password-hash cost: the journeys sign in often; the production cost has its own bench
     // its own drop folder: a developer's ./data/drop must not leak into the journeys
-    config = loadConfig({ ...process.env, DATABASE_URL: `sqlite:${join(dataDir, 'qmfg.db')}`, QMFG_DROP_DIR: join(dataDir, 'drop'), QMFG_DEMO: '1', PORT: '0', QMFG_PASSWORD_COST: TEST_PASSWORD_COST, QMFG_LOGIN_RATE_PER_MINUTE: '100000', ...extra });
+    config = loadConfig({ ...process.env, DATABASE_URL: `sqlite:${join(dataDir, 'qmfg.db')}`, QMFG_DROP_DIR: join(dataDir, 'drop'), QMFG_DEMO: '1', QMFG_DEMO_LIVE: '0', PORT: '0', QMFG_PASSWORD_COST: TEST_PASSWORD_COST, QMFG_LOGIN_RATE_PER_MINUTE: '100000', ...extra });
     server = await startServer({ config, port: 0, logger: false, webRoot });
     admin = await createTestUser(server.handle.db, 'admin', { username: 'e2e-admin', displayName: 'E2E Administrator' });
     adminSession = await signInApi(admin);
@@ -245,4 +245,16 @@ export async function expectValue(locator: Locator, expected: string, timeoutMs 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`expected ${String(locator)} to hold "${expected}", but it held "${seen}"`);
+}
+
+/**
+ * The demo keeps every iTrak line busy; a journey that plans on a line of its own parks the demo's
+ * lots of those lines first (call in beforeAll).
+ */
+export async function parkDemoLots(e2e: E2E, machines: readonly string[]): Promise<void> {
+  const { DEMO_ORDER_LOTS } = await import('../src/features/demo/orders.js');
+  for (const { lot } of DEMO_ORDER_LOTS.filter((o) => o.machines[0] !== undefined && machines.includes(o.machines[0]))) {
+    const parked = await e2e.api(`/api/work-orders/${lot}/operations/0/park`, { method: 'POST', body: {} });
+    if (parked.status !== 200) throw new Error(`parking demo lot ${lot}: ${parked.status} ${JSON.stringify(parked.body)}`);
+  }
 }

@@ -68,6 +68,8 @@ const configSchema = z.object({
   QMFG_DROP_DIR: z.string().default('./data/drop'),
   QMFG_DEMO: boolish.default(true),
   QMFG_DEMO_DAYS: z.coerce.number().int().min(0).max(60).default(3),
+  /** the demo plant runs: simulated iTrak lines produce for the board's lots (after back-filling QMFG_DEMO_DAYS) */
+  QMFG_DEMO_LIVE: boolish.default(true),
   QMFG_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
   QMFG_WATCH: boolish.default(true),
   QMFG_WATCH_POLLING: boolish.default(false),

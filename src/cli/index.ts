@@ -15,6 +15,22 @@ program
   .action(async (opts) => (await import('./serve.js')).serveCommand(opts));
 
 program
+  .command('simulate')
+  .description('the living demo as its own process: cycles for the board\'s lots on each machine, published over MQTT (QMFG_MQTT_URL) to a running server')
+  .option('--machines <keys>', 'comma-separated machine keys (default: the iTrak lines)')
+  .option('--speed <factor>', 'simulated time runs this many times faster', '1')
+  .option('--seed <n>', 'random seed', '1')
+  .option('--timeout <seconds>', 'pause/resume: how long to wait for the simulator to answer', '5')
+  .argument('[action]', '`pause <machine>` or `resume <machine>`: ask the simulator running that machine, over MQTT; none: run the simulator')
+  .argument('[machine]', 'machine key for pause/resume, e.g. line6')
+  .action(async (action: string | undefined, machine: string | undefined, opts) => {
+    if (action === undefined) return (await import('./simulate.js')).simulateCommand(opts);
+    if (action !== 'pause' && action !== 'resume') throw new CliError(`simulate: unknown action '${action}' (pause <machine> or resume <machine>, or none to run the simulator)`);
+    if (!machine) throw new CliError(`simulate ${action}: name the machine, e.g. \`qmfg simulate ${action} line6\``);
+    return (await import('./simulate-control.js')).simulateControlCommand(action, machine, opts);
+  });
+
+program
   .command('migrate')
   .description('bring the database (DATABASE_URL) to the latest schema')
   .action(async () => (await import('./migrate.js')).migrateCommand());

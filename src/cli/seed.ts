@@ -11,7 +11,7 @@ export async function seedCommand(opts: { days?: string }): Promise<void> {
   const handle = await withConfigErrors(() => prepareDatabase(config, false));
   try {
     const { seedDatabase, seedDemoMachineData } = await import('../features/demo/seed.js');
-    const result = await seedDatabase(handle.db, config, true, { orders: true });
+    const result = await seedDatabase(handle.db, config, true, { orders: true, live: config.QMFG_DEMO_LIVE });
     if (!result.seeded) {
       console.log('qmfg: database already has a plant; nothing seeded');
       return;

@@ -36,6 +36,7 @@ import { alertRoutes } from '../features/alerts/routes.js';
 import { AlertRuntime, ingestObserver } from '../features/alerts/runtime.js';
 import type { MailTransport } from '../features/alerts/mail-worker.js';
 import { ingestorFor } from '../features/machine-data/ingest.js';
+import { simulationRoutes, type SimulationHolder } from '../features/simulation/routes.js';
 
 export interface BuildOptions {
   /** folder of the built web app; omitted → no static files (API-only tests) */
@@ -45,6 +46,8 @@ export interface BuildOptions {
   liveSessionRecheckMs?: number;
   /** alerts: the timer's period (default QMFG_ALERT_INTERVAL_SECONDS; 0 = off) and a mail transport instead of QMFG_SMTP_URL's (tests) */
   alerts?: { intervalMs?: number; transport?: MailTransport; clock?: () => number };
+  /** the living demo's simulation, once it runs (its control routes answer 409 while none does) */
+  simulation?: SimulationHolder;
 }
 
 /**
@@ -142,6 +145,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     forecastRecorder.stop();
     await forecastRecorder.idle();
   });
+  await simulationRoutes(app, deps, { holder: options.simulation ?? { current: null } });
   registerEventStream(app, deps.events, {
     recheckMs: options.liveSessionRecheckMs ?? LIVE_SESSION_RECHECK_MS,
     sessionEnded: sessionEndOf({ db: deps.db, config: deps.config, onSessionEnd: (end) => deps.events.endSessions(end) }),

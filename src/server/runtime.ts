@@ -7,6 +7,8 @@ import { migrateToLatest } from '../db/migrate.js';
 import { demoMachineDataPending, seedDatabase, seedDemoMachineData } from '../features/demo/seed.js';
 import { startMachineData, type MachineDataRuntime } from '../features/machine-data/runtime.js';
 import { buildApp } from './app.js';
+import { startDemoSimulation } from '../features/simulation/demo.js';
+import type { SimulationHolder } from '../features/simulation/routes.js';
 import { EventHub } from './events.js';
 import type { App } from './context.js';
 
@@ -27,6 +29,8 @@ export interface Running {
   machineData: MachineDataRuntime;
   /** the demo's synthetic sensor data being ingested after start (null when there is none to do) */
   demoData: Promise<void> | null;
+  /** the living demo's simulation once it runs (QMFG_DEMO_LIVE) */
+  simulation: SimulationHolder;
   close(): Promise<void>;
 }
 
@@ -38,7 +42,8 @@ export async function prepareDatabase(config: Config, seed: boolean, progress: S
   progress(`migrating the database (${handle.dialect})…`);
   await migrateToLatest(handle.db);
   if (seed) {
-    const seeded = await seedDatabase(handle.db, config, config.QMFG_DEMO, { orders: true });
+    // the living demo's lines count from machine data only (no seeded count to drop at the first cycle)
+    const seeded = await seedDatabase(handle.db, config, config.QMFG_DEMO, { orders: true, live: config.QMFG_DEMO_LIVE });
     if (seeded.seeded) progress(config.QMFG_DEMO ? `seeded the demo plant: ${seeded.machines} machines, ${seeded.products} products (first start)` : 'seeded the site and its default calendar (first start)');
   }
   return handle;
@@ -48,7 +53,8 @@ export async function startServer(options: { config?: Config; port?: number; see
   const config = options.config ?? loadConfig();
   const handle = await prepareDatabase(config, options.seed ?? true, options.progress);
   const events = new EventHub();
-  const app = await buildApp({ db: handle.db, dialect: handle.dialect, config, events }, { webRoot: options.webRoot ?? defaultWebRoot(), logger: options.logger });
+  const simulation: SimulationHolder = { current: null };
+  const app = await buildApp({ db: handle.db, dialect: handle.dialect, config, events }, { webRoot: options.webRoot ?? defaultWebRoot(), logger: options.logger, simulation });
   const port = options.port ?? config.PORT;
   await app.listen({ port, host: config.HOST });
   const address = app.server.address();
@@ -59,7 +65,18 @@ export async function startServer(options: { config?: Config; port?: number; see
   // listens (first start stays fast); a 'production' event tells open screens when it is in.
   const stopDemo = new AbortController();
   // it starts a moment after listening, so the first page and API calls are answered first
-  const demoData = (options.seed ?? true) && (await demoMachineDataPending(handle.db, config))
+  const live = (options.seed ?? true) && config.QMFG_DEMO && config.QMFG_DEMO_LIVE;
+  const backfill = await demoMachineDataPending(handle.db, config);
+  const demoData = live
+    ? new Promise((resolve) => setTimeout(resolve, DEMO_DATA_DELAY_MS))
+        .then(() => startDemoSimulation(handle.db, config, machineData, { now: Date.now(), log, signal: stopDemo.signal, backfill }))
+        .then(
+          (started) => {
+            simulation.current = started;
+          },
+          (error: unknown) => app.log.error(`demo simulation could not start: ${(error as Error).message}`),
+        )
+    : (options.seed ?? true) && backfill
     ? new Promise((resolve) => setTimeout(resolve, DEMO_DATA_DELAY_MS))
         .then(() => seedDemoMachineData(handle.db, config, { now: Date.now(), events, signal: stopDemo.signal }))
         .then(
@@ -73,9 +90,11 @@ export async function startServer(options: { config?: Config; port?: number; see
     url: `http://localhost:${actualPort}`,
     machineData,
     demoData,
+    simulation,
     async close() {
       stopDemo.abort();
       await demoData;
+      await simulation.current?.close();
       await machineData.close();
       await app.close();
       await handle.close();

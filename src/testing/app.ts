@@ -4,7 +4,7 @@
 // get the administrator's signature unless the payload carries one — so API tests read like before.
 // `anonymous` and `as(role)` make the other kinds of requests.
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../server/app.js';
+import { buildApp, type BuildOptions } from '../server/app.js';
 import { EventHub } from '../server/events.js';
 import type { App } from '../server/context.js';
 import { seedDatabase } from '../features/demo/seed.js';
@@ -36,13 +36,15 @@ export interface TestAppOptions {
   wrapDb?: (db: Db) => Db;
   /** configuration on top of the test defaults */
   env?: Record<string, string>;
+  /** options of buildApp on top of logger: false (e.g. the simulation holder) */
+  build?: BuildOptions;
 }
 
 export async function createTestApp(dialect: DialectName, label: string, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase(dialect, label, { ...TEST_AUTH_ENV, ...options.env }, options.server);
   await seedDatabase(database.db, database.config, options.demo ?? true);
   const events = new EventHub();
-  const app = await buildApp({ db: options.wrapDb ? options.wrapDb(database.db) : database.db, dialect, config: database.config, events }, { logger: false });
+  const app = await buildApp({ db: options.wrapDb ? options.wrapDb(database.db) : database.db, dialect, config: database.config, events }, { ...options.build, logger: false });
   await app.ready();
   const original = app.inject.bind(app);
   const raw: Inject = (opts) => original(typeof opts === 'string' ? { url: opts } : opts);

@@ -1,6 +1,12 @@
 // Demo work orders so the planning board and the work-order list have something to show at first
-// start: some running and queued on the pouching lines, one waiting in kitting, a few in the parking
-// lot, one that will be late. Lines 7 and 8 are left free (browser tests and the sample logs use them).
+// start: every iTrak line (6–11) busy with 2–3 lots, the last one long enough for a week of the
+// living demo at ~140/min; one on the dipsticks, one waiting in kitting, a few in the parking lot,
+// one that will be late.
+//
+// Produced counts: a still demo (QMFG_DEMO_LIVE=0) seeds them as written here. A living demo seeds 0
+// on the simulated lines: their counts come from machine data only (the back-fill, then live cycles),
+// since machine data's lot counts replace an operation's produced — a seeded count would drop at the
+// first ingest.
 import { DateTime } from 'luxon';
 import type { Tx } from '../../db/database.js';
 import { appendAudit } from '../audit/repository.js';
@@ -19,6 +25,9 @@ interface DemoOrder {
   produced?: number;
 }
 
+/** Longer than a week of one line at ~140/min in the demo's 16.5 working hours a day (~970 000). */
+const WEEK_LOT = 1_000_000;
+
 const DEMO_ORDERS: DemoOrder[] = [
   { lot: '160101', product: 'flu-ab', quantity: 200_000, dueInDays: 9, machines: ['line6', 'kit1'], produced: 64_000 },
   { lot: '160102', product: 'sars-ag', quantity: 120_000, dueInDays: 12, machines: ['line6', 'kit1'] },
@@ -32,9 +41,27 @@ const DEMO_ORDERS: DemoOrder[] = [
   { lot: '160110', product: 'flu-sars', quantity: 180_000, dueInDays: 18, machines: [] },
   { lot: '160111', product: 'rsv', quantity: 50_000, dueInDays: 22, machines: [] },
   { lot: '160112', product: 'strep-a-plus', quantity: 75_000, dueInDays: 25, machines: [] },
+  // lines 7 and 8 (the operator's lines) and a week-long lot at the end of every iTrak queue
+  { lot: '160113', product: 'strep-a-plus', quantity: 150_000, dueInDays: 7, machines: ['line7'], produced: 30_000 },
+  { lot: '160114', product: 'flu-ab', quantity: WEEK_LOT, dueInDays: 21, machines: ['line7'] },
+  { lot: '160115', product: 'rsv', quantity: 120_000, dueInDays: 6, machines: ['line8'], produced: 12_000 },
+  { lot: '160116', product: 'sars-ag', quantity: WEEK_LOT, dueInDays: 21, machines: ['line8'] },
+  { lot: '160117', product: 'flu-sars', quantity: WEEK_LOT, dueInDays: 24, machines: ['line6'] },
+  { lot: '160118', product: 'flu-ab', quantity: WEEK_LOT, dueInDays: 24, machines: ['line9'] },
+  { lot: '160119', product: 'strep-a-plus', quantity: WEEK_LOT, dueInDays: 24, machines: ['line10'] },
+  { lot: '160120', product: 'rsv', quantity: WEEK_LOT, dueInDays: 24, machines: ['line11'] },
 ];
 
-export async function seedDemoOrders(trx: Tx, zone: string, now: number): Promise<number> {
+/** The demo's lots (lot, product, quantity, machine per step) — for tests that look at the demo's content. */
+export const DEMO_ORDER_LOTS: readonly Pick<DemoOrder, 'lot' | 'product' | 'quantity' | 'machines'>[] = DEMO_ORDERS;
+
+export interface DemoOrderOptions {
+  /** machines whose produced counts come from machine data (the living demo's): seeded at 0 */
+  simulated?: readonly string[];
+}
+
+export async function seedDemoOrders(trx: Tx, zone: string, now: number, options: DemoOrderOptions = {}): Promise<number> {
+  const simulated = new Set(options.simulated ?? []);
   const today = DateTime.fromMillis(now, { zone }).startOf('day');
   const queueLength = new Map<string, number>();
   for (const order of DEMO_ORDERS) {
@@ -46,7 +73,7 @@ export async function seedDemoOrders(trx: Tx, zone: string, now: number): Promis
       if (!machine) continue;
       const position = queueLength.get(machine) ?? 0;
       queueLength.set(machine, position + 1);
-      const produced = step === 0 ? (order.produced ?? 0) : 0;
+      const produced = step === 0 && !simulated.has(machine) ? (order.produced ?? 0) : 0;
       await repo.updateOperation(trx, order.lot, step, {
         machine_key: machine,
         position,

@@ -21,6 +21,9 @@ export const DEMO_MACHINES: MachineCreate[] = [
   ...[1, 2, 3].map((n, i) => machine(`kit${n}`, `Kitting ${n}`, 'kitting', i, 'iso22400')),
 ];
 
+/** The machines the living demo simulates (QMFG_DEMO_LIVE): the iTrak lines. */
+export const DEMO_LIVE_MACHINES: readonly string[] = DEMO_MACHINES.filter((m) => m.group === 'pouching-itrak').map((m) => m.key);
+
 /** The demo operator's lines: two iTrak lines (in this plant a line is a machine). */
 export const DEMO_OPERATOR_LINES = ['line7', 'line8'];
 

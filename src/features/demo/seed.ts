@@ -6,7 +6,7 @@ import { appendAudit } from '../audit/repository.js';
 import { SYSTEM } from '../audit/who.js';
 import * as plantRepo from '../plant/repository.js';
 import * as calendarRepo from '../calendar/repository.js';
-import { DEMO_GROUPS, DEMO_MACHINES, DEMO_OPERATOR_LINES, DEMO_PRODUCTS, DEMO_SENSOR_MACHINES, DEMO_WEEK } from './plant.js';
+import { DEMO_GROUPS, DEMO_LIVE_MACHINES, DEMO_MACHINES, DEMO_OPERATOR_LINES, DEMO_PRODUCTS, DEMO_SENSOR_MACHINES, DEMO_WEEK } from './plant.js';
 import { seedDemoOrders } from './orders.js';
 import { DateTime } from 'luxon';
 import { listAudit } from '../audit/repository.js';
@@ -27,6 +27,8 @@ export interface SeedResult {
 export interface SeedOptions {
   /** also demo work orders on the board (off in API tests, which build their own queues) */
   orders?: boolean;
+  /** the living demo (QMFG_DEMO_LIVE): the simulated lines' demo lots start with nothing produced (machine data counts them) */
+  live?: boolean;
 }
 
 export async function seedDatabase(db: Db, config: Pick<Config, 'QMFG_SITE_NAME' | 'QMFG_TZ'>, demo: boolean, options: SeedOptions = {}): Promise<SeedResult> {
@@ -43,7 +45,7 @@ export async function seedDatabase(db: Db, config: Pick<Config, 'QMFG_SITE_NAME'
     for (const g of DEMO_GROUPS) await plantRepo.insertGroup(trx, g, now);
     for (const m of DEMO_MACHINES) await plantRepo.insertMachine(trx, m, now);
     for (const p of DEMO_PRODUCTS) await plantRepo.insertProduct(trx, p, now);
-    if (options.orders) await seedDemoOrders(trx, config.QMFG_TZ, now);
+    if (options.orders) await seedDemoOrders(trx, config.QMFG_TZ, now, { simulated: options.live ? DEMO_LIVE_MACHINES : [] });
     await appendAudit(trx, {
       ...SYSTEM,
       entity: 'site',

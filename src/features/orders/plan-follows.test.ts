@@ -181,16 +181,16 @@ describe.each(DIALECTS)('plans that follow the plant on %s', (dialect) => {
 
   describe('board: a running job stays first', () => {
     it('a drop in front of the running job lands right after it', async () => {
-      // 160101 runs on Line 6, 160102 waits behind it
+      // 160101 runs on Line 6, 160102 and the week-long 160117 wait behind it
       const ids = async () => {
         const from = Date.now() - 86_400_000;
         const board = (await inject('GET', `/api/schedule/board?group=pouching-itrak&from=${from}&to=${from + 400 * 86_400_000}`)).body;
         return board.lanes.find((l: { machine: string }) => l.machine === 'line6').bars.map((b: { lot: string; state: string }) => `${b.lot}:${b.state}`);
       };
-      expect(await ids()).toEqual(['160101:running', '160102:queued']);
+      expect(await ids()).toEqual(['160101:running', '160102:queued', '160117:queued']);
       expect((await inject('POST', '/api/work-orders', { lot: 'F1', product: 'flu-ab', quantity: 1000 })).status).toBe(201);
       expect((await inject('POST', '/api/work-orders/F1/operations/0/load', { machine: 'line6', mode: 'position', position: 0 })).status).toBe(200);
-      expect(await ids()).toEqual(['160101:running', 'F1:queued', '160102:queued']);
+      expect(await ids()).toEqual(['160101:running', 'F1:queued', '160102:queued', '160117:queued']);
       // replace is the explicit way to take the running job's place
       expect((await inject('POST', '/api/work-orders/F1/operations/0/load', { machine: 'line6', mode: 'replace' })).status).toBe(200);
       expect((await ids())[0]).toBe('F1:queued');
