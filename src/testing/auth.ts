@@ -12,7 +12,7 @@ import type { AppDeps } from '../server/context.js';
 import type { DialectName } from '../db/database.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 import { seedDatabase } from '../features/demo/seed.js';
-import { buildApp } from '../server/app.js';
+import { buildApp, type BuildOptions } from '../server/app.js';
 
 /** fastify.inject with request options (what the helpers here need of it) */
 export type InjectFn = (options: InjectOptions) => Promise<LightMyRequestResponse>;
@@ -112,11 +112,11 @@ export interface AuthTestApp {
   close(): Promise<void>;
 }
 
-export async function createAuthTestApp(dialect: DialectName, label: string, env: Record<string, string> = {}, options: { webRoot?: string } = {}): Promise<AuthTestApp> {
+export async function createAuthTestApp(dialect: DialectName, label: string, env: Record<string, string> = {}, options: { webRoot?: string; build?: BuildOptions } = {}): Promise<AuthTestApp> {
   const database = await createTestDatabase(dialect, label, { ...TEST_AUTH_ENV, ...env });
   await seedDatabase(database.db, database.config, true);
   const deps: AppDeps = { db: database.db, dialect, config: database.config, events: new EventHub() };
-  const app = await buildApp(deps, { logger: false, webRoot: options.webRoot });
+  const app = await buildApp(deps, { ...options.build, logger: false, webRoot: options.webRoot });
   await app.ready();
   const admin = await createTestUser(database.db, 'admin');
   const session = await signIn(app.inject.bind(app), admin);

@@ -9,6 +9,10 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../audit/repository.js';
 import { insertAlert } from '../alerts/alerts-repository.js';
+import { SILENT_LOG } from '../machine-data/notifier.js';
+import type { SimulationHolder } from '../simulation/routes.js';
+import { Simulation } from '../simulation/runner.js';
+import type { SimulationSink } from '../simulation/sinks.js';
 import { LINE7_DAYS, multipartFiles } from '../../testing/machine-data.js';
 import { registeredRoutes } from './access.js';
 import { clearSessionCache } from './sessions.js';
@@ -27,6 +31,8 @@ const KNOWN_UNAUDITED: Record<string, string> = {
   'POST /api/ingest/check': 'reads an uploaded file to say where it belongs; stores nothing (POST only because it carries the file)',
   'POST /api/alerts/subscriptions': "a user's own choice of which alerts reach them by mail: a preference, not a plant record",
   'DELETE /api/alerts/subscriptions/:id': "a user's own choice of which alerts reach them by mail: a preference, not a plant record",
+  'POST /api/simulation/machines/:key/pause': "pauses the demo's simulated machine in memory; no plant record changes (its state shows as the machine's own)",
+  'POST /api/simulation/machines/:key/resume': "resumes the demo's simulated machine in memory; no plant record changes",
   'POST /api/tv/device': 'a wall screen trades its TV token for the device cookie; changes nothing but the screen\'s last-seen time',
 };
 
@@ -34,15 +40,22 @@ const multipart = (name: string, content: Buffer) => multipartFiles([{ name, con
 
 describe('audited mutations', () => {
   let t: AuthTestApp;
+  const simulation: SimulationHolder = { current: null };
   let raw: InjectFn;
   let n = 0;
   const unique = (prefix: string) => `${prefix}${++n}${randomBytes(2).toString('hex')}`;
 
   beforeAll(async () => {
-    t = await createAuthTestApp('sqlite', 'mutations');
+    t = await createAuthTestApp('sqlite', 'mutations', {}, { build: { simulation } });
     raw = t.app.inject.bind(t.app);
+    // a simulation whose cycles go nowhere: only its pause/resume control is walked here
+    const quiet: SimulationSink = { cycles: async () => {}, state: async () => {}, close: async () => {} };
+    simulation.current = new Simulation({ db: t.database.db, zone: t.database.config.QMFG_TZ, seed: 1, machines: ['line6'], sink: quiet, log: SILENT_LOG, clock: () => Date.now() });
   });
-  afterAll(async () => t?.close());
+  afterAll(async () => {
+    await simulation.current?.close();
+    await t?.close();
+  });
 
   const ok = async (res: Promise<LightMyRequestResponse> | LightMyRequestResponse) => {
     const r = await res;
@@ -115,6 +128,8 @@ describe('audited mutations', () => {
       const rule = (await post('/api/alerts/rules', { kind: 'no-data', scope: 'machine', scopeKey: 'line11', minutes: 30, enabled: false })).json();
       return () => t.inject({ method: 'DELETE', url: `/api/alerts/rules/${rule.id}` });
     },
+    'POST /api/simulation/machines/:key/pause': async () => () => t.inject({ method: 'POST', url: '/api/simulation/machines/line6/pause' }),
+    'POST /api/simulation/machines/:key/resume': async () => () => t.inject({ method: 'POST', url: '/api/simulation/machines/line6/resume' }),
     'POST /api/alerts/subscriptions': async () => () => t.inject({ method: 'POST', url: '/api/alerts/subscriptions', payload: { scope: 'machine', scopeKey: 'line8' } }),
     'DELETE /api/alerts/subscriptions/:id': async () => {
       const subscription = (await post('/api/alerts/subscriptions', { scope: 'group', scopeKey: 'pouching-itrak' })).json();
