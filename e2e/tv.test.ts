@@ -10,7 +10,7 @@ import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stateMessage } from '../src/features/machine-data/mqtt.js';
-import { screenshotDir, useE2E } from './harness.js';
+import { parkDemoLots, screenshotDir, useE2E } from './harness.js';
 
 // the broker is shared: this run's own topic prefix
 const PREFIX = `qmfg-e2e-tv-${randomBytes(3).toString('hex')}`;
@@ -79,7 +79,8 @@ describe('TV view', () => {
     const allDay = Object.fromEntries(Object.keys(calendar.body.default.days).map((day) => [day, [['00:00', '24:00']]]));
     const put = await e2e.api('/api/calendar/default', { method: 'PUT', body: { days: allDay, version: calendar.body.default.version, reason: 'TV journey: work around the clock' } });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
-    // a job on Line 7, so that its tile has every figure
+    // a job of its own on Line 7 (the demo keeps every iTrak line busy: its lots there are parked first), so that its tile has every figure
+    await parkDemoLots(e2e, ['line7']);
     expect((await e2e.api('/api/work-orders', { method: 'POST', body: { lot: '778801', product: 'flu-ab', quantity: 120000 } })).status).toBe(201);
     expect((await e2e.api('/api/work-orders/778801/operations/0/load', { method: 'POST', body: { machine: 'line7', mode: 'insert', position: 0 } })).status).toBeLessThan(300);
     // the line makes parts of it: cycles over MQTT, one every 0.5 s over the last 30 s (plant-local times)
