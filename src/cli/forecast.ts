@@ -4,7 +4,8 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { DateTime, IANAZone } from 'luxon';
 import { validateWeekPattern, type CalendarSpec } from '../core/calendar/index.js';
-import { forecastLot, MachineUnits, type LotForecast } from '../core/forecast/index.js';
+import { forecastLot, MachineUnits } from '../core/forecast/index.js';
+import { forecastToJson, type ForecastJson } from '../core/forecast/json.js';
 import { fileDateFromName, SensorLogParser } from '../core/sensor/index.js';
 import { DEMO_WEEK } from '../features/demo/plant.js';
 import { CliError } from './errors.js';
@@ -18,16 +19,6 @@ export interface ForecastOptions {
   calendar?: string;
   tz?: string;
   json?: boolean;
-}
-
-/** What `--json` prints per --at (the contract): instants ISO 8601 with the plant's offset. */
-export interface ForecastJson {
-  at: string;
-  produced: number;
-  remaining: number;
-  standard: { end: string | null };
-  observed: { end: string | null; ratePerHour: number };
-  forecast: { end: string; method: string };
 }
 
 const DEFAULT_ZONE = 'America/Los_Angeles';
@@ -46,18 +37,6 @@ export async function forecastCommand(files: string[], opts: ForecastOptions): P
   const results = ats.map((at) => forecastLot({ at, lot: opts.lot, quantity, standardRatePerHour, units, calendar, zone }));
   const json = results.map((result) => forecastToJson(result, zone));
   process.stdout.write(opts.json ? `${JSON.stringify(json, null, 2)}\n` : renderTable(json, opts));
-}
-
-export function forecastToJson(result: LotForecast, zone: string): ForecastJson {
-  const iso = (ms: number) => DateTime.fromMillis(Math.round(ms / 1000) * 1000, { zone }).toISO({ suppressMilliseconds: true }) as string;
-  return {
-    at: iso(result.at),
-    produced: result.produced,
-    remaining: result.remaining,
-    standard: { end: result.standard.end === null ? null : iso(result.standard.end) },
-    observed: { end: result.observed.end === null ? null : iso(result.observed.end), ratePerHour: result.observed.ratePerHour },
-    forecast: { end: iso(result.forecast.end), method: result.forecast.method },
-  };
 }
 
 function positiveNumber(option: string, text: string, integer: boolean): number {

@@ -10,7 +10,7 @@ import { DIALECTS } from '../../testing/databases.js';
 import { LINE8_DAYS, multipartFiles, ZONE } from '../../testing/machine-data.js';
 import { forecastLot, MachineUnits } from '../../core/forecast/index.js';
 import { parseSensorFile } from '../../testing/parse-file.js';
-import { forecastToJson } from '../../cli/forecast.js';
+import { forecastToJson } from '../../core/forecast/json.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
 import { recordForecasts } from './service.js';
 import * as ordersRepo from '../orders/repository.js';

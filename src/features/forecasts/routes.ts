@@ -1,5 +1,6 @@
 // GET /api/work-orders/:lot/forecast?at=<ISO>: what each forecast method said (or says) as of a moment.
 import { DateTime } from 'luxon';
+import { forecastToJson } from '../../core/forecast/json.js';
 import { z } from 'zod';
 import type { App, AppDeps } from '../../server/context.js';
 import { forecastAccuracy, forecastHistoryOf, forecastWorkOrder, type WorkOrderForecast } from './service.js';
@@ -18,14 +19,8 @@ export const forecastResponseSchema = z.object({
 
 /** The CLI's JSON shape (instants ISO 8601 with the plant's offset), then the step and machine. */
 export function forecastJson(result: WorkOrderForecast, zone: string): z.infer<typeof forecastResponseSchema> {
-  const iso = (ms: number) => DateTime.fromMillis(Math.round(ms / 1000) * 1000, { zone }).toISO({ suppressMilliseconds: true }) as string;
   return {
-    at: iso(result.at),
-    produced: result.produced,
-    remaining: result.remaining,
-    standard: { end: result.standard.end === null ? null : iso(result.standard.end) },
-    observed: { end: result.observed.end === null ? null : iso(result.observed.end), ratePerHour: result.observed.ratePerHour },
-    forecast: { end: iso(result.forecast.end), method: result.forecast.method },
+    ...forecastToJson(result, zone),
     step: result.step,
     machine: result.machine,
   };
