@@ -234,15 +234,17 @@ export function operationDurationMs(
   const setupMs = alreadyRunning ? 0 : routingStep.setupMinutes * MS_PER_MINUTE;
   const remaining = Math.max(0, workOrder.quantity - produced);
   if (remaining === 0) return setupMs;
-  const observed = operation?.observedRatePerHour;
-  const recommended = operation?.recommendedRatePerHour;
-  // a mode without its rate (nothing produced yet, no data) plans at the routing's standard rate
-  const rate =
-    workOrder.rateMode === 'observed' && observed != null && observed > 0
-      ? observed
-      : workOrder.rateMode === 'recommended' && recommended != null && recommended > 0
-        ? recommended
-        : routingStep.ratePerHour;
+  // a mode without its rate (nothing produced yet, no data) plans at the routing's standard rate;
+  // only the mode's own rate is read (this runs once per operation placed, thousands per re-plan)
+  let rate = routingStep.ratePerHour;
+  const mode = workOrder.rateMode;
+  if (mode === 'observed') {
+    const observed = operation?.observedRatePerHour;
+    if (observed != null && observed > 0) rate = observed;
+  } else if (mode === 'recommended') {
+    const recommended = operation?.recommendedRatePerHour;
+    if (recommended != null && recommended > 0) rate = recommended;
+  }
   if (!(rate > 0)) {
     throw new RangeError(`work order ${workOrder.lot} step ${operation?.step}: rate must be > 0 units/h, got ${rate}`);
   }
