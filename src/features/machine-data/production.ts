@@ -1,10 +1,10 @@
 // What machine data tells the scheduler: the produced count of the operation running a lot on a
 // machine, and its observed rate. Runs inside the ingest batch's transaction; orders writes it.
-import type { Executor } from '../../db/database.js';
+import type { Executor, Tx } from '../../db/database.js';
 import { workingIntervals, type CalendarSpec } from '../../core/calendar/index.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
 import * as plantRepo from '../plant/repository.js';
-import { recordProgress, type LotProgress } from '../orders/repository.js';
+import { recordProgress, type LotProgress } from '../orders/progress.js';
 import * as repo from './repository.js';
 import * as derivedRepo from './derived-repository.js';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../../core/time.js';
@@ -31,7 +31,7 @@ export function startOfLastWorkingHours(calendar: CalendarSpec, zone: string, an
 
 /**
  * Records in orders the progress of the running/queued operations of these lots on the machine
- * (orders/repository.ts recordProgress applies its rules): produced = parts − reworks, observed
+ * (orders/progress.ts recordProgress applies its rules): produced = parts − reworks, observed
  * rate = parts of the lot in the last N working hours of the calendar (site observedWindowHours;
  * stops inside them count, "downtime included") divided by N. The N hours end at the lot's latest
  * cycle, so a lot imported after the fact gets the rate it actually ran at, not a rate diluted by
@@ -39,7 +39,7 @@ export function startOfLastWorkingHours(calendar: CalendarSpec, zone: string, an
  * A lot without cycles left on the machine (its import undone) goes back to nothing produced.
  * Returns how many operations changed.
  */
-export function updateOperationsForLots(db: Executor, machine: string, lots: readonly string[], zone: string): Promise<number> {
+export function updateOperationsForLots(db: Tx, machine: string, lots: readonly string[], zone: string): Promise<number> {
   return recordProgress(db, machine, lots, async (active) => {
     const counts = await derivedRepo.getLotCounts(db, machine, active);
     const site = await plantRepo.getSite(db);
@@ -50,7 +50,7 @@ export function updateOperationsForLots(db: Executor, machine: string, lots: rea
       const windowStart = startOfLastWorkingHours(calendar, zone, lot.lastAt, windowHours);
       const recentParts = await repo.countLotParts(db, machine, lot.lot, windowStart, lot.lastAt);
       const recommendedRatePerHour = await learnedRate(db, machine, lot.item, lot.lastAt, calendar, zone);
-      measured.set(lot.lot, { produced: lot.produced, observedRatePerHour: recentParts / windowHours, recommendedRatePerHour, firstAt: lot.firstAt });
+      measured.set(lot.lot, { produced: lot.produced, observedRatePerHour: recentParts / windowHours, recommendedRatePerHour, firstAt: lot.firstAt, lastAt: lot.lastAt });
     }
     return measured;
   });

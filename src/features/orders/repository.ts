@@ -1,8 +1,6 @@
 // The only place with SQL for work orders and operations.
 import type { Executor } from '../../db/database.js';
 import type { OperationTable, WorkOrderTable } from '../../db/tables/orders.js';
-import { queueState } from '../../core/schedule/index.js';
-import { goodUnits } from '../../core/oee/units.js';
 
 export type WorkOrderRow = WorkOrderTable;
 export type OperationRow = OperationTable;
@@ -203,60 +201,4 @@ export async function operationsOnMachineCount(db: Executor, machine: string): P
 export async function workOrdersOfProductCount(db: Executor, product: string): Promise<number> {
   const row = await db.selectFrom('work_orders').select(db.fn.countAll<number>().as('n')).where('product_key', '=', product).executeTakeFirst();
   return Number(row?.n ?? 0);
-}
-
-/** What machine data measured of one lot on one machine (whole-lot counts and the recent rate). */
-export interface LotProgress {
-  /** parts − reworks */
-  produced: number;
-  observedRatePerHour: number;
-  /** the machine's learned rate ahead (core/forecast recommendedRate); null when not measured */
-  recommendedRatePerHour?: number | null;
-  /** the lot's first cycle on the machine */
-  firstAt: number;
-}
-
-/**
- * Production progress of the running/queued operations of these lots on the machine: the one way
- * machine data writes operations. `measure` is asked for the lots that have such an operation; an
- * operation whose lot it leaves out (no cycles of the lot left on the machine, an import undone)
- * goes back to nothing produced. good = produced − scrap; the first cycle sets actual start; the
- * head of the queue becomes 'running' once production started on it. Returns how many changed.
- */
-export async function recordProgress(
-  db: Executor,
-  machine: string,
-  lots: readonly string[],
-  measure: (lots: string[]) => Promise<Map<string, LotProgress>>,
-): Promise<number> {
-  if (lots.length === 0) return 0;
-  const operations = await db
-    .selectFrom('operations')
-    .select(['lot', 'step', 'state', 'position', 'scrap', 'actual_start'])
-    .where('machine_key', '=', machine)
-    .where('lot', 'in', [...lots])
-    .where('state', 'in', ['running', 'queued'])
-    .execute();
-  if (operations.length === 0) return 0;
-  const measured = await measure([...new Set(operations.map((op) => op.lot))]);
-  for (const op of operations) {
-    const lot = measured.get(op.lot);
-    const produced = lot?.produced ?? 0;
-    const actualStart = lot ? (op.actual_start === null ? lot.firstAt : Number(op.actual_start)) : null;
-    await db
-      .updateTable('operations')
-      .set({
-        produced,
-        // the operation's scrap are its rejects; good is never below 0
-        good: lot ? Math.max(0, goodUnits(produced, Number(op.scrap))) : 0,
-        observed_rate_per_hour: lot?.observedRatePerHour ?? null,
-        recommended_rate_per_hour: lot?.recommendedRatePerHour ?? null,
-        actual_start: actualStart,
-        state: queueState({ state: op.state, produced, actual_start: actualStart }, op.position === null ? 1 : Number(op.position)),
-      })
-      .where('lot', '=', op.lot)
-      .where('step', '=', op.step)
-      .execute();
-  }
-  return operations.length;
 }

@@ -256,7 +256,7 @@ export async function deleteWorkOrder(ctx: OrdersContext, who: Who, lot: string,
 }
 
 /** Writes positions 0..n-1 and states for a machine's queue. */
-async function renumberQueue(trx: Executor, machine: string, ids: string[]): Promise<void> {
+export async function renumberQueue(trx: Executor, machine: string, ids: string[]): Promise<void> {
   const current = new Map((await repo.machineQueue(trx, machine)).map((o) => [operationId(o), o]));
   for (const [position, id] of ids.entries()) {
     const { lot, step } = parseOperationId(id);

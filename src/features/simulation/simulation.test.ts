@@ -98,6 +98,27 @@ describe.each(DIALECTS)('simulation in process on %s', (dialect) => {
     expect(cycles.filter((c) => c.at > at + 20 * 60_000 && c.at < at + 35 * 60_000)).toHaveLength(0);
   });
 
+  it('a lot that reaches its quantity is done when the machine starts the next one, which heads the board', async () => {
+    const [first, second] = await boardJobs(t.database.db, 'line9');
+    // a small order, so that the simulated line finishes it within the hour
+    await t.database.db.updateTable('work_orders').set({ quantity: 2000 }).where('lot', '=', first.lot).execute();
+    for (let minutes = 50; minutes <= 200; minutes += 10) await tickAt(at + minutes * 60_000);
+    const [done] = (await ordersRepo.listOperations(t.database.db, [first.lot])).filter((op) => op.step === 0);
+    const [next] = (await ordersRepo.listOperations(t.database.db, [second.lot])).filter((op) => op.step === 0);
+    const cycles = (await machineRepo.cyclesInArrivalOrder(t.database.db, 'line9')).filter((c) => c.part);
+    const lastOfFirst = Math.max(...cycles.filter((c) => c.lot === first.lot).map((c) => c.at));
+    const firstOfSecond = Math.min(...cycles.filter((c) => c.lot === second.lot).map((c) => c.at));
+    expect(firstOfSecond).toBeGreaterThan(lastOfFirst);
+    expect(done).toMatchObject({ state: 'done', position: null, actual_end: lastOfFirst });
+    expect(Number(done.produced)).toBeGreaterThanOrEqual(2000);
+    expect(next).toMatchObject({ state: 'running', position: 0, machine_key: 'line9' });
+    expect((await boardJobs(t.database.db, 'line9'))[0].lot).toBe(second.lot);
+    const audit = await t.database.db.selectFrom('audit_log').selectAll().where('entity_key', '=', first.lot).where('action', '=', 'close').execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor: 'system', source: 'machine data' });
+    expect(String(audit[0].reason)).toContain(`started lot ${second.lot}`);
+  });
+
   it('is admin only, and an unknown machine is a 404', async () => {
     const viewer = await t.as('viewer');
     expect((await viewer.inject({ method: 'POST', url: '/api/simulation/machines/line6/pause' })).statusCode).toBe(403);
