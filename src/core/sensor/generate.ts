@@ -75,6 +75,12 @@ export interface GenerateDaysOptions {
   items?: readonly string[];
   /** UTC ms: leave out cycles at or after this instant (so "today" is only filled up to now) */
   until?: number;
+  /**
+   * The day's pace: running cycle intervals are multiplied by it (1.1 = a 10 % slower day). Default 1
+   * for every day, the calibrated generator. The real lines' days differ (running rate 110.9–134.1
+   * per min): forecast tuning draws day paces to meet that, see scripts/forecast-tune.ts.
+   */
+  paceOf?: (date: string) => number;
 }
 
 // ---- deterministic randomness --------------------------------------------------------------
@@ -217,6 +223,7 @@ class MachineLotPlanner {
     private readonly machine: string,
     private readonly seed: number,
     private readonly items: readonly string[],
+    private readonly paceOf: (dayNumber: number) => number = () => 1,
   ) {}
 
   /** The automatic plan of a day: the lot running at 00:00 (continued), and the new one if any. */
@@ -248,7 +255,7 @@ class MachineLotPlanner {
     let used = this.serialsUsed.get(dayNumber);
     if (used === undefined) {
       // Serials do not influence the simulation, so the day can be counted without its own serials.
-      const day = simulateDay(this.machine, this.seed, dayNumber, this.segmentsOf(dayNumber, false), null);
+      const day = simulateDay(this.machine, this.seed, dayNumber, this.segmentsOf(dayNumber, false), null, this.paceOf(dayNumber));
       used = day.serialsUsed;
       this.serialsUsed.set(dayNumber, used);
     }
@@ -297,7 +304,7 @@ interface SimulatedDay {
   serialsUsed: number[];
 }
 
-function simulateDay(machine: string, seed: number, dayNumber: number, segments: PlannedSegment[], output: { date: string; cutoffLocalMs: number } | null): SimulatedDay {
+function simulateDay(machine: string, seed: number, dayNumber: number, segments: PlannedSegment[], output: { date: string; cutoffLocalMs: number } | null, pace = 1): SimulatedDay {
   const random = mulberry32(hashOf('day', seed, machine, dayNumber));
   const uniform = (low: number, high: number) => low + random() * (high - low);
   const integerBetween = (low: number, high: number) => Math.floor(uniform(low, high + 1));
@@ -354,12 +361,12 @@ function simulateDay(machine: string, seed: number, dayNumber: number, segments:
   for (;;) {
     let interval: number;
     if (time < slowUntil) {
-      interval = uniform(650, 1000);
+      interval = uniform(650, 1000) * pace;
     } else {
       const mode = random();
       let modeIndex = 0;
       while (mode >= INTERVAL_MODE_CUMULATIVE[modeIndex]) modeIndex++;
-      interval = INTERVAL_MODES_MS[modeIndex] + uniform(-3, 3);
+      interval = (INTERVAL_MODES_MS[modeIndex] + uniform(-3, 3)) * pace;
       if (random() < SLOW_SPELL_PER_CYCLE) slowUntil = time + minutes(uniform(3, 15));
     }
     let stopped = false;
@@ -556,12 +563,13 @@ export function* iterateDays(opts: GenerateDaysOptions): Generator<GeneratedDay,
   validateCommon(opts.machine, opts.zone, opts.seed);
   parseDate(opts.endDate);
   if (!Number.isSafeInteger(opts.days) || opts.days < 1) throw new Error(`days must be a positive integer, got ${opts.days}`);
-  const planner = new MachineLotPlanner(opts.machine, opts.seed, checkedItems(opts.items));
+  const paceOf = opts.paceOf;
+  const planner = new MachineLotPlanner(opts.machine, opts.seed, checkedItems(opts.items), paceOf ? (day) => paceOf(dateOfDayNumber(day)) : undefined);
   const endDay = dayNumberOf(opts.endDate);
   for (let dayNumber = endDay - opts.days + 1; dayNumber <= endDay; dayNumber++) {
     const date = dateOfDayNumber(dayNumber);
     const output = { date, cutoffLocalMs: localCutoff(date, opts.zone, opts.until) };
-    const { lines, serialsUsed } = simulateDay(opts.machine, opts.seed, dayNumber, planner.segmentsOf(dayNumber, true), output);
+    const { lines, serialsUsed } = simulateDay(opts.machine, opts.seed, dayNumber, planner.segmentsOf(dayNumber, true), output, paceOf ? paceOf(date) : 1);
     planner.remember(dayNumber, serialsUsed);
     yield { date, fileName: demoFileName(date), lines };
   }
