@@ -5,7 +5,8 @@
 // three standard rates (4250, 5000, 5750/h) because a routing's standard is rarely the machine's
 // true rate — a method that only wins when the standard is right is not trustworthy.
 //   node --import tsx scripts/forecast-tune.ts [--paced] '[{"halfLifeHours":12},{"priorHours":8}]'
-import { generateDays, mulberry32 } from '../src/core/sensor/generate.js';
+import { generateDays } from '../src/core/sensor/generate.js';
+import { hashOf, mulberry32 } from '../src/core/random.js';
 import { casesOfLot, DEMO_CALENDAR, evaluate, unitsFromLines } from '../src/testing/forecast-accuracy.js';
 
 const ZONE = 'America/Los_Angeles';
@@ -15,9 +16,7 @@ const STANDARDS = [4250, 5000, 5750];
 // of the mean, generate.ts header); without it, the calibrated generator's days all run alike.
 const PACED = process.argv.includes('--paced');
 function dayPace(machine: string, date: string): number {
-  let hash = 2166136261;
-  for (const ch of `${machine}|${date}`) hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619);
-  const random = mulberry32(hash >>> 0);
+  const random = mulberry32(hashOf('pace', machine, date));
   const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   return Math.max(0.85, 1 + 0.063 * z);
 }

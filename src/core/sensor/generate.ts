@@ -28,6 +28,9 @@
 import { DateTime } from 'luxon';
 import { assertValidZone } from './local-time.js';
 import { MS_PER_DAY, MS_PER_MINUTE } from '../time.js';
+import { hashOf, mulberry32 } from '../random.js';
+
+export { mulberry32 } from '../random.js';
 
 /** Item numbers of the demo plant's products (see ../shared/data/README.md). */
 export const DEMO_ITEMS = ['1169100', '1451300', '1330700', '1440700', '1175000', '1094000'] as const;
@@ -84,34 +87,6 @@ export interface GenerateDaysOptions {
 }
 
 // ---- deterministic randomness --------------------------------------------------------------
-
-/** mulberry32: a small, fast seeded PRNG; returns uniform numbers in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** FNV-1a over the parts' text, finished with a murmur3 mix: a stable 32-bit key for a random stream. */
-function hashOf(...parts: (string | number)[]): number {
-  let hash = 0x811c9dc5;
-  const text = parts.join('\u0001');
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return hash >>> 0;
-}
 
 // ---- calendar helpers (plain calendar dates: no zone involved) -----------------------------
 

@@ -13,6 +13,7 @@
 import { IANAZone } from 'luxon';
 import { workingIntervals, type CalendarSpec, type Interval } from '../calendar/index.js';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../time.js';
+import { hashOf, MULBERRY_STEP, mulberryMix } from '../random.js';
 
 export interface SimJob {
   lot: string;
@@ -304,11 +305,8 @@ function offsetMs(zone: string, at: number): number {
 
 /** mulberry32 with its state in the machine's state. */
 function uniformOf(state: MachineSim): number {
-  state.rng = (state.rng + 0x6d2b79f5) >>> 0;
-  let t = state.rng;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  state.rng = (state.rng + MULBERRY_STEP) >>> 0;
+  return mulberryMix(state.rng);
 }
 
 function mulberryOnce(seed: number): number {
@@ -328,17 +326,3 @@ function exponential(state: MachineSim, mean: number): number {
   return -Math.log(1 - uniformOf(state)) * mean;
 }
 
-function hashOf(...parts: (string | number)[]): number {
-  let hash = 0x811c9dc5;
-  const text = parts.join('\u0001');
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return hash >>> 0;
-}
