@@ -129,7 +129,7 @@ export class MachineUnits implements UnitSource {
 }
 
 /** Number of entries of an ascending array that are < value. */
-function countBefore(sorted: readonly number[], value: number): number {
+export function countBefore(sorted: readonly number[], value: number): number {
   let low = 0;
   let high = sorted.length;
   while (low < high) {

@@ -6,7 +6,7 @@
 // start of their minute; shift edges and observed windows are whole minutes, so counts over working
 // intervals are exact, and the partial minute holding `at` comes from raw cycles so nothing at or
 // after `at` is counted.
-import type { UnitSource } from './history.js';
+import { countBefore, type UnitSource } from './history.js';
 
 export interface MinuteUnitsInput {
   /** the as-of moment: nothing at or after it is used */
@@ -49,7 +49,7 @@ export class MinuteUnits implements UnitSource {
   units(from: number, to: number): number {
     const end = Math.min(to, this.at);
     if (end <= from) return 0;
-    let count = this.prefix[lowerBound(this.starts, end)] - this.prefix[lowerBound(this.starts, from)];
+    let count = this.prefix[countBefore(this.starts, end)] - this.prefix[countBefore(this.starts, from)];
     for (const unit of this.tail) if (unit.at >= from && unit.at < end) count++;
     return count;
   }
@@ -61,7 +61,7 @@ export class MinuteUnits implements UnitSource {
     const end = Math.min(to, span.lastAt + 1);
     if (end <= start) return 0;
     const cut = Math.floor(this.at / MINUTE) * MINUTE;
-    let count = this.prefix[lowerBound(this.starts, Math.min(end, cut))] - this.prefix[lowerBound(this.starts, Math.min(start, cut))];
+    let count = this.prefix[countBefore(this.starts, Math.min(end, cut))] - this.prefix[countBefore(this.starts, Math.min(start, cut))];
     for (const unit of this.tail) if (unit.lot === lot && unit.at >= start && unit.at < end) count++;
     return count;
   }
@@ -87,13 +87,3 @@ export class MinuteUnits implements UnitSource {
   }
 }
 
-function lowerBound(sorted: readonly number[], value: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (sorted[middle] < value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}

@@ -29,6 +29,7 @@ import { DateTime } from 'luxon';
 import { assertValidZone } from './local-time.js';
 import { MS_PER_DAY, MS_PER_MINUTE } from '../time.js';
 import { hashOf, mulberry32 } from '../random.js';
+import { INTERVAL_MODES_MS, INTERVAL_MODE_CUMULATIVE, BREAKS, BREAK_SKIP_PROBABILITY, MICRO_STOP_PER_CYCLE, SHORT_STOP_PER_CYCLE, MEDIUM_STOP_PER_CYCLE, SLOW_SPELL_PER_CYCLE, EMPTY_BLOCK_OF_7_PER_CYCLE, EMPTY_SINGLE_PER_CYCLE, EMPTY_PAIR_PER_CYCLE, REWORK_PER_PART } from './calibration.js';
 
 export { mulberry32 } from '../random.js';
 
@@ -240,29 +241,6 @@ class MachineLotPlanner {
 
 // ---- the day simulation --------------------------------------------------------------------
 
-/** Running cycle intervals (ms) and how often each occurs: the clusters seen in the real logs. */
-const INTERVAL_MODES_MS = [420, 432, 455, 468, 504];
-const INTERVAL_MODE_CUMULATIVE = [0.1, 0.35, 0.6, 0.85, 1];
-/** The plant's breaks: [start minute of day, minutes]. */
-const BREAKS: [number, number][] = [
-  [8 * 60, 15],
-  [10 * 60 + 30, 31],
-  [13 * 60, 15],
-  [14 * 60 + 20, 10],
-  [17 * 60, 17],
-  [19 * 60, 32],
-  [21 * 60 + 14, 15],
-];
-const BREAK_SKIP_PROBABILITY = 0.2;
-// Per-cycle chances (one cycle ≈ 0.46 s; ≈ 80 000 cycles in a full day).
-const MICRO_STOP_PER_CYCLE = 0.0014; // ≈ 110 a day, 1.1–12 s
-const SHORT_STOP_PER_CYCLE = 0.0032; // ≈ 260 a day, 12–60 s
-const MEDIUM_STOP_PER_CYCLE = 0.00027; // ≈ 22 a day, 1–5 min
-const SLOW_SPELL_PER_CYCLE = 0.00002; // ≈ 1.6 a day, 3–15 min at 650–1000 ms a cycle
-const EMPTY_BLOCK_OF_7_PER_CYCLE = 0.005;
-const EMPTY_SINGLE_PER_CYCLE = 0.0035;
-const EMPTY_PAIR_PER_CYCLE = 0.0008;
-const REWORK_PER_PART = 0.0008;
 /** Days on which the camera writes "no lot" as 000000 and zero-pads serials (as on 13 Oct). */
 const PADDED_STYLE_PROBABILITY = 0.25;
 

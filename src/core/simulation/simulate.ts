@@ -14,6 +14,7 @@ import { IANAZone } from 'luxon';
 import { workingIntervals, type CalendarSpec, type Interval } from '../calendar/index.js';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../time.js';
 import { hashOf, MULBERRY_STEP, mulberryMix } from '../random.js';
+import { LONG_STOP_PER_CYCLE, INTERVAL_MODES_MS, INTERVAL_MODE_CUMULATIVE, BREAKS, BREAK_SKIP_PROBABILITY, MICRO_STOP_PER_CYCLE, SHORT_STOP_PER_CYCLE, MEDIUM_STOP_PER_CYCLE, SLOW_SPELL_PER_CYCLE, EMPTY_BLOCK_OF_7_PER_CYCLE, EMPTY_SINGLE_PER_CYCLE, EMPTY_PAIR_PER_CYCLE, REWORK_PER_PART } from '../sensor/calibration.js';
 
 export interface SimJob {
   lot: string;
@@ -68,28 +69,6 @@ export interface SimulateResult {
   events: SimEvent[];
 }
 
-const INTERVAL_MODES_MS = [420, 432, 455, 468, 504];
-const INTERVAL_MODE_CUMULATIVE = [0.1, 0.35, 0.6, 0.85, 1];
-/** The plant's breaks: [start minute of day, minutes] (as the generator's). */
-const BREAKS: readonly [number, number][] = [
-  [8 * 60, 15],
-  [10 * 60 + 30, 31],
-  [13 * 60, 15],
-  [14 * 60 + 20, 10],
-  [17 * 60, 17],
-  [19 * 60, 32],
-  [21 * 60 + 14, 15],
-];
-const BREAK_SKIP_PROBABILITY = 0.2;
-const MICRO_STOP_PER_CYCLE = 0.0014;
-const SHORT_STOP_PER_CYCLE = 0.0032;
-const MEDIUM_STOP_PER_CYCLE = 0.00027;
-const LONG_STOP_PER_CYCLE = 0.000016;
-const SLOW_SPELL_PER_CYCLE = 0.00002;
-const EMPTY_BLOCK_OF_7_PER_CYCLE = 0.005;
-const EMPTY_SINGLE_PER_CYCLE = 0.0035;
-const EMPTY_PAIR_PER_CYCLE = 0.0008;
-const REWORK_PER_PART = 0.0008;
 /** How far ahead the next working interval is searched (a long holiday). */
 const SEARCH_DAYS = 14;
 

@@ -53,7 +53,8 @@ export function parseLines(json: string): string[] {
 
 export const roleOf = (role: string): Role => (isRole(role) ? role : 'viewer');
 
-export function toSessionUser(user: repo.UserRow, method: string): SessionUser {
+/** Who a user is, as every view of one shows it (the session's user, the admin's user list). */
+export function userIdentity(user: repo.UserRow) {
   return {
     id: user.id,
     username: user.username,
@@ -61,6 +62,12 @@ export function toSessionUser(user: repo.UserRow, method: string): SessionUser {
     email: user.email,
     role: roleOf(user.role),
     lines: parseLines(user.lines),
+  };
+}
+
+export function toSessionUser(user: repo.UserRow, method: string): SessionUser {
+  return {
+    ...userIdentity(user),
     method: method === 'oidc' ? 'oidc' : 'password',
     mustChangePassword: user.must_change_password === 1,
     hasPassword: user.password_hash !== null,

@@ -10,18 +10,13 @@ import { ROLES, type Role } from '../../core/permissions.js';
 import * as repo from './repository.js';
 import * as plantRepo from '../plant/repository.js';
 import type { User, UserCreate, UserUpdate } from './schemas.js';
-import { clearSessionCache, clock, parseLines, roleOf, SESSION_END_MESSAGES, sessionsEnded, type AuthConfig, type AuthContext } from './sessions.js';
+import { clearSessionCache, clock, parseLines, SESSION_END_MESSAGES, userIdentity, sessionsEnded, type AuthConfig, type AuthContext } from './sessions.js';
 
 export function toUserView(user: repo.UserRow, now: number): User {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   const locked = user.locked_until !== null && user.locked_until > now;
   return {
-    id: user.id,
-    username: user.username,
-    displayName: user.display_name,
-    email: user.email,
-    role: roleOf(user.role),
-    lines: parseLines(user.lines),
+    ...userIdentity(user),
     active: user.active === 1,
     sso: user.oidc_subject !== null,
     hasPassword: user.password_hash !== null,
