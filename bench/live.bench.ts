@@ -4,11 +4,13 @@
 // (c) `qmfg serve` + `qmfg simulate` over 19 machines: CPU as % of one core (bench/live-cpu.ts).
 // QMFG_BENCH_LIVE=a,c runs only those parts (default all). Progress and diagnostics go to stderr.
 import type { Figure } from './lib.js';
+import { domBench } from './live-dom.js';
 import { sseBench } from './live-sse.js';
 
 export default async function liveBench(): Promise<Figure[]> {
   const parts = new Set((process.env.QMFG_BENCH_LIVE ?? 'a,b,c').split(',').map((p) => p.trim()));
   const figures: Figure[] = [];
+  if (parts.has('a')) figures.push(...(await domBench()));
   if (parts.has('b')) figures.push(...(await sseBench()));
   return figures;
 }
