@@ -4,6 +4,7 @@
 // (c) `qmfg serve` + `qmfg simulate` over 19 machines: CPU as % of one core (bench/live-cpu.ts).
 // QMFG_BENCH_LIVE=a,c runs only those parts (default all). Progress and diagnostics go to stderr.
 import type { Figure } from './lib.js';
+import { cpuBench } from './live-cpu.js';
 import { domBench } from './live-dom.js';
 import { sseBench } from './live-sse.js';
 
@@ -12,5 +13,6 @@ export default async function liveBench(): Promise<Figure[]> {
   const figures: Figure[] = [];
   if (parts.has('a')) figures.push(...(await domBench()));
   if (parts.has('b')) figures.push(...(await sseBench()));
+  if (parts.has('c')) figures.push(...(await cpuBench()));
   return figures;
 }
