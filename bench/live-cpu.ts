@@ -10,12 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import mqtt from 'mqtt';
-import { DEMO_MACHINES, DEMO_PRODUCTS } from '../src/features/demo/plant.js';
+import { DEMO_GROUPS, DEMO_MACHINES, DEMO_PRODUCTS } from '../src/features/demo/plant.js';
 import * as ordersRepo from '../src/features/orders/repository.js';
 import { replan } from '../src/features/orders/planner.js';
 import type { Db } from '../src/db/database.js';
+import type { TvResponse } from '../src/features/tv/schemas.js';
 import type { Figure } from './lib.js';
-import { benchEnv, cpuSeconds, log, prepareDemo, sleep, spawnCli, startServe } from './live-lib.js';
+import { api, benchEnv, cpuSeconds, log, prepareDemo, signInHttp, sleep, spawnCli, startServe } from './live-lib.js';
 
 const WARMUP_MS = 10_000;
 const WINDOW_MS = 60_000;
@@ -73,7 +74,7 @@ export async function cpuBench(): Promise<Figure[]> {
   const env = benchEnv(dir, 'cpu', { QMFG_TZ: zone });
   log(`cpu: plant zone ${zone} (the next minutes are working time outside a break there)`);
   let added: string[] = [];
-  await prepareDemo(env, async (db, zone) => {
+  const admin = await prepareDemo(env, async (db, zone) => {
     added = await queueIdleMachines(db, zone);
   });
   log(`cpu: queued a lot on ${added.join(', ')} (their queues were empty)`);
@@ -110,7 +111,14 @@ export async function cpuBench(): Promise<Figure[]> {
     log(`cpu: ${seconds.toFixed(1)} s: server ${serverPct.toFixed(1)} %, simulator ${simulatorPct.toFixed(1)} % of one core; ${total} cycles (${perMinute.toFixed(0)}/min) from ${producing.length}/${MACHINES.length} machines`);
     log(`cpu: cycles per machine: ${MACHINES.map((m) => `${m} ${cycles.get(m) ?? 0}`).join(', ')}`);
     const idle = MACHINES.filter((m) => !producing.includes(m));
-    if (idle.length) log(`cpu: no cycles from ${idle.join(', ')} in the window (break, off shift, or no job)`);
+    if (idle.length) {
+      // what the plant says about them (a lot finished by the demo's sensor data → a changeover stop, …)
+      const session = await signInHttp(server.base, admin);
+      const tv = await api<TvResponse>(server.base, session, `/api/tv?groups=${DEMO_GROUPS.map((g) => g.key).join(',')}`);
+      for (const tile of tv.groups.flatMap((g) => g.tiles).filter((t) => idle.includes(t.machine))) {
+        log(`cpu: no cycles from ${tile.machine} in the window: ${tile.state}, lot ${tile.lot ?? '—'} ${tile.produced ?? 0}/${tile.quantity ?? 0}, last cycle ${tile.lastCycleAt ? new Date(tile.lastCycleAt).toISOString() : '—'}`);
+      }
+    }
     return [
       { name: `cpu: serve + simulate, ${producing.length}/19 machines producing (${perMinute.toFixed(0)} cycles/min), % of one core`, value: serverPct + simulatorPct, unit: '%', target: 15 },
       { name: 'cpu: of that, qmfg serve (ingest, re-plan, events)', value: serverPct, unit: '%', target: 15 },

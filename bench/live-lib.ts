@@ -95,7 +95,9 @@ export interface Child {
 
 /** Runs `qmfg <args>` (the built bundle, as `npx qmfg` does) in a process of its own. */
 export function spawnCli(args: string[], env: Record<string, string>): Child {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // QMFG_BENCH_PROFILE=<dir>: a V8 CPU profile of each process, written when it stops
+  const profile = process.env.QMFG_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.QMFG_BENCH_PROFILE] : [];
+  const child = spawn(process.execPath, [...profile, CLI, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const waiters = new Set<() => void>();
   const onData = (chunk: Buffer) => {

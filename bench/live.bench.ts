@@ -2,7 +2,8 @@
 // (a) MQTT message → browser DOM update at 8 machines × 140 cycles/min (bench/live-dom.ts),
 // (b) 200 concurrent SSE clients on one process (bench/live-sse.ts),
 // (c) `qmfg serve` + `qmfg simulate` over 19 machines: CPU as % of one core (bench/live-cpu.ts).
-// QMFG_BENCH_LIVE=a,c runs only those parts (default all). Progress and diagnostics go to stderr.
+// QMFG_BENCH_LIVE=a,c runs only those parts (default all); QMFG_BENCH_PROFILE=<dir> writes V8 CPU
+// profiles of the qmfg processes (a, c) there. Progress and diagnostics go to stderr.
 import type { Figure } from './lib.js';
 import { cpuBench } from './live-cpu.js';
 import { domBench } from './live-dom.js';
