@@ -62,16 +62,34 @@ export function updateOperationsForLots(db: Tx, machine: string, lots: readonly 
  * machine's group. Null when the product or its step is unknown (the plan then uses the standard).
  */
 async function learnedRate(db: Executor, machine: string, item: string, at: number, calendar: CalendarSpec, zone: string): Promise<number | null> {
+  // as of the start of the latest cycle's minute: the same answer for every batch of that minute
+  // (live MQTT stores ~30 batches a second; the rate is for re-planning the next 16 hours)
+  const asOf = Math.floor(at / MS_PER_MINUTE) * MS_PER_MINUTE;
+  const key = `${machine}\u0001${item}\u0001${asOf}`;
+  const known = learnedRates.get(key);
+  if (known !== undefined) return known;
+  const rate = await learnRate(db, machine, item, asOf, calendar, zone);
+  learnedRates.set(key, rate);
+  if (learnedRates.size > LEARNED_RATES_KEPT) learnedRates.delete(learnedRates.keys().next().value as string);
+  return rate;
+}
+
+/**
+ * Learned rates by machine, item and minute, per process. A file imported later into earlier days,
+ * or an undo, shows in the rate from the next minute on; several instances each keep their own.
+ */
+const learnedRates = new Map<string, number | null>();
+const LEARNED_RATES_KEPT = 512;
+
+async function learnRate(db: Executor, machine: string, item: string, asOf: number, calendar: CalendarSpec, zone: string): Promise<number | null> {
   const productKey = await plantRepo.findProductByItemNumber(db, item);
   const machineRow = await plantRepo.getMachine(db, machine);
   const product = productKey === undefined ? undefined : await plantRepo.getProduct(db, productKey);
   const step = product?.routing.find((s) => s.group === machineRow?.group);
   if (!step) return null;
-  const asOf = at + 1;
   const from = Math.floor((asOf - (DEFAULT_RECOMMENDED.lookbackDays + 1) * MS_PER_DAY) / MS_PER_MINUTE) * MS_PER_MINUTE;
-  const cut = Math.floor(asOf / MS_PER_MINUTE) * MS_PER_MINUTE;
-  const minutes = (await derivedRepo.minuteRows(db, machine, from, cut)).map((row) => ({ minute: row.start, units: row.parts - row.reworks }));
-  const tail = (await repo.cyclesBetween(db, machine, cut, asOf)).filter((c) => c.part && !c.rework && c.at < asOf).map((c) => ({ at: c.at, lot: '' }));
+  const minutes = (await derivedRepo.minuteRows(db, machine, from, asOf)).map((row) => ({ minute: row.start, units: row.parts - row.reworks }));
+  const tail: { at: number; lot: string }[] = [];
   const lots = (await derivedRepo.listLotCounts(db, [machine], from, asOf)).map((row) => ({ lot: row.lot, firstAt: row.firstAt, lastAt: row.lastAt }));
   const units = new MinuteUnits({ at: asOf, minutes, tail, lots });
   const rate = recommendedRate({ at: asOf, units, calendar, zone, standardRatePerHour: step.ratePerHour });
