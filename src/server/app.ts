@@ -25,7 +25,7 @@ import { oeeRoutes } from '../features/oee/routes.js';
 import { forecastRoutes } from '../features/forecasts/routes.js';
 import { followProduction } from '../features/forecasts/service.js';
 import { withProductionDeltas } from '../features/live/production.js';
-import { productionEvery } from '../features/live/follow.js';
+import { settledProduction } from '../features/live/follow.js';
 import { machineStateRoutes } from '../features/oee/state-routes.js';
 import { orderIoRoutes } from '../features/orders/io-routes.js';
 import { signOffRoutes } from '../features/orders/sign-off-routes.js';
@@ -58,8 +58,6 @@ export interface BuildOptions {
  * indexed read per open stream per period.
  */
 export const LIVE_SESSION_RECHECK_MS = 5_000;
-/** how often at most the forecast recorder follows production (the notifier's re-plan throttle) */
-const FORECAST_FOLLOW_MS = 5_000;
 
 // Every route declares who may call it (`config: { permission }` or `{ public: true }`); see
 // core/permissions.ts for the table and features/auth/access.ts for the hook.
@@ -150,8 +148,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     (error) => app.log.error(`live production deltas: ${(error as Error).message ?? String(error)}`),
   );
   // forecast history follows new production: the running lots' forecasts are recorded as they change
-  // (at the re-plan's pace: production events come every second, a forecast per machine is real work)
-  const forecastRecorder = followProduction(deps.db, deps.config.QMFG_TZ, productionEvery(deps.events, FORECAST_FOLLOW_MS), app.log);
+  // after each re-plan (not the interim events of live ingest: a forecast per machine per second is real work)
+  const forecastRecorder = followProduction(deps.db, deps.config.QMFG_TZ, settledProduction(deps.events), app.log);
   app.addHook('onClose', async () => {
     forecastRecorder.stop();
     await forecastRecorder.idle();

@@ -13,7 +13,7 @@ import { EventHub } from '../../server/events.js';
 import { ProductionNotifier, SILENT_LOG } from '../machine-data/notifier.js';
 import { productionDeltas } from './production.js';
 import { productionEventDataSchema } from './schemas.js';
-import { productionEvery } from './follow.js';
+import { settledProduction } from './follow.js';
 
 describe.each(DIALECTS)('production deltas on %s', (dialect) => {
   let t: AuthTestApp;
@@ -80,45 +80,37 @@ describe.each(DIALECTS)('production deltas on %s', (dialect) => {
 });
 
 describe('the production throttles', () => {
-  it('the notifier publishes production within a second and re-plans on its slower throttle', async () => {
+  it('the notifier sends an interim production event within a second and re-plans on its slower throttle', async () => {
     const t = await createAuthTestApp('sqlite', 'live-notifier');
     try {
       const hub = new EventHub();
-      const seen: { topic: string; at: number }[] = [];
-      hub.subscribe((event) => seen.push({ topic: event.topic, at: Date.now() }));
+      const seen: { topic: string; at: number; data?: unknown }[] = [];
+      hub.subscribe((event) => seen.push({ topic: event.topic, at: Date.now(), data: event.data }));
+      const settled: unknown[] = [];
+      settledProduction(hub).subscribe((event) => {
+        if (event.topic === 'production') settled.push(event.data);
+      });
       const notifier = new ProductionNotifier(t.database.db, t.deps.config.QMFG_TZ, hub, SILENT_LOG, 3000, 300);
       const start = Date.now();
       notifier.add({ machines: ['line7'], cycles: 5, operationsUpdated: 1 });
       await new Promise((resolve) => setTimeout(resolve, 50));
-      // the first of a quiet spell goes at once (both throttles start open)
-      notifier.add({ machines: ['line8'], cycles: 5, operationsUpdated: 1 });
+      notifier.add({ machines: ['line8'], cycles: 4, operationsUpdated: 1 });
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      const production = seen.filter((event) => event.topic === 'production');
-      const schedule = seen.filter((event) => event.topic === 'schedule');
-      // production: once at once, once more ≤ 300 ms later; schedule: once, the second waits 3 s
-      expect(production).toHaveLength(2);
-      expect(production[1].at - start).toBeLessThan(700);
-      expect(schedule).toHaveLength(1);
+      const interim = seen.filter((event) => event.topic === 'production' && (event.data as { replanPending?: boolean }).replanPending);
+      // the first of a quiet spell goes at once on both throttles; the second's interim event ≤ 300 ms later
+      expect(interim.map((event) => event.data)).toEqual([{ machines: ['line7'], cycles: 5, replanPending: true }, { machines: ['line8'], cycles: 4, replanPending: true }]);
+      expect(interim[1].at - start).toBeLessThan(700);
+      expect(seen.filter((event) => event.topic === 'schedule')).toHaveLength(1);
+      // the forecast recorder's view: only the re-plan's own production event
+      expect(settled).toEqual([{ machines: ['line7'], cycles: 5 }]);
+      // closing re-plans what waits (line8's batch), without another interim event
       await notifier.close();
       expect(seen.filter((event) => event.topic === 'schedule')).toHaveLength(2);
+      expect(settled).toEqual([{ machines: ['line7'], cycles: 5 }, { machines: ['line8'], cycles: 4 }]);
+      expect(seen.filter((event) => event.topic === 'production')).toHaveLength(4);
     } finally {
       await t.close();
     }
-  });
-
-  it('the slow view passes the first production event at once and merges a burst into one at the end of the interval', async () => {
-    const hub = new EventHub();
-    const got: string[][] = [];
-    const stop = productionEvery(hub, 200).subscribe((event) => got.push((event.data as { machines: string[] }).machines));
-    hub.publish({ topic: 'production', data: { machines: ['line6'], cycles: 1 } });
-    hub.publish({ topic: 'production', data: { machines: ['line7'], cycles: 1 } });
-    hub.publish({ topic: 'schedule', data: { machines: ['line9'] } });
-    hub.publish({ topic: 'production', data: { machines: ['line8', 'line7'], cycles: 1 } });
-    hub.publish({ topic: 'production', data: { profile: 'x' } });
-    expect(got).toEqual([['line6']]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(got).toEqual([['line6'], ['line7', 'line8']]);
-    stop();
   });
 
   it('the hub describes events once, in the order they were published, and sends a failed description as published', async () => {

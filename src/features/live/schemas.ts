@@ -43,6 +43,8 @@ export type MachineDelta = z.infer<typeof machineDeltaSchema>;
 export const productionEventDataSchema = z.object({
   machines: z.array(z.string()),
   cycles: z.number(),
+  /** an interim event of live ingest: the re-plan (and its own production event) follows within seconds */
+  replanPending: z.boolean().optional(),
   /** when the deltas were worked out (server clock) */
   at: z.number().optional(),
   deltas: z.array(machineDeltaSchema).optional(),

@@ -1,11 +1,13 @@
 // After live ingest (drop folder, MQTT): tell open screens and re-plan, each on its own throttle.
-// A camera file grows every second and MQTT delivers every cycle. 'production' goes out at most
-// every `productionIntervalMs` (1 s: screens apply its per-machine deltas in place, so they show new
-// data within a second); the re-plan of the plant and its 'schedule' event at most every
-// `replanIntervalMs` (5 s: re-planning on each message would spend the server on the same answer).
+// A camera file grows every second and MQTT delivers every cycle. The re-plan of the plant runs at
+// most every `replanIntervalMs` (5 s: re-planning on each message would spend the server on the same
+// answer) and is followed by 'schedule' and 'production' as after any ingest (afterIngest). In
+// between, an interim 'production' (`replanPending: true`) goes out at most every
+// `productionIntervalMs` (1 s): screens apply its per-machine deltas in place, so they show new data
+// within a second; followers that need the re-planned state (the forecast recorder) skip it.
 // Both accumulate and flush on trailing timers.
 import type { Db } from '../../db/database.js';
-import { publishProduction, replanAfterProduction, type IngestSummary, type Publisher } from './service.js';
+import { afterIngest, type IngestSummary, type Publisher } from './service.js';
 
 /** Where the long-running parts of machine data report (the server's pino logger fits). */
 export interface Log {
@@ -63,10 +65,13 @@ export class ProductionNotifier {
     replanIntervalMs = 5000,
     productionIntervalMs = Math.min(1000, replanIntervalMs),
   ) {
-    this.production = new Throttle(productionIntervalMs, (summary) => publishProduction(this.events, summary));
+    this.production = new Throttle(productionIntervalMs, (summary) => {
+      // the re-plan's own production event will carry these cycles too: only an interim one here
+      if (summary.cycles > 0) this.events?.publish({ topic: 'production', data: { machines: summary.machines, cycles: summary.cycles, replanPending: true } });
+    });
     this.replan = new Throttle(replanIntervalMs, (summary) => {
       this.replanning = this.replanning.then(() =>
-        replanAfterProduction(this.db, this.zone, this.events, summary, Date.now()).catch((error: unknown) => {
+        afterIngest(this.db, this.zone, this.events, summary, Date.now()).catch((error: unknown) => {
           this.log.error(`re-plan after machine data of ${summary.machines.join(', ')} failed: ${(error as Error).message}`);
         }),
       );
@@ -76,7 +81,7 @@ export class ProductionNotifier {
   add(summary: IngestSummary): void {
     if (summary.cycles === 0 && summary.operationsUpdated === 0) return;
     if (summary.cycles > 0) this.production.add(summary);
-    if (summary.operationsUpdated > 0) this.replan.add(summary);
+    this.replan.add(summary);
   }
 
   /** Passes an event on to open screens right away (a machine's state change must not wait). */
@@ -86,8 +91,10 @@ export class ProductionNotifier {
 
   /** Re-plans and publishes what has accumulated (now); resolves when the re-plan is done. */
   flush(): Promise<void> {
-    this.replan.flush();
+    // what is pending for the interim event is in the re-plan's pending too: its event says it all
+    this.production.pending = EMPTY;
     this.production.flush();
+    this.replan.flush();
     return this.replanning;
   }
 

@@ -97,24 +97,13 @@ export function summarizeResults(results: readonly IngestFileResult[]): IngestSu
 
 /**
  * After an ingest call: re-plan the plant once when production counts of operations changed, and
- * tell open screens ('production', and 'schedule' after a re-plan).
+ * tell open screens ('production', and 'schedule' after a re-plan). The server's hub adds each
+ * machine's delta to the production event (src/features/live) before it goes to the screens.
  */
 export async function afterIngest(db: Db, zone: string, events: Publisher | null, summary: IngestSummary, now: number): Promise<void> {
-  await replanAfterProduction(db, zone, events, summary, now);
-  publishProduction(events, summary);
-}
-
-/** The re-plan new production counts call for (none when no operation's count changed), then 'schedule'. */
-export async function replanAfterProduction(db: Db, zone: string, events: Publisher | null, summary: IngestSummary, now: number): Promise<void> {
-  if (summary.operationsUpdated === 0) return;
-  await planTransaction(db, (trx) => replan(trx, zone, now));
-  events?.publish({ topic: 'schedule', data: { machines: summary.machines, reason: 'production' } });
-}
-
-/**
- * 'production' for the machines that got cycles. The server's hub adds each machine's delta to it
- * (src/features/live) before it goes to the screens.
- */
-export function publishProduction(events: Publisher | null, summary: IngestSummary): void {
+  if (summary.operationsUpdated > 0) {
+    await planTransaction(db, (trx) => replan(trx, zone, now));
+    events?.publish({ topic: 'schedule', data: { machines: summary.machines, reason: 'production' } });
+  }
   if (summary.cycles > 0) events?.publish({ topic: 'production', data: { machines: summary.machines, cycles: summary.cycles } });
 }
