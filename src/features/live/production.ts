@@ -38,7 +38,7 @@ export async function productionDeltas(db: Executor, zone: string, machines: rea
     const job: LiveJob | null =
       op && workOrder
         ? {
-            lot: op.lot, step: op.step, state: op.state, quantity: workOrder.quantity, produced: op.produced, remaining: Math.max(0, workOrder.quantity - op.produced),
+            lot: op.lot, step: op.step, state: op.state, quantity: workOrder.quantity, produced: op.produced, good: op.good, remaining: Math.max(0, workOrder.quantity - op.produced),
             forecastEnd: op.forecast_end, late: op.late === 1 || (workOrder.due !== null && op.forecast_end !== null && op.forecast_end > workOrder.due),
           }
         : null;

@@ -12,6 +12,8 @@ export const liveJobSchema = z.object({
   state: z.enum(['parked', 'queued', 'running', 'done', 'held']),
   quantity: z.number(),
   produced: z.number(),
+  /** produced less scrap booked on the operation */
+  good: z.number(),
   /** quantity − produced, never below 0 */
   remaining: z.number(),
   /** the board's planned end (the last re-plan's, which may be up to the re-plan throttle old) */

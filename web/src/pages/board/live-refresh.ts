@@ -38,7 +38,7 @@ export function applyProductionToBoard(board: Board, deltas: ReadonlyMap<string,
       continue;
     }
     changed = true;
-    lanes.push({ ...lane, bars: lane.bars.map((b, i) => (i === index ? { ...b, produced: job.produced, state: job.state } : b)) });
+    lanes.push({ ...lane, bars: lane.bars.map((b, i) => (i === index ? { ...b, produced: job.produced, good: job.good, state: job.state } : b)) });
   }
   return changed ? { ...board, lanes } : board;
 }
