@@ -51,6 +51,7 @@ export async function productionDeltas(db: Executor, zone: string, machines: rea
       partsToday: sum(dayStart),
       // minute rows of the shift: a shift starts on a whole minute in every calendar the app accepts
       partsShift: shift ? minutes.reduce((total, m) => (m.start >= Math.floor(shift.from / MS_PER_MINUTE) * MS_PER_MINUTE && m.start < shift.to ? total + m.parts : total), 0) : null,
+      working: shiftNow?.working ?? false,
       shift,
     });
   }

@@ -36,6 +36,8 @@ export const machineDeltaSchema = z.object({
   partsToday: z.number(),
   /** parts of the current (or last) working interval of today, null outside any */
   partsShift: z.number().nullable(),
+  /** now is inside the calendar's working time */
+  working: z.boolean(),
   /** the working interval partsShift counts */
   shift: z.object({ from: z.number(), to: z.number() }).nullable(),
 });

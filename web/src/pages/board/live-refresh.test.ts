@@ -65,7 +65,7 @@ describe('applyProductionToBoard', () => {
     run: { machine, state: 'running', stateSince: 0, stopsAt: 6000, lastCycleAt: 5000, thresholdSeconds: 60, reported: null },
     lot: null,
     job: job && { lot: '111', step: 0, state: 'running', quantity: 1000, produced: 0, good: 0, remaining: 1000, forecastEnd: 9000, late: false, ...job },
-    ratePerHour: null, partsToday: 0, partsShift: null, shift: null,
+    ratePerHour: null, partsToday: 0, partsShift: null, working: true, shift: null,
   });
 
   it('sets the produced count of the job\'s bar and leaves the rest as it was', () => {
