@@ -14,3 +14,12 @@ export function productionDeltas(event: LiveEvent): Map<string, MachineDelta> | 
   if (!parsed.success || !parsed.data.deltas) return null;
   return new Map(parsed.data.deltas.map((delta) => [delta.machine, delta]));
 }
+
+/**
+ * For screens that show nothing a production delta carries (lists, audit, forecast history): the
+ * interim production events of live ingest (`replanPending`, up to one a second) change nothing
+ * there — the re-plan's own production event follows within seconds and refetches them.
+ */
+export function waitForReplan<T>(data: T, event: NonNullable<LiveEvent>): T | null {
+  return event.topic === 'production' && (event.data as { replanPending?: unknown } | undefined)?.replanPending === true ? data : null;
+}

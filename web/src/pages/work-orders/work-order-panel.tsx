@@ -12,7 +12,7 @@ import { ErrorBanner, LoadFailed, Spinner } from '../../components/feedback.js';
 import { ApiError } from '../../api/client.js';
 import { useResource } from '../../hooks/use-resource.js';
 import type { LiveEvent } from '../../hooks/live-events.js';
-import { productionDeltas } from '../../api/live.js';
+import { productionDeltas, waitForReplan } from '../../api/live.js';
 import { OperationActions } from './operation-actions.js';
 import { SignOffs } from './sign-offs.js';
 import { useAuth } from '../../auth/auth.js';
@@ -63,7 +63,7 @@ export function WorkOrderPanel({ lot, step, zone, onClose, onChanged, footer }: 
   const workOrder = useResource(() => getWorkOrder(lot), [lot], LIVE, (data, event) => (event.topic === 'production' ? applyProductionToWorkOrder(data, event) : null));
   const history = useResource(() => getWorkOrderHistory(lot), [lot], HISTORY_LIVE);
   // forecasts are recorded after each re-plan: the interim production events between re-plans bring none
-  const forecasts = useResource(() => getForecastHistory(lot), [lot], LIVE, (data, event) => ((event.data as { replanPending?: boolean } | undefined)?.replanPending ? data : null));
+  const forecasts = useResource(() => getForecastHistory(lot), [lot], LIVE, waitForReplan);
   const machines = useResource(listMachines, [], ['plant']);
   const [chosenStep, setChosenStep] = useState<number | undefined>(step);
   // deleted meanwhile (by someone else): say so instead of showing what no longer exists
