@@ -107,6 +107,16 @@ export function applyProductionToPlant(live: PlantLive, event: NonNullable<LiveE
   return { ...live, machines };
 }
 
+/**
+ * Today's OEE answer on a card that took live deltas: the latest delta's parts count stays until the
+ * OEE answer agrees with it (the delta counts to the second, the OEE window to the current minute;
+ * every ingest and undo sends a delta, so the delta is never the older of the two).
+ */
+function withTodayOee(figures: MachineLive, today: OeeResult | null): MachineLive {
+  const parts = today?.parts ?? 0;
+  return { ...figures, today, partsToday: figures.partsToday !== null && figures.partsToday !== parts ? figures.partsToday : null };
+}
+
 /** Today's OEE of these machines (the analytics page's "Today" window, to the current minute). */
 async function loadTodayOee(machineKeys: readonly string[], zone: string): Promise<Map<string, OeeResult | null>> {
   const resolved = resolveWindow(parseQuery(new URLSearchParams('window=today')), zone, Date.now(), undefined);
@@ -127,7 +137,7 @@ export function usePlantLive(machineKeys: readonly string[] | null, zone: string
         updateRef.current((live) =>
           live === null
             ? live
-            : { ...live, machines: new Map([...live.machines].map(([machine, figures]) => [machine, today.has(machine) ? { ...figures, today: today.get(machine) ?? null, partsToday: null } : figures])) },
+            : { ...live, machines: new Map([...live.machines].map(([machine, figures]) => [machine, today.has(machine) ? withTodayOee(figures, today.get(machine) ?? null) : figures])) },
         ),
       // the cards keep their figures; the next production event tries again
       () => undefined,
