@@ -29,7 +29,9 @@ export type EventDescriber = (data: unknown, now: number) => Promise<unknown>;
 
 export class EventHub {
   private readonly emitter = new EventEmitter();
-  private readonly describers = new Map<string, { describer: EventDescriber; onError: (error: unknown) => void }>();
+  private readonly describers = new Map<string, EventDescriber>();
+  /** where a describer's or a listener's failure on the described path is reported (the app's log) */
+  private reportError: (error: unknown) => void = () => undefined;
   /** events waiting for a describer, in order: later events wait behind them so every stream sees the order they were published in */
   private queue: Promise<void> = Promise.resolve();
   private queued = 0;
@@ -40,9 +42,10 @@ export class EventHub {
    * Events of `topic` get their data from `describer` (given what was published) before they go out:
    * worked out once per event, not per stream. A describer that fails sends the event as published.
    */
-  describe(topic: string, describer: EventDescriber | null, onError: (error: unknown) => void = () => undefined): void {
-    if (describer) this.describers.set(topic, { describer, onError });
+  describe(topic: string, describer: EventDescriber | null, onError?: (error: unknown) => void): void {
+    if (describer) this.describers.set(topic, describer);
     else this.describers.delete(topic);
+    if (onError) this.reportError = onError;
   }
   publish(event: LiveEvent): void {
     const describer = this.describers.get(event.topic);
@@ -53,8 +56,8 @@ export class EventHub {
     this.queued++;
     const publishedAt = Date.now();
     const data = describer
-      ? describer.describer(event.data, publishedAt).catch((error: unknown) => {
-          describer.onError(error);
+      ? describer(event.data, publishedAt).catch((error: unknown) => {
+          this.reportError(error);
           return event.data;
         })
       : Promise.resolve(event.data);
@@ -62,7 +65,12 @@ export class EventHub {
       .then(() => data)
       .then((described) => {
         this.queued--;
-        this.emitter.emit('event', described === undefined ? { topic: event.topic, at: publishedAt } : { topic: event.topic, data: described, at: publishedAt });
+        try {
+          this.emitter.emit('event', described === undefined ? { topic: event.topic, at: publishedAt } : { topic: event.topic, data: described, at: publishedAt });
+        } catch (error) {
+          // a listener that throws must not stop the events behind this one (the sync path throws to the publisher)
+          this.reportError(error);
+        }
       });
   }
   /** Resolves once every event published so far has gone out. */
