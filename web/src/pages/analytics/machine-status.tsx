@@ -30,7 +30,7 @@ export const STATE_TICK_MS = 5_000;
 /** How far back the current lot is looked for: a machine idle longer shows no lot. */
 const LOT_LOOKBACK_DAYS = 7;
 /** How often at most the OEE figures are fetched again while live production is applied in place. */
-export const OEE_REFRESH_MS = 30_000;
+export const OEE_REFRESH_MS = 5_000;
 
 export interface MachineLive {
   /** OEE of today so far (plant-local day) */
