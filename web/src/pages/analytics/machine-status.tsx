@@ -31,6 +31,8 @@ export const STATE_TICK_MS = 5_000;
 const LOT_LOOKBACK_DAYS = 7;
 /** How often at most the OEE figures are fetched again while live production is applied in place. */
 export const OEE_REFRESH_MS = 5_000;
+/** …and not before this long after the production that calls for it: the cards show the delta first, a burst lands in one request */
+const OEE_SETTLE_MS = 1_000;
 
 export interface MachineLive {
   /** OEE of today so far (plant-local day) */
@@ -161,7 +163,7 @@ export function usePlantLive(machineKeys: readonly string[] | null, zone: string
         refresh.timer = setTimeout(() => {
           refresh.timer = null;
           refreshOeeRef.current();
-        }, Math.max(0, refresh.lastAt + OEE_REFRESH_MS - Date.now()));
+        }, Math.max(OEE_SETTLE_MS, refresh.lastAt + OEE_REFRESH_MS - Date.now()));
       }
       return next;
     },
