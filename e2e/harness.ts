@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll } from 'vitest';
@@ -71,6 +72,8 @@ export interface E2E {
   createUser(role: Role, options?: { displayName?: string; mustChange?: boolean }): Promise<TestUser>;
   /** Signs a user in through the API, for `api(…, { as })` or a page's cookies. */
   signInApi(user: { username: string; password: string }): Promise<ApiSession>;
+  /** Cuts every open connection to the server (live-event streams included), as a network drop would. */
+  dropConnections(): void;
 }
 
 export interface ApiSession {
@@ -95,6 +98,7 @@ export function useE2E(options: E2EOptions = {}): E2E {
   let contexts: BrowserContext[] = [];
   let problems: string[] = [];
   let allowed: RegExp[] = [];
+  const sockets = new Set<Socket>();
 
   beforeAll(async () => {
     ensureWebBuilt();
@@ -104,6 +108,10 @@ export function useE2E(options: E2EOptions = {}): E2E {
     // its own drop folder: a developer's ./data/drop must not leak into the journeys
     config = loadConfig({ ...process.env, DATABASE_URL: `sqlite:${join(dataDir, 'qmfg.db')}`, QMFG_DROP_DIR: join(dataDir, 'drop'), QMFG_DEMO: '1', QMFG_DEMO_LIVE: '0', PORT: '0', QMFG_PASSWORD_COST: TEST_PASSWORD_COST, QMFG_LOGIN_RATE_PER_MINUTE: '100000', ...extra });
     server = await startServer({ config, port: 0, logger: false, webRoot });
+    server.app.server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
     admin = await createTestUser(server.handle.db, 'admin', { username: 'e2e-admin', displayName: 'E2E Administrator' });
     adminSession = await signInApi(admin);
     isSigned = signedRouteMatcher(server.app);
@@ -164,6 +172,9 @@ export function useE2E(options: E2EOptions = {}): E2E {
       return createTestUser(server.handle.db, role, userOptions);
     },
     signInApi,
+    dropConnections() {
+      for (const socket of sockets) socket.destroy();
+    },
     async newPage(viewport = { width: 1280, height: 800 }, pageOptions = {}) {
       if (!browser) throw new Error('the browser is not running (beforeAll failed?)');
       const context = await browser.newContext({ baseURL: baseUrl(), viewport, timezoneId: 'UTC', locale: 'en-US' });

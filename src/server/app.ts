@@ -24,6 +24,8 @@ import { machineDataCheck, machineDataRoutes } from '../features/machine-data/ro
 import { oeeRoutes } from '../features/oee/routes.js';
 import { forecastRoutes } from '../features/forecasts/routes.js';
 import { followProduction } from '../features/forecasts/service.js';
+import { withProductionDeltas } from '../features/live/production.js';
+import { settledProduction } from '../features/live/follow.js';
 import { machineStateRoutes } from '../features/oee/state-routes.js';
 import { orderIoRoutes } from '../features/orders/io-routes.js';
 import { signOffRoutes } from '../features/orders/sign-off-routes.js';
@@ -139,11 +141,20 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
 
   for (const routes of featureRoutes) await routes(app, deps);
   wireAlerts(app, deps, options.alerts ?? {});
+  // production events carry each machine's delta, worked out once per event for every open screen
+  deps.events.describe(
+    'production',
+    (data, now) => withProductionDeltas(deps.db, deps.config.QMFG_TZ, data, now),
+    (error) => app.log.error(`live production deltas: ${(error as Error).message ?? String(error)}`),
+  );
   // forecast history follows new production: the running lots' forecasts are recorded as they change
-  const forecastRecorder = followProduction(deps.db, deps.config.QMFG_TZ, deps.events, app.log);
+  // after each re-plan (not the interim events of live ingest: a forecast per machine per second is real work)
+  const forecastRecorder = followProduction(deps.db, deps.config.QMFG_TZ, settledProduction(deps.events), app.log);
   app.addHook('onClose', async () => {
     forecastRecorder.stop();
     await forecastRecorder.idle();
+    deps.events.describe('production', null);
+    await deps.events.idle();
   });
   await simulationRoutes(app, deps, { holder: options.simulation ?? { current: null } });
   registerEventStream(app, deps.events, {

@@ -24,13 +24,58 @@ export interface SessionEndReason {
 /** Sessions that ended: one session (by its id hash), or every session of a user but `exceptIdHash`. */
 export type SessionEnd = SessionEndReason & ({ idHash: string } | { userId: number; exceptIdHash?: string });
 
+/** Adds to an event's data what screens need to apply it in place (see EventHub.describe). */
+export type EventDescriber = (data: unknown, now: number) => Promise<unknown>;
+
 export class EventHub {
   private readonly emitter = new EventEmitter();
+  private readonly describers = new Map<string, EventDescriber>();
+  /** where a describer's or a listener's failure on the described path is reported (the app's log) */
+  private reportError: (error: unknown) => void = () => undefined;
+  /** events waiting for a describer, in order: later events wait behind them so every stream sees the order they were published in */
+  private queue: Promise<void> = Promise.resolve();
+  private queued = 0;
   constructor() {
     this.emitter.setMaxListeners(0);
   }
+  /**
+   * Events of `topic` get their data from `describer` (given what was published) before they go out:
+   * worked out once per event, not per stream. A describer that fails sends the event as published.
+   */
+  describe(topic: string, describer: EventDescriber | null, onError?: (error: unknown) => void): void {
+    if (describer) this.describers.set(topic, describer);
+    else this.describers.delete(topic);
+    if (onError) this.reportError = onError;
+  }
   publish(event: LiveEvent): void {
-    this.emitter.emit('event', { ...event, at: Date.now() });
+    const describer = this.describers.get(event.topic);
+    if (!describer && this.queued === 0) {
+      this.emitter.emit('event', { ...event, at: Date.now() });
+      return;
+    }
+    this.queued++;
+    const publishedAt = Date.now();
+    const data = describer
+      ? describer(event.data, publishedAt).catch((error: unknown) => {
+          this.reportError(error);
+          return event.data;
+        })
+      : Promise.resolve(event.data);
+    this.queue = this.queue
+      .then(() => data)
+      .then((described) => {
+        this.queued--;
+        try {
+          this.emitter.emit('event', described === undefined ? { topic: event.topic, at: publishedAt } : { topic: event.topic, data: described, at: publishedAt });
+        } catch (error) {
+          // a listener that throws must not stop the events behind this one (the sync path throws to the publisher)
+          this.reportError(error);
+        }
+      });
+  }
+  /** Resolves once every event published so far has gone out. */
+  idle(): Promise<void> {
+    return this.queue;
   }
   subscribe(listener: (event: LiveEvent & { at: number }) => void): () => void {
     this.emitter.on('event', listener);

@@ -48,3 +48,15 @@ export function machineRunState(input: RunStateInput): RunStateResult {
   }
   return { state: 'stopped', since: lastCycleAt ?? lastSign, stopsAt: null };
 }
+
+/** What a machine's tile shows (the TV view, live deltas): the run state told apart by the calendar and the loaded job. */
+export type TileState = 'running' | 'stopped' | 'changeover' | 'off-shift' | 'no-data';
+
+/** `working`: now is in the calendar's working time; `jobStarted`: the loaded job has parts (null: no job). */
+export function tileState(run: RunState, working: boolean, jobStarted: boolean | null): TileState {
+  if (run === 'running') return 'running';
+  if (!working) return 'off-shift';
+  if (run === 'no-data') return 'no-data';
+  // stopped with the next job loaded but not a part of it made yet: the line is being changed over
+  return jobStarted === false ? 'changeover' : 'stopped';
+}

@@ -255,6 +255,12 @@ export async function getLotCounts(db: Executor, machine: string, lots: readonly
   return rows.map(toLotRow);
 }
 
+/** The lot with the latest cycle on the machine (what it makes now, or made last), or undefined. */
+export async function latestLotCount(db: Executor, machine: string): Promise<LotRow | undefined> {
+  const row = await db.selectFrom('lot_counts').selectAll().where('machine_key', '=', machine).orderBy('last_at', 'desc').limit(1).executeTakeFirst();
+  return row ? toLotRow(row) : undefined;
+}
+
 /** Lots whose production span overlaps [from, to) on the given machines. */
 export async function listLotCounts(db: Executor, machines: readonly string[], from: number, to: number): Promise<LotRow[]> {
   if (machines.length === 0) return [];

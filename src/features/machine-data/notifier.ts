@@ -1,6 +1,11 @@
-// After live ingest (drop folder, MQTT): re-plan and tell open screens, at most every few seconds.
-// A camera file grows every second and MQTT delivers every cycle; re-planning the plant on each
-// would spend the server on the same answer. Counts accumulate and flush on a trailing timer.
+// After live ingest (drop folder, MQTT): tell open screens and re-plan, each on its own throttle.
+// A camera file grows every second and MQTT delivers every cycle. The re-plan of the plant runs at
+// most every `replanIntervalMs` (5 s: re-planning on each message would spend the server on the same
+// answer) and is followed by 'schedule' and 'production' as after any ingest (afterIngest). In
+// between, an interim 'production' (`replanPending: true`) goes out at most every
+// `productionIntervalMs` (1 s): screens apply its per-machine deltas in place, so they show new data
+// within a second; followers that need the re-planned state (the forecast recorder) skip it.
+// Both accumulate and flush on trailing timers.
 import type { Db } from '../../db/database.js';
 import { afterIngest, type IngestSummary, type Publisher } from './service.js';
 
@@ -13,31 +18,70 @@ export interface Log {
 
 export const SILENT_LOG: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-export class ProductionNotifier {
-  private pending: IngestSummary = { machines: [], cycles: 0, operationsUpdated: 0 };
+const EMPTY: IngestSummary = { machines: [], cycles: 0, operationsUpdated: 0 };
+
+const merge = (a: IngestSummary, b: IngestSummary): IngestSummary => ({
+  machines: [...new Set([...a.machines, ...b.machines])],
+  cycles: a.cycles + b.cycles,
+  operationsUpdated: a.operationsUpdated + b.operationsUpdated,
+});
+
+/** One trailing throttle: what was added since the last flush, flushed at most every `intervalMs`. */
+class Throttle {
+  pending: IngestSummary = EMPTY;
   private timer: NodeJS.Timeout | null = null;
-  private lastFlush = 0;
-  private flushing: Promise<void> = Promise.resolve();
+  private lastFlush = Number.NEGATIVE_INFINITY;
+  constructor(
+    private readonly intervalMs: number,
+    private readonly run: (summary: IngestSummary) => void,
+  ) {}
+  add(summary: IngestSummary): void {
+    this.pending = merge(this.pending, summary);
+    if (this.timer) return;
+    const wait = Math.max(0, this.lastFlush + this.intervalMs - Date.now());
+    this.timer = setTimeout(() => this.flush(), wait);
+    this.timer.unref();
+  }
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const summary = this.pending;
+    this.pending = EMPTY;
+    this.lastFlush = Date.now();
+    if (summary.cycles > 0 || summary.operationsUpdated > 0) this.run(summary);
+  }
+}
+
+export class ProductionNotifier {
+  private readonly production: Throttle;
+  private readonly replan: Throttle;
+  private replanning: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Db,
     private readonly zone: string,
     private readonly events: Publisher | null,
     private readonly log: Log,
-    private readonly minIntervalMs = 5000,
-  ) {}
+    replanIntervalMs = 5000,
+    productionIntervalMs = Math.min(1000, replanIntervalMs),
+  ) {
+    this.production = new Throttle(productionIntervalMs, (summary) => {
+      // the re-plan's own production event will carry these cycles too: only an interim one here
+      if (summary.cycles > 0) this.events?.publish({ topic: 'production', data: { machines: summary.machines, cycles: summary.cycles, replanPending: true } });
+    });
+    this.replan = new Throttle(replanIntervalMs, (summary) => {
+      this.replanning = this.replanning.then(() =>
+        afterIngest(this.db, this.zone, this.events, summary, Date.now()).catch((error: unknown) => {
+          this.log.error(`re-plan after machine data of ${summary.machines.join(', ')} failed: ${(error as Error).message}`);
+        }),
+      );
+    });
+  }
 
   add(summary: IngestSummary): void {
     if (summary.cycles === 0 && summary.operationsUpdated === 0) return;
-    this.pending = {
-      machines: [...new Set([...this.pending.machines, ...summary.machines])],
-      cycles: this.pending.cycles + summary.cycles,
-      operationsUpdated: this.pending.operationsUpdated + summary.operationsUpdated,
-    };
-    if (this.timer) return;
-    const wait = Math.max(0, this.lastFlush + this.minIntervalMs - Date.now());
-    this.timer = setTimeout(() => void this.flush(), wait);
-    this.timer.unref();
+    if (summary.cycles > 0) this.production.add(summary);
+    this.replan.add(summary);
   }
 
   /** Passes an event on to open screens right away (a machine's state change must not wait). */
@@ -45,20 +89,13 @@ export class ProductionNotifier {
     this.events?.publish(event);
   }
 
-  /** Publishes and re-plans what has accumulated (now). */
+  /** Re-plans and publishes what has accumulated (now); resolves when the re-plan is done. */
   flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const summary = this.pending;
-    this.pending = { machines: [], cycles: 0, operationsUpdated: 0 };
-    this.lastFlush = Date.now();
-    if (summary.cycles === 0 && summary.operationsUpdated === 0) return this.flushing;
-    this.flushing = this.flushing.then(() =>
-      afterIngest(this.db, this.zone, this.events, summary, Date.now()).catch((error: unknown) => {
-        this.log.error(`re-plan after machine data of ${summary.machines.join(', ')} failed: ${(error as Error).message}`);
-      }),
-    );
-    return this.flushing;
+    // what is pending for the interim event is in the re-plan's pending too: its event says it all
+    this.production.pending = EMPTY;
+    this.production.flush();
+    this.replan.flush();
+    return this.replanning;
   }
 
   async close(): Promise<void> {

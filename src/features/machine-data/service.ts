@@ -97,7 +97,8 @@ export function summarizeResults(results: readonly IngestFileResult[]): IngestSu
 
 /**
  * After an ingest call: re-plan the plant once when production counts of operations changed, and
- * tell open screens ('production', and 'schedule' after a re-plan).
+ * tell open screens ('production', and 'schedule' after a re-plan). The server's hub adds each
+ * machine's delta to the production event (src/features/live) before it goes to the screens.
  */
 export async function afterIngest(db: Db, zone: string, events: Publisher | null, summary: IngestSummary, now: number): Promise<void> {
   if (summary.operationsUpdated > 0) {

@@ -10,8 +10,11 @@ import * as plantRepo from '../plant/repository.js';
 import * as ordersRepo from '../orders/repository.js';
 import * as derivedRepo from '../machine-data/derived-repository.js';
 import { machineStates } from '../machine-data/machine-state.js';
+import { tileState } from '../../core/machine-state/index.js';
 import { machinesOee, resolveProfile } from '../oee/service.js';
-import type { TvResponse, TvState, TvTile } from './schemas.js';
+import type { TvResponse, TvTile } from './schemas.js';
+
+export { tileState };
 
 export const RATE_WINDOW_MS = 15 * 60_000;
 const MINUTE = 60_000;
@@ -23,15 +26,6 @@ export function currentShift(intervals: readonly Interval[], now: number): { int
   if (holding) return { interval: holding, working: true };
   const before = intervals.filter((i) => i.end <= now);
   return before.length > 0 ? { interval: before[before.length - 1], working: false } : null;
-}
-
-/** The state a tile shows: the run state, told apart by the calendar and the job on the machine. */
-export function tileState(run: 'running' | 'stopped' | 'no-data', working: boolean, jobStarted: boolean | null): TvState {
-  if (run === 'running') return 'running';
-  if (!working) return 'off-shift';
-  if (run === 'no-data') return 'no-data';
-  // stopped with the next job loaded but not a part of it made yet: the line is being changed over
-  return jobStarted === false ? 'changeover' : 'stopped';
 }
 
 export interface TvScope {

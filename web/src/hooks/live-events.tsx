@@ -1,13 +1,17 @@
 // Live updates: one EventSource on /api/events per tab, shared by every screen. A screen subscribes
-// to the topics it shows ("plant", "calendar", …) and refetches when one of them fires. After the
-// stream drops and comes back, everyone refetches, because events sent in between are lost.
+// to the topics it shows ("plant", "calendar", …) and gets each event's data: it applies what it
+// can in place (a 'production' event's per-machine deltas) and refetches otherwise. After the
+// stream drops and comes back, every listener is called without data (a resync: refetch), because
+// events sent in between are lost.
 // The server ends the stream with `session-ended` when the session does (signed out, revoked,
 // expired): then there is no reconnecting, and the app's usual 401 path takes the user to sign-in.
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
 
-type Listener = () => void;
+/** What a listener gets: the event's data and topic, or null after a reconnect (events may be lost: refetch). */
+export type LiveEvent = { topic: string; data: unknown; at: number } | null;
+type Listener = (event: LiveEvent) => void;
 
 /** before asking whether the session holds: this tab's own sign-out finishes first (and keeps its notice) */
 const CHECK_DELAY_MS = 1000;
@@ -29,7 +33,7 @@ class LiveConnection {
       this.setStatus('live');
       if (this.hadError) {
         this.hadError = false;
-        for (const topicListeners of this.listeners.values()) for (const listener of topicListeners) listener();
+        for (const topicListeners of this.listeners.values()) for (const listener of topicListeners) listener(null);
       }
     };
     // EventSource retries by itself (the server asks for 2 s); this only reports the gap.
@@ -72,14 +76,25 @@ class LiveConnection {
   private bind(topic: string): void {
     if (!this.source || this.boundTopics.has(topic)) return;
     this.boundTopics.add(topic);
-    this.source.addEventListener(topic, () => {
-      for (const listener of this.listeners.get(topic) ?? []) listener();
+    this.source.addEventListener(topic, (message) => {
+      const event = parseEvent(topic, (message as MessageEvent<string>).data);
+      for (const listener of this.listeners.get(topic) ?? []) listener(event);
     });
   }
 
   private setStatus(status: LiveStatus): void {
     this.status = status;
     this.onStatus(status);
+  }
+}
+
+/** The stream's `{ topic, data, at }` (a malformed one still tells that the topic changed). */
+function parseEvent(topic: string, text: string): { topic: string; data: unknown; at: number } {
+  try {
+    const parsed = JSON.parse(text) as { data?: unknown; at?: unknown };
+    return { topic, data: parsed.data, at: typeof parsed.at === 'number' ? parsed.at : Date.now() };
+  } catch {
+    return { topic, data: undefined, at: Date.now() };
   }
 }
 
@@ -119,15 +134,18 @@ export function useLiveStatus(): LiveStatus {
   return useContext(LiveContext)?.status ?? 'connecting';
 }
 
-/** Calls `onChange` whenever the server reports a change on one of `topics`. */
-export function useLiveTopics(topics: readonly string[], onChange: () => void): void {
+/**
+ * Calls `onChange` whenever the server reports a change on one of `topics`, with the event (its
+ * data, for applying in place), or with null after the stream came back (resync: refetch).
+ */
+export function useLiveTopics(topics: readonly string[], onChange: (event: LiveEvent) => void): void {
   const connection = useContext(LiveContext)?.connection;
   const latest = useRef(onChange);
   latest.current = onChange;
   const topicKey = topics.join(',');
   useEffect(() => {
     if (!connection) return;
-    const unsubscribers = topicKey.split(',').filter(Boolean).map((topic) => connection.subscribe(topic, () => latest.current()));
+    const unsubscribers = topicKey.split(',').filter(Boolean).map((topic) => connection.subscribe(topic, (event) => latest.current(event)));
     return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
   }, [connection, topicKey]);
 }

@@ -30,6 +30,7 @@ import { ComparisonTable, LotTable, ShiftTable, StopsTable } from './tables.js';
 import { LISTED_STOP_MIN_SECONDS } from './targets.js';
 import { UploadPanel } from './upload-panel.js';
 import { useCachedQuery } from './use-cached-query.js';
+import { applyProductionToDashboard } from './live-apply.js';
 import { autoGroupBy, calendarSpecOf, parseQuery, queryParams, resolveWindow, toLocalInput, type AnalyticsQuery, type GroupBy } from './windows.js';
 import './analytics.css';
 import { MS_PER_DAY } from '../../../../src/core/time.js';
@@ -156,7 +157,9 @@ export function AnalyticsDashboard() {
   const groupBy: GroupBy = query.groupBy === 'auto' ? (window ? autoGroupBy(window.from, window.to) : 'hour') : query.groupBy;
   const view: ViewRequest | null = window && query.machines.length ? { machines: query.machines, from: window.from, to: window.to, profile: query.profile, groupBy } : null;
   const viewKey = view ? JSON.stringify(view) : null;
-  const dashboard = useCachedQuery(viewKey, () => loadDashboard(view as ViewRequest), ['production']);
+  const dashboard = useCachedQuery(viewKey, () => loadDashboard(view as ViewRequest), ['production'], (current, event) =>
+    window ? applyProductionToDashboard(current, event, { machines: query.machines, preset: query.preset, window }) : null,
+  );
   const data = dashboard.data;
 
   const machines = plant.data?.machines ?? [];

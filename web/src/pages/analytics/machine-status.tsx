@@ -1,10 +1,12 @@
 // Live status of each machine for the machines page (the screen on the shop-floor TVs): running or
-// stopped (age of the last cycle), the lot and product on it, and OEE so far today. Refreshed when
-// the server reports new production or a machine's state message; between answers the state is
+// stopped (age of the last cycle), the lot and product on it, and OEE so far today. New production
+// is applied in place from the event's per-machine delta (state, last cycle, lot, parts today); the
+// OEE percentages, which the delta does not carry, are fetched again at most every
+// OEE_REFRESH_MS while production comes. A machine's state message refetches; between answers the state is
 // worked out again every few seconds with the same rule as the server (core/machine-state: stopped
 // once no cycle came for the profile's availabilityLossSeconds), so a line that stops turns
 // "Stopped" within seconds, not minutes. No ECharts here: this page must stay light.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { DateTime } from 'luxon';
 import type { CalendarSpec } from '../../../../src/core/calendar/index.js';
 import { machineRunState } from '../../../../src/core/machine-state/index.js';
@@ -13,6 +15,8 @@ import { getMachineStates, getOee, listLots, type LotCount, type MachineRunState
 import { getCalendar } from '../../api/calendar.js';
 import { listProducts } from '../../api/plant.js';
 import { useResource } from '../../hooks/use-resource.js';
+import type { LiveEvent } from '../../hooks/live-events.js';
+import { productionDeltas } from '../../api/live.js';
 import { formatAge, formatCount, formatPercent } from './format.js';
 import { KPI_TARGETS, kpiStatus } from './targets.js';
 import { calendarSpecOf, isWorkingTime, parseQuery, resolveWindow } from './windows.js';
@@ -25,6 +29,10 @@ import { MS_PER_MINUTE } from '../../../../src/core/time.js';
 export const STATE_TICK_MS = 5_000;
 /** How far back the current lot is looked for: a machine idle longer shows no lot. */
 const LOT_LOOKBACK_DAYS = 7;
+/** How often at most the OEE figures are fetched again while live production is applied in place. */
+export const OEE_REFRESH_MS = 5_000;
+/** …and not before this long after the production that calls for it: the cards show the delta first, a burst lands in one request */
+const OEE_SETTLE_MS = 1_000;
 
 export interface MachineLive {
   /** OEE of today so far (plant-local day) */
@@ -34,11 +42,14 @@ export interface MachineLive {
   product: Product | null;
   /** the server's answer on running or stopped (re-evaluated locally on a timer) */
   state: MachineRunState | null;
+  /** parts of today from the last live delta (null: today's OEE answer's parts are current) */
+  partsToday: number | null;
 }
 
 export interface PlantLive {
   machines: Map<string, MachineLive>;
   calendar: CalendarSpec;
+  products: Product[];
   /** when the figures were asked for */
   at: number;
   /** server clock − this browser's clock (ms): the state rule runs on the plant's clock */
@@ -69,15 +80,103 @@ async function loadLive(machineKeys: readonly string[], zone: string): Promise<P
       lot: latest,
       product: latest ? (products.find((p) => p.itemNumber === latest.item) ?? null) : null,
       state: states.machines.find((m) => m.machine === key) ?? null,
+      partsToday: null,
     });
   }
-  return { machines, calendar: calendarSpecOf(calendar), at, clockOffsetMs };
+  return { machines, calendar: calendarSpecOf(calendar), products, at, clockOffsetMs };
+}
+
+/**
+ * A production event's deltas applied to the cards (null: not applicable — no deltas, or a machine
+ * this screen does not know; then it is fetched again).
+ */
+export function applyProductionToPlant(live: PlantLive, event: NonNullable<LiveEvent>): PlantLive | null {
+  const deltas = productionDeltas(event);
+  if (!deltas) return null;
+  const machines = new Map(live.machines);
+  for (const delta of deltas.values()) {
+    const current = machines.get(delta.machine);
+    if (!current) return null;
+    const lot = delta.lot ?? current.lot;
+    machines.set(delta.machine, {
+      ...current,
+      state: delta.run,
+      lot,
+      product: lot ? (live.products.find((p) => p.itemNumber === lot.item) ?? null) : null,
+      partsToday: delta.partsToday,
+    });
+  }
+  return { ...live, machines };
+}
+
+/**
+ * Today's OEE answer on a card that took live deltas: the latest delta's parts count stays until the
+ * OEE answer agrees with it (the delta counts to the second, the OEE window to the current minute;
+ * every ingest and undo sends a delta, so the delta is never the older of the two).
+ */
+function withTodayOee(figures: MachineLive, today: OeeResult | null): MachineLive {
+  const parts = today?.parts ?? 0;
+  return { ...figures, today, partsToday: figures.partsToday !== null && figures.partsToday !== parts ? figures.partsToday : null };
+}
+
+/** Today's OEE of these machines (the analytics page's "Today" window, to the current minute). */
+async function loadTodayOee(machineKeys: readonly string[], zone: string): Promise<Map<string, OeeResult | null>> {
+  const resolved = resolveWindow(parseQuery(new URLSearchParams('window=today')), zone, Date.now(), undefined);
+  if ('error' in resolved) throw new Error(resolved.error);
+  const oee = await getOee({ machines: machineKeys, from: resolved.window.from, to: resolved.window.to });
+  return new Map(machineKeys.map((key) => [key, oee.machines.find((m) => m.machine === key)?.totals ?? null]));
 }
 
 /** The live figures of these machines; null keys = nothing to load yet. */
 export function usePlantLive(machineKeys: readonly string[] | null, zone: string | undefined) {
   const key = machineKeys && zone ? `${zone}|${machineKeys.join(',')}` : '';
-  return useResource<PlantLive | null>(() => (machineKeys && machineKeys.length && zone ? loadLive(machineKeys, zone) : Promise.resolve(null)), [key], ['production', 'machine-state', 'calendar', 'plant']);
+  const oeeRefresh = useRef<{ timer: ReturnType<typeof setTimeout> | null; lastAt: number }>({ timer: null, lastAt: Date.now() });
+  const refreshOee = () => {
+    if (!machineKeys || !zone) return;
+    oeeRefresh.current.lastAt = Date.now();
+    loadTodayOee(machineKeys, zone).then(
+      (today) =>
+        updateRef.current((live) =>
+          live === null
+            ? live
+            : { ...live, machines: new Map([...live.machines].map(([machine, figures]) => [machine, today.has(machine) ? withTodayOee(figures, today.get(machine) ?? null) : figures])) },
+        ),
+      // the cards keep their figures; the next production event tries again
+      () => undefined,
+    );
+  };
+  const refreshOeeRef = useRef(refreshOee);
+  refreshOeeRef.current = refreshOee;
+  const resource = useResource<PlantLive | null>(
+    () => {
+      oeeRefresh.current.lastAt = Date.now();
+      return machineKeys && machineKeys.length && zone ? loadLive(machineKeys, zone) : Promise.resolve(null);
+    },
+    [key],
+    ['production', 'machine-state', 'calendar', 'plant'],
+    (live, event) => {
+      if (live === null || event.topic !== 'production') return null;
+      const next = applyProductionToPlant(live, event);
+      // the OEE percentages follow on a slower beat: one OEE request per OEE_REFRESH_MS of production at most
+      const refresh = oeeRefresh.current;
+      if (next && refresh.timer === null) {
+        refresh.timer = setTimeout(() => {
+          refresh.timer = null;
+          refreshOeeRef.current();
+        }, Math.max(OEE_SETTLE_MS, refresh.lastAt + OEE_REFRESH_MS - Date.now()));
+      }
+      return next;
+    },
+  );
+  const updateRef = useRef(resource.update);
+  updateRef.current = resource.update;
+  useEffect(
+    () => () => {
+      if (oeeRefresh.current.timer !== null) clearTimeout(oeeRefresh.current.timer);
+    },
+    [],
+  );
+  return resource;
 }
 
 /** Re-renders every `periodMs` so that "2 min ago" stays true on a screen nobody touches. */
@@ -190,7 +289,7 @@ export function MachineLiveStatus({ machine, live, now, zone, calendar, clockOff
         </div>
         <div>
           <dt>Parts today</dt>
-          <dd>{formatCount(today?.parts ?? 0)}</dd>
+          <dd data-testid={`machine-parts-${machine.key}`}>{formatCount(live.partsToday ?? today?.parts ?? 0)}</dd>
         </div>
       </dl>
     </div>

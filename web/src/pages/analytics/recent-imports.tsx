@@ -10,6 +10,7 @@ import { Modal } from '../../components/dialogs.js';
 import { ErrorBanner } from '../../components/feedback.js';
 import { useToast } from '../../components/toasts.js';
 import { useResource } from '../../hooks/use-resource.js';
+import { waitForReplan } from '../../api/live.js';
 import { formatCount, formatInstant } from './format.js';
 
 const SHOWN = 6;
@@ -69,7 +70,7 @@ function UndoDialog({ file, machineName, onClose, onDone }: { file: IngestFile; 
 
 export function RecentImports({ machines, zone, version, onUndone }: { machines: readonly Machine[]; zone: string; version: number; onUndone: (fileId: number) => void }) {
   const canUndo = useCan('production:undo-import');
-  const imports = useResource(() => listImports({ sources: ['upload', 'file', 'demo'], limit: SHOWN }), [], ['production']);
+  const imports = useResource(() => listImports({ sources: ['upload', 'file', 'demo'], limit: SHOWN }), [], ['production'], waitForReplan);
   const [undoing, setUndoing] = useState<IngestFile | null>(null);
   const name = (key: string) => machines.find((m) => m.key === key)?.name ?? key;
   useEffect(() => {

@@ -2,7 +2,7 @@
 // view seen before shows at once (from a small in-memory cache) while a fresh one loads; a view not
 // seen before keeps the previous view's figures on screen with a spinner instead of blanking.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useLiveTopics } from '../../hooks/live-events.js';
+import { useLiveTopics, type LiveEvent } from '../../hooks/live-events.js';
 
 const CACHE_SIZE = 24;
 const cache = new Map<string, unknown>();
@@ -25,9 +25,10 @@ export interface CachedQuery<T> {
 
 /**
  * Loads `load()` for `key` (null = nothing to load, e.g. no machine picked). `load` closes over
- * what `key` describes; a new key means a new request. Live events on `liveTopics` reload.
+ * what `key` describes; a new key means a new request. Live events on `liveTopics` reload, unless
+ * `apply` takes them in place (it answers the new data, or null to reload).
  */
-export function useCachedQuery<T>(key: string | null, load: () => Promise<T>, liveTopics: readonly string[] = []): CachedQuery<T> {
+export function useCachedQuery<T>(key: string | null, load: () => Promise<T>, liveTopics: readonly string[] = [], apply?: (data: T, event: NonNullable<LiveEvent>) => T | null): CachedQuery<T> {
   const [state, setState] = useState<{ data?: T; dataKey?: string; error?: Error; loading: boolean }>(() => {
     const cached = key === null ? undefined : (cache.get(key) as T | undefined);
     return { data: cached, dataKey: cached === undefined ? undefined : (key ?? undefined), loading: key !== null };
@@ -37,6 +38,10 @@ export function useCachedQuery<T>(key: string | null, load: () => Promise<T>, li
   loadRef.current = load;
   const keyRef = useRef(key);
   keyRef.current = key;
+  const applyRef = useRef(apply);
+  applyRef.current = apply;
+  const shown = useRef(state);
+  shown.current = state;
 
   const reload = useCallback(async () => {
     const requestKey = keyRef.current;
@@ -64,6 +69,19 @@ export function useCachedQuery<T>(key: string | null, load: () => Promise<T>, li
     void reload();
   }, [key, reload]);
 
-  useLiveTopics(liveTopics, () => void reload());
+  useLiveTopics(liveTopics, (event) => {
+    const current = shown.current;
+    // only to the current view's own answer (an older view's figures on screen are being replaced)
+    const next = event && applyRef.current && current.data !== undefined && current.dataKey === keyRef.current ? applyRef.current(current.data, event) : null;
+    if (next === null) {
+      void reload();
+      return;
+    }
+    if (next === current.data) return;
+    const requestKey = keyRef.current;
+    if (requestKey !== null) remember(requestKey, next);
+    shown.current = { ...current, data: next };
+    setState((previous) => (previous.dataKey === requestKey ? { ...previous, data: next } : previous));
+  });
   return { data: state.data, dataKey: state.dataKey, error: state.error, loading: state.loading, reload };
 }

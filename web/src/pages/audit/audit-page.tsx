@@ -13,6 +13,7 @@ import { SignatureLine } from '../../auth/signature-dialog.js';
 import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
 import { Field } from '../../components/field.js';
 import { useResource } from '../../hooks/use-resource.js';
+import { waitForReplan } from '../../api/live.js';
 import { useSite } from '../../hooks/site.js';
 
 const RECORD_TYPES: [string, string][] = [
@@ -72,7 +73,7 @@ export function AuditPage() {
   };
   const query = auditQueryString(filters, zone);
   const actors = useResource(() => requestJson('GET', '/api/audit/actors', z.array(z.string())), []);
-  const entries = useResource(() => requestJson('GET', `/api/audit?${query}`, z.array(auditEntrySchema)), [query], ['plant', 'calendar', 'schedule', 'production']);
+  const entries = useResource(() => requestJson('GET', `/api/audit?${query}`, z.array(auditEntrySchema)), [query], ['plant', 'calendar', 'schedule', 'production'], waitForReplan);
   const exportQuery = useMemo(() => auditQueryString(filters, zone, 5000), [query, zone]);
   // names, so a change reads "Machine: Line 7", not "line7" (the exports do the same on the server)
   const names = useResource(() => Promise.all([listMachines(), listProducts()]), [], ['plant']);

@@ -1,6 +1,7 @@
 // The planning board: a tab per process group, a lane per machine with its queue on a time axis, the
 // group's parking lot, drag and drop to plan, and a work-order panel. Live: a change anywhere
-// (another planner, production counts, the calendar) re-plans on the server and refetches here.
+// (another planner, the calendar, the re-plan after production) refetches here; new production
+// counts are applied to the bars in place meanwhile (live-refresh.ts).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -19,7 +20,8 @@ import { ParkingLot } from './parking-lot.js';
 import type { OperationRef } from './drop.js';
 import { useDrag, type DropTarget } from './use-drag.js';
 import { useMoves } from './use-moves.js';
-import { useBoardRefresh } from './live-refresh.js';
+import { applyProductionToBoard, useBoardRefresh } from './live-refresh.js';
+import { productionDeltas } from '../../api/live.js';
 import {
   ZOOM_PRESETS, fetchCovers, fetchWindowFor, panWindow, presetByKey, presetOf, windowAround, windowLabel, zoomToSpan, type TimeWindow,
 } from './time-scale.js';
@@ -137,9 +139,19 @@ function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
   }, [view, fetchWindow]);
 
   const board = useResource(() => getBoard(group, fetchWindow.start, fetchWindow.end), [group, fetchWindow.start, fetchWindow.end]);
-  const refresh = useBoardRefresh(board.reload, OTHER_LIVE_TOPICS);
   // an answer for another group (the tab just changed) is not shown under this group's name
   const data = board.data?.group.key === group ? board.data : undefined;
+  const shown = useRef(data);
+  shown.current = data;
+  const refresh = useBoardRefresh(board.reload, OTHER_LIVE_TOPICS, (event) => {
+    const deltas = productionDeltas(event);
+    const current = shown.current;
+    if (!deltas || !current) return false;
+    const next = applyProductionToBoard(current, deltas);
+    if (!next) return false;
+    if (next !== current) board.update(() => next);
+    return true;
+  });
 
   const [open, setOpen] = useState<OperationRef | null>(null);
   const latest = useRef({ data, view });

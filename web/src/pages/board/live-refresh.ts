@@ -1,10 +1,47 @@
-// When the board fetches itself again. Live events refetch it, once per burst: production counts
-// from many machines arrive close together, and one board request a little later (well within a
-// second) shows them all. A change made on this board (a move, a re-plan) fetches it at once instead,
+// When the board fetches itself again. New production is applied in place (the bars' produced
+// counts from the event's per-machine deltas, see applyProductionToBoard); other live events — and
+// production the board cannot apply — refetch it, once per burst: events from many machines arrive
+// close together, and one board request a little later (well within a second) shows them all. A change made on this board (a move, a re-plan) fetches it at once instead,
 // and the server's live announcement of that same change — its echo, which the server sends just
 // before it answers — does not fetch it a second time.
 import { useCallback, useEffect, useMemo, useRef } from 'react';
-import { useLiveTopics } from '../../hooks/live-events.js';
+import { useLiveTopics, type LiveEvent } from '../../hooks/live-events.js';
+import type { Board } from '../../api/orders.js';
+import type { MachineDelta } from '../../api/live.js';
+
+/**
+ * The board with production deltas applied: each delta's job (lot, step) on its machine's lane gets
+ * its produced count and state. Machines without a lane here are none of this board's business;
+ * null when a lane's job is not among its bars (the queue changed: fetch the board).
+ */
+export function applyProductionToBoard(board: Board, deltas: ReadonlyMap<string, MachineDelta>): Board | null {
+  let changed = false;
+  const lanes = [];
+  for (const lane of board.lanes) {
+    const delta = deltas.get(lane.machine);
+    const job = delta?.job;
+    if (!job) {
+      lanes.push(lane);
+      continue;
+    }
+    const index = lane.bars.findIndex((bar) => bar.lot === job.lot && bar.step === job.step);
+    // a running job overlaps now: if now is in the fetched window and its bar is missing, the queue
+    // changed (fetch); a job outside the window has no bar and nothing to show
+    if (index < 0) {
+      if (job.state === 'running' && (job.forecastEnd ?? Number.POSITIVE_INFINITY) >= board.from && board.now <= board.to) return null;
+      lanes.push(lane);
+      continue;
+    }
+    const bar = lane.bars[index];
+    if (bar.produced === job.produced && bar.state === job.state) {
+      lanes.push(lane);
+      continue;
+    }
+    changed = true;
+    lanes.push({ ...lane, bars: lane.bars.map((b, i) => (i === index ? { ...b, produced: job.produced, good: job.good, state: job.state } : b)) });
+  }
+  return changed ? { ...board, lanes } : board;
+}
 
 const LIVE_COALESCE_MS = 150;
 /** how long after our own change's answer its echo may still arrive */
@@ -44,11 +81,16 @@ export interface BoardRefresh {
   afterOwnChange: (sentAt?: number) => Promise<void>;
 }
 
-export function useBoardRefresh(reload: () => Promise<void>, otherTopics: readonly string[]): BoardRefresh {
+/**
+ * `apply`: applies an event of `otherTopics` in place, true when done (no fetch needed).
+ */
+export function useBoardRefresh(reload: () => Promise<void>, otherTopics: readonly string[], apply?: (event: NonNullable<LiveEvent>) => boolean): BoardRefresh {
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
   const gate = useRef(new EchoGate());
   const reloadRef = useRef(reload);
   reloadRef.current = reload;
+  const applyRef = useRef(apply);
+  applyRef.current = apply;
 
   const queue = () => {
     if (pending.current !== null) return;
@@ -60,7 +102,10 @@ export function useBoardRefresh(reload: () => Promise<void>, otherTopics: readon
   useLiveTopics(['schedule'], () => {
     if (gate.current.shouldRefetch(Date.now())) queue();
   });
-  useLiveTopics(otherTopics, queue);
+  useLiveTopics(otherTopics, (event) => {
+    if (event && applyRef.current?.(event)) return;
+    queue();
+  });
   useEffect(
     () => () => {
       if (pending.current !== null) clearTimeout(pending.current);

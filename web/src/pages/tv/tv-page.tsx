@@ -1,11 +1,15 @@
 // The andon / TV view (issue 12 item 3): a wall screen, outside the app's shell and its sign-in.
 // Opened with /tv?token=…[&groups=a,b][&rotate=20]: the token is traded once for an httpOnly
 // device cookie and dropped from the address; a signed-in person may open /tv too. One group at a
-// time, rotating, no interaction; the tiles update from the live event stream (production,
-// schedule, machine state) and the machine-state rule is re-applied every second between answers.
+// time, rotating, no interaction; the tiles update from the live event stream: new production is
+// applied in place from the event's per-machine deltas (state, lot progress, 15-min rate, finish);
+// a re-plan ('schedule'), a machine's state message, a job that changed and a reconnect fetch the
+// tiles again (so does a slow poll, for the shift's OEE). The machine-state rule is re-applied
+// every second between answers.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { DateTime } from 'luxon';
-import { machineRunState } from '../../../../src/core/machine-state/index.js';
+import { machineRunState, tileState } from '../../../../src/core/machine-state/index.js';
+import { productionEventDataSchema, type MachineDelta } from '../../../../src/features/live/schemas.js';
 import type { TvResponse, TvTile } from '../../../../src/features/tv/schemas.js';
 import './tv.css';
 
@@ -120,11 +124,49 @@ export function applyStateEvent(data: TvResponse, machines: readonly string[], s
   };
 }
 
+/**
+ * Production deltas applied to the tiles; null when one cannot be (a machine's job is not the one
+ * its tile shows: the queue moved) — then the tiles are fetched again.
+ */
+export function applyProductionDeltas(data: TvResponse, deltas: readonly MachineDelta[]): TvResponse | null {
+  const byMachine = new Map(deltas.map((delta) => [delta.machine, delta]));
+  let stale = false;
+  const groups = data.groups.map((group) => ({
+    ...group,
+    tiles: group.tiles.map((tile): TvTile => {
+      const delta = byMachine.get(tile.machine);
+      if (!delta) return tile;
+      const job = delta.job;
+      if ((job?.lot ?? null) !== tile.lot) {
+        stale = true;
+        return tile;
+      }
+      const state = tileState(delta.run.state, delta.working, job ? job.produced > 0 : null);
+      return {
+        ...tile,
+        state,
+        stateSince: state === 'off-shift' ? tile.stateSince : delta.run.stateSince,
+        stopsAt: delta.run.stopsAt,
+        lastCycleAt: delta.run.lastCycleAt,
+        produced: job ? job.produced : tile.produced,
+        done: job && job.quantity ? Math.min(1, job.produced / job.quantity) : tile.done,
+        ratePerHour: delta.ratePerHour,
+        finish: job ? job.forecastEnd : tile.finish,
+        late: job ? job.late : tile.late,
+      };
+    }),
+  }));
+  return stale ? null : { ...data, groups };
+}
+
 export function TvPage() {
   const params = useMemo(() => new URLSearchParams(window.location.search), []);
   const groupsParam = params.get('groups') ?? '';
   const rotateSeconds = Math.max(5, Number(params.get('rotate')) || DEFAULT_ROTATE_SECONDS);
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
+  /** what is on screen now, for live events to apply to (they arrive between renders) */
+  const loadRef = useRef(load);
+  loadRef.current = load;
   const [now, setNow] = useState(() => Date.now());
   const [index, setIndex] = useState(0);
   const [live, setLive] = useState(false);
@@ -191,9 +233,40 @@ export function TvPage() {
     if (!ready) return;
     void refresh();
     const source = new EventSource('/api/events');
-    source.onopen = () => setLive(true);
-    source.onerror = () => setLive(false);
-    for (const topic of LIVE_TOPICS) source.addEventListener(topic, () => void refresh());
+    let dropped = false;
+    source.onopen = () => {
+      setLive(true);
+      // events sent while the stream was down are lost: resync
+      if (dropped) void refresh();
+      dropped = false;
+    };
+    source.onerror = () => {
+      dropped = true;
+      setLive(false);
+    };
+    for (const topic of LIVE_TOPICS.filter((t) => t !== 'production')) source.addEventListener(topic, () => void refresh());
+    // new production: applied to the tiles at once, without a request, when its deltas fit them
+    source.addEventListener('production', (event) => {
+      let deltas: MachineDelta[] | undefined;
+      try {
+        const parsed = productionEventDataSchema.safeParse((JSON.parse((event as MessageEvent<string>).data) as { data?: unknown }).data);
+        deltas = parsed.success ? parsed.data.deltas : undefined;
+      } catch {
+        deltas = undefined;
+      }
+      if (!deltas) {
+        void refresh();
+        return;
+      }
+      const current = loadRef.current;
+      const next = current.kind === 'ready' ? applyProductionDeltas(current.data, deltas) : null;
+      if (next === null) {
+        void refresh();
+        return;
+      }
+      loadRef.current = { kind: 'ready', data: next };
+      setLoad(loadRef.current);
+    });
     // a machine's own state report shows at once, before the refetch answers
     source.addEventListener('machine-state', (event) => {
       try {

@@ -1,6 +1,7 @@
 // One work order at a glance, from the board or the list: its operations across the processes
 // (where, in what state, forecast against due, progress, the gate after it), its history, and the
-// actions on the operation in focus. Live: a change by anyone shows up while the panel is open.
+// actions on the operation in focus. Live: a change by anyone shows up while the panel is open; new
+// production of its lot is applied in place (produced, good, state, planned end of the step).
 import { useState, type ReactNode } from 'react';
 import { describeChange } from '../../../../src/features/audit/describe.js';
 import { listMachines } from '../../api/plant.js';
@@ -10,6 +11,8 @@ import { SidePanel } from '../../components/dialogs.js';
 import { ErrorBanner, LoadFailed, Spinner } from '../../components/feedback.js';
 import { ApiError } from '../../api/client.js';
 import { useResource } from '../../hooks/use-resource.js';
+import type { LiveEvent } from '../../hooks/live-events.js';
+import { productionDeltas, waitForReplan } from '../../api/live.js';
 import { OperationActions } from './operation-actions.js';
 import { SignOffs } from './sign-offs.js';
 import { useAuth } from '../../auth/auth.js';
@@ -19,6 +22,32 @@ import './work-orders.css';
 type Operation = WorkOrder['operations'][number];
 
 const LIVE = ['schedule', 'production', 'plant', 'calendar'];
+/** the history changes with what people do, not with production counts */
+const HISTORY_LIVE = ['schedule', 'plant', 'calendar'];
+
+/**
+ * A production event applied to the work order: the steps of this lot that are some machine's job
+ * in the event's deltas. The same work order when none is (production elsewhere: nothing to fetch);
+ * null when not applicable (no deltas, or the step is not on that machine any more: fetch).
+ */
+export function applyProductionToWorkOrder(wo: WorkOrder, event: NonNullable<LiveEvent>): WorkOrder | null {
+  const deltas = productionDeltas(event);
+  if (!deltas) return null;
+  let next = wo;
+  for (const delta of deltas.values()) {
+    const job = delta.job;
+    if (!job || job.lot !== wo.lot) continue;
+    const op = next.operations.find((o) => o.step === job.step);
+    if (!op || op.machine !== delta.machine) return null;
+    const operations = next.operations.map((o) =>
+      o === op ? { ...o, produced: job.produced, good: job.good, state: job.state, late: job.late, forecastEnd: job.forecastEnd === null ? o.forecastEnd : new Date(job.forecastEnd).toISOString() } : o,
+    );
+    // the work order's progress: good units of the furthest step that produced anything
+    const furthest = [...operations].reverse().find((o) => o.produced > 0);
+    next = { ...next, operations, produced: furthest?.good ?? 0, producedStep: furthest?.step ?? null };
+  }
+  return next;
+}
 
 export function WorkOrderPanel({ lot, step, zone, onClose, onChanged, footer }: {
   lot: string;
@@ -31,9 +60,10 @@ export function WorkOrderPanel({ lot, step, zone, onClose, onChanged, footer }: 
   footer?: (workOrder: WorkOrder) => ReactNode;
 }) {
   const auth = useAuth();
-  const workOrder = useResource(() => getWorkOrder(lot), [lot], LIVE);
-  const history = useResource(() => getWorkOrderHistory(lot), [lot], LIVE);
-  const forecasts = useResource(() => getForecastHistory(lot), [lot], LIVE);
+  const workOrder = useResource(() => getWorkOrder(lot), [lot], LIVE, (data, event) => (event.topic === 'production' ? applyProductionToWorkOrder(data, event) : null));
+  const history = useResource(() => getWorkOrderHistory(lot), [lot], HISTORY_LIVE);
+  // forecasts are recorded after each re-plan: the interim production events between re-plans bring none
+  const forecasts = useResource(() => getForecastHistory(lot), [lot], LIVE, waitForReplan);
   const machines = useResource(listMachines, [], ['plant']);
   const [chosenStep, setChosenStep] = useState<number | undefined>(step);
   // deleted meanwhile (by someone else): say so instead of showing what no longer exists

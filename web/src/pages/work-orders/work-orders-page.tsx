@@ -12,6 +12,7 @@ import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
 import { OrdersIcon } from '../../components/icons.js';
 import { useToast } from '../../components/toasts.js';
 import { useResource } from '../../hooks/use-resource.js';
+import { waitForReplan } from '../../api/live.js';
 import { useSite } from '../../hooks/site.js';
 import { STATUS_LABEL, dueRisk, formatDue, formatInstant, formatQuantity, plannedReach, progressBasis, progressOf } from './format.js';
 import { WorkOrderForm } from './work-order-form.js';
@@ -113,7 +114,7 @@ function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[
     ...(SERVER_SORTS.has(sort) ? { sort: sort as 'lot' | 'product' | 'due' | 'forecastEnd', dir } : {}),
   };
   const filterKey = JSON.stringify(filters);
-  const list = useResource(() => listWorkOrders(filters), [filterKey], LIVE);
+  const list = useResource(() => listWorkOrders(filters), [filterKey], LIVE, waitForReplan);
   const rows = useMemo(() => {
     const sorted = [...(list.data ?? [])].sort((a, b) => compare(sort, a, b) || lotCollator.compare(a.lot, b.lot));
     return dir === 'desc' ? sorted.reverse() : sorted;
