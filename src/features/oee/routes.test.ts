@@ -65,6 +65,8 @@ describe.each(DIALECTS)('OEE, stops and machine-data API on %s', (dialect) => {
       ['PR20221013.txt', 85_822, false],
     ]);
     expect(first.body.files[0].operationsUpdated + first.body.files[1].operationsUpdated).toBeGreaterThan(0);
+    // production events go out once the hub has worked out their per-machine deltas
+    await t.events.idle();
     expect(published).toEqual(expect.arrayContaining(['production', 'schedule']));
 
     const again = await upload('line7', [{ name: 'PR20221013.txt', content: readFileSync(days[1]) }]);

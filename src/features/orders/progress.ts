@@ -42,33 +42,22 @@ export async function recordProgress(
   now = Date.now(),
 ): Promise<number> {
   if (lots.length === 0) return 0;
-  const operations = await db
-    .selectFrom('operations')
-    .select(['lot', 'step', 'state', 'position', 'scrap', 'actual_start'])
-    .where('machine_key', '=', machine)
-    .where('lot', 'in', [...lots])
-    .where('state', 'in', ['running', 'queued'])
-    .execute();
+  const operations = await repo.lotOperationsOnMachine(db, machine, lots);
   if (operations.length === 0) return 0;
   const measured = await measure([...new Set(operations.map((op) => op.lot))]);
   for (const op of operations) {
     const lot = measured.get(op.lot);
     const produced = lot?.produced ?? 0;
     const actualStart = lot ? (op.actual_start === null ? lot.firstAt : Number(op.actual_start)) : null;
-    await db
-      .updateTable('operations')
-      .set({
-        produced,
-        // the operation's scrap are its rejects; good is never below 0
-        good: lot ? Math.max(0, goodUnits(produced, Number(op.scrap))) : 0,
-        observed_rate_per_hour: lot?.observedRatePerHour ?? null,
-        recommended_rate_per_hour: lot?.recommendedRatePerHour ?? null,
-        actual_start: actualStart,
-        state: queueState({ state: op.state, produced, actual_start: actualStart }, op.position === null ? 1 : Number(op.position)),
-      })
-      .where('lot', '=', op.lot)
-      .where('step', '=', op.step)
-      .execute();
+    await repo.updateOperation(db, op.lot, op.step, {
+      produced,
+      // the operation's scrap are its rejects; good is never below 0
+      good: lot ? Math.max(0, goodUnits(produced, Number(op.scrap))) : 0,
+      observed_rate_per_hour: lot?.observedRatePerHour ?? null,
+      recommended_rate_per_hour: lot?.recommendedRatePerHour ?? null,
+      actual_start: actualStart,
+      state: queueState({ state: op.state, produced, actual_start: actualStart }, op.position === null ? 1 : Number(op.position)),
+    });
   }
   return operations.length + (await followMachine(db, machine, measured, measure, now));
 }

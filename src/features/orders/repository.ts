@@ -202,3 +202,14 @@ export async function workOrdersOfProductCount(db: Executor, product: string): P
   const row = await db.selectFrom('work_orders').select(db.fn.countAll<number>().as('n')).where('product_key', '=', product).executeTakeFirst();
   return Number(row?.n ?? 0);
 }
+
+/** The running and queued operations of these lots on the machine (what its machine data moves). */
+export async function lotOperationsOnMachine(db: Executor, machine: string, lots: readonly string[]) {
+  return db
+    .selectFrom('operations')
+    .select(['lot', 'step', 'state', 'position', 'scrap', 'actual_start'])
+    .where('machine_key', '=', machine)
+    .where('lot', 'in', [...lots])
+    .where('state', 'in', ['running', 'queued'])
+    .execute();
+}
