@@ -71,6 +71,10 @@ const configSchema = z.object({
   /** the demo plant runs: simulated iTrak lines produce for the board's lots (after back-filling QMFG_DEMO_DAYS) */
   QMFG_DEMO_LIVE: boolish.default(true),
   QMFG_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
+  /** the operator screen asks a reason for stops at least this long (shorter ones get the automatic minor stop) */
+  QMFG_REASON_PROMPT_SECONDS: z.coerce.number().min(1).max(86_400).default(60),
+  /** reported good units may differ from the camera's by this share before the lead is alerted (0.02 = 2 %) */
+  QMFG_RECONCILE_TOLERANCE: z.coerce.number().min(0).max(1).default(0.02),
   QMFG_WATCH: boolish.default(true),
   QMFG_WATCH_POLLING: boolish.default(false),
   QMFG_WATCH_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),

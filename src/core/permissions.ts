@@ -15,6 +15,8 @@ export const PERMISSIONS = [
   'orders:write',
   /** close an operation; close a work order (electronically signed) */
   'orders:close',
+  /** sign a submitted shift report (electronically) and reopen a signed one (audited, with a reason) */
+  'shifts:sign',
   /** sign off a gate after a step (QC release, supervisor sign-off); the signer's role must be the gate's */
   'gates:sign',
   /** production calendar: week overrides, holidays, the default week (electronically signed) */
@@ -36,10 +38,10 @@ const everything = [...PERMISSIONS];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   viewer: ['plant:read'],
   operator: ['plant:read', 'production:report'],
-  lead: ['plant:read', 'production:report', 'production:undo-import', 'orders:write', 'orders:close', 'gates:sign'],
+  lead: ['plant:read', 'production:report', 'production:undo-import', 'orders:write', 'orders:close', 'shifts:sign', 'gates:sign'],
   planner: ['plant:read', 'orders:write', 'calendar:write'],
   quality: ['plant:read', 'production:undo-import', 'orders:close', 'gates:sign', 'oee:write', 'audit:read'],
-  manager: ['plant:read', 'production:report', 'production:undo-import', 'orders:write', 'orders:close', 'gates:sign', 'calendar:write', 'oee:write', 'audit:read'],
+  manager: ['plant:read', 'production:report', 'production:undo-import', 'orders:write', 'orders:close', 'shifts:sign', 'gates:sign', 'calendar:write', 'oee:write', 'audit:read'],
   admin: everything,
 };
 
@@ -59,10 +61,11 @@ export const ROLE_LABELS: Record<Role, string> = {
 /** What a permission lets someone do, in the words of the screens ("You don't have permission to …"). */
 export const PERMISSION_ACTIONS: Record<Permission, string> = {
   'plant:read': "see the plant's screens",
-  'production:report': 'report production (counts, stop reasons, sensor files)',
+  'production:report': 'report production (counts, stop reasons, scrap, crew, shift logs, sensor files)',
   'production:undo-import': 'undo an imported sensor file',
   'orders:write': 'plan work orders (create, change, load, park or hold them)',
   'orders:close': 'close steps and work orders',
+  'shifts:sign': 'sign or reopen shift reports',
   'gates:sign': 'sign off gates such as QC release',
   'calendar:write': 'change the production calendar',
   'oee:write': 'change OEE profiles',

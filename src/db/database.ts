@@ -6,11 +6,12 @@ import type { OperationTable, WorkOrderTable } from './tables/orders.js';
 import type { GatePassTable, OidcFlowTable, SessionTable, SignatureTable, UserTable } from './tables/auth.js';
 import type {
   CycleTable, GapDayTable, GapTable, HourCountTable, IngestErrorTable, IngestFileTable, LotCountTable, MachineStateTable, MinuteCountTable,
-  MachineReportedStateTable, MqttMessageTable, OeeProfileTable, OeeProfileVersionTable, StopReasonTable,
+  MachineReportedStateTable, MqttMessageTable, OeeProfileTable, OeeProfileVersionTable,
 } from './tables/machine-data.js';
 import type { ForecastHistoryTable } from './tables/forecasts.js';
 import type { AlertOutboxTable, AlertRuleTable, AlertSubscriptionTable, AlertTable } from './tables/alerts.js';
 import type { TvDeviceTable } from './tables/tv.js';
+import type { CrewEntryTable, ReasonTreeTable, ScrapEntryTable, ShiftHandoverAckTable, ShiftLogTable, StopReasonSegmentTable } from './tables/operator-reports.js';
 
 /** The database as Kysely sees it: one entry per table. */
 export interface Database {
@@ -41,7 +42,12 @@ export interface Database {
   machine_state: MachineStateTable;
   machine_reported_state: MachineReportedStateTable;
   mqtt_messages: MqttMessageTable;
-  stop_reasons: StopReasonTable;
+  reason_trees: ReasonTreeTable;
+  stop_reason_segments: StopReasonSegmentTable;
+  scrap_entries: ScrapEntryTable;
+  shift_logs: ShiftLogTable;
+  crew_entries: CrewEntryTable;
+  shift_handover_acks: ShiftHandoverAckTable;
   oee_profiles: OeeProfileTable;
   oee_profile_versions: OeeProfileVersionTable;
   forecast_history: ForecastHistoryTable;

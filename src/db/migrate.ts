@@ -11,6 +11,7 @@ import * as ingestDuplicatesAndAudit from './migrations/20261202_10_ingest_dupli
 import * as forecasts from './migrations/20261202_22_forecasts.js';
 import * as alerts from './migrations/20261202_23_alerts.js';
 import * as tvDevices from './migrations/20261202_24_tv_devices.js';
+import * as operatorReports from './migrations/20261203_25_operator_reports.js';
 
 const migrations: Record<string, Migration> = {
   '20261125_01_foundation': foundation,
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '20261202_22_forecasts': forecasts,
   '20261202_23_alerts': alerts,
   '20261202_24_tv_devices': tvDevices,
+  '20261203_25_operator_reports': operatorReports,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -22,6 +22,8 @@ import { orderRoutes, replanAfterCalendarChange } from '../features/orders/route
 import { machineOperationsCheck, machineQueueCheck, productWorkOrdersCheck } from '../features/orders/service.js';
 import { machineDataCheck, machineDataRoutes } from '../features/machine-data/routes.js';
 import { oeeRoutes } from '../features/oee/routes.js';
+import { operatorInputRoutes } from '../features/operator-input/routes.js';
+import { shiftReportRoutes } from '../features/shift-reports/routes.js';
 import { forecastRoutes } from '../features/forecasts/routes.js';
 import { followProduction } from '../features/forecasts/service.js';
 import { withProductionDeltas } from '../features/live/production.js';
@@ -71,7 +73,9 @@ const plantReferenceChecks: PlantReferenceChecks = {
 };
 const plantWithChecks = (app: App, deps: AppDeps) => plantRoutes(app, deps, { referenceChecks: plantReferenceChecks });
 const recordsWithSignatures = (app: App, deps: AppDeps) => recordRoutes(app, deps, { signedContent: SIGNED_CONTENT });
-const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, forecastRoutes, oeeRoutes, machineStateRoutes, recordsWithSignatures, alertRoutes, tvDeviceRoutes, tvRoutes];
+const operatorInputWithSignatures = (app: App, deps: AppDeps) => operatorInputRoutes(app, deps, { signedContent: SIGNED_CONTENT });
+const shiftReportsWithSignatures = (app: App, deps: AppDeps) => shiftReportRoutes(app, deps, { signedContent: SIGNED_CONTENT });
+const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, forecastRoutes, operatorInputWithSignatures, oeeRoutes, machineStateRoutes, shiftReportsWithSignatures, recordsWithSignatures, alertRoutes, tvDeviceRoutes, tvRoutes];
 
 /** QMFG_TRUST_PROXY → Fastify's trustProxy: off, the first N hops, or the proxies' addresses. */
 function trustProxyOf(setting: string): boolean | string | ((address: string, hop: number) => boolean) {

@@ -6,6 +6,7 @@ import type { SignedContentReaders } from '../features/auth/signatures.js';
 import { calendarSignedContent } from '../features/calendar/service.js';
 import * as oeeRepo from '../features/oee/repository.js';
 import { ORDER_SIGNED_CONTENT } from '../features/orders/signed-content.js';
+import { SHIFT_LOG_ENTITY, shiftLogSignedContent } from '../features/operator-input/shift-log.js';
 
 export const SIGNED_CONTENT: SignedContentReaders = {
   calendar: calendarSignedContent,
@@ -15,4 +16,6 @@ export const SIGNED_CONTENT: SignedContentReaders = {
     return stored && { version: stored.profile.version, content: stored.profile };
   },
   ...ORDER_SIGNED_CONTENT,
+  // a shift report is signed for what the operators reported in it (notes, crew, scrap, stop reasons)
+  [SHIFT_LOG_ENTITY]: shiftLogSignedContent,
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeOee, normalizeIntervals, OeeAccumulator, overlapMs, type OeeCycle } from './oee.js';
+import { computeOee, normalizeIntervals, OeeAccumulator, overlapMs, subtractIntervals, type OeeCycle } from './oee.js';
 import { BUILTIN_PROFILES, type OeeProfile } from './profiles.js';
 
 // All instants are seconds after T0 = 2022-10-11 06:00 PDT (13:00 UTC), written as plain numbers
@@ -541,5 +541,17 @@ describe('computeOee — boundary stops and the open day on the calendar basis (
     expect([today.loadingSeconds, today.availabilityLossSeconds, today.availability]).toEqual([ftl.loadingSeconds, ftl.availabilityLossSeconds, ftl.availability]);
     // nothing is said about "planned time after the last cycle": it is counted, as a stop
     expect(today.warnings.filter((w) => w.startsWith('the data'))).toEqual([]);
+  });
+});
+
+describe('subtractIntervals', () => {
+  it('cuts planned downtime out of working time, across and at the edges of the intervals', () => {
+    const working = [{ start: 0, end: 100 }, { start: 200, end: 300 }];
+    expect(subtractIntervals(working, [])).toEqual(working);
+    expect(subtractIntervals(working, [{ start: 10, end: 20 }, { start: 90, end: 210 }, { start: 290, end: 400 }])).toEqual([
+      { start: 0, end: 10 }, { start: 20, end: 90 }, { start: 210, end: 290 },
+    ]);
+    expect(subtractIntervals(working, [{ start: -5, end: 500 }])).toEqual([]);
+    expect(subtractIntervals(working, [{ start: 100, end: 200 }])).toEqual(working);
   });
 });

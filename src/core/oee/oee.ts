@@ -159,6 +159,25 @@ export function normalizeIntervals(intervals: readonly Interval[], from: number,
   return merged;
 }
 
+/** ⋃intervals minus ⋃removed, both sorted and disjoint (see normalizeIntervals): what is left, sorted. */
+export function subtractIntervals(intervals: readonly Interval[], removed: readonly Interval[]): Interval[] {
+  const left: Interval[] = [];
+  let r = 0;
+  for (const interval of intervals) {
+    let start = interval.start;
+    while (r < removed.length && removed[r].end <= start) r++;
+    let k = r;
+    while (k < removed.length && removed[k].start < interval.end) {
+      if (removed[k].start > start) left.push({ start, end: removed[k].start });
+      start = Math.max(start, removed[k].end);
+      if (removed[k].end > interval.end) break;
+      k++;
+    }
+    if (start < interval.end) left.push({ start, end: interval.end });
+  }
+  return left;
+}
+
 /** Length of (start, end] ∩ ⋃intervals; intervals sorted and disjoint (see normalizeIntervals). */
 export function overlapMs(start: number, end: number, intervals: readonly Interval[]): number {
   if (!(end > start)) return 0;

@@ -14,6 +14,8 @@ export interface UserTable {
   lines: string;
   /** scrypt$… (see features/auth/passwords.ts); null = single-sign-on only */
   password_hash: string | null;
+  /** scrypt$… of the quick sign-in PIN at a line terminal; null = none set */
+  pin_hash: string | null;
   oidc_issuer: string | null;
   oidc_subject: string | null;
   /** 0 = deactivated (users are never deleted: the audit trail and signatures refer to them) */

@@ -152,15 +152,6 @@ export interface MqttMessageTable {
 }
 
 /** Operator's reason for a stop, keyed by the stop's start instant. */
-export interface StopReasonTable {
-  machine_key: string;
-  start_at: number;
-  reason: string | null;
-  comment: string | null;
-  updated_at: number;
-  updated_by: string;
-}
-
 /** User-defined OEE profiles: the current version (built-ins live in code). */
 export interface OeeProfileTable {
   name: string;

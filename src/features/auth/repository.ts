@@ -54,7 +54,7 @@ export async function countUsers(db: Executor): Promise<number> {
   return Number(row.n);
 }
 
-export type NewUser = Omit<UserTable, 'id' | 'version' | 'created_at' | 'updated_at' | 'failed_logins' | 'locked_until' | 'last_login_at'>;
+export type NewUser = Omit<UserTable, 'id' | 'version' | 'created_at' | 'updated_at' | 'failed_logins' | 'locked_until' | 'last_login_at' | 'pin_hash'> & { pin_hash?: string | null };
 
 export async function insertUser(db: Executor, user: NewUser, now: number): Promise<UserRow> {
   await db
@@ -126,7 +126,7 @@ export async function getSessionWithUser(db: Executor, idHash: string): Promise<
     .select([
       'sessions.id_hash', 'sessions.user_id', 'sessions.csrf_hash', 'sessions.method', 'sessions.created_at', 'sessions.last_seen_at',
       'sessions.expires_at', 'sessions.source', 'sessions.user_agent',
-      'users.id', 'users.username', 'users.display_name', 'users.email', 'users.role', 'users.lines', 'users.password_hash', 'users.oidc_issuer',
+      'users.id', 'users.username', 'users.display_name', 'users.email', 'users.role', 'users.lines', 'users.password_hash', 'users.pin_hash', 'users.oidc_issuer',
       'users.oidc_subject', 'users.active', 'users.failed_logins', 'users.locked_until', 'users.must_change_password', 'users.password_changed_at',
       'users.last_login_at', 'users.version', 'users.created_at as user_created_at', 'users.updated_at',
     ])
@@ -140,7 +140,7 @@ export async function getSessionWithUser(db: Executor, idHash: string): Promise<
     },
     user: normaliseUser({
       id: row.id, username: row.username, display_name: row.display_name, email: row.email, role: row.role, lines: row.lines,
-      password_hash: row.password_hash, oidc_issuer: row.oidc_issuer, oidc_subject: row.oidc_subject, active: row.active,
+      password_hash: row.password_hash, pin_hash: row.pin_hash, oidc_issuer: row.oidc_issuer, oidc_subject: row.oidc_subject, active: row.active,
       failed_logins: row.failed_logins, locked_until: row.locked_until, must_change_password: row.must_change_password,
       password_changed_at: row.password_changed_at, last_login_at: row.last_login_at, version: row.version, created_at: row.user_created_at,
       updated_at: row.updated_at,

@@ -1,6 +1,6 @@
-// The only place with SQL for OEE profiles (user-defined; the built-ins live in src/core/oee) and for
-// the reasons given for stops (stop_reasons). The derived tables OEE reads are machine data's
-// (machine-data/derived-repository.ts).
+// The only place with SQL for OEE profiles (user-defined; the built-ins live in src/core/oee). The
+// derived tables OEE reads are machine data's (machine-data/derived-repository.ts), the reasons of
+// stops and scrap are the operators' (operator-input/repository.ts).
 import type { Executor } from '../../db/database.js';
 import type { OeeProfile } from '../../core/oee/profiles.js';
 
@@ -60,40 +60,4 @@ export async function updateProfile(db: Executor, profile: OeeProfile, expectedV
 export async function machinesUsingProfile(db: Executor, name: string): Promise<string[]> {
   const rows = await db.selectFrom('machines').select(['key']).where('oee_profile', '=', name).orderBy('key').execute();
   return rows.map((r) => r.key);
-}
-
-// ---- stop reasons ----------------------------------------------------------------------------------------
-
-export interface StopReasonRow {
-  start: number;
-  reason: string | null;
-  comment: string | null;
-  updatedAt: number;
-  updatedBy: string;
-}
-
-export async function stopReasons(db: Executor, machine: string, starts: readonly number[]): Promise<Map<number, StopReasonRow>> {
-  const found = new Map<number, StopReasonRow>();
-  for (let i = 0; i < starts.length; i += 500) {
-    const rows = await db
-      .selectFrom('stop_reasons')
-      .selectAll()
-      .where('machine_key', '=', machine)
-      .where('start_at', 'in', starts.slice(i, i + 500))
-      .execute();
-    for (const r of rows) found.set(Number(r.start_at), { start: Number(r.start_at), reason: r.reason, comment: r.comment, updatedAt: Number(r.updated_at), updatedBy: r.updated_by });
-  }
-  return found;
-}
-
-export async function putStopReason(db: Executor, machine: string, start: number, reason: string | null, comment: string | null, actor: string, now: number): Promise<void> {
-  const updated = await db
-    .updateTable('stop_reasons')
-    .set({ reason, comment, updated_at: now, updated_by: actor })
-    .where('machine_key', '=', machine)
-    .where('start_at', '=', start)
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 0) {
-    await db.insertInto('stop_reasons').values({ machine_key: machine, start_at: start, reason, comment, updated_at: now, updated_by: actor }).execute();
-  }
 }

@@ -1,7 +1,6 @@
 // REST for OEE: /api/oee (any window, per machine, with series), /api/oee/profiles (built-in +
 // user-defined, versioned), /api/stops (from the gaps, with operators' reasons).
 import { z } from 'zod';
-import { DateTime } from 'luxon';
 import type { App, AppDeps } from '../../server/context.js';
 import { whoOf } from '../../server/context.js';
 import { keySchema } from '../plant/schemas.js';
@@ -14,15 +13,9 @@ import { machineListSchema, windowFields } from '../machine-data/window-query.js
 import { oeeJsonStream } from './oee-stream.js';
 import { GROUP_BY } from '../../core/oee/buckets.js';
 import { Invalid } from '../../core/errors.js';
+import { parseExactInstant } from '../../core/time.js';
 import { workLimitsOf } from '../../config.js';
 import { MAX_RATE_POINTS, ROLLING_SECONDS } from '../../core/oee/rate-series.js';
-
-/** A stop's start instant exactly (not floored): epoch ms or ISO 8601 (plant-local without offset). */
-function exactInstant(value: string, zone: string): number | null {
-  if (/^\d{1,15}$/.test(value)) return Number(value);
-  const parsed = DateTime.fromISO(value, { zone });
-  return parsed.isValid ? parsed.toMillis() : null;
-}
 
 export async function oeeRoutes(app: App, { db, config, events }: AppDeps): Promise<void> {
   const zone = config.QMFG_TZ;
@@ -139,7 +132,7 @@ export async function oeeRoutes(app: App, { db, config, events }: AppDeps): Prom
   const stopParams = z
     .object({ machine: keySchema, start: z.string().min(1).max(40) })
     .transform((params, ctx) => {
-      const start = exactInstant(params.start, zone);
+      const start = parseExactInstant(params.start, zone);
       if (start === null) {
         ctx.addIssue({ code: 'custom', path: ['start'], message: 'must be the stop\'s start as epoch ms or ISO 8601' });
         return z.NEVER;
@@ -147,7 +140,7 @@ export async function oeeRoutes(app: App, { db, config, events }: AppDeps): Prom
       return { machine: params.machine, start };
     });
   app.put('/api/stops/:machine/:start', { config: { permission: 'production:report', lineScope: { machineParam: 'machine' } }, schema: { tags, params: stopParams, body: stopReasonBodySchema, response: { 200: stopSchema } } }, async (req) => {
-    const stop = await service.setStopReason(db, whoOf(req, req.body.changeReason), req.params.machine, req.params.start, req.body);
+    const stop = await service.setStopReason(db, whoOf(req, req.body.changeReason), zone, req.params.machine, req.params.start, req.body);
     events.publish({ topic: 'production', data: { machine: stop.machine, stop: stop.startMs } });
     return stop;
   });

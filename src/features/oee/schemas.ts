@@ -1,5 +1,6 @@
 // OEE schemas shared by the API and the web app: profiles, OEE results per window and bucket, stops.
 import { z } from 'zod';
+import { lossCategorySchema, segmentsSchema } from '../operator-input/schemas.js';
 import { reasonSchema } from '../../core/reasons.js';
 import { int32 } from '../../core/limits.js';
 import { GROUP_BY } from '../../core/oee/buckets.js';
@@ -128,9 +129,17 @@ export const stopSchema = z.object({
   class: z.number().int(),
   classLabel: z.string(),
   availabilityLoss: z.boolean(),
+  /** the reason (a leaf id of the process group's tree) of the stop, or of its first part when split */
   reason: z.string().nullable(),
+  /** the reason's path as it read when given ("Unplanned › Jam › Pocket jam") */
+  label: z.string().nullable(),
+  category: lossCategorySchema.nullable(),
   comment: z.string().nullable(),
   reasonBy: z.string().nullable(),
+  /** a short stop's automatic reason (minor stop): nobody gave it */
+  automatic: z.boolean(),
+  /** the stop's reasons, one per part (two or more when an operator split it) */
+  segments: segmentsSchema,
 });
 export const stopsResponseSchema = z.object({
   machine: z.string(),
@@ -142,7 +151,7 @@ export const stopsResponseSchema = z.object({
   truncated: z.boolean(),
 });
 export const stopReasonBodySchema = z.object({
-  /** the stop's reason code */
+  /** a reason of the machine's process-group tree (its leaf id); null clears it */
   reason: z.string().trim().min(1).max(64).nullable(),
   comment: z.string().trim().max(2000).nullable().optional(),
   /** why an already given reason code is being changed (required then; `reason` is the stop's code) */

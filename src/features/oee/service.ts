@@ -8,7 +8,6 @@ import { DEFAULT_WORK_LIMITS, oeeWorkRefusal, type RequestWorkLimits } from '../
 import { workingIntervals, type CalendarSpec } from '../../core/calendar/index.js';
 import { BUILTIN_PROFILES, isBuiltinProfileName, profileDisplayName, profileLabel, type OeeProfile } from '../../core/oee/profiles.js';
 import { profileSchema as coreProfileSchema } from '../../core/oee/profile-schema.js';
-import { requireReason } from '../../core/reasons.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
@@ -21,6 +20,10 @@ import { computeOeeFromDerived, dayPartsOf, GapIndex, type DerivedSlice } from '
 import { DayFinder, daysOverlapping, openDayOf, type ProductionDayRule } from '../../core/oee/production-days.js';
 import { overlapMs, windowLoading, type Interval } from '../../core/oee/oee.js';
 import * as repo from './repository.js';
+import * as stopReasons from '../operator-input/stop-reasons.js';
+import { loadingWithout, operatorEffects, scrapUnits } from './operator-effects.js';
+import type { SegmentView } from '../operator-input/stop-reasons.js';
+import { AUTOMATIC_MINOR_STOP_ID } from '../../core/losses/index.js';
 import { withUnitCounts } from '../../core/oee/units.js';
 import { MAX_RATE_POINTS, RATE_STEP_MS, ratePointCount, rateSeries } from '../../core/oee/rate-series.js';
 import {
@@ -266,14 +269,16 @@ async function machineOee(db: Executor, plan: OeePlan, machine: string, profile:
   const edges = buckets.flatMap((b) => [b.from, b.to]);
   const slice = await loadSlice(db, machine, from, to, edges, zone);
   await yieldToLoop();
-  const loadingIntervals = profile.basis === 'calendar' ? workingIntervals(calendar, zone, from, to) : undefined;
+  const effects = await operatorEffects(db, machine, from, to);
+  const loadingIntervals = profile.basis === 'calendar' ? loadingWithout(workingIntervals(calendar, zone, from, to), effects) : undefined;
   const days = productionDayRule(calendar, zone, now);
   await yieldToLoop();
-  const totals = withUnitCounts(computeOeeFromDerived({ slice, from, to, profile, loadingIntervals, days }));
+  const totals = withUnitCounts(computeOeeFromDerived({ slice, from, to, profile, loadingIntervals, days, rejects: scrapUnits(effects, from, to) }));
   const series: MachineOee['series'] = [];
   for (const [index, bucket] of buckets.entries()) {
     if (index > 0 && index % BUCKETS_PER_TURN === 0) await yieldToLoop();
-    series.push({ ...withUnitCounts(computeOeeFromDerived({ slice, from: bucket.from, to: bucket.to, profile, loadingIntervals, days })), label: bucket.label });
+    const rejects = scrapUnits(effects, bucket.from, bucket.to);
+    series.push({ ...withUnitCounts(computeOeeFromDerived({ slice, from: bucket.from, to: bucket.to, profile, loadingIntervals, days, rejects })), label: bucket.label });
   }
   return { machine, profile: profileLabel(profile), totals, series };
 }
@@ -317,7 +322,7 @@ function classLabel(profile: OeeProfile, index: number): string {
   return high === undefined ? `≥ ${low} s` : `${low}–${high} s`;
 }
 
-type StopWithoutReason = Omit<Stop, 'reason' | 'comment' | 'reasonBy'>;
+type StopWithoutReason = Omit<Stop, 'reason' | 'label' | 'category' | 'comment' | 'reasonBy' | 'automatic' | 'segments'>;
 
 /**
  * A gap as a stop of the profile: class by its full duration, as the OEE engine classes it; counted
@@ -395,48 +400,35 @@ export async function listStops(db: Executor, zone: string, query: StopsQuery, n
     }
     stops.push(stop);
   }
-  const reasons = await repo.stopReasons(db, query.machine, stops.map((s) => s.startMs));
+  const segments = await stopReasons.segmentsOf(db, query.machine, stops.map((s) => s.startMs));
   return {
     machine: query.machine,
     profile: profileLabel(profile),
     from: new Date(query.from).toISOString(),
     to: new Date(query.to).toISOString(),
-    stops: stops.map((s) => {
-      const reason = reasons.get(s.startMs);
-      return { ...s, reason: reason?.reason ?? null, comment: reason?.comment ?? null, reasonBy: reason?.updatedBy ?? null };
-    }),
+    stops: stops.map((s) => withReasons(s, segments.get(s.startMs) ?? [])),
     truncated,
   };
 }
 
-/** Records the operator's reason for a stop (keyed by the stop's start instant); audited. */
-export async function setStopReason(db: Db, who: Who, machine: string, start: number, input: { reason: string | null; comment?: string | null }, now = Date.now()): Promise<Stop> {
+/**
+ * A stop with its reasons: the first segment's reason is the stop's; a short stop (no availability
+ * loss) without one has the automatic reason "minor stop", which an operator can change.
+ */
+function withReasons(stop: StopWithoutReason, segments: SegmentView[]): Stop {
+  const first = segments[0];
+  if (first) return { ...stop, reason: first.reason, label: first.label, category: first.category, comment: first.comment, reasonBy: first.by, automatic: false, segments };
+  if (!stop.availabilityLoss) return { ...stop, reason: AUTOMATIC_MINOR_STOP_ID, label: 'Minor stop (automatic)', category: 'minorStop', comment: null, reasonBy: null, automatic: true, segments: [] };
+  return { ...stop, reason: null, label: null, category: null, comment: null, reasonBy: null, automatic: false, segments: [] };
+}
+
+/** Records the operator's reason for a whole stop (keyed by the stop's start instant); audited. */
+export async function setStopReason(db: Db, who: Who, zone: string, machine: string, start: number, input: { reason: string | null; comment?: string | null }, now = Date.now()): Promise<Stop> {
   const stored = await plantRepo.getMachine(db, machine);
   if (!stored) throw new NotFound('machine', machine);
   const profile = await resolveProfile(db, stored.oeeProfile, 'machine.oeeProfile');
-  const comment = input.comment ?? null;
-  const stop = await db.transaction().execute(async (trx) => {
-    const gap = await derivedRepo.gapExists(trx, machine, start);
-    if (!gap) throw new NotFound('stop', `${machine}@${new Date(start).toISOString()}`);
-    const before = (await repo.stopReasons(trx, machine, [start])).get(start);
-    // overriding a reason someone already gave needs a reason of its own; a first reason or a comment does not
-    const overridden = before?.reason && before.reason !== input.reason;
-    const reason = overridden ? requireReason(who, `changing the stop's reason (${before.reason}, given by ${before.updatedBy})`, 'body.changeReason') : who.reason;
-    await repo.putStopReason(trx, machine, start, input.reason, comment, who.actor, now);
-    await appendAudit(
-      trx,
-      {
-        ...who,
-        reason,
-        entity: 'stop',
-        entityKey: `${machine}@${new Date(start).toISOString()}`,
-        action: 'reason',
-        before: before ? { reason: before.reason, comment: before.comment } : null,
-        after: { reason: input.reason, comment },
-      },
-      now,
-    );
-    return toStop(machine, gap, profile);
-  });
-  return { ...stop, reason: input.reason, comment, reasonBy: who.actor };
+  const segments = await stopReasons.setStopReasons(db, who, zone, machine, start, input.reason === null ? [] : [{ start, reason: input.reason, comment: input.comment ?? null }], now, 'body');
+  const gap = await derivedRepo.gapExists(db, machine, start);
+  if (!gap) throw new NotFound('stop', `${machine}@${new Date(start).toISOString()}`);
+  return withReasons(toStop(machine, gap, profile), segments);
 }

@@ -15,7 +15,7 @@ describe('analytics workbook', () => {
   it('writes instants as Excel dates showing plant-local time, with a date-time format', async () => {
     const cycles = [0, 400, 800, 90_000, 90_400].map((ms, i) => ({ at: AT + ms, lot: '159070', serial: String(i + 1), part: true }));
     const totals = withUnitCounts(computeOee({ machine: 'line8', cycles, from: AT - 60_000, to: AT + 3_600_000, profile: BUILTIN_PROFILES['itrak-legacy'] }));
-    const stop = { machine: 'line8', start: '', end: '', startMs: AT + 800, endMs: AT + 90_000, seconds: 89.2, countedSeconds: 89.2, startsBeforeWindow: false, endsAfterWindow: false, class: 2, classLabel: '60–300 s', availabilityLoss: true, reason: null, comment: null, reasonBy: null };
+    const stop = { machine: 'line8', start: '', end: '', startMs: AT + 800, endMs: AT + 90_000, seconds: 89.2, countedSeconds: 89.2, startsBeforeWindow: false, endsAfterWindow: false, class: 2, classLabel: '60–300 s', availabilityLoss: true, reason: null, label: null, category: null, comment: null, reasonBy: null, automatic: false, segments: [] };
     const blob = await buildWorkbook({
       machines: [{ key: 'line8', name: 'Line 8', totals, series: [totals], stops: [stop] }],
       zone: ZONE,

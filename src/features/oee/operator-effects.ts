@@ -1,0 +1,42 @@
+// What operators report changes the numbers (issue 13 item 4, DESIGN §4): on the calendar basis
+// (ISO 22400) the parts of stops given a planned-downtime or not-scheduled reason leave loading
+// time, and scrap (rejects) and reported rework leave quality. The legacy iTrak analysis keeps its
+// first-to-last-part loading as the original system had it: planned stops inside it stay losses.
+import type { Executor } from '../../db/database.js';
+import { normalizeIntervals, subtractIntervals, type Interval } from '../../core/oee/oee.js';
+import { lossKindOf, type LossCategory } from '../../core/losses/index.js';
+import * as inputRepo from '../operator-input/repository.js';
+
+export interface OperatorEffects {
+  /** stop parts whose reason takes them out of loading time, sorted and disjoint */
+  excluded: Interval[];
+  /** scrap entries: instant and units lost to quality (rejects + reported rework) */
+  scrap: { at: number; units: number }[];
+}
+
+export const NO_EFFECTS: OperatorEffects = { excluded: [], scrap: [] };
+
+/** The reasons and scrap of one machine over [from, to) that the OEE of the window takes in. */
+export async function operatorEffects(db: Executor, machine: string, from: number, to: number): Promise<OperatorEffects> {
+  const [segments, scrap] = await Promise.all([inputRepo.segmentsOverlapping(db, [machine], from, to), inputRepo.scrapBetween(db, [machine], from, to)]);
+  const excluded: Interval[] = [];
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i];
+    const next = segments[i + 1];
+    const end = next && next.stopStart === segment.stopStart ? next.segmentStart : segment.stopEnd;
+    if (segment.category && lossKindOf(segment.category as LossCategory) === 'excluded') excluded.push({ start: segment.segmentStart, end });
+  }
+  return { excluded: normalizeIntervals(excluded, from, to), scrap: scrap.map((s) => ({ at: s.at, units: s.quantity + s.rework })) };
+}
+
+/** Calendar loading without the planned stop parts. */
+export function loadingWithout(loading: readonly Interval[], effects: OperatorEffects): Interval[] {
+  return effects.excluded.length === 0 ? [...loading] : subtractIntervals(loading, effects.excluded);
+}
+
+/** Units lost to scrap and reported rework in [from, to). */
+export function scrapUnits(effects: OperatorEffects, from: number, to: number): number {
+  let units = 0;
+  for (const s of effects.scrap) if (s.at >= from && s.at < to) units += s.units;
+  return units;
+}

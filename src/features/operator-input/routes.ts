@@ -1,0 +1,172 @@
+// REST for what operators report (issue 13): reason trees (/api/reason-trees), the reasons of a
+// stop as parts (/api/stops/…/reasons) and the shift log of a line (/api/shift-logs/:machine/:shift:
+// notes, crew, scrap, submit, sign, reopen, handover acknowledgement).
+import { z } from 'zod';
+import type { App, AppDeps } from '../../server/context.js';
+import { whoOf } from '../../server/context.js';
+import { keySchema } from '../plant/schemas.js';
+import { parseExactInstant } from '../../core/time.js';
+import { signaturesOf, type SignedContentReaders } from '../auth/signatures.js';
+import * as trees from './trees.js';
+import * as shiftLog from './shift-log.js';
+import { setStopReasons } from './stop-reasons.js';
+import {
+  ackBodySchema, crewBodySchema, scrapInputSchema, segmentsSchema, shiftActionSchema, shiftLogBodySchema, shiftLogViewSchema, stopReasonsBodySchema, treeHistorySchema,
+  treeSaveSchema, treeViewSchema,
+} from './schemas.js';
+import type { ShiftWindow } from './shifts.js';
+import { requireShift } from './shifts.js';
+import { Invalid } from '../../core/errors.js';
+
+export interface OperatorInputOptions {
+  signedContent: SignedContentReaders;
+}
+
+const treeView = (t: trees.TreeVersion) => ({ ...t, createdAt: t.createdAt === null ? null : new Date(t.createdAt).toISOString() });
+
+/** Path parameters machine + an instant (epoch ms or ISO 8601, plant-local without an offset) named `name`. */
+function instantParams(zone: string, name: 'start' | 'shift', what: string) {
+  return z
+    .object({ machine: keySchema, [name]: z.string().min(1).max(40) })
+    .transform((params, ctx) => {
+      const instant = parseExactInstant(String((params as Record<string, unknown>)[name]), zone);
+      if (instant === null) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `must be ${what} as epoch ms or ISO 8601` });
+        return z.NEVER;
+      }
+      return { machine: String(params.machine), instant };
+    });
+}
+
+export async function operatorInputRoutes(app: App, { db, config, events }: AppDeps, options: OperatorInputOptions): Promise<void> {
+  const zone = config.QMFG_TZ;
+  const groupParams = z.object({ group: keySchema });
+  const treeTags = ['reason trees'];
+
+  app.get('/api/reason-trees/:group', { config: { permission: 'plant:read' }, schema: { tags: treeTags, params: groupParams, response: { 200: treeViewSchema } } }, async (req) =>
+    treeView(await trees.currentTree(db, req.params.group)),
+  );
+  app.get('/api/reason-trees/:group/history', { config: { permission: 'plant:read' }, schema: { tags: treeTags, params: groupParams, response: { 200: treeHistorySchema } } }, async (req) =>
+    (await trees.treeHistory(db, req.params.group)).map(treeView),
+  );
+  app.put(
+    '/api/reason-trees/:group',
+    {
+      config: { permission: 'plant:write' },
+      schema: {
+        tags: treeTags,
+        description: 'Saves the next version of the group\'s reason tree. Reasons are never removed: retire them (`retired: true`); stops keep the reason they were given.',
+        params: groupParams,
+        body: treeSaveSchema,
+        response: { 200: treeViewSchema },
+      },
+    },
+    async (req) => treeView(await trees.saveTree(db, whoOf(req), req.params.group, req.body.tree, req.body.version)),
+  );
+
+  // ---- reasons of a stop, in parts
+  const stopParams = instantParams(zone, 'start', "the stop's start");
+  app.put(
+    '/api/stops/:machine/:start/reasons',
+    {
+      config: { permission: 'production:report', lineScope: { machineParam: 'machine' } },
+      schema: {
+        tags: ['oee'],
+        description: 'Sets the reasons of a stop: one per part, the first from the stop\'s start; a second part splits the stop at its start. Changing a reason somebody gave needs changeReason.',
+        params: stopParams,
+        body: stopReasonsBodySchema,
+        response: { 200: segmentsSchema },
+      },
+    },
+    async (req) => {
+      const segments = req.body.segments.map((segment, i) => {
+        let start: number | undefined;
+        if (typeof segment.start === 'number') start = segment.start;
+        else if (typeof segment.start === 'string') {
+          const parsed = parseExactInstant(segment.start, zone);
+          if (parsed === null) throw Invalid.field(`body.segments.${i}.start`, 'must be an instant: epoch ms or ISO 8601');
+          start = parsed;
+        }
+        return { start, reason: segment.reason, comment: segment.comment ?? null };
+      });
+      const result = await setStopReasons(db, whoOf(req, req.body.changeReason), zone, req.params.machine, req.params.instant, segments);
+      events.publish({ topic: 'production', data: { machine: req.params.machine, stop: req.params.instant } });
+      return result;
+    },
+  );
+
+  // ---- shift logs
+  const tags = ['shift logs'];
+  const shiftParams = instantParams(zone, 'shift', "the shift's start");
+  const scrapParams = z
+    .object({ machine: keySchema, shift: z.string().min(1).max(40), id: z.coerce.number().int().min(1) })
+    .transform((params, ctx) => {
+      const instant = parseExactInstant(params.shift, zone);
+      if (instant === null) {
+        ctx.addIssue({ code: 'custom', path: ['shift'], message: "must be the shift's start as epoch ms or ISO 8601" });
+        return z.NEVER;
+      }
+      return { machine: params.machine, instant, id: params.id };
+    });
+  const view = async (machine: string, shift: ShiftWindow) => {
+    const core = await shiftLog.viewShiftLog(db, machine, shift);
+    return { ...core, signatures: await signaturesOf(options.signedContent, db, shiftLog.SHIFT_LOG_ENTITY, [shiftLog.shiftLogKey(machine, shift.start)]) };
+  };
+  const changed = (machine: string, shift: ShiftWindow) => events.publish({ topic: 'shift-log', data: { machine, shift: shift.start } });
+  const report = { permission: 'production:report' as const, lineScope: { machineParam: 'machine' } };
+  const ref = (p: { machine: string; instant: number }) => ({ machine: p.machine, shiftStart: p.instant });
+
+  app.get('/api/shift-logs/:machine/:shift', { config: { permission: 'plant:read' }, schema: { tags, params: shiftParams, response: { 200: shiftLogViewSchema } } }, async (req) =>
+    view(req.params.machine, await requireShift(db, zone, req.params.instant)),
+  );
+  app.put('/api/shift-logs/:machine/:shift', { config: report, schema: { tags, params: shiftParams, body: shiftLogBodySchema, response: { 200: shiftLogViewSchema } } }, async (req) => {
+    const shift = await shiftLog.saveNotes(db, whoOf(req), zone, ref(req.params), req.body);
+    changed(req.params.machine, shift);
+    return view(req.params.machine, shift);
+  });
+  app.put('/api/shift-logs/:machine/:shift/crew', { config: report, schema: { tags, params: shiftParams, body: crewBodySchema, response: { 200: shiftLogViewSchema } } }, async (req) => {
+    const shift = await shiftLog.setCrew(db, whoOf(req), zone, ref(req.params), req.body.crew);
+    changed(req.params.machine, shift);
+    return view(req.params.machine, shift);
+  });
+  app.post('/api/shift-logs/:machine/:shift/scrap', { config: report, schema: { tags, params: shiftParams, body: scrapInputSchema, response: { 200: shiftLogViewSchema } } }, async (req) => {
+    await shiftLog.addScrap(db, whoOf(req), zone, ref(req.params), req.body);
+    const shift = await requireShift(db, zone, req.params.instant);
+    events.publish({ topic: 'production', data: { machine: req.params.machine } });
+    changed(req.params.machine, shift);
+    return view(req.params.machine, shift);
+  });
+  app.delete('/api/shift-logs/:machine/:shift/scrap/:id', { config: report, schema: { tags, params: scrapParams, response: { 200: shiftLogViewSchema } } }, async (req) => {
+    const shift = await shiftLog.deleteScrap(db, whoOf(req), zone, ref(req.params), req.params.id);
+    events.publish({ topic: 'production', data: { machine: req.params.machine } });
+    changed(req.params.machine, shift);
+    return view(req.params.machine, shift);
+  });
+  app.post('/api/shift-logs/:machine/:shift/submit', { config: report, schema: { tags, params: shiftParams, body: shiftActionSchema, response: { 200: shiftLogViewSchema } } }, async (req) => {
+    const shift = await shiftLog.submitLog(db, whoOf(req, req.body.reason), zone, ref(req.params), req.body.version);
+    changed(req.params.machine, shift);
+    return view(req.params.machine, shift);
+  });
+  app.post(
+    '/api/shift-logs/:machine/:shift/sign',
+    {
+      config: { permission: 'shifts:sign', signature: { entity: shiftLog.SHIFT_LOG_ENTITY } },
+      schema: { tags, description: 'The lead signs the submitted report (body: version and `signature: {password, meaning}`); it is locked until reopened.', params: shiftParams, body: shiftActionSchema, response: { 200: shiftLogViewSchema } },
+    },
+    async (req) => {
+      const shift = await shiftLog.signLog(db, whoOf(req, req.body.reason), zone, ref(req.params), req.body.version);
+      changed(req.params.machine, shift);
+      return view(req.params.machine, shift);
+    },
+  );
+  app.post('/api/shift-logs/:machine/:shift/reopen', { config: { permission: 'shifts:sign' }, schema: { tags, params: shiftParams, body: shiftActionSchema, response: { 200: shiftLogViewSchema } } }, async (req) => {
+    const shift = await shiftLog.reopenLog(db, whoOf(req, req.body.reason), zone, ref(req.params), req.body.version);
+    changed(req.params.machine, shift);
+    return view(req.params.machine, shift);
+  });
+  app.post('/api/shift-logs/:machine/:shift/handover-ack', { config: { permission: 'production:report' }, schema: { tags, params: shiftParams, body: ackBodySchema, response: { 200: shiftLogViewSchema } } }, async (req) => {
+    const shift = await shiftLog.acknowledgeHandover(db, whoOf(req), zone, ref(req.params), req.body.comment ?? null);
+    changed(req.params.machine, shift);
+    return view(req.params.machine, shift);
+  });
+}
