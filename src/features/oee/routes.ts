@@ -11,6 +11,8 @@ import {
 } from './schemas.js';
 import { machineListSchema, windowFields } from '../machine-data/window-query.js';
 import { oeeJsonStream } from './oee-stream.js';
+import { lossesOf } from './losses.js';
+import { lossesResponseSchema } from './loss-schemas.js';
 import { GROUP_BY } from '../../core/oee/buckets.js';
 import { Invalid } from '../../core/errors.js';
 import { parseExactInstant } from '../../core/time.js';
@@ -48,6 +50,32 @@ export async function oeeRoutes(app: App, { db, config, events }: AppDeps): Prom
       const plan = await service.planOee(db, zone, query, limits);
       // streamed (not serialised by the schema in one piece): see oee-stream.ts
       return reply.type('application/json; charset=utf-8').send(oeeJsonStream(db, plan) as never);
+    },
+  );
+
+  // ---- the loss model
+  const lossQuery = z
+    .object({ machine: machineListSchema, profile: z.string().trim().min(1).max(80).optional(), ...window.shape })
+    .transform((query, ctx) => window.resolve(query, ctx));
+  app.get(
+    '/api/oee/losses',
+    {
+      config: { permission: 'plant:read' },
+      schema: {
+        tags,
+        description:
+          'The loss model of machines over [from, to): a waterfall from calendar time to fully productive time (not scheduled, planned downtime, availability losses by ' +
+          'category, minor stops, reduced speed, startup and production rejects), the six big losses, a Pareto by category then reason, TEEP and labour utilisation; ' +
+          'per machine and together. Its A, P, Q and OEE are /api/oee\'s for the same window and profile.',
+        querystring: lossQuery,
+        response: { 200: lossesResponseSchema },
+      },
+    },
+    async (req) => {
+      const query = { machines: req.query.machine, from: req.query.from, to: req.query.to, profile: req.query.profile };
+      const refusal = service.oeeQueryRefusal(query, zone, limits);
+      if (refusal) throw Invalid.field(refusal.path, refusal.message);
+      return lossesOf(db, zone, query);
     },
   );
 
