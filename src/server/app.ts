@@ -24,6 +24,7 @@ import { machineDataCheck, machineDataRoutes } from '../features/machine-data/ro
 import { oeeRoutes } from '../features/oee/routes.js';
 import { operatorInputRoutes } from '../features/operator-input/routes.js';
 import { shiftReportRoutes } from '../features/shift-reports/routes.js';
+import { shiftWorkbookRoutes } from '../features/shift-reports/workbook-routes.js';
 import { forecastRoutes } from '../features/forecasts/routes.js';
 import { followProduction } from '../features/forecasts/service.js';
 import { withProductionDeltas } from '../features/live/production.js';
@@ -75,7 +76,7 @@ const plantWithChecks = (app: App, deps: AppDeps) => plantRoutes(app, deps, { re
 const recordsWithSignatures = (app: App, deps: AppDeps) => recordRoutes(app, deps, { signedContent: SIGNED_CONTENT });
 const operatorInputWithSignatures = (app: App, deps: AppDeps) => operatorInputRoutes(app, deps, { signedContent: SIGNED_CONTENT });
 const shiftReportsWithSignatures = (app: App, deps: AppDeps) => shiftReportRoutes(app, deps, { signedContent: SIGNED_CONTENT });
-const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, forecastRoutes, operatorInputWithSignatures, oeeRoutes, machineStateRoutes, shiftReportsWithSignatures, recordsWithSignatures, alertRoutes, tvDeviceRoutes, tvRoutes];
+const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, forecastRoutes, operatorInputWithSignatures, oeeRoutes, machineStateRoutes, shiftReportsWithSignatures, shiftWorkbookRoutes, recordsWithSignatures, alertRoutes, tvDeviceRoutes, tvRoutes];
 
 /** QMFG_TRUST_PROXY → Fastify's trustProxy: off, the first N hops, or the proxies' addresses. */
 function trustProxyOf(setting: string): boolean | string | ((address: string, hop: number) => boolean) {
