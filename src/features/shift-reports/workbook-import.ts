@@ -126,9 +126,9 @@ function wallClock(c: Cell | undefined): { date: DateTime | null; hour: number; 
     if (!parsed.isValid) throw new CellProblem(`'${t}' is not a time (write e.g. 09:42 or 2022-10-13 09:42:30)`);
     utc = parsed;
   }
-  // a time without a date is day 0 of Excel's calendar
-  const date = utc.year < 1901 ? null : utc.startOf('day');
-  return { date, hour: utc.hour, minute: utc.minute, second: utc.second + Math.round(utc.millisecond / 1000) };
+  // Excel keeps seconds: to the nearest one. A time without a date is day 0 of Excel's calendar.
+  const whole = DateTime.fromMillis(Math.round(utc.toMillis() / 1000) * 1000, { zone: 'utc' });
+  return { date: whole.year < 1901 ? null : whole.startOf('day'), hour: whole.hour, minute: whole.minute, second: whole.second };
 }
 
 /** The instant a wall-clock cell means inside [from, to) of the plant zone (a time alone: the day that puts it there). */
