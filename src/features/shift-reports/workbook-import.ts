@@ -26,12 +26,11 @@
 // - A signed shift: rows that would change it are conflicts with the service's "signed … reopen"
 //   message; rows identical to what is stored are unchanged (nothing to refuse).
 // - Messages: "<Sheet> row <n>, <field>: <message>", the services' messages where they check.
-import { Readable } from 'node:stream';
 import { DateTime } from 'luxon';
 import type { CellValue, Row } from 'exceljs';
 import type { Db } from '../../db/database.js';
 import type { Who } from '../audit/who.js';
-import { AppError, Conflict, Invalid, NotFound } from '../../core/errors.js';
+import { Conflict, Invalid, NotFound } from '../../core/errors.js';
 import { findLeafByPath, isScrapCategory, leafOf, isStopCategory, pathLabel, type Leaf } from '../../core/losses/index.js';
 import { addScrap, saveNotes, setCrew } from '../operator-input/shift-log.js';
 import { setStopReasons } from '../operator-input/stop-reasons.js';
@@ -59,29 +58,57 @@ function cellOf(value: CellValue): Cell {
   return null;
 }
 
-/** Every sheet's rows, read as a stream; a sheet over MAX_SHEET_ROWS refuses the file. */
+/** What the sheets of a shift sheet may hold unpacked: a week of one line is well under 5 MB of XML. */
+export const MAX_UNPACKED_BYTES = 50 * 1024 * 1024;
+
+/**
+ * The sum of the uncompressed sizes the zip's central directory declares, or null when it has none
+ * (not a zip). Checked before unpacking, so a small file that unpacks to gigabytes is refused.
+ */
+function declaredUnpackedBytes(bytes: Uint8Array): number | null {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const eocd = view.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0 || eocd + 22 > view.length) return null;
+  const entries = view.readUInt16LE(eocd + 10);
+  let at = view.readUInt32LE(eocd + 16);
+  let total = 0;
+  for (let i = 0; i < entries; i++) {
+    if (at + 46 > view.length || view.readUInt32LE(at) !== 0x02014b50) return null;
+    total += view.readUInt32LE(at + 24);
+    at += 46 + view.readUInt16LE(at + 28) + view.readUInt16LE(at + 30) + view.readUInt16LE(at + 32);
+  }
+  return total;
+}
+
+/**
+ * Every sheet's rows (the header row left out). Read whole, not streamed: ExcelJS' streaming reader
+ * now and then meets a worksheet before it knows the workbook (about 1 read in 300 failed with
+ * "Cannot read properties of undefined (reading 'sheets')"), and a shift sheet is small — the upload
+ * limit and the declared unpacked size bound what is read.
+ */
 export async function readSheets(bytes: Uint8Array, fileName: string): Promise<Sheets> {
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) throw fileError(`${fileName} is not an .xlsx workbook: upload the shift sheet downloaded from qmfg`);
+  const unpacked = declaredUnpackedBytes(bytes);
+  if (unpacked === null) throw fileError(`${fileName} is not a readable .xlsx workbook (its zip directory is damaged)`);
+  if (unpacked > MAX_UNPACKED_BYTES) throw fileError(`${fileName} unpacks to more than ${MAX_UNPACKED_BYTES / 1024 / 1024} MB; a shift sheet covers a week of one line`);
   const { default: ExcelJS } = await import('exceljs');
-  const input = Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
-  const sheets: Sheets = new Map();
+  const workbook = new ExcelJS.Workbook();
   try {
-    for await (const worksheet of reader) {
-      const name = (worksheet as unknown as { name: string }).name;
-      const rows: SheetRow[] = [];
-      sheets.set(name, rows);
-      for await (const row of worksheet as unknown as AsyncIterable<Row>) {
-        if (!row.hasValues || row.number === 1) continue;
-        if (rows.length === MAX_SHEET_ROWS) throw fileError(`${fileName}: the ${name} sheet has more than ${MAX_SHEET_ROWS} rows; a shift sheet covers a week of one line`);
-        const cells: Cell[] = [];
-        row.eachCell({ includeEmpty: false }, (cell, col) => { cells[col - 1] = cellOf(cell.value); });
-        rows.push({ number: row.number, cells });
-      }
-    }
+    await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
   } catch (error) {
-    if (error instanceof AppError) throw error;
     throw fileError(`${fileName} is not a readable .xlsx workbook (${(error as Error).message})`);
+  }
+  const sheets: Sheets = new Map();
+  for (const worksheet of workbook.worksheets) {
+    if (worksheet.actualRowCount > MAX_SHEET_ROWS + 1) throw fileError(`${fileName}: the ${worksheet.name} sheet has more than ${MAX_SHEET_ROWS} rows; a shift sheet covers a week of one line`);
+    const rows: SheetRow[] = [];
+    worksheet.eachRow((row: Row, number) => {
+      if (number === 1) return;
+      const cells: Cell[] = [];
+      row.eachCell({ includeEmpty: false }, (cell, col) => { cells[col - 1] = cellOf(cell.value); });
+      if (cells.some((c) => c !== null && c !== undefined && c !== '')) rows.push({ number, cells });
+    });
+    sheets.set(worksheet.name, rows);
   }
   if (!sheets.has(SHEETS.shift) && !sheets.has(SHEETS.stops)) throw fileError(`${fileName} is not a qmfg shift sheet (it has no ${SHEETS.shift} or ${SHEETS.stops} sheet)`);
   return sheets;

@@ -176,4 +176,72 @@ describe.each(DIALECTS)('the shift sheet on %s', (dialect) => {
     const kept = (await listStops()).find((s) => s.startMs === target.startMs)!;
     expect(kept.segments.map((g) => g.reason)).toEqual(['sealer-jam']);
   });
+
+  it('the week sheet: every shift of 2022-W41; notes changed on screen since are a conflict; a signed shift is locked', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/shift-logs/line7/template.xlsx?week=2022-W41' });
+    expect(res.statusCode, res.body).toBe(200);
+    const week = await load(res.rawPayload);
+    const shiftSheet = week.getWorksheet('Shift')!;
+    const labels = shiftSheet.getColumn('B').values.slice(2).map(String);
+    const monday = local('2022-10-10T00:00');
+    const starts = shiftSheet.getColumn('C').values.slice(2).map((v) => DateTime.fromJSDate(v as Date, { zone: 'utc' }).setZone(ZONE, { keepLocalTime: true }).toMillis());
+    expect(labels.length).toBeGreaterThanOrEqual(5);
+    expect(starts.every((ms) => ms >= monday && ms < monday + 7 * 86_400_000)).toBe(true);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    const own = starts.indexOf(shiftStart);
+    expect(own).toBeGreaterThanOrEqual(0);
+    // what the first upload stored is prefilled
+    expect(shiftSheet.getCell(`E${own + 2}`).value).toBe('Film splice at 09:10');
+    expect(week.getWorksheet('Lists')!.getColumn('E').values.slice(2).map(String)).toEqual(labels);
+    const later = own + 1;
+    const laterStart = starts[later];
+
+    // the later shift's notes are saved on screen after the download; the sheet says otherwise
+    const screen = await t.app.inject({ method: 'PUT', url: `/api/shift-logs/line7/${laterStart}`, payload: { version: 0, notes: 'typed on screen' } });
+    expect(screen.statusCode, screen.body).toBe(200);
+    shiftSheet.getCell(`E${later + 2}`).value = 'typed in the sheet';
+    shiftSheet.getCell(`F${own + 2}`).value = 'Sealer bar 2 runs hot';
+    let result = await upload(await bytesOf(week));
+    const shiftRows = result.rows.filter((r) => r.sheet === 'Shift');
+    expect(shiftRows.find((r) => r.row === later + 2)).toEqual({
+      sheet: 'Shift', row: later + 2, status: 'conflict',
+      message: `Shift row ${later + 2}: changed on screen since this sheet was downloaded (notes now read 'typed on screen'); what is stored is kept — download a fresh sheet`,
+    });
+    expect(shiftRows.find((r) => r.row === own + 2)?.status).toBe('imported');
+    expect(shiftRows.filter((r) => r.row !== own + 2 && r.row !== later + 2).every((r) => r.status === 'unchanged')).toBe(true);
+    expect((await json(`/api/shift-logs/line7/${laterStart}`)).notes).toBe('typed on screen');
+    const log = await json(`/api/shift-logs/line7/${shiftStart}`);
+    expect(log).toMatchObject({ notes: 'Film splice at 09:10', openIssues: 'Sealer bar 2 runs hot' });
+
+    // the lead signs the 06:30 shift: a sheet that would change it is refused row by row, identical rows stay unchanged
+    const lead = await t.as('lead');
+    const submitted = await t.app.inject({ method: 'POST', url: `/api/shift-logs/line7/${shiftStart}/submit`, payload: { version: log.version } });
+    expect(submitted.statusCode, submitted.body).toBe(200);
+    const signed = await lead.inject({ method: 'POST', url: `/api/shift-logs/line7/${shiftStart}/sign`, payload: { version: submitted.json().version, signature: { password: lead.user.password, meaning: 'reviewed' } } });
+    expect(signed.statusCode, signed.body).toBe(200);
+    const fresh = await load((await t.app.inject({ method: 'GET', url: `/api/shift-logs/line7/template.xlsx?shift=${shiftStart}` })).rawPayload);
+    fresh.getWorksheet('Shift')!.getCell('E2').value = 'after signing';
+    fresh.getWorksheet('Scrap')!.addRow([labels[own], lot, 'Seal defect', 7, 0, null]);
+    const before = await auditCount();
+    result = await upload(await bytesOf(fresh));
+    const locked = `the shift report of line7 for ${labels[own]} is signed by ${lead.user.username}: a lead must reopen it before anything in it changes`;
+    expect(result.rows.filter((r) => r.status === 'conflict')).toEqual([
+      { sheet: 'Shift', row: 2, status: 'conflict', message: `Shift row 2: ${locked}` },
+      { sheet: 'Scrap', row: 3, status: 'conflict', message: `Scrap row 3: ${locked}` },
+    ]);
+    expect(result).toMatchObject({ imported: 0, errors: 0, conflicts: 2 });
+    expect(await auditCount()).toBe(before);
+  });
+
+  it('refuses what is not a shift sheet as a whole, naming the file', async () => {
+    const send = (content: Buffer) => t.app.inject({ method: 'POST', url: '/api/shift-logs/line7/upload', ...multipartFiles([{ name: 'notes.txt', content }]) });
+    let res = await send(Buffer.from('lot,quantity\n1,2\n'));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields).toEqual([{ path: 'file', message: 'notes.txt is not an .xlsx workbook: upload the shift sheet downloaded from qmfg' }]);
+    const other = new ExcelJS.Workbook();
+    other.addWorksheet('Work orders').addRow(['Lot', 'Product', 'Quantity']);
+    res = await send(await bytesOf(other));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields[0].message).toBe('notes.txt is not a qmfg shift sheet (it has no Shift or Stops sheet)');
+  });
 });
