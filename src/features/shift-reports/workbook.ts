@@ -2,9 +2,10 @@
 // and their reasons, scrap, crew), gathered once for the template download and for the upload's
 // comparison, and the .xlsx template itself — prefilled, with dropdowns fed by a hidden Lists sheet
 // and a very hidden "Downloaded" sheet recording what was prefilled (the upload tells a change made
-// in the sheet from one made on screen since the download by it: workbook-import.ts).
+// in the sheet from one made on screen since the download by it: workbook-import.ts); and reading an
+// uploaded sheet back into rows.
 import { DateTime } from 'luxon';
-import type { DataValidation, Worksheet } from 'exceljs';
+import type { CellValue, DataValidation, Row, Worksheet } from 'exceljs';
 import type { Executor } from '../../db/database.js';
 import { Invalid, NotFound } from '../../core/errors.js';
 import { floorTo, MS_PER_MINUTE } from '../../core/time.js';
@@ -231,4 +232,81 @@ export async function shiftTemplate(data: ShiftSheetData, zone: string, download
   for (const line of lines) help.addRow([line]).alignment = { wrapText: true, vertical: 'top' };
   help.getRow(1).font = { bold: true };
   return workbookBytes(workbook);
+}
+
+// ---------------------------------------------------------------- reading it back
+
+/** A shift sheet holds a week of one line at most: more rows in a sheet is the wrong file. */
+export const MAX_SHEET_ROWS = 3000;
+
+export type Cell = string | number | boolean | Date | null;
+export interface SheetRow { number: number; cells: Cell[] }
+export type Sheets = Map<string, SheetRow[]>;
+
+const fileError = (message: string) => Invalid.field('file', message);
+
+function cellOf(value: CellValue): Cell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
+  if ('richText' in value) return value.richText.map((part) => part.text).join('');
+  if ('error' in value) return null;
+  if ('formula' in value || 'sharedFormula' in value) return cellOf((value.result ?? null) as CellValue);
+  if ('text' in value) return cellOf(value.text as CellValue);
+  return null;
+}
+
+/** What the sheets of a shift sheet may hold unpacked: a week of one line is well under 5 MB of XML. */
+export const MAX_UNPACKED_BYTES = 50 * 1024 * 1024;
+
+/**
+ * The sum of the uncompressed sizes the zip's central directory declares, or null when it has none
+ * (not a zip). Checked before unpacking, so a small file that unpacks to gigabytes is refused.
+ */
+function declaredUnpackedBytes(bytes: Uint8Array): number | null {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const eocd = view.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0 || eocd + 22 > view.length) return null;
+  const entries = view.readUInt16LE(eocd + 10);
+  let at = view.readUInt32LE(eocd + 16);
+  let total = 0;
+  for (let i = 0; i < entries; i++) {
+    if (at + 46 > view.length || view.readUInt32LE(at) !== 0x02014b50) return null;
+    total += view.readUInt32LE(at + 24);
+    at += 46 + view.readUInt16LE(at + 28) + view.readUInt16LE(at + 30) + view.readUInt16LE(at + 32);
+  }
+  return total;
+}
+
+/**
+ * Every sheet's rows (the header row left out). Read whole, not streamed: ExcelJS' streaming reader
+ * now and then meets a worksheet before it knows the workbook (about 1 read in 300 failed with
+ * "Cannot read properties of undefined (reading 'sheets')"), and a shift sheet is small — the upload
+ * limit and the declared unpacked size bound what is read.
+ */
+export async function readSheets(bytes: Uint8Array, fileName: string): Promise<Sheets> {
+  if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) throw fileError(`${fileName} is not an .xlsx workbook: upload the shift sheet downloaded from qmfg`);
+  const unpacked = declaredUnpackedBytes(bytes);
+  if (unpacked === null) throw fileError(`${fileName} is not a readable .xlsx workbook (its zip directory is damaged)`);
+  if (unpacked > MAX_UNPACKED_BYTES) throw fileError(`${fileName} unpacks to more than ${MAX_UNPACKED_BYTES / 1024 / 1024} MB; a shift sheet covers a week of one line`);
+  const { default: ExcelJS } = await import('exceljs');
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
+  } catch (error) {
+    throw fileError(`${fileName} is not a readable .xlsx workbook (${(error as Error).message})`);
+  }
+  const sheets: Sheets = new Map();
+  for (const worksheet of workbook.worksheets) {
+    if (worksheet.actualRowCount > MAX_SHEET_ROWS + 1) throw fileError(`${fileName}: the ${worksheet.name} sheet has more than ${MAX_SHEET_ROWS} rows; a shift sheet covers a week of one line`);
+    const rows: SheetRow[] = [];
+    worksheet.eachRow((row: Row, number) => {
+      if (number === 1) return;
+      const cells: Cell[] = [];
+      row.eachCell({ includeEmpty: false }, (cell, col) => { cells[col - 1] = cellOf(cell.value); });
+      if (cells.some((c) => c !== null && c !== undefined && c !== '')) rows.push({ number, cells });
+    });
+    sheets.set(worksheet.name, rows);
+  }
+  if (!sheets.has(SHEETS.shift) && !sheets.has(SHEETS.stops)) throw fileError(`${fileName} is not a qmfg shift sheet (it has no ${SHEETS.shift} or ${SHEETS.stops} sheet)`);
+  return sheets;
 }
