@@ -34,6 +34,10 @@ describe('reason trees', () => {
     const removed: ReasonTree = structuredClone(before);
     removed.nodes[1].children![0].children!.shift(); // Unplanned › Jam › Pocket jam
     expect(checkNewVersion(before, removed)).toEqual([{ path: 'nodes', message: "'Unplanned › Jam › Pocket jam' (pocket-jam) was removed: retire it instead — stops and scrap that have it keep it" }]);
+    const grown: ReasonTree = structuredClone(before);
+    grown.nodes[1].children![0].children![0].children = [{ id: 'pocket-jam-left', label: 'Left lane', category: 'breakdown' }];
+    delete grown.nodes[1].children![0].children![0].category;
+    expect(checkNewVersion(before, grown)).toEqual([{ path: 'nodes.1.children.0.children.0.children', message: expect.stringMatching(/cannot get sub-reasons — retire it and add a group beside it/) }]);
     const retired: ReasonTree = structuredClone(before);
     retired.nodes[1].children![0].children![0].retired = true;
     expect(checkNewVersion(before, retired)).toEqual([]);

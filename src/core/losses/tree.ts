@@ -142,9 +142,17 @@ export function findLeafByPath(tree: ReasonTree, text: string, treeName = 'the t
 export function checkNewVersion(previous: ReasonTree, next: ReasonTree): { path: string; message: string }[] {
   const nextIds = new Set([...walkNodes(next.nodes)].map((n) => n.node.id));
   const errors: { path: string; message: string }[] = [];
+  const nextNodes = new Map([...walkNodes(next.nodes)].map((n) => [n.node.id, n]));
   for (const { node, path } of walkNodes(previous.nodes)) {
     if (!nextIds.has(node.id)) {
       errors.push({ path: 'nodes', message: `'${pathLabel(path)}' (${node.id}) was removed: retire it instead — stops and scrap that have it keep it` });
+      continue;
+    }
+    // a reason stops and scrap may carry must stay a reason (with its category), never become a group
+    const after = nextNodes.get(node.id)!;
+    const wasLeaf = !node.children || node.children.length === 0;
+    if (wasLeaf && after.node.children && after.node.children.length > 0) {
+      errors.push({ path: [...after.trail, 'children'].join('.').replace(/^/, 'nodes.'), message: `'${pathLabel(path)}' is a reason stops may have: it cannot get sub-reasons — retire it and add a group beside it` });
     }
   }
   return errors;

@@ -65,6 +65,8 @@ export interface RegisteredRoute {
   /** true for routes outside /api/ (the web app's files), public by rule */
   static: boolean;
   signature: boolean;
+  /** reports only for the user's lines (config.lineScope) */
+  lineScoped: boolean;
   /** the route's querystring schema, for tests that walk every filter */
   querystring: unknown;
 }
@@ -170,6 +172,7 @@ export function registerAccessControl(app: FastifyInstance, options: AccessOptio
         access,
         static: isStatic,
         signature: Boolean((route.config as { signature?: unknown } | undefined)?.signature),
+        lineScoped: Boolean((route.config as { lineScope?: unknown } | undefined)?.lineScope),
         querystring: route.schema?.querystring,
       });
     }

@@ -31,7 +31,12 @@ interface MachineInput {
 
 const round = (value: number, decimals = 3) => Math.round(value * 10 ** decimals) / 10 ** decimals;
 
-export async function lossesOf(db: Executor, zone: string, query: Omit<OeeQuery, 'groupBy'>, now = Date.now()): Promise<LossesResponse> {
+export interface LossOptions {
+  /** stops shorter than this are not asked about: their automatic reason is "minor stop" (QMFG_REASON_PROMPT_SECONDS) */
+  promptSeconds: number;
+}
+
+export async function lossesOf(db: Executor, zone: string, query: Omit<OeeQuery, 'groupBy'>, now = Date.now(), options: LossOptions = { promptSeconds: 60 }): Promise<LossesResponse> {
   const plan = await planOee(db, zone, { ...query, groupBy: undefined });
   plan.effects = await operatorEffectsOf(db, query.machines, plan.from, plan.to);
   const end = Math.min(plan.to, Math.max(plan.from, now));
@@ -52,6 +57,7 @@ export async function lossesOf(db: Executor, zone: string, query: Omit<OeeQuery,
     const reasons = new Map<string, MachineInput['paretoEntries'][number] & { stops: Set<number> }>();
     let plannedMs = 0;
     let assignedAvailabilityMs = 0;
+    let shortAssignedMs = 0;
     for (let i = 0; i < segments.length; i++) {
       const s = segments[i];
       const next = segments[i + 1];
@@ -73,11 +79,22 @@ export async function lossesOf(db: Executor, zone: string, query: Omit<OeeQuery,
         const counted = overlapMs(s.segmentStart, segmentEnd, loading as Interval[]);
         availability.set(category, (availability.get(category) ?? 0) + counted);
         assignedAvailabilityMs += counted;
+        if (s.stopEnd - s.stopStart <= Math.max(profile.availabilityLossSeconds, options.promptSeconds) * 1000) shortAssignedMs += counted;
       }
     }
+    // availability loss nobody gave a reason for: stops shorter than the operator is asked about are
+    // minor stops by their automatic reason (all of them on ISO 22400, where every stop is downtime),
+    // the longer ones are unplanned downtime with no reason given
+    const promptedAbove = Math.max(profile.availabilityLossSeconds, options.promptSeconds);
+    const shortAvailabilityMs = totals.stops.classes
+      .filter((c) => c.minSeconds >= profile.availabilityLossSeconds && c.maxSeconds !== null && c.maxSeconds <= promptedAbove)
+      .reduce((sum, c) => sum + c.seconds * 1000, 0);
     const unassignedMs = Math.max(0, totals.availabilityLossSeconds * 1000 - assignedAvailabilityMs);
+    const automaticMinorMs = Math.min(unassignedMs, Math.max(0, shortAvailabilityMs - shortAssignedMs));
+    const noReasonMs = unassignedMs - automaticMinorMs;
+    if (automaticMinorMs > 0) availability.set('minorStop', (availability.get('minorStop') ?? 0) + automaticMinorMs);
     const availabilityLosses = [...availability].map(([category, ms]) => ({ category, seconds: ms / 1000 }));
-    if (unassignedMs > 0) availabilityLosses.push({ category: 'breakdown', seconds: unassignedMs / 1000 });
+    if (noReasonMs > 0) availabilityLosses.push({ category: 'breakdown', seconds: noReasonMs / 1000 });
     const shortStopSeconds = Math.max(0, totals.stops.seconds - totals.availabilityLossSeconds);
     const shortStopCount = totals.stops.classes.filter((c) => c.maxSeconds !== null && c.maxSeconds <= profile.availabilityLossSeconds).reduce((sum, c) => sum + c.count, 0);
 
@@ -104,7 +121,11 @@ export async function lossesOf(db: Executor, zone: string, query: Omit<OeeQuery,
     };
     const entries = [...reasons.values()].map(({ stops, ...entry }) => ({ ...entry, count: stops.size }));
     if (shortStopSeconds > 0) entries.push({ category: 'minorStop', reasonId: null, label: 'Minor stops (automatic)', seconds: shortStopSeconds, count: shortStopCount });
-    if (unassignedMs > 0) entries.push({ category: 'breakdown', reasonId: null, label: 'No reason given', seconds: unassignedMs / 1000, count: 0 });
+    if (automaticMinorMs > 0) {
+      const count = totals.stops.classes.filter((c) => c.minSeconds >= profile.availabilityLossSeconds && c.maxSeconds !== null && c.maxSeconds <= promptedAbove).reduce((sum, c) => sum + c.count, 0);
+      entries.push({ category: 'minorStop', reasonId: null, label: 'Minor stops (automatic)', seconds: automaticMinorMs / 1000, count });
+    }
+    if (noReasonMs > 0) entries.push({ category: 'breakdown', reasonId: null, label: 'No reason given', seconds: noReasonMs / 1000, count: 0 });
     for (const category of ['startupReject', 'productionReject'] as const) {
       for (const s of scrap.filter((x) => x.category === category)) {
         const units = s.quantity + s.rework;

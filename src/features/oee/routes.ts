@@ -75,7 +75,7 @@ export async function oeeRoutes(app: App, { db, config, events }: AppDeps): Prom
       const query = { machines: req.query.machine, from: req.query.from, to: req.query.to, profile: req.query.profile };
       const refusal = service.oeeQueryRefusal(query, zone, limits);
       if (refusal) throw Invalid.field(refusal.path, refusal.message);
-      return lossesOf(db, zone, query);
+      return lossesOf(db, zone, query, Date.now(), { promptSeconds: config.QMFG_REASON_PROMPT_SECONDS });
     },
   );
 

@@ -82,7 +82,8 @@ export async function setStopReasons(
     const offered = segments.length > 0 ? await ensureStoredTree(trx, who, stored.group, now) : await currentTree(trx, stored.group);
     const rows: repo.SegmentRow[] = [];
     segments.forEach((segment, i) => {
-      const path = `${field}.${i}`;
+      // the one-reason body (PUT /api/stops/:machine/:start) names its fields body.reason, not body.0.reason
+      const path = field === 'body' && segments.length === 1 ? field : `${field}.${i}`;
       const start = i === 0 ? (segment.start ?? gap.start) : segment.start;
       if (start === undefined) throw Invalid.field(`${path}.start`, 'say when this part of the stop began');
       if (i === 0 && start !== gap.start) throw Invalid.field(`${path}.start`, `the first reason covers the stop from its start (${new Date(gap.start).toISOString()})`);

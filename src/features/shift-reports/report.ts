@@ -46,7 +46,7 @@ export async function shiftReport(db: Executor, machineKey: string, shiftStart: 
   if (!shift) throw Invalid.field('params.shift', `no shift of the production calendar starts at ${iso(shiftStart)}`);
   const { from, to } = shiftSpan(shift, now);
   const oee = (await machinesOee(db, options.zone, { machines: [machineKey], from, to }, now)).machines[0];
-  const losses = await lossesOf(db, options.zone, { machines: [machineKey], from, to }, now);
+  const losses = await lossesOf(db, options.zone, { machines: [machineKey], from, to }, now, options);
   const stops = await listStops(db, options.zone, { machine: machineKey, from, to, minSeconds: options.promptSeconds }, now);
   const log = await viewShiftLog(db, machineKey, shift);
   const signatures = await options.signatures(machineKey, shift.start);
@@ -73,7 +73,7 @@ export async function weekReport(db: Executor, machines: readonly string[], week
   const { from, to } = isoWeekRange(week, options.zone);
   const calendar = await loadCalendarSpec(db);
   const oee = await machinesOee(db, options.zone, { machines: [...machines], from, to, groupBy: 'day' }, now);
-  const losses = await lossesOf(db, options.zone, { machines: [...machines], from, to }, now);
+  const losses = await lossesOf(db, options.zone, { machines: [...machines], from, to }, now, options);
   const shifts = shiftsOf(calendar, options.zone, from, to).filter((s) => s.start >= from && s.start < to);
   const reports: WeekReport['shifts'] = [];
   for (const machine of machines) {
