@@ -71,3 +71,13 @@ describe('durations', () => {
     expect(durationLabel(3900)).toBe('1 h 05 min');
   });
 });
+
+describe('labels and paths of a leaf', async () => {
+  const { pathLabelOf, branchPathOf } = await import('./reason-tree.js');
+  it('finds retired leaves too', () => {
+    expect(pathLabelOf(tree, 'old-jam')).toBe('Unplanned › Jam › Old jam');
+    expect(branchPathOf(tree, 'pocket')).toEqual(['unplanned', 'jam']);
+    expect(pathLabelOf(tree, 'jam')).toBeNull();
+    expect(branchPathOf(tree, 'nope')).toBeNull();
+  });
+});

@@ -123,3 +123,23 @@ export function instantOfClock(text: string, startMs: number, endMs: number, loc
   }
   return null;
 }
+
+/** The path label of any leaf in the tree, retired ones too (a stop keeps the reason it was given). */
+export function pathLabelOf(nodes: readonly ReasonNode[], id: string): string | null {
+  for (const node of nodes) {
+    if (node.id === id && isLeaf(node)) return node.label;
+    const inner = pathLabelOf(node.children ?? [], id);
+    if (inner !== null) return `${node.label} › ${inner}`;
+  }
+  return null;
+}
+
+/** The ids of the branches above leaf `id`: where the picker opens for a stop that has it. */
+export function branchPathOf(nodes: readonly ReasonNode[], id: string): string[] | null {
+  for (const node of nodes) {
+    if (node.id === id && isLeaf(node)) return [];
+    const inner = branchPathOf(node.children ?? [], id);
+    if (inner !== null) return [node.id, ...inner];
+  }
+  return null;
+}
