@@ -92,6 +92,8 @@ const configSchema = z.object({
   // ---- sign-in, sessions, single sign-on (features/auth)
   QMFG_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   QMFG_IDLE_EXEMPT_ROLES: roleList.default(['viewer']),
+  /** roles that may sign in at a line terminal with user name + PIN (empty: PIN sign-in off) */
+  QMFG_PIN_ROLES: roleList.default(['operator', 'lead']),
   QMFG_SESSION_HOURS: z.coerce.number().int().min(1).max(168).default(12),
   QMFG_LOGIN_MAX_FAILURES: z.coerce.number().int().min(3).max(20).default(5),
   QMFG_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),

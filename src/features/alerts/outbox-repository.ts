@@ -89,3 +89,9 @@ export async function listMails(db: Executor, alertId?: number): Promise<OutboxM
   if (alertId !== undefined) query = query.where('alert_id', '=', alertId);
   return (await query.orderBy('id').execute()).map(toMail);
 }
+
+/** Whether a mail with this Message-ID was queued already (reports are queued once). */
+export async function hasMessage(db: Executor, messageId: string): Promise<boolean> {
+  const row = await db.selectFrom('alert_outbox').select('id').where('message_id', '=', messageId).executeTakeFirst();
+  return Boolean(row);
+}

@@ -66,7 +66,7 @@ export async function insertUser(db: Executor, user: NewUser, now: number): Prom
   return created;
 }
 
-export type UserChanges = Partial<Pick<UserTable, 'display_name' | 'email' | 'role' | 'lines' | 'active' | 'password_hash' | 'must_change_password' | 'password_changed_at' | 'oidc_issuer' | 'oidc_subject'>>;
+export type UserChanges = Partial<Pick<UserTable, 'display_name' | 'email' | 'role' | 'lines' | 'active' | 'password_hash' | 'pin_hash' | 'must_change_password' | 'password_changed_at' | 'oidc_issuer' | 'oidc_subject'>>;
 
 /** Applies changes when the user is still at `expectedVersion`; false = somebody else changed it. */
 export async function updateUser(db: Executor, id: number, expectedVersion: number, changes: UserChanges & { failed_logins?: number; locked_until?: number | null }, now: number): Promise<boolean> {

@@ -8,11 +8,12 @@ import { clearSessionCookies, setSessionCookies, SESSION_COOKIE, type CookiePoli
 import { OidcService, redirectUriFor, safeReturnTo, SsoFailed } from './oidc.js';
 import { permissionsOf } from '../../core/permissions.js';
 import {
-  authConfigSchema, loginBodySchema, meSchema, sessionStateSchema, passwordChangeSchema, passwordResetSchema, userCreateSchema, userIdParams,
+  authConfigSchema, loginBodySchema, meSchema, pinLoginSchema, pinSetSchema, sessionStateSchema, passwordChangeSchema, passwordResetSchema, userCreateSchema, userIdParams,
   userSchema, userUpdateSchema, type Me,
 } from './schemas.js';
 import * as sessions from './sessions.js';
 import * as signIn from './sign-in.js';
+import { pinLogin, setOwnPin } from './pin.js';
 import * as users from './users.js';
 import { LoginThrottle } from './login-throttle.js';
 
@@ -74,6 +75,24 @@ export async function authRoutes(app: App, { db, config, events }: AppDeps): Pro
       return meOf(user, 'password', session.expiresAt, session.csrfToken);
     },
   );
+
+  app.post(
+    '/api/auth/pin-login',
+    {
+      config: { public: true, rateLimit: { max: config.QMFG_LOGIN_RATE_PER_MINUTE, timeWindow: 60_000 } },
+      schema: { tags, description: 'Quick sign-in at a line terminal with user name + PIN (roles in QMFG_PIN_ROLES, PIN set by the user).', body: pinLoginSchema, response: { 200: meSchema } },
+    },
+    async (req, reply) => {
+      const { user, session } = await pinLogin(ctx, req.body, meta(req), req.cookies[SESSION_COOKIE]);
+      setSessionCookies(req, reply, session, cookies);
+      return meOf(user, 'pin', session.expiresAt, session.csrfToken);
+    },
+  );
+  app.put('/api/auth/pin', { config: { authenticated: true }, schema: { tags, description: 'Sets or (pin: null) removes the own PIN; needs the current password.', body: pinSetSchema } }, async (req, reply) => {
+    const { user } = signedIn(req);
+    await setOwnPin(ctx, whoOf(req), user.id, req.body.currentPassword, req.body.pin);
+    return reply.code(204).send();
+  });
 
   app.get('/api/auth/me', { config: { authenticated: true, allowDuringPasswordChange: true }, schema: { tags, response: { 200: meSchema } } }, (req) => {
     const { session } = signedIn(req);

@@ -45,7 +45,7 @@ export const sessionUserSchema = z.object({
   email: z.string().nullable(),
   role: roleSchema,
   lines: z.array(z.string()),
-  method: z.enum(['password', 'oidc']),
+  method: z.enum(['password', 'oidc', 'pin']),
   mustChangePassword: z.boolean(),
   hasPassword: z.boolean(),
 });
@@ -69,6 +69,12 @@ export const authConfigSchema = z.object({
   passwordMinLength: z.number(),
   idleMinutes: z.number(),
 });
+
+/** Quick sign-in at a line terminal: user name and a PIN of 4–8 digits. */
+export const pinSchema = z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits');
+export const pinLoginSchema = z.object({ username: z.string().trim().min(1, 'required').max(120), pin: pinSchema });
+/** Setting one's own PIN needs the password (the PIN is a second, weaker way in). null removes it. */
+export const pinSetSchema = z.object({ currentPassword: passwordInput, pin: pinSchema.nullable() });
 
 export const passwordChangeSchema = z.object({
   currentPassword: passwordInput,

@@ -13,7 +13,7 @@ import type { SessionEnd } from '../../server/events.js';
 export type AuthConfig = Pick<
   Config,
   | 'QMFG_IDLE_MINUTES' | 'QMFG_IDLE_EXEMPT_ROLES' | 'QMFG_SESSION_HOURS' | 'QMFG_LOGIN_MAX_FAILURES' | 'QMFG_LOCKOUT_MINUTES'
-  | 'QMFG_PASSWORD_MIN_LENGTH' | 'QMFG_PASSWORD_COST'
+  | 'QMFG_PASSWORD_MIN_LENGTH' | 'QMFG_PASSWORD_COST' | 'QMFG_PIN_ROLES'
 >;
 
 export interface AuthContext {
@@ -68,7 +68,7 @@ export function userIdentity(user: repo.UserRow) {
 export function toSessionUser(user: repo.UserRow, method: string): SessionUser {
   return {
     ...userIdentity(user),
-    method: method === 'oidc' ? 'oidc' : 'password',
+    method: method === 'oidc' || method === 'pin' ? method : 'password',
     mustChangePassword: user.must_change_password === 1,
     hasPassword: user.password_hash !== null,
   };
@@ -89,7 +89,7 @@ export interface RequestMeta {
   userAgent: string | null;
 }
 
-export async function createSession(db: Executor, config: AuthConfig, userId: number, method: 'password' | 'oidc', meta: RequestMeta, now: number): Promise<NewSession> {
+export async function createSession(db: Executor, config: AuthConfig, userId: number, method: 'password' | 'oidc' | 'pin', meta: RequestMeta, now: number): Promise<NewSession> {
   const sessionId = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(32).toString('base64url');
   const expiresAt = now + config.QMFG_SESSION_HOURS * 60 * MINUTE;

@@ -196,21 +196,23 @@ describe.each(DIALECTS)('OEE, stops and machine-data API on %s', (dialect) => {
     expect(totals.stops.classes[3].count).toBeLessThanOrEqual(long.length);
 
     const target = long[0];
-    const put = await inject('PUT', `/api/stops/line7/${target.startMs}`, { reason: 'material', comment: 'waiting for foil' });
+    // reasons are leaves of the machine's process-group tree (issue 13); free codes are refused
+    expect((await inject('PUT', `/api/stops/line7/${target.startMs}`, { reason: 'material' })).status).toBe(400);
+    const put = await inject('PUT', `/api/stops/line7/${target.startMs}`, { reason: 'waiting-material', comment: 'waiting for foil' });
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ startMs: target.startMs, reason: 'material', comment: 'waiting for foil', reasonBy: t.admin.username });
+    expect(put.body).toMatchObject({ startMs: target.startMs, reason: 'waiting-material', label: 'Unplanned › Material › Waiting for material', category: 'breakdown', comment: 'waiting for foil', reasonBy: t.admin.username });
     const listed = (await inject('GET', `${url}&minSeconds=300`)).body.stops.find((s: { startMs: number }) => s.startMs === target.startMs);
-    expect(listed).toMatchObject({ reason: 'material', comment: 'waiting for foil' });
+    expect(listed).toMatchObject({ reason: 'waiting-material', comment: 'waiting for foil', segments: [{ reason: 'waiting-material' }] });
     // overriding a reason already given needs a reason of its own (issue 9, defect 8)
-    const override = await inject('PUT', `/api/stops/line7/${encodeURIComponent(target.start)}`, { reason: 'changeover', comment: null });
+    const override = await inject('PUT', `/api/stops/line7/${encodeURIComponent(target.start)}`, { reason: 'format-change', comment: null });
     expect(override.status).toBe(400);
     expect(override.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['body.changeReason']);
-    expect((await inject('PUT', `/api/stops/line7/${encodeURIComponent(target.start)}`, { reason: 'changeover', comment: null, changeReason: 'log shows a format change' })).body.reason).toBe('changeover');
+    expect((await inject('PUT', `/api/stops/line7/${encodeURIComponent(target.start)}`, { reason: 'format-change', comment: null, changeReason: 'log shows a format change' })).body.reason).toBe('format-change');
     expect((await inject('PUT', `/api/stops/line7/${target.startMs + 1}`, { reason: 'x' })).status).toBe(404);
     const audit = await listAudit(t.database.db, { entity: 'stop' });
-    expect(audit.map((a) => [a.action, (a.after as { reason: string }).reason, a.reason])).toEqual([
-      ['reason', 'changeover', 'log shows a format change'],
-      ['reason', 'material', null],
+    expect(audit.map((a) => [a.action, (a.after as { reasons: { reason: string }[] }).reasons[0].reason, a.reason])).toEqual([
+      ['reason-override', 'Planned › Changeover › Format change', 'log shows a format change'],
+      ['reason', 'Unplanned › Material › Waiting for material', null],
     ]);
     expect((await verifyAuditChain(t.database.db)).brokenAt).toBeNull();
   });

@@ -20,6 +20,8 @@ import { Invalid } from '../../core/errors.js';
 
 export interface OperatorInputOptions {
   signedContent: SignedContentReaders;
+  /** mails can be sent (an SMTP transport was given to the app, as tests do) even without QMFG_SMTP_URL */
+  mail?: boolean;
 }
 
 const treeView = (t: trees.TreeVersion) => ({ ...t, createdAt: t.createdAt === null ? null : new Date(t.createdAt).toISOString() });
@@ -40,6 +42,7 @@ function instantParams(zone: string, name: 'start' | 'shift', what: string) {
 
 export async function operatorInputRoutes(app: App, { db, config, events }: AppDeps, options: OperatorInputOptions): Promise<void> {
   const zone = config.QMFG_TZ;
+  const reconcileSettings = { alerts: { zone, publicUrl: config.QMFG_PUBLIC_URL, mail: config.QMFG_SMTP_URL !== '' || options.mail === true }, tolerance: config.QMFG_RECONCILE_TOLERANCE };
   const groupParams = z.object({ group: keySchema });
   const treeTags = ['reason trees'];
 
@@ -143,8 +146,10 @@ export async function operatorInputRoutes(app: App, { db, config, events }: AppD
     return view(req.params.machine, shift);
   });
   app.post('/api/shift-logs/:machine/:shift/submit', { config: report, schema: { tags, params: shiftParams, body: shiftActionSchema, response: { 200: shiftLogViewSchema } } }, async (req) => {
-    const shift = await shiftLog.submitLog(db, whoOf(req, req.body.reason), zone, ref(req.params), req.body.version);
+    const shift = await shiftLog.submitLog(db, whoOf(req, req.body.reason), zone, ref(req.params), req.body.version, reconcileSettings);
     changed(req.params.machine, shift);
+    // a reconciliation alert may have been raised or resolved
+    events.publish({ topic: 'alerts', data: { changes: [] } });
     return view(req.params.machine, shift);
   });
   app.post(

@@ -16,6 +16,7 @@ import type { SignedContent } from '../auth/signatures.js';
 import { ensureStoredTree } from './trees.js';
 import { assertShiftOpen } from './lock.js';
 import { requireShift, type ShiftWindow } from './shifts.js';
+import { reconcile, type ReconcileSettings } from './reconcile.js';
 import type { ScrapInput, ShiftLogView } from './schemas.js';
 import { scrapInputSchema } from './schemas.js';
 
@@ -237,13 +238,15 @@ export async function deleteScrap(db: Db, who: Who, zone: string, ref: ShiftRef,
   return shift;
 }
 
-export async function submitLog(db: Db, who: Who, zone: string, ref: ShiftRef, version: number, now = Date.now()) {
-  await requireMachine(db, ref.machine);
+/** Submits the report for the lead's review; counted units are reconciled with the camera (an alert when they disagree). */
+export async function submitLog(db: Db, who: Who, zone: string, ref: ShiftRef, version: number, settings: ReconcileSettings, now = Date.now()) {
+  const machine = await requireMachine(db, ref.machine);
   const shift = await requireShift(db, zone, ref.shiftStart);
   await changeLog(db, ref.machine, shift, now, async (trx, log) => {
     checkVersion(log, version, ref.machine, shift);
     await bump(trx, log, { state: 'submitted', submittedBy: who.actor, submittedAt: now }, now, ref.machine, shift);
-    await appendAudit(trx, { ...who, entity: SHIFT_LOG_ENTITY, entityKey: shiftLogKey(ref.machine, shift.start), action: 'submit', before: { state: log.state }, after: { state: 'submitted' } }, now);
+    const reconciliation = await reconcile(trx, settings, { key: machine.key, name: machine.name, group: machine.group }, shift, log.reportedCount, now);
+    await appendAudit(trx, { ...who, entity: SHIFT_LOG_ENTITY, entityKey: shiftLogKey(ref.machine, shift.start), action: 'submit', before: { state: log.state }, after: { state: 'submitted', reconciliation } }, now);
   });
   return shift;
 }
