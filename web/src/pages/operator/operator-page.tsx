@@ -123,7 +123,7 @@ function OperatorLine({ machine, lines }: { machine: string; lines: { key: strin
             </button>
           ) : null}
         </div>
-        {data ? <StateBadge log={data.log} /> : null}
+        {data ? <StateBadge log={data.log} testId="op-report-state" /> : null}
       </div>
       {view.error ? <LoadFailed error={view.error} onRetry={view.reload} /> : null}
       {!data && !view.error ? <Spinner label="Loading the line…" /> : null}

@@ -16,9 +16,9 @@ const STATE_LABELS: Record<ShiftLogView['state'], string> = { draft: 'Draft', su
 const STATE_BADGES: Record<ShiftLogView['state'], string> = { draft: 'badge-muted', submitted: 'badge-warn', signed: 'badge-ok', reopened: 'badge-night' };
 const CHANGE_LABELS: Record<string, string> = { notes: 'notes', openIssues: 'open issues', reportedCount: 'counted units', crew: 'crew', scrap: 'scrap', stopReasons: 'stop reasons' };
 
-export function StateBadge({ log }: { log: ShiftLogView }) {
+export function StateBadge({ log, testId }: { log: ShiftLogView; testId?: string }) {
   return (
-    <span className={`badge badge-large ${STATE_BADGES[log.state]}`} data-testid="op-report-state">
+    <span className={`badge badge-large ${STATE_BADGES[log.state]}`} data-testid={testId}>
       {STATE_LABELS[log.state]}
     </span>
   );

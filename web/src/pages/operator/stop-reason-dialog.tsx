@@ -80,6 +80,8 @@ export function StopReasonDialog({ machine, stop, tree, zone, onSaved, onClose }
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [asking, setAsking] = useState(false);
+  // a choice clears the message of its part
+  const clearError = (path: string) => setErrors(({ [path]: _gone, ...rest }) => rest);
   const parts = splitParts(stop.startMs, stop.endMs, splitAt);
   const midnight = (ms: number) => DateTime.fromMillis(ms, { zone }).startOf('day').toMillis();
 
@@ -150,7 +152,7 @@ export function StopReasonDialog({ machine, stop, tree, zone, onSaved, onClose }
         ) : null}
         {formError ? <ErrorBanner message={formError} testId="stop-reason-error" /> : null}
         <h3 className="operator-dialog-step">{second ? `First part · ${clock(stop.startMs, zone)}–${clock(parts.at, zone)} · ${durationLabel(parts.firstSeconds)}` : 'What stopped the line?'}</h3>
-        <ReasonPicker offered={offered} part={first} onChange={setFirst} testId="picker-1" />
+        <ReasonPicker offered={offered} part={first} onChange={(part) => { setFirst(part); clearError('segments.0.reason'); }} testId="picker-1" />
         <ChosenLine label={chosenLabel(first)} error={errors['segments.0.reason']} testId="chosen-1" />
         <Field label="Comment (optional)" name="segments.0.comment" error={errors['segments.0.comment']}>
           <input value={first.comment} onChange={(e) => setFirst({ ...first, comment: e.target.value })} maxLength={2000} data-testid="stop-comment-1" />
@@ -194,7 +196,7 @@ export function StopReasonDialog({ machine, stop, tree, zone, onSaved, onClose }
               <span>Second part {durationLabel(parts.secondSeconds)}</span>
             </p>
             <h3 className="operator-dialog-step">Second part · {clock(parts.at, zone)}–{clock(stop.endMs, zone)} · {durationLabel(parts.secondSeconds)}</h3>
-            <ReasonPicker offered={offered} part={second} onChange={setSecond} testId="picker-2" />
+            <ReasonPicker offered={offered} part={second} onChange={(part) => { setSecond(part); clearError('segments.1.reason'); }} testId="picker-2" />
             <ChosenLine label={chosenLabel(second)} error={errors['segments.1.reason']} testId="chosen-2" />
             <Field label="Comment (optional)" name="segments.1.comment" error={errors['segments.1.comment']}>
               <input value={second.comment} onChange={(e) => setSecond({ ...second, comment: e.target.value })} maxLength={2000} data-testid="stop-comment-2" />
