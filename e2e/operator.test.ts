@@ -41,6 +41,8 @@ async function giveLines(userId: number, lines: string[]): Promise<void> {
 
 async function shoot(page: Page, name: string): Promise<void> {
   const { width, height } = page.viewportSize() ?? { width: 0, height: 0 };
+  // the first screen is what the operator reads at a glance
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.waitForTimeout(400);
   await page.screenshot({ path: join(screenshotDir, `${name}-${width}x${height}.png`) });
   await page.screenshot({ path: join(screenshotDir, `${name}-${width}x${height}-full.png`), fullPage: true });

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import type { OperatorStop, OperatorView } from '../../api/operator.js';
 import { formatNumber } from '../../lib/forms.js';
 import { durationLabel } from './reason-tree.js';
+import { orderStops } from './operator-format.js';
 
 const clock = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toFormat('HH:mm');
 const percent = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)} %`);
@@ -65,13 +66,6 @@ export function CountsCard({ view, locale }: { view: OperatorView; locale: strin
       </dl>
     </section>
   );
-}
-
-/** Stops without a reason first (oldest first among them), then the rest, newest first. */
-export function orderStops(stops: readonly OperatorStop[]): OperatorStop[] {
-  const open = stops.filter((s) => s.segments.length === 0);
-  const done = stops.filter((s) => s.segments.length > 0).reverse();
-  return [...open, ...done];
 }
 
 export function StopsCard({ view, zone, locale, readOnly, onOpen }: { view: OperatorView; zone: string; locale: string; readOnly: boolean; onOpen: (stop: OperatorStop) => void }) {

@@ -17,6 +17,7 @@ import { HandoverPanel, ReportCard, StateBadge } from './report-actions.js';
 import { CrewCard, NotesCard, ScrapCard } from './shift-log-forms.js';
 import { StopReasonDialog } from './stop-reason-dialog.js';
 import type { ReasonNode } from './reason-tree.js';
+import { shiftLabel } from './operator-format.js';
 import './operator.css';
 
 const LIVE_TOPICS = ['production', 'shift-log'];
@@ -111,7 +112,7 @@ function OperatorLine({ machine, lines }: { machine: string; lines: { key: strin
             ◀
           </button>
           <span className="op-shift-label" data-testid="op-shift-label">
-            {data ? data.shift.label : '…'}
+            {data ? shiftLabel(data.shift.startMs, data.shift.endMs, zone) : '…'}
             {data?.shift.running ? <span className="badge badge-ok">Now</span> : null}
           </span>
           <button type="button" className="button op-step" onClick={() => data?.nextShiftStartMs && go(machine, data.nextShiftStartMs)} disabled={!data?.nextShiftStartMs} aria-label="Next shift" data-testid="op-shift-next">
@@ -130,12 +131,12 @@ function OperatorLine({ machine, lines }: { machine: string; lines: { key: strin
       {data ? (
         <>
           <HandoverPanel view={data} onAcknowledged={onHandover} />
+          <div className="op-pair">
+            <LotCard view={data} locale={locale} />
+            <CountsCard view={data} locale={locale} />
+          </div>
           <div className="op-grid">
             <div className="op-column">
-              <div className="op-pair">
-                <LotCard view={data} locale={locale} />
-                <CountsCard view={data} locale={locale} />
-              </div>
               <StopsCard view={data} zone={zone} locale={locale} readOnly={readOnly} onOpen={(s) => setOpenStop(s.startMs)} />
             </div>
             <div className="op-column">

@@ -37,6 +37,9 @@ export function ReportCard({ view, zone, onLog }: { view: OperatorView; zone: st
   const shift = view.shift.startMs;
   const canReport = auth.can('production:report');
   const canSign = auth.can('shifts:sign');
+  // people by name, not by user name: the list of the line's people has both
+  const nameOf = (username: string | null) => view.people.find((p) => p.username === username)?.name ?? username;
+  const signer = log.signatures.find((s) => s.valid)?.printedName ?? nameOf(log.signedBy);
 
   const submit = async () => {
     setBusy(true);
@@ -59,7 +62,7 @@ export function ReportCard({ view, zone, onLog }: { view: OperatorView; zone: st
       {error ? <ErrorBanner message={error} testId="report-error" /> : null}
       {log.submittedBy ? (
         <p data-testid="report-submitted">
-          Submitted by <strong>{log.submittedBy}</strong> · {when(log.submittedAt, zone)}
+          Submitted by <strong>{nameOf(log.submittedBy)}</strong> · {when(log.submittedAt, zone)}
         </p>
       ) : null}
       {log.signatures.map((s) => (
@@ -67,12 +70,12 @@ export function ReportCard({ view, zone, onLog }: { view: OperatorView; zone: st
       ))}
       {log.state === 'signed' ? (
         <p className="op-locked" data-testid="report-locked">
-          Signed by <strong>{log.signedBy}</strong> · {when(log.signedAt, zone)}. The report is locked: a lead can reopen it.
+          Signed by <strong>{signer}</strong> · {when(log.signedAt, zone)}. The report is locked: a lead can reopen it.
         </p>
       ) : null}
       {log.state === 'reopened' ? (
         <p className="banner banner-info" data-testid="report-reopened">
-          Reopened by {log.reopenedBy} · {when(log.reopenedAt, zone)}: {log.reopenReason}.{' '}
+          Reopened by {nameOf(log.reopenedBy)} · {when(log.reopenedAt, zone)}: {log.reopenReason}.{' '}
           {log.changedSinceSigning.length > 0 ? `Changed since signing: ${log.changedSinceSigning.map((c) => CHANGE_LABELS[c] ?? c).join(', ')}.` : 'Nothing changed since signing yet.'}
         </p>
       ) : null}

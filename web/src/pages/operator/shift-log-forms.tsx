@@ -186,6 +186,7 @@ export function CrewCard({ view, locale, readOnly, onLog }: FormProps) {
         <>
           {rows.map((row, i) => (
             <div key={i} className="op-crew-row" data-testid={`crew-row-${i}`}>
+<div className="op-crew-who">
               <Field label="Person" name={`crew.${i}.username`} error={submit.fieldErrors[`crew.${i}.username`] ?? submit.fieldErrors[`crew.${i}.person`]}>
                 <select value={row.username} onChange={(e) => change(i, { username: e.target.value })} data-testid={`crew-person-${i}`}>
                   <option value="">Someone else (type the name)</option>
@@ -201,6 +202,7 @@ export function CrewCard({ view, locale, readOnly, onLog }: FormProps) {
                   <input value={row.person} onChange={(e) => change(i, { person: e.target.value })} maxLength={120} data-testid={`crew-name-${i}`} />
                 </Field>
               )}
+</div>
               <NumberField label="Hours" name={`crew.${i}.hours`} value={row.hours} onChange={(hours) => change(i, { hours })} setError={(m) => submit.setFieldError(`crew.${i}.hours`, m)} error={submit.fieldErrors[`crew.${i}.hours`]} locale={locale} showSaved={false} testId={`crew-hours-${i}`} inputClassName="op-hours" />
               <button type="button" className="button button-danger-outline op-crew-remove" onClick={() => edit(rows.filter((_, j) => j !== i))} aria-label={`Remove row ${i + 1}`} data-testid={`crew-remove-${i}`}>
                 Remove

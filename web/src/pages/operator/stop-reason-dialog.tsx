@@ -125,7 +125,7 @@ export function StopReasonDialog({ machine, stop, tree, zone, onSaved, onClose }
   };
 
   const chosenLabel = (part: Part) => (part.reason ? (pathLabelOf(tree, part.reason) ?? part.reason) : null);
-  const title = `Stop at ${clock(stop.startMs, zone)} · ${durationLabel(stop.seconds)}`;
+  const title = `Stop at ${DateTime.fromMillis(stop.startMs, { zone }).toFormat('HH:mm')} · ${durationLabel(stop.seconds)}`;
   return (
     <Modal
       title={title}
@@ -159,7 +159,7 @@ export function StopReasonDialog({ machine, stop, tree, zone, onSaved, onClose }
         </Field>
         {second ? (
           <section className="split-section" data-testid="split-section">
-            <h3 className="operator-dialog-step">Split at</h3>
+            <h3 className="operator-dialog-step">Where the second reason begins</h3>
             <div className="split-controls">
               <input
                 type="range"
@@ -176,7 +176,7 @@ export function StopReasonDialog({ machine, stop, tree, zone, onSaved, onClose }
                 className="split-slider"
                 data-testid="split-slider"
               />
-              <Field label="Time (HH:mm or HH:mm:ss)" name="segments.1.start" error={errors['segments.1.start'] ?? errors['split']}>
+              <Field label="Split at (HH:mm)" name="segments.1.start" error={errors['segments.1.start'] ?? errors['split']}>
                 <input
                   value={splitText}
                   inputMode="numeric"
