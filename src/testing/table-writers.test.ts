@@ -30,7 +30,7 @@ describe('table writers', () => {
   it('finds the writes (the check would pass on nothing otherwise)', () => {
     expect(writers.get('cycles')).toEqual(new Set(['src/features/machine-data/repository.ts']));
     expect(writers.get('operations')).toEqual(new Set(['src/features/orders/repository.ts']));
-    expect(writers.get('stop_reasons')).toEqual(new Set(['src/features/oee/repository.ts']));
+    expect(writers.get('stop_reason_segments')).toEqual(new Set(['src/features/operator-input/repository.ts']));
   });
 
   it('each table is written from exactly one repository file', () => {

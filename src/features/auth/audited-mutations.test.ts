@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
 import { verifyAuditChain } from '../audit/repository.js';
 import { insertAlert } from '../alerts/alerts-repository.js';
 import { SILENT_LOG } from '../machine-data/notifier.js';
@@ -77,9 +78,11 @@ describe('audited mutations', () => {
   };
   const logDay = readFileSync(LINE7_DAYS[2]);
   let uploaded = false;
+  let uploadedLot = '';
   const uploadOnce = async () => {
     if (!uploaded) await ok(t.inject({ method: 'POST', url: '/api/ingest/upload?machine=line7', ...multipart('PR20221012.txt', logDay) }));
     uploaded = true;
+    uploadedLot = (await t.inject({ method: 'GET', url: '/api/production/lots?machine=line7&from=2022-10-12T00:00&to=2022-10-13T00:00' })).json().lots[0].lot;
   };
   const profile = { maxCycleSeconds: 1.1, stopBinsSeconds: [1.1, 12, 60, 300], availabilityLossSeconds: 60, basis: 'firstToLastPart', idealRatePerMinute: 140 };
 
@@ -274,9 +277,76 @@ describe('audited mutations', () => {
       await uploadOnce();
       const stops = (await t.inject({ method: 'GET', url: '/api/stops?machine=line7&from=2022-10-12T06:00&to=2022-10-12T18:00&minSeconds=60' })).json().stops;
       const stop = stops[n++ % stops.length];
-      return () => t.inject({ method: 'PUT', url: `/api/stops/line7/${stop.startMs}`, payload: { reason: 'material', comment: `case ${n}` } });
+      return () => t.inject({ method: 'PUT', url: `/api/stops/line7/${stop.startMs}`, payload: { reason: 'waiting-material', comment: `case ${n}`, changeReason: 'walk of every route' } });
+    },
+    'PUT /api/stops/:machine/:start/reasons': async () => {
+      await uploadOnce();
+      const stops = (await t.inject({ method: 'GET', url: '/api/stops?machine=line7&from=2022-10-12T06:00&to=2022-10-12T18:00&minSeconds=60' })).json().stops;
+      const stop = stops[n++ % stops.length];
+      const middle = Math.round((stop.startMs + stop.endMs) / 2);
+      const payload = { segments: [{ reason: 'format-change', comment: `case ${n}` }, { start: middle, reason: 'pocket-jam' }], changeReason: 'walk of every route' };
+      return () => t.inject({ method: 'PUT', url: `/api/stops/line7/${stop.startMs}/reasons`, payload });
+    },
+    'PUT /api/reason-trees/:group': async () => {
+      const current = (await t.inject({ method: 'GET', url: '/api/reason-trees/kitting' })).json();
+      const tree = structuredClone(current.tree);
+      tree.nodes[0].children.push({ id: unique('added-'), label: unique('Added '), category: 'breakdown' });
+      return () => t.inject({ method: 'PUT', url: '/api/reason-trees/kitting', payload: { version: current.version, tree } });
+    },
+    'POST /api/auth/pin-login': async () => {
+      const { user, as } = await otherSession('operator');
+      await ok(as({ method: 'PUT', url: '/api/auth/pin', payload: { currentPassword: user.password, pin: '4821' } }));
+      return () => raw({ method: 'POST', url: '/api/auth/pin-login', payload: { username: user.username, pin: '4821' } });
+    },
+    'PUT /api/auth/pin': async () => {
+      const { user, as } = await otherSession('operator');
+      return () => as({ method: 'PUT', url: '/api/auth/pin', payload: { currentPassword: user.password, pin: '4821' } });
+    },
+    'PUT /api/shift-logs/:machine/:shift': async () => {
+      const url = shiftLog();
+      return () => t.inject({ method: 'PUT', url, payload: { version: 0, notes: `notes ${n}`, openIssues: 'none', reportedCount: 1000 } });
+    },
+    'PUT /api/shift-logs/:machine/:shift/crew': async () => {
+      const url = shiftLog();
+      return () => t.inject({ method: 'PUT', url: `${url}/crew`, payload: { crew: [{ person: 'Temp Worker', hours: 8 }] } });
+    },
+    'POST /api/shift-logs/:machine/:shift/scrap': async () => {
+      await uploadOnce();
+      const url = shiftLog();
+      return () => t.inject({ method: 'POST', url: `${url}/scrap`, payload: { lot: uploadedLot, reason: 'seal-defect', quantity: 12 } });
+    },
+    'DELETE /api/shift-logs/:machine/:shift/scrap/:id': async () => {
+      await uploadOnce();
+      const url = shiftLog();
+      const id = (await post(`${url}/scrap`, { lot: uploadedLot, reason: 'seal-defect', quantity: 12 })).json().scrap[0].id;
+      return () => t.inject({ method: 'DELETE', url: `${url}/scrap/${id}` });
+    },
+    'POST /api/shift-logs/:machine/:shift/submit': async () => {
+      const url = shiftLog();
+      return () => t.inject({ method: 'POST', url: `${url}/submit`, payload: { version: 0 } });
+    },
+    'POST /api/shift-logs/:machine/:shift/sign': async () => {
+      const url = shiftLog();
+      const submitted = (await post(`${url}/submit`, { version: 0 })).json();
+      return () => t.inject({ method: 'POST', url: `${url}/sign`, payload: { version: submitted.version } });
+    },
+    'POST /api/shift-logs/:machine/:shift/reopen': async () => {
+      const url = shiftLog();
+      const submitted = (await post(`${url}/submit`, { version: 0 })).json();
+      const signed = (await post(`${url}/sign`, { version: submitted.version })).json();
+      return () => t.inject({ method: 'POST', url: `${url}/reopen`, payload: { version: signed.version, reason: 'a count was wrong' } });
+    },
+    'POST /api/shift-logs/:machine/:shift/handover-ack': async () => {
+      const url = shiftLog();
+      return () => t.inject({ method: 'POST', url: `${url}/handover-ack`, payload: { comment: `read ${n}` } });
     },
   };
+  // a different shift of line7 for every call (1 Nov 2022 on, the calendar's 06:30 shift), so no call finds a report another signed
+  let shiftDay = 0;
+  function shiftLog(): string {
+    const start = DateTime.fromISO('2022-11-01T06:30', { zone: t.database.config.QMFG_TZ }).plus({ days: shiftDay++ }).toMillis();
+    return `/api/shift-logs/line7/${start}`;
+  }
   let productCount = 0;
   function product() {
     productCount += 1;

@@ -50,13 +50,12 @@ export async function treeHistory(db: Executor, group: string): Promise<TreeVers
 }
 
 /** The current tree, stored (version 1 from the starter) when the group had none: what a reason is chosen from. */
-export async function ensureStoredTree(trx: Tx, who: Who, group: string, now: number): Promise<TreeVersion> {
+export async function ensureStoredTree(trx: Tx, who: Pick<Who, 'actor'>, group: string, now: number): Promise<TreeVersion> {
   const current = await currentTree(trx, group);
   if (current.version > 0) return current;
-  const stored: repo.StoredTree = { group, version: 1, json: JSON.stringify(current.tree), createdAt: now, createdBy: who.actor };
-  if (await repo.insertTree(trx, stored)) {
-    await appendAudit(trx, { ...who, signature: undefined, entity: 'reason-tree', entityKey: group, action: 'create', before: null, after: { version: 1, from: 'the starter tree' } }, now);
-  }
+  // the starter tree was already what the group offered (version 0): storing it as version 1 changes no
+  // content, so it is not a change of its own in the trail — the change that needs it is audited with the version
+  await repo.insertTree(trx, { group, version: 1, json: JSON.stringify(current.tree), createdAt: now, createdBy: who.actor });
   return { ...current, version: 1, createdAt: now, createdBy: who.actor };
 }
 
