@@ -112,7 +112,15 @@ function OperatorLine({ machine, lines }: { machine: string; lines: { key: strin
             ◀
           </button>
           <span className="op-shift-label" data-testid="op-shift-label">
-            {data ? shiftLabel(data.shift.startMs, data.shift.endMs, zone) : '…'}
+            {data
+              ? shiftLabel(data.shift.startMs, data.shift.endMs, zone)
+                  .split(' · ')
+                  .map((part) => (
+                    <span key={part} className="op-shift-part">
+                      {part}
+                    </span>
+                  ))
+              : '…'}
             {data?.shift.running ? <span className="badge badge-ok">Now</span> : null}
           </span>
           <button type="button" className="button op-step" onClick={() => data?.nextShiftStartMs && go(machine, data.nextShiftStartMs)} disabled={!data?.nextShiftStartMs} aria-label="Next shift" data-testid="op-shift-next">
