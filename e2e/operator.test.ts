@@ -176,7 +176,13 @@ describe('operator screen', () => {
     await expectText(page.getByTestId('crew-total'), '2 people · 15.5 hours');
     await page.getByTestId('crew-save').click();
     await expectText(page.getByTestId('crew-summary'), '2 people · 15.5 h saved');
+    // live: somebody else books scrap while the operator types the notes; the list follows, the typing stays
     await page.getByTestId('notes-notes').fill('Film splice at 09:10');
+    const lot = after.current?.lot ?? after.lots[0];
+    const other = await e2e.api(`/api/shift-logs/line7/${shiftStart}/scrap`, { method: 'POST', body: { lot, reason: scrapReason!.leaf.id, quantity: 3 } });
+    expect(other.status, JSON.stringify(other.body)).toBe(200);
+    await expectText(page.getByTestId('op-scrap'), '15 units');
+    expect(await page.getByTestId('notes-notes').inputValue()).toBe('Film splice at 09:10');
     await page.getByTestId('notes-open-issues').fill('Sealer bar 2 runs hot');
     await page.getByTestId('notes-save').click();
     await expectText(page.getByTestId('toast-success'), 'Notes saved');
@@ -191,8 +197,10 @@ describe('operator screen', () => {
     );
     expect(small).toEqual([]);
     await shoot(page, 'operator');
+    await page.getByTestId('op-crew').screenshot({ path: join(screenshotDir, 'operator-crew-1024x768.png') });
     await page.setViewportSize(PHONE);
     await shoot(page, 'operator');
+    for (const card of ['op-stops', 'op-scrap', 'op-crew']) await page.getByTestId(card).screenshot({ path: join(screenshotDir, `operator-${card.slice(3)}-390x844.png`) });
     await page.setViewportSize(TABLET);
 
     await page.getByTestId('report-submit').click();
@@ -218,8 +226,22 @@ describe('operator screen', () => {
     await expectText(page.getByTestId('op-report-state'), 'Signed');
     await expectHidden(page.getByTestId('scrap-add'));
     expect(await page.getByTestId(`op-stop-${plain.startMs}`).evaluate((el) => el.tagName)).toBe('DIV');
+    // the next shift, by the stepper: the handover shows until acknowledged
+    await page.getByTestId('op-shift-next').click();
+    await page.waitForURL(/shift=\d+/);
+    await expectText(page.getByTestId('handover-issues'), 'Sealer bar 2 runs hot');
+    await expectText(page.getByTestId('handover-notes'), 'Film splice at 09:10');
+    await shoot(page, 'operator-handover');
+    await page.getByTestId('handover-comment').fill('checked bar 2');
+    await page.getByTestId('handover-ack').click();
+    await expectHidden(page.getByTestId('op-handover'));
+    const nextShift = Number(new URL(page.url()).searchParams.get('shift'));
+    expect(nextShift).toBe(after.nextShiftStartMs);
+
     const signed = (await e2e.api<OperatorView>(`/api/operator/line7?shift=${shiftStart}`)).body.log;
     expect(signed).toMatchObject({ state: 'signed', signedBy: lead.username, submittedBy: operator.username, notes: 'Film splice at 09:10', headCount: 2, crewHours: 15.5 });
+    expect(signed.scrap.map((s) => s.quantity).sort((a, b) => a - b)).toEqual([3, 12]);
+    expect(signed.acknowledgements).toMatchObject([{ username: operator.username, comment: 'checked bar 2' }]);
     expect(signed.signatures.map((s) => [s.meaning, s.printedName])).toEqual([['reviewed', 'Lars Lead']]);
     const refused = await e2e.api<{ error: { message: string } }>(`/api/shift-logs/line7/${shiftStart}`, { method: 'PUT', body: { version: signed.version, notes: 'too late' }, as: operatorSession });
     expect(refused.status).toBe(409);

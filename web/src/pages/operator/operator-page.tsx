@@ -138,7 +138,7 @@ function OperatorLine({ machine, lines }: { machine: string; lines: { key: strin
       {!data && !view.error ? <Spinner label="Loading the line…" /> : null}
       {data ? (
         <>
-          <HandoverPanel view={data} onAcknowledged={onHandover} />
+          <HandoverPanel view={data} zone={zone} onAcknowledged={onHandover} />
           <div className="op-pair">
             <LotCard view={data} locale={locale} />
             <CountsCard view={data} locale={locale} />

@@ -11,6 +11,7 @@ import { SignatureDialog, SignatureLine } from '../../auth/signature-dialog.js';
 import { ReasonDialog } from '../../components/reason-dialog.js';
 import { ErrorBanner } from '../../components/feedback.js';
 import { useToast } from '../../components/toasts.js';
+import { shiftLabel } from './operator-format.js';
 
 const STATE_LABELS: Record<ShiftLogView['state'], string> = { draft: 'Draft', submitted: 'Submitted', signed: 'Signed', reopened: 'Reopened' };
 const STATE_BADGES: Record<ShiftLogView['state'], string> = { draft: 'badge-muted', submitted: 'badge-warn', signed: 'badge-ok', reopened: 'badge-night' };
@@ -133,7 +134,7 @@ export function ReportCard({ view, zone, onLog }: { view: OperatorView; zone: st
 }
 
 /** The previous shift's notes and open issues, until this user acknowledged them. */
-export function HandoverPanel({ view, onAcknowledged }: { view: OperatorView; onAcknowledged: (handover: ShiftLogView) => void }) {
+export function HandoverPanel({ view, zone, onAcknowledged }: { view: OperatorView; zone: string; onAcknowledged: (handover: ShiftLogView) => void }) {
   const auth = useAuth();
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -155,7 +156,7 @@ export function HandoverPanel({ view, onAcknowledged }: { view: OperatorView; on
   return (
     <section className="op-card op-handover" aria-labelledby="op-handover-title" data-testid="op-handover">
       <h2 id="op-handover-title" className="op-card-title">
-        Handover from the previous shift <span className="op-card-sum">{handover.shift.label}</span>
+        Handover from the previous shift <span className="op-card-sum">{shiftLabel(handover.shift.startMs, handover.shift.endMs, zone)}</span>
       </h2>
       {error ? <ErrorBanner message={error} testId="handover-error" /> : null}
       <div className="op-handover-body">

@@ -11,23 +11,32 @@ import { useToast } from '../../components/toasts.js';
 import { formatNumber, NumberReader, readNumber, textOf, useSubmit, validated } from '../../lib/forms.js';
 import { offeredLeaves, type ReasonNode } from './reason-tree.js';
 
-/** A local copy of `fromServer` that follows it (when `key` changes) only while the user has not edited it. */
-function useDraft<T>(fromServer: () => T, key: string): [T, (next: T) => void, () => void] {
+/**
+ * A local copy of `fromServer` that follows it (when `key` changes) only while the user has not
+ * edited it; `base` is the server's value the draft started from (to tell a change by someone else).
+ */
+function useDraft<T>(fromServer: () => T, key: string): { draft: T; edit: (next: T) => void; saved: () => void; base: () => T } {
   const [draft, setDraft] = useState<T>(fromServer);
   const dirty = useRef(false);
+  const base = useRef<T>(draft);
   const latest = useRef(fromServer);
   latest.current = fromServer;
   useEffect(() => {
-    if (!dirty.current) setDraft(latest.current());
+    if (dirty.current) return;
+    base.current = latest.current();
+    setDraft(base.current);
   }, [key]);
-  const edit = (next: T) => {
-    dirty.current = true;
-    setDraft(next);
+  return {
+    draft,
+    edit: (next: T) => {
+      dirty.current = true;
+      setDraft(next);
+    },
+    saved: () => {
+      dirty.current = false;
+    },
+    base: () => base.current,
   };
-  const saved = () => {
-    dirty.current = false;
-  };
-  return [draft, edit, saved];
 }
 
 interface FormProps {
@@ -144,7 +153,7 @@ interface CrewRow {
 export function CrewCard({ view, locale, readOnly, onLog }: FormProps) {
   const { log } = view;
   const fromServer = (): CrewRow[] => log.crew.map((m) => ({ username: m.username ?? '', person: m.username ? '' : m.person, hours: textOf(m.hours, locale) }));
-  const [rows, edit, saved] = useDraft(fromServer, `${shiftKey(view)}#${log.version}`);
+  const { draft: rows, edit, saved } = useDraft(fromServer, `${shiftKey(view)}#${log.version}`);
   const submit = useSubmit();
   const toast = useToast();
   const change = (i: number, patch: Partial<CrewRow>) => edit(rows.map((row, j) => (j === i ? { ...row, ...patch } : row)));
@@ -189,7 +198,7 @@ export function CrewCard({ view, locale, readOnly, onLog }: FormProps) {
 <div className="op-crew-who">
               <Field label="Person" name={`crew.${i}.username`} error={submit.fieldErrors[`crew.${i}.username`] ?? submit.fieldErrors[`crew.${i}.person`]}>
                 <select value={row.username} onChange={(e) => change(i, { username: e.target.value })} data-testid={`crew-person-${i}`}>
-                  <option value="">Someone else (type the name)</option>
+                  <option value="">Someone else…</option>
                   {view.people.map((p) => (
                     <option key={p.username} value={p.username}>
                       {p.name}
@@ -204,8 +213,15 @@ export function CrewCard({ view, locale, readOnly, onLog }: FormProps) {
               )}
 </div>
               <NumberField label="Hours" name={`crew.${i}.hours`} value={row.hours} onChange={(hours) => change(i, { hours })} setError={(m) => submit.setFieldError(`crew.${i}.hours`, m)} error={submit.fieldErrors[`crew.${i}.hours`]} locale={locale} showSaved={false} testId={`crew-hours-${i}`} inputClassName="op-hours" />
-              <button type="button" className="button button-danger-outline op-crew-remove" onClick={() => edit(rows.filter((_, j) => j !== i))} aria-label={`Remove row ${i + 1}`} data-testid={`crew-remove-${i}`}>
-                Remove
+              <button
+                type="button"
+                className="button button-danger-outline op-crew-remove"
+                onClick={() => edit(rows.filter((_, j) => j !== i))}
+                aria-label={`Remove ${view.people.find((p) => p.username === row.username)?.name ?? (row.person || `row ${i + 1}`)} from the crew`}
+                title="Remove from the crew"
+                data-testid={`crew-remove-${i}`}
+              >
+                ✕
               </button>
             </div>
           ))}
@@ -229,14 +245,20 @@ export function CrewCard({ view, locale, readOnly, onLog }: FormProps) {
 export function NotesCard({ view, locale, readOnly, onLog }: FormProps) {
   const { log } = view;
   const fromServer = () => ({ notes: log.notes ?? '', openIssues: log.openIssues ?? '', reportedCount: textOf(log.reportedCount, locale) });
-  const [draft, edit, saved] = useDraft(fromServer, `${shiftKey(view)}#${log.version}`);
+  const { draft, edit, saved, base } = useDraft(fromServer, `${shiftKey(view)}#${log.version}`);
+  const baseVersion = useRef(log.version);
+  if (draft === base()) baseVersion.current = log.version;
   const submit = useSubmit();
   const toast = useToast();
   const save = async () => {
     const numbers = new NumberReader(locale);
     const reportedCount = numbers.read('reportedCount', draft.reportedCount, { integer: true }) ?? null;
     if (Object.keys(numbers.errors).length) return submit.setFieldErrors(numbers.errors);
-    const ok = await submit.run(async () => onLog(await saveShiftNotes(view.machine.key, view.shift.startMs, { version: log.version, notes: draft.notes || null, openIssues: draft.openIssues || null, reportedCount })));
+    // scrap or crew booked meanwhile move the version on: only a change of the notes themselves by
+    // someone else is a conflict (then the version the draft began from lets the server say so)
+    const changedMeanwhile = JSON.stringify(fromServer()) !== JSON.stringify(base());
+    const version = changedMeanwhile ? baseVersion.current : log.version;
+    const ok = await submit.run(async () => onLog(await saveShiftNotes(view.machine.key, view.shift.startMs, { version, notes: draft.notes || null, openIssues: draft.openIssues || null, reportedCount })));
     if (ok) {
       saved();
       toast.success('Notes saved');

@@ -9,6 +9,7 @@ import { Modal } from '../../components/dialogs.js';
 import { ReasonDialog } from '../../components/reason-dialog.js';
 import { ErrorBanner } from '../../components/feedback.js';
 import { Field } from '../../components/field.js';
+import './stop-reason-dialog.css';
 import { branchPathOf, drillDown, durationLabel, instantOfClock, isLeaf, offeredNodes, pathLabelOf, splitParts, type ReasonNode } from './reason-tree.js';
 
 const clock = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toFormat('HH:mm:ss');
