@@ -219,6 +219,7 @@ describe('operator screen', () => {
     await expectHidden(leadPage.getByTestId('signature-dialog'));
     await expectText(leadPage.getByTestId('op-report-state'), 'Signed');
     await expectText(leadPage.getByTestId('report-locked'), 'The report is locked');
+    await expectText(leadPage.getByTestId('op-signed-banner'), 'Signed by Lars Lead');
     await expectText(leadPage.locator('[data-testid^="report-signature-"]').first(), 'Lars Lead');
     await shoot(leadPage, 'operator-signed');
 

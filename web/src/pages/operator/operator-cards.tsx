@@ -111,6 +111,8 @@ export function StopsCard({ view, zone, locale, readOnly, onOpen }: { view: Oper
 function StopSummary({ stop, zone }: { stop: OperatorStop; zone: string }) {
   const open = stop.segments.length === 0;
   const reasons = stop.segments.map((s) => s.label ?? s.reason ?? '—');
+  // the leaf reads at a glance; the whole path is in the tooltip and the picker
+  const leaves = reasons.map((label) => label.split(' › ').pop() ?? label);
   return (
     <>
       <span className="op-stop-time">
@@ -118,12 +120,12 @@ function StopSummary({ stop, zone }: { stop: OperatorStop; zone: string }) {
         <span className="op-stop-duration">{durationLabel(stop.seconds)}</span>
       </span>
       <span className="op-stop-class">{stop.classLabel}</span>
-      <span className="op-stop-reason" data-testid={`op-stop-reason-${stop.startMs}`}>
+      <span className="op-stop-reason" title={reasons.join(' then ')} data-testid={`op-stop-reason-${stop.startMs}`}>
         {open ? (
           <span className="op-needs-reason">Needs a reason</span>
         ) : (
           <>
-            {reasons.join(' · then · ')}
+            {leaves.join(' then ')}
             {stop.segments.length > 1 ? <span className="badge badge-muted">split</span> : null}
           </>
         )}

@@ -13,7 +13,7 @@ import { useResource } from '../../hooks/use-resource.js';
 import { useSite } from '../../hooks/site.js';
 import { useNumberLocale } from '../../lib/forms.js';
 import { CountsCard, LotCard, StopsCard } from './operator-cards.js';
-import { HandoverPanel, ReportCard, StateBadge } from './report-actions.js';
+import { HandoverPanel, ReportCard, SignedBanner, StateBadge } from './report-actions.js';
 import { CrewCard, NotesCard, ScrapCard } from './shift-log-forms.js';
 import { StopReasonDialog } from './stop-reason-dialog.js';
 import type { ReasonNode } from './reason-tree.js';
@@ -138,6 +138,7 @@ function OperatorLine({ machine, lines }: { machine: string; lines: { key: strin
       {!data && !view.error ? <Spinner label="Loading the line…" /> : null}
       {data ? (
         <>
+          <SignedBanner view={data} zone={zone} />
           <HandoverPanel view={data} zone={zone} onAcknowledged={onHandover} />
           <div className="op-pair">
             <LotCard view={data} locale={locale} />

@@ -133,6 +133,19 @@ export function ReportCard({ view, zone, onLog }: { view: OperatorView; zone: st
   );
 }
 
+/** Above everything on a signed report: who signed it and when — the screen is read-only. */
+export function SignedBanner({ view, zone }: { view: OperatorView; zone: string }) {
+  const { log } = view;
+  if (log.state !== 'signed') return null;
+  const signature = log.signatures.find((s) => s.valid);
+  const name = signature?.printedName ?? view.people.find((p) => p.username === log.signedBy)?.name ?? log.signedBy;
+  return (
+    <p className="op-locked op-signed-banner" role="status" data-testid="op-signed-banner">
+      Signed by <strong>{name}</strong> · {when(log.signedAt, zone)}. Read-only: a lead can reopen the report.
+    </p>
+  );
+}
+
 /** The previous shift's notes and open issues, until this user acknowledged them. */
 export function HandoverPanel({ view, zone, onAcknowledged }: { view: OperatorView; zone: string; onAcknowledged: (handover: ShiftLogView) => void }) {
   const auth = useAuth();
