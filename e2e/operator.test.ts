@@ -249,5 +249,16 @@ describe('operator screen', () => {
     expect(refused.body.error.message).toMatch(/signed/);
     const stopRefused = await e2e.api(`/api/stops/line7/${plain.startMs}/reasons`, { method: 'PUT', body: { segments: [{ reason: setup.leaf.id }], changeReason: 'late change' }, as: operatorSession });
     expect(stopRefused.status).toBe(409);
+
+    // the lead reopens with a reason: what changes from then on is named against the signed report
+    await leadPage.getByTestId('report-reopen').click();
+    await leadPage.getByTestId('reason-input').fill('scrap count corrected by QA');
+    await leadPage.getByTestId('confirm-ok').click();
+    await expectText(leadPage.getByTestId('op-report-state'), 'Reopened');
+    await expectText(leadPage.getByTestId('report-reopened'), 'Nothing changed since signing yet');
+    await leadPage.getByTestId('notes-open-issues').fill('Sealer bar 2 replaced');
+    await leadPage.getByTestId('notes-save').click();
+    await expectText(leadPage.getByTestId('report-reopened'), 'Changed since signing: open issues.');
+    await expectText(leadPage.getByTestId('report-reopened'), 'scrap count corrected by QA');
   });
 });
