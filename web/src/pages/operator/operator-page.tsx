@@ -132,6 +132,8 @@ function OperatorLine({ machine, lines }: { machine: string; lines: { key: strin
             </button>
           ) : null}
         </div>
+        {/* another line or shift asked for: the last one stays on screen, dimmed, until it arrives */}
+        {view.loading && data ? <Spinner inline label="Loading the shift…" /> : null}
         {data ? <StateBadge log={data.log} testId="op-report-state" /> : null}
       </div>
       {view.error ? <LoadFailed error={view.error} onRetry={view.reload} /> : null}
@@ -144,7 +146,7 @@ function OperatorLine({ machine, lines }: { machine: string; lines: { key: strin
             <LotCard view={data} locale={locale} />
             <CountsCard view={data} locale={locale} />
           </div>
-          <div className="op-grid">
+          <div className={`op-grid${view.loading ? ' op-loading' : ''}`} aria-busy={view.loading}>
             <div className="op-column">
               <StopsCard view={data} zone={zone} locale={locale} readOnly={readOnly} onOpen={(s) => setOpenStop(s.startMs)} />
             </div>

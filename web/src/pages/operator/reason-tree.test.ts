@@ -58,6 +58,9 @@ describe('splitting a stop', () => {
     expect(instantOfClock('14:04', start, end, midnightUtc)).toBe(start + 4 * 60_000);
     expect(instantOfClock('14:20', start, end, midnightUtc)).toBeNull();
     expect(instantOfClock('nonsense', start, end, midnightUtc)).toBeNull();
+    expect(instantOfClock('1404', start, end, midnightUtc)).toBe(start + 4 * 60_000);
+    expect(instantOfClock('14:04:30', start, end, midnightUtc)).toBe(start + 4 * 60_000 + 30_000);
+    expect(instantOfClock('14', start, end, midnightUtc)).toBeNull();
     const late = Date.UTC(2022, 9, 13, 23, 50);
     expect(instantOfClock('00:05', late, late + 30 * 60_000, midnightUtc)).toBe(Date.UTC(2022, 9, 14, 0, 5));
   });

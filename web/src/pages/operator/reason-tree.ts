@@ -109,9 +109,10 @@ export function durationLabel(seconds: number): string {
   return `${hours} h ${String(minutes).padStart(2, '0')} min`;
 }
 
-/** "HH:mm" of a plant-local time of day typed in the split field → the instant inside the stop on that day (or null). */
+/** "HH:mm" (or "HHmm") of a plant-local time of day typed in the split field → the instant inside the stop on that day (or null). */
 export function instantOfClock(text: string, startMs: number, endMs: number, localMidnightMsOf: (ms: number) => number): number | null {
-  const match = /^\s*(\d{1,2})[:.h](\d{2})(?:[:.](\d{2}))?\s*$/.exec(text);
+  // "10:45", "10.45", "10h45" — and "1045" from a numeric keypad without a colon
+  const match = /^\s*(\d{1,2})[:.h]?(\d{2})(?:[:.](\d{2}))?\s*$/.exec(text);
   if (!match) return null;
   const [hours, minutes, seconds] = [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
   if (hours > 23 || minutes > 59 || seconds > 59) return null;
