@@ -1,9 +1,12 @@
 // The operator screen at the line (issue 13), on a tablet (1024×768): Line 7's real 13 Oct file is
 // in; an operator of Line 7 gives reasons to three stops (one split in two, one an override of a
 // reason somebody gave, with the justification), books scrap (a negative quantity refused under its
-// field), enters the crew and submits; the lead signs with password and meaning; the report then
-// shows signed and a further edit is refused. Screenshots at 1024×768 and 390×844; every button
-// on the page is at least 48 px for gloved fingers.
+// field; an entry deleted after a confirmation), enters the crew (a field error on 30 hours) and the
+// notes while somebody else's scrap arrives live without losing the typing, and submits; the lead
+// signs with password and meaning; the report then shows signed and a further edit is refused; the
+// next shift (by the stepper) shows the handover until acknowledged; the lead reopens and the report
+// names what changed since signing. Screenshots at 1024×768 and 390×844; every control on the page
+// is at least 48 px for gloved fingers.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
@@ -183,6 +186,12 @@ describe('operator screen', () => {
     expect(other.status, JSON.stringify(other.body)).toBe(200);
     await expectText(page.getByTestId('op-scrap'), '15 units');
     expect(await page.getByTestId('notes-notes').inputValue()).toBe('Film splice at 09:10');
+    // the other entry was a mistake: deleted after a confirmation
+    const booked = (await e2e.api<OperatorView>(`/api/operator/line7?shift=${shiftStart}`)).body.log.scrap;
+    const mistaken = booked.find((entry) => entry.quantity === 3);
+    await page.getByTestId(`scrap-delete-${mistaken?.id}`).click();
+    await page.getByTestId('confirm-ok').click();
+    await expectText(page.getByTestId('op-scrap'), '12 units');
     await page.getByTestId('notes-open-issues').fill('Sealer bar 2 runs hot');
     await page.getByTestId('notes-save').click();
     await expectText(page.getByTestId('toast-success'), 'Notes saved');
@@ -241,7 +250,7 @@ describe('operator screen', () => {
 
     const signed = (await e2e.api<OperatorView>(`/api/operator/line7?shift=${shiftStart}`)).body.log;
     expect(signed).toMatchObject({ state: 'signed', signedBy: lead.username, submittedBy: operator.username, notes: 'Film splice at 09:10', headCount: 2, crewHours: 15.5 });
-    expect(signed.scrap.map((s) => s.quantity).sort((a, b) => a - b)).toEqual([3, 12]);
+    expect(signed.scrap.map((s) => s.quantity)).toEqual([12]);
     expect(signed.acknowledgements).toMatchObject([{ username: operator.username, comment: 'checked bar 2' }]);
     expect(signed.signatures.map((s) => [s.meaning, s.printedName])).toEqual([['reviewed', 'Lars Lead']]);
     const refused = await e2e.api<{ error: { message: string } }>(`/api/shift-logs/line7/${shiftStart}`, { method: 'PUT', body: { version: signed.version, notes: 'too late' }, as: operatorSession });

@@ -7,6 +7,7 @@ import { scrapInputSchema, crewBodySchema } from '../../../../src/features/opera
 import { addScrap, deleteScrap, saveCrew, saveShiftNotes, type OperatorView, type ShiftLogView } from '../../api/operator.js';
 import { Field, NumberField } from '../../components/field.js';
 import { ErrorBanner } from '../../components/feedback.js';
+import { ConfirmDialog } from '../../components/dialogs.js';
 import { useToast } from '../../components/toasts.js';
 import { formatNumber, NumberReader, readNumber, textOf, useSubmit, validated } from '../../lib/forms.js';
 import { offeredLeaves, type ReasonNode } from './reason-tree.js';
@@ -74,9 +75,8 @@ export function ScrapCard({ view, locale, readOnly, onLog, tree }: FormProps & {
       setForm({ ...empty(), lot: form.lot });
     }
   };
-  const remove = async (id: number) => {
-    await submit.run(async () => onLog(await deleteScrap(view.machine.key, view.shift.startMs, id)));
-  };
+  // a gloved tap on Delete asks first: the entry is gone from the report (the audit trail keeps it)
+  const [deleting, setDeleting] = useState<ShiftLogView['scrap'][number] | null>(null);
   const totalScrap = log.scrap.reduce((sum, s) => sum + s.quantity, 0);
   const set = (field: keyof ReturnType<typeof empty>) => (value: string) => setForm((f) => ({ ...f, [field]: value }));
 
@@ -131,7 +131,7 @@ export function ScrapCard({ view, locale, readOnly, onLog, tree }: FormProps & {
                 {s.comment ? <span className="muted"> · {s.comment}</span> : null}
               </span>
               {readOnly ? null : (
-                <button type="button" className="button button-danger-outline" onClick={() => void remove(s.id)} disabled={submit.busy} aria-label={`Delete scrap of ${s.quantity} on lot ${s.lot}`} data-testid={`scrap-delete-${s.id}`}>
+                <button type="button" className="button button-danger-outline" onClick={() => setDeleting(s)} disabled={submit.busy} aria-label={`Delete scrap of ${s.quantity} on lot ${s.lot}`} data-testid={`scrap-delete-${s.id}`}>
                   Delete
                 </button>
               )}
@@ -139,6 +139,21 @@ export function ScrapCard({ view, locale, readOnly, onLog, tree }: FormProps & {
           ))}
         </ul>
       )}
+      {deleting ? (
+        <ConfirmDialog
+          title="Delete this scrap?"
+          confirmLabel="Delete scrap"
+          onConfirm={async () => {
+            onLog(await deleteScrap(view.machine.key, view.shift.startMs, deleting.id));
+            toast.success(`Scrap of ${formatNumber(deleting.quantity, locale)} on lot ${deleting.lot} deleted`);
+          }}
+          onClose={() => setDeleting(null)}
+        >
+          <p>
+            {formatNumber(deleting.quantity, locale)} units of lot {deleting.lot} · {deleting.label}
+          </p>
+        </ConfirmDialog>
+      ) : null}
     </section>
   );
 }
