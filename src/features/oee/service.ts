@@ -21,7 +21,7 @@ import { DayFinder, daysOverlapping, openDayOf, type ProductionDayRule } from '.
 import { overlapMs, windowLoading, type Interval } from '../../core/oee/oee.js';
 import * as repo from './repository.js';
 import * as stopReasons from '../operator-input/stop-reasons.js';
-import { loadingWithout, operatorEffects, scrapUnits, type OperatorEffects } from './operator-effects.js';
+import { loadingWithout, operatorEffects, operatorEffectsOf, scrapUnits, type OperatorEffects } from './operator-effects.js';
 import type { SegmentView } from '../operator-input/stop-reasons.js';
 import { AUTOMATIC_MINOR_STOP_ID } from '../../core/losses/index.js';
 import { withUnitCounts } from '../../core/oee/units.js';
@@ -248,6 +248,8 @@ const BUCKETS_PER_TURN = 100;
  * BUCKETS_PER_TURN buckets, so a large answer never stalls the server.
  */
 export async function* machineResults(db: Executor, plan: OeePlan, now = Date.now()): AsyncGenerator<MachineOee> {
+  // operators' reasons and scrap of every machine in two queries, not two per machine
+  plan.effects ??= await operatorEffectsOf(db, plan.machines.map((m) => m.machine), plan.from, plan.to);
   for (const { machine, profile } of plan.machines) {
     await yieldToLoop();
     yield await machineOee(db, plan, machine, profile, now);
