@@ -3,6 +3,7 @@
 // scrap, crew, notes and the handover, then submit; the lead signs or reopens. Live: 'production'
 // and 'shift-log' events refetch, and what is being typed stays (each form keeps its own draft).
 import { useMemo, useState } from 'react';
+import { DateTime } from 'luxon';
 import { Link, Navigate, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { getOperatorView, type OperatorStop, type ShiftLogView } from '../../api/operator.js';
 import { listMachines } from '../../api/plant.js';
@@ -18,6 +19,7 @@ import { CrewCard, NotesCard, ScrapCard } from './shift-log-forms.js';
 import { StopReasonDialog } from './stop-reason-dialog.js';
 import type { ReasonNode } from './reason-tree.js';
 import { shiftLabel } from './operator-format.js';
+import { SpreadsheetPanel } from './spreadsheet-panel.js';
 import './operator.css';
 
 const LIVE_TOPICS = ['production', 'shift-log'];
@@ -155,6 +157,16 @@ function OperatorLine({ machine, lines }: { machine: string; lines: { key: strin
               <CrewCard view={data} locale={locale} readOnly={readOnly} onLog={onLog} />
               <NotesCard view={data} locale={locale} readOnly={readOnly} onLog={onLog} />
               <ReportCard view={data} zone={zone} onLog={onLog} />
+              {readOnly ? null : (
+                <div className="op-card" data-testid="op-sheet">
+                  <SpreadsheetPanel
+                    machine={machine}
+                    shiftStartMs={data.shift.startMs}
+                    isoWeek={DateTime.fromMillis(data.shift.startMs, { zone }).toFormat("kkkk-'W'WW")}
+                    onImported={() => void view.reload()}
+                  />
+                </div>
+              )}
             </div>
           </div>
         </>
