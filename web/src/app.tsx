@@ -15,6 +15,7 @@ import { CalendarPage } from './pages/calendar/calendar-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
 import { AuditPage } from './pages/audit/audit-page.js';
 import { TvPage } from './pages/tv/tv-page.js';
+import { OperatorPage } from './pages/operator/operator-page.js';
 import { AlertsPage } from './pages/alerts/alerts-page.js';
 import { ReportsPage } from './pages/reports/reports-page.js';
 import { ShiftReportPage } from './pages/reports/shift-report-page.js';
@@ -35,10 +36,18 @@ const AuditIcon = () => (
   </svg>
 );
 
+const OperatorIcon = () => (
+  <svg className="icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+    <rect x="4" y="3" width="16" height="18" rx="2" />
+    <path d="M8 8h8M8 12h8M8 16h5" />
+  </svg>
+);
+
 /** Each entry shows to users holding any of its permissions (the server refuses the rest anyway). */
 const NAV: { to: string; label: string; icon: ReactNode; anyOf: Permission[] }[] = [
   { to: '/board', label: 'Board', icon: <BoardIcon />, anyOf: ['plant:read'] },
   { to: '/work-orders', label: 'Work orders', icon: <OrdersIcon />, anyOf: ['plant:read'] },
+  { to: '/operator', label: 'Operator', icon: <OperatorIcon />, anyOf: ['production:report', 'shifts:sign'] },
   { to: '/machines', label: 'Machines', icon: <MachinesIcon />, anyOf: ['plant:read'] },
   { to: '/analytics', label: 'Analytics', icon: <AnalyticsIcon />, anyOf: ['plant:read'] },
   { to: '/calendar', label: 'Calendar', icon: <CalendarIcon />, anyOf: ['plant:read'] },
@@ -118,6 +127,8 @@ function SignedInApp() {
               <Route path="/board" element={<BoardPage />} />
               <Route path="/work-orders" element={<WorkOrdersPage />} />
               <Route path="/machines" element={<MachinesPage />} />
+              <Route path="/operator" element={<OperatorPage />} />
+              <Route path="/operator/:machine" element={<OperatorPage />} />
               <Route path="/analytics" element={<AnalyticsPage />} />
               <Route path="/calendar" element={<CalendarPage />} />
               <Route path="/audit" element={<AuditPage />} />
