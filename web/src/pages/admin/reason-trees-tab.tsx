@@ -12,7 +12,7 @@ import { useResource } from '../../hooks/use-resource.js';
 import { formatInstant } from '../analytics/format.js';
 import { useSite } from '../../hooks/site.js';
 import { ReasonTreeEditor } from './reason-tree-editor.js';
-import { allIds, errorsByNode, groupPaths, type NodeErrors, type NodePath, type ReasonNode } from './reason-tree-edit.js';
+import { allIds, errorsByNode, groupPaths, nodeAt, type NodeErrors, type NodePath, type ReasonNode } from './reason-tree-edit.js';
 import './reason-trees.css';
 
 const NO_ERRORS: NodeErrors = { byNode: new Map(), general: [] };
@@ -65,12 +65,15 @@ function GroupTree({ group, groupName }: { group: string; groupName: string }) {
   const [saving, setSaving] = useState(false);
 
   const base = current.data;
-  // a fresh tree from the server (another group, a save, a reload) replaces the draft
+  // a fresh tree from the server (the first load, a save, a reload) replaces the draft; what is
+  // open and selected stays where the tree still has it
+  const [loadedOnce, setLoadedOnce] = useState(false);
   useEffect(() => {
     if (!base) return;
     setDraft(base.tree.nodes);
-    setExpanded(new Set(groupPaths(base.tree.nodes)));
-    setSelected(null);
+    if (!loadedOnce) setExpanded(new Set(groupPaths(base.tree.nodes)));
+    setLoadedOnce(true);
+    setSelected((path) => (path && nodeAt(base.tree.nodes, path) ? path : null));
     setErrors(NO_ERRORS);
   }, [base]);
   const savedIds = useMemo(() => allIds(base?.tree.nodes ?? []), [base]);
@@ -100,7 +103,8 @@ function GroupTree({ group, groupName }: { group: string; groupName: string }) {
           }
           return next;
         });
-        toast.error(error.message);
+        const count = [...sorted.byNode.values()].reduce((n, list) => n + list.length, 0) + sorted.general.length;
+        toast.error(`The tree was not saved: ${count === 1 ? 'one problem, shown' : `${count} problems, shown`} at the reasons in red.`);
       } else toast.error(errorMessage(error));
     } finally {
       setSaving(false);

@@ -27,6 +27,11 @@ export const BLOCK_NAMES: Record<LossBlock, string> = {
 const textStyle = () => ({ color: CHART_COLORS.text, fontSize: chartFontSize() });
 const axisLabel = () => ({ color: CHART_COLORS.muted, fontSize: chartFontSize() * 0.9 });
 const hoursText = (hours: number) => (hours >= 10 ? hours.toFixed(0) : hours >= 0.05 ? hours.toFixed(1) : hours > 0 ? '<0.1' : '0');
+/** "−2.7 h" under a loss, "+0.2 h" over a gain, no sign on totals and on nothing lost. */
+function barText(bar: WaterfallBar): string {
+  const sign = bar.block === 'total' || bar.block === 'final' || bar.heightHours === 0 ? '' : bar.gain ? '+' : '−';
+  return `${sign}${hoursText(bar.heightHours)} h`;
+}
 
 export function waterfallOption(bars: readonly WaterfallBar[]): ChartOption {
   const fontSize = chartFontSize();
@@ -49,7 +54,7 @@ export function waterfallOption(bars: readonly WaterfallBar[]): ChartOption {
       type: 'category',
       data: bars.map((bar) => bar.label),
       // every step named: wrapped onto lines under its bar, never skipped
-      axisLabel: { ...axisLabel(), interval: 0, width: 96, overflow: 'break', lineHeight: fontSize * 1.1 },
+      axisLabel: { ...axisLabel(), fontSize: fontSize * 0.95, interval: 0, width: 100, overflow: 'break', lineHeight: fontSize * 1.2 },
       axisTick: { show: false },
     },
     yAxis: { type: 'value', name: 'hours', nameTextStyle: axisLabel(), axisLabel: axisLabel(), splitLine: { lineStyle: { color: CHART_COLORS.grid } }, min: 0 },
@@ -81,14 +86,9 @@ export function waterfallOption(bars: readonly WaterfallBar[]): ChartOption {
           show: true,
           position: 'top',
           color: CHART_COLORS.text,
-          fontSize: fontSize * 0.9,
-          fontWeight: 600,
-          formatter: (p: { dataIndex: number }) => {
-            const bar = bars[p.dataIndex];
-            if (!bar) return '';
-            const sign = bar.block === 'total' || bar.block === 'final' ? '' : bar.gain ? '+' : '−';
-            return `${sign}${hoursText(bar.heightHours)} h`;
-          },
+          fontSize,
+          fontWeight: 700,
+          formatter: (p: { dataIndex: number }) => (bars[p.dataIndex] ? barText(bars[p.dataIndex]) : ''),
         },
       },
     ],
@@ -97,7 +97,7 @@ export function waterfallOption(bars: readonly WaterfallBar[]): ChartOption {
 
 export function LossWaterfall({ bars }: { bars: readonly WaterfallBar[] }) {
   const option = useMemo(() => waterfallOption(bars), [bars]);
-  const label = `Loss waterfall in hours: ${bars.map((bar) => `${bar.label} ${hoursText(bar.heightHours)} h`).join(', ')}`;
+  const label = `Loss waterfall in hours: ${bars.map((bar) => `${bar.label} ${barText(bar)}`).join(', ')}`;
   return <EChart option={option} height="100%" testId="chart-waterfall" label={label} />;
 }
 
@@ -108,7 +108,7 @@ export function lossParetoOption(rows: readonly ParetoRow[], color: (row: Pareto
     grid: { left: 8, right: 8, top: 48, bottom: 8, containLabel: true },
     legend: { top: 0, left: 0, textStyle: textStyle(), itemGap: 24, data: ['Hours', 'Cumulative share'] },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    xAxis: { type: 'category', data: rows.map((r) => r.label), axisLabel: { ...axisLabel(), interval: 0, width: 120, overflow: 'break' } },
+    xAxis: { type: 'category', data: rows.map((r) => r.label), axisLabel: { ...axisLabel(), interval: 0, width: 120, overflow: 'break', lineHeight: chartFontSize() * 1.2 } },
     yAxis: [
       { type: 'value', name: 'hours', nameTextStyle: axisLabel(), axisLabel: axisLabel(), splitLine: { lineStyle: { color: CHART_COLORS.grid } } },
       { type: 'value', min: 0, max: 100, axisLabel: { ...axisLabel(), formatter: '{value} %' }, splitLine: { show: false } },

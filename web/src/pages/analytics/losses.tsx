@@ -165,6 +165,7 @@ function SixBigLosses({ summary }: { summary: LossSummary }) {
         <thead>
           <tr>
             <th>Loss</th>
+            <th className="num">Time</th>
             <th className="num">Hours</th>
             <th className="num">Share</th>
           </tr>
@@ -178,7 +179,8 @@ function SixBigLosses({ summary }: { summary: LossSummary }) {
                   <span className="legend-swatch" style={{ background: categoryColor(key) }} aria-hidden="true" />
                   {LOSS_LABELS[key]}
                 </td>
-                <td className="num">{formatDecimal(seconds / 3600)}</td>
+                <td className="num">{formatDuration(seconds)}</td>
+                <td className="num">{(seconds / 3600).toFixed(2)}</td>
                 <td className="num">{loading > 0 ? formatPercent(seconds / loading) : '–'}</td>
               </tr>
             );

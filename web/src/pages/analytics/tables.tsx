@@ -207,9 +207,9 @@ export function ComparisonTable({ rows, csvName, profileName = (label) => label 
 
 /** What the table says a stop's reason is: the stored path label, the automatic minor stop, or nothing yet. */
 function ReasonText({ stop }: { stop: Stop }) {
-  if (stop.automatic && stop.segments.length === 0) return <span className="muted" data-testid={`stop-reason-text-${stop.startMs}`}>Minor stop (automatic)</span>;
+  if (stop.automatic && stop.segments.length === 0) return <span className="muted" data-testid={`reason-text-${stop.startMs}`}>Minor stop (automatic)</span>;
   const label = stop.segments.length > 1 ? stop.segments.map((s) => s.label ?? s.reason).join(', then ') : (stop.label ?? stop.reason);
-  return label ? <span data-testid={`stop-reason-text-${stop.startMs}`}>{label}</span> : <span className="muted" data-testid={`stop-reason-text-${stop.startMs}`}>No reason given</span>;
+  return label ? <span data-testid={`reason-text-${stop.startMs}`}>{label}</span> : <span className="muted" data-testid={`reason-text-${stop.startMs}`}>No reason given</span>;
 }
 
 /** A picker of the machine's stop reasons (path labels) and a comment. */
