@@ -24,6 +24,10 @@ import { machineDataCheck, machineDataRoutes } from '../features/machine-data/ro
 import { oeeRoutes } from '../features/oee/routes.js';
 import { operatorInputRoutes } from '../features/operator-input/routes.js';
 import { shiftReportRoutes } from '../features/shift-reports/routes.js';
+import { queueShiftEndMails } from '../features/shift-reports/report-mail.js';
+import { signaturesOf } from '../features/auth/signatures.js';
+import { SHIFT_LOG_ENTITY, shiftLogKey } from '../features/operator-input/shift-log.js';
+import type { Db } from '../db/database.js';
 import { forecastRoutes } from '../features/forecasts/routes.js';
 import { followProduction } from '../features/forecasts/service.js';
 import { withProductionDeltas } from '../features/live/production.js';
@@ -74,6 +78,7 @@ const plantReferenceChecks: PlantReferenceChecks = {
 const plantWithChecks = (app: App, deps: AppDeps) => plantRoutes(app, deps, { referenceChecks: plantReferenceChecks });
 const recordsWithSignatures = (app: App, deps: AppDeps) => recordRoutes(app, deps, { signedContent: SIGNED_CONTENT });
 const operatorInputWithSignatures = (app: App, deps: AppDeps) => operatorInputRoutes(app, deps, { signedContent: SIGNED_CONTENT });
+const shiftLogSignatures = (db: Db) => (machine: string, shiftStart: number) => signaturesOf(SIGNED_CONTENT, db, SHIFT_LOG_ENTITY, [shiftLogKey(machine, shiftStart)]);
 const shiftReportsWithSignatures = (app: App, deps: AppDeps) => shiftReportRoutes(app, deps, { signedContent: SIGNED_CONTENT });
 const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, forecastRoutes, operatorInputWithSignatures, oeeRoutes, machineStateRoutes, shiftReportsWithSignatures, recordsWithSignatures, alertRoutes, tvDeviceRoutes, tvRoutes];
 
@@ -104,6 +109,8 @@ function wireAlerts(app: App, deps: AppDeps, options: NonNullable<BuildOptions['
     db, settings, events, intervalMs: options.intervalMs ?? config.QMFG_ALERT_INTERVAL_SECONDS * 1000, smtpUrl: config.QMFG_SMTP_URL,
     mailFrom: config.QMFG_MAIL_FROM || 'qmfg <qmfg@localhost>', transport: options.transport, clock: options.clock,
     onError: (error) => app.log.error(`alerts: ${(error as Error).message ?? String(error)}`),
+    // shift reports go out at shift end on the same timer, through the same outbox
+    jobs: [(now) => queueShiftEndMails(db, settings, { zone: config.QMFG_TZ, promptSeconds: config.QMFG_REASON_PROMPT_SECONDS, signatures: shiftLogSignatures(db) }, now)],
   });
   ingestor.observeBatches(ingestObserver(settings, events, () => runtime.now()));
   app.decorate('alerts', runtime);

@@ -91,7 +91,17 @@ export async function workbookBytes(workbook: Workbook): Promise<Buffer> {
 }
 
 export async function tableToXlsx(table: ExportTable, zone: string, sheetName = 'Work orders'): Promise<Buffer> {
+  return tablesToXlsx([{ name: sheetName, table }], zone);
+}
+
+/** Several tables as the sheets of one workbook (reports: summary, losses, scrap, crew …). */
+export async function tablesToXlsx(sheets: readonly { name: string; table: ExportTable }[], zone: string): Promise<Buffer> {
   const workbook = await newWorkbook();
+  for (const { name, table } of sheets) addTableSheet(workbook, name, table, zone);
+  return workbookBytes(workbook);
+}
+
+function addTableSheet(workbook: Workbook, sheetName: string, table: ExportTable, zone: string): void {
   const sheet = workbook.addWorksheet(sheetName);
   styleHeader(sheet, table.columns);
   for (const values of table.rows) {
@@ -109,7 +119,7 @@ export async function tableToXlsx(table: ExportTable, zone: string, sheetName = 
         cell.numFmt = dateOnly ? 'yyyy-mm-dd' : 'yyyy-mm-dd hh:mm';
       } else if (kind === 'integer') {
         cell.value = Number(value);
-        cell.numFmt = '#,##0';
+        cell.numFmt = Number.isInteger(Number(value)) ? '#,##0' : '#,##0.0##';
       } else {
         cell.value = xmlSafeText(String(value));
         if (table.columns[i].wrap) cell.alignment = { wrapText: true, vertical: 'top' };
@@ -117,7 +127,6 @@ export async function tableToXlsx(table: ExportTable, zone: string, sheetName = 
     });
   }
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: table.columns.length } };
-  return workbookBytes(workbook);
 }
 
 /** A table as the file a download sends: its content type and body (.xlsx bytes, or CSV text). */

@@ -35,6 +35,8 @@ export interface AlertRuntimeOptions {
   transport?: MailTransport;
   clock?: () => number;
   onError: (error: unknown) => void;
+  /** more work on the same timer before the outbox is sent (e.g. shift reports mailed at shift end), each given "now" */
+  jobs?: readonly ((now: number) => Promise<unknown>)[];
 }
 
 export class AlertRuntime {
@@ -63,6 +65,7 @@ export class AlertRuntime {
     const now = this.now();
     const changes = await evaluateAll(this.options.db, this.options.settings, now);
     if (changes.length > 0) this.options.events.publish({ topic: 'alerts', data: { changes } });
+    for (const job of this.options.jobs ?? []) await job(now).catch(this.options.onError);
     await this.mailer?.runOnce();
     return changes;
   }

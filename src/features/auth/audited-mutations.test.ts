@@ -72,7 +72,7 @@ describe('audited mutations', () => {
     if (state === 'done') await post(`/api/work-orders/${lot}/operations/0/close`, { reason: 'nothing produced: test lot' });
     return lot;
   };
-  const otherSession = async (role: 'viewer' | 'quality' = 'viewer') => {
+  const otherSession = async (role: 'viewer' | 'quality' | 'operator' = 'viewer') => {
     const user = await createTestUser(t.database.db, role);
     return { user, as: injectAs(raw, await signIn(raw, user)) };
   };

@@ -209,7 +209,7 @@ export async function addScrap(db: Db, who: Who, zone: string, ref: ShiftRef, in
     throw Invalid.field(`${field}.lot`, `lot ${scrap.lot} has not run on ${machine.name} and is not planned there`);
   }
   return changeLog(db, ref.machine, shift, now, async (trx, log) => {
-    const offered = await ensureStoredTree(trx, { ...who, reason: null, signature: undefined }, machine.group, now);
+    const offered = await ensureStoredTree(trx, who, machine.group, now);
     const leaf = leafOf(offered.tree, scrap.reason);
     if (!leaf) throw Invalid.field(`${field}.reason`, `'${scrap.reason}' is not a reason of ${machine.group}'s tree`);
     if (leaf.retired) throw Invalid.field(`${field}.reason`, `'${pathLabel(leaf.path)}' is retired: choose a current reason`);

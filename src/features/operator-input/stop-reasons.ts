@@ -79,7 +79,7 @@ export async function setStopReasons(
     if (!gap) throw new NotFound('stop', stopKey(machine, stopStart));
     await assertInstantOpen(trx, zone, machine, gap.start);
     const before = (await repo.segmentsOfStops(trx, machine, [stopStart])).get(stopStart) ?? [];
-    const offered = segments.length > 0 ? await ensureStoredTree(trx, { ...who, reason: null, signature: undefined }, stored.group, now) : await currentTree(trx, stored.group);
+    const offered = segments.length > 0 ? await ensureStoredTree(trx, who, stored.group, now) : await currentTree(trx, stored.group);
     const rows: repo.SegmentRow[] = [];
     segments.forEach((segment, i) => {
       const path = `${field}.${i}`;
