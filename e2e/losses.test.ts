@@ -130,6 +130,8 @@ describe('losses and reason trees', () => {
     await expectVisible(page.getByTestId('chart-loss-pareto').locator('canvas'));
     // the six big losses: the server's hours
     await expectText(page.getByTestId('big-loss-productionReject'), formatDuration(summary.sixBigLosses.productionReject));
+    await page.getByTestId('six-big-losses').scrollIntoViewIfNeeded();
+    await shoot(page, 'losses-six-big');
     // the stop table shows the stored path, not the id
     await expectText(page.getByTestId(`reason-text-${longest.startMs}`), planned.path);
 
@@ -188,7 +190,9 @@ describe('losses and reason trees', () => {
     expect(after.find((s) => s.startMs === other.startMs)).toMatchObject({ reason: 'camera-misread', category: 'breakdown' });
 
     await page.setViewportSize(SMALL);
-    await page.getByTestId('losses').scrollIntoViewIfNeeded();
+    await page.getByTestId(`stop-row-${other.startMs}`).scrollIntoViewIfNeeded();
+    await shoot(page, 'losses-stop-picker');
+    await page.getByTestId('waterfall-card').scrollIntoViewIfNeeded();
     await shoot(page, 'losses-waterfall');
   });
 });

@@ -154,7 +154,7 @@ function TwoLevelPareto({ summary }: { summary: LossSummary }) {
 function SixBigLosses({ summary }: { summary: LossSummary }) {
   const loading = summary.steps.find((s) => s.key === 'loading')?.seconds ?? 0;
   return (
-    <section className="panel analytics-card" data-testid="six-big-losses">
+    <section className="panel analytics-card six-big-losses" data-testid="six-big-losses">
       <header className="card-header">
         <div>
           <h2>Six big losses</h2>
@@ -166,7 +166,6 @@ function SixBigLosses({ summary }: { summary: LossSummary }) {
           <tr>
             <th>Loss</th>
             <th className="num">Time</th>
-            <th className="num">Hours</th>
             <th className="num">Share</th>
           </tr>
         </thead>
@@ -179,8 +178,7 @@ function SixBigLosses({ summary }: { summary: LossSummary }) {
                   <span className="legend-swatch" style={{ background: categoryColor(key) }} aria-hidden="true" />
                   {LOSS_LABELS[key]}
                 </td>
-                <td className="num">{formatDuration(seconds)}</td>
-                <td className="num">{(seconds / 3600).toFixed(2)}</td>
+                <td className="num" title={`${(seconds / 3600).toFixed(2)} h`}>{formatDuration(seconds)}</td>
                 <td className="num">{loading > 0 ? formatPercent(seconds / loading) : '–'}</td>
               </tr>
             );
