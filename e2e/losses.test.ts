@@ -170,6 +170,18 @@ describe('losses and reason trees', () => {
     await shoot(page, 'reason-trees');
     await page.getByTestId('rt-restore').click();
     expect(await page.getByTestId('rt-save').isDisabled()).toBe(true);
+    // someone else saves meanwhile: this save is refused (409) with the reason, and the latest loads
+    await page.getByTestId('rt-label-input').fill('Camera misread (vision)');
+    const theirs = structuredClone(savedTree.tree);
+    theirs.nodes[0].label = `${theirs.nodes[0].label} and setup`;
+    expect((await e2e.api(`/api/reason-trees/${group}`, { method: 'PUT', body: { version: savedTree.version, tree: theirs } })).status).toBe(200);
+    e2e.allowConsoleErrors(/status of 409/);
+    await page.getByTestId('rt-save').click();
+    await expectText(page.getByTestId('rt-stale'), 'changed by someone else');
+    await page.getByTestId('rt-reload').click();
+    await expectText(page.getByTestId('rt-version'), `Version ${savedTree.version + 1}`);
+    await expectText(page.getByTestId(`rt-node-${theirs.nodes[0].id}`), `${theirs.nodes[0].label}`);
+    await expectText(page.getByTestId('rt-node-camera-misread'), 'Camera misread');
 
     // Analytics: the picker offers it (by path), not the scrap reasons; saved on another stop
     await page.setViewportSize(TV);

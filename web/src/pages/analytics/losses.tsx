@@ -130,14 +130,16 @@ function TwoLevelPareto({ summary }: { summary: LossSummary }) {
               {rows.map((row) => (
                 <tr key={row.key} data-testid={`pareto-row-${row.key}`}>
                   <td>
-                    <span className="legend-swatch" style={{ background: color(row) }} aria-hidden="true" />
-                    {picked ? (
-                      row.label
-                    ) : (
-                      <button type="button" className="link-button" onClick={() => open(row)} data-testid={`pareto-open-${row.key}`}>
-                        {row.label}
-                      </button>
-                    )}
+                    <span className="loss-name">
+                      <span className="legend-swatch" style={{ background: color(row) }} aria-hidden="true" />
+                      {picked ? (
+                        row.label
+                      ) : (
+                        <button type="button" className="link-button" onClick={() => open(row)} data-testid={`pareto-open-${row.key}`}>
+                          {row.label}
+                        </button>
+                      )}
+                    </span>
                   </td>
                   <td className="num">{formatDuration(row.seconds)}</td>
                   <td className="num">{formatPercent(row.share)}</td>
