@@ -48,6 +48,8 @@ async function openSqlite(url: string): Promise<DatabaseHandle> {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    // a page cache of 64 MiB (default 2 MiB): a month of packed gaps for 19 machines alone is ~5 MB, read by every plant-wide OEE
+    sqlite.pragma('cache_size = -65536');
   } catch (error) {
     throw new ConfigError(`DATABASE_URL: cannot open SQLite database ${file}: ${reason(error)}`);
   }

@@ -24,6 +24,7 @@ import { machineDataCheck, machineDataRoutes } from '../features/machine-data/ro
 import { oeeRoutes } from '../features/oee/routes.js';
 import { operatorInputRoutes } from '../features/operator-input/routes.js';
 import { shiftReportRoutes } from '../features/shift-reports/routes.js';
+import { shiftWorkbookRoutes } from '../features/shift-reports/workbook-routes.js';
 import { queueShiftEndMails } from '../features/shift-reports/report-mail.js';
 import { signaturesOf } from '../features/auth/signatures.js';
 import { SHIFT_LOG_ENTITY, shiftLogKey } from '../features/operator-input/shift-log.js';
@@ -80,7 +81,7 @@ const recordsWithSignatures = (app: App, deps: AppDeps) => recordRoutes(app, dep
 const operatorInputWithSignatures = (app: App, deps: AppDeps) => operatorInputRoutes(app, deps, { signedContent: SIGNED_CONTENT });
 const shiftLogSignatures = (db: Db) => (machine: string, shiftStart: number) => signaturesOf(SIGNED_CONTENT, db, SHIFT_LOG_ENTITY, [shiftLogKey(machine, shiftStart)]);
 const shiftReportsWithSignatures = (app: App, deps: AppDeps) => shiftReportRoutes(app, deps, { signedContent: SIGNED_CONTENT });
-const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, forecastRoutes, operatorInputWithSignatures, oeeRoutes, machineStateRoutes, shiftReportsWithSignatures, recordsWithSignatures, alertRoutes, tvDeviceRoutes, tvRoutes];
+const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, machineDataRoutes, forecastRoutes, operatorInputWithSignatures, oeeRoutes, machineStateRoutes, shiftReportsWithSignatures, shiftWorkbookRoutes, recordsWithSignatures, alertRoutes, tvDeviceRoutes, tvRoutes];
 
 /** QMFG_TRUST_PROXY → Fastify's trustProxy: off, the first N hops, or the proxies' addresses. */
 function trustProxyOf(setting: string): boolean | string | ((address: string, hop: number) => boolean) {

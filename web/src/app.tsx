@@ -5,7 +5,7 @@ import { LiveEventsProvider, useLiveStatus } from './hooks/live-events.js';
 import { SiteProvider, useSite } from './hooks/site.js';
 import { ToastProvider } from './components/toasts.js';
 import { PlantClock } from './components/plant-clock.js';
-import { AdminIcon, AnalyticsIcon, BoardIcon, CalendarIcon, MachinesIcon, OrdersIcon } from './components/icons.js';
+import { AdminIcon, AnalyticsIcon, BoardIcon, CalendarIcon, MachinesIcon, OrdersIcon, ReportsIcon } from './components/icons.js';
 import { AnalyticsPage } from './pages/analytics/analytics-page.js';
 import { BoardPage } from './pages/board/board-page.js';
 import { WorkOrdersPage } from './pages/work-orders/work-orders-page.js';
@@ -16,6 +16,8 @@ import { NotFoundPage } from './pages/not-found-page.js';
 import { AuditPage } from './pages/audit/audit-page.js';
 import { TvPage } from './pages/tv/tv-page.js';
 import { AlertsPage } from './pages/alerts/alerts-page.js';
+import { ReportsPage } from './pages/reports/reports-page.js';
+import { ShiftReportPage } from './pages/reports/shift-report-page.js';
 import { AlertBell } from './pages/alerts/alert-bell.js';
 import { AuthProvider, useAuth } from './auth/auth.js';
 import { LoginPage } from './auth/login-page.js';
@@ -40,6 +42,7 @@ const NAV: { to: string; label: string; icon: ReactNode; anyOf: Permission[] }[]
   { to: '/machines', label: 'Machines', icon: <MachinesIcon />, anyOf: ['plant:read'] },
   { to: '/analytics', label: 'Analytics', icon: <AnalyticsIcon />, anyOf: ['plant:read'] },
   { to: '/calendar', label: 'Calendar', icon: <CalendarIcon />, anyOf: ['plant:read'] },
+  { to: '/reports', label: 'Reports', icon: <ReportsIcon />, anyOf: ['shifts:sign', 'audit:read', 'orders:write'] },
   { to: '/audit', label: 'Audit', icon: <AuditIcon />, anyOf: ['audit:read'] },
   { to: '/admin', label: 'Admin', icon: <AdminIcon />, anyOf: ['plant:write', 'users:admin', 'oee:write'] },
 ];
@@ -119,6 +122,8 @@ function SignedInApp() {
               <Route path="/calendar" element={<CalendarPage />} />
               <Route path="/audit" element={<AuditPage />} />
               <Route path="/alerts" element={<AlertsPage />} />
+              <Route path="/reports" element={<ReportsPage />} />
+              <Route path="/reports/shift/:machine/:shift" element={<ShiftReportPage />} />
               <Route path="/admin/*" element={<AdminPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Routes>

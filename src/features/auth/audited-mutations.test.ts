@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import { verifyAuditChain } from '../audit/repository.js';
 import { insertAlert } from '../alerts/alerts-repository.js';
@@ -335,6 +336,16 @@ describe('audited mutations', () => {
       const submitted = (await post(`${url}/submit`, { version: 0 })).json();
       const signed = (await post(`${url}/sign`, { version: submitted.version })).json();
       return () => t.inject({ method: 'POST', url: `${url}/reopen`, payload: { version: signed.version, reason: 'a count was wrong' } });
+    },
+    'POST /api/shift-logs/:machine/upload': async () => {
+      // the shift sheet of a fresh shift with its notes filled in: one row imported through saveNotes
+      const start = shiftLog().split('/').pop();
+      const template = await ok(t.inject({ method: 'GET', url: `/api/shift-logs/line7/template.xlsx?shift=${start}` }));
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(template.rawPayload as unknown as ArrayBuffer);
+      workbook.getWorksheet('Shift')!.getCell('E2').value = `notes from the sheet ${n}`;
+      const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
+      return () => t.inject({ method: 'POST', url: '/api/shift-logs/line7/upload', ...multipart('line7-shift.xlsx', bytes) });
     },
     'POST /api/shift-logs/:machine/:shift/handover-ack': async () => {
       const url = shiftLog();

@@ -51,6 +51,7 @@ export async function authRoutes(app: App, { db, config, events }: AppDeps): Pro
 
   app.get('/api/auth/config', { config: { public: true }, schema: { tags, response: { 200: authConfigSchema } } }, () => ({
     sso: oidc.enabled,
+    pin: config.QMFG_PIN_ROLES.length > 0,
     passwordMinLength: config.QMFG_PASSWORD_MIN_LENGTH,
     idleMinutes: config.QMFG_IDLE_MINUTES,
   }));

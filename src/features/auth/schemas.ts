@@ -66,6 +66,8 @@ export const sessionStateSchema = z.object({ me: meSchema.nullable() });
 
 export const authConfigSchema = z.object({
   sso: z.boolean(),
+  /** quick sign-in with user name + PIN is offered (QMFG_PIN_ROLES is not empty) */
+  pin: z.boolean(),
   passwordMinLength: z.number(),
   idleMinutes: z.number(),
 });

@@ -19,7 +19,7 @@ import { workingIntervals, totalMs } from '../../core/calendar/index.js';
 import { normalizeIntervals, overlapMs, type Interval } from '../../core/oee/oee.js';
 import { LOSS_LABELS, lossKindOf, pareto, waterfall, type LossCategory, type WaterfallInput } from '../../core/losses/index.js';
 import * as inputRepo from '../operator-input/repository.js';
-import { loadingWithout, operatorEffects } from './operator-effects.js';
+import { loadingWithout, operatorEffectsOf } from './operator-effects.js';
 import { machineResults, planOee, type OeeQuery } from './service.js';
 import type { LossesResponse } from './loss-schemas.js';
 import { profileLabel } from '../../core/oee/profiles.js';
@@ -33,6 +33,7 @@ const round = (value: number, decimals = 3) => Math.round(value * 10 ** decimals
 
 export async function lossesOf(db: Executor, zone: string, query: Omit<OeeQuery, 'groupBy'>, now = Date.now()): Promise<LossesResponse> {
   const plan = await planOee(db, zone, { ...query, groupBy: undefined });
+  plan.effects = await operatorEffectsOf(db, query.machines, plan.from, plan.to);
   const end = Math.min(plan.to, Math.max(plan.from, now));
   const working = normalizeIntervals(workingIntervals(plan.calendar, zone, plan.from, end), plan.from, end);
   const crew = await inputRepo.crewBetween(db, query.machines, plan.from, plan.to);
@@ -42,10 +43,9 @@ export async function lossesOf(db: Executor, zone: string, query: Omit<OeeQuery,
   for await (const result of machineResults(db, plan, now)) {
     const { profile } = plan.machines[index++];
     const totals = result.totals;
-    const effects = await operatorEffects(db, result.machine, plan.from, plan.to);
+    const effects = plan.effects.get(result.machine)!;
     const loading = profile.basis === 'calendar' ? loadingWithout(working, effects) : [{ start: plan.from, end }];
-    const segments = await inputRepo.segmentsOverlapping(db, [result.machine], plan.from, plan.to);
-    const scrap = await inputRepo.scrapBetween(db, [result.machine], plan.from, plan.to);
+    const { segments, scrapRows: scrap } = effects;
     const thresholdMs = profile.availabilityLossSeconds * 1000;
 
     const availability = new Map<LossCategory, number>();

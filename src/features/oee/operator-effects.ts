@@ -12,13 +12,27 @@ export interface OperatorEffects {
   excluded: Interval[];
   /** scrap entries: instant and units lost to quality (rejects + reported rework) */
   scrap: { at: number; units: number }[];
+  /** what they were made from: the reasons of stops and the scrap entries of the window */
+  segments: inputRepo.SegmentRow[];
+  scrapRows: inputRepo.ScrapRow[];
 }
-
-export const NO_EFFECTS: OperatorEffects = { excluded: [], scrap: [] };
 
 /** The reasons and scrap of one machine over [from, to) that the OEE of the window takes in. */
 export async function operatorEffects(db: Executor, machine: string, from: number, to: number): Promise<OperatorEffects> {
-  const [segments, scrap] = await Promise.all([inputRepo.segmentsOverlapping(db, [machine], from, to), inputRepo.scrapBetween(db, [machine], from, to)]);
+  return (await operatorEffectsOf(db, [machine], from, to)).get(machine)!;
+}
+
+/** The same for several machines in two queries (the loss model of a plant). */
+export async function operatorEffectsOf(db: Executor, machines: readonly string[], from: number, to: number): Promise<Map<string, OperatorEffects>> {
+  const [segments, scrap] = await Promise.all([inputRepo.segmentsOverlapping(db, machines, from, to), inputRepo.scrapBetween(db, machines, from, to)]);
+  const effects = new Map<string, OperatorEffects>();
+  for (const machine of machines) {
+    effects.set(machine, effectsFrom(segments.filter((s) => s.machine === machine), scrap.filter((s) => s.machine === machine), from, to));
+  }
+  return effects;
+}
+
+function effectsFrom(segments: inputRepo.SegmentRow[], scrap: inputRepo.ScrapRow[], from: number, to: number): OperatorEffects {
   const excluded: Interval[] = [];
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i];
@@ -26,7 +40,7 @@ export async function operatorEffects(db: Executor, machine: string, from: numbe
     const end = next && next.stopStart === segment.stopStart ? next.segmentStart : segment.stopEnd;
     if (segment.category && lossKindOf(segment.category as LossCategory) === 'excluded') excluded.push({ start: segment.segmentStart, end });
   }
-  return { excluded: normalizeIntervals(excluded, from, to), scrap: scrap.map((s) => ({ at: s.at, units: s.quantity + s.rework })) };
+  return { excluded: normalizeIntervals(excluded, from, to), scrap: scrap.map((s) => ({ at: s.at, units: s.quantity + s.rework })), segments, scrapRows: scrap };
 }
 
 /** Calendar loading without the planned stop parts. */

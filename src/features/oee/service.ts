@@ -21,7 +21,7 @@ import { DayFinder, daysOverlapping, openDayOf, type ProductionDayRule } from '.
 import { overlapMs, windowLoading, type Interval } from '../../core/oee/oee.js';
 import * as repo from './repository.js';
 import * as stopReasons from '../operator-input/stop-reasons.js';
-import { loadingWithout, operatorEffects, scrapUnits } from './operator-effects.js';
+import { loadingWithout, operatorEffects, operatorEffectsOf, scrapUnits, type OperatorEffects } from './operator-effects.js';
 import type { SegmentView } from '../operator-input/stop-reasons.js';
 import { AUTOMATIC_MINOR_STOP_ID } from '../../core/losses/index.js';
 import { withUnitCounts } from '../../core/oee/units.js';
@@ -217,6 +217,8 @@ export interface OeePlan {
   calendar: CalendarSpec;
   buckets: Bucket[];
   machines: { machine: string; profile: OeeProfile }[];
+  /** operators' reasons and scrap, when the caller loaded them for every machine at once */
+  effects?: Map<string, OperatorEffects>;
 }
 
 export async function planOee(db: Executor, zone: string, query: OeeQuery, limits: RequestWorkLimits = DEFAULT_WORK_LIMITS): Promise<OeePlan> {
@@ -246,6 +248,8 @@ const BUCKETS_PER_TURN = 100;
  * BUCKETS_PER_TURN buckets, so a large answer never stalls the server.
  */
 export async function* machineResults(db: Executor, plan: OeePlan, now = Date.now()): AsyncGenerator<MachineOee> {
+  // operators' reasons and scrap of every machine in two queries, not two per machine
+  plan.effects ??= await operatorEffectsOf(db, plan.machines.map((m) => m.machine), plan.from, plan.to);
   for (const { machine, profile } of plan.machines) {
     await yieldToLoop();
     yield await machineOee(db, plan, machine, profile, now);
@@ -267,9 +271,10 @@ export async function machinesOee(db: Executor, zone: string, query: OeeQuery, n
 async function machineOee(db: Executor, plan: OeePlan, machine: string, profile: OeeProfile, now: number): Promise<MachineOee> {
   const { zone, calendar, from, to, buckets } = plan;
   const edges = buckets.flatMap((b) => [b.from, b.to]);
-  const slice = await loadSlice(db, machine, from, to, edges, zone);
+  // production days (first/last part per day) matter only to the firstToLastPart basis
+  const slice = await loadSlice(db, machine, from, to, edges, profile.basis === 'firstToLastPart' ? zone : undefined);
   await yieldToLoop();
-  const effects = await operatorEffects(db, machine, from, to);
+  const effects = plan.effects?.get(machine) ?? (await operatorEffects(db, machine, from, to));
   const loadingIntervals = profile.basis === 'calendar' ? loadingWithout(workingIntervals(calendar, zone, from, to), effects) : undefined;
   const days = productionDayRule(calendar, zone, now);
   await yieldToLoop();

@@ -80,7 +80,7 @@ describe.each(DIALECTS)('shift and weekly reports on %s', (dialect) => {
     expect(xlsx.status).toBe(200);
     expect(String(xlsx.headers['content-disposition'])).toMatch(/shift-report-line7-.*\.xlsx/);
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load(xlsx.body as Buffer);
+    await book.xlsx.load(xlsx.body as never);
     expect(book.worksheets.map((w) => w.name)).toEqual(['Summary', 'Losses', 'Reasons', 'Stops', 'Scrap', 'Crew']);
     const summary = new Map<string, string>();
     book.getWorksheet('Summary')!.eachRow((row, i) => i > 1 && summary.set(String(row.getCell(1).value), String(row.getCell(2).value)));

@@ -53,3 +53,24 @@ export const operatorViewSchema = z.object({
   people: z.array(z.object({ username: z.string(), name: z.string(), role: z.string() })),
 });
 export type OperatorView = z.infer<typeof operatorViewSchema>;
+
+/** One row of an uploaded shift sheet and what became of it (workbook-import.ts). */
+export const workbookRowResultSchema = z.object({
+  sheet: z.string(),
+  /** 1-based, as the spreadsheet program shows it */
+  row: z.number(),
+  status: z.enum(['imported', 'unchanged', 'error', 'conflict']),
+  /** the column in words ("reason", "split at") for an error */
+  field: z.string().optional(),
+  /** "Stops row 7, reason: 'Jamm' is not a reason of Pouching – iTrak" */
+  message: z.string().optional(),
+});
+export const workbookImportResultSchema = z.object({
+  rows: z.array(workbookRowResultSchema),
+  imported: z.number(),
+  unchanged: z.number(),
+  errors: z.number(),
+  conflicts: z.number(),
+});
+export type WorkbookRowResult = z.infer<typeof workbookRowResultSchema>;
+export type WorkbookImportResult = z.infer<typeof workbookImportResultSchema>;

@@ -13,6 +13,8 @@ export const getSession = () => requestJson('GET', '/api/auth/session', sessionS
 export const getAuthConfig = () => requestJson('GET', '/api/auth/config', authConfigSchema);
 export const getMe = () => requestJson('GET', '/api/auth/me', meSchema);
 export const login = (username: string, password: string) => requestJson('POST', '/api/auth/login', meSchema, { username, password });
+export const pinLogin = (username: string, pin: string) => requestJson('POST', '/api/auth/pin-login', meSchema, { username, pin });
+export const setOwnPin = (currentPassword: string, pin: string | null) => requestVoid('PUT', '/api/auth/pin', { currentPassword, pin });
 export const logout = () => requestVoid('POST', '/api/auth/logout');
 export const logoutEverywhere = () => requestJson('POST', '/api/auth/logout-all', z.object({ sessionsEnded: z.number() }));
 export const changePassword = (currentPassword: string, newPassword: string) => requestVoid('POST', '/api/auth/password', { currentPassword, newPassword });

@@ -18,6 +18,8 @@ export interface AuthApi {
   /** seconds until the idle sign-out, while the warning shows; null otherwise */
   idleWarningSeconds: number | null;
   signIn(username: string, password: string): Promise<void>;
+  /** quick sign-in at a line terminal */
+  signInWithPin(username: string, pin: string): Promise<void>;
   signOut(): Promise<void>;
   signOutEverywhere(): Promise<number>;
   /** the server's view of the user again (after a password change) */
@@ -106,6 +108,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       idleWarningSeconds,
       async signIn(username, password) {
         const signed = await api.login(username, password);
+        lastPing.current = Date.now();
+        setMe(signed);
+        setNotice(null);
+        setStatus('signed-in');
+      },
+      async signInWithPin(username, pin) {
+        const signed = await api.pinLogin(username, pin);
         lastPing.current = Date.now();
         setMe(signed);
         setNotice(null);

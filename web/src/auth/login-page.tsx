@@ -22,18 +22,28 @@ export function LoginPage() {
     return code ? (SSO_ERRORS[code] ?? 'The single sign-on failed.') : null;
   });
   const [busy, setBusy] = useState(false);
+  // a line terminal: user name + PIN (offered when the server allows it; remembered per browser)
+  const [withPin, setWithPin] = useState(() => window.localStorage.getItem('qmfg.signInWithPin') === '1');
+  const pinMode = withPin && Boolean(auth.config?.pin);
+  const choosePin = (on: boolean) => {
+    setWithPin(on);
+    setPassword('');
+    setError(null);
+    window.localStorage.setItem('qmfg.signInWithPin', on ? '1' : '0');
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      await auth.signIn(username, password);
+      if (pinMode) await auth.signInWithPin(username, password);
+      else await auth.signIn(username, password);
       // the sign-in screen itself is no destination
       if (window.location.pathname === '/login') window.history.replaceState(null, '', '/board');
     } catch (e) {
       setPassword('');
-      setError(e instanceof ApiError && e.status === 400 ? 'Enter your user name and password.' : errorMessage(e));
+      setError(e instanceof ApiError && e.status === 400 ? (pinMode ? 'Enter your user name and your PIN (4 to 8 digits).' : 'Enter your user name and password.') : errorMessage(e));
     } finally {
       setBusy(false);
     }
@@ -60,12 +70,23 @@ export function LoginPage() {
         <Field label="User name" name="username">
           <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" autoFocus required data-testid="login-username" />
         </Field>
-        <Field label="Password" name="password">
-          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required data-testid="login-password" />
-        </Field>
+        {pinMode ? (
+          <Field label="PIN" name="pin">
+            <input type="password" inputMode="numeric" pattern="[0-9]*" maxLength={8} value={password} onChange={(e) => setPassword(e.target.value.replace(/\D/g, ''))} autoComplete="off" required data-testid="login-pin" />
+          </Field>
+        ) : (
+          <Field label="Password" name="password">
+            <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required data-testid="login-password" />
+          </Field>
+        )}
         <button type="submit" className="button button-primary login-submit" disabled={busy || !username || !password} data-testid="login-submit">
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        {auth.config?.pin ? (
+          <button type="button" className="button login-mode" onClick={() => choosePin(!pinMode)} data-testid="login-pin-mode">
+            {pinMode ? 'Sign in with a password instead' : 'Line terminal: sign in with a PIN'}
+          </button>
+        ) : null}
         {auth.config?.sso ? (
           <>
             <div className="login-or" aria-hidden="true">

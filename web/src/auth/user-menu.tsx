@@ -5,12 +5,14 @@ import { useToast } from '../components/toasts.js';
 import { errorMessage } from '../api/client.js';
 import { useAuth } from './auth.js';
 import { PasswordDialog } from './password-form.js';
+import { PinDialog } from './pin-dialog.js';
 
 export function UserMenu() {
   const auth = useAuth();
   const toast = useToast();
   const [open, setOpen] = useState(false);
   const [changing, setChanging] = useState(false);
+  const [pinning, setPinning] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -36,11 +38,16 @@ export function UserMenu() {
         <div className="user-menu-list" role="menu">
           <div className="user-menu-who">
             Signed in as <strong>{user.username}</strong>
-            {user.method === 'oidc' ? ' (single sign-on)' : ''}
+            {user.method === 'oidc' ? ' (single sign-on)' : user.method === 'pin' ? ' (PIN)' : ''}
           </div>
           {user.hasPassword ? (
             <button type="button" role="menuitem" onClick={() => (setOpen(false), setChanging(true))} data-testid="change-password">
               Change password
+            </button>
+          ) : null}
+          {user.hasPassword && auth.config?.pin && (user.role === 'operator' || user.role === 'lead') ? (
+            <button type="button" role="menuitem" onClick={() => (setOpen(false), setPinning(true))} data-testid="set-pin">
+              PIN for line terminals
             </button>
           ) : null}
           <button type="button" role="menuitem" onClick={() => void auth.signOut()} data-testid="sign-out">
@@ -56,6 +63,15 @@ export function UserMenu() {
             Sign out everywhere
           </button>
         </div>
+      ) : null}
+      {pinning ? (
+        <PinDialog
+          onClose={() => setPinning(false)}
+          onSaved={(removed) => {
+            setPinning(false);
+            toast.success(removed ? 'Your PIN is removed.' : 'PIN set: sign in at a line terminal with your user name and PIN.');
+          }}
+        />
       ) : null}
       {changing ? (
         <PasswordDialog

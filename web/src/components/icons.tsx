@@ -33,6 +33,12 @@ export const AnalyticsIcon = () => (
     <path d="M8 16v-4M12 16V8M16 16v-6" />
   </Icon>
 );
+export const ReportsIcon = () => (
+  <Icon>
+    <path d="M6 2h9l5 5v15H6z" />
+    <path d="M14 2v6h6M9 13h8M9 17h8M9 9h3" />
+  </Icon>
+);
 export const CalendarIcon = () => (
   <Icon>
     <rect x="3" y="5" width="18" height="16" rx="2" />
