@@ -118,35 +118,37 @@ function TwoLevelPareto({ summary }: { summary: LossSummary }) {
               label={`Loss time by ${picked ? `reason in ${picked.label}` : 'category'}, largest first: ${rows.map((r) => `${r.label} ${formatDuration(r.seconds)}`).join(', ')}`}
             />
           </div>
-          <table className="table compact-table loss-pareto-table" data-testid={picked ? 'loss-pareto-reasons-table' : 'loss-pareto-table'}>
-            <thead>
-              <tr>
-                <th>{picked ? 'Reason' : 'Category'}</th>
-                <th className="num">Time</th>
-                <th className="num">Share</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={row.key} data-testid={`pareto-row-${row.key}`}>
-                  <td>
-                    <span className="loss-name">
-                      <span className="legend-swatch" style={{ background: color(row) }} aria-hidden="true" />
-                      {picked ? (
-                        row.label
-                      ) : (
-                        <button type="button" className="link-button" onClick={() => open(row)} data-testid={`pareto-open-${row.key}`}>
-                          {row.label}
-                        </button>
-                      )}
-                    </span>
-                  </td>
-                  <td className="num">{formatDuration(row.seconds)}</td>
-                  <td className="num">{formatPercent(row.share)}</td>
+          <div className="loss-table-box">
+            <table className="table compact-table loss-pareto-table" data-testid={picked ? 'loss-pareto-reasons-table' : 'loss-pareto-table'}>
+              <thead>
+                <tr>
+                  <th>{picked ? 'Reason' : 'Category'}</th>
+                  <th className="num">Time</th>
+                  <th className="num">Share</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rows.map((row) => (
+                  <tr key={row.key} data-testid={`pareto-row-${row.key}`}>
+                    <td>
+                      <span className="loss-name">
+                        <span className="legend-swatch" style={{ background: color(row) }} aria-hidden="true" />
+                        {picked ? (
+                          row.label
+                        ) : (
+                          <button type="button" className="link-button" onClick={() => open(row)} data-testid={`pareto-open-${row.key}`}>
+                            {row.label}
+                          </button>
+                        )}
+                      </span>
+                    </td>
+                    <td className="num">{formatDuration(row.seconds)}</td>
+                    <td className="num">{formatPercent(row.share)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </div>
       )}
     </section>
