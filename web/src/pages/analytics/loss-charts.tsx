@@ -1,7 +1,7 @@
 // The Losses section's charts: the loss waterfall (hours from calendar time down to fully
 // productive time) and one level of the two-level Pareto (categories, or one category's reasons).
 // Option builders are plain functions of the data; the components memoise them.
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { CHART_COLORS, EChart, chartFontSize, type ChartOption } from './echarts.js';
 import { formatDuration } from './format.js';
 import type { LossBlock, ParetoRow, WaterfallBar } from './loss-model.js';
@@ -33,8 +33,15 @@ function barText(bar: WaterfallBar): string {
   return `${sign}${hoursText(bar.heightHours)} h`;
 }
 
-export function waterfallOption(bars: readonly WaterfallBar[]): ChartOption {
+/**
+ * `chartWidth`: the chart's width in px; each step's name wraps within its own column so that
+ * neighbours never run into each other (narrower columns: smaller type).
+ */
+export function waterfallOption(bars: readonly WaterfallBar[], chartWidth = 1200): ChartOption {
   const fontSize = chartFontSize();
+  // the value axis takes about 50 px; each category gets an equal share of the rest
+  const columnWidth = Math.max(36, Math.floor((chartWidth - 60) / Math.max(1, bars.length)) - 6);
+  const nameSize = columnWidth < 80 ? fontSize * 0.8 : fontSize * 0.95;
   return {
     animation: false,
     textStyle: textStyle(),
@@ -54,7 +61,7 @@ export function waterfallOption(bars: readonly WaterfallBar[]): ChartOption {
       type: 'category',
       data: bars.map((bar) => bar.label),
       // every step named: wrapped onto lines under its bar, never skipped
-      axisLabel: { ...axisLabel(), fontSize: fontSize * 0.95, interval: 0, width: 100, overflow: 'break', lineHeight: fontSize * 1.2 },
+      axisLabel: { ...axisLabel(), fontSize: nameSize, interval: 0, width: Math.min(110, columnWidth), overflow: 'break', lineHeight: nameSize * 1.25 },
       axisTick: { show: false },
     },
     yAxis: { type: 'value', name: 'hours', nameTextStyle: axisLabel(), axisLabel: axisLabel(), splitLine: { lineStyle: { color: CHART_COLORS.grid } }, min: 0 },
@@ -86,7 +93,7 @@ export function waterfallOption(bars: readonly WaterfallBar[]): ChartOption {
           show: true,
           position: 'top',
           color: CHART_COLORS.text,
-          fontSize,
+          fontSize: columnWidth < 80 ? fontSize * 0.85 : fontSize,
           fontWeight: 700,
           formatter: (p: { dataIndex: number }) => (bars[p.dataIndex] ? barText(bars[p.dataIndex]) : ''),
         },
@@ -96,9 +103,23 @@ export function waterfallOption(bars: readonly WaterfallBar[]): ChartOption {
 }
 
 export function LossWaterfall({ bars }: { bars: readonly WaterfallBar[] }) {
-  const option = useMemo(() => waterfallOption(bars), [bars]);
+  const box = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(1200);
+  useEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    // the step names wrap to the columns' width: follow the box (a window resize, a TV)
+    const observer = new ResizeObserver(() => setWidth(Math.round(element.clientWidth / 20) * 20));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  const option = useMemo(() => waterfallOption(bars, width), [bars, width]);
   const label = `Loss waterfall in hours: ${bars.map((bar) => `${bar.label} ${barText(bar)}`).join(', ')}`;
-  return <EChart option={option} height="100%" testId="chart-waterfall" label={label} />;
+  return (
+    <div ref={box} className="chart-fill">
+      <EChart option={option} height="100%" testId="chart-waterfall" label={label} />
+    </div>
+  );
 }
 
 export function lossParetoOption(rows: readonly ParetoRow[], color: (row: ParetoRow) => string): ChartOption {
