@@ -2,6 +2,7 @@
 // process (or published over MQTT when QMFG_MQTT_URL is set), after back-filling QMFG_DEMO_DAYS past
 // days for the same lots — the board's lots — through machine data's one door, once per database.
 import { DateTime } from 'luxon';
+import { seedDemoOperatorReports } from '../demo/operator-reports.js';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/database.js';
 import { appendAudit } from '../audit/repository.js';
@@ -46,6 +47,8 @@ export async function startDemoSimulation(
       appendAudit(trx, { ...SYSTEM, entity: 'site', entityKey: 'site', action: 'seed-demo-data', after: { machines, days: config.QMFG_DEMO_DAYS, cycles, simulated: true } }),
     );
     options.log.info(`demo: back-filled ${cycles} simulated cycles on ${machines.join(', ')}`);
+    const reports = await seedDemoOperatorReports(db, zone, machines, from, options.now);
+    options.log.info(`demo: operators' reports for ${reports.shifts} past shifts (${reports.stops} stop reasons)`);
   }
   if (options.signal?.aborted) {
     await simulation.close();

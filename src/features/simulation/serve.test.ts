@@ -6,6 +6,7 @@ import { loadConfig } from '../../config.js';
 import { startServer, type Running } from '../../server/runtime.js';
 import { tempFolder } from '../../testing/machine-data.js';
 import * as ordersRepo from '../orders/repository.js';
+import * as inputRepo from '../operator-input/repository.js';
 import * as derivedRepo from '../machine-data/derived-repository.js';
 import { DEMO_ORDER_LOTS } from '../demo/orders.js';
 
@@ -46,6 +47,18 @@ describe('the living demo in the running server', () => {
       expect(counted?.produced, machine).toBeGreaterThan(50_000);
       expect(Number(head.produced), machine).toBe(counted.produced);
     }
+    // operators' reports of the back-filled shifts: reasons of long stops (breaks at break times), scrap, crew, submitted logs
+    const from = Date.now() - 3 * 86_400_000;
+    const segments = await inputRepo.segmentsOverlapping(db, ITRAK, from, Date.now());
+    expect(segments.length).toBeGreaterThan(ITRAK.length * 5);
+    expect([...new Set(segments.map((s) => s.category))]).toEqual(expect.arrayContaining(['plannedDowntime', 'breakdown']));
+    expect(segments.some((s) => s.reasonId === 'break' && s.category === 'plannedDowntime')).toBe(true);
+    expect(segments.every((s) => s.stopEnd - s.stopStart >= 60_000)).toBe(true);
+    const scrap = await inputRepo.scrapBetween(db, ITRAK, from, Date.now());
+    expect(scrap.length).toBeGreaterThanOrEqual(ITRAK.length);
+    const logs = await inputRepo.shiftLogsBetween(db, ITRAK, from, Date.now());
+    expect(logs.length).toBe(scrap.length);
+    expect(logs.every((l) => l.state === 'submitted' && l.notes)).toBe(true);
     // live ticks (an hour of simulated time from now) never take a count down
     const before = new Map(after.map((op) => [op.lot, Number(op.produced)]));
     await simulation?.tick(Date.now() + 3_600_000);
