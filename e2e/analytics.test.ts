@@ -24,6 +24,12 @@ const DAY_FROM = '2022-10-11T00:00';
 const DAY_TO = '2022-10-12T00:00';
 const DAY_VIEW = `/analytics?machines=line8&window=custom&from=${DAY_FROM}&to=${DAY_TO}`;
 
+interface TreeNode { id: string; label: string; category?: string; children?: TreeNode[] }
+const treeLeaves = (nodes: TreeNode[], above: string[] = []): (TreeNode & { path: string })[] =>
+  nodes.flatMap((n) => (n.children?.length ? treeLeaves(n.children, [...above, n.label]) : [{ ...n, path: [...above, n.label].join(' › ') }]));
+/** the path of the reason the stop-reason journey records (the viewer journey reads it back) */
+let recordedReason = '';
+
 async function oeeOf(machines: string, extra = ''): Promise<OeeResponse> {
   const answer = await e2e.api<OeeResponse>(`/api/oee?machine=${machines}&from=${DAY_FROM}&to=${DAY_TO}${extra}`);
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
@@ -346,18 +352,25 @@ describe('analytics', () => {
     await expectVisible(page.getByTestId('table-stops'));
     const stops = await e2e.api<StopsResponse>(`/api/stops?machine=line8&from=${DAY_FROM}&to=${DAY_TO}&minSeconds=60`);
     const longest = stops.body.stops.reduce((best, stop) => (stop.seconds > best.seconds ? stop : best));
-    await page.getByTestId(`stop-reason-${longest.startMs}`).fill('Film change');
+    // reasons are leaves of the machine's process-group tree, picked by their path
+    const group = (await e2e.api<{ group: string }>('/api/machines/line8')).body.group;
+    const tree = (await e2e.api<{ tree: { nodes: TreeNode[] } }>(`/api/reason-trees/${group}`)).body.tree;
+    const reason = treeLeaves(tree.nodes).find((leaf) => leaf.category === 'setup')!;
+    recordedReason = reason.path;
+    const picker = page.getByTestId(`stop-reason-${longest.startMs}`);
+    await page.waitForFunction((id) => ((document.querySelector(`[data-testid="stop-reason-${id}"]`) as HTMLSelectElement | null)?.options.length ?? 0) > 1, longest.startMs);
+    await picker.selectOption({ label: reason.path });
     await page.getByTestId(`stop-comment-${longest.startMs}`).fill('roll ran out, spliced');
     await page.getByTestId(`stop-save-${longest.startMs}`).click();
     await expectText(page.getByTestId('toast-success'), 'Reason saved');
     const after = await e2e.api<StopsResponse>(`/api/stops?machine=line8&from=${DAY_FROM}&to=${DAY_TO}&minSeconds=60`);
     const saved = after.body.stops.find((stop) => stop.startMs === longest.startMs);
-    expect(saved).toMatchObject({ reason: 'Film change', comment: 'roll ran out, spliced' });
+    expect(saved).toMatchObject({ reason: reason.id, label: reason.path, comment: 'roll ran out, spliced' });
     // the Pareto now has that reason (the chart's label lists the reasons, largest first)
     const label = async () => (await page.getByTestId('chart-pareto').getAttribute('aria-label')) ?? '';
     const deadline = Date.now() + 5000;
-    while (!(await label()).includes('Film change') && Date.now() < deadline) await page.waitForTimeout(50);
-    expect(await label()).toMatch(/Film change \d/);
+    while (!(await label()).includes(reason.path) && Date.now() < deadline) await page.waitForTimeout(50);
+    expect(await label()).toContain(`${reason.path} `);
   });
 
   it('shows a viewer the figures and the reasons, but no upload and no reason editing', async () => {
@@ -369,7 +382,7 @@ describe('analytics', () => {
     expect(await page.getByTestId('upload-toggle').count()).toBe(0);
     expect(await page.locator('[data-testid^="stop-reason-"]').count()).toBe(0);
     // the reason recorded in the journey before, read-only
-    await expectText(page.getByTestId('table-stops'), 'Film change — roll ran out, spliced');
+    await expectText(page.getByTestId('table-stops'), `${recordedReason} — roll ran out, spliced`);
     await expectVisible(page.getByTestId('export-xlsx'));
   });
 

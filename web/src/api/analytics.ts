@@ -1,4 +1,4 @@
-// Endpoints of machine data and OEE (/api/oee, /api/stops, /api/production, /api/ingest), typed by
+// Endpoints of machine data and OEE (/api/oee, /api/oee/losses, /api/stops, /api/production, /api/ingest), typed by
 // the schemas the server validates with.
 import { z } from 'zod';
 import {
@@ -9,9 +9,12 @@ import {
   oeeResponseSchema, profileSchema, rateResponseSchema, stopSchema, stopsResponseSchema,
   type RateResponse, type MachineOee, type OeeBucket, type OeeResponse, type ProfileView, type Stop, type StopsResponse,
 } from '../../../src/features/oee/schemas.js';
+import { lossesResponseSchema, type LossesResponse } from '../../../src/features/oee/loss-schemas.js';
 import type { GroupBy } from '../../../src/core/oee/buckets.js';
 import { ApiError, requestJson, uploadFile } from './client.js';
 
+export type { LossesResponse };
+export type LossSummary = LossesResponse['total'];
 export type { IngestFile, MachineRunState, MachineStatesResponse, UndoImportResult, UploadCheck };
 export type { GroupBy, RateResponse, IngestResultView, LotCount, MachineOee, OeeBucket, OeeResponse, ProfileView, Stop, StopsResponse };
 /** A result of the OEE engine (the totals of a window, or one bucket's). */
@@ -99,4 +102,9 @@ export const undoImport = (fileId: number, reason: string) => requestJson('POST'
 
 export function getMachineStates(machines: readonly string[]) {
   return requestJson('GET', `/api/production/state?${new URLSearchParams({ machine: machines.join(',') })}`, machineStatesResponseSchema);
+}
+
+/** The loss model of the machines over the window: waterfall, six big losses, two-level Pareto, TEEP, labour. */
+export function getLosses(query: { machines: readonly string[]; from: number; to: number; profile?: string }) {
+  return requestJson('GET', `/api/oee/losses?${windowParams(query.machines, query.from, query.to, query.profile)}`, lossesResponseSchema);
 }

@@ -11,6 +11,7 @@ import { OeeProfilesTab } from './oee-profiles-tab.js';
 import { UsersTab } from './users-tab.js';
 import { TvScreensTab } from './tv-screens-tab.js';
 import { AlertRulesTab } from './alert-rules-tab.js';
+import { ReasonTreesTab } from './reason-trees-tab.js';
 
 const TABS: { path: string; label: string; permission: Permission; element: ReactElement }[] = [
   { path: 'process-groups', label: 'Process groups', permission: 'plant:write', element: <ProcessGroupsTab /> },
@@ -20,6 +21,7 @@ const TABS: { path: string; label: string; permission: Permission; element: Reac
   { path: 'users', label: 'Users', permission: 'users:admin', element: <UsersTab /> },
   { path: 'tv-screens', label: 'TV screens', permission: 'users:admin', element: <TvScreensTab /> },
   { path: 'alert-rules', label: 'Alert rules', permission: 'plant:write', element: <AlertRulesTab /> },
+  { path: 'reason-trees', label: 'Reason trees', permission: 'plant:write', element: <ReasonTreesTab /> },
 ];
 
 export function AdminPage() {
@@ -30,7 +32,7 @@ export function AdminPage() {
     <div className="page" data-testid="page-admin">
       <div className="page-header">
         <h1>Admin</h1>
-        <p className="page-subtitle">The plant model (process groups, machines, products with their routings), OEE profiles, who may sign in, and the TV screens.</p>
+        <p className="page-subtitle">The plant model (process groups, machines, products with their routings), the reason trees of stops and scrap, OEE profiles, who may sign in, and the TV screens.</p>
       </div>
       <nav className="tabs" aria-label="Admin sections">
         {tabs.map((tab) => (

@@ -136,7 +136,7 @@ export function rateStripOption(series: readonly OeeResult[], stops: readonly St
             {
               xAxis: Math.max(stop.startMs, window.from),
               itemStyle: { color: classColor(stop.class), opacity: 0.55 },
-              name: `${stopDurationLabel(stop)}${stop.reason ? `: ${stop.reason}` : ''}`,
+              name: `${stopDurationLabel(stop)}${stop.label ?? stop.reason ? `: ${stop.label ?? stop.reason}` : ''}`,
             },
             { xAxis: Math.min(stop.endMs, window.to) },
           ]),
@@ -258,7 +258,8 @@ export interface ReasonTotal {
 export function reasonPareto(stops: readonly Stop[]): ReasonTotal[] {
   const totals = new Map<string, { seconds: number; count: number }>();
   for (const stop of stops) {
-    const reason = stop.reason?.trim() || NO_REASON;
+    // the reason's path as given ("Unplanned › Jam › Pocket jam"); an automatic minor stop says so
+    const reason = stop.label?.trim() || stop.reason?.trim() || (stop.automatic ? 'Minor stop (automatic)' : NO_REASON);
     const total = totals.get(reason) ?? { seconds: 0, count: 0 };
     // the part the window counts, so that the bars add up to the window's stop time
     total.seconds += stop.countedSeconds;

@@ -1,123 +1,39 @@
 // The analytics dashboard (/analytics): OEE of one or more machines over a window, the stops behind
-// it, production per period, shifts and lots, machines side by side, exports and sensor-file upload.
-// The view lives in the URL; figures come from the server (no OEE arithmetic here).
+// it, production per period, shifts and lots, machines side by side, exports and sensor-file upload,
+// the loss model (waterfall, Pareto, TEEP). The view lives in the URL; figures come from the server
+// (no OEE arithmetic here).
 import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { DateTime } from 'luxon';
-import type { CalendarSpec } from '../../../../src/core/calendar/index.js';
-import type { Machine, Product } from '../../../../src/features/plant/schemas.js';
-import { getCalendar } from '../../api/calendar.js';
 import { errorMessage } from '../../api/client.js';
-import { listMachines, listProcessGroups, listProducts } from '../../api/plant.js';
-import {
-  getOee, listLots, listProfiles, listStops, setStopReason,
-  type LotCount, type MachineOee, type OeeResult, type ProfileView, type Stop,
-} from '../../api/analytics.js';
+import { getReasonTree } from '../../api/reason-trees.js';
 import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
 import { AnalyticsIcon } from '../../components/icons.js';
-import { ReasonDialog } from '../../components/reason-dialog.js';
 import { useToast } from '../../components/toasts.js';
 import { useCan } from '../../auth/auth.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useSite } from '../../hooks/site.js';
 import { ComparisonBars, ProductionChart, RateStrip, ReasonPareto, StopPie } from './charts.js';
 import { FineRateCharts, FINE_RATE_MAX_MS } from './fine-rate.js';
-import { GroupBySelect, MachinePicker, ProfileSelect, WindowPicker, machineSections } from './controls.js';
+import { GroupBySelect, MachinePicker, ProfileSelect, WindowPicker } from './controls.js';
+import { loadDashboard, loadPlant, STOPS_SHOWN, type ViewRequest } from './dashboard-data.js';
 import { buildWorkbook, downloadBlob, fileStem } from './export.js';
-import { formatCount, formatDecimal, formatDuration, formatPercent, hasProduction } from './format.js';
-import { KpiGauges, WarningBanner, resultProblems } from './gauges.js';
+import { formatCount, hasProduction } from './format.js';
+import { Facts, KpiGauges, WarningBanner, resultProblems } from './gauges.js';
+import { LossKeyFigures, LossesSection } from './losses.js';
+import { stopReasonOptions } from './stop-reasons.js';
+import { useStopReasonEditing } from './stop-reason-editing.js';
 import { ComparisonTable, LotTable, ShiftTable, StopsTable } from './tables.js';
 import { LISTED_STOP_MIN_SECONDS } from './targets.js';
 import { UploadPanel } from './upload-panel.js';
 import { useCachedQuery } from './use-cached-query.js';
 import { applyProductionToDashboard } from './live-apply.js';
-import { autoGroupBy, calendarSpecOf, parseQuery, queryParams, resolveWindow, toLocalInput, type AnalyticsQuery, type GroupBy } from './windows.js';
+import { autoGroupBy, parseQuery, queryParams, resolveWindow, toLocalInput, type AnalyticsQuery, type GroupBy } from './windows.js';
 import './analytics.css';
-import { MS_PER_DAY } from '../../../../src/core/time.js';
 import { standardRateFor } from '../../../../src/core/oee/standard-rate.js';
 
-/** Shift buckets for longer windows make a table nobody reads (and cost the server). */
-const SHIFT_TABLE_MAX_MS = 31 * MS_PER_DAY;
-/** Stops on screen: the longest ones; the workbook gets every stop the server listed. */
-const STOPS_SHOWN = 200;
-
-interface PlantData {
-  machines: Machine[];
-  sections: ReturnType<typeof machineSections>;
-  products: Product[];
-  profiles: ProfileView[];
-  calendar: CalendarSpec;
-}
-
-async function loadPlant(): Promise<PlantData> {
-  const [groups, machines, products, profiles, calendar] = await Promise.all([listProcessGroups(), listMachines(), listProducts(), listProfiles(), getCalendar()]);
-  return {
-    machines,
-    sections: machineSections(groups, machines),
-    products,
-    profiles,
-    calendar: calendarSpecOf(calendar),
-  };
-}
-
-interface DashboardData {
-  oee: MachineOee[];
-  /** per machine, the results per calendar shift; null when the window is too long for a shift table */
-  shifts: Map<string, OeeResult[]> | null;
-  stops: Map<string, { stops: Stop[]; truncated: boolean }>;
-  lots: LotCount[];
-}
-
-interface ViewRequest {
-  machines: string[];
-  from: number;
-  to: number;
-  profile: string;
-  groupBy: GroupBy;
-}
-
-async function loadDashboard(view: ViewRequest): Promise<DashboardData> {
-  const common = { machines: view.machines, from: view.from, to: view.to, profile: view.profile || undefined };
-  const wantShifts = view.to - view.from <= SHIFT_TABLE_MAX_MS;
-  const [oee, shiftResults, lots, stopLists] = await Promise.all([
-    getOee({ ...common, groupBy: view.groupBy }),
-    wantShifts && view.groupBy !== 'shift' ? getOee({ ...common, groupBy: 'shift' }) : Promise.resolve(null),
-    listLots(common),
-    Promise.all(view.machines.map((machine) => listStops({ machine, from: view.from, to: view.to, minSeconds: LISTED_STOP_MIN_SECONDS, profile: common.profile }))),
-  ]);
-  const shiftSource = view.groupBy === 'shift' ? oee.machines : shiftResults?.machines;
-  return {
-    oee: oee.machines,
-    shifts: wantShifts && shiftSource ? new Map(shiftSource.map((m) => [m.machine, m.series])) : null,
-    stops: new Map(view.machines.map((machine, index) => [machine, stopLists[index]])),
-    lots: lots.lots,
-  };
-}
-
-function Facts({ result }: { result: OeeResult }) {
-  const facts: [label: string, value: string, testId: string][] = [
-    ['Parts', formatCount(result.parts), 'fact-parts'],
-    ['Good', formatCount(result.good), 'fact-good'],
-    ['Reworks', `${formatCount(result.reworks)} (${formatPercent(result.reworkRate)})`, 'fact-reworks'],
-    ['Empty cycles', `${formatCount(result.emptyCycles)} (${formatPercent(result.emptyRate)})`, 'fact-empty'],
-    ['Stops', formatCount(result.stops.count), 'fact-stops'],
-    ['Stop time', formatDuration(result.stops.seconds), 'fact-stop-time'],
-    ['MTBF', formatDuration(result.mtbfSeconds), 'fact-mtbf'],
-    ['MTTR', formatDuration(result.mttrSeconds), 'fact-mttr'],
-    ['Loading time', formatDuration(result.loadingSeconds), 'fact-loading'],
-    ['Run rate', result.averageRatePerMinute === null ? '–' : `${formatDecimal(result.averageRatePerMinute)}/min`, 'fact-rate'],
-  ];
-  return (
-    <dl className="facts" data-testid="facts">
-      {facts.map(([label, value, testId]) => (
-        <div key={label} className="fact">
-          <dt>{label}</dt>
-          <dd data-testid={testId}>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
-}
+/** The Losses section's choice with several machines: all of them together. */
+const ALL_MACHINES = '*';
 
 export function AnalyticsDashboard() {
   const site = useSite();
@@ -179,21 +95,18 @@ export function AnalyticsDashboard() {
   const showFine = fineAllowed && fine;
   const stem = window ? fileStem(query.machines, window.label) : 'analytics';
 
-  // changing a reason someone already gave is an override: it asks why first
-  const [overriding, setOverriding] = useState<{ stop: Stop; reason: string | null; comment: string | null } | null>(null);
-  const saveReason = async (stop: Stop, reason: string | null, comment: string | null) => {
-    if (stop.reason && stop.reason !== reason) {
-      setOverriding({ stop, reason, comment });
-      return;
-    }
-    try {
-      await setStopReason(stop.machine, stop.startMs, { reason, comment });
-      toast.success(`Reason saved for the ${formatDuration(stop.seconds)} stop`);
-      await dashboard.reload();
-    } catch (error) {
-      toast.error(errorMessage(error));
-    }
-  };
+  // the reasons a stop may get: the active stop leaves of the focus machine's process-group tree
+  const focusGroup = focusMachine?.group ?? null;
+  const reasonTree = useResource(() => (focusGroup ? getReasonTree(focusGroup) : Promise.resolve(null)), [focusGroup]);
+  const reasonOptions = useMemo(() => (reasonTree.data ? stopReasonOptions(reasonTree.data.tree) : []), [reasonTree.data]);
+  const reasons = useStopReasonEditing(reasonOptions, dashboard.reload);
+
+  // the loss model: the focus machine's, or (a choice with several machines) all of them together
+  const [lossScope, setLossScope] = useState<string>('');
+  const lossMachines = data?.losses?.machines ?? [];
+  const lossSummary = data?.losses ? (lossScope === ALL_MACHINES && lossMachines.length > 1 ? data.losses.total : (lossMachines.find((m) => m.machine === focusResult?.machine) ?? data.losses.total)) : null;
+  const lossScopes = lossMachines.length > 1 && focusResult ? [{ key: focusResult.machine, label: nameOf(focusResult.machine) }, { key: ALL_MACHINES, label: `All ${lossMachines.length} machines` }] : [];
+  const lossHasProduction = lossScope === ALL_MACHINES && lossMachines.length > 1 ? (data?.oee ?? []).some((m) => hasProduction(m.totals)) : hasProduction(focusResult?.totals);
 
   const exportWorkbook = async () => {
     if (!data || !window) return;
@@ -355,6 +268,7 @@ export function AnalyticsDashboard() {
             {nameOf(focusResult.machine)}
           </h2>
           <KpiGauges result={focusResult.totals} />
+          {hasProduction(focusResult.totals) ? <LossKeyFigures summary={lossMachines.find((m) => m.machine === focusResult.machine) ?? null} /> : null}
           {hasProduction(focusResult.totals) ? <Facts result={focusResult.totals} /> : null}
 
           <div className="analytics-grid grid-wide-narrow">
@@ -407,6 +321,16 @@ export function AnalyticsDashboard() {
             )}
           </section>
 
+          <LossesSection
+            summary={lossSummary}
+            error={data.lossesError}
+            onRetry={() => void dashboard.reload()}
+            hasProduction={lossHasProduction}
+            scopes={lossScopes}
+            scope={lossScope === ALL_MACHINES ? ALL_MACHINES : (focusResult.machine)}
+            onScope={(key) => setLossScope(key === ALL_MACHINES ? ALL_MACHINES : '')}
+          />
+
           <div className="analytics-grid grid-narrow-wide">
             <section className="panel analytics-card">
               <header className="card-header">
@@ -433,26 +357,10 @@ export function AnalyticsDashboard() {
             zone={zone}
             csvName={`${stem}-${focusResult.machine}-stops`}
             truncated={focusStops.truncated || focusStops.stops.length > STOPS_SHOWN}
-            onSave={canReport ? saveReason : null}
+            onSave={canReport ? reasons.saveReason : null}
+            reasonOptions={reasonOptions}
           />
-          {overriding ? (
-            <ReasonDialog
-              title="Change the reason of this stop?"
-              confirmLabel="Change reason"
-              danger={false}
-              onClose={() => setOverriding(null)}
-              onConfirm={async (why) => {
-                await setStopReason(overriding.stop.machine, overriding.stop.startMs, { reason: overriding.reason, comment: overriding.comment, changeReason: why });
-                toast.success(`Reason changed for the ${formatDuration(overriding.stop.seconds)} stop`);
-                await dashboard.reload();
-              }}
-            >
-              <p>
-                {overriding.stop.reasonBy ?? 'Someone'} gave this {formatDuration(overriding.stop.seconds)} stop the reason <strong>{overriding.stop.reason}</strong>. It
-                becomes <strong>{overriding.reason ?? 'no reason'}</strong>.
-              </p>
-            </ReasonDialog>
-          ) : null}
+          {reasons.dialog}
           <LotTable
             lots={data.lots}
             products={plant.data?.products ?? []}

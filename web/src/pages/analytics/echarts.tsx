@@ -45,9 +45,18 @@ export function chartFontSize(): number {
  * One ECharts instance bound to a div. The option replaces the previous one (notMerge), the chart
  * follows its box's size, and it is disposed with the element.
  */
-export function EChart({ option, height, testId, label }: { option: ChartOption; height: number | string; testId?: string; label: string }) {
+export function EChart({ option, height, testId, label, onClick }: {
+  option: ChartOption;
+  height: number | string;
+  testId?: string;
+  label: string;
+  /** a click on a data item (a bar, a point): its index in its series */
+  onClick?: (dataIndex: number) => void;
+}) {
   const element = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
+  const clickRef = useRef(onClick);
+  clickRef.current = onClick;
 
   useEffect(() => {
     const box = element.current;
@@ -56,6 +65,9 @@ export function EChart({ option, height, testId, label }: { option: ChartOption;
     chart.current = instance;
     // browser journeys read the drawn option and pixel positions from here (e2e/analytics.test.ts)
     (box as HTMLDivElement & { qmfgChart?: echarts.ECharts }).qmfgChart = instance;
+    instance.on('click', (event) => {
+      if (typeof event.dataIndex === 'number') clickRef.current?.(event.dataIndex);
+    });
     const observer = new ResizeObserver(() => instance.resize());
     observer.observe(box);
     return () => {
@@ -70,5 +82,5 @@ export function EChart({ option, height, testId, label }: { option: ChartOption;
   }, [option]);
 
   // role="img" + label: a screen reader hears what the chart is about; the numbers are in tables
-  return <div ref={element} className="echart" style={{ height }} data-testid={testId} role="img" aria-label={label} />;
+  return <div ref={element} className={`echart${onClick ? ' echart-clickable' : ''}`} style={{ height }} data-testid={testId} role="img" aria-label={label} />;
 }

@@ -156,7 +156,7 @@ export async function buildWorkbook(input: {
         minutes: Math.round((stop.seconds / 60) * 10) / 10,
         countedMinutes: Math.round((stop.countedSeconds / 60) * 10) / 10,
         class: stopClass ? formatStopClass(stopClass.minSeconds, stopClass.maxSeconds) : stop.classLabel,
-        reason: stop.reason,
+        reason: stop.automatic && stop.segments.length === 0 ? 'Minor stop (automatic)' : (stop.label ?? stop.reason),
         comment: stop.comment,
       });
     }

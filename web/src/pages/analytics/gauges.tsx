@@ -4,7 +4,7 @@
 import { useMemo } from 'react';
 import type { OeeResult } from '../../api/analytics.js';
 import { CHART_COLORS, EChart, type ChartOption } from './echarts.js';
-import { formatPercent, hasProduction, NO_PRODUCTION_TEXT } from './format.js';
+import { formatCount, formatDecimal, formatDuration, formatPercent, hasProduction, NO_PRODUCTION_TEXT } from './format.js';
 import { plainWarnings } from './warnings.js';
 import { shownFigures } from '../../../../src/core/oee/shown-figures.js';
 import { KPI_LABELS, KPI_TARGETS, kpiStatus, type KpiKey, type KpiStatus } from './targets.js';
@@ -140,5 +140,31 @@ export function WarningBanner({ problems, machineName }: { problems: string[]; m
         </ul>
       </span>
     </div>
+  );
+}
+
+/** The counts and times behind the figures, in one line under the gauges. */
+export function Facts({ result }: { result: OeeResult }) {
+  const facts: [label: string, value: string, testId: string][] = [
+    ['Parts', formatCount(result.parts), 'fact-parts'],
+    ['Good', formatCount(result.good), 'fact-good'],
+    ['Reworks', `${formatCount(result.reworks)} (${formatPercent(result.reworkRate)})`, 'fact-reworks'],
+    ['Empty cycles', `${formatCount(result.emptyCycles)} (${formatPercent(result.emptyRate)})`, 'fact-empty'],
+    ['Stops', formatCount(result.stops.count), 'fact-stops'],
+    ['Stop time', formatDuration(result.stops.seconds), 'fact-stop-time'],
+    ['MTBF', formatDuration(result.mtbfSeconds), 'fact-mtbf'],
+    ['MTTR', formatDuration(result.mttrSeconds), 'fact-mttr'],
+    ['Loading time', formatDuration(result.loadingSeconds), 'fact-loading'],
+    ['Run rate', result.averageRatePerMinute === null ? '–' : `${formatDecimal(result.averageRatePerMinute)}/min`, 'fact-rate'],
+  ];
+  return (
+    <dl className="facts" data-testid="facts">
+      {facts.map(([label, value, testId]) => (
+        <div key={label} className="fact">
+          <dt>{label}</dt>
+          <dd data-testid={testId}>{value}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }

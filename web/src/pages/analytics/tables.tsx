@@ -7,6 +7,7 @@ import { downloadCsv, type Column } from './export.js';
 import { formatCount, formatDecimal, formatDuration, formatInstant, formatPercent, formatStopClass, hasProduction, spreadsheetTime, stopDuration } from './format.js';
 import { KPI_TARGETS, kpiStatus, type KpiKey } from './targets.js';
 import { shownFigures } from '../../../../src/core/oee/shown-figures.js';
+import type { StopReasonOption } from './stop-reasons.js';
 
 export interface DisplayColumn<Row> extends Column<Row> {
   /** what the screen shows; defaults to the raw value */
@@ -204,28 +205,45 @@ export function ComparisonTable({ rows, csvName, profileName = (label) => label 
 
 // ---- stops with reasons ------------------------------------------------------------------------
 
-/** Reasons offered for a stop; operators may type any other. */
-export const STOP_REASONS = ['Changeover', 'Material shortage', 'Jam', 'Film change', 'Quality check', 'Cleaning', 'Maintenance', 'Break', 'No operator', 'Other'];
+/** What the table says a stop's reason is: the stored path label, the automatic minor stop, or nothing yet. */
+function ReasonText({ stop }: { stop: Stop }) {
+  if (stop.automatic && stop.segments.length === 0) return <span className="muted" data-testid={`reason-text-${stop.startMs}`}>Minor stop (automatic)</span>;
+  const label = stop.segments.length > 1 ? stop.segments.map((s) => s.label ?? s.reason).join(', then ') : (stop.label ?? stop.reason);
+  return label ? <span data-testid={`reason-text-${stop.startMs}`}>{label}</span> : <span className="muted" data-testid={`reason-text-${stop.startMs}`}>No reason given</span>;
+}
 
-function ReasonEditor({ stop, onSave }: { stop: Stop; onSave: (reason: string | null, comment: string | null) => Promise<void> }) {
-  const [reason, setReason] = useState(stop.reason ?? '');
+/** A picker of the machine's stop reasons (path labels) and a comment. */
+function ReasonEditor({ stop, options, onSave }: { stop: Stop; options: readonly StopReasonOption[]; onSave: (reason: string | null, comment: string | null) => Promise<void> }) {
+  // an automatic minor stop has nobody's reason: the picker starts empty
+  const given = stop.segments.length > 0 ? stop.reason : null;
+  const [reason, setReason] = useState(given ?? '');
   const [comment, setComment] = useState(stop.comment ?? '');
   const [saving, setSaving] = useState(false);
   useEffect(() => {
-    setReason(stop.reason ?? '');
+    setReason(given ?? '');
     setComment(stop.comment ?? '');
-  }, [stop.reason, stop.comment]);
-  const dirty = reason !== (stop.reason ?? '') || comment !== (stop.comment ?? '');
+  }, [given, stop.comment]);
+  const dirty = reason !== (given ?? '') || comment !== (stop.comment ?? '');
+  // a reason no longer offered (retired, or from an older tree) stays selectable as what the stop has
+  const kept = given && !options.some((o) => o.id === given) ? { id: given, label: `${stop.label ?? given} (no longer offered)` } : null;
   return (
     <form
       className="reason-editor"
       onSubmit={(event) => {
         event.preventDefault();
         setSaving(true);
-        void onSave(reason.trim() || null, comment.trim() || null).finally(() => setSaving(false));
+        void onSave(reason || null, comment.trim() || null).finally(() => setSaving(false));
       }}
     >
-      <input list="stop-reasons" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="Reason" aria-label="Reason" maxLength={64} data-testid={`stop-reason-${stop.startMs}`} />
+      <select value={reason} onChange={(e) => setReason(e.target.value)} aria-label="Reason" data-testid={`stop-reason-${stop.startMs}`}>
+        <option value="">{stop.automatic && !given ? 'Minor stop (automatic)' : 'No reason given'}</option>
+        {kept ? <option value={kept.id}>{kept.label}</option> : null}
+        {options.map((option) => (
+          <option key={option.id} value={option.id}>
+            {option.label}
+          </option>
+        ))}
+      </select>
       <input value={comment} onChange={(e) => setComment(e.target.value)} placeholder="Comment" aria-label="Comment" maxLength={2000} data-testid={`stop-comment-${stop.startMs}`} />
       <button type="submit" className="button button-small" disabled={!dirty || saving} data-testid={`stop-save-${stop.startMs}`}>
         {saving ? 'Saving…' : 'Save'}
@@ -234,7 +252,7 @@ function ReasonEditor({ stop, onSave }: { stop: Stop; onSave: (reason: string | 
   );
 }
 
-export function StopsTable({ stops, classes, zone, csvName, onSave, truncated }: {
+export function StopsTable({ stops, classes, zone, csvName, onSave, truncated, reasonOptions }: {
   stops: readonly Stop[];
   classes: OeeResult['stops']['classes'];
   zone: string;
@@ -242,6 +260,8 @@ export function StopsTable({ stops, classes, zone, csvName, onSave, truncated }:
   /** null: the user may not record reasons (the column shows them read-only) */
   onSave: ((stop: Stop, reason: string | null, comment: string | null) => Promise<void>) | null;
   truncated: boolean;
+  /** the reasons a stop may be given (the machine's tree) */
+  reasonOptions: readonly StopReasonOption[];
 }) {
   const className = (stop: Stop) => {
     const stopClass = classes[stop.class];
@@ -270,20 +290,23 @@ export function StopsTable({ stops, classes, zone, csvName, onSave, truncated }:
     {
       key: 'reason',
       header: 'Reason and comment',
-      value: (s) => s.reason,
+      value: (s) => s.label ?? s.reason,
       render: (s) =>
         onSave ? (
-          <ReasonEditor stop={s} onSave={(reason, comment) => onSave(s, reason, comment)} />
+          <div className="reason-cell">
+            <ReasonText stop={s} />
+            <ReasonEditor stop={s} options={reasonOptions} onSave={(reason, comment) => onSave(s, reason, comment)} />
+          </div>
         ) : (
           <span>
-            {s.reason ?? <span className="muted">No reason given</span>}
+            <ReasonText stop={s} />
             {s.comment ? <span className="muted"> — {s.comment}</span> : null}
           </span>
         ),
     },
     // CSV only: the comment is edited in the reason column on screen
   ];
-  const csvColumns: Column<Stop>[] = [...columns.filter((c) => c.key !== 'reason'), { key: 'wholeSeconds', header: 'Whole stop (s)', value: (s) => s.seconds }, { key: 'reason', header: 'Reason', value: (s) => s.reason }, { key: 'comment', header: 'Comment', value: (s) => s.comment }];
+  const csvColumns: Column<Stop>[] = [...columns.filter((c) => c.key !== 'reason'), { key: 'wholeSeconds', header: 'Whole stop (s)', value: (s) => s.seconds }, { key: 'reason', header: 'Reason', value: (s) => (s.automatic && s.segments.length === 0 ? 'Minor stop (automatic)' : (s.label ?? s.reason)) }, { key: 'comment', header: 'Comment', value: (s) => s.comment }];
   return (
     <section className="panel analytics-card" data-testid="table-stops">
       <header className="card-header">
@@ -298,11 +321,6 @@ export function StopsTable({ stops, classes, zone, csvName, onSave, truncated }:
           CSV
         </button>
       </header>
-      <datalist id="stop-reasons">
-        {STOP_REASONS.map((reason) => (
-          <option key={reason} value={reason} />
-        ))}
-      </datalist>
       {rows.length === 0 ? (
         <p className="muted">No stop of a minute or more in this window.</p>
       ) : (
