@@ -84,7 +84,7 @@ export function LoginPage() {
         </button>
         {auth.config?.pin ? (
           <button type="button" className="button login-mode" onClick={() => choosePin(!pinMode)} data-testid="login-pin-mode">
-            {pinMode ? 'Sign in with a password instead' : 'Line terminal: sign in with a PIN'}
+            {pinMode ? 'Use a password instead' : 'Sign in with a PIN'}
           </button>
         ) : null}
         {auth.config?.sso ? (
