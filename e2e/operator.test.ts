@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import type { LossesResponse } from '../src/features/oee/loss-schemas.js';
 import type { OperatorView } from '../src/features/shift-reports/schemas.js';
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '../src/features/auth/access.js';
 import { expectHidden, expectText, expectVisible, repoRoot, screenshotDir, useE2E, type ApiSession } from './harness.js';
@@ -90,6 +91,12 @@ describe('operator screen', () => {
     // somebody else gave the third stop a reason already: the operator's change is an override
     const earlier = await e2e.api(`/api/stops/line7/${overridden.startMs}/reasons`, { method: 'PUT', body: { segments: [{ reason: planned.leaf.id }] } });
     expect(earlier.status, JSON.stringify(earlier.body)).toBe(200);
+
+    // the loss model of the shift before the operator's report: the stops have no reasons, nothing is scrapped
+    const lossesUrl = `/api/oee/losses?machine=line7&from=2022-10-13T06:30&to=2022-10-13T14:45`;
+    const lossesBefore = (await e2e.api<LossesResponse>(lossesUrl)).body.machines[0];
+    const breakdownBefore = lossesBefore.pareto.find((c) => c.category === 'breakdown');
+    expect(breakdownBefore?.reasons.some((r) => r.label.endsWith(breakdown.leaf.label)) ?? false).toBe(false);
 
     const page = await e2e.newPage(TABLET, { session: operatorSession });
     await page.goto('/board');
@@ -258,6 +265,21 @@ describe('operator screen', () => {
     expect(refused.body.error.message).toMatch(/signed/);
     const stopRefused = await e2e.api(`/api/stops/line7/${plain.startMs}/reasons`, { method: 'PUT', body: { segments: [{ reason: setup.leaf.id }], changeReason: 'late change' }, as: operatorSession });
     expect(stopRefused.status).toBe(409);
+
+    // Analytics follows the signed report: the reasons given are in its Pareto, the scrap has taken quality down
+    const lossesAfter = (await e2e.api<LossesResponse>(lossesUrl)).body.machines[0];
+    expect(lossesAfter.quality!).toBeLessThan(lossesBefore.quality!);
+    expect(lossesAfter.pareto.find((c) => c.category === 'productionReject')?.seconds).toBeGreaterThan(0);
+    expect(lossesAfter.pareto.find((c) => c.category === 'setup')?.reasons.map((r) => r.label)).toContain([...setup.branches.map((b) => b.label), setup.leaf.label].join(' › '));
+    await leadPage.goto('/analytics?machines=line7&window=custom&from=2022-10-13T06:30&to=2022-10-13T14:45');
+    await expectVisible(leadPage.getByTestId('chart-waterfall').locator('canvas'), 30_000);
+    await expectText(leadPage.getByTestId('loss-pareto-table'), 'Setup');
+    await leadPage.getByTestId('pareto-open-breakdown').click();
+    await expectText(leadPage.getByTestId('loss-pareto-reasons-table'), breakdown.leaf.label);
+    const waterfall = (await leadPage.getByTestId('chart-waterfall').getAttribute('aria-label')) ?? '';
+    expect(waterfall).toContain('Production rejects');
+    await leadPage.goto(`/operator/line7?shift=${shiftStart}`);
+    await expectVisible(leadPage.getByTestId('report-reopen'));
 
     // the lead reopens with a reason: what changes from then on is named against the signed report
     await leadPage.getByTestId('report-reopen').click();
