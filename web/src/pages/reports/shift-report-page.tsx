@@ -2,18 +2,22 @@
 // labour, the losses and their reasons, stops, scrap, crew, notes and the signatures as they were
 // given (their manifestation) — and the .xlsx of the same.
 import { useParams } from 'react-router-dom';
+import { DateTime } from 'luxon';
+import { useSite } from '../../hooks/site.js';
 import { getShiftReport, shiftReportXlsxUrl } from '../../api/reports.js';
 import { LoadFailed, Spinner } from '../../components/feedback.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { count, hours, KeyFigures, LossSteps, percent, ReasonTable } from './report-parts.js';
 import './reports.css';
 
-const local = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
 
 export function ShiftReportPage() {
   const { machine = '', shift = '' } = useParams();
   const start = Number(shift);
   const report = useResource(() => getShiftReport(machine, start), [machine, start], ['shift-log']);
+  // times of the plant, whatever the browser's zone
+  const zone = useSite().data?.timezone ?? 'UTC';
+  const local = (iso: string) => DateTime.fromISO(iso, { zone }).toFormat('HH:mm');
   if (report.error) return <LoadFailed error={report.error} onRetry={report.reload} />;
   if (!report.data) return <Spinner />;
   const r = report.data;
