@@ -74,6 +74,11 @@ export interface E2E {
   signInApi(user: { username: string; password: string }): Promise<ApiSession>;
   /** Cuts every open connection to the server (live-event streams included), as a network drop would. */
   dropConnections(): void;
+  /**
+   * Uploads one camera log through the API (multipart, as the Analytics upload does), as `as` or the
+   * administrator; fails the test unless the server answers 200. Returns the file's result.
+   */
+  uploadCameraLog(machine: string, name: string, content: Buffer | string, as?: ApiSession): Promise<{ cycles: number; fileId: number }>;
 }
 
 export interface ApiSession {
@@ -172,6 +177,19 @@ export function useE2E(options: E2EOptions = {}): E2E {
       return createTestUser(server.handle.db, role, userOptions);
     },
     signInApi,
+    async uploadCameraLog(machine, name, content, as) {
+      const session = as ?? (await signInApi(this.admin));
+      const form = new FormData();
+      form.append('file', new Blob([typeof content === 'string' ? content : new Uint8Array(content)], { type: 'text/plain' }), name);
+      const response = await fetch(`${baseUrl()}/api/ingest/upload?machine=${machine}`, {
+        method: 'POST',
+        headers: { cookie: `${SESSION_COOKIE}=${session.sessionId}; ${CSRF_COOKIE}=${session.csrfToken}`, [CSRF_HEADER]: session.csrfToken },
+        body: form,
+      });
+      const text = await response.text();
+      if (response.status !== 200) throw new Error(`upload of ${name} to ${machine} failed: ${response.status} ${text}`);
+      return (JSON.parse(text) as { files: { cycles: number; fileId: number }[] }).files[0];
+    },
     dropConnections() {
       for (const socket of sockets) socket.destroy();
     },

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '../src/features/auth/access.js';
 import type { LossesResponse } from '../src/features/oee/loss-schemas.js';
 import type { StopsResponse } from '../src/features/oee/schemas.js';
 import { formatDuration, formatPercent } from '../web/src/pages/analytics/format.js';
@@ -51,15 +50,7 @@ describe('losses and reason trees', () => {
 
   it('shows the loss waterfall, TEEP and the two-level Pareto of a real shift; a reason added in Admin is offered for stops', async () => {
     // the day's data, as an upload
-    const session = await e2e.signInApi(e2e.admin);
-    const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(readFileSync(LINE7_DAY))], { type: 'text/plain' }), 'PR20221013.txt');
-    const upload = await fetch(`${e2e.baseUrl}/api/ingest/upload?machine=line7`, {
-      method: 'POST',
-      headers: { cookie: `${SESSION_COOKIE}=${session.sessionId}; ${CSRF_COOKIE}=${session.csrfToken}`, [CSRF_HEADER]: session.csrfToken },
-      body: form,
-    });
-    expect(upload.status, await upload.clone().text()).toBe(200);
+    await e2e.uploadCameraLog('line7', 'PR20221013.txt', readFileSync(LINE7_DAY));
 
     const machine = await e2e.api<{ group: string }>('/api/machines/line7');
     const group = machine.body.group;

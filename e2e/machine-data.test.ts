@@ -8,28 +8,13 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '../src/features/auth/access.js';
-import { expectText, expectVisible, repoRoot, screenshotDir, useE2E, type ApiSession } from './harness.js';
+import { expectText, expectVisible, repoRoot, screenshotDir, useE2E } from './harness.js';
 
 const e2e = useE2E();
 const TV = { width: 1920, height: 1080 };
 const LAPTOP = { width: 1280, height: 800 };
 const sensors = join(repoRoot, '../shared/data/sensors');
 const LINE7 = (day: string) => join(sensors, `Line7/PR202210${day}.txt`);
-
-/** Uploads through the API as the administrator (multipart), like a second user would. */
-async function uploadApi(session: ApiSession, machine: string, name: string, content: Buffer): Promise<{ cycles: number; fileId: number }> {
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(content)], { type: 'text/plain' }), name);
-  const response = await fetch(`${e2e.baseUrl}/api/ingest/upload?machine=${machine}`, {
-    method: 'POST',
-    headers: { cookie: `${SESSION_COOKIE}=${session.sessionId}; ${CSRF_COOKIE}=${session.csrfToken}`, [CSRF_HEADER]: session.csrfToken },
-    body: form,
-  });
-  const body = await response.json();
-  expect(response.status, JSON.stringify(body)).toBe(200);
-  return body.files[0];
-}
 
 async function shoot(page: Page, name: string): Promise<void> {
   const { width, height } = page.viewportSize() ?? { width: 0, height: 0 };
@@ -43,7 +28,7 @@ describe('machine data', () => {
   it('infers the machine from the folder, warns before a file goes to a machine its lots do not belong to, shows the day, and undoes the wrong import', async () => {
     const session = await e2e.signInApi(e2e.admin);
     // Line 7's 10 Oct file is in already
-    await uploadApi(session, 'line7', 'PR20221010.txt', readFileSync(LINE7('10')));
+    await e2e.uploadCameraLog('line7', 'PR20221010.txt', readFileSync(LINE7('10')), session);
 
     const page = await e2e.newPage(TV);
     await page.goto('/analytics?machines=line7&window=today');
@@ -142,7 +127,7 @@ describe('machine data', () => {
       const at = DateTime.fromMillis(now - (19 - i) * 400, { zone });
       return `1169100,515151,${String(700000 + i)},1,${at.toFormat('LL/dd/yy HH:mm:ss.SSS')}`;
     });
-    const uploaded = await uploadApi(session, 'line11', 'PRSTOP.txt', Buffer.from(`${lines.join('\n')}\n`));
+    const uploaded = await e2e.uploadCameraLog('line11', 'PRSTOP.txt', Buffer.from(`${lines.join('\n')}\n`), session);
     expect(uploaded.cycles).toBe(20);
     await expectText(card, 'Running', 5_000);
     const runningAt = Date.now();

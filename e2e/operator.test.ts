@@ -14,8 +14,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { LossesResponse } from '../src/features/oee/loss-schemas.js';
 import type { OperatorView } from '../src/features/shift-reports/schemas.js';
-import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '../src/features/auth/access.js';
-import { expectHidden, expectText, expectVisible, repoRoot, screenshotDir, useE2E, type ApiSession } from './harness.js';
+import { expectHidden, expectText, expectVisible, repoRoot, screenshotDir, useE2E } from './harness.js';
 
 const e2e = useE2E();
 const TABLET = { width: 1024, height: 768 };
@@ -25,17 +24,6 @@ const LINE7_13 = join(repoRoot, '../shared/data/sensors/Line7/PR20221013.txt');
 interface Node { id: string; label: string; category?: string; retired?: boolean; children?: Node[] }
 const leaves = (nodes: Node[], trail: Node[] = []): { leaf: Node; branches: Node[] }[] =>
   nodes.flatMap((n) => (n.children && n.children.length > 0 ? leaves(n.children, [...trail, n]) : [{ leaf: n, branches: trail }]));
-
-async function uploadApi(session: ApiSession, machine: string, name: string, content: Buffer): Promise<void> {
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(content)], { type: 'text/plain' }), name);
-  const response = await fetch(`${e2e.baseUrl}/api/ingest/upload?machine=${machine}`, {
-    method: 'POST',
-    headers: { cookie: `${SESSION_COOKIE}=${session.sessionId}; ${CSRF_COOKIE}=${session.csrfToken}`, [CSRF_HEADER]: session.csrfToken },
-    body: form,
-  });
-  expect(response.status, await response.clone().text()).toBe(200);
-}
 
 async function giveLines(userId: number, lines: string[]): Promise<void> {
   const user = await e2e.api<{ version: number }>(`/api/users/${userId}`);
@@ -68,7 +56,7 @@ describe('operator screen', () => {
   it('reasons for three stops (a split, an override), scrap, crew, submit; the lead signs; then it is locked', async () => {
     const zone = e2e.config.QMFG_TZ;
     const shiftStart = DateTime.fromISO('2022-10-13T06:30', { zone }).toMillis();
-    await uploadApi(await e2e.signInApi(e2e.admin), 'line7', 'PR20221013.txt', readFileSync(LINE7_13));
+    await e2e.uploadCameraLog('line7', 'PR20221013.txt', readFileSync(LINE7_13));
 
     const operator = await e2e.createUser('operator', { displayName: 'Olga Operator' });
     const lead = await e2e.createUser('lead', { displayName: 'Lars Lead' });

@@ -6,7 +6,6 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '../src/features/auth/access.js';
 import type { ShiftReport } from '../src/features/shift-reports/report-schemas.js';
 import { expectText, expectVisible, repoRoot, screenshotDir, useE2E } from './harness.js';
 
@@ -19,13 +18,7 @@ describe('reports', () => {
   it('the signed shift report prints its figures, reasons, scrap, crew, notes and signature; the week lists the shift', async () => {
     const zone = e2e.config.QMFG_TZ;
     const shiftStart = DateTime.fromISO('2022-10-13T06:30', { zone }).toMillis();
-    const admin = await e2e.signInApi(e2e.admin);
-    const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(readFileSync(LINE7_DAY))], { type: 'text/plain' }), 'PR20221013.txt');
-    const uploaded = await fetch(`${e2e.baseUrl}/api/ingest/upload?machine=line7`, {
-      method: 'POST', headers: { cookie: `${SESSION_COOKIE}=${admin.sessionId}; ${CSRF_COOKIE}=${admin.csrfToken}`, [CSRF_HEADER]: admin.csrfToken }, body: form,
-    });
-    expect(uploaded.status).toBe(200);
+    await e2e.uploadCameraLog('line7', 'PR20221013.txt', readFileSync(LINE7_DAY));
     const stops = (await e2e.api<{ stops: { startMs: number }[] }>('/api/stops?machine=line7&from=2022-10-13T06:30&to=2022-10-13T14:45&minSeconds=300')).body.stops;
     expect((await e2e.api(`/api/stops/line7/${stops[0].startMs}/reasons`, { method: 'PUT', body: { segments: [{ reason: 'film-splice', comment: 'new reel' }] } })).status).toBe(200);
     const lot = (await e2e.api<{ lots: { lot: string }[] }>('/api/production/lots?machine=line7&from=2022-10-13T06:30&to=2022-10-13T14:45')).body.lots[0].lot;

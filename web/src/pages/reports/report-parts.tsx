@@ -73,3 +73,19 @@ export function ReasonTable({ losses }: { losses: Summary }) {
     </table>
   );
 }
+
+/** Print and the workbook of the same report, hidden on paper. */
+export function ReportActions({ xlsxUrl, testId }: { xlsxUrl: string | null; testId: string }) {
+  return (
+    <div className="report-actions no-print">
+      <button type="button" className="button" onClick={() => window.print()}>
+        Print
+      </button>
+      {xlsxUrl ? (
+        <a className="button" href={xlsxUrl} data-testid={testId}>
+          Download .xlsx
+        </a>
+      ) : null}
+    </div>
+  );
+}

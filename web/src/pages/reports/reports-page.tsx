@@ -9,7 +9,7 @@ import { listProcessGroups } from '../../api/plant.js';
 import { LoadFailed, Spinner } from '../../components/feedback.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useSite } from '../../hooks/site.js';
-import { count, KeyFigures, LossSteps, percent, ReasonTable } from './report-parts.js';
+import { count, KeyFigures, LossSteps, percent, ReasonTable, ReportActions } from './report-parts.js';
 import './reports.css';
 
 export function ReportsPage() {
@@ -42,16 +42,7 @@ export function ReportsPage() {
             </label>
           </div>
         </div>
-        <div className="report-actions no-print">
-          <button type="button" className="button" onClick={() => window.print()}>
-            Print
-          </button>
-          {chosen ? (
-            <a className="button" href={weekReportXlsxUrl(chosen, week)} data-testid="week-xlsx">
-              Download .xlsx
-            </a>
-          ) : null}
-        </div>
+        <ReportActions xlsxUrl={chosen ? weekReportXlsxUrl(chosen, week) : null} testId="week-xlsx" />
       </header>
       {report.error ? <LoadFailed error={report.error} onRetry={report.reload} /> : null}
       {!report.data ? (

@@ -7,7 +7,7 @@ import { useSite } from '../../hooks/site.js';
 import { getShiftReport, shiftReportXlsxUrl } from '../../api/reports.js';
 import { LoadFailed, Spinner } from '../../components/feedback.js';
 import { useResource } from '../../hooks/use-resource.js';
-import { count, hours, KeyFigures, LossSteps, percent, ReasonTable } from './report-parts.js';
+import { count, hours, KeyFigures, LossSteps, percent, ReasonTable, ReportActions } from './report-parts.js';
 import './reports.css';
 
 
@@ -31,14 +31,7 @@ export function ShiftReportPage() {
             {r.shift.label} · profile {r.profile} · report <strong data-testid="report-state">{r.log.state}</strong>
           </p>
         </div>
-        <div className="report-actions no-print">
-          <button type="button" className="button" onClick={() => window.print()}>
-            Print
-          </button>
-          <a className="button" href={shiftReportXlsxUrl(r.machine.key, start)} data-testid="report-xlsx">
-            Download .xlsx
-          </a>
-        </div>
+        <ReportActions xlsxUrl={shiftReportXlsxUrl(r.machine.key, start)} testId="report-xlsx" />
       </header>
       <KeyFigures
         figures={[
