@@ -48,8 +48,13 @@ describe.each(DIALECTS)('operator reports on %s', (dialect) => {
     // add a reason under the first inner node
     const next = structuredClone(tree);
     next[0].children!.push({ id: 'test-added', label: 'Added by the test', category: 'breakdown' });
+    const published: string[] = [];
+    const unsubscribe = t.events.subscribe((event) => published.push(event.topic));
     const saved = await inject('PUT', '/api/reason-trees/pouching-itrak', { version: 0, tree: { nodes: next } });
     expect(saved.status).toBe(200);
+    await t.events.idle();
+    unsubscribe();
+    expect(published).toContain('plant');
     expect(saved.body.version).toBe(1);
     // stale version → 409
     expect((await inject('PUT', '/api/reason-trees/pouching-itrak', { version: 0, tree: { nodes: next } })).status).toBe(409);

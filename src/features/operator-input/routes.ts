@@ -64,7 +64,12 @@ export async function operatorInputRoutes(app: App, { db, config, events }: AppD
         response: { 200: treeViewSchema },
       },
     },
-    async (req) => treeView(await trees.saveTree(db, whoOf(req), req.params.group, req.body.tree, req.body.version)),
+    async (req) => {
+      const saved = await trees.saveTree(db, whoOf(req), req.params.group, req.body.tree, req.body.version);
+      // open operator screens and Analytics offer the new version at once
+      events.publish({ topic: 'plant', data: { entity: 'reason-tree', key: req.params.group } });
+      return treeView(saved);
+    },
   );
 
   // ---- reasons of a stop, in parts

@@ -97,7 +97,7 @@ export function AnalyticsDashboard() {
 
   // the reasons a stop may get: the active stop leaves of the focus machine's process-group tree
   const focusGroup = focusMachine?.group ?? null;
-  const reasonTree = useResource(() => (focusGroup ? getReasonTree(focusGroup) : Promise.resolve(null)), [focusGroup]);
+  const reasonTree = useResource(() => (focusGroup ? getReasonTree(focusGroup) : Promise.resolve(null)), [focusGroup], ['plant']);
   const reasonOptions = useMemo(() => (reasonTree.data ? stopReasonOptions(reasonTree.data.tree) : []), [reasonTree.data]);
   const reasons = useStopReasonEditing(reasonOptions, dashboard.reload);
 

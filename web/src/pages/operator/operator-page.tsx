@@ -22,7 +22,8 @@ import { shiftLabel } from './operator-format.js';
 import { SpreadsheetPanel } from './spreadsheet-panel.js';
 import './operator.css';
 
-const LIVE_TOPICS = ['production', 'shift-log'];
+// plant: a new version of the reason tree is offered at once
+const LIVE_TOPICS = ['production', 'shift-log', 'plant'];
 
 /** The lines this user reports for: their own lines, or every enabled machine for roles without lines. */
 function useLines(): { lines: { key: string; name: string }[] | undefined; error: Error | undefined; reload: () => Promise<void> } {
