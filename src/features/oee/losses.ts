@@ -12,15 +12,16 @@
 // - On the calendar basis, not scheduled = calendar time − loading − planned downtime (time outside
 //   the shifts, and stop parts given a not-scheduled reason); on the firstToLastPart basis (legacy)
 //   everything outside the day runs is "not scheduled" and planned stops inside them stay losses.
-// - Labour: producing crew hours = paid crew hours × operating time / planned (shift) time of the
-//   machine in the window — the share of the paid time the line actually ran.
+// - Labour: producing crew hours = Σ over the shifts with a crew of (paid hours of the shift ×
+//   operating time / planned time of that shift) — the share of the paid time the line ran.
 import type { Executor } from '../../db/database.js';
-import { workingIntervals, totalMs } from '../../core/calendar/index.js';
+import { workingIntervals } from '../../core/calendar/index.js';
 import { normalizeIntervals, overlapMs, type Interval } from '../../core/oee/oee.js';
 import { LOSS_LABELS, lossKindOf, pareto, waterfall, type LossCategory, type WaterfallInput } from '../../core/losses/index.js';
 import * as inputRepo from '../operator-input/repository.js';
 import { loadingWithout, operatorEffectsOf } from './operator-effects.js';
-import { machineResults, planOee, type OeeQuery } from './service.js';
+import { machineResults, machinesOee, planOee, type OeeQuery } from './service.js';
+import { floorTo, MS_PER_DAY, MS_PER_MINUTE } from '../../core/time.js';
 import type { LossesResponse } from './loss-schemas.js';
 import { profileLabel } from '../../core/oee/profiles.js';
 
@@ -101,8 +102,9 @@ export async function lossesOf(db: Executor, zone: string, query: Omit<OeeQuery,
     const rejectsOf = (category: LossCategory) => scrap.filter((s) => s.category === category).reduce((sum, s) => sum + s.quantity + s.rework, 0);
     const calendarSeconds = (end - plan.from) / 1000;
     const plannedSeconds = plannedMs / 1000;
-    const paid = crew.filter((c) => c.machine === result.machine).reduce((sum, c) => sum + c.hours, 0);
-    const plannedShiftSeconds = totalMs(working) / 1000;
+    const machineCrew = crew.filter((c) => c.machine === result.machine);
+    const paid = machineCrew.reduce((sum, c) => sum + c.hours, 0);
+    const producing = paid > 0 ? await producingHours(db, zone, result.machine, profile.name, machineCrew, now) : 0;
     const input: WaterfallInput = {
       calendarSeconds,
       notScheduledSeconds: Math.max(0, calendarSeconds - totals.loadingSeconds - plannedSeconds),
@@ -117,7 +119,7 @@ export async function lossesOf(db: Executor, zone: string, query: Omit<OeeQuery,
       productionRejects: rejectsOf('productionReject'),
       reworks: totals.reworks,
       idealRatePerMinute: profile.idealRatePerMinute,
-      crew: paid > 0 ? { paidHours: paid, producingHours: plannedShiftSeconds > 0 ? (paid * totals.netRunSeconds) / plannedShiftSeconds : 0 } : undefined,
+      crew: paid > 0 ? { paidHours: paid, producingHours: producing } : undefined,
     };
     const entries = [...reasons.values()].map(({ stops, ...entry }) => ({ ...entry, count: stops.size }));
     if (shortStopSeconds > 0) entries.push({ category: 'minorStop', reasonId: null, label: 'Minor stops (automatic)', seconds: shortStopSeconds, count: shortStopCount });
@@ -141,6 +143,25 @@ export async function lossesOf(db: Executor, zone: string, query: Omit<OeeQuery,
     machines.push({ machine: result.machine, profile: profileLabel(profile), ...summary(input, entries) });
   }
   return { from: new Date(plan.from).toISOString(), to: new Date(plan.to).toISOString(), machines, total: summary(sumInputs(inputs.map((i) => i.waterfall)), inputs.flatMap((i) => i.paretoEntries)) };
+}
+
+/** Paid crew hours × the operating share of their own shift, summed (one OEE per crewed shift). */
+async function producingHours(db: Executor, zone: string, machine: string, profile: string, crew: readonly { shiftStart: number; hours: number }[], now: number): Promise<number> {
+  const paidByShift = new Map<number, number>();
+  for (const c of crew) paidByShift.set(c.shiftStart, (paidByShift.get(c.shiftStart) ?? 0) + c.hours);
+  const starts = [...paidByShift.keys()].sort((a, b) => a - b);
+  const from = floorTo(starts[0], MS_PER_MINUTE);
+  const to = Math.min(now, starts[starts.length - 1] + MS_PER_DAY);
+  if (!(to > from)) return 0;
+  const shifts = (await machinesOee(db, zone, { machines: [machine], from, to: floorTo(to, MS_PER_MINUTE) + MS_PER_MINUTE, profile, groupBy: 'shift' }, now)).machines[0].series;
+  let producing = 0;
+  for (const [start, hours] of paidByShift) {
+    const shift = shifts.find((b) => Date.parse(b.from) === start);
+    if (!shift || !(shift.loadingSeconds > 0)) continue;
+    const plannedSeconds = (Date.parse(shift.to) - Date.parse(shift.from)) / 1000;
+    producing += (hours * shift.netRunSeconds) / plannedSeconds;
+  }
+  return producing;
 }
 
 function summary(input: WaterfallInput, entries: MachineInput['paretoEntries']) {

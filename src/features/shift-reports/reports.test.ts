@@ -74,7 +74,9 @@ describe.each(DIALECTS)('shift and weekly reports on %s', (dialect) => {
     expect(report.log).toMatchObject({ headCount: 2, crewHours: 16, notes: 'Film splice after the break' });
     const breakdown = report.losses.pareto.find((c: { category: string }) => c.category === 'breakdown');
     expect(breakdown.reasons.map((r: { label: string }) => r.label)).toContain('Unplanned › Material › Film splice');
-    expect(report.losses.labourUtilisation).toBeGreaterThan(0);
+    // labour: the 16 paid hours × the share of the 8.25 h shift the line was operating
+    expect(report.losses.paidCrewHours).toBe(16);
+    expect(report.losses.producingCrewHours).toBeCloseTo((16 * report.totals.netRunSeconds) / 29_700, 1);
     expect(report.losses.oee).toBeCloseTo(report.totals.oee, 3);
     const xlsx = await inject('GET', `/api/reports/shift/line7/${shiftStart}?format=xlsx`);
     expect(xlsx.status).toBe(200);
