@@ -2,7 +2,8 @@
 // the reasons of stops (segments), scrap, crew and shift logs with their handover acknowledgements.
 import type { Executor } from '../../db/database.js';
 import { dialectOf } from '../../db/transaction.js';
-import type { ShiftLogState } from '../../db/tables/operator-reports.js';
+import type { Selectable } from 'kysely';
+import type { ShiftLogState, ShiftLogTable } from '../../db/tables/operator-reports.js';
 
 // ---- reason trees -------------------------------------------------------------------------------
 
@@ -78,6 +79,16 @@ const toSegment = (r: SegmentDbRow): SegmentRow => ({
   enteredBy: r.entered_by,
   enteredAt: Number(r.entered_at),
 });
+
+/**
+ * Where segment i of `rows` ends: at the next segment of the same stop, else at the stop's end.
+ * `rows` are in the repository's order (machine, stop, segment start).
+ */
+export function segmentEnd(rows: readonly SegmentRow[], i: number): number {
+  const row = rows[i];
+  const next = rows[i + 1];
+  return next && next.machine === row.machine && next.stopStart === row.stopStart ? next.segmentStart : row.stopEnd;
+}
 
 /** Segments of the stops starting at `starts`, by stop start, each list by segment start. */
 export async function segmentsOfStops(db: Executor, machine: string, starts: readonly number[]): Promise<Map<number, SegmentRow[]>> {
@@ -237,13 +248,16 @@ export interface ShiftLogRow {
 
 const nullableNumber = (v: number | null) => (v === null ? null : Number(v));
 
+type ShiftLogDbRow = Selectable<ShiftLogTable>;
+const toShiftLog = (r: ShiftLogDbRow): ShiftLogRow => ({
+  id: Number(r.id), machine: r.machine_key, shiftStart: Number(r.shift_start), shiftEnd: Number(r.shift_end), state: r.state, notes: r.notes, openIssues: r.open_issues, reportedCount: nullableNumber(r.reported_count),
+  version: Number(r.version), submittedBy: r.submitted_by, submittedAt: nullableNumber(r.submitted_at), signedBy: r.signed_by, signedAt: nullableNumber(r.signed_at),
+  signedJson: r.signed_json, reopenedBy: r.reopened_by, reopenedAt: nullableNumber(r.reopened_at), reopenReason: r.reopen_reason, updatedAt: Number(r.updated_at),
+});
+
 export async function getShiftLog(db: Executor, machine: string, shiftStart: number): Promise<ShiftLogRow | undefined> {
   const r = await db.selectFrom('shift_logs').selectAll().where('machine_key', '=', machine).where('shift_start', '=', shiftStart).executeTakeFirst();
-  return r && {
-    id: Number(r.id), machine: r.machine_key, shiftStart: Number(r.shift_start), shiftEnd: Number(r.shift_end), state: r.state, notes: r.notes, openIssues: r.open_issues, reportedCount: nullableNumber(r.reported_count),
-    version: Number(r.version), submittedBy: r.submitted_by, submittedAt: nullableNumber(r.submitted_at), signedBy: r.signed_by, signedAt: nullableNumber(r.signed_at),
-    signedJson: r.signed_json, reopenedBy: r.reopened_by, reopenedAt: nullableNumber(r.reopened_at), reopenReason: r.reopen_reason, updatedAt: Number(r.updated_at),
-  };
+  return r && toShiftLog(r);
 }
 
 export async function insertShiftLog(db: Executor, machine: string, shiftStart: number, shiftEnd: number, now: number): Promise<void> {
@@ -275,15 +289,9 @@ export async function updateShiftLog(db: Executor, machine: string, shiftStart: 
 
 /** The shift logs of some machines starting in [from, to), by machine and shift. */
 export async function shiftLogsBetween(db: Executor, machines: readonly string[], from: number, to: number): Promise<ShiftLogRow[]> {
-  let query = db.selectFrom('shift_logs').select(['machine_key', 'shift_start']).where('shift_start', '>=', from).where('shift_start', '<', to);
+  let query = db.selectFrom('shift_logs').selectAll().where('shift_start', '>=', from).where('shift_start', '<', to);
   if (machines.length > 0) query = query.where('machine_key', 'in', machines);
-  const keys = await query.orderBy('machine_key').orderBy('shift_start').execute();
-  const logs: ShiftLogRow[] = [];
-  for (const k of keys) {
-    const log = await getShiftLog(db, k.machine_key, Number(k.shift_start));
-    if (log) logs.push(log);
-  }
-  return logs;
+  return (await query.orderBy('machine_key').orderBy('shift_start').execute()).map(toShiftLog);
 }
 
 // ---- handover -----------------------------------------------------------------------------------
