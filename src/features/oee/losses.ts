@@ -59,10 +59,11 @@ export async function lossesOf(db: Executor, zone: string, query: Omit<OeeQuery,
     let plannedMs = 0;
     let assignedAvailabilityMs = 0;
     let shortAssignedMs = 0;
+    // stops up to this long are not asked about (their automatic reason is minor stop)
+    const promptedAbove = Math.max(profile.availabilityLossSeconds, options.promptSeconds);
     for (let i = 0; i < segments.length; i++) {
       const s = segments[i];
-      const next = segments[i + 1];
-      const segmentEnd = next && next.stopStart === s.stopStart ? next.segmentStart : s.stopEnd;
+      const segmentEnd = inputRepo.segmentEnd(segments, i);
       const category = (s.category as LossCategory | null) ?? 'breakdown';
       const inWindow = overlapMs(s.segmentStart, segmentEnd, [{ start: plan.from, end }]);
       if (inWindow <= 0) continue;
@@ -80,16 +81,14 @@ export async function lossesOf(db: Executor, zone: string, query: Omit<OeeQuery,
         const counted = overlapMs(s.segmentStart, segmentEnd, loading as Interval[]);
         availability.set(category, (availability.get(category) ?? 0) + counted);
         assignedAvailabilityMs += counted;
-        if (s.stopEnd - s.stopStart <= Math.max(profile.availabilityLossSeconds, options.promptSeconds) * 1000) shortAssignedMs += counted;
+        if (s.stopEnd - s.stopStart <= promptedAbove * 1000) shortAssignedMs += counted;
       }
     }
     // availability loss nobody gave a reason for: stops shorter than the operator is asked about are
     // minor stops by their automatic reason (all of them on ISO 22400, where every stop is downtime),
     // the longer ones are unplanned downtime with no reason given
-    const promptedAbove = Math.max(profile.availabilityLossSeconds, options.promptSeconds);
-    const shortAvailabilityMs = totals.stops.classes
-      .filter((c) => c.minSeconds >= profile.availabilityLossSeconds && c.maxSeconds !== null && c.maxSeconds <= promptedAbove)
-      .reduce((sum, c) => sum + c.seconds * 1000, 0);
+    const shortClasses = totals.stops.classes.filter((c) => c.minSeconds >= profile.availabilityLossSeconds && c.maxSeconds !== null && c.maxSeconds <= promptedAbove);
+    const shortAvailabilityMs = shortClasses.reduce((sum, c) => sum + c.seconds * 1000, 0);
     const unassignedMs = Math.max(0, totals.availabilityLossSeconds * 1000 - assignedAvailabilityMs);
     const automaticMinorMs = Math.min(unassignedMs, Math.max(0, shortAvailabilityMs - shortAssignedMs));
     const noReasonMs = unassignedMs - automaticMinorMs;
@@ -124,7 +123,7 @@ export async function lossesOf(db: Executor, zone: string, query: Omit<OeeQuery,
     const entries = [...reasons.values()].map(({ stops, ...entry }) => ({ ...entry, count: stops.size }));
     if (shortStopSeconds > 0) entries.push({ category: 'minorStop', reasonId: null, label: 'Minor stops (automatic)', seconds: shortStopSeconds, count: shortStopCount });
     if (automaticMinorMs > 0) {
-      const count = totals.stops.classes.filter((c) => c.minSeconds >= profile.availabilityLossSeconds && c.maxSeconds !== null && c.maxSeconds <= promptedAbove).reduce((sum, c) => sum + c.count, 0);
+      const count = shortClasses.reduce((sum, c) => sum + c.count, 0);
       entries.push({ category: 'minorStop', reasonId: null, label: 'Minor stops (automatic)', seconds: automaticMinorMs / 1000, count });
     }
     if (noReasonMs > 0) entries.push({ category: 'breakdown', reasonId: null, label: 'No reason given', seconds: noReasonMs / 1000, count: 0 });

@@ -17,12 +17,7 @@ export interface OperatorEffects {
   scrapRows: inputRepo.ScrapRow[];
 }
 
-/** The reasons and scrap of one machine over [from, to) that the OEE of the window takes in. */
-export async function operatorEffects(db: Executor, machine: string, from: number, to: number): Promise<OperatorEffects> {
-  return (await operatorEffectsOf(db, [machine], from, to)).get(machine)!;
-}
-
-/** The same for several machines in two queries (the loss model of a plant). */
+/** The reasons and scrap of machines over [from, to) that the OEE of the window takes in: two queries for all of them. */
 export async function operatorEffectsOf(db: Executor, machines: readonly string[], from: number, to: number): Promise<Map<string, OperatorEffects>> {
   const [segments, scrap] = await Promise.all([inputRepo.segmentsOverlapping(db, machines, from, to), inputRepo.scrapBetween(db, machines, from, to)]);
   const effects = new Map<string, OperatorEffects>();
@@ -36,9 +31,7 @@ function effectsFrom(segments: inputRepo.SegmentRow[], scrap: inputRepo.ScrapRow
   const excluded: Interval[] = [];
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i];
-    const next = segments[i + 1];
-    const end = next && next.stopStart === segment.stopStart ? next.segmentStart : segment.stopEnd;
-    if (segment.category && lossKindOf(segment.category as LossCategory) === 'excluded') excluded.push({ start: segment.segmentStart, end });
+    if (segment.category && lossKindOf(segment.category as LossCategory) === 'excluded') excluded.push({ start: segment.segmentStart, end: inputRepo.segmentEnd(segments, i) });
   }
   return { excluded: normalizeIntervals(excluded, from, to), scrap: scrap.map((s) => ({ at: s.at, units: s.quantity + s.rework })), segments, scrapRows: scrap };
 }

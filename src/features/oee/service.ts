@@ -21,7 +21,7 @@ import { DayFinder, daysOverlapping, openDayOf, type ProductionDayRule } from '.
 import { overlapMs, windowLoading, type Interval } from '../../core/oee/oee.js';
 import * as repo from './repository.js';
 import * as stopReasons from '../operator-input/stop-reasons.js';
-import { loadingWithout, operatorEffects, operatorEffectsOf, scrapUnits, type OperatorEffects } from './operator-effects.js';
+import { loadingWithout, operatorEffectsOf, scrapUnits, type OperatorEffects } from './operator-effects.js';
 import type { SegmentView } from '../operator-input/stop-reasons.js';
 import { AUTOMATIC_MINOR_STOP_ID } from '../../core/losses/index.js';
 import { withUnitCounts } from '../../core/oee/units.js';
@@ -249,10 +249,10 @@ const BUCKETS_PER_TURN = 100;
  */
 export async function* machineResults(db: Executor, plan: OeePlan, now = Date.now()): AsyncGenerator<MachineOee> {
   // operators' reasons and scrap of every machine in two queries, not two per machine
-  plan.effects ??= await operatorEffectsOf(db, plan.machines.map((m) => m.machine), plan.from, plan.to);
+  const effects = (plan.effects ??= await operatorEffectsOf(db, plan.machines.map((m) => m.machine), plan.from, plan.to));
   for (const { machine, profile } of plan.machines) {
     await yieldToLoop();
-    yield await machineOee(db, plan, machine, profile, now);
+    yield await machineOee(db, plan, machine, profile, effects.get(machine)!, now);
   }
 }
 
@@ -268,13 +268,12 @@ export async function machinesOee(db: Executor, zone: string, query: OeeQuery, n
   return { ...oeeHead(plan), machines };
 }
 
-async function machineOee(db: Executor, plan: OeePlan, machine: string, profile: OeeProfile, now: number): Promise<MachineOee> {
+async function machineOee(db: Executor, plan: OeePlan, machine: string, profile: OeeProfile, effects: OperatorEffects, now: number): Promise<MachineOee> {
   const { zone, calendar, from, to, buckets } = plan;
   const edges = buckets.flatMap((b) => [b.from, b.to]);
   // production days (first/last part per day) matter only to the firstToLastPart basis
   const slice = await loadSlice(db, machine, from, to, edges, profile.basis === 'firstToLastPart' ? zone : undefined);
   await yieldToLoop();
-  const effects = plan.effects?.get(machine) ?? (await operatorEffects(db, machine, from, to));
   const loadingIntervals = profile.basis === 'calendar' ? loadingWithout(workingIntervals(calendar, zone, from, to), effects) : undefined;
   const days = productionDayRule(calendar, zone, now);
   await yieldToLoop();

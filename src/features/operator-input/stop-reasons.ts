@@ -38,7 +38,7 @@ export interface SegmentView {
 
 export function segmentViews(rows: readonly repo.SegmentRow[]): SegmentView[] {
   return rows.map((row, i) => {
-    const endMs = i + 1 < rows.length ? rows[i + 1].segmentStart : row.stopEnd;
+    const endMs = repo.segmentEnd(rows, i);
     return {
       start: new Date(row.segmentStart).toISOString(),
       startMs: row.segmentStart,
