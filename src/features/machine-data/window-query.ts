@@ -5,12 +5,27 @@
 import { z } from 'zod';
 import { keySchema } from '../plant/schemas.js';
 import { DateTime } from 'luxon';
-import { floorTo, MS_PER_DAY, MS_PER_MINUTE } from '../../core/time.js';
+import { floorTo, MS_PER_DAY, MS_PER_MINUTE, parseExactInstant } from '../../core/time.js';
 
 export const MAX_WINDOW_DAYS = 5 * 366;
 export const MAX_MACHINES = 20;
 
 const instantText = z.string().trim().min(1).max(40);
+
+/**
+ * An exact instant in a path or query (a stop's start, a shift's start): epoch ms or ISO 8601,
+ * plant-local when it carries no offset — not floored. `what` names it in the message.
+ */
+export function exactInstantSchema(zone: string, what: string) {
+  return instantText.transform((value, ctx) => {
+    const instant = parseExactInstant(value, zone);
+    if (instant === null) {
+      ctx.addIssue({ code: 'custom', message: `must be ${what} as epoch ms or ISO 8601` });
+      return z.NEVER;
+    }
+    return instant;
+  });
+}
 
 /** 'line7,line8' → ['line7', 'line8'] (1–20 known-looking keys, duplicates dropped). */
 export const machineListSchema = z

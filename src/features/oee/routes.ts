@@ -9,13 +9,12 @@ import {
   oeeResponseSchema, rateResponseSchema, profileCreateSchema, profileDetailSchema, profileNameSchema, profileSchema, profileUpdateSchema, stopReasonBodySchema,
   stopSchema, stopsResponseSchema,
 } from './schemas.js';
-import { machineListSchema, windowFields } from '../machine-data/window-query.js';
+import { exactInstantSchema, machineListSchema, windowFields } from '../machine-data/window-query.js';
 import { oeeJsonStream } from './oee-stream.js';
 import { lossesOf } from './losses.js';
 import { lossesResponseSchema } from './loss-schemas.js';
 import { GROUP_BY } from '../../core/oee/buckets.js';
 import { Invalid } from '../../core/errors.js';
-import { parseExactInstant } from '../../core/time.js';
 import { workLimitsOf } from '../../config.js';
 import { MAX_RATE_POINTS, ROLLING_SECONDS } from '../../core/oee/rate-series.js';
 
@@ -157,16 +156,7 @@ export async function oeeRoutes(app: App, { db, config, events }: AppDeps): Prom
         machine: req.query.machine, from: req.query.from, to: req.query.to, profile: req.query.profile, minSeconds: req.query.minSeconds, classes: req.query.class, limit: req.query.limit,
       }),
   );
-  const stopParams = z
-    .object({ machine: keySchema, start: z.string().min(1).max(40) })
-    .transform((params, ctx) => {
-      const start = parseExactInstant(params.start, zone);
-      if (start === null) {
-        ctx.addIssue({ code: 'custom', path: ['start'], message: 'must be the stop\'s start as epoch ms or ISO 8601' });
-        return z.NEVER;
-      }
-      return { machine: params.machine, start };
-    });
+  const stopParams = z.object({ machine: keySchema, start: exactInstantSchema(zone, "the stop's start") });
   app.put('/api/stops/:machine/:start', { config: { permission: 'production:report', lineScope: { machineParam: 'machine' } }, schema: { tags, params: stopParams, body: stopReasonBodySchema, response: { 200: stopSchema } } }, async (req) => {
     const stop = await service.setStopReason(db, whoOf(req, req.body.changeReason), zone, req.params.machine, req.params.start, req.body);
     events.publish({ topic: 'production', data: { machine: stop.machine, stop: stop.startMs } });

@@ -238,7 +238,11 @@ describe.each(DIALECTS)('operator reports on %s', (dialect) => {
     expect(own.stops.every((s: { seconds: number }) => s.seconds >= 60)).toBe(true);
     expect(own.openStops).toBe(own.stops.filter((s: { segments: unknown[] }) => s.segments.length === 0).length);
     expect(own.log.state).toBe('reopened');
-    // a time that is no shift start → 400
+    // a time that is no shift start, or no time at all → 400 naming the parameter
     expect((await inject('GET', `/api/shift-logs/line7/${shiftStart + 60_000}`)).status).toBe(400);
+    const notATime = await inject('GET', '/api/shift-logs/line7/yesterday');
+    expect([notATime.status, notATime.body.error.fields]).toEqual([400, [{ path: 'params.shift', message: "must be the shift's start as epoch ms or ISO 8601" }]]);
+    const badQuery = await inject('GET', '/api/operator/line7?shift=yesterday');
+    expect([badQuery.status, badQuery.body.error.fields]).toEqual([400, [{ path: 'query.shift', message: "must be the shift's start as epoch ms or ISO 8601" }]]);
   });
 });

@@ -6,6 +6,7 @@ import type { App, AppDeps } from '../../server/context.js';
 import { whoOf } from '../../server/context.js';
 import { keySchema } from '../plant/schemas.js';
 import { parseExactInstant } from '../../core/time.js';
+import { exactInstantSchema } from '../machine-data/window-query.js';
 import { signaturesOf, type SignedContentReaders } from '../auth/signatures.js';
 import * as trees from './trees.js';
 import * as shiftLog from './shift-log.js';
@@ -25,20 +26,6 @@ export interface OperatorInputOptions {
 }
 
 const treeView = (t: trees.TreeVersion) => ({ ...t, createdAt: t.createdAt === null ? null : new Date(t.createdAt).toISOString() });
-
-/** Path parameters machine + an instant (epoch ms or ISO 8601, plant-local without an offset) named `name`. */
-function instantParams(zone: string, name: 'start' | 'shift', what: string) {
-  return z
-    .object({ machine: keySchema, [name]: z.string().min(1).max(40) })
-    .transform((params, ctx) => {
-      const instant = parseExactInstant(String((params as Record<string, unknown>)[name]), zone);
-      if (instant === null) {
-        ctx.addIssue({ code: 'custom', path: [name], message: `must be ${what} as epoch ms or ISO 8601` });
-        return z.NEVER;
-      }
-      return { machine: String(params.machine), instant };
-    });
-}
 
 export async function operatorInputRoutes(app: App, { db, config, events }: AppDeps, options: OperatorInputOptions): Promise<void> {
   const zone = config.QMFG_TZ;
@@ -73,7 +60,7 @@ export async function operatorInputRoutes(app: App, { db, config, events }: AppD
   );
 
   // ---- reasons of a stop, in parts
-  const stopParams = instantParams(zone, 'start', "the stop's start");
+  const stopParams = z.object({ machine: keySchema, start: exactInstantSchema(zone, "the stop's start") });
   app.put(
     '/api/stops/:machine/:start/reasons',
     {
@@ -97,35 +84,26 @@ export async function operatorInputRoutes(app: App, { db, config, events }: AppD
         }
         return { start, reason: segment.reason, comment: segment.comment ?? null };
       });
-      const result = await setStopReasons(db, whoOf(req, req.body.changeReason), zone, req.params.machine, req.params.instant, segments);
-      events.publish({ topic: 'production', data: { machine: req.params.machine, stop: req.params.instant } });
+      const result = await setStopReasons(db, whoOf(req, req.body.changeReason), zone, req.params.machine, req.params.start, segments);
+      events.publish({ topic: 'production', data: { machine: req.params.machine, stop: req.params.start } });
       return result;
     },
   );
 
   // ---- shift logs
   const tags = ['shift logs'];
-  const shiftParams = instantParams(zone, 'shift', "the shift's start");
-  const scrapParams = z
-    .object({ machine: keySchema, shift: z.string().min(1).max(40), id: z.coerce.number().int().min(1) })
-    .transform((params, ctx) => {
-      const instant = parseExactInstant(params.shift, zone);
-      if (instant === null) {
-        ctx.addIssue({ code: 'custom', path: ['shift'], message: "must be the shift's start as epoch ms or ISO 8601" });
-        return z.NEVER;
-      }
-      return { machine: params.machine, instant, id: params.id };
-    });
+  const shiftParams = z.object({ machine: keySchema, shift: exactInstantSchema(zone, "the shift's start") });
+  const scrapParams = shiftParams.extend({ id: z.coerce.number().int().min(1) });
   const view = async (machine: string, shift: ShiftWindow) => {
     const core = await shiftLog.viewShiftLog(db, machine, shift);
     return { ...core, signatures: await signaturesOf(options.signedContent, db, shiftLog.SHIFT_LOG_ENTITY, [shiftLog.shiftLogKey(machine, shift.start)]) };
   };
   const changed = (machine: string, shift: ShiftWindow) => events.publish({ topic: 'shift-log', data: { machine, shift: shift.start } });
   const report = { permission: 'production:report' as const, lineScope: { machineParam: 'machine' } };
-  const ref = (p: { machine: string; instant: number }) => ({ machine: p.machine, shiftStart: p.instant });
+  const ref = (p: { machine: string; shift: number }) => ({ machine: p.machine, shiftStart: p.shift });
 
   app.get('/api/shift-logs/:machine/:shift', { config: { permission: 'plant:read' }, schema: { tags, params: shiftParams, response: { 200: shiftLogViewSchema } } }, async (req) =>
-    view(req.params.machine, await requireShift(db, zone, req.params.instant)),
+    view(req.params.machine, await requireShift(db, zone, req.params.shift)),
   );
   app.put('/api/shift-logs/:machine/:shift', { config: report, schema: { tags, params: shiftParams, body: shiftLogBodySchema, response: { 200: shiftLogViewSchema } } }, async (req) => {
     const shift = await shiftLog.saveNotes(db, whoOf(req), zone, ref(req.params), req.body);
@@ -139,7 +117,7 @@ export async function operatorInputRoutes(app: App, { db, config, events }: AppD
   });
   app.post('/api/shift-logs/:machine/:shift/scrap', { config: report, schema: { tags, params: shiftParams, body: scrapInputSchema, response: { 200: shiftLogViewSchema } } }, async (req) => {
     await shiftLog.addScrap(db, whoOf(req), zone, ref(req.params), req.body);
-    const shift = await requireShift(db, zone, req.params.instant);
+    const shift = await requireShift(db, zone, req.params.shift);
     events.publish({ topic: 'production', data: { machine: req.params.machine } });
     changed(req.params.machine, shift);
     return view(req.params.machine, shift);

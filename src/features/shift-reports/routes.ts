@@ -2,13 +2,12 @@
 import { z } from 'zod';
 import type { App, AppDeps } from '../../server/context.js';
 import { keySchema } from '../plant/schemas.js';
-import { parseExactInstant } from '../../core/time.js';
 import { signaturesOf, type SignedContentReaders } from '../auth/signatures.js';
 import { SHIFT_LOG_ENTITY, shiftLogKey } from '../operator-input/shift-log.js';
 import { operatorView } from './operator-view.js';
 import { operatorViewSchema } from './schemas.js';
 import { Invalid } from '../../core/errors.js';
-import { machineListSchema } from '../machine-data/window-query.js';
+import { exactInstantSchema, machineListSchema } from '../machine-data/window-query.js';
 import * as plantRepo from '../plant/repository.js';
 import { attachment, XLSX_MIME } from '../../shared/table-export.js';
 import { shiftReport, weekReport } from './report.js';
@@ -30,19 +29,11 @@ export async function shiftReportRoutes(app: App, { db, config }: AppDeps, optio
         tags: ['shift logs'],
         description: 'Everything the operator screen shows for a line: the shift (the one running now, or `shift` = its start), current and next job, counts so far, stops that need a reason, the shift log, the previous shift\'s handover, the reason tree, lots and people.',
         params: z.object({ machine: keySchema }),
-        querystring: z.object({ shift: z.string().trim().min(1).max(40).optional() }),
+        querystring: z.object({ shift: exactInstantSchema(zone, "the shift's start").optional() }),
         response: { 200: operatorViewSchema },
       },
     },
-    async (req) => {
-      let shiftStart: number | undefined;
-      if (req.query.shift) {
-        const parsed = parseExactInstant(req.query.shift, zone);
-        if (parsed === null) throw Invalid.field('query.shift', "must be the shift's start as epoch ms or ISO 8601");
-        shiftStart = parsed;
-      }
-      return operatorView(db, req.params.machine, { zone, promptSeconds: config.QMFG_REASON_PROMPT_SECONDS, shiftStart, signatures });
-    },
+    async (req) => operatorView(db, req.params.machine, { zone, promptSeconds: config.QMFG_REASON_PROMPT_SECONDS, shiftStart: req.query.shift, signatures }),
   );
 
   // ---- reports: JSON for the printable page, .xlsx with format=xlsx
@@ -55,14 +46,13 @@ export async function shiftReportRoutes(app: App, { db, config }: AppDeps, optio
       schema: {
         tags: ['reports'],
         description: 'The shift report of a line: counts, OEE, loss waterfall and reasons, stops, scrap, crew, notes, reconciliation and signatures (format=xlsx: the workbook).',
-        params: z.object({ machine: keySchema, shift: z.string().trim().min(1).max(40) }),
+        params: z.object({ machine: keySchema, shift: exactInstantSchema(zone, "the shift's start") }),
         querystring: z.object({ format }),
         response: { 200: shiftReportSchema },
       },
     },
     async (req, reply) => {
-      const start = parseExactInstant(req.params.shift, zone);
-      if (start === null) throw Invalid.field('params.shift', "must be the shift's start as epoch ms or ISO 8601");
+      const start = req.params.shift;
       const report = await shiftReport(db, req.params.machine, start, reportOptions);
       if (req.query.format === 'xlsx') {
         const day = report.shift.label.replace(/[^0-9-]+/g, '-').replace(/-+$/, '');

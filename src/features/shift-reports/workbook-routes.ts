@@ -5,7 +5,7 @@ import type { FastifyError } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Invalid, TooLarge } from '../../core/errors.js';
-import { parseExactInstant } from '../../core/time.js';
+import { exactInstantSchema } from '../machine-data/window-query.js';
 import type { App, AppDeps } from '../../server/context.js';
 import { whoOf } from '../../server/context.js';
 import { keySchema } from '../plant/schemas.js';
@@ -39,17 +39,11 @@ export async function shiftWorkbookRoutes(app: App, { db, config, events }: AppD
           tags,
           summary: 'The shift sheet (.xlsx) of a line: one shift (`shift` = its start) or every shift of an ISO week (`week` = 2022-W41), prefilled with what is entered, with dropdowns',
           params,
-          querystring: z.object({ shift: z.string().trim().min(1).max(40).optional(), week: z.string().trim().min(1).max(10).optional() }),
+          querystring: z.object({ shift: exactInstantSchema(zone, "the shift's start").optional(), week: z.string().trim().min(1).max(10).optional() }),
         },
       },
       async (req, reply) => {
-        let shiftStart: number | undefined;
-        if (req.query.shift) {
-          const parsed = parseExactInstant(req.query.shift, zone);
-          if (parsed === null) throw Invalid.field('query.shift', "must be the shift's start as epoch ms or ISO 8601");
-          shiftStart = parsed;
-        }
-        const shifts = await shiftsToCover(db, zone, { shiftStart, isoWeek: req.query.week });
+        const shifts = await shiftsToCover(db, zone, { shiftStart: req.query.shift, isoWeek: req.query.week });
         const data = await shiftSheetData(db, zone, config.QMFG_REASON_PROMPT_SECONDS, req.params.machine, shifts);
         const bytes = await shiftTemplate(data, zone, Date.now());
         const name = req.query.week ? `qmfg-${req.params.machine}-${req.query.week}.xlsx` : `qmfg-${req.params.machine}-${shifts[0].label.slice(0, 16).replace(/[^0-9]+/g, '')}.xlsx`;
