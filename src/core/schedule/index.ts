@@ -14,7 +14,12 @@ export type {
   PlanResult,
   UnplannedReason,
   LoadMode,
+  ChangeoverRule,
 } from './types.js';
+export { ANY_FAMILY } from './types.js';
+export { ChangeoverMatrix } from './changeover.js';
+export { ScheduleModel, type ScheduleNode, type MachineQueue } from './scheduler.js';
+export { optimize, kpisOf, type PlanKpis, type OptimizeOptions, type OptimizeResult } from './optimizer.js';
 export { plan, planningHorizonEnd, operationDurationMs, PLANNING_HORIZON_YEARS } from './scheduler.js';
 export { addWorkingTime, WorkingTimeline } from './working-time.js';
 export { loadIntoQueue } from './queue.js';

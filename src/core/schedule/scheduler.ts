@@ -1,6 +1,6 @@
 // Finite-capacity forward scheduling: every machine works its queue in order, only in working time,
 // and an operation waits for its predecessor step (plus that step's gate). Pure: "now" and the
-// working time come in as parameters.
+// working time come in as parameters. Family changeovers (issue 15) come from the changeover matrix.
 import { DateTime } from 'luxon';
 import type {
   PlanInput,
@@ -12,6 +12,7 @@ import type {
   UnplannedReason,
 } from './types.js';
 import { addWorkingTime, WorkingTimeline } from './working-time.js';
+import { ChangeoverMatrix } from './changeover.js';
 import { MS_PER_HOUR, MS_PER_MINUTE } from '../time.js';
 
 export { addWorkingTime, WorkingTimeline } from './working-time.js';
@@ -25,97 +26,175 @@ export function planningHorizonEnd(now: number): number {
 
 type NodeStatus = 'pending' | 'planned' | 'done' | 'unplanned';
 
-interface OperationNode {
+/** One routing step of one work order as the scheduler (and the optimiser) sees it. */
+export interface ScheduleNode {
   workOrder: PlanWorkOrder;
   step: number;
   routingStep: RoutingStep;
   input: PlanOperationInput | undefined;
-  predecessor: OperationNode | null;
-  successor: OperationNode | null;
-  /** the machine queue holding this node while it waits to be planned */
+  /** changeover family of the work order's product */
+  family: string;
+  predecessor: ScheduleNode | null;
+  successor: ScheduleNode | null;
+  /** what the input said before any optimiser move: done, held, parked, or waiting in a queue */
+  initial: 'done' | 'held' | 'parked' | 'queued';
+  /** the operation is under way: no setup, no changeover */
+  running: boolean;
+  /** setup + remaining quantity at the applicable rate; computed once per model */
+  baseDurationMs: number;
+  /** the machine queue holding this node while it waits to be planned; null = parking lot */
   queue: MachineQueue | null;
   status: NodeStatus;
   reason: UnplannedReason | null;
   start: number | null;
   end: number | null;
+  changeoverMs: number;
+  changeoverEnd: number | null;
 }
 
-interface MachineQueue {
+export interface MachineQueue {
   key: string;
-  nodes: OperationNode[];
+  group: string;
+  /** family before the first node (machine data or the planner); null = unknown */
+  initialFamily: string | null;
+  nodes: ScheduleNode[];
   /** index of the next node to place */
   cursor: number;
   /** when the machine has finished everything placed so far; Infinity once it ran past the horizon */
   freeAt: number;
+  /** family of the last node placed, for the next one's changeover */
+  family: string | null;
+}
+
+/**
+ * A planning input compiled once (nodes, queues, durations, working time) so that it can be
+ * scheduled many times with different queue contents: plan() runs it once, the optimiser runs it
+ * for every candidate sequence — the same rules either way.
+ */
+export class ScheduleModel {
+  readonly now: number;
+  readonly timeline: WorkingTimeline;
+  readonly matrix: ChangeoverMatrix;
+  readonly nodes: ScheduleNode[];
+  readonly queues: Map<string, MachineQueue>;
+
+  constructor(input: PlanInput) {
+    this.now = input.now;
+    this.timeline = new WorkingTimeline(input.working, input.now, planningHorizonEnd(input.now));
+    this.matrix = new ChangeoverMatrix(input.changeovers);
+    this.nodes = buildNodes(input);
+    this.queues = buildQueues(input, this.nodes);
+  }
+
+  /** Puts the given nodes, in order, in each named machine's queue (others keep theirs); nodes not given any queue stay where they are. */
+  assignQueues(order: ReadonlyMap<string, readonly ScheduleNode[]>): void {
+    for (const [machine, nodes] of order) {
+      const queue = this.queues.get(machine);
+      if (!queue) throw new Error(`unknown machine '${machine}'`);
+      for (const node of queue.nodes) node.queue = null;
+      queue.nodes = [...nodes];
+    }
+    for (const [machine, nodes] of order) {
+      const queue = this.queues.get(machine)!;
+      for (const node of nodes) node.queue = queue;
+    }
+  }
+
+  /** Forward-schedules every queue in its current order (topological walk, see below). */
+  run(): void {
+    const { now, timeline, matrix } = this;
+    for (const node of this.nodes) {
+      node.start = node.end = node.changeoverEnd = null;
+      node.changeoverMs = 0;
+      if (node.initial === 'done') {
+        node.status = 'done';
+        node.reason = null;
+        node.start = node.input?.actualStart ?? null;
+        node.end = node.input?.actualEnd ?? null;
+      } else if (node.initial === 'held') {
+        node.status = 'unplanned';
+        node.reason = 'held';
+      } else if (node.queue === null) {
+        node.status = 'unplanned';
+        node.reason = 'parked';
+      } else {
+        node.status = 'pending';
+        node.reason = null;
+      }
+    }
+    for (const queue of this.queues.values()) {
+      queue.cursor = 0;
+      queue.freeAt = now;
+      queue.family = queue.initialFamily;
+    }
+
+    // Order of machine processing does not change the result: each queue is strictly sequential and a
+    // node is placed only once its predecessor is settled, so this is a topological walk of the
+    // "previous in queue" + "previous step" graph. A worklist revisits a machine when the predecessor
+    // it was waiting for gets settled; whatever is still pending at the end waits on a cycle.
+    const worklist: MachineQueue[] = [...this.queues.values()];
+    const inWorklist = new Set<MachineQueue>(worklist);
+    while (worklist.length > 0) {
+      const queue = worklist.pop()!;
+      inWorklist.delete(queue);
+      while (queue.cursor < queue.nodes.length) {
+        const node = queue.nodes[queue.cursor];
+        const predecessor = node.predecessor;
+        if (predecessor !== null && predecessor.status === 'pending') break; // revisited when it settles
+        queue.cursor += 1;
+        placeNode(node, queue, now, timeline, matrix);
+        const successorQueue = node.successor?.queue;
+        if (successorQueue && !inWorklist.has(successorQueue)) {
+          inWorklist.add(successorQueue);
+          worklist.push(successorQueue);
+        }
+      }
+    }
+    for (const node of this.nodes) {
+      if (node.status === 'pending') {
+        node.status = 'unplanned';
+        node.reason = 'queue-deadlock';
+      }
+    }
+  }
+
+  result(): PlanResult {
+    const operations: PlannedOperation[] = [];
+    const horizonExceeded: string[] = [];
+    const unplanned: PlanResult['unplanned'] = [];
+    for (const node of this.nodes) {
+      const lot = node.workOrder.lot;
+      if (node.status === 'unplanned' && node.reason !== null) {
+        unplanned.push({ lot, step: node.step, reason: node.reason });
+        if (node.reason === 'horizon-exceeded') horizonExceeded.push(`${lot}/${node.step}`);
+      }
+      const due = node.workOrder.due;
+      operations.push({
+        lot,
+        step: node.step,
+        machine: node.queue?.key ?? node.input?.machine ?? null,
+        start: node.start,
+        end: node.end,
+        late: node.end !== null && due !== null && node.end > due,
+        changeoverMinutes: node.changeoverMs / MS_PER_MINUTE,
+        changeoverEnd: node.changeoverEnd,
+      });
+    }
+    return { operations, horizonExceeded, unplanned };
+  }
 }
 
 export function plan(input: PlanInput): PlanResult {
-  const { now } = input;
-  const horizonEnd = planningHorizonEnd(now);
-  const timeline = new WorkingTimeline(input.working, now, horizonEnd);
-
-  const nodes = buildNodes(input);
-  const queues = buildQueues(input, nodes);
-
-  // Order of machine processing does not change the result: each queue is strictly sequential and a
-  // node is placed only once its predecessor is settled, so this is a topological walk of the
-  // "previous in queue" + "previous step" graph. A worklist revisits a machine when the predecessor
-  // it was waiting for gets settled; whatever is still pending at the end waits on a cycle.
-  const worklist: MachineQueue[] = [...queues.values()];
-  const inWorklist = new Set<MachineQueue>(worklist);
-
-  const settle = (node: OperationNode): void => {
-    const successorQueue = node.successor?.queue;
-    if (successorQueue && !inWorklist.has(successorQueue)) {
-      inWorklist.add(successorQueue);
-      worklist.push(successorQueue);
-    }
-  };
-
-  while (worklist.length > 0) {
-    const queue = worklist.pop()!;
-    inWorklist.delete(queue);
-    while (queue.cursor < queue.nodes.length) {
-      const node = queue.nodes[queue.cursor];
-      const predecessor = node.predecessor;
-      if (predecessor !== null && predecessor.status === 'pending') break; // revisited when it settles
-      queue.cursor += 1;
-      placeNode(node, queue, now, timeline);
-      settle(node);
-    }
-  }
-
-  const operations: PlannedOperation[] = [];
-  const horizonExceeded: string[] = [];
-  const unplanned: PlanResult['unplanned'] = [];
-  for (const node of nodes) {
-    if (node.status === 'pending') {
-      node.status = 'unplanned';
-      node.reason = 'queue-deadlock';
-    }
-    const lot = node.workOrder.lot;
-    if (node.status === 'unplanned' && node.reason !== null) {
-      unplanned.push({ lot, step: node.step, reason: node.reason });
-      if (node.reason === 'horizon-exceeded') horizonExceeded.push(`${lot}/${node.step}`);
-    }
-    const due = node.workOrder.due;
-    operations.push({
-      lot,
-      step: node.step,
-      machine: node.input?.machine ?? null,
-      start: node.start,
-      end: node.end,
-      late: node.end !== null && due !== null && node.end > due,
-    });
-  }
-  return { operations, horizonExceeded, unplanned };
+  const model = new ScheduleModel(input);
+  model.run();
+  return model.result();
 }
 
 /** One node per routing step of every work order, in work-order order then step. */
-function buildNodes(input: PlanInput): OperationNode[] {
+function buildNodes(input: PlanInput): ScheduleNode[] {
   const productsByKey = new Map(input.products.map((product) => [product.key, product]));
   const machineKeys = new Set(input.machines.map((machine) => machine.key));
-  const nodes: OperationNode[] = [];
+  const nodes: ScheduleNode[] = [];
 
   for (const workOrder of input.workOrders) {
     const product = productsByKey.get(workOrder.product);
@@ -132,23 +211,29 @@ function buildNodes(input: PlanInput): OperationNode[] {
       inputsByStep.set(operation.step, operation);
     }
 
-    let predecessor: OperationNode | null = null;
+    let predecessor: ScheduleNode | null = null;
     product.routing.forEach((routingStep, step) => {
       const operationInput = inputsByStep.get(step);
-      const node: OperationNode = {
+      const initial = initialState(operationInput);
+      const node: ScheduleNode = {
         workOrder,
         step,
         routingStep,
         input: operationInput,
+        family: product.family ?? product.key,
         predecessor,
         successor: null,
+        initial,
+        running: operationInput !== undefined && isUnderWay(operationInput),
+        baseDurationMs: initial === 'done' || initial === 'held' ? 0 : operationDurationMs(workOrder, routingStep, operationInput),
         queue: null,
         status: 'pending',
         reason: null,
         start: null,
         end: null,
+        changeoverMs: 0,
+        changeoverEnd: null,
       };
-      classifyWithoutQueue(node);
       if (predecessor !== null) predecessor.successor = node;
       predecessor = node;
       nodes.push(node);
@@ -157,29 +242,32 @@ function buildNodes(input: PlanInput): OperationNode[] {
   return nodes;
 }
 
-/** Settles the nodes that never wait in a queue: done, held and parked operations. */
-function classifyWithoutQueue(node: OperationNode): void {
-  const operation = node.input;
-  if (operation?.state === 'done') {
-    node.status = 'done';
-    node.start = operation.actualStart ?? null;
-    node.end = operation.actualEnd ?? null;
-  } else if (operation?.state === 'held') {
-    node.status = 'unplanned';
-    node.reason = 'held';
-  } else if (operation === undefined || operation.state === 'parked' || operation.machine === null) {
-    node.status = 'unplanned';
-    node.reason = 'parked';
-  }
+function initialState(operation: PlanOperationInput | undefined): ScheduleNode['initial'] {
+  if (operation?.state === 'done') return 'done';
+  if (operation?.state === 'held') return 'held';
+  if (operation === undefined || operation.state === 'parked' || operation.machine === null) return 'parked';
+  return 'queued';
 }
 
-function buildQueues(input: PlanInput, nodes: OperationNode[]): Map<string, MachineQueue> {
+function isUnderWay(operation: PlanOperationInput): boolean {
+  return operation.state === 'running' || operation.produced > 0;
+}
+
+function buildQueues(input: PlanInput, nodes: ScheduleNode[]): Map<string, MachineQueue> {
   const queues = new Map<string, MachineQueue>();
   for (const machine of input.machines) {
-    queues.set(machine.key, { key: machine.key, nodes: [], cursor: 0, freeAt: input.now });
+    queues.set(machine.key, {
+      key: machine.key,
+      group: machine.group,
+      initialFamily: machine.lastFamily ?? null,
+      nodes: [],
+      cursor: 0,
+      freeAt: input.now,
+      family: null,
+    });
   }
   for (const node of nodes) {
-    if (node.status !== 'pending') continue;
+    if (node.initial !== 'queued') continue;
     const queue = queues.get(node.input!.machine!)!;
     node.queue = queue;
     queue.nodes.push(node);
@@ -191,7 +279,7 @@ function buildQueues(input: PlanInput, nodes: OperationNode[]): Map<string, Mach
   return queues;
 }
 
-function placeNode(node: OperationNode, queue: MachineQueue, now: number, timeline: WorkingTimeline): void {
+function placeNode(node: ScheduleNode, queue: MachineQueue, now: number, timeline: WorkingTimeline, matrix: ChangeoverMatrix): void {
   const predecessor = node.predecessor;
   if (predecessor !== null && predecessor.status === 'unplanned') {
     // A step cannot start before the previous one; if that one has no forecast, neither has this.
@@ -205,7 +293,10 @@ function placeNode(node: OperationNode, queue: MachineQueue, now: number, timeli
     readyAt = Math.max(readyAt, predecessor.end + predecessor.routingStep.gateHours * MS_PER_HOUR);
   }
 
-  const durationMs = operationDurationMs(node.workOrder, node.routingStep, node.input);
+  // The family changeover runs in working time directly before the operation (on top of its setup);
+  // a job already under way has had its changeover.
+  const changeoverMs = node.running ? 0 : matrix.minutes(queue.group, queue.family, node.family) * MS_PER_MINUTE;
+  const durationMs = changeoverMs + node.baseDurationMs;
   // A job with no work left (and no setup) takes no working time, so it need not wait for a shift.
   const start =
     readyAt >= timeline.horizonEnd ? null : durationMs === 0 ? readyAt : timeline.firstWorkingInstant(readyAt);
@@ -220,7 +311,10 @@ function placeNode(node: OperationNode, queue: MachineQueue, now: number, timeli
   node.status = 'planned';
   node.start = start;
   node.end = end;
+  node.changeoverMs = changeoverMs;
+  node.changeoverEnd = changeoverMs === 0 ? start : timeline.addWorkingTime(start, changeoverMs);
   queue.freeAt = end;
+  queue.family = node.family;
 }
 
 /** Setup (unless the job is already under way) plus the remaining quantity at the applicable rate. */
@@ -230,7 +324,7 @@ export function operationDurationMs(
   operation: PlanOperationInput | undefined,
 ): number {
   const produced = operation?.produced ?? 0;
-  const alreadyRunning = operation?.state === 'running' || produced > 0;
+  const alreadyRunning = operation !== undefined && isUnderWay(operation);
   const setupMs = alreadyRunning ? 0 : routingStep.setupMinutes * MS_PER_MINUTE;
   const remaining = Math.max(0, workOrder.quantity - produced);
   if (remaining === 0) return setupMs;

@@ -26,12 +26,33 @@ export interface RoutingStep {
 
 export interface PlanProduct {
   key: string;
+  /** changeover family (issue 15); absent = the product is its own family */
+  family?: string;
   routing: RoutingStep[];
 }
 
 export interface PlanMachine {
   key: string;
   group: string;
+  /**
+   * family the machine last ran before its queue (from machine data or set by the planner); null or
+   * absent = unknown, so the machine's first operation has no changeover
+   */
+  lastFamily?: string | null;
+}
+
+/** `*` in a changeover rule: any family */
+export const ANY_FAMILY = '*';
+
+/** One changeover rule: working minutes to change a machine of `group` from `from` to `to`. */
+export interface ChangeoverRule {
+  /** process group the rule applies to; absent = every group (the `qmfg plan` file's top-level rules) */
+  group?: string | null;
+  /** family or `*` */
+  from: string;
+  /** family or `*` */
+  to: string;
+  minutes: number;
 }
 
 export interface PlanOperationInput {
@@ -51,6 +72,8 @@ export interface PlanOperationInput {
   /** for done operations: when it actually started / finished */
   actualStart?: number | null;
   actualEnd?: number | null;
+  /** the planner pinned it: the optimiser keeps its machine and its order among the frozen ones */
+  pinned?: boolean;
 }
 
 export interface PlanWorkOrder {
@@ -71,6 +94,8 @@ export interface PlanInput {
   machines: PlanMachine[];
   products: PlanProduct[];
   workOrders: PlanWorkOrder[];
+  /** changeover matrix rules (issue 15); absent = no changeovers */
+  changeovers?: ChangeoverRule[];
 }
 
 export interface PlannedOperation {
@@ -82,6 +107,10 @@ export interface PlannedOperation {
   end: number | null;
   /** end is after the work order's due instant */
   late: boolean;
+  /** working minutes of family changeover planned directly before the operation (in start → end) */
+  changeoverMinutes: number;
+  /** when the changeover is over (the hatched lead-in of the bar ends); equals start without one */
+  changeoverEnd: number | null;
 }
 
 /** Why an operation got no forecast, for the board to explain a blank bar. */
