@@ -19,7 +19,16 @@ export type {
 export { ANY_FAMILY } from './types.js';
 export { ChangeoverMatrix } from './changeover.js';
 export { ScheduleModel, type ScheduleNode, type MachineQueue } from './scheduler.js';
-export { optimize, kpisOf, type PlanKpis, type OptimizeOptions, type OptimizeResult } from './optimizer.js';
+export {
+  optimize,
+  kpisOf,
+  earliestDueDateDispatch,
+  DEFAULT_TIME_LIMIT_MS,
+  type PlanKpis,
+  type OptimizeOptions,
+  type OptimizeResult,
+  type OperationMove,
+} from './optimizer.js';
 export { plan, planningHorizonEnd, operationDurationMs, PLANNING_HORIZON_YEARS } from './scheduler.js';
 export { addWorkingTime, WorkingTimeline } from './working-time.js';
 export { loadIntoQueue } from './queue.js';

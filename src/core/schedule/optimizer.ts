@@ -190,6 +190,7 @@ class Search {
     this.apply();
     this.model.run();
     const kpis = kpisOf(this.model);
+    this.collectLate();
     let disruption = 0;
     if (this.nonDisruptive) {
       for (const queue of this.model.queues.values()) {
@@ -208,6 +209,28 @@ class Search {
       changeoverHours: kpis.changeoverHours,
       lastEndHours: kpis.lastEnd === null ? 0 : kpis.lastEnd / MS_PER_HOUR - this.originHours,
     };
+  }
+
+  /** movable operations of the work orders the last evaluation found late: where tardiness can be won */
+  late: ScheduleNode[] = [];
+  private movableSet: Set<ScheduleNode> | null = null;
+
+  private collectLate(): void {
+    this.movableSet ??= new Set(this.movable);
+    this.late = [];
+    let first = 0;
+    const nodes = this.model.nodes;
+    for (let index = 0; index < nodes.length; index++) {
+      const node = nodes[index];
+      if (node.step === 0) first = index;
+      if (node.successor !== null) continue;
+      const due = node.workOrder.due;
+      if (due === null) continue;
+      let end = -Infinity;
+      for (let step = first; step <= index; step++) end = Math.max(end, nodes[step].end ?? -Infinity);
+      if (end <= due) continue;
+      for (let step = first; step <= index; step++) if (this.movableSet.has(nodes[step])) this.late.push(nodes[step]);
+    }
   }
 
   snapshot(): Map<string, ScheduleNode[]> {
@@ -234,13 +257,19 @@ class Search {
   }
 
   /**
-   * Earliest-due-date construction: parked operations in order of their work order's due date (no
-   * due date last), each appended to the machine of its group where it finishes earliest, with the
-   * changeover that placement costs; queued operations keep their places.
+   * Earliest-due-date construction: operations in order of their work order's due date (no due date
+   * last), each appended to the machine of its group where it finishes earliest, with the changeover
+   * that placement costs. `appendParked` keeps the queued operations where they are and places only
+   * the parked ones; `rebuild` takes every movable operation out first and places them all.
    */
-  construct(): void {
+  construct(mode: 'appendParked' | 'rebuild'): void {
     const { model } = this;
-    const parked = this.movable.filter((node) => node.initial === 'parked');
+    let parked = this.movable.filter((node) => node.initial === 'parked');
+    if (mode === 'rebuild') {
+      const movable = new Set(this.movable);
+      for (const [machine, tail] of this.tails) this.tails.set(machine, tail.filter((node) => !movable.has(node)));
+      parked = [...this.movable];
+    }
     const rank = new Map(model.nodes.map((node, index) => [node, index]));
     parked.sort((a, b) => (a.workOrder.due ?? Infinity) - (b.workOrder.due ?? Infinity) || rank.get(a)! - rank.get(b)!);
     // Appending never changes what is already on a machine, so each placement is computed locally from
@@ -285,7 +314,7 @@ class Search {
 /** Dispatch by earliest due date, as a planner would by hand; the optimiser's starting point and the bench's baseline. */
 export function earliestDueDateDispatch(input: PlanInput): { result: PlanResult; kpis: PlanKpis } {
   const search = new Search(new ScheduleModel(input), 0, false);
-  search.construct();
+  search.construct('rebuild');
   search.evaluate();
   return { result: search.model.result(), kpis: kpisOf(search.model) };
 }
@@ -308,9 +337,25 @@ export function optimize(input: PlanInput, options: OptimizeOptions = {}): Optim
   const currentKpis = kpisOf(model);
   const before = new Map(model.nodes.map((node) => [node, placeOf(node)]));
 
-  search.construct();
+  // two starts: the planner's queues with the parked operations added, and a plan rebuilt by due
+  // date (unless moving queued operations is penalised); the search goes on from the better one
+  const asPlanned = search.snapshot();
+  search.construct('appendParked');
   let score = search.evaluate();
-  const constructedKpis = kpisOf(model);
+  let constructedKpis = kpisOf(model);
+  if (!options.nonDisruptive) {
+    const appended = search.snapshot();
+    search.restore(asPlanned);
+    search.construct('rebuild');
+    const rebuilt = search.evaluate();
+    if (compareScores(rebuilt, score) < 0) {
+      score = rebuilt;
+      constructedKpis = kpisOf(model);
+    } else {
+      search.restore(appended);
+      search.evaluate();
+    }
+  }
   let best = { score, tails: search.snapshot() };
   const lowerBound = lowerBoundScore(search);
 
@@ -323,7 +368,7 @@ export function optimize(input: PlanInput, options: OptimizeOptions = {}): Optim
     // the starting temperature: the typical cost of a worsening move from the constructed plan
     const startTemperature = initialTemperature(search, score, random, pick);
     let sinceImprovement = 0;
-    const restartAfter = Math.max(200, movable.length * 20);
+    const restartAfter = Math.max(200, Math.min(2_000, movable.length * 20));
     while (iterations < iterationBudget) {
       if ((iterations & 15) === 0 && elapsed() >= timeLimitMs) break;
       const progress = Number.isFinite(iterationBudget) ? iterations / iterationBudget : Math.min(1, elapsed() / timeLimitMs);
@@ -398,8 +443,9 @@ function initialTemperature(search: Search, score: Score, random: () => number, 
     search.restore(start);
   }
   search.evaluate();
-  // an average worsening move is accepted with probability ~1/e at the start
-  return count === 0 ? 1 : worsening / count;
+  // an average worsening move is accepted with probability e^-20 ≈ 0 but a twentieth of one with ~1/e:
+  // random moves on a loaded plan are mostly much worse, and accepting them loses the good start
+  return count === 0 ? 1 : worsening / count / 20;
 }
 
 function kpisOfTails(search: Search, tails: Map<string, ScheduleNode[]>): PlanKpis {
@@ -413,7 +459,8 @@ function kpisOfTails(search: Search, tails: Map<string, ScheduleNode[]>): PlanKp
 
 /** One random neighbourhood move on the tails; false when the move changed nothing. */
 function randomMove(search: Search, random: () => number, pick: <T>(list: readonly T[]) => T): boolean {
-  const node = pick(search.movable);
+  // a third of the moves work on a late order, where the first objective can be won
+  const node = search.late.length > 0 && random() < 1 / 3 ? pick(search.late) : pick(search.movable);
   const at = search.locate(node);
   if (at === null) return false;
   const tails = search.tails;
