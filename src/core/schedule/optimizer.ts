@@ -366,7 +366,7 @@ export function optimize(input: PlanInput, options: OptimizeOptions = {}): Optim
 
   if (!provedOptimal && movable.length > 0) {
     // the starting temperature: the typical cost of a worsening move from the constructed plan
-    const startTemperature = initialTemperature(search, score, random, pick);
+    const startTemperature = initialTemperature(search, score, random, pick, { iterations: iterationBudget, timeLimitMs });
     let sinceImprovement = 0;
     const restartAfter = Math.max(200, Math.min(2_000, movable.length * 20));
     while (iterations < iterationBudget) {
@@ -428,7 +428,20 @@ function placeOf(node: ScheduleNode): { machine: string | null; position: number
   return { machine: node.queue.key, position: node.queue.nodes.indexOf(node) };
 }
 
-function initialTemperature(search: Search, score: Score, random: () => number, pick: <T>(list: readonly T[]) => T): number {
+/**
+ * The start temperature: an average worsening move from the start is accepted with probability ~1/e
+ * when the budget allows some 50 iterations per movable operation; with less (a whole plant in a few
+ * seconds) the search starts colder, down to a twentieth, so that it refines the good start instead
+ * of wandering away from it.
+ */
+function initialTemperature(
+  search: Search,
+  score: Score,
+  random: () => number,
+  pick: <T>(list: readonly T[]) => T,
+  budget: { iterations: number; timeLimitMs: number },
+): number {
+  const sampleStarted = performance.now();
   const base = scalar(score);
   let worsening = 0;
   let count = 0;
@@ -443,9 +456,11 @@ function initialTemperature(search: Search, score: Score, random: () => number, 
     search.restore(start);
   }
   search.evaluate();
-  // an average worsening move is accepted with probability e^-20 ≈ 0 but a twentieth of one with ~1/e:
-  // random moves on a loaded plan are mostly much worse, and accepting them loses the good start
-  return count === 0 ? 1 : worsening / count / 20;
+  const perIterationMs = (performance.now() - sampleStarted) / 21;
+  // an iteration budget alone decides (so a seed and a budget give one plan on any machine)
+  const expectedIterations = Number.isFinite(budget.iterations) ? budget.iterations : budget.timeLimitMs / Math.max(perIterationMs, 1e-3);
+  const warmth = Math.min(1, Math.max(0.05, expectedIterations / (search.movable.length * 50)));
+  return count === 0 ? 1 : (worsening / count) * warmth;
 }
 
 function kpisOfTails(search: Search, tails: Map<string, ScheduleNode[]>): PlanKpis {
