@@ -78,7 +78,7 @@ const operationSchema = z.object({
   actualStart: isoInstantSchema.nullable().optional(),
   actualEnd: isoInstantSchema.nullable().optional(),
   /** the planner pinned it: the optimiser keeps its machine and its order */
-  pinned: z.boolean().default(false),
+  pinned: z.boolean({ error: (issue) => `expected true or false, ${describe(issue.input)}` }).default(false),
 });
 
 const changeoverRuleSchema = z.object({
