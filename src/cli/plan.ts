@@ -51,7 +51,8 @@ export async function planCommand(file: string, opts: PlanCommandOptions): Promi
   let optimised: Optimised | null = null;
   if (optimizeOptions) {
     const options: OptimizeOptions = { ...optimizeOptions, frozenHours: scenarioOptions(scenario).frozenHours };
-    const progress = optimisationProgress(!opts.json && process.stderr.isTTY === true, options);
+    // on a terminal's stderr even with --json: the JSON goes to stdout
+    const progress = optimisationProgress(process.stderr.isTTY === true, options);
     let outcome;
     try {
       outcome = optimize(input, options);
@@ -134,15 +135,16 @@ function optimisationProgress(show: boolean, options: OptimizeOptions): { stop()
   ]
     .filter(Boolean)
     .join(', ');
-  const bar = new cliProgress.SingleBar(
-    { format: 'optimising {bar} | seed {seed}, {budget}', hideCursor: true, clearOnComplete: true, stream: process.stderr },
+  // no bar: nothing tells how far the search is until it returns, so the line only says what runs
+  const line = new cliProgress.SingleBar(
+    { format: 'optimising … seed {seed}, {budget}', hideCursor: true, clearOnComplete: true, stream: process.stderr },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(1, 0, { seed: options.seed, budget });
+  line.start(1, 0, { seed: options.seed, budget });
   return {
     stop() {
-      bar.update(1);
-      bar.stop();
+      line.update(1);
+      line.stop();
     },
   };
 }

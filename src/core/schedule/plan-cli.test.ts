@@ -1,6 +1,6 @@
 // `qmfg plan` end to end: the real CLI entry in a child process, on temporary scenario files.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -226,6 +226,20 @@ describe('qmfg plan: changeovers and KPIs', () => {
     // the current side is the plan as given: 4 h tardiness, 1 late work order, 2.5 h changeovers
     expect(kpiLine).toMatch(/tardiness 4 h( \(unchanged\)| → [\d.]+ h), late work orders 1( \(unchanged\)| → \d+), changeovers 2\.5 h( \(unchanged\)| → [\d.]+ h), last end /);
     expect(lines.find((line) => line.startsWith('Optimiser: '))).toMatch(/^Optimiser: [\d,]+ iterations? in [\d.]+ (ms|s) \(seed 1\)/);
+  });
+
+  // util-linux `script` gives the CLI a terminal; a pipe (every other test here) gets no progress line
+  const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+  it.skipIf(!hasScript)('shows a progress line on a terminal\'s stderr while optimising, and clears it', () => {
+    const file = writeScenario('progress.json', changeoverScenario());
+    const out = join(folder, 'progress-out.json');
+    const command = `${JSON.stringify(process.execPath)} --import tsx src/cli/index.ts plan ${JSON.stringify(file)} --optimize --iterations 25 --json > ${JSON.stringify(out)}`;
+    const run = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('optimising … seed 1, 25 iterations');
+    // cleared when done: the line is erased (ESC [2K) after it was drawn
+    expect(run.stdout.lastIndexOf('\u001b[2K')).toBeGreaterThan(run.stdout.indexOf('optimising'));
+    expect(JSON.parse(readFileSync(out, 'utf8')).operations).toHaveLength(7);
   });
 
   it('refuses a time limit <= 0 or that is no duration, in one line', () => {
