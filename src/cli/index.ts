@@ -88,8 +88,13 @@ program
 
 program
   .command('plan')
-  .description('forecast a self-contained scenario file with the scheduler and print the plan')
+  .description('forecast a self-contained scenario file with the scheduler and print the plan; --optimize: suggest a better one (less tardiness, then fewer changeover hours, then an earlier last finish)')
   .argument('<scenario>', 'scenario JSON file')
+  .option('--optimize', 'run the optimiser and print its suggestion with the KPIs before → after')
+  .option('--time-limit <duration>', 'optimiser budget: 500ms, 5s, 2m or seconds (default 5s; none with --iterations alone)')
+  .option('--seed <n>', 'seed of the optimiser, default 1 (same seed and --iterations, same plan)')
+  .option('--iterations <n>', 'stop the optimiser after this many iterations (reproducible)')
+  .option('--non-disruptive', 'penalise moving operations that are already queued')
   .option('--json', 'print JSON')
   .action(async (file, opts) => (await import('./plan.js')).planCommand(file, opts));
 

@@ -1,6 +1,7 @@
 // A self-contained planning scenario (the `qmfg plan` file format): plant zone, "now", calendar,
-// machines, products and work orders. The schema checks shapes and cross references so that every
-// problem is reported with its path in the file, e.g. `workOrders[3].operations[0].machine`.
+// machines, products (with their changeover families), the changeover matrix, work orders and the
+// optimiser's frozen horizon. The schema checks shapes and cross references so that every problem
+// is reported with its path in the file, e.g. `workOrders[3].operations[0].machine`.
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import {
@@ -10,7 +11,7 @@ import {
   type CalendarSpec,
   type WeekPattern,
 } from '../calendar/index.js';
-import type { PlanInput } from './types.js';
+import { ANY_FAMILY, type PlanInput } from './types.js';
 
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -76,6 +77,18 @@ const operationSchema = z.object({
   observedRatePerHour: z.number().nonnegative().nullable().optional(),
   actualStart: isoInstantSchema.nullable().optional(),
   actualEnd: isoInstantSchema.nullable().optional(),
+  /** the planner pinned it: the optimiser keeps its machine and its order */
+  pinned: z.boolean({ error: (issue) => `expected true or false, ${describe(issue.input)}` }).default(false),
+});
+
+const changeoverRuleSchema = z.object({
+  /** process group the rule applies to; absent = every group */
+  group: keySchema.optional(),
+  from: keySchema,
+  to: keySchema,
+  minutes: z
+    .number({ error: (issue) => `expected working minutes >= 0, ${describe(issue.input)}` })
+    .nonnegative({ error: (issue) => `must be >= 0 minutes, got ${JSON.stringify(issue.input)}` }),
 });
 
 const workOrderSchema = z.object({
@@ -97,9 +110,27 @@ const scenarioShapeSchema = z.object({
   /** ISO instant; without an offset it is plant-local */
   now: isoInstantSchema,
   calendar: calendarSchema,
-  machines: z.array(z.object({ key: keySchema, group: keySchema })),
-  products: z.array(z.object({ key: keySchema, routing: z.array(routingStepSchema).min(1, 'a routing needs at least one step') })),
+  machines: z.array(
+    z.object({
+      key: keySchema,
+      group: keySchema,
+      /** family the machine last ran; null/absent = unknown (its first operation has no changeover) */
+      lastFamily: keySchema.nullable().optional(),
+    }),
+  ),
+  products: z.array(
+    z.object({
+      key: keySchema,
+      /** changeover family; absent = the product is its own family */
+      family: keySchema.optional(),
+      routing: z.array(routingStepSchema).min(1, 'a routing needs at least one step'),
+    }),
+  ),
+  /** the changeover matrix: working minutes from family to family (`*` = any), per process group or for every group */
+  changeovers: z.array(changeoverRuleSchema).default([]),
   workOrders: z.array(workOrderSchema),
+  /** the optimiser keeps queued operations starting within this many hours of now where they are */
+  frozenHours: z.number({ error: (issue) => `expected a number of hours >= 0, ${describe(issue.input)}` }).nonnegative('must be >= 0 hours').default(0),
 });
 
 type ScenarioShape = z.output<typeof scenarioShapeSchema>;
@@ -124,6 +155,8 @@ function checkReferences(scenario: ScenarioShape, ctx: z.RefinementCtx): void {
       }
     });
   });
+
+  checkFamilies(scenario, groups, report);
 
   const lots = new Set<string>();
   /** "machine/position" → who holds it, to reject two jobs in one queue slot */
@@ -172,6 +205,40 @@ function checkReferences(scenario: ScenarioShape, ctx: z.RefinementCtx): void {
         }
       }
     });
+  });
+}
+
+/** Every family named by the machines and the changeover matrix must be a product's family (or `*` in a rule). */
+function checkFamilies(scenario: ScenarioShape, groups: ReadonlySet<string>, report: (path: (string | number)[], message: string) => void): void {
+  const families = new Set(scenario.products.map((product) => product.family ?? product.key));
+  scenario.machines.forEach((machine, index) => {
+    const last = machine.lastFamily;
+    if (last != null && !families.has(last)) report(['machines', index, 'lastFamily'], `unknown family '${last}'`);
+  });
+  /** "group\0from\0to" → index of the first rule with that key */
+  const firstRule = new Map<string, number>();
+  scenario.changeovers.forEach((rule, index) => {
+    const path = ['changeovers', index];
+    if (rule.group !== undefined && !groups.has(rule.group)) {
+      report([...path, 'group'], `unknown group '${rule.group}' (no machine belongs to it)`);
+    }
+    let known = true;
+    for (const side of ['from', 'to'] as const) {
+      const family = rule[side];
+      if (family !== ANY_FAMILY && !families.has(family)) {
+        report([...path, side], `unknown family '${family}'`);
+        known = false;
+      }
+    }
+    if (!known) return;
+    const key = [rule.group ?? '', rule.from, rule.to].join('\u0000');
+    const first = firstRule.get(key);
+    if (first !== undefined) {
+      const scope = rule.group === undefined ? 'every group' : `group '${rule.group}'`;
+      report(path, `duplicate rule '${rule.from}' → '${rule.to}' for ${scope} (first at changeovers[${first}])`);
+    } else {
+      firstRule.set(key, index);
+    }
   });
 }
 
@@ -237,8 +304,13 @@ export function scenarioToPlanInput(scenario: Scenario): PlanInput {
   return {
     now: instantInZone(scenario.now, zone),
     working: (from, to) => workingIntervals(calendar, zone, from, to),
-    machines: scenario.machines.map(({ key, group }) => ({ key, group })),
-    products: scenario.products.map(({ key, routing }) => ({ key, routing: routing.map((step) => ({ ...step })) })),
+    machines: scenario.machines.map(({ key, group, lastFamily }) => ({ key, group, lastFamily: lastFamily ?? null })),
+    products: scenario.products.map(({ key, family, routing }) => ({
+      key,
+      ...(family !== undefined ? { family } : {}),
+      routing: routing.map((step) => ({ ...step })),
+    })),
+    changeovers: scenario.changeovers.map(({ group, from, to, minutes }) => ({ group: group ?? null, from, to, minutes })),
     workOrders: scenario.workOrders.map((workOrder) => ({
       lot: workOrder.lot,
       product: workOrder.product,
@@ -254,7 +326,18 @@ export function scenarioToPlanInput(scenario: Scenario): PlanInput {
         observedRatePerHour: operation.observedRatePerHour ?? null,
         actualStart: optionalInstant(operation.actualStart),
         actualEnd: optionalInstant(operation.actualEnd),
+        pinned: operation.pinned,
       })),
     })),
   };
+}
+
+/** What the file says about running the optimiser (not part of the plan input). */
+export interface ScenarioOptions {
+  /** queued operations starting within this many hours of now keep machine and order */
+  frozenHours: number;
+}
+
+export function scenarioOptions(scenario: Scenario): ScenarioOptions {
+  return { frozenHours: scenario.frozenHours };
 }
