@@ -18,14 +18,14 @@ export interface PlanKpis {
   changeoverHours: number;
   /** the last planned end; null when nothing is planned */
   lastEnd: number | null;
-  /** operations left without a forecast (parked, held, beyond the horizon …); their work orders count no tardiness */
+  /** operations left without a forecast (parked, held, beyond the horizon …); a work order's tardiness counts its planned steps only */
   unplannedOperations: number;
 }
 
 export interface OptimizeOptions {
   /** seed of the search's random stream (default 1) */
   seed?: number;
-  /** wall-clock budget in ms (default 5000) */
+  /** wall-clock budget in ms (default 5000, or none when an iteration budget is given) */
   timeLimitMs?: number;
   /** iteration budget; when it ends the search before the time limit, the result depends only on input, seed and budget */
   iterations?: number;
@@ -321,7 +321,7 @@ export function earliestDueDateDispatch(input: PlanInput): { result: PlanResult;
 
 export function optimize(input: PlanInput, options: OptimizeOptions = {}): OptimizeResult {
   const started = performance.now();
-  const timeLimitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+  const timeLimitMs = options.timeLimitMs ?? (options.iterations !== undefined ? Infinity : DEFAULT_TIME_LIMIT_MS);
   if (!(timeLimitMs > 0)) throw new RangeError(`time limit must be > 0 ms, got ${timeLimitMs}`);
   const iterationBudget = options.iterations ?? Infinity;
   if (!(iterationBudget >= 0)) throw new RangeError(`iterations must be >= 0, got ${options.iterations}`);
