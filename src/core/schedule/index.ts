@@ -45,3 +45,4 @@ export {
   type Scenario,
   type ScenarioFile,
 } from './scenario.js';
+export { capableToPromise, type PromiseRequest, type PromiseResult, type PromiseAnswer, type PromisedStep } from './promise.js';
