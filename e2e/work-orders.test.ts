@@ -58,6 +58,12 @@ describe('work orders page', () => {
     expect((await e2e.api('/api/work-orders/0159100')).status).toBe(404);
 
     await page.getByTestId('wo-quantity').fill('25000');
+    // capable-to-promise: the form says when it could be done if ordered now, the same as the API
+    const promised = await e2e.api<{ untouched: { end: string; steps: { machine: string }[] } }>('/api/schedule/promise', { method: 'POST', body: { product: 'rsv', quantity: 25000 } });
+    expect(promised.status).toBe(200);
+    await expectText(page.getByTestId('wo-promise-untouched'), promised.body.untouched.steps.map((s) => s.machine).join(' → '));
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.getByTestId('wo-form').screenshot({ path: join(screenshotDir, 'work-order-promise.png') });
     await page.getByTestId('wo-save').click();
     await expectHidden(page.getByTestId('wo-form'));
     await expectText(page.getByTestId('wo-row-0159100'), '25,000');

@@ -152,9 +152,9 @@ function answer(
   return { end: last.end, steps, delayedWorkOrders };
 }
 
-/** A work order's end from its last node back through its steps. */
+/** A work order's planned end from its last node back through its steps (steps without a forecast, e.g. parked, do not count). */
 function workOrderEnd(last: ScheduleNode): number {
   let end = -Infinity;
-  for (let node: ScheduleNode | null = last; node !== null; node = node.predecessor) end = Math.max(end, node.end ?? Infinity);
+  for (let node: ScheduleNode | null = last; node !== null; node = node.predecessor) if (node.end !== null) end = Math.max(end, node.end);
   return end;
 }

@@ -35,6 +35,7 @@ const KNOWN_UNAUDITED: Record<string, string> = {
   'DELETE /api/alerts/subscriptions/:id': "a user's own choice of which alerts reach them by mail: a preference, not a plant record",
   'POST /api/simulation/machines/:key/pause': "pauses the demo's simulated machine in memory; no plant record changes (its state shows as the machine's own)",
   'POST /api/simulation/machines/:key/resume': "resumes the demo's simulated machine in memory; no plant record changes",
+  'POST /api/schedule/promise': 'answers when an order asked about could be finished; plans it on a copy and stores nothing (POST because it carries the question)',
   'POST /api/tv/device': 'a wall screen trades its TV token for the device cookie; changes nothing but the screen\'s last-seen time',
 };
 
@@ -248,6 +249,7 @@ describe('audited mutations', () => {
       const csv = `lot,product,quantity\n${unique('IMP')},strep-a-plus,500\n`;
       return () => t.inject({ method: 'POST', url: '/api/work-orders/import?filename=orders.csv', headers: { 'content-type': 'text/csv' }, payload: csv });
     },
+    'POST /api/schedule/promise': async () => () => t.inject({ method: 'POST', url: '/api/schedule/promise', payload: { product: 'strep-a-plus', quantity: 5_000 } }),
     'POST /api/work-orders/import/preview': async () => {
       const csv = `lot,product,quantity\n${unique('PRE')},strep-a-plus,500\n`;
       return () => t.inject({ method: 'POST', url: '/api/work-orders/import/preview?filename=orders.csv', headers: { 'content-type': 'text/csv' }, payload: csv });

@@ -7,6 +7,8 @@ import type { Permission } from '../../core/permissions.js';
 import * as service from './service.js';
 import { boardSchema, getBoard } from './board.js';
 import { int32FromText } from '../../core/limits.js';
+import { promiseFor } from './promise.js';
+import { promiseBodySchema, promiseResultSchema } from './promise-schemas.js';
 import {
   countsSchema, loadBodySchema, lotParams, operationActionSchema, operationParams, replanResultSchema, workOrderCreateSchema, workOrderListQuery, workOrderSchema,
   workOrderUpdateSchema, type WorkOrder,
@@ -95,6 +97,20 @@ export async function orderRoutes(app: App, { db, config, events }: AppDeps): Pr
       },
     },
     (req) => getBoard(db, config.QMFG_TZ, req.query.group, req.query.from, req.query.to, Date.now()),
+  );
+  app.post(
+    '/api/schedule/promise',
+    {
+      config: { permission: 'plant:read' },
+      schema: {
+        tags: ['schedule'],
+        description:
+          'Capable-to-promise: when N units of a product could be finished if ordered now — with the plan untouched (each step appended where it finishes earliest) and re-sequenced (as early as it can go without making another order later past its due date). Changes nothing.',
+        body: promiseBodySchema,
+        response: { 200: promiseResultSchema },
+      },
+    },
+    (req) => promiseFor(db, config.QMFG_TZ, req.body),
   );
   app.post('/api/schedule/replan', { config: { permission: 'orders:write' }, schema: { tags: ['schedule'], response: { 200: replanResultSchema } } }, async (req) => {
     const summary = await service.replanPlant(ctx, whoOf(req));

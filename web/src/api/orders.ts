@@ -7,6 +7,7 @@ import {
 } from '../../../src/features/orders/schemas.js';
 import type { AuditEntry } from '../../../src/features/audit/repository.js';
 import { WORK_ORDER_PAGE_MAX } from '../../../src/core/limits.js';
+import { promiseResultSchema } from '../../../src/features/orders/promise-schemas.js';
 import { requestJson, requestVoid, uploadFile } from './client.js';
 
 export type { Board, BoardBar } from '../../../src/features/orders/schemas.js';
@@ -97,3 +98,7 @@ const forecastHistoryRowSchema = z.object({
 export type ForecastHistoryRow = z.infer<typeof forecastHistoryRowSchema>;
 export const getForecastHistory = (lot: string) =>
   requestJson('GET', `${lotPath(lot)}/forecast/history`, z.object({ history: z.array(forecastHistoryRowSchema) })).then((body) => body.history);
+
+/** Capable-to-promise: when `quantity` of `product` could be finished if ordered now (changes nothing). */
+export const askPromise = (product: string, quantity: number) => requestJson('POST', '/api/schedule/promise', promiseResultSchema, { product, quantity });
+export type PromiseAnswerView = z.infer<typeof promiseResultSchema>;

@@ -12,6 +12,7 @@ import { Field, NumberField } from '../../components/field.js';
 import { REASON_MISSING, ReasonField } from '../../components/reason-dialog.js';
 import { NumberReader, numberProblem, textOf, useNumberLocale, useSubmit, validated } from '../../lib/forms.js';
 import { plantDate } from './format.js';
+import { PromiseHint } from './promise-hint.js';
 
 interface Draft {
   lot: string;
@@ -39,6 +40,12 @@ function draftOf(wo: WorkOrder | undefined, zone: string, products: Product[], l
     notes: wo.notes,
     reason: '',
   };
+}
+
+/** The quantity typed so far as a number for the promise, or null while it is not one yet. */
+function promiseQuantity(text: string, locale: string): number | null {
+  if (text.trim() === '' || numberProblem(text, locale, { integer: true })) return null;
+  return new NumberReader(locale).read('quantity', text, { integer: true }) ?? null;
 }
 
 export function WorkOrderForm({ workOrder, products, zone, onClose, onSaved }: {
@@ -192,6 +199,7 @@ export function WorkOrderForm({ workOrder, products, zone, onClose, onSaved }: {
             unit="pieces"
             testId="wo-quantity"
           />
+          {editing ? null : <PromiseHint product={draft.product} quantity={promiseQuantity(draft.quantity, locale)} zone={zone} />}
           <Field label="Due" name="due" error={errors.due} hint="End of that day, plant time. Leave empty if there is none.">
             <input type="date" value={draft.due} onChange={(e) => set('due', e.target.value)} data-testid="wo-due" />
           </Field>
