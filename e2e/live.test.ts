@@ -80,7 +80,10 @@ describe('live screens', () => {
     await expectText(page.getByTestId('machine-lot-line11'), '515152');
     console.log(`machines page: upload answered → card shows its 25 parts in ${shownAt - answeredAt} ms (target < 1000 ms)`);
     expect(shownAt - answeredAt).toBeLessThan(1000);
-    expect(requests.filter((r) => r.at >= sentAt && r.at <= shownAt)).toEqual([]);
+    // the card's figures come from the event, not a fetch; only the OEE figures are fetched again, by
+    // design a second after the production that calls for it (OEE_SETTLE_MS) — on a slow run that
+    // second can end before the card showed, so that one request does not count
+    expect(requests.filter((r) => r.at >= sentAt && r.at <= shownAt && !r.path.startsWith('/api/oee?'))).toEqual([]);
   }, 120_000);
 
   it('the TV view applies an upload to its tile in place within a second', async () => {
