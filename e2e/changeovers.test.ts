@@ -45,6 +45,8 @@ describe('changeover matrix', () => {
     await page.getByTestId('co-save').click();
     await expectText(page.getByTestId('co-error-4'), '* → * is already rule 1');
     await expectText(page.getByTestId('co-version'), 'unsaved changes');
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: `${SHOTS}/changeover-admin.png` });
 
     // take it out again, make flu → strep three hours and save
     await page.getByTestId('co-remove-4').click();
@@ -79,8 +81,13 @@ describe('changeover matrix', () => {
     expect(leadBox!.width).toBeLessThan(barBox!.width);
     expect(await lane.getByTestId('bar-CO1-0').getByTestId('changeover-CO1-0').count()).toBe(0);
 
-    mkdirSync(SHOTS, { recursive: true });
     await bar.scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/changeover-board.png` });
+
+    // the planner knows Line 7 last ran strep: its first job (CO1, flu) now changes over strep → flu
+    await page.goto('/admin/changeovers');
+    await page.getByTestId('co-last-line7').selectOption('strep');
+    await expectText(page.getByTestId('toast-success'), 'Line 7 last ran strep');
+    expect((await e2e.api<WorkOrder>('/api/work-orders/CO1')).body.operations[0].changeoverMinutes).toBe(120);
   });
 });

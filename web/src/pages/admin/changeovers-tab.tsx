@@ -6,7 +6,8 @@ import { useEffect, useRef, useState } from 'react';
 import { ANY_FAMILY } from '../../../../src/core/schedule/types.js';
 import type { ChangeoverMatrix } from '../../../../src/features/plant/schemas.js';
 import { ApiError, errorMessage, type FieldErrors } from '../../api/client.js';
-import { getChangeovers, listProcessGroups, saveChangeovers } from '../../api/plant.js';
+import { getChangeovers, listMachines, listProcessGroups, saveChangeovers, setMachineLastFamily } from '../../api/plant.js';
+import { useAuth } from '../../auth/auth.js';
 import { ErrorBanner, LoadFailed, Spinner } from '../../components/feedback.js';
 import { useToast } from '../../components/toasts.js';
 import { useResource } from '../../hooks/use-resource.js';
@@ -151,7 +152,7 @@ function GroupMatrix({ group, groupName }: { group: string; groupName: string })
           No rules: machines of this group change between families without a changeover. Add a rule, e.g. <span className="mono">* → *</span> 45 min.
         </p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap co-table-wrap">
           <table className="table co-table" data-testid="co-table">
             <thead>
               <tr>
@@ -200,7 +201,67 @@ function GroupMatrix({ group, groupName }: { group: string; groupName: string })
           </table>
         </div>
       )}
+      <LastFamilies group={group} families={base.families} />
     </>
+  );
+}
+
+/**
+ * What each machine of the group ran last, as the planner knows it: its first job changes over from
+ * it. A job that finishes on the machine later takes its place (the planner reads the newer one).
+ */
+function LastFamilies({ group, families }: { group: string; families: string[] }) {
+  const toast = useToast();
+  const auth = useAuth();
+  const machines = useResource(listMachines, [], ['plant']);
+  const [busy, setBusy] = useState<string | null>(null);
+  if (!auth.can('orders:write')) return null;
+  const ofGroup = (machines.data ?? []).filter((m) => m.group === group);
+  if (machines.error) return <LoadFailed error={machines.error} onRetry={machines.reload} />;
+  if (ofGroup.length === 0) return null;
+  const change = async (key: string, name: string, value: string, version: number) => {
+    setBusy(key);
+    try {
+      const saved = await setMachineLastFamily(key, value === '' ? null : value, version);
+      toast.success(saved.lastFamily ? `${name} last ran ${saved.lastFamily}` : `${name}: last family cleared`);
+      void machines.reload();
+    } catch (error) {
+      toast.error(errorMessage(error));
+      void machines.reload();
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <section className="panel co-last" data-testid="co-last-families">
+      <h3>Last family per machine</h3>
+      <p className="muted small">What a machine ran before its queue: its first job changes over from it. A job finishing on the machine later replaces it.</p>
+      <table className="table compact-table">
+        <tbody>
+          {ofGroup.map((m) => (
+            <tr key={m.key}>
+              <td className="strong">{m.name}</td>
+              <td>
+                <select
+                  value={m.lastFamily ?? ''}
+                  disabled={busy === m.key}
+                  onChange={(e) => void change(m.key, m.name, e.target.value, m.version)}
+                  aria-label={`${m.name}: last family`}
+                  data-testid={`co-last-${m.key}`}
+                >
+                  <option value="">unknown</option>
+                  {[...families, ...(m.lastFamily && !families.includes(m.lastFamily) ? [m.lastFamily] : [])].map((family) => (
+                    <option key={family} value={family}>
+                      {family}
+                    </option>
+                  ))}
+                </select>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 
