@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { MachineTable, ProcessGroupTable, ProductTable, RoutingStepTable, SiteTable } from './tables/plant.js';
+import type { ChangeoverRuleTable, MachineTable, ProcessGroupTable, ProductTable, RoutingStepTable, SiteTable } from './tables/plant.js';
 import type { CalendarWeekTable, HolidayTable } from './tables/calendar.js';
 import type { AuditHeadTable, AuditLogTable } from './tables/audit.js';
 import type { OperationTable, WorkOrderTable } from './tables/orders.js';
@@ -20,6 +20,7 @@ export interface Database {
   machines: MachineTable;
   products: ProductTable;
   routing_steps: RoutingStepTable;
+  changeover_rules: ChangeoverRuleTable;
   calendar_weeks: CalendarWeekTable;
   holidays: HolidayTable;
   audit_log: AuditLogTable;

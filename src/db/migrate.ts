@@ -12,6 +12,7 @@ import * as forecasts from './migrations/20261202_22_forecasts.js';
 import * as alerts from './migrations/20261202_23_alerts.js';
 import * as tvDevices from './migrations/20261202_24_tv_devices.js';
 import * as operatorReports from './migrations/20261203_25_operator_reports.js';
+import * as changeovers from './migrations/20261203_26_changeovers.js';
 
 const migrations: Record<string, Migration> = {
   '20261125_01_foundation': foundation,
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '20261202_23_alerts': alerts,
   '20261202_24_tv_devices': tvDevices,
   '20261203_25_operator_reports': operatorReports,
+  '20261203_26_changeovers': changeovers,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

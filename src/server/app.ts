@@ -18,7 +18,7 @@ import { plantRoutes } from '../features/plant/routes.js';
 import type { PlantReferenceChecks } from '../features/plant/service.js';
 import { calendarRoutes } from '../features/calendar/routes.js';
 import { recordRoutes } from '../features/records/routes.js';
-import { orderRoutes, replanAfterCalendarChange } from '../features/orders/routes.js';
+import { orderRoutes, replanAfterCalendarChange, replanAfterChange } from '../features/orders/routes.js';
 import { machineOperationsCheck, machineQueueCheck, productWorkOrdersCheck } from '../features/orders/service.js';
 import { machineDataCheck, machineDataRoutes } from '../features/machine-data/routes.js';
 import { oeeRoutes } from '../features/oee/routes.js';
@@ -76,7 +76,8 @@ const plantReferenceChecks: PlantReferenceChecks = {
   machineQueue: [machineQueueCheck],
   product: [productWorkOrdersCheck],
 };
-const plantWithChecks = (app: App, deps: AppDeps) => plantRoutes(app, deps, { referenceChecks: plantReferenceChecks });
+// families, changeover matrices and a machine's last family change the plan: plant is given the re-plan, as the calendar is
+const plantWithChecks = (app: App, deps: AppDeps) => plantRoutes(app, deps, { referenceChecks: plantReferenceChecks, afterPlanInputChange: replanAfterChange(deps, 'plant') });
 const recordsWithSignatures = (app: App, deps: AppDeps) => recordRoutes(app, deps, { signedContent: SIGNED_CONTENT });
 const operatorInputWithSignatures = (app: App, deps: AppDeps) => operatorInputRoutes(app, deps, { signedContent: SIGNED_CONTENT });
 const shiftLogSignatures = (db: Db) => (machine: string, shiftStart: number) => signaturesOf(SIGNED_CONTENT, db, SHIFT_LOG_ENTITY, [shiftLogKey(machine, shiftStart)]);

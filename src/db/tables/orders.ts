@@ -31,6 +31,10 @@ export interface OperationTable {
   recommended_rate_per_hour: number | null;
   forecast_start: number | null;
   forecast_end: number | null;
+  /** working minutes of family changeover the plan puts directly before the operation (issue 15) */
+  forecast_changeover_minutes: number;
+  /** when that changeover is over (the bar's hatched lead-in ends); null without a forecast */
+  forecast_changeover_end: number | null;
   late: number;
   actual_start: number | null;
   actual_end: number | null;

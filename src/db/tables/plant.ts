@@ -1,5 +1,6 @@
 // Plant model tables. Instants are UTC epoch ms (bigint columns); booleans are 0/1 integers so that the
 // three dialects return the same thing.
+import type { Generated } from 'kysely';
 import type { RateMode } from '../../core/schedule/types.js';
 
 export interface SiteTable {
@@ -17,6 +18,8 @@ export interface ProcessGroupTable {
   name: string;
   sort_order: number;
   version: number;
+  /** version of the group's changeover matrix (its rules are replaced whole, see changeover_rules) */
+  changeover_version: number;
   created_at: number;
   updated_at: number;
 }
@@ -30,6 +33,10 @@ export interface MachineTable {
   data_folder: string | null;
   sort_order: number;
   version: number;
+  /** family the machine last ran as the planner set it (issue 15); null = unknown or cleared */
+  last_family: string | null;
+  /** when the planner set or cleared last_family (UTC ms); null = never */
+  last_family_set_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -40,6 +47,8 @@ export interface ProductTable {
   short_name: string;
   item_number: string;
   color: string;
+  /** changeover family; null = the product is its own family */
+  family: string | null;
   version: number;
   created_at: number;
   updated_at: number;
@@ -54,4 +63,13 @@ export interface RoutingStepTable {
   gate_name: string | null;
   gate_hours: number | null;
   gate_role: string | null;
+}
+
+/** One rule of a process group's changeover matrix: working minutes from one family to another (`*` = any). */
+export interface ChangeoverRuleTable {
+  id: Generated<number>;
+  group_key: string;
+  from_family: string;
+  to_family: string;
+  minutes: number;
 }

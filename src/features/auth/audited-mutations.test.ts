@@ -165,6 +165,16 @@ describe('audited mutations', () => {
       await post('/api/process-groups', { key, name: 'A group' });
       return () => t.inject({ method: 'DELETE', url: `/api/process-groups/${key}?version=1`, payload: { reason: 'no longer used' } });
     },
+    'PUT /api/process-groups/:key/changeovers': async () => {
+      const key = unique('grp');
+      await post('/api/process-groups', { key, name: 'A group' });
+      return () => t.inject({ method: 'PUT', url: `/api/process-groups/${key}/changeovers`, payload: { version: 1, rules: [{ from: '*', to: '*', minutes: 30 }, { from: 'flu', to: 'strep', minutes: 90 }] } });
+    },
+    'PUT /api/machines/:key/last-family': async () => {
+      const key = unique('m');
+      await post('/api/machines', { key, name: 'A machine', group: 'kitting' });
+      return () => t.inject({ method: 'PUT', url: `/api/machines/${key}/last-family`, payload: { family: 'strep', version: 1 } });
+    },
     'POST /api/machines': async () => () => t.inject({ method: 'POST', url: '/api/machines', payload: { key: unique('m'), name: 'A machine', group: 'kitting' } }),
     'PATCH /api/machines/:key': async () => {
       const key = unique('m');

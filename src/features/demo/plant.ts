@@ -35,12 +35,29 @@ const pouching = (group: string, ratePerHour: number): RoutingStep => ({ group, 
 const kitting: RoutingStep = { group: 'kitting', ratePerHour: 4000, setupMinutes: 20, gate: null };
 
 export const DEMO_PRODUCTS: ProductCreate[] = [
-  { key: 'flu-ab', name: 'Flu A/B FIA', shortName: 'Flu A/B', itemNumber: '1169100', color: '#2f6fde', routing: [pouching('pouching-itrak', 5000), kitting] },
-  { key: 'flu-sars', name: 'Flu+SARS FIA', shortName: 'ABC', itemNumber: '1451300', color: '#8e44ad', routing: [pouching('pouching-itrak', 5000), kitting] },
-  { key: 'strep-a-plus', name: 'Strep A+ FIA', shortName: 'Strep A+', itemNumber: '1330700', color: '#d35400', routing: [pouching('pouching-itrak', 5000), kitting] },
-  { key: 'sars-ag', name: 'SARS Antigen FIA', shortName: 'SARS Ag', itemNumber: '1440700', color: '#16a085', routing: [pouching('pouching-itrak', 5000), kitting] },
-  { key: 'rsv', name: 'RSV FIA', shortName: 'RSV', itemNumber: '1175000', color: '#7a4b24', routing: [pouching('pouching-itrak', 5000), kitting] },
-  { key: 'strep-a-inline', name: 'Strep A Inline', shortName: 'Strep Inl', itemNumber: '1094000', color: '#b7950b', routing: [pouching('pouching-dipstick', 3500), kitting] },
+  { key: 'flu-ab', name: 'Flu A/B FIA', shortName: 'Flu A/B', itemNumber: '1169100', color: '#2f6fde', family: 'flu', routing: [pouching('pouching-itrak', 5000), kitting] },
+  { key: 'flu-sars', name: 'Flu+SARS FIA', shortName: 'ABC', itemNumber: '1451300', color: '#8e44ad', family: 'flu', routing: [pouching('pouching-itrak', 5000), kitting] },
+  { key: 'strep-a-plus', name: 'Strep A+ FIA', shortName: 'Strep A+', itemNumber: '1330700', color: '#d35400', family: 'strep', routing: [pouching('pouching-itrak', 5000), kitting] },
+  { key: 'sars-ag', name: 'SARS Antigen FIA', shortName: 'SARS Ag', itemNumber: '1440700', color: '#16a085', family: 'covid', routing: [pouching('pouching-itrak', 5000), kitting] },
+  { key: 'rsv', name: 'RSV FIA', shortName: 'RSV', itemNumber: '1175000', color: '#7a4b24', family: 'rsv', routing: [pouching('pouching-itrak', 5000), kitting] },
+  { key: 'strep-a-inline', name: 'Strep A Inline', shortName: 'Strep Inl', itemNumber: '1094000', color: '#b7950b', family: 'strep', routing: [pouching('pouching-dipstick', 3500), kitting] },
+];
+
+/**
+ * The iTrak lines' changeover matrix (issue 15): any change of family 45 min (film and labels), a flu
+ * → strep change 90 and strep → flu 120 (a line clearance between assay families), anything after
+ * covid 150 (a full clean-down). Same family: none.
+ */
+export const DEMO_CHANGEOVERS: { group: string; rules: { from: string; to: string; minutes: number }[] }[] = [
+  {
+    group: 'pouching-itrak',
+    rules: [
+      { from: '*', to: '*', minutes: 45 },
+      { from: 'flu', to: 'strep', minutes: 90 },
+      { from: 'strep', to: 'flu', minutes: 120 },
+      { from: 'covid', to: '*', minutes: 150 },
+    ],
+  },
 ];
 
 const twoShifts: [string, string][] = [

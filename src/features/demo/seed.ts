@@ -6,7 +6,7 @@ import { appendAudit } from '../audit/repository.js';
 import { SYSTEM } from '../audit/who.js';
 import * as plantRepo from '../plant/repository.js';
 import * as calendarRepo from '../calendar/repository.js';
-import { DEMO_GROUPS, DEMO_LIVE_MACHINES, DEMO_MACHINES, DEMO_OPERATOR_LINES, DEMO_PRODUCTS, DEMO_SENSOR_MACHINES, DEMO_WEEK } from './plant.js';
+import { DEMO_CHANGEOVERS, DEMO_GROUPS, DEMO_LIVE_MACHINES, DEMO_MACHINES, DEMO_OPERATOR_LINES, DEMO_PRODUCTS, DEMO_SENSOR_MACHINES, DEMO_WEEK } from './plant.js';
 import { seedDemoOrders } from './orders.js';
 import { DateTime } from 'luxon';
 import { listAudit } from '../audit/repository.js';
@@ -45,6 +45,11 @@ export async function seedDatabase(db: Db, config: Pick<Config, 'QMFG_SITE_NAME'
     for (const g of DEMO_GROUPS) await plantRepo.insertGroup(trx, g, now);
     for (const m of DEMO_MACHINES) await plantRepo.insertMachine(trx, m, now);
     for (const p of DEMO_PRODUCTS) await plantRepo.insertProduct(trx, p, now);
+    // the changeover matrix comes with the demo's work orders (what `npm start` shows): the plain demo
+    // plant the API tests build on keeps plans without changeovers unless a test sets a matrix
+    if (options.orders) {
+      for (const matrix of DEMO_CHANGEOVERS) await plantRepo.replaceChangeoverRules(trx, matrix.group, matrix.rules, 1, now);
+    }
     if (options.orders) await seedDemoOrders(trx, config.QMFG_TZ, now, { simulated: options.live ? DEMO_LIVE_MACHINES : [] });
     await appendAudit(trx, {
       ...SYSTEM,

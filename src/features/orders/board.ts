@@ -36,6 +36,7 @@ export async function getBoard(db: Executor, zone: string, groupKey: string, fro
     const bar: BoardBar = {
       lot: op.lot, step: op.step, product: product.key, shortName: product.shortName, color: product.color, quantity: op.quantity,
       produced: op.produced, good: op.good, state: op.state, position: op.position, start: op.forecast_start, end: op.forecast_end,
+      ...leadIn(op),
       late: op.late === 1, lateRisk: lots.get(op.lot)?.lateRisk ?? false, estimatedEnd: lots.get(op.lot)?.estimatedEnd ?? null, due: op.due, version: op.version,
     };
     if (op.state === 'parked' || !op.machine_key) {
@@ -80,4 +81,10 @@ async function lotEstimates(
     result.set(wo.lot, { lateRisk: !late && (estimate?.lateRisk ?? false), estimatedEnd: estimate?.estimated ? estimate.finish : null });
   }
   return result;
+}
+
+/** The bar's changeover lead-in: only on a planned bar that has one. */
+function leadIn(op: Pick<repo.BoardOperationRow, 'forecast_start' | 'forecast_changeover_minutes' | 'forecast_changeover_end'>): Pick<BoardBar, 'changeoverMinutes' | 'changeoverEnd'> {
+  if (op.forecast_start === null || !(op.forecast_changeover_minutes > 0)) return { changeoverMinutes: 0, changeoverEnd: null };
+  return { changeoverMinutes: op.forecast_changeover_minutes, changeoverEnd: op.forecast_changeover_end };
 }

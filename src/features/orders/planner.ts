@@ -64,14 +64,17 @@ export function cachedWorkingTime(calendar: CalendarSpec, zone: string): Working
 
 /** Everything the scheduler needs, read in one go. */
 export async function loadPlanSnapshot(db: Executor, zone: string, now: number): Promise<PlanSnapshot> {
-  const [site, calendar, machines, products, workOrders, operations] = await Promise.all([
+  const [site, calendar, machines, products, workOrders, operations, changeovers, setFamilies] = await Promise.all([
     plantRepo.getSite(db),
     loadCalendarSpec(db),
     plantRepo.listMachines(db),
     plantRepo.listProducts(db),
     repo.listWorkOrders(db),
     repo.listOperations(db),
+    plantRepo.listChangeoverRules(db),
+    plantRepo.machineLastFamilies(db),
   ]);
+  const lastFamilies = machineLastFamilies(setFamilies, operations, workOrders, products);
   const defaultMode: RateMode = site?.defaultRateMode ?? 'standard';
   const opsByLot = new Map<string, repo.OperationRow[]>();
   for (const op of operations) {
@@ -83,9 +86,10 @@ export async function loadPlanSnapshot(db: Executor, zone: string, now: number):
     now,
     working: cachedWorkingTime(calendar, zone),
     // disabled machines stay in: their queue is empty (disabling one with jobs is refused) and nothing new can be loaded on them
-    machines: machines.map((m) => ({ key: m.key, group: m.group })),
+    machines: machines.map((m) => ({ key: m.key, group: m.group, lastFamily: lastFamilies.get(m.key) ?? null })),
     products: products.map((p) => ({
       key: p.key,
+      family: p.family ?? p.key,
       routing: p.routing.map((s) => ({ group: s.group, ratePerHour: s.ratePerHour, setupMinutes: s.setupMinutes, gateHours: s.gate?.hours ?? 0 })),
     })),
     workOrders: workOrders.map((wo) => ({
@@ -106,8 +110,39 @@ export async function loadPlanSnapshot(db: Executor, zone: string, now: number):
         actualEnd: op.actual_end,
       })),
     })),
+    changeovers,
   };
   return { input, workOrders, operations };
+}
+
+/**
+ * The family each machine ran last, as far as anyone knows: the planner's setting, unless a job on
+ * the machine finished after it was set — then that job's product family (the most recent finish
+ * wins); nothing when neither is known. A cleared setting (null) stands until a later job finishes.
+ */
+export function machineLastFamilies(
+  set: ReadonlyMap<string, { family: string | null; setAt: number | null }>,
+  operations: readonly Pick<repo.OperationRow, 'lot' | 'state' | 'machine_key' | 'actual_end'>[],
+  workOrders: readonly Pick<repo.WorkOrderRow, 'lot' | 'product_key'>[],
+  products: readonly { key: string; family?: string | null }[],
+): Map<string, string | null> {
+  const productOfLot = new Map(workOrders.map((wo) => [wo.lot, wo.product_key]));
+  const familyOfProduct = new Map(products.map((p) => [p.key, p.family ?? p.key]));
+  const lastFinished = new Map<string, { at: number; lot: string }>();
+  for (const op of operations) {
+    if (op.state !== 'done' || op.machine_key === null || op.actual_end === null) continue;
+    const known = lastFinished.get(op.machine_key);
+    if (!known || op.actual_end > known.at) lastFinished.set(op.machine_key, { at: op.actual_end, lot: op.lot });
+  }
+  const result = new Map<string, string | null>();
+  for (const machine of new Set([...set.keys(), ...lastFinished.keys()])) {
+    const setting = set.get(machine);
+    const finished = lastFinished.get(machine);
+    const finishedFamily = finished ? familyOfProduct.get(productOfLot.get(finished.lot) ?? '') : undefined;
+    if (finished && finishedFamily !== undefined && (setting?.setAt == null || finished.at > setting.setAt)) result.set(machine, finishedFamily);
+    else result.set(machine, setting?.family ?? null);
+  }
+  return result;
 }
 
 /** Re-plans the whole plant (cross-machine dependencies make "only this machine" wrong) and writes the forecasts that changed. */
@@ -118,7 +153,13 @@ export async function replan(db: Executor, zone: string, now: number): Promise<{
   const changes = result.operations.filter((p) => {
     const op = stored.get(operationId(p));
     if (!op || op.state === 'done') return false;
-    return op.forecast_start !== p.start || op.forecast_end !== p.end || (op.late === 1) !== p.late;
+    return (
+      op.forecast_start !== p.start ||
+      op.forecast_end !== p.end ||
+      (op.late === 1) !== p.late ||
+      op.forecast_changeover_minutes !== p.changeoverMinutes ||
+      op.forecast_changeover_end !== p.changeoverEnd
+    );
   });
   // in key order, so two writers of overlapping forecasts lock their rows in the same order
   changes.sort((a, b) => (a.lot < b.lot ? -1 : a.lot > b.lot ? 1 : a.step - b.step));

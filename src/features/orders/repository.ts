@@ -18,6 +18,8 @@ function normaliseOperation(r: OperationTable): OperationRow {
     recommended_rate_per_hour: num(r.recommended_rate_per_hour),
     forecast_start: num(r.forecast_start),
     forecast_end: num(r.forecast_end),
+    forecast_changeover_minutes: Number(r.forecast_changeover_minutes ?? 0),
+    forecast_changeover_end: num(r.forecast_changeover_end),
     late: Number(r.late),
     actual_start: num(r.actual_start),
     actual_end: num(r.actual_end),
@@ -69,7 +71,7 @@ export async function insertWorkOrder(db: Executor, wo: Omit<WorkOrderRow, 'vers
     .values(
       Array.from({ length: steps }, (_, step) => ({
         lot: wo.lot, step, state: 'parked', machine_key: null, position: null, produced: 0, good: 0, scrap: 0,
-        observed_rate_per_hour: null, recommended_rate_per_hour: null, forecast_start: null, forecast_end: null, late: 0, actual_start: null, actual_end: null,
+        observed_rate_per_hour: null, recommended_rate_per_hour: null, forecast_start: null, forecast_end: null, forecast_changeover_minutes: 0, forecast_changeover_end: null, late: 0, actual_start: null, actual_end: null,
       })),
     )
     .execute();
@@ -117,6 +119,8 @@ export interface BoardOperationRow {
   good: number;
   forecast_start: number | null;
   forecast_end: number | null;
+  forecast_changeover_minutes: number;
+  forecast_changeover_end: number | null;
   late: number;
   product_key: string;
   quantity: number;
@@ -135,6 +139,7 @@ export async function listBoardOperations(db: Executor, machines: string[], from
     .innerJoin('work_orders as w', 'w.lot', 'o.lot')
     .select([
       'o.lot', 'o.step', 'o.state', 'o.machine_key', 'o.position', 'o.produced', 'o.good', 'o.forecast_start', 'o.forecast_end', 'o.late',
+      'o.forecast_changeover_minutes', 'o.forecast_changeover_end',
       'w.product_key', 'w.quantity', 'w.due', 'w.version',
     ])
     .where('o.state', '!=', 'done')
@@ -153,6 +158,8 @@ export async function listBoardOperations(db: Executor, machines: string[], from
     good: Number(r.good),
     forecast_start: num(r.forecast_start),
     forecast_end: num(r.forecast_end),
+    forecast_changeover_minutes: Number(r.forecast_changeover_minutes ?? 0),
+    forecast_changeover_end: num(r.forecast_changeover_end),
     late: Number(r.late),
     quantity: Number(r.quantity),
     due: num(r.due),
@@ -181,16 +188,21 @@ export async function queueSummaries(db: Executor, machines: string[]): Promise<
  * compiling it per row cost more than running it. (One multi-row CASE update was measured slower
  * on SQLite: its cost grows with rows × cases.)
  */
-export async function writeForecasts(db: Executor, rows: { lot: string; step: number; start: number | null; end: number | null; late: boolean }[]): Promise<void> {
+export async function writeForecasts(
+  db: Executor,
+  rows: { lot: string; step: number; start: number | null; end: number | null; late: boolean; changeoverMinutes: number; changeoverEnd: number | null }[],
+): Promise<void> {
   if (rows.length === 0) return;
   const compiled = db
     .updateTable('operations')
-    .set({ forecast_start: 0, forecast_end: 0, late: 0 })
+    .set({ forecast_start: 0, forecast_end: 0, late: 0, forecast_changeover_minutes: 0, forecast_changeover_end: 0 })
     .where('lot', '=', '')
     .where('step', '=', 0)
     .compile();
   // parameters in the order they appear in the statement: SET values, then WHERE values
-  for (const r of rows) await db.executeQuery({ ...compiled, parameters: [r.start, r.end, r.late ? 1 : 0, r.lot, r.step] });
+  for (const r of rows) {
+    await db.executeQuery({ ...compiled, parameters: [r.start, r.end, r.late ? 1 : 0, r.changeoverMinutes, r.changeoverEnd, r.lot, r.step] });
+  }
 }
 
 export async function operationsOnMachineCount(db: Executor, machine: string): Promise<number> {

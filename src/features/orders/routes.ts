@@ -119,10 +119,12 @@ export async function orderRoutes(app: App, { db, config, events }: AppDeps): Pr
   });
 }
 
-/** The re-plan after a calendar change (wired into the calendar routes by the server), then live boards are told. */
-export function replanAfterCalendarChange({ db, config, events }: AppDeps): () => Promise<void> {
+/** The re-plan after a change below orders (wired into the calendar's and plant's routes by the server), then live boards are told. */
+export function replanAfterChange({ db, config, events }: AppDeps, reason: 'calendar' | 'plant'): () => Promise<void> {
   return async () => {
     const { changed } = await service.replanPlant({ db, zone: config.QMFG_TZ });
-    events.publish({ topic: 'schedule', data: { replan: true, reason: 'calendar', changed } });
+    events.publish({ topic: 'schedule', data: { replan: true, reason, changed } });
   };
 }
+/** The re-plan after a calendar change. */
+export const replanAfterCalendarChange = (deps: AppDeps) => replanAfterChange(deps, 'calendar');

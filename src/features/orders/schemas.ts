@@ -64,6 +64,10 @@ export const operationSchema = z.object({
   gate: z.object({ name: z.string(), hours: z.number(), role: z.string() }).nullable(),
   forecastStart: z.string().nullable(),
   forecastEnd: z.string().nullable(),
+  /** working minutes of family changeover planned directly before the step (issue 15); 0 = none */
+  changeoverMinutes: z.number(),
+  /** when that changeover is over (the end of the bar's lead-in); null without one */
+  changeoverEnd: z.string().nullable(),
   late: z.boolean(),
   /** a step that is not planned yet: when it would run if a machine of its group were free (estimate) */
   estimatedStart: z.string().nullable(),
@@ -153,6 +157,10 @@ export const boardBarSchema = z.object({
   position: z.number().nullable(),
   start: z.number().nullable(),
   end: z.number().nullable(),
+  /** working minutes of family changeover at the start of the bar (its hatched lead-in); 0 = none */
+  changeoverMinutes: z.number(),
+  /** when the lead-in ends; null without a changeover */
+  changeoverEnd: z.number().nullable(),
   late: z.boolean(),
   /** the lot is not late as planned, but the estimate of its unplanned steps ends after due */
   lateRisk: z.boolean(),

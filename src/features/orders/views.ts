@@ -44,6 +44,12 @@ export function estimateOf(
   });
 }
 
+/** The planned changeover of an operation that is still to run (a done one's forecast is history). */
+function changeoverOf(op: Pick<OperationRow, 'state' | 'forecast_start' | 'forecast_changeover_minutes' | 'forecast_changeover_end'>): { changeoverMinutes: number; changeoverEnd: string | null } {
+  if (op.state === 'done' || op.forecast_start === null || !(op.forecast_changeover_minutes > 0)) return { changeoverMinutes: 0, changeoverEnd: null };
+  return { changeoverMinutes: op.forecast_changeover_minutes, changeoverEnd: iso(op.forecast_changeover_end) };
+}
+
 export function deriveStatus(ops: OperationRow[]): WorkOrder['status'] {
   if (ops.length > 0 && ops.every((o) => o.state === 'done')) return 'done';
   if (ops.some((o) => o.state === 'held')) return 'held';
@@ -79,6 +85,7 @@ export function toWorkOrderView(wo: WorkOrderRow, ops: OperationRow[], plant: Pl
         gate: step?.gate ?? null,
         forecastStart: iso(op.state === 'done' ? op.actual_start : op.forecast_start),
         forecastEnd: iso(op.state === 'done' ? op.actual_end : op.forecast_end),
+        ...changeoverOf(op),
         late: op.late === 1 && op.state !== 'done',
         estimatedStart: iso(estimated?.start ?? null),
         estimatedEnd: iso(estimated?.end ?? null),

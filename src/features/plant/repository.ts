@@ -1,8 +1,8 @@
 // The only place with SQL for the plant model (site, process groups, machines, products, routings).
 import type { Executor } from '../../db/database.js';
 import { dialectOf } from '../../db/transaction.js';
-import type { MachineTable, ProcessGroupTable, ProductTable, RoutingStepTable, SiteTable } from '../../db/tables/plant.js';
-import type { Machine, MachineCreate, ProcessGroup, ProcessGroupCreate, Product, ProductCreate, RoutingStep, Site } from './schemas.js';
+import type { ChangeoverRuleTable, MachineTable, ProcessGroupTable, ProductTable, RoutingStepTable, SiteTable } from '../../db/tables/plant.js';
+import type { ChangeoverRuleInput, Machine, MachineCreate, ProcessGroup, ProcessGroupCreate, Product, ProductCreate, RoutingStep, Site } from './schemas.js';
 
 const toSite = (r: SiteTable): Site => ({
   name: r.name,
@@ -20,6 +20,7 @@ const toMachine = (r: MachineTable): Machine => ({
   oeeProfile: r.oee_profile,
   dataFolder: r.data_folder,
   sortOrder: Number(r.sort_order),
+  lastFamily: r.last_family ?? null,
   version: Number(r.version),
 });
 const toStep = (r: RoutingStepTable): RoutingStep => ({
@@ -34,6 +35,7 @@ const toProduct = (r: ProductTable, steps: RoutingStepTable[]): Product => ({
   shortName: r.short_name,
   itemNumber: r.item_number,
   color: r.color,
+  family: r.family ?? null,
   routing: steps.sort((a, b) => a.step_index - b.step_index).map(toStep),
   version: Number(r.version),
 });
@@ -71,7 +73,7 @@ export async function getGroup(db: Executor, key: string): Promise<ProcessGroup 
   return row && toGroup(row);
 }
 export async function insertGroup(db: Executor, g: ProcessGroupCreate, now: number): Promise<void> {
-  await db.insertInto('process_groups').values({ key: g.key, name: g.name, sort_order: g.sortOrder, version: 1, created_at: now, updated_at: now }).execute();
+  await db.insertInto('process_groups').values({ key: g.key, name: g.name, sort_order: g.sortOrder, version: 1, changeover_version: 1, created_at: now, updated_at: now }).execute();
 }
 export async function updateGroup(db: Executor, g: ProcessGroup, expectedVersion: number, now: number): Promise<boolean> {
   const res = await db
@@ -83,6 +85,7 @@ export async function updateGroup(db: Executor, g: ProcessGroup, expectedVersion
   return Number(res.numUpdatedRows) === 1;
 }
 export async function deleteGroup(db: Executor, key: string): Promise<void> {
+  await db.deleteFrom('changeover_rules').where('group_key', '=', key).execute();
   await db.deleteFrom('process_groups').where('key', '=', key).execute();
 }
 /** What still refers to a process group (blocks its deletion). */
@@ -118,7 +121,7 @@ export async function insertMachine(db: Executor, m: MachineCreate, now: number)
     .insertInto('machines')
     .values({
       key: m.key, name: m.name, group_key: m.group, enabled: m.enabled ? 1 : 0, oee_profile: m.oeeProfile,
-      data_folder: m.dataFolder, sort_order: m.sortOrder, version: 1, created_at: now, updated_at: now,
+      data_folder: m.dataFolder, sort_order: m.sortOrder, version: 1, last_family: null, last_family_set_at: null, created_at: now, updated_at: now,
     })
     .execute();
 }
@@ -136,6 +139,59 @@ export async function updateMachine(db: Executor, m: Machine, expectedVersion: n
 }
 export async function deleteMachine(db: Executor, key: string): Promise<void> {
   await db.deleteFrom('machines').where('key', '=', key).execute();
+}
+
+/** The family the planner last set for a machine (null = unknown or cleared) and when; the machine's version moves on. */
+export async function setMachineLastFamily(db: Executor, key: string, family: string | null, expectedVersion: number, now: number): Promise<boolean> {
+  const res = await db
+    .updateTable('machines')
+    .set({ last_family: family, last_family_set_at: now, version: expectedVersion + 1, updated_at: now })
+    .where('key', '=', key)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** Per machine: the family the planner set and when (the planner's snapshot weighs it against finished jobs). */
+export async function machineLastFamilies(db: Executor): Promise<Map<string, { family: string | null; setAt: number | null }>> {
+  const rows = await db.selectFrom('machines').select(['key', 'last_family', 'last_family_set_at']).execute();
+  return new Map(rows.map((r) => [r.key, { family: r.last_family ?? null, setAt: r.last_family_set_at === null ? null : Number(r.last_family_set_at) }]));
+}
+
+// ---- changeover matrices
+const toRule = (r: Omit<ChangeoverRuleTable, 'id'>) => ({ group: r.group_key, from: r.from_family, to: r.to_family, minutes: Number(r.minutes) });
+
+/** The version of a group's changeover matrix; undefined when the group does not exist. */
+export async function changeoverVersion(db: Executor, group: string): Promise<number | undefined> {
+  const row = await db.selectFrom('process_groups').select('changeover_version').where('key', '=', group).executeTakeFirst();
+  return row ? Number(row.changeover_version) : undefined;
+}
+/** Rules of one group (or of every group), in a stable order. */
+export async function listChangeoverRules(db: Executor, group?: string): Promise<{ group: string; from: string; to: string; minutes: number }[]> {
+  let q = db.selectFrom('changeover_rules').selectAll();
+  if (group !== undefined) q = q.where('group_key', '=', group);
+  const rows = await q.orderBy('group_key').orderBy('id').execute();
+  return rows.map(toRule);
+}
+/** Replaces a group's matrix whole when its version still is `expectedVersion`; false = somebody else saved first. */
+export async function replaceChangeoverRules(db: Executor, group: string, rules: readonly ChangeoverRuleInput[], expectedVersion: number, now: number): Promise<boolean> {
+  const res = await db
+    .updateTable('process_groups')
+    .set({ changeover_version: expectedVersion + 1, updated_at: now })
+    .where('key', '=', group)
+    .where('changeover_version', '=', expectedVersion)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) return false;
+  await db.deleteFrom('changeover_rules').where('group_key', '=', group).execute();
+  if (rules.length > 0) {
+    await db.insertInto('changeover_rules').values(rules.map((r) => ({ group_key: group, from_family: r.from, to_family: r.to, minutes: r.minutes }))).execute();
+  }
+  return true;
+}
+/** Every family some product has (a product without one is its own), sorted. */
+export async function knownFamilies(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('products').select(['key', 'family']).execute();
+  return [...new Set(rows.map((r) => r.family ?? r.key))].sort();
 }
 
 // ---- products and routings
@@ -172,14 +228,14 @@ async function writeRouting(db: Executor, productKey: string, routing: RoutingSt
 export async function insertProduct(db: Executor, p: ProductCreate, now: number): Promise<void> {
   await db
     .insertInto('products')
-    .values({ key: p.key, name: p.name, short_name: p.shortName, item_number: p.itemNumber, color: p.color, version: 1, created_at: now, updated_at: now })
+    .values({ key: p.key, name: p.name, short_name: p.shortName, item_number: p.itemNumber, color: p.color, family: p.family ?? null, version: 1, created_at: now, updated_at: now })
     .execute();
   await writeRouting(db, p.key, p.routing);
 }
 export async function updateProduct(db: Executor, p: Product, expectedVersion: number, now: number): Promise<boolean> {
   const res = await db
     .updateTable('products')
-    .set({ name: p.name, short_name: p.shortName, item_number: p.itemNumber, color: p.color, version: expectedVersion + 1, updated_at: now })
+    .set({ name: p.name, short_name: p.shortName, item_number: p.itemNumber, color: p.color, family: p.family ?? null, version: expectedVersion + 1, updated_at: now })
     .where('key', '=', p.key)
     .where('version', '=', expectedVersion)
     .executeTakeFirst();

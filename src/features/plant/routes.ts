@@ -5,19 +5,26 @@ import { whoOf } from '../../server/context.js';
 import { deleteBodySchema } from '../../core/reasons.js';
 import * as service from './service.js';
 import * as repo from './repository.js';
+import * as changeovers from './changeovers.js';
 import { NotFound } from '../../core/errors.js';
 import {
-  deleteQuery, keyParams, machineCreateSchema, machineSchema, machineUpdateSchema, processGroupCreateSchema, processGroupSchema,
+  changeoverMatrixSchema, changeoverMatrixUpdateSchema, lastFamilyUpdateSchema, deleteQuery, keyParams, machineCreateSchema, machineSchema, machineUpdateSchema, processGroupCreateSchema, processGroupSchema,
   processGroupUpdateSchema, productCreateSchema, productSchema, productUpdateSchema, siteSchema, siteUpdateSchema,
 } from './schemas.js';
 
 /** What plant's routes need from the features above it (passed in by server/app.ts). */
 export interface PlantRouteDeps {
   referenceChecks: service.PlantReferenceChecks;
+  /**
+   * The re-plan after a change of what the plan reads from the plant (families, changeover matrices, a
+   * machine's last family, routings): plant cannot re-plan itself (orders is above it), so the server passes it in.
+   */
+  afterPlanInputChange?: () => Promise<void>;
 }
 
-export async function plantRoutes(app: App, { db, events, config }: AppDeps, { referenceChecks }: PlantRouteDeps): Promise<void> {
+export async function plantRoutes(app: App, { db, events, config }: AppDeps, { referenceChecks, afterPlanInputChange }: PlantRouteDeps): Promise<void> {
   const changed = (entity: string, key: string) => events.publish({ topic: 'plant', data: { entity, key } });
+  const replan = async () => afterPlanInputChange?.();
   const found = <T>(entity: string, key: string, value: T | undefined): T => {
     if (value === undefined) throw new NotFound(entity, key);
     return value;
@@ -55,6 +62,23 @@ export async function plantRoutes(app: App, { db, events, config }: AppDeps, { r
     return reply.code(204).send();
   });
 
+  // ---- changeover matrix of a group (issue 15)
+  app.get(
+    '/api/process-groups/:key/changeovers',
+    { config: { permission: 'plant:read' }, schema: { tags: groupTags, params: keyParams, response: { 200: changeoverMatrixSchema } } },
+    (req) => changeovers.getChangeoverMatrix(db, req.params.key),
+  );
+  app.put(
+    '/api/process-groups/:key/changeovers',
+    { config: { permission: 'plant:write' }, schema: { tags: groupTags, params: keyParams, body: changeoverMatrixUpdateSchema, response: { 200: changeoverMatrixSchema } } },
+    async (req) => {
+      const matrix = await changeovers.replaceChangeoverMatrix(db, whoOf(req), req.params.key, req.body);
+      changed('changeover-matrix', matrix.group);
+      await replan();
+      return matrix;
+    },
+  );
+
   // ---- machines
   const machineTags = ['plant'];
   app.get('/api/machines', { config: { permission: 'plant:read' }, schema: { tags: machineTags, querystring: z.object({ group: z.string().optional() }), response: { 200: z.array(machineSchema) } } }, (req) =>
@@ -79,6 +103,18 @@ export async function plantRoutes(app: App, { db, events, config }: AppDeps, { r
     return reply.code(204).send();
   });
 
+  // the family a machine last ran (for its first job's changeover): a planner's call, like loading its queue
+  app.put(
+    '/api/machines/:key/last-family',
+    { config: { permission: 'orders:write' }, schema: { tags: machineTags, params: keyParams, body: lastFamilyUpdateSchema, response: { 200: machineSchema } } },
+    async (req) => {
+      const machine = await changeovers.setLastFamily(db, whoOf(req), req.params.key, req.body);
+      changed('machine', machine.key);
+      await replan();
+      return machine;
+    },
+  );
+
   // ---- products
   const productTags = ['plant'];
   app.get('/api/products', { config: { permission: 'plant:read' }, schema: { tags: productTags, response: { 200: z.array(productSchema) } } }, () => repo.listProducts(db));
@@ -93,6 +129,8 @@ export async function plantRoutes(app: App, { db, events, config }: AppDeps, { r
   app.patch('/api/products/:key', { config: { permission: 'plant:write' }, schema: { tags: productTags, params: keyParams, body: productUpdateSchema, response: { 200: productSchema } } }, async (req) => {
     const product = await service.updateProduct(db, whoOf(req), req.params.key, req.body);
     changed('product', product.key);
+    // a new family or routing changes how long its work takes
+    await replan();
     return product;
   });
   app.delete('/api/products/:key', { config: { permission: 'plant:write' }, schema: { tags: productTags, params: keyParams, querystring: deleteQuery, body: deleteBodySchema } }, async (req, reply) => {

@@ -36,6 +36,12 @@ export const processGroupCreateSchema = processGroupSchema.omit({ version: true,
 // Update schemas are built from fields WITHOUT defaults: a PATCH must leave what it omits unchanged.
 export const processGroupUpdateSchema = z.object({ name: nameSchema, sortOrder: int32() }).partial().extend({ version: versionSchema });
 
+/**
+ * A product's changeover family (issue 15): a key like `flu`; on a product, null = the product is
+ * its own family (its key). `*` is not a family: in a changeover rule it means any.
+ */
+export const familySchema = keySchema;
+
 export const machineSchema = z.object({
   key: keySchema,
   name: nameSchema,
@@ -44,9 +50,11 @@ export const machineSchema = z.object({
   oeeProfile: z.string().trim().min(1).max(64).default('itrak-legacy'),
   dataFolder: z.string().trim().max(500).nullable().default(null),
   sortOrder: int32().default(0),
+  /** family the machine last ran as the planner set it (PUT …/last-family); null = unknown */
+  lastFamily: z.string().nullable().default(null),
   version: versionSchema,
 });
-export const machineCreateSchema = machineSchema.omit({ version: true });
+export const machineCreateSchema = machineSchema.omit({ version: true, lastFamily: true });
 export const machineUpdateSchema = z
   .object({
     name: nameSchema,
@@ -76,11 +84,41 @@ export const productSchema = z.object({
   shortName: z.string().trim().min(1, 'required').max(40),
   itemNumber: z.string().regex(/^\d{7}$/, 'must be exactly 7 digits (e.g. 1330700)'),
   color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f77b4'),
+  /** changeover family; null (or absent) = the product is its own family */
+  family: familySchema.nullable().optional(),
   routing: z.array(routingStepSchema).min(1, 'a product needs at least one routing step').max(20),
   version: versionSchema,
 });
 export const productCreateSchema = productSchema.omit({ version: true });
 export const productUpdateSchema = productCreateSchema.omit({ key: true }).partial().extend({ version: versionSchema });
+
+// ---- changeover matrix of a process group (issue 15)
+/** a family or `*` (any) in a changeover rule */
+export const ruleFamilySchema = z.string().trim().min(1, 'required').max(40);
+/** the longest changeover a rule may ask for: a week */
+export const MAX_CHANGEOVER_MINUTES = 7 * 24 * 60;
+export const changeoverRuleSchema = z.object({
+  from: ruleFamilySchema,
+  to: ruleFamilySchema,
+  minutes: z.number().min(0, 'must be ≥ 0').max(MAX_CHANGEOVER_MINUTES, `must be at most ${MAX_CHANGEOVER_MINUTES} (7 days)`),
+});
+export const changeoverMatrixSchema = z.object({
+  group: z.string(),
+  /** the matrix's version: a PUT names the one it edited */
+  version: versionSchema,
+  rules: z.array(changeoverRuleSchema),
+  /** the families products have (a product without one is its own), which rules may name besides `*` */
+  families: z.array(z.string()),
+});
+export const changeoverMatrixUpdateSchema = z.object({
+  version: versionSchema,
+  rules: z.array(changeoverRuleSchema).max(500),
+});
+/** PUT /api/machines/:key/last-family: what the machine ran last (null = unknown), for its first job's changeover */
+export const lastFamilyUpdateSchema = z.object({
+  family: familySchema.nullable(),
+  version: versionSchema.optional(),
+});
 
 export type Site = z.infer<typeof siteSchema>;
 export type ProcessGroup = z.infer<typeof processGroupSchema>;
@@ -94,3 +132,7 @@ export type Product = z.infer<typeof productSchema>;
 export type ProductCreate = z.infer<typeof productCreateSchema>;
 export type ProductUpdate = z.infer<typeof productUpdateSchema>;
 export type Role = z.infer<typeof roleSchema>;
+export type ChangeoverRuleInput = z.infer<typeof changeoverRuleSchema>;
+export type ChangeoverMatrix = z.infer<typeof changeoverMatrixSchema>;
+export type ChangeoverMatrixUpdate = z.infer<typeof changeoverMatrixUpdateSchema>;
+export type LastFamilyUpdate = z.infer<typeof lastFamilyUpdateSchema>;

@@ -99,7 +99,7 @@ export async function createMachine(db: Db, who: Who, input: MachineCreate): Pro
     if (await repo.getMachine(trx, input.key)) throw new Conflict(`machine '${input.key}' already exists`);
     await requireGroup(trx, input.group, 'body.group');
     await repo.insertMachine(trx, input, Date.now());
-    const created = { ...input, version: 1 };
+    const created: Machine = { ...input, lastFamily: null, version: 1 };
     await audit(trx, who, 'machine', input.key, 'create', null, created);
     return created;
   });

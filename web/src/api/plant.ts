@@ -2,8 +2,8 @@
 // typed by the schemas the server validates with.
 import { z } from 'zod';
 import {
-  machineSchema, processGroupSchema, productSchema, siteSchema,
-  type MachineCreate, type MachineUpdate, type ProcessGroupCreate, type ProcessGroupUpdate, type ProductCreate, type ProductUpdate,
+  changeoverMatrixSchema, machineSchema, processGroupSchema, productSchema, siteSchema,
+  type ChangeoverRuleInput, type MachineCreate, type MachineUpdate, type ProcessGroupCreate, type ProcessGroupUpdate, type ProductCreate, type ProductUpdate,
 } from '../../../src/features/plant/schemas.js';
 import { requestJson, requestVoid } from './client.js';
 
@@ -28,3 +28,11 @@ export const getProduct = (key: string) => requestJson('GET', path('products', k
 export const createProduct = (input: ProductCreate) => requestJson('POST', path('products'), productSchema, input);
 export const updateProduct = (key: string, patch: ProductUpdate) => requestJson('PATCH', path('products', key), productSchema, patch);
 export const deleteProduct = (key: string, version: number, reason: string) => requestVoid('DELETE', `${path('products', key)}?version=${version}`, { reason });
+
+// the changeover matrix of a process group, replaced whole under its version (issue 15)
+export const getChangeovers = (group: string) => requestJson('GET', `${path('process-groups', group)}/changeovers`, changeoverMatrixSchema);
+export const saveChangeovers = (group: string, version: number, rules: ChangeoverRuleInput[]) =>
+  requestJson('PUT', `${path('process-groups', group)}/changeovers`, changeoverMatrixSchema, { version, rules });
+/** what a machine ran last (null = unknown): its first job's changeover starts from it */
+export const setMachineLastFamily = (key: string, family: string | null, version?: number) =>
+  requestJson('PUT', `${path('machines', key)}/last-family`, machineSchema, { family, version });

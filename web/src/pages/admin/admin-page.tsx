@@ -12,11 +12,13 @@ import { UsersTab } from './users-tab.js';
 import { TvScreensTab } from './tv-screens-tab.js';
 import { AlertRulesTab } from './alert-rules-tab.js';
 import { ReasonTreesTab } from './reason-trees-tab.js';
+import { ChangeoversTab } from './changeovers-tab.js';
 
 const TABS: { path: string; label: string; permission: Permission; element: ReactElement }[] = [
   { path: 'process-groups', label: 'Process groups', permission: 'plant:write', element: <ProcessGroupsTab /> },
   { path: 'machines', label: 'Machines', permission: 'plant:write', element: <MachinesTab /> },
   { path: 'products', label: 'Products', permission: 'plant:write', element: <ProductsTab /> },
+  { path: 'changeovers', label: 'Changeovers', permission: 'plant:write', element: <ChangeoversTab /> },
   { path: 'oee-profiles', label: 'OEE profiles', permission: 'oee:write', element: <OeeProfilesTab /> },
   { path: 'users', label: 'Users', permission: 'users:admin', element: <UsersTab /> },
   { path: 'tv-screens', label: 'TV screens', permission: 'users:admin', element: <TvScreensTab /> },
@@ -32,7 +34,7 @@ export function AdminPage() {
     <div className="page" data-testid="page-admin">
       <div className="page-header">
         <h1>Admin</h1>
-        <p className="page-subtitle">The plant model (process groups, machines, products with their routings), the reason trees of stops and scrap, OEE profiles, who may sign in, and the TV screens.</p>
+        <p className="page-subtitle">The plant model (process groups, machines, products with their routings and families, the changeover matrices), the reason trees of stops and scrap, OEE profiles, who may sign in, and the TV screens.</p>
       </div>
       <nav className="tabs" aria-label="Admin sections">
         {tabs.map((tab) => (

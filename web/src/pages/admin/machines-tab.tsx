@@ -138,6 +138,7 @@ export function MachinesTab() {
           cell: (machine) => <span className={`badge ${machine.enabled ? 'badge-ok' : 'badge-muted'}`}>{machine.enabled ? 'Enabled' : 'Disabled'}</span>,
         },
         { header: 'OEE profile', cell: (machine) => machine.oeeProfile },
+        { header: 'Last family', className: 'mono', cell: (machine) => machine.lastFamily ?? <span className="muted">unknown</span> },
         { header: 'Sort order', num: true, title: 'Position of the machine in lists and on the board', cell: (machine) => machine.sortOrder },
       ]}
       form={(props) => (plant.data ? <MachineForm {...props} groups={plant.data.groups} /> : null)}

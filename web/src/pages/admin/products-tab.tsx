@@ -29,6 +29,8 @@ interface Draft {
   shortName: string;
   itemNumber: string;
   color: string;
+  /** changeover family; empty = the product is its own family */
+  family: string;
   routing: StepDraft[];
 }
 
@@ -54,6 +56,7 @@ function draftOf(product: Product | undefined, groups: ProcessGroup[], nextId: (
     shortName: product?.shortName ?? '',
     itemNumber: product?.itemNumber ?? '',
     color: product?.color ?? PRESET_COLOURS[0],
+    family: product?.family ?? '',
     routing: steps.length ? steps : [newStep(groups, nextId())],
   };
 }
@@ -186,7 +189,7 @@ function ProductForm({ existing, groups, onDone, onCancel }: FormProps<Product> 
   const { draft, set, version, submit, reloadLatest } = useDraftForm({
     existing,
     draftOf: (product) => draftOf(product, groups, nextId, locale),
-    isShownField: (path) => /^(key|name|shortName|itemNumber|color|routing)(\.|$)/.test(path),
+    isShownField: (path) => /^(key|name|shortName|itemNumber|color|family|routing)(\.|$)/.test(path),
     load: (product) => getProduct(product.key),
   });
   const done = (product: Product) => onDone(savedMessage('Product', product.name, !existing));
@@ -194,7 +197,7 @@ function ProductForm({ existing, groups, onDone, onCancel }: FormProps<Product> 
   const save = (event: FormEvent) => {
     event.preventDefault();
     const numbers = new NumberReader(locale);
-    const fields = { name: draft.name, shortName: draft.shortName, itemNumber: draft.itemNumber.trim(), color: draft.color, routing: routingOf(draft, numbers) };
+    const fields = { name: draft.name, shortName: draft.shortName, itemNumber: draft.itemNumber.trim(), color: draft.color, family: draft.family.trim() === '' ? null : draft.family.trim(), routing: routingOf(draft, numbers) };
     if (existing) {
       const patch = validated(productUpdateSchema, { ...fields, version }, submit.setFieldErrors, numbers.errors);
       if (patch) void submit.run(async () => done(await updateProduct(existing.key, patch)));
@@ -229,6 +232,9 @@ function ProductForm({ existing, groups, onDone, onCancel }: FormProps<Product> 
         </Field>
         <Field label="Short name" name="shortName" error={errors.shortName} hint="Shown on the board's job blocks" className="span-2">
           <input value={draft.shortName} onChange={(e) => set({ shortName: e.target.value })} maxLength={40} data-testid="input-shortName" />
+        </Field>
+        <Field label="Family" name="family" error={errors.family} hint="Changeover family, e.g. flu; empty = its own family" className="span-2">
+          <input value={draft.family} onChange={(e) => set({ family: e.target.value })} className="mono" placeholder={draft.key || 'own family'} data-testid="input-family" autoComplete="off" />
         </Field>
         <Field label="Colour" name="color" error={errors.color} hint="Colour of its jobs on the board" className="span-2">
           <div className="colour-picker">
@@ -303,6 +309,7 @@ export function ProductsTab() {
         },
         { header: 'Key', className: 'mono', cell: (product) => product.key },
         { header: 'Item number', className: 'mono', cell: (product) => product.itemNumber },
+        { header: 'Family', className: 'mono', cell: (product) => product.family ?? <span className="muted">{product.key}</span> },
         { header: 'Routing', cell: (product) => <RoutingSummary product={product} groupName={groupName} /> },
       ]}
       form={(props) => (plant.data ? <ProductForm {...props} groups={plant.data.groups} /> : null)}

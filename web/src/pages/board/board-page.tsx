@@ -329,6 +329,9 @@ function Legend() {
         <span className="legend-bar legend-held" /> held
       </li>
       <li>
+        <span className="legend-bar legend-changeover" /> changeover
+      </li>
+      <li>
         <span className="legend-bar legend-late" /> ⚠ late
       </li>
       <li>

@@ -218,6 +218,7 @@ function Lane({ lane, x, width, remPx, zone, now, onBarPointerDown, onOpen, hint
                 machine={lane.machine}
                 x1={x(bar.start as number)}
                 x2={x(bar.end as number)}
+                leadInX={bar.changeoverMinutes > 0 && bar.changeoverEnd !== null ? x(bar.changeoverEnd) : null}
                 width={width}
                 remPx={remPx}
                 zone={zone}
@@ -318,12 +319,14 @@ function useRemPx(): number {
   return rem;
 }
 
-function Bar({ bar, machine, x1, x2, width, remPx, zone, row, rowCount, unplanned = false, onPointerDown, onOpen, moving, selected }: {
+function Bar({ bar, machine, x1, x2, leadInX = null, width, remPx, zone, row, rowCount, unplanned = false, onPointerDown, onOpen, moving, selected }: {
   bar: BoardBar;
   machine: string;
   /** where the bar starts and ends on the track, in pixels (may lie outside 0..width) */
   x1: number;
   x2: number;
+  /** where its family changeover (the hatched lead-in) ends on the track; null without one */
+  leadInX?: number | null;
   width: number;
   remPx: number;
   zone: string;
@@ -364,12 +367,15 @@ function Bar({ bar, machine, x1, x2, width, remPx, zone, row, rowCount, unplanne
   ]
     .filter(Boolean)
     .join(' ');
+  // the lead-in as far as the bar shows it: from the bar's visible start to the changeover's end
+  const leadInWidth = leadInX === null ? 0 : Math.min(visibleWidth, Math.max(0, Math.min(leadInX, right) - left));
   const heightPct = 100 / rowCount;
   const description = [
     `Lot ${bar.lot} · ${bar.shortName}`,
     `${formatQuantity(bar.produced)} of ${formatQuantity(bar.quantity)} produced`,
     `${bar.state}${bar.late ? ' · LATE' : ''}`,
     unplanned ? (held ? 'held: not planned until released' : 'not planned: no working time in the calendar') : `${formatInstant(bar.start, zone)} → ${formatInstant(bar.end, zone)}`,
+    ...(bar.changeoverMinutes > 0 && !unplanned ? [`changeover ${formatMinutes(bar.changeoverMinutes)} (until ${formatInstant(bar.changeoverEnd, zone)})`] : []),
     bar.due !== null ? `due ${formatDue(bar.due, zone)}` : 'no due date',
   ].join('\n');
   return (
@@ -383,6 +389,7 @@ function Bar({ bar, machine, x1, x2, width, remPx, zone, row, rowCount, unplanne
       data-lot={bar.lot}
       data-machine={machine}
       data-position={bar.position ?? ''}
+      data-changeover-minutes={bar.changeoverMinutes}
       style={{ left, width: visibleWidth, top: `calc(${row * heightPct}% + 6px)`, height: `calc(${heightPct}% - 12px)`, background: bar.color, color: text }}
       onPointerDown={(event) => onPointerDown(event, bar, machine)}
       onClick={() => onOpen(bar)}
@@ -393,6 +400,9 @@ function Bar({ bar, machine, x1, x2, width, remPx, zone, row, rowCount, unplanne
         }
       }}
     >
+      {leadInWidth > 0 ? (
+        <span className="bar-changeover" style={{ width: leadInWidth }} aria-hidden="true" data-testid={`changeover-${bar.lot}-${bar.step}`} />
+      ) : null}
       <span className="bar-content">
         <span className="bar-line">
           <span className="bar-lot">
@@ -423,4 +433,13 @@ function Bar({ bar, machine, x1, x2, width, remPx, zone, row, rowCount, unplanne
       </span>
     </div>
   );
+}
+
+/** 90 → "90 min", 150 → "2 h 30 min" */
+function formatMinutes(minutes: number): string {
+  const rounded = Math.round(minutes);
+  if (rounded < 60) return `${rounded} min`;
+  const hours = Math.floor(rounded / 60);
+  const rest = rounded % 60;
+  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
 }
