@@ -11,6 +11,7 @@ import { parseScenario, plan, scenarioToPlanInput, type PlanResult } from '../..
 import { SYSTEM } from '../audit/who.js';
 import * as calendarRepo from '../calendar/repository.js';
 import * as plantRepo from '../plant/repository.js';
+import { getChangeoverMatrix, replaceChangeoverMatrix, setLastFamily } from '../plant/changeovers.js';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { DIALECTS } from '../../testing/databases.js';
 import type { DialectName } from '../../db/database.js';
@@ -68,6 +69,13 @@ async function buildPlantState(t: TestApp, now: number): Promise<void> {
   await service.closeOperation(ctx, SYSTEM, '159077', 1, undefined, 'test fixture: kitted elsewhere');
   // the machine-data feature writes observed rates; this lot forecasts with it
   await repo.updateOperation(db, '159074', 0, { observed_rate_per_hour: 3250.5 });
+  // changeovers on the iTrak lines, and what line 8 ran last (its first job changes over from it)
+  const matrix = await getChangeoverMatrix(db, 'pouching-itrak');
+  await replaceChangeoverMatrix(db, SYSTEM, 'pouching-itrak', { version: matrix.version, rules: [{ from: '*', to: '*', minutes: 45 }, { from: 'flu', to: 'strep', minutes: 90 }] });
+  const kitting = await getChangeoverMatrix(db, 'kitting');
+  await replaceChangeoverMatrix(db, SYSTEM, 'kitting', { version: kitting.version, rules: [{ from: '*', to: '*', minutes: 15 }] });
+  const line8 = await plantRepo.getMachine(db, 'line8');
+  await setLastFamily(db, SYSTEM, 'line8', { family: 'strep', version: line8!.version });
   await db.transaction().execute((trx) => replan(trx, ZONE, now));
 }
 
@@ -159,7 +167,12 @@ describe.each(DIALECTS)('scenario export on %s', (dialect: DialectName) => {
     for (const op of result.operations) {
       expect({ id: `${op.lot}/${op.step}`, start: op.start, end: op.end, late: op.late }).toEqual({ id: `${op.lot}/${op.step}`, ...stored.get(`${op.lot}/${op.step}`) });
     }
-    // the state is rich enough for the comparison to mean something
+    // the state is rich enough for the comparison to mean something: changeovers included
+    expect(result.operations.some((op) => op.changeoverMinutes === 15)).toBe(true);
+    const scenario = JSON.parse(text);
+    expect(scenario.changeovers).toEqual(expect.arrayContaining([{ group: 'pouching-itrak', from: 'flu', to: 'strep', minutes: 90 }, { group: 'kitting', from: '*', to: '*', minutes: 15 }]));
+    expect(scenario.machines).toContainEqual({ key: 'line8', group: 'pouching-itrak', lastFamily: 'strep' });
+    expect(scenario.products.find((p: { key: string }) => p.key === 'flu-ab').family).toBe('flu');
     const planned = result.operations.filter((op) => op.end !== null);
     expect(planned.length).toBeGreaterThanOrEqual(8);
     expect(result.operations.some((op) => op.late)).toBe(true);

@@ -57,8 +57,25 @@ export async function exportScenario(db: Executor, zone: string, now: number): P
       }
       continue; // nobody waits on it, and the format cannot express it
     }
-    products.push({ key: product.key, routing: product.routing.map((s) => ({ group: s.group, ratePerHour: s.ratePerHour, setupMinutes: s.setupMinutes, gateHours: s.gateHours })) });
+    products.push({
+      key: product.key,
+      ...(product.family !== undefined && product.family !== product.key ? { family: product.family } : {}),
+      routing: product.routing.map((s) => ({ group: s.group, ratePerHour: s.ratePerHour, setupMinutes: s.setupMinutes, gateHours: s.gateHours })),
+    });
   }
+
+  // families and changeovers as the planner sees them; a rule or a machine's last family naming a
+  // family no exported product has (its products are all closed) cannot matter to this plan: left out
+  const families = new Set(products.map((p) => p.family ?? p.key));
+  const knownFamily = (family: string) => family === '*' || families.has(family);
+  const lastFamilyOf = new Map(snapshot.input.machines.map((m) => [m.key, m.lastFamily ?? null]));
+  for (const machine of machines) {
+    const last = lastFamilyOf.get(machine.key) ?? null;
+    if (last !== null && families.has(last)) machine.lastFamily = last;
+  }
+  const changeovers = (snapshot.input.changeovers ?? [])
+    .filter((rule) => knownFamily(rule.from) && knownFamily(rule.to) && (rule.group == null || groups.has(rule.group)))
+    .map((rule) => ({ ...(rule.group != null ? { group: rule.group } : {}), from: rule.from, to: rule.to, minutes: rule.minutes }));
 
   const workOrders: ScenarioWorkOrder[] = open.map((wo) => ({
     lot: wo.lot,
@@ -79,7 +96,7 @@ export async function exportScenario(db: Executor, zone: string, now: number): P
     })),
   }));
 
-  const scenario: ScenarioFile = { timezone: zone, now: iso(now), calendar, machines, products, workOrders };
+  const scenario: ScenarioFile = { timezone: zone, now: iso(now), calendar, machines, products, ...(changeovers.length > 0 ? { changeovers } : {}), workOrders };
   // a file `qmfg plan` would refuse is a bug here, not the user's problem to find later
   try {
     parseScenario(JSON.parse(JSON.stringify(scenario)));
