@@ -22,7 +22,7 @@ export function calendarConflicts(index: PlanIndex): CalendarConflictException[]
       if (!machine) continue;
       const planned = index.operations.get(workOrder.lot)?.[input.step];
       const under = input.state === 'running' || input.produced > 0;
-      const what = `${lotLabel(index, workOrder.lot).replace(/^Lot/, 'lot')} (${stepLabel(input.step)})`;
+      const what = `${stepLabel(input.step)} of ${lotLabel(index, workOrder.lot).replace(/^Lot/, 'lot')}`;
       if (!machine.enabled) {
         found.push({
           kind: 'calendar-conflict',
@@ -42,7 +42,7 @@ export function calendarConflicts(index: PlanIndex): CalendarConflictException[]
           kind: 'calendar-conflict',
           id: `no-working-time:${workOrder.lot}:${input.step}`,
           severity: 'warning',
-          message: `${what} is under way on ${machine.name}, which has no working time in the next 24 h: it stands half-done until ${nextWorking === null ? 'a shift is planned (none in the next two weeks)' : formatInstant(index, nextWorking)}.`,
+          message: `${what.charAt(0).toUpperCase()}${what.slice(1)} is under way on ${machine.name}, which has no working time in the next 24 h: it stands half-done until ${nextWorking === null ? 'a shift is planned (none in the next two weeks)' : formatInstant(index, nextWorking)}.`,
           lot: workOrder.lot,
           step: input.step,
           machine: machine.key,
