@@ -3,7 +3,7 @@
 import { DateTime } from 'luxon';
 import type { Role } from '../permissions.js';
 import type { PlanInput, PlannedOperation, PlanOperationInput, PlanResult, PlanWorkOrder, RoutingStep } from '../schedule/index.js';
-import { MS_PER_HOUR } from '../time.js';
+import { MS_PER_DAY, MS_PER_HOUR } from '../time.js';
 
 export interface ExceptionMachine {
   key: string;
@@ -65,6 +65,7 @@ export interface PlanIndex {
   /** planned operations per machine in the order the machine runs them */
   machineSequence: Map<string, PlannedOperation[]>;
   unplannedReason: Map<string, string>;
+  workingClock: WorkingClock;
 }
 
 export const opKey = (lot: string, step: number): string => `${lot}/${step}`;
@@ -91,8 +92,16 @@ export function indexPlan(input: ExceptionsInput): PlanIndex {
     live.sort((a, b) => a.start! - b.start! || a.end! - b.end!);
     machineSequence.set(machine, live);
   }
+  // from the start of the current week (overloads) to past the last planned end and due date
+  let until = plan.now + ((input.options?.weeksAhead ?? DEFAULT_WEEKS_AHEAD) + 1) * 7 * MS_PER_DAY;
+  for (const op of result.operations) if (op.end !== null) until = Math.max(until, op.end);
+  for (const wo of plan.workOrders) if (wo.due !== null) until = Math.max(until, wo.due);
+  let clockFrom = plan.now;
+  for (const wo of plan.workOrders) if (wo.due !== null) clockFrom = Math.min(clockFrom, wo.due);
+  clockFrom -= 8 * MS_PER_DAY;
   return {
     input,
+    workingClock: new WorkingClock(plan.working, clockFrom, until + MS_PER_DAY),
     now: plan.now,
     zone: input.zone,
     workOrders: new Map(plan.workOrders.map((wo) => [wo.lot, wo])),
@@ -109,13 +118,58 @@ export function indexPlan(input: ExceptionsInput): PlanIndex {
 /** Working milliseconds of the site calendar in [from, to). */
 export function workingMsBetween(index: PlanIndex, from: number, to: number): number {
   if (!(to > from)) return 0;
+  const clock = index.workingClock;
+  if (from >= clock.from && to <= clock.to) return clock.cumulativeAt(to) - clock.cumulativeAt(from);
+  return sumWorking(index.input.plan.working(from, to), from, to);
+}
+
+function sumWorking(intervals: readonly { start: number; end: number }[], from: number, to: number): number {
   let total = 0;
-  for (const interval of index.input.plan.working(from, to)) {
+  for (const interval of intervals) {
     const start = Math.max(interval.start, from);
     const end = Math.min(interval.end, to);
     if (end > start) total += end - start;
   }
   return total;
+}
+
+/**
+ * The calendar's working time over the span the finders ask about, fetched once, with running
+ * totals: the working time between two instants is two binary searches, not a calendar call (the
+ * load of every machine in every week, the work ahead of every late job).
+ */
+export class WorkingClock {
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  /** working ms before the i-th interval */
+  private readonly before: number[] = [];
+
+  constructor(working: PlanInput['working'], readonly from: number, readonly to: number) {
+    let total = 0;
+    for (const interval of working(from, to)) {
+      const start = Math.max(interval.start, from);
+      const end = Math.min(interval.end, to);
+      if (end <= start) continue;
+      this.starts.push(start);
+      this.ends.push(end);
+      this.before.push(total);
+      total += end - start;
+    }
+  }
+
+  /** working ms in [from, instant) */
+  cumulativeAt(instant: number): number {
+    let low = 0;
+    let high = this.starts.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.starts[middle] < instant) low = middle + 1;
+      else high = middle;
+    }
+    if (low === 0) return 0;
+    const last = low - 1;
+    return this.before[last] + Math.min(instant, this.ends[last]) - this.starts[last];
+  }
 }
 
 export function isDone(index: PlanIndex, lot: string, step: number): boolean {

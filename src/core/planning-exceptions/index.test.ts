@@ -143,6 +143,19 @@ describe('machine load per ISO week', () => {
     expect(load[0]).toMatchObject({ weekStart: local('2026-01-05T00:00'), group: 'pouch', at: MON('06:30') });
   });
 
+  it('work due in one week counts there once: the weeks after it are only full', () => {
+    // 200 h due Fri W02: W02 82.5 planned + 117.5 due but later = 242.4 %; W03 82.5 planned of 82.5 = 100 % (a warning,
+    // not an overload again); W04 35 h = 42.4 %, not listed. Work overdue at now counts in the current week.
+    const items = exceptions(MON('06:30'), [workOrder('L1', 'single', 200_000, [op(0, 'm1', 0)], { due: local('2026-01-09T23:00') })]);
+    expect(ofKind(items, 'machine-overload').map((item) => [item.week, item.severity, item.loadPercent, item.dueLaterHours])).toEqual([
+      ['2026-W02', 'critical', 242.4, 117.5],
+      ['2026-W03', 'warning', 100, 0],
+    ]);
+    const overdue = exceptions(local('2026-01-07T06:30'), [workOrder('L0', 'single', 60_000, [op(0, 'm1', 0)], { due: local('2026-01-02T12:00') })]);
+    // Wednesday: 49.5 h left in W02, 49.5 planned + 10.5 later = 121.2 %; W03 10.5 h, not listed
+    expect(ofKind(overdue, 'machine-overload').map((item) => [item.week, item.loadPercent, item.dueLaterHours])).toEqual([['2026-W02', 121.2, 10.5]]);
+  });
+
   it('the current week counts working time from now', () => {
     // Wednesday 06:30: 3 × 16.5 = 49.5 h left in W02; 48 h planned → 97.0 %; 45 h would be 90.9 % (not listed)
     const wednesday = local('2026-01-07T06:30');

@@ -1,7 +1,8 @@
 // Machine load per ISO week. A forward plan never puts more working time on a machine than the week
 // has (that is what finite capacity means): overload shows as work pushed past its due date. So a
 // week's load counts the working hours planned in it plus the working hours of the machine's work
-// that is due by the week's end but planned after it — the work the week would need to stay on time —
+// that is due in that week but planned after it — the work the week would need to stay on time; work
+// already overdue counts in the current week — so one late job makes one week overloaded, not all
 // against the machine's working time that week (from now for the current week; none while the
 // machine is disabled). Over 100 % is an overload, from 95 % a warning.
 import { DateTime } from 'luxon';
@@ -42,7 +43,9 @@ export function machineOverloads(index: PlanIndex): MachineOverloadException[] {
       for (const op of sequence) {
         if (op.start! < week.end && op.end! > from) plannedMs += workingMsBetween(index, Math.max(op.start!, from), Math.min(op.end!, week.end));
         const due = index.workOrders.get(op.lot)?.due ?? null;
-        if (due !== null && due < week.end && op.end! > week.end) dueLaterMs += workingMsBetween(index, Math.max(op.start!, week.end), op.end!);
+        // due in this week (or already overdue, for the current week): counted once, not again in every later week
+        const dueThisWeek = due !== null && due < week.end && (due >= week.start || week.start <= index.now);
+        if (dueThisWeek && op.end! > week.end) dueLaterMs += workingMsBetween(index, Math.max(op.start!, week.end), op.end!);
       }
       const neededMs = plannedMs + dueLaterMs;
       if (neededMs <= 0) continue;

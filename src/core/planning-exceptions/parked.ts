@@ -4,7 +4,7 @@
 // changeovers count exactly as in the plan). After due: critical; less than the margin of working
 // hours before due: a warning.
 import { ScheduleModel, type ScheduleNode } from '../schedule/index.js';
-import { MS_PER_HOUR } from '../time.js';
+import { MS_PER_HOUR, MS_PER_MINUTE } from '../time.js';
 import type { DueDateAtRiskException } from './schema.js';
 import { DEFAULT_DUE_MARGIN_HOURS, formatHours, formatInstant, groupOf, hours, lotLabel, machineName, stepLabel, workingMsBetween, type PlanIndex } from './context.js';
 
@@ -58,11 +58,62 @@ export function parkedAtRisk(index: PlanIndex, skipLots: ReadonlySet<string>): D
   return found;
 }
 
+type Estimate = { finish: number | null; placements: { step: number; machine: string }[] } | null;
+
+/**
+ * Where nothing of the work order after its first parked step waits in a queue, appending it at a
+ * machine's end moves nothing else: the end is the scheduler's own placement rule applied to the
+ * machine as the plan leaves it (free from, last family), without re-running the plan. Otherwise a
+ * queued later step (and what is behind it) changes too, and the model is run for each candidate.
+ */
+export function earliestFinish(index: PlanIndex, model: ScheduleModel, nodes: ScheduleNode[]): Estimate {
+  model.run();
+  const firstParked = nodes.findIndex((node) => node.status === 'unplanned' && node.reason === 'parked');
+  const later = nodes.slice(firstParked);
+  if (firstParked < 0 || !later.every((node) => node.status === 'done' || (node.status === 'unplanned' && node.reason === 'parked'))) {
+    return earliestFinishByRuns(index, model, nodes);
+  }
+  const { now, timeline, matrix } = model;
+  /** machines this estimate already appended to: their new end and family */
+  const appended = new Map<string, { freeAt: number; family: string }>();
+  const placements: { step: number; machine: string }[] = [];
+  /** end of the previous step as planned, done or estimated here; null = no constraint (a done step without its end, as the scheduler reads it) */
+  let previousEnd = firstParked > 0 ? nodes[firstParked - 1].end : null;
+  for (const node of later) {
+    if (node.status === 'done') {
+      previousEnd = node.end;
+      continue;
+    }
+    const predecessor = node.predecessor;
+    const predecessorReady = predecessor === null || previousEnd === null ? -Infinity : previousEnd + predecessor.routingStep.gateHours * MS_PER_HOUR;
+    const machines = index.input.machines.filter((m) => m.enabled && m.group === node.routingStep.group && model.queues.has(m.key));
+    if (machines.length === 0) return null;
+    let best: { machine: string; end: number; family: string } | null = null;
+    for (const machine of machines) {
+      const queue = model.queues.get(machine.key)!;
+      const state = appended.get(machine.key) ?? { freeAt: queue.freeAt, family: queue.family };
+      if (state.freeAt === Infinity) continue;
+      const changeoverMs = node.running ? 0 : matrix.minutes(queue.group, state.family, node.family) * MS_PER_MINUTE;
+      const durationMs = changeoverMs + node.baseDurationMs;
+      const readyAt = Math.max(now, state.freeAt, predecessorReady);
+      const start = readyAt >= timeline.horizonEnd ? null : durationMs === 0 ? readyAt : timeline.firstWorkingInstant(readyAt);
+      const end = start === null ? null : timeline.addWorkingTime(start, durationMs);
+      if (end !== null && end <= timeline.horizonEnd && (best === null || end < best.end)) best = { machine: machine.key, end, family: node.family };
+    }
+    if (best === null) return { finish: null, placements };
+    appended.set(best.machine, { freeAt: best.end, family: best.family });
+    placements.push({ step: node.step, machine: best.machine });
+    previousEnd = best.end;
+  }
+  return { finish: previousEnd, placements };
+}
+
 /**
  * Appends each parked step of one work order to the best machine of its group, in routing order,
- * then puts the model back as it was. null when some parked step has no enabled machine to go to.
+ * running the model for every candidate, then puts the model back as it was. null when some parked
+ * step has no enabled machine to go to.
  */
-function earliestFinish(index: PlanIndex, model: ScheduleModel, nodes: ScheduleNode[]): { finish: number | null; placements: { step: number; machine: string }[] } | null {
+export function earliestFinishByRuns(index: PlanIndex, model: ScheduleModel, nodes: ScheduleNode[]): { finish: number | null; placements: { step: number; machine: string }[] } | null {
   const placed: { node: ScheduleNode; machine: string; before: ScheduleNode[] }[] = [];
   try {
     model.run();

@@ -58,7 +58,7 @@ const machineOverload = z.object({
   availableHours: z.number(),
   /** working hours planned on it that week */
   plannedHours: z.number(),
-  /** working hours of its work due by the week's end that the plan puts after that week */
+  /** working hours of its work due that week (or overdue, for the current week) that the plan puts after that week */
   dueLaterHours: z.number(),
   /** (planned + due later) / available × 100; null when no working time is available */
   loadPercent: z.number().nullable(),
