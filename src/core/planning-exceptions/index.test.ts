@@ -139,7 +139,7 @@ describe('machine load per ISO week', () => {
       ['m1', '2026-W02', 'critical', 121.2, 82.5, 17.5, 82.5],
       ['m2', '2026-W02', 'warning', 97, 80, 0, 82.5],
     ]);
-    expect(load[0].message).toBe('Line 1 is loaded 121.2 % in week 2026-W02: 100.0 h of work for 82.5 h of working time, 17.5 h of it due by then but planned later.');
+    expect(load[0].message).toBe('Line 1 is loaded 121.2 % in week 2026-W02: 100.0 h of work for 82.5 h of working time, 17.5 h of it due that week but planned later.');
     expect(load[0]).toMatchObject({ weekStart: local('2026-01-05T00:00'), group: 'pouch', at: MON('06:30') });
   });
 

@@ -54,7 +54,7 @@ export function machineOverloads(index: PlanIndex): MachineOverloadException[] {
       const percent = availableMs > 0 ? Math.round((neededMs / availableMs) * 1000) / 10 : null;
       if (!over && (percent === null || percent < OVERLOAD_WARNING_PERCENT)) continue;
       const load = percent === null ? 'has no working time left' : `is loaded ${percent} %`;
-      const detail = dueLaterMs > 0 ? `, ${formatHours(dueLaterMs)} of it due by then but planned later` : '';
+      const detail = dueLaterMs > 0 ? `, ${formatHours(dueLaterMs)} of it due that week but planned later` : '';
       found.push({
         kind: 'machine-overload',
         id: `overload:${machine.key}:${week.key}`,
