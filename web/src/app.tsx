@@ -19,6 +19,7 @@ import { OperatorPage } from './pages/operator/operator-page.js';
 import { AlertsPage } from './pages/alerts/alerts-page.js';
 import { ReportsPage } from './pages/reports/reports-page.js';
 import { ShiftReportPage } from './pages/reports/shift-report-page.js';
+import { ExceptionsPage } from './pages/exceptions/exceptions-page.js';
 import { AlertBell } from './pages/alerts/alert-bell.js';
 import { AuthProvider, useAuth } from './auth/auth.js';
 import { LoginPage } from './auth/login-page.js';
@@ -43,10 +44,18 @@ const OperatorIcon = () => (
   </svg>
 );
 
+const ExceptionsIcon = () => (
+  <svg className="icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+    <path d="M12 3l10 18H2z" />
+    <path d="M12 10v5M12 18h.01" />
+  </svg>
+);
+
 /** Each entry shows to users holding any of its permissions (the server refuses the rest anyway). */
 const NAV: { to: string; label: string; icon: ReactNode; anyOf: Permission[] }[] = [
   { to: '/board', label: 'Board', icon: <BoardIcon />, anyOf: ['plant:read'] },
   { to: '/work-orders', label: 'Work orders', icon: <OrdersIcon />, anyOf: ['plant:read'] },
+  { to: '/exceptions', label: 'Exceptions', icon: <ExceptionsIcon />, anyOf: ['orders:write'] },
   { to: '/operator', label: 'Operator', icon: <OperatorIcon />, anyOf: ['production:report', 'shifts:sign'] },
   { to: '/machines', label: 'Machines', icon: <MachinesIcon />, anyOf: ['plant:read'] },
   { to: '/analytics', label: 'Analytics', icon: <AnalyticsIcon />, anyOf: ['plant:read'] },
@@ -126,6 +135,7 @@ function SignedInApp() {
               <Route path="/login" element={<Navigate to="/board" replace />} />
               <Route path="/board" element={<BoardPage />} />
               <Route path="/work-orders" element={<WorkOrdersPage />} />
+              <Route path="/exceptions" element={<ExceptionsPage />} />
               <Route path="/machines" element={<MachinesPage />} />
               <Route path="/operator" element={<OperatorPage />} />
               <Route path="/operator/:machine" element={<OperatorPage />} />
