@@ -115,6 +115,13 @@ export function SuggestionPanel({ zone, group, onClose, onAccepted }: {
         {suggestion ? (
           <div className={phase.kind === 'stale' ? 'suggestion-outdated' : undefined}>
             <Kpis before={suggestion.kpis.before} after={suggestion.kpis.after} zone={zone} />
+            {suggestion.kpis.after.unplannedOperations < suggestion.kpis.before.unplannedOperations ? (
+              <p className="suggestion-note" data-testid="suggestion-parked-note">
+                The suggestion also plans {suggestion.kpis.before.unplannedOperations - suggestion.kpis.after.unplannedOperations} operation
+                {suggestion.kpis.before.unplannedOperations - suggestion.kpis.after.unplannedOperations === 1 ? '' : 's'} now in the parking lot or not planned: their
+                lateness counts only once they are planned, so “Now” leaves it out.
+              </p>
+            ) : null}
             <p className="muted small suggestion-search" data-testid="suggestion-search">
               {suggestion.iterations.toLocaleString('en-US')} plans tried in {(suggestion.elapsedMs / 1000).toFixed(1)} s
               {suggestion.provedOptimal ? ' — nothing better exists' : ''}
