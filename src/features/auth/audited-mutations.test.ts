@@ -36,6 +36,7 @@ const KNOWN_UNAUDITED: Record<string, string> = {
   'POST /api/simulation/machines/:key/pause': "pauses the demo's simulated machine in memory; no plant record changes (its state shows as the machine's own)",
   'POST /api/simulation/machines/:key/resume': "resumes the demo's simulated machine in memory; no plant record changes",
   'POST /api/schedule/promise': 'answers when an order asked about could be finished; plans it on a copy and stores nothing (POST because it carries the question)',
+  'POST /api/schedule/suggestions': 'runs the optimiser over the live plan and returns its suggestion; stores nothing (accepting it is the audited change)',
   'POST /api/tv/device': 'a wall screen trades its TV token for the device cookie; changes nothing but the screen\'s last-seen time',
 };
 
@@ -255,6 +256,13 @@ describe('audited mutations', () => {
       return () => t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/counts`, payload: { produced: 250, scrap: 3 } });
     },
     'POST /api/schedule/replan': async () => () => t.inject({ method: 'POST', url: '/api/schedule/replan' }),
+    'POST /api/schedule/suggestions': async () => () => t.inject({ method: 'POST', url: '/api/schedule/suggestions', payload: { timeLimitSeconds: 1, iterations: 50 } }),
+    'POST /api/schedule/suggestions/accept': async () => {
+      await workOrder('loaded');
+      await workOrder('loaded');
+      const suggestion = (await post('/api/schedule/suggestions', { timeLimitSeconds: 1, iterations: 50 })).json();
+      return () => t.inject({ method: 'POST', url: '/api/schedule/suggestions/accept', payload: { basis: suggestion.basis, queues: suggestion.queues, machines: ['line9'], computedAt: suggestion.computedAt } });
+    },
     'POST /api/work-orders/import': async () => {
       const csv = `lot,product,quantity\n${unique('IMP')},strep-a-plus,500\n`;
       return () => t.inject({ method: 'POST', url: '/api/work-orders/import?filename=orders.csv', headers: { 'content-type': 'text/csv' }, payload: csv });

@@ -6,6 +6,7 @@ import { deleteBodySchema } from '../../core/reasons.js';
 import type { Permission } from '../../core/permissions.js';
 import * as service from './service.js';
 import { boardSchema, getBoard } from './board.js';
+import { suggestionRoutes } from './suggestion-routes.js';
 import { int32FromText } from '../../core/limits.js';
 import { promiseFor } from './promise.js';
 import { promiseBodySchema, promiseResultSchema } from './promise-schemas.js';
@@ -19,7 +20,8 @@ const instant = z
   .refine((s) => /^\d+$/.test(s) || !Number.isNaN(Date.parse(s)), 'must be an ISO date-time or epoch milliseconds')
   .transform((s) => (/^\d+$/.test(s) ? Number(s) : Date.parse(s)));
 
-export async function orderRoutes(app: App, { db, config, events }: AppDeps): Promise<void> {
+export async function orderRoutes(app: App, deps: AppDeps): Promise<void> {
+  const { db, config, events } = deps;
   const ctx: service.OrdersContext = { db, zone: config.QMFG_TZ };
   const tags = ['work orders'];
   const changed = (lot: string) => events.publish({ topic: 'schedule', data: { lot } });
@@ -117,6 +119,7 @@ export async function orderRoutes(app: App, { db, config, events }: AppDeps): Pr
     events.publish({ topic: 'schedule', data: { replan: true } });
     return summary;
   });
+  await suggestionRoutes(app, deps);
 }
 
 /** The re-plan after a change below orders (wired into the calendar's and plant's routes by the server), then live boards are told. */

@@ -17,6 +17,7 @@ import { WorkOrderPanel } from '../work-orders/work-order-panel.js';
 import { formatQuantity, textColourOn } from '../work-orders/format.js';
 import { Gantt, type LaneDropHint } from './gantt.js';
 import { ParkingLot } from './parking-lot.js';
+import { SuggestionPanel } from './suggestion-panel.js';
 import type { OperationRef } from './drop.js';
 import { useDrag, type DropTarget } from './use-drag.js';
 import { useMoves } from './use-moves.js';
@@ -183,6 +184,7 @@ function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
   const activePreset = presetOf(view);
   const span = view.end - view.start;
 
+  const [suggesting, setSuggesting] = useState(false);
   const [replanning, setReplanning] = useState(false);
   const replanNow = async () => {
     setReplanning(true);
@@ -238,6 +240,11 @@ function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
         </h2>
         <div className="board-status">
           {board.loading && data ? <span className="spinner spinner-tiny" role="status" aria-label="Updating" data-testid="board-updating" /> : null}
+          {canPlan ? (
+            <button type="button" className="button" onClick={() => setSuggesting(true)} disabled={suggesting} data-testid="suggest-plan" title="Let the optimiser suggest a plan with fewer late orders and changeovers, to accept whole, per machine, or discard">
+              Suggest plan
+            </button>
+          ) : null}
           {canPlan ? (
             <button
               type="button"
@@ -295,6 +302,7 @@ function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
         </div>
       )}
       {drag ? <DragGhost bar={drag.source.bar} x={drag.x} y={drag.y} target={drag.target} /> : null}
+      {suggesting ? <SuggestionPanel zone={zone} group={group} onClose={() => setSuggesting(false)} onAccepted={(sentAt) => refresh.afterOwnChange(sentAt)} /> : null}
       {open ? <WorkOrderPanel lot={open.lot} step={open.step} zone={zone} onClose={() => setOpen(null)} onChanged={() => void refresh.afterOwnChange()} /> : null}
     </div>
   );
