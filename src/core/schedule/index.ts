@@ -21,6 +21,8 @@ export { ChangeoverMatrix } from './changeover.js';
 export { ScheduleModel, type ScheduleNode, type MachineQueue } from './scheduler.js';
 export {
   optimize,
+  optimizeInTurns,
+  SEARCH_SLICE_MS,
   kpisOf,
   earliestDueDateDispatch,
   DEFAULT_TIME_LIMIT_MS,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { earliestDueDateDispatch, optimize } from './optimizer.js';
+import { earliestDueDateDispatch, optimize, optimizeInTurns } from './optimizer.js';
 import { plan, ScheduleModel } from './scheduler.js';
 import type { ChangeoverRule, PlanInput, PlanProduct, PlanResult, PlanWorkOrder } from './types.js';
 import { calendarSource, local, op, step, workOrder } from './test-helpers.js';
@@ -226,6 +226,14 @@ describe('optimize: what it must not touch', () => {
     const second = optimize(input(workOrders), { seed: 7, iterations: 600, timeLimitMs: 60_000 });
     expect(second.queues).toEqual(first.queues);
     expect(second.iterations).toBe(first.iterations);
+  });
+
+  it('gives the same plan in turns (yielding to the event loop) as in one go', async () => {
+    const workOrders = randomInstance(32, 12);
+    const inOneGo = optimize(input(workOrders), { seed: 9, iterations: 1500 });
+    const inTurns = await optimizeInTurns(input(workOrders), { seed: 9, iterations: 1500 });
+    expect(inTurns.queues).toEqual(inOneGo.queues);
+    expect(inTurns.kpis).toEqual(inOneGo.kpis);
   });
 
   it('moves fewer queued operations in non-disruptive mode', () => {

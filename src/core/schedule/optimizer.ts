@@ -320,7 +320,35 @@ export function earliestDueDateDispatch(input: PlanInput): { result: PlanResult;
 }
 
 export function optimize(input: PlanInput, options: OptimizeOptions = {}): OptimizeResult {
+  const steps = optimizeInSlices(input, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** How long the search runs before it gives the event loop a turn (optimizeInTurns). */
+export const SEARCH_SLICE_MS = 20;
+
+/**
+ * The same search as optimize(), handing the event loop a turn every SEARCH_SLICE_MS: a server asked
+ * for a suggestion keeps answering health checks, live streams and other planners meanwhile. The
+ * result is the same as optimize()'s for the same input, seed and iteration budget.
+ */
+export async function optimizeInTurns(input: PlanInput, options: OptimizeOptions = {}): Promise<OptimizeResult> {
+  const steps = optimizeInSlices(input, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The search as a generator that yields between slices of work (nothing else changes at a yield). */
+function* optimizeInSlices(input: PlanInput, options: OptimizeOptions): Generator<void, OptimizeResult, void> {
   const started = performance.now();
+  let sliceStarted = started;
+  const sliceOver = (): boolean => performance.now() - sliceStarted >= SEARCH_SLICE_MS;
   const timeLimitMs = options.timeLimitMs ?? (options.iterations !== undefined ? Infinity : DEFAULT_TIME_LIMIT_MS);
   if (!(timeLimitMs > 0)) throw new RangeError(`time limit must be > 0 ms, got ${timeLimitMs}`);
   const iterationBudget = options.iterations ?? Infinity;
@@ -343,6 +371,8 @@ export function optimize(input: PlanInput, options: OptimizeOptions = {}): Optim
   search.construct('appendParked');
   let score = search.evaluate();
   let constructedKpis = kpisOf(model);
+  yield;
+  sliceStarted = performance.now();
   if (!options.nonDisruptive) {
     const appended = search.snapshot();
     search.restore(asPlanned);
@@ -358,6 +388,8 @@ export function optimize(input: PlanInput, options: OptimizeOptions = {}): Optim
   }
   let best = { score, tails: search.snapshot() };
   const lowerBound = lowerBoundScore(search);
+  yield;
+  sliceStarted = performance.now();
 
   const movable = search.movable;
   let iterations = 0;
@@ -370,7 +402,13 @@ export function optimize(input: PlanInput, options: OptimizeOptions = {}): Optim
     let sinceImprovement = 0;
     const restartAfter = Math.max(200, Math.min(2_000, movable.length * 20));
     while (iterations < iterationBudget) {
-      if ((iterations & 15) === 0 && elapsed() >= timeLimitMs) break;
+      if ((iterations & 15) === 0) {
+        if (elapsed() >= timeLimitMs) break;
+        if (sliceOver()) {
+          yield;
+          sliceStarted = performance.now();
+        }
+      }
       const progress = Number.isFinite(iterationBudget) ? iterations / iterationBudget : Math.min(1, elapsed() / timeLimitMs);
       // geometric cooling to a ten-thousandth of the start over the budget
       const temperature = startTemperature * Math.pow(1e-4, progress);

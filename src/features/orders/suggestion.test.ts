@@ -113,6 +113,24 @@ describe.each(DIALECTS)('plan suggestions on %s', (dialect) => {
     expect((await listAudit(t.database.db, { limit: 10_000 })).length).toBe(auditBefore);
   });
 
+  it('keeps answering while it searches: a health check during a 2 s search is not held up', async () => {
+    await badPlant();
+    // a time limit and no iteration budget: the search runs the whole 2 s
+    let searchDoneAt = 0;
+    const searching = inject('POST', '/api/schedule/suggestions', { timeLimitSeconds: 2, seed: 7 }).then((res) => {
+      searchDoneAt = Date.now();
+      return res;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const health = await t.app.inject({ method: 'GET', url: '/api/health' });
+    const healthDoneAt = Date.now();
+    expect(health.statusCode).toBe(200);
+    expect((await searching).status).toBe(200);
+    // the health check was answered while the search still had well over a second to go
+    // (a search that held the event loop would answer both at the same moment)
+    expect(searchDoneAt - healthDoneAt).toBeGreaterThan(1000);
+  });
+
   it('accepting one machine sets only its queue; what it moves to a machine not accepted is parked', async () => {
     const { queued } = await badPlant();
     const suggestion = await suggest();

@@ -16,7 +16,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../../db/database.js';
 import { Conflict, Invalid, type FieldError } from '../../core/errors.js';
-import { kpisOf, operationId, optimize, queueState, ScheduleModel, type PlanInput, type PlanKpis, type PlanResult } from '../../core/schedule/index.js';
+import { kpisOf, operationId, optimizeInTurns, queueState, ScheduleModel, type PlanInput, type PlanKpis, type PlanResult } from '../../core/schedule/index.js';
 import { MS_PER_HOUR } from '../../core/time.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
@@ -116,7 +116,8 @@ export async function suggestPlan(ctx: SuggestionContext, request: SuggestionReq
   const [snapshot, machines, products] = await Promise.all([loadPlanSnapshot(ctx.db, ctx.zone, now), plantRepo.listMachines(ctx.db), plantRepo.listProducts(ctx.db)]);
   const basis = planBasis(snapshot.operations, machines);
   const seed = request.seed ?? 1;
-  const outcome = optimize(optimiserInput(snapshot, machines), {
+  // in turns: the instance keeps answering (health, live streams, other planners) while it searches
+  const outcome = await optimizeInTurns(optimiserInput(snapshot, machines), {
     seed,
     timeLimitMs: request.timeLimitSeconds * 1000,
     iterations: request.iterations,
