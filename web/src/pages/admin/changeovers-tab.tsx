@@ -2,11 +2,12 @@
 // product family to another (`*` = any; the most specific rule wins, the same family needs none
 // unless a rule names that pair). Edited as a table and saved whole under the matrix's version: a
 // 400 shows its messages at the rows they name, a 409 (someone saved meanwhile) offers the latest.
+import { GroupSelect, useChosenGroup } from '../../components/group-picker.js';
 import { useEffect, useRef, useState } from 'react';
 import { ANY_FAMILY } from '../../../../src/core/schedule/types.js';
 import type { ChangeoverMatrix } from '../../../../src/features/plant/schemas.js';
 import { ApiError, errorMessage, type FieldErrors } from '../../api/client.js';
-import { getChangeovers, listMachines, listProcessGroups, saveChangeovers, setMachineLastFamily } from '../../api/plant.js';
+import { getChangeovers, listMachines, saveChangeovers, setMachineLastFamily } from '../../api/plant.js';
 import { useAuth } from '../../auth/auth.js';
 import { ErrorBanner, LoadFailed, Spinner } from '../../components/feedback.js';
 import { useToast } from '../../components/toasts.js';
@@ -266,22 +267,13 @@ function LastFamilies({ group, families }: { group: string; families: string[] }
 }
 
 export function ChangeoversTab() {
-  const groups = useResource(listProcessGroups, [], ['plant']);
-  const [group, setGroup] = useState<string>('');
-  const chosen = group || groups.data?.[0]?.key || '';
-  const groupName = groups.data?.find((g) => g.key === chosen)?.name ?? chosen;
+  const { groups, picked: group, chosen, groupName, setGroup } = useChosenGroup();
   return (
     <section data-testid="admin-changeovers">
       <div className="co-group-picker">
         <label className="inline-field">
           Process group
-          <select value={chosen} onChange={(e) => setGroup(e.target.value)} data-testid="co-group">
-            {(groups.data ?? []).map((g) => (
-              <option key={g.key} value={g.key}>
-                {g.name}
-              </option>
-            ))}
-          </select>
+          <GroupSelect groups={groups.data} value={chosen} onChange={setGroup} testId="co-group" />
         </label>
         <p className="muted small">Each process group has its own changeover matrix; the board draws a changeover as the hatched start of a job.</p>
       </div>

@@ -2,9 +2,9 @@
 // Edited as a draft and saved as the next version (never rewritten: a reason leaves by being
 // retired). A 400 shows its messages at the reasons they name; a 409 (someone saved meanwhile)
 // says so and offers the latest version. The versions saved so far are listed with who and when.
+import { GroupSelect, useChosenGroup } from '../../components/group-picker.js';
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError, errorMessage } from '../../api/client.js';
-import { listProcessGroups } from '../../api/plant.js';
 import { getReasonTree, getReasonTreeHistory, saveReasonTree } from '../../api/reason-trees.js';
 import { ErrorBanner, LoadFailed, Spinner } from '../../components/feedback.js';
 import { useToast } from '../../components/toasts.js';
@@ -178,22 +178,13 @@ function GroupTree({ group, groupName }: { group: string; groupName: string }) {
 }
 
 export function ReasonTreesTab() {
-  const groups = useResource(listProcessGroups, [], ['plant']);
-  const [group, setGroup] = useState<string>('');
-  const chosen = group || groups.data?.[0]?.key || '';
-  const groupName = groups.data?.find((g) => g.key === chosen)?.name ?? chosen;
+  const { groups, picked: group, chosen, groupName, setGroup } = useChosenGroup();
   return (
     <section data-testid="admin-reason-trees">
       <div className="rt-group-picker">
         <label className="inline-field">
           Process group
-          <select value={chosen} onChange={(e) => setGroup(e.target.value)} data-testid="rt-group">
-            {(groups.data ?? []).map((g) => (
-              <option key={g.key} value={g.key}>
-                {g.name}
-              </option>
-            ))}
-          </select>
+          <GroupSelect groups={groups.data} value={chosen} onChange={setGroup} testId="rt-group" />
         </label>
         <p className="muted small">Each process group has its own tree of stop and scrap reasons; every reason counts under one loss category.</p>
       </div>

@@ -1,11 +1,11 @@
 // Reports for leads and managers: the weekly line report of a process group (OEE per machine and
 // day, losses and reasons, TEEP, labour, every shift's report with its state) with links to each
 // shift report, printable and as .xlsx.
+import { GroupSelect, useChosenGroup } from '../../components/group-picker.js';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { DateTime } from 'luxon';
 import { getWeekReport, weekReportXlsxUrl } from '../../api/reports.js';
-import { listProcessGroups } from '../../api/plant.js';
 import { LoadFailed, Spinner } from '../../components/feedback.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useSite } from '../../hooks/site.js';
@@ -15,10 +15,8 @@ import './reports.css';
 export function ReportsPage() {
   const site = useSite();
   const zone = site.data?.timezone ?? 'UTC';
-  const groups = useResource(listProcessGroups, []);
-  const [group, setGroup] = useState('');
+  const { groups, chosen, setGroup } = useChosenGroup();
   const [week, setWeek] = useState(() => DateTime.now().setZone(zone).minus({ weeks: 1 }).toFormat("kkkk-'W'WW"));
-  const chosen = group || groups.data?.[0]?.key || '';
   const report = useResource(() => (chosen ? getWeekReport(chosen, week) : Promise.resolve(null)), [chosen, week], ['shift-log']);
   return (
     <article className="report-page" data-testid="reports-page">
@@ -28,13 +26,7 @@ export function ReportsPage() {
           <div className="report-controls no-print">
             <label>
               Process group{' '}
-              <select value={chosen} onChange={(e) => setGroup(e.target.value)} data-testid="report-group">
-                {(groups.data ?? []).map((g) => (
-                  <option key={g.key} value={g.key}>
-                    {g.name}
-                  </option>
-                ))}
-              </select>
+              <GroupSelect groups={groups.data} value={chosen} onChange={setGroup} testId="report-group" />
             </label>
             <label>
               Week{' '}
