@@ -6,10 +6,10 @@
 import { mkdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { WorkOrder } from '../src/features/orders/schemas.js';
-import { expectText, expectVisible, parkDemoLots, useE2E } from './harness.js';
+import { expectText, expectVisible, parkDemoLots, screenshotDir, useE2E } from './harness.js';
 
 const e2e = useE2E();
-const SHOTS = '/work/shots';
+const SHOTS = screenshotDir;
 
 async function createAndLoad(lot: string, product: string, quantity: number, machine: string): Promise<void> {
   const created = await e2e.api<WorkOrder>('/api/work-orders', { method: 'POST', body: { lot, product, quantity } });

@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import type { ExceptionsReport } from '../src/core/planning-exceptions/index.js';
-import { expectText, expectVisible, useE2E } from './harness.js';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expectText, expectVisible, screenshotDir, useE2E } from './harness.js';
 
 const e2e = useE2E();
 const HOUR = 3_600_000;
@@ -41,11 +43,15 @@ describe('plan exceptions', () => {
     const counts = page.getByTestId('exception-count-late-work-order');
     await expectText(counts, String(report.body.counts['late-work-order']));
     expect(await page.locator('.exception-group').first().getAttribute('data-testid')).toBe('exception-group-late-work-order');
-    await page.screenshot({ path: '/work/shots/exceptions.png', fullPage: false });
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.screenshot({ path: join(screenshotDir, 'exceptions.png'), fullPage: false });
 
     await late.getByTestId('exception-board-link').click();
     await page.waitForURL(/\/board\?group=pouching-itrak&lot=E2E-LATE&at=\d+/);
     await expectVisible(page.getByTestId('page-board'));
+    // centred on the late operation: its day is in the window's title
+    const at = Number(new URL(page.url()).searchParams.get('at'));
+    await expectText(page.getByTestId('board-window'), DateTime.fromMillis(at, { zone: e2e.config.QMFG_TZ }).toFormat('d LLL'));
     expect(await page.getByTestId('group-tab-pouching-itrak').getAttribute('aria-current')).toBe('page');
 
     await page.goBack();

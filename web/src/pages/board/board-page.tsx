@@ -99,6 +99,7 @@ export function BoardPage() {
         groupName={group.name}
         zone={zone}
         zoomKey={params.get('zoom')}
+        centreAt={instantParam(params.get('at'))}
         onZoomKey={(key) => {
           const next = new URLSearchParams(params);
           next.set('group', group.key);
@@ -120,16 +121,24 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
-function BoardScreen({ group, groupName, zone, zoomKey, onZoomKey }: {
+/** `at` in the board's URL (epoch ms, as the exceptions list links it, or ISO): where to centre the view; null = now. */
+function instantParam(text: string | null): number | null {
+  if (!text) return null;
+  const instant = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  return Number.isFinite(instant) ? instant : null;
+}
+
+function BoardScreen({ group, groupName, zone, zoomKey, centreAt, onZoomKey }: {
   group: string;
   groupName: string;
   zone: string;
   zoomKey: string | null;
+  centreAt: number | null;
   onZoomKey: (key: string) => void;
 }) {
   const toast = useToast();
   const now = useNow(20_000);
-  const [view, setView] = useState<TimeWindow>(() => windowAround(Date.now(), presetByKey(zoomKey) ?? (presetByKey(DEFAULT_ZOOM) as (typeof ZOOM_PRESETS)[number])));
+  const [view, setView] = useState<TimeWindow>(() => windowAround(centreAt ?? Date.now(), presetByKey(zoomKey) ?? (presetByKey(DEFAULT_ZOOM) as (typeof ZOOM_PRESETS)[number])));
   const [fetchWindow, setFetchWindow] = useState<TimeWindow>(() => fetchWindowFor(view));
 
   // a pan or zoom past what was fetched asks for the new range once the gesture settles
