@@ -73,7 +73,7 @@ export function earliestFinish(index: PlanIndex, model: ScheduleModel, nodes: Sc
   if (firstParked < 0 || !later.every((node) => node.status === 'done' || (node.status === 'unplanned' && node.reason === 'parked'))) {
     return earliestFinishByRuns(index, model, nodes);
   }
-  const { now, timeline, matrix } = model;
+  const { now, matrix } = model;
   /** machines this estimate already appended to: their new end and family */
   const appended = new Map<string, { freeAt: number; family: string }>();
   const placements: { step: number; machine: string }[] = [];
@@ -91,6 +91,7 @@ export function earliestFinish(index: PlanIndex, model: ScheduleModel, nodes: Sc
     let best: { machine: string; end: number; family: string } | null = null;
     for (const machine of machines) {
       const queue = model.queues.get(machine.key)!;
+      const timeline = queue.timeline;
       const state = appended.get(machine.key) ?? { freeAt: queue.freeAt, family: queue.family };
       if (state.freeAt === Infinity) continue;
       const changeoverMs = node.running ? 0 : matrix.minutes(queue.group, state.family, node.family) * MS_PER_MINUTE;

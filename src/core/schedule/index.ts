@@ -18,7 +18,7 @@ export type {
 } from './types.js';
 export { ANY_FAMILY } from './types.js';
 export { ChangeoverMatrix } from './changeover.js';
-export { ScheduleModel, type ScheduleNode, type MachineQueue } from './scheduler.js';
+export { ScheduleModel, subtractIntervals, type ScheduleNode, type MachineQueue } from './scheduler.js';
 export {
   optimize,
   optimizeInTurns,

@@ -298,8 +298,8 @@ class Search {
         const changeoverMs = model.matrix.minutes(queue.group, state.family, node.family) * MS_PER_MINUTE;
         const durationMs = changeoverMs + node.baseDurationMs;
         const readyAt = Math.max(state.freeAt, predecessorReady);
-        const start = durationMs === 0 ? readyAt : model.timeline.firstWorkingInstant(readyAt);
-        const end = (start === null ? null : model.timeline.addWorkingTime(start, durationMs)) ?? Infinity;
+        const start = durationMs === 0 ? readyAt : queue.timeline.firstWorkingInstant(readyAt);
+        const end = (start === null ? null : queue.timeline.addWorkingTime(start, durationMs)) ?? Infinity;
         if (best === null || end < best.end || (end === best.end && changeoverMs < best.changeoverMs)) {
           best = { machine: queue.key, end, changeoverMs };
         }
@@ -591,6 +591,7 @@ function lowerBoundScore(search: Search): Score {
         feasible = false;
         break;
       }
+      // the site's working time: a machine's own downtime only delays, so the bound stays a bound
       const start = step.baseDurationMs === 0 ? readyAt : model.timeline.firstWorkingInstant(readyAt);
       const end = start === null ? null : model.timeline.addWorkingTime(start, step.baseDurationMs);
       if (end === null) {

@@ -3,6 +3,7 @@
 // working time come in as parameters. Family changeovers (issue 15) come from the changeover matrix.
 import { DateTime } from 'luxon';
 import type {
+  Interval,
   PlanInput,
   PlanOperationInput,
   PlanResult,
@@ -55,6 +56,8 @@ export interface ScheduleNode {
 export interface MachineQueue {
   key: string;
   group: string;
+  /** the machine's working time: the site's, less its own unavailable intervals */
+  timeline: WorkingTimeline;
   /** family before the first node (machine data or the planner); null = unknown */
   initialFamily: string | null;
   nodes: ScheduleNode[];
@@ -83,7 +86,7 @@ export class ScheduleModel {
     this.timeline = new WorkingTimeline(input.working, input.now, planningHorizonEnd(input.now));
     this.matrix = new ChangeoverMatrix(input.changeovers);
     this.nodes = buildNodes(input);
-    this.queues = buildQueues(input, this.nodes);
+    this.queues = buildQueues(input, this.nodes, this.timeline);
   }
 
   /** Puts the given nodes, in order, in each named machine's queue (others keep theirs); nodes not given any queue stay where they are. */
@@ -102,7 +105,7 @@ export class ScheduleModel {
 
   /** Forward-schedules every queue in its current order (topological walk, see below). */
   run(): void {
-    const { now, timeline, matrix } = this;
+    const { now, matrix } = this;
     for (const node of this.nodes) {
       node.start = node.end = node.changeoverEnd = null;
       node.changeoverMs = 0;
@@ -142,7 +145,7 @@ export class ScheduleModel {
         const predecessor = node.predecessor;
         if (predecessor !== null && predecessor.status === 'pending') break; // revisited when it settles
         queue.cursor += 1;
-        placeNode(node, queue, now, timeline, matrix);
+        placeNode(node, queue, now, matrix);
         const successorQueue = node.successor?.queue;
         if (successorQueue && !inWorklist.has(successorQueue)) {
           inWorklist.add(successorQueue);
@@ -253,12 +256,17 @@ function isUnderWay(operation: PlanOperationInput): boolean {
   return operation.state === 'running' || operation.produced > 0;
 }
 
-function buildQueues(input: PlanInput, nodes: ScheduleNode[]): Map<string, MachineQueue> {
+function buildQueues(input: PlanInput, nodes: ScheduleNode[], siteTimeline: WorkingTimeline): Map<string, MachineQueue> {
   const queues = new Map<string, MachineQueue>();
   for (const machine of input.machines) {
+    const down = (machine.unavailable ?? []).filter((interval) => interval.end > interval.start);
     queues.set(machine.key, {
       key: machine.key,
       group: machine.group,
+      timeline:
+        down.length === 0
+          ? siteTimeline
+          : new WorkingTimeline((from, to) => subtractIntervals(input.working(from, to), down), input.now, siteTimeline.horizonEnd),
       initialFamily: machine.lastFamily ?? null,
       nodes: [],
       cursor: 0,
@@ -279,7 +287,25 @@ function buildQueues(input: PlanInput, nodes: ScheduleNode[]): Map<string, Machi
   return queues;
 }
 
-function placeNode(node: ScheduleNode, queue: MachineQueue, now: number, timeline: WorkingTimeline, matrix: ChangeoverMatrix): void {
+/** `intervals` (ascending) less every part covered by one of `cuts`. */
+export function subtractIntervals(intervals: readonly Interval[], cuts: readonly Interval[]): Interval[] {
+  const sortedCuts = [...cuts].sort((a, b) => a.start - b.start);
+  const result: Interval[] = [];
+  for (const interval of intervals) {
+    let cursor = interval.start;
+    for (const cut of sortedCuts) {
+      if (cut.end <= cursor || cut.start >= interval.end) continue;
+      if (cut.start > cursor) result.push({ start: cursor, end: cut.start });
+      cursor = Math.max(cursor, cut.end);
+      if (cursor >= interval.end) break;
+    }
+    if (cursor < interval.end) result.push({ start: cursor, end: interval.end });
+  }
+  return result;
+}
+
+function placeNode(node: ScheduleNode, queue: MachineQueue, now: number, matrix: ChangeoverMatrix): void {
+  const timeline = queue.timeline;
   const predecessor = node.predecessor;
   if (predecessor !== null && predecessor.status === 'unplanned') {
     // A step cannot start before the previous one; if that one has no forecast, neither has this.

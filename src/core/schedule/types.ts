@@ -39,6 +39,11 @@ export interface PlanMachine {
    * absent = unknown, so the machine's first operation has no changeover
    */
   lastFamily?: string | null;
+  /**
+   * when the machine is down although the site works (planned maintenance, a what-if "line down for a
+   * day"): taken out of its working time; absent = none
+   */
+  unavailable?: Interval[];
 }
 
 /** `*` in a changeover rule: any family */
