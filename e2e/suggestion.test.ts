@@ -95,4 +95,26 @@ describe('suggest a plan', () => {
     expect(trail.body
       .filter((e) => e.action === 'accept-suggestion').map((e) => e.actor)).toEqual([planner.username]);
   });
+  it('a planner pins a job from its panel: the bar carries the pin flag, and suggestions keep it on its machine', async () => {
+    const created = await e2e.api('/api/work-orders', { method: 'POST', body: { lot: 'PIN1', product: 'flu-ab', quantity: 20_000, due: new Date(Date.now() + 2 * DAY).toISOString() } });
+    expect(created.status).toBe(201);
+    expect((await e2e.api('/api/work-orders/PIN1/operations/0/load', { method: 'POST', body: { machine: 'line8', mode: 'append' } })).status).toBe(200);
+    const planner = await e2e.createUser('planner', { displayName: 'Pia Planner' });
+    const page = await e2e.newPage({ width: 1600, height: 1000 }, { session: await e2e.signInApi(planner) });
+    await page.goto('/board?group=pouching-itrak&zoom=week');
+    const bar = page.getByTestId('track-line8').getByTestId('bar-PIN1-0');
+    await expectVisible(bar);
+    expect(await bar.getAttribute('data-pinned')).toBeNull();
+    await bar.click();
+    await expectVisible(page.getByTestId('wo-panel'));
+    await page.getByTestId('action-pin').click();
+    await expectVisible(page.getByTestId('action-unpin'));
+    await page.keyboard.press('Escape');
+    await expect.poll(() => bar.getAttribute('data-pinned'), { timeout: 5_000 }).toBe('true');
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.getByTestId('track-line8').screenshot({ path: join(screenshotDir, 'board-pinned.png') });
+    const suggestion = await e2e.api<Suggestion>('/api/schedule/suggestions', { method: 'POST', body: { timeLimitSeconds: 1, iterations: 500 } });
+    expect(suggestion.status).toBe(200);
+    expect((suggestion.body.queues.line8 ?? []).map((entry) => entry.lot)).toContain('PIN1');
+  });
 });

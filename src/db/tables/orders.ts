@@ -38,4 +38,6 @@ export interface OperationTable {
   late: number;
   actual_start: number | null;
   actual_end: number | null;
+  /** 1 = the planner pinned it: the optimiser keeps its machine and order (issue 15) */
+  pinned: number;
 }

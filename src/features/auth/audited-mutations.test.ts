@@ -48,6 +48,7 @@ describe('audited mutations', () => {
   let raw: InjectFn;
   let n = 0;
   const unique = (prefix: string) => `${prefix}${++n}${randomBytes(2).toString('hex')}`;
+  let uploads = 0;
 
   beforeAll(async () => {
     t = await createAuthTestApp('sqlite', 'mutations', {}, { build: { simulation } });
@@ -243,6 +244,15 @@ describe('audited mutations', () => {
       const lot = await workOrder('loaded');
       return () => t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/hold`, payload: { reason: 'foil defect' } });
     },
+    'POST /api/work-orders/:lot/operations/:step/pin': async () => {
+      const lot = await workOrder('loaded');
+      return () => t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/pin`, payload: {} });
+    },
+    'POST /api/work-orders/:lot/operations/:step/unpin': async () => {
+      const lot = await workOrder('loaded');
+      await t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/pin`, payload: {} });
+      return () => t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/unpin`, payload: {} });
+    },
     'POST /api/work-orders/:lot/operations/:step/release': async () => {
       const lot = await workOrder('held');
       return () => t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/release`, payload: {} });
@@ -281,7 +291,9 @@ describe('audited mutations', () => {
       const lot = await workOrder('loaded');
       return () => t.inject({ method: 'POST', url: `/api/work-orders/${lot}/close`, payload: { reason: 'lot complete' } });
     },
-    'POST /api/ingest/upload': async () => () => t.inject({ method: 'POST', url: '/api/ingest/upload?machine=line8', ...multipart(`PR2022101${++n % 10}.txt`, logDay) }),
+    // a name of its own per call (not the shared counter: other examples move it, and a name already
+    // ingested with the same content is "nothing new", which would answer 200 in the failure walk)
+    'POST /api/ingest/upload': async () => () => t.inject({ method: 'POST', url: '/api/ingest/upload?machine=line8', ...multipart(`PR2022101${uploads++ % 10}.txt`, logDay) }),
     'POST /api/ingest/check': async () => () => t.inject({ method: 'POST', url: '/api/ingest/check?machine=line8', ...multipart('PR20221012.txt', logDay) }),
     'POST /api/ingest/files/:id/undo': async () => {
       const res = await ok(t.inject({ method: 'POST', url: '/api/ingest/upload?machine=line11', ...multipart(`undo-${unique('f')}.txt`, logDay.subarray(0, 40_000)) }));

@@ -37,6 +37,7 @@ export async function getBoard(db: Executor, zone: string, groupKey: string, fro
       lot: op.lot, step: op.step, product: product.key, shortName: product.shortName, color: product.color, quantity: op.quantity,
       produced: op.produced, good: op.good, state: op.state, position: op.position, start: op.forecast_start, end: op.forecast_end,
       ...leadIn(op),
+      pinned: op.pinned === 1 && op.state !== 'parked',
       late: op.late === 1, lateRisk: lots.get(op.lot)?.lateRisk ?? false, estimatedEnd: lots.get(op.lot)?.estimatedEnd ?? null, due: op.due, version: op.version,
     };
     if (op.state === 'parked' || !op.machine_key) {

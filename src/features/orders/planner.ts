@@ -108,6 +108,7 @@ export async function loadPlanSnapshot(db: Executor, zone: string, now: number):
         recommendedRatePerHour: op.recommended_rate_per_hour,
         actualStart: op.actual_start,
         actualEnd: op.actual_end,
+        pinned: op.pinned === 1,
       })),
     })),
     changeovers,

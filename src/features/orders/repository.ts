@@ -21,6 +21,7 @@ function normaliseOperation(r: OperationTable): OperationRow {
     forecast_changeover_minutes: Number(r.forecast_changeover_minutes ?? 0),
     forecast_changeover_end: num(r.forecast_changeover_end),
     late: Number(r.late),
+    pinned: Number(r.pinned ?? 0),
     actual_start: num(r.actual_start),
     actual_end: num(r.actual_end),
   };
@@ -71,7 +72,7 @@ export async function insertWorkOrder(db: Executor, wo: Omit<WorkOrderRow, 'vers
     .values(
       Array.from({ length: steps }, (_, step) => ({
         lot: wo.lot, step, state: 'parked', machine_key: null, position: null, produced: 0, good: 0, scrap: 0,
-        observed_rate_per_hour: null, recommended_rate_per_hour: null, forecast_start: null, forecast_end: null, forecast_changeover_minutes: 0, forecast_changeover_end: null, late: 0, actual_start: null, actual_end: null,
+        observed_rate_per_hour: null, recommended_rate_per_hour: null, forecast_start: null, forecast_end: null, forecast_changeover_minutes: 0, forecast_changeover_end: null, late: 0, actual_start: null, actual_end: null, pinned: 0,
       })),
     )
     .execute();
@@ -122,6 +123,7 @@ export interface BoardOperationRow {
   forecast_changeover_minutes: number;
   forecast_changeover_end: number | null;
   late: number;
+  pinned: number;
   product_key: string;
   quantity: number;
   due: number | null;
@@ -139,7 +141,7 @@ export async function listBoardOperations(db: Executor, machines: string[], from
     .innerJoin('work_orders as w', 'w.lot', 'o.lot')
     .select([
       'o.lot', 'o.step', 'o.state', 'o.machine_key', 'o.position', 'o.produced', 'o.good', 'o.forecast_start', 'o.forecast_end', 'o.late',
-      'o.forecast_changeover_minutes', 'o.forecast_changeover_end',
+      'o.forecast_changeover_minutes', 'o.forecast_changeover_end', 'o.pinned',
       'w.product_key', 'w.quantity', 'w.due', 'w.version',
     ])
     .where('o.state', '!=', 'done')
@@ -161,6 +163,7 @@ export async function listBoardOperations(db: Executor, machines: string[], from
     forecast_changeover_minutes: Number(r.forecast_changeover_minutes ?? 0),
     forecast_changeover_end: num(r.forecast_changeover_end),
     late: Number(r.late),
+    pinned: Number(r.pinned ?? 0),
     quantity: Number(r.quantity),
     due: num(r.due),
     version: Number(r.version),

@@ -79,6 +79,8 @@ export async function orderRoutes(app: App, deps: AppDeps): Promise<void> {
   action('hold', (lot, step, body, who) => service.holdOperation(ctx, who, lot, step, true, body.version, body.reason));
   action('release', (lot, step, body, who) => service.holdOperation(ctx, who, lot, step, false, body.version, body.reason));
   action('close', (lot, step, body, who) => service.closeOperation(ctx, who, lot, step, body.version, body.reason), 'orders:close');
+  action('pin', (lot, step, body, who) => service.pinOperation(ctx, who, lot, step, true, body.version));
+  action('unpin', (lot, step, body, who) => service.pinOperation(ctx, who, lot, step, false, body.version));
   app.post('/api/work-orders/:lot/operations/:step/counts', { config: { permission: 'production:report', lineScope: { operationMachine: (params) => service.machineOfOperation(db, String(params.lot ?? ''), Number(params.step)) } }, schema: { ...opRoute, body: countsSchema } }, async (req) => {
     const wo = await service.setCounts(ctx, whoOf(req, req.body.reason), req.params.lot, req.params.step, req.body);
     changed(wo.lot);

@@ -69,6 +69,8 @@ export const operationSchema = z.object({
   /** when that changeover is over (the end of the bar's lead-in); null without one */
   changeoverEnd: z.string().nullable(),
   late: z.boolean(),
+  /** the planner pinned it: the optimiser keeps its machine and its order */
+  pinned: z.boolean(),
   /** a step that is not planned yet: when it would run if a machine of its group were free (estimate) */
   estimatedStart: z.string().nullable(),
   estimatedEnd: z.string().nullable(),
@@ -162,6 +164,8 @@ export const boardBarSchema = z.object({
   /** when the lead-in ends; null without a changeover */
   changeoverEnd: z.number().nullable(),
   late: z.boolean(),
+  /** the planner pinned it: the optimiser keeps its machine and its order */
+  pinned: z.boolean(),
   /** the lot is not late as planned, but the estimate of its unplanned steps ends after due */
   lateRisk: z.boolean(),
   /** the lot's estimated end when some of its steps are not planned; null when all are planned */

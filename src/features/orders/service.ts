@@ -349,7 +349,7 @@ export async function parkOperation(ctx: OrdersContext, who: Who, lot: string, s
     const op = await requireOperation(trx, lot, step);
     if (op.state === 'done') throw new Conflict(`operation ${lot}/${step} is done`);
     if (op.state === 'parked') return;
-    await repo.updateOperation(trx, lot, step, { state: 'parked', machine_key: null, position: null });
+    await repo.updateOperation(trx, lot, step, { state: 'parked', machine_key: null, position: null, pinned: 0 });
     if (op.machine_key) await closeUpQueue(trx, op.machine_key);
     await bump(trx, wo, now);
     await audit(trx, who, lot, 'park', { step, ...placement(op) }, { step, state: 'parked' });
@@ -370,6 +370,24 @@ export async function holdOperation(ctx: OrdersContext, who: Who, lot: string, s
     }
     await bump(trx, wo, now);
     await appendAudit(trx, { ...who, reason: reason ?? who.reason, entity: 'work-order', entityKey: lot, action: hold ? 'hold' : 'release', before: { step, state: op.state }, after: { step, state: hold ? 'held' : 'released' } });
+  });
+}
+
+/**
+ * Pins (or unpins) a queued or running operation: the optimiser keeps its machine and its order
+ * among the frozen ones. Parking an operation unpins it (a pin means "keep it where it is").
+ */
+export async function pinOperation(ctx: OrdersContext, who: Who, lot: string, step: number, pinned: boolean, version?: number): Promise<WorkOrder> {
+  return change(ctx, lot, async (trx, now) => {
+    const wo = await requireWorkOrder(trx, lot, version);
+    const op = await requireOperation(trx, lot, step);
+    if (pinned && op.state !== 'queued' && op.state !== 'running' && op.state !== 'held') {
+      throw new Conflict(`only an operation on a machine can be pinned (${lot}/${step} is ${op.state})`);
+    }
+    if ((op.pinned === 1) === pinned) return;
+    await repo.updateOperation(trx, lot, step, { pinned: pinned ? 1 : 0 });
+    await bump(trx, wo, now);
+    await appendAudit(trx, { ...who, entity: 'work-order', entityKey: lot, action: pinned ? 'pin' : 'unpin', before: { step, pinned: op.pinned === 1, ...placement(op) }, after: { step, pinned } });
   });
 }
 

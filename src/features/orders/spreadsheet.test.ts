@@ -225,7 +225,7 @@ describe('header and product matching', () => {
 describe('writing the work-order export', () => {
   const op = (step: number, over: Partial<WorkOrder['operations'][number]> = {}): WorkOrder['operations'][number] => ({
     step, group: 'g', groupName: step === 0 ? 'Pouching – iTrak' : 'Kitting', state: 'queued', machine: 'line7', machineName: 'Line 7', position: 1,
-    produced: 0, good: 0, scrap: 0, ratePerHour: 5000, observedRatePerHour: null, gate: null, forecastStart: null, forecastEnd: null, changeoverMinutes: 0, changeoverEnd: null, late: false,
+    produced: 0, good: 0, scrap: 0, ratePerHour: 5000, observedRatePerHour: null, gate: null, forecastStart: null, forecastEnd: null, changeoverMinutes: 0, changeoverEnd: null, late: false, pinned: false,
     estimatedStart: null, estimatedEnd: null, actualStart: null, actualEnd: null, ...over,
   });
   const view = (over: Partial<WorkOrder>): WorkOrder => ({

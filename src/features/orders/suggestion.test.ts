@@ -203,6 +203,29 @@ describe.each(DIALECTS)('plan suggestions on %s', (dialect) => {
     expect(after.queues.sug1.filter((l) => l !== queued[1])).toEqual(lotsOf(suggestion, 'sug1'));
   });
 
+  it('keeps a pinned operation on its machine, and refuses an accept that moves it', async () => {
+    const { queued } = await badPlant();
+    // unpinned, the second lot (due in 12 days) goes to the idle poucher
+    const free = await suggest();
+    expect(lotsOf(free, 'sug2')).toContain(queued[1]);
+    const pinned = await post(`/api/work-orders/${queued[1]}/operations/0/pin`, {});
+    expect(pinned.operations[0].pinned).toBe(true);
+    const suggestion = await suggest();
+    expect(lotsOf(suggestion, 'sug1')).toContain(queued[1]);
+    // moving it by hand is refused with its path
+    const moved = { sug1: lotsOf(suggestion, 'sug1').filter((l) => l !== queued[1]).map((lot) => ({ lot, step: 0 })), sug2: [...suggestion.queues.sug2, { lot: queued[1], step: 0 }] };
+    const res = await accept(suggestion, { queues: moved });
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(JSON.stringify(res.body.error.fields)).toContain(queued[1]);
+    // unpinned again, and parking clears a pin
+    expect((await post(`/api/work-orders/${queued[1]}/operations/0/unpin`, {})).operations[0].pinned).toBe(false);
+    await post(`/api/work-orders/${queued[2]}/operations/0/pin`, {});
+    const parked = await post(`/api/work-orders/${queued[2]}/operations/0/park`, {});
+    expect(parked.operations[0].pinned).toBe(false);
+    // a parked operation cannot be pinned
+    expect((await inject('POST', `/api/work-orders/${queued[2]}/operations/0/pin`, {})).status).toBe(409);
+  });
+
   it('refuses a suggestion whose basis is stale with 409 and changes nothing', async () => {
     const { parked } = await badPlant();
     const suggestion = await suggest();

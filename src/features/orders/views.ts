@@ -86,6 +86,7 @@ export function toWorkOrderView(wo: WorkOrderRow, ops: OperationRow[], plant: Pl
         forecastStart: iso(op.state === 'done' ? op.actual_start : op.forecast_start),
         forecastEnd: iso(op.state === 'done' ? op.actual_end : op.forecast_end),
         ...changeoverOf(op),
+        pinned: op.pinned === 1 && op.state !== 'parked' && op.state !== 'done',
         late: op.late === 1 && op.state !== 'done',
         estimatedStart: iso(estimated?.start ?? null),
         estimatedEnd: iso(estimated?.end ?? null),

@@ -61,7 +61,7 @@ export type LoadRequest = z.input<typeof loadBodySchema>;
 export type LoadMode = z.infer<typeof loadModeSchema>;
 export const loadOperation = (lot: string, step: number, request: LoadRequest) => requestJson('POST', operationPath(lot, step, 'load'), workOrderSchema, request);
 
-export type OperationAction = 'park' | 'hold' | 'release' | 'close';
+export type OperationAction = 'park' | 'hold' | 'release' | 'close' | 'pin' | 'unpin';
 export const operationAction = (lot: string, step: number, action: OperationAction, body: z.input<typeof operationActionSchema> = {}) =>
   requestJson('POST', operationPath(lot, step, action), workOrderSchema, body);
 

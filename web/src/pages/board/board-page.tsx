@@ -349,6 +349,9 @@ function Legend() {
         <span className="legend-bar legend-changeover" /> changeover
       </li>
       <li>
+        <span className="legend-bar legend-pinned" /> pinned
+      </li>
+      <li>
         <span className="legend-bar legend-late" /> ⚠ late
       </li>
       <li>

@@ -354,6 +354,7 @@ function Bar({ bar, machine, x1, x2, leadInX = null, width, remPx, zone, row, ro
     'bar',
     running ? 'bar-running' : '',
     held ? 'bar-held' : '',
+    bar.pinned ? 'bar-pinned' : '',
     bar.late ? 'bar-late' : '',
     x1 < 0 ? 'bar-cut-left' : '',
     x2 > width ? 'bar-cut-right' : '',
@@ -373,7 +374,7 @@ function Bar({ bar, machine, x1, x2, leadInX = null, width, remPx, zone, row, ro
   const description = [
     `Lot ${bar.lot} · ${bar.shortName}`,
     `${formatQuantity(bar.produced)} of ${formatQuantity(bar.quantity)} produced`,
-    `${bar.state}${bar.late ? ' · LATE' : ''}`,
+    `${bar.state}${bar.pinned ? ' · pinned' : ''}${bar.late ? ' · LATE' : ''}`,
     unplanned ? (held ? 'held: not planned until released' : 'not planned: no working time in the calendar') : `${formatInstant(bar.start, zone)} → ${formatInstant(bar.end, zone)}`,
     ...(bar.changeoverMinutes > 0 && !unplanned ? [`changeover ${formatMinutes(bar.changeoverMinutes)} (until ${formatInstant(bar.changeoverEnd, zone)})`] : []),
     bar.due !== null ? `due ${formatDue(bar.due, zone)}` : 'no due date',
@@ -390,6 +391,7 @@ function Bar({ bar, machine, x1, x2, leadInX = null, width, remPx, zone, row, ro
       data-machine={machine}
       data-position={bar.position ?? ''}
       data-changeover-minutes={bar.changeoverMinutes}
+      data-pinned={bar.pinned ? 'true' : undefined}
       style={{ left, width: visibleWidth, top: `calc(${row * heightPct}% + 6px)`, height: `calc(${heightPct}% - 12px)`, background: bar.color, color: text }}
       onPointerDown={(event) => onPointerDown(event, bar, machine)}
       onClick={() => onOpen(bar)}

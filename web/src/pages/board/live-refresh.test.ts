@@ -51,7 +51,7 @@ describe('EchoGate', () => {
 describe('applyProductionToBoard', () => {
   const bar = (lot: string, step: number, produced: number, state = 'running') => ({
     lot, step, product: 'flu-ab', shortName: 'Flu', color: '#123456', quantity: 1000, produced, good: produced, state, position: 0,
-    start: 1000, end: 9000, changeoverMinutes: 0, changeoverEnd: null, late: false, lateRisk: false, estimatedEnd: null, due: null, version: 1,
+    start: 1000, end: 9000, changeoverMinutes: 0, changeoverEnd: null, late: false, pinned: false, lateRisk: false, estimatedEnd: null, due: null, version: 1,
   });
   const board = (): Board => ({
     group: { key: 'g', name: 'G' }, from: 0, to: 100_000, now: 5000, parked: [], nonWorking: [],

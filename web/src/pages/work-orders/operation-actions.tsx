@@ -134,6 +134,17 @@ export function OperationActions({ workOrder, operation, machines, onChanged }: 
             Hold
           </button>
         ) : null}
+        {canPlan && operation.state !== 'parked' ? (
+          operation.pinned ? (
+            <button type="button" className="button" disabled={busy !== null} onClick={() => void act('unpin', `Lot ${workOrder.lot} unpinned: suggestions may move it`)} data-testid="action-unpin" title="Suggestions may move it again">
+              Unpin
+            </button>
+          ) : (
+            <button type="button" className="button" disabled={busy !== null} onClick={() => void act('pin', `Lot ${workOrder.lot} pinned: suggestions keep it on its machine`)} data-testid="action-pin" title="Plan suggestions keep it on this machine, in this order">
+              Pin
+            </button>
+          )
+        ) : null}
         {canPlan && operation.state === 'held' ? (
           <button type="button" className="button" disabled={busy !== null} onClick={() => void act('release', `Lot ${workOrder.lot} released`)} data-testid="action-release">
             Release
