@@ -29,7 +29,7 @@ describe('plan exceptions', () => {
 
     const page = await e2e.newPage({ width: 1920, height: 1080 });
     await page.goto('/board');
-    await page.getByTestId('nav-exceptions').click();
+    await page.getByTestId('open-exceptions').click();
     await page.waitForURL('**/exceptions');
     await expectVisible(page.getByTestId('page-exceptions'));
 

@@ -44,18 +44,10 @@ const OperatorIcon = () => (
   </svg>
 );
 
-const ExceptionsIcon = () => (
-  <svg className="icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
-    <path d="M12 3l10 18H2z" />
-    <path d="M12 10v5M12 18h.01" />
-  </svg>
-);
-
 /** Each entry shows to users holding any of its permissions (the server refuses the rest anyway). */
 const NAV: { to: string; label: string; icon: ReactNode; anyOf: Permission[] }[] = [
   { to: '/board', label: 'Board', icon: <BoardIcon />, anyOf: ['plant:read'] },
   { to: '/work-orders', label: 'Work orders', icon: <OrdersIcon />, anyOf: ['plant:read'] },
-  { to: '/exceptions', label: 'Exceptions', icon: <ExceptionsIcon />, anyOf: ['orders:write'] },
   { to: '/operator', label: 'Operator', icon: <OperatorIcon />, anyOf: ['production:report', 'shifts:sign'] },
   { to: '/machines', label: 'Machines', icon: <MachinesIcon />, anyOf: ['plant:read'] },
   { to: '/analytics', label: 'Analytics', icon: <AnalyticsIcon />, anyOf: ['plant:read'] },

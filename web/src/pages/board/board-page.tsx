@@ -37,6 +37,7 @@ export function BoardPage() {
   const site = useSite();
   const groups = useResource(listProcessGroups, [], ['plant']);
   const [params, setParams] = useSearchParams();
+  const canPlanHere = useCan('orders:write');
   const zone = site.data?.timezone;
 
   const sortedGroups = useMemo(() => [...(groups.data ?? [])].sort((a, b) => a.sortOrder - b.sortOrder || a.name.localeCompare(b.name)), [groups.data]);
@@ -93,6 +94,12 @@ export function BoardPage() {
             {g.name}
           </Link>
         ))}
+        {canPlanHere ? (
+          // what needs a planner lives with the board (the header's navigation has no room left at 1920 px)
+          <Link className="tab board-tab-aside" to="/exceptions" data-testid="open-exceptions" title="Late orders with their cause, overloaded weeks, parked orders at risk, gates without a signer">
+            ⚠ Exceptions
+          </Link>
+        ) : null}
       </nav>
       <BoardScreen
         group={group.key}
