@@ -20,6 +20,8 @@ import { AlertsPage } from './pages/alerts/alerts-page.js';
 import { ReportsPage } from './pages/reports/reports-page.js';
 import { ShiftReportPage } from './pages/reports/shift-report-page.js';
 import { ExceptionsPage } from './pages/exceptions/exceptions-page.js';
+import { ScenariosPage } from './pages/scenarios/scenarios-page.js';
+import { ScenarioPage } from './pages/scenarios/scenario-page.js';
 import { AlertBell } from './pages/alerts/alert-bell.js';
 import { AuthProvider, useAuth } from './auth/auth.js';
 import { LoginPage } from './auth/login-page.js';
@@ -51,11 +53,18 @@ const ExceptionsIcon = () => (
   </svg>
 );
 
+const WhatIfIcon = () => (
+  <svg className="icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+    <path d="M4 12h6l4-6h6M14 18h6M10 12l4 6" />
+  </svg>
+);
+
 /** Each entry shows to users holding any of its permissions (the server refuses the rest anyway). */
 const NAV: { to: string; label: string; icon: ReactNode; anyOf: Permission[] }[] = [
   { to: '/board', label: 'Board', icon: <BoardIcon />, anyOf: ['plant:read'] },
   { to: '/work-orders', label: 'Work orders', icon: <OrdersIcon />, anyOf: ['plant:read'] },
   { to: '/exceptions', label: 'Exceptions', icon: <ExceptionsIcon />, anyOf: ['orders:write'] },
+  { to: '/scenarios', label: 'What-if', icon: <WhatIfIcon />, anyOf: ['orders:write'] },
   { to: '/operator', label: 'Operator', icon: <OperatorIcon />, anyOf: ['production:report', 'shifts:sign'] },
   { to: '/machines', label: 'Machines', icon: <MachinesIcon />, anyOf: ['plant:read'] },
   { to: '/analytics', label: 'Analytics', icon: <AnalyticsIcon />, anyOf: ['plant:read'] },
@@ -136,6 +145,8 @@ function SignedInApp() {
               <Route path="/board" element={<BoardPage />} />
               <Route path="/work-orders" element={<WorkOrdersPage />} />
               <Route path="/exceptions" element={<ExceptionsPage />} />
+              <Route path="/scenarios" element={<ScenariosPage />} />
+              <Route path="/scenarios/:id" element={<ScenarioPage />} />
               <Route path="/machines" element={<MachinesPage />} />
               <Route path="/operator" element={<OperatorPage />} />
               <Route path="/operator/:machine" element={<OperatorPage />} />
