@@ -5,7 +5,7 @@
 // load or park), the plant re-planned, the scenario marked published, and ONE audit entry for it
 // all: the services are asked not to write their own (as accepting a suggestion writes one), and the
 // publish entry carries every change with its before and after.
-import { Conflict } from '../../core/errors.js';
+import { Conflict, Forbidden } from '../../core/errors.js';
 import { requireReason } from '../../core/reasons.js';
 import { kpisOf, ScheduleModel, type PlanInput } from '../../core/schedule/index.js';
 import { appendAudit } from '../audit/repository.js';
@@ -34,13 +34,16 @@ export async function publishScenario(
   ctx: ScenarioContext,
   who: Who,
   id: number,
-  request: { version: number; reason?: string; force: boolean },
+  request: { version: number; reason?: string; force: boolean; mayChangeCalendar?: boolean },
 ): Promise<{ scenario: ScenarioView; kpis: { before: ReturnType<typeof kpisOf>; after: ReturnType<typeof kpisOf> }; machines: string[] }> {
   const reason = requireReason({ reason: request.reason ?? who.reason }, 'publishing a scenario into the live plan');
   const now = (ctx.now ?? Date.now)();
   return planTransaction(ctx.db, async (trx) => {
     const row = await requireScenario(trx, id, request.version);
     requireOpen(row);
+    if (request.mayChangeCalendar === false && row.edits.some((e) => e.kind === 'addShift')) {
+      throw new Forbidden('publishing an extra shift changes the production calendar: that needs the calendar:write permission', 'calendar:write');
+    }
     const live = await loadLive(trx, ctx.zone, now);
     const changes = liveChanges(row, live);
     if (changes.changed && !request.force) {

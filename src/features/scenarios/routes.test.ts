@@ -192,6 +192,12 @@ describe.each(DIALECTS)('what-if scenarios API on %s', (dialect) => {
     expect((await viewer.inject({ method: 'GET', url: `/api/scenarios/${s.id}/compare` })).statusCode).toBe(200);
     expect((await viewer.inject({ method: 'POST', url: '/api/scenarios', payload: { name: 'nope' } })).statusCode).toBe(403);
     expect((await viewer.inject({ method: 'POST', url: `/api/scenarios/${s.id}/discard`, payload: { version: 1 } })).statusCode).toBe(403);
+    // a lead plans orders but does not own the calendar: an extra shift cannot be published by them
+    const withShift = await scenario('Lead and shift', [{ kind: 'addShift', date: localDate(3), from: '23:00', to: '24:00' }]);
+    const lead = await t.as('lead');
+    const refused = await lead.inject({ method: 'POST', url: `/api/scenarios/${withShift.id}/publish`, payload: { version: 1, reason: 'try', force: true } });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.permission).toBe('calendar:write');
     const planner = await t.as('planner');
     expect((await planner.inject({ method: 'PATCH', url: `/api/scenarios/${s.id}`, payload: { version: 1, notes: 'planner was here' } })).statusCode).toBe(200);
   });

@@ -2,6 +2,7 @@
 // a publish changes the live plan and tells the boards.
 import type { App, AppDeps } from '../../server/context.js';
 import { whoOf } from '../../server/context.js';
+import { can } from '../../core/permissions.js';
 import { publishScenario } from './publish.js';
 import {
   addEditsSchema, comparisonSchema, editParams, publishResultSchema, publishSchema, scenarioCreateSchema, scenarioListSchema, scenarioParams, scenarioSchema,
@@ -72,14 +73,14 @@ export async function scenarioRoutes(app: App, { db, config, events }: AppDeps):
       schema: {
         tags,
         description:
-          'Applies the edits to the live plant in one audited transaction and re-plans. 409 (code plan_changed) when the live queues changed since the copy — GET the scenario for liveChanges — unless `force`; 409 when an edit no longer fits.',
+          'Applies the edits to the live plant in one audited transaction and re-plans; a scenario with an extra shift also needs calendar:write (403). 409 (code plan_changed) when the live queues changed since the copy — GET the scenario for liveChanges — unless `force`; 409 when an edit no longer fits.',
         params: scenarioParams,
         body: publishSchema,
         response: { 200: publishResultSchema },
       },
     },
     async (req) => {
-      const result = await publishScenario(ctx, whoOf(req, req.body.reason), req.params.id, req.body);
+      const result = await publishScenario(ctx, whoOf(req, req.body.reason), req.params.id, { ...req.body, mayChangeCalendar: can(req.user?.role, 'calendar:write') });
       events.publish({ topic: 'schedule', data: { replan: true, reason: 'scenario', machines: result.machines } });
       return result;
     },
