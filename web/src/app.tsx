@@ -20,6 +20,8 @@ import { AlertsPage } from './pages/alerts/alerts-page.js';
 import { ReportsPage } from './pages/reports/reports-page.js';
 import { ShiftReportPage } from './pages/reports/shift-report-page.js';
 import { ExceptionsPage } from './pages/exceptions/exceptions-page.js';
+import { ScenariosPage } from './pages/scenarios/scenarios-page.js';
+import { ScenarioPage } from './pages/scenarios/scenario-page.js';
 import { AlertBell } from './pages/alerts/alert-bell.js';
 import { AuthProvider, useAuth } from './auth/auth.js';
 import { LoginPage } from './auth/login-page.js';
@@ -128,6 +130,8 @@ function SignedInApp() {
               <Route path="/board" element={<BoardPage />} />
               <Route path="/work-orders" element={<WorkOrdersPage />} />
               <Route path="/exceptions" element={<ExceptionsPage />} />
+              <Route path="/scenarios" element={<ScenariosPage />} />
+              <Route path="/scenarios/:id" element={<ScenarioPage />} />
               <Route path="/machines" element={<MachinesPage />} />
               <Route path="/operator" element={<OperatorPage />} />
               <Route path="/operator/:machine" element={<OperatorPage />} />

@@ -277,6 +277,34 @@ describe('audited mutations', () => {
       const csv = `lot,product,quantity\n${unique('IMP')},strep-a-plus,500\n`;
       return () => t.inject({ method: 'POST', url: '/api/work-orders/import?filename=orders.csv', headers: { 'content-type': 'text/csv' }, payload: csv });
     },
+    'POST /api/scenarios': async () => () => t.inject({ method: 'POST', url: '/api/scenarios', payload: { name: unique('What if '), edits: [{ kind: 'machineDown', machine: 'line11', from: '2031-02-01', to: '2031-02-02' }] } }),
+    'PATCH /api/scenarios/:id': async () => {
+      const s = (await post('/api/scenarios', { name: unique('What if ') })).json();
+      return () => t.inject({ method: 'PATCH', url: `/api/scenarios/${s.id}`, payload: { version: s.version, notes: 'renamed' } });
+    },
+    'POST /api/scenarios/:id/edits': async () => {
+      const s = (await post('/api/scenarios', { name: unique('What if ') })).json();
+      return () => t.inject({ method: 'POST', url: `/api/scenarios/${s.id}/edits`, payload: { version: s.version, edits: [{ kind: 'addShift', date: '2031-02-03', from: '23:00', to: '24:00' }] } });
+    },
+    'DELETE /api/scenarios/:id/edits/:edit': async () => {
+      const s = (await post('/api/scenarios', { name: unique('What if '), edits: [{ kind: 'machineDown', machine: 'line11', from: '2031-02-01', to: '2031-02-02' }] })).json();
+      return () => t.inject({ method: 'DELETE', url: `/api/scenarios/${s.id}/edits/1`, payload: { version: s.version } });
+    },
+    'POST /api/scenarios/:id/discard': async () => {
+      const s = (await post('/api/scenarios', { name: unique('What if ') })).json();
+      return () => t.inject({ method: 'POST', url: `/api/scenarios/${s.id}/discard`, payload: { version: s.version } });
+    },
+    'POST /api/scenarios/:id/publish': async () => {
+      // a line down, a new lot's quantity and a rush order: every service it goes through writes no entry of its own
+      const lot = await workOrder('parked');
+      const s = (await post('/api/scenarios', { name: unique('What if '), edits: [
+        { kind: 'machineDown', machine: 'line11', from: '2031-03-01', to: '2031-03-02' },
+        { kind: 'quantity', lot, quantity: 2_000 },
+        { kind: 'rushOrder', lot: unique('RUSH'), product: 'strep-a-plus', quantity: 1_000 },
+        { kind: 'addShift', date: nextDate(), from: '23:00', to: '24:00' },
+      ] })).json();
+      return () => t.inject({ method: 'POST', url: `/api/scenarios/${s.id}/publish`, payload: { version: s.version, reason: 'what-if published', force: true } });
+    },
     'POST /api/schedule/promise': async () => () => t.inject({ method: 'POST', url: '/api/schedule/promise', payload: { product: 'strep-a-plus', quantity: 5_000 } }),
     'POST /api/work-orders/import/preview': async () => {
       const csv = `lot,product,quantity\n${unique('PRE')},strep-a-plus,500\n`;

@@ -1,5 +1,5 @@
 // Rules of the production calendar: default week vs single-week overrides, holidays, audit.
-import type { Db, Executor } from '../../db/database.js';
+import type { Db, Executor, Tx } from '../../db/database.js';
 import { Conflict, NotFound, StaleVersion } from '../../core/errors.js';
 import { isoWeekRange, totalMs, workingIntervals, type WeekPattern } from '../../core/calendar/index.js';
 import { requireReason } from '../../core/reasons.js';
@@ -62,10 +62,17 @@ export async function updateDefault(db: Db, who: Who, days: WeekPattern, version
  * is the week as it was — the default pattern when the week followed it — so a reviewer sees both.
  */
 export async function updateWeek(db: Db, who: Who, week: string, days: WeekPattern, version?: number): Promise<void> {
+  await db.transaction().execute((trx) => overrideWeekIn(trx, who, week, days, version, Date.now()));
+}
+
+/**
+ * The rules of updateWeek inside the caller's transaction. `record: false`: the caller records the
+ * change in its own audit entry (a published scenario); the reason is required all the same.
+ */
+export async function overrideWeekIn(trx: Tx, who: Who, week: string, days: WeekPattern, version: number | undefined, now: number, record = true): Promise<void> {
   const reason = requireReason(who, `changing week ${week}`);
-  await db.transaction().execute(async (trx) => {
+  {
     const existing = await repo.getWeek(trx, week);
-    const now = Date.now();
     if (!existing) {
       // the client edited an override that has since been reset
       const base = await requireDefault(trx);
@@ -73,13 +80,13 @@ export async function updateWeek(db: Db, who: Who, week: string, days: WeekPatte
       await repo.insertWeek(trx, week, days, now).catch((e) => {
         throw new Conflict(`week ${week} was overridden by someone else meanwhile; reload and try again (${(e as Error).message})`);
       });
-      await appendAudit(trx, { ...who, reason, entity: 'calendar', entityKey: week, action: 'override-week', before: { days: base.days, followedDefault: true }, after: { days } });
+      if (record) await appendAudit(trx, { ...who, reason, entity: 'calendar', entityKey: week, action: 'override-week', before: { days: base.days, followedDefault: true }, after: { days } });
       return;
     }
     if (version === undefined || existing.version !== version) throw new StaleVersion('calendar week', week, version ?? 0, existing.version);
     if (!(await repo.updateWeek(trx, week, days, version, now))) throw new StaleVersion('calendar week', week, version, version + 1);
-    await appendAudit(trx, { ...who, reason, entity: 'calendar', entityKey: week, action: 'override-week', before: { days: existing.days }, after: { days } });
-  });
+    if (record) await appendAudit(trx, { ...who, reason, entity: 'calendar', entityKey: week, action: 'override-week', before: { days: existing.days }, after: { days } });
+  }
 }
 
 /** Back to the default pattern for that week. */

@@ -64,7 +64,7 @@ export function cachedWorkingTime(calendar: CalendarSpec, zone: string): Working
 
 /** Everything the scheduler needs, read in one go. */
 export async function loadPlanSnapshot(db: Executor, zone: string, now: number): Promise<PlanSnapshot> {
-  const [site, calendar, machines, products, workOrders, operations, changeovers, setFamilies] = await Promise.all([
+  const [site, calendar, machines, products, workOrders, operations, changeovers, setFamilies, downtime] = await Promise.all([
     plantRepo.getSite(db),
     loadCalendarSpec(db),
     plantRepo.listMachines(db),
@@ -73,7 +73,10 @@ export async function loadPlanSnapshot(db: Executor, zone: string, now: number):
     repo.listOperations(db),
     plantRepo.listChangeoverRules(db),
     plantRepo.machineLastFamilies(db),
+    plantRepo.listMachineDowntime(db, now),
   ]);
+  const unavailable = new Map<string, { start: number; end: number }[]>();
+  for (const d of downtime) unavailable.set(d.machine, [...(unavailable.get(d.machine) ?? []), { start: d.start, end: d.end }]);
   const lastFamilies = machineLastFamilies(setFamilies, operations, workOrders, products);
   const defaultMode: RateMode = site?.defaultRateMode ?? 'standard';
   const opsByLot = new Map<string, repo.OperationRow[]>();
@@ -86,7 +89,8 @@ export async function loadPlanSnapshot(db: Executor, zone: string, now: number):
     now,
     working: cachedWorkingTime(calendar, zone),
     // disabled machines stay in: their queue is empty (disabling one with jobs is refused) and nothing new can be loaded on them
-    machines: machines.map((m) => ({ key: m.key, group: m.group, lastFamily: lastFamilies.get(m.key) ?? null })),
+    // planned downtime (plant feature) comes out of the machine's own working time
+    machines: machines.map((m) => ({ key: m.key, group: m.group, lastFamily: lastFamilies.get(m.key) ?? null, ...(unavailable.has(m.key) ? { unavailable: unavailable.get(m.key) } : {}) })),
     products: products.map((p) => ({
       key: p.key,
       family: p.family ?? p.key,

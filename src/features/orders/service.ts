@@ -154,8 +154,11 @@ export async function createWorkOrder(ctx: OrdersContext, who: Who, input: WorkO
   return change(ctx, input.lot, (trx, now) => insertNewWorkOrder(trx, ctx.zone, who, input, now));
 }
 
-/** The rules and audit entry of creating a work order, without the re-plan (the caller decides when to plan). */
-async function insertNewWorkOrder(trx: Tx, zone: string, who: Who, input: WorkOrderCreate, now: number): Promise<void> {
+/**
+ * The rules and audit entry of creating a work order, without the re-plan (the caller decides when to
+ * plan). `who` null: the caller records the change in its own audit entry (a published scenario).
+ */
+export async function insertNewWorkOrder(trx: Tx, zone: string, who: Who | null, input: WorkOrderCreate, now: number): Promise<void> {
   if (await repo.getWorkOrder(trx, input.lot)) throw new Conflict(`work order '${input.lot}' already exists`);
   const product = await plantRepo.getProduct(trx, input.product);
   if (!product) throw Invalid.field('body.product', `unknown product '${input.product}'`);
@@ -166,7 +169,7 @@ async function insertNewWorkOrder(trx: Tx, zone: string, who: Who, input: WorkOr
     product.routing.length,
     now,
   );
-  await audit(trx, who, input.lot, 'create', null, { ...input, due: due === null ? null : new Date(due).toISOString() });
+  if (who) await audit(trx, who, input.lot, 'create', null, { ...input, due: due === null ? null : new Date(due).toISOString() });
 }
 
 export interface ImportCandidate {
@@ -217,9 +220,15 @@ export function shortOf(good: number, quantity: number): string | null {
 }
 
 export async function updateWorkOrder(ctx: OrdersContext, who: Who, lot: string, patch: WorkOrderUpdate): Promise<WorkOrder> {
-  return change(ctx, lot, async (trx, now) => {
+  return change(ctx, lot, (trx, now) => updateWorkOrderIn(trx, ctx.zone, who, lot, patch, now));
+}
+
+/** The rules of updateWorkOrder inside the caller's transaction, without the re-plan; `who` null: the caller audits (see insertNewWorkOrder). */
+export async function updateWorkOrderIn(trx: Tx, zone: string, who: Who | null, lot: string, patch: Omit<WorkOrderUpdate, 'version'> & { version?: number }, now: number): Promise<void> {
+  {
     const wo = await requireWorkOrder(trx, lot, patch.version);
-    const reason = (await isSignedOrReleased(trx, lot)) ? requireReason({ ...who, reason: patch.reason ?? who.reason }, `changing work order ${lot}: it is signed or released`) : (patch.reason ?? who.reason);
+    const given = patch.reason ?? who?.reason;
+    const reason = (await isSignedOrReleased(trx, lot)) ? requireReason({ reason: given }, `changing work order ${lot}: it is signed or released`) : given;
     const changes: Parameters<typeof repo.bumpWorkOrder>[3] = {};
     if (patch.product !== undefined && patch.product !== wo.product_key) {
       const ops = await repo.listOperations(trx, [lot]);
@@ -230,14 +239,14 @@ export async function updateWorkOrder(ctx: OrdersContext, who: Who, lot: string,
       changes.product_key = patch.product;
     }
     if (patch.quantity !== undefined) changes.quantity = patch.quantity;
-    if (patch.due !== undefined) changes.due = parseDue(patch.due, ctx.zone);
+    if (patch.due !== undefined) changes.due = parseDue(patch.due, zone);
     if (patch.priority !== undefined) changes.priority = patch.priority;
     if (patch.notes !== undefined) changes.notes = patch.notes;
     if (patch.rateMode !== undefined) changes.rate_mode = patch.rateMode;
     await bump(trx, wo, now, changes);
     const before = Object.fromEntries(Object.keys(changes).map((k) => [k, wo[k as keyof repo.WorkOrderRow]]));
-    await appendAudit(trx, { ...who, reason, entity: 'work-order', entityKey: lot, action: 'update', before, after: changes });
-  });
+    if (who) await appendAudit(trx, { ...who, reason, entity: 'work-order', entityKey: lot, action: 'update', before, after: changes });
+  }
 }
 
 export async function deleteWorkOrder(ctx: OrdersContext, who: Who, lot: string, version?: number): Promise<void> {
@@ -302,7 +311,12 @@ export interface LoadRequest {
 
 /** Loads (or moves) an operation onto a machine's queue with one of the original's load modes. */
 export async function loadOperation(ctx: OrdersContext, who: Who, lot: string, step: number, request: LoadRequest): Promise<WorkOrder> {
-  return change(ctx, lot, async (trx, now) => {
+  return change(ctx, lot, (trx, now) => loadOperationIn(trx, who, lot, step, request, now));
+}
+
+/** The rules of loadOperation inside the caller's transaction, without the re-plan; `who` null: the caller audits (see insertNewWorkOrder). */
+export async function loadOperationIn(trx: Tx, who: Who | null, lot: string, step: number, request: LoadRequest, now: number): Promise<void> {
+  {
     const wo = await requireWorkOrder(trx, lot, request.version);
     const op = await requireOperation(trx, lot, step);
     if (op.state === 'done') throw new Conflict(`operation ${lot}/${step} is done; it cannot be loaded again`);
@@ -327,7 +341,7 @@ export async function loadOperation(ctx: OrdersContext, who: Who, lot: string, s
       await repo.updateOperation(trx, p.lot, p.step, { state: 'parked', machine_key: null, position: null });
       const other = await repo.getWorkOrder(trx, p.lot);
       if (other && other.lot !== lot) await bump(trx, other, now);
-      await audit(trx, who, p.lot, 'park', { step: p.step, machine: machine.key }, { step: p.step, reason: `replaced by lot ${lot}` });
+      if (who) await audit(trx, who, p.lot, 'park', { step: p.step, machine: machine.key }, { step: p.step, reason: `replaced by lot ${lot}` });
     }
     // taking it off its previous machine first keeps both queues dense
     if (previousMachine && previousMachine !== machine.key) {
@@ -338,13 +352,18 @@ export async function loadOperation(ctx: OrdersContext, who: Who, lot: string, s
     await renumberQueue(trx, machine.key, next);
     await bump(trx, wo, now);
     const after = await requireOperation(trx, lot, step);
-    await audit(trx, who, lot, `load-${request.mode}`, { step, ...placement(op) }, { step, ...placement(after) });
-  });
+    if (who) await audit(trx, who, lot, `load-${request.mode}`, { step, ...placement(op) }, { step, ...placement(after) });
+  }
 }
 
 /** Back to the parking lot (counts are kept). */
 export async function parkOperation(ctx: OrdersContext, who: Who, lot: string, step: number, version?: number): Promise<WorkOrder> {
-  return change(ctx, lot, async (trx, now) => {
+  return change(ctx, lot, (trx, now) => parkOperationIn(trx, who, lot, step, now, version));
+}
+
+/** The rules of parkOperation inside the caller's transaction, without the re-plan; `who` null: the caller audits (see insertNewWorkOrder). */
+export async function parkOperationIn(trx: Tx, who: Who | null, lot: string, step: number, now: number, version?: number): Promise<void> {
+  {
     const wo = await requireWorkOrder(trx, lot, version);
     const op = await requireOperation(trx, lot, step);
     if (op.state === 'done') throw new Conflict(`operation ${lot}/${step} is done`);
@@ -352,8 +371,8 @@ export async function parkOperation(ctx: OrdersContext, who: Who, lot: string, s
     await repo.updateOperation(trx, lot, step, { state: 'parked', machine_key: null, position: null, pinned: 0 });
     if (op.machine_key) await closeUpQueue(trx, op.machine_key);
     await bump(trx, wo, now);
-    await audit(trx, who, lot, 'park', { step, ...placement(op) }, { step, state: 'parked' });
-  });
+    if (who) await audit(trx, who, lot, 'park', { step, ...placement(op) }, { step, state: 'parked' });
+  }
 }
 
 export async function holdOperation(ctx: OrdersContext, who: Who, lot: string, step: number, hold: boolean, version?: number, reason?: string): Promise<WorkOrder> {

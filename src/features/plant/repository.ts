@@ -247,3 +247,24 @@ export async function deleteProduct(db: Executor, key: string): Promise<void> {
   await db.deleteFrom('routing_steps').where('product_key', '=', key).execute();
   await db.deleteFrom('products').where('key', '=', key).execute();
 }
+
+// ---- planned machine downtime (a machine down while the site works: maintenance, a published what-if "line down")
+export interface MachineDowntime {
+  id: number;
+  machine: string;
+  start: number;
+  end: number;
+  reason: string;
+  createdBy: string;
+  createdAt: number;
+}
+/** Downtime of every machine that ends after `after` (all of it without), in start order. */
+export async function listMachineDowntime(db: Executor, after?: number): Promise<MachineDowntime[]> {
+  let q = db.selectFrom('machine_downtime').selectAll();
+  if (after !== undefined) q = q.where('end_at', '>', after);
+  const rows = await q.orderBy('start_at').orderBy('id').execute();
+  return rows.map((r) => ({ id: Number(r.id), machine: r.machine_key, start: Number(r.start_at), end: Number(r.end_at), reason: r.reason, createdBy: r.created_by, createdAt: Number(r.created_at) }));
+}
+export async function insertMachineDowntime(db: Executor, d: Omit<MachineDowntime, 'id'>): Promise<void> {
+  await db.insertInto('machine_downtime').values({ machine_key: d.machine, start_at: d.start, end_at: d.end, reason: d.reason, created_by: d.createdBy, created_at: d.createdAt }).execute();
+}

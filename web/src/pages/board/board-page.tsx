@@ -100,6 +100,11 @@ export function BoardPage() {
             ⚠ Exceptions
           </Link>
         ) : null}
+        {canPlanHere ? (
+          <Link className="tab" to="/scenarios" data-testid="open-scenarios" title="What-if scenarios: copy the live plan, change it, compare, publish">
+            What-if
+          </Link>
+        ) : null}
       </nav>
       <BoardScreen
         group={group.key}
