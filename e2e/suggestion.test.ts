@@ -51,6 +51,10 @@ describe('suggest a plan', () => {
     await expectVisible(panel.getByTestId('suggestion-parked-note'));
     await expectText(panel.getByTestId('kpi-late-before'), String(suggestion.kpis.before.lateWorkOrders));
     await expectText(panel.getByTestId('kpi-late-after'), String(suggestion.kpis.after.lateWorkOrders));
+    // and the fair "before" beside it: the parked lots loaded at the end where each finishes earliest
+    await expectText(panel.getByTestId('kpi-late-baseline'), String(suggestion.kpis.parkedAtEnd.lateWorkOrders));
+    await expectText(panel.getByTestId('kpi-tardiness-baseline'), `${suggestion.kpis.parkedAtEnd.totalTardinessHours.toFixed(1)} h`);
+    expect(suggestion.kpis.after.totalTardinessHours).toBeLessThanOrEqual(suggestion.kpis.parkedAtEnd.totalTardinessHours + 1e-6);
     await expectText(panel.getByTestId('kpi-tardiness-before'), `${suggestion.kpis.before.totalTardinessHours.toFixed(1)} h`);
     await expectText(panel.getByTestId('kpi-tardiness-after'), `${suggestion.kpis.after.totalTardinessHours.toFixed(1)} h`);
     await expectText(panel.getByTestId('kpi-changeover-after'), `${suggestion.kpis.after.changeoverHours.toFixed(1)} h`);

@@ -90,7 +90,8 @@ export const suggestionSchema = z.object({
   frozenHours: z.number(),
   nonDisruptive: z.boolean(),
   seed: z.number().int(),
-  kpis: z.object({ before: planKpisSchema, after: planKpisSchema }),
+  /** before: the plan as it stands; parkedAtEnd: it with the parked operations loaded at the end where each finishes earliest; after: the suggestion */
+  kpis: z.object({ before: planKpisSchema, parkedAtEnd: planKpisSchema, after: planKpisSchema }),
   /** every machine whose queue changes */
   machines: z.array(machineDiffSchema),
   /** every machine's suggested queue in order (held operations are not in it: they keep their places) — send it back to accept */

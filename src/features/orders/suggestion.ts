@@ -157,7 +157,7 @@ export async function suggestPlan(ctx: SuggestionContext, request: SuggestionReq
     frozenHours: request.frozenHours,
     nonDisruptive: request.nonDisruptive,
     seed,
-    kpis: { before: outcome.currentKpis, after: outcome.kpis },
+    kpis: { before: outcome.currentKpis, parkedAtEnd: outcome.appendedKpis, after: outcome.kpis },
     machines: diffs,
     queues: outcome.queues,
     moves: outcome.moves,

@@ -114,12 +114,18 @@ export function SuggestionPanel({ zone, group, onClose, onAccepted }: {
         ) : null}
         {suggestion ? (
           <div className={phase.kind === 'stale' ? 'suggestion-outdated' : undefined}>
-            <Kpis before={suggestion.kpis.before} after={suggestion.kpis.after} zone={zone} />
+            <Kpis
+              before={suggestion.kpis.before}
+              baseline={suggestion.kpis.after.unplannedOperations < suggestion.kpis.before.unplannedOperations ? suggestion.kpis.parkedAtEnd : null}
+              after={suggestion.kpis.after}
+              zone={zone}
+            />
             {suggestion.kpis.after.unplannedOperations < suggestion.kpis.before.unplannedOperations ? (
               <p className="suggestion-note" data-testid="suggestion-parked-note">
                 The suggestion also plans {suggestion.kpis.before.unplannedOperations - suggestion.kpis.after.unplannedOperations} operation
-                {suggestion.kpis.before.unplannedOperations - suggestion.kpis.after.unplannedOperations === 1 ? '' : 's'} now in the parking lot or not planned: their
-                lateness counts only once they are planned, so “Now” leaves it out.
+                {suggestion.kpis.before.unplannedOperations - suggestion.kpis.after.unplannedOperations === 1 ? '' : 's'} now in the parking lot or not planned. “Now” counts
+                no lateness for them; “Parked at end” is the plan as it is with each loaded at the end of the machine where it finishes earliest — the suggestion is
+                coloured against that.
               </p>
             ) : null}
             <p className="muted small suggestion-search" data-testid="suggestion-search">
@@ -219,16 +225,18 @@ function Progress({ startedAt, limitSeconds }: { startedAt: number; limitSeconds
 
 const hours = (value: number) => `${value.toFixed(1)} h`;
 
-function Kpis({ before, after, zone }: { before: PlanKpisView; after: PlanKpisView; zone: string }) {
-  const rows: { key: string; label: string; before: string; after: string; change: number }[] = [
-    { key: 'late', label: 'Late work orders', before: String(before.lateWorkOrders), after: String(after.lateWorkOrders), change: after.lateWorkOrders - before.lateWorkOrders },
-    { key: 'tardiness', label: 'Hours late (sum)', before: hours(before.totalTardinessHours), after: hours(after.totalTardinessHours), change: round(after.totalTardinessHours - before.totalTardinessHours) },
-    { key: 'changeover', label: 'Changeover', before: hours(before.changeoverHours), after: hours(after.changeoverHours), change: round(after.changeoverHours - before.changeoverHours) },
+function Kpis({ before, baseline, after, zone }: { before: PlanKpisView; baseline: PlanKpisView | null; after: PlanKpisView; zone: string }) {
+  // the suggestion is coloured against the fair "before": parked work loaded at the end when there is some
+  const base = baseline ?? before;
+  const rows: { key: string; label: string; before: string; baseline: string; after: string; change: number }[] = [
+    { key: 'late', label: 'Late work orders', before: String(before.lateWorkOrders), baseline: String(base.lateWorkOrders), after: String(after.lateWorkOrders), change: after.lateWorkOrders - base.lateWorkOrders },
+    { key: 'tardiness', label: 'Hours late (sum)', before: hours(before.totalTardinessHours), baseline: hours(base.totalTardinessHours), after: hours(after.totalTardinessHours), change: round(after.totalTardinessHours - base.totalTardinessHours) },
+    { key: 'changeover', label: 'Changeover', before: hours(before.changeoverHours), baseline: hours(base.changeoverHours), after: hours(after.changeoverHours), change: round(after.changeoverHours - base.changeoverHours) },
     {
-      key: 'last-end', label: 'Last job ends', before: formatInstant(before.lastEnd, zone), after: formatInstant(after.lastEnd, zone),
-      change: before.lastEnd === null || after.lastEnd === null ? 0 : Math.sign(Math.round((after.lastEnd - before.lastEnd) / 60_000)),
+      key: 'last-end', label: 'Last job ends', before: formatInstant(before.lastEnd, zone), baseline: formatInstant(base.lastEnd, zone), after: formatInstant(after.lastEnd, zone),
+      change: base.lastEnd === null || after.lastEnd === null ? 0 : Math.sign(Math.round((after.lastEnd - base.lastEnd) / 60_000)),
     },
-    { key: 'unplanned', label: 'Not planned (parked …)', before: String(before.unplannedOperations), after: String(after.unplannedOperations), change: after.unplannedOperations - before.unplannedOperations },
+    { key: 'unplanned', label: 'Not planned (parked …)', before: String(before.unplannedOperations), baseline: String(base.unplannedOperations), after: String(after.unplannedOperations), change: after.unplannedOperations - base.unplannedOperations },
   ];
   return (
     <table className="suggestion-kpis" data-testid="suggestion-kpis">
@@ -236,6 +244,7 @@ function Kpis({ before, after, zone }: { before: PlanKpisView; after: PlanKpisVi
         <tr>
           <th scope="col" />
           <th scope="col">Now</th>
+          {baseline ? <th scope="col">Parked at end</th> : null}
           <th scope="col" aria-hidden="true" />
           <th scope="col">Suggested</th>
         </tr>
@@ -245,6 +254,7 @@ function Kpis({ before, after, zone }: { before: PlanKpisView; after: PlanKpisVi
           <tr key={row.key} data-testid={`kpi-${row.key}`}>
             <th scope="row">{row.label}</th>
             <td data-testid={`kpi-${row.key}-before`}>{row.before}</td>
+            {baseline ? <td data-testid={`kpi-${row.key}-baseline`}>{row.baseline}</td> : null}
             <td className="suggestion-arrow" aria-hidden="true">
               →
             </td>
