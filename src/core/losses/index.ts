@@ -3,3 +3,4 @@
 export * from './categories.js';
 export * from './tree.js';
 export * from './waterfall.js';
+export * from './lot-change.js';

@@ -14,10 +14,14 @@
 //   everything outside the day runs is "not scheduled" and planned stops inside them stay losses.
 // - Labour: producing crew hours = Σ over the shifts with a crew of (paid hours of the shift ×
 //   operating time / planned time of that shift) — the share of the paid time the line ran.
+// - A long stop nobody gave a reason that ends where the machine starts a new lot is a changeover
+//   (setup): "Lot change (automatic)" (core/losses/lot-change.ts), not "no reason given".
 import type { Executor } from '../../db/database.js';
 import { workingIntervals } from '../../core/calendar/index.js';
 import { normalizeIntervals, overlapMs, type Interval } from '../../core/oee/oee.js';
-import { LOSS_LABELS, lossKindOf, pareto, waterfall, type LossCategory, type WaterfallInput } from '../../core/losses/index.js';
+import { LOSS_LABELS, lossKindOf, pareto, stopsAtLotChange, waterfall, type LossCategory, type WaterfallInput } from '../../core/losses/index.js';
+import * as machineRepo from '../machine-data/repository.js';
+import * as derivedRepo from '../machine-data/derived-repository.js';
 import * as inputRepo from '../operator-input/repository.js';
 import { loadingWithout, operatorEffectsOf } from './operator-effects.js';
 import { machineResults, machinesOee, planOee, type OeeQuery } from './service.js';
@@ -91,8 +95,15 @@ export async function lossesOf(db: Executor, zone: string, query: Omit<OeeQuery,
     const shortAvailabilityMs = shortClasses.reduce((sum, c) => sum + c.seconds * 1000, 0);
     const unassignedMs = Math.max(0, totals.availabilityLossSeconds * 1000 - assignedAvailabilityMs);
     const automaticMinorMs = Math.min(unassignedMs, Math.max(0, shortAvailabilityMs - shortAssignedMs));
-    const noReasonMs = unassignedMs - automaticMinorMs;
+    const lotChange = await automaticLotChanges(db, result.machine, plan.from, end, {
+      minMs: Math.max(thresholdMs, promptedAbove * 1000),
+      reasoned: new Set(segments.map((s) => s.stopStart)),
+      loading: loading as Interval[],
+    });
+    const lotChangeMs = Math.min(lotChange.ms, unassignedMs - automaticMinorMs);
+    const noReasonMs = unassignedMs - automaticMinorMs - lotChangeMs;
     if (automaticMinorMs > 0) availability.set('minorStop', (availability.get('minorStop') ?? 0) + automaticMinorMs);
+    if (lotChangeMs > 0) availability.set('setup', (availability.get('setup') ?? 0) + lotChangeMs);
     const availabilityLosses = [...availability].map(([category, ms]) => ({ category, seconds: ms / 1000 }));
     if (noReasonMs > 0) availabilityLosses.push({ category: 'breakdown', seconds: noReasonMs / 1000 });
     const shortStopSeconds = Math.max(0, totals.stops.seconds - totals.availabilityLossSeconds);
@@ -126,6 +137,7 @@ export async function lossesOf(db: Executor, zone: string, query: Omit<OeeQuery,
       const count = shortClasses.reduce((sum, c) => sum + c.count, 0);
       entries.push({ category: 'minorStop', reasonId: null, label: 'Minor stops (automatic)', seconds: automaticMinorMs / 1000, count });
     }
+    if (lotChangeMs > 0) entries.push({ category: 'setup', reasonId: null, label: 'Lot change (automatic)', seconds: lotChangeMs / 1000, count: lotChange.count });
     if (noReasonMs > 0) entries.push({ category: 'breakdown', reasonId: null, label: 'No reason given', seconds: noReasonMs / 1000, count: 0 });
     for (const category of ['startupReject', 'productionReject'] as const) {
       for (const s of scrap.filter((x) => x.category === category)) {
@@ -145,6 +157,31 @@ export async function lossesOf(db: Executor, zone: string, query: Omit<OeeQuery,
 }
 
 /** Paid crew hours × the operating share of their own shift, summed (one OEE per crewed shift). */
+/** The long stops without a reason that end at a lot change, and their part in loading time. */
+async function automaticLotChanges(
+  db: Executor,
+  machine: string,
+  from: number,
+  to: number,
+  options: { minMs: number; reasoned: ReadonlySet<number>; loading: Interval[] },
+): Promise<{ ms: number; count: number }> {
+  const state = await machineRepo.getMachineState(db, machine);
+  if (!state || !(to > from)) return { ms: 0, count: 0 };
+  const gaps = (await derivedRepo.gapRows(db, machine, from, to, state.maxGapMs, Math.floor(options.minMs), 10_000)).filter((gap) => !options.reasoned.has(gap.start));
+  if (gaps.length === 0) return { ms: 0, count: 0 };
+  // lots running from before the earliest such stop to just after the window (their first cycles decide)
+  const lots = await derivedRepo.listLotCounts(db, [machine], gaps[0].start - state.maxGapMs, to + 2 * MS_PER_MINUTE);
+  let ms = 0;
+  let count = 0;
+  for (const gap of stopsAtLotChange(gaps, lots)) {
+    const counted = overlapMs(gap.start, gap.end, options.loading);
+    if (counted <= 0) continue;
+    ms += counted;
+    count += 1;
+  }
+  return { ms, count };
+}
+
 async function producingHours(db: Executor, zone: string, machine: string, profile: string, crew: readonly { shiftStart: number; hours: number }[], now: number): Promise<number> {
   const paidByShift = new Map<number, number>();
   for (const c of crew) paidByShift.set(c.shiftStart, (paidByShift.get(c.shiftStart) ?? 0) + c.hours);
