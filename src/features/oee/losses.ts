@@ -19,7 +19,7 @@
 import type { Executor } from '../../db/database.js';
 import { workingIntervals } from '../../core/calendar/index.js';
 import { normalizeIntervals, overlapMs, type Interval } from '../../core/oee/oee.js';
-import { LOSS_LABELS, lossKindOf, pareto, stopsAtLotChange, waterfall, type LossCategory, type WaterfallInput } from '../../core/losses/index.js';
+import { isNoLot, LOT_START_TOLERANCE_MS, LOSS_LABELS, lossKindOf, pareto, stopsAtLotChange, waterfall, type LossCategory, type WaterfallInput } from '../../core/losses/index.js';
 import * as machineRepo from '../machine-data/repository.js';
 import * as derivedRepo from '../machine-data/derived-repository.js';
 import * as inputRepo from '../operator-input/repository.js';
@@ -157,7 +157,11 @@ export async function lossesOf(db: Executor, zone: string, query: Omit<OeeQuery,
 }
 
 /** Paid crew hours × the operating share of their own shift, summed (one OEE per crewed shift). */
-/** The long stops without a reason that end at a lot change, and their part in loading time. */
+/**
+ * The long stops without a reason that end at a lot change, and their part in loading time. The
+ * machine's lots come first (a few rows); only where a new lot starts are the stops before it read,
+ * so a month of a machine costs a query per lot change, not a scan of every stop.
+ */
 async function automaticLotChanges(
   db: Executor,
   machine: string,
@@ -165,12 +169,18 @@ async function automaticLotChanges(
   to: number,
   options: { minMs: number; reasoned: ReadonlySet<number>; loading: Interval[] },
 ): Promise<{ ms: number; count: number }> {
+  if (!(to > from)) return { ms: 0, count: 0 };
+  const lots = await derivedRepo.listLotCounts(db, [machine], from - MS_PER_DAY, to + LOT_START_TOLERANCE_MS);
+  const real = lots.filter((lot) => !isNoLot(lot.lot));
+  const newLots = real.filter((lot) => lot.firstAt > from && lot.firstAt <= to + LOT_START_TOLERANCE_MS && real.some((other) => other.lot !== lot.lot && other.firstAt < lot.firstAt));
+  if (newLots.length === 0) return { ms: 0, count: 0 };
   const state = await machineRepo.getMachineState(db, machine);
-  if (!state || !(to > from)) return { ms: 0, count: 0 };
-  const gaps = (await derivedRepo.gapRows(db, machine, from, to, state.maxGapMs, Math.floor(options.minMs), 10_000)).filter((gap) => !options.reasoned.has(gap.start));
-  if (gaps.length === 0) return { ms: 0, count: 0 };
-  // lots running from before the earliest such stop to just after the window (their first cycles decide)
-  const lots = await derivedRepo.listLotCounts(db, [machine], gaps[0].start - state.maxGapMs, to + 2 * MS_PER_MINUTE);
+  if (!state) return { ms: 0, count: 0 };
+  const gaps: { start: number; end: number }[] = [];
+  for (const lot of newLots) {
+    const before = await derivedRepo.gapRows(db, machine, lot.firstAt - LOT_START_TOLERANCE_MS, lot.firstAt + 1, state.maxGapMs, Math.floor(options.minMs), 5);
+    for (const gap of before) if (!options.reasoned.has(gap.start) && gap.end <= to && !gaps.some((g) => g.start === gap.start)) gaps.push(gap);
+  }
   let ms = 0;
   let count = 0;
   for (const gap of stopsAtLotChange(gaps, lots)) {
