@@ -11,6 +11,7 @@ import type {
 import type { ForecastHistoryTable } from './tables/forecasts.js';
 import type { AlertOutboxTable, AlertRuleTable, AlertSubscriptionTable, AlertTable } from './tables/alerts.js';
 import type { TvDeviceTable } from './tables/tv.js';
+import type { PlanBaselineShiftTable, PlanBaselineTable } from './tables/plan-baselines.js';
 import type { CrewEntryTable, ReasonTreeTable, ScrapEntryTable, ShiftHandoverAckTable, ShiftLogTable, StopReasonSegmentTable } from './tables/operator-reports.js';
 
 /** The database as Kysely sees it: one entry per table. */
@@ -58,6 +59,9 @@ export interface Database {
   alert_outbox: AlertOutboxTable;
   // issue 12 item 3 (TV view)
   tv_devices: TvDeviceTable;
+  // issue 15 item 6 (plan against actual)
+  plan_baseline_shifts: PlanBaselineShiftTable;
+  plan_baselines: PlanBaselineTable;
 }
 
 export type DialectName = 'sqlite' | 'postgres' | 'mysql';

@@ -13,6 +13,7 @@ import * as alerts from './migrations/20261202_23_alerts.js';
 import * as tvDevices from './migrations/20261202_24_tv_devices.js';
 import * as operatorReports from './migrations/20261203_25_operator_reports.js';
 import * as changeovers from './migrations/20261203_26_changeovers.js';
+import * as planBaselines from './migrations/20261203_28_plan_baselines.js';
 
 const migrations: Record<string, Migration> = {
   '20261125_01_foundation': foundation,
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '20261202_24_tv_devices': tvDevices,
   '20261203_25_operator_reports': operatorReports,
   '20261203_26_changeovers': changeovers,
+  '20261203_28_plan_baselines': planBaselines,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,0 +1,250 @@
+// Plan against actual for a process group and a window: per machine the lot runs machine data saw
+// (with the stops inside them and the changeovers), the plan as it stood at each shift start of the
+// window, and the drift (planned vs made parts in the past shifts; the current job's end then vs now).
+import type { Executor } from '../../db/database.js';
+import { Invalid, NotFound } from '../../core/errors.js';
+import type { OeeProfile } from '../../core/oee/profiles.js';
+import { profileLabel } from '../../core/oee/profiles.js';
+import { windowCounts } from '../../core/oee/derived-oee.js';
+import { isNoLot } from '../../core/sensor/index.js';
+import { MS_PER_HOUR, MS_PER_MINUTE, floorTo } from '../../core/time.js';
+import { loadCalendarSpec } from '../calendar/repository.js';
+import * as plantRepo from '../plant/repository.js';
+import type { Product } from '../plant/schemas.js';
+import * as ordersRepo from '../orders/repository.js';
+import * as derivedRepo from '../machine-data/derived-repository.js';
+import { loadSlice, resolveProfile } from '../oee/service.js';
+import * as stopReasons from '../operator-input/stop-reasons.js';
+import { shiftsOverlapping } from './baselines.js';
+import * as repo from './repository.js';
+import { contestedMinutes, joinRuns, runHolding, runsOfCycles, subtract, type LotSpan, type Run } from './runs.js';
+import type { ActualRun, ActualStop, Actuals, BaselineBar, Changeover, Drift, MachineActuals } from './schemas.js';
+
+export { actualsSchema, type Actuals } from './schemas.js';
+
+/** The longest window one request may ask (a Month view with its margins). */
+export const MAX_WINDOW_DAYS = 93;
+/** Listed stops per machine (all are counted). */
+export const MAX_LISTED_STOPS = 5000;
+
+const ceilTo = (instant: number, unit: number) => Math.ceil(instant / unit) * unit;
+const toMs = (seconds: number) => Math.round(seconds * 1e6) / 1e3;
+
+function stopClass(profile: OeeProfile, durationMs: number): { class: number; classLabel: string } {
+  const binsMs = profile.stopBinsSeconds.map(toMs);
+  let index = 0;
+  while (index + 1 < binsMs.length && durationMs >= binsMs[index + 1]) index++;
+  const low = profile.stopBinsSeconds[index];
+  const high = profile.stopBinsSeconds[index + 1];
+  return { class: index, classLabel: high === undefined ? `≥ ${low} s` : `${low}–${high} s` };
+}
+
+/** A machine's lot runs from its lot totals; raw cycles only where two lots' spans share minutes (see runs.ts). */
+export async function lotRuns(db: Executor, machine: string, spans: readonly LotSpan[]): Promise<Run[]> {
+  const whole = (s: LotSpan): Run => ({ lot: s.lot, item: s.item, start: s.firstAt, end: s.lastAt, cycles: s.cycles, parts: s.parts });
+  const contested = contestedMinutes(spans);
+  if (contested.length === 0) return joinRuns(spans.map(whole));
+  const itemOf = new Map(spans.map((s) => [s.lot, s.item]));
+  const runs: Run[] = [];
+  for (const minutes of contested) {
+    runs.push(...runsOfCycles(await repo.cyclesWithLot(db, machine, minutes.start, minutes.end), isNoLot, (lot) => itemOf.get(lot) ?? ''));
+  }
+  for (const span of spans) {
+    const minutes = { start: floorTo(span.firstAt, MS_PER_MINUTE), end: floorTo(span.lastAt, MS_PER_MINUTE) + MS_PER_MINUTE };
+    const pieces = subtract(minutes, contested);
+    if (pieces.length === 1 && pieces[0].start === minutes.start && pieces[0].end === minutes.end) {
+      runs.push(whole(span));
+      continue;
+    }
+    for (const piece of pieces) {
+      // every cycle of these minutes is this lot's (or lot-less)
+      const sums = await repo.minuteSums(db, machine, piece.start, piece.end);
+      if (sums.firstAt === null || sums.lastAt === null) continue;
+      runs.push({ lot: span.lot, item: span.item, start: Math.max(sums.firstAt, span.firstAt), end: Math.min(sums.lastAt, span.lastAt), cycles: sums.cycles, parts: sums.parts });
+    }
+  }
+  return joinRuns(runs);
+}
+
+interface Lookup {
+  productOfLot: Map<string, Product>;
+  productOfItem: Map<string, Product>;
+}
+
+const productFields = (product: Product | undefined) => ({ product: product?.key ?? null, shortName: product?.shortName ?? null, color: product?.color ?? null });
+
+export async function getActuals(db: Executor, zone: string, groupKey: string, from: number, to: number, now: number): Promise<Actuals> {
+  if (!(to > from)) throw Invalid.field('query.to', 'must be after from');
+  if (to - from > MAX_WINDOW_DAYS * 86_400_000) throw Invalid.field('query.to', `the window is limited to ${MAX_WINDOW_DAYS} days`);
+  const group = await plantRepo.getGroup(db, groupKey);
+  if (!group) throw new NotFound('process group', groupKey);
+  // whole minutes: the derived counts are per minute
+  const windowFrom = floorTo(from, MS_PER_MINUTE);
+  const windowTo = ceilTo(to, MS_PER_MINUTE);
+  const machines = await plantRepo.listMachines(db, groupKey);
+  const keys = machines.map((m) => m.key);
+  const [products, calendar, lotRows, recorded, latest] = await Promise.all([
+    plantRepo.listProducts(db),
+    loadCalendarSpec(db),
+    derivedRepo.listLotCounts(db, keys, windowFrom, windowTo),
+    repo.baselineShifts(db, windowFrom, windowTo),
+    repo.latestBaselineShift(db, now),
+  ]);
+  const starts = new Set(recorded.map((s) => s.shiftStart));
+  if (latest) starts.add(latest.shiftStart);
+  const bars = await repo.baselineBars(db, [...starts], keys);
+  const lots = [...new Set([...lotRows.map((l) => l.lot), ...bars.map((b) => b.lot)])];
+  const productByKey = new Map(products.map((p) => [p.key, p]));
+  const workOrders = await ordersRepo.listWorkOrders(db, lots);
+  const lookup: Lookup = {
+    productOfLot: new Map(workOrders.flatMap((wo) => (productByKey.has(wo.product_key) ? [[wo.lot, productByKey.get(wo.product_key)!] as const] : []))),
+    productOfItem: new Map(products.map((p) => [p.itemNumber, p])),
+  };
+  const recordedByStart = new Map(recorded.map((s) => [s.shiftStart, s]));
+  const shifts = shiftsOverlapping(calendar, zone, windowFrom, windowTo).map((s) => {
+    const taken = recordedByStart.get(s.start);
+    return { start: s.start, end: s.end, recorded: taken !== undefined, takenAt: taken?.takenAt ?? null };
+  });
+  const pastEnd = Math.min(windowTo, floorTo(now, MS_PER_MINUTE));
+  const result: MachineActuals[] = [];
+  for (const machine of machines) {
+    const profile = await resolveProfile(db, machine.oeeProfile, 'machine.oeeProfile');
+    const spans = lotRows.filter((l) => l.machine === machine.key);
+    const machineBars = bars.filter((b) => b.machine === machine.key);
+    result.push(await machineActuals(db, { machine, profile, spans, bars: machineBars, recorded, latest, lookup, from: windowFrom, to: windowTo, pastEnd }));
+  }
+  return { group: { key: group.key, name: group.name }, from: windowFrom, to: windowTo, now, shifts, machines: result };
+}
+
+interface MachineInput {
+  machine: { key: string; name: string };
+  profile: OeeProfile;
+  spans: readonly LotSpan[];
+  bars: readonly repo.BaselineBarRow[];
+  recorded: readonly repo.BaselineShiftRow[];
+  latest: repo.BaselineShiftRow | undefined;
+  lookup: Lookup;
+  from: number;
+  to: number;
+  pastEnd: number;
+}
+
+async function machineActuals(db: Executor, input: MachineInput): Promise<MachineActuals> {
+  const { machine, profile, lookup, from, to } = input;
+  // the past part of the window with a recorded plan: each shift's start plan is compared with what it made
+  const compared = input.recorded
+    .map((s) => ({ shiftStart: s.shiftStart, start: Math.max(s.shiftStart, from), end: Math.min(s.shiftEnd, input.pastEnd) }))
+    .filter((i) => i.end > i.start);
+  const edges = compared.flatMap((i) => [i.start, i.end]);
+  const [runs, slice] = await Promise.all([lotRuns(db, machine.key, input.spans), loadSlice(db, machine.key, from, to, edges)]);
+  const visible = runs.filter((r) => r.end >= from && r.start < to);
+
+  // stops: the gaps over maxCycleSeconds inside a run, counted; the long ones (availability losses) listed
+  const maxCycleMs = toMs(profile.maxCycleSeconds);
+  const listFromMs = toMs(profile.availabilityLossSeconds);
+  const counts = visible.map(() => ({ stopCount: 0, stopMs: 0, stops: [] as { start: number; end: number }[] }));
+  const between: { start: number; end: number }[] = [];
+  let listed = 0;
+  let truncated = false;
+  const gaps = slice.gaps;
+  for (let i = gaps.firstEndingAtOrAfter(from); i < gaps.length; i++) {
+    const gap = { start: gaps.starts[i], end: gaps.ends[i] };
+    if (gap.start >= to) {
+      if (gap.end - gaps.maxGapMs >= to) break;
+      continue;
+    }
+    if (!(gap.end - gap.start > maxCycleMs)) continue;
+    const index = runHolding(visible, gap);
+    if (index < 0) continue;
+    const count = counts[index];
+    count.stopCount++;
+    count.stopMs += gap.end - gap.start;
+    if (gap.end - gap.start < listFromMs) continue;
+    if (listed >= MAX_LISTED_STOPS) {
+      truncated = true;
+      continue;
+    }
+    listed++;
+    count.stops.push(gap);
+  }
+  for (let i = 1; i < visible.length; i++) {
+    if (visible[i].lot !== visible[i - 1].lot && visible[i].start > visible[i - 1].end) between.push({ start: visible[i - 1].end, end: visible[i].start });
+  }
+  const segments = await stopReasons.segmentsOf(db, machine.key, [...counts.flatMap((c) => c.stops.map((s) => s.start)), ...between.map((b) => b.start)]);
+  const changeovers: Changeover[] = [];
+  const actualRuns: ActualRun[] = visible.map((run, index) => {
+    const stops: ActualStop[] = counts[index].stops.map((gap) => {
+      const first = segments.get(gap.start)?.[0];
+      const changeover = first?.category === 'setup';
+      if (changeover) changeovers.push({ start: gap.start, end: gap.end, kind: 'setup-reason', fromLot: run.lot, toLot: run.lot, label: first?.label ?? null });
+      return { start: gap.start, end: gap.end, seconds: (gap.end - gap.start) / 1000, ...stopClass(profile, gap.end - gap.start), reason: first?.reason ?? null, label: first?.label ?? null, category: first?.category ?? null, changeover };
+    });
+    const product = lookup.productOfLot.get(run.lot) ?? lookup.productOfItem.get(run.item);
+    return { lot: run.lot, item: run.item, ...productFields(product), start: run.start, end: run.end, cycles: run.cycles, parts: run.parts, stopCount: counts[index].stopCount, stopSeconds: counts[index].stopMs / 1000, stops };
+  });
+  for (const gap of between) {
+    const before = visible.find((r) => r.end === gap.start);
+    const after = visible.find((r) => r.start === gap.end);
+    changeovers.push({ start: gap.start, end: gap.end, kind: 'lot-change', fromLot: before?.lot ?? null, toLot: after?.lot ?? null, label: segments.get(gap.start)?.[0]?.label ?? null });
+  }
+  changeovers.sort((a, b) => a.start - b.start);
+
+  // the shift-start plan, each bar shown inside its own shift
+  const shiftOf = new Map(input.recorded.map((s) => [s.shiftStart, s]));
+  const baseline: BaselineBar[] = [];
+  for (const bar of input.bars) {
+    const shift = shiftOf.get(bar.shiftStart);
+    if (!shift) continue;
+    const shownStart = Math.max(bar.start, shift.shiftStart, from);
+    const shownEnd = Math.min(bar.end, shift.shiftEnd, to);
+    if (!(shownEnd > shownStart)) continue;
+    baseline.push({ shiftStart: bar.shiftStart, lot: bar.lot, step: bar.step, ...productFields(lookup.productOfLot.get(bar.lot)), start: bar.start, end: bar.end, remaining: bar.remaining, shownStart, shownEnd });
+  }
+
+  return {
+    machine: machine.key,
+    name: machine.name,
+    profile: profileLabel(profile),
+    runs: actualRuns,
+    changeovers,
+    baseline,
+    drift: await driftOf(db, machine.key, input, compared, (a, b) => windowCounts(slice, a, b).parts),
+    truncated,
+  };
+}
+
+async function driftOf(
+  db: Executor,
+  machine: string,
+  input: MachineInput,
+  compared: readonly { shiftStart: number; start: number; end: number }[],
+  partsBetween: (from: number, to: number) => number,
+): Promise<Drift> {
+  let plannedParts = 0;
+  let actualParts = 0;
+  let ms = 0;
+  for (const interval of compared) {
+    ms += interval.end - interval.start;
+    actualParts += partsBetween(interval.start, interval.end);
+    for (const bar of input.bars) {
+      if (bar.shiftStart !== interval.shiftStart || !(bar.end > bar.start)) continue;
+      const overlap = Math.min(bar.end, interval.end) - Math.max(bar.start, interval.start);
+      if (overlap > 0) plannedParts += (bar.remaining * overlap) / (bar.end - bar.start);
+    }
+  }
+  const queue = await ordersRepo.machineQueue(db, machine);
+  const current = queue.find((op) => op.state === 'running' || op.state === 'queued');
+  const planned = current && input.latest ? input.bars.find((b) => b.shiftStart === input.latest!.shiftStart && b.lot === current.lot && b.step === current.step) : undefined;
+  const forecastEnd = current?.forecast_end ?? null;
+  const plannedEnd = planned?.end ?? null;
+  return {
+    hours: Math.round((ms / MS_PER_HOUR) * 100) / 100,
+    plannedParts: Math.round(plannedParts),
+    actualParts,
+    currentLot: current?.lot ?? null,
+    currentStep: current?.step ?? null,
+    plannedEnd,
+    forecastEnd,
+    hoursBehind: forecastEnd !== null && plannedEnd !== null ? Math.round(((forecastEnd - plannedEnd) / MS_PER_HOUR) * 10) / 10 : null,
+  };
+}
