@@ -107,3 +107,45 @@ export async function minuteSums(db: Executor, machine: string, from: number, to
   const cycles = num(row.cycles);
   return { cycles, parts: num(row.parts), firstAt: cycles > 0 && row.first_at !== null ? num(row.first_at) : null, lastAt: cycles > 0 && row.last_at !== null ? num(row.last_at) : null };
 }
+
+/** Per minute and lot in [from, to): cycles, parts, first and last cycle — the minutes two lots share, without reading every cycle. */
+export async function lotMinutes(db: Executor, machine: string, from: number, to: number): Promise<{ minute: number; lot: string; cycles: number; parts: number; firstAt: number; lastAt: number }[]> {
+  // at − at % 60000: the minute in every dialect (integer modulo; no floor(), which SQLite may lack)
+  const minute = sql<number>`${sql.ref('at')} - ${sql.ref('at')} % 60000`;
+  const rows = await db
+    .selectFrom('cycles')
+    .select((eb) => [
+      minute.as('minute'),
+      'lot',
+      eb.fn.countAll<number>().as('cycles'),
+      eb.fn.sum<number>('part').as('parts'),
+      eb.fn.min<number>('at').as('first_at'),
+      eb.fn.max<number>('at').as('last_at'),
+    ])
+    .where('machine_key', '=', machine)
+    .where('at', '>=', from)
+    .where('at', '<', to)
+    .groupBy([minute, 'lot'])
+    .execute();
+  return rows
+    .map((r) => ({ minute: num(r.minute), lot: r.lot, cycles: num(r.cycles), parts: num(r.parts), firstAt: num(r.first_at), lastAt: num(r.last_at) }))
+    .sort((a, b) => a.minute - b.minute || a.firstAt - b.firstAt);
+}
+
+/** Parts made in each [start, end) (whole minutes), from the minute counts: one statement of index ranges per 50 intervals. */
+export async function partsInIntervals(db: Executor, machine: string, intervals: readonly { start: number; end: number }[]): Promise<number[]> {
+  const result = new Array<number>(intervals.length).fill(0);
+  for (let i = 0; i < intervals.length; i += 50) {
+    const queries = intervals.slice(i, i + 50).map((interval, k) =>
+      db
+        .selectFrom('minute_counts')
+        .select((eb) => [sql.lit(i + k).as('k'), eb.fn.coalesce(eb.fn.sum<number>('parts'), sql.lit(0)).as('parts')])
+        .where('machine_key', '=', machine)
+        .where('minute', '>=', interval.start)
+        .where('minute', '<', interval.end),
+    );
+    const union = queries.slice(1).reduce((query, next) => query.unionAll(next), queries[0]);
+    for (const row of await union.execute()) result[num(row.k)] = num(row.parts);
+  }
+  return result;
+}

@@ -5,15 +5,16 @@ import type { Executor } from '../../db/database.js';
 import { Invalid, NotFound } from '../../core/errors.js';
 import type { OeeProfile } from '../../core/oee/profiles.js';
 import { profileLabel } from '../../core/oee/profiles.js';
-import { windowCounts } from '../../core/oee/derived-oee.js';
+import { GapIndex } from '../../core/oee/derived-oee.js';
 import { isNoLot } from '../../core/sensor/index.js';
-import { MS_PER_HOUR, MS_PER_MINUTE, floorTo } from '../../core/time.js';
+import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, floorTo } from '../../core/time.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
 import * as plantRepo from '../plant/repository.js';
 import type { Product } from '../plant/schemas.js';
 import * as ordersRepo from '../orders/repository.js';
 import * as derivedRepo from '../machine-data/derived-repository.js';
-import { loadSlice, resolveProfile } from '../oee/service.js';
+import * as machineRepo from '../machine-data/repository.js';
+import { resolveProfile } from '../oee/service.js';
 import * as stopReasons from '../operator-input/stop-reasons.js';
 import { shiftsOverlapping } from './baselines.js';
 import * as repo from './repository.js';
@@ -46,9 +47,7 @@ export async function lotRuns(db: Executor, machine: string, spans: readonly Lot
   if (contested.length === 0) return joinRuns(spans.map(whole));
   const itemOf = new Map(spans.map((s) => [s.lot, s.item]));
   const runs: Run[] = [];
-  for (const minutes of contested) {
-    runs.push(...runsOfCycles(await repo.cyclesWithLot(db, machine, minutes.start, minutes.end), isNoLot, (lot) => itemOf.get(lot) ?? ''));
-  }
+  for (const minutes of contested) runs.push(...(await contestedRuns(db, machine, minutes, (lot) => itemOf.get(lot) ?? '')));
   for (const span of spans) {
     const minutes = { start: floorTo(span.firstAt, MS_PER_MINUTE), end: floorTo(span.lastAt, MS_PER_MINUTE) + MS_PER_MINUTE };
     const pieces = subtract(minutes, contested);
@@ -64,6 +63,27 @@ export async function lotRuns(db: Executor, machine: string, spans: readonly Lot
     }
   }
   return joinRuns(runs);
+}
+
+/**
+ * Runs inside minutes two lots share: per minute and lot from one grouped read; a minute holding one
+ * lot is that lot's, only a minute holding two is read cycle by cycle.
+ */
+async function contestedRuns(db: Executor, machine: string, minutes: { start: number; end: number }, itemOf: (lot: string) => string): Promise<Run[]> {
+  const rows = (await repo.lotMinutes(db, machine, minutes.start, minutes.end)).filter((r) => !isNoLot(r.lot));
+  const runs: Run[] = [];
+  for (let i = 0; i < rows.length; ) {
+    let j = i;
+    while (j < rows.length && rows[j].minute === rows[i].minute) j++;
+    if (j - i === 1) {
+      const r = rows[i];
+      runs.push({ lot: r.lot, item: itemOf(r.lot), start: r.firstAt, end: r.lastAt, cycles: r.cycles, parts: r.parts });
+    } else {
+      runs.push(...runsOfCycles(await repo.cyclesWithLot(db, machine, rows[i].minute, rows[i].minute + MS_PER_MINUTE), isNoLot, itemOf));
+    }
+    i = j;
+  }
+  return runs;
 }
 
 interface Lookup {
@@ -135,8 +155,14 @@ async function machineActuals(db: Executor, input: MachineInput): Promise<Machin
   const compared = input.recorded
     .map((s) => ({ shiftStart: s.shiftStart, start: Math.max(s.shiftStart, from), end: Math.min(s.shiftEnd, input.pastEnd) }))
     .filter((i) => i.end > i.start);
-  const edges = compared.flatMap((i) => [i.start, i.end]);
-  const [runs, slice] = await Promise.all([lotRuns(db, machine.key, input.spans), loadSlice(db, machine.key, from, to, edges)]);
+  const state = await machineRepo.getMachineState(db, machine.key);
+  const maxGapMs = state?.maxGapMs ?? 0;
+  const [runs, gapDays, partsMade] = await Promise.all([
+    lotRuns(db, machine.key, input.spans),
+    // a stop overlapping the window ends at most maxGap after it
+    state ? derivedRepo.packedGaps(db, machine.key, floorTo(from, MS_PER_DAY), floorTo(to + maxGapMs, MS_PER_DAY)) : Promise.resolve([]),
+    state ? repo.partsInIntervals(db, machine.key, compared) : Promise.resolve(compared.map(() => 0)),
+  ]);
   const visible = runs.filter((r) => r.end >= from && r.start < to);
 
   // stops: the gaps over maxCycleSeconds inside a run, counted; the long ones (availability losses) listed
@@ -146,7 +172,7 @@ async function machineActuals(db: Executor, input: MachineInput): Promise<Machin
   const between: { start: number; end: number }[] = [];
   let listed = 0;
   let truncated = false;
-  const gaps = slice.gaps;
+  const gaps = new GapIndex(gapDays, maxGapMs);
   for (let i = gaps.firstEndingAtOrAfter(from); i < gaps.length; i++) {
     const gap = { start: gaps.starts[i], end: gaps.ends[i] };
     if (gap.start >= to) {
@@ -208,7 +234,7 @@ async function machineActuals(db: Executor, input: MachineInput): Promise<Machin
     runs: actualRuns,
     changeovers,
     baseline,
-    drift: await driftOf(db, machine.key, input, compared, (a, b) => windowCounts(slice, a, b).parts),
+    drift: await driftOf(db, machine.key, input, compared, partsMade),
     truncated,
   };
 }
@@ -218,14 +244,14 @@ async function driftOf(
   machine: string,
   input: MachineInput,
   compared: readonly { shiftStart: number; start: number; end: number }[],
-  partsBetween: (from: number, to: number) => number,
+  partsMade: readonly number[],
 ): Promise<Drift> {
   let plannedParts = 0;
   let actualParts = 0;
   let ms = 0;
-  for (const interval of compared) {
+  for (const [k, interval] of compared.entries()) {
     ms += interval.end - interval.start;
-    actualParts += partsBetween(interval.start, interval.end);
+    actualParts += partsMade[k];
     for (const bar of input.bars) {
       if (bar.shiftStart !== interval.shiftStart || !(bar.end > bar.start)) continue;
       const overlap = Math.min(bar.end, interval.end) - Math.max(bar.start, interval.start);
