@@ -10,8 +10,8 @@ export const ACTUAL_STRIP_PX = 22;
 
 const time = (at: number, zone: string) => DateTime.fromMillis(at, { zone }).toFormat('ccc d HH:mm');
 
-/** Stops closer than this many pixels are drawn as one tick (a month holds thousands). */
-const TICK_MERGE_PX = 3;
+/** Stops closer than this many pixels are drawn as one tick (a month holds thousands); each at its true width, at least 1 px. */
+const TICK_MERGE_PX = 0.5;
 
 export function ActualStrip({ actual, x, width, zone }: { actual: MachineActuals; x: (t: number) => number; width: number; zone: string }) {
   const span = (start: number, end: number) => {
@@ -24,7 +24,7 @@ export function ActualStrip({ actual, x, width, zone }: { actual: MachineActuals
     for (const stop of run.stops) {
       if (stop.changeover) continue;
       const left = x(stop.start);
-      const right = Math.max(left + 2, x(stop.end));
+      const right = Math.max(left + 1, x(stop.end));
       if (right < 0 || left > width) continue;
       const last = ticks[ticks.length - 1];
       if (last && left - last.right < TICK_MERGE_PX) {
@@ -76,7 +76,7 @@ export function ActualStrip({ actual, x, width, zone }: { actual: MachineActuals
         <span
           key={tick.left}
           className="actual-stop"
-          style={{ left: tick.left, width: Math.max(2, tick.right - tick.left) }}
+          style={{ left: tick.left, width: Math.max(1, tick.right - tick.left) }}
           title={tick.count === 1 ? `Stop: ${Math.round(tick.seconds / 60)} min${tick.label ? ` (${tick.label})` : ''}` : `${tick.count} stops: ${Math.round(tick.seconds / 60)} min`}
           data-testid="actual-stop"
         />
