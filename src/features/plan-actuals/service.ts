@@ -15,7 +15,7 @@ import * as ordersRepo from '../orders/repository.js';
 import * as derivedRepo from '../machine-data/derived-repository.js';
 import * as machineRepo from '../machine-data/repository.js';
 import { resolveProfile } from '../oee/service.js';
-import * as stopReasons from '../operator-input/stop-reasons.js';
+import * as operatorRepo from '../operator-input/repository.js';
 import { shiftsOverlapping } from './baselines.js';
 import * as repo from './repository.js';
 import { contestedMinutes, joinRuns, runHolding, runsOfCycles, subtract, type LotSpan, type Run } from './runs.js';
@@ -31,8 +31,8 @@ export const MAX_LISTED_STOPS = 5000;
 const ceilTo = (instant: number, unit: number) => Math.ceil(instant / unit) * unit;
 const toMs = (seconds: number) => Math.round(seconds * 1e6) / 1e3;
 
-function stopClass(profile: OeeProfile, durationMs: number): { class: number; classLabel: string } {
-  const binsMs = profile.stopBinsSeconds.map(toMs);
+/** The profile's class of a stop of this length (the OEE engine's bins), and its label. */
+function stopClass(profile: OeeProfile, binsMs: readonly number[], durationMs: number): { class: number; classLabel: string } {
   let index = 0;
   while (index + 1 < binsMs.length && durationMs >= binsMs[index + 1]) index++;
   const low = profile.stopBinsSeconds[index];
@@ -103,13 +103,21 @@ export async function getActuals(db: Executor, zone: string, groupKey: string, f
   const windowTo = ceilTo(to, MS_PER_MINUTE);
   const machines = await plantRepo.listMachines(db, groupKey);
   const keys = machines.map((m) => m.key);
-  const [products, calendar, lotRows, recorded, latest] = await Promise.all([
+  const [products, calendar, lotRows, recorded, latest, segmentRows] = await Promise.all([
     plantRepo.listProducts(db),
     loadCalendarSpec(db),
     derivedRepo.listLotCounts(db, keys, windowFrom, windowTo),
     repo.baselineShifts(db, windowFrom, windowTo),
     repo.latestBaselineShift(db, now),
+    // the operators' reasons of every stop overlapping the window, one read for the group
+    operatorRepo.segmentsOverlapping(db, keys, windowFrom, windowTo),
   ]);
+  const firstSegments = new Map<string, Map<number, operatorRepo.SegmentRow>>();
+  for (const row of segmentRows) {
+    const byStart = firstSegments.get(row.machine) ?? new Map<number, operatorRepo.SegmentRow>();
+    firstSegments.set(row.machine, byStart);
+    if (!byStart.has(row.stopStart)) byStart.set(row.stopStart, row);
+  }
   const starts = new Set(recorded.map((s) => s.shiftStart));
   if (latest) starts.add(latest.shiftStart);
   const bars = await repo.baselineBars(db, [...starts], keys);
@@ -131,7 +139,7 @@ export async function getActuals(db: Executor, zone: string, groupKey: string, f
     const profile = await resolveProfile(db, machine.oeeProfile, 'machine.oeeProfile');
     const spans = lotRows.filter((l) => l.machine === machine.key);
     const machineBars = bars.filter((b) => b.machine === machine.key);
-    result.push(await machineActuals(db, { machine, profile, spans, bars: machineBars, recorded, latest, lookup, from: windowFrom, to: windowTo, pastEnd }));
+    result.push(await machineActuals(db, { machine, profile, spans, bars: machineBars, recorded, latest, lookup, reasons: firstSegments.get(machine.key) ?? new Map(), from: windowFrom, to: windowTo, pastEnd }));
   }
   return { group: { key: group.key, name: group.name }, from: windowFrom, to: windowTo, now, shifts, machines: result };
 }
@@ -144,6 +152,8 @@ interface MachineInput {
   recorded: readonly repo.BaselineShiftRow[];
   latest: repo.BaselineShiftRow | undefined;
   lookup: Lookup;
+  /** the first reason segment of each stop, by stop start */
+  reasons: ReadonlyMap<number, operatorRepo.SegmentRow>;
   from: number;
   to: number;
   pastEnd: number;
@@ -168,6 +178,7 @@ async function machineActuals(db: Executor, input: MachineInput): Promise<Machin
   // stops: the gaps over maxCycleSeconds inside a run, counted; the long ones (availability losses) listed
   const maxCycleMs = toMs(profile.maxCycleSeconds);
   const listFromMs = toMs(profile.availabilityLossSeconds);
+  const binsMs = profile.stopBinsSeconds.map(toMs);
   const counts = visible.map(() => ({ stopCount: 0, stopMs: 0, stops: [] as { start: number; end: number }[] }));
   const between: { start: number; end: number }[] = [];
   let listed = 0;
@@ -196,14 +207,17 @@ async function machineActuals(db: Executor, input: MachineInput): Promise<Machin
   for (let i = 1; i < visible.length; i++) {
     if (visible[i].lot !== visible[i - 1].lot && visible[i].start > visible[i - 1].end) between.push({ start: visible[i - 1].end, end: visible[i].start });
   }
-  const segments = await stopReasons.segmentsOf(db, machine.key, [...counts.flatMap((c) => c.stops.map((s) => s.start)), ...between.map((b) => b.start)]);
+  const reasonOf = (start: number) => {
+    const row = input.reasons.get(start);
+    return row ? { reason: row.reasonId, label: row.label, category: (row.category as ActualStop['category']) ?? null } : null;
+  };
   const changeovers: Changeover[] = [];
   const actualRuns: ActualRun[] = visible.map((run, index) => {
     const stops: ActualStop[] = counts[index].stops.map((gap) => {
-      const first = segments.get(gap.start)?.[0];
+      const first = reasonOf(gap.start);
       const changeover = first?.category === 'setup';
       if (changeover) changeovers.push({ start: gap.start, end: gap.end, kind: 'setup-reason', fromLot: run.lot, toLot: run.lot, label: first?.label ?? null });
-      return { start: gap.start, end: gap.end, seconds: (gap.end - gap.start) / 1000, ...stopClass(profile, gap.end - gap.start), reason: first?.reason ?? null, label: first?.label ?? null, category: first?.category ?? null, changeover };
+      return { start: gap.start, end: gap.end, seconds: (gap.end - gap.start) / 1000, ...stopClass(profile, binsMs, gap.end - gap.start), reason: first?.reason ?? null, label: first?.label ?? null, category: first?.category ?? null, changeover };
     });
     const product = lookup.productOfLot.get(run.lot) ?? lookup.productOfItem.get(run.item);
     return { lot: run.lot, item: run.item, ...productFields(product), start: run.start, end: run.end, cycles: run.cycles, parts: run.parts, stopCount: counts[index].stopCount, stopSeconds: counts[index].stopMs / 1000, stops };
@@ -211,7 +225,7 @@ async function machineActuals(db: Executor, input: MachineInput): Promise<Machin
   for (const gap of between) {
     const before = visible.find((r) => r.end === gap.start);
     const after = visible.find((r) => r.start === gap.end);
-    changeovers.push({ start: gap.start, end: gap.end, kind: 'lot-change', fromLot: before?.lot ?? null, toLot: after?.lot ?? null, label: segments.get(gap.start)?.[0]?.label ?? null });
+    changeovers.push({ start: gap.start, end: gap.end, kind: 'lot-change', fromLot: before?.lot ?? null, toLot: after?.lot ?? null, label: reasonOf(gap.start)?.label ?? null });
   }
   changeovers.sort((a, b) => a.start - b.start);
 

@@ -269,11 +269,11 @@ function BoardScreen({ group, groupName, zone, zoomKey, centreAt, onZoomKey }: {
         <h2 className="board-window" data-testid="board-window">
           {windowLabel(view, zone)}
         </h2>
-        <label className="toggle board-actual-toggle" title="Beneath each machine's plan: what machine data says actually ran (lot runs, stops, changeovers) and the plan as it stood at each shift start">
-          <input type="checkbox" checked={showActual} onChange={(event) => setActualChoice(event.target.checked)} data-testid="show-actual" />
-          Show actual
-        </label>
         <div className="board-status">
+          <label className="toggle board-actual-toggle" title="Show actual: beneath each machine's plan, what machine data says actually ran (lot runs, stops, changeovers) and the plan as it stood at each shift start">
+            <input type="checkbox" checked={showActual} onChange={(event) => setActualChoice(event.target.checked)} data-testid="show-actual" />
+            Actual
+          </label>
           {board.loading && data ? <span className="spinner spinner-tiny" role="status" aria-label="Updating" data-testid="board-updating" /> : null}
           {canPlan ? (
             <button type="button" className="button" onClick={() => setSuggesting(true)} disabled={suggesting} data-testid="suggest-plan" title="Let the optimiser suggest a plan with fewer late orders and changeovers, to accept whole, per machine, or discard">
