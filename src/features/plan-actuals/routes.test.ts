@@ -2,7 +2,7 @@
 // through the real ingest service gives lot runs (one lot interleaved with another), a stop with the
 // operator's setup reason, lot-change changeovers; the shift-start plan is recorded once per shift
 // (also with two writers at once) and shown with the drift.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,15 @@ describe.each(DIALECTS)('plan against actual (%s)', (dialect) => {
     { item: '1330700', lot: '170001', from: local('2022-10-11T09:05'), to: local('2022-10-11T09:30') },
   ];
   const log = cameraLog(segments);
+  // on Line 10 a lot comes back twice inside another's run: the minutes they share hold both lots' parts
+  const alternating = [
+    { item: '1330700', lot: '170003', from: local('2022-10-11T10:00'), to: local('2022-10-11T10:03:30') },
+    { item: '1169100', lot: '170004', from: local('2022-10-11T10:03:30'), to: local('2022-10-11T10:04') },
+    { item: '1330700', lot: '170003', from: local('2022-10-11T10:04'), to: local('2022-10-11T10:06') },
+    { item: '1169100', lot: '170004', from: local('2022-10-11T10:06'), to: local('2022-10-11T10:07:15') },
+    { item: '1330700', lot: '170003', from: local('2022-10-11T10:07:15'), to: local('2022-10-11T10:12') },
+  ];
+  const alternatingLog = cameraLog(alternating);
 
   beforeAll(async () => {
     t = await createTestApp(dialect, 'plan_actuals');
@@ -56,6 +65,10 @@ describe.each(DIALECTS)('plan against actual (%s)', (dialect) => {
     const path = join(folder.path, 'PR20221011.txt');
     writeFileSync(path, log.text);
     await ingestFile(t.database.db, { machine: 'line11', path, zone: ZONE });
+    const line10 = join(folder.path, 'line10', 'PR20221011.txt');
+    mkdirSync(join(folder.path, 'line10'));
+    writeFileSync(line10, alternatingLog.text);
+    await ingestFile(t.database.db, { machine: 'line10', path: line10, zone: ZONE });
   });
   afterAll(async () => {
     folder.remove();
@@ -79,6 +92,13 @@ describe.each(DIALECTS)('plan against actual (%s)', (dialect) => {
     expect(runs[2].end).toBeGreaterThan(segments[3].to - 1000);
     expect(runs[2].end).toBeLessThan(segments[3].to);
     expect(runs[0].color).toBe('#d35400');
+  });
+
+  it('a lot that comes back twice inside another\'s run: five runs, each with its own parts', async () => {
+    const runs = (await actuals(day)).machines.find((m) => m.machine === 'line10')!.runs;
+    expect(runs.map((r) => r.lot)).toEqual(['170003', '170004', '170003', '170004', '170003']);
+    expect(runs.map((r) => r.parts)).toEqual(alternatingLog.parts);
+    expect(runs.map((r) => r.start)).toEqual(alternating.map((a) => a.from));
   });
 
   it('stops inside a run with class and the operator\'s setup reason; lot changes are changeovers', async () => {

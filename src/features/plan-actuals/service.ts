@@ -47,7 +47,7 @@ export async function lotRuns(db: Executor, machine: string, spans: readonly Lot
   if (contested.length === 0) return joinRuns(spans.map(whole));
   const itemOf = new Map(spans.map((s) => [s.lot, s.item]));
   const runs: Run[] = [];
-  for (const minutes of contested) runs.push(...(await contestedRuns(db, machine, minutes, (lot) => itemOf.get(lot) ?? '')));
+  for (const minutes of contested) runs.push(...(await contestedRuns(db, machine, minutes, spans, (lot) => itemOf.get(lot) ?? '')));
   for (const span of spans) {
     const minutes = { start: floorTo(span.firstAt, MS_PER_MINUTE), end: floorTo(span.lastAt, MS_PER_MINUTE) + MS_PER_MINUTE };
     const pieces = subtract(minutes, contested);
@@ -66,10 +66,28 @@ export async function lotRuns(db: Executor, machine: string, spans: readonly Lot
 }
 
 /**
- * Runs inside minutes two lots share: per minute and lot from one grouped read; a minute holding one
- * lot is that lot's, only a minute holding two is read cycle by cycle.
+ * Runs inside minutes two lots share. The common case is one lot run in the middle of another (the
+ * contested minutes are exactly its span): its two edge minutes are read cycle by cycle, and when the
+ * minutes between them hold exactly its parts, no other lot ran there — they are one run of it, from
+ * the minute counts. Otherwise per minute and lot from one grouped read: a minute holding one lot is
+ * that lot's, only a minute holding two is read cycle by cycle.
  */
-async function contestedRuns(db: Executor, machine: string, minutes: { start: number; end: number }, itemOf: (lot: string) => string): Promise<Run[]> {
+async function contestedRuns(db: Executor, machine: string, minutes: { start: number; end: number }, spans: readonly LotSpan[], itemOf: (lot: string) => string): Promise<Run[]> {
+  const cycles = (from: number, to: number) => repo.cyclesWithLot(db, machine, from, to).then((list) => runsOfCycles(list, isNoLot, itemOf));
+  if (minutes.end - minutes.start <= 2 * MS_PER_MINUTE) return cycles(minutes.start, minutes.end);
+  const inner = spans.filter((s) => floorTo(s.firstAt, MS_PER_MINUTE) >= minutes.start && s.lastAt < minutes.end);
+  if (inner.length === 1 && floorTo(inner[0].firstAt, MS_PER_MINUTE) === minutes.start && floorTo(inner[0].lastAt, MS_PER_MINUTE) === minutes.end - MS_PER_MINUTE) {
+    const lot = inner[0];
+    const [head, tail, middle] = await Promise.all([
+      cycles(minutes.start, minutes.start + MS_PER_MINUTE),
+      cycles(minutes.end - MS_PER_MINUTE, minutes.end),
+      repo.minuteSums(db, machine, minutes.start + MS_PER_MINUTE, minutes.end - MS_PER_MINUTE),
+    ]);
+    const edgeParts = [...head, ...tail].filter((r) => r.lot === lot.lot).reduce((sum, r) => sum + r.parts, 0);
+    if (middle.firstAt !== null && middle.lastAt !== null && middle.parts === lot.parts - edgeParts) {
+      return [...head, { lot: lot.lot, item: lot.item, start: middle.firstAt, end: middle.lastAt, cycles: middle.cycles, parts: middle.parts }, ...tail];
+    }
+  }
   const rows = (await repo.lotMinutes(db, machine, minutes.start, minutes.end)).filter((r) => !isNoLot(r.lot));
   const runs: Run[] = [];
   for (let i = 0; i < rows.length; ) {
@@ -79,7 +97,7 @@ async function contestedRuns(db: Executor, machine: string, minutes: { start: nu
       const r = rows[i];
       runs.push({ lot: r.lot, item: itemOf(r.lot), start: r.firstAt, end: r.lastAt, cycles: r.cycles, parts: r.parts });
     } else {
-      runs.push(...runsOfCycles(await repo.cyclesWithLot(db, machine, rows[i].minute, rows[i].minute + MS_PER_MINUTE), isNoLot, itemOf));
+      runs.push(...(await cycles(rows[i].minute, rows[i].minute + MS_PER_MINUTE)));
     }
     i = j;
   }
