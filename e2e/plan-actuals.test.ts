@@ -46,4 +46,32 @@ describe('plan against actual', () => {
     await page.getByTestId('show-actual').check();
     await expectVisible(page.getByTestId('actual-line7'));
   });
+
+  it('records the plan at the shift start the first re-plan sees, and shows it as an outline with the drift badge', async () => {
+    // this week and the next work round the clock (two 12-hour shifts): whatever the hour, a shift has begun
+    const round = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] } as Record<string, [string, string][]>;
+    for (const day of Object.keys(round)) round[day] = [['00:00', '12:00'], ['12:00', '00:00']];
+    const today = DateTime.now().setZone(ZONE);
+    for (const week of [today, today.plus({ weeks: 1 })].map((d) => d.toISODate()!).map((date) => DateTime.fromISO(date).toFormat("kkkk-'W'WW"))) {
+      const res = await e2e.api(`/api/calendar/weeks/${week}`, { method: 'PUT', body: { days: round, reason: 'round the clock (plan against actual journey)' } });
+      expect(res.status).toBe(200);
+    }
+    // the calendar change re-plans; the first re-plan in the shift records its plan
+    const page = await e2e.newPage({ width: 1920, height: 1080 });
+    await page.goto('/board?group=pouching-itrak&zoom=week');
+    const lane = page.getByTestId('actual-line6');
+    await expectVisible(lane, 20_000);
+    await expect.poll(async () => lane.locator('[data-testid^="actual-plan-"]').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expectVisible(page.getByTestId('drift-line6'));
+    expect(await page.getByTestId('drift-line6').innerText()).toMatch(/on plan|h (behind|ahead of) plan|% of planned parts/);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(screenshotDir, 'board-plan-actual-baseline-1920x1080.png') });
+    // the Day view leaves it off until asked
+    await page.getByTestId('zoom-day').click();
+    await expectHidden(page.getByTestId('actual-line6'));
+    await page.getByTestId('show-actual').check();
+    await expectVisible(page.getByTestId('actual-line6'));
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(screenshotDir, 'board-plan-actual-baseline-day-1920x1080.png') });
+  });
 });

@@ -171,8 +171,8 @@ function BoardScreen({ group, groupName, zone, zoomKey, centreAt, onZoomKey }: {
   const [actualChoice, setActualChoice] = useState<boolean | null>(null);
   const presetKey = presetOf(view)?.key;
   const showActual = actualChoice ?? (presetKey === 'week' || presetKey === 'month');
-  // only the past (and the hour now is in) has actuals; the server takes at most 92 days
-  const actualTo = Math.min(fetchWindow.end, Math.ceil(now / ACTUAL_HOUR) * ACTUAL_HOUR + ACTUAL_HOUR);
+  // only the past has actuals, the current shift's start plan reaches a day ahead; the server takes at most 92 days
+  const actualTo = Math.min(fetchWindow.end, Math.ceil(now / ACTUAL_HOUR) * ACTUAL_HOUR + 24 * ACTUAL_HOUR);
   const actualFrom = Math.max(fetchWindow.start, actualTo - ACTUAL_MAX_SPAN);
   const wantActual = showActual && actualTo > actualFrom;
   const actuals = useResource(
