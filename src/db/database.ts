@@ -12,6 +12,7 @@ import type { ForecastHistoryTable } from './tables/forecasts.js';
 import type { AlertOutboxTable, AlertRuleTable, AlertSubscriptionTable, AlertTable } from './tables/alerts.js';
 import type { TvDeviceTable } from './tables/tv.js';
 import type { MachineDowntimeTable, PlanScenarioTable } from './tables/scenarios.js';
+import type { PlanBaselineShiftTable, PlanBaselineTable } from './tables/plan-baselines.js';
 import type { CrewEntryTable, ReasonTreeTable, ScrapEntryTable, ShiftHandoverAckTable, ShiftLogTable, StopReasonSegmentTable } from './tables/operator-reports.js';
 
 /** The database as Kysely sees it: one entry per table. */
@@ -62,6 +63,9 @@ export interface Database {
   // issue 15 item 3 (what-if scenarios)
   plan_scenarios: PlanScenarioTable;
   machine_downtime: MachineDowntimeTable;
+  // issue 15 item 6 (plan against actual)
+  plan_baseline_shifts: PlanBaselineShiftTable;
+  plan_baselines: PlanBaselineTable;
 }
 
 export type DialectName = 'sqlite' | 'postgres' | 'mysql';

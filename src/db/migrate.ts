@@ -14,6 +14,7 @@ import * as tvDevices from './migrations/20261202_24_tv_devices.js';
 import * as operatorReports from './migrations/20261203_25_operator_reports.js';
 import * as changeovers from './migrations/20261203_26_changeovers.js';
 import * as planScenarios from './migrations/20261203_27_plan_scenarios.js';
+import * as planBaselines from './migrations/20261203_28_plan_baselines.js';
 import * as pinnedOperations from './migrations/20261203_29_pinned_operations.js';
 
 const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '20261203_25_operator_reports': operatorReports,
   '20261203_26_changeovers': changeovers,
   '20261203_27_plan_scenarios': planScenarios,
+  '20261203_28_plan_baselines': planBaselines,
   '20261203_29_pinned_operations': pinnedOperations,
 };
 

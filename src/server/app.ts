@@ -48,6 +48,8 @@ import { AlertRuntime, ingestObserver } from '../features/alerts/runtime.js';
 import type { MailTransport } from '../features/alerts/mail-worker.js';
 import { ingestorFor } from '../features/machine-data/ingest.js';
 import { simulationRoutes, type SimulationHolder } from '../features/simulation/routes.js';
+import { planActualsRoutes } from '../features/plan-actuals/routes.js';
+import { followReplans, recordShiftBaseline } from '../features/plan-actuals/baselines.js';
 
 export interface BuildOptions {
   /** folder of the built web app; omitted → no static files (API-only tests) */
@@ -84,7 +86,7 @@ const recordsWithSignatures = (app: App, deps: AppDeps) => recordRoutes(app, dep
 const operatorInputWithSignatures = (app: App, deps: AppDeps) => operatorInputRoutes(app, deps, { signedContent: SIGNED_CONTENT });
 const shiftLogSignatures = (db: Db) => (machine: string, shiftStart: number) => signaturesOf(SIGNED_CONTENT, db, SHIFT_LOG_ENTITY, [shiftLogKey(machine, shiftStart)]);
 const shiftReportsWithSignatures = (app: App, deps: AppDeps) => shiftReportRoutes(app, deps, { signedContent: SIGNED_CONTENT });
-const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, exceptionRoutes, scenarioRoutes, machineDataRoutes, forecastRoutes, operatorInputWithSignatures, oeeRoutes, machineStateRoutes, shiftReportsWithSignatures, shiftWorkbookRoutes, recordsWithSignatures, alertRoutes, tvDeviceRoutes, tvRoutes];
+const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, exceptionRoutes, scenarioRoutes, planActualsRoutes, machineDataRoutes, forecastRoutes, operatorInputWithSignatures, oeeRoutes, machineStateRoutes, shiftReportsWithSignatures, shiftWorkbookRoutes, recordsWithSignatures, alertRoutes, tvDeviceRoutes, tvRoutes];
 
 /** QMFG_TRUST_PROXY → Fastify's trustProxy: off, the first N hops, or the proxies' addresses. */
 function trustProxyOf(setting: string): boolean | string | ((address: string, hop: number) => boolean) {
@@ -114,7 +116,11 @@ function wireAlerts(app: App, deps: AppDeps, options: NonNullable<BuildOptions['
     mailFrom: config.QMFG_MAIL_FROM || 'qmfg <qmfg@localhost>', transport: options.transport, clock: options.clock,
     onError: (error) => app.log.error(`alerts: ${(error as Error).message ?? String(error)}`),
     // shift reports go out at shift end on the same timer, through the same outbox
-    jobs: [(now) => queueShiftEndMails(db, settings, { zone: config.QMFG_TZ, promptSeconds: config.QMFG_REASON_PROMPT_SECONDS, signatures: shiftLogSignatures(db) }, now)],
+    // and the plan as it stands at each shift start is recorded once (the first instance to see the shift)
+    jobs: [
+      (now) => queueShiftEndMails(db, settings, { zone: config.QMFG_TZ, promptSeconds: config.QMFG_REASON_PROMPT_SECONDS, signatures: shiftLogSignatures(db) }, now),
+      (now) => recordShiftBaseline(db, config.QMFG_TZ, now),
+    ],
   });
   ingestor.observeBatches(ingestObserver(settings, events, () => runtime.now()));
   app.decorate('alerts', runtime);
@@ -165,9 +171,13 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   // forecast history follows new production: the running lots' forecasts are recorded as they change
   // after each re-plan (not the interim events of live ingest: a forecast per machine per second is real work)
   const forecastRecorder = followProduction(deps.db, deps.config.QMFG_TZ, settledProduction(deps.events), app.log);
+  // the first settled re-plan in a new shift records the plan at its start, if the timer has not yet
+  const baselineRecorder = followReplans(deps.db, deps.config.QMFG_TZ, settledProduction(deps.events), app.log);
   app.addHook('onClose', async () => {
     forecastRecorder.stop();
+    baselineRecorder.stop();
     await forecastRecorder.idle();
+    await baselineRecorder.idle();
     deps.events.describe('production', null);
     await deps.events.idle();
   });

@@ -8,6 +8,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { errorMessage } from '../../api/client.js';
 import { listProcessGroups } from '../../api/plant.js';
 import { getBoard, replanPlant, type BoardBar } from '../../api/orders.js';
+import { getActuals, type MachineActuals } from '../../api/plan-actuals.js';
 import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
 import { BoardIcon } from '../../components/icons.js';
 import { useToast } from '../../components/toasts.js';
@@ -28,6 +29,9 @@ import {
 } from './time-scale.js';
 import { useCan } from '../../auth/auth.js';
 import './board.css';
+
+const ACTUAL_HOUR = 3_600_000;
+const ACTUAL_MAX_SPAN = 92 * 24 * ACTUAL_HOUR;
 
 /** besides 'schedule', whose echo of our own changes live-refresh.ts lets pass */
 const OTHER_LIVE_TOPICS = ['plant', 'calendar', 'production'];
@@ -175,6 +179,24 @@ function BoardScreen({ group, groupName, zone, zoomKey, centreAt, onZoomKey }: {
     return true;
   });
 
+  // what actually ran beneath the plan: on by default in Week and Month, where the past half tells the drift
+  const [actualChoice, setActualChoice] = useState<boolean | null>(null);
+  const presetKey = presetOf(view)?.key;
+  const showActual = actualChoice ?? (presetKey === 'week' || presetKey === 'month');
+  // only the past has actuals, the current shift's start plan reaches a day ahead; the server takes at most 92 days
+  const actualTo = Math.min(fetchWindow.end, Math.ceil(now / ACTUAL_HOUR) * ACTUAL_HOUR + 24 * ACTUAL_HOUR);
+  const actualFrom = Math.max(fetchWindow.start, actualTo - ACTUAL_MAX_SPAN);
+  const wantActual = showActual && actualTo > actualFrom;
+  const actuals = useResource(
+    () => (wantActual ? getActuals(group, actualFrom, actualTo) : Promise.resolve(null)),
+    [wantActual, group, actualFrom, actualTo],
+  );
+  const actualByMachine = useMemo(() => {
+    const answer = actuals.data;
+    if (!wantActual || !answer || answer.group.key !== group) return null;
+    return new Map<string, MachineActuals>(answer.machines.map((m) => [m.machine, m]));
+  }, [actuals.data, wantActual, group]);
+
   const [open, setOpen] = useState<OperationRef | null>(null);
   const latest = useRef({ data, view });
   latest.current = { data, view };
@@ -260,6 +282,10 @@ function BoardScreen({ group, groupName, zone, zoomKey, centreAt, onZoomKey }: {
           {windowLabel(view, zone)}
         </h2>
         <div className="board-status">
+          <label className="toggle board-actual-toggle" title="Show actual: beneath each machine's plan, what machine data says actually ran (lot runs, stops, changeovers) and the plan as it stood at each shift start">
+            <input type="checkbox" checked={showActual} onChange={(event) => setActualChoice(event.target.checked)} data-testid="show-actual" />
+            Actual
+          </label>
           {board.loading && data ? <span className="spinner spinner-tiny" role="status" aria-label="Updating" data-testid="board-updating" /> : null}
           {canPlan ? (
             <button type="button" className="button" onClick={() => setSuggesting(true)} disabled={suggesting} data-testid="suggest-plan" title="Let the optimiser suggest a plan with fewer late orders and changeovers, to accept whole, per machine, or discard">
@@ -304,6 +330,7 @@ function BoardScreen({ group, groupName, zone, zoomKey, centreAt, onZoomKey }: {
               dropHint={laneHint}
               moving={moving?.op ?? null}
               selected={open}
+              actuals={actualByMachine}
             />
           )}
           <ParkingLot

@@ -9,6 +9,8 @@
 import { useEffect, useLayoutEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { DateTime } from 'luxon';
 import type { Board, BoardBar, BoardLane } from '../../api/orders.js';
+import type { MachineActuals } from '../../api/plan-actuals.js';
+import { ACTUAL_STRIP_PX, ActualStrip, DriftBadge } from './actual-strip.js';
 import { axisFor, type TimeWindow } from './time-scale.js';
 import { useGestures } from './use-gestures.js';
 import { formatDue, formatInstant, formatQuantity, progressOf, textColourOn } from '../work-orders/format.js';
@@ -35,9 +37,11 @@ export interface GanttProps {
   /** an operation being moved (dimmed until the board has reloaded) */
   moving: OperationRef | null;
   selected: OperationRef | null;
+  /** what actually ran per machine (the "Show actual" strip), when shown */
+  actuals?: ReadonlyMap<string, MachineActuals> | null;
 }
 
-export function Gantt({ board, view, zone, now, onViewChange, onBarPointerDown, onOpen, dropHint, moving, selected }: GanttProps) {
+export function Gantt({ board, view, zone, now, onViewChange, onBarPointerDown, onOpen, dropHint, moving, selected, actuals = null }: GanttProps) {
   const axisRef = useRef<HTMLDivElement>(null);
   const areaRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
@@ -138,6 +142,7 @@ export function Gantt({ board, view, zone, now, onViewChange, onBarPointerDown, 
             hint={dropHint?.machine === lane.machine ? dropHint : null}
             moving={moving}
             selected={selected}
+            actual={actuals?.get(lane.machine) ?? null}
           />
         ))}
         </div>
@@ -162,8 +167,9 @@ function stackRows(bars: BoardBar[]): { rows: Map<BoardBar, number>; count: numb
   return { rows, count: Math.max(1, rowEnds.length) };
 }
 
-function Lane({ lane, x, width, remPx, zone, now, onBarPointerDown, onOpen, hint, moving, selected }: {
+function Lane({ lane, x, width, remPx, zone, now, onBarPointerDown, onOpen, hint, moving, selected, actual }: {
   lane: BoardLane;
+  actual: MachineActuals | null;
   x: (t: number) => number;
   width: number;
   remPx: number;
@@ -201,6 +207,7 @@ function Lane({ lane, x, width, remPx, zone, now, onBarPointerDown, onOpen, hint
         ) : null}
         <span className="lane-flags">
           {lateCount > 0 ? <span className="badge badge-late">⚠ {lateCount} late</span> : null}
+          {actual ? <DriftBadge machine={lane.machine} drift={actual.drift} /> : null}
           {held.length > 0 ? <span className="badge status-held">{held.length} held</span> : null}
           {notInCalendar.length > 0 ? (
             <span className="badge badge-warn" title={`No working time in the calendar for: ${notInCalendar.map((b) => b.lot).join(', ')}`}>
@@ -209,7 +216,13 @@ function Lane({ lane, x, width, remPx, zone, now, onBarPointerDown, onOpen, hint
           ) : null}
         </span>
       </div>
-      <div className="lane-track" data-drop-lane={lane.machine} data-testid={`track-${lane.machine}`}>
+      <div
+        className="lane-track"
+        data-drop-lane={lane.machine}
+        data-testid={`track-${lane.machine}`}
+        style={actual ? { ['--actual-h' as string]: `${ACTUAL_STRIP_PX}px` } : undefined}
+      >
+        {width > 0 && actual ? <ActualStrip actual={actual} x={x} width={width} zone={zone} /> : null}
         {width > 0
           ? planned.map((bar) => (
               <Bar
@@ -392,7 +405,7 @@ function Bar({ bar, machine, x1, x2, leadInX = null, width, remPx, zone, row, ro
       data-position={bar.position ?? ''}
       data-changeover-minutes={bar.changeoverMinutes}
       data-pinned={bar.pinned ? 'true' : undefined}
-      style={{ left, width: visibleWidth, top: `calc(${row * heightPct}% + 6px)`, height: `calc(${heightPct}% - 12px)`, background: bar.color, color: text }}
+      style={{ left, width: visibleWidth, top: `calc((100% - var(--actual-h, 0px)) * ${row / rowCount} + 6px)`, height: `calc((100% - var(--actual-h, 0px)) * ${heightPct / 100} - 12px)`, background: bar.color, color: text }}
       onPointerDown={(event) => onPointerDown(event, bar, machine)}
       onClick={() => onOpen(bar)}
       onKeyDown={(event) => {
