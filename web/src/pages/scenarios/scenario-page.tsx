@@ -146,10 +146,10 @@ function Kpi({ label, live, scenario, format, testId }: { label: string; live: n
   const diff = live !== null && scenario !== null ? scenario - live : null;
   const tone = diff === null || Math.abs(diff) < 1e-6 ? 'same' : diff > 0 ? 'worse' : 'better';
   return (
-    <div className={`kpi-card kpi-${tone}`} data-testid={`kpi-${testId}`} data-tone={tone}>
-      <div className="kpi-label">{label}</div>
-      <div className="kpi-values"><span title="live">{format(live)}</span> → <strong data-testid={`kpi-${testId}-scenario`}>{format(scenario)}</strong></div>
-      <div className="kpi-diff">{tone === 'same' ? 'no change' : tone === 'worse' ? 'worse' : 'better'}</div>
+    <div className={`sc-kpi-card sc-kpi-${tone}`} data-testid={`kpi-${testId}`} data-tone={tone}>
+      <div className="sc-kpi-label">{label}</div>
+      <div className="sc-kpi-values"><span title="live">{format(live)}</span> → <strong data-testid={`kpi-${testId}-scenario`}>{format(scenario)}</strong></div>
+      <div className="sc-kpi-diff">{tone === 'same' ? 'no change' : tone === 'worse' ? 'worse' : 'better'}</div>
     </div>
   );
 }
@@ -161,7 +161,7 @@ function ComparisonView({ c, zone }: { c: Comparison; zone: string }) {
   const lastEndHours = (v: number | null) => (v === null ? null : v / 3_600_000);
   return (
     <>
-      <div className="kpi-cards" data-testid="scenario-kpis">
+      <div className="sc-kpi-cards" data-testid="scenario-kpis">
         <Kpi label="Late orders" testId="late" live={c.kpis.live.lateWorkOrders} scenario={c.kpis.scenario.lateWorkOrders} format={(v) => String(v ?? '—')} />
         <Kpi label="Tardiness" testId="tardiness" live={c.kpis.live.totalTardinessHours} scenario={c.kpis.scenario.totalTardinessHours} format={(v) => (v === null ? '—' : hours(v))} />
         <Kpi label="Changeovers" testId="changeover" live={c.kpis.live.changeoverHours} scenario={c.kpis.scenario.changeoverHours} format={(v) => (v === null ? '—' : hours(v))} />
@@ -204,9 +204,9 @@ function ComparisonView({ c, zone }: { c: Comparison; zone: string }) {
 
 function Bar({ value, label, kind }: { value: number; label: string; kind: 'live' | 'scenario' }) {
   return (
-    <div className={`bar bar-${kind}`} title={label}>
-      <div className="bar-fill" style={{ width: `${Math.min(100, Math.round(value * 100))}%` }} />
-      <span className="bar-label">{label}</span>
+    <div className={`sc-bar sc-bar-${kind}`} title={label}>
+      <div className="sc-bar-fill" style={{ width: `${Math.min(100, Math.round(value * 100))}%` }} />
+      <span className="sc-bar-label">{label}</span>
     </div>
   );
 }
