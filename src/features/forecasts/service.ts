@@ -7,6 +7,7 @@
 // lot can still be asked what was forecast while it ran). A lot with no operation on a machine has
 // nothing to forecast from: 404 naming why.
 import { accuracyReport, forecastLot, MinuteUnits, type AccuracyRow, type LotForecast } from '../../core/forecast/index.js';
+import { followEvents, type EventSource } from '../../core/follow-events.js';
 import { NotFound } from '../../core/errors.js';
 import { MS_PER_DAY, MS_PER_MINUTE } from '../../core/time.js';
 import { DEFAULT_RECOMMENDED } from '../../core/forecast/index.js';
@@ -92,21 +93,20 @@ export async function forecastHistoryOf(db: Executor, lot: string): Promise<repo
 export function followProduction(
   db: Executor,
   zone: string,
-  hub: { subscribe(listener: (event: { topic: string; data?: unknown }) => void): () => void },
+  hub: EventSource,
   log: { error(message: string): void },
   clock: () => number = Date.now,
 ): { stop: () => void; idle: () => Promise<void> } {
-  let chain: Promise<void> = Promise.resolve();
-  const stop = hub.subscribe((event) => {
-    if (event.topic !== 'production') return;
-    const machines = (event.data as { machines?: unknown } | undefined)?.machines;
-    if (!Array.isArray(machines)) return;
-    chain = chain.then(() => recordForecasts(db, zone, machines.filter((m): m is string => typeof m === 'string'), clock())).then(
-      () => undefined,
-      (error: unknown) => log.error(`recording forecasts failed: ${(error as Error).message}`),
-    );
-  });
-  return { stop, idle: () => chain };
+  return followEvents(
+    hub,
+    (event) => {
+      if (event.topic !== 'production') return undefined;
+      const machines = (event.data as { machines?: unknown } | undefined)?.machines;
+      return Array.isArray(machines) ? machines.filter((m): m is string => typeof m === 'string') : undefined;
+    },
+    (machines) => recordForecasts(db, zone, machines, clock()),
+    (error) => log.error(`recording forecasts failed: ${error.message}`),
+  );
 }
 
 /** Each method's mean absolute error per machine and product, over the finished operations' recorded forecasts. */

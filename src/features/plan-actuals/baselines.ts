@@ -8,6 +8,7 @@
 // in the same transaction, the others fail on the key and skip. The plan read then is the stored
 // forecast, i.e. what the last re-plan before (or at) that moment said.
 import type { Db } from '../../db/database.js';
+import { followEvents, type EventSource } from '../../core/follow-events.js';
 import type { CalendarSpec } from '../../core/calendar/index.js';
 import { bucketsOf } from '../../core/oee/buckets.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../../core/time.js';
@@ -82,17 +83,14 @@ export async function recordShiftBaseline(db: Db, zone: string, now: number): Pr
 export function followReplans(
   db: Db,
   zone: string,
-  hub: { subscribe(listener: (event: { topic: string; data?: unknown }) => void): () => void },
+  hub: EventSource,
   log: { error(message: string): void },
   clock: () => number = Date.now,
 ): { stop: () => void; idle: () => Promise<void> } {
-  let chain: Promise<void> = Promise.resolve();
-  const stop = hub.subscribe((event) => {
-    if (event.topic !== 'schedule' && event.topic !== 'production') return;
-    chain = chain.then(() => recordShiftBaseline(db, zone, clock())).then(
-      () => undefined,
-      (error: unknown) => log.error(`recording the shift-start plan failed: ${(error as Error).message}`),
-    );
-  });
-  return { stop, idle: () => chain };
+  return followEvents(
+    hub,
+    (event) => (event.topic === 'schedule' || event.topic === 'production' ? true : undefined),
+    () => recordShiftBaseline(db, zone, clock()),
+    (error) => log.error(`recording the shift-start plan failed: ${error.message}`),
+  );
 }
