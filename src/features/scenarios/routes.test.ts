@@ -181,7 +181,10 @@ describe.each(DIALECTS)('what-if scenarios API on %s', (dialect) => {
     const rush = (await inject('GET', '/api/work-orders/WI-RUSHP')).body;
     expect(rush.operations[0]).toMatchObject({ machine: 'line9', state: 'queued' });
     const wo7 = (await inject('GET', '/api/work-orders/WI-7A')).body;
-    expect(Date.parse(wo7.operations[0].forecastEnd)).toBe(finish(expected, 'WI-7A').scenarioEnd);
+    // what the comparison showed, but for the time between it and the publish (during a shift the plan starts now)
+    const drift = Date.parse(wo7.operations[0].forecastEnd) - finish(expected, 'WI-7A').scenarioEnd!;
+    expect(drift).toBeGreaterThanOrEqual(0);
+    expect(drift).toBeLessThan(60_000);
     expect((await inject('POST', `/api/scenarios/${s.id}/publish`, { version: 2, reason: 'again' })).status).toBe(409);
   });
 
