@@ -42,3 +42,18 @@ export function LoadFailed({ error, onRetry }: { error: Error; onRetry: () => vo
     />
   );
 }
+
+/** Someone saved a newer version meanwhile: says so and offers to load it (the edit stays until then). */
+export function StaleBanner({ message, onReload, testId }: { message: string; onReload: () => void; testId: string }) {
+  return (
+    <ErrorBanner
+      message={message}
+      testId={`${testId}-stale`}
+      action={
+        <button type="button" className="button" onClick={onReload} data-testid={`${testId}-reload`}>
+          Load the latest version
+        </button>
+      }
+    />
+  );
+}

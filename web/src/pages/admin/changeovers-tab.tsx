@@ -9,7 +9,7 @@ import type { ChangeoverMatrix } from '../../../../src/features/plant/schemas.js
 import { ApiError, errorMessage, type FieldErrors } from '../../api/client.js';
 import { getChangeovers, listMachines, saveChangeovers, setMachineLastFamily } from '../../api/plant.js';
 import { useAuth } from '../../auth/auth.js';
-import { ErrorBanner, LoadFailed, Spinner } from '../../components/feedback.js';
+import { ErrorBanner, LoadFailed, Spinner, StaleBanner } from '../../components/feedback.js';
 import { useToast } from '../../components/toasts.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { NumberReader, textOf, useNumberLocale } from '../../lib/forms.js';
@@ -137,15 +137,7 @@ function GroupMatrix({ group, groupName }: { group: string; groupName: string })
         same family need no changeover unless a rule names that pair. Families: {base.families.join(', ') || 'none yet'} (set on the Products tab).
       </p>
       {stale ? (
-        <ErrorBanner
-          message={stale}
-          testId="co-stale"
-          action={
-            <button type="button" className="button" onClick={() => { setStale(null); void current.reload(); }} data-testid="co-reload">
-              Load the latest version
-            </button>
-          }
-        />
+        <StaleBanner message={stale} testId="co" onReload={() => { setStale(null); void current.reload(); }} />
       ) : null}
       {general.length ? <ErrorBanner message={general.join(' · ')} testId="co-general-errors" /> : null}
       {rows.length === 0 ? (

@@ -6,7 +6,7 @@ import { GroupSelect, useChosenGroup } from '../../components/group-picker.js';
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError, errorMessage } from '../../api/client.js';
 import { getReasonTree, getReasonTreeHistory, saveReasonTree } from '../../api/reason-trees.js';
-import { ErrorBanner, LoadFailed, Spinner } from '../../components/feedback.js';
+import { ErrorBanner, LoadFailed, Spinner, StaleBanner } from '../../components/feedback.js';
 import { useToast } from '../../components/toasts.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { formatInstant } from '../analytics/format.js';
@@ -139,15 +139,7 @@ function GroupTree({ group, groupName }: { group: string; groupName: string }) {
         the wording their reason had when it was given.
       </p>
       {stale ? (
-        <ErrorBanner
-          message={stale}
-          testId="rt-stale"
-          action={
-            <button type="button" className="button" onClick={() => { setStale(null); void current.reload(); }} data-testid="rt-reload">
-              Load the latest version
-            </button>
-          }
-        />
+        <StaleBanner message={stale} testId="rt" onReload={() => { setStale(null); void current.reload(); }} />
       ) : null}
       {errors.general.length ? <ErrorBanner message={errors.general.join(' · ')} testId="rt-general-errors" /> : null}
       <ReasonTreeEditor
