@@ -14,7 +14,7 @@
 // their queue. Positions end 0..n-1 and states as the load/park service leaves them (queueState;
 // parked = no machine, no position).
 import { createHash, randomUUID } from 'node:crypto';
-import type { Db } from '../../db/database.js';
+import type { OrdersContext } from './service.js';
 import { Conflict, Invalid, type FieldError } from '../../core/errors.js';
 import { kpisOf, operationId, optimizeInTurns, queueState, ScheduleModel, type PlanInput, type PlanKpis, type PlanResult } from '../../core/schedule/index.js';
 import { MS_PER_HOUR } from '../../core/time.js';
@@ -28,12 +28,8 @@ import type {
   AcceptRequest, AcceptResult, MachineDiff, MachineMove, QueueEntry, SuggestedOperation, Suggestion, SuggestionRequest,
 } from './suggestion-schemas.js';
 
-export interface SuggestionContext {
-  db: Db;
-  zone: string;
-  /** injectable clock for tests */
-  now?: () => number;
-}
+/** the orders feature's context (database, plant zone, injectable clock) */
+export type SuggestionContext = OrdersContext;
 
 type Machine = Awaited<ReturnType<typeof plantRepo.listMachines>>[number];
 type Product = Awaited<ReturnType<typeof plantRepo.listProducts>>[number];

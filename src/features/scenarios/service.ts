@@ -2,7 +2,8 @@
 // from the live plan (the basis fingerprint and every queue's fingerprint, who and when) and a list
 // of typed edits applied on top of the live plan each time it is planned — so it follows the live
 // plan until it is published. Every change is versioned (409 when stale) and audited.
-import type { Db, Executor } from '../../db/database.js';
+import type { Executor } from '../../db/database.js';
+import type { OrdersContext } from '../orders/service.js';
 import { Conflict, NotFound, StaleVersion } from '../../core/errors.js';
 import { operationId, type RateMode } from '../../core/schedule/index.js';
 import type { CalendarSpec } from '../../core/calendar/index.js';
@@ -19,12 +20,8 @@ import { applyEdits, type SandboxResult } from './sandbox.js';
 import { checkEdits } from './validation.js';
 import type { Comparison, EditInput, ScenarioView } from './schemas.js';
 
-export interface ScenarioContext {
-  db: Db;
-  zone: string;
-  /** injectable clock for tests */
-  now?: () => number;
-}
+/** the orders feature's context (database, plant zone, injectable clock) */
+export type ScenarioContext = OrdersContext;
 
 type Machine = Awaited<ReturnType<typeof plantRepo.listMachines>>[number];
 type Product = Awaited<ReturnType<typeof plantRepo.listProducts>>[number];
