@@ -3,8 +3,8 @@
 // step, in routing order, on the scheduler's own model — so gates, predecessors, calendars and
 // changeovers count exactly as in the plan). After due: critical; less than the margin of working
 // hours before due: a warning.
-import { ScheduleModel, type ScheduleNode } from '../schedule/index.js';
-import { MS_PER_HOUR, MS_PER_MINUTE } from '../time.js';
+import { placementOnQueue, ScheduleModel, type ScheduleNode } from '../schedule/index.js';
+import { MS_PER_HOUR } from '../time.js';
 import type { DueDateAtRiskException } from './schema.js';
 import { DEFAULT_DUE_MARGIN_HOURS, formatHours, formatInstant, groupOf, hours, lotLabel, machineName, stepLabel, workingMsBetween, type PlanIndex } from './context.js';
 
@@ -91,15 +91,10 @@ export function earliestFinish(index: PlanIndex, model: ScheduleModel, nodes: Sc
     let best: { machine: string; end: number; family: string } | null = null;
     for (const machine of machines) {
       const queue = model.queues.get(machine.key)!;
-      const timeline = queue.timeline;
       const state = appended.get(machine.key) ?? { freeAt: queue.freeAt, family: queue.family };
       if (state.freeAt === Infinity) continue;
-      const changeoverMs = node.running ? 0 : matrix.minutes(queue.group, state.family, node.family) * MS_PER_MINUTE;
-      const durationMs = changeoverMs + node.baseDurationMs;
-      const readyAt = Math.max(now, state.freeAt, predecessorReady);
-      const start = readyAt >= timeline.horizonEnd ? null : durationMs === 0 ? readyAt : timeline.firstWorkingInstant(readyAt);
-      const end = start === null ? null : timeline.addWorkingTime(start, durationMs);
-      if (end !== null && end <= timeline.horizonEnd && (best === null || end < best.end)) best = { machine: machine.key, end, family: node.family };
+      const end = placementOnQueue(queue, node, matrix, Math.max(now, state.freeAt, predecessorReady), state.family)?.end ?? null;
+      if (end !== null && (best === null || end < best.end)) best = { machine: machine.key, end, family: node.family };
     }
     if (best === null) return { finish: null, placements };
     appended.set(best.machine, { freeAt: best.end, family: best.family });

@@ -18,7 +18,8 @@ export type {
 } from './types.js';
 export { ANY_FAMILY } from './types.js';
 export { ChangeoverMatrix } from './changeover.js';
-export { ScheduleModel, subtractIntervals, type ScheduleNode, type MachineQueue } from './scheduler.js';
+export { ScheduleModel, subtractIntervals, placementOnQueue, type ScheduleNode, type MachineQueue } from './scheduler.js';
+export { frozenQueues, type FrozenQueue } from './frozen.js';
 export {
   optimize,
   optimizeInTurns,

@@ -6,10 +6,11 @@
 // Search: an earliest-due-date construction (each operation appended where it finishes earliest),
 // then simulated annealing over relocate / swap / join-the-family / pull-a-late-order-forward moves,
 // with restarts from the best plan found. Deterministic for a seed and an iteration budget.
-import { ScheduleModel, type MachineQueue, type ScheduleNode } from './scheduler.js';
+import { placementOnQueue, ScheduleModel, type MachineQueue, type ScheduleNode } from './scheduler.js';
+import { frozenQueues } from './frozen.js';
 import type { PlanInput, PlanResult } from './types.js';
 import { mulberry32 } from '../random.js';
-import { MS_PER_HOUR, MS_PER_MINUTE } from '../time.js';
+import { MS_PER_HOUR } from '../time.js';
 
 export interface PlanKpis {
   /** sum over work orders of hours past due (a work order's end is its last step's end) */
@@ -153,24 +154,16 @@ class Search {
     }
     // the plan as it stands decides which queued operations fall in the frozen horizon
     model.run();
-    const frozenUntil = model.now + frozenHours * MS_PER_HOUR;
-    for (const queue of model.queues.values()) {
-      const head: ScheduleNode[] = [];
-      const tail: ScheduleNode[] = [];
+    for (const queue of frozenQueues(model, frozenHours)) {
       let previous: ScheduleNode | null = null;
-      for (const node of queue.nodes) {
-        this.original.set(node, { machine: queue.key, previous });
+      for (const node of queue.head.concat(queue.tail)) {
+        this.original.set(node, { machine: queue.machine, previous });
         previous = node;
-        const inFrozenHorizon = node.running || (frozenHours > 0 && node.start !== null && node.start < frozenUntil);
-        if (tail.length === 0 && inFrozenHorizon) {
-          head.push(node);
-          continue;
-        }
-        tail.push(node);
-        if (!node.input?.pinned && !inFrozenHorizon) this.movable.push(node);
       }
-      this.heads.set(queue.key, head);
-      this.tails.set(queue.key, tail);
+      const fixed = new Set(queue.fixed);
+      for (const node of queue.tail) if (!fixed.has(node)) this.movable.push(node);
+      this.heads.set(queue.machine, queue.head);
+      this.tails.set(queue.machine, queue.tail);
     }
     // parked operations with a machine of their group join the search (they are appended by the construction)
     for (const node of model.nodes) {
@@ -301,11 +294,9 @@ class Search {
       let best: { machine: string; end: number; changeoverMs: number } | null = null;
       for (const queue of this.machinesByGroup.get(node.routingStep.group)!) {
         const state = machineEnd.get(queue.key)!;
-        const changeoverMs = model.matrix.minutes(queue.group, state.family, node.family) * MS_PER_MINUTE;
-        const durationMs = changeoverMs + node.baseDurationMs;
-        const readyAt = Math.max(state.freeAt, predecessorReady);
-        const start = durationMs === 0 ? readyAt : queue.timeline.firstWorkingInstant(readyAt);
-        const end = (start === null ? null : queue.timeline.addWorkingTime(start, durationMs)) ?? Infinity;
+        const placement = placementOnQueue(queue, node, model.matrix, Math.max(state.freeAt, predecessorReady), state.family);
+        const end = placement?.end ?? Infinity;
+        const changeoverMs = placement?.changeoverMs ?? Infinity;
         if (best === null || end < best.end || (end === best.end && changeoverMs < best.changeoverMs)) {
           best = { machine: queue.key, end, changeoverMs };
         }

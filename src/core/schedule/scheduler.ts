@@ -304,8 +304,31 @@ export function subtractIntervals(intervals: readonly Interval[], cuts: readonly
   return result;
 }
 
-function placeNode(node: ScheduleNode, queue: MachineQueue, now: number, matrix: ChangeoverMatrix): void {
+/**
+ * The placement rule, in one place for the scheduler and for the estimates that append an operation
+ * to a machine without re-running the plan (the optimiser's construction, parked-at-risk): ready at
+ * `readyAt` after a job of `previousFamily`, the family changeover runs in working time directly
+ * before the operation (on top of its setup; a job already under way has had its changeover) and the
+ * operation is never split. null when it would not end within the planning horizon.
+ */
+export function placementOnQueue(
+  queue: Pick<MachineQueue, 'group' | 'timeline'>,
+  node: Pick<ScheduleNode, 'running' | 'family' | 'baseDurationMs'>,
+  matrix: ChangeoverMatrix,
+  readyAt: number,
+  previousFamily: string | null,
+): { start: number; end: number; changeoverMs: number } | null {
   const timeline = queue.timeline;
+  const changeoverMs = node.running ? 0 : matrix.minutes(queue.group, previousFamily, node.family) * MS_PER_MINUTE;
+  const durationMs = changeoverMs + node.baseDurationMs;
+  // A job with no work left (and no setup) takes no working time, so it need not wait for a shift.
+  const start = readyAt >= timeline.horizonEnd ? null : durationMs === 0 ? readyAt : timeline.firstWorkingInstant(readyAt);
+  const end = start === null ? null : addWorkingTime(timeline, start, durationMs);
+  if (start === null || end === null || end > timeline.horizonEnd) return null;
+  return { start, end, changeoverMs };
+}
+
+function placeNode(node: ScheduleNode, queue: MachineQueue, now: number, matrix: ChangeoverMatrix): void {
   const predecessor = node.predecessor;
   if (predecessor !== null && predecessor.status === 'unplanned') {
     // A step cannot start before the previous one; if that one has no forecast, neither has this.
@@ -319,26 +342,20 @@ function placeNode(node: ScheduleNode, queue: MachineQueue, now: number, matrix:
     readyAt = Math.max(readyAt, predecessor.end + predecessor.routingStep.gateHours * MS_PER_HOUR);
   }
 
-  // The family changeover runs in working time directly before the operation (on top of its setup);
-  // a job already under way has had its changeover.
-  const changeoverMs = node.running ? 0 : matrix.minutes(queue.group, queue.family, node.family) * MS_PER_MINUTE;
-  const durationMs = changeoverMs + node.baseDurationMs;
-  // A job with no work left (and no setup) takes no working time, so it need not wait for a shift.
-  const start =
-    readyAt >= timeline.horizonEnd ? null : durationMs === 0 ? readyAt : timeline.firstWorkingInstant(readyAt);
-  const end = start === null ? null : addWorkingTime(timeline, start, durationMs);
-  if (start === null || end === null || end > timeline.horizonEnd) {
+  const placement = placementOnQueue(queue, node, matrix, readyAt, queue.family);
+  if (placement === null) {
     node.status = 'unplanned';
     node.reason = 'horizon-exceeded';
     // The machine never gets past this job within the horizon, so nothing behind it does either.
     queue.freeAt = Infinity;
     return;
   }
+  const { start, end, changeoverMs } = placement;
   node.status = 'planned';
   node.start = start;
   node.end = end;
   node.changeoverMs = changeoverMs;
-  node.changeoverEnd = changeoverMs === 0 ? start : timeline.addWorkingTime(start, changeoverMs);
+  node.changeoverEnd = changeoverMs === 0 ? start : queue.timeline.addWorkingTime(start, changeoverMs);
   queue.freeAt = end;
   queue.family = node.family;
 }

@@ -16,7 +16,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { OrdersContext } from './service.js';
 import { Conflict, Invalid, type FieldError } from '../../core/errors.js';
-import { kpisOf, operationId, optimizeInTurns, queueState, ScheduleModel, type PlanInput, type PlanKpis, type PlanResult } from '../../core/schedule/index.js';
+import { frozenQueues, kpisOf, operationId, optimizeInTurns, queueState, ScheduleModel, type PlanInput, type PlanKpis, type PlanResult, type ScheduleNode } from '../../core/schedule/index.js';
 import { MS_PER_HOUR } from '../../core/time.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
@@ -77,32 +77,18 @@ function kpisOfPlan(input: PlanInput): PlanKpis {
 }
 
 /**
- * What the optimiser keeps in place, computed as it does (the plan as it stands at `now`): per
- * machine the frozen head (running operations and, with a frozen horizon, those starting within it)
- * and the operations further down that may not move (under way) — those keep machine and order.
+ * What the optimiser keeps in place, decided by the optimiser's own rule over the plan as it stands
+ * at `now`: per machine the frozen head and the operations further down that may not move.
  */
 function frozenOperations(input: PlanInput, frozenHours: number): { heads: Map<string, string[]>; fixed: Map<string, string[]> } {
   const model = new ScheduleModel(input);
   model.run();
-  const frozenUntil = input.now + frozenHours * MS_PER_HOUR;
+  const idOf = (node: ScheduleNode) => operationId({ lot: node.workOrder.lot, step: node.step });
   const heads = new Map<string, string[]>();
   const fixed = new Map<string, string[]>();
-  for (const queue of model.queues.values()) {
-    const head: string[] = [];
-    const rest: string[] = [];
-    let inTail = false;
-    for (const node of queue.nodes) {
-      const inFrozenHorizon = node.running || (frozenHours > 0 && node.start !== null && node.start < frozenUntil);
-      const id = operationId({ lot: node.workOrder.lot, step: node.step });
-      if (!inTail && inFrozenHorizon) {
-        head.push(id);
-        continue;
-      }
-      inTail = true;
-      if (inFrozenHorizon || node.input?.pinned) rest.push(id);
-    }
-    heads.set(queue.key, head);
-    fixed.set(queue.key, rest);
+  for (const queue of frozenQueues(model, frozenHours)) {
+    heads.set(queue.machine, queue.head.map(idOf));
+    fixed.set(queue.machine, queue.fixed.map(idOf));
   }
   return { heads, fixed };
 }
