@@ -77,4 +77,12 @@ describe('describeChange', () => {
     expect(actionLabel('load-append')).toBe('Loaded (end of queue)');
     expect(actionLabel('some-new-action')).toBe('Some new action');
   });
+
+  it('the planning records of issue 15 read in the words of their screens', () => {
+    expect(recordLabel('changeover-matrix')).toBe('Changeover matrix');
+    expect(recordLabel('scenario')).toBe('What-if scenario');
+    expect(actionLabel('accept-suggestion')).toBe('Suggested plan accepted');
+    expect(actionLabel('publish')).toBe('Published into the live plan');
+    expect(actionLabel('pin')).toBe('Pinned (the optimiser keeps it)');
+  });
 });

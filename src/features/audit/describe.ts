@@ -36,6 +36,15 @@ const RECORD_LABELS: Record<string, string> = {
   user: 'User',
   site: 'Site',
   ingest: 'Machine data',
+  'changeover-matrix': 'Changeover matrix',
+  'reason-tree': 'Stop reasons',
+  scenario: 'What-if scenario',
+  'alert-rule': 'Alert rule',
+  alert: 'Alert',
+  'sensor-file': 'Sensor file',
+  'shift-log': 'Shift report',
+  'tv-device': 'TV screen',
+  'operation-gate': 'Gate',
 };
 
 const ACTION_LABELS: Record<string, string> = {
@@ -62,6 +71,19 @@ const ACTION_LABELS: Record<string, string> = {
   'sign-out': 'Signed out',
   'password-reset': 'Password reset',
   unlock: 'Unlocked',
+  'accept-suggestion': 'Suggested plan accepted',
+  'last-family': 'Last family set',
+  publish: 'Published into the live plan',
+  pin: 'Pinned (the optimiser keeps it)',
+  unpin: 'Unpinned',
+  'undo-import': 'Import taken back',
+  acknowledge: 'Acknowledged',
+  pause: 'Paused',
+  resume: 'Resumed',
+  reopen: 'Reopened',
+  submit: 'Submitted',
+  sign: 'Signed',
+  revoke: 'Revoked',
 };
 
 /** "work-order" → "Work order" (unknown kinds read as words). */
