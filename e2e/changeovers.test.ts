@@ -84,6 +84,12 @@ describe('changeover matrix', () => {
     await bar.scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/changeover-board.png` });
 
+    // the work order's panel says the step starts with the changeover
+    await bar.click();
+    await expectVisible(page.getByTestId('wo-panel'));
+    await expectText(page.getByTestId('wo-op-changeover-0'), 'starts with a 3 h changeover');
+    await page.keyboard.press('Escape');
+
     // the planner knows Line 7 last ran strep: its first job (CO1, flu) now changes over strep → flu
     await page.goto('/admin/changeovers');
     await page.getByTestId('co-last-line7').selectOption('strep');

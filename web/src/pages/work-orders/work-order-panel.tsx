@@ -265,6 +265,11 @@ function OperationCard({ wo, op, zone, focused, onFocus }: { wo: WorkOrder; op: 
             {' → '}
             <strong data-testid={`wo-op-end-${op.step}`}>{formatInstant(op.forecastEnd, zone)}</strong>
           </span>
+          {op.changeoverMinutes > 0 && op.state !== 'done' ? (
+            <span className="muted small" data-testid={`wo-op-changeover-${op.step}`}>
+              starts with a {formatDuration(op.changeoverMinutes * 60_000)} changeover{op.changeoverEnd ? ` (until ${formatInstant(op.changeoverEnd, zone)})` : ''}
+            </span>
+          ) : null}
           {op.estimatedEnd ? (
             <span className="muted small" data-testid={`wo-op-estimate-${op.step}`}>
               Not planned yet · estimate {formatInstant(op.estimatedStart, zone)} → {formatInstant(op.estimatedEnd, zone)}
