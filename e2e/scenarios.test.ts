@@ -62,4 +62,43 @@ describe('what-if scenarios', () => {
     expect(later).toBeLessThanOrEqual(Date.now() - measuredAt + 1);
     await expectVisible(page.getByTestId('scenario-kpis'));
   });
+
+  it('a rush order at the front of a line and a move to the parking lot, from the forms', async () => {
+    expect((await e2e.api('/api/work-orders', { method: 'POST', body: { lot: 'E2E-MV', product: 'flu-ab', quantity: 40_000 } })).status).toBe(201);
+    expect((await e2e.api('/api/work-orders/E2E-MV/operations/0/load', { method: 'POST', body: { machine: 'line10', mode: 'append' } })).status).toBe(200);
+    const page = await e2e.newPage({ width: 1600, height: 1000 });
+    await page.goto('/scenarios');
+    await page.getByTestId('scenario-name').fill('Rush on Line 10');
+    await page.getByTestId('scenario-create').click();
+    await page.waitForURL(/\/scenarios\/\d+$/);
+
+    await page.getByTestId('edit-kind-rushOrder').click();
+    await page.getByTestId('edit-lot').fill('E2E-RUSH');
+    await page.getByTestId('edit-product').selectOption('strep-a-plus');
+    await page.getByTestId('edit-quantity').fill('30000');
+    await page.getByTestId('edit-target').selectOption('line10');
+    await page.getByTestId('edit-position').fill('1');
+    await page.getByTestId('edit-add').click();
+    await expectText(page.getByTestId('scenario-edits'), /Rush order E2E-RUSH: 30,000 × strep-a-plus on Line 10/);
+
+    await page.getByTestId('edit-kind-move').click();
+    await page.getByTestId('edit-lot').fill('E2E-MV');
+    await page.getByTestId('edit-step').fill('1');
+    await page.getByTestId('edit-add').click();
+    await expectText(page.getByTestId('scenario-edits'), /E2E-MV step 1 → parking lot/);
+
+    // the rush order is new in the scenario; the moved lot has no finish there any more
+    await expectVisible(page.getByTestId('finish-E2E-RUSH'));
+    expect(await page.getByTestId('finish-E2E-RUSH').getAttribute('data-changed')).toBe('true');
+    expect(await page.getByTestId('finish-E2E-MV').getAttribute('data-changed')).toBe('true');
+    await page.screenshot({ path: join(screenshotDir, 'scenario-rush-move.png'), fullPage: true });
+
+    // a bad place is a field error on the form, not a lost edit
+    e2e.allowConsoleErrors(/status of 400 .*\/api\/scenarios\/\d+\/edits/);
+    await page.getByTestId('edit-kind-move').click();
+    await page.getByTestId('edit-lot').fill('NO-SUCH-LOT');
+    await page.getByTestId('edit-add').click();
+    await expectVisible(page.getByTestId('edit-form').getByRole('alert'));
+    await expectText(page.getByTestId('scenario-edits'), /E2E-MV step 1 → parking lot/);
+  });
 });

@@ -1,5 +1,5 @@
-// One what-if scenario: its edits (with forms to add a shift, a line down, a rush order or a new
-// quantity), the comparison with the live plan (KPI cards with the difference coloured, utilisation
+// One what-if scenario: its edits (with forms to add a shift, a line down, a rush order — optionally
+// at a place in a machine's queue — a new quantity or a move of one operation), the comparison with the live plan (KPI cards with the difference coloured, utilisation
 // bars per machine, the finish of every order with the changed ones first), and Publish (with the
 // dialog that names the queues that changed in the live plan meanwhile) or Discard.
 import { useState, type ReactNode } from 'react';
@@ -27,7 +27,7 @@ function describeEdit(edit: StoredEdit, zone: string, names: Map<string, string>
   switch (edit.kind) {
     case 'addShift': return `${edit.date}: extra shift ${edit.from}–${edit.to}`;
     case 'machineDown': return `${names.get(edit.machine) ?? edit.machine} down ${formatInstant(edit.from, zone)} → ${formatInstant(edit.to, zone)}`;
-    case 'rushOrder': return `rush order ${edit.lot}: ${edit.quantity.toLocaleString('en-US')} × ${edit.product}${edit.due ? `, due ${formatInstant(edit.due, zone)}` : ''}${edit.machine ? ` on ${names.get(edit.machine) ?? edit.machine}` : ''}`;
+    case 'rushOrder': return `${edit.lot}: ${edit.quantity.toLocaleString('en-US')} × ${edit.product}${edit.due ? `, due ${formatInstant(edit.due, zone)}` : ''}${edit.machine ? ` on ${names.get(edit.machine) ?? edit.machine}` : ''}`;
     case 'quantity': return `${edit.lot}: quantity ${edit.quantity.toLocaleString('en-US')}`;
     case 'move': return `${edit.lot} step ${edit.step + 1} → ${edit.machine ? `${names.get(edit.machine) ?? edit.machine} at place ${(edit.position ?? 0) + 1}` : 'parking lot'}`;
   }
@@ -214,20 +214,23 @@ function Bar({ value, label, kind }: { value: number; label: string; kind: 'live
 function EditForm({ zone, machines, onAdd }: { zone: string; machines: readonly { key: string; name: string; group: string; enabled: boolean }[]; onAdd: (edit: EditInput) => Promise<void> }) {
   const products = useResource(listProducts, []);
   const tomorrow = DateTime.now().setZone(zone).plus({ days: 1 }).toISODate()!;
-  const [kind, setKind] = useState<'addShift' | 'machineDown' | 'rushOrder' | 'quantity'>('machineDown');
-  const [v, setV] = useState<Record<string, string>>({ date: tomorrow, from: '23:00', to: '24:00', machine: '', day: tomorrow, days: '1', lot: '', product: '', quantity: '', due: '' });
+  const [kind, setKind] = useState<Kind>('machineDown');
+  const [v, setV] = useState<Record<string, string>>({ date: tomorrow, from: '23:00', to: '24:00', machine: '', day: tomorrow, days: '1', lot: '', product: '', quantity: '', due: '', step: '1', target: '', position: '' });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const set = (k: string) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
   const field = (k: string, label: string, input: ReactNode) => (
     <label className="edit-field">{label}{input}{errors[k] ? <span className="field-error" role="alert">{errors[k]}</span> : null}</label>
   );
+  /** a place typed from 1 (empty = the end of the queue) → the API's 0-based position */
+  const place = (text: string) => (text.trim() === '' ? null : Math.max(0, Number(text) - 1));
   const build = (): EditInput => {
     switch (kind) {
       case 'addShift': return { kind, date: v.date, from: v.from, to: v.to };
       case 'machineDown': return { kind, machine: v.machine, from: v.day, to: DateTime.fromISO(v.day).plus({ days: Math.max(1, Number(v.days) || 1) }).toISODate() ?? v.day };
-      case 'rushOrder': return { kind, lot: v.lot, product: v.product, quantity: Number(v.quantity), due: v.due || null };
+      case 'rushOrder': return { kind, lot: v.lot, product: v.product, quantity: Number(v.quantity), due: v.due || null, machine: v.target || null, position: v.target ? place(v.position) : null };
       case 'quantity': return { kind, lot: v.lot, quantity: Number(v.quantity) };
+      case 'move': return { kind, lot: v.lot, step: Math.max(0, (Number(v.step) || 1) - 1), machine: v.target || null, position: place(v.position) };
     }
   };
   const submit = async () => {
@@ -247,8 +250,8 @@ function EditForm({ zone, machines, onAdd }: { zone: string; machines: readonly 
   return (
     <form className="edit-form" onSubmit={(e) => { e.preventDefault(); void submit(); }} data-testid="edit-form">
       <div className="edit-kinds" role="tablist">
-        {(['machineDown', 'addShift', 'rushOrder', 'quantity'] as const).map((k) => (
-          <button key={k} type="button" role="tab" aria-selected={kind === k} className={`button${kind === k ? ' primary' : ''}`} onClick={() => { setKind(k); setErrors({}); }} data-testid={`edit-kind-${k}`}>{KIND_LABEL[k]}</button>
+        {(['machineDown', 'addShift', 'rushOrder', 'quantity', 'move'] as const).map((k) => (
+          <button key={k} type="button" role="tab" aria-selected={kind === k} className={`button${kind === k ? ' primary' : ''}`} onClick={() => { setKind(k); setErrors({}); setV({ ...v, target: '', position: '' }); }} data-testid={`edit-kind-${k}`}>{KIND_LABEL[k]}</button>
         ))}
       </div>
       {kind === 'addShift' ? (<>{field('date', 'Date', <input type="date" value={v.date} onChange={set('date')} />)}{field('from', 'From', <input value={v.from} onChange={set('from')} placeholder="HH:MM" />)}{field('to', 'To', <input value={v.to} onChange={set('to')} placeholder="HH:MM" />)}</>) : null}
@@ -264,7 +267,8 @@ function EditForm({ zone, machines, onAdd }: { zone: string; machines: readonly 
           {field('days', 'Days', <input type="number" min={1} max={366} value={v.days} onChange={set('days')} data-testid="edit-days" />)}
         </>
       ) : null}
-      {kind === 'rushOrder' || kind === 'quantity' ? field('lot', 'Lot', <input value={v.lot} onChange={set('lot')} data-testid="edit-lot" />) : null}
+      {kind === 'rushOrder' || kind === 'quantity' || kind === 'move' ? field('lot', 'Lot', <input value={v.lot} onChange={set('lot')} data-testid="edit-lot" />) : null}
+      {kind === 'move' ? field('step', 'Step', <input type="number" min={1} max={20} value={v.step} onChange={set('step')} data-testid="edit-step" />) : null}
       {kind === 'rushOrder' ? field('product', 'Product', (
         <select value={v.product} onChange={set('product')} data-testid="edit-product">
           <option value="">Choose…</option>
@@ -273,6 +277,17 @@ function EditForm({ zone, machines, onAdd }: { zone: string; machines: readonly 
       )) : null}
       {kind === 'rushOrder' || kind === 'quantity' ? field('quantity', 'Quantity', <input type="number" min={1} value={v.quantity} onChange={set('quantity')} data-testid="edit-quantity" />) : null}
       {kind === 'rushOrder' ? field('due', 'Due', <input type="date" value={v.due} onChange={set('due')} />) : null}
+      {kind === 'rushOrder' || kind === 'move' ? (
+        <>
+          {field('machine', kind === 'move' ? 'To' : 'First step on', (
+            <select value={v.target} onChange={set('target')} data-testid="edit-target">
+              <option value="">{kind === 'move' ? 'Parking lot' : 'Where it ends earliest'}</option>
+              {machines.map((m) => <option key={m.key} value={m.key}>{m.name}</option>)}
+            </select>
+          ))}
+          {v.target ? field('position', 'Place in queue', <input type="number" min={1} value={v.position} onChange={set('position')} placeholder="end" data-testid="edit-position" />) : null}
+        </>
+      ) : null}
       {errors.form ? <p className="field-error" role="alert">{errors.form}</p> : null}
       <button type="submit" className="button primary" disabled={busy} data-testid="edit-add">Add to scenario</button>
     </form>
