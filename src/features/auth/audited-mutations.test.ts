@@ -177,6 +177,12 @@ describe('audited mutations', () => {
       await post('/api/machines', { key, name: 'A machine', group: 'kitting' });
       return () => t.inject({ method: 'PUT', url: `/api/machines/${key}/last-family`, payload: { family: 'strep', version: 1 } });
     },
+    'POST /api/machines/:key/downtime': async () => () =>
+      t.inject({ method: 'POST', url: '/api/machines/line6/downtime', payload: { from: new Date(Date.now() + 3_600_000).toISOString(), to: new Date(Date.now() + 7_200_000).toISOString(), reason: 'planned maintenance' } }),
+    'DELETE /api/machines/:key/downtime/:id': async () => {
+      const created = (await post('/api/machines/line6/downtime', { from: new Date(Date.now() + 3_600_000).toISOString(), to: new Date(Date.now() + 7_200_000).toISOString(), reason: 'planned maintenance' })).json();
+      return () => t.inject({ method: 'DELETE', url: `/api/machines/line6/downtime/${created.id}`, payload: { reason: 'maintenance moved' } });
+    },
     'POST /api/machines': async () => () => t.inject({ method: 'POST', url: '/api/machines', payload: { key: unique('m'), name: 'A machine', group: 'kitting' } }),
     'PATCH /api/machines/:key': async () => {
       const key = unique('m');

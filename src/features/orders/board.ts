@@ -17,16 +17,21 @@ export async function getBoard(db: Executor, zone: string, groupKey: string, fro
   const group = await plantRepo.getGroup(db, groupKey);
   if (!group) throw new NotFound('process group', groupKey);
   const machines = await plantRepo.listMachines(db, groupKey);
-  const [products, operations, calendar, queues, site] = await Promise.all([
+  const [products, operations, calendar, queues, site, downtime] = await Promise.all([
     plantRepo.listProducts(db),
     repo.listBoardOperations(db, machines.map((m) => m.key), from, to),
     loadCalendarSpec(db),
     repo.queueSummaries(db, machines.map((m) => m.key)),
     plantRepo.getSite(db),
+    plantRepo.listMachineDowntime(db, from),
   ]);
   const productByKey = new Map(products.map((p) => [p.key, p]));
   const lanes = new Map(
-    machines.map((m) => [m.key, { machine: m.key, name: m.name, enabled: m.enabled, queue: queues.get(m.key) ?? { jobs: 0, busyUntil: null, late: 0 }, bars: [] as BoardBar[] }]),
+    machines.map((m) => [m.key, {
+      machine: m.key, name: m.name, enabled: m.enabled, queue: queues.get(m.key) ?? { jobs: 0, busyUntil: null, late: 0 }, bars: [] as BoardBar[],
+      // planned downtime in the window, drawn on the lane (the plan already works around it)
+      downtime: downtime.filter((d) => d.machine === m.key && d.start < to).map((d) => ({ id: d.id, start: d.start, end: d.end, reason: d.reason })),
+    }]),
   );
   const lots = await lotEstimates(db, zone, now, [...new Set(operations.map((op) => op.lot))], productByKey, site?.defaultRateMode ?? 'standard', calendar);
   const parked: BoardBar[] = [];

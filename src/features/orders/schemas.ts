@@ -185,7 +185,11 @@ export const boardSchema = z.object({
   from: z.number(),
   to: z.number(),
   now: z.number(),
-  lanes: z.array(z.object({ machine: z.string(), name: z.string(), enabled: z.boolean(), queue: laneQueueSchema, bars: z.array(boardBarSchema) })),
+  lanes: z.array(z.object({
+    machine: z.string(), name: z.string(), enabled: z.boolean(), queue: laneQueueSchema, bars: z.array(boardBarSchema),
+    /** planned downtime of the machine overlapping the window (maintenance, a published what-if line down) */
+    downtime: z.array(z.object({ id: z.number().int(), start: z.number(), end: z.number(), reason: z.string() })),
+  })),
   parked: z.array(boardBarSchema),
   nonWorking: z.array(z.object({ start: z.number(), end: z.number() })),
 });

@@ -265,6 +265,12 @@ export async function listMachineDowntime(db: Executor, after?: number): Promise
   const rows = await q.orderBy('start_at').orderBy('id').execute();
   return rows.map((r) => ({ id: Number(r.id), machine: r.machine_key, start: Number(r.start_at), end: Number(r.end_at), reason: r.reason, createdBy: r.created_by, createdAt: Number(r.created_at) }));
 }
-export async function insertMachineDowntime(db: Executor, d: Omit<MachineDowntime, 'id'>): Promise<void> {
-  await db.insertInto('machine_downtime').values({ machine_key: d.machine, start_at: d.start, end_at: d.end, reason: d.reason, created_by: d.createdBy, created_at: d.createdAt }).execute();
+/** Stores one downtime; returns its id. */
+export async function insertMachineDowntime(db: Executor, d: Omit<MachineDowntime, 'id'>): Promise<number> {
+  const values = { machine_key: d.machine, start_at: d.start, end_at: d.end, reason: d.reason, created_by: d.createdBy, created_at: d.createdAt };
+  if (dialectOf(db) === 'postgres') return Number((await db.insertInto('machine_downtime').values(values).returning('id').executeTakeFirstOrThrow()).id);
+  return Number((await db.insertInto('machine_downtime').values(values).executeTakeFirstOrThrow()).insertId);
+}
+export async function deleteMachineDowntime(db: Executor, id: number): Promise<void> {
+  await db.deleteFrom('machine_downtime').where('id', '=', id).execute();
 }

@@ -6,9 +6,10 @@ import { deleteBodySchema } from '../../core/reasons.js';
 import * as service from './service.js';
 import * as repo from './repository.js';
 import * as changeovers from './changeovers.js';
+import * as downtime from './downtime.js';
 import { NotFound } from '../../core/errors.js';
 import {
-  changeoverMatrixSchema, changeoverMatrixUpdateSchema, lastFamilyUpdateSchema, deleteQuery, keyParams, machineCreateSchema, machineSchema, machineUpdateSchema, processGroupCreateSchema, processGroupSchema,
+  changeoverMatrixSchema, changeoverMatrixUpdateSchema, downtimeCreateSchema, downtimeParams, downtimeSchema, lastFamilyUpdateSchema, deleteQuery, keyParams, machineCreateSchema, machineSchema, machineUpdateSchema, processGroupCreateSchema, processGroupSchema,
   processGroupUpdateSchema, productCreateSchema, productSchema, productUpdateSchema, siteSchema, siteUpdateSchema,
 } from './schemas.js';
 
@@ -112,6 +113,33 @@ export async function plantRoutes(app: App, { db, events, config }: AppDeps, { r
       changed('machine', machine.key);
       await replan();
       return machine;
+    },
+  );
+
+  // planned downtime of a machine: the planner's call, like a calendar change (the plan works around it)
+  app.get(
+    '/api/machines/:key/downtime',
+    { config: { permission: 'plant:read' }, schema: { tags: machineTags, params: keyParams, response: { 200: z.array(downtimeSchema) } } },
+    (req) => downtime.listDowntime(db, req.params.key, Date.now()),
+  );
+  app.post(
+    '/api/machines/:key/downtime',
+    { config: { permission: 'calendar:write' }, schema: { tags: machineTags, params: keyParams, body: downtimeCreateSchema, response: { 201: downtimeSchema } } },
+    async (req, reply) => {
+      const created = await downtime.addDowntime(db, whoOf(req), req.params.key, req.body);
+      changed('machine', req.params.key);
+      await replan();
+      return reply.code(201).send(created);
+    },
+  );
+  app.delete(
+    '/api/machines/:key/downtime/:id',
+    { config: { permission: 'calendar:write' }, schema: { tags: machineTags, params: downtimeParams, body: deleteBodySchema } },
+    async (req, reply) => {
+      await downtime.removeDowntime(db, whoOf(req, req.body?.reason), req.params.key, req.params.id);
+      changed('machine', req.params.key);
+      await replan();
+      return reply.code(204).send();
     },
   );
 

@@ -136,3 +136,23 @@ export type ChangeoverRuleInput = z.infer<typeof changeoverRuleSchema>;
 export type ChangeoverMatrix = z.infer<typeof changeoverMatrixSchema>;
 export type ChangeoverMatrixUpdate = z.infer<typeof changeoverMatrixUpdateSchema>;
 export type LastFamilyUpdate = z.infer<typeof lastFamilyUpdateSchema>;
+
+/** Planned downtime of one machine while the site works (maintenance; a published what-if "line down"). */
+export const downtimeSchema = z.object({
+  id: z.number().int(),
+  machine: z.string(),
+  start: z.number(),
+  end: z.number(),
+  reason: z.string(),
+  createdBy: z.string(),
+  createdAt: z.number(),
+});
+/** POST /api/machines/:key/downtime: instants with their offset, so no one guesses the zone */
+export const downtimeCreateSchema = z.object({
+  from: z.iso.datetime({ offset: true, message: 'must be an ISO date-time with its offset, e.g. 2026-12-07T06:00:00-08:00' }),
+  to: z.iso.datetime({ offset: true, message: 'must be an ISO date-time with its offset, e.g. 2026-12-07T22:00:00-08:00' }),
+  reason: z.string().trim().min(1, 'say why the machine is down (the board and the audit trail show it)').max(500),
+});
+export const downtimeParams = z.object({ key: z.string().min(1).max(120), id: int32FromText().min(1) });
+export type Downtime = z.infer<typeof downtimeSchema>;
+export type DowntimeCreate = z.infer<typeof downtimeCreateSchema>;

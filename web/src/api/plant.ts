@@ -36,3 +36,7 @@ export const saveChangeovers = (group: string, version: number, rules: Changeove
 /** what a machine ran last (null = unknown): its first job's changeover starts from it */
 export const setMachineLastFamily = (key: string, family: string | null, version?: number) =>
   requestJson('PUT', `${path('machines', key)}/last-family`, machineSchema, { family, version });
+
+// planned downtime of a machine (maintenance, a published what-if line down)
+export const removeDowntime = (machine: string, id: number, reason: string) =>
+  requestVoid('DELETE', `${path('machines', machine)}/downtime/${id}`, { reason });

@@ -2,11 +2,13 @@
 // group's parking lot, drag and drop to plan, and a work-order panel. Live: a change anywhere
 // (another planner, the calendar, the re-plan after production) refetches here; new production
 // counts are applied to the bars in place meanwhile (live-refresh.ts).
+import { DateTime } from 'luxon';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { Link, useSearchParams } from 'react-router-dom';
 import { errorMessage } from '../../api/client.js';
-import { listProcessGroups } from '../../api/plant.js';
+import { listProcessGroups, removeDowntime } from '../../api/plant.js';
+import { ConfirmDialog } from '../../components/dialogs.js';
 import { getBoard, replanPlant, type BoardBar } from '../../api/orders.js';
 import { getActuals, type MachineActuals } from '../../api/plan-actuals.js';
 import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
@@ -205,6 +207,9 @@ function BoardScreen({ group, groupName, zone, zoomKey, centreAt, onZoomKey }: {
   const { drag, startPress, clickSuppressed } = useDrag({ latest, blocked: moving !== null, onDrop: (source, target) => void commitDrop(source, target) });
   // only roles that may plan drag jobs; everyone can open a job's panel
   const canPlan = useCan('orders:write');
+  // planned downtime is a change of working time: who may change the calendar may remove it
+  const canChangeTime = useCan('calendar:write');
+  const [downtime, setDowntime] = useState<{ machine: string; id: number; start: number; end: number; reason: string } | null>(null);
 
   const openBar = useCallback(
     (bar: BoardBar) => {
@@ -331,6 +336,7 @@ function BoardScreen({ group, groupName, zone, zoomKey, centreAt, onZoomKey }: {
               moving={moving?.op ?? null}
               selected={open}
               actuals={actualByMachine}
+              onDowntime={canChangeTime ? (machine, down) => setDowntime({ machine, ...down }) : undefined}
             />
           )}
           <ParkingLot
@@ -351,6 +357,25 @@ function BoardScreen({ group, groupName, zone, zoomKey, centreAt, onZoomKey }: {
       )}
       {drag ? <DragGhost bar={drag.source.bar} x={drag.x} y={drag.y} target={drag.target} /> : null}
       {suggesting ? <SuggestionPanel zone={zone} group={group} onClose={() => setSuggesting(false)} onAccepted={(sentAt) => refresh.afterOwnChange(sentAt)} /> : null}
+      {downtime ? (
+        <ConfirmDialog
+          title="Remove planned downtime?"
+          confirmLabel="Remove downtime"
+          reason="required"
+          onClose={() => setDowntime(null)}
+          onConfirm={async (reason) => {
+            const sentAt = Date.now();
+            await removeDowntime(downtime.machine, downtime.id, reason);
+            toast.success(`Downtime of ${data?.lanes.find((l) => l.machine === downtime.machine)?.name ?? downtime.machine} removed; the plan uses that time again`);
+            await refresh.afterOwnChange(sentAt);
+          }}
+        >
+          <p>
+            {data?.lanes.find((l) => l.machine === downtime.machine)?.name ?? downtime.machine} is planned down{' '}
+            {DateTime.fromMillis(downtime.start, { zone }).toFormat('ccc d LLL HH:mm')} → {DateTime.fromMillis(downtime.end, { zone }).toFormat('ccc d LLL HH:mm')}: {downtime.reason}.
+          </p>
+        </ConfirmDialog>
+      ) : null}
       {open ? <WorkOrderPanel lot={open.lot} step={open.step} zone={zone} onClose={() => setOpen(null)} onChanged={() => void refresh.afterOwnChange()} /> : null}
     </div>
   );

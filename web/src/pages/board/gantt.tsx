@@ -39,9 +39,13 @@ export interface GanttProps {
   selected: OperationRef | null;
   /** what actually ran per machine (the "Show actual" strip), when shown */
   actuals?: ReadonlyMap<string, MachineActuals> | null;
+  /** a planned downtime block was pressed (to remove it); absent = read-only */
+  onDowntime?: (machine: string, downtime: LaneDowntime) => void;
 }
 
-export function Gantt({ board, view, zone, now, onViewChange, onBarPointerDown, onOpen, dropHint, moving, selected, actuals = null }: GanttProps) {
+type LaneDowntime = BoardLane['downtime'][number];
+
+export function Gantt({ board, view, zone, now, onViewChange, onBarPointerDown, onOpen, dropHint, moving, selected, actuals = null, onDowntime }: GanttProps) {
   const axisRef = useRef<HTMLDivElement>(null);
   const areaRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
@@ -143,6 +147,7 @@ export function Gantt({ board, view, zone, now, onViewChange, onBarPointerDown, 
             moving={moving}
             selected={selected}
             actual={actuals?.get(lane.machine) ?? null}
+            onDowntime={onDowntime}
           />
         ))}
         </div>
@@ -167,8 +172,9 @@ function stackRows(bars: BoardBar[]): { rows: Map<BoardBar, number>; count: numb
   return { rows, count: Math.max(1, rowEnds.length) };
 }
 
-function Lane({ lane, x, width, remPx, zone, now, onBarPointerDown, onOpen, hint, moving, selected, actual }: {
+function Lane({ lane, x, width, remPx, zone, now, onBarPointerDown, onOpen, hint, moving, selected, actual, onDowntime }: {
   lane: BoardLane;
+  onDowntime: GanttProps['onDowntime'];
   actual: MachineActuals | null;
   x: (t: number) => number;
   width: number;
@@ -223,6 +229,28 @@ function Lane({ lane, x, width, remPx, zone, now, onBarPointerDown, onOpen, hint
         style={actual ? { ['--actual-h' as string]: `${ACTUAL_STRIP_PX}px` } : undefined}
       >
         {width > 0 && actual ? <ActualStrip actual={actual} x={x} width={width} zone={zone} /> : null}
+        {width > 0
+          ? lane.downtime.map((down) => {
+              const left = Math.max(0, x(down.start));
+              const right = Math.min(width, x(down.end));
+              if (right - left < 1) return null;
+              const when = `${DateTime.fromMillis(down.start, { zone }).toFormat('ccc d LLL HH:mm')} → ${DateTime.fromMillis(down.end, { zone }).toFormat('ccc d LLL HH:mm')}`;
+              return (
+                <button
+                  key={down.id}
+                  type="button"
+                  className="lane-downtime"
+                  style={{ left, width: right - left }}
+                  title={`${lane.name} down ${when}: ${down.reason}${onDowntime ? ' (click to remove)' : ''}`}
+                  disabled={!onDowntime}
+                  onClick={() => onDowntime?.(lane.machine, down)}
+                  data-testid={`downtime-${lane.machine}-${down.id}`}
+                >
+                  {right - left > 70 ? <span className="lane-downtime-label">Down · {down.reason}</span> : null}
+                </button>
+              );
+            })
+          : null}
         {width > 0
           ? planned.map((bar) => (
               <Bar

@@ -56,8 +56,8 @@ describe('applyProductionToBoard', () => {
   const board = (): Board => ({
     group: { key: 'g', name: 'G' }, from: 0, to: 100_000, now: 5000, parked: [], nonWorking: [],
     lanes: [
-      { machine: 'line7', name: 'Line 7', enabled: true, queue: { jobs: 2, busyUntil: 9000, late: 0 }, bars: [bar('111', 0, 100), bar('222', 0, 0, 'queued')] },
-      { machine: 'line8', name: 'Line 8', enabled: true, queue: { jobs: 0, busyUntil: null, late: 0 }, bars: [] },
+      { machine: 'line7', name: 'Line 7', enabled: true, queue: { jobs: 2, busyUntil: 9000, late: 0 }, bars: [bar('111', 0, 100), bar('222', 0, 0, 'queued')], downtime: [] },
+      { machine: 'line8', name: 'Line 8', enabled: true, queue: { jobs: 0, busyUntil: null, late: 0 }, bars: [], downtime: [] },
     ],
   });
   const delta = (machine: string, job: Partial<MachineDelta['job']> | null): MachineDelta => ({
