@@ -143,7 +143,7 @@ const withOffset = (iso: string, zone: string) => DateTime.fromISO(iso, { zone }
 export function periodicExportTable(review: PeriodicReview): ExportTable {
   return {
     columns: [
-      { header: `When (${review.zone}, with offset)`, kind: 'text', width: 26 },
+      { header: `When (${review.zone} time with UTC offset)`, kind: 'text', width: 26 },
       { header: 'Audit id', kind: 'integer', width: 10 },
       { header: 'User', kind: 'text', width: 16 },
       { header: 'Record type', kind: 'text', width: 16 },

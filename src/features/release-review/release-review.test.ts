@@ -65,7 +65,8 @@ describe.each(DIALECTS)('review at QC release on %s', (dialect) => {
     expect(passed.statusCode).toBe(200);
     expect(passed.json().gates[0]).toMatchObject({ passedAt: expect.any(String), review: { reviewer: quality.user.username, itemCount: 0, items: [] } });
     const [entry] = await listAudit(t.database.db, { entity: 'work-order', entityKey: 'RVNONE', limit: 1 });
-    expect(entry.after).toMatchObject({ passed: true, review: { result: 'review done, no exceptions', itemCount: 0, reviewer: quality.user.username } });
+    expect(entry.after).toMatchObject({ passed: true, review: 'review done, no exceptions', reviewedItemCount: 0, reviewedBy: quality.user.username });
+    expect(entry.after).not.toHaveProperty('reviewedItems');
   });
 
   it('each kind of exception is found; the release is refused until all are reviewed, then the signature shows the review', async () => {
@@ -131,7 +132,8 @@ describe.each(DIALECTS)('review at QC release on %s', (dialect) => {
     expect(gate.review.items.map((i: ReviewItem) => i.id)).toEqual(items.map((i) => i.id));
     expect(gate.review.items[0].comment).toBe('checked against the camera video');
     const [entry] = await listAudit(t.database.db, { entity: 'work-order', entityKey: lot, limit: 1 });
-    expect(entry).toMatchObject({ action: 'pass-gate', actor: quality.user.username, after: { review: { itemCount: items.length, reviewer: quality.user.username } } });
+    expect(entry).toMatchObject({ action: 'pass-gate', actor: quality.user.username, after: { review: `${items.length} items reviewed`, reviewedBy: quality.user.username, reviewedItemCount: items.length } });
+    expect((entry.after as { reviewedItems: { id: string; comment: string | null }[] }).reviewedItems[0]).toEqual({ id: items[0].id, kind: items[0].kind, comment: 'checked against the camera video' });
     expect((await verifyAuditChain(t.database.db)).brokenAt).toBeNull();
   });
 });

@@ -64,13 +64,12 @@ function reviewCheck(ctx: ReviewContext, who: Who, body: ReviewedGateBody): Gate
     }
     const recorded = items.map((item) => ({ ...item, comment: reviewed.get(item.id) ?? null }));
     return {
+      // flat fields, so the trail's change text reads "Review: 3 items reviewed", "Reviewed by: …"
       auditAfter: {
-        review: {
-          reviewer: who.actor,
-          itemCount: recorded.length,
-          result: recorded.length === 0 ? 'review done, no exceptions' : `${recorded.length} item${recorded.length === 1 ? '' : 's'} reviewed`,
-          items: recorded.map((r) => ({ id: r.id, kind: r.kind, comment: r.comment })),
-        },
+        review: recorded.length === 0 ? 'review done, no exceptions' : `${recorded.length} item${recorded.length === 1 ? '' : 's'} reviewed`,
+        reviewedBy: who.actor,
+        reviewedItemCount: recorded.length,
+        ...(recorded.length > 0 ? { reviewedItems: recorded.map((r) => ({ id: r.id, kind: r.kind, comment: r.comment })) } : {}),
       },
       recorded: (tx, signatureId) => repo.insertReleaseReview(tx, { lot: gate.lot, step: gate.step, signatureId, reviewer: who.actor, reviewedAt: gate.now, itemCount: recorded.length, items: recorded }),
     };
