@@ -30,7 +30,7 @@ export function PeriodicReviewPage() {
   const when = (iso: string) => DateTime.fromISO(iso, { zone }).toFormat('yyyy-MM-dd HH:mm:ss ZZ');
 
   return (
-    <section className="page" data-testid="page-periodic-review">
+    <section className="page rv-periodic" data-testid="page-periodic-review">
       <div className="page-header">
         <h1>Periodic review of the system audit trail</h1>
         <div className="page-actions">

@@ -30,8 +30,7 @@ export function GateReviewList({ lot, step, zone, onChange }: { lot: string; ste
       complete: data.items.every((i) => checked[i.id]),
       items: data.items.filter((i) => checked[i.id]).map((i) => ({ id: i.id, ...(comments[i.id]?.trim() ? { comment: comments[i.id].trim() } : {}) })),
     });
-    // onChange is the parent's setter; the state is what matters
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // onChange is the parent's state setter: only the review state decides when to report
   }, [data, checked, comments]);
 
   if (review.error) return <LoadFailed error={review.error} onRetry={review.reload} />;
@@ -47,7 +46,7 @@ export function GateReviewList({ lot, step, zone, onChange }: { lot: string; ste
   return (
     <div className="rv-review" data-testid="rv-review">
       <p className="rv-intro">
-        Review the lot’s audit trail before releasing it: <strong>{data.items.length}</strong> item{data.items.length === 1 ? '' : 's'} need a look ({done} of {data.items.length} reviewed).
+        Review the lot’s audit trail before releasing it: <strong>{data.items.length}</strong> item{data.items.length === 1 ? ' needs' : 's need'} a look ({done} of {data.items.length} reviewed).
       </p>
       <ul className="rv-items">
         {data.items.map((item) => (
