@@ -124,7 +124,7 @@ describe('work orders page', () => {
     expect((await e2e.api('/api/work-orders/E2EREL1/operations/0/load', { method: 'POST', body: { machine: 'line10', mode: 'append' } })).status).toBe(200);
     expect((await e2e.api('/api/work-orders/E2EREL1/operations/0/close', { method: 'POST', body: { reason: 'counted on paper' } })).status).toBe(200);
     const quality = await e2e.createUser('quality');
-    const passed = await e2e.api('/api/work-orders/E2EREL1/operations/0/gate', { method: 'POST', as: await e2e.signInApi(quality), body: { signature: { password: quality.password, meaning: 'released' } } });
+    const passed = await e2e.api('/api/work-orders/E2EREL1/operations/0/gate', { method: 'POST', as: await e2e.signInApi(quality), body: { signature: { password: quality.password, meaning: 'released' }, review: { items: [] } } });
     expect(passed.status, JSON.stringify(passed.body)).toBe(200);
 
     const page = await e2e.newPage();

@@ -75,6 +75,10 @@ const configSchema = z.object({
   QMFG_REASON_PROMPT_SECONDS: z.coerce.number().min(1).max(86_400).default(60),
   /** reported good units may differ from the camera's by this share before the lead is alerted (0.02 = 2 %) */
   QMFG_RECONCILE_TOLERANCE: z.coerce.number().min(0).max(1).default(0.02),
+  /** the QC release review lists a reported count that differs from the camera's by more than this share (0.02 = 2 %) */
+  QMFG_REVIEW_COUNT_TOLERANCE: z.coerce.number().min(0).max(1).default(0.02),
+  /** the QC release review lists an entry made more than this many hours after what it reports as a late entry */
+  QMFG_REVIEW_LATE_HOURS: z.coerce.number().min(0).max(8760).default(24),
   QMFG_WATCH: boolish.default(true),
   QMFG_WATCH_POLLING: boolish.default(false),
   QMFG_WATCH_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),

@@ -24,6 +24,13 @@ export class NotFound extends AppError {
 export class Conflict extends AppError {
   readonly status = 409;
   readonly code: string = 'conflict';
+  constructor(
+    message: string,
+    /** what is in the way, one line each (e.g. the unreviewed items of a release), when there is a list */
+    readonly fields: FieldError[] = [],
+  ) {
+    super(message);
+  }
 }
 
 /** Optimistic concurrency: somebody else changed the record since the client read it. */

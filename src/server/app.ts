@@ -36,6 +36,7 @@ import { settledProduction } from '../features/live/follow.js';
 import { machineStateRoutes } from '../features/oee/state-routes.js';
 import { orderIoRoutes } from '../features/orders/io-routes.js';
 import { signOffRoutes } from '../features/orders/sign-off-routes.js';
+import { releaseReviewRoutes } from '../features/release-review/routes.js';
 import { scenarioRoutes } from '../features/scenarios/routes.js';
 import { exceptionRoutes } from '../features/orders/exceptions-routes.js';
 import { authRoutes } from '../features/auth/routes.js';
@@ -85,8 +86,9 @@ const plantWithChecks = (app: App, deps: AppDeps) => plantRoutes(app, deps, { re
 const recordsWithSignatures = (app: App, deps: AppDeps) => recordRoutes(app, deps, { signedContent: SIGNED_CONTENT });
 const operatorInputWithSignatures = (app: App, deps: AppDeps) => operatorInputRoutes(app, deps, { signedContent: SIGNED_CONTENT });
 const shiftLogSignatures = (db: Db) => (machine: string, shiftStart: number) => signaturesOf(SIGNED_CONTENT, db, SHIFT_LOG_ENTITY, [shiftLogKey(machine, shiftStart)]);
+const releaseReviewWithSignatures = (app: App, deps: AppDeps) => releaseReviewRoutes(app, deps, { signedContent: SIGNED_CONTENT });
 const shiftReportsWithSignatures = (app: App, deps: AppDeps) => shiftReportRoutes(app, deps, { signedContent: SIGNED_CONTENT });
-const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, exceptionRoutes, scenarioRoutes, planActualsRoutes, machineDataRoutes, forecastRoutes, operatorInputWithSignatures, oeeRoutes, machineStateRoutes, shiftReportsWithSignatures, shiftWorkbookRoutes, recordsWithSignatures, alertRoutes, tvDeviceRoutes, tvRoutes];
+const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, releaseReviewWithSignatures, exceptionRoutes, scenarioRoutes, planActualsRoutes, machineDataRoutes, forecastRoutes, operatorInputWithSignatures, oeeRoutes, machineStateRoutes, shiftReportsWithSignatures, shiftWorkbookRoutes, recordsWithSignatures, alertRoutes, tvDeviceRoutes, tvRoutes];
 
 /** QMFG_TRUST_PROXY → Fastify's trustProxy: off, the first N hops, or the proxies' addresses. */
 function trustProxyOf(setting: string): boolean | string | ((address: string, hop: number) => boolean) {

@@ -2,7 +2,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError, Forbidden, Invalid, type ErrorBody } from '../core/errors.js';
+import { AppError, Conflict, Forbidden, Invalid, type ErrorBody } from '../core/errors.js';
 import { isDatabaseUnavailable } from '../db/faults.js';
 
 /** Seconds a client is asked to wait before trying again while the database cannot be reached. */
@@ -89,6 +89,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (error instanceof AppError) {
       const body: ErrorBody = { error: { code: error.code, message: error.message } };
       if (error instanceof Invalid) body.error.fields = error.fields;
+      else if (error instanceof Conflict && error.fields.length > 0) body.error.fields = error.fields;
       if (error instanceof Forbidden && error.permission) body.error.permission = error.permission;
       const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
       if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));

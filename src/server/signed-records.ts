@@ -7,6 +7,7 @@ import { calendarSignedContent } from '../features/calendar/service.js';
 import * as oeeRepo from '../features/oee/repository.js';
 import { ORDER_SIGNED_CONTENT } from '../features/orders/signed-content.js';
 import { SHIFT_LOG_ENTITY, shiftLogSignedContent } from '../features/operator-input/shift-log.js';
+import { PERIODIC_REVIEW_ENTITY, periodicSignedContent } from '../features/release-review/periodic.js';
 
 export const SIGNED_CONTENT: SignedContentReaders = {
   calendar: calendarSignedContent,
@@ -18,4 +19,6 @@ export const SIGNED_CONTENT: SignedContentReaders = {
   ...ORDER_SIGNED_CONTENT,
   // a shift report is signed for what the operators reported in it (notes, crew, scrap, stop reasons)
   [SHIFT_LOG_ENTITY]: shiftLogSignedContent,
+  // a quarter's periodic review is signed for exactly the audit entries it covered, at its version
+  [PERIODIC_REVIEW_ENTITY]: periodicSignedContent,
 };

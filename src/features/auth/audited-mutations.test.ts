@@ -80,6 +80,7 @@ describe('audited mutations', () => {
     const user = await createTestUser(t.database.db, role);
     return { user, as: injectAs(raw, await signIn(raw, user)) };
   };
+  let periodicQuarters = 0;
   const logDay = readFileSync(LINE7_DAYS[2]);
   let uploaded = false;
   let uploadedLot = '';
@@ -319,7 +320,13 @@ describe('audited mutations', () => {
     'POST /api/work-orders/:lot/operations/:step/gate': async () => {
       const lot = await workOrder('done');
       const { user, as } = await otherSession('quality');
-      return () => as({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/gate`, payload: { signature: { password: user.password, meaning: 'released' } } });
+      return () => as({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/gate`, payload: { signature: { password: user.password, meaning: 'released' }, review: { items: [] } } });
+    },
+    'POST /api/periodic-reviews/:quarter/sign': async () => {
+      // a quarter of its own per call: a quarter signed with nothing new since is refused (409)
+      const quarter = `${1900 + periodicQuarters++}-Q2`;
+      const { user, as } = await otherSession('quality');
+      return () => as({ method: 'POST', url: `/api/periodic-reviews/${quarter}/sign`, payload: { signature: { password: user.password, meaning: 'reviewed' } } });
     },
     'POST /api/work-orders/:lot/close': async () => {
       const lot = await workOrder('loaded');

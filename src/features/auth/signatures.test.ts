@@ -39,13 +39,13 @@ describe.each(DIALECTS)('electronic signatures on %s', (dialect) => {
     expect((await t.inject({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/close`, payload: { reason: '12 pouches scrapped at start-up' } })).statusCode).toBe(200);
   }
   const gate = (as: typeof asQuality, lot: string, signature: unknown, step = 0) =>
-    as({ method: 'POST', url: `/api/work-orders/${lot}/operations/${step}/gate`, payload: { signature, reason: 'batch record reviewed' } });
+    as({ method: 'POST', url: `/api/work-orders/${lot}/operations/${step}/gate`, payload: { signature, reason: 'batch record reviewed', review: { items: [] } } });
   const signOffs = async (lot: string) => (await t.inject({ method: 'GET', url: `/api/work-orders/${lot}/sign-offs` })).json();
 
   it('passes a QC gate with the signer\'s password and meaning, and shows the manifestation', async () => {
     await pouchedLot('SIG1');
     const before = await signOffs('SIG1');
-    expect(before.gates).toEqual([{ step: 0, gateName: 'QC release', role: 'quality', hours: 24, ready: true, passedAt: null, signature: null }]);
+    expect(before.gates).toEqual([{ step: 0, gateName: 'QC release', role: 'quality', hours: 24, ready: true, passedAt: null, signature: null, review: null }]);
     const res = await gate(asQuality, 'SIG1', { password: quality.password, meaning: 'released' });
     expect(res.statusCode).toBe(200);
     const [passed] = res.json().gates;

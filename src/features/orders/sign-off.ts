@@ -3,7 +3,7 @@
 // itself comes in with `who.signature` (checked by the route) and is recorded by the audit entry
 // of the change, in the same transaction, bound to the record as it is after the change.
 import type { z } from 'zod';
-import type { Executor } from '../../db/database.js';
+import type { Executor, Tx } from '../../db/database.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.js';
 import { requireReason } from '../../core/reasons.js';
 import { appendAudit } from '../audit/repository.js';
@@ -57,7 +57,18 @@ export async function getSignOffs(db: Executor, lot: string): Promise<SignOffs> 
  * Passes the gate after step `step`: that step must be done, the gate not yet passed, and the signer
  * must hold the role the routing names for the gate (a QC release is signed by quality).
  */
-export async function passGate(ctx: OrdersContext, who: Who, lot: string, step: number, input: z.infer<typeof signedActionSchema>): Promise<SignOffs> {
+/**
+ * A rule a feature above orders adds to a gate's release (the audit-trail review at QC release): it
+ * runs in the release's transaction once the gate's own rules hold, throws to refuse, may add to the
+ * audit entry's after, and is told the id of the gate's signature once it is recorded — so the check
+ * and the release commit together.
+ */
+export type GateCheck = (
+  trx: Tx,
+  gate: { lot: string; step: number; name: string; role: string; now: number },
+) => Promise<{ auditAfter?: Record<string, unknown>; recorded?: (trx: Tx, signatureId: number) => Promise<void> }>;
+
+export async function passGate(ctx: OrdersContext, who: Who, lot: string, step: number, input: z.infer<typeof signedActionSchema>, check?: GateCheck): Promise<SignOffs> {
   const signature = requireSignature(who);
   const now = (ctx.now ?? Date.now)();
   await ctx.db.transaction().execute(async (trx) => {
@@ -70,6 +81,7 @@ export async function passGate(ctx: OrdersContext, who: Who, lot: string, step: 
     if (op.state !== 'done') throw new Conflict(`the ${gate.name} gate after step ${step} opens once that step is done (it is ${op.state})`);
     if ((await authRepo.listGatePasses(trx, lot)).some((p) => p.step === step)) throw new Conflict(`the ${gate.name} gate after step ${step} is already passed`);
     if (signature.role !== gate.role) throw new Forbidden(`the ${gate.name} gate is signed by the ${gate.role} role; yours is ${signature.role}`);
+    const checked = check ? await check(trx, { lot, step, name: gate.name, role: gate.role, now }) : {};
     signature.subject = { entity: 'operation-gate', key: operationId({ lot, step }) };
     await appendAudit(trx, {
       ...who,
@@ -78,10 +90,11 @@ export async function passGate(ctx: OrdersContext, who: Who, lot: string, step: 
       entityKey: lot,
       action: 'pass-gate',
       before: { step, gate: gate.name, passed: false },
-      after: { step, gate: gate.name, passed: true, meaning: signature.meaning, signer: signature.printedName },
+      after: { step, gate: gate.name, passed: true, meaning: signature.meaning, signer: signature.printedName, ...checked.auditAfter },
     }, now);
     if (signature.recordedId === undefined) throw new Error('the gate signature was not recorded');
     await authRepo.insertGatePass(trx, { lot, step, passed_at: now, signature_id: signature.recordedId });
+    await checked.recorded?.(trx, signature.recordedId);
   });
   return getSignOffs(ctx.db, lot);
 }

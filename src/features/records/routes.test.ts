@@ -15,7 +15,7 @@ describe('audit trail API', () => {
     await t.inject({ method: 'POST', url: '/api/work-orders', payload: { lot: 'AUD1', product: 'strep-a-plus', quantity: 5000, notes: 'first, "quoted", line' } });
     await t.inject({ method: 'POST', url: '/api/work-orders/AUD1/operations/0/load', payload: { machine: 'line7', mode: 'append' } });
     await t.inject({ method: 'POST', url: '/api/work-orders/AUD1/operations/0/close', payload: { reason: 'trial lot, stopped early' } });
-    const gate = await asQuality({ method: 'POST', url: '/api/work-orders/AUD1/operations/0/gate', payload: { signature: { password: quality.password, meaning: 'released' } } });
+    const gate = await asQuality({ method: 'POST', url: '/api/work-orders/AUD1/operations/0/gate', payload: { signature: { password: quality.password, meaning: 'released' }, review: { items: [] } } });
     expect(gate.statusCode).toBe(200);
     await t.inject({ method: 'PATCH', url: '/api/machines/line8', payload: { name: 'Line 8 (rebuilt)', version: 1 } });
   });
@@ -66,7 +66,7 @@ describe('audit trail API', () => {
     expect(sheet.getRow(2).getCell(1).value).toBeInstanceOf(Date);
     expect(sheet.getRow(2).getCell(1).numFmt).toBe('yyyy-mm-dd hh:mm:ss');
     expect(sheet.getRow(1).getCell(8).value).toBe('Change');
-    expect(sheet.getRow(2).getCell(8).value).toBe('Step 1\nGate: QC release\nPassed: No → Yes\nMeaning of the signature: released\nSigned by: Quinn Quality');
+    expect(sheet.getRow(2).getCell(8).value).toBe(`Step 1\nGate: QC release\nPassed: No → Yes\nMeaning of the signature: released\nSigned by: Quinn Quality\nReview: review done, no exceptions\nReviewed by: ${quality.username}\nReviewed item count: 0`);
     expect(sheet.getRow(1).getCell(9).value).toBe('Electronic signature');
     expect(String(sheet.getRow(2).getCell(9).value)).toMatch(/^released by Quinn Quality/);
     expect(JSON.parse(String(sheet.getRow(2).getCell(11).value))).toMatchObject({ action: 'pass-gate', after: { passed: true } });

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import {
   authConfigSchema, meSchema, sessionStateSchema, signatureViewSchema, userSchema, type SignatureInput, type UserCreate, type UserUpdate,
 } from '../../../src/features/auth/schemas.js';
-import { signOffsSchema } from '../../../src/features/orders/sign-off-schemas.js';
 import { workOrderSchema } from '../../../src/features/orders/schemas.js';
 import { calendarSchema } from '../../../src/features/calendar/schemas.js';
 import type { WeekPattern } from '../../../src/core/calendar/index.js';
@@ -29,9 +28,7 @@ export const getSignatures = (entity: string, key: string) =>
 
 // ---- signed actions
 
-export const getSignOffs = (lot: string) => requestJson('GET', `/api/work-orders/${encodeURIComponent(lot)}/sign-offs`, signOffsSchema);
-export const passGate = (lot: string, step: number, signature: SignatureInput, reason?: string) =>
-  requestJson('POST', `/api/work-orders/${encodeURIComponent(lot)}/operations/${step}/gate`, signOffsSchema, { signature, reason });
+// the lot's sign-offs and passing a gate (with its audit-trail review): api/release-review.ts
 export const closeWorkOrder = (lot: string, version: number, signature: SignatureInput, reason?: string) =>
   requestJson('POST', `/api/work-orders/${encodeURIComponent(lot)}/close`, workOrderSchema, { version, signature, reason });
 /** "Every week", signed: a regulated change of the production calendar. */

@@ -9,13 +9,17 @@ import { Modal } from '../components/dialogs.js';
 import { ReasonField } from '../components/reason-field.js';
 import { useAuth } from './auth.js';
 
-export function SignatureDialog({ title, what, defaultMeaning = 'approved', requireReason = true, confirmLabel = 'Sign', onSign, onClose }: {
+export function SignatureDialog({ title, what, defaultMeaning = 'approved', requireReason = true, confirmLabel = 'Sign', blocked = null, wide = false, onSign, onClose }: {
   title: string;
   /** what is being signed, in words */
   what: ReactNode;
   defaultMeaning?: SignatureMeaning;
   requireReason?: boolean;
   confirmLabel?: string;
+  /** why the signature cannot be given yet (e.g. review items left): the sign button stays disabled */
+  blocked?: string | null;
+  /** a wider dialog, for signing with a list to go through (the review at release) */
+  wide?: boolean;
   onSign: (signature: SignatureInput, reason: string) => Promise<void>;
   onClose: () => void;
 }) {
@@ -41,7 +45,7 @@ export function SignatureDialog({ title, what, defaultMeaning = 'approved', requ
     }
   };
   return (
-    <Modal title={title} onClose={onClose} testId="signature-dialog" closeable={!busy}>
+    <Modal title={title} onClose={onClose} testId="signature-dialog" closeable={!busy} wide={wide}>
       <form onSubmit={submit} className="signature-form" noValidate>
         <div className="signature-what">{what}</div>
         <p className="signature-signer" data-testid="signature-signer">
@@ -65,11 +69,16 @@ export function SignatureDialog({ title, what, defaultMeaning = 'approved', requ
         <Field label="Your password" name="password" hint="Your signature is your user name and password, entered again now.">
           <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" data-testid="signature-password" />
         </Field>
+        {blocked ? (
+          <p className="muted" data-testid="signature-blocked">
+            {blocked}
+          </p>
+        ) : null}
         <div className="form-actions">
           <button type="button" className="button" onClick={onClose} disabled={busy}>
             Cancel
           </button>
-          <button type="submit" className="button button-primary" disabled={busy || !password} data-testid="signature-submit">
+          <button type="submit" className="button button-primary" disabled={busy || !password || Boolean(blocked)} data-testid="signature-submit">
             {busy ? 'Signing…' : confirmLabel}
           </button>
         </div>

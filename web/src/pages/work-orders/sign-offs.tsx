@@ -4,27 +4,33 @@
 import { useState } from 'react';
 import { ROLE_LABELS, isRole } from '../../../../src/core/permissions.js';
 import type { WorkOrder } from '../../api/orders.js';
-import { closeWorkOrder, getSignOffs, passGate } from '../../api/auth.js';
+import { closeWorkOrder } from '../../api/auth.js';
+import { getSignOffs, passGate } from '../../api/release-review.js';
+import { GateReviewList, RecordedReviewLine, type ReviewState } from './gate-review.js';
 import { useAuth } from '../../auth/auth.js';
 import { SignatureDialog, SignatureLine } from '../../auth/signature-dialog.js';
 import { LoadFailed, Spinner } from '../../components/feedback.js';
 import { useToast } from '../../components/toasts.js';
 import { useResource } from '../../hooks/use-resource.js';
 
-type Signing = { kind: 'gate'; step: number; gateName: string } | { kind: 'close' };
+type Signing = { kind: 'gate'; step: number; gateName: string; role: string } | { kind: 'close' };
+
+/** Gates signed by quality are QC releases: they carry the audit-trail review (the server decides; this only shows it). */
+const REVIEWED_ROLE = 'quality';
 
 export function SignOffs({ wo, zone, onChanged }: { wo: WorkOrder; zone: string; onChanged: () => void }) {
   const auth = useAuth();
   const toast = useToast();
   const signOffs = useResource(() => getSignOffs(wo.lot), [wo.lot, wo.version], ['schedule']);
   const [signing, setSigning] = useState<Signing | null>(null);
+  const [review, setReview] = useState<ReviewState>({ complete: false, items: [] });
   const role = auth.me?.user.role;
   const data = signOffs.data?.lot === wo.lot ? signOffs.data : undefined;
 
   const sign = async (signature: { password: string; meaning: 'approved' | 'reviewed' | 'released' | 'verified' | 'performed' | 'responsible' }, reason: string) => {
     if (!signing) return;
     if (signing.kind === 'gate') {
-      await passGate(wo.lot, signing.step, signature, reason || undefined);
+      await passGate(wo.lot, signing.step, signature, reason || undefined, review.items);
       toast.success(`${signing.gateName} after step ${signing.step + 1} signed`);
     } else {
       await closeWorkOrder(wo.lot, wo.version, signature, reason || undefined);
@@ -50,7 +56,10 @@ export function SignOffs({ wo, zone, onChanged }: { wo: WorkOrder; zone: string;
               <div>
                 <strong>{gate.gateName}</strong> after step {gate.step + 1} · signed by {isRole(gate.role) ? ROLE_LABELS[gate.role] : gate.role}
                 {gate.signature ? (
-                  <SignatureLine signature={gate.signature} zone={zone} testId={`gate-${gate.step}-signature`} />
+                  <>
+                    <SignatureLine signature={gate.signature} zone={zone} testId={`gate-${gate.step}-signature`} />
+                    {gate.review ? <RecordedReviewLine review={gate.review} zone={zone} testId={`gate-${gate.step}-review`} /> : null}
+                  </>
                 ) : (
                   <div className="muted" data-testid={`gate-${gate.step}-state`}>
                     {gate.ready ? 'Open: waiting for its signature' : 'Closed until the step is done'}
@@ -58,7 +67,7 @@ export function SignOffs({ wo, zone, onChanged }: { wo: WorkOrder; zone: string;
                 )}
               </div>
               {!gate.passedAt && gate.ready && auth.can('gates:sign') && role === gate.role ? (
-                <button type="button" className="button button-primary" onClick={() => setSigning({ kind: 'gate', step: gate.step, gateName: gate.gateName })} data-testid={`gate-${gate.step}-sign`}>
+                <button type="button" className="button button-primary" onClick={() => setSigning({ kind: 'gate', step: gate.step, gateName: gate.gateName, role: gate.role })} data-testid={`gate-${gate.step}-sign`}>
                   Sign {gate.gateName}…
                 </button>
               ) : null}
@@ -83,6 +92,7 @@ export function SignOffs({ wo, zone, onChanged }: { wo: WorkOrder; zone: string;
             signing.kind === 'gate' ? (
               <>
                 Lot <strong>{wo.lot}</strong> ({wo.productName}), step {signing.step + 1}: its result is released to the next step.
+                {signing.role === REVIEWED_ROLE ? <GateReviewList lot={wo.lot} step={signing.step} zone={zone} onChange={setReview} /> : null}
               </>
             ) : (
               <>
@@ -93,6 +103,8 @@ export function SignOffs({ wo, zone, onChanged }: { wo: WorkOrder; zone: string;
           defaultMeaning={signing.kind === 'gate' ? 'released' : 'approved'}
           requireReason={signing.kind === 'close'}
           confirmLabel={signing.kind === 'gate' ? 'Sign and release' : 'Close and sign'}
+          blocked={signing.kind === 'gate' && signing.role === REVIEWED_ROLE && !review.complete ? 'Mark every audit-trail item reviewed before signing the release.' : null}
+          wide={signing.kind === 'gate' && signing.role === REVIEWED_ROLE}
           onSign={sign}
           onClose={() => setSigning(null)}
         />
