@@ -13,6 +13,7 @@ import type { AlertOutboxTable, AlertRuleTable, AlertSubscriptionTable, AlertTab
 import type { TvDeviceTable } from './tables/tv.js';
 import type { MachineDowntimeTable, PlanScenarioTable } from './tables/scenarios.js';
 import type { PlanBaselineShiftTable, PlanBaselineTable } from './tables/plan-baselines.js';
+import type { GenealogyConsumingGroupTable, KitConsumptionSetTable, LotConsumptionTable } from './tables/genealogy.js';
 import type { CrewEntryTable, ReasonTreeTable, ScrapEntryTable, ShiftHandoverAckTable, ShiftLogTable, StopReasonSegmentTable } from './tables/operator-reports.js';
 
 /** The database as Kysely sees it: one entry per table. */
@@ -66,6 +67,10 @@ export interface Database {
   // issue 15 item 6 (plan against actual)
   plan_baseline_shifts: PlanBaselineShiftTable;
   plan_baselines: PlanBaselineTable;
+  // issue 16 item 3 (genealogy)
+  genealogy_consuming_groups: GenealogyConsumingGroupTable;
+  kit_consumption_sets: KitConsumptionSetTable;
+  lot_consumptions: LotConsumptionTable;
 }
 
 export type DialectName = 'sqlite' | 'postgres' | 'mysql';

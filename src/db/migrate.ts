@@ -16,6 +16,7 @@ import * as changeovers from './migrations/20261203_26_changeovers.js';
 import * as planScenarios from './migrations/20261203_27_plan_scenarios.js';
 import * as planBaselines from './migrations/20261203_28_plan_baselines.js';
 import * as pinnedOperations from './migrations/20261203_29_pinned_operations.js';
+import * as genealogy from './migrations/20261204_31_genealogy.js';
 
 const migrations: Record<string, Migration> = {
   '20261125_01_foundation': foundation,
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '20261203_27_plan_scenarios': planScenarios,
   '20261203_28_plan_baselines': planBaselines,
   '20261203_29_pinned_operations': pinnedOperations,
+  '20261204_31_genealogy': genealogy,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
