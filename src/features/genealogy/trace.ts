@@ -20,7 +20,7 @@ export interface TraceOptions {
 }
 
 /** An instant in plant time with its offset: "2026-12-01T14:03:27-08:00". */
-export const plantIso = (ms: number, zone: string): string => DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true }) ?? new Date(ms).toISOString();
+export const plantIso = (ms: number, zone: string): string => DateTime.fromMillis(ms, { zone }).toFormat("yyyy-MM-dd'T'HH:mm:ssZZ");
 
 async function zoneOf(db: Executor, options: TraceOptions): Promise<string> {
   return options.zone ?? (await plantRepo.getSite(db))?.timezone ?? 'UTC';
