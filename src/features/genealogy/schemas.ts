@@ -97,7 +97,7 @@ export const consumptionUpdateSchema = z.object({
     .max(200),
   reason: reasonSchema,
 });
-export type ConsumptionUpdate = z.infer<typeof consumptionUpdateSchema>;
+export type ConsumptionUpdate = z.input<typeof consumptionUpdateSchema>;
 
 export const consumptionDeleteQuery = z.object({ version: int32FromText().min(1) });
 export const traceQuery = z.object({ direction: directionSchema.default('backward') });
