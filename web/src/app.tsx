@@ -14,6 +14,7 @@ import { AdminPage } from './pages/admin/admin-page.js';
 import { CalendarPage } from './pages/calendar/calendar-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
 import { AuditPage } from './pages/audit/audit-page.js';
+import { TracePage } from './pages/genealogy/trace-page.js';
 import { TvPage } from './pages/tv/tv-page.js';
 import { OperatorPage } from './pages/operator/operator-page.js';
 import { AlertsPage } from './pages/alerts/alerts-page.js';
@@ -138,6 +139,8 @@ function SignedInApp() {
               <Route path="/analytics" element={<AnalyticsPage />} />
               <Route path="/calendar" element={<CalendarPage />} />
               <Route path="/audit" element={<AuditPage />} />
+              <Route path="/trace" element={<TracePage />} />
+              <Route path="/trace/:lot" element={<TracePage />} />
               <Route path="/alerts" element={<AlertsPage />} />
               <Route path="/reports" element={<ReportsPage />} />
               <Route path="/reports/shift/:machine/:shift" element={<ShiftReportPage />} />

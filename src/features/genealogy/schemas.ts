@@ -74,6 +74,8 @@ export const consumptionSchema = z.object({
   /** 0 = nothing entered (the derived link applies); send it back with a change */
   version: z.number().int(),
   entered: z.boolean(),
+  /** true when the routing gives a derived link (the lot's own pouching step feeds its kitting step) */
+  derivable: z.boolean(),
   updatedBy: z.string().nullable(),
   updatedAt: z.string().nullable(),
   backward: traceSchema,

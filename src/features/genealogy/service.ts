@@ -28,6 +28,7 @@ export async function getConsumption(db: Executor, zone: string, lot: string, no
     kitStep: book.info(lot)?.consumingStep ?? null,
     version: set?.version ?? 0,
     entered: Boolean(set),
+    derivable: (book.info(lot)?.ownFeedStep ?? null) !== null,
     updatedBy: set?.updatedBy ?? null,
     updatedAt: set ? plantIso(set.updatedAt, zone) : null,
     backward,

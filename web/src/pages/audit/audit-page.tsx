@@ -2,7 +2,7 @@
 // signature a change carries; filtered by user, record and time; exported as .xlsx or CSV with the
 // same filters. Filters live in the URL, so a filtered view can be shared.
 import { useMemo } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { actionLabel, describeChange, recordLabel, type DescribeContext } from '../../../../src/features/audit/describe.js';
@@ -91,6 +91,9 @@ export function AuditPage() {
       <div className="page-header">
         <h1>Audit trail</h1>
         <div className="page-actions">
+          <Link className="button" to={filters.entity === 'work-order' && filters.entityKey.trim() ? `/trace/${encodeURIComponent(filters.entityKey.trim())}` : '/trace'} data-testid="audit-trace">
+            Trace a lot
+          </Link>
           <a className="button" href={`/api/audit/export.xlsx?${exportQuery}`} download data-testid="audit-export-xlsx">
             Export .xlsx
           </a>
