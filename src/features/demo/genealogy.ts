@@ -22,10 +22,10 @@ export const DEMO_COMBO_PRODUCT: ProductCreate = {
 };
 
 /** The demo kit lot and the pouch lots it consumed (lot, product, pouched good, into the kit). */
-export const DEMO_KIT_LOT = '159080';
+export const DEMO_KIT_LOT = '158990';
 export const DEMO_POUCH_LOTS = [
-  { lot: '159070', product: 'flu-ab', machine: 'line11', good: 48_000, intoKit: 12_000, daysAgo: 4 },
-  { lot: '159071', product: 'flu-sars', machine: 'line11', good: 36_000, intoKit: 12_000, daysAgo: 3 },
+  { lot: '158970', product: 'flu-ab', machine: 'line11', good: 48_000, intoKit: 12_000, daysAgo: 4 },
+  { lot: '158971', product: 'flu-sars', machine: 'line11', good: 36_000, intoKit: 12_000, daysAgo: 3 },
 ] as const;
 
 const HOUR = 3_600_000;
