@@ -46,6 +46,17 @@ describe('genealogy routes', () => {
     expect(history.find((e) => e.action === 'record-consumption')?.reason).toBe('picking list 88');
   });
 
+  it('shows the QC release of a consumed pouch lot, with its signer, in the backward trace', async () => {
+    const quality = await t.as('quality');
+    const signed = await quality.inject({ method: 'POST', url: '/api/work-orders/159070/operations/0/gate', payload: { signature: { password: quality.user.password, meaning: 'released' } } });
+    expect(signed.statusCode, signed.body).toBe(200);
+    const trace = (await t.app.inject('/api/genealogy/KIT1/trace?direction=backward')).json();
+    const pouch = trace.nodes.find((n: { lot: string; step: number }) => n.lot === '159070' && n.step === 0);
+    expect(pouch.release).toMatchObject({ gate: 'QC release', meaning: 'released', signedBy: expect.stringContaining('Quality') });
+    expect(pouch.release.signedAt).toMatch(OFFSET_TIME);
+    expect(trace.nodes.find((n: { lot: string }) => n.lot === '159071').release).toBeNull();
+  });
+
   it('answers over-consumption with 400 naming the line, unknown lots with 404, a stale version with 409', async () => {
     const over = await put('KIT2', { version: 0, lots: [{ lot: '159071', quantity: 1 }, { lot: '159070', quantity: 6_001 }] });
     expect(over.statusCode).toBe(400);
