@@ -89,6 +89,17 @@ describe('genealogy routes', () => {
     expect(cleared.json()).toMatchObject({ entered: false, version: 0 });
   });
 
+  it('keeps a consumed lot: it has production, so its work order cannot be deleted from under the kit', async () => {
+    await addLot(t.database.db, { lot: 'GONE1', product: 'flu-ab', good: [500], machines: ['line9'] }, 2);
+    await addLot(t.database.db, { lot: 'KIT3', product: 'combo-kit', machines: ['kit1'] }, 1);
+    expect((await put('KIT3', { version: 0, lots: [{ lot: 'GONE1', quantity: 200 }] })).statusCode).toBe(200);
+    const deleted = await t.app.inject({ method: 'DELETE', url: '/api/work-orders/GONE1?version=1', payload: { reason: 'entered twice' } });
+    expect(deleted.statusCode, deleted.body).toBe(409);
+    const trace = (await t.app.inject('/api/genealogy/KIT3/trace?direction=backward')).json();
+    expect(trace.links.map((l: { consumedLot: string; quantity: number }) => [l.consumedLot, l.quantity])).toEqual([['GONE1', 200]]);
+    expect(trace.nodes.find((n: { lot: string }) => n.lot === 'GONE1')).toMatchObject({ exists: true, productName: 'Flu A/B FIA' });
+  });
+
   it('exports the trace as .xlsx, CSV and JSON with every time carrying its zone offset', async () => {
     const csv = await t.app.inject('/api/genealogy/KIT1/trace.csv?direction=backward');
     expect(csv.statusCode).toBe(200);
