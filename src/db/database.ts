@@ -14,6 +14,7 @@ import type { TvDeviceTable } from './tables/tv.js';
 import type { MachineDowntimeTable, PlanScenarioTable } from './tables/scenarios.js';
 import type { PlanBaselineShiftTable, PlanBaselineTable } from './tables/plan-baselines.js';
 import type { PeriodicReviewTable, ReleaseReviewTable } from './tables/release-review.js';
+import type { GenealogyConsumingGroupTable, KitConsumptionSetTable, LotConsumptionTable } from './tables/genealogy.js';
 import type { CrewEntryTable, ReasonTreeTable, ScrapEntryTable, ShiftHandoverAckTable, ShiftLogTable, StopReasonSegmentTable } from './tables/operator-reports.js';
 
 /** The database as Kysely sees it: one entry per table. */
@@ -70,6 +71,10 @@ export interface Database {
   // issue 16 item 4 (audit-trail review at release, periodic review)
   release_reviews: ReleaseReviewTable;
   periodic_reviews: PeriodicReviewTable;
+  // issue 16 item 3 (genealogy)
+  genealogy_consuming_groups: GenealogyConsumingGroupTable;
+  kit_consumption_sets: KitConsumptionSetTable;
+  lot_consumptions: LotConsumptionTable;
 }
 
 export type DialectName = 'sqlite' | 'postgres' | 'mysql';

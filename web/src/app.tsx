@@ -15,6 +15,7 @@ import { CalendarPage } from './pages/calendar/calendar-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
 import { AuditPage } from './pages/audit/audit-page.js';
 import { PeriodicReviewPage } from './pages/audit/periodic-review-page.js';
+import { TracePage } from './pages/genealogy/trace-page.js';
 import { TvPage } from './pages/tv/tv-page.js';
 import { OperatorPage } from './pages/operator/operator-page.js';
 import { AlertsPage } from './pages/alerts/alerts-page.js';
@@ -140,6 +141,8 @@ function SignedInApp() {
               <Route path="/calendar" element={<CalendarPage />} />
               <Route path="/audit" element={<AuditPage />} />
               <Route path="/audit/periodic-review" element={<PeriodicReviewPage />} />
+              <Route path="/trace" element={<TracePage />} />
+              <Route path="/trace/:lot" element={<TracePage />} />
               <Route path="/alerts" element={<AlertsPage />} />
               <Route path="/reports" element={<ReportsPage />} />
               <Route path="/reports/shift/:machine/:shift" element={<ShiftReportPage />} />

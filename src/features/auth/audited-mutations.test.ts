@@ -16,6 +16,7 @@ import type { SimulationHolder } from '../simulation/routes.js';
 import { Simulation } from '../simulation/runner.js';
 import type { SimulationSink } from '../simulation/sinks.js';
 import { LINE7_DAYS, multipartFiles } from '../../testing/machine-data.js';
+import { addLot } from '../../testing/genealogy.js';
 import { registeredRoutes } from './access.js';
 import { clearSessionCache } from './sessions.js';
 import { createAuthTestApp, createTestUser, injectAs, signIn, type AuthTestApp, type InjectFn } from '../../testing/auth.js';
@@ -238,6 +239,17 @@ describe('audited mutations', () => {
     'DELETE /api/work-orders/:lot': async () => {
       const lot = await workOrder();
       return () => t.inject({ method: 'DELETE', url: `/api/work-orders/${lot}?version=1`, payload: { reason: 'entered twice' } });
+    },
+    'PUT /api/genealogy/:lot': async () => {
+      const lot = unique('GEN');
+      await addLot(t.database.db, { lot, product: 'flu-ab', good: [1000] }, 2);
+      return () => t.inject({ method: 'PUT', url: `/api/genealogy/${lot}`, payload: { version: 0, lots: [{ lot, quantity: 400 }] } });
+    },
+    'DELETE /api/genealogy/:lot': async () => {
+      const lot = unique('GEN');
+      await addLot(t.database.db, { lot, product: 'flu-ab', good: [1000] }, 2);
+      await ok(t.inject({ method: 'PUT', url: `/api/genealogy/${lot}`, payload: { version: 0, lots: [{ lot, quantity: 400 }] } }));
+      return () => t.inject({ method: 'DELETE', url: `/api/genealogy/${lot}?version=1` });
     },
     'POST /api/work-orders/:lot/operations/:step/load': async () => {
       const lot = await workOrder();

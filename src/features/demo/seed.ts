@@ -8,6 +8,7 @@ import * as plantRepo from '../plant/repository.js';
 import * as calendarRepo from '../calendar/repository.js';
 import { DEMO_CHANGEOVERS, DEMO_GROUPS, DEMO_LIVE_MACHINES, DEMO_MACHINES, DEMO_OPERATOR_LINES, DEMO_PRODUCTS, DEMO_SENSOR_MACHINES, DEMO_WEEK } from './plant.js';
 import { seedDemoOrders } from './orders.js';
+import { seedDemoGenealogy } from './genealogy.js';
 import { DateTime } from 'luxon';
 import { listAudit } from '../audit/repository.js';
 import { iterateDays } from '../../core/sensor/index.js';
@@ -51,6 +52,7 @@ export async function seedDatabase(db: Db, config: Pick<Config, 'QMFG_SITE_NAME'
       for (const matrix of DEMO_CHANGEOVERS) await plantRepo.replaceChangeoverRules(trx, matrix.group, matrix.rules, 1, now);
     }
     if (options.orders) await seedDemoOrders(trx, config.QMFG_TZ, now, { simulated: options.live ? DEMO_LIVE_MACHINES : [] });
+    if (options.orders) await seedDemoGenealogy(trx, config.QMFG_TZ, now);
     await appendAudit(trx, {
       ...SYSTEM,
       entity: 'site',

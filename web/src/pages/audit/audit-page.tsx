@@ -94,6 +94,9 @@ export function AuditPage() {
           <Link className="button" to="/audit/periodic-review" data-testid="audit-periodic-review">
             Periodic review
           </Link>
+          <Link className="button" to={filters.entity === 'work-order' && filters.entityKey.trim() ? `/trace/${encodeURIComponent(filters.entityKey.trim())}` : '/trace'} data-testid="audit-trace">
+            Trace a lot
+          </Link>
           <a className="button" href={`/api/audit/export.xlsx?${exportQuery}`} download data-testid="audit-export-xlsx">
             Export .xlsx
           </a>

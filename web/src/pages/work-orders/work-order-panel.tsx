@@ -15,6 +15,7 @@ import type { LiveEvent } from '../../hooks/live-events.js';
 import { productionDeltas, waitForReplan } from '../../api/live.js';
 import { OperationActions } from './operation-actions.js';
 import { SignOffs } from './sign-offs.js';
+import { LotGenealogy } from '../genealogy/lot-genealogy.js';
 import { useAuth } from '../../auth/auth.js';
 import { STATE_LABEL, STATUS_LABEL, formatDue, formatDuration, formatInstant, formatQuantity, plannedReach, progressOf, progressStep } from './format.js';
 import './work-orders.css';
@@ -114,6 +115,7 @@ export function WorkOrderPanel({ lot, step, zone, onClose, onChanged, footer }: 
             </section>
           ) : null}
           <SignOffs wo={wo} zone={zone} onChanged={changed} />
+          <LotGenealogy lot={wo.lot} version={wo.version} onChanged={changed} />
           <section aria-labelledby="wo-forecast-title">
             <h3 id="wo-forecast-title" className="wo-section-title">
               Forecast end over time

@@ -120,7 +120,8 @@ function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[
     return dir === 'desc' ? sorted.reverse() : sorted;
   }, [list.data, sort, dir]);
 
-  const [openLot, setOpenLot] = useState<string | null>(null);
+  // ?open=<lot> opens that lot's panel (links from the Trace page)
+  const [openLot, setOpenLot] = useState<string | null>(params.get('open'));
   const [editing, setEditing] = useState<WorkOrder | 'new' | null>(null);
   const [deleting, setDeleting] = useState<WorkOrder | null>(null);
   const [importing, setImporting] = useState<File | null>(null);
@@ -363,7 +364,10 @@ function WorkOrdersScreen({ zone, products }: { zone: string; products: Product[
         <WorkOrderPanel
           lot={openLot}
           zone={zone}
-          onClose={() => setOpenLot(null)}
+          onClose={() => {
+            setOpenLot(null);
+            if (params.has('open')) setParam('open', '');
+          }}
           onChanged={() => void list.reload()}
           footer={(wo) => (
             <Can permission="orders:write">
