@@ -48,7 +48,7 @@ describe('genealogy routes', () => {
 
   it('shows the QC release of a consumed pouch lot, with its signer, in the backward trace', async () => {
     const quality = await t.as('quality');
-    const signed = await quality.inject({ method: 'POST', url: '/api/work-orders/159070/operations/0/gate', payload: { signature: { password: quality.user.password, meaning: 'released' } } });
+    const signed = await quality.inject({ method: 'POST', url: '/api/work-orders/159070/operations/0/gate', payload: { signature: { password: quality.user.password, meaning: 'released' }, review: { items: [] } } });
     expect(signed.statusCode, signed.body).toBe(200);
     const trace = (await t.app.inject('/api/genealogy/KIT1/trace?direction=backward')).json();
     const pouch = trace.nodes.find((n: { lot: string; step: number }) => n.lot === '159070' && n.step === 0);
