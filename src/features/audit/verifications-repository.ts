@@ -1,6 +1,7 @@
 // Runs of the trail's verification (issue 16 item 1): the daily job, the start, a manual check from
 // the admin screen, the CLI. The only writer of audit_verifications.
 import type { Executor } from '../../db/database.js';
+import { dialectOf } from '../../db/transaction.js';
 import type { AuditVerification } from './verify.js';
 
 export type VerificationOrigin = 'daily' | 'start' | 'manual' | 'cli';
@@ -24,14 +25,12 @@ export async function recordVerification(
   run: { startedAt: number; finishedAt: number; origin: VerificationOrigin; actor: string; result: AuditVerification },
 ): Promise<number> {
   const { result } = run;
-  const inserted = await db
-    .insertInto('audit_verifications')
-    .values({
+  const values = {
       started_at: run.startedAt, finished_at: run.finishedAt, origin: run.origin, actor: run.actor, ok: result.ok ? 1 : 0, entries: result.entries,
       checkpoints: result.checkpoints, bad_entry_id: result.problem?.entryId ?? null, problem: result.problem?.kind ?? null, message: result.problem?.message ?? null,
-    })
-    .executeTakeFirst();
-  return Number(inserted.insertId ?? 0);
+  };
+  if (dialectOf(db) === 'postgres') return Number((await db.insertInto('audit_verifications').values(values).returning('id').executeTakeFirstOrThrow()).id);
+  return Number((await db.insertInto('audit_verifications').values(values).executeTakeFirstOrThrow()).insertId);
 }
 
 export async function listVerifications(db: Executor, limit = 10): Promise<VerificationRun[]> {
