@@ -36,6 +36,7 @@ const RECORD_LABELS: Record<string, string> = {
   user: 'User',
   site: 'Site',
   ingest: 'Machine data',
+  system: 'System',
 };
 
 const ACTION_LABELS: Record<string, string> = {
@@ -62,6 +63,7 @@ const ACTION_LABELS: Record<string, string> = {
   'sign-out': 'Signed out',
   'password-reset': 'Password reset',
   unlock: 'Unlocked',
+  'clock-step': 'Clock stepped',
 };
 
 /** "work-order" → "Work order" (unknown kinds read as words). */
