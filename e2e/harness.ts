@@ -111,7 +111,7 @@ export function useE2E(options: E2EOptions = {}): E2E {
     const extra = options.env ? await options.env() : {};
     // a low password-hash cost: the journeys sign in often; the production cost has its own bench
     // its own drop folder: a developer's ./data/drop must not leak into the journeys
-    config = loadConfig({ ...process.env, DATABASE_URL: `sqlite:${join(dataDir, 'qmfg.db')}`, QMFG_DROP_DIR: join(dataDir, 'drop'), QMFG_DEMO: '1', QMFG_DEMO_LIVE: '0', PORT: '0', QMFG_PASSWORD_COST: TEST_PASSWORD_COST, QMFG_LOGIN_RATE_PER_MINUTE: '100000', ...extra });
+    config = loadConfig({ ...process.env, DATABASE_URL: `sqlite:${join(dataDir, 'qmfg.db')}`, QMFG_DATA_DIR: dataDir, QMFG_DROP_DIR: join(dataDir, 'drop'), QMFG_DEMO: '1', QMFG_DEMO_LIVE: '0', PORT: '0', QMFG_PASSWORD_COST: TEST_PASSWORD_COST, QMFG_LOGIN_RATE_PER_MINUTE: '100000', ...extra });
     server = await startServer({ config, port: 0, logger: false, webRoot });
     server.app.server.on('connection', (socket: Socket) => {
       sockets.add(socket);

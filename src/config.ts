@@ -35,6 +35,26 @@ const roleMap = z.string().transform((v, ctx) => {
   return pairs;
 });
 
+/** Shortest audit key accepted: 32 characters (e.g. `openssl rand -hex 32` gives 64). */
+export const AUDIT_KEY_MIN_LENGTH = 32;
+
+/** "key1,key2": the current audit key first, then retired ones (each at least AUDIT_KEY_MIN_LENGTH, no repeats). */
+const auditKeyList = z.string().transform((v, ctx) => {
+  const keys = v.split(',').map((k) => k.trim()).filter(Boolean);
+  for (const [i, key] of keys.entries()) {
+    // the message names the key by position only: it must never echo a secret
+    if (key.length < AUDIT_KEY_MIN_LENGTH) {
+      ctx.addIssue({ code: 'custom', message: `key ${i + 1} is ${key.length} characters; each key needs at least ${AUDIT_KEY_MIN_LENGTH} (e.g. openssl rand -hex 32)` });
+      return z.NEVER;
+    }
+    if (keys.indexOf(key) !== i) {
+      ctx.addIssue({ code: 'custom', message: `key ${i + 1} repeats an earlier key` });
+      return z.NEVER;
+    }
+  }
+  return keys;
+});
+
 /** A BCP 47 tag Intl knows (it falls back silently for unknown ones, so ask it to resolve the tag itself). */
 function isLocale(tag: string): boolean {
   try {
@@ -137,6 +157,15 @@ const configSchema = z.object({
     .refine((v) => v === '' || /^smtps?:\/\/./.test(v), { message: 'must be empty (no mail) or an SMTP URL like smtp://user:pass@mail.example.com:587' }),
   QMFG_MAIL_FROM: z.string().trim().max(254).default(''),
   QMFG_ALERT_INTERVAL_SECONDS: z.coerce.number().min(0).max(3600).default(15),
+  // ---- audit trail integrity (features/audit): HMAC key(s), checkpoints outside the database, the daily check
+  /** "current[,retired…]": the first key signs new entries, the others only verify older ones; empty → a key file in QMFG_DATA_DIR */
+  QMFG_AUDIT_KEY: auditKeyList.default([]),
+  /** a checkpoint of the chain head is appended to the data folder's checkpoint file every this many entries */
+  QMFG_AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).max(10_000_000).default(1000),
+  /** the server verifies the whole trail this often (hours; 0 = off), and once shortly after start */
+  QMFG_AUDIT_VERIFY_HOURS: z.coerce.number().min(0).max(24 * 366).default(24),
+  /** the server refuses to start when its clock is further than this from the database's */
+  QMFG_CLOCK_TOLERANCE_SECONDS: z.coerce.number().min(0).max(86_400).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).superRefine((c, ctx) => {
   if (c.OIDC_ISSUER && !c.OIDC_CLIENT_ID) ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_ID'], message: 'is required when OIDC_ISSUER is set' });
@@ -158,7 +187,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
   if (!result.success) {
     const issue = result.error.issues[0];
     const key = String(issue.path[0]);
-    throw new ConfigError(`${key}: ${issue.message} (got ${JSON.stringify(env[key] ?? '')})`);
+    // the audit key is a secret: never echoed back
+    const got = key === 'QMFG_AUDIT_KEY' ? '' : ` (got ${JSON.stringify(env[key] ?? '')})`;
+    throw new ConfigError(`${key}: ${issue.message}${got}`);
   }
   return result.data;
 }

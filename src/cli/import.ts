@@ -52,6 +52,9 @@ export async function importCommand(paths: string[], opts: ImportOptions): Promi
   const handle = await withConfigErrors(async () => {
     const opened = await openDatabase(config.DATABASE_URL);
     await migrateToLatest(opened.db);
+    // what the import stores is audited: signed with the server's audit key (QMFG_AUDIT_KEY or the data folder's key file)
+    const { prepareAuditTrail } = await import('../features/audit/integrity.js');
+    await prepareAuditTrail(opened.db, config);
     return opened;
   });
   try {

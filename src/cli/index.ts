@@ -105,6 +105,13 @@ program
   .option('--out <file>', 'write to this file instead of standard output')
   .action(async (opts) => (await import('./export.js')).exportCommand(opts));
 
+const audit = program.command('audit').description('the audit trail');
+audit
+  .command('verify')
+  .description('verify the audit trail (keyed chain, anchor, checkpoints): exit 0 and the entry count when intact, exit 1 and the first bad entry otherwise')
+  .option('--json', 'print JSON')
+  .action(async (opts) => (await import('./audit.js')).auditVerifyCommand(opts));
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ChangeoverRuleTable, MachineTable, ProcessGroupTable, ProductTable, RoutingStepTable, SiteTable } from './tables/plant.js';
 import type { CalendarWeekTable, HolidayTable } from './tables/calendar.js';
-import type { AuditHeadTable, AuditLogTable } from './tables/audit.js';
+import type { AuditHeadTable, AuditLogTable, AuditVerificationTable } from './tables/audit.js';
 import type { OperationTable, WorkOrderTable } from './tables/orders.js';
 import type { GatePassTable, OidcFlowTable, SessionTable, SignatureTable, UserTable } from './tables/auth.js';
 import type {
@@ -29,6 +29,8 @@ export interface Database {
   holidays: HolidayTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  // issue 16 item 1 (verification runs of the keyed audit chain)
+  audit_verifications: AuditVerificationTable;
   work_orders: WorkOrderTable;
   operations: OperationTable;
   users: UserTable;

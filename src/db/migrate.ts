@@ -18,6 +18,7 @@ import * as planBaselines from './migrations/20261203_28_plan_baselines.js';
 import * as pinnedOperations from './migrations/20261203_29_pinned_operations.js';
 import * as releaseReview from './migrations/20261204_33_release_review.js';
 import * as genealogy from './migrations/20261204_31_genealogy.js';
+import * as auditHmac from './migrations/20261204_30_audit_hmac.js';
 
 const migrations: Record<string, Migration> = {
   '20261125_01_foundation': foundation,
@@ -36,9 +37,16 @@ const migrations: Record<string, Migration> = {
   '20261203_29_pinned_operations': pinnedOperations,
   '20261204_33_release_review': releaseReview,
   '20261204_31_genealogy': genealogy,
+  '20261204_30_audit_hmac': auditHmac,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Migrates up to and including `name` (tests of an upgrade: a trail written before a later migration). */
+export async function migrateUpTo(db: Db, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const migrator = new Migrator({ db, provider });

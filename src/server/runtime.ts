@@ -11,6 +11,9 @@ import { startDemoSimulation } from '../features/simulation/demo.js';
 import type { SimulationHolder } from '../features/simulation/routes.js';
 import { EventHub } from './events.js';
 import type { App } from './context.js';
+import { prepareAuditTrail } from '../features/audit/integrity.js';
+import { installedAuditKeyring } from '../features/audit/keys.js';
+import { assertClockAgreesWithDatabase, startAuditJobs, type AuditJobs } from './audit-jobs.js';
 
 /** dist/web next to the bundle (dist/cli.js) or, when running from source, <repo>/dist/web. */
 export function defaultWebRoot(): string {
@@ -31,6 +34,8 @@ export interface Running {
   demoData: Promise<void> | null;
   /** the living demo's simulation once it runs (QMFG_DEMO_LIVE) */
   simulation: SimulationHolder;
+  /** audit checkpoints, the daily verification, the clock-step watcher */
+  audit: AuditJobs;
   close(): Promise<void>;
 }
 
@@ -39,8 +44,17 @@ export type StartProgress = (message: string) => void;
 
 export async function prepareDatabase(config: Config, seed: boolean, progress: StartProgress = () => undefined): Promise<DatabaseHandle> {
   const handle = await openDatabase(config.DATABASE_URL);
-  progress(`migrating the database (${handle.dialect})…`);
-  await migrateToLatest(handle.db);
+  try {
+    // a server whose clock disagrees with the database's would stamp records with wrong times
+    await assertClockAgreesWithDatabase(handle.db, handle.dialect, config.QMFG_CLOCK_TOLERANCE_SECONDS);
+    progress(`migrating the database (${handle.dialect})…`);
+    await migrateToLatest(handle.db);
+    // before anything is written: the audit key loaded (the key file created at first start), the old trail anchored
+    await prepareAuditTrail(handle.db, config);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
   if (seed) {
     // the living demo's lines count from machine data only (no seeded count to drop at the first cycle)
     const seeded = await seedDatabase(handle.db, config, config.QMFG_DEMO, { orders: true, live: config.QMFG_DEMO_LIVE });
@@ -61,6 +75,8 @@ export async function startServer(options: { config?: Config; port?: number; see
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const log = { info: (m: string) => app.log.info(m), warn: (m: string) => app.log.warn(m), error: (m: string) => app.log.error(m) };
   const machineData = await startMachineData(handle.db, config, events, log);
+  // this instance holds the audit job (one instance until issue 17's lease decides which)
+  const audit = await startAuditJobs({ db: handle.db, config, keyring: installedAuditKeyring()!, log });
   // Generating and ingesting the demo's days of sensor data takes seconds: do it after the server
   // listens (first start stays fast); a 'production' event tells open screens when it is in.
   const stopDemo = new AbortController();
@@ -91,12 +107,14 @@ export async function startServer(options: { config?: Config; port?: number; see
     machineData,
     demoData,
     simulation,
+    audit,
     async close() {
       stopDemo.abort();
       await demoData;
       await simulation.current?.close();
       await machineData.close();
       await app.close();
+      await audit.close();
       await handle.close();
     },
   };

@@ -7,8 +7,12 @@ import { loadConfig, type Config } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { DialectName } from '../db/database.js';
+import { prepareAuditTrail } from '../features/audit/integrity.js';
 
 export const DIALECTS: DialectName[] = ['sqlite', 'postgres', 'mysql'];
+
+/** The audit key of test databases (a fixed test value: never a real plant's). */
+export const TEST_AUDIT_KEY = 'test-audit-key-0123456789abcdef0123456789abcdef';
 
 const SERVER_URLS = {
   postgres: process.env.QMFG_TEST_POSTGRES ?? 'postgres://root@127.0.0.1:5432',
@@ -27,24 +31,26 @@ export async function createTestDatabase(dialect: DialectName, label = 'test', e
   const serverUrl = dialect === 'sqlite' ? '' : (server ?? SERVER_URLS[dialect]);
   const name = `qmfg_t_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 20)}_${randomBytes(4).toString('hex')}`;
   let url: string;
-  let folder: string | null = null;
+  // every test database has its own data folder (the audit trail's checkpoint file lives there)
+  const folder = mkdtempSync(join(tmpdir(), 'qmfg-test-'));
   if (dialect === 'sqlite') {
-    folder = mkdtempSync(join(tmpdir(), 'qmfg-test-'));
     url = `sqlite:${join(folder, 'test.db')}`;
   } else {
     url = `${serverUrl}/${name}`;
   }
   const handle = await openDatabase(url);
   await migrateToLatest(handle.db);
-  const config = loadConfig({ DATABASE_URL: url, QMFG_TZ: 'America/Los_Angeles', LOG_LEVEL: 'silent', QMFG_DEMO: '1', ...env } as NodeJS.ProcessEnv);
+  const config = loadConfig({ DATABASE_URL: url, QMFG_TZ: 'America/Los_Angeles', LOG_LEVEL: 'silent', QMFG_DEMO: '1', QMFG_DATA_DIR: folder, QMFG_AUDIT_KEY: TEST_AUDIT_KEY, ...env } as NodeJS.ProcessEnv);
+  // as a start does: the audit key installed for appendAudit, the trail anchored
+  await prepareAuditTrail(handle.db, config);
   return {
     ...handle,
     url,
     config,
     async destroy() {
       await handle.close();
-      if (folder) rmSync(folder, { recursive: true, force: true });
-      else await dropDatabase(dialect, name, serverUrl);
+      rmSync(folder, { recursive: true, force: true });
+      if (dialect !== 'sqlite') await dropDatabase(dialect, name, serverUrl);
     },
   };
 }

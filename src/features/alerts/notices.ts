@@ -71,3 +71,30 @@ export async function queueReportMail(
   await outbox.enqueueMails(db, fresh, now);
   return fresh.length;
 }
+
+/**
+ * Raises (once) an open alert about the system rather than a machine (issue 16: the audit trail
+ * failed its verification), mailed to the users subscribed by `role`. Resolved by resolveNotice.
+ */
+export async function raiseSystemNotice(
+  db: Executor,
+  settings: AlertSettings,
+  notice: { kind: string; subject: string; message: string; role: string | null; since: number },
+  now: number,
+): Promise<number | null> {
+  const open = (await alertsRepo.openAlerts(db, NOTICE_RULE_ID)).find((a) => a.kind === notice.kind && a.subject === notice.subject);
+  if (open) return null;
+  const recipients = settings.mail ? await rulesRepo.recipientsOf(db, null, null, notice.role) : [];
+  const alertId = await alertsRepo.insertAlert(db, {
+    ruleId: NOTICE_RULE_ID, kind: notice.kind, subject: notice.subject, machine: null, conditionSince: notice.since, raisedAt: now, message: notice.message, mailed: recipients.length > 0,
+  });
+  if (recipients.length > 0) {
+    const link = `${settings.publicUrl.replace(/\/$/, '')}/alerts?alert=${alertId}`;
+    await outbox.enqueueMails(
+      db,
+      recipients.map((recipient) => ({ alertId, event: 'raised' as const, recipient, messageId: `<alert-${alertId}-raised-${shortHash(recipient)}@${hostOf(settings.publicUrl)}>`, subject: `[qmfg] ${notice.message}`, body: `Alert: ${notice.message}\nOpen it: ${link}` })),
+      now,
+    );
+  }
+  return alertId;
+}

@@ -45,6 +45,7 @@ const RECORD_LABELS: Record<string, string> = {
   'shift-log': 'Shift report',
   'tv-device': 'TV screen',
   'operation-gate': 'Gate',
+  system: 'System',
 };
 
 const ACTION_LABELS: Record<string, string> = {
@@ -84,6 +85,7 @@ const ACTION_LABELS: Record<string, string> = {
   submit: 'Submitted',
   sign: 'Signed',
   revoke: 'Revoked',
+  'clock-step': 'Clock stepped',
 };
 
 /** "work-order" → "Work order" (unknown kinds read as words). */

@@ -11,14 +11,17 @@ import { NotFound } from '../../core/errors.js';
 import * as authRepo from '../auth/repository.js';
 import { can } from '../../core/permissions.js';
 import { signatureQuery, signatureViewSchema, type SignatureView } from '../auth/schemas.js';
-import { auditEntrySchema as entrySchema, auditQuery, type AuditEntryView } from './schemas.js';
+import { auditEntrySchema as entrySchema, auditQuery, auditVerificationSchema, verificationRunSchema, type AuditEntryView } from './schemas.js';
 import { manifestation, signaturesOf, viewSignatures, type SignedContentReaders } from '../auth/signatures.js';
 import * as plantRepo from '../plant/repository.js';
 import * as ordersRepo from '../orders/repository.js';
 import { lotParams } from '../orders/schemas.js';
 import { attachment, tableFile, type ExportTable } from '../../shared/table-export.js';
 import { actionLabel, describeChange, recordLabel, type DescribeContext } from '../audit/describe.js';
-import { listActors, listAudit, verifyAuditChain, type AuditEntry, type AuditFilter } from '../audit/repository.js';
+import { listActors, listAudit, type AuditEntry, type AuditFilter } from '../audit/repository.js';
+import { verifyAndRecord } from '../audit/integrity.js';
+import { installedAuditKeyring } from '../audit/keys.js';
+import { listVerifications } from '../audit/verifications-repository.js';
 
 /** Audit entries with the signatures recorded in the same transaction (linked by the entry's hash). */
 export async function auditWithSignatures(readers: SignedContentReaders, db: Executor, filter: AuditFilter): Promise<AuditEntryView[]> {
@@ -89,8 +92,16 @@ export async function recordRoutes(app: App, { db, config }: AppDeps, { signedCo
     auditWithSignatures(signedContent, db, req.query),
   );
   app.get('/api/audit/actors', { config: audit, schema: { tags, response: { 200: z.array(z.string()) } } }, () => listActors(db));
-  app.get('/api/audit/verify', { config: audit, schema: { tags, response: { 200: z.object({ entries: z.number(), brokenAt: z.number().nullable() }) } } }, () =>
-    verifyAuditChain(db),
+  // the same walk as `qmfg audit verify` and the daily job (features/audit/verify.ts); the run is recorded as manual
+  app.get(
+    '/api/audit/verify',
+    { config: audit, schema: { tags, summary: 'Verify the whole audit trail now (keys, chain, checkpoints) and record the run', response: { 200: auditVerificationSchema } } },
+    (req) => verifyAndRecord(db, { keyring: installedAuditKeyring(), dataDir: config.QMFG_DATA_DIR, zone: config.QMFG_TZ, origin: 'manual', actor: req.user?.username ?? 'unknown' }),
+  );
+  app.get(
+    '/api/audit/verifications',
+    { config: audit, schema: { tags, summary: 'The last runs of the verification (daily job, start, manual, CLI), newest first', response: { 200: z.array(verificationRunSchema) } } },
+    () => listVerifications(db, 10),
   );
   for (const extension of ['xlsx', 'csv'] as const) {
     app.get(

@@ -30,3 +30,34 @@ export const auditQuery = z.object({
 });
 
 export type AuditQuery = z.infer<typeof auditQuery>;
+
+/** The trail's verification (GET /api/audit/verify): `entries` and `brokenAt` as before issue 16, with what is wrong and when. */
+export const auditVerificationSchema = z.object({
+  ok: z.boolean(),
+  entries: z.number(),
+  brokenAt: z.number().nullable(),
+  checkpoints: z.number(),
+  problem: z
+    .object({ kind: z.string(), entryId: z.number().nullable(), at: z.string().nullable(), message: z.string() })
+    .nullable(),
+  warnings: z.array(z.string()),
+  startedAt: z.number(),
+  finishedAt: z.number(),
+});
+export type AuditVerificationView = z.infer<typeof auditVerificationSchema>;
+
+/** One recorded run of the verification (the admin screen shows the last). */
+export const verificationRunSchema = z.object({
+  id: z.number(),
+  startedAt: z.number(),
+  finishedAt: z.number(),
+  origin: z.enum(['daily', 'start', 'manual', 'cli']),
+  actor: z.string(),
+  ok: z.boolean(),
+  entries: z.number(),
+  checkpoints: z.number(),
+  badEntryId: z.number().nullable(),
+  problem: z.string().nullable(),
+  message: z.string().nullable(),
+});
+export type VerificationRunView = z.infer<typeof verificationRunSchema>;

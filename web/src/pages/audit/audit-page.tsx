@@ -15,6 +15,7 @@ import { Field } from '../../components/field.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { waitForReplan } from '../../api/live.js';
 import { useSite } from '../../hooks/site.js';
+import { AuditIntegrityPanel } from './integrity-panel.js';
 
 const RECORD_TYPES: [string, string][] = [
   ['', 'All records'],
@@ -105,6 +106,7 @@ export function AuditPage() {
           </a>
         </div>
       </div>
+      <AuditIntegrityPanel zone={zone} />
       <form className="audit-filters" onSubmit={(e) => e.preventDefault()} data-testid="audit-filters">
         <Field label="User" name="actor">
           <select value={filters.actor} onChange={(e) => set('actor', e.target.value)} data-testid="audit-filter-user">
