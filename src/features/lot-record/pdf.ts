@@ -111,6 +111,8 @@ export async function lotRecordPdf(record: LotRecordExport): Promise<Buffer> {
       Creator: 'qmfg',
       // read back by `qmfg record verify`
       ContentHash: contentHash,
+      Lot: content.lot,
+      Zone: content.zone,
       GeneratedAt: generatedAt,
     } as PDFKit.DocumentInfo,
   });
