@@ -3,6 +3,7 @@
 // moving with the data), the exports carrying the same hash, the .xlsx protected with filters.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
+import { DIALECTS } from '../../testing/databases.js';
 import { createAuthTestApp, createTestUser, injectAs, signIn, type AuthTestApp } from '../../testing/auth.js';
 import { SIGNED_CONTENT } from '../../server/signed-records.js';
 import { assembleLotRecord, contentHash } from './assemble.js';
@@ -18,12 +19,12 @@ const tableOf = (content: LotRecordContent, section: string, key: string): Recor
 const column = (t: RecordTable, key: string) => t.columns.findIndex((c) => c.key === key);
 const OFFSET_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [+-]\d{2}:\d{2}$/;
 
-describe('lot record', () => {
+describe.each(DIALECTS)('lot record on %s', (dialect) => {
   let t: AuthTestApp;
   let made: TestLot;
   let before: LotRecordExport;
   beforeAll(async () => {
-    t = await createAuthTestApp('sqlite', 'lot-record', { QMFG_TZ: TEST_ZONE });
+    t = await createAuthTestApp(dialect, 'lot-record', { QMFG_TZ: TEST_ZONE });
     made = await makeTestLot(t, '910201');
     before = (await t.inject({ method: 'GET', url: '/api/work-orders/910201/record' })).json();
     await editNotes(t, '910201', 'record test (corrected)');
