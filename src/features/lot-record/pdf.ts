@@ -29,22 +29,24 @@ export function pdfText(value: Cell): string {
   return out;
 }
 
-/** Column widths: by the longest of the header and (a sample of) the cells, each capped, filling the page width. */
+/**
+ * Column widths: each at least its longest word (so no word is broken, up to a cap), the rest of the
+ * page shared by how much wider each column's longest text (of a sample of rows) would like to be.
+ */
 function columnWidths(doc: PDFKit.PDFDocument, t: RecordTable, width: number): number[] {
   doc.font(FONT).fontSize(TABLE_SIZE);
   const sample = t.rows.length > 200 ? t.rows.filter((_, i) => i % Math.ceil(t.rows.length / 200) === 0) : t.rows;
-  const natural = t.columns.map((c, i) => {
-    const longest = Math.max(doc.widthOfString(c.header) * 0.8, ...sample.map((row) => Math.min(doc.widthOfString(pdfText(row[i])), 220)));
-    return Math.max(28, longest + 2 * CELL_PAD);
-  });
+  const pad = 2 * CELL_PAD + 1;
+  const longestWord = (text: string) => Math.max(0, ...text.split(/\s+/).map((word) => doc.widthOfString(word)));
+  const minimum = t.columns.map((c, i) => Math.min(90, pad + Math.max(longestWord(pdfText(c.header)), ...sample.map((row) => longestWord(pdfText(row[i]))))));
+  const natural = t.columns.map((c, i) => Math.max(minimum[i], pad + Math.max(doc.widthOfString(pdfText(c.header)) * 0.7, ...sample.map((row) => Math.min(doc.widthOfString(pdfText(row[i])), 260)))));
   const total = natural.reduce((a, b) => a + b, 0);
   if (total <= width) return natural.map((w) => (w * width) / total);
-  // too wide: shrink the wide columns first (they wrap), keep narrow ones readable
-  const floor = Math.min(...natural, 40);
-  const extra = natural.map((w) => w - floor);
-  const room = width - floor * natural.length;
+  const floor = minimum.reduce((a, b) => a + b, 0);
+  if (floor >= width) return minimum.map((w) => (w * width) / floor);
+  const extra = natural.map((w, i) => w - minimum[i]);
   const extraTotal = extra.reduce((a, b) => a + b, 0);
-  return natural.map((_, i) => floor + (extraTotal > 0 ? (extra[i] * Math.max(room, 0)) / extraTotal : 0));
+  return minimum.map((w, i) => w + (extraTotal > 0 ? (extra[i] * (width - floor)) / extraTotal : 0));
 }
 
 function rowHeight(doc: PDFKit.PDFDocument, cells: string[], widths: number[]): number {

@@ -2,6 +2,7 @@
 // every electronic signature (manifestation and whether it is still valid), the audit trail of every
 // record involved, and the list of data changed after its original entry.
 import type { AuditEntry } from '../audit/repository.js';
+import { dueDay } from '../../core/due.js';
 import { actionLabel, describeChange, recordLabel } from '../audit/describe.js';
 import * as authRepo from '../auth/repository.js';
 import { viewSignatures } from '../auth/signatures.js';
@@ -12,6 +13,13 @@ import type { Cell, RecordSection } from './schemas.js';
 import { localIsoTime, localTime, machineLabel, type LotBasis } from './basis.js';
 import { lotAudit, lotShiftLogs } from './readers.js';
 import { defineSection, table } from './section.js';
+
+/** a due day reads as its date (stored as the end of that day, shown with its offset); a due time as the time */
+function dueText(due: number | null, zone: string): string | null {
+  if (due === null) return null;
+  const { day, timeOfDay } = dueDay(due, zone);
+  return timeOfDay ? localTime(due, zone) : `${day.toISODate()} (end of day: ${localTime(due, zone)})`;
+}
 
 const describeContext = (basis: LotBasis) => ({ zone: basis.zone, machineNames: basis.machineNames, productNames: basis.productNames });
 const changeText = (entry: AuditEntry, basis: LotBasis) => describeChange(entry, describeContext(basis)).join('; ');
@@ -32,7 +40,7 @@ export const workOrderSection = defineSection({
         { label: 'Product', value: `${basis.product?.name ?? wo.product_key} (${wo.product_key})` },
         { label: 'Item number', value: basis.product?.itemNumber ?? null },
         { label: 'Quantity', value: wo.quantity },
-        { label: 'Due', value: localTime(wo.due, basis.zone) },
+        { label: 'Due', value: dueText(wo.due, basis.zone) },
         { label: 'Priority', value: wo.priority },
         { label: 'Notes', value: wo.notes || null },
         { label: 'Rate mode', value: wo.rate_mode ?? 'site default' },
