@@ -21,7 +21,7 @@ export interface RecordContext {
   now: number;
 }
 
-/** One operation's time on its machine: from its first to its last cycle (or its actual start/end). */
+/** One operation's time on its machine: from its actual start to the lot's last cycle there (without machine data: its actual end). */
 export interface LotRun {
   step: number;
   machine: string;
@@ -60,7 +60,8 @@ export async function readLotBasis(ctx: RecordContext, lot: string): Promise<Lot
     const rows = await derivedRepo.getLotCounts(db, op.machine_key, [lot]);
     const counted = rows.length > 0;
     const from = op.actual_start ?? (counted ? Math.min(...rows.map((r) => r.firstAt)) : null);
-    const to = op.actual_end ?? (counted ? Math.max(...rows.map((r) => r.lastAt)) : null);
+    // the lot's last cycle there ends its run (closing the step later does not make the idle machine the lot's)
+    const to = counted ? Math.max(...rows.map((r) => r.lastAt)) : op.actual_end;
     if (from === null || to === null || !(to > from)) continue;
     const sum = (pick: (r: derivedRepo.LotRow) => number) => (counted ? rows.reduce((total, r) => total + pick(r), 0) : null);
     runs.push({ step: op.step, machine: op.machine_key, from, to, sensorParts: sum((r) => r.parts), sensorReworks: sum((r) => r.reworks) });
