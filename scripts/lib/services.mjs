@@ -52,13 +52,20 @@ export async function ensureServices() {
   }
 }
 
+/** Debian packages the browser tests use, by a file each installs: Chromium, and poppler-utils (pdftoppm/pdftotext: the lot-record PDF journey). */
+const BROWSER_TEST_PACKAGES = [
+  { file: '/usr/bin/chromium', name: 'chromium' },
+  { file: '/usr/bin/pdftoppm', name: 'poppler-utils' },
+];
+
 export function ensureChromium() {
-  if (existsSync('/usr/bin/chromium')) return;
+  const missing = BROWSER_TEST_PACKAGES.filter((p) => !existsSync(p.file)).map((p) => p.name);
+  if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
-    console.warn('qmfg test: /usr/bin/chromium is missing; install Debian\'s chromium package (browser tests will fail)');
+    console.warn(`qmfg test: missing Debian package(s) ${missing.join(', ')}; install them (browser tests will fail)`);
     return;
   }
-  console.log('qmfg test: installing Debian chromium (apt-get)…');
+  console.log(`qmfg test: installing Debian ${missing.join(', ')} (apt-get)…`);
   spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  spawnSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }

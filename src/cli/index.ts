@@ -112,6 +112,16 @@ audit
   .option('--json', 'print JSON')
   .action(async (opts) => (await import('./audit.js')).auditVerifyCommand(opts));
 
+program
+  .command('record')
+  .description('lot records (eDHR): `record verify <file>` checks an export (JSON, or a PDF\'s stated hash) against itself and the database')
+  .argument('<action>', 'verify')
+  .argument('<file>', 'a lot-record export (.json or .pdf)')
+  .action(async (action: string, file: string) => {
+    if (action !== 'verify') throw new CliError(`record: unknown action '${action}' (record verify <file>)`);
+    return (await import('./record-verify.js')).recordVerifyCommand(file);
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

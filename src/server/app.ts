@@ -18,6 +18,7 @@ import { plantRoutes } from '../features/plant/routes.js';
 import type { PlantReferenceChecks } from '../features/plant/service.js';
 import { calendarRoutes } from '../features/calendar/routes.js';
 import { recordRoutes } from '../features/records/routes.js';
+import { lotRecordRoutes } from '../features/lot-record/routes.js';
 import { orderRoutes, replanAfterCalendarChange, replanAfterChange } from '../features/orders/routes.js';
 import { machineOperationsCheck, machineQueueCheck, productWorkOrdersCheck } from '../features/orders/service.js';
 import { machineDataCheck, machineDataRoutes } from '../features/machine-data/routes.js';
@@ -85,11 +86,12 @@ const plantReferenceChecks: PlantReferenceChecks = {
 // families, changeover matrices and a machine's last family change the plan: plant is given the re-plan, as the calendar is
 const plantWithChecks = (app: App, deps: AppDeps) => plantRoutes(app, deps, { referenceChecks: plantReferenceChecks, afterPlanInputChange: replanAfterChange(deps, 'plant') });
 const recordsWithSignatures = (app: App, deps: AppDeps) => recordRoutes(app, deps, { signedContent: SIGNED_CONTENT });
+const lotRecordsWithSignatures = (app: App, deps: AppDeps) => lotRecordRoutes(app, deps, { signedContent: SIGNED_CONTENT });
 const operatorInputWithSignatures = (app: App, deps: AppDeps) => operatorInputRoutes(app, deps, { signedContent: SIGNED_CONTENT });
 const shiftLogSignatures = (db: Db) => (machine: string, shiftStart: number) => signaturesOf(SIGNED_CONTENT, db, SHIFT_LOG_ENTITY, [shiftLogKey(machine, shiftStart)]);
 const releaseReviewWithSignatures = (app: App, deps: AppDeps) => releaseReviewRoutes(app, deps, { signedContent: SIGNED_CONTENT });
 const shiftReportsWithSignatures = (app: App, deps: AppDeps) => shiftReportRoutes(app, deps, { signedContent: SIGNED_CONTENT });
-const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, releaseReviewWithSignatures, exceptionRoutes, scenarioRoutes, planActualsRoutes, machineDataRoutes, forecastRoutes, operatorInputWithSignatures, oeeRoutes, machineStateRoutes, shiftReportsWithSignatures, shiftWorkbookRoutes, recordsWithSignatures, genealogyRoutes, alertRoutes, tvDeviceRoutes, tvRoutes];
+const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, releaseReviewWithSignatures, exceptionRoutes, scenarioRoutes, planActualsRoutes, machineDataRoutes, forecastRoutes, operatorInputWithSignatures, oeeRoutes, machineStateRoutes, shiftReportsWithSignatures, shiftWorkbookRoutes, recordsWithSignatures, lotRecordsWithSignatures, genealogyRoutes, alertRoutes, tvDeviceRoutes, tvRoutes];
 
 /** QMFG_TRUST_PROXY → Fastify's trustProxy: off, the first N hops, or the proxies' addresses. */
 function trustProxyOf(setting: string): boolean | string | ((address: string, hop: number) => boolean) {

@@ -9,6 +9,7 @@ import { AdminIcon, AnalyticsIcon, BoardIcon, CalendarIcon, MachinesIcon, Orders
 import { AnalyticsPage } from './pages/analytics/analytics-page.js';
 import { BoardPage } from './pages/board/board-page.js';
 import { WorkOrdersPage } from './pages/work-orders/work-orders-page.js';
+import { LotRecordPage } from './pages/lot-record/lot-record-page.js';
 import { MachinesPage } from './pages/machines-page.js';
 import { AdminPage } from './pages/admin/admin-page.js';
 import { CalendarPage } from './pages/calendar/calendar-page.js';
@@ -131,6 +132,7 @@ function SignedInApp() {
               <Route path="/login" element={<Navigate to="/board" replace />} />
               <Route path="/board" element={<BoardPage />} />
               <Route path="/work-orders" element={<WorkOrdersPage />} />
+              <Route path="/work-orders/:lot/record" element={<LotRecordPage />} />
               <Route path="/exceptions" element={<ExceptionsPage />} />
               <Route path="/scenarios" element={<ScenariosPage />} />
               <Route path="/scenarios/:id" element={<ScenarioPage />} />

@@ -16,6 +16,7 @@ import { afterIngest, summarizeResults, type Publisher } from '../machine-data/s
 import { ingestorFor, type IngestFileResult } from '../machine-data/ingest.js';
 import { bufferSource } from '../machine-data/sources.js';
 import { ensureInitialUsers, type InitialLogin } from '../auth/users.js';
+import { seedFinishedLot } from './finished-lot.js';
 
 export interface SeedResult {
   seeded: boolean;
@@ -132,5 +133,8 @@ export async function seedDemoMachineData(
  * The demo operator reports for two iTrak lines (Line 7 and Line 8).
  */
 export async function seedUsers(db: Db, config: Config, demo: boolean): Promise<InitialLogin[]> {
-  return ensureInitialUsers(db, config, demo, Date.now(), { operator: DEMO_OPERATOR_LINES });
+  const logins = await ensureInitialUsers(db, config, demo, Date.now(), { operator: DEMO_OPERATOR_LINES });
+  // the demo's finished lot is signed by its quality and lead users: it can only follow them
+  if (demo) await seedFinishedLot(db, config.QMFG_TZ, Date.now());
+  return logins;
 }

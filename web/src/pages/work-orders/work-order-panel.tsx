@@ -3,6 +3,7 @@
 // actions on the operation in focus. Live: a change by anyone shows up while the panel is open; new
 // production of its lot is applied in place (produced, good, state, planned end of the step).
 import { useState, type ReactNode } from 'react';
+import { Link } from 'react-router-dom';
 import { describeChange } from '../../../../src/features/audit/describe.js';
 import { listMachines } from '../../api/plant.js';
 import { getForecastHistory, getWorkOrder, getWorkOrderHistory, type HistoryEntry, type WorkOrder } from '../../api/orders.js';
@@ -90,6 +91,12 @@ export function WorkOrderPanel({ lot, step, zone, onClose, onChanged, footer }: 
       ) : (
         <div className="wo-panel">
           <Summary wo={wo} zone={zone} />
+          <p>
+            <Link to={`/work-orders/${encodeURIComponent(wo.lot)}/record`} data-testid="wo-lot-record">
+              Lot record
+            </Link>{' '}
+            (eDHR: operations, stops, signatures and audit trail, with PDF/.xlsx/JSON)
+          </p>
           <section aria-labelledby="wo-ops-title">
             <h3 id="wo-ops-title" className="wo-section-title">
               Operations

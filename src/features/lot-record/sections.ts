@@ -1,0 +1,20 @@
+// The sections of a lot record, in the order it reads. This list is the one place a section is
+// added: genealogy (pouch lots a kit lot consumed, kit lots a pouch lot went into) becomes one more
+// entry whose read calls the genealogy feature's traceBackward/traceForward(db, lot).
+import type { AnySection } from './section.js';
+import { auditSection, gatesSection, routingSection, signaturesSection, workOrderSection } from './record-sections.js';
+import { changeoverSection, oeeSection, operationsSection, scrapSection, shiftReportSection, stopsSection } from './production-sections.js';
+
+export const LOT_RECORD_SECTIONS: readonly AnySection[] = [
+  workOrderSection,
+  routingSection,
+  operationsSection,
+  oeeSection,
+  stopsSection,
+  changeoverSection,
+  scrapSection,
+  shiftReportSection,
+  gatesSection,
+  signaturesSection,
+  auditSection,
+];
