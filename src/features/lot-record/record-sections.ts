@@ -6,7 +6,7 @@ import { dueDay } from '../../core/due.js';
 import { actionLabel, describeChange, recordLabel } from '../audit/describe.js';
 import * as authRepo from '../auth/repository.js';
 import { viewSignatures } from '../auth/signatures.js';
-import { getSignOffs } from '../orders/sign-off.js';
+import { reviewedSignOffs } from '../release-review/release.js';
 import { SHIFT_LOG_ENTITY, shiftLogKey } from '../operator-input/shift-log.js';
 import type { SignatureView } from '../auth/schemas.js';
 import type { Cell, RecordSection } from './schemas.js';
@@ -76,15 +76,19 @@ export const routingSection = defineSection({
 export const gatesSection = defineSection({
   key: 'gates',
   title: 'Gate sign-offs',
-  read: (ctx, basis) => getSignOffs(ctx.db, basis.lot),
+  // with the audit-trail review the release recorded (which items, by whom)
+  read: (ctx, basis) => reviewedSignOffs(ctx.db, basis.lot),
   build: (signOffs, basis) => ({
     facts: [],
     tables: [
       table('gates', 'Gates', [
-        ['step', 'After step', 'number'], ['gate', 'Gate', 'text'], ['role', 'Role', 'text'], ['passedAt', 'Passed at', 'time'], ['signer', 'Signed by', 'text'], ['meaning', 'Meaning', 'text'], ['valid', 'Signature valid', 'text'],
+        ['step', 'After step', 'number'], ['gate', 'Gate', 'text'], ['role', 'Role', 'text'], ['passedAt', 'Passed at', 'time'], ['signer', 'Signed by', 'text'], ['meaning', 'Meaning', 'text'], ['valid', 'Signature valid', 'text'], ['review', 'Audit-trail review', 'text'],
       ], signOffs.gates.map((g) => [
         g.step + 1, g.gateName, g.role, localIsoTime(g.passedAt, basis.zone), g.signature?.printedName ?? null, g.signature?.meaning ?? null,
         g.signature ? (g.signature.valid ? 'valid' : `NO LONGER VALID: ${g.signature.invalidReason}`) : 'not passed',
+        g.review
+          ? `${g.review.itemCount === 0 ? 'review done, no exceptions' : `${g.review.itemCount} item${g.review.itemCount === 1 ? '' : 's'} reviewed`} by ${g.review.reviewer} at ${localIsoTime(g.review.reviewedAt, basis.zone)}${g.review.items.map((item) => `; ${item.what}${item.comment ? ` (${item.comment})` : ''}`).join('')}`
+          : null,
       ])),
     ],
   }),

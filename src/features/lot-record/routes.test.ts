@@ -41,7 +41,7 @@ describe.each(DIALECTS)('lot record on %s', (dialect) => {
     const { content } = await record();
     expect(content.format).toBe('qmfg-lot-record/1');
     expect(content.sections.map((s) => s.key)).toEqual([
-      'work-order', 'routing', 'operations', 'oee', 'stops', 'changeovers', 'scrap', 'shift-reports', 'gates', 'signatures', 'audit-trail', 'changes-after-entry',
+      'work-order', 'routing', 'operations', 'oee', 'stops', 'changeovers', 'scrap', 'shift-reports', 'genealogy', 'gates', 'signatures', 'audit-trail', 'changes-after-entry',
     ]);
     const ops = tableOf(content, 'operations', 'operations');
     expect(ops.rows).toHaveLength(2);
@@ -78,6 +78,11 @@ describe.each(DIALECTS)('lot record on %s', (dialect) => {
     const { content } = await record();
     const gates = tableOf(content, 'gates', 'gates');
     expect(gates.rows[0].slice(1, 7)).toEqual(['QC release', 'quality', expect.stringMatching(OFFSET_TIME), 'Quinn Quality', 'released', 'valid']);
+    // genealogy: the lot's own pouching fed its kitting (derived from the routing)
+    const consumed = tableOf(content, 'genealogy', 'consumed');
+    expect(consumed.rows.map((r) => [r[column(consumed, 'consumedStep')], r[column(consumed, 'kitStep')], r[column(consumed, 'source')]])).toEqual([[1, 2, 'derived from the routing']]);
+    // the release's audit-trail review is part of the record: how many items, by whom, which
+    expect(String(gates.rows[0][column(gates, 'review')])).toMatch(/^\d+ items? reviewed by .+ at \d{4}-\d{2}-\d{2} .*[+-]\d{2}:\d{2}; .*\(seen\)/);
     const signatures = tableOf(content, 'signatures', 'signatures');
     expect(signatures.rows).toHaveLength(2);
     const [gate, closing] = signatures.rows;

@@ -1,8 +1,7 @@
-// The sections of a lot record, in the order it reads. This list is the one place a section is
-// added: genealogy (pouch lots a kit lot consumed, kit lots a pouch lot went into) becomes one more
-// entry whose read calls the genealogy feature's traceBackward/traceForward(db, lot).
+// The sections of a lot record, in the order it reads. This list is the one place a section is added.
 import type { AnySection } from './section.js';
 import { auditSection, gatesSection, routingSection, signaturesSection, workOrderSection } from './record-sections.js';
+import { genealogySection } from './genealogy-section.js';
 import { changeoverSection, oeeSection, operationsSection, scrapSection, shiftReportSection, stopsSection } from './production-sections.js';
 
 export const LOT_RECORD_SECTIONS: readonly AnySection[] = [
@@ -14,6 +13,7 @@ export const LOT_RECORD_SECTIONS: readonly AnySection[] = [
   changeoverSection,
   scrapSection,
   shiftReportSection,
+  genealogySection,
   gatesSection,
   signaturesSection,
   auditSection,

@@ -58,7 +58,12 @@ export async function makeTestLot(t: AuthTestApp, lot: string): Promise<TestLot>
   await ok({ method: 'PUT', url: `/api/stops/line7/${longStop}`, payload: { reason: 'pocket-jam' } });
   await ok({ method: 'PUT', url: `/api/stops/line7/${longStop}`, payload: { reason: 'sealer-jam', changeReason: 'the sealer jammed, not the pockets' } });
   await ok({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/close`, payload: { reason: 'lot pouched' } });
-  const gate = await asQuality({ method: 'POST', url: `/api/work-orders/${lot}/operations/0/gate`, payload: { signature: { password: quality.password, meaning: 'released' } } });
+  // the release reviews the lot's audit-trail items (the overridden reason among them)
+  const review = (await asQuality({ method: 'GET', url: `/api/work-orders/${lot}/operations/0/review` })).json() as { items: { id: string }[] };
+  const gate = await asQuality({
+    method: 'POST', url: `/api/work-orders/${lot}/operations/0/gate`,
+    payload: { signature: { password: quality.password, meaning: 'released' }, review: { items: review.items.map((item) => ({ id: item.id, comment: 'seen' })) } },
+  });
   expect(gate.statusCode, gate.body).toBe(200);
   await ok({ method: 'POST', url: `/api/work-orders/${lot}/operations/1/load`, payload: { machine: 'kit1', mode: 'append' } });
   const wo = (await ok({ method: 'GET', url: `/api/work-orders/${lot}` })).json();
