@@ -92,7 +92,7 @@ export function WorkOrderPanel({ lot, step, zone, onClose, onChanged, footer }: 
         <div className="wo-panel">
           <Summary wo={wo} zone={zone} />
           <p>
-            <Link to={`/work-orders/${encodeURIComponent(wo.lot)}/record`} data-testid="wo-lot-record">
+            <Link to={`/work-orders/${encodeURIComponent(wo.lot)}/record`} className="wo-touch-link" data-testid="wo-lot-record">
               Lot record
             </Link>{' '}
             (eDHR: operations, stops, signatures and audit trail, with PDF/.xlsx/JSON)
