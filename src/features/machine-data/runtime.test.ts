@@ -26,6 +26,8 @@ describe('machine data in the running server', () => {
   beforeAll(async () => {
     const config = loadConfig({
       DATABASE_URL: `sqlite:${join(folder.path, 'qmfg.db')}`, QMFG_DROP_DIR: join(folder.path, 'drop'), QMFG_DEMO: '1', QMFG_DEMO_DAYS: '1',
+      // its own data folder: the audit key and checkpoints there belong to this database alone
+      QMFG_DATA_DIR: join(folder.path, 'data'),
       // the still demo: generated days on the sensor machines, lines 6 and 11 free of cycles (the living one: simulation/serve.test.ts)
       QMFG_DEMO_LIVE: '0',
       QMFG_MQTT_URL: process.env.QMFG_TEST_MQTT ?? 'mqtt://127.0.0.1:1883', QMFG_MQTT_TOPIC_PREFIX: prefix, QMFG_MQTT_CLIENT_ID: `${prefix}-server`,

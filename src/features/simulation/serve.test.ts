@@ -19,6 +19,8 @@ describe('the living demo in the running server', () => {
   beforeAll(async () => {
     const config = loadConfig({
       DATABASE_URL: `sqlite:${join(folder.path, 'qmfg.db')}`, QMFG_DROP_DIR: join(folder.path, 'drop'), QMFG_DEMO: '1', QMFG_DEMO_DAYS: '1',
+      // its own data folder: the audit key and checkpoints there belong to this database alone
+      QMFG_DATA_DIR: join(folder.path, 'data'),
       QMFG_TZ: 'America/Los_Angeles', LOG_LEVEL: 'silent', PORT: '0', QMFG_WATCH: '0',
     } as NodeJS.ProcessEnv);
     expect(config.QMFG_DEMO_LIVE).toBe(true);
