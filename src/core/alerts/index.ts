@@ -4,7 +4,14 @@
 // again at once keeps one alert; the hourly cap bounds the mails of a rule whatever happens.
 import { z } from 'zod';
 
-export const ALERT_KINDS = ['stopped', 'rate-below', 'late', 'no-data', 'gate-waiting'] as const;
+export const ALERT_KINDS = ['stopped', 'rate-below', 'late', 'no-data', 'gate-waiting', 'spc', 'maintenance'] as const;
+/**
+ * Kinds whose condition another feature works out (a control-chart rule broken on a channel, a
+ * maintenance suggestion): the engine asks the source it was given and applies the same hysteresis,
+ * cap and mail as for the others.
+ */
+export const SIGNAL_KINDS = ['spc', 'maintenance'] as const;
+export type SignalKind = (typeof SIGNAL_KINDS)[number];
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 const MS_PER_MINUTE = 60_000;
@@ -53,7 +60,9 @@ export type Observation =
   /** rate-below: parts in the last `minutes` of working time vs the standard rate */
   | { kind: 'rate-below'; parts: number; windowMinutes: number; standardPerHour: number | null; runningSince: number | null }
   | { kind: 'late'; late: boolean; forecastEnd: number | null; due: number | null }
-  | { kind: 'gate-waiting'; waitingSince: number | null };
+  | { kind: 'gate-waiting'; waitingSince: number | null }
+  /** spc / maintenance: what the signal's source says now */
+  | { kind: 'signal'; active: boolean; since: number | null; detail: string };
 
 export interface Condition {
   holds: boolean;
@@ -88,6 +97,10 @@ export function condition(rule: RuleSpec, observation: Observation, now: number)
       const holds = observation.late || (observation.forecastEnd !== null && observation.due !== null && observation.forecastEnd > observation.due);
       const detail = observation.forecastEnd !== null && observation.due !== null ? `finish ${formatDuration(observation.forecastEnd - observation.due)} after due` : 'forecast after due date';
       return { holds, since: holds ? now : null, detail };
+    }
+    case 'signal': {
+      const holds = observation.active && observation.since !== null && now - observation.since >= needMs;
+      return { holds, since: holds ? observation.since : null, detail: observation.detail };
     }
     case 'gate-waiting': {
       const since = observation.waitingSince;

@@ -66,6 +66,8 @@ export interface AlertOutboxTable {
   message_id: string;
   subject: string;
   body: string;
+  /** a picture of the evidence, attached to the mail (SVG), or null */
+  chart_svg: string | null;
   /** 'pending' | 'sending' (claimed by a worker until claimed_until) | 'sent' | 'failed' */
   status: string;
   attempts: number;

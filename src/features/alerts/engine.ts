@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Db, Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
-import { condition, decide, formatDuration, mayMail, type Condition, type Observation } from '../../core/alerts/index.js';
+import { condition, decide, formatDuration, mayMail, SIGNAL_KINDS, type Condition, type Observation, type SignalKind } from '../../core/alerts/index.js';
 import { workingIntervals } from '../../core/calendar/index.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
 import { holdMachineState } from '../machine-data/repository.js';
@@ -20,7 +20,24 @@ export interface AlertSettings {
   publicUrl: string;
   /** false: no mails are queued (QMFG_SMTP_URL unset) */
   mail: boolean;
+  /** who works out the spc / maintenance conditions (a kind without a source raises nothing) */
+  signals?: SignalSources;
 }
+
+/** One thing a signal source judges on a machine (a channel's control chart, the machine's health). */
+export interface SignalSubject {
+  /** unique per rule and machine, e.g. "line9/film-thickness" */
+  key: string;
+  label: string;
+  active: boolean;
+  since: number | null;
+  detail: string;
+  /** a picture of the evidence for the mail (SVG), when the source has one */
+  chartSvg?: string;
+}
+
+export type SignalSource = (db: Executor, machine: observe.MachineRef, now: number) => Promise<SignalSubject[]>;
+export type SignalSources = Partial<Record<SignalKind, SignalSource>>;
 
 export interface AlertChange {
   alertId: number;
@@ -49,11 +66,23 @@ interface Subject {
   machine: observe.MachineRef;
   observation: Observation;
   label: string;
+  chartSvg?: string;
 }
 
-async function subjectsOf(db: Executor, rule: rulesRepo.StoredRule, machines: observe.MachineRef[], now: number, zone: string): Promise<Subject[]> {
+const isSignalKind = (kind: string): kind is SignalKind => (SIGNAL_KINDS as readonly string[]).includes(kind);
+
+async function subjectsOf(db: Executor, rule: rulesRepo.StoredRule, machines: observe.MachineRef[], now: number, settings: AlertSettings): Promise<Subject[]> {
+  const zone = settings.zone;
   const subjects: Subject[] = [];
-  if (rule.kind === 'stopped' || rule.kind === 'no-data') {
+  if (isSignalKind(rule.kind)) {
+    const source = settings.signals?.[rule.kind];
+    if (!source) return subjects;
+    for (const machine of machines) {
+      for (const signal of await source(db, machine, now)) {
+        subjects.push({ key: signal.key, machine, label: signal.label, chartSvg: signal.chartSvg, observation: { kind: 'signal', active: signal.active, since: signal.since, detail: signal.detail } });
+      }
+    }
+  } else if (rule.kind === 'stopped' || rule.kind === 'no-data') {
     const since = await workingSince(db, zone, now);
     for (const machine of machines) {
       const signs = await observe.lastSigns(db, machine.key);
@@ -99,9 +128,9 @@ function linkOf(settings: AlertSettings, alertId: number): string {
   return `${settings.publicUrl.replace(/\/$/, '')}/alerts?alert=${alertId}`;
 }
 
-async function queueMails(db: Executor, settings: AlertSettings, rule: rulesRepo.StoredRule, alertId: number, machine: observe.MachineRef, event: 'raised' | 'resolved', subject: string, body: string, now: number): Promise<number> {
+async function queueMails(db: Executor, settings: AlertSettings, rule: rulesRepo.StoredRule, alertId: number, machine: observe.MachineRef, event: 'raised' | 'resolved', subject: string, body: string, now: number, chartSvg: string | null = null): Promise<number> {
   const recipients = await rulesRepo.recipientsOf(db, machine.key, machine.group, rule.role);
-  await outbox.enqueueMails(db, recipients.map((recipient) => ({ alertId, event, recipient, messageId: messageIdOf(alertId, event, recipient, settings.publicUrl), subject, body })), now);
+  await outbox.enqueueMails(db, recipients.map((recipient) => ({ alertId, event, recipient, messageId: messageIdOf(alertId, event, recipient, settings.publicUrl), subject, body, chartSvg })), now);
   return recipients.length;
 }
 
@@ -130,8 +159,9 @@ async function applyRule(db: Executor, settings: AlertSettings, rule: rulesRepo.
           `Alert: ${message}`,
           `Since: ${new Date(decision.since).toISOString()} (${formatDuration(now - decision.since)})`,
           `Open it: ${linkOf(settings, alertId)}`,
+          ...(subject.chartSvg ? ['The chart of the evidence is attached.'] : []),
         ].join('\n');
-        await queueMails(db, settings, rule, alertId, subject.machine, 'raised', `[qmfg] ${message}`, body, now);
+        await queueMails(db, settings, rule, alertId, subject.machine, 'raised', `[qmfg] ${message}`, body, now, subject.chartSvg ?? null);
       }
       return { alertId, change: 'raised' };
     }
@@ -163,19 +193,23 @@ export async function evaluate(db: Executor, settings: AlertSettings, now: numbe
     let machines = await observe.machinesInScope(db, rule.scope, rule.scopeKey);
     if (options.machine) machines = machines.filter((m) => m.key === options.machine);
     if (machines.length === 0) continue;
-    const subjects = await subjectsOf(db, rule, machines, now, settings.zone);
+    const subjects = await subjectsOf(db, rule, machines, now, settings);
     const seen = new Set<string>();
     for (const subject of subjects) {
       seen.add(subject.key);
       const change = await applyRule(db, settings, rule, subject, open.find((a) => a.ruleId === rule.id && a.subject === subject.key) ?? null, now);
       if (change) changes.push(change);
     }
-    // an operation that finished or left the machine: its late / gate alert is over
-    if (rule.kind === 'late' || rule.kind === 'gate-waiting') {
+    // an operation that finished or left the machine, a channel removed: its alert is over
+    if (rule.kind === 'late' || rule.kind === 'gate-waiting' || (isSignalKind(rule.kind) && settings.signals?.[rule.kind])) {
       const inScope = new Set(machines.map((m) => m.key));
       for (const alert of open.filter((a) => a.ruleId === rule.id && !seen.has(a.subject) && a.machine !== null && inScope.has(a.machine))) {
         const machine = machines.find((m) => m.key === alert.machine)!;
-        const gone: Subject = { key: alert.subject, machine, label: alert.subject, observation: rule.kind === 'late' ? { kind: 'late', late: false, forecastEnd: null, due: null } : { kind: 'gate-waiting', waitingSince: null } };
+        const observation: Observation =
+          rule.kind === 'late' ? { kind: 'late', late: false, forecastEnd: null, due: null }
+          : rule.kind === 'gate-waiting' ? { kind: 'gate-waiting', waitingSince: null }
+          : { kind: 'signal', active: false, since: null, detail: 'no longer judged' };
+        const gone: Subject = { key: alert.subject, machine, label: alert.subject, observation };
         const change = await applyRule(db, settings, rule, gone, { ...alert, clearSince: alert.clearSince ?? now - rule.clearMinutes * 60_000 }, now);
         if (change) changes.push(change);
       }

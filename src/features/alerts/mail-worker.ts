@@ -15,6 +15,21 @@ export interface MailMessage {
   subject: string;
   text: string;
   messageId: string;
+  /** the evidence as a picture: the mail gets an HTML part showing it and the SVG attached */
+  html?: string;
+  attachments?: { filename: string; content: string; contentType: string; cid: string }[];
+}
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The mail of an outbox row: plain text, plus the chart inline and attached when the alert has one. */
+export function mailOf(mail: outbox.OutboxMail, from: string): MailMessage {
+  const message: MailMessage = { from, to: mail.recipient, subject: mail.subject, text: mail.body, messageId: mail.messageId };
+  if (mail.chartSvg) {
+    message.html = `<pre style="font: 14px/1.4 sans-serif; white-space: pre-wrap">${escapeHtml(mail.body)}</pre><p><img src="cid:chart@qmfg" alt="chart of the evidence"></p>`;
+    message.attachments = [{ filename: 'chart.svg', content: mail.chartSvg, contentType: 'image/svg+xml', cid: 'chart@qmfg' }];
+  }
+  return message;
 }
 
 export interface MailTransport {
@@ -68,7 +83,7 @@ export class AlertMailWorker {
       if (!(await outbox.claimMail(this.db, mail.id, this.id, now, now + leaseMs))) continue;
       await this.options.afterClaim?.(mail);
       try {
-        await transport.sendMail({ from, to: mail.recipient, subject: mail.subject, text: mail.body, messageId: mail.messageId });
+        await transport.sendMail(mailOf(mail, from));
       } catch (error) {
         const attempts = mail.attempts + 1;
         const next = attempts >= maxAttempts ? null : this.clock() + retryDelayMs(attempts, this.options.retryBaseMs);

@@ -11,6 +11,7 @@ export interface OutboxMail {
   messageId: string;
   subject: string;
   body: string;
+  chartSvg: string | null;
   status: 'pending' | 'sending' | 'sent' | 'failed';
   attempts: number;
   nextAttemptAt: number;
@@ -19,12 +20,12 @@ export interface OutboxMail {
 }
 
 type Row = {
-  id: number; alert_id: number; event: string; recipient: string; message_id: string; subject: string; body: string; status: string; attempts: number;
+  id: number; alert_id: number; event: string; recipient: string; message_id: string; subject: string; body: string; chart_svg: string | null; status: string; attempts: number;
   next_attempt_at: number; sent_at: number | null; last_error: string | null;
 };
 
 const toMail = (r: Row): OutboxMail => ({
-  id: Number(r.id), alertId: Number(r.alert_id), event: r.event as OutboxMail['event'], recipient: r.recipient, messageId: r.message_id, subject: r.subject, body: r.body,
+  id: Number(r.id), alertId: Number(r.alert_id), event: r.event as OutboxMail['event'], recipient: r.recipient, messageId: r.message_id, subject: r.subject, body: r.body, chartSvg: r.chart_svg ?? null,
   status: r.status as OutboxMail['status'], attempts: Number(r.attempts), nextAttemptAt: Number(r.next_attempt_at), sentAt: r.sent_at === null ? null : Number(r.sent_at), lastError: r.last_error,
 });
 
@@ -35,6 +36,7 @@ export interface NewMail {
   messageId: string;
   subject: string;
   body: string;
+  chartSvg?: string | null;
 }
 
 export async function enqueueMails(db: Executor, mails: readonly NewMail[], now: number): Promise<void> {
@@ -42,7 +44,7 @@ export async function enqueueMails(db: Executor, mails: readonly NewMail[], now:
   await db
     .insertInto('alert_outbox')
     .values(mails.map((m) => ({
-      alert_id: m.alertId, event: m.event, recipient: m.recipient, message_id: m.messageId, subject: m.subject, body: m.body, status: 'pending', attempts: 0,
+      alert_id: m.alertId, event: m.event, recipient: m.recipient, message_id: m.messageId, subject: m.subject, body: m.body, chart_svg: m.chartSvg ?? null, status: 'pending', attempts: 0,
       next_attempt_at: now, claimed_by: null, claimed_until: null, sent_at: null, last_error: null, created_at: now,
     })))
     .execute();

@@ -14,6 +14,8 @@ const KIND_LABELS: Record<AlertKind, string> = {
   late: 'Recommended finish after the due date',
   'no-data': 'No data for N min (working time)',
   'gate-waiting': 'QC gate waiting for its signature longer than N h',
+  spc: 'Control-chart rule broken on a measurement channel (held N min)',
+  maintenance: 'Maintenance suggested by a drift in stops or a channel (held N min)',
 };
 
 const FIELDS = new Set(['kind', 'scope', 'scopeKey', 'minutes', 'hours', 'percent', 'clearMinutes', 'capPerHour', 'role']);
