@@ -87,7 +87,9 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
     try {
       const admin = await tryConnect('postgres');
       await admin.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`).catch((e) => {
-        if ((e as { code?: string }).code !== '42P04') throw e; // created meanwhile by someone else
+        // created meanwhile by another instance: 42P04, or 23505 when both inserted into pg_database at once
+        const code = (e as { code?: string }).code;
+        if (code !== '42P04' && code !== '23505') throw e;
       });
       await admin.end();
     } catch (e) {

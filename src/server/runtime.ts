@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { withStartLock } from '../db/start-lock.js';
 import { demoMachineDataPending, seedDatabase, seedDemoMachineData } from '../features/demo/seed.js';
 import { startMachineData, type MachineDataRuntime } from '../features/machine-data/runtime.js';
 import { buildApp } from './app.js';
@@ -47,18 +48,21 @@ export async function prepareDatabase(config: Config, seed: boolean, progress: S
   try {
     // a server whose clock disagrees with the database's would stamp records with wrong times
     await assertClockAgreesWithDatabase(handle.db, handle.dialect, config.QMFG_CLOCK_TOLERANCE_SECONDS);
-    progress(`migrating the database (${handle.dialect})…`);
-    await migrateToLatest(handle.db);
-    // before anything is written: the audit key loaded (the key file created at first start), the old trail anchored
-    await prepareAuditTrail(handle.db, config);
+    // instances started together: one migrates and seeds, the others wait and then find it done
+    await withStartLock(handle.db, handle.dialect, async () => {
+      progress(`migrating the database (${handle.dialect})…`);
+      await migrateToLatest(handle.db);
+      // before anything is written: the audit key loaded (the key file created at first start), the old trail anchored
+      await prepareAuditTrail(handle.db, config);
+      if (seed) {
+        // the living demo's lines count from machine data only (no seeded count to drop at the first cycle)
+        const seeded = await seedDatabase(handle.db, config, config.QMFG_DEMO, { orders: true, live: config.QMFG_DEMO_LIVE });
+        if (seeded.seeded) progress(config.QMFG_DEMO ? `seeded the demo plant: ${seeded.machines} machines, ${seeded.products} products (first start)` : 'seeded the site and its default calendar (first start)');
+      }
+    });
   } catch (error) {
     await handle.close();
     throw error;
-  }
-  if (seed) {
-    // the living demo's lines count from machine data only (no seeded count to drop at the first cycle)
-    const seeded = await seedDatabase(handle.db, config, config.QMFG_DEMO, { orders: true, live: config.QMFG_DEMO_LIVE });
-    if (seeded.seeded) progress(config.QMFG_DEMO ? `seeded the demo plant: ${seeded.machines} machines, ${seeded.products} products (first start)` : 'seeded the site and its default calendar (first start)');
   }
   return handle;
 }
