@@ -18,6 +18,7 @@ import * as planBaselines from './migrations/20261203_28_plan_baselines.js';
 import * as pinnedOperations from './migrations/20261203_29_pinned_operations.js';
 import * as releaseReview from './migrations/20261204_33_release_review.js';
 import * as alertChart from './migrations/20261204_35_alert_chart.js';
+import * as jobLeases from './migrations/20261204_36_job_leases.js';
 import * as genealogy from './migrations/20261204_31_genealogy.js';
 import * as auditHmac from './migrations/20261204_30_audit_hmac.js';
 
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '20261203_29_pinned_operations': pinnedOperations,
   '20261204_33_release_review': releaseReview,
   '20261204_35_alert_chart': alertChart,
+  '20261204_36_job_leases': jobLeases,
   '20261204_31_genealogy': genealogy,
   '20261204_30_audit_hmac': auditHmac,
 };
