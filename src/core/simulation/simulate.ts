@@ -233,7 +233,9 @@ class WorkingTime {
   }
 
   private intervalAtOrAfter(at: number): Interval | null {
-    for (let from = at; from < at + SEARCH_DAYS * MS_PER_DAY; from += 2 * MS_PER_DAY) {
+    // when the window holds nothing after `from`, search on from the window's end (not from + the
+    // window's length: a window fetched earlier may end well before that, and the days between were skipped)
+    for (let from = at; from < at + SEARCH_DAYS * MS_PER_DAY; from = this.cachedTo) {
       if (from < this.cachedFrom || from >= this.cachedTo) {
         this.cachedFrom = from - MS_PER_HOUR;
         this.cachedTo = from + 2 * MS_PER_DAY;
