@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import type { CalendarSpec, WeekPattern } from '../calendar/index.js';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../time.js';
-import { channelSamples, DEMO_CHANNELS, demoFilmDrift, initialChannelSim, microStopMultiplierOf, naturalSd, type ChannelSample, type ChannelSim, type DemoChannelKey } from './channels.js';
+import { channelSamples, DEMO_CHANNELS, demoFilmDrift, filmDriftAt, initialChannelSim, microStopMultiplierOf, naturalSd, type ChannelSample, type ChannelSim, type DemoChannelKey } from './channels.js';
 import { initialMachineSim, simulateMachine, type SimCycle, type SimJob } from './simulate.js';
 
 const ZONE = 'America/Los_Angeles';
@@ -160,7 +160,8 @@ describe('the seal bar and the machine’s stops', () => {
 describe('the drifting film on line9', () => {
   const days = 5;
   const end = T0 + days * MS_PER_DAY;
-  const drifting = initialChannelSim('line9', 4, T0, demoFilmDrift(T0));
+  // the rate itself, not levelling off within the 5 days
+  const drifting = initialChannelSim('line9', 4, T0, demoFilmDrift(T0, null));
   const steady = initialChannelSim('line9', 4, T0);
   const dailyMeans = (state: ChannelSim) => {
     const film = valuesOf(channelSamples(state, T0, end, CALENDAR, ZONE).samples, 'film-thickness');
@@ -186,6 +187,15 @@ describe('the drifting film on line9', () => {
     expect(multiplier(T0)).toBe(1);
     expect(multiplier(T0 + MS_PER_DAY)).toBeCloseTo(1 + (40 * 0.0015) / 0.004, 9);
     expect(microStopMultiplierOf(steady)(T0 + 3 * MS_PER_DAY)).toBe(1);
+  });
+
+  it('levels off at +0.006 mm in the demo drift', () => {
+    const drift = demoFilmDrift(T0);
+    expect(filmDriftAt(drift, T0 + 2 * MS_PER_DAY)).toBeCloseTo(0.003, 12);
+    expect(filmDriftAt(drift, T0 + 4 * MS_PER_DAY)).toBeCloseTo(0.006, 12);
+    expect(filmDriftAt(drift, T0 + 30 * MS_PER_DAY)).toBe(0.006);
+    expect(microStopMultiplierOf(initialChannelSim('line9', 4, T0, drift))(T0 + 30 * MS_PER_DAY)).toBeCloseTo(61, 9);
+    expect(filmDriftAt(demoFilmDrift(T0, null), T0 + 30 * MS_PER_DAY)).toBeCloseTo(0.045, 12);
   });
 
   it('makes the camera data show more micro-stops per running hour after 3 days than the same line without drift', () => {

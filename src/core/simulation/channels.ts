@@ -87,14 +87,19 @@ export interface FilmDrift {
   mmPerDay: number;
   /** the micro-stop multiplier is 1 + gain · max(0, mean − target) / (usl − target) */
   microStopGain: number;
+  /** where the drift stops growing, mm above target (null: it grows on): a demo running for weeks stays plausible */
+  maxShiftMm: number | null;
 }
 
 /** The demo line whose film drifts. */
 export const DEMO_DRIFT_MACHINE = 'line9';
 
-/** The demo's drift: +0.0015 mm a day from `startAt`, micro-stops ×(1 + 40 · excess / 0.004). */
-export function demoFilmDrift(startAt: number): FilmDrift {
-  return { startAt, mmPerDay: 0.0015, microStopGain: 40 };
+/**
+ * The demo's drift: +0.0015 mm a day from `startAt`, micro-stops ×(1 + 40 · excess / 0.004); it levels
+ * off at +0.006 mm (1.5 × the tolerance, micro-stops ×61) after 4 days unless `maxShiftMm` says otherwise.
+ */
+export function demoFilmDrift(startAt: number, maxShiftMm: number | null = 0.006): FilmDrift {
+  return { startAt, mmPerDay: 0.0015, microStopGain: 40, maxShiftMm };
 }
 
 interface ChannelNoiseState {
@@ -150,7 +155,8 @@ export function initialChannelSim(machine: string, seed: number, startAt: number
 /** How far the film's mean has drifted above target at `at`, mm (0 without a drift). */
 export function filmDriftAt(drift: FilmDrift | null, at: number): number {
   if (drift === null || at <= drift.startAt) return 0;
-  return ((at - drift.startAt) / MS_PER_DAY) * drift.mmPerDay;
+  const shift = ((at - drift.startAt) / MS_PER_DAY) * drift.mmPerDay;
+  return drift.maxShiftMm === null ? shift : Math.min(shift, drift.maxShiftMm);
 }
 
 /**
