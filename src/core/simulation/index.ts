@@ -11,3 +11,22 @@ export {
   type SimulateInput,
   type SimulateResult,
 } from './simulate.js';
+export {
+  channelSamples,
+  CHANNEL_NOISE,
+  DEMO_CHANNELS,
+  DEMO_DRIFT_MACHINE,
+  demoFilmDrift,
+  filmDriftAt,
+  initialChannelSim,
+  microStopMultiplierOf,
+  naturalSd,
+  SAMPLE_PERIOD_SECONDS,
+  type ChannelNoiseSpec,
+  type ChannelSample,
+  type ChannelSamplesResult,
+  type ChannelSim,
+  type DemoChannel,
+  type DemoChannelKey,
+  type FilmDrift,
+} from './channels.js';

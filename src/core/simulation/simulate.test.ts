@@ -72,6 +72,20 @@ describe('simulateMachine', () => {
     expect(state.lot).toBe('160102');
   });
 
+  it('works every day of a run of several days in one go', () => {
+    // the working-time window fetched two days at a time once ended in the night and the search
+    // went on two days later: one run of a week skipped two whole days
+    const { cycles } = run(initialMachineSim('line6', 1, local('2026-12-01T00:00')), [{ lot: '1', item: '1169100', quantity: 50_000_000, produced: 0 }], local('2026-12-08T00:00'));
+    const days = ['2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04', '2026-12-05', '2026-12-06', '2026-12-07'];
+    const perDay = days.map((day) => {
+      const [from, to] = [local(`${day}T06:30`), local(`${day}T23:00`)];
+      return cycles.filter((c) => c.at >= from && c.at < to).length;
+    });
+    for (const count of perDay) expect(count).toBeGreaterThan(50_000);
+    const longestGap = cycles.reduce((longest, c, i) => (i === 0 ? 0 : Math.max(longest, c.at - cycles[i - 1].at)), 0);
+    expect(longestGap).toBeLessThan(8 * 3_600_000);
+  });
+
   it('is idle with an empty queue and after the last job', () => {
     const { cycles, state } = run(initialMachineSim('line6', 2, local('2026-12-02T07:00')), [], local('2026-12-02T14:00'));
     expect(cycles).toEqual([]);

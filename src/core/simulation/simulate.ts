@@ -61,6 +61,12 @@ export interface SimulateInput {
   zone: string;
   /** run up to (not including) this instant */
   until: number;
+  /**
+   * How many times the calibrated micro-stop probability the machine has at an instant (the film
+   * drifting thick jams it more often: see channels.ts `microStopMultiplierOf`); ×1 when absent.
+   * A function of time only, so the cycles stay the same however time is cut into ticks.
+   */
+  microStopMultiplier?: (at: number) => number;
 }
 
 export interface SimulateResult {
@@ -87,7 +93,7 @@ export function resumeMachineSim(state: MachineSim, now: number): MachineSim {
 
 /** Runs the machine from where its state stands up to `until`. */
 export function simulateMachine(input: SimulateInput): SimulateResult {
-  const { jobs, calendar, zone, until } = input;
+  const { jobs, calendar, zone, until, microStopMultiplier } = input;
   const state: MachineSim = { ...input.state };
   const cycles: SimCycle[] = [];
   const events: SimEvent[] = [];
@@ -135,7 +141,7 @@ export function simulateMachine(input: SimulateInput): SimulateResult {
     const at = state.nextAt;
     if (at >= until) break;
     cycles.push(makeCycle(state, at));
-    state.nextAt = drawNext(state, at, working, breaks);
+    state.nextAt = drawNext(state, at, working, breaks, microStopMultiplier);
   }
   return { state, cycles, events };
 }
@@ -161,7 +167,17 @@ function makeCycle(state: MachineSim, at: number): SimCycle {
   return { at, lot, item, serial: state.count, rework: false };
 }
 
-function drawNext(state: MachineSim, from: number, working: WorkingTime, breaks: Breaks): number {
+/** The micro-stop probability a multiplier can raise it to: the other stops keep their share of the draw. */
+const MAX_MICRO_STOP_PER_CYCLE = 0.5;
+
+function microStopProbability(multiplier: ((at: number) => number) | undefined, at: number): number {
+  if (multiplier === undefined) return MICRO_STOP_PER_CYCLE;
+  const factor = multiplier(at);
+  if (!Number.isFinite(factor) || factor < 0) throw new RangeError(`micro-stop multiplier at ${at} is ${factor}: it must be a finite number ≥ 0`);
+  return Math.min(MICRO_STOP_PER_CYCLE * factor, MAX_MICRO_STOP_PER_CYCLE);
+}
+
+function drawNext(state: MachineSim, from: number, working: WorkingTime, breaks: Breaks, multiplier: ((at: number) => number) | undefined): number {
   let interval: number;
   if (from < state.slowUntil) {
     interval = uniformBetween(state, 650, 1000);
@@ -173,12 +189,14 @@ function drawNext(state: MachineSim, from: number, working: WorkingTime, breaks:
     if (uniformOf(state) < SLOW_SPELL_PER_CYCLE) state.slowUntil = from + uniformBetween(state, 3, 15) * MS_PER_MINUTE;
   }
   const stop = uniformOf(state);
-  if (stop < MICRO_STOP_PER_CYCLE) interval += Math.min(1100 + exponential(state, 1800), 11_900);
-  else if (stop < MICRO_STOP_PER_CYCLE + SHORT_STOP_PER_CYCLE) interval += Math.min(12_000 + exponential(state, 16_000), 59_900);
-  else if (stop < MICRO_STOP_PER_CYCLE + SHORT_STOP_PER_CYCLE + MEDIUM_STOP_PER_CYCLE) {
+  // same draws as without a multiplier: at ×1 the thresholds are the calibrated ones exactly
+  const micro = microStopProbability(multiplier, from);
+  if (stop < micro) interval += Math.min(1100 + exponential(state, 1800), 11_900);
+  else if (stop < micro + SHORT_STOP_PER_CYCLE) interval += Math.min(12_000 + exponential(state, 16_000), 59_900);
+  else if (stop < micro + SHORT_STOP_PER_CYCLE + MEDIUM_STOP_PER_CYCLE) {
     interval += Math.min(60_000 + exponential(state, 35_000), 299_000);
     if (uniformOf(state) < 0.3) state.emptyRemaining = Math.max(state.emptyRemaining, integerBetween(state, 1, 7));
-  } else if (stop < MICRO_STOP_PER_CYCLE + SHORT_STOP_PER_CYCLE + MEDIUM_STOP_PER_CYCLE + LONG_STOP_PER_CYCLE) {
+  } else if (stop < micro + SHORT_STOP_PER_CYCLE + MEDIUM_STOP_PER_CYCLE + LONG_STOP_PER_CYCLE) {
     interval += uniformBetween(state, 30, 45) * MS_PER_MINUTE;
   }
   const next = from + Math.round(interval);
@@ -215,7 +233,9 @@ class WorkingTime {
   }
 
   private intervalAtOrAfter(at: number): Interval | null {
-    for (let from = at; from < at + SEARCH_DAYS * MS_PER_DAY; from += 2 * MS_PER_DAY) {
+    // when the window holds nothing after `from`, search on from the window's end (not from + the
+    // window's length: a window fetched earlier may end well before that, and the days between were skipped)
+    for (let from = at; from < at + SEARCH_DAYS * MS_PER_DAY; from = this.cachedTo) {
       if (from < this.cachedFrom || from >= this.cachedTo) {
         this.cachedFrom = from - MS_PER_HOUR;
         this.cachedTo = from + 2 * MS_PER_DAY;
