@@ -61,7 +61,8 @@ export interface BuildOptions {
   /** how often an open /api/events stream rechecks its session (default LIVE_SESSION_RECHECK_MS; tests go faster) */
   liveSessionRecheckMs?: number;
   /** alerts: the timer's period (default QMFG_ALERT_INTERVAL_SECONDS; 0 = off) and a mail transport instead of QMFG_SMTP_URL's (tests) */
-  alerts?: { intervalMs?: number; transport?: MailTransport; clock?: () => number };
+  /** leased: the timer and mail worker start only when the caller's lease keeper says so (serve); otherwise when the app is ready */
+  alerts?: { intervalMs?: number; transport?: MailTransport; clock?: () => number; leased?: boolean };
   /** the living demo's simulation, once it runs (its control routes answer 409 while none does) */
   simulation?: SimulationHolder;
 }
@@ -129,11 +130,16 @@ function wireAlerts(app: App, deps: AppDeps, options: NonNullable<BuildOptions['
   });
   ingestor.observeBatches(ingestObserver(settings, events, () => runtime.now()));
   app.decorate('alerts', runtime);
-  app.addHook('onReady', async () => runtime.start());
+  if (!options.leased) app.addHook('onReady', async () => runtime.start());
   app.addHook('onClose', async () => {
     ingestor.observeBatches(null);
     await runtime.stop();
   });
+}
+
+/** The alert runtime an app was built with (its timer and mail worker). */
+export function alertRuntimeOf(app: App): AlertRuntime {
+  return (app as unknown as { alerts: AlertRuntime }).alerts;
 }
 
 export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promise<App> {

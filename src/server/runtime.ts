@@ -7,14 +7,15 @@ import { migrateToLatest } from '../db/migrate.js';
 import { withStartLock } from '../db/start-lock.js';
 import { demoMachineDataPending, seedDatabase, seedDemoMachineData } from '../features/demo/seed.js';
 import { startMachineData, type MachineDataRuntime } from '../features/machine-data/runtime.js';
-import { buildApp } from './app.js';
+import { alertRuntimeOf, buildApp } from './app.js';
 import { startDemoSimulation } from '../features/simulation/demo.js';
 import type { SimulationHolder } from '../features/simulation/routes.js';
 import { EventHub } from './events.js';
 import type { App } from './context.js';
 import { prepareAuditTrail } from '../features/audit/integrity.js';
 import { installedAuditKeyring } from '../features/audit/keys.js';
-import { assertClockAgreesWithDatabase, startAuditJobs, type AuditJobs } from './audit-jobs.js';
+import { assertClockAgreesWithDatabase, startAuditJobs } from './audit-jobs.js';
+import { LeaseKeeper, type LeasedJob, type RunningJob } from '../features/jobs/leases.js';
 
 /** dist/web next to the bundle (dist/cli.js) or, when running from source, <repo>/dist/web. */
 export function defaultWebRoot(): string {
@@ -35,8 +36,8 @@ export interface Running {
   demoData: Promise<void> | null;
   /** the living demo's simulation once it runs (QMFG_DEMO_LIVE) */
   simulation: SimulationHolder;
-  /** audit checkpoints, the daily verification, the clock-step watcher */
-  audit: AuditJobs;
+  /** the background jobs this instance runs (alerts, audit, retention, watcher, demo data) under their leases */
+  keeper: LeaseKeeper;
   close(): Promise<void>;
 }
 
@@ -72,38 +73,40 @@ export async function startServer(options: { config?: Config; port?: number; see
   const handle = await prepareDatabase(config, options.seed ?? true, options.progress);
   const events = new EventHub();
   const simulation: SimulationHolder = { current: null };
-  const app = await buildApp({ db: handle.db, dialect: handle.dialect, config, events }, { webRoot: options.webRoot ?? defaultWebRoot(), logger: options.logger, simulation });
+  const app = await buildApp({ db: handle.db, dialect: handle.dialect, config, events }, { webRoot: options.webRoot ?? defaultWebRoot(), logger: options.logger, simulation, alerts: { leased: true } });
   const port = options.port ?? config.PORT;
   await app.listen({ port, host: config.HOST });
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const log = { info: (m: string) => app.log.info(m), warn: (m: string) => app.log.warn(m), error: (m: string) => app.log.error(m) };
   const machineData = await startMachineData(handle.db, config, events, log);
-  // this instance holds the audit job (one instance until issue 17's lease decides which)
-  const audit = await startAuditJobs({ db: handle.db, config, keyring: installedAuditKeyring()!, log });
-  // Generating and ingesting the demo's days of sensor data takes seconds: do it after the server
-  // listens (first start stays fast); a 'production' event tells open screens when it is in.
-  const stopDemo = new AbortController();
-  // it starts a moment after listening, so the first page and API calls are answered first
-  const live = (options.seed ?? true) && config.QMFG_DEMO && config.QMFG_DEMO_LIVE;
-  const backfill = await demoMachineDataPending(handle.db, config);
-  const demoData = live
-    ? new Promise((resolve) => setTimeout(resolve, DEMO_DATA_DELAY_MS))
-        .then(() => startDemoSimulation(handle.db, config, machineData, { now: Date.now(), log, signal: stopDemo.signal, backfill }))
-        .then(
-          (started) => {
-            simulation.current = started;
-          },
-          (error: unknown) => app.log.error(`demo simulation could not start: ${(error as Error).message}`),
-        )
-    : (options.seed ?? true) && backfill
-    ? new Promise((resolve) => setTimeout(resolve, DEMO_DATA_DELAY_MS))
-        .then(() => seedDemoMachineData(handle.db, config, { now: Date.now(), events, signal: stopDemo.signal }))
-        .then(
-          (result) => app.log.info(`demo sensor data: ${result.cycles} cycles in ${result.files} files (${result.ms} ms)`),
-          (error: unknown) => app.log.error(`demo sensor data could not be ingested: ${(error as Error).message}`),
-        )
-    : null;
+
+  // Background jobs run on one instance each, where their lease is held (issue 17 item 3).
+  const jobs: LeasedJob[] = [
+    { name: 'alerts', start: async () => (alertRuntimeOf(app).start(), { close: () => alertRuntimeOf(app).pause() }) },
+    { name: 'audit', start: () => startAuditJobs({ db: handle.db, config, keyring: installedAuditKeyring()!, log }) },
+    { name: 'raw-retention', start: () => machineData.retentionJob.start() },
+  ];
+  if (machineData.watcherJob) jobs.push({ name: 'drop-folder-watcher', start: () => machineData.watcherJob!.start() });
+  // The demo's machine data: the living simulation (QMFG_DEMO_LIVE) or the past days of sensor data
+  // generated once; CPU-bound for a few seconds, so it starts a moment after listening.
+  const seeded = options.seed ?? true;
+  const live = seeded && config.QMFG_DEMO && config.QMFG_DEMO_LIVE;
+  let demoData: Promise<void> | null = null;
+  if (live || (seeded && (await demoMachineDataPending(handle.db, config)))) {
+    let settled!: () => void;
+    demoData = new Promise<void>((resolve) => (settled = resolve));
+    jobs.push({
+      name: 'demo-machine-data',
+      start: async () => {
+        const job = await startDemoData(handle.db, config, { machineData, events, log, simulation, live });
+        void job.settled.then(settled);
+        return job;
+      },
+    });
+  }
+  const keeper = new LeaseKeeper({ db: handle.db, dialect: handle.dialect, jobs, log });
+  await keeper.start();
   return {
     app,
     handle,
@@ -111,15 +114,53 @@ export async function startServer(options: { config?: Config; port?: number; see
     machineData,
     demoData,
     simulation,
-    audit,
+    keeper,
     async close() {
-      stopDemo.abort();
-      await demoData;
-      await simulation.current?.close();
+      await keeper.close();
       await machineData.close();
       await app.close();
-      await audit.close();
       await handle.close();
     },
   };
+}
+
+/** The demo's data as a leased job: the simulation (after back-filling past days) or the generated past days. */
+async function startDemoData(
+  db: DatabaseHandle['db'],
+  config: Config,
+  deps: { machineData: MachineDataRuntime; events: EventHub; log: { info(m: string): void; warn(m: string): void; error(m: string): void }; simulation: SimulationHolder; live: boolean },
+): Promise<RunningJob & { settled: Promise<unknown> }> {
+  const stop = new AbortController();
+  // runs in the background: the lease keeper's round must not wait for a back-fill of days
+  const work = new Promise((resolve) => setTimeout(resolve, DEMO_DATA_DELAY_MS)).then(() => demoWork(db, config, deps, stop.signal));
+  return {
+    settled: work.catch(() => undefined),
+    async close() {
+      stop.abort();
+      await work;
+      const current = deps.simulation.current;
+      deps.simulation.current = null;
+      await current?.close();
+    },
+  };
+}
+
+async function demoWork(db: DatabaseHandle['db'], config: Config, deps: Parameters<typeof startDemoData>[2], signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return;
+  const backfill = await demoMachineDataPending(db, config);
+  if (deps.live) {
+    await startDemoSimulation(db, config, deps.machineData, { now: Date.now(), log: deps.log, signal, backfill }).then(
+      async (started) => {
+        // stopped while it was back-filling: the job is already closed
+        if (signal.aborted) await started?.close();
+        else deps.simulation.current = started;
+      },
+      (error: unknown) => deps.log.error(`demo simulation could not start: ${(error as Error).message}`),
+    );
+  } else if (backfill) {
+    await seedDemoMachineData(db, config, { now: Date.now(), events: deps.events, signal }).then(
+      (result) => deps.log.info(`demo sensor data: ${result.cycles} cycles in ${result.files} files (${result.ms} ms)`),
+      (error: unknown) => deps.log.error(`demo sensor data could not be ingested: ${(error as Error).message}`),
+    );
+  }
 }

@@ -83,10 +83,15 @@ export class AlertRuntime {
     this.timer.unref();
   }
 
-  async stop(): Promise<void> {
+  /** Stops the timer and waits for its round (the lease moved elsewhere); start() resumes. */
+  async pause(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.tick;
+  }
+
+  async stop(): Promise<void> {
+    await this.pause();
     await this.mailer?.stop();
   }
 }
