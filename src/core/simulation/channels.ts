@@ -95,11 +95,13 @@ export interface FilmDrift {
 export const DEMO_DRIFT_MACHINE = 'line9';
 
 /**
- * The demo's drift: +0.0015 mm a day from `startAt`, micro-stops ×(1 + 40 · excess / 0.004); it levels
- * off at +0.006 mm (1.5 × the tolerance, micro-stops ×61) after 4 days unless `maxShiftMm` says otherwise.
+ * The demo's drift: +0.0015 mm a day from `startAt`, micro-stops ×(1 + 3 · excess / 0.004) — twice as
+ * many once the film is half its tolerance thick, as a worn brake would make it jam; it levels off at
+ * +0.005 mm (micro-stops ×4.75) after 3⅓ days unless `maxShiftMm` says otherwise. (A gain of 40 made
+ * the line lose a third of its output within a day: no plant would run that long unnoticed.)
  */
-export function demoFilmDrift(startAt: number, maxShiftMm: number | null = 0.006): FilmDrift {
-  return { startAt, mmPerDay: 0.0015, microStopGain: 40, maxShiftMm };
+export function demoFilmDrift(startAt: number, maxShiftMm: number | null = 0.005, microStopGain = 3): FilmDrift {
+  return { startAt, mmPerDay: 0.0015, microStopGain, maxShiftMm };
 }
 
 interface ChannelNoiseState {

@@ -6,6 +6,7 @@
 // "running" and goes on from that moment.
 import type { Db } from '../../db/database.js';
 import { cameraLine, initialMachineSim, resumeMachineSim, simulateMachine, type MachineSim, type SimJob } from '../../core/simulation/index.js';
+import { channelSamples, initialChannelSim, microStopMultiplierOf, type ChannelSample, type ChannelSim, type FilmDrift } from '../../core/simulation/channels.js';
 import type { CalendarSpec } from '../../core/calendar/index.js';
 import { loadCalendarSpec } from '../calendar/repository.js';
 import * as ordersRepo from '../orders/repository.js';
@@ -24,6 +25,14 @@ export interface SimulationOptions {
   speed?: number;
   /** the real clock (tests pass their own) */
   clock?: () => number;
+  /**
+   * The machines' measurement channels (film thickness, seal-bar temperature), sampled alongside the
+   * cycles: `deliver` takes them in; a machine with a drift jams more as its film thickens.
+   */
+  channels?: {
+    drifts?: ReadonlyMap<string, FilmDrift>;
+    deliver(machine: string, samples: ChannelSample[]): Promise<void>;
+  };
 }
 
 export interface SimulatedMachineStatus {
@@ -60,6 +69,7 @@ export async function boardJobs(db: Db, machine: string): Promise<SimJob[]> {
 
 export class Simulation {
   private readonly states = new Map<string, MachineSim>();
+  private readonly channelStates = new Map<string, ChannelSim>();
   private readonly paused = new Set<string>();
   private readonly sent = new Map<string, number>();
   private readonly clock: () => number;
@@ -109,9 +119,11 @@ export class Simulation {
       let state = initialMachineSim(machine, this.options.seed, from);
       const dayMs = 86_400_000;
       for (let start = from; start < to; start += dayMs) {
-        const result = simulateMachine({ state, jobs, calendar, zone: this.options.zone, until: Math.min(start + dayMs, to) });
+        const until = Math.min(start + dayMs, to);
+        const result = simulateMachine({ state, jobs, calendar, zone: this.options.zone, until, microStopMultiplier: this.multiplierOf(machine, start) });
         state = result.state;
         if (result.cycles.length > 0) await deliver(machine, result.cycles.map((cycle) => cameraLine(cycle, this.options.zone)));
+        await this.sampleChannels(machine, start, until, calendar, result.cycles);
         total += result.cycles.length;
         // generating is synchronous work: let requests through
         await new Promise((resolve) => setImmediate(resolve));
@@ -140,13 +152,38 @@ export class Simulation {
       calendar ??= await loadCalendarSpec(db);
       const jobs = await boardJobs(db, machine);
       const state = this.states.get(machine) ?? initialMachineSim(machine, seed, at);
-      const result = simulateMachine({ state, jobs, calendar, zone, until: at });
+      const from = state.nextAt;
+      const result = simulateMachine({ state, jobs, calendar, zone, until: at, microStopMultiplier: this.multiplierOf(machine, from) });
       if (result.cycles.length > 0) await sink.cycles(machine, result.cycles.map((cycle) => cameraLine(cycle, zone)), result.cycles[0].at);
+      await this.sampleChannels(machine, this.channelStates.get(machine)?.nextAt ?? Math.min(from, at), at, calendar, result.cycles);
       this.states.set(machine, result.state);
       this.sent.set(machine, (this.sent.get(machine) ?? 0) + result.cycles.length);
       machines.push({ machine, cycles: result.cycles.length });
     }
     return { at, machines };
+  }
+
+  /** The machine's channel state, created at `from` the first time. */
+  private channelState(machine: string, from: number): ChannelSim {
+    let state = this.channelStates.get(machine);
+    if (!state) {
+      state = initialChannelSim(machine, this.options.seed, from, this.options.channels?.drifts?.get(machine) ?? null);
+      this.channelStates.set(machine, state);
+    }
+    return state;
+  }
+
+  private multiplierOf(machine: string, from: number): ((at: number) => number) | undefined {
+    if (!this.options.channels) return undefined;
+    return microStopMultiplierOf(this.channelState(machine, from));
+  }
+
+  private async sampleChannels(machine: string, from: number, to: number, calendar: CalendarSpec, cycles: readonly { at: number }[]): Promise<void> {
+    const channels = this.options.channels;
+    if (!channels || to <= from) return;
+    const result = channelSamples(this.channelState(machine, from), from, to, calendar, this.options.zone, cycles);
+    this.channelStates.set(machine, result.state);
+    if (result.samples.length > 0) await channels.deliver(machine, result.samples);
   }
 
   has(machine: string): boolean {
