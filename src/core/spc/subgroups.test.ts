@@ -98,7 +98,7 @@ describe('noise findings', () => {
   });
 
   it('a spike in a quantised signal (local MAD 0) is found with the global scale', () => {
-    const steps = Array.from({ length: 40 }, (_, i) => (i < 20 ? 10 : 11));
+    const steps: number[] = Array.from({ length: 40 }, (_, i) => (i < 20 ? 10 : 11));
     steps[5] = 30;
     expect(findSpikes(every(1, steps)).map((f) => f.indices[0])).toEqual([5]);
   });

@@ -146,9 +146,10 @@ export function subgroupMinutes(
 ): Subgroup[] {
   const { minSize } = validatePlan({ by: 'time', ...plan });
   const windowMs = plan.minutes * MINUTE_MS;
-  const gapMs = options.gapMinutes == null ? null : options.gapMinutes * MINUTE_MS;
+  const gapMs = options.gapMinutes == null ? Infinity : options.gapMinutes * MINUTE_MS;
   const wanted = `a ${plan.minutes}-minute subgroup needs at least ${minSize}`;
   const out: Subgroup[] = [];
+  // a hot loop (a year is 525 600 minutes): plain locals, no closure
   let n = 0;
   let sum = 0;
   let sumSq = 0;
@@ -159,47 +160,41 @@ export function subgroupMinutes(
   let window = Number.NaN;
   let lastMinute = Number.NaN;
   let gapBefore = false;
-  let pendingGap = false;
-  const close = (): void => {
-    if (n > 0) {
-      const mean = sum / n;
-      const variance = n > 1 ? Math.max(0, (sumSq - sum * mean) / (n - 1)) : 0;
-      const usable = n >= minSize;
-      out.push({
-        index: out.length,
-        from,
-        to,
-        n,
-        mean,
-        sd: Math.sqrt(variance),
-        range: max - min,
-        min,
-        max,
-        usable,
-        reason: usable ? null : `only ${n} sample${n === 1 ? '' : 's'} (${wanted})`,
-        afterGap: gapBefore,
-      });
+  for (let i = 0; i <= minutes.length; i++) {
+    const m = i < minutes.length ? minutes[i] : null;
+    if (m !== null) {
+      if (i > 0 && m.minute <= minutes[i - 1].minute) throw Invalid.field(`minutes.${i}.minute`, 'minutes must be in increasing order');
+      if (m.n <= 0) continue;
     }
-    n = 0;
-    sum = 0;
-    sumSq = 0;
-    min = Infinity;
-    max = -Infinity;
-    gapBefore = false;
-  };
-  for (let i = 0; i < minutes.length; i++) {
-    const m = minutes[i];
-    if (i > 0 && m.minute <= minutes[i - 1].minute) throw Invalid.field(`minutes.${i}.minute`, 'minutes must be in increasing order');
-    if (m.n <= 0) continue;
-    if (gapMs !== null && !Number.isNaN(lastMinute) && m.minute - lastMinute > gapMs) pendingGap = true;
-    const start = Math.floor(m.minute / windowMs) * windowMs;
-    if (start !== window || pendingGap) {
-      close();
+    const gap = m !== null && m.minute - lastMinute > gapMs;
+    const start = m === null ? Number.NaN : m.minute - (((m.minute % windowMs) + windowMs) % windowMs);
+    if (m === null || start !== window || gap) {
+      if (n > 0) {
+        const mean = sum / n;
+        const usable = n >= minSize;
+        out.push({
+          index: out.length,
+          from,
+          to,
+          n,
+          mean,
+          sd: n > 1 ? Math.sqrt(Math.max(0, (sumSq - sum * mean) / (n - 1))) : 0,
+          range: max - min,
+          min,
+          max,
+          usable,
+          reason: usable ? null : `only ${n} sample${n === 1 ? '' : 's'} (${wanted})`,
+          afterGap: gapBefore,
+        });
+      }
+      if (m === null) break;
+      n = sum = sumSq = 0;
+      min = Infinity;
+      max = -Infinity;
       window = start;
-      gapBefore = pendingGap;
-      pendingGap = false;
+      gapBefore = gap;
+      from = m.minute;
     }
-    if (n === 0) from = m.minute;
     to = m.minute + MINUTE_MS;
     n += m.n;
     sum += m.sum;
@@ -208,7 +203,6 @@ export function subgroupMinutes(
     if (m.max > max) max = m.max;
     lastMinute = m.minute;
   }
-  close();
   return out;
 }
 
