@@ -1,8 +1,10 @@
 // Noise and sensor faults, found before any chart so they are shown as what they are and never read
 // as process signals:
-// - spike: a single-sample outlier (Hampel filter): |x − median of its window| > threshold × 1.4826 ×
-//   MAD of the window (the window: `halfWindow` samples each side). When the window's MAD is 0 (a
-//   quantised or quiet signal) the series' global MAD is the scale; when that is 0 too, no spikes.
+// - spike: a single-sample outlier (a Hampel-type filter): the residual r = x − median of its window
+//   (`halfWindow` samples each side) exceeds threshold × scale, the scale being 1.4826 × the median
+//   non-zero |r| over the whole series (robust, and it follows drifts since the medians do). A window's
+//   own MAD is not used: from 11 readings it is often tiny by chance, which flagged ordinary readings.
+//   Zero residuals are left out of the scale so a stuck stretch or a quantised signal cannot shrink it.
 //   Runs of more than `maxRun` flagged samples in a row are not spikes but a real change: unflagged.
 //   Spikes are excluded from subgroups (hence from limits) and reported as findings.
 // - stuck: `minRun` or more identical readings in a row: the sensor froze. Excluded likewise.
@@ -39,13 +41,6 @@ function median(sorted: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function mad(values: readonly number[]): { median: number; mad: number } {
-  const sorted = [...values].sort((a, b) => a - b);
-  const centre = median(sorted);
-  const deviations = sorted.map((v) => Math.abs(v - centre)).sort((a, b) => a - b);
-  return { median: centre, mad: median(deviations) };
-}
-
 /** Single-sample outliers by the Hampel rule (defaults: 5 samples each side, threshold 5, runs of at most 2). */
 export function findSpikes(samples: readonly Sample[], options: SpikeOptions = {}): Finding[] {
   const halfWindow = options.halfWindow ?? 5;
@@ -55,15 +50,15 @@ export function findSpikes(samples: readonly Sample[], options: SpikeOptions = {
   if (!(threshold > 0)) throw Invalid.field('spikes.threshold', 'must be > 0');
   if (samples.length < 2 * halfWindow + 1) return [];
   const values = samples.map((s) => s.value);
-  const globalScale = 1.4826 * mad(values).mad;
-  const flagged: boolean[] = new Array(values.length).fill(false);
+  const residuals = new Array<number>(values.length);
   for (let i = 0; i < values.length; i++) {
     const start = Math.max(0, Math.min(i - halfWindow, values.length - 2 * halfWindow - 1));
-    const window = values.slice(start, start + 2 * halfWindow + 1);
-    const local = mad(window);
-    const scale = local.mad > 0 ? 1.4826 * local.mad : globalScale;
-    if (scale > 0 && Math.abs(values[i] - local.median) > threshold * scale) flagged[i] = true;
+    const window = values.slice(start, start + 2 * halfWindow + 1).sort((a, b) => a - b);
+    residuals[i] = values[i] - median(window);
   }
+  const absolute = residuals.map(Math.abs).filter((r) => r > 0).sort((a, b) => a - b);
+  const scale = absolute.length === 0 ? 0 : 1.4826 * median(absolute);
+  const flagged = residuals.map((r) => scale > 0 && Math.abs(r) > threshold * scale);
   const findings: Finding[] = [];
   for (let i = 0; i < values.length; i++) {
     if (!flagged[i]) continue;

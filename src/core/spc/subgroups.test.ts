@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findGaps, findMinuteGaps, findMinuteStuck, findSpikes, findStuck, samplingPeriod, excludedIndices } from './noise.js';
+import { normalStream } from './simulate.js';
 import { individuals, subgroupMinutes, subgroupSamples } from './subgroups.js';
 import type { MinuteSummary, Sample } from './types.js';
 
@@ -97,10 +98,18 @@ describe('noise findings', () => {
     expect(findSpikes(every(1, quiet))).toEqual([]);
   });
 
-  it('a spike in a quantised signal (local MAD 0) is found with the global scale', () => {
-    const steps: number[] = Array.from({ length: 40 }, (_, i) => (i < 20 ? 10 : 11));
+  it('a spike in a quantised signal (one unit steps) and beside a stuck stretch is found, nothing else', () => {
+    const steps: number[] = Array.from({ length: 60 }, (_, i) => (i < 40 ? 10 + [0, 1, 1, 0, 1, 0, 0][i % 7] : 12));
     steps[5] = 30;
     expect(findSpikes(every(1, steps)).map((f) => f.indices[0])).toEqual([5]);
+  });
+
+  it('ordinary normal readings are almost never called spikes', () => {
+    const normal = normalStream(11);
+    const readings = every(1, Array.from({ length: 20_000 }, () => 50 + normal()));
+    expect(findSpikes(readings).length).toBeLessThanOrEqual(2); // P(|r| > 5 scale) ≈ 1e-6 per reading
+    readings[777] = { ...readings[777], value: 58 };
+    expect(findSpikes(readings).map((f) => f.indices[0])).toContain(777);
   });
 
   it('k identical readings in a row are a stuck finding', () => {
