@@ -60,6 +60,7 @@ describe('capability', () => {
     expect(flat.reasons[0]).toMatch(/no variation/);
     expect(() => capability({ values, spec: {} })).toThrow(/spec: needs a lower or an upper/);
     expect(() => capability({ values, spec: { lsl: 5, usl: 5 } })).toThrow(/spec.usl/);
+    expect(() => capability({ values: [1, Number.NaN], spec: { lsl: 0 } })).toThrow(/values.1/);
   });
 });
 

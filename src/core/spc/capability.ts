@@ -77,6 +77,8 @@ export function capability(input: CapabilityInput): CapabilityResult {
   if (!(confidence > 0 && confidence < 1)) throw Invalid.field('confidence', 'must be between 0 and 1');
   const alpha = 1 - confidence;
   const n = input.values.length;
+  const bad = input.values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw Invalid.field(`values.${bad}`, 'must be a finite number');
   let mean = 0;
   for (const v of input.values) mean += v;
   mean = n > 0 ? mean / n : Number.NaN;
