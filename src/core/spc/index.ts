@@ -38,6 +38,7 @@ export * from './charts.js';
 export * from './constants.js';
 export * from './histogram.js';
 export * from './limits.js';
+export * from './monitor.js';
 export * from './noise.js';
 export * from './rules.js';
 export * from './subgroups.js';
