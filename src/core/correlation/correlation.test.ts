@@ -75,6 +75,18 @@ describe('correlation core', () => {
     expect(lagSearch(y, x, 8).lead).toBe(-3);
   });
 
+  it('one extreme pair cannot make a lead: the rank correlation must confirm it', () => {
+    const x = normals(51, 120);
+    const y = normals(52, 120);
+    x[50] = 40;
+    y[54] = 40;
+    const lags = lagSearch(x, y, 6);
+    expect(lags.best?.lag).toBe(4);
+    expect(lags.best!.adjustedP).toBeLessThan(0.05);
+    expect(lags.lead).toBeNull();
+    expect(lags.refusal).toMatch(/rank \(Spearman\) correlation at lag 4 does not confirm it/);
+  });
+
   it('independent random walks: the classic spurious case must NOT be claimed', () => {
     let naiveClaims = 0;
     let claims = 0;

@@ -55,7 +55,7 @@ export function describeFinding(input: FindingInput): Finding {
   if (strength === 'no evidence of') sentences.push(`No evidence of a correlation (${interval}): the interval includes 0.`);
   else {
     const direction = p.r > 0 ? 'higher' : 'lower';
-    sentences.push(`A ${strength} ${p.r > 0 ? 'positive' : 'negative'} correlation (${interval}): ${bucket}s with more ${x} tend to have ${direction} ${y}.`);
+    sentences.push(`A ${strength} ${p.r > 0 ? 'positive' : 'negative'} correlation (${interval}): ${bucket}s with higher ${x} tend to have ${direction} ${y}.`);
   }
   if (c.spearman) {
     const s = c.spearman;

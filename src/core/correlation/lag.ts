@@ -3,7 +3,8 @@
 // of many noise correlations looks significant far more often than 5 %. So the winning lag is
 // judged with a Bonferroni correction — its p-value times the number of lags tried, and its
 // interval at 1 − α/m instead of 1 − α. A lead is named only when that corrected test passes,
-// there are enough pairs, and the best lag is not 0; otherwise the answer says why not.
+// there are enough pairs, the best lag is not 0, and the rank correlation at that lag agrees (at
+// the same corrected level); otherwise the answer says why not.
 import { completePairs, correlate, fisherEstimate, MIN_PAIRS, type Estimate } from './correlation.js';
 
 export interface LagPoint {
@@ -56,6 +57,15 @@ export function lagSearch(x: readonly (number | null)[], y: readonly (number | n
   if (best.n < MIN_PAIRS) refusal = `too few pairs (${best.n}) at lag ${best.lag} to name a lead; need ≥ ${MIN_PAIRS}`;
   else if (adjustedP >= alpha) refusal = `the strongest lag (${best.lag}, r = ${best.r.toFixed(2)}) is within what searching ${tried} lags of noise gives (Bonferroni-corrected p = ${formatP(adjustedP)})`;
   else if (best.lag === 0) refusal = 'the strongest relation is within the same bucket: neither series leads';
+  else {
+    // robustness: the rank correlation at that lag must agree at the same corrected level, or a
+    // few extreme buckets are making the lead
+    const pair = shifted(x, y, best.lag);
+    const ranks = correlate(pair.x, pair.y, 1 - alpha / tried).spearman;
+    if (!ranks || Math.sign(ranks.r) !== Math.sign(best.r) || (ranks.low <= 0 && ranks.high >= 0)) {
+      refusal = `the rank (Spearman) correlation at lag ${best.lag} does not confirm it${ranks ? ` (ρ = ${ranks.r.toFixed(2)})` : ''}: a few extreme buckets drive the lead`;
+    }
+  }
   return { maxLag, tried, points, best: withEstimate, lead: refusal === null ? best.lag : null, refusal };
 }
 
