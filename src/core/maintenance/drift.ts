@@ -4,8 +4,9 @@
 //
 // Micro-stop counts are Poisson-like with a varying exposure (running hours differ per bucket).
 // Each bucket's count c with exposure e is standardised against the baseline rate λ0:
-//   z = (c − λ0·e) / √(φ·λ0·e)
-// where φ ≥ 1 is the baseline's dispersion (Pearson χ²/(m − 1), floored at 1): real stop counts
+//   z = (c − λ0·e) / √(φ·λ0·e·(1 + e/E0))
+// where E0 is the baseline's exposure (the (1 + e/E0) term is the prediction variance: λ0 itself
+// is estimated, and at low rates its error would otherwise read as drift), and φ ≥ 1 is the baseline's dispersion (Pearson χ²/(m − 1), floored at 1): real stop counts
 // vary more from day to day than a Poisson process, and a pure Poisson reference would alarm on
 // that ordinary variation (quasi-Poisson). With daily buckets λ0·e is in the tens to hundreds, so
 // z is close to normal; buckets with fewer than MIN_EXPECTED expected stops are skipped, where the
@@ -153,7 +154,8 @@ export function countBaseline(buckets: readonly CountBucket[]): CountBaseline | 
 export function standardisedCounts(baseline: CountBaseline, buckets: readonly CountBucket[]): { label: string; z: number | null }[] {
   return buckets.map((b) => {
     const expected = baseline.rate * b.exposure;
-    return { label: b.label, z: expected >= MIN_EXPECTED ? (b.count - expected) / Math.sqrt(baseline.dispersion * expected) : null };
+    const variance = baseline.dispersion * expected * (1 + b.exposure / baseline.exposure);
+    return { label: b.label, z: expected >= MIN_EXPECTED ? (b.count - expected) / Math.sqrt(variance) : null };
   });
 }
 
