@@ -86,6 +86,10 @@ describe('drift detection', () => {
     expect(verdict.reasons.join(' ')).toMatch(/Not enough baseline/);
   });
 
+  it('no running time → ok, saying there is nothing to judge', () => {
+    expect(healthVerdict({ classes: [], findings: [], microDrift: null, runSeconds: 0 })).toEqual({ verdict: 'ok', reasons: ['No running time in the period: nothing to judge.'] });
+  });
+
   it('stable stream → ok', () => {
     const stream = dailyCounts(77, 28 + 30, 20, 15);
     const drift = countDrift(stream.slice(0, 28), stream.slice(28))!;

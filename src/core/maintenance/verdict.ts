@@ -3,7 +3,7 @@
 //                           up against the baseline, or a channel's mean/spread shifted)
 //   watch                 — no CUSUM signal, but an EWMA signal, or the MTBF of a stop class
 //                           falling with a 95 % interval below 0, or too short a baseline
-//   ok                    — neither
+//   ok                    — neither (or no running time at all: nothing to judge, said so)
 import type { ClassReliability } from './reliability.js';
 import type { CountDrift, StatDrift } from './drift.js';
 
@@ -61,12 +61,15 @@ export interface VerdictInput {
   findings: readonly MaintenanceFinding[];
   /** null when the baseline was too short to judge drift */
   microDrift: CountDrift | null;
+  /** running seconds in the period: 0 means there is nothing to judge */
+  runSeconds?: number;
   /** EWMA-only signals of other monitored statistics (channels), in words */
   ewmaNotes?: readonly string[];
 }
 
 export function healthVerdict(input: VerdictInput): { verdict: Verdict; reasons: string[] } {
   const reasons: string[] = [];
+  if (input.runSeconds === 0 && input.findings.length === 0) return { verdict: 'ok', reasons: ['No running time in the period: nothing to judge.'] };
   for (const finding of input.findings) reasons.push(finding.text);
   if (input.findings.length > 0) return { verdict: 'maintenance suggested', reasons };
   let watch = false;

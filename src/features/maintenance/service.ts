@@ -68,7 +68,7 @@ export async function machineHealth(db: Executor, zone: string, query: HealthQue
   const findings: MaintenanceFinding[] = [];
   const finding = drift ? countFinding(`micro-stops per running hour on ${query.machine}`, drift) : null;
   if (finding) findings.push(finding);
-  const { verdict, reasons } = healthVerdict({ classes, findings, microDrift: drift });
+  const { verdict, reasons } = healthVerdict({ classes, findings, microDrift: drift, runSeconds: period.result.totals.runSeconds });
 
   return {
     machine: query.machine,

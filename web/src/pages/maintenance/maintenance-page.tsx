@@ -25,11 +25,14 @@ function dateInput(ms: number): string {
 }
 
 function MachineHealthCard({ machine, name, from, to }: { machine: string; name: string; from: number; to: number }) {
+  const [open, setOpen] = useState(false);
   const health = useResource(() => getHealth(machine, from, to), [machine, from, to], ['production']);
   if (health.loading && !health.data) return <section className="health-card"><h2>{name}</h2><Spinner inline /></section>;
   if (health.error && !health.data) return <section className="health-card"><h2>{name}</h2><LoadFailed error={health.error} onRetry={health.reload} /></section>;
   const data = health.data as HealthResponse;
   const verdictClass = data.verdict === 'ok' ? 'verdict-ok' : data.verdict === 'watch' ? 'verdict-watch' : 'verdict-act';
+  const micro = data.classes[0];
+  const stops = data.classes.reduce((sum, c) => sum + c.totals.count, 0);
   return (
     <section className="health-card" data-testid={`health-${machine}`}>
       <header className="health-card-head">
@@ -41,26 +44,42 @@ function MachineHealthCard({ machine, name, from, to }: { machine: string; name:
           <li key={reason}>{reason}</li>
         ))}
       </ul>
-      <table className="health-classes">
-        <thead>
-          <tr><th scope="col">Stop class</th><th scope="col">Stops</th><th scope="col">MTBF</th><th scope="col">MTTR</th><th scope="col">MTBF trend</th></tr>
-        </thead>
-        <tbody>
-          {data.classes.map((c) => (
-            <tr key={c.index}>
-              <th scope="row">{c.name} <span className="muted">{c.label}</span></th>
-              <td>{c.totals.count}</td>
-              <td>{seconds(c.totals.mtbfSeconds)}</td>
-              <td>{seconds(c.totals.mttrSeconds)}</td>
-              <td className="spark-cell">
-                <MtbfSparkline stopClass={c} />
-                <span className="muted">{c.mtbfTrend.direction === 'unknown' ? 'too few buckets' : c.mtbfTrend.direction}</span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <MicroStopChart health={data} />
+      {stops === 0 ? <p className="muted">No stops recorded in the period.</p> : null}
+      {micro && stops > 0 ? (
+        <div className="health-summary">
+          <span>Micro-stop MTBF {seconds(micro.totals.mtbfSeconds)}</span>
+          <MtbfSparkline stopClass={micro} />
+        </div>
+      ) : null}
+      {stops > 0 ? (
+        <button type="button" className="button" aria-expanded={open} onClick={() => setOpen((v) => !v)} data-testid={`health-details-${machine}`}>
+          {open ? 'Hide details' : 'Stop classes and micro-stop chart'}
+        </button>
+      ) : null}
+      {open ? (
+        <>
+        <table className="health-classes">
+          <thead>
+            <tr><th scope="col">Stop class</th><th scope="col">Stops</th><th scope="col">MTBF</th><th scope="col">MTTR</th><th scope="col">MTBF trend</th></tr>
+          </thead>
+          <tbody>
+            {data.classes.map((c) => (
+              <tr key={c.index}>
+                <th scope="row">{c.name} <span className="muted">{c.label}</span></th>
+                <td>{c.totals.count}</td>
+                <td>{seconds(c.totals.mtbfSeconds)}</td>
+                <td>{seconds(c.totals.mttrSeconds)}</td>
+                <td className="spark-cell">
+                  <MtbfSparkline stopClass={c} />
+                  <span className="muted">{c.mtbfTrend.direction === 'unknown' ? 'too few buckets' : c.mtbfTrend.direction}</span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+          <MicroStopChart health={data} />
+        </>
+      ) : null}
     </section>
   );
 }
