@@ -252,6 +252,29 @@ export function statDrift(statistic: 'mean' | 'sd', baselineBuckets: readonly St
     return { label: b.label, z: v === null ? null : (v - mean) / sd };
   });
   const monitoring = monitor(values, statistic === 'mean' ? 'both' : 'upper');
+  const alarm = monitoring.signals.find((s) => s.statistic === 'CUSUM');
+  if (alarm) {
+    // the change point within the CUSUM's run: the start whose later mean z departs the most
+    // (normal likelihood ratio, (Σz)²/m with the sign of the side that signalled)
+    const sign = alarm.side === 'upper' ? 1 : -1;
+    let best = alarm.sinceIndex;
+    let bestScore = -Infinity;
+    let sum = 0;
+    let count = 0;
+    for (let start = alarm.index; start >= alarm.sinceIndex; start--) {
+      const z = values[start].z;
+      if (z === null) continue;
+      sum += sign * z;
+      count++;
+      const score = sum > 0 ? (sum * sum) / count : 0;
+      if (score > bestScore) {
+        bestScore = score;
+        best = start;
+      }
+    }
+    alarm.sinceIndex = best;
+    alarm.sinceLabel = values[best].label;
+  }
   return {
     statistic,
     baseline: { mean, sd, buckets: base.length },

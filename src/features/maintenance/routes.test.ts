@@ -8,7 +8,7 @@ import { sampleCorrelation } from 'simple-statistics';
 import { createTestApp, type TestApp } from '../../testing/app.js';
 import { DIALECTS } from '../../testing/databases.js';
 import { LINE7_DAYS, LINE8_DAYS, multipartFiles, ZONE } from '../../testing/machine-data.js';
-import { correlationAnalysis, maintenanceFindings } from './service.js';
+import { correlationAnalysis, machineHealth, maintenanceFindings } from './service.js';
 import { hourRows } from '../machine-data/derived-repository.js';
 
 const local = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toMillis();
@@ -125,6 +125,24 @@ describe.each(DIALECTS)('maintenance and analysis API on %s', (dialect) => {
     await expect(correlationAnalysis(t.database.db, ZONE, { machine: 'line7', x: 'channel:nope:sd', y: 'rate', from: local('2022-10-12T00:00'), to: local('2022-10-13T00:00') }, Date.now(), { channels })).rejects.toMatchObject({
       fields: [{ path: 'query.x', message: "unknown channel 'nope'" }],
     });
+  });
+
+  it('channel drift plugs in too: a channel whose mean steps up on 13 Oct is a finding', async () => {
+    const stats = async (_db: unknown, machine: string, buckets: readonly { label: string; from: number; to: number }[]) => {
+      expect(machine).toBe('line7');
+      // 60 readings per hour around 20 (a deterministic wobble), +3 from 13 Oct noon
+      return [{
+        channel: 'temp-1',
+        buckets: buckets.map((b) => {
+          const level = 20 + 0.2 * Math.sin(b.from / 3_600_000) + (b.from >= local('2022-10-13T12:00') ? 3 : 0);
+          return { label: b.label, n: 60, sum: 60 * level, sumSq: 60 * level * level + 59 };
+        }),
+      }];
+    };
+    const health = await machineHealth(t.database.db, ZONE, { machine: 'line7', from: local('2022-10-12T00:00'), to: local('2022-10-14T00:00'), driftBucket: 'hour', baselineFrom: local('2022-10-10T00:00') }, Date.now(), undefined, stats);
+    const channel = health.findings.find((f) => f.kind === 'channel mean');
+    expect(channel?.text).toMatch(/^Maintenance suggested: the mean of channel temp-1 shifted up since 2022-10-13T1[12]:00/);
+    expect(health.verdict).toBe('maintenance suggested');
   });
 
   it('compare: one metric on two machines side by side; exactly two machines', async () => {

@@ -7,12 +7,14 @@ import { keySchema } from '../plant/schemas.js';
 import { parseInstant, windowFields } from '../machine-data/window-query.js';
 import { workLimitsOf } from '../../config.js';
 import { ANALYSIS_BUCKETS, compareResponseSchema, correlationResponseSchema, DRIFT_BUCKETS, HEALTH_GROUP_BY, healthResponseSchema, metricsResponseSchema } from './schemas.js';
-import { compareMachines, correlationAnalysis, machineHealth } from './service.js';
+import { compareMachines, correlationAnalysis, machineHealth, type ChannelStatsSource } from './service.js';
 import { metricRegistry, type ChannelMetricSource } from './metrics.js';
 
 export interface MaintenanceRouteOptions {
   /** channel statistics per bucket, when the measurements feature is wired in */
   channels?: ChannelMetricSource;
+  /** per-bucket channel statistics of a machine, for drift of channel mean/spread in the health answer */
+  channelStats?: ChannelStatsSource;
 }
 
 const metricKey = z.string().trim().min(1).max(100);
@@ -57,7 +59,7 @@ export async function maintenanceRoutes(app: App, { db, config }: AppDeps, optio
       },
     },
     (req) =>
-      machineHealth(db, zone, { machine: req.params.key, from: req.query.from, to: req.query.to, groupBy: req.query.groupBy, driftBucket: req.query.driftBucket, baselineFrom: req.query.baselineFrom }, Date.now(), limits),
+      machineHealth(db, zone, { machine: req.params.key, from: req.query.from, to: req.query.to, groupBy: req.query.groupBy, driftBucket: req.query.driftBucket, baselineFrom: req.query.baselineFrom }, Date.now(), limits, options.channelStats),
   );
 
   app.get('/api/analysis/metrics', { config: read, schema: { tags, description: 'The metrics the correlation and compare endpoints accept.', response: { 200: metricsResponseSchema } } }, () => registry.list());

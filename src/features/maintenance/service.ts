@@ -8,7 +8,8 @@ import { DEFAULT_WORK_LIMITS, type RequestWorkLimits } from '../../core/limits.j
 import { MS_PER_DAY } from '../../core/time.js';
 import { correlate, describeFinding, lagSearch, scatterPoints, type Finding } from '../../core/correlation/index.js';
 import {
-  countDrift, countFinding, CUSUM_H, CUSUM_K, healthVerdict, reliabilityByClass, type CountBucket, type MaintenanceFinding, type ReliabilityBucket,
+  countDrift, countFinding, CUSUM_H, CUSUM_K, healthVerdict, reliabilityByClass, statDrift, statFinding, type CountBucket, type MaintenanceFinding, type ReliabilityBucket,
+  type StatBucket,
 } from '../../core/maintenance/index.js';
 import { linearRegression } from 'simple-statistics';
 import * as plantRepo from '../plant/repository.js';
@@ -47,9 +48,34 @@ export interface HealthQuery {
   baselineFrom?: number;
 }
 
+/**
+ * Per-bucket statistics of the channels of a machine over [from, to) cut by `buckets` (the
+ * measurements feature's minute stats summed per bucket): plugged in by the caller, so this feature
+ * does not import the measurements feature.
+ */
+export type ChannelStatsSource = (db: Executor, machine: string, buckets: readonly { label: string; from: number; to: number }[]) => Promise<{ channel: string; buckets: StatBucket[] }[]>;
+
+/** Drift of each channel's mean and spread against its baseline: CUSUM findings, and EWMA-only notes for a watch. */
+async function channelDrift(db: Executor, machine: string, source: ChannelStatsSource, baseline: Series, monitored: Series): Promise<{ findings: MaintenanceFinding[]; notes: string[] }> {
+  const cut = (series: Series) => series.map((b) => ({ label: b.label, from: b.fromMs, to: b.toMs }));
+  const before = new Map((await source(db, machine, cut(baseline))).map((c) => [c.channel, c.buckets]));
+  const findings: MaintenanceFinding[] = [];
+  const notes: string[] = [];
+  for (const { channel, buckets } of await source(db, machine, cut(monitored))) {
+    for (const statistic of ['mean', 'sd'] as const) {
+      const drift = statDrift(statistic, before.get(channel) ?? [], buckets);
+      if (!drift) continue;
+      const finding = statFinding(`channel ${channel}`, drift);
+      if (finding) findings.push(finding);
+      else if (drift.ewmaSignal) notes.push(`The EWMA of channel ${channel}'s ${statistic === 'mean' ? 'mean' : 'spread'} crossed its limit on ${drift.ewmaSignal.label}, without a CUSUM signal: watch it.`);
+    }
+  }
+  return { findings, notes };
+}
+
 const microBucket = (b: OeeBucket): CountBucket => ({ label: b.label, count: b.stops.classes[0]?.count ?? 0, exposure: b.runSeconds / 3600 });
 
-export async function machineHealth(db: Executor, zone: string, query: HealthQuery, now: number, limits: RequestWorkLimits = DEFAULT_WORK_LIMITS): Promise<HealthResponse> {
+export async function machineHealth(db: Executor, zone: string, query: HealthQuery, now: number, limits: RequestWorkLimits = DEFAULT_WORK_LIMITS, channelStats?: ChannelStatsSource): Promise<HealthResponse> {
   await requireMachine(db, query.machine);
   const groupBy = query.groupBy ?? 'day';
   const driftBucket = query.driftBucket ?? 'day';
@@ -68,7 +94,9 @@ export async function machineHealth(db: Executor, zone: string, query: HealthQue
   const findings: MaintenanceFinding[] = [];
   const finding = drift ? countFinding(`micro-stops per running hour on ${query.machine}`, drift) : null;
   if (finding) findings.push(finding);
-  const { verdict, reasons } = healthVerdict({ classes, findings, microDrift: drift, runSeconds: period.result.totals.runSeconds });
+  const channels = channelStats ? await channelDrift(db, query.machine, channelStats, baseline, monitored) : { findings: [], notes: [] };
+  findings.push(...channels.findings);
+  const { verdict, reasons } = healthVerdict({ classes, findings, microDrift: drift, runSeconds: period.result.totals.runSeconds, ewmaNotes: channels.notes });
 
   return {
     machine: query.machine,
@@ -110,9 +138,9 @@ export async function machineHealth(db: Executor, zone: string, query: HealthQue
  * The "maintenance suggested" findings of a machine as of `now`: the last 7 days judged against the
  * 28 before (daily buckets). For the alert engine to call; it decides what to notify.
  */
-export async function maintenanceFindings(db: Executor, machineKey: string, now: number, zone: string): Promise<MaintenanceFinding[]> {
+export async function maintenanceFindings(db: Executor, machineKey: string, now: number, zone: string, channelStats?: ChannelStatsSource): Promise<MaintenanceFinding[]> {
   const to = Math.floor(now / 60_000) * 60_000;
-  const health = await machineHealth(db, zone, { machine: machineKey, from: to - 7 * MS_PER_DAY, to }, now);
+  const health = await machineHealth(db, zone, { machine: machineKey, from: to - 7 * MS_PER_DAY, to }, now, DEFAULT_WORK_LIMITS, channelStats);
   return health.findings;
 }
 
