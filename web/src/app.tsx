@@ -7,6 +7,7 @@ import { ToastProvider } from './components/toasts.js';
 import { PlantClock } from './components/plant-clock.js';
 import { AdminIcon, AnalyticsIcon, BoardIcon, CalendarIcon, MachinesIcon, OrdersIcon, ReportsIcon } from './components/icons.js';
 import { AnalyticsPage } from './pages/analytics/analytics-page.js';
+import { MaintenancePage } from './pages/maintenance/maintenance-page.js';
 import { BoardPage } from './pages/board/board-page.js';
 import { WorkOrdersPage } from './pages/work-orders/work-orders-page.js';
 import { LotRecordPage } from './pages/lot-record/lot-record-page.js';
@@ -56,6 +57,7 @@ const NAV: { to: string; label: string; icon: ReactNode; anyOf: Permission[] }[]
   { to: '/operator', label: 'Operator', icon: <OperatorIcon />, anyOf: ['production:report', 'shifts:sign'] },
   { to: '/machines', label: 'Machines', icon: <MachinesIcon />, anyOf: ['plant:read'] },
   { to: '/analytics', label: 'Analytics', icon: <AnalyticsIcon />, anyOf: ['plant:read'] },
+  { to: '/maintenance', label: 'Maintenance', icon: <AnalyticsIcon />, anyOf: ['plant:read'] },
   { to: '/calendar', label: 'Calendar', icon: <CalendarIcon />, anyOf: ['plant:read'] },
   { to: '/reports', label: 'Reports', icon: <ReportsIcon />, anyOf: ['shifts:sign', 'audit:read', 'orders:write'] },
   { to: '/audit', label: 'Audit', icon: <AuditIcon />, anyOf: ['audit:read'] },
@@ -140,6 +142,7 @@ function SignedInApp() {
               <Route path="/operator" element={<OperatorPage />} />
               <Route path="/operator/:machine" element={<OperatorPage />} />
               <Route path="/analytics" element={<AnalyticsPage />} />
+              <Route path="/maintenance" element={<MaintenancePage />} />
               <Route path="/calendar" element={<CalendarPage />} />
               <Route path="/audit" element={<AuditPage />} />
               <Route path="/audit/periodic-review" element={<PeriodicReviewPage />} />

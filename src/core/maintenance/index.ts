@@ -1,0 +1,3 @@
+export * from './reliability.js';
+export * from './drift.js';
+export * from './verdict.js';
