@@ -15,6 +15,7 @@ import type { MachineDowntimeTable, PlanScenarioTable } from './tables/scenarios
 import type { PlanBaselineShiftTable, PlanBaselineTable } from './tables/plan-baselines.js';
 import type { PeriodicReviewTable, ReleaseReviewTable } from './tables/release-review.js';
 import type { GenealogyConsumingGroupTable, KitConsumptionSetTable, LotConsumptionTable } from './tables/genealogy.js';
+import type { MeasurementChannelTable, MeasurementFileTable, MeasurementMinuteTable, MeasurementSampleTable } from './tables/measurements.js';
 import type { CrewEntryTable, ReasonTreeTable, ScrapEntryTable, ShiftHandoverAckTable, ShiftLogTable, StopReasonSegmentTable } from './tables/operator-reports.js';
 
 /** The database as Kysely sees it: one entry per table. */
@@ -77,6 +78,11 @@ export interface Database {
   genealogy_consuming_groups: GenealogyConsumingGroupTable;
   kit_consumption_sets: KitConsumptionSetTable;
   lot_consumptions: LotConsumptionTable;
+  // issue 14 items 1–2 (measurement channels)
+  measurement_channels: MeasurementChannelTable;
+  measurement_samples: MeasurementSampleTable;
+  measurement_minutes: MeasurementMinuteTable;
+  measurement_files: MeasurementFileTable;
 }
 
 export type DialectName = 'sqlite' | 'postgres' | 'mysql';
