@@ -1,11 +1,13 @@
 // CSV/TSV parser with column mappings: ISO / epoch / luxon formats, tab, semicolon and comma
 // delimiters, decimal comma, several value columns, missing values and bad lines with their number.
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { CsvMeasurementParser, csvMappingSchema, parseText, type CsvMappingInput } from './index.js';
 
 const ZONE = 'America/Los_Angeles';
+const split = (line: string, delimiter: string) => (parse(line, { delimiter, relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? [];
 const run = (text: string, mapping: CsvMappingInput = {}, chunk = 5) =>
-  parseText(new CsvMeasurementParser({ file: 'm.csv', zone: ZONE, mapping: csvMappingSchema.parse(mapping) }), text, chunk);
+  parseText(new CsvMeasurementParser({ file: 'm.csv', zone: ZONE, mapping: csvMappingSchema.parse(mapping), split }), text, chunk);
 const rows = (samples: { channel: string; at: number; value: number; line: number }[]) => samples.map((s) => [s.channel, new Date(s.at).toISOString(), s.value, s.line]);
 
 describe('CsvMeasurementParser', () => {

@@ -1,18 +1,22 @@
 // Streaming parser for CSV/TSV measurement files with a column mapping (mapping.ts): one timestamp
 // column (ISO, epoch or a luxon format, local times in the plant's zone) and one or more value
-// columns, each a channel. Each line is split with csv-parse (quotes, embedded delimiters); a bad
+// columns, each a channel. Each line is split by the `split` function given (the feature passes
+// csv-parse's: quotes, embedded delimiters — core itself imports no parsing library); a bad
 // line is reported with file:line and reason, the good ones are kept. Empty cells are missing
 // values. Pure: no I/O.
-import { parse } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import type { CsvMapping } from './mapping.js';
 import { MAX_LISTED_ERRORS } from './lvm.js';
 import { parseNumber, type MeasurementParser, type ParseOutput, type ParsedChannel } from './types.js';
 
+/** Splits one line into its fields (quotes removed); throws on a malformed line. */
+export type FieldSplitter = (line: string, delimiter: string) => string[];
+
 export interface CsvParserOptions {
   file: string;
   zone: string;
   mapping: CsvMapping;
+  split: FieldSplitter;
 }
 
 interface Layout {
@@ -50,7 +54,7 @@ export class CsvMeasurementParser implements MeasurementParser {
     if (this.delimiter === null) this.delimiter = detectDelimiter(text, this.mapping.decimal);
     let fields: string[];
     try {
-      fields = (parse(text.replace(/^\uFEFF/, ''), { delimiter: this.delimiter, relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? [];
+      fields = this.options.split(text.replace(/^\uFEFF/, ''), this.delimiter);
     } catch (error) {
       return this.error(out, number, `cannot split the line: ${(error as Error).message}`);
     }

@@ -1,7 +1,6 @@
 // Splits bytes into lines as they arrive in chunks, with the byte offset after each line (what a
 // ledger records as consumed). A line ends at \n (a preceding \r is dropped); an unterminated last
 // line is held back until more bytes come or the input is declared complete.
-import { StringDecoder } from 'node:string_decoder';
 
 export interface Line {
   /** the line without its line break */
@@ -54,7 +53,11 @@ export class LineSplitter {
 }
 
 /** UTF-8 when the bytes are valid UTF-8 (°C, µm), else Latin-1 (older Windows tools write °C as one byte). */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 function decode(bytes: Buffer): string {
-  const text = new StringDecoder('utf8').end(bytes);
-  return text.includes('\uFFFD') ? bytes.toString('latin1') : text;
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return bytes.toString('latin1');
+  }
 }

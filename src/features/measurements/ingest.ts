@@ -23,6 +23,7 @@ import { KeyedMutex } from '../machine-data/locks.js';
 import type { IngestSource } from '../machine-data/sources.js';
 import * as channelRepo from './channel-repository.js';
 import * as repo from './repository.js';
+import { csvFields } from './csv-fields.js';
 import type { Channel, MeasurementFileResult } from './schemas.js';
 
 export const DEFAULT_BATCH_SAMPLES = 20_000;
@@ -194,7 +195,7 @@ async function ingestFile(ctx: MeasurementContext, delivery: FileDelivery, door:
   }
 
   const mapping = delivery.mapping ?? channels.flatMap((c) => (c.source.kind === 'csv' ? [c.source.mapping] : []))[0] ?? csvMappingSchema.parse({});
-  const parser: MeasurementParser = format === 'lvm' ? new LvmParser({ file: source.name, zone: ctx.zone }) : new CsvMeasurementParser({ file: source.name, zone: ctx.zone, mapping });
+  const parser: MeasurementParser = format === 'lvm' ? new LvmParser({ file: source.name, zone: ctx.zone }) : new CsvMeasurementParser({ file: source.name, zone: ctx.zone, mapping, split: csvFields });
   const resolve = channelResolver(channels, delivery.channel, () => parser.channels().length);
   const unknown = new Set<string>();
   const skipLines = ledger?.consumedLines ?? 0;
