@@ -23,10 +23,13 @@ export const csvMappingSchema = z
         /** IANA zone of times without an offset (default: the plant's) */
         zone: z.string().max(64).optional(),
       })
+      .strict()
       .default({ column: 1, format: 'iso' }),
     /** value columns → channel keys; absent: every other column, named by its header */
-    columns: z.array(z.object({ column: columnRef, channel: z.string().trim().min(1).max(64) })).min(1).optional(),
+    columns: z.array(z.object({ column: columnRef, channel: z.string().trim().min(1).max(64) }).strict()).min(1).optional(),
   })
+  // a misspelt key (e.g. "delimeter") is refused rather than silently ignored
+  .strict()
   .superRefine((mapping, ctx) => {
     if (mapping.decimal === ',' && mapping.delimiter === ',') ctx.addIssue({ code: 'custom', path: ['decimal'], message: "decimal ',' needs another delimiter than ','" });
     const named = [mapping.timestamp.column, ...(mapping.columns ?? []).map((c) => c.column)].some((c) => typeof c === 'string');
