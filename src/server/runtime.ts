@@ -6,6 +6,7 @@ import { openDatabase, type DatabaseHandle } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { demoMachineDataPending, seedDatabase, seedDemoMachineData } from '../features/demo/seed.js';
 import { startMachineData, type MachineDataRuntime } from '../features/machine-data/runtime.js';
+import { startMeasurements } from '../features/measurements/runtime.js';
 import { buildApp } from './app.js';
 import { startDemoSimulation } from '../features/simulation/demo.js';
 import type { SimulationHolder } from '../features/simulation/routes.js';
@@ -75,6 +76,7 @@ export async function startServer(options: { config?: Config; port?: number; see
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const log = { info: (m: string) => app.log.info(m), warn: (m: string) => app.log.warn(m), error: (m: string) => app.log.error(m) };
   const machineData = await startMachineData(handle.db, config, events, log);
+  const measurements = await startMeasurements(handle.db, config, log);
   // this instance holds the audit job (one instance until issue 17's lease decides which)
   const audit = await startAuditJobs({ db: handle.db, config, keyring: installedAuditKeyring()!, log });
   // Generating and ingesting the demo's days of sensor data takes seconds: do it after the server
@@ -113,6 +115,7 @@ export async function startServer(options: { config?: Config; port?: number; see
       await demoData;
       await simulation.current?.close();
       await machineData.close();
+      await measurements.close();
       await app.close();
       await audit.close();
       await handle.close();

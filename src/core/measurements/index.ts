@@ -7,3 +7,4 @@ export { csvMappingSchema, type CsvMapping, type CsvMappingInput } from './mappi
 export { parseNumber, type MeasurementParser, type ParseOutput, type ParsedChannel, type ParsedSample, type RowError } from './types.js';
 export { bucketsFromMinutes, chooseBucketMs, minuteOf, minutesOf, toBucket, BUCKET_STEPS_MS, MAX_POINTS, MINUTE_MS, type MinuteStats, type SeriesBucket } from './stats.js';
 export { parseText } from './parse-text.js';
+export { parseMeasurementMessage, MAX_MESSAGE_SAMPLES, type MessageSample } from './message.js';
