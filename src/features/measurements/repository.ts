@@ -1,8 +1,9 @@
 // The only place with SQL for measurement_samples, measurement_minutes and measurement_files.
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { MeasurementFileTable } from '../../db/tables/measurements.js';
 import { bulkInsert, upsertRows } from '../../db/bulk.js';
+import { dialectOf } from '../../db/transaction.js';
 import type { MinuteStats } from '../../core/measurements/stats.js';
 
 // ---- samples -------------------------------------------------------------------------------------
@@ -73,6 +74,35 @@ export async function minuteStats(db: Executor, channelId: number, from: number,
     .orderBy('minute')
     .execute();
   return rows.map((r) => ({ minute: Number(r.minute), n: Number(r.n), sum: Number(r.sum_value), sumSq: Number(r.sum_sq), min: Number(r.min_value), max: Number(r.max_value) }));
+}
+
+/**
+ * The minutes of [from, to) merged into buckets of `bucketMs` (a whole number of minutes, aligned
+ * to multiples of it since the epoch) by the database: a year of minutes is ~525 000 rows, which
+ * the database sums far faster than they can be sent (measured: 2.3 s → see the README figures).
+ * `minute` holds the bucket start.
+ */
+export async function bucketStats(db: Executor, channelId: number, from: number, to: number, bucketMs: number): Promise<MinuteStats[]> {
+  if (!Number.isSafeInteger(bucketMs) || bucketMs <= 0) throw new Error(`bucketMs must be a positive integer, got ${bucketMs}`);
+  const width = sql.lit(bucketMs);
+  const start = dialectOf(db) === 'mysql' ? sql<number>`(minute div ${width}) * ${width}` : sql<number>`(minute / ${width}) * ${width}`;
+  const rows = await db
+    .selectFrom('measurement_minutes')
+    .select([
+      start.as('bucket'),
+      (eb) => eb.fn.sum<number>('n').as('n'),
+      (eb) => eb.fn.sum<number>('sum_value').as('sum_value'),
+      (eb) => eb.fn.sum<number>('sum_sq').as('sum_sq'),
+      (eb) => eb.fn.min<number>('min_value').as('min_value'),
+      (eb) => eb.fn.max<number>('max_value').as('max_value'),
+    ])
+    .where('channel_id', '=', channelId)
+    .where('minute', '>=', from)
+    .where('minute', '<', to)
+    .groupBy(start)
+    .orderBy(start)
+    .execute();
+  return rows.map((r) => ({ minute: Number(r.bucket), n: Number(r.n), sum: Number(r.sum_value), sumSq: Number(r.sum_sq), min: Number(r.min_value), max: Number(r.max_value) }));
 }
 
 // ---- file ledger -----------------------------------------------------------------------------------

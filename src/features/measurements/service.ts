@@ -5,7 +5,7 @@
 import type { Db, Executor, Tx } from '../../db/database.js';
 import { Conflict, NotFound, StaleVersion } from '../../core/errors.js';
 import { requireReason } from '../../core/reasons.js';
-import { bucketsFromMinutes, chooseBucketMs, MINUTE_MS, minuteOf, type MinuteStats } from '../../core/measurements/index.js';
+import { chooseBucketMs, MINUTE_MS, minuteOf, toBucket, type MinuteStats } from '../../core/measurements/index.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import * as plantRepo from '../plant/repository.js';
@@ -98,6 +98,6 @@ export async function channelSeries(db: Executor, machine: string, key: string, 
   if (raw) return { ...base, bucketMs: null, buckets: [], samples: await repo.samplesInWindow(db, channel.id, query.from, query.to) };
   const bucketMs = query.bucket ? Number(query.bucket.slice(0, -1)) * BUCKET_UNITS[query.bucket.slice(-1)] : chooseBucketMs(query.from, query.to);
   // whole minutes only: a minute that starts before `from` is left out rather than half counted
-  const minutes = await repo.minuteStats(db, channel.id, minuteOf(query.from + MINUTE_MS - 1), query.to);
-  return { ...base, bucketMs, buckets: bucketsFromMinutes(minutes, bucketMs), samples: [] };
+  const merged = await repo.bucketStats(db, channel.id, minuteOf(query.from + MINUTE_MS - 1), query.to, bucketMs);
+  return { ...base, bucketMs, buckets: merged.map(toBucket), samples: [] };
 }
