@@ -65,6 +65,13 @@ describe('LvmParser', () => {
     ]);
   });
 
+  it('reads an absolute X written as a date-time in the plant zone', () => {
+    const text = 'LabVIEW Measurement\t\nSeparator\tTab\nX_Columns\tOne\nTime_Pref\tAbsolute\n***End_of_Header***\t\nChannels\t1\t\n***End_of_Header***\t\t\nX_Value\tVacuum\n2026/12/03 06:00:00.250\t-60\n';
+    const { samples, errors } = parseText(new LvmParser({ file: 'dt.lvm', zone: ZONE }), text);
+    expect(errors).toEqual([]);
+    expect(samples.map((s) => [iso(s.at), s.value])).toEqual([['2026-12-03T14:00:00.250Z', -60]]);
+  });
+
   it('rejects a file that is not an LVM with one clear error, and an LVM without segments', () => {
     const notLvm = parseText(new LvmParser({ file: 'x.lvm', zone: ZONE }), 'time,value\n1,2\n');
     expect(notLvm.samples).toEqual([]);

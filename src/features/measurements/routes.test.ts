@@ -60,6 +60,13 @@ describe.each(DIALECTS)('measurement routes on %s', (dialect) => {
     const series = await inject('GET', '/api/machines/line7/channels/thickness/series?from=10&to=5&bucket=2x');
     expect(series.statusCode).toBe(400);
     expect(paths(series)).toEqual(expect.arrayContaining(['query.bucket']));
+    // a year of raw 1 s samples, or of 1-minute buckets, is more than one answer carries
+    const year = `from=0&to=${365 * 86_400_000}`;
+    for (const bucket of ['raw', '1m']) {
+      const tooMany = await inject('GET', `/api/machines/line7/channels/thickness/series?${year}&bucket=${bucket}`);
+      expect(tooMany.statusCode, bucket).toBe(400);
+      expect(paths(tooMany)).toEqual(['query.bucket']);
+    }
   });
 
   it('uploads LVM and CSV files: stored, duplicates on a re-upload, bad lines with file:line', async () => {

@@ -3,7 +3,7 @@
 // its samples with it; every change is audited in its own transaction. Samples come in through
 // ingestMeasurements (ingest.ts), the one door of upload, drop folder, CLI and MQTT.
 import type { Db, Executor, Tx } from '../../db/database.js';
-import { Conflict, NotFound, StaleVersion } from '../../core/errors.js';
+import { Conflict, Invalid, NotFound, StaleVersion } from '../../core/errors.js';
 import { requireReason } from '../../core/reasons.js';
 import { chooseBucketMs, MINUTE_MS, minuteOf, toBucket, type MinuteStats } from '../../core/measurements/index.js';
 import { appendAudit } from '../audit/repository.js';
@@ -88,6 +88,8 @@ export function minuteStats(db: Executor, channelId: number, from: number, to: n
 const BUCKET_UNITS: Record<string, number> = { m: MINUTE_MS, h: 60 * MINUTE_MS, d: 1440 * MINUTE_MS };
 /** Raw samples when a window holds at most this many at the channel's period (and no bucket is asked for). */
 const RAW_POINTS = 600;
+/** The most points one series answer may carry (an explicit bucket=raw or a small bucket over a long window). */
+export const MAX_SERIES_POINTS = 50_000;
 
 /** A channel's series over [from, to): raw samples for small windows or `bucket=raw`, else buckets of minutes. */
 export async function channelSeries(db: Executor, machine: string, key: string, query: { from: number; to: number; bucket?: string }) {
@@ -95,8 +97,11 @@ export async function channelSeries(db: Executor, machine: string, key: string, 
   const span = query.to - query.from;
   const raw = query.bucket === 'raw' || (query.bucket === undefined && span / (channel.samplePeriodSeconds * 1000) <= RAW_POINTS);
   const base = { channel: channel.key, unit: channel.unit, from: query.from, to: query.to };
+  const expected = raw ? span / (channel.samplePeriodSeconds * 1000) : 0;
+  if (expected > MAX_SERIES_POINTS) throw Invalid.field('query.bucket', `raw samples of ${Math.round(expected)} expected points are too many (at most ${MAX_SERIES_POINTS}): ask for a bucket such as 1m or a shorter window`);
   if (raw) return { ...base, bucketMs: null, buckets: [], samples: await repo.samplesInWindow(db, channel.id, query.from, query.to) };
   const bucketMs = query.bucket ? Number(query.bucket.slice(0, -1)) * BUCKET_UNITS[query.bucket.slice(-1)] : chooseBucketMs(query.from, query.to);
+  if (span / bucketMs > MAX_SERIES_POINTS) throw Invalid.field('query.bucket', `${query.bucket} buckets give ${Math.ceil(span / bucketMs)} points (at most ${MAX_SERIES_POINTS}): ask for a wider bucket or a shorter window`);
   // whole minutes only: a minute that starts before `from` is left out rather than half counted
   const merged = await repo.bucketStats(db, channel.id, minuteOf(query.from + MINUTE_MS - 1), query.to, bucketMs);
   return { ...base, bucketMs, buckets: merged.map(toBucket), samples: [] };
