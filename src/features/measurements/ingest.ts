@@ -313,6 +313,16 @@ async function auditRun(trx: Tx, door: MeasurementDoor, ledger: repo.Measurement
   );
 }
 
+/**
+ * The audit entry for what a live stream (MQTT) stored on a machine since its last entry: live
+ * samples are audited in summary at most every few minutes, never one entry per message.
+ */
+export async function auditStream(db: Db, door: MeasurementDoor, machine: string, stream: string, stored: { samples: number; messages: number; channels: Record<string, number> }, now: number): Promise<void> {
+  await inTransaction(db, (trx) =>
+    appendAudit(trx, { ...door.who, entity: 'measurement-stream', entityKey: `${machine}/${stream}`, action: door.action, before: null, after: { machine, stream, ...stored } }, now),
+  );
+}
+
 /** MQTT: one message's samples, one transaction (no ledger: the unique instant per channel is the dedupe). */
 async function ingestSamples(ctx: MeasurementContext, delivery: SampleDelivery): Promise<MeasurementFileResult> {
   const result = emptyResult(delivery.name, 'csv');

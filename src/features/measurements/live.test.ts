@@ -85,5 +85,8 @@ describe('live measurement doors', () => {
       await publisher.endAsync();
       await subscriber.close();
     }
+    // what the stream stored is audited in one summary entry (here: when the subscriber stopped)
+    const entries = await t.db.selectFrom('audit_log').select(['entity_key', 'after']).where('entity', '=', 'measurement-stream').execute();
+    expect(entries.map((e) => [e.entity_key, JSON.parse(String(e.after)).samples])).toEqual([['line7/mqtt', 3]]);
   });
 });

@@ -7,7 +7,10 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Db } from '../../db/database.js';
 import { parseMeasurementMessage } from '../../core/measurements/index.js';
 import type { Log } from '../machine-data/notifier.js';
-import { ingestMeasurements, type MeasurementDoor } from './ingest.js';
+import { auditStream, ingestMeasurements, type MeasurementDoor } from './ingest.js';
+
+/** What MQTT stored is audited per machine in one entry at most this often (and when the subscriber stops). */
+export const STREAM_AUDIT_INTERVAL_MS = 5 * 60_000;
 
 export interface MeasurementMqttOptions {
   url: string;
@@ -26,7 +29,23 @@ export class MeasurementMqtt {
   /** messages that could not be read, and samples stored, since start */
   readonly counts = { messages: 0, malformed: 0, stored: 0, rejected: 0 };
 
+  /** per machine: what was stored since its last audit entry */
+  private readonly unaudited = new Map<string, { samples: number; messages: number; channels: Record<string, number> }>();
+  private auditTimer: NodeJS.Timeout | null = null;
+
   constructor(private readonly options: MeasurementMqttOptions) {}
+
+  /** Writes one audit entry per machine for what was stored since the last one. */
+  async flushAudits(): Promise<void> {
+    for (const [machine, stored] of [...this.unaudited]) {
+      this.unaudited.delete(machine);
+      try {
+        await auditStream(this.options.db, DOOR, machine, 'mqtt', stored, Date.now());
+      } catch (error) {
+        this.options.log.error(`audit of MQTT measurements of ${machine} failed: ${(error as Error).message}`);
+      }
+    }
+  }
 
   get topicFilter(): string {
     return `${this.options.topicPrefix}/+/measurements`;
@@ -44,6 +63,8 @@ export class MeasurementMqtt {
       client.once('error', reject);
     });
     await client.subscribeAsync(this.topicFilter, { qos: 1 });
+    this.auditTimer = setInterval(() => void this.flushAudits(), STREAM_AUDIT_INTERVAL_MS);
+    this.auditTimer.unref();
     this.options.log.info(`subscribed to ${this.topicFilter} for measurements`);
   }
 
@@ -61,6 +82,13 @@ export class MeasurementMqtt {
     try {
       const [result] = await ingestMeasurements({ db: this.options.db, zone: this.options.zone }, [{ machine, name: topic, samples }], DOOR);
       this.counts.stored += result.stored;
+      if (result.stored > 0) {
+        const entry = this.unaudited.get(machine) ?? { samples: 0, messages: 0, channels: {} };
+        entry.samples += result.stored;
+        entry.messages++;
+        for (const [key, n] of Object.entries(result.channels)) entry.channels[key] = (entry.channels[key] ?? 0) + n;
+        this.unaudited.set(machine, entry);
+      }
       if (result.errorCount > 0) {
         this.counts.rejected++;
         this.options.log.warn(`${topic}: ${result.errors[0].message}`);
@@ -77,7 +105,9 @@ export class MeasurementMqtt {
   }
 
   async close(): Promise<void> {
+    if (this.auditTimer) clearInterval(this.auditTimer);
     await this.idle();
     await this.client?.endAsync();
+    await this.flushAudits();
   }
 }
