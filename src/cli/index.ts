@@ -105,6 +105,18 @@ program
   .option('--out <file>', 'write to this file instead of standard output')
   .action(async (opts) => (await import('./export.js')).exportCommand(opts));
 
+const measurements = program.command('measurements').description('measurement channels (film thickness, seal temperature, vacuum …)');
+measurements
+  .command('import')
+  .description('import measurement files (.lvm, .csv, .tsv, .txt; folders walked recursively); re-runs store only what is new')
+  .argument('<paths...>', 'measurement files or folders')
+  .requiredOption('--machine <key>', 'machine key, e.g. line7')
+  .option('--channel <key>', 'send every value of one-column files to this channel (in wider files: store only this channel)')
+  .option('--mapping <file>', 'CSV column mapping (JSON, see README "Measurement channels")')
+  .option('--growing', 'the files may still be written: leave an incomplete last line for the next run')
+  .option('--json', 'print the per-file results as JSON')
+  .action(async (paths, opts) => (await import('./measurements.js')).measurementsImportCommand(paths, opts));
+
 const audit = program.command('audit').description('the audit trail');
 audit
   .command('verify')

@@ -21,6 +21,7 @@ import * as alertChart from './migrations/20261204_35_alert_chart.js';
 import * as jobLeases from './migrations/20261204_36_job_leases.js';
 import * as genealogy from './migrations/20261204_31_genealogy.js';
 import * as auditHmac from './migrations/20261204_30_audit_hmac.js';
+import * as measurements from './migrations/20261204_34_measurements.js';
 
 const migrations: Record<string, Migration> = {
   '20261125_01_foundation': foundation,
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '20261204_36_job_leases': jobLeases,
   '20261204_31_genealogy': genealogy,
   '20261204_30_audit_hmac': auditHmac,
+  '20261204_34_measurements': measurements,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

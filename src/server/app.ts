@@ -53,6 +53,8 @@ import { simulationRoutes, type SimulationHolder } from '../features/simulation/
 import { planActualsRoutes } from '../features/plan-actuals/routes.js';
 import { genealogyRoutes } from '../features/genealogy/routes.js';
 import { maintenanceRoutes } from '../features/maintenance/routes.js';
+import { measurementRoutes } from '../features/measurements/routes.js';
+import { measurementChannelsCheck } from '../features/measurements/service.js';
 import { followReplans, recordShiftBaseline } from '../features/plan-actuals/baselines.js';
 
 export interface BuildOptions {
@@ -81,7 +83,7 @@ export const LIVE_SESSION_RECHECK_MS = 5_000;
 const calendarWithReplan = (app: App, deps: AppDeps) => calendarRoutes(app, deps, { afterChange: replanAfterCalendarChange(deps) });
 // What the features above plant hold on its records: asked before a machine or product is deleted or a machine disabled.
 const plantReferenceChecks: PlantReferenceChecks = {
-  machine: [machineOperationsCheck, machineDataCheck],
+  machine: [machineOperationsCheck, machineDataCheck, measurementChannelsCheck],
   machineQueue: [machineQueueCheck],
   product: [productWorkOrdersCheck],
 };
@@ -93,7 +95,7 @@ const operatorInputWithSignatures = (app: App, deps: AppDeps) => operatorInputRo
 const shiftLogSignatures = (db: Db) => (machine: string, shiftStart: number) => signaturesOf(SIGNED_CONTENT, db, SHIFT_LOG_ENTITY, [shiftLogKey(machine, shiftStart)]);
 const releaseReviewWithSignatures = (app: App, deps: AppDeps) => releaseReviewRoutes(app, deps, { signedContent: SIGNED_CONTENT });
 const shiftReportsWithSignatures = (app: App, deps: AppDeps) => shiftReportRoutes(app, deps, { signedContent: SIGNED_CONTENT });
-const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, releaseReviewWithSignatures, exceptionRoutes, scenarioRoutes, planActualsRoutes, machineDataRoutes, forecastRoutes, operatorInputWithSignatures, oeeRoutes, machineStateRoutes, shiftReportsWithSignatures, shiftWorkbookRoutes, recordsWithSignatures, lotRecordsWithSignatures, genealogyRoutes, alertRoutes, tvDeviceRoutes, tvRoutes, maintenanceRoutes];
+const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, releaseReviewWithSignatures, exceptionRoutes, scenarioRoutes, planActualsRoutes, machineDataRoutes, forecastRoutes, operatorInputWithSignatures, oeeRoutes, machineStateRoutes, shiftReportsWithSignatures, shiftWorkbookRoutes, recordsWithSignatures, lotRecordsWithSignatures, genealogyRoutes, measurementRoutes, alertRoutes, tvDeviceRoutes, tvRoutes, maintenanceRoutes];
 
 /** QMFG_TRUST_PROXY → Fastify's trustProxy: off, the first N hops, or the proxies' addresses. */
 function trustProxyOf(setting: string): boolean | string | ((address: string, hop: number) => boolean) {

@@ -7,6 +7,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { withStartLock } from '../db/start-lock.js';
 import { demoMachineDataPending, seedDatabase, seedDemoMachineData } from '../features/demo/seed.js';
 import { startMachineData, type MachineDataRuntime } from '../features/machine-data/runtime.js';
+import { startMeasurements } from '../features/measurements/runtime.js';
 import { alertRuntimeOf, buildApp } from './app.js';
 import { startDemoSimulation } from '../features/simulation/demo.js';
 import type { SimulationHolder } from '../features/simulation/routes.js';
@@ -80,6 +81,7 @@ export async function startServer(options: { config?: Config; port?: number; see
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const log = { info: (m: string) => app.log.info(m), warn: (m: string) => app.log.warn(m), error: (m: string) => app.log.error(m) };
   const machineData = await startMachineData(handle.db, config, events, log);
+  const measurements = await startMeasurements(handle.db, config, log);
 
   // Background jobs run on one instance each, where their lease is held (issue 17 item 3).
   const jobs: LeasedJob[] = [
@@ -88,6 +90,7 @@ export async function startServer(options: { config?: Config; port?: number; see
     { name: 'raw-retention', start: () => machineData.retentionJob.start() },
   ];
   if (machineData.watcherJob) jobs.push({ name: 'drop-folder-watcher', start: () => machineData.watcherJob!.start() });
+  if (measurements.watcherJob) jobs.push({ name: 'measurement-folder-watcher', start: () => measurements.watcherJob!.start() });
   // The demo's machine data: the living simulation (QMFG_DEMO_LIVE) or the past days of sensor data
   // generated once; CPU-bound for a few seconds, so it starts a moment after listening.
   const seeded = options.seed ?? true;
@@ -118,6 +121,8 @@ export async function startServer(options: { config?: Config; port?: number; see
     async close() {
       await keeper.close();
       await machineData.close();
+      await measurements.close();
+      await measurements.close();
       await app.close();
       await handle.close();
     },

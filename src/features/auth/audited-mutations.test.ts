@@ -82,6 +82,8 @@ describe('audited mutations', () => {
     return { user, as: injectAs(raw, await signIn(raw, user)) };
   };
   let periodicQuarters = 0;
+  let measurementUploads = 0;
+  const measurementChannel = (key: string) => ({ key, name: 'Film gauge', quantity: 'thickness', unit: 'mm', target: null, lsl: 0.1, usl: 0.2, samplePeriodSeconds: 1, source: { kind: 'upload' } });
   const logDay = readFileSync(LINE7_DAYS[2]);
   let uploaded = false;
   let uploadedLot = '';
@@ -347,6 +349,25 @@ describe('audited mutations', () => {
     // a name of its own per call (not the shared counter: other examples move it, and a name already
     // ingested with the same content is "nothing new", which would answer 200 in the failure walk)
     'POST /api/ingest/upload': async () => () => t.inject({ method: 'POST', url: '/api/ingest/upload?machine=line8', ...multipart(`PR2022101${uploads++ % 10}.txt`, logDay) }),
+    // measurement channels (issue 14): a channel of its own per call; uploads carry instants no call stored before
+    'POST /api/machines/:key/channels': async () => () => t.inject({ method: 'POST', url: '/api/machines/line7/channels', payload: measurementChannel(unique('ch')) }),
+    'PUT /api/machines/:key/channels/:channel': async () => {
+      const key = unique('ch');
+      await post('/api/machines/line7/channels', measurementChannel(key));
+      const { key: _key, ...fields } = measurementChannel(key);
+      return () => t.inject({ method: 'PUT', url: `/api/machines/line7/channels/${key}`, payload: { ...fields, name: 'Renamed gauge', version: 1 } });
+    },
+    'DELETE /api/machines/:key/channels/:channel': async () => {
+      const key = unique('ch');
+      await post('/api/machines/line7/channels', measurementChannel(key));
+      return () => t.inject({ method: 'DELETE', url: `/api/machines/line7/channels/${key}`, payload: { reason: 'gauge removed' } });
+    },
+    'POST /api/machines/:key/channels/measurements': async () => {
+      if (!measurementUploads++) await post('/api/machines/line6/channels', measurementChannel('thickness'));
+      const at = Date.UTC(2026, 11, 3) + measurementUploads * 60_000;
+      const csv = Buffer.from(`time,thickness\n${new Date(at).toISOString()},0.12\n${new Date(at + 1000).toISOString()},0.13\n`);
+      return () => t.inject({ method: 'POST', url: '/api/machines/line6/channels/measurements', ...multipart(`m${measurementUploads}.csv`, csv) });
+    },
     'POST /api/ingest/check': async () => () => t.inject({ method: 'POST', url: '/api/ingest/check?machine=line8', ...multipart('PR20221012.txt', logDay) }),
     'POST /api/ingest/files/:id/undo': async () => {
       const res = await ok(t.inject({ method: 'POST', url: '/api/ingest/upload?machine=line11', ...multipart(`undo-${unique('f')}.txt`, logDay.subarray(0, 40_000)) }));

@@ -49,6 +49,8 @@ const RECHECK_MS = 1000;
 const RECHECK_WINDOW_MS = 15 * 60_000;
 const MACHINE_CACHE_MS = 30_000;
 const DROP_FOLDER_AUDIT = systemImport('drop-folder');
+/** <root>/<machine>/channels/ holds measurement files (features/measurements watches it), not camera logs. */
+export const MEASUREMENTS_SUBFOLDER = 'channels';
 
 export class DropFolderWatcher {
   private watcher: FSWatcher | null = null;
@@ -78,7 +80,7 @@ export class DropFolderWatcher {
       interval: this.options.pollIntervalMs ?? 1000,
       binaryInterval: this.options.pollIntervalMs ?? 1000,
       depth: 4,
-      ignored: (path) => IGNORED_NAME.test(basename(path)),
+      ignored: (path) => IGNORED_NAME.test(basename(path)) || relative(root, path).split(sep)[1] === MEASUREMENTS_SUBFOLDER,
     });
     this.watcher = watcher;
     const onFile = (path: string) => {

@@ -13,12 +13,14 @@ import { TvScreensTab } from './tv-screens-tab.js';
 import { AlertRulesTab } from './alert-rules-tab.js';
 import { ReasonTreesTab } from './reason-trees-tab.js';
 import { ChangeoversTab } from './changeovers-tab.js';
+import { ChannelsTab } from './channels-tab.js';
 
 const TABS: { path: string; label: string; permission: Permission; element: ReactElement }[] = [
   { path: 'process-groups', label: 'Process groups', permission: 'plant:write', element: <ProcessGroupsTab /> },
   { path: 'machines', label: 'Machines', permission: 'plant:write', element: <MachinesTab /> },
   { path: 'products', label: 'Products', permission: 'plant:write', element: <ProductsTab /> },
   { path: 'changeovers', label: 'Changeovers', permission: 'plant:write', element: <ChangeoversTab /> },
+  { path: 'channels', label: 'Channels', permission: 'plant:write', element: <ChannelsTab /> },
   { path: 'oee-profiles', label: 'OEE profiles', permission: 'oee:write', element: <OeeProfilesTab /> },
   { path: 'users', label: 'Users', permission: 'users:admin', element: <UsersTab /> },
   { path: 'tv-screens', label: 'TV screens', permission: 'users:admin', element: <TvScreensTab /> },
