@@ -16,6 +16,9 @@ import { prepareAuditTrail } from '../features/audit/integrity.js';
 import { installedAuditKeyring } from '../features/audit/keys.js';
 import { assertClockAgreesWithDatabase, startAuditJobs } from './audit-jobs.js';
 import { LeaseKeeper, type LeasedJob, type RunningJob } from '../features/jobs/leases.js';
+import { lifecycleOf } from './lifecycle.js';
+import { metricsOf } from './metrics.js';
+import { ingestorFor } from '../features/machine-data/ingest.js';
 
 /** dist/web next to the bundle (dist/cli.js) or, when running from source, <repo>/dist/web. */
 export function defaultWebRoot(): string {
@@ -107,6 +110,7 @@ export async function startServer(options: { config?: Config; port?: number; see
   }
   const keeper = new LeaseKeeper({ db: handle.db, dialect: handle.dialect, jobs, log });
   await keeper.start();
+  metricsOf(app).watchLeases(() => keeper.held());
   return {
     app,
     handle,
@@ -115,10 +119,19 @@ export async function startServer(options: { config?: Config; port?: number; see
     demoData,
     simulation,
     keeper,
+    /**
+     * A graceful stop (SIGTERM): new requests get 503 with Connection: close (nginx tries another
+     * instance), live streams end with a retry hint, the background jobs stop and hand their leases
+     * over, requests in flight (an upload) and the ingest batch under way finish, then the database closes.
+     */
     async close() {
+      const lifecycle = lifecycleOf(app);
+      lifecycle.startDraining();
+      lifecycle.closeStreams();
       await keeper.close();
       await machineData.close();
       await app.close();
+      await ingestorFor(handle.db, config.QMFG_TZ).idle();
       await handle.close();
     },
   };

@@ -35,7 +35,7 @@ import * as plantRepo from '../plant/repository.js';
 import { KeyedMutex } from './locks.js';
 import * as ledgerRepo from './ledger-repository.js';
 import { fileSource, type IngestSource } from './sources.js';
-import { BatchStore, type BatchHook, type BatchObserver, type BatchOutcome, type PendingBatch } from './batch-store.js';
+import { BatchStore, type BatchHook, type BatchObserver, type BatchOutcome, type CommittedBatch, type PendingBatch } from './batch-store.js';
 import { IngestAuditor, type AuditSubject, type IngestAudit } from './ingest-audit.js';
 import { binaryContent, IDENTITY_BYTES, identityOf, sha256Hex } from './file-identity.js';
 
@@ -425,6 +425,12 @@ export class Ingestor {
   /** What runs with every stored batch (see BatchObserver): one observer, replaced by a later call; null removes it. */
   observeBatches(observer: BatchObserver | null): void {
     this.batches.observer = observer;
+  }
+
+  /** Calls `listener` after every committed batch (metrics); returns the function that stops it. */
+  onBatchCommitted(listener: (batch: CommittedBatch) => void): () => void {
+    this.batches.committedListeners.add(listener);
+    return () => this.batches.committedListeners.delete(listener);
   }
 
   storeBatch(batch: PendingBatch, hook?: BatchHook): Promise<BatchOutcome> {
