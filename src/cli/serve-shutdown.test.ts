@@ -130,7 +130,12 @@ describe('SIGTERM during an upload (qmfg serve on PostgreSQL)', () => {
     const streamText = (async () => {
       const decoder = new TextDecoder();
       let text = '';
-      for await (const chunk of stream.body!) text += decoder.decode(chunk as Uint8Array);
+      const reader = stream.body!.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value);
+      }
       return text;
     })().catch((error: Error) => `stream error: ${error.message}`);
 
