@@ -3,7 +3,6 @@
 // nothing is half-written (the ledger and the stored cycles agree), the process is gone within
 // 10 s, an open live stream is ended with a retry hint, and after a restart the same upload stores
 // the rest exactly once — the machine's data then equals an import of the file in one go.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -13,34 +12,11 @@ import { createTestDatabase, TEST_AUDIT_KEY, type TestDatabase } from '../testin
 import { createTestUser, TEST_PASSWORD_COST, type TestUser } from '../testing/auth.js';
 import { seedDatabase } from '../features/demo/seed.js';
 import { derivedSnapshot, LINE7_DAYS, ZONE } from '../testing/machine-data.js';
-import { freePort } from '../testing/throwaway-server.js';
+import { startServeProcess } from '../testing/serve-process.js';
 import { ingestFile } from '../features/machine-data/ingest.js';
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '../features/auth/access.js';
 
-const ROOT = join(import.meta.dirname, '../..');
 const MACHINE = 'line7';
-
-interface Serve {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<{ code: number | null; at: number }>;
-}
-
-async function startServe(env: Record<string, string>): Promise<Serve> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve', '--port', String(port)], { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port) } });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.once('exit', (code) => resolve({ code, at: Date.now() })));
-  const deadline = Date.now() + 90_000;
-  while (!output.includes('qmfg is running')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`qmfg serve did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, url: `http://127.0.0.1:${port}`, output: () => output, exited };
-}
 
 async function signIn(url: string, user: TestUser): Promise<Record<string, string>> {
   const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user.username, password: user.password }) });
@@ -122,7 +98,7 @@ describe('SIGTERM during an upload (qmfg serve on PostgreSQL)', () => {
 
   it('finishes or refuses the upload cleanly, exits within 10 s, and the next start stores the rest exactly once', async () => {
     expect((await ledgerAgreesWithCycles(database)).storedCycles).toBe(0);
-    const first = await startServe(env);
+    const first = await startServeProcess(env);
     const headers = await signIn(first.url, admin);
     // an open live stream: it must be ended with a retry hint, not cut
     const stream = await fetch(`${first.url}/api/events`, { headers });
@@ -168,7 +144,7 @@ describe('SIGTERM during an upload (qmfg serve on PostgreSQL)', () => {
     await expect(fetch(`${first.url}/api/health`)).rejects.toThrow();
 
     // the next start: the same upload again stores what is missing, once
-    const second = await startServe(env);
+    const second = await startServeProcess(env);
     try {
       const again = await slowUpload(second.url, await signIn(second.url, admin), name, content, { slices: 4, pauseMs: 0 });
       expect(again.kind === 'answered' && again.status, JSON.stringify(again)).toBe(200);

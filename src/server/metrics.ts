@@ -129,6 +129,8 @@ export function registerMetrics(app: FastifyInstance, deps: { db: Db; zone: stri
   app.addHook('onResponse', async (request, reply) => {
     // the route's pattern, never the URL itself (ids would make a series each); unknown URLs share one
     const route = request.routeOptions.url ?? 'unmatched';
+    // a live stream's "duration" is how long a screen stayed open: counted by qmfg_sse_clients instead
+    if (route === '/api/events' && reply.statusCode === 200) return;
     requestDuration.observe({ method: request.method, route: request.is404 ? 'unmatched' : route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
   app.addHook('onClose', async () => {
