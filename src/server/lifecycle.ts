@@ -73,5 +73,11 @@ export function registerLifecycle(app: FastifyInstance): Lifecycle {
       response.once('close', () => lifecycle.streams.delete(response));
     }
   });
+  // answers still going out while draining close their connection: a kept-alive one would hold the
+  // server's close until its idle timeout
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (lifecycle.isDraining) reply.header('connection', 'close');
+    return payload;
+  });
   return lifecycle;
 }

@@ -125,13 +125,25 @@ export async function startServer(options: { config?: Config; port?: number; see
      * over, requests in flight (an upload) and the ingest batch under way finish, then the database closes.
      */
     async close() {
+      const started = Date.now();
+      const steps: string[] = [];
+      const step = async (name: string, work: () => Promise<unknown>) => {
+        const at = Date.now();
+        await work();
+        steps.push(`${name} ${Date.now() - at} ms`);
+      };
       const lifecycle = lifecycleOf(app);
       lifecycle.startDraining();
-      lifecycle.closeStreams();
-      await keeper.close();
-      await machineData.close();
-      await app.close();
-      await ingestorFor(handle.db, config.QMFG_TZ).idle();
+      const streams = lifecycle.closeStreams();
+      // an upload or import under way stops after the batch it is storing (503, "upload it again to continue")
+      ingestorFor(handle.db, config.QMFG_TZ).stopBetweenBatches('this instance is shutting down');
+      await step('jobs and leases', () => keeper.close());
+      await step('machine data', () => machineData.close());
+      // connections that fall idle after the close began are closed too (Node closes only those idle at its start)
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+      await step('requests in flight', () => app.close()).finally(() => clearInterval(sweep));
+      await step('ingest', () => ingestorFor(handle.db, config.QMFG_TZ).idle());
+      app.log.info(`stopped in ${Date.now() - started} ms (${streams} live streams closed; ${steps.join(', ')})`);
       await handle.close();
     },
   };
