@@ -49,6 +49,8 @@ export class Lifecycle {
   }
 }
 
+const DRAINING_BODY = JSON.stringify({ error: { code: 'unavailable', message: 'This instance is shutting down; try again (another instance answers).' } });
+
 /** The app's lifecycle (registered by registerLifecycle in buildApp). */
 export function lifecycleOf(app: FastifyInstance): Lifecycle {
   return (app as unknown as { lifecycle: Lifecycle }).lifecycle;
@@ -61,11 +63,13 @@ export function registerLifecycle(app: FastifyInstance): Lifecycle {
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
     if (lifecycle.isDraining) {
+      // serialised here: the route's own response schema (e.g. health's 503) must not be applied to this body
       return reply
         .code(503)
         .header('connection', 'close')
         .header('retry-after', '1')
-        .send({ error: { code: 'unavailable', message: 'This instance is shutting down; try again (another instance answers).' } });
+        .type('application/json; charset=utf-8')
+        .send(DRAINING_BODY);
     }
     if (request.method === 'GET' && request.url.split('?')[0] === '/api/events') {
       const response = reply.raw;

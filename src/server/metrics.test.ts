@@ -149,3 +149,51 @@ describe('JSON logs', () => {
     expect(mine.every((e) => typeof e.time === 'number' && typeof e.level === 'number')).toBe(true);
   });
 });
+
+describe('a draining instance', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('sqlite', 'draining');
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => t?.close());
+
+  it('counts its live streams, ends them with a retry hint, then refuses new requests with 503 and Connection: close', async () => {
+    const { lifecycleOf } = await import('./lifecycle.js');
+    const address = t.app.server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const session = await t.as('viewer');
+    const stream = await fetch(`${base}/api/events`, { headers: { cookie: session.session.cookie } });
+    expect(stream.status).toBe(200);
+    const reader = stream.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = decoder.decode((await reader.read()).value);
+    expect(text).toContain('retry: 2000');
+    const scrape = (await t.app.inject({ url: '/metrics' })).body;
+    expect(sample(scrape, 'qmfg_sse_clients')).toBe(1);
+    // the stream's own open time is not a request duration
+    expect(scrape).not.toContain('route="/api/events",status="200"');
+
+    const lifecycle = lifecycleOf(t.app);
+    lifecycle.startDraining();
+    expect(lifecycle.closeStreams(1000)).toBe(1);
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value);
+    }
+    expect(text).toMatch(/retry: 1000\nevent: reconnect\n/);
+    expect(lifecycle.streams.size).toBe(0);
+
+    const refused = await fetch(`${base}/api/health`);
+    expect(refused.status, await refused.clone().text()).toBe(503);
+    expect(refused.headers.get('connection')).toBe('close');
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await refused.json()).toMatchObject({ error: { code: 'unavailable' } });
+    // readiness too (a route with its own 503 schema): a balancer's check takes it out
+    const ready = await fetch(`${base}/api/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ error: { code: 'unavailable' } });
+  });
+});
