@@ -166,6 +166,8 @@ const configSchema = z.object({
   QMFG_AUDIT_VERIFY_HOURS: z.coerce.number().min(0).max(24 * 366).default(24),
   /** the server refuses to start when its clock is further than this from the database's */
   QMFG_CLOCK_TOLERANCE_SECONDS: z.coerce.number().min(0).max(86_400).default(120),
+  /** a scraper's bearer token for GET /metrics (empty: signed-in administrators only) */
+  QMFG_METRICS_TOKEN: z.string().trim().refine((v) => v === '' || v.length >= 16, { message: 'must be empty or at least 16 characters (e.g. openssl rand -hex 24)' }).default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).superRefine((c, ctx) => {
   if (c.OIDC_ISSUER && !c.OIDC_CLIENT_ID) ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_ID'], message: 'is required when OIDC_ISSUER is set' });
@@ -187,8 +189,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
   if (!result.success) {
     const issue = result.error.issues[0];
     const key = String(issue.path[0]);
-    // the audit key is a secret: never echoed back
-    const got = key === 'QMFG_AUDIT_KEY' ? '' : ` (got ${JSON.stringify(env[key] ?? '')})`;
+    // the audit key and the metrics token are secrets: never echoed back
+    const got = key === 'QMFG_AUDIT_KEY' || key === 'QMFG_METRICS_TOKEN' ? '' : ` (got ${JSON.stringify(env[key] ?? '')})`;
     throw new ConfigError(`${key}: ${issue.message}${got}`);
   }
   return result.data;

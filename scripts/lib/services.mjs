@@ -52,10 +52,12 @@ export async function ensureServices() {
   }
 }
 
-/** Debian packages the browser tests use, by a file each installs: Chromium, and poppler-utils (pdftoppm/pdftotext: the lot-record PDF journey). */
+/** Debian packages the browser tests use, by a file each installs: Chromium, poppler-utils (pdftoppm/pdftotext: the lot-record PDF journey) and nginx. */
 const BROWSER_TEST_PACKAGES = [
   { file: '/usr/bin/chromium', name: 'chromium' },
   { file: '/usr/bin/pdftoppm', name: 'poppler-utils' },
+  // the nginx test (e2e/nginx.test.ts) runs the shipped site config in front of two instances
+  { file: '/usr/sbin/nginx', name: 'nginx' },
 ];
 
 export function ensureChromium() {

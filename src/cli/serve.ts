@@ -5,6 +5,9 @@ import { seedUsers } from '../features/demo/seed.js';
 import { ROLE_LABELS } from '../core/permissions.js';
 import type { InitialLogin } from '../features/auth/users.js';
 
+/** A stop (SIGTERM, SIGINT) that has not finished by then ends the process anyway (issue 17: within 10 s). */
+export const STOP_DEADLINE_MS = 9_000;
+
 /** The accounts created at this start, printed once: their passwords are stored only as hashes. */
 function printLogins(logins: InitialLogin[], url: string): void {
   if (logins.length === 0) return;
@@ -27,8 +30,21 @@ export async function serveCommand(opts: { port?: string; seed?: boolean }): Pro
   console.log(`\n  qmfg is running on ${running.handle.describe}\n  → open ${running.url}\n  API docs: ${running.url}/api/docs\n`);
   printLogins(running.logins, running.url);
   const stop = async (signal: string) => {
-    console.log(`qmfg: ${signal} received, stopping`);
-    await running.close();
+    console.log(`qmfg: ${signal} received, stopping (requests in flight finish, new ones go to another instance)`);
+    // systemd's TimeoutStopSec and nginx expect an instance gone within seconds: what has not finished
+    // by then is cut (an ingest batch is one transaction: it is stored whole or not at all)
+    const hardStop = setTimeout(() => {
+      console.error(`qmfg: still stopping after ${STOP_DEADLINE_MS / 1000} s; exiting now`);
+      process.exit(1);
+    }, STOP_DEADLINE_MS);
+    hardStop.unref();
+    try {
+      await running.close();
+    } catch (error) {
+      console.error(`qmfg: stopping failed: ${(error as Error).message ?? String(error)}`);
+      process.exit(1);
+    }
+    console.log('qmfg: stopped');
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
