@@ -16,6 +16,7 @@ import { prepareAuditTrail } from '../features/audit/integrity.js';
 import { installedAuditKeyring } from '../features/audit/keys.js';
 import { assertClockAgreesWithDatabase, startAuditJobs } from './audit-jobs.js';
 import { LeaseKeeper, type LeasedJob, type RunningJob } from '../features/jobs/leases.js';
+import { chooseEventTransport, createEventTransport } from './event-transports/choose.js';
 
 /** dist/web next to the bundle (dist/cli.js) or, when running from source, <repo>/dist/web. */
 export function defaultWebRoot(): string {
@@ -79,6 +80,20 @@ export async function startServer(options: { config?: Config; port?: number; see
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const log = { info: (m: string) => app.log.info(m), warn: (m: string) => app.log.warn(m), error: (m: string) => app.log.error(m) };
+  // live events reach the screens of every instance (issue 17 item 2)
+  const transport = chooseEventTransport(config, handle.dialect);
+  if (transport.warning) log.warn(transport.warning);
+  const bridge = createEventTransport(transport.kind, config);
+  if (bridge) {
+    try {
+      await events.connect(bridge, log);
+    } catch (error) {
+      await app.close();
+      await handle.close();
+      throw new Error(`live events: cannot connect the ${bridge.name} transport: ${(error as Error).message}`);
+    }
+  }
+  log.info(`live events: ${events.transportName}`);
   const machineData = await startMachineData(handle.db, config, events, log);
 
   // Background jobs run on one instance each, where their lease is held (issue 17 item 3).
@@ -119,6 +134,7 @@ export async function startServer(options: { config?: Config; port?: number; see
       await keeper.close();
       await machineData.close();
       await app.close();
+      await events.disconnect();
       await handle.close();
     },
   };
