@@ -10,6 +10,15 @@
 // mqtt.js hands over one packet at a time and waits for the acknowledgement, so messages are stored
 // in arrival order; a database outage holds the stream (the broker keeps the messages) and is retried.
 //
+// Several instances (`shared`): each subscribes as a member of the shared subscription
+// $share/qmfg/<prefix>/+/cycles (MQTT 5) and the broker hands each message to one member, in no order
+// across members. A publisher that sets the user property "previousAt" (epoch ms of the first cycle
+// of the machine's previous message; the simulator does) gets its order back: a message waits until
+// the machine's stored cycles reach that instant — its predecessor, at another member, is stored —
+// or `orderWaitMs` passed (the predecessor was lost or is being redelivered: stored late, with a
+// warning). The stream's ledger row is read again for each message (another member moves it too),
+// and the ledger's conditional advance turns a race of two members into a quick retry.
+//
 // A machine (or the simulator) may also say what state it is in on <prefix>/<machine>/state:
 // JSON {"state":"stopped"|"running","at":<epoch ms or ISO instant, default: on receipt>,"reason":"…"}
 // (or the bare word stopped / running). The machine shows that state at once (core/machine-state);
@@ -43,7 +52,18 @@ export interface MqttIngestOptions {
   log: Log;
   /** first retry delay after a failed store, doubling up to 30 s */
   retryMs?: number;
+  /** a member of the shared subscription $share/qmfg/… (several instances split the messages) */
+  shared?: boolean;
+  /** longest wait of a message for its predecessor (user property previousAt) to be stored; default 2 s */
+  orderWaitMs?: number;
 }
+
+/** The shared subscription's group: every qmfg instance of a plant is a member. */
+export const SHARED_GROUP = 'qmfg';
+/** How often a message waiting for its predecessor looks again. */
+const ORDER_POLL_MS = 5;
+/** Immediate retries of a store that lost a race with another member (ledger moved, row created meanwhile). */
+const RACE_RETRIES = 20;
 
 export interface MqttMessageResult {
   machine: string;
@@ -130,12 +150,16 @@ export class MqttIngest {
 
   constructor(private readonly options: MqttIngestOptions) {}
 
+  private get sharePrefix(): string {
+    return this.options.shared ? `$share/${SHARED_GROUP}/` : '';
+  }
+
   get topicFilter(): string {
-    return `${this.options.topicPrefix}/+/cycles`;
+    return `${this.sharePrefix}${this.options.topicPrefix}/+/cycles`;
   }
 
   get stateTopicFilter(): string {
-    return `${this.options.topicPrefix}/+/state`;
+    return `${this.sharePrefix}${this.options.topicPrefix}/+/state`;
   }
 
   /** Connects and subscribes; resolves once the subscription stands. */
@@ -184,19 +208,42 @@ export class MqttIngest {
       return null;
     }
     const messageId = userProperty(packet, 'id', 'messageId', 'message-id');
+    if (this.options.shared) await this.awaitPredecessor(machine, topic, userProperty(packet, 'previousAt'));
     let delay = this.options.retryMs ?? 1000;
+    let races = 0;
     for (;;) {
       try {
+        // another member moves the stream's ledger row too: read it afresh
+        if (this.options.shared) this.streams.delete(machine);
         const result = await this.options.ingestor.withMachine(machine, () => this.store(machine, topic, payload, messageId));
         if (result.errors.length > 0) this.options.log.warn(`MQTT ${topic}: ${result.errors.map((e) => `line ${e.line}: ${e.message}`).join('; ')}`);
         return result;
       } catch (error) {
         this.streams.delete(machine);
         if (this.closed) throw error;
+        // lost a race with another member (the ledger moved, the day's row or the machine's state row created at once): again at once
+        if (this.options.shared && races++ < RACE_RETRIES) continue;
         this.options.log.error(`MQTT ${topic}: storing failed, retrying in ${delay} ms: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, 30_000);
       }
+    }
+  }
+
+  /** Waits until the machine's stored cycles reach `previousAt` (its previous message is stored), at most orderWaitMs. */
+  private async awaitPredecessor(machine: string, topic: string, previousAt: string | null): Promise<void> {
+    const after = previousAt === null ? Number.NaN : Number(previousAt);
+    if (!Number.isFinite(after)) return;
+    const deadline = Date.now() + (this.options.orderWaitMs ?? 2000);
+    for (;;) {
+      const state = await repo.getMachineState(this.options.ingestor.db, machine);
+      if (state?.lastAt != null && state.lastAt >= after) return;
+      if (this.closed) return;
+      if (Date.now() >= deadline) {
+        this.options.log.warn(`MQTT ${topic}: the machine's previous message (from ${new Date(after).toISOString()}) is not stored yet; storing this one out of order`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, ORDER_POLL_MS));
     }
   }
 
