@@ -113,6 +113,8 @@ const configSchema = z.object({
   QMFG_MQTT_CLIENT_ID: z.string().default(''),
   /** MQTT ingest as a member of the shared subscription $share/qmfg/… (instances split the messages); auto: on for PostgreSQL/MySQL, off for SQLite */
   QMFG_MQTT_SHARED: z.enum(['auto', '0', '1', 'true', 'false', 'yes', 'no']).default('auto'),
+  /** members of the shared subscription per instance: each stores one message at a time */
+  QMFG_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(32).default(4),
   // ---- live events between instances (src/server/event-transports)
   /** auto: postgres on PostgreSQL, redis on MySQL/MariaDB when QMFG_REDIS_URL is set, else inprocess */
   QMFG_EVENTS: z.enum(['auto', 'inprocess', 'postgres', 'redis']).default('auto'),

@@ -54,6 +54,8 @@ export interface MqttIngestOptions {
   retryMs?: number;
   /** a member of the shared subscription $share/qmfg/… (several instances split the messages) */
   shared?: boolean;
+  /** with `shared`: this many connections, each a member of the shared subscription (client ids <clientId>, <clientId>-1, …); default 1 */
+  connections?: number;
   /** longest wait of a message for its predecessor (user property previousAt) to be stored; default 2 s */
   orderWaitMs?: number;
 }
@@ -142,7 +144,7 @@ export function parseStateMessage(payload: Buffer, receivedAt: number): StateMes
 }
 
 export class MqttIngest {
-  private client: MqttClient | null = null;
+  private readonly clients: MqttClient[] = [];
   private closed = false;
   private readonly streams = new Map<string, StreamLedger>();
   private readonly warned = new Set<string>();
@@ -166,31 +168,38 @@ export class MqttIngest {
   async start(): Promise<void> {
     const { url, log } = this.options;
     const clientId = this.options.clientId || `qmfg-${hostname()}`;
-    const client = await mqtt.connectAsync(url, {
-      clientId,
-      clean: false,
-      protocolVersion: 5,
-      properties: { sessionExpiryInterval: this.options.sessionExpirySeconds ?? 86_400 },
-      reconnectPeriod: 2000,
-      connectTimeout: 5000,
-      customHandleAcks: (topic, message, packet, ack) => {
-        void this.handle(topic, message, packet as { properties?: { userProperties?: Record<string, string | string[]> } }).then(
-          () => ack(0),
-          (error: unknown) => log.error(`MQTT ${topic}: ${(error as Error).message} (left unacknowledged for redelivery)`),
-        );
-      },
-    });
-    this.client = client;
-    client.on('error', (error) => log.error(`MQTT ${url}: ${error.message}`));
-    client.on('reconnect', () => log.warn(`MQTT ${url}: reconnecting`));
-    await client.subscribeAsync([this.topicFilter, this.stateTopicFilter], { qos: 1 });
-    log.info(`MQTT: subscribed to ${this.topicFilter} and ${this.stateTopicFilter} at ${url} as ${clientId}`);
+    // each connection stores one message at a time (its acknowledgement waits for the commit): with
+    // the shared subscription several connections are members, so an instance stores several
+    // machines' messages at once
+    const connections = this.options.shared ? Math.max(1, this.options.connections ?? 1) : 1;
+    for (let i = 0; i < connections; i++) {
+      const id = i === 0 ? clientId : `${clientId}-${i}`;
+      const client = await mqtt.connectAsync(url, {
+        clientId: id,
+        clean: false,
+        protocolVersion: 5,
+        properties: { sessionExpiryInterval: this.options.sessionExpirySeconds ?? 86_400 },
+        reconnectPeriod: 2000,
+        connectTimeout: 5000,
+        customHandleAcks: (topic, message, packet, ack) => {
+          void this.handle(topic, message, packet as { properties?: { userProperties?: Record<string, string | string[]> } }).then(
+            () => ack(0),
+            (error: unknown) => log.error(`MQTT ${topic}: ${(error as Error).message} (left unacknowledged for redelivery)`),
+          );
+        },
+      });
+      this.clients.push(client);
+      client.on('error', (error) => log.error(`MQTT ${url}: ${error.message}`));
+      client.on('reconnect', () => log.warn(`MQTT ${url}: reconnecting`));
+      await client.subscribeAsync([this.topicFilter, this.stateTopicFilter], { qos: 1 });
+    }
+    log.info(`MQTT: subscribed to ${this.topicFilter} and ${this.stateTopicFilter} at ${url} as ${clientId}${connections > 1 ? ` (${connections} connections)` : ''}`);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.client) await this.client.endAsync();
-    this.client = null;
+    const clients = this.clients.splice(0);
+    await Promise.all(clients.map((client) => client.endAsync()));
     // what arrived since the last audit entry gets its entry now
     await this.options.ingestor.flushAudits();
   }

@@ -30,7 +30,7 @@ export interface MachineDataRuntime {
 export type MachineDataConfig = Pick<
   Config,
   | 'QMFG_TZ' | 'QMFG_DROP_DIR' | 'QMFG_WATCH' | 'QMFG_WATCH_POLLING' | 'QMFG_WATCH_INTERVAL_MS' | 'QMFG_MQTT_URL' | 'QMFG_MQTT_TOPIC_PREFIX' | 'QMFG_MQTT_CLIENT_ID' | 'QMFG_RAW_RETENTION_DAYS'
-  | 'QMFG_MQTT_SHARED' | 'DATABASE_URL' | 'PORT'
+  | 'QMFG_MQTT_SHARED' | 'QMFG_MQTT_CONNECTIONS' | 'DATABASE_URL' | 'PORT'
 >;
 
 /**
@@ -73,7 +73,7 @@ export async function startMachineData(db: Db, config: MachineDataConfig, events
   let mqtt: MqttIngest | null = null;
   if (config.QMFG_MQTT_URL) {
     const shared = mqttSharedOf(config);
-    mqtt = new MqttIngest({ url: config.QMFG_MQTT_URL, topicPrefix: config.QMFG_MQTT_TOPIC_PREFIX, clientId: mqttClientIdOf(config, shared), shared, ingestor, notifier, zone, log });
+    mqtt = new MqttIngest({ url: config.QMFG_MQTT_URL, topicPrefix: config.QMFG_MQTT_TOPIC_PREFIX, clientId: mqttClientIdOf(config, shared), shared, connections: config.QMFG_MQTT_CONNECTIONS, ingestor, notifier, zone, log });
     void mqtt.start().catch((error: unknown) => log.error(`MQTT ${config.QMFG_MQTT_URL}: ${(error as Error).message}`));
   }
 
