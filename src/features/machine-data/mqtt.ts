@@ -15,7 +15,7 @@
 // across members. A publisher that sets the user property "previousAt" (epoch ms of the first cycle
 // of the machine's previous message; the simulator does) gets its order back: a message waits until
 // the machine's stored cycles reach that instant — its predecessor, at another member, is stored —
-// or `orderWaitMs` passed (the predecessor was lost or is being redelivered: stored late, with a
+// or `orderWaitMs` (10 s) passed (the predecessor was lost or is being redelivered: stored late, with a
 // warning). The stream's ledger row is read again for each message (another member moves it too),
 // and the ledger's conditional advance turns a race of two members into a quick retry.
 //
@@ -56,7 +56,7 @@ export interface MqttIngestOptions {
   shared?: boolean;
   /** with `shared`: this many connections, each a member of the shared subscription (client ids <clientId>, <clientId>-1, …); default 1 */
   connections?: number;
-  /** longest wait of a message for its predecessor (user property previousAt) to be stored; default 2 s */
+  /** longest wait of a message for its predecessor (user property previousAt) to be stored; default 10 s (it may sit in another member's queue) */
   orderWaitMs?: number;
 }
 
@@ -243,7 +243,7 @@ export class MqttIngest {
   private async awaitPredecessor(machine: string, topic: string, previousAt: string | null): Promise<void> {
     const after = previousAt === null ? Number.NaN : Number(previousAt);
     if (!Number.isFinite(after)) return;
-    const deadline = Date.now() + (this.options.orderWaitMs ?? 2000);
+    const deadline = Date.now() + (this.options.orderWaitMs ?? 10_000);
     for (;;) {
       const state = await repo.getMachineState(this.options.ingestor.db, machine);
       if (state?.lastAt != null && state.lastAt >= after) return;
