@@ -39,7 +39,6 @@ export interface Plant {
   topicPrefix: string;
   env: Record<string, string>;
   instances: Instance[];
-  /** a database name nobody has created yet, a drop folder and a topic prefix of this test's own */
 }
 
 /** What every instance of a test plant shares; the database does not exist yet (the instances create it). */
