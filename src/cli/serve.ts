@@ -2,6 +2,7 @@ import { loadConfig } from '../config.js';
 import { startServer } from '../server/runtime.js';
 import { withConfigErrors } from './config-errors.js';
 import { seedUsers } from '../features/demo/seed.js';
+import { withStartLock } from '../db/start-lock.js';
 import { ROLE_LABELS } from '../core/permissions.js';
 import type { InitialLogin } from '../features/auth/users.js';
 
@@ -23,8 +24,9 @@ export async function serveCommand(opts: { port?: string; seed?: boolean }): Pro
     const config = loadConfig();
     const progress = (message: string) => console.log(`qmfg: ${message}`);
     const started = await startServer({ config, port: opts.port ? Number(opts.port) : undefined, seed: opts.seed !== false, progress });
-    // a database without users gets its first accounts (demo users, or QMFG_ADMIN_USERNAME)
-    const logins = await seedUsers(started.handle.db, config, opts.seed !== false && config.QMFG_DEMO);
+    // a database without users gets its first accounts (demo users, or QMFG_ADMIN_USERNAME); under
+    // the start lock: instances started together would both create them (and the demo's finished lot)
+    const logins = await withStartLock(started.handle.db, started.handle.dialect, () => seedUsers(started.handle.db, config, opts.seed !== false && config.QMFG_DEMO));
     return { ...started, logins };
   });
   console.log(`\n  qmfg is running on ${running.handle.describe}\n  → open ${running.url}\n  API docs: ${running.url}/api/docs\n`);

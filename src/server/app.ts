@@ -208,9 +208,10 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   );
   // forecast history follows new production: the running lots' forecasts are recorded as they change
   // after each re-plan (not the interim events of live ingest: a forecast per machine per second is real work)
-  const forecastRecorder = followProduction(deps.db, deps.config.QMFG_TZ, settledProduction(deps.events), app.log);
+  // (this instance's events only: the instance that ingested records, not every instance that hears of it)
+  const forecastRecorder = followProduction(deps.db, deps.config.QMFG_TZ, settledProduction(deps.events.local), app.log);
   // the first settled re-plan in a new shift records the plan at its start, if the timer has not yet
-  const baselineRecorder = followReplans(deps.db, deps.config.QMFG_TZ, settledProduction(deps.events), app.log);
+  const baselineRecorder = followReplans(deps.db, deps.config.QMFG_TZ, settledProduction(deps.events.local), app.log);
   app.addHook('onClose', async () => {
     forecastRecorder.stop();
     baselineRecorder.stop();

@@ -20,6 +20,7 @@ import { LeaseKeeper, type LeasedJob, type RunningJob } from '../features/jobs/l
 import { lifecycleOf } from './lifecycle.js';
 import { metricsOf } from './metrics.js';
 import { ingestorFor } from '../features/machine-data/ingest.js';
+import { chooseEventTransport, createEventTransport } from './event-transports/choose.js';
 
 /** dist/web next to the bundle (dist/cli.js) or, when running from source, <repo>/dist/web. */
 export function defaultWebRoot(): string {
@@ -83,6 +84,20 @@ export async function startServer(options: { config?: Config; port?: number; see
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const log = { info: (m: string) => app.log.info(m), warn: (m: string) => app.log.warn(m), error: (m: string) => app.log.error(m) };
+  // live events reach the screens of every instance (issue 17 item 2)
+  const transport = chooseEventTransport(config, handle.dialect);
+  if (transport.warning) log.warn(transport.warning);
+  const bridge = createEventTransport(transport.kind, config);
+  if (bridge) {
+    try {
+      await events.connect(bridge, log);
+    } catch (error) {
+      await app.close();
+      await handle.close();
+      throw new Error(`live events: cannot connect the ${bridge.name} transport: ${(error as Error).message}`);
+    }
+  }
+  log.info(`live events: ${events.transportName}`);
   const machineData = await startMachineData(handle.db, config, events, log);
   const measurements = await startMeasurements(handle.db, config, log);
 
@@ -148,6 +163,10 @@ export async function startServer(options: { config?: Config; port?: number; see
       await step('requests in flight', () => app.close()).finally(() => clearInterval(sweep));
       await step('ingest', () => ingestorFor(handle.db, config.QMFG_TZ).idle());
       app.log.info(`stopped in ${Date.now() - started} ms (${streams} live streams closed; ${steps.join(', ')})`);
+      await keeper.close();
+      await machineData.close();
+      await app.close();
+      await events.disconnect();
       await handle.close();
     },
   };
