@@ -162,11 +162,8 @@ export async function startServer(options: { config?: Config; port?: number; see
       const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
       await step('requests in flight', () => app.close()).finally(() => clearInterval(sweep));
       await step('ingest', () => ingestorFor(handle.db, config.QMFG_TZ).idle());
+      await step('events', () => events.disconnect());
       app.log.info(`stopped in ${Date.now() - started} ms (${streams} live streams closed; ${steps.join(', ')})`);
-      await keeper.close();
-      await machineData.close();
-      await app.close();
-      await events.disconnect();
       await handle.close();
     },
   };
