@@ -223,7 +223,7 @@ describe('two qmfg instances behind the shipped nginx site', () => {
 
   // Enable once the events branch (cross-instance transport, QMFG_EVENTS) is merged: the change is
   // made through nginx (on either instance), the second browser holds its stream on the other.
-  it.skip('a drag in one browser shows up live in a second browser on the other instance (needs the cross-instance events transport)', async () => {
+  it('a drag in one browser shows up live in a second browser on the other instance', async () => {
     const other = await browser.newContext({ baseURL: instances[1].url, viewport: { width: 1920, height: 1080 } });
     const direct = await signIn(instances[1].url, admin);
     await other.addCookies([
