@@ -17,7 +17,7 @@ import type { PeriodicReviewTable, ReleaseReviewTable } from './tables/release-r
 import type { GenealogyConsumingGroupTable, KitConsumptionSetTable, LotConsumptionTable } from './tables/genealogy.js';
 import type { JobLeaseTable } from './tables/jobs.js';
 import type { SpcLimitsTable } from './tables/spc.js';
-import type { MeasurementChannelTable, MeasurementFileTable, MeasurementMinuteTable, MeasurementSampleTable } from './tables/measurements.js';
+import type { MeasurementChannelTable, MeasurementFileTable, MeasurementHourTable, MeasurementMinuteTable, MeasurementSampleTable } from './tables/measurements.js';
 import type { CrewEntryTable, ReasonTreeTable, ScrapEntryTable, ShiftHandoverAckTable, ShiftLogTable, StopReasonSegmentTable } from './tables/operator-reports.js';
 
 /** The database as Kysely sees it: one entry per table. */
@@ -88,6 +88,7 @@ export interface Database {
   measurement_channels: MeasurementChannelTable;
   measurement_samples: MeasurementSampleTable;
   measurement_minutes: MeasurementMinuteTable;
+  measurement_hours: MeasurementHourTable;
   measurement_files: MeasurementFileTable;
 }
 

@@ -20,6 +20,7 @@ import * as releaseReview from './migrations/20261204_33_release_review.js';
 import * as alertChart from './migrations/20261204_35_alert_chart.js';
 import * as jobLeases from './migrations/20261204_36_job_leases.js';
 import * as spcLimits from './migrations/20261204_37_spc_limits.js';
+import * as measurementHours from './migrations/20261204_38_measurement_hours.js';
 import * as genealogy from './migrations/20261204_31_genealogy.js';
 import * as auditHmac from './migrations/20261204_30_audit_hmac.js';
 import * as measurements from './migrations/20261204_34_measurements.js';
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '20261204_35_alert_chart': alertChart,
   '20261204_36_job_leases': jobLeases,
   '20261204_37_spc_limits': spcLimits,
+  '20261204_38_measurement_hours': measurementHours,
   '20261204_31_genealogy': genealogy,
   '20261204_30_audit_hmac': auditHmac,
   '20261204_34_measurements': measurements,

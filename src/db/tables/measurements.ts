@@ -46,6 +46,17 @@ export interface MeasurementMinuteTable {
   max_value: number;
 }
 
+/** The same statistics per UTC hour (long windows read these). */
+export interface MeasurementHourTable {
+  channel_id: number;
+  hour: number;
+  n: number;
+  sum_value: number;
+  sum_sq: number;
+  min_value: number;
+  max_value: number;
+}
+
 /** What was consumed of each measurement file: the offset moves in the transaction of its samples. */
 export interface MeasurementFileTable {
   id: Generated<number>;

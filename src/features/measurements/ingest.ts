@@ -149,7 +149,9 @@ async function storeSamples(trx: Tx, fileId: number | null, samples: Batch['samp
       fresh.push({ channelId: channel.id, at: r.at, value: r.value, fileId, line: r.line });
     }
     await repo.insertSamples(trx, fresh);
-    await repo.addToMinutes(trx, channel.id, minutesOf(fresh));
+    const minutes = minutesOf(fresh);
+    await repo.addToMinutes(trx, channel.id, minutes);
+    await repo.addToHours(trx, channel.id, minutes);
     stored += fresh.length;
     result.channels[channel.key] = (result.channels[channel.key] ?? 0) + fresh.length;
     for (const f of fresh) {

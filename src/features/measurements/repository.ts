@@ -47,6 +47,7 @@ export async function countSamples(db: Executor, channelId: number): Promise<num
 export async function deleteChannelData(db: Executor, channelId: number): Promise<void> {
   await db.deleteFrom('measurement_samples').where('channel_id', '=', channelId).execute();
   await db.deleteFrom('measurement_minutes').where('channel_id', '=', channelId).execute();
+  await db.deleteFrom('measurement_hours').where('channel_id', '=', channelId).execute();
 }
 
 // ---- per-minute statistics -------------------------------------------------------------------------
@@ -61,6 +62,46 @@ export async function addToMinutes(db: Executor, channelId: number, minutes: rea
     minutes.map((m) => [channelId, m.minute, m.n, m.sum, m.sumSq, m.min, m.max]),
     { n: 'add', sum_value: 'add', sum_sq: 'add', min_value: 'min', max_value: 'max' },
   );
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The same statistics rolled up to their UTC hours, in the same transaction. */
+export async function addToHours(db: Executor, channelId: number, minutes: readonly MinuteStats[]): Promise<void> {
+  const hours = new Map<number, MinuteStats>();
+  for (const m of minutes) {
+    const hour = Math.floor(m.minute / HOUR_MS) * HOUR_MS;
+    const h = hours.get(hour);
+    if (!h) hours.set(hour, { ...m, minute: hour });
+    else {
+      h.n += m.n;
+      h.sum += m.sum;
+      h.sumSq += m.sumSq;
+      h.min = Math.min(h.min, m.min);
+      h.max = Math.max(h.max, m.max);
+    }
+  }
+  await upsertRows(
+    db,
+    'measurement_hours',
+    ['channel_id', 'hour', 'n', 'sum_value', 'sum_sq', 'min_value', 'max_value'],
+    ['channel_id', 'hour'],
+    [...hours.values()].map((m) => [channelId, m.minute, m.n, m.sum, m.sumSq, m.min, m.max]),
+    { n: 'add', sum_value: 'add', sum_sq: 'add', min_value: 'min', max_value: 'max' },
+  );
+}
+
+/** Hour statistics of a channel with from ≤ hour < to, in time order (`minute` holds the hour's start). */
+export async function hourStats(db: Executor, channelId: number, from: number, to: number): Promise<MinuteStats[]> {
+  const rows = await db
+    .selectFrom('measurement_hours')
+    .selectAll()
+    .where('channel_id', '=', channelId)
+    .where('hour', '>=', from)
+    .where('hour', '<', to)
+    .orderBy('hour')
+    .execute();
+  return rows.map((r) => ({ minute: Number(r.hour), n: Number(r.n), sum: Number(r.sum_value), sumSq: Number(r.sum_sq), min: Number(r.min_value), max: Number(r.max_value) }));
 }
 
 /** Minute statistics of a channel with from ≤ minute < to, in time order. */
@@ -84,6 +125,7 @@ export async function minuteStats(db: Executor, channelId: number, from: number,
  */
 export async function bucketStats(db: Executor, channelId: number, from: number, to: number, bucketMs: number): Promise<MinuteStats[]> {
   if (!Number.isSafeInteger(bucketMs) || bucketMs <= 0) throw new Error(`bucketMs must be a positive integer, got ${bucketMs}`);
+  if (bucketMs % HOUR_MS === 0 && from % HOUR_MS === 0) return hourBuckets(db, channelId, from, to, bucketMs);
   const width = sql.lit(bucketMs);
   const start = dialectOf(db) === 'mysql' ? sql<number>`(minute div ${width}) * ${width}` : sql<number>`(minute / ${width}) * ${width}`;
   const rows = await db
@@ -103,6 +145,24 @@ export async function bucketStats(db: Executor, channelId: number, from: number,
     .orderBy(start)
     .execute();
   return rows.map((r) => ({ minute: Number(r.bucket), n: Number(r.n), sum: Number(r.sum_value), sumSq: Number(r.sum_sq), min: Number(r.min_value), max: Number(r.max_value) }));
+}
+
+/** Buckets of whole hours merged from the hourly statistics (a year: 8 760 rows read, not 525 600). */
+async function hourBuckets(db: Executor, channelId: number, from: number, to: number, bucketMs: number): Promise<MinuteStats[]> {
+  const out: MinuteStats[] = [];
+  for (const h of await hourStats(db, channelId, from, Math.ceil(to / HOUR_MS) * HOUR_MS)) {
+    if (h.minute >= to) break;
+    const bucket = Math.floor(h.minute / bucketMs) * bucketMs;
+    const last = out.at(-1);
+    if (last && last.minute === bucket) {
+      last.n += h.n;
+      last.sum += h.sum;
+      last.sumSq += h.sumSq;
+      last.min = Math.min(last.min, h.min);
+      last.max = Math.max(last.max, h.max);
+    } else out.push({ ...h, minute: bucket });
+  }
+  return out;
 }
 
 // ---- file ledger -----------------------------------------------------------------------------------

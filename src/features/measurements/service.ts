@@ -80,6 +80,11 @@ export function samplesInWindow(db: Executor, channelId: number, from: number, t
   return repo.samplesInWindow(db, channelId, from, to);
 }
 
+/** Per-hour statistics of a channel for the hours starting in [from, to), in time order (`minute` = the hour's start). */
+export function hourStats(db: Executor, channelId: number, from: number, to: number): Promise<MinuteStats[]> {
+  return repo.hourStats(db, channelId, from, to);
+}
+
 /** Per-minute statistics (n, sum, sumSq, min, max) of a channel for the minutes starting in [from, to), in time order. */
 export function minuteStats(db: Executor, channelId: number, from: number, to: number): Promise<MinuteStats[]> {
   return repo.minuteStats(db, channelId, from, to);
@@ -103,6 +108,8 @@ export async function channelSeries(db: Executor, machine: string, key: string, 
   const bucketMs = query.bucket ? Number(query.bucket.slice(0, -1)) * BUCKET_UNITS[query.bucket.slice(-1)] : chooseBucketMs(query.from, query.to);
   if (span / bucketMs > MAX_SERIES_POINTS) throw Invalid.field('query.bucket', `${query.bucket} buckets give ${Math.ceil(span / bucketMs)} points (at most ${MAX_SERIES_POINTS}): ask for a wider bucket or a shorter window`);
   // whole minutes only: a minute that starts before `from` is left out rather than half counted
-  const merged = await repo.bucketStats(db, channel.id, minuteOf(query.from + MINUTE_MS - 1), query.to, bucketMs);
+  // buckets of a day or more start at a whole hour and are read from the hourly statistics (a year: 8 760 rows)
+  const start = bucketMs >= 24 * 60 * MINUTE_MS ? Math.ceil(query.from / (60 * MINUTE_MS)) * 60 * MINUTE_MS : minuteOf(query.from + MINUTE_MS - 1);
+  const merged = await repo.bucketStats(db, channel.id, start, query.to, bucketMs);
   return { ...base, bucketMs, buckets: merged.map(toBucket), samples: [] };
 }

@@ -10,7 +10,7 @@ import { requireReason } from '../../core/reasons.js';
 import { capability, histogram, meansLimits, monitorWithLimits, screenForMonitoring, subgroupMinutes, findMinuteGaps, type MeansLimits, type MonitorSignal, type Screening } from '../../core/spc/index.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
-import { getChannel, minuteStats, samplesInWindow } from '../measurements/service.js';
+import { getChannel, hourStats, minuteStats, samplesInWindow } from '../measurements/service.js';
 import type { Channel } from '../measurements/schemas.js';
 import * as repo from './repository.js';
 import type { LimitsInput, LimitsView, SpcChart } from './schemas.js';
@@ -81,11 +81,21 @@ export async function setLimits(db: Db, who: Who, machine: string, channelKey: s
   });
 }
 
-/** Subgroups of whole minutes (long windows): the means of the minutes' readings, no spike screening. */
-async function screeningFromMinutes(db: Executor, channel: Channel, from: number, to: number, minutes: number): Promise<Screening> {
-  const stats = await minuteStats(db, channel.id, from, to);
+/** Windows beyond this many days are read from the hourly statistics. */
+const HOURLY_BEYOND_DAYS = 30;
+
+/**
+ * Subgroups of whole minutes or hours (long windows): the means of their readings, no spike
+ * screening. Beyond HOURLY_BEYOND_DAYS the hourly statistics are read (a year: 8 760 rows).
+ */
+async function screeningFromStats(db: Executor, channel: Channel, from: number, to: number, minutes: number): Promise<Screening> {
+  const hourly = to - from > HOURLY_BEYOND_DAYS * DAY_MS;
+  const stats = hourly ? await hourStats(db, channel.id, Math.ceil(from / HOUR_MS) * HOUR_MS, to) : await minuteStats(db, channel.id, from, to);
   const summaries = stats.map((m) => ({ minute: m.minute, n: m.n, sum: m.sum, sumSq: m.sumSq, min: m.min, max: m.max }));
-  return { findings: findMinuteGaps(summaries, { maxMinutes: 5 }), subgroups: subgroupMinutes(summaries, { minutes }, { gapMinutes: 5 }), kept: [] };
+  const size = hourly ? Math.max(60, Math.ceil(minutes / 60) * 60) : minutes;
+  // hours are 60 min apart: only a missing hour is a gap
+  const gapMinutes = hourly ? 120 : 5;
+  return { findings: findMinuteGaps(summaries, { maxMinutes: gapMinutes }), subgroups: subgroupMinutes(summaries, { minutes: size }, { gapMinutes }), kept: [] };
 }
 
 export interface ChannelJudgement {
@@ -106,7 +116,8 @@ export async function channelChart(db: Executor, machine: string, channelKey: st
   const raw = to - from <= MAX_RAW_DAYS * DAY_MS;
   const samples = raw ? await samplesInWindow(db, channel.id, from, to) : [];
   // long windows: subgroups of an hour's minutes at most ~10 000 points, limits scaled to their size are not claimed
-  const screening = raw ? screenForMonitoring(samples, minutes) : await screeningFromMinutes(db, channel, from, to, Math.max(minutes, Math.ceil((to - from) / 60_000 / 2000)));
+  // long windows: subgroups wide enough for at most ~2 000 points (whole hours beyond 30 days)
+  const screening = raw ? screenForMonitoring(samples, minutes) : await screeningFromStats(db, channel, from, to, Math.max(minutes, Math.ceil((to - from) / 60_000 / 2000)));
   const words: string[] = [];
   let limits: LimitsView | null = null;
   let chartPoints: SpcChart['points'] = screening.subgroups.filter((g) => g.usable).map((g) => ({ at: g.from, mean: g.mean, n: g.n, outside: false }));
