@@ -27,7 +27,7 @@ export default async function run(): Promise<Figure[]> {
     // six readings a minute around 0.125 mm with a slow wander
     let wander = 0;
     for (let day = from; day < to; day += DAY) {
-      const minutes = [];
+      const minutes: { minute: number; n: number; sum: number; sumSq: number; min: number; max: number }[] = [];
       for (let m = day; m < day + DAY; m += MINUTE) {
         wander = 0.95 * wander + 0.0001 * (random() - 0.5);
         const mean = 0.125 + wander;

@@ -57,7 +57,7 @@ import { planActualsRoutes } from '../features/plan-actuals/routes.js';
 import { genealogyRoutes } from '../features/genealogy/routes.js';
 import { maintenanceRoutes } from '../features/maintenance/routes.js';
 import { spcRoutes } from '../features/spc/routes.js';
-import { channelBucketStats, spcSignalSubjects } from '../features/spc/alert-source.js';
+import { channelBucketStats, channelMetric, spcSignalSubjects } from '../features/spc/alert-source.js';
 import { maintenanceFindings } from '../features/maintenance/service.js';
 import { measurementRoutes } from '../features/measurements/routes.js';
 import { measurementChannelsCheck } from '../features/measurements/service.js';
@@ -103,7 +103,10 @@ const operatorInputWithSignatures = (app: App, deps: AppDeps) => operatorInputRo
 const shiftLogSignatures = (db: Db) => (machine: string, shiftStart: number) => signaturesOf(SIGNED_CONTENT, db, SHIFT_LOG_ENTITY, [shiftLogKey(machine, shiftStart)]);
 const releaseReviewWithSignatures = (app: App, deps: AppDeps) => releaseReviewRoutes(app, deps, { signedContent: SIGNED_CONTENT });
 const shiftReportsWithSignatures = (app: App, deps: AppDeps) => shiftReportRoutes(app, deps, { signedContent: SIGNED_CONTENT });
-const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, releaseReviewWithSignatures, exceptionRoutes, scenarioRoutes, planActualsRoutes, machineDataRoutes, forecastRoutes, operatorInputWithSignatures, oeeRoutes, machineStateRoutes, shiftReportsWithSignatures, shiftWorkbookRoutes, recordsWithSignatures, lotRecordsWithSignatures, genealogyRoutes, measurementRoutes, alertRoutes, tvDeviceRoutes, tvRoutes, maintenanceRoutes, spcRoutes];
+/** Correlation and health read the measurement channels through the SPC feature (maintenance knows neither). */
+const maintenanceWithChannels = (app: App, deps: AppDeps) => maintenanceRoutes(app, deps, { channels: channelMetric, channelStats: channelBucketStats });
+
+const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, releaseReviewWithSignatures, exceptionRoutes, scenarioRoutes, planActualsRoutes, machineDataRoutes, forecastRoutes, operatorInputWithSignatures, oeeRoutes, machineStateRoutes, shiftReportsWithSignatures, shiftWorkbookRoutes, recordsWithSignatures, lotRecordsWithSignatures, genealogyRoutes, measurementRoutes, alertRoutes, tvDeviceRoutes, tvRoutes, maintenanceWithChannels, spcRoutes];
 
 /** QMFG_TRUST_PROXY → Fastify's trustProxy: off, the first N hops, or the proxies' addresses. */
 function trustProxyOf(setting: string): boolean | string | ((address: string, hop: number) => boolean) {

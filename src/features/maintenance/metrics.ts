@@ -13,7 +13,7 @@ export interface MetricView {
 }
 
 /** Per-bucket values of a channel statistic, aligned with `buckets`; null when the channel is unknown. */
-export type ChannelMetricSource = (db: Executor, channel: string, statistic: 'mean' | 'sd', buckets: readonly { from: number; to: number }[]) => Promise<(number | null)[] | null>;
+export type ChannelMetricSource = (db: Executor, machine: string, channel: string, statistic: 'mean' | 'sd', buckets: readonly { from: number; to: number }[]) => Promise<(number | null)[] | null>;
 
 interface MachineMetric extends MetricView {
   description: string;
@@ -42,7 +42,7 @@ const CHANNEL_METRIC = /^channel:([a-z0-9][a-z0-9._-]{0,63}):(mean|sd)$/;
 
 export interface ResolvedMetric {
   view: MetricView;
-  values(db: Executor, series: readonly (OeeBucket & { fromMs: number; toMs: number })[]): Promise<(number | null)[]>;
+  values(db: Executor, series: readonly (OeeBucket & { fromMs: number; toMs: number })[], machine: string): Promise<(number | null)[]>;
 }
 
 export interface MetricRegistry {
@@ -67,8 +67,8 @@ export function metricRegistry(channels?: ChannelMetricSource): MetricRegistry {
         const [, channelKey, statistic] = channel;
         return {
           view: { metric: key, label: `${channelKey} ${statistic === 'mean' ? 'mean' : 'standard deviation'}`, unit: 'channel unit' },
-          async values(db, series) {
-            const values = await channels(db, channelKey, statistic as 'mean' | 'sd', series.map((b) => ({ from: b.fromMs, to: b.toMs })));
+          async values(db, series, machine) {
+            const values = await channels(db, machine, channelKey, statistic as 'mean' | 'sd', series.map((b) => ({ from: b.fromMs, to: b.toMs })));
             if (values === null) throw Invalid.field(path, `unknown channel '${channelKey}'`);
             return values;
           },

@@ -115,12 +115,12 @@ describe.each(DIALECTS)('maintenance and analysis API on %s', (dialect) => {
   it('channel metrics plug in by a function parameter (the measurements feature is not imported)', async () => {
     const asked: string[] = [];
     // a channel that is exactly the machine's hour index: the finding must reach it through the parameter
-    const channels = async (_db: unknown, channel: string, statistic: 'mean' | 'sd', buckets: readonly { from: number; to: number }[]) => {
-      asked.push(`${channel}:${statistic}:${buckets.length}`);
+    const channels = async (_db: unknown, machine: string, channel: string, statistic: 'mean' | 'sd', buckets: readonly { from: number; to: number }[]) => {
+      asked.push(`${machine}/${channel}:${statistic}:${buckets.length}`);
       return channel === 'temp-1' ? buckets.map((b) => (b.from - buckets[0].from) / 3_600_000) : null;
     };
     const result = await correlationAnalysis(t.database.db, ZONE, { machine: 'line7', x: 'channel:temp-1:mean', y: 'channel:temp-1:mean', from: local('2022-10-10T00:00'), to: local('2022-10-14T00:00'), bucket: 'hour' }, Date.now(), { channels });
-    expect(asked).toEqual(['temp-1:mean:96', 'temp-1:mean:96']);
+    expect(asked).toEqual(['line7/temp-1:mean:96', 'line7/temp-1:mean:96']);
     expect(result.correlation.pearson?.r).toBeCloseTo(1, 9);
     await expect(correlationAnalysis(t.database.db, ZONE, { machine: 'line7', x: 'channel:nope:sd', y: 'rate', from: local('2022-10-12T00:00'), to: local('2022-10-13T00:00') }, Date.now(), { channels })).rejects.toMatchObject({
       fields: [{ path: 'query.x', message: "unknown channel 'nope'" }],

@@ -175,8 +175,8 @@ export async function correlationAnalysis(db: Executor, zone: string, query: Cor
   await requireMachine(db, query.machine);
   const bucket = query.bucket ?? 'hour';
   const { series } = await oeeSeries(db, zone, query.machine, query.from, query.to, bucket, now, options.limits ?? DEFAULT_WORK_LIMITS);
-  const xs = await x.values(db, series);
-  const ys = await y.values(db, series);
+  const xs = await x.values(db, series, query.machine);
+  const ys = await y.values(db, series, query.machine);
   const correlation = correlate(xs, ys);
   const lags = lagSearch(xs, ys, query.maxLag ?? DEFAULT_MAX_LAG);
   const points = series.flatMap((b, i) => (xs[i] !== null && ys[i] !== null && Number.isFinite(xs[i]) && Number.isFinite(ys[i]) ? [{ label: b.label, x: xs[i] as number, y: ys[i] as number }] : []));
@@ -199,7 +199,7 @@ export async function compareMachines(db: Executor, zone: string, query: Compare
   const bucket = query.bucket ?? 'day';
   const limits = options.limits ?? DEFAULT_WORK_LIMITS;
   const series = await Promise.all(query.machines.map((machine) => oeeSeries(db, zone, machine, query.from, query.to, bucket, now, limits)));
-  const values = await Promise.all(series.map((s) => metric.values(db, s.series)));
+  const values = await Promise.all(series.map((s) => metric.values(db, s.series, query.machines[series.indexOf(s)])));
   const [a, b] = values;
   const correlation = correlate(a, b);
   const lags = lagSearch(a, b, query.maxLag ?? DEFAULT_MAX_LAG);

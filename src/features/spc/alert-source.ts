@@ -88,3 +88,16 @@ export async function channelBucketStats(db: Executor, machine: string, buckets:
   }
   return out;
 }
+
+/** A channel's mean or sd per bucket (null where it has no readings), for the correlation analysis; null for an unknown channel. */
+export async function channelMetric(db: Executor, machine: string, channelKey: string, statistic: 'mean' | 'sd', buckets: readonly { from: number; to: number }[]): Promise<(number | null)[] | null> {
+  const channel = (await listChannels(db, machine)).find((c) => c.key === channelKey);
+  if (!channel) return null;
+  const [stats] = (await channelBucketStats(db, machine, buckets.map((b, i) => ({ label: String(i), ...b })))).filter((s) => s.channel === channel.name);
+  return (stats?.buckets ?? []).map((b) => {
+    if (b.n === 0) return null;
+    const mean = b.sum / b.n;
+    if (statistic === 'mean') return mean;
+    return b.n > 1 ? Math.sqrt(Math.max(0, (b.sumSq - b.n * mean * mean) / (b.n - 1))) : null;
+  });
+}
