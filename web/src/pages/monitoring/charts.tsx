@@ -6,17 +6,9 @@ import { useMemo } from 'react';
 import { DateTime } from 'luxon';
 import { CHART_COLORS, EChart, chartFontSize, type ChartOption } from '../analytics/echarts.js';
 import type { SpcChart } from '../../api/spc.js';
+import { decimalsFor } from './windows.js';
 
 const SPEC_COLOR = '#9333ea';
-
-/** Enough decimals to tell the values of a channel apart (0.1252 mm, 181.5 °C). */
-export function decimalsFor(values: readonly number[]): number {
-  const finite = values.filter(Number.isFinite);
-  if (finite.length < 2) return 3;
-  const spread = Math.max(...finite) - Math.min(...finite);
-  if (!(spread > 0)) return 3;
-  return Math.min(6, Math.max(0, 2 - Math.floor(Math.log10(spread))));
-}
 
 export const formatValue = (value: number, decimals: number) => value.toFixed(decimals);
 

@@ -4,7 +4,6 @@
 // histogram; the machine's open SPC and maintenance alerts; and setting new limits from a baseline.
 import { useState } from 'react';
 import { Navigate, NavLink, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { DateTime } from 'luxon';
 import { listMachines } from '../../api/plant.js';
 import { listChannels } from '../../api/measurements.js';
 import { getSpcChart, type SpcChart } from '../../api/spc.js';
@@ -16,23 +15,8 @@ import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
 import { DriftChart, HistogramChart, MeansChart } from './charts.js';
 import { CapabilityCard, MachineAlerts, SignalsList } from './panels.js';
 import { LimitsPanel } from './limits-form.js';
+import { WINDOWS, windowRange, type WindowKey } from './windows.js';
 import './monitoring.css';
-
-const HOUR = 3_600_000;
-export const WINDOWS = [
-  { key: '8h', label: '8 h' },
-  { key: 'today', label: 'Today' },
-  { key: '3d', label: '3 days' },
-  { key: 'week', label: 'Week' },
-] as const;
-type WindowKey = (typeof WINDOWS)[number]['key'];
-
-/** The window's [from, to) in UTC ms, ending `now`; "today" starts at the plant's midnight. */
-export function windowRange(key: WindowKey, now: number, zone: string): { from: number; to: number } {
-  if (key === 'today') return { from: DateTime.fromMillis(now, { zone }).startOf('day').toMillis(), to: now };
-  const hours = key === '8h' ? 8 : key === '3d' ? 72 : 168;
-  return { from: now - hours * HOUR, to: now };
-}
 
 interface MachineChannels {
   key: string;
