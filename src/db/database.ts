@@ -16,6 +16,7 @@ import type { PlanBaselineShiftTable, PlanBaselineTable } from './tables/plan-ba
 import type { PeriodicReviewTable, ReleaseReviewTable } from './tables/release-review.js';
 import type { GenealogyConsumingGroupTable, KitConsumptionSetTable, LotConsumptionTable } from './tables/genealogy.js';
 import type { JobLeaseTable } from './tables/jobs.js';
+import type { SpcLimitsTable } from './tables/spc.js';
 import type { MeasurementChannelTable, MeasurementFileTable, MeasurementMinuteTable, MeasurementSampleTable } from './tables/measurements.js';
 import type { CrewEntryTable, ReasonTreeTable, ScrapEntryTable, ShiftHandoverAckTable, ShiftLogTable, StopReasonSegmentTable } from './tables/operator-reports.js';
 
@@ -81,6 +82,8 @@ export interface Database {
   lot_consumptions: LotConsumptionTable;
   // issue 17 item 3 (one runner per background job)
   job_leases: JobLeaseTable;
+  // issue 14 item 3 (frozen control limits)
+  spc_limits: SpcLimitsTable;
   // issue 14 items 1–2 (measurement channels)
   measurement_channels: MeasurementChannelTable;
   measurement_samples: MeasurementSampleTable;

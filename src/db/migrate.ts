@@ -19,6 +19,7 @@ import * as pinnedOperations from './migrations/20261203_29_pinned_operations.js
 import * as releaseReview from './migrations/20261204_33_release_review.js';
 import * as alertChart from './migrations/20261204_35_alert_chart.js';
 import * as jobLeases from './migrations/20261204_36_job_leases.js';
+import * as spcLimits from './migrations/20261204_37_spc_limits.js';
 import * as genealogy from './migrations/20261204_31_genealogy.js';
 import * as auditHmac from './migrations/20261204_30_audit_hmac.js';
 import * as measurements from './migrations/20261204_34_measurements.js';
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '20261204_33_release_review': releaseReview,
   '20261204_35_alert_chart': alertChart,
   '20261204_36_job_leases': jobLeases,
+  '20261204_37_spc_limits': spcLimits,
   '20261204_31_genealogy': genealogy,
   '20261204_30_audit_hmac': auditHmac,
   '20261204_34_measurements': measurements,

@@ -48,11 +48,15 @@ import { sessionEndOf } from '../features/auth/access.js';
 import { alertRoutes } from '../features/alerts/routes.js';
 import { AlertRuntime, ingestObserver } from '../features/alerts/runtime.js';
 import type { MailTransport } from '../features/alerts/mail-worker.js';
+import type { AlertSettings } from '../features/alerts/engine.js';
 import { ingestorFor } from '../features/machine-data/ingest.js';
 import { simulationRoutes, type SimulationHolder } from '../features/simulation/routes.js';
 import { planActualsRoutes } from '../features/plan-actuals/routes.js';
 import { genealogyRoutes } from '../features/genealogy/routes.js';
 import { maintenanceRoutes } from '../features/maintenance/routes.js';
+import { spcRoutes } from '../features/spc/routes.js';
+import { spcSignalSubjects } from '../features/spc/alert-source.js';
+import { maintenanceFindings } from '../features/maintenance/service.js';
 import { measurementRoutes } from '../features/measurements/routes.js';
 import { measurementChannelsCheck } from '../features/measurements/service.js';
 import { followReplans, recordShiftBaseline } from '../features/plan-actuals/baselines.js';
@@ -95,7 +99,7 @@ const operatorInputWithSignatures = (app: App, deps: AppDeps) => operatorInputRo
 const shiftLogSignatures = (db: Db) => (machine: string, shiftStart: number) => signaturesOf(SIGNED_CONTENT, db, SHIFT_LOG_ENTITY, [shiftLogKey(machine, shiftStart)]);
 const releaseReviewWithSignatures = (app: App, deps: AppDeps) => releaseReviewRoutes(app, deps, { signedContent: SIGNED_CONTENT });
 const shiftReportsWithSignatures = (app: App, deps: AppDeps) => shiftReportRoutes(app, deps, { signedContent: SIGNED_CONTENT });
-const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, releaseReviewWithSignatures, exceptionRoutes, scenarioRoutes, planActualsRoutes, machineDataRoutes, forecastRoutes, operatorInputWithSignatures, oeeRoutes, machineStateRoutes, shiftReportsWithSignatures, shiftWorkbookRoutes, recordsWithSignatures, lotRecordsWithSignatures, genealogyRoutes, measurementRoutes, alertRoutes, tvDeviceRoutes, tvRoutes, maintenanceRoutes];
+const featureRoutes = [healthRoutes, authRoutes, plantWithChecks, calendarWithReplan, orderRoutes, orderIoRoutes, signOffRoutes, releaseReviewWithSignatures, exceptionRoutes, scenarioRoutes, planActualsRoutes, machineDataRoutes, forecastRoutes, operatorInputWithSignatures, oeeRoutes, machineStateRoutes, shiftReportsWithSignatures, shiftWorkbookRoutes, recordsWithSignatures, lotRecordsWithSignatures, genealogyRoutes, measurementRoutes, alertRoutes, tvDeviceRoutes, tvRoutes, maintenanceRoutes, spcRoutes];
 
 /** QMFG_TRUST_PROXY → Fastify's trustProxy: off, the first N hops, or the proxies' addresses. */
 function trustProxyOf(setting: string): boolean | string | ((address: string, hop: number) => boolean) {
@@ -118,7 +122,18 @@ const DOCS_CSP = [
  */
 function wireAlerts(app: App, deps: AppDeps, options: NonNullable<BuildOptions['alerts']>): void {
   const { config, db, events } = deps;
-  const settings = { zone: config.QMFG_TZ, publicUrl: config.QMFG_PUBLIC_URL, mail: config.QMFG_SMTP_URL !== '' || options.transport !== undefined };
+  const settings: AlertSettings = {
+    zone: config.QMFG_TZ, publicUrl: config.QMFG_PUBLIC_URL, mail: config.QMFG_SMTP_URL !== '' || options.transport !== undefined,
+    // control-chart signals of measurement channels and maintenance suggestions, judged by their features
+    signals: {
+      spc: (executor, machine, now) => spcSignalSubjects(executor, machine, now),
+      maintenance: async (executor, machine, now) => {
+        const findings = await maintenanceFindings(executor, machine.key, now, config.QMFG_TZ);
+        const decisive = findings.filter((f) => f.statistic === 'CUSUM');
+        return [{ key: machine.key, label: machine.name, active: decisive.length > 0, since: decisive.length > 0 ? now : null, detail: decisive.length > 0 ? `maintenance suggested: ${decisive.map((f) => f.text).join(' ')}` : 'no drift' }];
+      },
+    },
+  };
   const ingestor = ingestorFor(db, config.QMFG_TZ);
   const runtime = new AlertRuntime({
     db, settings, events, intervalMs: options.intervalMs ?? config.QMFG_ALERT_INTERVAL_SECONDS * 1000, smtpUrl: config.QMFG_SMTP_URL,
