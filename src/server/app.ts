@@ -55,7 +55,7 @@ import { planActualsRoutes } from '../features/plan-actuals/routes.js';
 import { genealogyRoutes } from '../features/genealogy/routes.js';
 import { maintenanceRoutes } from '../features/maintenance/routes.js';
 import { spcRoutes } from '../features/spc/routes.js';
-import { spcSignalSubjects } from '../features/spc/alert-source.js';
+import { channelBucketStats, spcSignalSubjects } from '../features/spc/alert-source.js';
 import { maintenanceFindings } from '../features/maintenance/service.js';
 import { measurementRoutes } from '../features/measurements/routes.js';
 import { measurementChannelsCheck } from '../features/measurements/service.js';
@@ -128,7 +128,7 @@ function wireAlerts(app: App, deps: AppDeps, options: NonNullable<BuildOptions['
     signals: {
       spc: (executor, machine, now) => spcSignalSubjects(executor, machine, now),
       maintenance: async (executor, machine, now) => {
-        const findings = await maintenanceFindings(executor, machine.key, now, config.QMFG_TZ);
+        const findings = await maintenanceFindings(executor, machine.key, now, config.QMFG_TZ, channelBucketStats);
         const decisive = findings.filter((f) => f.statistic === 'CUSUM');
         return [{ key: machine.key, label: machine.name, active: decisive.length > 0, since: decisive.length > 0 ? now : null, detail: decisive.length > 0 ? `maintenance suggested: ${decisive.map((f) => f.text).join(' ')}` : 'no drift' }];
       },

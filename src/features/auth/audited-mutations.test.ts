@@ -17,6 +17,7 @@ import { Simulation } from '../simulation/runner.js';
 import type { SimulationSink } from '../simulation/sinks.js';
 import { LINE7_DAYS, multipartFiles } from '../../testing/machine-data.js';
 import { addLot } from '../../testing/genealogy.js';
+import { ingestMeasurements } from '../measurements/service.js';
 import { registeredRoutes } from './access.js';
 import { clearSessionCache } from './sessions.js';
 import { createAuthTestApp, createTestUser, injectAs, signIn, type AuthTestApp, type InjectFn } from '../../testing/auth.js';
@@ -52,7 +53,9 @@ describe('audited mutations', () => {
   let uploads = 0;
 
   beforeAll(async () => {
-    t = await createAuthTestApp('sqlite', 'mutations', {}, { build: { simulation } });
+    // no alert timer: its rules (an example creates one) would raise alerts by the time of day while the
+    // failure walk compares tables before and after a request
+    t = await createAuthTestApp('sqlite', 'mutations', { QMFG_ALERT_INTERVAL_SECONDS: '0' }, { build: { simulation } });
     raw = t.app.inject.bind(t.app);
     // a simulation whose cycles go nowhere: only its pause/resume control is walked here
     const quiet: SimulationSink = { cycles: async () => {}, state: async () => {}, close: async () => {} };
@@ -367,6 +370,16 @@ describe('audited mutations', () => {
       const at = Date.UTC(2026, 11, 3) + measurementUploads * 60_000;
       const csv = Buffer.from(`time,thickness\n${new Date(at).toISOString()},0.12\n${new Date(at + 1000).toISOString()},0.13\n`);
       return () => t.inject({ method: 'POST', url: '/api/machines/line6/channels/measurements', ...multipart(`m${measurementUploads}.csv`, csv) });
+    },
+    // control limits (issue 14): a channel of its own with 30 five-minute subgroups of readings as baseline
+    'POST /api/machines/:key/channels/:channel/spc/limits': async () => {
+      const key = unique('spc');
+      await post('/api/machines/line7/channels', measurementChannel(key));
+      const start = Date.UTC(2026, 10, 20, 16);
+      const samples = Array.from({ length: 300 }, (_, i) => ({ channel: key, at: start + i * 30_000, value: 0.125 + 0.001 * Math.sin(i * 1.7) + 0.0005 * ((i * 7919) % 13) / 13 }));
+      await ingestMeasurements({ db: t.database.db, zone: t.database.config.QMFG_TZ }, [{ machine: 'line7', name: key, samples }], { who: { actor: 'test' }, action: 'import' });
+      const payload = { baselineFrom: new Date(start).toISOString(), baselineTo: new Date(start + 150 * 60_000).toISOString(), reason: 'baseline after commissioning' };
+      return () => t.inject({ method: 'POST', url: `/api/machines/line7/channels/${key}/spc/limits`, payload });
     },
     'POST /api/ingest/check': async () => () => t.inject({ method: 'POST', url: '/api/ingest/check?machine=line8', ...multipart('PR20221012.txt', logDay) }),
     'POST /api/ingest/files/:id/undo': async () => {

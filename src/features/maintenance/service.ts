@@ -135,12 +135,14 @@ export async function machineHealth(db: Executor, zone: string, query: HealthQue
 }
 
 /**
- * The "maintenance suggested" findings of a machine as of `now`: the last 7 days judged against the
- * 28 before (daily buckets). For the alert engine to call; it decides what to notify.
+ * The "maintenance suggested" findings of a machine as of `now`, for the alert engine: the last day in
+ * hourly buckets judged against the 7 days before (an alert should come within hours of a drift, not
+ * after a week: the bench's hourly false-alarm rate is the price, see README). It decides what to notify.
  */
 export async function maintenanceFindings(db: Executor, machineKey: string, now: number, zone: string, channelStats?: ChannelStatsSource): Promise<MaintenanceFinding[]> {
-  const to = Math.floor(now / 60_000) * 60_000;
-  const health = await machineHealth(db, zone, { machine: machineKey, from: to - 7 * MS_PER_DAY, to }, now, DEFAULT_WORK_LIMITS, channelStats);
+  const to = Math.floor(now / 3_600_000) * 3_600_000;
+  const from = to - MS_PER_DAY;
+  const health = await machineHealth(db, zone, { machine: machineKey, from, to, driftBucket: 'hour', baselineFrom: from - 7 * MS_PER_DAY }, now, DEFAULT_WORK_LIMITS, channelStats);
   return health.findings;
 }
 

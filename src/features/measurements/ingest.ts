@@ -236,20 +236,21 @@ async function ingestFile(ctx: MeasurementContext, delivery: FileDelivery, door:
     const index = batchIndex++;
     const snapshot = structuredClone(result);
     try {
-      await inTransaction(db, async (trx) => {
+      // the ledger row is taken from the transaction only once it committed
+      ledger = await inTransaction(db, async (trx) => {
+        Object.assign(result, structuredClone(snapshot)); // a retried attempt starts from the same result
         const now = clock();
-        let row = ledger;
-        if (!row) row = await repo.insertFile(trx, { machine, name: source.name, source: delivery.origin, identity, createdBy: door.who.actor }, now);
+        const row = ledger ?? (await repo.insertFile(trx, { machine, name: source.name, source: delivery.origin, identity, createdBy: door.who.actor }, now));
         const [stored, duplicates] = await storeSamples(trx, row.id, batch.samples, result);
         result.stored += stored;
         result.duplicates += duplicates;
         const moved = await repo.advanceFile(trx, row.id, fromBytes, { consumedBytes: end.endByte, consumedLines: end.number, prefixSha256, samples: stored, duplicates, errors: batch.errors }, now);
         if (!moved) throw new Conflict(`${source.name} is being imported by another run for ${machine}: try again when it has finished`);
         await delivery.onBatch?.({ index, stored }, trx);
-        anyStored ||= true;
         if (final) await auditRun(trx, door, { ...row, consumedBytes: end.endByte }, result, now);
-        ledger = row;
+        return row;
       });
+      anyStored = true;
     } catch (error) {
       // the transaction rolled back: so does what this batch added to the result
       Object.assign(result, snapshot);
@@ -335,6 +336,7 @@ async function ingestSamples(ctx: MeasurementContext, delivery: SampleDelivery):
     else addError(result, { file: delivery.name, line: 0, message: `no channel '${s.channel}' on ${delivery.machine}` });
   }
   await inTransaction(ctx.db, async (trx) => {
+    Object.assign(result, { channels: {}, firstAt: null, lastAt: null }); // a retried attempt starts afresh
     const [stored, duplicates] = await storeSamples(trx, null, samples, result);
     result.stored = stored;
     result.duplicates = duplicates;

@@ -15,6 +15,7 @@ import { takeIn } from '../machine-data/service.js';
 import { bufferSource } from '../machine-data/sources.js';
 import { Simulation } from './runner.js';
 import { inProcessSink, mqttSink } from './sinks.js';
+import { demoDrifts, demoDriftStart, ensureDemoChannels, inProcessChannelDelivery, seedDemoSpc } from './demo-channels.js';
 
 /** The demo's simulated machines: the iTrak pouching lines. */
 export const DEMO_SIMULATED_GROUP = 'pouching-itrak';
@@ -33,9 +34,13 @@ export async function startDemoSimulation(
   const sink = config.QMFG_MQTT_URL
     ? await mqttSink({ url: config.QMFG_MQTT_URL, topicPrefix: config.QMFG_MQTT_TOPIC_PREFIX, log: options.log })
     : inProcessSink({ ingestor: machineData.ingestor, notifier: machineData.notifier, zone, log: options.log });
-  const simulation = new Simulation({ db, zone, seed: DEMO_SIMULATION_SEED, machines, sink, log: options.log });
+  await ensureDemoChannels(db, machines);
+  const from = DateTime.fromMillis(options.now, { zone }).startOf('day').minus({ days: config.QMFG_DEMO_DAYS }).toMillis();
+  const driftStart = await demoDriftStart(db, from, config.QMFG_DEMO_DAYS);
+  // the channels' samples: through the measurements ingest in process, or published next to the cycles
+  const channels = config.QMFG_MQTT_URL && sink.measurements ? { deliver: sink.measurements, flush: async () => undefined } : inProcessChannelDelivery(db, zone, options.log);
+  const simulation = new Simulation({ db, zone, seed: DEMO_SIMULATION_SEED, machines, sink, log: options.log, channels: { drifts: demoDrifts(driftStart), deliver: channels.deliver, flush: channels.flush } });
   if (options.backfill && config.QMFG_DEMO_DAYS > 0) {
-    const from = DateTime.fromMillis(options.now, { zone }).startOf('day').minus({ days: config.QMFG_DEMO_DAYS }).toMillis();
     let part = 0;
     const cycles = await simulation.backfill(from, options.now, async (machine, lines) => {
       if (options.signal?.aborted) return;
@@ -47,6 +52,9 @@ export async function startDemoSimulation(
       appendAudit(trx, { ...SYSTEM, entity: 'site', entityKey: 'site', action: 'seed-demo-data', after: { machines, days: config.QMFG_DEMO_DAYS, cycles, simulated: true } }),
     );
     options.log.info(`demo: back-filled ${cycles} simulated cycles on ${machines.join(', ')}`);
+    await channels.flush();
+    // limits from the days before line9's drift (at least a day of them), then the spc/maintenance rules
+    if (driftStart - from >= 86_400_000) await seedDemoSpc(db, machines, { from, to: driftStart }, DEMO_SIMULATED_GROUP, options.log);
     const reports = await seedDemoOperatorReports(db, zone, machines, from, options.now);
     options.log.info(`demo: operators' reports for ${reports.shifts} past shifts (${reports.stops} stop reasons)`);
   }

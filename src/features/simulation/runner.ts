@@ -32,6 +32,8 @@ export interface SimulationOptions {
   channels?: {
     drifts?: ReadonlyMap<string, FilmDrift>;
     deliver(machine: string, samples: ChannelSample[]): Promise<void>;
+    /** what is pending (e.g. the summary audit of live samples), at close */
+    flush?(): Promise<void>;
   };
 }
 
@@ -230,6 +232,7 @@ export class Simulation {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
+    await this.options.channels?.flush?.();
     await this.options.sink.close();
   }
 

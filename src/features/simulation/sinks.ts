@@ -10,6 +10,8 @@ export interface SimulationSink {
   /** camera lines of one machine, in time order; `firstAt` names the message */
   cycles(machine: string, lines: string[], firstAt: number): Promise<void>;
   state(machine: string, state: 'running' | 'stopped', at: number): Promise<void>;
+  /** a machine's channel samples, where the sink publishes them itself (MQTT <prefix>/<machine>/measurements) */
+  measurements?(machine: string, samples: { channel: string; at: number; value: number }[]): Promise<void>;
   close(): Promise<void>;
   /** control messages for simulated machines (pause/resume), when the sink has a channel for them */
   onControl?(handler: (machine: string, control: SimulationControl) => Promise<unknown>): Promise<void>;
@@ -70,6 +72,14 @@ export async function mqttSink(options: { url: string; topicPrefix: string; log:
     },
     async state(machine, state, at) {
       await client.publishAsync(`${options.topicPrefix}/${machine}/state`, stateMessage(state, at), { qos: 1 });
+    },
+    async measurements(machine, samples) {
+      // one message per channel: {channel, samples: [[at, value], …]} (what the measurements subscriber reads)
+      const byChannel = new Map<string, [number, number][]>();
+      for (const sample of samples) byChannel.set(sample.channel, [...(byChannel.get(sample.channel) ?? []), [sample.at, sample.value]]);
+      for (const [channel, values] of byChannel) {
+        await client.publishAsync(`${options.topicPrefix}/${machine}/measurements`, JSON.stringify({ channel, samples: values }), { qos: 1 });
+      }
     },
     async close() {
       await client.endAsync();

@@ -4,7 +4,7 @@
 // rule's hysteresis, cap and mail; here only the judgement.
 import type { Executor } from '../../db/database.js';
 import { screenForMonitoring, monitorWithLimits } from '../../core/spc/index.js';
-import { listChannels, samplesInWindow } from '../measurements/service.js';
+import { listChannels, minuteStats, samplesInWindow } from '../measurements/service.js';
 import * as repo from './repository.js';
 import { chartSvg } from './chart-svg.js';
 
@@ -43,7 +43,11 @@ export async function spcSignalSubjects(db: Executor, machine: { key: string; na
       },
       { rules: limits.rules, drift: { width: limits.width } },
     );
-    const recent = judged.signals.filter((s) => s.at + limits.subgroupMinutes * 60_000 >= now - ACTIVE_MS);
+    // a rule broken in the last hour, or the drift detector beyond its limits now (it signals once when it crosses)
+    const lastDrift = judged.drift.at(-1);
+    const driftBeyond = lastDrift !== undefined && (lastDrift.value > lastDrift.ucl || lastDrift.value < lastDrift.lcl) && lastDrift.at + 2 * limits.subgroupMinutes * 60_000 >= now - ACTIVE_MS;
+    const crossing = driftBeyond ? judged.signals.filter((s) => s.rule === 'ewma-drift').at(-1) : undefined;
+    const recent = judged.signals.filter((s) => s.at + limits.subgroupMinutes * 60_000 >= now - ACTIVE_MS || s === crossing);
     if (recent.length === 0) {
       subjects.push({ key, label, active: false, since: null, detail: 'in control' });
       continue;
@@ -59,4 +63,28 @@ export async function spcSignalSubjects(db: Executor, machine: { key: string; na
     });
   }
   return subjects;
+}
+
+/**
+ * Per-bucket statistics (n, Σ, Σ²) of a machine's channels, for the maintenance feature's drift of a
+ * channel's mean and spread: what it needs, without it importing measurements.
+ */
+export async function channelBucketStats(db: Executor, machine: string, buckets: readonly { label: string; from: number; to: number }[]): Promise<{ channel: string; buckets: { label: string; n: number; sum: number; sumSq: number }[] }[]> {
+  if (buckets.length === 0) return [];
+  const out: { channel: string; buckets: { label: string; n: number; sum: number; sumSq: number }[] }[] = [];
+  for (const channel of await listChannels(db, machine)) {
+    const minutes = await minuteStats(db, channel.id, buckets[0].from, buckets[buckets.length - 1].to);
+    let index = 0;
+    const stats = buckets.map((b) => ({ label: b.label, n: 0, sum: 0, sumSq: 0 }));
+    for (const minute of minutes) {
+      while (index < buckets.length && minute.minute >= buckets[index].to) index++;
+      if (index >= buckets.length) break;
+      if (minute.minute < buckets[index].from) continue;
+      stats[index].n += minute.n;
+      stats[index].sum += minute.sum;
+      stats[index].sumSq += minute.sumSq;
+    }
+    out.push({ channel: channel.name, buckets: stats });
+  }
+  return out;
 }
