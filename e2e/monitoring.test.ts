@@ -93,7 +93,7 @@ describe('monitoring page', () => {
     end = Math.floor(Date.now() / 60_000) * 60_000;
     const created = await e2e.api(`/api/machines/${MACHINE}/channels`, {
       method: 'POST',
-      body: { key: CHANNEL, name: 'Film thickness (test)', quantity: 'thickness', unit: 'mm', target: 0.125, lsl: 0.12, usl: 0.13, samplePeriodSeconds: PERIOD_S },
+      body: { key: CHANNEL, name: 'Film thickness (test)', quantity: 'thickness', unit: 'mm', target: 0.125, lsl: 0.123, usl: 0.127, samplePeriodSeconds: PERIOD_S },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const upload = await uploadLvm('film-line9.lvm', driftingLvm(end, zone));
@@ -127,8 +127,15 @@ describe('monitoring page', () => {
 
     const markers = await signalMarkers(page);
     expect(markers.count, 'signal markers on the chart').toBeGreaterThan(0);
-    const signals = await expectText(page.getByTestId('spc-signals'), /drift/i);
-    expect((await page.getByTestId('spc-signal').count())).toBe(markers.count);
+    expect(markers.tooltipRules).toContain('EWMA drift (ewma-drift)');
+    // the list names the drift in its own summary line, whatever number of rule-1 points follow it
+    const drift = await expectText(page.getByTestId('spc-signal-summary-ewma-drift'), /^EWMA drift (once|\d+ times), /);
+    const signals = await expectText(page.getByTestId('spc-signals'), /EWMA drift/);
+    expect(await page.getByTestId('spc-signal').count()).toBe(markers.count);
+    // newest first, each with the plant's offset
+    const times = await page.getByTestId('spc-signal').locator('time').evaluateAll((els) => els.map((e) => Date.parse(e.getAttribute('datetime') ?? '')));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    await expectText(page.getByTestId('spc-signal').first(), /[+-]\d\d:\d\d/);
     await expectText(page.getByTestId('spc-words'), /signal/i);
     await expectVisible(page.getByTestId('spc-drift-chart'));
     await expectVisible(page.getByTestId('spc-histogram'));
@@ -160,6 +167,7 @@ describe('monitoring page', () => {
     await tablet.getByTestId('limits-reason').fill('new film supplier');
     await tablet.getByTestId('limits-save').click();
     await expectText(tablet.getByTestId('field-error-baselineFrom'), /subgroup/);
+    await tablet.getByTestId('limits-form').screenshot({ path: join(screenshotDir, 'monitoring-limits-form-error.png') });
     await tablet.getByTestId('limits-to').fill(local(end - 4 * HOUR));
     await tablet.getByTestId('limits-rules').selectOption('nelson');
     await tablet.getByTestId('limits-save').click();
@@ -178,7 +186,7 @@ describe('monitoring page', () => {
     await expectVisible(viewer.getByTestId('limits-history'), 30_000);
     expect(await viewer.getByTestId('limits-open').count()).toBe(0);
 
-    expect(signals).toMatch(/drift/i);
+    expect(signals).toContain(drift);
     expect(smallAtTv).toEqual([]);
     expect(smallAtTablet).toEqual([]);
   });

@@ -39,17 +39,41 @@ interface Line {
   name: string;
   color: string;
   type: 'solid' | 'dashed' | 'dotted';
+  /** where its label sits: control limits on the right, the spec on the left, so the two never cover each other */
+  label: 'insideEndTop' | 'insideEndBottom' | 'insideStartTop' | 'insideStartBottom';
+}
+
+/**
+ * The spec lines drawn on the chart of means: those within 1.5 spans of the means and limits. A
+ * spec far wider than the process would squeeze the limits into a thin band; those are named under
+ * the chart instead (`offScale`).
+ */
+export function specOnScale(chart: SpcChart): { shown: Line[]; offScale: { name: string; value: number }[] } {
+  const { channel, limits } = chart;
+  const core = [...chart.points.map((p) => p.mean), ...(limits ? [limits.lcl, limits.ucl, limits.centre] : [])];
+  const spec: Line[] = [];
+  if (channel.usl !== null) spec.push({ value: channel.usl, name: 'USL', color: SPEC_COLOR, type: 'dotted', label: 'insideStartTop' });
+  if (channel.target !== null) spec.push({ value: channel.target, name: 'Target', color: SPEC_COLOR, type: 'dotted', label: 'insideStartTop' });
+  if (channel.lsl !== null) spec.push({ value: channel.lsl, name: 'LSL', color: SPEC_COLOR, type: 'dotted', label: 'insideStartBottom' });
+  if (core.length === 0) return { shown: spec, offScale: [] };
+  const low = Math.min(...core);
+  const high = Math.max(...core);
+  const span = high - low || Math.abs(high) * 0.01 || 1;
+  const near = (v: number) => v >= low - 1.5 * span && v <= high + 1.5 * span;
+  return { shown: spec.filter((l) => near(l.value)), offScale: spec.filter((l) => !near(l.value)).map((l) => ({ name: l.name, value: l.value })) };
 }
 
 function markLines(lines: Line[], decimals: number, fontSize: number) {
   return {
     symbol: 'none',
     silent: true,
+    // ECharts rounds a mark line's value to 2 decimals unless told: 0.1252 mm would sit on 0.13
+    precision: 10,
     data: lines.map((line) => ({
       yAxis: line.value,
       name: line.name,
       lineStyle: { color: line.color, type: line.type, width: line.type === 'dotted' ? 2.5 : 2 },
-      label: { formatter: `${line.name} ${formatValue(line.value, decimals)}`, position: 'insideEndTop' as const, color: line.color, fontSize, fontWeight: 'bold' as const },
+      label: { formatter: `${line.name} ${formatValue(line.value, decimals)}`, position: line.label, color: line.color, fontSize, fontWeight: 'bold' as const, backgroundColor: 'rgba(255, 255, 255, 0.85)', padding: [1, 4] },
     })),
   };
 }
@@ -60,20 +84,18 @@ export function MeansChart({ chart, zone }: { chart: SpcChart; zone: string }) {
     const { limits, channel } = chart;
     const lines: Line[] = [];
     if (limits) {
-      lines.push({ value: limits.ucl, name: 'UCL', color: CHART_COLORS.danger, type: 'dashed' });
-      lines.push({ value: limits.centre, name: 'Centre', color: CHART_COLORS.ok, type: 'solid' });
-      lines.push({ value: limits.lcl, name: 'LCL', color: CHART_COLORS.danger, type: 'dashed' });
+      lines.push({ value: limits.ucl, name: 'UCL', color: CHART_COLORS.danger, type: 'dashed', label: 'insideEndTop' });
+      lines.push({ value: limits.centre, name: 'Centre', color: CHART_COLORS.ok, type: 'solid', label: 'insideEndTop' });
+      lines.push({ value: limits.lcl, name: 'LCL', color: CHART_COLORS.danger, type: 'dashed', label: 'insideEndBottom' });
     }
-    if (channel.usl !== null) lines.push({ value: channel.usl, name: 'USL', color: SPEC_COLOR, type: 'dotted' });
-    if (channel.target !== null) lines.push({ value: channel.target, name: 'Target', color: SPEC_COLOR, type: 'dotted' });
-    if (channel.lsl !== null) lines.push({ value: channel.lsl, name: 'LSL', color: SPEC_COLOR, type: 'dotted' });
+    lines.push(...specOnScale(chart).shown);
     const means = chart.points.map((p) => p.mean);
     const decimals = decimalsFor([...means, ...lines.map((l) => l.value)]);
     const y = bounds([...means, ...lines.map((l) => l.value), ...chart.signals.map((s) => s.value)]);
     const when = (at: number) => DateTime.fromMillis(at, { zone }).toFormat('ccc d LLL HH:mm ZZ');
     return {
       animation: false,
-      grid: { left: 72, right: 96, top: 16, bottom: 40 },
+      grid: { left: 72, right: 24, top: 28, bottom: 40 },
       textStyle: { fontSize },
       tooltip: { trigger: 'item' },
       xAxis: { ...timeAxis(zone, fontSize), min: chart.window.from, max: chart.window.to },
@@ -83,7 +105,7 @@ export function MeansChart({ chart, zone }: { chart: SpcChart; zone: string }) {
         max: y.max,
         name: channel.unit,
         nameTextStyle: { color: CHART_COLORS.muted, fontSize },
-        axisLabel: { color: CHART_COLORS.muted, fontSize, formatter: (v: number) => formatValue(v, decimals) },
+        axisLabel: { color: CHART_COLORS.muted, fontSize, showMinLabel: false, showMaxLabel: false, formatter: (v: number) => formatValue(v, decimals) },
         splitLine: { lineStyle: { color: CHART_COLORS.grid } },
       },
       series: [
@@ -112,10 +134,13 @@ export function MeansChart({ chart, zone }: { chart: SpcChart; zone: string }) {
           // a line series without its line draws the signal markers (the shared build registers no scatter chart)
           type: 'line',
           name: 'signals',
-          data: chart.signals.map((s) => ({ value: [s.at, s.value], rule: s.rule, ruleName: s.ruleName, message: s.message })),
+          data: chart.signals.map((s) => ({
+            value: [s.at, s.value], rule: s.rule, ruleName: s.ruleName, message: s.message,
+            ...(s.rule === 'ewma-drift' ? { symbol: 'diamond', symbolSize: 18, itemStyle: { color: CHART_COLORS.danger, borderColor: CHART_COLORS.text, borderWidth: 1 } } : {}),
+          })),
           showSymbol: true,
           symbol: 'triangle',
-          symbolSize: 16,
+          symbolSize: 14,
           z: 5,
           lineStyle: { width: 0, opacity: 0 },
           itemStyle: { color: CHART_COLORS.warn, borderColor: CHART_COLORS.text, borderWidth: 1 },
@@ -142,7 +167,7 @@ export function DriftChart({ chart, zone }: { chart: SpcChart; zone: string }) {
     const stepped = (pick: (d: SpcChart['drift'][number]) => number) => chart.drift.map((d) => [d.at, pick(d)]);
     return {
       animation: false,
-      grid: { left: 72, right: 96, top: 16, bottom: 40 },
+      grid: { left: 72, right: 24, top: 16, bottom: 40 },
       textStyle: { fontSize },
       tooltip: { trigger: 'axis', valueFormatter: (v) => (typeof v === 'number' ? formatValue(v, decimals) : '—') },
       xAxis: { ...timeAxis(zone, fontSize), min: chart.window.from, max: chart.window.to },
@@ -150,12 +175,12 @@ export function DriftChart({ chart, zone }: { chart: SpcChart; zone: string }) {
         type: 'value',
         min: y.min,
         max: y.max,
-        axisLabel: { color: CHART_COLORS.muted, fontSize, formatter: (v: number) => formatValue(v, decimals) },
+        axisLabel: { color: CHART_COLORS.muted, fontSize, showMinLabel: false, showMaxLabel: false, formatter: (v: number) => formatValue(v, decimals) },
         splitLine: { lineStyle: { color: CHART_COLORS.grid } },
       },
       series: [
         { type: 'line', name: 'EWMA', data: stepped((d) => d.value), showSymbol: false, lineStyle: { color: CHART_COLORS.accent, width: 2.5 }, itemStyle: { color: CHART_COLORS.accent },
-          markLine: centre === undefined ? undefined : markLines([{ value: centre, name: 'Centre', color: CHART_COLORS.ok, type: 'solid' }], decimals, fontSize) },
+          markLine: centre === undefined ? undefined : markLines([{ value: centre, name: 'Centre', color: CHART_COLORS.ok, type: 'solid', label: 'insideEndTop' }], decimals, fontSize) },
         { type: 'line', name: 'EWMA UCL', data: stepped((d) => d.ucl), showSymbol: false, lineStyle: { color: CHART_COLORS.danger, type: 'dashed', width: 2 }, itemStyle: { color: CHART_COLORS.danger } },
         { type: 'line', name: 'EWMA LCL', data: stepped((d) => d.lcl), showSymbol: false, lineStyle: { color: CHART_COLORS.danger, type: 'dashed', width: 2 }, itemStyle: { color: CHART_COLORS.danger } },
       ],
@@ -188,7 +213,7 @@ export function HistogramChart({ chart }: { chart: SpcChart }) {
           return bin ? `${formatValue(bin.from, decimals)}–${formatValue(bin.to, decimals)} ${chart.channel.unit}: ${bin.count}` : '';
         },
       },
-      xAxis: { type: 'value', min: x.min, max: x.max, axisLabel: { color: CHART_COLORS.muted, fontSize, hideOverlap: true, formatter: (v: number) => formatValue(v, decimals) }, splitLine: { show: false } },
+      xAxis: { type: 'value', min: x.min, max: x.max, axisLabel: { color: CHART_COLORS.muted, fontSize, hideOverlap: true, showMinLabel: false, showMaxLabel: false, formatter: (v: number) => formatValue(v, decimals) }, splitLine: { show: false } },
       yAxis: { type: 'value', axisLabel: { color: CHART_COLORS.muted, fontSize }, splitLine: { lineStyle: { color: CHART_COLORS.grid } } },
       series: [
         {
@@ -197,7 +222,7 @@ export function HistogramChart({ chart }: { chart: SpcChart }) {
           data: bins.map((b) => [(b.from + b.to) / 2, b.count]),
           barWidth: '96%',
           itemStyle: { color: CHART_COLORS.accentSoft, borderColor: CHART_COLORS.accent, borderWidth: 1 },
-          markLine: { symbol: 'none', silent: true, data: [...specLine(markers.lsl, 'LSL'), ...specLine(markers.target, 'Target'), ...specLine(markers.usl, 'USL')] },
+          markLine: { symbol: 'none', silent: true, precision: 10, data: [...specLine(markers.lsl, 'LSL'), ...specLine(markers.target, 'Target'), ...specLine(markers.usl, 'USL')] },
         },
       ],
     };

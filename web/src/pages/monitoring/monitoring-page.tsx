@@ -12,7 +12,7 @@ import { useSite } from '../../hooks/site.js';
 import { useLiveTopics } from '../../hooks/live-events.js';
 import { useCan } from '../../auth/auth.js';
 import { EmptyState, LoadFailed, Spinner } from '../../components/feedback.js';
-import { DriftChart, HistogramChart, MeansChart } from './charts.js';
+import { DriftChart, HistogramChart, MeansChart, specOnScale } from './charts.js';
 import { CapabilityCard, MachineAlerts, SignalsList } from './panels.js';
 import { LimitsPanel } from './limits-form.js';
 import { WINDOWS, windowRange, type WindowKey } from './windows.js';
@@ -45,7 +45,9 @@ function Words({ chart }: { chart: SpcChart }) {
 
 function Findings({ chart }: { chart: SpcChart }) {
   const { spikes, stuck, gaps } = chart.findings;
+  const offScale = specOnScale(chart).offScale;
   const parts = [
+    offScale.length ? `off this scale: ${offScale.map((l) => `${l.name} ${l.value} ${chart.channel.unit}`).join(', ')}` : null,
     `${chart.samples.toLocaleString('en-US')} readings`,
     `${chart.points.length} subgroups of ${chart.subgroupMinutes} min`,
     spikes ? `${spikes} spike${spikes === 1 ? '' : 's'} set aside` : null,
@@ -56,30 +58,25 @@ function Findings({ chart }: { chart: SpcChart }) {
   return <p className="mon-findings muted" data-testid="spc-findings">{parts.join(' · ')}</p>;
 }
 
-function ChannelView({ machine, channel, zone }: { machine: string; channel: string; zone: string }) {
-  const [params, setParams] = useSearchParams();
-  const windowKey = (WINDOWS.find((w) => w.key === params.get('window'))?.key ?? '8h') as WindowKey;
-  const [now, setNow] = useState(() => Date.now());
-  const range = windowRange(windowKey, now, zone);
+function WindowButtons({ windowKey, onChoose, onRefresh }: { windowKey: WindowKey; onChoose: (key: WindowKey) => void; onRefresh: () => void }) {
+  return (
+    <div className="mon-windows" role="group" aria-label="Window">
+      {WINDOWS.map((w) => (
+        <button key={w.key} type="button" className={`button mon-window${w.key === windowKey ? ' mon-window-active' : ''}`} aria-pressed={w.key === windowKey} onClick={() => onChoose(w.key)} data-testid={`window-${w.key}`}>
+          {w.label}
+        </button>
+      ))}
+      <button type="button" className="button" onClick={onRefresh} data-testid="window-refresh" title="Move the window up to now">Refresh</button>
+    </div>
+  );
+}
+
+function ChannelView({ machine, channel, zone, range }: { machine: string; channel: string; zone: string; range: { from: number; to: number } }) {
   const chart = useResource(() => getSpcChart(machine, channel, range.from, range.to), [machine, channel, range.from, range.to]);
-  // new readings: the window moves up to now (at most twice a minute, however fast a live line sends)
-  useLiveTopics(['measurements'], () => setNow((previous) => (Date.now() - previous > 30_000 ? Date.now() : previous)));
   const canWrite = useCan('oee:write');
-  const choose = (key: WindowKey) => {
-    setNow(Date.now());
-    setParams((p) => { const next = new URLSearchParams(p); next.set('window', key); return next; }, { replace: true });
-  };
   const data = chart.data;
   return (
     <>
-      <div className="mon-windows" role="group" aria-label="Window">
-        {WINDOWS.map((w) => (
-          <button key={w.key} type="button" className={`button mon-window${w.key === windowKey ? ' mon-window-active' : ''}`} aria-pressed={w.key === windowKey} onClick={() => choose(w.key)} data-testid={`window-${w.key}`}>
-            {w.label}
-          </button>
-        ))}
-        <button type="button" className="button" onClick={() => setNow(Date.now())} data-testid="window-refresh" title="Move the window up to now">Refresh</button>
-      </div>
       {chart.error && !data ? <LoadFailed error={chart.error} onRetry={chart.reload} /> : null}
       {chart.loading && !data ? <Spinner /> : null}
       {data ? (
@@ -92,7 +89,8 @@ function ChannelView({ machine, channel, zone }: { machine: string; channel: str
                 <ul className="mon-legend" aria-label="Legend">
                   <li><span className="mon-key mon-key-limits" />control limits</li>
                   <li><span className="mon-key mon-key-spec" />spec (LSL / target / USL)</li>
-                  <li><span className="mon-key mon-key-signal" />signal</li>
+                  <li><span className="mon-key mon-key-signal" />run-rule signal</li>
+                  <li><span className="mon-key mon-key-drift" />drift signal</li>
                   <li><span className="mon-key mon-key-outside" />outside the limits</li>
                 </ul>
               </div>
@@ -125,13 +123,22 @@ function ChannelView({ machine, channel, zone }: { machine: string; channel: str
 export function MonitoringPage() {
   const { machine, channel } = useParams();
   const navigate = useNavigate();
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
   const site = useSite();
   const zone = site.data?.timezone ?? 'UTC';
   const machines = useResource(loadMachinesWithChannels, [], ['plant']);
   const list = machines.data ?? [];
   const current = list.find((m) => m.key === machine);
   const query = params.toString() ? `?${params}` : '';
+  const windowKey = (WINDOWS.find((w) => w.key === params.get('window'))?.key ?? '8h') as WindowKey;
+  const [now, setNow] = useState(() => Date.now());
+  const range = windowRange(windowKey, now, zone);
+  // new readings: the window moves up to now (at most twice a minute, however fast a live line sends)
+  useLiveTopics(['measurements'], () => setNow((previous) => (Date.now() - previous > 30_000 ? Date.now() : previous)));
+  const choose = (key: WindowKey) => {
+    setNow(Date.now());
+    setParams((p) => { const next = new URLSearchParams(p); next.set('window', key); return next; }, { replace: true });
+  };
 
   if (machines.data && list.length > 0 && (!current || !current.channels.some((c) => c.key === channel))) {
     const target = current ?? list[0];
@@ -141,7 +148,7 @@ export function MonitoringPage() {
     <div className="page" data-testid="page-monitoring">
       <div className="page-header">
         <h1>Monitoring</h1>
-        <p className="page-subtitle">Control charts of the measurement channels: subgroup means against frozen limits, drift, run-rule signals and capability against the spec.</p>
+        <p className="page-subtitle">Each channel's subgroup means against frozen control limits and the spec, drift, run-rule signals and capability.</p>
       </div>
       {machines.error && !machines.data ? <LoadFailed error={machines.error} onRetry={machines.reload} /> : null}
       {machines.loading && !machines.data ? <Spinner /> : null}
@@ -152,11 +159,12 @@ export function MonitoringPage() {
         <>
           <div className="mon-controls">
             <label className="mon-machine">
-              Machine
+              <span>Machine</span>
               <select value={current.key} onChange={(e) => { const next = list.find((m) => m.key === e.target.value); if (next) navigate(`/monitoring/${next.key}/${next.channels[0].key}${query}`); }} data-testid="monitoring-machine">
                 {list.map((m) => <option key={m.key} value={m.key}>{m.name}</option>)}
               </select>
             </label>
+            <WindowButtons windowKey={windowKey} onChoose={choose} onRefresh={() => setNow(Date.now())} />
           </div>
           <nav className="tabs mon-tabs" aria-label="Channels">
             {current.channels.map((c) => (
@@ -165,7 +173,7 @@ export function MonitoringPage() {
               </NavLink>
             ))}
           </nav>
-          <ChannelView key={`${current.key}/${channel}`} machine={current.key} channel={channel} zone={zone} />
+          <ChannelView key={`${current.key}/${channel}`} machine={current.key} channel={channel} zone={zone} range={range} />
         </>
       ) : null}
     </div>

@@ -10,11 +10,37 @@ import { LoadFailed, Spinner } from '../../components/feedback.js';
 /** Plant-local time with its offset, as the audit pages show it ("Fri 4 Dec 14:05 -08:00"). */
 export const plantTime = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toFormat('ccc d LLL HH:mm ZZ');
 
+/** One line per rule that fired: how often, first and latest (a long drift fires rule 1 at every point). */
+function bySummary(signals: SpcChart['signals']) {
+  const rules = new Map<string, { rule: string; ruleName: string; count: number; first: number; latest: number; message: string }>();
+  for (const s of signals) {
+    const entry = rules.get(s.rule);
+    if (!entry) rules.set(s.rule, { rule: s.rule, ruleName: s.ruleName, count: 1, first: s.at, latest: s.at, message: s.message });
+    else {
+      entry.count++;
+      entry.first = Math.min(entry.first, s.at);
+      if (s.at >= entry.latest) { entry.latest = s.at; entry.message = s.message; }
+    }
+  }
+  return [...rules.values()].sort((a, b) => b.latest - a.latest);
+}
+
 export function SignalsList({ chart, zone }: { chart: SpcChart; zone: string }) {
   const signals = [...chart.signals].sort((a, b) => b.at - a.at);
+  const summary = bySummary(signals);
   return (
     <section className="mon-card" data-testid="spc-signals">
       <h2>Signals <span className="mon-count">{signals.length}</span></h2>
+      {summary.length > 0 ? (
+        <ul className="mon-signal-summary" data-testid="spc-signal-summary">
+          {summary.map((r) => (
+            <li key={r.rule} className={r.rule === 'ewma-drift' ? 'mon-summary-drift' : undefined} data-testid={`spc-signal-summary-${r.rule}`}>
+              <b>{r.ruleName}</b>{' '}
+              {r.count === 1 ? `once, ${plantTime(r.latest, zone)}` : `${r.count} times, ${plantTime(r.first, zone)} to ${plantTime(r.latest, zone)}`}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {chart.limits === null ? (
         <p className="muted">No signals without control limits: set them from a baseline below.</p>
       ) : signals.length === 0 ? (
