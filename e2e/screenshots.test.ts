@@ -229,7 +229,7 @@ describe('screenshots', () => {
 
       await navigate(page, 'monitoring');
       await expectVisible(page.locator('[data-testid="spc-view"], [data-testid="monitoring-empty"]').first(), 30_000);
-      await shoot(page, 'monitoring', found);
+      await shoot(page, 'monitoring-page', found);
 
       await page.goto(DAY_VIEW);
       await expectVisible(page.getByTestId('table-comparison'), 30_000);
