@@ -111,6 +111,18 @@ const configSchema = z.object({
     .default('qmfg')
     .refine((v) => v.length > 0 && !/[#+]/.test(v), { message: 'must be a topic prefix without wildcards, e.g. qmfg' }),
   QMFG_MQTT_CLIENT_ID: z.string().default(''),
+  /** MQTT ingest as a member of the shared subscription $share/qmfg/… (instances split the messages); auto: on for PostgreSQL/MySQL, off for SQLite */
+  QMFG_MQTT_SHARED: z.enum(['auto', '0', '1', 'true', 'false', 'yes', 'no']).default('auto'),
+  /** members of the shared subscription per instance: each stores one message at a time */
+  QMFG_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(32).default(4),
+  // ---- live events between instances (src/server/event-transports)
+  /** auto: postgres on PostgreSQL, redis on MySQL/MariaDB when QMFG_REDIS_URL is set, else inprocess */
+  QMFG_EVENTS: z.enum(['auto', 'inprocess', 'postgres', 'redis']).default('auto'),
+  QMFG_REDIS_URL: z
+    .string()
+    .trim()
+    .default('')
+    .refine((v) => v === '' || /^rediss?:\/\/./.test(v), { message: 'must be empty or a Redis URL like redis://127.0.0.1:6379' }),
   /** largest camera-log file one upload may carry (MB); each file is streamed to a temp file, never held in memory */
   QMFG_UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(65_536).default(512),
   // ---- sign-in, sessions, single sign-on (features/auth)
@@ -166,6 +178,8 @@ const configSchema = z.object({
   QMFG_AUDIT_VERIFY_HOURS: z.coerce.number().min(0).max(24 * 366).default(24),
   /** the server refuses to start when its clock is further than this from the database's */
   QMFG_CLOCK_TOLERANCE_SECONDS: z.coerce.number().min(0).max(86_400).default(120),
+  /** a scraper's bearer token for GET /metrics (empty: signed-in administrators only) */
+  QMFG_METRICS_TOKEN: z.string().trim().refine((v) => v === '' || v.length >= 16, { message: 'must be empty or at least 16 characters (e.g. openssl rand -hex 24)' }).default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).superRefine((c, ctx) => {
   if (c.OIDC_ISSUER && !c.OIDC_CLIENT_ID) ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_ID'], message: 'is required when OIDC_ISSUER is set' });
@@ -175,6 +189,10 @@ const configSchema = z.object({
   // the path names the empty one, so the error message never echoes a password
   if (c.QMFG_ADMIN_USERNAME && !c.QMFG_ADMIN_PASSWORD) ctx.addIssue({ code: 'custom', path: ['QMFG_ADMIN_PASSWORD'], message: 'is required when QMFG_ADMIN_USERNAME is set' });
   if (c.QMFG_SMTP_URL && !c.QMFG_MAIL_FROM) ctx.addIssue({ code: 'custom', path: ['QMFG_MAIL_FROM'], message: 'is required when QMFG_SMTP_URL is set (e.g. "qmfg <qmfg@plant.example.com>")' });
+  if (c.QMFG_EVENTS === 'redis' && !c.QMFG_REDIS_URL) ctx.addIssue({ code: 'custom', path: ['QMFG_REDIS_URL'], message: 'is required when QMFG_EVENTS=redis' });
+  if (c.QMFG_EVENTS === 'postgres' && !/^postgres(ql)?:\/\//.test(c.DATABASE_URL)) {
+    ctx.addIssue({ code: 'custom', path: ['QMFG_EVENTS'], message: 'postgres (LISTEN/NOTIFY) needs a PostgreSQL DATABASE_URL; use redis or inprocess' });
+  }
   if (!c.QMFG_ADMIN_USERNAME && c.QMFG_ADMIN_PASSWORD) ctx.addIssue({ code: 'custom', path: ['QMFG_ADMIN_USERNAME'], message: 'is required when QMFG_ADMIN_PASSWORD is set' });
 });
 
@@ -187,8 +205,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
   if (!result.success) {
     const issue = result.error.issues[0];
     const key = String(issue.path[0]);
-    // the audit key is a secret: never echoed back
-    const got = key === 'QMFG_AUDIT_KEY' ? '' : ` (got ${JSON.stringify(env[key] ?? '')})`;
+    // the audit key and the metrics token are secrets: never echoed back
+    const got = key === 'QMFG_AUDIT_KEY' || key === 'QMFG_METRICS_TOKEN' ? '' : ` (got ${JSON.stringify(env[key] ?? '')})`;
     throw new ConfigError(`${key}: ${issue.message}${got}`);
   }
   return result.data;
@@ -197,6 +215,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
 /** The request-work limits of src/core/limits.ts as configured. */
 export function workLimitsOf(config: Config): RequestWorkLimits {
   return { oeeResults: config.QMFG_MAX_OEE_RESULTS, machineDays: config.QMFG_MAX_MACHINE_DAYS };
+}
+
+/** MQTT ingest joins the shared subscription: QMFG_MQTT_SHARED, or on a server database (several instances may share it). */
+export function mqttSharedOf(config: Pick<Config, 'QMFG_MQTT_SHARED' | 'DATABASE_URL'>): boolean {
+  if (config.QMFG_MQTT_SHARED === 'auto') return !config.DATABASE_URL.startsWith('sqlite:');
+  return ['1', 'true', 'yes'].includes(config.QMFG_MQTT_SHARED);
 }
 
 /** The per-client concurrency gate as configured. */

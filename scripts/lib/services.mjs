@@ -1,4 +1,4 @@
-// Makes sure the services the tests talk to are up: PostgreSQL, MariaDB, Mosquitto (started with the
+// Makes sure the services the tests talk to are up: PostgreSQL, MariaDB, Mosquitto, Redis (started with the
 // machine's own commands when down) and Debian's Chromium (installed with apt-get when missing, as root).
 import { existsSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -15,6 +15,8 @@ const SERVICES = [
   },
   { name: 'MariaDB', port: 3306, start: () => ['start-stop-daemon', ['--start', '--oknodo', '--background', '--exec', '/usr/sbin/mariadbd']] },
   { name: 'Mosquitto', port: 1883, start: () => ['mosquitto', ['-d', '-c', '/etc/mosquitto/mosquitto.conf']] },
+  // live events between instances on MariaDB (src/server/event-transports/redis.ts)
+  { name: 'Redis', port: 6379, start: () => (existsSync('/usr/bin/redis-server') ? ['redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1 ::1']] : null) },
 ];
 
 export function portOpen(port, host = '127.0.0.1', timeoutMs = 1000) {
@@ -52,10 +54,12 @@ export async function ensureServices() {
   }
 }
 
-/** Debian packages the browser tests use, by a file each installs: Chromium, and poppler-utils (pdftoppm/pdftotext: the lot-record PDF journey). */
+/** Debian packages the browser tests use, by a file each installs: Chromium, poppler-utils (pdftoppm/pdftotext: the lot-record PDF journey) and nginx. */
 const BROWSER_TEST_PACKAGES = [
   { file: '/usr/bin/chromium', name: 'chromium' },
   { file: '/usr/bin/pdftoppm', name: 'poppler-utils' },
+  // the nginx test (e2e/nginx.test.ts) runs the shipped site config in front of two instances
+  { file: '/usr/sbin/nginx', name: 'nginx' },
 ];
 
 export function ensureChromium() {

@@ -73,6 +73,22 @@ program
   .action(async (files, opts) => (await import('./analyze.js')).analyzeCommand(files, opts));
 
 program
+  .command('monitor')
+  .description('condition monitoring of a measurement channel in files (.lvm, CSV/TSV): control chart of subgroup means, run rules, EWMA drift, capability — without a server or database')
+  .argument('<files...>', 'measurement files (.lvm, .csv, .tsv, .txt)')
+  .requiredOption('--channel <name>', 'the channel: its name in the file (LVM heading, CSV column or mapped channel key), any case')
+  .option('--lsl <x>', 'lower specification limit')
+  .option('--usl <x>', 'upper specification limit')
+  .option('--baseline-from <local>', 'baseline start for the control limits, plant-local, e.g. 2026-10-05T06:00 (default: all data)')
+  .option('--baseline-to <local>', 'baseline end, plant-local')
+  .option('--subgroup <duration>', 'subgroup length: 5m, 30s, 1h', '5m')
+  .option('--rules <set>', 'run rules: we (Western Electric) or nelson', 'we')
+  .option('--tz <zone>', 'plant time zone (default: QMFG_TZ)')
+  .option('--mapping <file>', 'CSV column mapping (JSON, see README "Measurement channels")')
+  .option('--json', 'print JSON')
+  .action(async (files, opts) => (await import('./monitor.js')).monitorCommand(files, opts));
+
+program
   .command('forecast')
   .description('backtest lot finish forecasts (standard, observed, recommended) on sensor files, as of given moments')
   .argument('<files...>', 'sensor files (camera CSV) of the machine')

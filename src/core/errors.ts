@@ -78,6 +78,14 @@ export class TooLarge extends AppError {
   readonly code = 'too_large';
 }
 
+/** This instance cannot do it now (503), e.g. it is shutting down; another instance, or a retry, can. */
+export class Unavailable extends AppError {
+  readonly status = 503;
+  readonly code = 'unavailable';
+  /** sent as Retry-After */
+  readonly retryAfterSeconds = 1;
+}
+
 /**
  * The body of every error answer, `{error: {code, message, fields?, permission?}}`: the server
  * (src/server/error-handler.ts) sends it and the web app reads it with this one schema.

@@ -14,6 +14,24 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/** A connection pool's state as its driver reports it (the metrics' database pool). */
+export interface PoolStats {
+  /** connections open (idle + in use) */
+  total: number;
+  idle: number;
+  /** queries waiting for a connection */
+  waiting: number;
+  max: number;
+}
+
+/** The pool behind each opened database, asked at scrape time; SQLite has none (one connection in process). */
+const poolStats = new WeakMap<object, () => PoolStats>();
+
+/** The pool state of a database opened here, or null (SQLite, or a database opened elsewhere). */
+export function poolStatsOf(db: object): PoolStats | null {
+  return poolStats.get(db)?.() ?? null;
+}
+
 export function dialectOfUrl(url: string): DialectName {
   if (url.startsWith('sqlite:')) return 'sqlite';
   if (/^postgres(ql)?:\/\//.test(url)) return 'postgres';
@@ -105,6 +123,7 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
   pool.on('error', lost);
   pool.on('connect', (client) => client.on('error', lost));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  poolStats.set(db, () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: 10 }));
   return { db, dialect: 'postgres', describe: `postgres ${where}`, close: () => db.destroy() };
 }
 
@@ -136,6 +155,9 @@ async function openMysql(url: string): Promise<DatabaseHandle> {
   // pool's own listener is a `once`); a listener per connection keeps that from crashing the process.
   pool.on('connection', (connection) => connection.on('error', (error: unknown) => console.warn(`qmfg: MySQL connection lost (${reason(error)}); reconnecting on next use`)));
   const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
+  // mysql2 keeps these lists on the pool without typing them (stable since 1.x)
+  const lists = pool as unknown as { _allConnections?: { length: number }; _freeConnections?: { length: number }; _connectionQueue?: { length: number } };
+  poolStats.set(db, () => ({ total: lists._allConnections?.length ?? 0, idle: lists._freeConnections?.length ?? 0, waiting: lists._connectionQueue?.length ?? 0, max: 10 }));
   return { db, dialect: 'mysql', describe: `mysql ${where}`, close: () => db.destroy() };
 }
 

@@ -12,6 +12,8 @@ import { registerInputGuard } from './input-guard.js';
 import { registerClientGate } from './concurrency-gate.js';
 import { clientGateOf } from '../config.js';
 import { registerEventStream } from './events.js';
+import { registerLifecycle, requestIdOf } from './lifecycle.js';
+import { registerMetrics } from './metrics.js';
 import { SIGNED_CONTENT } from './signed-records.js';
 import { healthRoutes } from '../features/health/routes.js';
 import { plantRoutes } from '../features/plant/routes.js';
@@ -65,6 +67,8 @@ export interface BuildOptions {
   /** folder of the built web app; omitted → no static files (API-only tests) */
   webRoot?: string;
   logger?: boolean;
+  /** where the JSON log lines go instead of stdout (tests read them); logs even when `logger` is false */
+  logDestination?: { write(line: string): unknown };
   /** how often an open /api/events stream rechecks its session (default LIVE_SESSION_RECHECK_MS; tests go faster) */
   liveSessionRecheckMs?: number;
   /** alerts: the timer's period (default QMFG_ALERT_INTERVAL_SECONDS; 0 = off) and a mail transport instead of QMFG_SMTP_URL's (tests) */
@@ -162,7 +166,9 @@ export function alertRuntimeOf(app: App): AlertRuntime {
 
 export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promise<App> {
   const app = Fastify({
-    logger: options.logger === false ? false : { level: deps.config.LOG_LEVEL },
+    logger: options.logDestination ? { level: deps.config.LOG_LEVEL, stream: options.logDestination } : options.logger === false ? false : { level: deps.config.LOG_LEVEL },
+    // one id per request in every log line (reqId) and the X-Request-Id response header: nginx's $request_id when it sent one
+    genReqId: requestIdOf,
     // a line per request drowns what matters at info level; debug/trace keep them
     logController: new LogController({ disableRequestLogging: deps.config.LOG_LEVEL !== 'debug' && deps.config.LOG_LEVEL !== 'trace' }),
     bodyLimit: 50 * 1024 * 1024,
@@ -176,6 +182,9 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
   registerInputGuard(app);
+  // before the access hooks: a draining instance refuses before any work, a scraper's token is answered before sessions are asked
+  const lifecycle = registerLifecycle(app);
+  registerMetrics(app, { db: deps.db, zone: deps.config.QMFG_TZ, token: deps.config.QMFG_METRICS_TOKEN, lifecycle });
   // before any route: the access hooks must see every route registered after them
   await registerAuth(app, deps, { signedContent: SIGNED_CONTENT });
   // after the access hook (it knows the session), before every route
@@ -199,9 +208,10 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   );
   // forecast history follows new production: the running lots' forecasts are recorded as they change
   // after each re-plan (not the interim events of live ingest: a forecast per machine per second is real work)
-  const forecastRecorder = followProduction(deps.db, deps.config.QMFG_TZ, settledProduction(deps.events), app.log);
+  // (this instance's events only: the instance that ingested records, not every instance that hears of it)
+  const forecastRecorder = followProduction(deps.db, deps.config.QMFG_TZ, settledProduction(deps.events.local), app.log);
   // the first settled re-plan in a new shift records the plan at its start, if the timer has not yet
-  const baselineRecorder = followReplans(deps.db, deps.config.QMFG_TZ, settledProduction(deps.events), app.log);
+  const baselineRecorder = followReplans(deps.db, deps.config.QMFG_TZ, settledProduction(deps.events.local), app.log);
   app.addHook('onClose', async () => {
     forecastRecorder.stop();
     baselineRecorder.stop();

@@ -1,10 +1,16 @@
-// In-process hub for live updates: services' callers publish, /api/events streams them as
-// Server-Sent Events to every open screen. (Several instances would bridge this through the
-// database's or Redis' pub/sub — DESIGN §7.) A stream lives no longer than the session that opened
-// it: the auth feature reports ended sessions here, and each stream rechecks its session now and
-// then (expiry, idle timeout, a sign-out on another instance).
+// Hub for live updates: services' callers publish (after their commit), /api/events streams them as
+// Server-Sent Events to every open screen. Several instances bridge their hubs through a transport
+// (src/server/event-transports: PostgreSQL LISTEN/NOTIFY or Redis pub/sub): what is published here
+// goes out as topic and ids only, every other instance describes it itself (its describers run on
+// the receiving side) and hands it to its own streams; an instance ignores its own echo. A lost
+// transport connection comes back with a local 'resync' (screens refetch: events may be lost).
+// A stream lives no longer than the session that opened it: the auth feature reports ended
+// sessions here (passed on to the other instances too), and each stream rechecks its session now
+// and then (expiry, idle timeout, a sign-out on another instance).
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { decodeTransportMessage, encodeTransportMessage, type EventTransport, type TransportLog } from './event-transports/transport.js';
 
 export interface LiveEvent {
   /** what changed: 'plant', 'calendar', 'schedule', 'production', … */
@@ -27,8 +33,16 @@ export type SessionEnd = SessionEndReason & ({ idHash: string } | { userId: numb
 /** Adds to an event's data what screens need to apply it in place (see EventHub.describe). */
 export type EventDescriber = (data: unknown, now: number) => Promise<unknown>;
 
+/** The topic of the event a hub gives its own listeners after its transport came back: refetch everything. */
+export const RESYNC_TOPIC = 'resync';
+
+type Listener = (event: LiveEvent & { at: number }) => void;
+
 export class EventHub {
+  /** names this instance in what it sends, so it can ignore its own echo */
+  readonly instanceId = randomUUID();
   private readonly emitter = new EventEmitter();
+  private transport: EventTransport | null = null;
   private readonly describers = new Map<string, EventDescriber>();
   /** where a describer's or a listener's failure on the described path is reported (the app's log) */
   private reportError: (error: unknown) => void = () => undefined;
@@ -47,10 +61,63 @@ export class EventHub {
     else this.describers.delete(topic);
     if (onError) this.reportError = onError;
   }
+  /**
+   * Bridges this hub to the other instances' through `transport` (connected here): what is published
+   * here goes out, what they publish comes in. Resolves once it is connected.
+   */
+  async connect(transport: EventTransport, log: TransportLog): Promise<void> {
+    this.transport = transport;
+    await transport.start({
+      deliver: (payload) => this.receive(payload, log),
+      // events may have been missed while the connection was down: every screen here refetches, and
+      // every other instance's too when some of ours could not be sent
+      reconnected: (dropped) => {
+        this.emitResync();
+        if (dropped) transport.send(encodeTransportMessage({ origin: this.instanceId, kind: 'resync' }));
+      },
+      log,
+    });
+  }
+
+  /** Ends the transport (the hub goes on in-process). */
+  async disconnect(): Promise<void> {
+    const transport = this.transport;
+    this.transport = null;
+    await transport?.close();
+  }
+
+  get transportName(): string {
+    return this.transport?.name ?? 'inprocess';
+  }
+
+  /** Publishes to this instance's listeners and, through the transport, to the other instances'. */
   publish(event: LiveEvent): void {
+    this.deliver(event, false);
+    this.transport?.send(encodeTransportMessage({ origin: this.instanceId, kind: 'event', topic: event.topic, data: event.data }));
+  }
+
+  /** A message from the transport: another instance's event (described here) or ended sessions; our own echo is ignored. */
+  private receive(payload: string, log: TransportLog): void {
+    const message = decodeTransportMessage(payload);
+    if (message === null) {
+      log.warn(`live events: ignored a malformed transport message (${payload.slice(0, 80)})`);
+      return;
+    }
+    if (message.origin === this.instanceId) return;
+    if (message.kind === 'event') this.deliver({ topic: message.topic, data: message.data }, true);
+    else if (message.kind === 'session-end') this.emitter.emit('session-end', message.end);
+    else this.emitResync();
+  }
+
+  private emitResync(): void {
+    this.deliver({ topic: RESYNC_TOPIC }, true);
+  }
+
+  /** Describes (when a describer is set) and hands the event to the listeners, in publication order. */
+  private deliver(event: LiveEvent, remote: boolean): void {
     const describer = this.describers.get(event.topic);
     if (!describer && this.queued === 0) {
-      this.emitter.emit('event', { ...event, at: Date.now() });
+      this.emitter.emit('event', { ...event, at: Date.now() }, remote);
       return;
     }
     this.queued++;
@@ -66,7 +133,7 @@ export class EventHub {
       .then((described) => {
         this.queued--;
         try {
-          this.emitter.emit('event', described === undefined ? { topic: event.topic, at: publishedAt } : { topic: event.topic, data: described, at: publishedAt });
+          this.emitter.emit('event', described === undefined ? { topic: event.topic, at: publishedAt } : { topic: event.topic, data: described, at: publishedAt }, remote);
         } catch (error) {
           // a listener that throws must not stop the events behind this one (the sync path throws to the publisher)
           this.reportError(error);
@@ -77,16 +144,33 @@ export class EventHub {
   idle(): Promise<void> {
     return this.queue;
   }
-  subscribe(listener: (event: LiveEvent & { at: number }) => void): () => void {
-    this.emitter.on('event', listener);
-    return () => this.emitter.off('event', listener);
+  /** Every event: published here, by another instance, and 'resync' after the transport came back (what screens follow). */
+  subscribe(listener: Listener): () => void {
+    const handler = (event: LiveEvent & { at: number }) => listener(event);
+    this.emitter.on('event', handler);
+    return () => this.emitter.off('event', handler);
   }
+  /**
+   * The events published on this instance only: for followers that do work once per change (the
+   * forecast recorder), which the publishing instance's follower does — not once per instance.
+   */
+  readonly local = {
+    subscribe: (listener: Listener): (() => void) => {
+      const handler = (event: LiveEvent & { at: number }, remote: boolean) => {
+        if (!remote) listener(event);
+      };
+      this.emitter.on('event', handler);
+      return () => this.emitter.off('event', handler);
+    },
+  };
   get listenerCount(): number {
     return this.emitter.listenerCount('event');
   }
   /** Tells the open streams of these sessions to end (never sent to other streams). */
   endSessions(end: SessionEnd): void {
     this.emitter.emit('session-end', end);
+    // the other instances' streams of these sessions end at once too (not at their next recheck)
+    this.transport?.send(encodeTransportMessage({ origin: this.instanceId, kind: 'session-end', end }));
   }
   onSessionEnd(listener: (end: SessionEnd) => void): () => void {
     this.emitter.on('session-end', listener);
@@ -128,7 +212,7 @@ export function registerEventStream(app: FastifyInstance, hub: EventHub, options
     });
     reply.raw.write(`retry: 2000\n\n`);
     const unsubscribe = hub.subscribe((event) => {
-      if (device && !TV_TOPICS.has(event.topic)) return;
+      if (device && !TV_TOPICS.has(event.topic) && event.topic !== RESYNC_TOPIC) return;
       reply.raw.write(`event: ${event.topic}\ndata: ${JSON.stringify(event)}\n\n`);
     });
     // comments keep proxies and idle timeouts from closing the stream

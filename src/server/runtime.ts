@@ -17,6 +17,10 @@ import { prepareAuditTrail } from '../features/audit/integrity.js';
 import { installedAuditKeyring } from '../features/audit/keys.js';
 import { assertClockAgreesWithDatabase, startAuditJobs } from './audit-jobs.js';
 import { LeaseKeeper, type LeasedJob, type RunningJob } from '../features/jobs/leases.js';
+import { lifecycleOf } from './lifecycle.js';
+import { metricsOf } from './metrics.js';
+import { ingestorFor } from '../features/machine-data/ingest.js';
+import { chooseEventTransport, createEventTransport } from './event-transports/choose.js';
 
 /** dist/web next to the bundle (dist/cli.js) or, when running from source, <repo>/dist/web. */
 export function defaultWebRoot(): string {
@@ -80,6 +84,20 @@ export async function startServer(options: { config?: Config; port?: number; see
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const log = { info: (m: string) => app.log.info(m), warn: (m: string) => app.log.warn(m), error: (m: string) => app.log.error(m) };
+  // live events reach the screens of every instance (issue 17 item 2)
+  const transport = chooseEventTransport(config, handle.dialect);
+  if (transport.warning) log.warn(transport.warning);
+  const bridge = createEventTransport(transport.kind, config);
+  if (bridge) {
+    try {
+      await events.connect(bridge, log);
+    } catch (error) {
+      await app.close();
+      await handle.close();
+      throw new Error(`live events: cannot connect the ${bridge.name} transport: ${(error as Error).message}`);
+    }
+  }
+  log.info(`live events: ${events.transportName}`);
   const machineData = await startMachineData(handle.db, config, events, log);
   const measurements = await startMeasurements(handle.db, config, log);
 
@@ -110,6 +128,7 @@ export async function startServer(options: { config?: Config; port?: number; see
   }
   const keeper = new LeaseKeeper({ db: handle.db, dialect: handle.dialect, jobs, log });
   await keeper.start();
+  metricsOf(app).watchLeases(() => keeper.held());
   return {
     app,
     handle,
@@ -118,12 +137,33 @@ export async function startServer(options: { config?: Config; port?: number; see
     demoData,
     simulation,
     keeper,
+    /**
+     * A graceful stop (SIGTERM): new requests get 503 with Connection: close (nginx tries another
+     * instance), live streams end with a retry hint, the background jobs stop and hand their leases
+     * over, requests in flight (an upload) and the ingest batch under way finish, then the database closes.
+     */
     async close() {
-      await keeper.close();
-      await machineData.close();
-      await measurements.close();
-      await measurements.close();
-      await app.close();
+      const started = Date.now();
+      const steps: string[] = [];
+      const step = async (name: string, work: () => Promise<unknown>) => {
+        const at = Date.now();
+        await work();
+        steps.push(`${name} ${Date.now() - at} ms`);
+      };
+      const lifecycle = lifecycleOf(app);
+      lifecycle.startDraining();
+      const streams = lifecycle.closeStreams();
+      // an upload or import under way stops after the batch it is storing (503, "upload it again to continue")
+      ingestorFor(handle.db, config.QMFG_TZ).stopBetweenBatches('this instance is shutting down');
+      await step('jobs and leases', () => keeper.close());
+      await step('machine data', () => machineData.close());
+      await step('measurements', () => measurements.close());
+      // connections that fall idle after the close began are closed too (Node closes only those idle at its start)
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+      await step('requests in flight', () => app.close()).finally(() => clearInterval(sweep));
+      await step('ingest', () => ingestorFor(handle.db, config.QMFG_TZ).idle());
+      await step('events', () => events.disconnect());
+      app.log.info(`stopped in ${Date.now() - started} ms (${streams} live streams closed; ${steps.join(', ')})`);
       await handle.close();
     },
   };

@@ -25,11 +25,22 @@ export class LineSplitter {
   push(chunk: Buffer): Line[] {
     const data = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
     const lines: Line[] = [];
-    let start = 0;
-    for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, start)) {
-      const end = i > start && data[i - 1] === 13 ? i - 1 : i;
-      lines.push({ text: decode(data.subarray(start, end)), number: this.next++, endByte: this.offset + i + 1 });
-      start = i + 1;
+    const breaks: number[] = [];
+    for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, i + 1)) breaks.push(i);
+    const start = breaks.length ? breaks[breaks.length - 1] + 1 : 0;
+    // One decode of all complete lines when they are valid UTF-8 (0x0A never occurs inside a UTF-8
+    // sequence, so the text splits at the same breaks); a line-by-line decode costs a call and a
+    // copy per line (~40 % of reading a 1 Hz day). Invalid UTF-8 anywhere: each line on its own, so
+    // only the Latin-1 lines are read as Latin-1.
+    const whole = breaks.length > 1 ? decodeUtf8(data.subarray(0, start)) : null;
+    const texts = whole?.split('\n');
+    let from = 0;
+    for (let k = 0; k < breaks.length; k++) {
+      const i = breaks[k];
+      let text = texts ? texts[k] : decode(data.subarray(from, i > from && data[i - 1] === 13 ? i - 1 : i));
+      if (texts && text.endsWith('\r')) text = text.slice(0, -1);
+      lines.push({ text, number: this.next++, endByte: this.offset + i + 1 });
+      from = i + 1;
     }
     this.offset += start;
     this.pending = Buffer.from(data.subarray(start));
@@ -54,6 +65,14 @@ export class LineSplitter {
 
 /** UTF-8 when the bytes are valid UTF-8 (°C, µm), else Latin-1 (older Windows tools write °C as one byte). */
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** null when the bytes are not valid UTF-8 */
+function decodeUtf8(bytes: Buffer): string | null {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
 function decode(bytes: Buffer): string {
   try {
     return utf8.decode(bytes);

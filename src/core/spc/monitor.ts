@@ -77,7 +77,8 @@ export interface MonitorResult {
   /** single readings beyond the spec (kept readings), reported apart from the signals */
   outOfSpec: { below: number; above: number };
   findings: { spikes: number; stuck: number; gaps: number; list: Finding[] };
-  capability: CapabilityResult;
+  /** null without a spec (no LSL and no USL): there is nothing to be capable of */
+  capability: CapabilityResult | null;
   /** the chart of means and the drift statistic, for screens and mails */
   chart: Chart;
   drift: { at: number; value: number; lcl: number; ucl: number }[];
@@ -207,7 +208,7 @@ export function monitorSamples(samples: readonly Sample[], options: MonitorOptio
   const lsl = options.lsl ?? null;
   const usl = options.usl ?? null;
   const outOfSpec = { below: lsl === null ? 0 : values.filter((v) => v < lsl).length, above: usl === null ? 0 : values.filter((v) => v > usl).length };
-  const cap = capability({ values, spec: { lsl, usl, target: options.target ?? null }, limits: limits.sigmaWithin ? { sigma: limits.sigmaWithin, degreesOfFreedom: limits.degreesOfFreedom } : null });
+  const cap = lsl === null && usl === null ? null : capability({ values, spec: { lsl, usl, target: options.target ?? null }, limits: limits.sigmaWithin ? { sigma: limits.sigmaWithin, degreesOfFreedom: limits.degreesOfFreedom } : null });
   const count = (kind: Finding['kind']) => screening.findings.filter((f) => f.kind === kind).length;
   return {
     samples: samples.length,

@@ -41,6 +41,46 @@ function median(sorted: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * x − the median of its window of 2·halfWindow + 1 readings (the window slides with i and stays put
+ * at both ends). The window is kept sorted and moved one reading at a time (O(window) per reading)
+ * instead of being copied and sorted for every reading: on a day at 1 Hz that was ~180 ms.
+ */
+function rollingMedianResiduals(values: readonly number[], halfWindow: number): number[] {
+  const size = 2 * halfWindow + 1;
+  const residuals = new Array<number>(values.length);
+  const window = Float64Array.from(values.slice(0, size)).sort();
+  let start = 0;
+  for (let i = 0; i < values.length; i++) {
+    const wanted = Math.max(0, Math.min(i - halfWindow, values.length - size));
+    if (wanted !== start) {
+      // wanted = start + 1: the oldest reading leaves, the next one enters
+      slideSorted(window, values[start], values[start + size]);
+      start = wanted;
+    }
+    residuals[i] = values[i] - window[halfWindow];
+  }
+  return residuals;
+}
+
+/** In a sorted array, replaces one occurrence of `leaving` by `entering`, keeping it sorted. */
+function slideSorted(sorted: Float64Array, leaving: number, entering: number): void {
+  let at = 0;
+  while (sorted[at] !== leaving && !(Number.isNaN(leaving) && Number.isNaN(sorted[at]))) at++;
+  if (entering > leaving) {
+    while (at + 1 < sorted.length && sorted[at + 1] < entering) {
+      sorted[at] = sorted[at + 1];
+      at++;
+    }
+  } else {
+    while (at > 0 && sorted[at - 1] > entering) {
+      sorted[at] = sorted[at - 1];
+      at--;
+    }
+  }
+  sorted[at] = entering;
+}
+
 /** Single-sample outliers by the Hampel rule (defaults: 5 samples each side, threshold 5, runs of at most 2). */
 export function findSpikes(samples: readonly Sample[], options: SpikeOptions = {}): Finding[] {
   const halfWindow = options.halfWindow ?? 5;
@@ -50,14 +90,13 @@ export function findSpikes(samples: readonly Sample[], options: SpikeOptions = {
   if (!(threshold > 0)) throw Invalid.field('spikes.threshold', 'must be > 0');
   if (samples.length < 2 * halfWindow + 1) return [];
   const values = samples.map((s) => s.value);
-  const residuals = new Array<number>(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const start = Math.max(0, Math.min(i - halfWindow, values.length - 2 * halfWindow - 1));
-    const window = values.slice(start, start + 2 * halfWindow + 1).sort((a, b) => a - b);
-    residuals[i] = values[i] - median(window);
-  }
-  const absolute = residuals.map(Math.abs).filter((r) => r > 0).sort((a, b) => a - b);
-  const scale = absolute.length === 0 ? 0 : 1.4826 * median(absolute);
+  const residuals = rollingMedianResiduals(values, halfWindow);
+  // typed arrays sort numerically without a comparator: a day at 1 Hz is 86 400 residuals
+  const absolute = new Float64Array(residuals.length);
+  let nonZero = 0;
+  for (const r of residuals) if (r !== 0) absolute[nonZero++] = Math.abs(r);
+  const sortedAbsolute = absolute.subarray(0, nonZero).sort();
+  const scale = nonZero === 0 ? 0 : 1.4826 * median(sortedAbsolute as unknown as readonly number[]);
   const flagged = residuals.map((r) => scale > 0 && Math.abs(r) > threshold * scale);
   const findings: Finding[] = [];
   for (let i = 0; i < values.length; i++) {

@@ -69,10 +69,18 @@ describe('rational subgroups', () => {
     expect(individuals(samples, { gapMs: 5_000 }).map((g) => [g.mean, g.afterGap])).toEqual([[1, false], [2, false], [3, true]]);
   });
 
+  it('by time: 30-second windows for a fast channel (whole seconds)', () => {
+    // readings every 10 s from T0 (a multiple of 30 s): three per window
+    const groups = subgroupSamples(every(10, [1, 2, 3, 4, 5, 6, 7]), { by: 'time', minutes: 0.5 });
+    expect(groups.map((g) => [g.mean, g.n, g.from - T0])).toEqual([[2, 3, 0], [5, 3, 30_000], [7, 1, 60_000]]);
+  });
+
   it('refuses bad plans and unordered readings with the field', () => {
     expect(() => subgroupSamples(every(1, [1]), { by: 'count', size: 0 })).toThrow(/subgroup.size/);
     expect(() => subgroupSamples(every(1, [1]), { by: 'count', size: 3, minSize: 4 })).toThrow(/subgroup.minSize/);
-    expect(() => subgroupSamples(every(1, [1]), { by: 'time', minutes: 0.5 })).toThrow(/subgroup.minutes/);
+    expect(() => subgroupSamples(every(1, [1]), { by: 'time', minutes: 0.25 / 60 })).toThrow(/subgroup.minutes: must be a whole number of seconds/);
+    expect(() => subgroupSamples(every(1, [1]), { by: 'time', minutes: 0 })).toThrow(/subgroup.minutes/);
+    expect(() => subgroupMinutes([], { minutes: 0.5 })).toThrow(/subgroup.minutes: must be a whole number of minutes/);
     expect(() => subgroupSamples([{ at: 2, value: 1 }, { at: 1, value: 1 }], { by: 'count', size: 2 })).toThrow(/samples.1.at/);
     expect(() => subgroupSamples([{ at: 1, value: Number.NaN }], { by: 'count', size: 2 })).toThrow(/samples.0/);
   });

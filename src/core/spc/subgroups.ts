@@ -17,7 +17,7 @@ export interface SubgroupByCount {
 
 export interface SubgroupByTime {
   by: 'time';
-  /** T: window length in whole minutes; windows are aligned to UTC multiples of T from the epoch */
+  /** T: window length in minutes, a whole number of seconds (0.5 = 30 s: fast channels); windows are aligned to UTC multiples of T from the epoch */
   minutes: number;
   /** fewer samples than this flags the subgroup (default 2) */
   minSize?: number;
@@ -61,14 +61,16 @@ function assertOrdered(samples: readonly Sample[]): void {
   }
 }
 
-function validatePlan(plan: SubgroupPlan): { minSize: number } {
+function validatePlan(plan: SubgroupPlan, unit: 'second' | 'minute' = 'minute'): { minSize: number } {
   if (plan.by === 'count') {
     if (!Number.isInteger(plan.size) || plan.size < 1) throw Invalid.field('subgroup.size', 'must be a whole number ≥ 1');
     const minSize = plan.minSize ?? plan.size;
     if (!Number.isInteger(minSize) || minSize < 1 || minSize > plan.size) throw Invalid.field('subgroup.minSize', `must be a whole number from 1 to the size (${plan.size})`);
     return { minSize };
   }
-  if (!Number.isInteger(plan.minutes) || plan.minutes < 1) throw Invalid.field('subgroup.minutes', 'must be a whole number of minutes ≥ 1');
+  // readings can be grouped by whole seconds; per-minute summaries only by whole minutes
+  const steps = unit === 'second' ? plan.minutes * 60 : plan.minutes;
+  if (!(Math.abs(steps - Math.round(steps)) < 1e-9) || Math.round(steps) < 1) throw Invalid.field('subgroup.minutes', `must be a whole number of ${unit}s ≥ 1`);
   const minSize = plan.minSize ?? 2;
   if (!Number.isInteger(minSize) || minSize < 1) throw Invalid.field('subgroup.minSize', 'must be a whole number ≥ 1');
   return { minSize };
@@ -95,9 +97,9 @@ function finish(acc: Accumulator, index: number, minSize: number, afterGap: bool
 /** Cuts ordered samples into rational subgroups by count or by time. */
 export function subgroupSamples(samples: readonly Sample[], plan: SubgroupPlan, options: SubgroupOptions = {}): Subgroup[] {
   assertOrdered(samples);
-  const { minSize } = validatePlan(plan);
+  const { minSize } = validatePlan(plan, 'second');
   const wanted = plan.by === 'count' ? `a subgroup needs ${minSize} of ${plan.size}` : `a ${plan.minutes}-minute subgroup needs at least ${minSize}`;
-  const windowMs = plan.by === 'time' ? plan.minutes * MINUTE_MS : 0;
+  const windowMs = plan.by === 'time' ? Math.round(plan.minutes * 60) * 1000 : 0;
   const gapMs = options.gapMs ?? null;
   const exclude = options.exclude;
   const out: Subgroup[] = [];

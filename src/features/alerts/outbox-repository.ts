@@ -97,3 +97,9 @@ export async function hasMessage(db: Executor, messageId: string): Promise<boole
   const row = await db.selectFrom('alert_outbox').select('id').where('message_id', '=', messageId).executeTakeFirst();
   return Boolean(row);
 }
+
+/** Mails not sent yet (pending or being sent): the outbox's depth, for the metrics. */
+export async function countUnsentMails(db: Executor): Promise<number> {
+  const row = await db.selectFrom('alert_outbox').select((eb) => eb.fn.countAll<number | string>().as('n')).where('status', 'in', ['pending', 'sending']).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

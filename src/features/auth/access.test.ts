@@ -24,7 +24,7 @@ const ENDS_SESSION = new Set(['POST /api/auth/logout', 'POST /api/auth/logout-al
 /** Streams forever once allowed: only its refusals are requested. */
 const STREAMS = new Set(['GET /api/events', 'HEAD /api/events']);
 
-const EXPECTED_PUBLIC_API = ['GET /api/auth/config', 'GET /api/auth/oidc/callback', 'GET /api/auth/oidc/start', 'GET /api/auth/session', 'GET /api/health', 'POST /api/auth/login', 'POST /api/auth/pin-login', 'POST /api/tv/device'];
+const EXPECTED_PUBLIC_API = ['GET /api/auth/config', 'GET /api/auth/oidc/callback', 'GET /api/auth/oidc/start', 'GET /api/auth/session', 'GET /api/health', 'GET /api/ready', 'POST /api/auth/login', 'POST /api/auth/pin-login', 'POST /api/tv/device'];
 
 describe('the permission table', () => {
   it('gives administrators everything, viewers only reading, and has no unknown permissions', () => {

@@ -68,11 +68,24 @@ export interface BatchObserver {
   committed?(machine: string): void;
 }
 
+/** What a committed batch stored, for counters (see BatchStore.committedListeners). */
+export interface CommittedBatch {
+  machine: string;
+  stored: number;
+  duplicates: number;
+  /** instant of the batch's last cycle (null for a batch without cycles) */
+  lastAt: number | null;
+  /** when it was stored */
+  now: number;
+}
+
 /** Stores batches for one database (the Ingestor holds one; callers hold the machine's in-process lock). */
 export class BatchStore {
   private readonly reworkCaches = new Map<string, ReworkCache>();
   /** set by the server's wiring (src/server/app.ts); none in a bare ingest (CLI import, tests) */
   observer: BatchObserver | null = null;
+  /** told after each commit what it stored (the server's metrics: rows and lag per machine); never inside the transaction */
+  readonly committedListeners = new Set<(batch: CommittedBatch) => void>();
 
   constructor(
     private readonly db: Db,
@@ -127,6 +140,10 @@ export class BatchStore {
       const cache = this.reworkCaches.get(machine);
       if (cache) cache.seq = outcome.seq;
       if (outcome.stored > 0) this.observer?.committed?.(machine);
+      if (this.committedListeners.size > 0) {
+        const lastAt = batch.cycles.length > 0 ? batch.cycles[batch.cycles.length - 1].at : null;
+        for (const listener of this.committedListeners) listener({ machine, stored: outcome.stored, duplicates: outcome.duplicates, lastAt, now });
+      }
       return outcome;
     } catch (error) {
       // the registry may hold serials of the rolled-back batch: rebuild it next time

@@ -29,13 +29,13 @@ import { createHash, type Hash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Db, Executor, Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
-import { Invalid, NotFound } from '../../core/errors.js';
+import { Invalid, NotFound, Unavailable } from '../../core/errors.js';
 import { SensorLogParser, type Cycle, type RowError } from '../../core/sensor/index.js';
 import * as plantRepo from '../plant/repository.js';
 import { KeyedMutex } from './locks.js';
 import * as ledgerRepo from './ledger-repository.js';
 import { fileSource, type IngestSource } from './sources.js';
-import { BatchStore, type BatchHook, type BatchObserver, type BatchOutcome, type PendingBatch } from './batch-store.js';
+import { BatchStore, type BatchHook, type BatchObserver, type BatchOutcome, type CommittedBatch, type PendingBatch } from './batch-store.js';
 import { IngestAuditor, type AuditSubject, type IngestAudit } from './ingest-audit.js';
 import { binaryContent, IDENTITY_BYTES, identityOf, sha256Hex } from './file-identity.js';
 
@@ -108,6 +108,8 @@ export class Ingestor {
   private readonly machineLocks = new KeyedMutex();
   private readonly batches: BatchStore;
   private readonly audits: IngestAuditor;
+  /** set when the server stops: runs end after the batch they are storing (see stopBetweenBatches) */
+  private stopReason: string | null = null;
 
   constructor(
     readonly db: Db,
@@ -121,6 +123,14 @@ export class Ingestor {
   /** Runs fn with the machine's ingest lock held (every write path of machine data goes through it). */
   withMachine<T>(machine: string, fn: () => Promise<T>): Promise<T> {
     return this.machineLocks.run(machine, fn);
+  }
+
+  /**
+   * A stopping server: every run ends after the batch it is storing now (committed whole) with
+   * Unavailable (503), saying how far it got; importing the file again continues from there.
+   */
+  stopBetweenBatches(reason: string): void {
+    this.stopReason = reason;
   }
 
   async idle(): Promise<void> {
@@ -278,6 +288,9 @@ export class Ingestor {
       if (outcome.derived.lastAt !== null && (result.lastAt === null || outcome.derived.lastAt > result.lastAt)) result.lastAt = outcome.derived.lastAt;
       pendingCycles = [];
       pendingErrors = [];
+      if (!last && this.stopReason !== null) {
+        throw new Unavailable(`${source.name}: ${this.stopReason}; its first ${expected} bytes are stored — upload or import it again to continue from there`);
+      }
       // SQLite runs synchronously inside promises: let the server answer requests between batches
       await new Promise((resolve) => setImmediate(resolve));
     };
@@ -425,6 +438,12 @@ export class Ingestor {
   /** What runs with every stored batch (see BatchObserver): one observer, replaced by a later call; null removes it. */
   observeBatches(observer: BatchObserver | null): void {
     this.batches.observer = observer;
+  }
+
+  /** Calls `listener` after every committed batch (metrics); returns the function that stops it. */
+  onBatchCommitted(listener: (batch: CommittedBatch) => void): () => void {
+    this.batches.committedListeners.add(listener);
+    return () => this.batches.committedListeners.delete(listener);
   }
 
   storeBatch(batch: PendingBatch, hook?: BatchHook): Promise<BatchOutcome> {

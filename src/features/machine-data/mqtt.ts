@@ -10,6 +10,15 @@
 // mqtt.js hands over one packet at a time and waits for the acknowledgement, so messages are stored
 // in arrival order; a database outage holds the stream (the broker keeps the messages) and is retried.
 //
+// Several instances (`shared`): each subscribes as a member of the shared subscription
+// $share/qmfg/<prefix>/+/cycles (MQTT 5) and the broker hands each message to one member, in no order
+// across members. A publisher that sets the user property "previousAt" (epoch ms of the first cycle
+// of the machine's previous message; the simulator does) gets its order back: a message waits until
+// the machine's stored cycles reach that instant — its predecessor, at another member, is stored —
+// or `orderWaitMs` (10 s) passed (the predecessor was lost or is being redelivered: stored late, with a
+// warning). The stream's ledger row is read again for each message (another member moves it too),
+// and the ledger's conditional advance turns a race of two members into a quick retry.
+//
 // A machine (or the simulator) may also say what state it is in on <prefix>/<machine>/state:
 // JSON {"state":"stopped"|"running","at":<epoch ms or ISO instant, default: on receipt>,"reason":"…"}
 // (or the bare word stopped / running). The machine shows that state at once (core/machine-state);
@@ -43,7 +52,20 @@ export interface MqttIngestOptions {
   log: Log;
   /** first retry delay after a failed store, doubling up to 30 s */
   retryMs?: number;
+  /** a member of the shared subscription $share/qmfg/… (several instances split the messages) */
+  shared?: boolean;
+  /** with `shared`: this many connections, each a member of the shared subscription (client ids <clientId>, <clientId>-1, …); default 1 */
+  connections?: number;
+  /** longest wait of a message for its predecessor (user property previousAt) to be stored; default 10 s (it may sit in another member's queue) */
+  orderWaitMs?: number;
 }
+
+/** The shared subscription's group: every qmfg instance of a plant is a member. */
+export const SHARED_GROUP = 'qmfg';
+/** How often a message waiting for its predecessor looks again. */
+const ORDER_POLL_MS = 5;
+/** Immediate retries of a store that lost a race with another member (ledger moved, row created meanwhile). */
+const RACE_RETRIES = 20;
 
 export interface MqttMessageResult {
   machine: string;
@@ -122,7 +144,7 @@ export function parseStateMessage(payload: Buffer, receivedAt: number): StateMes
 }
 
 export class MqttIngest {
-  private client: MqttClient | null = null;
+  private readonly clients: MqttClient[] = [];
   private closed = false;
   private readonly streams = new Map<string, StreamLedger>();
   private readonly warned = new Set<string>();
@@ -130,43 +152,54 @@ export class MqttIngest {
 
   constructor(private readonly options: MqttIngestOptions) {}
 
+  private get sharePrefix(): string {
+    return this.options.shared ? `$share/${SHARED_GROUP}/` : '';
+  }
+
   get topicFilter(): string {
-    return `${this.options.topicPrefix}/+/cycles`;
+    return `${this.sharePrefix}${this.options.topicPrefix}/+/cycles`;
   }
 
   get stateTopicFilter(): string {
-    return `${this.options.topicPrefix}/+/state`;
+    return `${this.sharePrefix}${this.options.topicPrefix}/+/state`;
   }
 
   /** Connects and subscribes; resolves once the subscription stands. */
   async start(): Promise<void> {
     const { url, log } = this.options;
     const clientId = this.options.clientId || `qmfg-${hostname()}`;
-    const client = await mqtt.connectAsync(url, {
-      clientId,
-      clean: false,
-      protocolVersion: 5,
-      properties: { sessionExpiryInterval: this.options.sessionExpirySeconds ?? 86_400 },
-      reconnectPeriod: 2000,
-      connectTimeout: 5000,
-      customHandleAcks: (topic, message, packet, ack) => {
-        void this.handle(topic, message, packet as { properties?: { userProperties?: Record<string, string | string[]> } }).then(
-          () => ack(0),
-          (error: unknown) => log.error(`MQTT ${topic}: ${(error as Error).message} (left unacknowledged for redelivery)`),
-        );
-      },
-    });
-    this.client = client;
-    client.on('error', (error) => log.error(`MQTT ${url}: ${error.message}`));
-    client.on('reconnect', () => log.warn(`MQTT ${url}: reconnecting`));
-    await client.subscribeAsync([this.topicFilter, this.stateTopicFilter], { qos: 1 });
-    log.info(`MQTT: subscribed to ${this.topicFilter} and ${this.stateTopicFilter} at ${url} as ${clientId}`);
+    // each connection stores one message at a time (its acknowledgement waits for the commit): with
+    // the shared subscription several connections are members, so an instance stores several
+    // machines' messages at once
+    const connections = this.options.shared ? Math.max(1, this.options.connections ?? 1) : 1;
+    for (let i = 0; i < connections; i++) {
+      const id = i === 0 ? clientId : `${clientId}-${i}`;
+      const client = await mqtt.connectAsync(url, {
+        clientId: id,
+        clean: false,
+        protocolVersion: 5,
+        properties: { sessionExpiryInterval: this.options.sessionExpirySeconds ?? 86_400 },
+        reconnectPeriod: 2000,
+        connectTimeout: 5000,
+        customHandleAcks: (topic, message, packet, ack) => {
+          void this.handle(topic, message, packet as { properties?: { userProperties?: Record<string, string | string[]> } }).then(
+            () => ack(0),
+            (error: unknown) => log.error(`MQTT ${topic}: ${(error as Error).message} (left unacknowledged for redelivery)`),
+          );
+        },
+      });
+      this.clients.push(client);
+      client.on('error', (error) => log.error(`MQTT ${url}: ${error.message}`));
+      client.on('reconnect', () => log.warn(`MQTT ${url}: reconnecting`));
+      await client.subscribeAsync([this.topicFilter, this.stateTopicFilter], { qos: 1 });
+    }
+    log.info(`MQTT: subscribed to ${this.topicFilter} and ${this.stateTopicFilter} at ${url} as ${clientId}${connections > 1 ? ` (${connections} connections)` : ''}`);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.client) await this.client.endAsync();
-    this.client = null;
+    const clients = this.clients.splice(0);
+    await Promise.all(clients.map((client) => client.endAsync()));
     // what arrived since the last audit entry gets its entry now
     await this.options.ingestor.flushAudits();
   }
@@ -184,19 +217,42 @@ export class MqttIngest {
       return null;
     }
     const messageId = userProperty(packet, 'id', 'messageId', 'message-id');
+    if (this.options.shared) await this.awaitPredecessor(machine, topic, userProperty(packet, 'previousAt'));
     let delay = this.options.retryMs ?? 1000;
+    let races = 0;
     for (;;) {
       try {
+        // another member moves the stream's ledger row too: read it afresh
+        if (this.options.shared) this.streams.delete(machine);
         const result = await this.options.ingestor.withMachine(machine, () => this.store(machine, topic, payload, messageId));
         if (result.errors.length > 0) this.options.log.warn(`MQTT ${topic}: ${result.errors.map((e) => `line ${e.line}: ${e.message}`).join('; ')}`);
         return result;
       } catch (error) {
         this.streams.delete(machine);
         if (this.closed) throw error;
+        // lost a race with another member (the ledger moved, the day's row or the machine's state row created at once): again at once
+        if (this.options.shared && races++ < RACE_RETRIES) continue;
         this.options.log.error(`MQTT ${topic}: storing failed, retrying in ${delay} ms: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, 30_000);
       }
+    }
+  }
+
+  /** Waits until the machine's stored cycles reach `previousAt` (its previous message is stored), at most orderWaitMs. */
+  private async awaitPredecessor(machine: string, topic: string, previousAt: string | null): Promise<void> {
+    const after = previousAt === null ? Number.NaN : Number(previousAt);
+    if (!Number.isFinite(after)) return;
+    const deadline = Date.now() + (this.options.orderWaitMs ?? 10_000);
+    for (;;) {
+      const state = await repo.getMachineState(this.options.ingestor.db, machine);
+      if (state?.lastAt != null && state.lastAt >= after) return;
+      if (this.closed) return;
+      if (Date.now() >= deadline) {
+        this.options.log.warn(`MQTT ${topic}: the machine's previous message (from ${new Date(after).toISOString()}) is not stored yet; storing this one out of order`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, ORDER_POLL_MS));
     }
   }
 

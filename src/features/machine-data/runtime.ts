@@ -1,7 +1,8 @@
 // The long-running side of machine data inside the server: the drop-folder watcher, the MQTT
 // subscriber, the daily retention of raw cycles, and the throttled re-plan/SSE after live ingest.
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import type { Config } from '../../config.js';
+import { mqttSharedOf, type Config } from '../../config.js';
 import type { Db } from '../../db/database.js';
 import { AUDIT_INTERVAL_MS } from './ingest-audit.js';
 import { ingestorFor, type Ingestor } from './ingest.js';
@@ -28,8 +29,21 @@ export interface MachineDataRuntime {
 
 export type MachineDataConfig = Pick<
   Config,
-  'QMFG_TZ' | 'QMFG_DROP_DIR' | 'QMFG_WATCH' | 'QMFG_WATCH_POLLING' | 'QMFG_WATCH_INTERVAL_MS' | 'QMFG_MQTT_URL' | 'QMFG_MQTT_TOPIC_PREFIX' | 'QMFG_MQTT_CLIENT_ID' | 'QMFG_RAW_RETENTION_DAYS'
+  | 'QMFG_TZ' | 'QMFG_DROP_DIR' | 'QMFG_WATCH' | 'QMFG_WATCH_POLLING' | 'QMFG_WATCH_INTERVAL_MS' | 'QMFG_MQTT_URL' | 'QMFG_MQTT_TOPIC_PREFIX' | 'QMFG_MQTT_CLIENT_ID' | 'QMFG_RAW_RETENTION_DAYS'
+  | 'QMFG_MQTT_SHARED' | 'QMFG_MQTT_CONNECTIONS' | 'DATABASE_URL' | 'PORT'
 >;
+
+/**
+ * The MQTT client id (names the broker's persistent session): as configured, else qmfg-<host>, and
+ * with the shared subscription qmfg-<host>-<PORT>: one session per instance (two clients with one id
+ * would push each other off the broker), the same again after a restart (its unacknowledged messages
+ * come back to it).
+ */
+export function mqttClientIdOf(config: Pick<Config, 'QMFG_MQTT_CLIENT_ID' | 'PORT'>, shared: boolean): string {
+  if (config.QMFG_MQTT_CLIENT_ID) return config.QMFG_MQTT_CLIENT_ID;
+  if (!shared) return `qmfg-${hostname()}`;
+  return `qmfg-${hostname()}-${config.PORT || process.pid}`;
+}
 
 /**
  * Ingest on every instance (the ingestor, its audit flush, MQTT as a member of the shared
@@ -58,7 +72,8 @@ export async function startMachineData(db: Db, config: MachineDataConfig, events
 
   let mqtt: MqttIngest | null = null;
   if (config.QMFG_MQTT_URL) {
-    mqtt = new MqttIngest({ url: config.QMFG_MQTT_URL, topicPrefix: config.QMFG_MQTT_TOPIC_PREFIX, clientId: config.QMFG_MQTT_CLIENT_ID || undefined, ingestor, notifier, zone, log });
+    const shared = mqttSharedOf(config);
+    mqtt = new MqttIngest({ url: config.QMFG_MQTT_URL, topicPrefix: config.QMFG_MQTT_TOPIC_PREFIX, clientId: mqttClientIdOf(config, shared), shared, connections: config.QMFG_MQTT_CONNECTIONS, ingestor, notifier, zone, log });
     void mqtt.start().catch((error: unknown) => log.error(`MQTT ${config.QMFG_MQTT_URL}: ${(error as Error).message}`));
   }
 

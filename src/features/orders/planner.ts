@@ -151,7 +151,17 @@ export function machineLastFamilies(
 }
 
 /** Re-plans the whole plant (cross-machine dependencies make "only this machine" wrong) and writes the forecasts that changed. */
+/** Told how long each re-plan's scheduler run took (the server's metrics); see observeReplans. */
+const replanListeners = new Set<(run: { ms: number; operations: number }) => void>();
+
+/** Calls `listener` with the duration of every re-plan (inputs read, scheduled, forecasts written) in this process; returns the function that stops it. */
+export function observeReplans(listener: (run: { ms: number; operations: number }) => void): () => void {
+  replanListeners.add(listener);
+  return () => replanListeners.delete(listener);
+}
+
 export async function replan(db: Executor, zone: string, now: number): Promise<{ result: PlanResult; changed: number }> {
+  const started = performance.now();
   const snapshot = await loadPlanSnapshot(db, zone, now);
   const result = plan(snapshot.input);
   const stored = new Map(snapshot.operations.map((op) => [operationId(op), op]));
@@ -169,6 +179,9 @@ export async function replan(db: Executor, zone: string, now: number): Promise<{
   // in key order, so two writers of overlapping forecasts lock their rows in the same order
   changes.sort((a, b) => (a.lot < b.lot ? -1 : a.lot > b.lot ? 1 : a.step - b.step));
   await repo.writeForecasts(db, changes);
+  // the whole run: reading the plan's inputs, the scheduler, writing the forecasts that changed
+  const ms = performance.now() - started;
+  for (const listener of replanListeners) listener({ ms, operations: result.operations.length });
   return { result, changed: changes.length };
 }
 

@@ -66,9 +66,13 @@ export function inProcessSink(options: { ingestor: Ingestor; notifier: Productio
 export async function mqttSink(options: { url: string; topicPrefix: string; log: Log }): Promise<SimulationSink> {
   const client: MqttClient = await mqtt.connectAsync(options.url, { protocolVersion: 5, reconnectPeriod: 2000, connectTimeout: 5000 });
   client.on('error', (error) => options.log.error(`MQTT ${options.url}: ${error.message}`));
+  // each machine's previous message, for the shared subscription's members to restore the order (mqtt.ts)
+  const previousAt = new Map<string, number>();
   return {
     async cycles(machine, lines, firstAt) {
-      await client.publishAsync(`${options.topicPrefix}/${machine}/cycles`, `${lines.join('\n')}\n`, { qos: 1, ...messageProperties(machine, firstAt) });
+      const properties = messageProperties(machine, firstAt, previousAt.get(machine));
+      previousAt.set(machine, firstAt);
+      await client.publishAsync(`${options.topicPrefix}/${machine}/cycles`, `${lines.join('\n')}\n`, { qos: 1, ...properties });
     },
     async state(machine, state, at) {
       await client.publishAsync(`${options.topicPrefix}/${machine}/state`, stateMessage(state, at), { qos: 1 });
@@ -105,7 +109,12 @@ export async function mqttSink(options: { url: string; topicPrefix: string; log:
   };
 }
 
-/** A message id per machine and first cycle: a redelivery is recognised as the same message. */
-function messageProperties(machine: string, firstAt: number): { properties: { userProperties: Record<string, string> } } {
-  return { properties: { userProperties: { id: `sim:${machine}:${firstAt}` } } };
+/**
+ * A message id per machine and first cycle (a redelivery is recognised as the same message) and, for
+ * a broker's shared subscription, the first instant of the machine's previous message (previousAt).
+ */
+export function messageProperties(machine: string, firstAt: number, previousAt?: number): { properties: { userProperties: Record<string, string> } } {
+  const userProperties: Record<string, string> = { id: `sim:${machine}:${firstAt}` };
+  if (previousAt !== undefined) userProperties.previousAt = String(previousAt);
+  return { properties: { userProperties } };
 }

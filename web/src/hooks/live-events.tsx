@@ -2,7 +2,8 @@
 // to the topics it shows ("plant", "calendar", …) and gets each event's data: it applies what it
 // can in place (a 'production' event's per-machine deltas) and refetches otherwise. After the
 // stream drops and comes back, every listener is called without data (a resync: refetch), because
-// events sent in between are lost.
+// events sent in between are lost; so is it on the server's 'resync' (its link to the other
+// instances came back).
 // The server ends the stream with `session-ended` when the session does (signed out, revoked,
 // expired): then there is no reconnecting, and the app's usual 401 path takes the user to sign-in.
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
@@ -43,6 +44,10 @@ class LiveConnection {
       // CLOSED: the server refused the stream (a 401 on reconnecting) and EventSource gives up
       if (source.readyState === EventSource.CLOSED) this.ended();
     };
+    // the server's link to the other instances came back: events may be lost there too, refetch
+    source.addEventListener('resync', () => {
+      for (const topicListeners of this.listeners.values()) for (const listener of topicListeners) listener(null);
+    });
     // the session is over: stop before EventSource reconnects into a 401
     source.addEventListener('session-ended', () => {
       this.hadError = true;
