@@ -159,6 +159,7 @@ describe('monitoring page', () => {
     await expectVisible(tablet.getByTestId('spc-means-chart'), 30_000);
     await tablet.waitForTimeout(500);
     await tablet.screenshot({ path: join(screenshotDir, 'monitoring-1024x768.png') });
+    await tablet.screenshot({ path: join(screenshotDir, 'monitoring-1024x768-full.png'), fullPage: true });
     await tablet.getByTestId('limits-open').click();
     const zone = e2e.config.QMFG_TZ;
     const local = (ms: number) => DateTime.fromMillis(ms, { zone }).toFormat("yyyy-LL-dd'T'HH:mm");
