@@ -227,6 +227,10 @@ describe('screenshots', () => {
       await expectVisible(page.getByTestId('machine-card-kit3'));
       await shoot(page, 'machines', found);
 
+      await navigate(page, 'monitoring');
+      await expectVisible(page.locator('[data-testid="spc-view"], [data-testid="monitoring-empty"]').first(), 30_000);
+      await shoot(page, 'monitoring-page', found);
+
       await page.goto(DAY_VIEW);
       await expectVisible(page.getByTestId('table-comparison'), 30_000);
       await expectVisible(page.getByTestId('table-shifts'));

@@ -8,6 +8,7 @@ import { PlantClock } from './components/plant-clock.js';
 import { AdminIcon, AnalyticsIcon, BoardIcon, CalendarIcon, MachinesIcon, OrdersIcon, ReportsIcon } from './components/icons.js';
 import { AnalyticsPage } from './pages/analytics/analytics-page.js';
 import { MaintenancePage } from './pages/maintenance/maintenance-page.js';
+import { MonitoringPage } from './pages/monitoring/monitoring-page.js';
 import { BoardPage } from './pages/board/board-page.js';
 import { WorkOrdersPage } from './pages/work-orders/work-orders-page.js';
 import { LotRecordPage } from './pages/lot-record/lot-record-page.js';
@@ -43,6 +44,13 @@ const AuditIcon = () => (
   </svg>
 );
 
+const MonitoringIcon = () => (
+  <svg className="icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+    <path d="M3 7h18M3 17h18" strokeDasharray="2 3" />
+    <path d="M3 13l4-2 4 3 4-5 6 2" />
+  </svg>
+);
+
 const OperatorIcon = () => (
   <svg className="icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
     <rect x="4" y="3" width="16" height="18" rx="2" />
@@ -58,6 +66,7 @@ const NAV: { to: string; label: string; icon: ReactNode; anyOf: Permission[] }[]
   { to: '/machines', label: 'Machines', icon: <MachinesIcon />, anyOf: ['plant:read'] },
   { to: '/analytics', label: 'Analytics', icon: <AnalyticsIcon />, anyOf: ['plant:read'] },
   { to: '/maintenance', label: 'Maintenance', icon: <AnalyticsIcon />, anyOf: ['plant:read'] },
+  { to: '/monitoring', label: 'Monitoring', icon: <MonitoringIcon />, anyOf: ['plant:read'] },
   { to: '/calendar', label: 'Calendar', icon: <CalendarIcon />, anyOf: ['plant:read'] },
   { to: '/reports', label: 'Reports', icon: <ReportsIcon />, anyOf: ['shifts:sign', 'audit:read', 'orders:write'] },
   { to: '/audit', label: 'Audit', icon: <AuditIcon />, anyOf: ['audit:read'] },
@@ -143,6 +152,8 @@ function SignedInApp() {
               <Route path="/operator/:machine" element={<OperatorPage />} />
               <Route path="/analytics" element={<AnalyticsPage />} />
               <Route path="/maintenance" element={<MaintenancePage />} />
+              <Route path="/monitoring" element={<MonitoringPage />} />
+              <Route path="/monitoring/:machine/:channel" element={<MonitoringPage />} />
               <Route path="/calendar" element={<CalendarPage />} />
               <Route path="/audit" element={<AuditPage />} />
               <Route path="/audit/periodic-review" element={<PeriodicReviewPage />} />
