@@ -120,7 +120,10 @@ describe('readiness of an instance ahead of its database, or without one', () =>
     const body = res.json() as { status: string; reason: string; pendingMigrations: string[] };
     expect(body.status).toBe('unavailable');
     expect(body.reason).toMatch(/not migrated/);
-    expect(body.pendingMigrations).toEqual(['20261204_36_job_leases']);
+    // every migration after the one it stopped at, in order
+    expect(body.pendingMigrations[0]).toBe('20261204_36_job_leases');
+    expect(body.pendingMigrations.every((name) => name > '20261204_35_alert_chart')).toBe(true);
+    expect([...body.pendingMigrations].sort()).toEqual(body.pendingMigrations);
     // liveness is another question: the process and its database answer
     expect((await app.inject({ url: '/api/health' })).statusCode).toBe(200);
     await handle.close();
