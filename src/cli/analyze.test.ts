@@ -1,5 +1,4 @@
 // `qmfg analyze` end to end, through the real CLI entry in a child process.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { type Cycle } from '../core/sensor/index.js';
 import { parseSensorFile } from '../testing/parse-file.js';
 import { computeOee } from '../core/oee/oee.js';
 import { BUILTIN_PROFILES } from '../core/oee/profiles.js';
+import { runQmfg } from '../testing/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SENSORS = fileURLToPath(new URL('../../../shared/data/sensors', import.meta.url));
@@ -27,20 +27,7 @@ interface Run {
   stderr: string;
 }
 
-function qmfg(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, QMFG_TZ: '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const qmfg = (args: string[], env: Record<string, string> = {}) => runQmfg(args, { QMFG_TZ: '', ...env });
 
 let scratch: string;
 beforeAll(async () => {

@@ -3,7 +3,6 @@
 // deletes one and re-links the chain, or truncates the tail and rewinds the head — recomputing every
 // plain hash with the old formula each time — and the verifier names the entry; an intact trail
 // passes with its count; rotated keys keep old entries verifiable; a wrong key fails.
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,22 +12,13 @@ import { appendAudit, entryHash } from '../features/audit/repository.js';
 import { AuditCheckpointJob, checkpointPath } from '../features/audit/checkpoints.js';
 import { installAuditKeyring, keyringOf } from '../features/audit/keys.js';
 import { createTestDatabase, DIALECTS, TEST_AUDIT_KEY, type TestDatabase } from '../testing/databases.js';
+import { runQmfg } from '../testing/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ZONE = 'America/Los_Angeles';
 const NEW_KEY = 'rotated-audit-key-fedcba9876543210fedcba9876543210';
 
-function qmfg(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const qmfg = (args: string[], env: Record<string, string>) => runQmfg(args, env);
 
 type Row = Record<string, unknown> & { id: number };
 

@@ -1,29 +1,19 @@
 // `qmfg forecast` contract end to end, through the real CLI entry in a child process, on the real
 // Line 8 logs: the JSON shape and key order, one element per --at in the order given, --at read
 // as plant-local time, and the one-line errors that exit 1 naming the option.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runQmfg } from '../testing/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SENSORS = fileURLToPath(new URL('../../../shared/data/sensors', import.meta.url));
 const LINE8 = ['PR20221010.txt', 'PR20221011.txt', 'PR20221012.txt'].map((name) => join(SENSORS, 'Line8', name));
 const BASE = ['forecast', ...LINE8, '--machine', 'line8', '--lot', '159070', '--quantity', '190468', '--standard-rate', '5000'];
 
-function qmfg(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { cwd: ROOT, env: { ...process.env, QMFG_TZ: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const qmfg = (args: string[], env: Record<string, string> = {}) => runQmfg(args, { QMFG_TZ: '', ...env });
 
 const OFFSET_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?[+-]\d{2}:\d{2}$/;
 

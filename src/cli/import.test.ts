@@ -1,5 +1,4 @@
 // `qmfg import` end to end through the real CLI entry in a child process, on a fresh SQLite file.
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,20 +12,11 @@ import * as repo from '../features/machine-data/repository.js';
 import * as ledgerRepo from '../features/machine-data/ledger-repository.js';
 import { LINE8_DAYS, tempFolder } from '../testing/machine-data.js';
 import { expandImportPaths } from './import.js';
+import { runQmfg } from '../testing/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-function qmfg(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const qmfg = (args: string[], env: Record<string, string>) => runQmfg(args, env);
 
 describe('qmfg import', () => {
   const folder = tempFolder('import-cli');

@@ -1,6 +1,5 @@
 // `qmfg measurements import` end to end through the real CLI entry in a child process, on a fresh
 // SQLite file: an LVM and a CSV with a mapping, a re-run storing nothing, bad options exit 1 with one line.
-import { spawn } from 'node:child_process';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,20 +11,11 @@ import { seedDatabase } from '../features/demo/seed.js';
 import { createChannel, samplesInWindow } from '../features/measurements/service.js';
 import * as channelRepo from '../features/measurements/channel-repository.js';
 import { tempFolder } from '../testing/machine-data.js';
+import { runQmfg } from '../testing/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-function qmfg(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const qmfg = (args: string[], env: Record<string, string>) => runQmfg(args, env);
 
 describe('qmfg measurements import', () => {
   const folder = tempFolder('meas-cli');

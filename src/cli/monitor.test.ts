@@ -1,6 +1,5 @@
 // `qmfg monitor` end to end, through the real CLI entry in a child process, on hand-written .lvm and
 // CSV files in a temp dir (src/testing/measurement-files.ts writes them from seeded series).
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filmSeries, lvmText, type SeriesSample } from '../testing/measurement-files.js';
+import { runQmfg } from '../testing/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ZONE = 'America/Los_Angeles';
@@ -32,17 +32,7 @@ interface Report {
   findings: { spikes: number; stuck: number; gaps: number };
 }
 
-function qmfg(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'monitor', ...args], { cwd: ROOT, env: { ...process.env, QMFG_TZ: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const qmfg = (args: string[], env: Record<string, string> = {}) => runQmfg(['monitor', ...args], { QMFG_TZ: '', ...env });
 
 async function report(args: string[], env: Record<string, string> = {}): Promise<Report> {
   const run = await qmfg([...args, '--json'], env);

@@ -1,7 +1,6 @@
 // `qmfg record verify` through the real CLI entry in a child process, against the test app's database:
 // a fresh JSON export passes, one changed byte of it fails ("altered"), a change in the database
 // after the export fails ("changed since the export"); the PDF's stated hash is read back too.
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,20 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthTestApp, type AuthTestApp } from '../testing/auth.js';
 import { tempFolder } from '../testing/machine-data.js';
 import { editNotes, makeTestLot, TEST_ZONE } from '../features/lot-record/test-lot.js';
+import { runQmfg } from '../testing/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-function qmfg(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const qmfg = (args: string[], env: Record<string, string>) => runQmfg(args, env);
 
 describe('qmfg record verify', () => {
   const folder = tempFolder('record-verify');
