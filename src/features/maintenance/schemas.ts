@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 export const HEALTH_GROUP_BY = ['day', 'week'] as const;
 export const DRIFT_BUCKETS = ['hour', 'day'] as const;
-export const ANALYSIS_BUCKETS = ['hour', 'shift', 'day', 'week'] as const;
+export const ANALYSIS_BUCKETS = ['10min', 'hour', 'shift', 'day', 'week'] as const;
 export const VERDICTS = ['ok', 'watch', 'maintenance suggested'] as const;
 
 const trendSchema = z.object({

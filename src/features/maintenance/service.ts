@@ -27,7 +27,7 @@ async function requireMachine(db: Executor, machine: string): Promise<void> {
   if (!(await plantRepo.getMachine(db, machine))) throw new NotFound('machine', machine);
 }
 
-async function oeeSeries(db: Executor, zone: string, machine: string, from: number, to: number, groupBy: 'hour' | 'shift' | 'day' | 'week', now: number, limits: RequestWorkLimits): Promise<{ result: MachineOee; series: Series }> {
+async function oeeSeries(db: Executor, zone: string, machine: string, from: number, to: number, groupBy: '10min' | 'hour' | 'shift' | 'day' | 'week', now: number, limits: RequestWorkLimits): Promise<{ result: MachineOee; series: Series }> {
   const answer = await machinesOee(db, zone, { machines: [machine], from, to, groupBy }, now, limits);
   const result = answer.machines[0];
   return { result, series: result.series.map((b) => ({ ...b, fromMs: Date.parse(b.from), toMs: Date.parse(b.to) })) };
@@ -148,7 +148,7 @@ export async function maintenanceFindings(db: Executor, machineKey: string, now:
 
 // ---- correlation ---------------------------------------------------------------------------------------
 
-export type AnalysisBucket = 'hour' | 'shift' | 'day' | 'week';
+export type AnalysisBucket = '10min' | 'hour' | 'shift' | 'day' | 'week';
 
 export interface CorrelationQuery {
   machine: string;
@@ -166,7 +166,7 @@ function fitLine(points: { x: number; y: number }[]): { slope: number; intercept
   return Number.isFinite(m) && Number.isFinite(b) ? { slope: m, intercept: b } : null;
 }
 
-const bucketWord = (bucket: AnalysisBucket) => bucket;
+const bucketWord = (bucket: AnalysisBucket) => (bucket === '10min' ? 'ten-minute bucket' : bucket);
 
 export async function correlationAnalysis(db: Executor, zone: string, query: CorrelationQuery, now: number, options: { channels?: ChannelMetricSource; registry?: MetricRegistry; limits?: RequestWorkLimits } = {}): Promise<CorrelationResponse> {
   const registry = options.registry ?? metricRegistry(options.channels);

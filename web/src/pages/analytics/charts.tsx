@@ -17,6 +17,7 @@ const splitLine = { lineStyle: { color: CHART_COLORS.grid } };
 export function bucketLabel(startIso: string, groupBy: GroupBy, zone: string): string {
   const start = DateTime.fromISO(startIso, { zone });
   switch (groupBy) {
+    case '10min':
     case 'hour':
       return start.toFormat('HH:mm');
     case 'shift':

@@ -230,7 +230,7 @@ export function ProfileSelect({ value, profiles, onChange }: { value: string; pr
   );
 }
 
-const GROUP_BY_LABELS: Record<GroupBy, string> = { hour: 'Hour', shift: 'Shift', day: 'Day', week: 'Week', month: 'Month' };
+const GROUP_BY_LABELS: Record<GroupBy, string> = { '10min': '10 min', hour: 'Hour', shift: 'Shift', day: 'Day', week: 'Week', month: 'Month' };
 
 export function GroupBySelect({ value, auto, onChange }: { value: GroupBy | 'auto'; auto: GroupBy; onChange: (groupBy: GroupBy | 'auto') => void }) {
   const id = useId();
