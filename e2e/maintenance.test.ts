@@ -15,7 +15,8 @@ describe('maintenance page', () => {
     }
     const page = await e2e.newPage({ width: 1024, height: 768 });
     await page.goto('/board');
-    await page.getByTestId('nav-maintenance').click();
+    await page.getByTestId('nav-monitoring').click();
+    await page.getByTestId('tab-maintenance').click();
     await expectVisible(page.getByTestId('page-maintenance'));
     await page.getByTestId('maintenance-days').selectOption('7');
     await page.getByTestId('maintenance-to').fill('2022-10-13');

@@ -8,6 +8,7 @@ import { useResource } from '../../hooks/use-resource.js';
 import { LoadFailed, Spinner } from '../../components/feedback.js';
 import { CorrelationScatter, MicroStopChart, MtbfSparkline } from './charts.js';
 import './maintenance.css';
+import { ConditionTabs } from '../monitoring/condition-tabs.js';
 
 const DAY = 86_400_000;
 const PERIODS = [7, 14, 28, 90] as const;
@@ -120,6 +121,7 @@ export function MaintenancePage() {
   const list = (machines.data ?? []).filter((m) => m.enabled).map((m) => ({ key: m.key, name: m.name }));
   return (
     <div className="page" data-testid="page-maintenance">
+      <ConditionTabs />
       <div className="page-header">
         <h1>Maintenance</h1>
         <p className="page-subtitle">Machine health from the stops: MTBF and MTTR per stop class, micro-stop drift against the 28 days before the period, and correlations between what the machines do.</p>

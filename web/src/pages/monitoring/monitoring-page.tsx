@@ -17,6 +17,7 @@ import { CapabilityCard, MachineAlerts, SignalsList } from './panels.js';
 import { LimitsPanel } from './limits-form.js';
 import { WINDOWS, windowRange, type WindowKey } from './windows.js';
 import './monitoring.css';
+import { ConditionTabs } from './condition-tabs.js';
 
 interface MachineChannels {
   key: string;
@@ -146,6 +147,7 @@ export function MonitoringPage() {
   }
   return (
     <div className="page" data-testid="page-monitoring">
+      <ConditionTabs />
       <div className="page-header">
         <h1>Monitoring</h1>
         <p className="page-subtitle">Each channel's subgroup means against frozen control limits and the spec, drift, run-rule signals and capability.</p>
