@@ -45,7 +45,11 @@ export async function expandImportPaths(paths: readonly string[]): Promise<strin
   return dated.sort((a, b) => (a.date === b.date ? a.index - b.index : (a.date as string) < (b.date as string) ? -1 : 1)).map((entry) => entry.file);
 }
 
-export async function importCommand(paths: string[], opts: ImportOptions): Promise<void> {
+/**
+ * What an import command starts with (camera files and measurement files alike): the config, the
+ * files named, the database migrated with the audit key installed, and the machine known.
+ */
+export async function openImportTarget(paths: string[], machine: string): Promise<{ config: ReturnType<typeof loadConfig>; files: string[]; handle: Awaited<ReturnType<typeof openDatabase>> }> {
   const config = await withConfigErrors(async () => loadConfig());
   const files = await expandImportPaths(paths);
   if (files.length === 0) throw new CliError(`no files to import in ${paths.join(', ')}`);
@@ -59,10 +63,20 @@ export async function importCommand(paths: string[], opts: ImportOptions): Promi
   });
   try {
     const plantRepo = await import('../features/plant/repository.js');
-    if (!(await plantRepo.getMachine(handle.db, opts.machine))) {
+    if (!(await plantRepo.getMachine(handle.db, machine))) {
       const known = (await plantRepo.listMachines(handle.db)).map((m) => m.key);
-      throw new CliError(`unknown machine "${opts.machine}"${known.length ? ` — known machines: ${known.join(', ')}` : ' — the database has no machines yet (start the server once, or create the machine)'}`);
+      throw new CliError(`unknown machine "${machine}"${known.length ? ` — known machines: ${known.join(', ')}` : ' — the database has no machines yet (start the server once, or create the machine)'}`);
     }
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return { config, files, handle };
+}
+
+export async function importCommand(paths: string[], opts: ImportOptions): Promise<void> {
+  const { config, files, handle } = await openImportTarget(paths, opts.machine);
+  try {
     const { ingestorFor } = await import('../features/machine-data/ingest.js');
     const { takeIn } = await import('../features/machine-data/service.js');
     const { systemImport } = await import('../features/machine-data/ingest-audit.js');

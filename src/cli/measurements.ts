@@ -4,13 +4,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import cliProgress from 'cli-progress';
-import { loadConfig } from '../config.js';
-import { openDatabase } from '../db/connect.js';
-import { migrateToLatest } from '../db/migrate.js';
 import { csvMappingSchema, type CsvMapping } from '../core/measurements/mapping.js';
 import { CliError } from './errors.js';
-import { withConfigErrors } from './config-errors.js';
-import { expandImportPaths } from './import.js';
+import { openImportTarget } from './import.js';
 
 export interface MeasurementImportOptions {
   machine: string;
@@ -42,22 +38,8 @@ async function readMapping(path: string): Promise<CsvMapping> {
 
 export async function measurementsImportCommand(paths: string[], opts: MeasurementImportOptions): Promise<void> {
   const mapping = opts.mapping ? await readMapping(opts.mapping) : undefined;
-  const config = await withConfigErrors(async () => loadConfig());
-  const files = await expandImportPaths(paths);
-  if (files.length === 0) throw new CliError(`no files to import in ${paths.join(', ')}`);
-  const handle = await withConfigErrors(async () => {
-    const opened = await openDatabase(config.DATABASE_URL);
-    await migrateToLatest(opened.db);
-    const { prepareAuditTrail } = await import('../features/audit/integrity.js');
-    await prepareAuditTrail(opened.db, config);
-    return opened;
-  });
+  const { config, files, handle } = await openImportTarget(paths, opts.machine);
   try {
-    const plantRepo = await import('../features/plant/repository.js');
-    if (!(await plantRepo.getMachine(handle.db, opts.machine))) {
-      const known = (await plantRepo.listMachines(handle.db)).map((m) => m.key);
-      throw new CliError(`unknown machine "${opts.machine}"${known.length ? ` — known machines: ${known.join(', ')}` : ''}`);
-    }
     const channelRepo = await import('../features/measurements/channel-repository.js');
     const channels = await channelRepo.listChannels(handle.db, opts.machine);
     if (channels.length === 0) throw new CliError(`machine "${opts.machine}" has no measurement channels yet: add them under Admin → Channels (or POST /api/machines/${opts.machine}/channels)`);
