@@ -50,10 +50,14 @@ export function chooseBucketMs(from: number, to: number, maxPoints = MAX_POINTS)
   return BUCKET_STEPS_MS.find((step) => span / step <= maxPoints) ?? BUCKET_STEPS_MS[BUCKET_STEPS_MS.length - 1];
 }
 
-/** Minutes merged into buckets of `bucketMs` (a multiple of a minute), aligned to multiples of it since the epoch. */
-export function bucketsFromMinutes(minutes: readonly MinuteStats[], bucketMs: number): SeriesBucket[] {
+/**
+ * Statistics merged into buckets of `bucketMs` (a multiple of a minute), aligned to multiples of it
+ * since the epoch: n and sums add, min/max merge; `minute` holds the bucket start, in time order.
+ * Minutes into hours for the roll-up, hours or minutes into a series' buckets.
+ */
+export function mergeStats(stats: readonly MinuteStats[], bucketMs: number): MinuteStats[] {
   const merged = new Map<number, MinuteStats>();
-  for (const m of minutes) {
+  for (const m of stats) {
     const start = Math.floor(m.minute / bucketMs) * bucketMs;
     const b = merged.get(start);
     if (b) {
@@ -64,7 +68,12 @@ export function bucketsFromMinutes(minutes: readonly MinuteStats[], bucketMs: nu
       b.max = Math.max(b.max, m.max);
     } else merged.set(start, { ...m, minute: start });
   }
-  return [...merged.values()].sort((a, b) => a.minute - b.minute).map(toBucket);
+  return [...merged.values()].sort((a, b) => a.minute - b.minute);
+}
+
+/** Minutes merged into buckets of `bucketMs` (a multiple of a minute), aligned to multiples of it since the epoch. */
+export function bucketsFromMinutes(minutes: readonly MinuteStats[], bucketMs: number): SeriesBucket[] {
+  return mergeStats(minutes, bucketMs).map(toBucket);
 }
 
 export function toBucket(stats: MinuteStats): SeriesBucket {

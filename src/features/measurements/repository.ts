@@ -4,7 +4,7 @@ import type { Executor } from '../../db/database.js';
 import type { MeasurementFileTable } from '../../db/tables/measurements.js';
 import { bulkInsert, upsertRows } from '../../db/bulk.js';
 import { dialectOf } from '../../db/transaction.js';
-import type { MinuteStats } from '../../core/measurements/stats.js';
+import { mergeStats, type MinuteStats } from '../../core/measurements/stats.js';
 
 // ---- samples -------------------------------------------------------------------------------------
 
@@ -68,25 +68,13 @@ const HOUR_MS = 3_600_000;
 
 /** The same statistics rolled up to their UTC hours, in the same transaction. */
 export async function addToHours(db: Executor, channelId: number, minutes: readonly MinuteStats[]): Promise<void> {
-  const hours = new Map<number, MinuteStats>();
-  for (const m of minutes) {
-    const hour = Math.floor(m.minute / HOUR_MS) * HOUR_MS;
-    const h = hours.get(hour);
-    if (!h) hours.set(hour, { ...m, minute: hour });
-    else {
-      h.n += m.n;
-      h.sum += m.sum;
-      h.sumSq += m.sumSq;
-      h.min = Math.min(h.min, m.min);
-      h.max = Math.max(h.max, m.max);
-    }
-  }
+  const hours = mergeStats(minutes, HOUR_MS);
   await upsertRows(
     db,
     'measurement_hours',
     ['channel_id', 'hour', 'n', 'sum_value', 'sum_sq', 'min_value', 'max_value'],
     ['channel_id', 'hour'],
-    [...hours.values()].map((m) => [channelId, m.minute, m.n, m.sum, m.sumSq, m.min, m.max]),
+    hours.map((m) => [channelId, m.minute, m.n, m.sum, m.sumSq, m.min, m.max]),
     { n: 'add', sum_value: 'add', sum_sq: 'add', min_value: 'min', max_value: 'max' },
   );
 }
@@ -149,20 +137,8 @@ export async function bucketStats(db: Executor, channelId: number, from: number,
 
 /** Buckets of whole hours merged from the hourly statistics (a year: 8 760 rows read, not 525 600). */
 async function hourBuckets(db: Executor, channelId: number, from: number, to: number, bucketMs: number): Promise<MinuteStats[]> {
-  const out: MinuteStats[] = [];
-  for (const h of await hourStats(db, channelId, from, Math.ceil(to / HOUR_MS) * HOUR_MS)) {
-    if (h.minute >= to) break;
-    const bucket = Math.floor(h.minute / bucketMs) * bucketMs;
-    const last = out.at(-1);
-    if (last && last.minute === bucket) {
-      last.n += h.n;
-      last.sum += h.sum;
-      last.sumSq += h.sumSq;
-      last.min = Math.min(last.min, h.min);
-      last.max = Math.max(last.max, h.max);
-    } else out.push({ ...h, minute: bucket });
-  }
-  return out;
+  const hours = (await hourStats(db, channelId, from, Math.ceil(to / HOUR_MS) * HOUR_MS)).filter((h) => h.minute < to);
+  return mergeStats(hours, bucketMs);
 }
 
 // ---- file ledger -----------------------------------------------------------------------------------
