@@ -74,6 +74,31 @@ export async function openImportTarget(paths: string[], machine: string): Promis
   return { config, files, handle };
 }
 
+/** A progress bar over the bytes of the files being imported, on a terminal's stderr only (and never with --json). */
+export async function importProgress(files: readonly string[], wanted: boolean): Promise<{ of(index: number): (bytes: number) => void; stop(): void }> {
+  const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
+  const totalBytes = sizes.reduce((sum, size) => sum + size, 0);
+  const show = wanted && process.stderr.isTTY === true;
+  const bar = new cliProgress.SingleBar(
+    { format: 'importing {bar} {percentage}% | {mb} of {totalMb} MB | {file}', hideCursor: true, clearOnComplete: true, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+  const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+  if (show) bar.start(totalBytes, 0, { mb: '0.0', totalMb: mb(totalBytes), file: '' });
+  return {
+    of(index) {
+      const doneBefore = sizes.slice(0, index).reduce((sum, size) => sum + size, 0);
+      const name = basename(files[index]);
+      return (bytes) => {
+        if (show) bar.update(doneBefore + bytes, { mb: mb(doneBefore + bytes), file: name });
+      };
+    },
+    stop() {
+      if (show) bar.stop();
+    },
+  };
+}
+
 export async function importCommand(paths: string[], opts: ImportOptions): Promise<void> {
   const { config, files, handle } = await openImportTarget(paths, opts.machine);
   try {
@@ -83,26 +108,11 @@ export async function importCommand(paths: string[], opts: ImportOptions): Promi
     const { fileSource } = await import('../features/machine-data/sources.js');
     const ingestor = ingestorFor(handle.db, config.QMFG_TZ);
 
-    const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
-    const totalBytes = sizes.reduce((sum, size) => sum + size, 0);
-    const showProgress = !opts.json && process.stderr.isTTY === true;
-    const bar = new cliProgress.SingleBar(
-      { format: 'importing {bar} {percentage}% | {mb} of {totalMb} MB | {file}', hideCursor: true, clearOnComplete: true, stream: process.stderr },
-      cliProgress.Presets.shades_classic,
-    );
-    const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
-    if (showProgress) bar.start(totalBytes, 0, { mb: '0.0', totalMb: mb(totalBytes), file: '' });
-
+    const progress = await importProgress(files, !opts.json);
     // what the CLI stores is audited and re-planned before it ends (service.ts takeIn)
-    const deliveries = files.map((file, index) => {
-      const doneBefore = sizes.slice(0, index).reduce((sum, size) => sum + size, 0);
-      const onProgress = (bytes: number) => {
-        if (showProgress) bar.update(doneBefore + bytes, { mb: mb(doneBefore + bytes), file: basename(file) });
-      };
-      return { machine: opts.machine, file: fileSource(file), kind: 'file' as const, final: !opts.growing, onProgress };
-    });
+    const deliveries = files.map((file, index) => ({ machine: opts.machine, file: fileSource(file), kind: 'file' as const, final: !opts.growing, onProgress: progress.of(index) }));
     const results = await takeIn(ingestor, deliveries, { audit: systemImport('cli'), after: { now: true, events: null } });
-    if (showProgress) bar.stop();
+    progress.stop();
 
     // a file with no valid row at all (empty, binary, another format) is refused; bad rows among good ones are not
     const refused = results.filter((r) => r.cycles === 0 && r.errorCount > 0 && r.skippedBytes === 0);

@@ -1,12 +1,10 @@
 // `qmfg measurements import <files|folders…> --machine <key> [--channel <key>] [--mapping <file.json>]`:
 // imports measurement files (.lvm, .csv, .tsv, .txt) through the same idempotent ingest as the
 // upload and the drop folder (a re-run stores only what is new), with a progress bar.
-import { readFile, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
-import cliProgress from 'cli-progress';
+import { readFile } from 'node:fs/promises';
 import { csvMappingSchema, type CsvMapping } from '../core/measurements/mapping.js';
 import { CliError } from './errors.js';
-import { openImportTarget } from './import.js';
+import { importProgress, openImportTarget } from './import.js';
 
 export interface MeasurementImportOptions {
   machine: string;
@@ -47,24 +45,12 @@ export async function measurementsImportCommand(paths: string[], opts: Measureme
     const { ingestMeasurements } = await import('../features/measurements/service.js');
     const { fileSource } = await import('../features/machine-data/sources.js');
 
-    const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
-    const totalBytes = sizes.reduce((sum, size) => sum + size, 0);
-    const showProgress = !opts.json && process.stderr.isTTY === true;
-    const bar = new cliProgress.SingleBar(
-      { format: 'importing {bar} {percentage}% | {mb} of {totalMb} MB | {file}', hideCursor: true, clearOnComplete: true, stream: process.stderr },
-      cliProgress.Presets.shades_classic,
-    );
-    const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
-    if (showProgress) bar.start(totalBytes, 0, { mb: '0.0', totalMb: mb(totalBytes), file: '' });
-    const deliveries = files.map((file, index) => {
-      const doneBefore = sizes.slice(0, index).reduce((sum, size) => sum + size, 0);
-      return {
-        machine: opts.machine, source: fileSource(file), final: !opts.growing, origin: 'file' as const, mapping, channel: opts.channel,
-        onProgress: (bytes: number) => showProgress && bar.update(doneBefore + bytes, { mb: mb(doneBefore + bytes), file: basename(file) }),
-      };
-    });
+    const progress = await importProgress(files, !opts.json);
+    const deliveries = files.map((file, index) => ({
+      machine: opts.machine, source: fileSource(file), final: !opts.growing, origin: 'file' as const, mapping, channel: opts.channel, onProgress: progress.of(index),
+    }));
     const results = await ingestMeasurements({ db: handle.db, zone: config.QMFG_TZ }, deliveries, { who: { actor: 'system', source: 'cli' }, action: 'import' });
-    if (showProgress) bar.stop();
+    progress.stop();
 
     const refused = results.filter((r) => r.stored === 0 && r.duplicates === 0 && r.errorCount > 0 && r.skippedBytes === 0);
     if (opts.json) process.stdout.write(`${JSON.stringify({ machine: opts.machine, files: results }, null, 2)}\n`);
