@@ -32,8 +32,8 @@ export interface SignalSubject {
   active: boolean;
   since: number | null;
   detail: string;
-  /** a picture of the evidence for the mail (SVG), when the source has one */
-  chartSvg?: string;
+  /** draws a picture of the evidence for the mail (SVG), when the source has one: called only when a raised alert is mailed */
+  chart?: () => string;
 }
 
 export type SignalSource = (db: Executor, machine: observe.MachineRef, now: number) => Promise<SignalSubject[]>;
@@ -66,7 +66,7 @@ interface Subject {
   machine: observe.MachineRef;
   observation: Observation;
   label: string;
-  chartSvg?: string;
+  chart?: () => string;
 }
 
 const isSignalKind = (kind: string): kind is SignalKind => (SIGNAL_KINDS as readonly string[]).includes(kind);
@@ -79,7 +79,7 @@ async function subjectsOf(db: Executor, rule: rulesRepo.StoredRule, machines: ob
     if (!source) return subjects;
     for (const machine of machines) {
       for (const signal of await source(db, machine, now)) {
-        subjects.push({ key: signal.key, machine, label: signal.label, chartSvg: signal.chartSvg, observation: { kind: 'signal', active: signal.active, since: signal.since, detail: signal.detail } });
+        subjects.push({ key: signal.key, machine, label: signal.label, chart: signal.chart, observation: { kind: 'signal', active: signal.active, since: signal.since, detail: signal.detail } });
       }
     }
   } else if (rule.kind === 'stopped' || rule.kind === 'no-data') {
@@ -154,14 +154,15 @@ async function applyRule(db: Executor, settings: AlertSettings, rule: rulesRepo.
       const mailed = settings.mail && !capped && recipients.length > 0;
       const alertId = await alertsRepo.insertAlert(db, { ruleId: rule.id, kind: rule.kind, subject: subject.key, machine: subject.machine.key, conditionSince: decision.since, raisedAt: now, message, mailed });
       if (mailed) {
+        const chartSvg = subject.chart?.() ?? null;
         const body = [
           `Machine: ${subject.machine.name} (${subject.machine.key})`,
           `Alert: ${message}`,
           `Since: ${new Date(decision.since).toISOString()} (${formatDuration(now - decision.since)})`,
           `Open it: ${linkOf(settings, alertId)}`,
-          ...(subject.chartSvg ? ['The chart of the evidence is attached.'] : []),
+          ...(chartSvg ? ['The chart of the evidence is attached.'] : []),
         ].join('\n');
-        await queueMails(db, settings, rule, alertId, subject.machine, 'raised', `[qmfg] ${message}`, body, now, subject.chartSvg ?? null);
+        await queueMails(db, settings, rule, alertId, subject.machine, 'raised', `[qmfg] ${message}`, body, now, chartSvg);
       }
       return { alertId, change: 'raised' };
     }

@@ -19,7 +19,8 @@ export interface ChannelSignalSubject {
   active: boolean;
   since: number | null;
   detail: string;
-  chartSvg?: string;
+  /** the chart of the evidence as SVG, drawn only when the alert's mail needs it (not on every evaluation) */
+  chart?: () => string;
 }
 
 export async function spcSignalSubjects(db: Executor, machine: { key: string; name: string }, now: number): Promise<ChannelSignalSubject[]> {
@@ -56,10 +57,11 @@ export async function spcSignalSubjects(db: Executor, machine: { key: string; na
     subjects.push({
       key, label, active: true, since: recent[0].at,
       detail: `${latest.ruleName}: ${latest.message} (limits v${limits.version})`,
-      chartSvg: chartSvg({
-        title: `${label} — ${latest.ruleName}`, unit: channel.unit, centre: limits.centre, lcl: limits.centre - 3 * limits.sigmaOfMeans, ucl: limits.centre + 3 * limits.sigmaOfMeans,
-        points: judged.chart.points.map((p) => ({ at: p.at, value: p.value })), signals: judged.signals, drift: judged.drift,
-      }),
+      chart: () =>
+        chartSvg({
+          title: `${label} — ${latest.ruleName}`, unit: channel.unit, centre: limits.centre, lcl: limits.centre - 3 * limits.sigmaOfMeans, ucl: limits.centre + 3 * limits.sigmaOfMeans,
+          points: judged.chart.points.map((p) => ({ at: p.at, value: p.value })), signals: judged.signals, drift: judged.drift,
+        }),
     });
   }
   return subjects;
