@@ -3,7 +3,8 @@
 // rule or the drift detector — with the chart of the evidence for the mail. The engine applies the
 // rule's hysteresis, cap and mail; here only the judgement.
 import type { Executor } from '../../db/database.js';
-import { screenForMonitoring, monitorWithLimits } from '../../core/spc/index.js';
+import { screenForMonitoring } from '../../core/spc/index.js';
+import { judgeWithLimits } from './service.js';
 import { listChannels, minuteStats, samplesInWindow } from '../measurements/service.js';
 import * as repo from './repository.js';
 import { chartSvg } from './chart-svg.js';
@@ -35,15 +36,7 @@ export async function spcSignalSubjects(db: Executor, machine: { key: string; na
       subjects.push({ key, label, active: false, since: null, detail: 'no readings' });
       continue;
     }
-    const screening = screenForMonitoring(samples, limits.subgroupMinutes);
-    const judged = monitorWithLimits(
-      screening,
-      {
-        centre: limits.centre, sigmaOfMeans: limits.sigmaOfMeans, sigmaWithin: limits.sigmaWithin, degreesOfFreedom: limits.degreesOfFreedom, ewmaSd: limits.ewmaSd,
-        lambda: limits.lambda, subgroupMinutes: limits.subgroupMinutes, subgroups: limits.subgroups, from: limits.baselineFrom, to: limits.baselineTo,
-      },
-      { rules: limits.rules, drift: { width: limits.width } },
-    );
+    const judged = judgeWithLimits(screenForMonitoring(samples, limits.subgroupMinutes), limits);
     // a rule broken in the last hour, or the drift detector beyond its limits now (it signals once when it crosses)
     const lastDrift = judged.drift.at(-1);
     const driftBeyond = lastDrift !== undefined && (lastDrift.value > lastDrift.ucl || lastDrift.value < lastDrift.lcl) && lastDrift.at + 2 * limits.subgroupMinutes * 60_000 >= now - ACTIVE_MS;

@@ -5,9 +5,9 @@
 // feature (raw samples for windows up to MAX_RAW_DAYS, so spikes are screened; per-minute statistics
 // beyond, where the chart shows subgroup means of whole minutes and no capability).
 import type { Db, Executor } from '../../db/database.js';
-import { Invalid, NotFound } from '../../core/errors.js';
+import { Invalid } from '../../core/errors.js';
 import { requireReason } from '../../core/reasons.js';
-import { capability, histogram, meansLimits, monitorWithLimits, screenForMonitoring, subgroupMinutes, findMinuteGaps, type MeansLimits, type MonitorSignal, type Screening } from '../../core/spc/index.js';
+import { capability, histogram, meansLimits, monitorWithLimits, screenForMonitoring, subgroupMinutes, findMinuteGaps, type MeansLimits, type Screening } from '../../core/spc/index.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Who } from '../audit/who.js';
 import { getChannel, hourStats, minuteStats, samplesInWindow } from '../measurements/service.js';
@@ -39,6 +39,11 @@ const asMeansLimits = (stored: repo.StoredLimits): MeansLimits => ({
   centre: stored.centre, sigmaOfMeans: stored.sigmaOfMeans, sigmaWithin: stored.sigmaWithin, degreesOfFreedom: stored.degreesOfFreedom, ewmaSd: stored.ewmaSd,
   lambda: stored.lambda, subgroupMinutes: stored.subgroupMinutes, subgroups: stored.subgroups, from: stored.baselineFrom, to: stored.baselineTo,
 });
+
+/** Screened readings judged with a channel's stored limits: its rules and its drift detector (the chart and the alerts). */
+export function judgeWithLimits(screening: Screening, stored: repo.StoredLimits) {
+  return monitorWithLimits(screening, asMeansLimits(stored), { rules: stored.rules, drift: { width: stored.width } });
+}
 
 export async function listLimits(db: Executor, machine: string, channelKey: string): Promise<LimitsView[]> {
   const channel = await getChannel(db, machine, channelKey);
@@ -98,12 +103,6 @@ async function screeningFromStats(db: Executor, channel: Channel, from: number, 
   return { findings: findMinuteGaps(summaries, { maxMinutes: gapMinutes }), subgroups: subgroupMinutes(summaries, { minutes: size }, { gapMinutes }), kept: [] };
 }
 
-export interface ChannelJudgement {
-  channel: Channel;
-  limits: repo.StoredLimits | null;
-  signals: MonitorSignal[];
-}
-
 /** The chart of a channel over [from, to) with its newest limits. */
 export async function channelChart(db: Executor, machine: string, channelKey: string, window: { from?: number; to?: number }, now: number): Promise<SpcChart> {
   const channel = await getChannel(db, machine, channelKey);
@@ -126,7 +125,7 @@ export async function channelChart(db: Executor, machine: string, channelKey: st
   if (stored) {
     limits = limitsView(stored);
     if (raw) {
-      const judged = monitorWithLimits(screening, asMeansLimits(stored), { rules: stored.rules, drift: { width: stored.width } });
+      const judged = judgeWithLimits(screening, stored);
       chartPoints = judged.chart.points.map((p) => ({ at: p.at, mean: p.value, n: screening.subgroups[p.subgroup]?.n ?? 1, outside: p.outside }));
       drift = judged.drift;
       signals = judged.signals;
@@ -173,19 +172,4 @@ export async function channelChart(db: Executor, machine: string, channelKey: st
     samples: raw ? samples.length : screening.subgroups.reduce((a, g) => a + g.n, 0),
     words,
   };
-}
-
-/** What the alert engine asks: per channel with limits, the signals of the last `hours` (raw readings). */
-export async function recentSignals(db: Executor, channel: Channel, now: number, hours = 8): Promise<ChannelJudgement> {
-  const stored = await repo.latestLimits(db, channel.id);
-  if (!stored) return { channel, limits: null, signals: [] };
-  const samples = await samplesInWindow(db, channel.id, now - hours * HOUR_MS, now);
-  if (samples.length === 0) return { channel, limits: stored, signals: [] };
-  const judged = monitorWithLimits(screenForMonitoring(samples, stored.subgroupMinutes), asMeansLimits(stored), { rules: stored.rules, drift: { width: stored.width } });
-  return { channel, limits: stored, signals: judged.signals };
-}
-
-export function requireChannelLimits(limits: repo.StoredLimits | null, machine: string, key: string): repo.StoredLimits {
-  if (!limits) throw new NotFound('control limits', `${machine}/${key}`);
-  return limits;
 }
