@@ -39,6 +39,12 @@ export async function samplesInWindow(db: Executor, channelId: number, from: num
   return rows.map((r) => ({ at: Number(r.at), value: Number(r.value) }));
 }
 
+/** The instant of a channel's first stored sample, null when it has none. */
+export async function firstSampleAt(db: Executor, channelId: number): Promise<number | null> {
+  const row = await db.selectFrom('measurement_samples').select((eb) => eb.fn.min('at').as('first')).where('channel_id', '=', channelId).executeTakeFirst();
+  return row?.first === null || row?.first === undefined ? null : Number(row.first);
+}
+
 export async function countSamples(db: Executor, channelId: number): Promise<number> {
   const row = await db.selectFrom('measurement_samples').select((eb) => eb.fn.countAll().as('n')).where('channel_id', '=', channelId).executeTakeFirstOrThrow();
   return Number(row.n);

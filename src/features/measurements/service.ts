@@ -75,6 +75,11 @@ export const measurementChannelsCheck: ReferenceCheck = async (db, key) => ((awa
 
 // ---- reading (the SPC feature reads through these) --------------------------------------------------
 
+/** The instant of a channel's first stored sample (null: none yet). */
+export function firstSampleAt(db: Executor, channelId: number): Promise<number | null> {
+  return repo.firstSampleAt(db, channelId);
+}
+
 /** Samples of a channel (measurement_channels.id) with from ≤ at < to (UTC ms), in time order. */
 export function samplesInWindow(db: Executor, channelId: number, from: number, to: number): Promise<{ at: number; value: number }[]> {
   return repo.samplesInWindow(db, channelId, from, to);

@@ -7,7 +7,7 @@ import type { Db } from '../../db/database.js';
 import { DEMO_CHANNELS, DEMO_DRIFT_MACHINE, demoFilmDrift, type ChannelSample, type FilmDrift } from '../../core/simulation/channels.js';
 import { SYSTEM } from '../audit/who.js';
 import * as alertsService from '../alerts/service.js';
-import { createChannel, getChannel, ingestMeasurements, listChannels, samplesInWindow, type MeasurementDoor } from '../measurements/service.js';
+import { createChannel, firstSampleAt, getChannel, ingestMeasurements, listChannels, type MeasurementDoor } from '../measurements/service.js';
 import { auditStream } from '../measurements/ingest.js';
 import type { ChannelCreate } from '../measurements/schemas.js';
 import { setLimits } from '../spc/service.js';
@@ -38,7 +38,8 @@ export async function ensureDemoChannels(db: Db, machines: readonly string[]): P
  */
 export async function demoDriftStart(db: Db, backfillFrom: number, days: number): Promise<number> {
   const channel = await getChannel(db, DEMO_DRIFT_MACHINE, 'film-thickness').catch(() => null);
-  const first = channel ? (await samplesInWindow(db, channel.id, 0, Number.MAX_SAFE_INTEGER)).at(0)?.at : undefined;
+  // one indexed min(at), not the channel's readings (this runs at every start)
+  const first = channel ? await firstSampleAt(db, channel.id) : null;
   const anchor = first ?? backfillFrom;
   return anchor + Math.max(0, days - 1) * DAY_MS;
 }
